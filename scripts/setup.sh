@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package StrataDB needs to build, test and benchmark.
+# Idempotent: installs only what is missing. Runs as root, or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  # build tools
+  build-essential cmake ninja-build ccache pkg-config git clang lld
+  # libraries
+  libasio-dev liburing-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libxxhash-dev liblz4-dev libzstd-dev libssl-dev libabsl-dev libcpp-httplib-dev
+  # test and benchmark tools
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  mariadb-client libmariadb-dev sysbench python3 python3-pymysql curl prometheus fio hyperfine
+  # peers that benchmarks run side by side
+  librocksdb-dev libleveldb-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,52 @@
+// The admin HTTP endpoint (DESIGN §2, D12):
+//   GET /metrics  Prometheus text exposition of the metrics registry
+//   GET /health   200 "ok" while the node serves, 503 otherwise
+//   GET /status   a JSON object describing the node (built by the caller)
+//
+// The server knows nothing about nodes: the layer that wires it (src/node) passes in
+// what to report. Requests are served on the server's own threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace strata::obs {
+class Registry;
+}
+
+namespace strata::admin {
+
+struct AdminOptions {
+  std::string listen_addr = "127.0.0.1";
+  uint16_t port = 8080;
+  obs::Registry* registry = nullptr;       // REQUIRES: non-null, outlives the server
+  std::function<bool()> is_serving;        // /health; must be thread-safe
+  std::function<std::string()> status_json;  // /status; must be thread-safe
+};
+
+class AdminServer {
+ public:
+  explicit AdminServer(AdminOptions options);
+  ~AdminServer();  // stops the server
+  AdminServer(const AdminServer&) = delete;
+  AdminServer& operator=(const AdminServer&) = delete;
+
+  // Binds the port (failing with Busy when it is taken) and starts serving in the
+  // background. Call once.
+  Status Start();
+  // Stops accepting and joins the serving thread. Idempotent.
+  void Stop();
+  // The bound port (useful when options.port was 0).
+  uint16_t port() const { return bound_port_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  uint16_t bound_port_ = 0;
+};
+
+}  // namespace strata::admin

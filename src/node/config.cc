@@ -1,0 +1,103 @@
+#include "node/config.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "io/file_util.h"
+
+namespace strata::node {
+namespace {
+
+Status ReadPort(const toml::node& value, std::string_view key, uint16_t* out) {
+  auto v = value.value<int64_t>();
+  if (!value.is_integer() || !v || *v < 0 || *v > 65535) {
+    return Status::InvalidArgument(fmt::format("'{}' must be an integer port in 0..65535", key));
+  }
+  *out = static_cast<uint16_t>(*v);
+  return Status::OK();
+}
+
+Status ReadString(const toml::node& value, std::string_view key, std::string* out) {
+  if (!value.is_string()) return Status::InvalidArgument(fmt::format("'{}' must be a string", key));
+  *out = *value.value<std::string>();
+  return Status::OK();
+}
+
+Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
+  std::string s;
+  if (key == "data_dir") return ReadString(value, key, &c->data_dir);
+  if (key == "listen_addr") return ReadString(value, key, &c->listen_addr);
+  if (key == "root_password") return ReadString(value, key, &c->root_password);
+  if (key == "port") return ReadPort(value, key, &c->port);
+  if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
+  if (key == "raft_port") return ReadPort(value, key, &c->raft_port);
+  if (key == "log_format") {
+    STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
+    STRATA_ASSIGN_OR_RETURN(c->log_format, obs::ParseLogFormat(s));
+    return Status::OK();
+  }
+  if (key == "log_level") {
+    STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
+    STRATA_ASSIGN_OR_RETURN(c->log_level, obs::ParseLogLevel(s));
+    return Status::OK();
+  }
+  return Status::InvalidArgument(fmt::format("unknown key '{}'", key));
+}
+
+}  // namespace
+
+Status ApplyConfigToml(std::string_view toml_text, std::string_view source, NodeConfig* config) {
+  toml::table parsed;
+  try {  // Debian's toml++ reports parse errors by exception; they stop here.
+    parsed = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& err) {
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: invalid TOML: {}", source,
+                                               err.source().begin.line,
+                                               err.source().begin.column, err.description()));
+  }
+  for (const auto& [key, value] : parsed) {
+    Status s = ApplyKey(key.str(), value, config);
+    if (!s.ok()) return std::move(s).Annotate(source);
+  }
+  return Status::OK();
+}
+
+Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
+                              const ConfigOverrides& o) {
+  NodeConfig c;
+  if (config_path) {
+    auto text = io::ReadSmallFile(*config_path);
+    if (!text.ok()) return std::move(text).take_status().Annotate("cannot read config file");
+    STRATA_RETURN_IF_ERROR(ApplyConfigToml(*text, *config_path, &c));
+  }
+  if (o.data_dir) c.data_dir = *o.data_dir;
+  if (o.listen_addr) c.listen_addr = *o.listen_addr;
+  if (o.root_password) c.root_password = *o.root_password;
+  if (o.port) c.port = *o.port;
+  if (o.admin_port) c.admin_port = *o.admin_port;
+  if (o.raft_port) c.raft_port = *o.raft_port;
+  if (o.log_format) {
+    STRATA_ASSIGN_OR_RETURN(c.log_format, obs::ParseLogFormat(*o.log_format));
+  }
+  if (o.log_level) {
+    STRATA_ASSIGN_OR_RETURN(c.log_level, obs::ParseLogLevel(*o.log_level));
+  }
+  if (c.root_password.empty()) {
+    if (const char* env = std::getenv("STRATADB_ROOT_PASSWORD")) c.root_password = env;
+  }
+  if (c.data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
+  return c;
+}
+
+std::string DescribeConfig(const NodeConfig& c) {
+  return fmt::format(
+      "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
+      "root_password={}",
+      c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
+      c.log_format == obs::LogFormat::kJson ? "json" : "text",
+      c.root_password.empty() ? "(empty)" : "(set)");
+}
+
+}  // namespace strata::node

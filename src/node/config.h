@@ -1,0 +1,44 @@
+// Node configuration: defaults, then an optional TOML file (--config), then flags.
+// Every key of the file has a flag of the same name (dashes for underscores).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "obs/log.h"
+
+namespace strata::node {
+
+struct NodeConfig {
+  std::string data_dir = "./stratadb-data";
+  std::string listen_addr = "127.0.0.1";
+  uint16_t port = 3306;         // MySQL protocol
+  uint16_t admin_port = 8080;   // HTTP: /metrics, /health, /status
+  uint16_t raft_port = 7000;    // Raft transport
+  obs::LogFormat log_format = obs::LogFormat::kJson;
+  obs::LogLevel log_level = obs::LogLevel::kInfo;
+  // Used only when the data directory is created; empty means root has no password.
+  std::string root_password;
+};
+
+// Values given on the command line; unset ones leave the file's or the default value.
+struct ConfigOverrides {
+  std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
+  std::optional<uint16_t> port, admin_port, raft_port;
+};
+
+// Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys
+// and wrongly typed values are errors, so a typo never silently falls back to a default.
+Status ApplyConfigToml(std::string_view toml_text, std::string_view source, NodeConfig* config);
+
+// Builds the configuration: defaults, then the file at `config_path` (if any), then
+// `overrides`, then STRATADB_ROOT_PASSWORD from the environment when no password was set.
+Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
+                              const ConfigOverrides& overrides);
+
+// One human-readable line per setting, for the startup log (the password is masked).
+std::string DescribeConfig(const NodeConfig& config);
+
+}  // namespace strata::node

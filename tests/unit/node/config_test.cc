@@ -1,0 +1,61 @@
+#include "node/config.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace strata::node {
+namespace {
+
+TEST(ConfigTest, TomlOverridesDefaults) {
+  NodeConfig c;
+  ASSERT_TRUE(ApplyConfigToml("port = 3307\nlog_format = \"text\"\ndata_dir = \"/tmp/x\"\n", "t.toml", &c).ok());
+  EXPECT_EQ(c.port, 3307);
+  EXPECT_EQ(c.log_format, obs::LogFormat::kText);
+  EXPECT_EQ(c.data_dir, "/tmp/x");
+  EXPECT_EQ(c.admin_port, 8080);
+}
+
+TEST(ConfigTest, UnknownKeyBadTypeAndBadTomlAreErrors) {
+  NodeConfig c;
+  Status s = ApplyConfigToml("prot = 3307\n", "t.toml", &c);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("unknown key 'prot'"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(ApplyConfigToml("port = \"x\"\n", "t.toml", &c).ok());
+  EXPECT_FALSE(ApplyConfigToml("port = 70000\n", "t.toml", &c).ok());
+  EXPECT_FALSE(ApplyConfigToml("log_format = \"xml\"\n", "t.toml", &c).ok());
+  s = ApplyConfigToml("port = = 1\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("t.toml:1:"), std::string::npos) << s.ToString();
+}
+
+TEST(ConfigTest, FlagsOverrideFile) {
+  std::string path = ::testing::TempDir() + "/strata_config_test.toml";
+  std::ofstream(path) << "port = 4000\nadmin_port = 4001\n";
+  ConfigOverrides o;
+  o.port = 5000;
+  auto c = LoadConfig(path, o);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 5000);
+  EXPECT_EQ(c->admin_port, 4001);
+}
+
+TEST(ConfigTest, MissingFileIsAClearError) {
+  auto c = LoadConfig(std::string("/nonexistent/stratadb.toml"), {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("cannot read config file"), std::string::npos);
+  EXPECT_NE(c.status().message().find("/nonexistent/stratadb.toml"), std::string::npos);
+}
+
+TEST(ConfigTest, RootPasswordFromEnvironment) {
+  setenv("STRATADB_ROOT_PASSWORD", "s3cret", 1);
+  auto c = LoadConfig(std::nullopt, {});
+  unsetenv("STRATADB_ROOT_PASSWORD");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->root_password, "s3cret");
+  EXPECT_NE(DescribeConfig(*c).find("root_password=(set)"), std::string::npos);
+  EXPECT_EQ(DescribeConfig(*c).find("s3cret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace strata::node

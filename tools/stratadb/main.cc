@@ -1,0 +1,92 @@
+// The `stratadb` binary: `stratadb start` runs a node in the foreground until SIGTERM or
+// SIGINT; `stratadb version` prints the version. Errors print one line and exit non-zero.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "node/config.h"
+#include "node/node.h"
+#include "node/version.h"
+#include "obs/log.h"
+
+namespace {
+
+using strata::node::ConfigOverrides;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "stratadb: error: %s\n", message.c_str());
+  return 1;
+}
+
+// Blocks SIGINT/SIGTERM in this thread and every thread it creates later, so that only
+// the sigwait() below receives them.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int RunStart(const std::optional<std::string>& config_path, const ConfigOverrides& overrides) {
+  sigset_t signals = BlockShutdownSignals();
+  auto config = strata::node::LoadConfig(config_path, overrides);
+  if (!config.ok()) return Fail(std::string(config.status().message()));
+  strata::obs::InitLogging(config->log_format, config->log_level);
+
+  auto node = strata::node::Node::Start(*config);
+  if (!node.ok()) return Fail(std::string(node.status().message()));
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  strata::obs::Info("node", "shutdown requested", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*node)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"StrataDB: a distributed SQL database that speaks the MySQL protocol", "stratadb"};
+  app.require_subcommand(1);
+
+  std::optional<std::string> config_path;
+  ConfigOverrides o;
+  CLI::App* start = app.add_subcommand("start", "Run a node in the foreground");
+  start->add_option("--config", config_path, "TOML configuration file (flags override it)");
+  start->add_option("--data-dir", o.data_dir, "Data directory [./stratadb-data]");
+  start->add_option("--listen-addr", o.listen_addr, "Address to listen on [127.0.0.1]");
+  start->add_option("--port", o.port, "MySQL protocol port [3306]");
+  start->add_option("--admin-port", o.admin_port, "Admin HTTP port: /metrics /health /status [8080]");
+  start->add_option("--raft-port", o.raft_port, "Raft transport port [7000]");
+  start->add_option("--log-format", o.log_format, "Log format: json or text [json]");
+  start->add_option("--log-level", o.log_level, "Minimum log level: debug, info, warn, error [info]");
+  start->add_option("--root-password", o.root_password,
+                    "Password of the MySQL root user, set when the data directory is created "
+                    "(or STRATADB_ROOT_PASSWORD)");
+  CLI::App* version = app.add_subcommand("version", "Print the version and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "stratadb: error: %s (see 'stratadb --help')\n", e.what());
+    return 2;
+  }
+
+  if (version->parsed()) {
+    std::printf("stratadb %s (git %s, MySQL protocol %s)\n", STRATA_VERSION, STRATA_GIT_SHA,
+                STRATA_MYSQL_VERSION);
+    return 0;
+  }
+  return RunStart(config_path, o);
+}
