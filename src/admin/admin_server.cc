@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <thread>
 
 #include <fmt/format.h>
@@ -49,6 +51,12 @@ Status AdminServer::Start() {
     im.requests->With({known ? req.path : "other", std::to_string(res.status)}).Inc();
   });
 
+  // httplib's default also sets SO_REUSEPORT, which would let a second node bind the same
+  // port silently; SO_REUSEADDR alone keeps restarts quick and a busy port an error.
+  im.http.set_socket_options([](int sock) {
+    int one = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  });
   if (!im.http.bind_to_port(im.options.listen_addr, im.options.port)) {
     return Status::Busy(fmt::format("cannot listen on {}:{} for the admin endpoint (port in use "
                                     "or address unavailable)",
