@@ -1,0 +1,412 @@
+// io::Scheduler: priority classes, token buckets, and the dispatch loop over a backend.
+//
+// Shape: submitters append requests to one intrusive FIFO per class under `mu_`. Each
+// scheduler thread owns one backend (one io_uring) and loops:
+//   admit (under mu_): walk the classes highest first and move requests into flight while
+//     the thread has free slots; a background class whose bucket is empty stops there and
+//     the walk goes on to the next class, so a throttled class never blocks the others;
+//   start attempts (no lock), flush them in one submit;
+//   reap completions in a batch, finish or re-issue (short transfer, EINTR/EAGAIN).
+// Background classes together may hold at most `queue_depth - reserve` slots, so a
+// foreground read or Raft write that arrives during a compaction storm finds a free slot
+// and is dispatched on the next loop turn instead of waiting behind the storm.
+//
+// Invariants (under mu_): a request is in exactly one of {a class FIFO, in flight on one
+// worker}; worker.inflight counts its in-flight requests and never exceeds queue_depth.
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "io/backend.h"
+#include "io/scheduler_impl.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+namespace strata::io {
+
+namespace {
+constexpr uint32_t kMaxRetries = 100;             // EINTR/EAGAIN/zero-progress retries per request
+constexpr size_t kMaxAttemptBytes = size_t{1} << 30;  // io_uring lengths are 32-bit
+constexpr Nanos kMaxThrottleSleep = std::chrono::milliseconds(5);
+
+double Seconds(int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+const char* OpName(IoOp op) {
+  switch (op) {
+    case IoOp::kRead: return "read";
+    case IoOp::kWrite: return "write";
+    case IoOp::kSync: return "fsync";
+    case IoOp::kDataSync: return "fdatasync";
+    default: return "io";
+  }
+}
+}  // namespace
+
+const char* IoClassName(IoClass c) {
+  switch (c) {
+    case IoClass::kForegroundRead: return "foreground_read";
+    case IoClass::kRaftLog: return "raft_log";
+    case IoClass::kFlush: return "flush";
+    case IoClass::kCompaction: return "compaction";
+    case IoClass::kSnapshot: return "snapshot";
+  }
+  return "unknown";
+}
+
+// ------------------------------------------------------------------ Completion
+
+void Completion::Add(uint32_t n) {
+  if (remaining_.fetch_add(n, std::memory_order_acq_rel) == 0) {
+    std::lock_guard lock(mu_);
+    signalled_ = false;
+  }
+  armed_ = true;
+}
+
+void Completion::CountDown() {
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  if (on_done_) {
+    std::function<void()> fn = on_done_;  // copy: fn may destroy *this
+    fn();
+    return;
+  }
+  // Notify under the lock: the waiter cannot return (and free *this) before we unlock.
+  std::lock_guard lock(mu_);
+  signalled_ = true;
+  cv_.notify_all();
+}
+
+void Completion::Wait() {
+  if (!armed_) return;
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return signalled_; });
+}
+
+// ------------------------------------------------------------------ Impl
+
+Scheduler::Impl::Impl(const SchedulerOptions& o)
+    : opts(o),
+      clock(o.clock ? o.clock : &SystemClock::Default()),
+      faults(o.faults) {
+  obs::Registry& reg = o.registry ? *o.registry : obs::Registry::Default();
+  auto& ops = reg.AddCounterFamily("stratadb_io_ops_total", "I/O requests completed.", {"class"});
+  auto& bytes = reg.AddCounterFamily("stratadb_io_bytes_total", "Bytes read or written.", {"class"});
+  auto& depth = reg.AddGaugeFamily("stratadb_io_queue_depth",
+                                   "I/O requests queued or in flight.", {"class"});
+  std::vector<double> buckets = obs::ExponentialBuckets(1e-6, 2, 26);  // 1 us .. 33 s
+  auto& wait = reg.AddHistogramFamily("stratadb_io_queue_wait_seconds",
+                                      "Time from submit to dispatch.", {"class"}, buckets);
+  auto& service = reg.AddHistogramFamily("stratadb_io_service_seconds",
+                                         "Time from dispatch to completion.", {"class"}, buckets);
+  // A gauge that only grows: obs has no floating-point counter (documented in docs/io.md).
+  auto& throttle = reg.AddGaugeFamily("stratadb_io_throttle_seconds_total",
+                                      "Time the head request of a class waited for tokens.",
+                                      {"class"});
+  Nanos now = clock->Now();
+  for (int i = 0; i < kNumIoClasses; i++) {
+    ClassState& cs = classes[i];
+    std::vector<std::string> label = {IoClassName(static_cast<IoClass>(i))};
+    cs.ops = &ops.With(label);
+    cs.bytes = &bytes.With(label);
+    cs.depth = &depth.With(label);
+    cs.wait = &wait.With(label);
+    cs.service = &service.With(label);
+    cs.throttle = &throttle.With(label);
+    const RateLimit& l = o.limits[i];
+    if (IsBackground(static_cast<IoClass>(i))) cs.limiter.Set(l.bytes_per_sec, l.ops_per_sec, now);
+  }
+  uint32_t reserve = std::max<uint32_t>(1, o.queue_depth / 4);
+  background_cap = o.queue_depth > reserve ? o.queue_depth - reserve : 1;
+}
+
+Status Scheduler::Impl::Start() {
+  for (uint32_t i = 0; i < opts.threads; i++) {
+    auto w = std::make_unique<Worker>();
+    STRATA_ASSIGN_OR_RETURN(w->backend, MakeBackend());
+    workers.push_back(std::move(w));
+  }
+  backend_name = workers[0]->backend->name();
+  for (auto& w : workers) {
+    Worker* wp = w.get();
+    wp->thread = std::thread([this, wp] { Run(wp); });
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<Backend>> Scheduler::Impl::MakeBackend() {
+  uint32_t pool = opts.pool_threads ? opts.pool_threads : opts.queue_depth;
+  if (opts.backend == BackendKind::kThreadPool) return NewThreadPoolBackend(pool);
+  FaultRule rule;
+  Result<std::unique_ptr<Backend>> uring =
+      (faults && faults->Match(IoOp::kRingSetup, "", &rule))
+          ? Result<std::unique_ptr<Backend>>(Status::FromErrno(rule.error, "io_uring_queue_init (injected)"))
+          : NewUringBackend(opts.queue_depth);
+  if (uring.ok() || opts.backend == BackendKind::kUring) return uring;
+  obs::Warn("io", "io_uring unavailable, using the thread-pool backend",
+            {{"reason", uring.status().ToString()}, {"pool_threads", uint64_t{pool}}});
+  return NewThreadPoolBackend(pool);
+}
+
+void Scheduler::Impl::Stop() {
+  {
+    std::lock_guard lock(mu);
+    stopping = true;
+  }
+  for (auto& w : workers) w->backend->Wake();
+  for (auto& w : workers) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+Status Scheduler::Impl::Validate(const Request& r) const {
+  if (r.file == nullptr) return Status::InvalidArgument("io request without a file");
+  if (r.op == IoOp::kRead || r.op == IoOp::kWrite) {
+    if (r.buf == nullptr && r.len > 0) return Status::InvalidArgument("io request without a buffer");
+    return r.file->CheckAlignment(r.offset, r.buf, r.len);
+  }
+  if (r.op != IoOp::kSync && r.op != IoOp::kDataSync) {
+    return Status::InvalidArgument("io request op must be read, write, sync or datasync");
+  }
+  return Status::OK();
+}
+
+void Scheduler::Impl::Submit(std::span<Request> reqs, Completion* completion) {
+  STRATA_CHECK(completion != nullptr);
+  if (reqs.empty()) return;
+  completion->Add(static_cast<uint32_t>(reqs.size()));
+  int64_t now = clock->Now().count();
+  Worker* to_wake = nullptr;
+  std::vector<Request*> rejected;
+  {
+    std::lock_guard lock(mu);
+    for (Request& r : reqs) {
+      r.bytes = 0;
+      r.status = Status::OK();
+      r.internal = Request::Internal{};
+      r.internal.completion = completion;
+      if (Status s = Validate(r); !s.ok() || stopping) {
+        r.status = s.ok() ? Status::Unavailable("io scheduler is shutting down") : std::move(s);
+        rejected.push_back(&r);
+        continue;
+      }
+      r.internal.enqueued_ns = now;
+      ClassState& cs = classes[static_cast<int>(r.io_class)];
+      if (cs.tail) {
+        cs.tail->internal.next = &r;
+      } else {
+        cs.head = &r;
+      }
+      cs.tail = &r;
+      cs.outstanding++;
+      cs.depth->Set(static_cast<double>(cs.outstanding));
+    }
+    for (auto& w : workers) {
+      if (w->waiting) {
+        w->waiting = false;
+        to_wake = w.get();
+        break;
+      }
+    }
+  }
+  if (to_wake) to_wake->backend->Wake();
+  for (Request* r : rejected) r->internal.completion->CountDown();
+}
+
+// REQUIRES: mu held. Moves admissible requests into flight on `w`; returns how long until
+// a throttled class may have tokens again (negative: nothing is throttled).
+Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out) {
+  Nanos now = clock->Now();
+  Nanos wait(-1);
+  for (int c = 0; c < kNumIoClasses; c++) {
+    ClassState& cs = classes[c];
+    bool background = IsBackground(static_cast<IoClass>(c));
+    while (cs.head != nullptr && w->inflight < opts.queue_depth) {
+      if (background && w->background_inflight >= background_cap) break;
+      Request* r = cs.head;
+      // On shutdown the buckets are lifted so the queues drain.
+      if (background && !stopping && !cs.limiter.TryAdmit(static_cast<double>(r->len), now)) {
+        if (cs.throttled_since_ns < 0) cs.throttled_since_ns = now.count();
+        Nanos t = cs.limiter.TimeUntilAvailable();
+        wait = wait.count() < 0 ? t : std::min(wait, t);
+        break;
+      }
+      if (cs.throttled_since_ns >= 0) {
+        cs.throttle->Add(Seconds(now.count() - cs.throttled_since_ns));
+        cs.throttled_since_ns = -1;
+      }
+      cs.head = r->internal.next;
+      if (cs.head == nullptr) cs.tail = nullptr;
+      r->internal.next = nullptr;
+      r->internal.dispatched_ns = now.count();
+      cs.wait->Observe(Seconds(now.count() - r->internal.enqueued_ns));
+      if (opts.on_dispatch) opts.on_dispatch(*r);
+      w->inflight++;
+      if (background) w->background_inflight++;
+      out->push_back(r);
+    }
+  }
+  return wait;
+}
+
+// Stages the next attempt of `r` on the worker's backend (or fails it through a fault).
+void Scheduler::Impl::StartAttempt(Worker* w, Request* r) {
+  Attempt a{r, r->file->fd(), r->offset + r->bytes, r->buf ? r->buf + r->bytes : nullptr,
+            std::min(r->len - r->bytes, kMaxAttemptBytes)};
+  if (faults != nullptr) [[unlikely]] {
+    FaultRule rule;
+    if (faults->Match(r->op, r->file->path(), &rule)) {
+      if (rule.action == FaultRule::Action::kError) {
+        w->injected.push_back({r, -static_cast<int64_t>(rule.error)});
+        return;
+      }
+      a.len = std::min(a.len, rule.bytes);
+      r->internal.tear = rule.action == FaultRule::Action::kTear;
+    }
+  }
+  r->internal.attempt_len = a.len;
+  w->backend->Prepare(a);
+}
+
+// Handles one attempt's result. Returns true when the request is finished.
+bool Scheduler::Impl::OnResult(Worker* w, Request* r, int64_t res) {
+  auto retry = [&] {
+    StartAttempt(w, r);
+    return false;
+  };
+  auto context = [&] {
+    return fmt::format("{} {} at offset {}", OpName(r->op), r->file->path(), r->offset + r->bytes);
+  };
+  if (res < 0) {
+    int err = static_cast<int>(-res);
+    if ((err == EINTR || err == EAGAIN) && r->internal.retries++ < kMaxRetries) return retry();
+    r->status = Status::FromErrno(err, context());
+    return true;
+  }
+  STRATA_CHECK(static_cast<size_t>(res) <= r->internal.attempt_len);
+  if (r->op == IoOp::kSync || r->op == IoOp::kDataSync) return true;
+  r->bytes += static_cast<size_t>(res);
+  if (r->internal.tear) {
+    r->status = Status::IOError(context() + ": torn write (injected fault)");
+    return true;
+  }
+  if (r->bytes == r->len) return true;
+  if (r->op == IoOp::kRead) {
+    // 0 = EOF. A direct read that ends off the alignment grid can only have hit EOF.
+    if (res == 0 || (r->file->direct() && !IsAligned(r->bytes))) return true;
+    return retry();
+  }
+  if (res == 0 && r->internal.retries++ >= kMaxRetries) {
+    r->status = Status::IOError(context() + ": no progress");
+    return true;
+  }
+  return retry();
+}
+
+void Scheduler::Impl::Finish(Request* r, std::vector<Request*>* finished) {
+  ClassState& cs = classes[static_cast<int>(r->io_class)];
+  cs.ops->Inc();
+  cs.bytes->Inc(r->bytes);
+  cs.service->Observe(Seconds(clock->Now().count() - r->internal.dispatched_ns));
+  finished->push_back(r);
+}
+
+void Scheduler::Impl::Run(Worker* w) {
+  std::vector<Request*> admitted;
+  std::vector<Reaped> reaped;
+  std::vector<IoClass> finished;  // completed since the last accounting
+  while (true) {
+    Nanos wait;
+    {
+      std::lock_guard lock(mu);
+      for (IoClass c : finished) {
+        ClassState& cs = classes[static_cast<int>(c)];
+        STRATA_CHECK(cs.outstanding > 0 && w->inflight > 0);
+        cs.outstanding--;
+        cs.depth->Set(static_cast<double>(cs.outstanding));
+        w->inflight--;
+        if (IsBackground(c)) w->background_inflight--;
+      }
+      finished.clear();
+      if (stopping && w->inflight == 0 && QueuesEmptyLocked()) return;
+      wait = Admit(w, &admitted);
+      w->waiting = true;  // from here on a Submit wakes us
+    }
+    for (Request* r : admitted) StartAttempt(w, r);
+    admitted.clear();
+    w->backend->Flush();
+    if (wait.count() >= 0) wait = std::min(wait, kMaxThrottleSleep);
+    // Injected results need no device: handle them without blocking.
+    if (!w->injected.empty()) wait = Nanos(0);
+    w->backend->Reap(wait, &reaped);
+    reaped.insert(reaped.end(), w->injected.begin(), w->injected.end());
+    w->injected.clear();
+    std::vector<Request*> done_now;
+    for (const Reaped& c : reaped) {
+      if (OnResult(w, c.req, c.result)) Finish(c.req, &done_now);
+    }
+    reaped.clear();
+    w->backend->Flush();  // retries staged by OnResult
+    // Keep what the accounting needs, then signal: after CountDown the request may be gone.
+    for (Request* r : done_now) finished.push_back(r->io_class);
+    for (Request* r : done_now) {
+      Completion* c = r->internal.completion;
+      c->CountDown();
+    }
+  }
+}
+
+bool Scheduler::Impl::QueuesEmptyLocked() const {
+  for (const ClassState& cs : classes) {
+    if (cs.head != nullptr) return false;
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ Scheduler
+
+Result<std::unique_ptr<Scheduler>> Scheduler::Create(const SchedulerOptions& options) {
+  if (options.queue_depth == 0 || options.queue_depth > 4096) {
+    return Status::InvalidArgument(fmt::format("io queue_depth must be in 1..4096, got {}", options.queue_depth));
+  }
+  if (options.threads == 0 || options.threads > 64) {
+    return Status::InvalidArgument(fmt::format("io threads must be in 1..64, got {}", options.threads));
+  }
+  auto impl = std::make_unique<Impl>(options);
+  STRATA_RETURN_IF_ERROR(impl->Start());
+  return std::unique_ptr<Scheduler>(new Scheduler(std::move(impl)));
+}
+
+Scheduler::Scheduler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Scheduler::~Scheduler() { impl_->Stop(); }
+
+void Scheduler::Submit(std::span<Request> requests, Completion* completion) {
+  impl_->Submit(requests, completion);
+}
+
+Status Scheduler::SubmitAndWait(std::span<Request> requests) {
+  Completion done;
+  impl_->Submit(requests, &done);
+  done.Wait();
+  for (const Request& r : requests) {
+    if (!r.status.ok()) return r.status;
+  }
+  return Status::OK();
+}
+
+void Scheduler::SetRateLimit(IoClass c, double bytes_per_sec, double ops_per_sec) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->classes[static_cast<int>(c)].limiter.Set(bytes_per_sec, ops_per_sec, impl_->clock->Now());
+  }
+  for (auto& w : impl_->workers) w->backend->Wake();
+}
+
+const char* Scheduler::backend_name() const { return impl_->backend_name.c_str(); }
+
+uint64_t Scheduler::outstanding(IoClass c) const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->classes[static_cast<int>(c)].outstanding;
+}
+
+}  // namespace strata::io
