@@ -35,8 +35,8 @@ class Backend {
   virtual void Prepare(const Attempt& a) = 0;
   // Submits every staged attempt (one io_uring_submit for the whole batch).
   virtual void Flush() = 0;
-  // Appends completions to `out`. Blocks until at least one completion, a Wake, or
-  // `timeout` passes (negative = no timeout).
+  // Submits anything still staged, then appends completions to `out`. Blocks until at
+  // least one completion, a Wake, or `timeout` passes (negative = no timeout).
   virtual void Reap(Nanos timeout, std::vector<Reaped>* out) = 0;
   virtual void Wake() = 0;  // thread-safe
   virtual const char* name() const = 0;
@@ -44,6 +44,8 @@ class Backend {
 
 // Fails with the reason when io_uring cannot be set up (seccomp, old kernel, limits).
 Result<std::unique_ptr<Backend>> NewUringBackend(uint32_t queue_depth);
-std::unique_ptr<Backend> NewThreadPoolBackend(uint32_t threads);
+// The thread-pool backend's one system call for an attempt (pread/pwrite/fsync/
+// fdatasync), with io_uring's result convention: bytes transferred or -errno.
+int64_t ExecuteSync(const Attempt& a);
 
 }  // namespace strata::io

@@ -118,7 +118,8 @@ class FaultInjector {
 
 // Counts a batch of requests down to zero, then wakes Wait() or runs `on_done`.
 // `on_done` runs on a scheduler thread: keep it short (e.g. post to an asio executor).
-// It may destroy the Completion. Reusable once done.
+// It may Submit more requests and may destroy the Completion, but must never wait for
+// I/O (the thread it blocks is the one that would complete it). Reusable once done.
 class Completion {
  public:
   Completion() = default;

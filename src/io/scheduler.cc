@@ -116,36 +116,52 @@ Scheduler::Impl::Impl(const SchedulerOptions& o)
     const RateLimit& l = o.limits[i];
     if (IsBackground(static_cast<IoClass>(i))) cs.limiter.Set(l.bytes_per_sec, l.ops_per_sec, now);
   }
-  uint32_t reserve = std::max<uint32_t>(1, o.queue_depth / 4);
-  background_cap = o.queue_depth > reserve ? o.queue_depth - reserve : 1;
+}
+
+// A quarter of the slots (at least one) is kept for foreground reads and the Raft log.
+void Scheduler::Impl::SetCaps(uint32_t slots) {
+  inflight_cap = slots;
+  uint32_t reserve = std::max<uint32_t>(1, slots / 4);
+  background_cap = slots > reserve ? slots - reserve : 1;
 }
 
 Status Scheduler::Impl::Start() {
+  pool_threads_n = opts.pool_threads ? opts.pool_threads : opts.queue_depth * opts.threads;
+  if (opts.backend != BackendKind::kThreadPool) {
+    SetCaps(opts.queue_depth);
+    Status s = StartRings();
+    if (s.ok() || opts.backend == BackendKind::kUring) return s;
+    obs::Warn("io", "io_uring unavailable, using the thread-pool backend",
+              {{"reason", s.ToString()}, {"pool_threads", uint64_t{pool_threads_n}}});
+    workers.clear();
+  }
+  // Thread-pool mode: one shared Worker for the accounting; every pool thread admits,
+  // runs and completes requests itself (no hand-off between threads per request).
+  pool_mode = true;
+  backend_name = "threadpool";
+  SetCaps(pool_threads_n);
+  workers.push_back(std::make_unique<Worker>());
+  Worker* w = workers[0].get();
+  for (uint32_t i = 0; i < pool_threads_n; i++) pool.emplace_back([this, w] { RunPool(w); });
+  return Status::OK();
+}
+
+Status Scheduler::Impl::StartRings() {
   for (uint32_t i = 0; i < opts.threads; i++) {
     auto w = std::make_unique<Worker>();
-    STRATA_ASSIGN_OR_RETURN(w->backend, MakeBackend());
+    FaultRule rule;
+    if (faults && faults->Match(IoOp::kRingSetup, "", &rule)) {
+      return Status::FromErrno(rule.error, "io_uring_queue_init (injected)");
+    }
+    STRATA_ASSIGN_OR_RETURN(w->backend, NewUringBackend(opts.queue_depth));
     workers.push_back(std::move(w));
   }
   backend_name = workers[0]->backend->name();
   for (auto& w : workers) {
     Worker* wp = w.get();
-    wp->thread = std::thread([this, wp] { Run(wp); });
+    wp->thread = std::thread([this, wp] { RunRing(wp); });
   }
   return Status::OK();
-}
-
-Result<std::unique_ptr<Backend>> Scheduler::Impl::MakeBackend() {
-  uint32_t pool = opts.pool_threads ? opts.pool_threads : opts.queue_depth;
-  if (opts.backend == BackendKind::kThreadPool) return NewThreadPoolBackend(pool);
-  FaultRule rule;
-  Result<std::unique_ptr<Backend>> uring =
-      (faults && faults->Match(IoOp::kRingSetup, "", &rule))
-          ? Result<std::unique_ptr<Backend>>(Status::FromErrno(rule.error, "io_uring_queue_init (injected)"))
-          : NewUringBackend(opts.queue_depth);
-  if (uring.ok() || opts.backend == BackendKind::kUring) return uring;
-  obs::Warn("io", "io_uring unavailable, using the thread-pool backend",
-            {{"reason", uring.status().ToString()}, {"pool_threads", uint64_t{pool}}});
-  return NewThreadPoolBackend(pool);
 }
 
 void Scheduler::Impl::Stop() {
@@ -153,10 +169,20 @@ void Scheduler::Impl::Stop() {
     std::lock_guard lock(mu);
     stopping = true;
   }
-  for (auto& w : workers) w->backend->Wake();
+  WakeAll();
   for (auto& w : workers) {
     if (w->thread.joinable()) w->thread.join();
   }
+  for (auto& t : pool) t.join();
+}
+
+void Scheduler::Impl::WakeAll() {
+  if (pool_mode) {
+    std::lock_guard lock(mu);  // pairs with the waits in RunPool: no lost wake-up
+    pool_cv.notify_all();
+    return;
+  }
+  for (auto& w : workers) w->backend->Wake();
 }
 
 Status Scheduler::Impl::Validate(const Request& r) const {
@@ -177,6 +203,7 @@ void Scheduler::Impl::Submit(std::span<Request> reqs, Completion* completion) {
   completion->Add(static_cast<uint32_t>(reqs.size()));
   int64_t now = clock->Now().count();
   Worker* to_wake = nullptr;
+  uint32_t pool_wakes = 0;
   std::vector<Request*> rejected;
   {
     std::lock_guard lock(mu);
@@ -201,27 +228,31 @@ void Scheduler::Impl::Submit(std::span<Request> reqs, Completion* completion) {
       cs.outstanding++;
       cs.depth->Set(static_cast<double>(cs.outstanding));
     }
-    for (auto& w : workers) {
-      if (w->waiting) {
-        w->waiting = false;
-        to_wake = w.get();
-        break;
+    if (pool_mode) {
+      pool_wakes = std::min<uint32_t>(pool_idle, static_cast<uint32_t>(reqs.size() - rejected.size()));
+    } else {
+      for (auto& w : workers) {
+        if (w->waiting.exchange(false, std::memory_order_relaxed)) {
+          to_wake = w.get();
+          break;
+        }
       }
     }
   }
   if (to_wake) to_wake->backend->Wake();
+  for (uint32_t i = 0; i < pool_wakes; i++) pool_cv.notify_one();
   for (Request* r : rejected) r->internal.completion->CountDown();
 }
 
 // REQUIRES: mu held. Moves admissible requests into flight on `w`; returns how long until
 // a throttled class may have tokens again (negative: nothing is throttled).
-Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out) {
+Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out, size_t max) {
   Nanos now = clock->Now();
   Nanos wait(-1);
   for (int c = 0; c < kNumIoClasses; c++) {
     ClassState& cs = classes[c];
     bool background = IsBackground(static_cast<IoClass>(c));
-    while (cs.head != nullptr && w->inflight < opts.queue_depth) {
+    while (cs.head != nullptr && w->inflight < inflight_cap && out->size() < max) {
       if (background && w->background_inflight >= background_cap) break;
       Request* r = cs.head;
       // On shutdown the buckets are lifted so the queues drain.
@@ -249,37 +280,46 @@ Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out) {
   return wait;
 }
 
-// Stages the next attempt of `r` on the worker's backend (or fails it through a fault).
-void Scheduler::Impl::StartAttempt(Worker* w, Request* r) {
-  Attempt a{r, r->file->fd(), r->offset + r->bytes, r->buf ? r->buf + r->bytes : nullptr,
-            std::min(r->len - r->bytes, kMaxAttemptBytes)};
+// Computes the next attempt of `r` (what is still to transfer), through the fault
+// injector. Returns false when a fault fails the attempt; *injected is then its result.
+bool Scheduler::Impl::NextAttempt(Request* r, Attempt* a, int64_t* injected) {
+  *a = Attempt{r, r->file->fd(), r->offset + r->bytes, r->buf ? r->buf + r->bytes : nullptr,
+               std::min(r->len - r->bytes, kMaxAttemptBytes)};
   if (faults != nullptr) [[unlikely]] {
     FaultRule rule;
     if (faults->Match(r->op, r->file->path(), &rule)) {
       if (rule.action == FaultRule::Action::kError) {
-        w->injected.push_back({r, -static_cast<int64_t>(rule.error)});
-        return;
+        *injected = -static_cast<int64_t>(rule.error);
+        return false;
       }
-      a.len = std::min(a.len, rule.bytes);
+      a->len = std::min(a->len, rule.bytes);
       r->internal.tear = rule.action == FaultRule::Action::kTear;
     }
   }
-  r->internal.attempt_len = a.len;
-  w->backend->Prepare(a);
+  r->internal.attempt_len = a->len;
+  return true;
 }
 
-// Handles one attempt's result. Returns true when the request is finished.
-bool Scheduler::Impl::OnResult(Worker* w, Request* r, int64_t res) {
-  auto retry = [&] {
-    StartAttempt(w, r);
-    return false;
-  };
+// Stages the next attempt of `r` on the worker's ring (or records its injected result).
+void Scheduler::Impl::StartAttempt(Worker* w, Request* r) {
+  Attempt a;
+  int64_t injected;
+  if (NextAttempt(r, &a, &injected)) {
+    w->backend->Prepare(a);
+  } else {
+    w->injected.push_back({r, injected});
+  }
+}
+
+// Applies one attempt's result to `r`. Returns true when the request is finished, false
+// when another attempt must follow (short transfer, EINTR/EAGAIN).
+bool Scheduler::Impl::OnResult(Request* r, int64_t res) {
   auto context = [&] {
     return fmt::format("{} {} at offset {}", OpName(r->op), r->file->path(), r->offset + r->bytes);
   };
   if (res < 0) {
     int err = static_cast<int>(-res);
-    if ((err == EINTR || err == EAGAIN) && r->internal.retries++ < kMaxRetries) return retry();
+    if ((err == EINTR || err == EAGAIN) && r->internal.retries++ < kMaxRetries) return false;
     r->status = Status::FromErrno(err, context());
     return true;
   }
@@ -293,14 +333,13 @@ bool Scheduler::Impl::OnResult(Worker* w, Request* r, int64_t res) {
   if (r->bytes == r->len) return true;
   if (r->op == IoOp::kRead) {
     // 0 = EOF. A direct read that ends off the alignment grid can only have hit EOF.
-    if (res == 0 || (r->file->direct() && !IsAligned(r->bytes))) return true;
-    return retry();
+    return res == 0 || (r->file->direct() && !IsAligned(r->bytes));
   }
   if (res == 0 && r->internal.retries++ >= kMaxRetries) {
     r->status = Status::IOError(context() + ": no progress");
     return true;
   }
-  return retry();
+  return false;
 }
 
 void Scheduler::Impl::Finish(Request* r, std::vector<Request*>* finished) {
@@ -311,7 +350,7 @@ void Scheduler::Impl::Finish(Request* r, std::vector<Request*>* finished) {
   finished->push_back(r);
 }
 
-void Scheduler::Impl::Run(Worker* w) {
+void Scheduler::Impl::RunRing(Worker* w) {
   std::vector<Request*> admitted;
   std::vector<Reaped> reaped;
   std::vector<IoClass> finished;  // completed since the last accounting
@@ -319,34 +358,32 @@ void Scheduler::Impl::Run(Worker* w) {
     Nanos wait;
     {
       std::lock_guard lock(mu);
-      for (IoClass c : finished) {
-        ClassState& cs = classes[static_cast<int>(c)];
-        STRATA_CHECK(cs.outstanding > 0 && w->inflight > 0);
-        cs.outstanding--;
-        cs.depth->Set(static_cast<double>(cs.outstanding));
-        w->inflight--;
-        if (IsBackground(c)) w->background_inflight--;
-      }
+      for (IoClass c : finished) AccountDoneLocked(w, c);
       finished.clear();
       if (stopping && w->inflight == 0 && QueuesEmptyLocked()) return;
-      wait = Admit(w, &admitted);
-      w->waiting = true;  // from here on a Submit wakes us
+      wait = Admit(w, &admitted, SIZE_MAX);
+      w->waiting.store(true, std::memory_order_relaxed);  // from here on a Submit wakes us
     }
     for (Request* r : admitted) StartAttempt(w, r);
     admitted.clear();
-    w->backend->Flush();
+    // Reap submits the staged attempts and waits in one system call.
     if (wait.count() >= 0) wait = std::min(wait, kMaxThrottleSleep);
     // Injected results need no device: handle them without blocking.
     if (!w->injected.empty()) wait = Nanos(0);
     w->backend->Reap(wait, &reaped);
+    w->waiting.store(false, std::memory_order_relaxed);  // we will look at the queues again
     reaped.insert(reaped.end(), w->injected.begin(), w->injected.end());
     w->injected.clear();
     std::vector<Request*> done_now;
     for (const Reaped& c : reaped) {
-      if (OnResult(w, c.req, c.result)) Finish(c.req, &done_now);
+      if (OnResult(c.req, c.result)) {
+        Finish(c.req, &done_now);
+      } else {
+        StartAttempt(w, c.req);
+      }
     }
     reaped.clear();
-    w->backend->Flush();  // retries staged by OnResult
+    // Retries staged by OnResult go out with the next Reap.
     // Keep what the accounting needs, then signal: after CountDown the request may be gone.
     for (Request* r : done_now) finished.push_back(r->io_class);
     for (Request* r : done_now) {
@@ -354,6 +391,54 @@ void Scheduler::Impl::Run(Worker* w) {
       c->CountDown();
     }
   }
+}
+
+// Thread-pool mode: each pool thread admits one request at a time and runs its attempts
+// synchronously, so a request costs no hand-off between threads.
+void Scheduler::Impl::RunPool(Worker* w) {
+  std::vector<Request*> admitted;
+  std::unique_lock lock(mu);
+  while (true) {
+    if (stopping && QueuesEmptyLocked()) return;
+    admitted.clear();
+    Nanos wait = Admit(w, &admitted, 1);
+    if (admitted.empty()) {
+      pool_idle++;
+      if (wait.count() < 0) {
+        pool_cv.wait(lock);
+      } else {
+        pool_cv.wait_for(lock, std::min(wait, kMaxThrottleSleep));
+      }
+      pool_idle--;
+      continue;
+    }
+    lock.unlock();
+    Request* r = admitted[0];
+    bool finished = false;
+    while (!finished) {
+      Attempt a;
+      int64_t res;
+      if (NextAttempt(r, &a, &res)) res = ExecuteSync(a);
+      finished = OnResult(r, res);
+    }
+    std::vector<Request*> done;
+    Finish(r, &done);
+    IoClass c = r->io_class;
+    Completion* completion = r->internal.completion;
+    completion->CountDown();  // *r may be gone after this
+    lock.lock();
+    AccountDoneLocked(w, c);
+  }
+}
+
+// REQUIRES: mu held. Books a finished request of class c off worker w.
+void Scheduler::Impl::AccountDoneLocked(Worker* w, IoClass c) {
+  ClassState& cs = classes[static_cast<int>(c)];
+  STRATA_CHECK(cs.outstanding > 0 && w->inflight > 0);
+  cs.outstanding--;
+  cs.depth->Set(static_cast<double>(cs.outstanding));
+  w->inflight--;
+  if (IsBackground(c)) w->background_inflight--;
 }
 
 bool Scheduler::Impl::QueuesEmptyLocked() const {
@@ -399,7 +484,7 @@ void Scheduler::SetRateLimit(IoClass c, double bytes_per_sec, double ops_per_sec
     std::lock_guard lock(impl_->mu);
     impl_->classes[static_cast<int>(c)].limiter.Set(bytes_per_sec, ops_per_sec, impl_->clock->Now());
   }
-  for (auto& w : impl_->workers) w->backend->Wake();
+  impl_->WakeAll();
 }
 
 const char* Scheduler::backend_name() const { return impl_->backend_name.c_str(); }

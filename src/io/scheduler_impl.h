@@ -1,6 +1,8 @@
 // Scheduler internals shared by scheduler.cc and file.cc (internal to src/io).
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,33 +37,43 @@ struct Scheduler::Impl {
     obs::Gauge* throttle = nullptr;
   };
   // One scheduler thread and its backend. `backend` and `injected` belong to the thread;
-  // the counters and `waiting` are guarded by `mu`.
+  // the counters are guarded by `mu`. `waiting` is set under `mu` just before the thread
+  // may block in Reap and cleared once Reap returns, so a Submit pays for a Wake only
+  // when the thread could be asleep (not, e.g., when a completion callback resubmits).
   struct Worker {
     std::unique_ptr<Backend> backend;
     std::thread thread;
     uint32_t inflight = 0;
     uint32_t background_inflight = 0;
-    bool waiting = false;
+    std::atomic<bool> waiting{false};
     std::vector<Reaped> injected;  // results produced by the fault injector
   };
 
   explicit Impl(const SchedulerOptions& o);
   Status Start();
+  Status StartRings();
+  void SetCaps(uint32_t slots);
   void Stop();
-  Result<std::unique_ptr<Backend>> MakeBackend();
+  void WakeAll();
   Status Validate(const Request& r) const;
   void Submit(std::span<Request> reqs, Completion* completion);
-  Nanos Admit(Worker* w, std::vector<Request*>* out);
+  Nanos Admit(Worker* w, std::vector<Request*>* out, size_t max);
+  bool NextAttempt(Request* r, Attempt* a, int64_t* injected);
   void StartAttempt(Worker* w, Request* r);
-  bool OnResult(Worker* w, Request* r, int64_t res);
+  bool OnResult(Request* r, int64_t res);
   void Finish(Request* r, std::vector<Request*>* finished);
-  void Run(Worker* w);
+  void AccountDoneLocked(Worker* w, IoClass c);
+  void RunRing(Worker* w);
+  void RunPool(Worker* w);
   bool QueuesEmptyLocked() const;
 
   const SchedulerOptions opts;
   Clock* const clock;
   FaultInjector* const faults;
-  uint32_t background_cap = 1;  // slots per worker background classes may fill
+  uint32_t inflight_cap = 1;     // requests in flight per worker (ring) or pool
+  uint32_t background_cap = 1;  // of which background classes may fill this many
+  bool pool_mode = false;       // thread-pool backend: `pool` threads share workers[0]
+  uint32_t pool_threads_n = 0;
   std::string backend_name;
   std::atomic<bool> direct_notice_logged{false};
 
@@ -69,6 +81,9 @@ struct Scheduler::Impl {
   ClassState classes[kNumIoClasses];
   bool stopping = false;
   std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::thread> pool;
+  std::condition_variable pool_cv;  // pool threads wait here (with mu) when idle
+  uint32_t pool_idle = 0;           // guarded by mu
 };
 
 }  // namespace strata::io

@@ -78,19 +78,17 @@ class UringBackend final : public Backend {
   }
 
   void Reap(Nanos timeout, std::vector<Reaped>* out) override {
+    // Submit what is staged and wait for the first completion in one io_uring_enter.
     io_uring_cqe* cqe = nullptr;
-    int rc;
-    if (timeout.count() < 0) {
-      rc = io_uring_wait_cqe(&ring_, &cqe);
-    } else {
-      __kernel_timespec ts{};
-      ts.tv_sec = timeout.count() / 1000000000;
-      ts.tv_nsec = timeout.count() % 1000000000;
-      rc = io_uring_wait_cqe_timeout(&ring_, &cqe, &ts);
-    }
+    __kernel_timespec ts{};
+    ts.tv_sec = timeout.count() / 1000000000;
+    ts.tv_nsec = timeout.count() % 1000000000;
+    int rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, timeout.count() < 0 ? nullptr : &ts, nullptr);
+    staged_ = 0;
     if (rc < 0) {
       // -ETIME (timeout) or -EINTR: nothing ready; the caller loops.
-      STRATA_CHECK_MSG(rc == -ETIME || rc == -EINTR || rc == -EAGAIN, "io_uring_wait_cqe failed");
+      STRATA_CHECK_MSG(rc == -ETIME || rc == -EINTR || rc == -EAGAIN || rc == -EBUSY,
+                       "io_uring_submit_and_wait failed");
       return;
     }
     unsigned head;
@@ -105,10 +103,7 @@ class UringBackend final : public Backend {
       out->push_back({static_cast<Request*>(io_uring_cqe_get_data(cqe)), cqe->res});
     }
     io_uring_cq_advance(&ring_, seen);
-    if (rearm) {
-      STRATA_CHECK(ArmWake());
-      Flush();
-    }
+    if (rearm) STRATA_CHECK(ArmWake());  // submitted by the next Reap or Flush
   }
 
   void Wake() override {
