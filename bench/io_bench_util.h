@@ -60,6 +60,7 @@ struct ReadLoad {
   IoClass io_class = IoClass::kForegroundRead;
   size_t block = 4096;
   uint64_t blocks = 0;
+  char* arena = nullptr;  // if set, slot i reads into arena + i * block (registered memory)
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> completed{0};
   std::atomic<uint64_t> errors{0};
@@ -85,8 +86,8 @@ struct ReadLoad {
       auto s = std::make_unique<Slot>();
       Slot* sp = s.get();
       s->load = this;
-      s->buf = AlignedBuffer(block);
-      s->req = Request{.op = IoOp::kRead, .io_class = io_class, .file = file, .buf = s->buf.data(), .len = block};
+      char* dst = arena ? arena + i * block : (s->buf = AlignedBuffer(block)).data();
+      s->req = Request{.op = IoOp::kRead, .io_class = io_class, .file = file, .buf = dst, .len = block};
       s->done.emplace([sp] { sp->load->OnDone(sp); });
       s->rng.seed(i + 1);
       slots.push_back(std::move(s));

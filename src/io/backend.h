@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "common/clock.h"
@@ -43,7 +44,9 @@ class Backend {
 };
 
 // Fails with the reason when io_uring cannot be set up (seccomp, old kernel, limits).
-Result<std::unique_ptr<Backend>> NewUringBackend(uint32_t queue_depth);
+// `fixed` (may be empty) is registered as fixed buffer 0; attempts inside it use
+// READ_FIXED/WRITE_FIXED. A failed registration is logged and leaves plain reads/writes.
+Result<std::unique_ptr<Backend>> NewUringBackend(uint32_t queue_depth, std::span<char> fixed);
 // The thread-pool backend's one system call for an attempt (pread/pwrite/fsync/
 // fdatasync), with io_uring's result convention: bytes transferred or -errno.
 int64_t ExecuteSync(const Attempt& a);

@@ -187,6 +187,9 @@ struct SchedulerOptions {
   // Called as each request is dispatched, in dispatch order (tracing, tests). Runs under
   // the scheduler's lock: it must be quick and must not call into the scheduler.
   std::function<void(const Request&)> on_dispatch = nullptr;
+  // Size of an arena registered with every ring as an io_uring fixed buffer (0 = none).
+  // Reads and writes whose buffer lies inside it skip the per-request page pinning.
+  size_t registered_buffer_bytes = 0;
 };
 
 struct OpenOptions {
@@ -221,6 +224,10 @@ class Scheduler {
   const char* backend_name() const;  // "io_uring" or "threadpool"
   // Requests queued or in flight for a class (the queue-depth gauge).
   uint64_t outstanding(IoClass c) const;
+  // The registered arena (SchedulerOptions::registered_buffer_bytes), 4 KiB aligned and
+  // zeroed, for long-lived buffers such as a log's write buffer; the caller carves it up.
+  // Any memory works for I/O; this memory is faster with io_uring. Empty when not asked for.
+  std::span<char> registered_arena();
 
   struct Impl;
 

@@ -126,6 +126,7 @@ void Scheduler::Impl::SetCaps(uint32_t slots) {
 }
 
 Status Scheduler::Impl::Start() {
+  if (opts.registered_buffer_bytes > 0) arena = AlignedBuffer(opts.registered_buffer_bytes);
   pool_threads_n = opts.pool_threads ? opts.pool_threads : opts.queue_depth * opts.threads;
   if (opts.backend != BackendKind::kThreadPool) {
     SetCaps(opts.queue_depth);
@@ -153,7 +154,7 @@ Status Scheduler::Impl::StartRings() {
     if (faults && faults->Match(IoOp::kRingSetup, "", &rule)) {
       return Status::FromErrno(rule.error, "io_uring_queue_init (injected)");
     }
-    STRATA_ASSIGN_OR_RETURN(w->backend, NewUringBackend(opts.queue_depth));
+    STRATA_ASSIGN_OR_RETURN(w->backend, NewUringBackend(opts.queue_depth, registered_arena()));
     workers.push_back(std::move(w));
   }
   backend_name = workers[0]->backend->name();
@@ -488,6 +489,8 @@ void Scheduler::SetRateLimit(IoClass c, double bytes_per_sec, double ops_per_sec
 }
 
 const char* Scheduler::backend_name() const { return impl_->backend_name.c_str(); }
+
+std::span<char> Scheduler::registered_arena() { return impl_->registered_arena(); }
 
 uint64_t Scheduler::outstanding(IoClass c) const {
   std::lock_guard lock(impl_->mu);

@@ -66,6 +66,7 @@ struct Scheduler::Impl {
   void RunRing(Worker* w);
   void RunPool(Worker* w);
   bool QueuesEmptyLocked() const;
+  std::span<char> registered_arena() { return std::span<char>(arena.data(), arena.size()); }
 
   const SchedulerOptions opts;
   Clock* const clock;
@@ -76,6 +77,7 @@ struct Scheduler::Impl {
   uint32_t pool_threads_n = 0;
   std::string backend_name;
   std::atomic<bool> direct_notice_logged{false};
+  AlignedBuffer arena;  // registered with every ring; set before the rings start
 
   mutable std::mutex mu;
   ClassState classes[kNumIoClasses];

@@ -6,6 +6,7 @@
 // read is kept armed inside the ring, so a single io_uring_wait_cqe serves both "a request
 // finished" and "new work was queued" without a second wait primitive.
 #include <liburing.h>
+#include <sys/uio.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "io/backend.h"
+#include "obs/log.h"
 
 namespace strata::io {
 namespace {
@@ -30,7 +32,7 @@ class UringBackend final : public Backend {
     if (efd_ >= 0) ::close(efd_);
   }
 
-  Status Init(uint32_t queue_depth) {
+  Status Init(uint32_t queue_depth, std::span<char> fixed) {
     // +1 for the eventfd read, room for retries staged while the ring is full.
     unsigned entries = queue_depth * 2 + 2;
     io_uring_params params{};
@@ -44,6 +46,16 @@ class UringBackend final : public Backend {
     }
     if (rc < 0) return Status::FromErrno(-rc, "io_uring_queue_init");
     ring_ok_ = true;
+    if (!fixed.empty()) {
+      iovec iov{fixed.data(), fixed.size()};
+      int reg = io_uring_register_buffers(&ring_, &iov, 1);
+      if (reg == 0) {
+        fixed_ = fixed;
+      } else {
+        obs::Warn("io", "io_uring buffer registration failed, using plain reads and writes",
+                  {{"error", std::string(std::strerror(-reg))}, {"bytes", uint64_t{fixed.size()}}});
+      }
+    }
     efd_ = ::eventfd(0, EFD_CLOEXEC);
     if (efd_ < 0) return Status::FromErrno(errno, "eventfd");
     if (!ArmWake()) return Status::IOError("io_uring: no SQE for the wake eventfd");
@@ -54,6 +66,16 @@ class UringBackend final : public Backend {
 
   void Prepare(const Attempt& a) override {
     io_uring_sqe* sqe = GetSqe();
+    if (InFixed(a)) {  // pages pinned once at registration, not per request
+      if (a.req->op == IoOp::kRead) {
+        io_uring_prep_read_fixed(sqe, a.fd, a.buf, static_cast<unsigned>(a.len), a.offset, 0);
+      } else {
+        io_uring_prep_write_fixed(sqe, a.fd, a.buf, static_cast<unsigned>(a.len), a.offset, 0);
+      }
+      io_uring_sqe_set_data(sqe, a.req);
+      staged_++;
+      return;
+    }
     switch (a.req->op) {
       case IoOp::kRead: io_uring_prep_read(sqe, a.fd, a.buf, static_cast<unsigned>(a.len), a.offset); break;
       case IoOp::kWrite: io_uring_prep_write(sqe, a.fd, a.buf, static_cast<unsigned>(a.len), a.offset); break;
@@ -128,6 +150,12 @@ class UringBackend final : public Backend {
     return sqe;
   }
 
+  bool InFixed(const Attempt& a) const {
+    if (fixed_.empty() || a.buf == nullptr) return false;
+    if (a.req->op != IoOp::kRead && a.req->op != IoOp::kWrite) return false;
+    return a.buf >= fixed_.data() && a.buf + a.len <= fixed_.data() + fixed_.size();
+  }
+
   bool ArmWake() {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     if (sqe == nullptr) return false;
@@ -142,13 +170,14 @@ class UringBackend final : public Backend {
   int efd_ = -1;
   uint64_t wake_buf_ = 0;
   unsigned staged_ = 0;
+  std::span<char> fixed_;  // registered as buffer index 0; empty if none
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> NewUringBackend(uint32_t queue_depth) {
+Result<std::unique_ptr<Backend>> NewUringBackend(uint32_t queue_depth, std::span<char> fixed) {
   auto b = std::make_unique<UringBackend>();
-  STRATA_RETURN_IF_ERROR(b->Init(queue_depth));
+  STRATA_RETURN_IF_ERROR(b->Init(queue_depth, fixed));
   return std::unique_ptr<Backend>(std::move(b));
 }
 
