@@ -141,8 +141,10 @@ class Core {
   NodeId leader() const { return leader_; }
   const RaftLog& log() const { return log_; }
   const ConfState& conf() const { return membership_.Current(); }
-  // Membership in effect at `index` (for snapshots taken at an applied index).
-  ConfState ConfStateAt(LogIndex index) const { return membership_.At(index); }
+  // Membership in effect at `index` (for snapshots taken at an applied index), or
+  // nullopt if `index` predates a snapshot the core has received since (the log is
+  // about to be replaced: there is no point compacting it).
+  std::optional<ConfState> ConfStateAt(LogIndex index) const { return membership_.At(index); }
   const std::map<NodeId, Progress>& progress() const { return progress_; }
   const CoreCounters& counters() const { return counters_; }
   NodeId lead_transferee() const { return lead_transferee_; }

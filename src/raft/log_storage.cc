@@ -6,7 +6,11 @@
 
 namespace strata::raft {
 
-MemoryLogStorage::MemoryLogStorage(ConfState conf) { snapshot_.metadata.conf = std::move(conf); }
+MemoryLogStorage::MemoryLogStorage(ConfState conf) {
+  if (conf.voters.empty()) return;
+  snapshot_.metadata = SnapshotMetadata{kBootstrapIndex, kBootstrapTerm, std::move(conf)};
+  hard_state_ = HardState{kBootstrapTerm, kNoNode, kBootstrapIndex};
+}
 
 InitialState MemoryLogStorage::GetInitialState() const {
   return InitialState{hard_state_, snapshot_.metadata};

@@ -15,6 +15,10 @@
 
 namespace strata::raft {
 
+// Where a bootstrapped log starts: elections begin at term 2, entries at index 2.
+constexpr LogIndex kBootstrapIndex = 1;
+constexpr Term kBootstrapTerm = 1;
+
 struct InitialState {
   HardState hard_state;
   SnapshotMetadata snapshot;  // the snapshot the log starts after (index 0 on a new node)
@@ -38,8 +42,10 @@ class LogStorage {
 
 class MemoryLogStorage final : public LogStorage {
  public:
-  // A new node. `conf` is the bootstrap membership (empty for a node that will join an
-  // existing cluster and learn it from the leader).
+  // A new node. `conf` is the bootstrap membership, shared by every founding member: it
+  // becomes a snapshot at index 1, term 1 (so a node that joins later, with an empty
+  // log, receives it as a snapshot rather than missing it). Empty `conf`: a node that
+  // will join an existing cluster and learn everything from the leader.
   explicit MemoryLogStorage(ConfState conf = {});
 
   InitialState GetInitialState() const override;

@@ -82,9 +82,9 @@ void MembershipHistory::CompactTo(LogIndex index) {
   history_.erase(history_.begin(), keep);
 }
 
-ConfState MembershipHistory::At(LogIndex index) const {
+std::optional<ConfState> MembershipHistory::At(LogIndex index) const {
   auto it = history_.upper_bound(index);
-  STRATA_CHECK_MSG(it != history_.begin(), "membership asked for before its base");
+  if (it == history_.begin()) return std::nullopt;
   return std::prev(it)->second;
 }
 

@@ -40,7 +40,8 @@ class MembershipHistory {
   void CompactTo(LogIndex index);
 
   const ConfState& Current() const { return history_.rbegin()->second; }
-  ConfState At(LogIndex index) const;
+  // The configuration in effect at `index`; nullopt before the base.
+  std::optional<ConfState> At(LogIndex index) const;
   // Index of the latest configuration entry (or of the base snapshot).
   LogIndex LastChangeIndex() const { return history_.rbegin()->first; }
 

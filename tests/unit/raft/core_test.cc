@@ -101,25 +101,25 @@ TEST(CoreTest, LeaderIgnoresVotesWhileFollowersHearFromIt) {
 // Raft figure 8: an entry from an earlier term on a majority is not committed by
 // counting; it commits only under an entry of the current term.
 TEST(CoreTest, OnlyCurrentTermEntriesCommitByCounting) {
-  TestCluster c(3);
+  TestCluster c(3);  // logs start with the bootstrap snapshot at index 1
   for (NodeId id : {1, 2, 3}) {
-    c.node(id).storage.Append({Entry{1, 1, EntryType::kNoop, ""}});
-    c.node(id).storage.SetHardState(HardState{2, kNoNode, 1});
+    c.node(id).storage.Append({Entry{2, 2, EntryType::kNoop, ""}});
+    c.node(id).storage.SetHardState(HardState{3, kNoNode, 2});
   }
-  for (NodeId id : {1, 2}) c.node(id).storage.Append({Entry{2, 2, EntryType::kNormal, "old"}});
+  for (NodeId id : {1, 2}) c.node(id).storage.Append({Entry{3, 3, EntryType::kNormal, "old"}});
   for (NodeId id : {1, 2, 3}) c.Restart(id);
-  // Node 1 wins term 3 but its appends are lost: only a forged ack from node 2 arrives.
+  // Node 1 wins term 4 but its appends are lost: only a forged ack from node 2 arrives.
   c.SetFilter([](const Message& m) { return m.type != MessageType::kAppend; });
   c.Elect(1);
   ASSERT_EQ(c.core(1).role(), Role::kLeader);
-  ASSERT_EQ(c.core(1).term(), 3u);
-  Message ack{.type = MessageType::kAppendResponse, .from = 2, .to = 1, .term = 3, .index = 2};
+  ASSERT_EQ(c.core(1).term(), 4u);
+  Message ack{.type = MessageType::kAppendResponse, .from = 2, .to = 1, .term = 4, .index = 3};
   ASSERT_TRUE(c.core(1).Step(ack).ok());
   c.Stabilize();
-  EXPECT_EQ(c.core(1).log().committed(), 1u) << "entry 2 (term 2) committed by counting";
+  EXPECT_EQ(c.core(1).log().committed(), 2u) << "entry 3 (term 3) committed by counting";
   c.SetFilter(nullptr);
   c.TickAll(2);
-  EXPECT_EQ(c.core(1).log().committed(), 3u);
+  EXPECT_EQ(c.core(1).log().committed(), 4u);
   EXPECT_EQ(c.node(3).applied.size(), 3u);
 }
 
@@ -152,7 +152,7 @@ TEST(CoreTest, LearnerNeverCampaignsAndItsVoteDoesNotCount) {
   TestCluster c(2, {}, 1);  // voters 1, 2; learner 3
   c.Tick(3, 100);
   EXPECT_EQ(c.core(3).role(), Role::kFollower);
-  EXPECT_EQ(c.core(3).term(), 0u);
+  EXPECT_EQ(c.core(3).term(), kBootstrapTerm);
   c.Isolate(2);
   c.Elect(1);  // only the learner can answer: not a quorum of voters {1, 2}
   EXPECT_NE(c.core(1).role(), Role::kLeader);
@@ -279,7 +279,7 @@ TEST(CoreTest, RestartRecoversTermVoteAndLog) {
   c.Restart(2);
   EXPECT_EQ(c.core(2).term(), term);
   EXPECT_EQ(c.core(2).vote(), 1u);
-  EXPECT_EQ(c.core(2).log().LastIndex(), 2u);
+  EXPECT_EQ(c.core(2).log().LastIndex(), 3u);  // bootstrap, no-op, "a"
   c.Process(2);
   ASSERT_EQ(c.node(2).applied.size(), 2u) << "committed entries are re-applied from the log";
   EXPECT_EQ(Data(c.node(2).applied[1]), "a");
@@ -292,7 +292,7 @@ TEST(CoreTest, LaggingFollowerCatchesUpFromASnapshot) {
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(c.core(1).Propose("e").ok());
   c.Stabilize();
   LogIndex applied = c.core(1).log().applied();
-  c.node(1).storage.CreateSnapshotAndCompact(applied, c.core(1).ConfStateAt(applied), "state");
+  c.node(1).storage.CreateSnapshotAndCompact(applied, *c.core(1).ConfStateAt(applied), "state");
   c.Heal();
   c.TickAll(3);
   EXPECT_EQ(c.core(1).counters().snapshots_sent, 1u);

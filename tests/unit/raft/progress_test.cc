@@ -65,11 +65,12 @@ TEST(MembershipTest, HistoryFollowsTruncationAndCompaction) {
   h.Append(5, {ConfChangeType::kAddLearner, 4});
   h.Append(8, {ConfChangeType::kAddVoter, 4});
   EXPECT_TRUE(h.Current().IsVoter(4));
-  EXPECT_TRUE(h.At(6).IsLearner(4));
+  EXPECT_TRUE(h.At(6)->IsLearner(4));
   h.TruncateFrom(7);
   EXPECT_TRUE(h.Current().IsLearner(4));
   h.CompactTo(6);
-  EXPECT_TRUE(h.At(6).IsLearner(4));
+  EXPECT_TRUE(h.At(6)->IsLearner(4));
+  EXPECT_FALSE(h.At(4).has_value());
   auto cc = DecodeConfChange(EncodeConfChange({ConfChangeType::kRemoveNode, 77}));
   ASSERT_TRUE(cc.has_value());
   EXPECT_EQ(cc->node_id, 77u);
