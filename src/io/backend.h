@@ -1,4 +1,5 @@
-// The backend interface behind io::Scheduler (internal to src/io).
+// The backends behind io::Scheduler (internal to src/io): the asynchronous Backend
+// interface (io_uring) and the thread pool's synchronous ExecuteSync.
 //
 // A backend belongs to exactly one scheduler thread: Prepare, Flush and Reap are called
 // only from that thread. Wake is the one method other threads call; it makes a blocked

@@ -244,6 +244,7 @@ class Scheduler {
 // bounce copy, so a misaligned caller is found in tests rather than paying in production).
 class File {
  public:
+  // REQUIRES: no request on this file is in flight. A File must not outlive its Scheduler.
   ~File();
   // Bytes read; fewer than n only at end of file.
   Result<size_t> ReadAt(IoClass c, uint64_t offset, char* buf, size_t n);

@@ -1,18 +1,23 @@
-// io::Scheduler: priority classes, token buckets, and the dispatch loop over a backend.
+// io::Scheduler: priority classes, token buckets, and the dispatch loops.
 //
-// Shape: submitters append requests to one intrusive FIFO per class under `mu_`. Each
-// scheduler thread owns one backend (one io_uring) and loops:
-//   admit (under mu_): walk the classes highest first and move requests into flight while
-//     the thread has free slots; a background class whose bucket is empty stops there and
-//     the walk goes on to the next class, so a throttled class never blocks the others;
-//   start attempts (no lock), flush them in one submit;
-//   reap completions in a batch, finish or re-issue (short transfer, EINTR/EAGAIN).
-// Background classes together may hold at most `queue_depth - reserve` slots, so a
-// foreground read or Raft write that arrives during a compaction storm finds a free slot
-// and is dispatched on the next loop turn instead of waiting behind the storm.
+// Submitters append requests to one intrusive FIFO per class under `mu`. Admission (under
+// `mu`, Admit) walks the classes highest first and moves requests into flight while slots
+// are free; a background class whose bucket is empty stops there and the walk goes on to
+// the next class, so a throttled class never blocks the others. Background classes
+// together may hold at most 3/4 of the slots, so a foreground read or Raft write that
+// arrives during a compaction storm finds a free slot on the next admission instead of
+// queueing behind the storm (inside the scheduler or inside the device).
 //
-// Invariants (under mu_): a request is in exactly one of {a class FIFO, in flight on one
-// worker}; worker.inflight counts its in-flight requests and never exceeds queue_depth.
+// Two ways to run what was admitted:
+//   io_uring (RunRing): each scheduler thread owns a ring and loops: admit, stage SQEs,
+//     submit + wait for the first CQE in one io_uring_enter, drain all ready CQEs, finish
+//     or re-stage (short transfer, EINTR/EAGAIN) each.
+//   thread pool (RunPool): each pool thread admits one request, runs its attempts with
+//     pread/pwrite/fsync and completes it itself.
+//
+// Invariants (under mu): a request is in exactly one of {a class FIFO, in flight on one
+// worker}; a worker's inflight never exceeds inflight_cap, its background_inflight never
+// exceeds background_cap; a class's `outstanding` is its queued plus in-flight requests.
 #include <algorithm>
 #include <thread>
 

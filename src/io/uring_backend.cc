@@ -1,8 +1,9 @@
 // io_uring backend: one ring per scheduler thread.
 //
-// Attempts staged by Prepare become SQEs; Flush submits them all with one
-// io_uring_submit; Reap waits for the first CQE and then drains every ready CQE in one
-// pass (io_uring_for_each_cqe + io_uring_cq_advance). Wake writes to an eventfd whose
+// Attempts staged by Prepare become SQEs; Reap submits them all and waits for the first
+// CQE in one io_uring_enter (io_uring_submit_and_wait_timeout), then drains every ready
+// CQE in one pass (io_uring_for_each_cqe + io_uring_cq_advance). Buffers inside the
+// registered arena go out as READ_FIXED/WRITE_FIXED. Wake writes to an eventfd whose
 // read is kept armed inside the ring, so a single io_uring_wait_cqe serves both "a request
 // finished" and "new work was queued" without a second wait primitive.
 #include <liburing.h>
