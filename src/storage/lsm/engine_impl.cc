@@ -1,0 +1,394 @@
+#include "storage/lsm/engine_impl.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/check.h"
+#include "io/file_util.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+namespace strata::storage::lsm {
+
+class LsmEngine::SnapshotImpl final : public Snapshot {
+ public:
+  SnapshotImpl(LsmEngine* engine, SequenceNumber seq) : engine_(engine), seq_(seq) {}
+  ~SnapshotImpl() override { engine_->ReleaseSnapshot(seq_); }
+  SequenceNumber seq() const { return seq_; }
+
+ private:
+  LsmEngine* engine_;
+  SequenceNumber seq_;
+};
+
+LsmEngine::LsmEngine(const LsmOptions& options)
+    : options_(options), scheduler_(options.scheduler) {
+  size_t memtables = options.memtable_bytes * (options.max_immutable_memtables + 1);
+  size_t cache = options.memory_budget > memtables ? options.memory_budget - memtables : 8 << 20;
+  cache_ = std::make_unique<BlockCache>(cache);
+  mem_ = std::make_shared<Memtable>();
+  version_ = std::make_shared<Version>();
+  if (options.registry) {
+    auto& files = options.registry->AddGaugeFamily("stratadb_lsm_level_files", "SST files per LSM level.", {"level"});
+    auto& bytes = options.registry->AddGaugeFamily("stratadb_lsm_level_bytes", "SST bytes per LSM level.", {"level"});
+    for (int l = 0; l < kNumLevels; l++) {
+      level_files_gauge_[l] = &files.With({std::to_string(l)});
+      level_bytes_gauge_[l] = &bytes.With({std::to_string(l)});
+    }
+  }
+}
+
+Result<std::unique_ptr<LsmEngine>> OpenLsmEngine(const LsmOptions& options) {
+  STRATA_CHECK(options.scheduler != nullptr);
+  STRATA_RETURN_IF_ERROR(io::CreateDir(options.dir));
+  std::unique_ptr<LsmEngine> engine(new LsmEngine(options));
+  STRATA_RETURN_IF_ERROR(engine->Recover());
+  if (options.background_compaction) {
+    engine->bg_thread_ = std::thread([e = engine.get()] { e->BackgroundLoop(); });
+  }
+  return engine;
+}
+
+LsmEngine::~LsmEngine() {
+  {
+    std::lock_guard lock(mu_);
+    shutting_down_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_thread_.joinable()) bg_thread_.join();
+  // Unflushed memtables are dropped on purpose: the Raft log replays them (DESIGN D1).
+}
+
+Status LsmEngine::OpenTable(FileMeta* f) {
+  std::string path = options_.dir + "/" + TableFileName(f->number);
+  STRATA_ASSIGN_OR_RETURN(auto file, scheduler_->Open(path, {.read_only = true, .direct = options_.use_direct_io}));
+  auto table = Table::Open(std::move(file), f->number, f->size, cache_.get(), &table_stats_);
+  if (!table.ok()) return table.status();
+  f->table = *table;
+  return Status::OK();
+}
+
+Status LsmEngine::Recover() {
+  std::lock_guard lock(mu_);
+  const std::string& dir = options_.dir;
+  auto version = std::make_shared<Version>();
+  if (io::FileExists(dir + "/CURRENT")) {
+    STRATA_ASSIGN_OR_RETURN(std::string name, ReadCurrentManifest(dir));
+    STRATA_ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(scheduler_, dir + "/" + name));
+    if (contents.torn_tail) obs::Warn("lsm", "ignored a torn MANIFEST tail", {{"manifest", name}});
+    std::map<uint64_t, std::pair<int, FileMeta>> files;
+    for (VersionEdit& e : contents.edits) {
+      if (e.next_file_number) next_file_number_ = *e.next_file_number;
+      if (e.last_sequence) last_sequence_ = *e.last_sequence;
+      if (e.persisted_applied_index) persisted_applied_index_ = *e.persisted_applied_index;
+      for (auto& [level, number] : e.deleted) files.erase(number);
+      for (auto& [level, f] : e.added) files[f.number] = {level, f};
+      for (auto& t : e.added_tombstones) version->tombstones.push_back(t);
+    }
+    for (auto& [number, entry] : files) {
+      auto& [level, f] = entry;
+      STRATA_RETURN_IF_ERROR(OpenTable(&f));
+      next_file_number_ = std::max(next_file_number_, number + 1);
+      version->levels[level].push_back(std::make_shared<FileMeta>(std::move(f)));
+    }
+    // L0: newest (highest number) first; deeper levels by smallest key.
+    std::sort(version->levels[0].begin(), version->levels[0].end(),
+              [](const FileRef& a, const FileRef& b) { return a->number > b->number; });
+    for (int l = 1; l < kNumLevels; l++) {
+      std::sort(version->levels[l].begin(), version->levels[l].end(), [](const FileRef& a, const FileRef& b) {
+        return CompareInternalKeys(a->smallest, b->smallest) < 0;
+      });
+    }
+  }
+  visible_sequence_ = last_sequence_.load();
+  applied_index_ = persisted_applied_index_.load();
+  version_ = version;
+  STRATA_RETURN_IF_ERROR(WriteFreshManifest());
+
+  // Files no version names are leftovers of a flush or compaction that crashed before its
+  // MANIFEST edit: their data is either elsewhere or will be replayed from the Raft log.
+  std::set<uint64_t> live;
+  for (const auto& level : version_->levels)
+    for (const auto& f : level) live.insert(f->number);
+  STRATA_ASSIGN_OR_RETURN(auto names, io::ListDir(dir));
+  std::vector<uint64_t> obsolete;
+  for (const auto& name : names) {
+    uint64_t number = 0;
+    if (name.size() == 10 && name.ends_with(".sst") && sscanf(name.c_str(), "%06lu.sst", &number) == 1 &&
+        !live.count(number)) {
+      obsolete.push_back(number);
+    } else if (name.rfind("MANIFEST-", 0) == 0 && name != ManifestFileName(manifest_number_)) {
+      (void)io::RemoveFile(dir + "/" + name);
+    }
+  }
+  DeleteObsoleteFiles(obsolete);
+  UpdateLevelMetrics(*version_);
+  obs::Info("lsm", "opened", {{"dir", dir}, {"persisted_applied_index", persisted_applied_index_.load()},
+                               {"last_sequence", last_sequence_.load()}});
+  return Status::OK();
+}
+
+Status LsmEngine::WriteFreshManifest() {
+  uint64_t number = next_file_number_++;
+  std::string path = options_.dir + "/" + ManifestFileName(number);
+  STRATA_ASSIGN_OR_RETURN(auto writer, ManifestWriter::Create(scheduler_, path));
+  VersionEdit snapshot;
+  snapshot.next_file_number = next_file_number_;
+  snapshot.last_sequence = last_sequence_.load();
+  snapshot.persisted_applied_index = persisted_applied_index_.load();
+  for (int l = 0; l < kNumLevels; l++) {
+    for (const auto& f : version_->levels[l]) {
+      FileMeta copy = *f;
+      copy.table.reset();
+      snapshot.added.emplace_back(l, std::move(copy));
+    }
+  }
+  snapshot.added_tombstones = version_->tombstones;
+  STRATA_RETURN_IF_ERROR(writer->Append(snapshot));
+  STRATA_RETURN_IF_ERROR(io::SyncDir(options_.dir));
+  STRATA_RETURN_IF_ERROR(SetCurrentManifest(options_.dir, number));
+  manifest_ = std::move(writer);
+  manifest_number_ = number;
+  return Status::OK();
+}
+
+SuperVersion LsmEngine::GetSuperVersion() const {
+  std::lock_guard lock(mu_);
+  SuperVersion sv{mem_, {}, version_};
+  sv.imm.assign(imm_.rbegin(), imm_.rend());
+  return sv;
+}
+
+SequenceNumber LsmEngine::ReadSequence(const ReadOptions& options) const {
+  if (options.snapshot) return static_cast<const SnapshotImpl*>(options.snapshot)->seq();
+  return visible_sequence_.load(std::memory_order_acquire);
+}
+
+std::shared_ptr<const Snapshot> LsmEngine::GetSnapshot() {
+  std::lock_guard lock(mu_);
+  SequenceNumber seq = visible_sequence_.load(std::memory_order_acquire);
+  snapshots_.insert(seq);
+  return std::make_shared<SnapshotImpl>(this, seq);
+}
+
+void LsmEngine::ReleaseSnapshot(SequenceNumber seq) {
+  std::lock_guard lock(mu_);
+  snapshots_.erase(snapshots_.find(seq));
+}
+
+SequenceNumber LsmEngine::OldestSnapshot() const {
+  return snapshots_.empty() ? visible_sequence_.load() : *snapshots_.begin();
+}
+
+namespace {
+
+bool Covered(const std::vector<RangeTombstone>& tombstones, Slice user_key, SequenceNumber entry_seq,
+             SequenceNumber read_seq) {
+  for (const auto& t : tombstones) {
+    if (t.seq > entry_seq && t.seq <= read_seq && Slice(t.begin) <= user_key && user_key < Slice(t.end)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::optional<Bytes>> LsmEngine::Get(const ReadOptions& options, Slice key) {
+  SequenceNumber seq = ReadSequence(options);
+  SuperVersion sv = GetSuperVersion();
+  std::vector<RangeTombstone> tombstones = sv.version->tombstones;
+  for (const auto* m : {sv.mem.get()}) {
+    auto t = m->RangeTombstones();
+    tombstones.insert(tombstones.end(), t.begin(), t.end());
+  }
+  for (const auto& m : sv.imm) {
+    auto t = m->RangeTombstones();
+    tombstones.insert(tombstones.end(), t.begin(), t.end());
+  }
+  auto answer = [&](ValueType type, Bytes value, SequenceNumber entry_seq) -> std::optional<Bytes> {
+    if (type == ValueType::kDeletion || Covered(tombstones, key, entry_seq, seq)) return std::nullopt;
+    return value;
+  };
+  if (auto f = sv.mem->Get(key, seq)) return answer(f->type, std::move(f->value), f->seq);
+  for (const auto& m : sv.imm) {
+    if (auto f = m->Get(key, seq)) return answer(f->type, std::move(f->value), f->seq);
+  }
+  for (int level = 0; level < kNumLevels; level++) {
+    for (const auto& file : sv.version->levels[level]) {
+      if (!file->Overlaps(key, key)) continue;
+      STRATA_ASSIGN_OR_RETURN(auto found, file->table->Get(key, seq, options.fill_cache));
+      if (found) return answer(found->type, std::move(found->value), found->seq);
+    }
+  }
+  return std::optional<Bytes>();
+}
+
+Status LsmEngine::Write(const WriteBatch& batch) {
+  std::lock_guard write_lock(write_mu_);
+  {
+    std::unique_lock lock(mu_);
+    STRATA_RETURN_IF_ERROR(MakeRoomForWrite(lock));
+  }
+  uint64_t index = batch.applied_index();
+  if (index != 0 && index <= applied_index_.load()) {
+    return Status::InvalidArgument(fmt::format("write batch applied index {} is not above {}", index,
+                                               applied_index_.load()));
+  }
+  struct Inserter : WriteBatch::Handler {
+    Memtable* mem;
+    SequenceNumber seq;
+    void Put(Slice k, Slice v) override { mem->Add(++seq, ValueType::kValue, k, v); }
+    void Delete(Slice k) override { mem->Add(++seq, ValueType::kDeletion, k, {}); }
+    void DeleteRange(Slice b, Slice e) override { mem->AddRangeTombstone(++seq, b, e); }
+  } inserter;
+  inserter.mem = mem_.get();  // only writers replace mem_, and we are the writer
+  inserter.seq = last_sequence_.load();
+  STRATA_RETURN_IF_ERROR(batch.Iterate(&inserter));
+  if (index != 0) {
+    mem_->set_applied_index(index);  // before the store below: Flush reads both
+    applied_index_.store(index);
+  }
+  last_sequence_.store(inserter.seq);
+  visible_sequence_.store(inserter.seq, std::memory_order_release);  // the batch appears at once
+  return Status::OK();
+}
+
+void LsmEngine::SealMemtable() {
+  imm_.push_back(mem_);
+  mem_ = std::make_shared<Memtable>();
+  bg_cv_.notify_all();
+}
+
+Status LsmEngine::MakeRoomForWrite(std::unique_lock<std::mutex>& lock) {
+  bool slowed = false;
+  while (true) {
+    if (!bg_error_.ok()) return bg_error_;
+    size_t l0 = version_->levels[0].size();
+    if (!slowed && l0 >= static_cast<size_t>(options_.l0_slowdown_trigger) &&
+        l0 < static_cast<size_t>(options_.l0_stop_trigger)) {
+      // Delay each write a little rather than stopping all of them later.
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      stall_micros_ += 1000;
+      lock.lock();
+      slowed = true;
+      continue;
+    }
+    if (mem_->ApproximateMemoryUsage() < options_.memtable_bytes) return Status::OK();
+    if (imm_.size() >= static_cast<size_t>(options_.max_immutable_memtables) ||
+        l0 >= static_cast<size_t>(options_.l0_stop_trigger)) {
+      if (!options_.background_compaction) {
+        // No background thread: do the work inline so the writer makes progress.
+        if (!imm_.empty()) {
+          STRATA_RETURN_IF_ERROR(FlushOldestImmutable(lock));
+        } else if (auto c = PickCompaction(*version_)) {
+          STRATA_RETURN_IF_ERROR(RunCompaction(lock, *c));
+        }
+        continue;
+      }
+      auto start = std::chrono::steady_clock::now();
+      done_cv_.wait(lock);
+      stall_micros_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - start).count();
+      continue;
+    }
+    SealMemtable();
+    return Status::OK();
+  }
+}
+
+Status LsmEngine::Flush() {
+  std::lock_guard write_lock(write_mu_);
+  std::unique_lock lock(mu_);
+  // A memtable with no records but a newer applied index (Raft no-ops) is flushed too, so
+  // the persisted index catches up.
+  if (!mem_->empty() || applied_index_.load() > persisted_applied_index_.load()) SealMemtable();
+  while (!imm_.empty()) {
+    if (!bg_error_.ok()) return bg_error_;
+    if (!options_.background_compaction) {
+      STRATA_RETURN_IF_ERROR(FlushOldestImmutable(lock));
+    } else {
+      done_cv_.wait(lock);
+    }
+  }
+  return bg_error_;
+}
+
+Status LsmEngine::background_error() const {
+  std::lock_guard lock(mu_);
+  return bg_error_;
+}
+
+Status LsmEngine::Checkpoint(const std::string& dir) {
+  STRATA_RETURN_IF_ERROR(Flush());
+  if (io::FileExists(dir)) return Status::AlreadyExists("checkpoint directory exists: " + dir);
+  STRATA_RETURN_IF_ERROR(io::CreateDir(dir));
+  std::unique_lock lock(mu_);
+  std::shared_ptr<const Version> v = version_;
+  VersionEdit snapshot;
+  snapshot.next_file_number = next_file_number_ + 1;
+  snapshot.last_sequence = last_sequence_.load();
+  snapshot.persisted_applied_index = persisted_applied_index_.load();
+  for (int l = 0; l < kNumLevels; l++) {
+    for (const auto& f : v->levels[l]) {
+      std::string from = options_.dir + "/" + TableFileName(f->number);
+      std::string to = dir + "/" + TableFileName(f->number);
+      if (::link(from.c_str(), to.c_str()) != 0) {
+        return Status::FromErrno(errno, fmt::format("hard link {} to {}", from, to));
+      }
+      FileMeta copy = *f;
+      copy.table.reset();
+      snapshot.added.emplace_back(l, std::move(copy));
+    }
+  }
+  snapshot.added_tombstones = v->tombstones;
+  uint64_t number = next_file_number_;
+  STRATA_ASSIGN_OR_RETURN(auto writer, ManifestWriter::Create(scheduler_, dir + "/" + ManifestFileName(number)));
+  STRATA_RETURN_IF_ERROR(writer->Append(snapshot));
+  STRATA_RETURN_IF_ERROR(SetCurrentManifest(dir, number));
+  return io::SyncDir(dir);
+}
+
+std::vector<EngineProperty> LsmEngine::Properties() const {
+  std::vector<EngineProperty> out;
+  SuperVersion sv = GetSuperVersion();
+  size_t imm_bytes = 0;
+  for (const auto& m : sv.imm) imm_bytes += m->ApproximateMemoryUsage();
+  out.push_back({"memtable_bytes", static_cast<double>(sv.mem->ApproximateMemoryUsage())});
+  out.push_back({"immutable_memtables", static_cast<double>(sv.imm.size())});
+  out.push_back({"immutable_memtable_bytes", static_cast<double>(imm_bytes)});
+  for (int l = 0; l < kNumLevels; l++) {
+    out.push_back({fmt::format("level_files{{level=\"{}\"}}", l), static_cast<double>(sv.version->levels[l].size())});
+    out.push_back({fmt::format("level_bytes{{level=\"{}\"}}", l), static_cast<double>(sv.version->LevelBytes(l))});
+  }
+  out.push_back({"flush_bytes", static_cast<double>(flush_bytes_.load())});
+  out.push_back({"flush_count", static_cast<double>(flush_count_.load())});
+  out.push_back({"flush_seconds", flush_seconds_.load()});
+  out.push_back({"compaction_bytes_read", static_cast<double>(compaction_bytes_read_.load())});
+  out.push_back({"compaction_bytes_written", static_cast<double>(compaction_bytes_written_.load())});
+  out.push_back({"compaction_count", static_cast<double>(compaction_count_.load())});
+  out.push_back({"compaction_seconds", compaction_seconds_.load()});
+  out.push_back({"write_stall_seconds", stall_micros_.load() / 1e6});
+  out.push_back({"bloom_useful", static_cast<double>(table_stats_.bloom_useful.load())});
+  out.push_back({"bloom_false_positive", static_cast<double>(table_stats_.bloom_false_positive.load())});
+  out.push_back({"block_cache_hits", static_cast<double>(cache_->hits())});
+  out.push_back({"block_cache_misses", static_cast<double>(cache_->misses())});
+  out.push_back({"block_cache_bytes", static_cast<double>(cache_->usage())});
+  out.push_back({"range_tombstones", static_cast<double>(sv.version->tombstones.size())});
+  out.push_back({"applied_index", static_cast<double>(applied_index_.load())});
+  out.push_back({"persisted_applied_index", static_cast<double>(persisted_applied_index_.load())});
+  return out;
+}
+
+void LsmEngine::UpdateLevelMetrics(const Version& v) {
+  if (!options_.registry) return;
+  for (int l = 0; l < kNumLevels; l++) {
+    level_files_gauge_[l]->Set(static_cast<double>(v.levels[l].size()));
+    level_bytes_gauge_[l]->Set(static_cast<double>(v.LevelBytes(l)));
+  }
+}
+
+}  // namespace strata::storage::lsm

@@ -1,0 +1,46 @@
+// The MANIFEST: an append-only log of VersionEdits, and CURRENT, which names the live one.
+//
+//   record := length fixed32 | checksum fixed64 (XXH3 of payload) | payload (a VersionEdit)
+//
+// The first record of a MANIFEST is a full snapshot of the state; later records are deltas.
+// Recovery replays every record. A record cut short at the end of the file (a crash while
+// appending) is a torn tail: it and anything after it are ignored, since the edit was never
+// acknowledged. A bad checksum on a record that is followed by more data is corruption.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "io/io.h"
+#include "storage/lsm/version.h"
+
+namespace strata::storage::lsm {
+
+std::string ManifestFileName(uint64_t number);  // "MANIFEST-000007"
+std::string TableFileName(uint64_t number);     // "000012.sst"
+
+class ManifestWriter {
+ public:
+  // Creates `path` (which must not exist) on `scheduler`.
+  static Result<std::unique_ptr<ManifestWriter>> Create(io::Scheduler* scheduler, const std::string& path);
+  // Appends one edit and makes it durable (fdatasync) before returning.
+  Status Append(const VersionEdit& edit);
+
+ private:
+  std::unique_ptr<io::File> file_;
+  uint64_t offset_ = 0;
+};
+
+struct ManifestContents {
+  std::vector<VersionEdit> edits;
+  bool torn_tail = false;  // a partial last record was ignored
+};
+Result<ManifestContents> ReadManifest(io::Scheduler* scheduler, const std::string& path);
+
+// CURRENT names the live MANIFEST; it is replaced atomically.
+Status SetCurrentManifest(const std::string& dir, uint64_t manifest_number);
+Result<std::string> ReadCurrentManifest(const std::string& dir);  // file name, no dir
+
+}  // namespace strata::storage::lsm

@@ -1,0 +1,158 @@
+#include "storage/lsm/table.h"
+
+#include <fmt/format.h>
+
+#include "storage/lsm/block.h"
+#include "storage/lsm/bloom.h"
+#include "storage/lsm/table_format.h"
+
+namespace strata::storage::lsm {
+namespace {
+
+int CompareIk(Slice a, Slice b) { return CompareInternalKeys(a, b); }
+
+// Walks the index block and, inside it, one data block at a time.
+class TwoLevelIterator final : public InternalIterator {
+ public:
+  TwoLevelIterator(std::shared_ptr<Table> table, bool fill_cache, bool foreground)
+      : table_(std::move(table)),
+        index_(NewBlockIterator(table_->index_block(), CompareIk, nullptr)),
+        fill_cache_(fill_cache),
+        foreground_(foreground) {}
+
+  bool Valid() const override { return data_ && data_->Valid(); }
+  Slice key() const override { return data_->key(); }
+  Slice value() const override { return data_->value(); }
+  Status status() const override {
+    if (!status_.ok()) return status_;
+    if (!index_->status().ok()) return index_->status();
+    return data_ ? data_->status() : Status::OK();
+  }
+
+  void SeekToFirst() override {
+    index_->SeekToFirst();
+    LoadBlock();
+    if (data_) data_->SeekToFirst();
+    SkipEmptyForward();
+  }
+  void SeekToLast() override {
+    index_->SeekToLast();
+    LoadBlock();
+    if (data_) data_->SeekToLast();
+    SkipEmptyBackward();
+  }
+  void Seek(Slice target) override {
+    index_->Seek(target);
+    LoadBlock();
+    if (data_) data_->Seek(target);
+    SkipEmptyForward();
+  }
+  void Next() override {
+    data_->Next();
+    SkipEmptyForward();
+  }
+  void Prev() override {
+    data_->Prev();
+    SkipEmptyBackward();
+  }
+
+ private:
+  void LoadBlock() {
+    data_.reset();
+    if (!index_->Valid() || !status_.ok()) return;
+    auto block = table_->DataBlock(index_->value(), fill_cache_, foreground_);
+    if (!block.ok()) {
+      status_ = block.status();
+      return;
+    }
+    BlockRef ref = *block;
+    data_ = NewBlockIterator(*ref, CompareIk, ref);
+  }
+  void SkipEmptyForward() {
+    while (data_ && !data_->Valid() && data_->status().ok()) {
+      index_->Next();
+      LoadBlock();
+      if (data_) data_->SeekToFirst();
+    }
+  }
+  void SkipEmptyBackward() {
+    while (data_ && !data_->Valid() && data_->status().ok()) {
+      index_->Prev();
+      LoadBlock();
+      if (data_) data_->SeekToLast();
+    }
+  }
+
+  std::shared_ptr<Table> table_;
+  std::unique_ptr<InternalIterator> index_;
+  std::unique_ptr<InternalIterator> data_;
+  bool fill_cache_, foreground_;
+  Status status_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<Table>> Table::Open(std::unique_ptr<io::File> file, uint64_t file_number,
+                                           uint64_t file_size, BlockCache* cache, TableStats* stats) {
+  const std::string path = file->path();
+  if (file_size < kFooterSize) return Status::Corruption(path + ": file too short for an SST");
+  uint64_t begin = io::AlignDown(file_size - kFooterSize);
+  io::AlignedBuffer buf(io::AlignUp(file_size) - begin);
+  STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadAt(io::IoClass::kForegroundRead, begin, buf.data(), buf.size()));
+  if (got != file_size - begin) {
+    return Status::Corruption(fmt::format("{}: size {} differs from the MANIFEST's {}", path, begin + got, file_size));
+  }
+  STRATA_ASSIGN_OR_RETURN(Footer footer,
+                          Footer::Decode(Slice(buf.data() + (file_size - kFooterSize - begin), kFooterSize), path));
+  std::shared_ptr<Table> t(new Table());
+  t->file_ = std::move(file);
+  t->file_number_ = file_number;
+  t->cache_ = cache;
+  t->stats_ = stats;
+  t->entries_ = footer.entries;
+  STRATA_ASSIGN_OR_RETURN(Bytes index, ReadBlock(t->file_.get(), footer.index, true));
+  t->index_ = std::make_shared<const Bytes>(std::move(index));
+  STRATA_ASSIGN_OR_RETURN(t->filter_, ReadBlock(t->file_.get(), footer.filter, true));
+  return t;
+}
+
+Result<BlockRef> Table::DataBlock(Slice handle_value, bool fill_cache, bool foreground) {
+  BlockHandle h;
+  if (!h.DecodeFrom(&handle_value)) {
+    return Status::Corruption(file_->path() + ": bad block handle in index");
+  }
+  if (BlockRef cached = cache_ ? cache_->Lookup(file_number_, h.offset) : nullptr) return cached;
+  STRATA_ASSIGN_OR_RETURN(Bytes raw, ReadBlock(file_.get(), h, foreground));
+  auto ref = std::make_shared<const Bytes>(std::move(raw));
+  if (cache_ && fill_cache) cache_->Insert(file_number_, h.offset, ref);
+  return ref;
+}
+
+Result<std::optional<Table::Entry>> Table::Get(Slice user_key, SequenceNumber snapshot, bool fill_cache) {
+  if (!BloomMayContain(filter_, user_key)) {
+    if (stats_) stats_->bloom_useful.fetch_add(1, std::memory_order_relaxed);
+    return std::optional<Entry>();
+  }
+  Bytes target = MakeInternalKey(user_key, snapshot, kValueForSeek);
+  auto index = NewBlockIterator(*index_, CompareIk, nullptr);
+  index->Seek(target);
+  std::optional<Entry> found;
+  if (index->Valid()) {
+    STRATA_ASSIGN_OR_RETURN(BlockRef block, DataBlock(index->value(), fill_cache, true));
+    auto it = NewBlockIterator(*block, CompareIk, block);
+    it->Seek(target);
+    if (!it->status().ok()) return it->status();
+    if (it->Valid() && ExtractUserKey(it->key()) == user_key) {
+      found = Entry{ExtractType(it->key()), Bytes(it->value()), ExtractSequence(it->key())};
+    }
+  }
+  if (!index->status().ok()) return index->status();
+  if (!found && stats_) stats_->bloom_false_positive.fetch_add(1, std::memory_order_relaxed);
+  return found;
+}
+
+std::unique_ptr<InternalIterator> Table::NewIterator(bool fill_cache, bool foreground) {
+  return std::make_unique<TwoLevelIterator>(shared_from_this(), fill_cache, foreground);
+}
+
+}  // namespace strata::storage::lsm

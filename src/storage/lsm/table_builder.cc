@@ -1,0 +1,81 @@
+#include "storage/lsm/table_builder.h"
+
+#include "common/check.h"
+#include "storage/lsm/internal_key.h"
+
+namespace strata::storage::lsm {
+
+constexpr size_t kWriteChunk = 1 << 20;
+
+TableBuilder::TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class)
+    : options_(options),
+      file_(file),
+      io_class_(io_class),
+      data_(options.restart_interval),
+      index_(1),
+      bloom_(options.bloom_bits_per_key) {}
+
+void TableBuilder::Add(Slice internal_key, Slice value) {
+  STRATA_CHECK(last_key_.empty() || CompareInternalKeys(last_key_, internal_key) < 0);
+  if (!status_.ok()) return;
+  if (entries_ == 0) smallest_.assign(internal_key);
+  Slice user_key = ExtractUserKey(internal_key);
+  if (entries_ == 0 || user_key != Slice(last_user_key_)) {
+    bloom_.AddKey(user_key);
+    last_user_key_.assign(user_key);
+  }
+  data_.Add(internal_key, value);
+  last_key_.assign(internal_key);
+  entries_++;
+  if (data_.CurrentSizeEstimate() >= options_.block_size) FlushDataBlock();
+}
+
+void TableBuilder::FlushDataBlock() {
+  if (data_.empty()) return;
+  BlockHandle h = WriteBlock(data_.Finish(), options_.compression);
+  data_.Reset();
+  Bytes handle;
+  h.EncodeTo(&handle);
+  index_.Add(last_key_, handle);  // the block's last key: Seek finds the first block >= target
+}
+
+BlockHandle TableBuilder::WriteBlock(Slice raw, Compression c) {
+  Compression used;
+  Bytes stored = CompressBlock(raw, c, &used);
+  BlockHandle h{offset_, stored.size()};
+  AppendBlockTrailer(&stored, used);
+  pending_ += stored;
+  offset_ += stored.size();
+  if (pending_.size() >= kWriteChunk) WriteOut(false);
+  return h;
+}
+
+void TableBuilder::WriteOut(bool final) {
+  if (!status_.ok()) return;
+  size_t n = final ? io::AlignUp(pending_.size()) : io::AlignDown(pending_.size());
+  if (n == 0) return;
+  io::AlignedBuffer buf(n);
+  std::memcpy(buf.data(), pending_.data(), std::min(n, pending_.size()));
+  if (n > pending_.size()) std::memset(buf.data() + pending_.size(), 0, n - pending_.size());
+  status_ = file_->WriteAt(io_class_, written_, buf.slice());
+  written_ += n;
+  pending_.erase(0, std::min(n, pending_.size()));
+}
+
+Status TableBuilder::Finish() {
+  FlushDataBlock();
+  largest_ = last_key_;
+  Footer footer;
+  footer.entries = entries_;
+  footer.filter = WriteBlock(bloom_.Finish(), Compression::kNone);
+  footer.index = WriteBlock(index_.Finish(), Compression::kNone);
+  Bytes f = footer.Encode();
+  pending_ += f;
+  offset_ += f.size();
+  WriteOut(true);
+  STRATA_RETURN_IF_ERROR(status_);
+  STRATA_RETURN_IF_ERROR(file_->Truncate(offset_));
+  return file_->Sync(io_class_);
+}
+
+}  // namespace strata::storage::lsm

@@ -1,0 +1,256 @@
+// Unit tests of the LSM's parts: blocks, bloom filters, SST files (including corruption and
+// values larger than a block), the MANIFEST (torn tails and corruption), write batches.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "io/io.h"
+#include "storage/lsm/block.h"
+#include "storage/lsm/bloom.h"
+#include "storage/lsm/engine_impl.h"
+#include "storage/lsm/manifest.h"
+#include "storage/lsm/table.h"
+#include "storage/lsm/table_builder.h"
+#include "storage/write_batch.h"
+
+namespace strata::storage::lsm {
+namespace {
+
+int BytewiseCompare(Slice a, Slice b) { return a.compare(b); }
+
+std::string TestDir(const std::string& name) {
+  std::string dir = ::testing::TempDir() + "/lsm_parts_" + std::to_string(::getpid()) + "_" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void FlipByte(const std::string& path, uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c;
+  f.get(c);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(c ^ 0x40));
+}
+
+TEST(BlockTest, SeekNextPrevOverPrefixCompressedKeys) {
+  BlockBuilder b(4);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 100; i++) keys.push_back("key" + std::to_string(1000 + i * 2));
+  for (const auto& k : keys) b.Add(k, "v" + k);
+  Bytes contents(b.Finish());
+  auto it = NewBlockIterator(contents, BytewiseCompare, nullptr);
+  size_t i = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ASSERT_EQ(it->key(), keys[i++]);
+  EXPECT_EQ(i, keys.size());
+  for (it->SeekToLast(); it->Valid(); it->Prev()) ASSERT_EQ(it->key(), keys[--i]);
+  EXPECT_EQ(i, 0u);
+  it->Seek("key1051");  // between 1050 and 1052
+  ASSERT_TRUE(it->Valid());
+  EXPECT_EQ(it->key(), "key1052");
+  EXPECT_EQ(it->value(), "vkey1052");
+  it->Seek("key9");
+  EXPECT_FALSE(it->Valid());
+}
+
+TEST(BlockTest, GarbageIsCorruptionNotCrash) {
+  std::mt19937_64 rng(7);
+  for (int n = 0; n < 2000; n++) {
+    Bytes junk(rng() % 64, '\0');
+    for (char& c : junk) c = static_cast<char>(rng());
+    auto it = NewBlockIterator(junk, BytewiseCompare, nullptr);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    }
+    it->Seek("abc");
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    }
+  }
+}
+
+TEST(BloomTest, NoFalseNegativesAndLowFalsePositiveRate) {
+  EXPECT_EQ(OptimalProbes(10), 7);
+  BloomBuilder b(10);
+  for (int i = 0; i < 10000; i++) b.AddKey("present" + std::to_string(i));
+  Bytes filter = b.Finish();
+  for (int i = 0; i < 10000; i++) ASSERT_TRUE(BloomMayContain(filter, "present" + std::to_string(i)));
+  int fp = 0;
+  for (int i = 0; i < 10000; i++) fp += BloomMayContain(filter, "absent" + std::to_string(i));
+  EXPECT_LT(fp, 200) << "false-positive rate " << fp / 100.0 << "% (theory ~0.8%)";
+  EXPECT_TRUE(BloomMayContain("", "anything"));  // empty filter never hides data
+}
+
+class TableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TestDir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    sched_ = std::move(io::Scheduler::Create({})).value();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Writes keys k000..k{n-1} (one version each) and returns the file size.
+  uint64_t Build(const std::string& path, int n, size_t value_size, Compression c) {
+    auto file = std::move(sched_->Open(path, {.create = true, .direct = true})).value();
+    TableOptions o;
+    o.compression = c;
+    TableBuilder b(o, file.get(), io::IoClass::kFlush);
+    for (int i = 0; i < n; i++) {
+      char key[16];
+      snprintf(key, sizeof key, "k%05d", i);
+      b.Add(MakeInternalKey(key, 100 + i, ValueType::kValue), Bytes(value_size, static_cast<char>('a' + i % 26)));
+    }
+    EXPECT_TRUE(b.Finish().ok());
+    return b.file_size();
+  }
+  std::shared_ptr<Table> OpenTable(const std::string& path, uint64_t size) {
+    auto file = std::move(sched_->Open(path, {.read_only = true, .direct = true})).value();
+    auto t = Table::Open(std::move(file), 1, size, nullptr, nullptr);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() ? *t : nullptr;
+  }
+
+  std::string dir_;
+  std::unique_ptr<io::Scheduler> sched_;
+};
+
+TEST_F(TableTest, RoundTripWithEachCompression) {
+  for (Compression c : {Compression::kNone, Compression::kLz4, Compression::kZstd}) {
+    std::string path = dir_ + "/t" + std::to_string(static_cast<int>(c)) + ".sst";
+    uint64_t size = Build(path, 3000, 100, c);
+    EXPECT_EQ(std::filesystem::file_size(path), size);
+    auto t = OpenTable(path, size);
+    ASSERT_TRUE(t);
+    auto got = t->Get("k01234", kMaxSequence, true);
+    ASSERT_TRUE(got.ok());
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->value, Bytes(100, static_cast<char>('a' + 1234 % 26)));
+    EXPECT_FALSE(t->Get("k01234", 100 + 1233, true)->has_value());  // snapshot before it
+    EXPECT_FALSE(t->Get("nope", kMaxSequence, true)->has_value());
+    auto it = t->NewIterator(true, true);
+    int n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
+    EXPECT_EQ(n, 3000);
+  }
+}
+
+TEST_F(TableTest, ValueLargerThanABlock) {
+  std::string path = dir_ + "/big.sst";
+  uint64_t size = Build(path, 3, 5 << 20, Compression::kLz4);
+  auto t = OpenTable(path, size);
+  ASSERT_TRUE(t);
+  auto got = t->Get("k00002", kMaxSequence, false);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->value.size(), 5u << 20);
+  EXPECT_EQ((*got)->value, Bytes(5 << 20, 'c'));
+}
+
+TEST_F(TableTest, FlippedByteIsCorruptionWithFileAndOffset) {
+  std::string path = dir_ + "/c.sst";
+  uint64_t size = Build(path, 2000, 100, Compression::kNone);
+  FlipByte(path, 100);  // inside the first data block
+  auto t = OpenTable(path, size);
+  ASSERT_TRUE(t);
+  auto got = t->Get("k00000", kMaxSequence, true);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(got.status().message().find("c.sst at offset 0"), std::string::npos) << got.status().ToString();
+  auto it = t->NewIterator(true, true);
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
+  EXPECT_EQ(it->status().code(), StatusCode::kCorruption);
+
+  FlipByte(path, size - 3);  // the footer's magic
+  auto file = std::move(sched_->Open(path, {.read_only = true})).value();
+  auto bad = Table::Open(std::move(file), 1, size, nullptr, nullptr);
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+}
+
+TEST(ManifestTest, TornTailIgnoredMidFileCorruptionReported) {
+  std::string dir = TestDir("manifest");
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  std::string path = dir + "/" + ManifestFileName(1);
+  {
+    auto w = std::move(ManifestWriter::Create(sched.get(), path)).value();
+    for (uint64_t i = 1; i <= 3; i++) {
+      VersionEdit e;
+      e.persisted_applied_index = i;
+      ASSERT_TRUE(w->Append(e).ok());
+    }
+  }
+  uint64_t full = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, full - 2);  // a torn last record
+  auto c = ReadManifest(sched.get(), path);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->torn_tail);
+  ASSERT_EQ(c->edits.size(), 2u);
+  EXPECT_EQ(*c->edits[1].persisted_applied_index, 2u);
+
+  FlipByte(path, 12);  // inside the first record's payload
+  auto bad = ReadManifest(sched.get(), path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(bad.status().message().find("offset 0"), std::string::npos) << bad.status().ToString();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(EngineCorruptionTest, CorruptSstAndManifestAreClearErrors) {
+  std::string dir = TestDir("engine_corrupt");
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  LsmOptions o;
+  o.dir = dir;
+  o.scheduler = sched.get();
+  o.background_compaction = false;
+  {
+    auto e = std::move(OpenLsmEngine(o)).value();
+    WriteBatch b;
+    for (int i = 0; i < 1000; i++) b.Put("key" + std::to_string(i), Bytes(50, 'v'));
+    b.SetAppliedIndex(7);
+    ASSERT_TRUE(e->Write(b).ok());
+    ASSERT_TRUE(e->Flush().ok());
+    EXPECT_EQ(e->PersistedAppliedIndex(), 7u);
+  }
+  std::string sst;
+  for (const auto& p : std::filesystem::directory_iterator(dir)) {
+    if (p.path().extension() == ".sst") sst = p.path();
+  }
+  ASSERT_FALSE(sst.empty());
+  FlipByte(sst, 10);
+  {
+    auto e = std::move(OpenLsmEngine(o)).value();
+    EXPECT_EQ(e->PersistedAppliedIndex(), 7u);
+    auto got = e->Get({}, "key0");
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(got.status().message().find(".sst at offset"), std::string::npos);
+  }
+  auto current = ReadCurrentManifest(dir);
+  ASSERT_TRUE(current.ok());
+  FlipByte(dir + "/" + *current, 20);
+  auto reopened = OpenLsmEngine(o);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), StatusCode::kCorruption);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WriteBatchTest, RoundTripAndCorruption) {
+  WriteBatch b;
+  b.Put("a", "1");
+  b.Delete("b");
+  b.DeleteRange("c", "d");
+  b.SetAppliedIndex(42);
+  auto copy = WriteBatch::FromRep(b.rep());
+  ASSERT_TRUE(copy.ok());
+  EXPECT_EQ(copy->count(), 3u);
+  EXPECT_EQ(copy->applied_index(), 42u);
+  Bytes bad(b.rep());
+  bad.pop_back();
+  EXPECT_FALSE(WriteBatch::FromRep(bad).ok());
+  EXPECT_FALSE(WriteBatch::FromRep("short").ok());
+}
+
+}  // namespace
+}  // namespace strata::storage::lsm
