@@ -19,6 +19,11 @@
 //     5. core.Advance(rd);
 //   }
 //
+// One optimization is allowed (Raft thesis §10.2.1, as in etcd): messages for which
+// MayBeSentEarly() is true — a leader's appends, heartbeats and snapshots — may be sent
+// before step 1 completes, in parallel with the leader's own disk write. The leader
+// counts itself toward a commit quorum only for entries Advance() reported persisted.
+//
 // The core may be stepped between GetReady() and Advance() (e.g. while a slow disk
 // persists), but GetReady() must not be called again before Advance().
 //
@@ -81,6 +86,12 @@ struct ReadState {
   LogIndex index = 0;
   Bytes context;
 };
+
+// True for messages a leader may send before persisting the Ready that holds them.
+inline bool MayBeSentEarly(const Message& m) {
+  return m.type == MessageType::kAppend || m.type == MessageType::kHeartbeat ||
+         m.type == MessageType::kSnapshot;
+}
 
 struct Ready {
   std::optional<SoftState> soft_state;  // set when leader or role changed (not persisted)

@@ -40,10 +40,10 @@ std::string Describe(const SimConfig& c) {
   return fmt::format(
       "voters={} spare={} max_delay={} loss={:.3f} dup={:.3f} partition_rate={:.4f} crash_rate={:.4f} "
       "slow_disk_rate={:.4f} conf_change_rate={:.4f} transfer_rate={:.4f} compact_every={} lease_reads={} "
-      "pre_vote={} clients={}",
+      "pre_vote={} clients={} max_partition={} append_bytes={} early_leader_sends={}",
       c.voters, c.spare_nodes, c.max_delay, c.loss, c.duplicate, c.partition_rate, c.crash_rate,
       c.slow_disk_rate, c.conf_change_rate, c.transfer_rate, c.compact_every, c.lease_reads, c.pre_vote,
-      c.clients);
+      c.clients, c.max_partition, c.max_bytes_per_append, c.early_leader_sends);
 }
 
 TEST(RaftSim, Seeds) {

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -32,6 +33,13 @@ SimConfig RandomSimConfig(uint64_t seed) {
   c.lease_reads = rng() % 3 == 0;
   c.pre_vote = rng() % 4 != 0;
   c.clients = 2 + static_cast<int>(rng() % 4);
+  c.max_bytes_per_append = rng() % 2 ? 64 : 512;  // 64: about one entry per append
+  c.early_leader_sends = rng() % 2;
+  if (rng() % 4 == 0) {  // storm: leaders come and go all the time
+    c.partition_rate = pick(0.005, 0.02);
+    c.crash_rate = pick(0.002, 0.006);
+    c.max_partition = 200;
+  }
   return c;
 }
 
@@ -64,7 +72,7 @@ void Simulator::StartNode(NodeId id) {
   c.check_quorum = true;
   c.lease_reads = cfg_.lease_reads;
   c.max_inflight_appends = 8;
-  c.max_bytes_per_append = 256;
+  c.max_bytes_per_append = cfg_.max_bytes_per_append;
   c.rng_seed = rng_();
   n.core = std::make_unique<Core>(c, &n.storage);
   STRATA_CHECK(n.kv.Restore(n.storage.GetSnapshot()->data));
@@ -206,6 +214,14 @@ void Simulator::CollectReadies() {
   for (auto& [id, n] : nodes_) {
     if (!n->alive || n->pending || !n->core->HasReady()) continue;
     n->pending = n->core->GetReady();
+    if (cfg_.early_leader_sends && n->core->role() == Role::kLeader) {
+      // The optimization core.h allows: a leader's replication messages go out while
+      // its own disk write is in progress (Raft thesis §10.2.1).
+      std::vector<Message>& msgs = n->pending->messages;
+      auto early = std::stable_partition(msgs.begin(), msgs.end(), [](const Message& m) { return !MayBeSentEarly(m); });
+      for (auto it = early; it != msgs.end(); ++it) Send(*it);
+      msgs.erase(early, msgs.end());
+    }
     bool slow = n->slow_disk_until > now_;
     n->pending_done_at = now_ + (slow ? 20 + Rand(150) : Rand(3));
   }

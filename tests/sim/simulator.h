@@ -42,6 +42,7 @@ struct SimConfig {
   double duplicate = 0.02;
   double long_delay = 0.01;    // a message delayed up to 20x max_delay
   double partition_rate = 0.002;  // per time unit, when no partition is active
+  uint64_t max_partition = 600;   // partitions last 50 + [0, max_partition) time units
   double crash_rate = 0.001;
   double slow_disk_rate = 0.001;
   double conf_change_rate = 0.002;
@@ -50,6 +51,9 @@ struct SimConfig {
   bool pre_vote = true;
   bool lease_reads = false;
   int clients = 4;
+  uint64_t max_bytes_per_append = 256;
+  // Leaders send appends/heartbeats before their own Ready is persisted (core.h).
+  bool early_leader_sends = false;
   // Deliberately broken: a leader answers reads from local state without ReadIndex
   // (fault finding #1). Used to prove the checkers catch stale reads.
   bool unsafe_local_reads = false;

@@ -69,7 +69,7 @@ void Simulator::StartPartition() {
       break;
     }
   }
-  partition_ends_ = now_ + 50 + Rand(600);
+  partition_ends_ = now_ + 50 + Rand(cfg_.max_partition);
   stats_.partitions++;
 }
 
