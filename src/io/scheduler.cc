@@ -4,9 +4,9 @@
 // `mu`, Admit) walks the classes highest first and moves requests into flight while slots
 // are free; a background class whose bucket is empty stops there and the walk goes on to
 // the next class, so a throttled class never blocks the others. Background classes
-// together may hold at most 3/4 of the slots, so a foreground read or Raft write that
-// arrives during a compaction storm finds a free slot on the next admission instead of
-// queueing behind the storm (inside the scheduler or inside the device).
+// together may hold at most 3/4 of the slots and `background_inflight_bytes`, so a
+// foreground read or Raft write that arrives during a compaction storm finds a free slot
+// on the next admission and, in the device, waits behind a bounded amount of data.
 //
 // Two ways to run what was admitted:
 //   io_uring (RunRing): each scheduler thread owns a ring and loops: admit, stage SQEs,
@@ -17,7 +17,8 @@
 //
 // Invariants (under mu): a request is in exactly one of {a class FIFO, in flight on one
 // worker}; a worker's inflight never exceeds inflight_cap, its background_inflight never
-// exceeds background_cap; a class's `outstanding` is its queued plus in-flight requests.
+// exceeds background_cap, its background_bytes exceed background_inflight_bytes only
+// when a single request is larger; a class's `outstanding` is its queued plus in-flight requests.
 #include <algorithm>
 #include <thread>
 
@@ -260,6 +261,12 @@ Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out, size_t max) 
     bool background = IsBackground(static_cast<IoClass>(c));
     while (cs.head != nullptr && w->inflight < inflight_cap && out->size() < max) {
       if (background && w->background_inflight >= background_cap) break;
+      // Bytes cap: a read that reaches the device waits behind at most this much
+      // background data there. One request always passes, however large.
+      if (background && opts.background_inflight_bytes > 0 && w->background_inflight > 0 &&
+          w->background_bytes + cs.head->len > opts.background_inflight_bytes) {
+        break;
+      }
       Request* r = cs.head;
       // On shutdown the buckets are lifted so the queues drain.
       if (background && !stopping && !cs.limiter.TryAdmit(static_cast<double>(r->len), now)) {
@@ -279,7 +286,10 @@ Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out, size_t max) 
       cs.wait->Observe(Seconds(now.count() - r->internal.enqueued_ns));
       if (opts.on_dispatch) opts.on_dispatch(*r);
       w->inflight++;
-      if (background) w->background_inflight++;
+      if (background) {
+        w->background_inflight++;
+        w->background_bytes += r->len;
+      }
       out->push_back(r);
     }
   }
@@ -359,12 +369,12 @@ void Scheduler::Impl::Finish(Request* r, std::vector<Request*>* finished) {
 void Scheduler::Impl::RunRing(Worker* w) {
   std::vector<Request*> admitted;
   std::vector<Reaped> reaped;
-  std::vector<IoClass> finished;  // completed since the last accounting
+  std::vector<std::pair<IoClass, size_t>> finished;  // completed since the last accounting
   while (true) {
     Nanos wait;
     {
       std::lock_guard lock(mu);
-      for (IoClass c : finished) AccountDoneLocked(w, c);
+      for (auto [c, len] : finished) AccountDoneLocked(w, c, len);
       finished.clear();
       if (stopping && w->inflight == 0 && QueuesEmptyLocked()) return;
       wait = Admit(w, &admitted, SIZE_MAX);
@@ -391,7 +401,7 @@ void Scheduler::Impl::RunRing(Worker* w) {
     reaped.clear();
     // Retries staged by OnResult go out with the next Reap.
     // Keep what the accounting needs, then signal: after CountDown the request may be gone.
-    for (Request* r : done_now) finished.push_back(r->io_class);
+    for (Request* r : done_now) finished.emplace_back(r->io_class, r->len);
     for (Request* r : done_now) {
       Completion* c = r->internal.completion;
       c->CountDown();
@@ -430,21 +440,26 @@ void Scheduler::Impl::RunPool(Worker* w) {
     std::vector<Request*> done;
     Finish(r, &done);
     IoClass c = r->io_class;
+    size_t len = r->len;
     Completion* completion = r->internal.completion;
     completion->CountDown();  // *r may be gone after this
     lock.lock();
-    AccountDoneLocked(w, c);
+    AccountDoneLocked(w, c, len);
   }
 }
 
-// REQUIRES: mu held. Books a finished request of class c off worker w.
-void Scheduler::Impl::AccountDoneLocked(Worker* w, IoClass c) {
+// REQUIRES: mu held. Books a finished request (class c, length len) off worker w.
+void Scheduler::Impl::AccountDoneLocked(Worker* w, IoClass c, size_t len) {
   ClassState& cs = classes[static_cast<int>(c)];
   STRATA_CHECK(cs.outstanding > 0 && w->inflight > 0);
   cs.outstanding--;
   cs.depth->Set(static_cast<double>(cs.outstanding));
   w->inflight--;
-  if (IsBackground(c)) w->background_inflight--;
+  if (IsBackground(c)) {
+    STRATA_CHECK(w->background_inflight > 0 && w->background_bytes >= len);
+    w->background_inflight--;
+    w->background_bytes -= len;
+  }
 }
 
 bool Scheduler::Impl::QueuesEmptyLocked() const {

@@ -45,6 +45,7 @@ struct Scheduler::Impl {
     std::thread thread;
     uint32_t inflight = 0;
     uint32_t background_inflight = 0;
+    uint64_t background_bytes = 0;  // bytes of the background requests in flight
     std::atomic<bool> waiting{false};
     std::vector<Reaped> injected;  // results produced by the fault injector
   };
@@ -62,7 +63,7 @@ struct Scheduler::Impl {
   void StartAttempt(Worker* w, Request* r);
   bool OnResult(Request* r, int64_t res);
   void Finish(Request* r, std::vector<Request*>* finished);
-  void AccountDoneLocked(Worker* w, IoClass c);
+  void AccountDoneLocked(Worker* w, IoClass c, size_t len);
   void RunRing(Worker* w);
   void RunPool(Worker* w);
   bool QueuesEmptyLocked() const;

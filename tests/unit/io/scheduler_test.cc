@@ -149,6 +149,31 @@ TEST_P(SchedulerTest, ForegroundReadJumpsACompactionStorm) {
   storm_done.Wait();
 }
 
+TEST_P(SchedulerTest, BackgroundBytesInFlightAreCapped) {
+  std::atomic<int> dispatched{0}, completed{0}, max_inflight{0};
+  SchedulerOptions o{.queue_depth = 16, .background_inflight_bytes = 128 * 1024};
+  o.on_dispatch = [&](const Request&) {
+    int now = ++dispatched - completed.load();
+    if (now > max_inflight.load()) max_inflight = now;
+  };
+  auto sched = Make(o);
+  auto f = OpenIn(*sched, "a");
+  std::string chunk(64 * 1024, 'b');
+  std::vector<Request> reqs(40);
+  std::vector<std::unique_ptr<Completion>> done;
+  for (size_t i = 0; i < reqs.size(); i++) {
+    reqs[i] = Request{.op = IoOp::kWrite, .io_class = IoClass::kCompaction, .file = f.get(),
+                      .offset = i * chunk.size(), .buf = chunk.data(), .len = chunk.size()};
+    done.push_back(std::make_unique<Completion>([&] { completed++; }));
+  }
+  for (size_t i = 0; i < reqs.size(); i++) sched->Submit(std::span<Request>(&reqs[i], 1), done[i].get());
+  while (completed.load() < 40) std::this_thread::yield();
+  EXPECT_LE(max_inflight.load(), 2);  // 2 x 64 KiB = the 128 KiB cap
+  // One request larger than the cap still passes.
+  std::string big(256 * 1024, 'B');
+  EXPECT_TRUE(f->WriteAt(IoClass::kCompaction, 0, big).ok());
+}
+
 TEST_P(SchedulerTest, ThrottledClassWaitsWithoutBlockingOthers) {
   FakeClock clock;
   SchedulerOptions o{.queue_depth = 8, .clock = &clock};
