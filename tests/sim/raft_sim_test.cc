@@ -17,7 +17,7 @@
 namespace strata::raft::sim {
 namespace {
 
-constexpr uint64_t kDefaultSeeds = 8000;
+constexpr uint64_t kDefaultSeeds = 10000;
 
 uint64_t EnvU64(const char* name, uint64_t fallback) {
   const char* v = std::getenv(name);
