@@ -184,7 +184,7 @@ struct SchedulerOptions {
   // Background classes may have at most this many bytes in flight per scheduler thread
   // (one request always passes): bounds what a foreground read queues behind inside the
   // device. 0 = no limit. Besides this, background requests get at most 3/4 of the slots.
-  uint64_t background_inflight_bytes = 4 << 20;
+  uint64_t background_inflight_bytes = 2 << 20;
   obs::Registry* registry = nullptr;     // metrics; nullptr = obs::Registry::Default()
   Clock* clock = nullptr;                // nullptr = SystemClock::Default()
   FaultInjector* faults = nullptr;       // nullptr = no fault injection (the default)
