@@ -39,10 +39,10 @@ void OnAbort(int sig) {
 std::string Describe(const SimConfig& c) {
   return fmt::format(
       "voters={} spare={} max_delay={} loss={:.3f} dup={:.3f} partition_rate={:.4f} crash_rate={:.4f} "
-      "slow_disk_rate={:.4f} conf_change_rate={:.4f} transfer_rate={:.4f} compact_every={} lease_reads={} "
+      "slow_disk_rate={:.4f} pause_rate={:.4f} conf_change_rate={:.4f} transfer_rate={:.4f} compact_every={} lease_reads={} "
       "pre_vote={} clients={} max_partition={} append_bytes={} early_leader_sends={}",
       c.voters, c.spare_nodes, c.max_delay, c.loss, c.duplicate, c.partition_rate, c.crash_rate,
-      c.slow_disk_rate, c.conf_change_rate, c.transfer_rate, c.compact_every, c.lease_reads, c.pre_vote,
+      c.slow_disk_rate, c.pause_rate, c.conf_change_rate, c.transfer_rate, c.compact_every, c.lease_reads, c.pre_vote,
       c.clients, c.max_partition, c.max_bytes_per_append, c.early_leader_sends);
 }
 
@@ -108,6 +108,22 @@ TEST(RaftSim, CatchesStaleLocalReads) {
     if (!r.ok && r.failure.find("not linearizable") != std::string::npos) ++caught;
   }
   EXPECT_GT(caught, 0) << "no seed exposed stale local reads";
+}
+
+// Leases are sound only while the leader's clock runs: a driver that forgets the ticks
+// missed during a pause (SIGSTOP, a long GC) lets a deposed leader serve stale reads
+// (fault finding #2). The harness must see that.
+TEST(RaftSim, CatchesLeasesThatOutlivePauses) {
+  int caught = 0;
+  for (uint64_t seed = 1; seed <= 300 && caught == 0; ++seed) {
+    SimConfig cfg = RandomSimConfig(seed);
+    cfg.lease_reads = true;
+    cfg.unsafe_lose_ticks_on_pause = true;
+    cfg.pause_rate = 0.01;
+    SimResult r = Simulator(cfg).Run();
+    if (!r.ok && r.failure.find("not linearizable") != std::string::npos) ++caught;
+  }
+  EXPECT_GT(caught, 0) << "no seed exposed a lease outliving a pause";
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ SimConfig RandomSimConfig(uint64_t seed) {
   c.slow_disk_rate = pick(0, 0.002);
   c.conf_change_rate = pick(0, 0.004);
   c.transfer_rate = pick(0, 0.001);
+  c.pause_rate = pick(0, 0.002);
   c.compact_every = 10 + rng() % 60;
   c.lease_reads = rng() % 3 == 0;
   c.pre_vote = rng() % 4 != 0;
@@ -79,6 +80,8 @@ void Simulator::StartNode(NodeId id) {
   n.applied = c.applied;
   n.alive = true;
   n.reads.clear();
+  n.paused_until = 0;
+  n.missed_ticks = 0;
 }
 
 void Simulator::CrashNode(NodeId id) {
@@ -143,6 +146,14 @@ SimResult Simulator::Run() {
 
 void Simulator::StepTime() {
   ++now_;
+  for (auto& [id, n] : nodes_) {
+    if (!n->alive || n->paused(now_) || n->missed_ticks == 0) continue;
+    // Resumed: the clock ran on while the process was stopped.
+    if (!cfg_.unsafe_lose_ticks_on_pause) {
+      for (uint64_t i = 0; i < n->missed_ticks; ++i) n->core->Tick();
+    }
+    n->missed_ticks = 0;
+  }
   if (now_ % cfg_.tick_interval == 0) TickNodes();
   DeliverMessages();
   CompleteDiskWrites();
@@ -158,7 +169,12 @@ void Simulator::StepTime() {
 
 void Simulator::TickNodes() {
   for (auto& [id, n] : nodes_) {
-    if (n->alive) n->core->Tick();
+    if (!n->alive) continue;
+    if (n->paused(now_)) {
+      n->missed_ticks++;
+    } else {
+      n->core->Tick();
+    }
   }
 }
 
@@ -181,10 +197,15 @@ void Simulator::Send(const Message& m) {
 }
 
 void Simulator::DeliverMessages() {
+  std::vector<Message> held;  // for paused nodes: they wait in the socket buffer
   while (!network_.empty() && network_.begin()->first.first <= now_) {
     Message m = std::move(network_.begin()->second);
     network_.erase(network_.begin());
     Node& to = *nodes_.at(m.to);
+    if (to.alive && to.paused(now_)) {
+      held.push_back(std::move(m));
+      continue;
+    }
     if (!to.alive || !LinkUp(m.from, m.to)) {
       Node& from = *nodes_.at(m.from);
       if (m.type == MessageType::kSnapshot && from.alive) from.core->ReportSnapshot(m.to, false);
@@ -198,11 +219,15 @@ void Simulator::DeliverMessages() {
     Node& from = *nodes_.at(m.from);
     if (m.type == MessageType::kSnapshot && from.alive) from.core->ReportSnapshot(m.to, true);
   }
+  for (Message& m : held) {
+    uint64_t at = nodes_.at(m.to)->paused_until + 1 + Rand(3);
+    network_.emplace(std::make_pair(at, seq_++), std::move(m));
+  }
 }
 
 void Simulator::CompleteDiskWrites() {
   for (auto& [id, n] : nodes_) {
-    if (n->alive && n->pending && n->pending_done_at <= now_) {
+    if (n->alive && !n->paused(now_) && n->pending && n->pending_done_at <= now_) {
       Ready rd = std::move(*n->pending);
       n->pending.reset();
       HandleReady(*n, rd);
@@ -212,7 +237,7 @@ void Simulator::CompleteDiskWrites() {
 
 void Simulator::CollectReadies() {
   for (auto& [id, n] : nodes_) {
-    if (!n->alive || n->pending || !n->core->HasReady()) continue;
+    if (!n->alive || n->paused(now_) || n->pending || !n->core->HasReady()) continue;
     n->pending = n->core->GetReady();
     if (cfg_.early_leader_sends && n->core->role() == Role::kLeader) {
       // The optimization core.h allows: a leader's replication messages go out while

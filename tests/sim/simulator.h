@@ -47,6 +47,9 @@ struct SimConfig {
   double slow_disk_rate = 0.001;
   double conf_change_rate = 0.002;
   double transfer_rate = 0.0005;
+  // A node stops (like SIGSTOP) for a while: no ticks, no messages, no disk. On resume
+  // the driver first delivers the ticks it missed (its clock kept running).
+  double pause_rate = 0.0005;
   uint64_t compact_every = 40;  // compact once this many entries are applied past the snapshot
   bool pre_vote = true;
   bool lease_reads = false;
@@ -57,6 +60,9 @@ struct SimConfig {
   // Deliberately broken: a leader answers reads from local state without ReadIndex
   // (fault finding #1). Used to prove the checkers catch stale reads.
   bool unsafe_local_reads = false;
+  // Deliberately broken: a resumed node does not catch up on missed ticks (a driver
+  // that counts ticks instead of reading a monotonic clock), so leases outlive pauses.
+  bool unsafe_lose_ticks_on_pause = false;
 };
 
 // A configuration drawn from the seed, so that seeds cover 3 and 5 nodes, gentle and
@@ -94,6 +100,9 @@ class Simulator {
     LogIndex applied = 0;
     uint64_t restart_at = 0;
     uint64_t slow_disk_until = 0;
+    uint64_t paused_until = 0;
+    uint64_t missed_ticks = 0;
+    bool paused(uint64_t now) const { return paused_until > now; }
     std::vector<ReadState> reads;  // confirmed reads waiting for apply
     std::string last_trace;
   };

@@ -24,6 +24,11 @@ void Simulator::Nemesis() {
   }
   if (Chance(cfg_.slow_disk_rate)) nodes_.at(1 + Rand(nodes_.size()))->slow_disk_until = now_ + 100 + Rand(500);
   if (Chance(cfg_.conf_change_rate)) ChangeMembership();
+  if (Chance(cfg_.pause_rate)) {
+    NodeId leader = CurrentLeader();
+    NodeId victim = leader != kNoNode && Rand(2) ? leader : 1 + Rand(nodes_.size());
+    nodes_.at(victim)->paused_until = now_ + 50 + Rand(400);
+  }
   if (Chance(cfg_.transfer_rate)) {
     NodeId leader = CurrentLeader();
     if (leader != kNoNode) {
@@ -75,7 +80,10 @@ void Simulator::StartPartition() {
 
 void Simulator::HealAll() {
   cut_links_.clear();
-  for (auto& [id, n] : nodes_) n->slow_disk_until = 0;
+  for (auto& [id, n] : nodes_) {
+    n->slow_disk_until = 0;
+    n->paused_until = std::min(n->paused_until, now_);
+  }
 }
 
 void Simulator::ChangeMembership() {
@@ -117,12 +125,12 @@ void Simulator::RunClients() {
 void Simulator::IssueOp(Client& c) {
   std::vector<NodeId> alive;
   for (const auto& [id, n] : nodes_) {
-    if (n->alive) alive.push_back(id);
+    if (n->alive && !n->paused(now_)) alive.push_back(id);  // a stopped node accepts nothing
   }
   if (alive.empty()) return;
   NodeId target = alive[Rand(alive.size())];
   NodeId hint = nodes_.at(target)->core->leader();  // one redirect, as a real client would
-  if (hint != kNoNode && nodes_.at(hint)->alive) target = hint;
+  if (hint != kNoNode && nodes_.at(hint)->alive && !nodes_.at(hint)->paused(now_)) target = hint;
   Node& n = *nodes_.at(target);
   uint64_t r = Rand(10);
   c.kind = r < 4 ? OpKind::kRead : r < 8 ? OpKind::kWrite : OpKind::kCas;
