@@ -1,34 +1,42 @@
 #include "storage/lsm/memtable.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "common/check.h"
 
 namespace strata::storage::lsm {
 
 Slice DecodeEntrySlice(const char* p, const char** next) {
-  Slice in(p, kMaxVarint64Bytes);  // a varint never needs more; the arena holds it all
-  uint64_t len = 0;
-  GetVarint64(&in, &len);
-  *next = in.data() + len;
-  return Slice(in.data(), len);
+  uint32_t len = DecodeFixed32(p);
+  *next = p + 4 + len;
+  return Slice(p + 4, len);
 }
 
 int Memtable::EntryCompare::operator()(const char* a, const char* b) const {
-  const char* unused;
-  return CompareInternalKeys(DecodeEntrySlice(a, &unused), DecodeEntrySlice(b, &unused));
+  // Inline form of CompareInternalKeys over the entry layout (the hottest code of writes).
+  uint32_t la = DecodeFixed32(a) - 8, lb = DecodeFixed32(b) - 8;
+  int r = std::memcmp(a + 4, b + 4, std::min(la, lb));
+  if (r == 0 && la != lb) r = la < lb ? -1 : 1;
+  if (r != 0) return r;
+  uint64_t ta = DecodeFixed64(a + 4 + la), tb = DecodeFixed64(b + 4 + lb);
+  return ta > tb ? -1 : (ta < tb ? 1 : 0);
 }
 
 void Memtable::Add(SequenceNumber seq, ValueType type, Slice user_key, Slice value) {
-  size_t ikey_len = user_key.size() + 8;
-  size_t total = VarintLength(ikey_len) + ikey_len + VarintLength(value.size()) + value.size();
-  char* buf = arena_.AllocateAligned(total);
-  char* p = buf + EncodeVarint64(buf, ikey_len);
+  STRATA_CHECK(user_key.size() < (uint32_t{1} << 31) && value.size() < (uint32_t{1} << 31));
+  uint32_t ikey_len = static_cast<uint32_t>(user_key.size() + 8);
+  uint32_t value_len = static_cast<uint32_t>(value.size());
+  char* buf = table_.Allocate(4 + ikey_len + 4 + value_len);
+  std::memcpy(buf, &ikey_len, 4);
+  char* p = buf + 4;
   std::memcpy(p, user_key.data(), user_key.size());
   p += user_key.size();
   uint64_t trailer = PackTrailer(seq, type);
   std::memcpy(p, &trailer, 8);
   p += 8;
-  p += EncodeVarint64(p, value.size());
-  std::memcpy(p, value.data(), value.size());
+  std::memcpy(p, &value_len, 4);
+  std::memcpy(p + 4, value.data(), value.size());
   table_.Insert(buf);
   entries_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -45,11 +53,10 @@ std::vector<RangeTombstone> Memtable::RangeTombstones() const {
 }
 
 std::optional<Memtable::Found> Memtable::Get(Slice user_key, SequenceNumber snapshot) const {
-  Bytes target;
   // The entry compare reads a length-prefixed key, so build one.
-  Bytes ikey = MakeInternalKey(user_key, snapshot, kValueForSeek);
-  PutVarint64(&target, ikey.size());
-  target += ikey;
+  Bytes target;
+  PutFixed32(&target, static_cast<uint32_t>(user_key.size() + 8));
+  AppendInternalKey(&target, user_key, snapshot, kValueForSeek);
   SkipList<EntryCompare>::Iterator it(&table_);
   it.Seek(target.data());
   if (!it.Valid()) return std::nullopt;
@@ -68,7 +75,7 @@ class Memtable::Iter final : public InternalIterator {
   void SeekToLast() override { it_.SeekToLast(); }
   void Seek(Slice internal_target) override {
     scratch_.clear();
-    PutVarint64(&scratch_, internal_target.size());
+    PutFixed32(&scratch_, static_cast<uint32_t>(internal_target.size()));
     scratch_ += internal_target;
     it_.Seek(scratch_.data());
   }

@@ -1,6 +1,7 @@
 // The memtable: recent writes in a skiplist, plus the range tombstones written with them.
 //
-// Entry layout in the arena: varint(ikey_len) | internal key | varint(value_len) | value.
+// Entry layout in the arena: ikey_len fixed32 | internal key | value_len fixed32 | value,
+// stored right behind its skiplist node.
 // Thread-safety: one writer (the engine's write path holds its write mutex); readers and
 // iterators need no lock. Range tombstones are few and guarded by a small mutex.
 #pragma once
@@ -20,6 +21,8 @@ namespace strata::storage::lsm {
 class Memtable {
  public:
   Memtable() : table_(EntryCompare{}, &arena_) {}
+
+  // REQUIRES: key and value each shorter than 2 GiB.
 
   void Add(SequenceNumber seq, ValueType type, Slice user_key, Slice value);
   void AddRangeTombstone(SequenceNumber seq, Slice begin, Slice end);

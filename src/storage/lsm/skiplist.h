@@ -23,18 +23,31 @@ class SkipList {
 
   SkipList(Compare cmp, Arena* arena) : cmp_(cmp), arena_(arena), head_(NewNode(nullptr, kMaxHeight)) {}
 
-  // REQUIRES: no equal entry is present; external synchronization among writers.
+  // Allocates room for an entry of `len` bytes right behind a new node's links (one arena
+  // allocation, so a search touches one place in memory per node). Fill it, then Insert it.
+  // REQUIRES: external synchronization among writers; one Allocate per Insert.
+  char* Allocate(size_t len) {
+    pending_height_ = RandomHeight();
+    pending_ = NewNode(nullptr, pending_height_, len);
+    char* entry = reinterpret_cast<char*>(&pending_->next[pending_height_]);
+    pending_->entry = entry;
+    return entry;
+  }
+
+  // REQUIRES: `entry` came from the last Allocate(); no equal entry is present.
   void Insert(const char* entry) {
+    STRATA_CHECK(pending_ != nullptr && pending_->entry == entry);
     Node* prev[kMaxHeight];
     Node* x = FindGreaterOrEqual(entry, prev);
     STRATA_CHECK(x == nullptr || cmp_(entry, x->entry) != 0);
-    int height = RandomHeight();
+    int height = pending_height_;
     int max = max_height_.load(std::memory_order_relaxed);
     if (height > max) {
       for (int i = max; i < height; i++) prev[i] = head_;
       max_height_.store(height, std::memory_order_relaxed);
     }
-    Node* n = NewNode(entry, height);
+    Node* n = pending_;
+    pending_ = nullptr;
     for (int i = 0; i < height; i++) {
       n->NoBarrierSetNext(i, prev[i]->NoBarrierNext(i));
       prev[i]->SetNext(i, n);  // publish
@@ -73,8 +86,8 @@ class SkipList {
     std::atomic<Node*> next[1];  // really `height` long (allocated past the struct)
   };
 
-  Node* NewNode(const char* entry, int height) {
-    char* mem = arena_->AllocateAligned(sizeof(Node) + sizeof(std::atomic<Node*>) * (height - 1));
+  Node* NewNode(const char* entry, int height, size_t extra = 0) {
+    char* mem = arena_->AllocateAligned(sizeof(Node) + sizeof(std::atomic<Node*>) * (height - 1) + extra);
     Node* n = new (mem) Node;
     n->entry = entry;
     for (int i = 0; i < height; i++) new (&n->next[i]) std::atomic<Node*>(nullptr);
@@ -136,6 +149,8 @@ class SkipList {
   Arena* arena_;
   Node* head_;
   std::atomic<int> max_height_{1};
+  Node* pending_ = nullptr;  // allocated, not yet inserted
+  int pending_height_ = 0;
   std::minstd_rand rng_{0xdecaf};  // heights only shape speed, never results
 };
 
