@@ -124,7 +124,7 @@ class Completion {
  public:
   Completion() = default;
   explicit Completion(std::function<void()> on_done) : on_done_(std::move(on_done)) {}
-  void Wait();
+  void Wait();  // only for a Completion built without on_done
   bool done() const { return remaining_.load(std::memory_order_acquire) == 0; }
   // Used by the scheduler.
   void Add(uint32_t n);  // submitter thread, before the requests are queued
@@ -177,9 +177,9 @@ struct RateLimit {
 
 struct SchedulerOptions {
   BackendKind backend = BackendKind::kAuto;
-  uint32_t queue_depth = 32;    // requests in flight per scheduler thread
-  uint32_t threads = 1;         // scheduler threads (each with its own ring)
-  uint32_t pool_threads = 0;    // thread-pool backend workers per scheduler thread; 0 = queue_depth
+  uint32_t queue_depth = 32;    // requests in flight per io_uring scheduler thread (1..4096)
+  uint32_t threads = 1;         // io_uring scheduler threads, each with its own ring (1..64)
+  uint32_t pool_threads = 0;    // thread-pool backend threads in total; 0 = queue_depth * threads
   std::array<RateLimit, kNumIoClasses> limits = {};  // by class rank; background only
   // Background classes may have at most this many bytes in flight per scheduler thread
   // (one request always passes): bounds what a foreground read queues behind inside the
