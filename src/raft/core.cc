@@ -83,6 +83,8 @@ void Core::ResetForTerm(Term term) {
   read_only_.Clear();
   deferred_reads_.clear();
   lease_revoked_ = false;
+  uncommitted_.clear();
+  uncommitted_bytes_ = 0;
 }
 
 void Core::ResetRandomizedElectionTimeout() {

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +70,9 @@ struct CoreConfig {
   size_t max_inflight_appends = 64;            // per follower in replicate state
   uint64_t max_committed_bytes_per_ready = 16 << 20;
   size_t max_pending_reads = 4096;
+  // Bound on the data of this leader's proposals not yet committed: when followers are
+  // unreachable, proposals fail fast instead of growing the log without limit.
+  uint64_t max_uncommitted_bytes = 64u << 20;
   uint64_t rng_seed = 0;  // election timeout randomization
 };
 
@@ -221,7 +225,9 @@ class Core {
   NodeId lead_transferee_ = kNoNode;
   ReadOnlyQueue read_only_;
   std::vector<std::pair<NodeId, Bytes>> deferred_reads_;  // until own-term commit
-  bool lease_revoked_ = false;  // a TimeoutNow was sent: another node may win any moment
+  bool lease_revoked_ = false;
+  std::deque<std::pair<LogIndex, uint64_t>> uncommitted_;  // leader: (index, bytes) proposed
+  uint64_t uncommitted_bytes_ = 0;  // a TimeoutNow was sent: another node may win any moment
   int election_elapsed_ = 0;
   int heartbeat_elapsed_ = 0;
   int randomized_election_timeout_ = 0;

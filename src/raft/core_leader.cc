@@ -19,7 +19,14 @@ Result<LogIndex> Core::Propose(Bytes data) {
   if (lead_transferee_ != kNoNode) {
     return Status::Unavailable(fmt::format("leadership is being transferred to {}", lead_transferee_));
   }
+  if (uncommitted_bytes_ > 0 && uncommitted_bytes_ + data.size() > config_.max_uncommitted_bytes) {
+    return Status::ResourceExhausted(fmt::format("max_uncommitted_bytes ({}) reached: {} bytes await commit",
+                                                 config_.max_uncommitted_bytes, uncommitted_bytes_));
+  }
+  uint64_t bytes = data.size();
   LogIndex index = AppendAsLeader(EntryType::kNormal, std::move(data));
+  uncommitted_.emplace_back(index, bytes);
+  uncommitted_bytes_ += bytes;
   BroadcastAppend();
   return index;
 }
@@ -224,6 +231,10 @@ bool Core::MaybeCommit() {
   if (log_.TermAt(index) != term_) return false;
   const bool first_in_term = !CommittedInCurrentTerm();
   log_.CommitTo(index);
+  while (!uncommitted_.empty() && uncommitted_.front().first <= index) {
+    uncommitted_bytes_ -= uncommitted_.front().second;
+    uncommitted_.pop_front();
+  }
   if (first_in_term) ReleaseDeferredReads();
   return true;
 }

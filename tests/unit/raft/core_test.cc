@@ -285,6 +285,20 @@ TEST(CoreTest, RestartRecoversTermVoteAndLog) {
   EXPECT_EQ(Data(c.node(2).applied[1]), "a");
 }
 
+TEST(CoreTest, UncommittedProposalsAreBounded) {
+  CoreConfig cfg;
+  cfg.max_uncommitted_bytes = 10;
+  TestCluster c(3, cfg);
+  c.Elect(1);
+  c.Isolate(1);
+  ASSERT_TRUE(c.core(1).Propose("12345678").ok());
+  Result<LogIndex> r = c.core(1).Propose("abc");
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  c.Heal();
+  c.Tick(1, 2);  // the first proposal commits, which frees its budget
+  EXPECT_TRUE(c.core(1).Propose("abc").ok());
+}
+
 TEST(CoreTest, LaggingFollowerCatchesUpFromASnapshot) {
   TestCluster c(3);
   c.Elect(1);
