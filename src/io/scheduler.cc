@@ -105,8 +105,7 @@ Scheduler::Impl::Impl(const SchedulerOptions& o)
                                       "Time from submit to dispatch.", {"class"}, buckets);
   auto& service = reg.AddHistogramFamily("stratadb_io_service_seconds",
                                          "Time from dispatch to completion.", {"class"}, buckets);
-  // A gauge that only grows: obs has no floating-point counter (documented in docs/io.md).
-  auto& throttle = reg.AddGaugeFamily("stratadb_io_throttle_seconds_total",
+  auto& throttle = reg.AddFloatCounterFamily("stratadb_io_throttle_seconds_total",
                                       "Time the head request of a class waited for tokens.",
                                       {"class"});
   Nanos now = clock->Now();

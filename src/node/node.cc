@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "admin/admin_server.h"
+#include "io/io.h"
 #include "node/data_dir.h"
 #include "node/version.h"
 #include "obs/json.h"
@@ -31,6 +32,12 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
   obs::Registry& registry = obs::Registry::Default();
   obs::RegisterProcessMetrics(registry, STRATA_VERSION, STRATA_GIT_SHA);
 
+  io::DeviceAdvice advice = io::AdviseDevice(config.data_dir);
+  io::LogDeviceAdvice(advice);
+  node->device_advice_json_ = io::DeviceAdviceJson(advice);
+  STRATA_ASSIGN_OR_RETURN(node->io_, io::Scheduler::Create({.registry = &registry}));
+  obs::Info("node", "I/O scheduler ready", {{"backend", node->io_->backend_name()}});
+
   admin::AdminOptions admin_options;
   admin_options.listen_addr = config.listen_addr;
   admin_options.port = config.admin_port;
@@ -51,6 +58,7 @@ void Node::Stop() {
   serving_.store(false);
   admin_->Stop();
   admin_.reset();
+  io_.reset();  // waits for requests in flight
   data_dir_.reset();
   obs::Info("node", "stopped");
 }
@@ -73,6 +81,8 @@ std::string Node::StatusJson() const {
       .Add("data_dir", std::string_view(config_.data_dir))
       .Add("listen_addr", std::string_view(config_.listen_addr))
       .AddRaw("ports", ports)
+      .Add("io_backend", io_ ? io_->backend_name() : "")
+      .AddRaw("device", device_advice_json_)
       .Add("uptime_seconds", uptime)
       .Add("serving", serving_.load())
       .Finish();

@@ -1,5 +1,5 @@
 // A running StrataDB node: the wiring of every layer (DESIGN §2). Today it owns the data
-// directory and the admin endpoint; the Raft group, storage engines and MySQL server are
+// directory, the I/O scheduler and the admin endpoint; the Raft group, storage engines and MySQL server are
 // wired here as they arrive.
 #pragma once
 
@@ -13,6 +13,9 @@
 
 namespace strata::admin {
 class AdminServer;
+}
+namespace strata::io {
+class Scheduler;
 }
 
 namespace strata::node {
@@ -38,6 +41,8 @@ class Node {
   explicit Node(NodeConfig config);
   NodeConfig config_;
   std::unique_ptr<DataDir> data_dir_;
+  std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
+  std::string device_advice_json_;         // the data directory's block device, for /status
   std::unique_ptr<admin::AdminServer> admin_;
   std::atomic<bool> serving_{false};
   const std::chrono::steady_clock::time_point started_at_;

@@ -178,6 +178,7 @@ Family<Counter>& Registry::AddCounterFamily(const std::string& name, const std::
                                             std::vector<std::string> label_names) {
   std::lock_guard lock(mu_);
   Entry& e = Find(name, help, MetricType::kCounter, label_names);
+  STRATA_CHECK_MSG(!e.gauges, "integer counter re-registered as a float counter");
   if (!e.counters) e.counters = std::make_unique<Family<Counter>>(std::move(label_names));
   STRATA_CHECK(e.counters->label_names() == label_names || label_names.empty());
   return *e.counters;
@@ -187,6 +188,15 @@ Family<Gauge>& Registry::AddGaugeFamily(const std::string& name, const std::stri
                                         std::vector<std::string> label_names) {
   std::lock_guard lock(mu_);
   Entry& e = Find(name, help, MetricType::kGauge, label_names);
+  if (!e.gauges) e.gauges = std::make_unique<Family<Gauge>>(std::move(label_names));
+  return *e.gauges;
+}
+
+Family<Gauge>& Registry::AddFloatCounterFamily(const std::string& name, const std::string& help,
+                                               std::vector<std::string> label_names) {
+  std::lock_guard lock(mu_);
+  Entry& e = Find(name, help, MetricType::kCounter, label_names);
+  STRATA_CHECK_MSG(!e.counters, "float counter re-registered as an integer counter");
   if (!e.gauges) e.gauges = std::make_unique<Family<Gauge>>(std::move(label_names));
   return *e.gauges;
 }

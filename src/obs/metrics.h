@@ -114,6 +114,10 @@ class Registry {
   Family<Histogram>& AddHistogramFamily(const std::string& name, const std::string& help,
                                         std::vector<std::string> label_names,
                                         std::vector<double> bounds = LatencyBuckets());
+  // A counter of fractional amounts (seconds spent waiting): exposed as a Prometheus
+  // counter, updated with Gauge::Add(positive) only.
+  Family<Gauge>& AddFloatCounterFamily(const std::string& name, const std::string& help,
+                                       std::vector<std::string> label_names);
   // A value computed at scrape time (process RSS, uptime, queue depth owned elsewhere).
   // The callback must be thread-safe and must outlive the registry or be removed first.
   void AddCallback(const std::string& name, const std::string& help, MetricType type,

@@ -35,12 +35,14 @@ class ServingTest(unittest.TestCase):
         self.assertEqual(st["ports"]["mysql"], self.server.port)
         self.assertGreaterEqual(st["uptime_seconds"], 0)
         self.assertTrue(st["version"])
+        self.assertIn(st["io_backend"], ("io_uring", "threadpool"))
+        self.assertIn("scheduler", st["device"])  # the device advisor's finding
 
     def test_metrics_are_valid_prometheus(self):
         code, body = curl(f"http://127.0.0.1:{self.server.admin_port}/metrics")
         self.assertEqual(code, 200)
         for name in ("stratadb_uptime_seconds", "stratadb_build_info", "process_resident_memory_bytes",
-                     "process_cpu_seconds_total"):
+                     "process_cpu_seconds_total", "stratadb_io_queue_depth"):
             self.assertIn(f"\n{name}", "\n" + body, name)
         checker = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True)
         self.assertEqual(checker.returncode, 0, checker.stdout + checker.stderr)

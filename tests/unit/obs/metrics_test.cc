@@ -122,6 +122,17 @@ TEST(MetricsTest, ProcessMetricsAreReal) {
   ExpectValidExposition(text);
 }
 
+TEST(MetricsTest, FloatCounterRendersAsCounter) {
+  Registry r;
+  auto& f = r.AddFloatCounterFamily("stratadb_wait_seconds_total", "Waiting.", {"class"});
+  f.With({"a"}).Add(0.25);
+  f.With({"a"}).Add(0.5);
+  std::string text = r.RenderPrometheus();
+  EXPECT_NE(text.find("# TYPE stratadb_wait_seconds_total counter\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("stratadb_wait_seconds_total{class=\"a\"} 0.75\n"), std::string::npos) << text;
+  ExpectValidExposition(text);
+}
+
 TEST(MetricsTest, CallbackGauge) {
   Registry r;
   double v = 7;
