@@ -241,6 +241,29 @@ TEST(BackendSelection, AutoFallsBackWhenRingSetupFails) {
   EXPECT_STREQ((*plain)->backend_name(), "io_uring");
 }
 
+TEST(BackendSelection, TwoRingsServeManyThreads) {
+  obs::Registry registry;
+  ScratchDir dir;
+  auto sched = Scheduler::Create({.backend = BackendKind::kUring, .queue_depth = 4, .threads = 2,
+                                  .registry = &registry}).value();
+  auto f = sched->Open(dir.File("a"), {.create = true}).value();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 6; t++) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; i++) {
+        uint64_t off = uint64_t(t * 100 + i) * 8;
+        char in[8], out[8];
+        std::memcpy(in, &off, 8);
+        if (!f->WriteAt(IoClass::kRaftLog, off, Slice(in, 8)).ok()) failures++;
+        if (!f->ReadExact(IoClass::kForegroundRead, off, out, 8).ok() || std::memcmp(in, out, 8) != 0) failures++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
 TEST(BackendSelection, RejectsBadOptions) {
   EXPECT_EQ(Scheduler::Create({.queue_depth = 0}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Scheduler::Create({.threads = 0}).status().code(), StatusCode::kInvalidArgument);
