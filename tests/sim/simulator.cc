@@ -125,6 +125,17 @@ SimResult Simulator::Run() {
   }
   // Replicas that applied the same prefix hold the same state.
   const Node& lead = *nodes_.at(CurrentLeader());
+  // Every acknowledged write is still in the final leader's log (or its snapshot, whose
+  // agreement with the committed entries the checker verified on install).
+  const RaftLog& final_log = lead.core->log();
+  for (const auto& [index, term] : acked_entries_) {
+    if (index + 1 < final_log.FirstIndex()) continue;
+    if (final_log.TermAt(index) != term) {
+      result.ok = false;
+      result.failure = fmt::format("acknowledged entry {}@{} is not in the final leader's log", index, term);
+      return result;
+    }
+  }
   for (const auto& [id, n] : nodes_) {
     if (n->alive && n->applied == lead.applied && !(n->kv == lead.kv)) {
       result.ok = false;

@@ -167,6 +167,7 @@ class Simulator {
   uint64_t next_op_id_ = 1;
   uint64_t next_value_ = 1;
   testing::History history_;
+  std::vector<std::pair<LogIndex, Term>> acked_entries_;  // writes acknowledged to clients
   InvariantChecker checker_;
   SimStats stats_;
 };

@@ -194,6 +194,7 @@ void Simulator::ApplyEntry(Node& n, const Entry& e) {
     if (e.term == c->term && cmd && cmd->op_id == c->op_id) {
       history_.Ok(c->history_id, 0, result.cas_ok);
       if (c->kind == OpKind::kWrite || result.cas_ok) c->last_seen[c->key] = cmd->value;
+      acked_entries_.emplace_back(e.index, e.term);
       stats_.acked++;
     } else {
       history_.Fail(c->history_id);  // another entry committed in its place
