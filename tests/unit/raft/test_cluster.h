@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -51,6 +52,12 @@ class TestCluster {
   }
 
   Core& core(NodeId id) { return *nodes_.at(id)->core; }
+  bool has(NodeId id) const { return nodes_.count(id) > 0; }
+  std::vector<NodeId> ids() const {
+    std::vector<NodeId> out;
+    for (const auto& [id, n] : nodes_) out.push_back(id);
+    return out;
+  }
   TestNode& node(NodeId id) { return *nodes_.at(id); }
 
   void Cut(NodeId a, NodeId b) {
