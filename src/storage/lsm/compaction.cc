@@ -181,7 +181,8 @@ Status LsmEngine::BuildTables(InternalIterator* input, int output_level, bool dr
       std::string path = options_.dir + "/" + TableFileName(meta.number);
       STRATA_ASSIGN_OR_RETURN(file, scheduler_->Open(path, {.create = true, .truncate = true,
                                                            .direct = options_.use_direct_io}));
-      builder = std::make_unique<TableBuilder>(table_options, file.get(), io_class);
+      builder = std::make_unique<TableBuilder>(table_options, file.get(), io_class,
+                                               options_.cache_on_write ? cache_.get() : nullptr, meta.number);
     }
     builder->Add(ikey, input->value());
   }
@@ -212,6 +213,7 @@ Status LsmEngine::InstallEdit(VersionEdit& edit) {
               [](const FileRef& a, const FileRef& b) { return CompareInternalKeys(a->smallest, b->smallest) < 0; });
   }
   version_ = v;
+  InstallSuperVersion();
   UpdateLevelMetrics(*v);
   return Status::OK();
 }
@@ -239,6 +241,7 @@ Status LsmEngine::FlushOldestImmutable(std::unique_lock<std::mutex>& lock) {
   STRATA_RETURN_IF_ERROR(InstallEdit(edit));
   persisted_applied_index_ = applied;
   imm_.erase(imm_.begin());
+  InstallSuperVersion();
   flush_count_++;
   AtomicAdd(flush_seconds_, Seconds(start));
   done_cv_.notify_all();

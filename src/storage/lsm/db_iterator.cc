@@ -11,7 +11,7 @@ namespace {
 
 class DbIterator final : public Iterator {
  public:
-  DbIterator(SuperVersion sv, std::unique_ptr<InternalIterator> internal, SequenceNumber seq,
+  DbIterator(std::shared_ptr<const SuperVersion> sv, std::unique_ptr<InternalIterator> internal, SequenceNumber seq,
              std::vector<RangeTombstone> tombstones, const ReadOptions& options)
       : sv_(std::move(sv)),
         iter_(std::move(internal)),
@@ -157,7 +157,7 @@ class DbIterator final : public Iterator {
     }
   }
 
-  SuperVersion sv_;  // pins memtables and files
+  std::shared_ptr<const SuperVersion> sv_;  // pins memtables and files
   std::unique_ptr<InternalIterator> iter_;
   SequenceNumber seq_;
   std::vector<RangeTombstone> tombstones_;
@@ -171,20 +171,16 @@ class DbIterator final : public Iterator {
 
 std::unique_ptr<Iterator> LsmEngine::NewIterator(const ReadOptions& options) {
   SequenceNumber seq = ReadSequence(options);
-  SuperVersion sv = GetSuperVersion();
-  std::vector<RangeTombstone> tombstones = sv.version->tombstones;
-  std::vector<std::unique_ptr<InternalIterator>> children;
-  children.push_back(sv.mem->NewIterator());
-  auto add_tombstones = [&](const Memtable& m) {
-    auto t = m.RangeTombstones();
+  std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
+  std::vector<RangeTombstone> tombstones = sv->frozen_tombstones;
+  if (sv->mem->has_range_tombstones()) {
+    auto t = sv->mem->RangeTombstones();
     tombstones.insert(tombstones.end(), t.begin(), t.end());
-  };
-  add_tombstones(*sv.mem);
-  for (const auto& m : sv.imm) {
-    children.push_back(m->NewIterator());
-    add_tombstones(*m);
   }
-  for (const auto& level : sv.version->levels) {
+  std::vector<std::unique_ptr<InternalIterator>> children;
+  children.push_back(sv->mem->NewIterator());
+  for (const auto& m : sv->imm) children.push_back(m->NewIterator());
+  for (const auto& level : sv->version->levels) {
     for (const auto& f : level) {
       if (!options.upper_bound.empty() && f->smallest_user() >= Slice(options.upper_bound)) continue;
       if (!options.lower_bound.empty() && f->largest_user() < Slice(options.lower_bound)) continue;

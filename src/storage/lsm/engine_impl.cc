@@ -105,6 +105,7 @@ Status LsmEngine::Recover() {
   visible_sequence_ = last_sequence_.load();
   applied_index_ = persisted_applied_index_.load();
   version_ = version;
+  InstallSuperVersion();
   STRATA_RETURN_IF_ERROR(WriteFreshManifest());
 
   // Files no version names are leftovers of a flush or compaction that crashed before its
@@ -154,11 +155,22 @@ Status LsmEngine::WriteFreshManifest() {
   return Status::OK();
 }
 
-SuperVersion LsmEngine::GetSuperVersion() const {
+std::shared_ptr<const SuperVersion> LsmEngine::GetSuperVersion() const {
   std::lock_guard lock(mu_);
-  SuperVersion sv{mem_, {}, version_};
-  sv.imm.assign(imm_.rbegin(), imm_.rend());
-  return sv;
+  return super_;
+}
+
+void LsmEngine::InstallSuperVersion() {
+  auto sv = std::make_shared<SuperVersion>();
+  sv->mem = mem_;
+  sv->imm.assign(imm_.rbegin(), imm_.rend());
+  sv->version = version_;
+  sv->frozen_tombstones = version_->tombstones;
+  for (const auto& m : sv->imm) {
+    auto t = m->RangeTombstones();
+    sv->frozen_tombstones.insert(sv->frozen_tombstones.end(), t.begin(), t.end());
+  }
+  super_ = std::move(sv);
 }
 
 SequenceNumber LsmEngine::ReadSequence(const ReadOptions& options) const {
@@ -198,30 +210,35 @@ bool Covered(const std::vector<RangeTombstone>& tombstones, Slice user_key, Sequ
 
 Result<std::optional<Bytes>> LsmEngine::Get(const ReadOptions& options, Slice key) {
   SequenceNumber seq = ReadSequence(options);
-  SuperVersion sv = GetSuperVersion();
-  std::vector<RangeTombstone> tombstones = sv.version->tombstones;
-  for (const auto* m : {sv.mem.get()}) {
-    auto t = m->RangeTombstones();
-    tombstones.insert(tombstones.end(), t.begin(), t.end());
-  }
-  for (const auto& m : sv.imm) {
-    auto t = m->RangeTombstones();
-    tombstones.insert(tombstones.end(), t.begin(), t.end());
-  }
+  std::shared_ptr<const SuperVersion> sv = GetSuperVersion();
+  std::vector<RangeTombstone> live_tombstones;
+  if (sv->mem->has_range_tombstones()) live_tombstones = sv->mem->RangeTombstones();
   auto answer = [&](ValueType type, Bytes value, SequenceNumber entry_seq) -> std::optional<Bytes> {
-    if (type == ValueType::kDeletion || Covered(tombstones, key, entry_seq, seq)) return std::nullopt;
+    if (type == ValueType::kDeletion || Covered(sv->frozen_tombstones, key, entry_seq, seq) ||
+        Covered(live_tombstones, key, entry_seq, seq)) {
+      return std::nullopt;
+    }
     return value;
   };
-  if (auto f = sv.mem->Get(key, seq)) return answer(f->type, std::move(f->value), f->seq);
-  for (const auto& m : sv.imm) {
+  if (auto f = sv->mem->Get(key, seq)) return answer(f->type, std::move(f->value), f->seq);
+  for (const auto& m : sv->imm) {
     if (auto f = m->Get(key, seq)) return answer(f->type, std::move(f->value), f->seq);
   }
-  for (int level = 0; level < kNumLevels; level++) {
-    for (const auto& file : sv.version->levels[level]) {
-      if (!file->Overlaps(key, key)) continue;
-      STRATA_ASSIGN_OR_RETURN(auto found, file->table->Get(key, seq, options.fill_cache));
-      if (found) return answer(found->type, std::move(found->value), found->seq);
-    }
+  const Version& v = *sv->version;
+  for (const auto& file : v.levels[0]) {  // newest first; ranges may overlap
+    if (!file->Overlaps(key, key)) continue;
+    STRATA_ASSIGN_OR_RETURN(auto found, file->table->Get(key, seq, options.fill_cache));
+    if (found) return answer(found->type, std::move(found->value), found->seq);
+  }
+  for (int level = 1; level < kNumLevels; level++) {
+    // Deeper levels hold non-overlapping files sorted by key, and a user key never spans
+    // two files: binary search for the one file that may hold it.
+    const auto& files = v.levels[level];
+    auto it = std::lower_bound(files.begin(), files.end(), key,
+                               [](const FileRef& f, Slice k) { return f->largest_user() < k; });
+    if (it == files.end() || key < (*it)->smallest_user()) continue;
+    STRATA_ASSIGN_OR_RETURN(auto found, (*it)->table->Get(key, seq, options.fill_cache));
+    if (found) return answer(found->type, std::move(found->value), found->seq);
   }
   return std::optional<Bytes>();
 }
@@ -259,6 +276,7 @@ Status LsmEngine::Write(const WriteBatch& batch) {
 void LsmEngine::SealMemtable() {
   imm_.push_back(mem_);
   mem_ = std::make_shared<Memtable>();
+  InstallSuperVersion();
   bg_cv_.notify_all();
 }
 
@@ -354,7 +372,8 @@ Status LsmEngine::Checkpoint(const std::string& dir) {
 
 std::vector<EngineProperty> LsmEngine::Properties() const {
   std::vector<EngineProperty> out;
-  SuperVersion sv = GetSuperVersion();
+  std::shared_ptr<const SuperVersion> super = GetSuperVersion();
+  const SuperVersion& sv = *super;
   size_t imm_bytes = 0;
   for (const auto& m : sv.imm) imm_bytes += m->ApproximateMemoryUsage();
   out.push_back({"memtable_bytes", static_cast<double>(sv.mem->ApproximateMemoryUsage())});

@@ -30,10 +30,13 @@ class Gauge;
 namespace strata::storage::lsm {
 
 // Everything a reader needs, pinned: memtables and the version stay alive while held.
+// Rebuilt whenever one of its parts changes; readers copy one shared_ptr.
 struct SuperVersion {
   std::shared_ptr<Memtable> mem;
   std::vector<std::shared_ptr<Memtable>> imm;  // newest first
   std::shared_ptr<const Version> version;
+  // Range tombstones of `imm` and `version` (the active memtable's can still grow).
+  std::vector<RangeTombstone> frozen_tombstones;
 };
 
 // One compaction: inputs from `level` and the overlapping files of `level + 1`.
@@ -72,7 +75,8 @@ class LsmEngine final : public Engine {
   Status Recover();
   Status WriteFreshManifest();  // REQUIRES: mu_ held
   Status OpenTable(FileMeta* f);
-  SuperVersion GetSuperVersion() const;
+  std::shared_ptr<const SuperVersion> GetSuperVersion() const;
+  void InstallSuperVersion();  // REQUIRES: mu_ held
   SequenceNumber ReadSequence(const ReadOptions& options) const;
   SequenceNumber OldestSnapshot() const;  // REQUIRES: mu_ held
   void ReleaseSnapshot(SequenceNumber seq);
@@ -106,6 +110,7 @@ class LsmEngine final : public Engine {
   std::shared_ptr<Memtable> mem_;
   std::vector<std::shared_ptr<Memtable>> imm_;  // oldest first
   std::shared_ptr<const Version> version_;
+  std::shared_ptr<const SuperVersion> super_;
   std::unique_ptr<ManifestWriter> manifest_;
   uint64_t manifest_number_ = 0;
   uint64_t next_file_number_ = 1;

@@ -40,6 +40,8 @@ struct LsmOptions {
   TableOptions table;                    // block size, bloom bits, compression
   Compression bottom_compression = Compression::kZstd;  // deepest levels
   bool background_compaction = true;     // tests turn it off and call CompactAll()
+  // Put blocks in the block cache as flushes and compactions write them (see TableBuilder).
+  bool cache_on_write = true;
 };
 
 class LsmEngine;

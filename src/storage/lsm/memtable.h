@@ -38,6 +38,7 @@ class Memtable {
 
   std::unique_ptr<InternalIterator> NewIterator() const;
   std::vector<RangeTombstone> RangeTombstones() const;
+  bool has_range_tombstones() const { return tombstone_count_.load(std::memory_order_acquire) > 0; }
 
   size_t ApproximateMemoryUsage() const { return arena_.MemoryUsage(); }
   uint64_t entry_count() const { return entries_.load(std::memory_order_relaxed); }

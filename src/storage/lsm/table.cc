@@ -134,19 +134,19 @@ Result<std::optional<Table::Entry>> Table::Get(Slice user_key, SequenceNumber sn
     return std::optional<Entry>();
   }
   Bytes target = MakeInternalKey(user_key, snapshot, kValueForSeek);
-  auto index = NewBlockIterator(*index_, CompareIk, nullptr);
-  index->Seek(target);
+  BlockIterator index(*index_, CompareIk, nullptr);
+  index.Seek(target);
   std::optional<Entry> found;
-  if (index->Valid()) {
-    STRATA_ASSIGN_OR_RETURN(BlockRef block, DataBlock(index->value(), fill_cache, true));
-    auto it = NewBlockIterator(*block, CompareIk, block);
-    it->Seek(target);
-    if (!it->status().ok()) return it->status();
-    if (it->Valid() && ExtractUserKey(it->key()) == user_key) {
-      found = Entry{ExtractType(it->key()), Bytes(it->value()), ExtractSequence(it->key())};
+  if (index.Valid()) {
+    STRATA_ASSIGN_OR_RETURN(BlockRef block, DataBlock(index.value(), fill_cache, true));
+    BlockIterator it(*block, CompareIk, nullptr);  // `block` outlives it
+    it.Seek(target);
+    if (!it.status().ok()) return it.status();
+    if (it.Valid() && ExtractUserKey(it.key()) == user_key) {
+      found = Entry{ExtractType(it.key()), Bytes(it.value()), ExtractSequence(it.key())};
     }
   }
-  if (!index->status().ok()) return index->status();
+  if (!index.status().ok()) return index.status();
   if (!found && stats_) stats_->bloom_false_positive.fetch_add(1, std::memory_order_relaxed);
   return found;
 }

@@ -7,10 +7,13 @@ namespace strata::storage::lsm {
 
 constexpr size_t kWriteChunk = 1 << 20;
 
-TableBuilder::TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class)
+TableBuilder::TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class,
+                           BlockCache* cache, uint64_t file_number)
     : options_(options),
       file_(file),
       io_class_(io_class),
+      cache_(cache),
+      file_number_(file_number),
       data_(options.restart_interval),
       index_(1),
       bloom_(options.bloom_bits_per_key) {}
@@ -32,7 +35,9 @@ void TableBuilder::Add(Slice internal_key, Slice value) {
 
 void TableBuilder::FlushDataBlock() {
   if (data_.empty()) return;
-  BlockHandle h = WriteBlock(data_.Finish(), options_.compression);
+  Slice raw = data_.Finish();
+  BlockHandle h = WriteBlock(raw, options_.compression);
+  if (cache_) cache_->Insert(file_number_, h.offset, std::make_shared<const Bytes>(raw));
   data_.Reset();
   Bytes handle;
   h.EncodeTo(&handle);

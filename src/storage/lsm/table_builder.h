@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "io/io.h"
 #include "storage/lsm/block.h"
+#include "storage/lsm/block_cache.h"
 #include "storage/lsm/bloom.h"
 #include "storage/lsm/table_format.h"
 
@@ -23,8 +24,12 @@ struct TableOptions {
 
 class TableBuilder {
  public:
-  // REQUIRES: `file` is empty and outlives the builder.
-  TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class);
+  // REQUIRES: `file` is empty and outlives the builder. With a `cache`, every data block is
+  // also put in the cache as it is written (keyed by `file_number`), so freshly flushed or
+  // compacted data does not have to be read back from disk: with direct I/O there is no
+  // page cache to catch those reads.
+  TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class,
+               BlockCache* cache = nullptr, uint64_t file_number = 0);
 
   // REQUIRES: internal_key > every key added before.
   void Add(Slice internal_key, Slice value);
@@ -45,6 +50,8 @@ class TableBuilder {
   TableOptions options_;
   io::File* file_;
   io::IoClass io_class_;
+  BlockCache* cache_;
+  uint64_t file_number_;
   Status status_;
   BlockBuilder data_;
   BlockBuilder index_;
