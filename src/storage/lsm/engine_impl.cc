@@ -31,6 +31,7 @@ LsmEngine::LsmEngine(const LsmOptions& options)
   mem_ = std::make_shared<Memtable>();
   version_ = std::make_shared<Version>();
   if (options.registry) {
+    RegisterMetrics(*options.registry);
     auto& files = options.registry->AddGaugeFamily("stratadb_lsm_level_files", "SST files per LSM level.", {"level"});
     auto& bytes = options.registry->AddGaugeFamily("stratadb_lsm_level_bytes", "SST bytes per LSM level.", {"level"});
     for (int l = 0; l < kNumLevels; l++) {
@@ -51,7 +52,47 @@ Result<std::unique_ptr<LsmEngine>> OpenLsmEngine(const LsmOptions& options) {
   return engine;
 }
 
+// One callback per scalar property, read at scrape time. One engine per registry: the node
+// has one; tests that open several engines pass no registry.
+const std::vector<std::tuple<const char*, const char*, obs::MetricType, const char*>>& LsmMetricTable() {
+  using T = obs::MetricType;
+  static const std::vector<std::tuple<const char*, const char*, obs::MetricType, const char*>> table = {
+      {"stratadb_lsm_memtable_bytes", "memtable_bytes", T::kGauge, "Bytes in the active memtable."},
+      {"stratadb_lsm_immutable_memtables", "immutable_memtables", T::kGauge, "Sealed memtables waiting for flush."},
+      {"stratadb_lsm_immutable_memtable_bytes", "immutable_memtable_bytes", T::kGauge, "Bytes in sealed memtables."},
+      {"stratadb_lsm_flush_bytes_total", "flush_bytes", T::kCounter, "Bytes written by memtable flushes."},
+      {"stratadb_lsm_flushes_total", "flush_count", T::kCounter, "Memtable flushes."},
+      {"stratadb_lsm_flush_seconds_total", "flush_seconds", T::kCounter, "Time spent flushing."},
+      {"stratadb_lsm_compaction_read_bytes_total", "compaction_bytes_read", T::kCounter, "Bytes read by compactions."},
+      {"stratadb_lsm_compaction_written_bytes_total", "compaction_bytes_written", T::kCounter, "Bytes written by compactions."},
+      {"stratadb_lsm_compactions_total", "compaction_count", T::kCounter, "Compactions run."},
+      {"stratadb_lsm_compaction_seconds_total", "compaction_seconds", T::kCounter, "Time spent compacting."},
+      {"stratadb_lsm_write_stall_seconds_total", "write_stall_seconds", T::kCounter, "Time writers were delayed or stopped."},
+      {"stratadb_lsm_bloom_useful_total", "bloom_useful", T::kCounter, "Lookups a bloom filter answered 'absent'."},
+      {"stratadb_lsm_bloom_false_positives_total", "bloom_false_positive", T::kCounter, "Bloom 'maybe' answers for absent keys."},
+      {"stratadb_lsm_block_cache_hits_total", "block_cache_hits", T::kCounter, "Block cache hits."},
+      {"stratadb_lsm_block_cache_misses_total", "block_cache_misses", T::kCounter, "Block cache misses."},
+      {"stratadb_lsm_block_cache_bytes", "block_cache_bytes", T::kGauge, "Bytes held by the block cache."},
+      {"stratadb_lsm_persisted_applied_index", "persisted_applied_index", T::kGauge, "Highest Raft index durable in the engine."},
+  };
+  return table;
+}
+
+void LsmEngine::RegisterMetrics(obs::Registry& registry) {
+  for (const auto& [metric, property, type, help] : LsmMetricTable()) {
+    registry.AddCallback(metric, help, type, [this, name = std::string(property)] {
+      for (const auto& p : Properties()) {
+        if (p.name == name) return p.value;
+      }
+      return 0.0;
+    });
+  }
+}
+
 LsmEngine::~LsmEngine() {
+  if (options_.registry) {
+    for (const auto& row : LsmMetricTable()) options_.registry->RemoveCallback(std::get<0>(row));
+  }
   {
     std::lock_guard lock(mu_);
     shutting_down_ = true;

@@ -25,6 +25,7 @@
 namespace strata::obs {
 class Counter;
 class Gauge;
+class Registry;
 }
 
 namespace strata::storage::lsm {
@@ -72,6 +73,7 @@ class LsmEngine final : public Engine {
   class SnapshotImpl;
 
   explicit LsmEngine(const LsmOptions& options);
+  void RegisterMetrics(obs::Registry& registry);
   Status Recover();
   Status WriteFreshManifest();  // REQUIRES: mu_ held
   Status OpenTable(FileMeta* f);

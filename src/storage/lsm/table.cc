@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "storage/lsm/block.h"
 #include "storage/lsm/bloom.h"
 #include "storage/lsm/table_format.h"
@@ -60,7 +62,7 @@ class TwoLevelIterator final : public InternalIterator {
   void LoadBlock() {
     data_.reset();
     if (!index_->Valid() || !status_.ok()) return;
-    auto block = table_->DataBlock(index_->value(), fill_cache_, foreground_);
+    auto block = table_->DataBlock(index_->value(), fill_cache_, foreground_, &readahead_);
     if (!block.ok()) {
       status_ = block.status();
       return;
@@ -87,6 +89,7 @@ class TwoLevelIterator final : public InternalIterator {
   std::unique_ptr<InternalIterator> index_;
   std::unique_ptr<InternalIterator> data_;
   bool fill_cache_, foreground_;
+  Table::Readahead readahead_;
   Status status_;
 };
 
@@ -116,13 +119,38 @@ Result<std::shared_ptr<Table>> Table::Open(std::unique_ptr<io::File> file, uint6
   return t;
 }
 
-Result<BlockRef> Table::DataBlock(Slice handle_value, bool fill_cache, bool foreground) {
+Result<BlockRef> Table::DataBlock(Slice handle_value, bool fill_cache, bool foreground, Readahead* ra) {
   BlockHandle h;
   if (!h.DecodeFrom(&handle_value)) {
     return Status::Corruption(file_->path() + ": bad block handle in index");
   }
+  uint64_t end = h.offset + h.size + kBlockTrailerSize;
+  bool sequential = ra && h.offset == ra->next_expected;
+  if (ra) ra->next_expected = end;
   if (BlockRef cached = cache_ ? cache_->Lookup(file_number_, h.offset) : nullptr) return cached;
-  STRATA_ASSIGN_OR_RETURN(Bytes raw, ReadBlock(file_.get(), h, foreground));
+  Bytes raw;
+  if (ra && (sequential || (h.offset >= ra->begin && end <= ra->begin + ra->valid))) {
+    if (!(h.offset >= ra->begin && end <= ra->begin + ra->valid)) {
+      constexpr uint64_t kMin = 64 << 10, kMax = 2 << 20;
+      ra->window = std::clamp(ra->window * 2, kMin, kMax);
+      uint64_t begin = io::AlignDown(h.offset);
+      uint64_t len = io::AlignUp(std::max(end, h.offset + ra->window) - begin);
+      if (ra->buf.capacity() < len) ra->buf = io::AlignedBuffer(len);
+      ra->buf.resize(len);
+      auto io_class = foreground ? io::IoClass::kForegroundRead : io::IoClass::kCompaction;
+      STRATA_ASSIGN_OR_RETURN(size_t got, file_->ReadAt(io_class, begin, ra->buf.data(), len));
+      ra->begin = begin;
+      ra->valid = got;
+      if (end > begin + got) {
+        return Status::Corruption(fmt::format("{} at offset {}: block extends past end of file", file_->path(), h.offset));
+      }
+    }
+    std::string where = fmt::format("{} at offset {}", file_->path(), h.offset);
+    STRATA_ASSIGN_OR_RETURN(raw, DecodeBlock(Slice(ra->buf.data() + (h.offset - ra->begin), end - h.offset), where));
+  } else {
+    if (ra) ra->window = 0;  // random access: no readahead
+    STRATA_ASSIGN_OR_RETURN(raw, ReadBlock(file_.get(), h, foreground));
+  }
   auto ref = std::make_shared<const Bytes>(std::move(raw));
   if (cache_ && fill_cache) cache_->Insert(file_number_, h.offset, ref);
   return ref;

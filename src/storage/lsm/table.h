@@ -37,8 +37,21 @@ class Table : public std::enable_shared_from_this<Table> {
   uint64_t file_number() const { return file_number_; }
   uint64_t entries() const { return entries_; }
 
-  // Used by the iterator: the data block at `handle_value` (an encoded BlockHandle).
-  Result<BlockRef> DataBlock(Slice handle_value, bool fill_cache, bool foreground);
+  // Sequential-read state of one iterator: with direct I/O there is no kernel readahead, so
+  // an iterator that reads blocks in file order reads ahead itself, doubling the window
+  // from 64 KiB up to 2 MiB while the pattern lasts.
+  struct Readahead {
+    io::AlignedBuffer buf;
+    uint64_t begin = 0;          // file offset of buf[0]
+    uint64_t valid = 0;          // bytes of buf holding file data
+    uint64_t next_expected = 0;  // offset right after the last block read
+    uint64_t window = 0;
+  };
+
+  // The data block at `handle_value` (an encoded BlockHandle): from the cache, from the
+  // readahead buffer when one is given, or from the file.
+  Result<BlockRef> DataBlock(Slice handle_value, bool fill_cache, bool foreground,
+                             Readahead* readahead = nullptr);
   Slice index_block() const { return *index_; }
 
  private:

@@ -127,13 +127,18 @@ Result<Bytes> ReadBlock(io::File* file, const BlockHandle& handle, bool foregrou
   STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadAt(io_class, begin, buf.data(), end - begin));
   uint64_t need = handle.offset + handle.size + kBlockTrailerSize - begin;
   if (got < need) return Status::Corruption(where + ": block extends past end of file");
-  Slice stored(buf.data() + (handle.offset - begin), handle.size + kBlockTrailerSize);
-  uint64_t expected = DecodeFixed64(stored.data() + handle.size + 1);
-  if (Checksum64(stored.substr(0, handle.size + 1)) != expected) {
+  return DecodeBlock(Slice(buf.data() + (handle.offset - begin), handle.size + kBlockTrailerSize), where);
+}
+
+Result<Bytes> DecodeBlock(Slice stored, const std::string& where) {
+  if (stored.size() < kBlockTrailerSize) return Status::Corruption(where + ": truncated block");
+  size_t size = stored.size() - kBlockTrailerSize;
+  uint64_t expected = DecodeFixed64(stored.data() + size + 1);
+  if (Checksum64(stored.substr(0, size + 1)) != expected) {
     return Status::Corruption(where + ": block checksum mismatch");
   }
-  auto c = static_cast<Compression>(stored[handle.size]);
-  return Decompress(stored.substr(0, handle.size), c, where);
+  auto c = static_cast<Compression>(stored[size]);
+  return Decompress(stored.substr(0, size), c, where);
 }
 
 }  // namespace strata::storage::lsm

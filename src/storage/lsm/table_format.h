@@ -51,6 +51,10 @@ Bytes CompressBlock(Slice raw, Compression wanted, Compression* used);
 // Appends trailer to a stored payload.
 void AppendBlockTrailer(Bytes* block, Compression used);
 
+// Verifies and decompresses a block already in memory: `stored` is the payload followed by
+// its 9-byte trailer. `where` names the file and offset in errors.
+Result<Bytes> DecodeBlock(Slice stored, const std::string& where);
+
 // Reads the block at `handle` from `file`, verifies its checksum and decompresses it.
 // Corruption names the file and offset. `foreground` selects the I/O class.
 Result<Bytes> ReadBlock(io::File* file, const BlockHandle& handle, bool foreground);

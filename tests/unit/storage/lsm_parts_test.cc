@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "io/io.h"
+#include "obs/metrics.h"
 #include "storage/lsm/block.h"
+#include "storage/lsm/block_cache.h"
 #include "storage/lsm/bloom.h"
 #include "storage/lsm/engine_impl.h"
 #include "storage/lsm/manifest.h"
@@ -82,6 +84,41 @@ TEST(BloomTest, NoFalseNegativesAndLowFalsePositiveRate) {
   for (int i = 0; i < 10000; i++) fp += BloomMayContain(filter, "absent" + std::to_string(i));
   EXPECT_LT(fp, 200) << "false-positive rate " << fp / 100.0 << "% (theory ~0.8%)";
   EXPECT_TRUE(BloomMayContain("", "anything"));  // empty filter never hides data
+}
+
+BlockRef Block(size_t n) { return std::make_shared<const Bytes>(n, 'b'); }
+
+TEST(BlockCacheTest, HitsMissesAndByteBudget) {
+  BlockCache cache(16 * 64 * 1024);  // 64 KiB per shard
+  cache.Insert(1, 0, Block(1000));
+  EXPECT_NE(cache.Lookup(1, 0), nullptr);
+  EXPECT_EQ(cache.Lookup(1, 4096), nullptr);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.misses(), 1u);
+  for (uint64_t i = 0; i < 10000; i++) cache.Insert(2, i * 4096, Block(1000));
+  EXPECT_LE(cache.usage(), cache.capacity());
+  EXPECT_GT(cache.usage(), cache.capacity() / 2);
+  cache.SetCapacity(16 * 8 * 1024);
+  EXPECT_LE(cache.usage(), 16u * 8 * 1024);
+}
+
+TEST(BlockCacheTest, ScanDoesNotEvictTheFrequentlyUsedSet) {
+  BlockCache cache(16 * 64 * 1024);
+  // A hot set of ~1/4 of the capacity, read twice (so it is "frequent").
+  std::vector<uint64_t> hot;
+  for (uint64_t i = 0; i < 200; i++) hot.push_back(i * 4096);
+  for (int round = 0; round < 2; round++) {
+    for (uint64_t off : hot) {
+      if (!cache.Lookup(1, off)) cache.Insert(1, off, Block(1000));
+    }
+  }
+  // A long scan of blocks read once, 10x the capacity.
+  for (uint64_t i = 0; i < 10000; i++) {
+    if (!cache.Lookup(2, i * 4096)) cache.Insert(2, i * 4096, Block(1000));
+  }
+  int still_cached = 0;
+  for (uint64_t off : hot) still_cached += cache.Lookup(1, off) != nullptr;
+  EXPECT_GT(still_cached, 180) << "an LRU cache would keep none of them";
 }
 
 class TableTest : public ::testing::Test {
@@ -233,6 +270,32 @@ TEST(EngineCorruptionTest, CorruptSstAndManifestAreClearErrors) {
   auto reopened = OpenLsmEngine(o);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), StatusCode::kCorruption);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(EngineMetricsTest, PropertiesAreExportedAndRemovedWithTheEngine) {
+  std::string dir = TestDir("engine_metrics");
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  obs::Registry registry;
+  LsmOptions o;
+  o.dir = dir;
+  o.scheduler = sched.get();
+  o.registry = &registry;
+  {
+    auto e = std::move(OpenLsmEngine(o)).value();
+    WriteBatch b;
+    b.Put("k", "v");
+    b.SetAppliedIndex(3);
+    ASSERT_TRUE(e->Write(b).ok());
+    ASSERT_TRUE(e->Flush().ok());
+    ASSERT_TRUE(e->Get({}, "k").ok());
+    std::string text = registry.RenderPrometheus();
+    EXPECT_NE(text.find("stratadb_lsm_flushes_total 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("stratadb_lsm_persisted_applied_index 3\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("stratadb_lsm_level_files{level=\"0\"} 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("stratadb_lsm_block_cache_hits_total"), std::string::npos);
+  }
+  EXPECT_EQ(registry.RenderPrometheus().find("stratadb_lsm_flushes_total"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
