@@ -81,6 +81,10 @@ class Engine {
   // A consistent copy in `dir` (hard links where possible) openable as an engine; used for
   // Raft snapshots. `dir` must not exist.
   virtual Status Checkpoint(const std::string& dir) = 0;
+  // Adds the contents of SST files (written by lsm::TableBuilder; each user key at most once
+  // per file, later files win) as one atomic step, newer than every write before it. The
+  // files are copied; the caller may delete them afterwards.
+  virtual Status Ingest(const std::vector<std::string>& files) = 0;
 
   virtual uint64_t AppliedIndex() const = 0;           // highest index written
   virtual uint64_t PersistedAppliedIndex() const = 0;  // highest index durable on disk

@@ -361,6 +361,10 @@ Status LsmEngine::MakeRoomForWrite(std::unique_lock<std::mutex>& lock) {
 
 Status LsmEngine::Flush() {
   std::lock_guard write_lock(write_mu_);
+  return FlushHoldingWriteLock();
+}
+
+Status LsmEngine::FlushHoldingWriteLock() {
   std::unique_lock lock(mu_);
   // A memtable with no records but a newer applied index (Raft no-ops) is flushed too, so
   // the persisted index catches up.
@@ -409,6 +413,75 @@ Status LsmEngine::Checkpoint(const std::string& dir) {
   STRATA_RETURN_IF_ERROR(writer->Append(snapshot));
   STRATA_RETURN_IF_ERROR(SetCurrentManifest(dir, number));
   return io::SyncDir(dir);
+}
+
+namespace {
+
+// Gives every entry of `input` the sequence `seq` (so the ingested data is newer than all
+// existing data and appears at once); rejects a user key that appears twice.
+class ResequencingIterator final : public InternalIterator {
+ public:
+  ResequencingIterator(std::unique_ptr<InternalIterator> input, SequenceNumber seq)
+      : input_(std::move(input)), seq_(seq) {}
+  bool Valid() const override { return status_.ok() && input_->Valid(); }
+  void SeekToFirst() override {
+    input_->SeekToFirst();
+    Rewrite();
+  }
+  void Next() override {
+    Bytes previous(ExtractUserKey(input_->key()));
+    input_->Next();
+    if (input_->Valid() && ExtractUserKey(input_->key()) == Slice(previous)) {
+      status_ = Status::InvalidArgument("ingested file holds key twice: " + previous);
+    }
+    Rewrite();
+  }
+  void SeekToLast() override { STRATA_CHECK_MSG(false, "not used by BuildTables"); }
+  void Seek(Slice) override { STRATA_CHECK_MSG(false, "not used by BuildTables"); }
+  void Prev() override { STRATA_CHECK_MSG(false, "not used by BuildTables"); }
+  Slice key() const override { return key_; }
+  Slice value() const override { return input_->value(); }
+  Status status() const override { return status_.ok() ? input_->status() : status_; }
+
+ private:
+  void Rewrite() {
+    if (!input_->Valid()) return;
+    key_.clear();
+    AppendInternalKey(&key_, ExtractUserKey(input_->key()), seq_, ExtractType(input_->key()));
+  }
+  std::unique_ptr<InternalIterator> input_;
+  SequenceNumber seq_;
+  Status status_;
+  Bytes key_;
+};
+
+}  // namespace
+
+Status LsmEngine::Ingest(const std::vector<std::string>& files) {
+  std::lock_guard write_lock(write_mu_);
+  // Older writes still in memtables would be found before the ingested L0 files; flush them
+  // first so that "newer" and "searched first" stay the same thing.
+  STRATA_RETURN_IF_ERROR(FlushHoldingWriteLock());
+  std::vector<FileMeta> outputs;
+  SequenceNumber seq = last_sequence_.load() + files.size();  // later files get higher sequences
+  std::shared_ptr<const Version> base = GetSuperVersion()->version;
+  for (size_t i = 0; i < files.size(); i++) {
+    STRATA_ASSIGN_OR_RETURN(auto file, scheduler_->Open(files[i], {.read_only = true}));
+    STRATA_ASSIGN_OR_RETURN(uint64_t size, file->Size());
+    STRATA_ASSIGN_OR_RETURN(auto table, Table::Open(std::move(file), 0, size, nullptr, nullptr));
+    ResequencingIterator input(table->NewIterator(false, false), seq - files.size() + 1 + i);
+    // Outputs go to L0 (newest first): they shadow every older version of their keys.
+    std::vector<FileMeta> built;
+    STRATA_RETURN_IF_ERROR(BuildTables(&input, 0, false, *base, 0, {}, &built, io::IoClass::kFlush));
+    for (auto it = built.rbegin(); it != built.rend(); ++it) outputs.push_back(std::move(*it));
+  }
+  std::unique_lock lock(mu_);
+  VersionEdit edit;
+  for (auto& f : outputs) edit.added.emplace_back(0, std::move(f));
+  last_sequence_.store(seq);
+  STRATA_RETURN_IF_ERROR(InstallEdit(edit));
+  visible_sequence_.store(seq, std::memory_order_release);
+  return Status::OK();
 }
 
 std::vector<EngineProperty> LsmEngine::Properties() const {

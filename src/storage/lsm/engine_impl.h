@@ -58,6 +58,7 @@ class LsmEngine final : public Engine {
   Status Write(const WriteBatch& batch) override;
   Status Flush() override;
   Status Checkpoint(const std::string& dir) override;
+  Status Ingest(const std::vector<std::string>& files) override;
   uint64_t AppliedIndex() const override { return applied_index_.load(); }
   uint64_t PersistedAppliedIndex() const override { return persisted_applied_index_.load(); }
   std::vector<EngineProperty> Properties() const override;
@@ -84,6 +85,7 @@ class LsmEngine final : public Engine {
   void ReleaseSnapshot(SequenceNumber seq);
   Status MakeRoomForWrite(std::unique_lock<std::mutex>& lock);  // REQUIRES: mu_ held
   void SealMemtable();  // REQUIRES: mu_ held
+  Status FlushHoldingWriteLock();  // REQUIRES: write_mu_ held
 
   // compaction.cc
   void BackgroundLoop();
