@@ -37,31 +37,28 @@ void InvariantChecker::ObserveNode(const Core& core) {
       Fail(fmt::format("node {}: committed entries [{}, {}] unreadable", id, lo, hi));
       return;
     }
-    for (const Entry& e : *entries) RecordCommitted(id, e.index, e.term, EntryHash(e));
+    for (const Entry& e : *entries) RecordCommitted(id, e.index, e.term, EntryHash(e), core.term());
   }
   seen = std::max(seen, hi);
 }
 
-void InvariantChecker::RecordCommitted(NodeId id, LogIndex index, Term term, uint64_t hash) {
-  auto [it, inserted] = committed_.emplace(index, std::make_pair(term, hash));
-  if (!inserted && it->second != std::make_pair(term, hash)) {
+void InvariantChecker::RecordCommitted(NodeId id, LogIndex index, Term term, uint64_t hash, Term commit_term) {
+  auto [it, inserted] = committed_.emplace(index, Committed{term, hash, commit_term});
+  if (inserted) return;
+  if (it->second.term != term || it->second.hash != hash) {
     Fail(fmt::format("state machine safety: node {} committed term {} at index {}, others term {}", id,
-                     term, index, it->second.first));
+                     term, index, it->second.term));
   }
+  it->second.commit_term = std::min(it->second.commit_term, commit_term);
 }
 
 void InvariantChecker::CheckLeaderCompleteness(const Core& core) {
   const RaftLog& log = core.log();
-  if (!committed_.empty() && log.LastIndex() < committed_.rbegin()->first) {
-    Fail(fmt::format("leader completeness: leader {} of term {} ends at {} but {} is committed", core.id(),
-                     core.term(), log.LastIndex(), committed_.rbegin()->first));
-    return;
-  }
   for (auto it = committed_.lower_bound(log.FirstIndex() - 1); it != committed_.end(); ++it) {
-    auto term = log.TermAt(it->first);
-    if (term != it->second.first) {
-      Fail(fmt::format("leader completeness: leader {} of term {} lacks committed entry {} (term {})",
-                       core.id(), core.term(), it->first, it->second.first));
+    if (it->second.commit_term >= core.term()) continue;  // committed in a later term
+    if (log.TermAt(it->first) != it->second.term) {
+      Fail(fmt::format("leader completeness: leader {} of term {} lacks entry {} (term {}) committed by term {}",
+                       core.id(), core.term(), it->first, it->second.term, it->second.commit_term));
       return;
     }
   }
@@ -92,14 +89,14 @@ void InvariantChecker::ObserveApply(NodeId id, const Entry& e, LogIndex previous
   if (e.index != previous_applied + 1) {
     Fail(fmt::format("node {} applied index {} after {}", id, e.index, previous_applied));
   }
-  RecordCommitted(id, e.index, e.term, EntryHash(e));
+  RecordCommitted(id, e.index, e.term, EntryHash(e), UINT64_MAX);  // commit term unknown here
 }
 
 void InvariantChecker::ObserveSnapshotInstall(NodeId id, const SnapshotMetadata& meta) {
   auto it = committed_.find(meta.index);
-  if (it != committed_.end() && it->second.first != meta.term) {
+  if (it != committed_.end() && it->second.term != meta.term) {
     Fail(fmt::format("node {} installed snapshot {}@{} but term {} committed there", id, meta.index,
-                     meta.term, it->second.first));
+                     meta.term, it->second.term));
   }
 }
 
@@ -111,7 +108,7 @@ void InvariantChecker::ObserveRestart(NodeId id, const MemoryLogStorage& storage
   }
   for (LogIndex i = storage.FirstIndex(); i <= hs.commit; ++i) {
     auto it = committed_.find(i);
-    if (it != committed_.end() && storage.TermAt(i).value() != it->second.first) {
+    if (it != committed_.end() && storage.TermAt(i).value() != it->second.term) {
       Fail(fmt::format("node {} lost committed entry {} across a restart", id, i));
       return;
     }

@@ -2,7 +2,9 @@
 //   election safety      at most one leader per term, over the whole run
 //   log matching         persisted entries with the same (index, term) are identical and
 //                        agree on the previous entry's term (hence on the whole prefix)
-//   leader completeness  a new leader's log holds every entry known committed
+//   leader completeness  a new leader of term T holds every entry committed in a term < T
+//                        (a candidate whose votes arrive late may win an old term after
+//                        a newer leader committed more: that is allowed)
 //   state machine safety every node commits and applies the same entry at each index
 //   nothing lost         a restarted node's log still holds what it had committed
 // A violation is recorded as text (the first one wins); the run stops and prints it.
@@ -37,14 +39,21 @@ class InvariantChecker {
 
  private:
   void Fail(std::string what);
-  void RecordCommitted(NodeId id, LogIndex index, Term term, uint64_t hash);
+  // commit_term: a term no earlier than the one in which the entry was committed (the
+  // observer's current term); the smallest seen is kept.
+  void RecordCommitted(NodeId id, LogIndex index, Term term, uint64_t hash, Term commit_term);
   void CheckLeaderCompleteness(const Core& core);
 
   std::string failure_;
   std::map<Term, NodeId> leaders_;
   // (index, term) -> (entry hash, term of the entry before it, or 0 if unknown)
   std::map<std::pair<LogIndex, Term>, std::pair<uint64_t, Term>> entries_;
-  std::map<LogIndex, std::pair<Term, uint64_t>> committed_;  // index -> (term, hash)
+  struct Committed {
+    Term term;
+    uint64_t hash;
+    Term commit_term;
+  };
+  std::map<LogIndex, Committed> committed_;
   std::map<NodeId, LogIndex> seen_commit_;
   std::map<NodeId, Term> seen_term_;
   std::map<NodeId, Term> persisted_term_;
