@@ -114,7 +114,10 @@ Status LsmEngine::BuildTables(InternalIterator* input, int output_level, bool dr
                               const std::vector<RangeTombstone>& tombstones, std::vector<FileMeta>* outputs,
                               io::IoClass io_class) {
   TableOptions table_options = options_.table;
-  if (output_level >= 2) table_options.compression = options_.bottom_compression;
+  const auto& per_level = options_.compression_per_level;
+  if (!per_level.empty()) {
+    table_options.compression = per_level[std::min<size_t>(output_level, per_level.size() - 1)];
+  }
   std::unique_ptr<io::File> file;
   std::unique_ptr<TableBuilder> builder;
   FileMeta meta;

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "io/io.h"
 #include "storage/engine.h"
@@ -37,8 +38,11 @@ struct LsmOptions {
   uint64_t max_bytes_for_level_base = 256 << 20;
   int level_size_multiplier = 10;
   uint64_t target_file_size = 64 << 20;
-  TableOptions table;                    // block size, bloom bits, compression
-  Compression bottom_compression = Compression::kZstd;  // deepest levels
+  TableOptions table;                    // block size, bloom bits (compression: below)
+  // Block compression of files written to each level: fast LZ4 where data is rewritten
+  // soon, zstd where it settles. Missing entries repeat the last one.
+  std::vector<Compression> compression_per_level = {Compression::kLz4, Compression::kLz4,
+                                                    Compression::kZstd};
   bool background_compaction = true;     // tests turn it off and call CompactAll()
   // Put blocks in the block cache as flushes and compactions write them (see TableBuilder).
   bool cache_on_write = true;

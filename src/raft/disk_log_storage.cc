@@ -1,0 +1,357 @@
+#include "raft/disk_log_storage.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common/check.h"
+#include "common/checksum.h"
+#include "common/coding.h"
+#include "obs/log.h"
+
+namespace strata::raft {
+namespace {
+
+constexpr uint32_t kBatchMagic = 0x4c525453;  // "STRL"
+constexpr size_t kBatchHeader = 20;  // magic | payload_len | payload_checksum | header_checksum
+constexpr uint32_t kMaxBatchPayload = 1u << 30;
+
+enum RecordType : uint8_t { kEntry = 1, kHardState = 2, kSnapshotMark = 3 };
+
+std::string SegmentName(LogIndex first) { return fmt::format("log-{:020}.seg", first); }
+
+void PutRecord(Bytes* out, RecordType type, const Bytes& body) {
+  out->push_back(static_cast<char>(type));
+  PutLengthPrefixed(out, body);
+}
+
+Bytes EncodeEntry(const Entry& e) {
+  Bytes b;
+  PutVarint64(&b, e.term);
+  PutVarint64(&b, e.index);
+  b.push_back(static_cast<char>(e.type));
+  b += e.data;
+  return b;
+}
+
+Bytes EncodeHardState(const HardState& hs) {
+  Bytes b;
+  PutVarint64(&b, hs.term);
+  PutVarint64(&b, hs.vote);
+  PutVarint64(&b, hs.commit);
+  return b;
+}
+
+void PutIds(Bytes* b, const std::vector<NodeId>& ids) {
+  PutVarint64(b, ids.size());
+  for (NodeId id : ids) PutVarint64(b, id);
+}
+
+bool GetIds(Slice* in, std::vector<NodeId>* ids) {
+  uint64_t n;
+  if (!GetVarint64(in, &n) || n > in->size()) return false;
+  ids->resize(n);
+  for (auto& id : *ids) {
+    if (!GetVarint64(in, &id)) return false;
+  }
+  return true;
+}
+
+// reset = 1: a received snapshot replaces the whole log; 0: compaction up to index.
+Bytes EncodeSnapshotMark(const SnapshotMetadata& m, bool reset) {
+  Bytes b;
+  PutVarint64(&b, m.index);
+  PutVarint64(&b, m.term);
+  PutIds(&b, m.conf.voters);
+  PutIds(&b, m.conf.learners);
+  b.push_back(reset ? 1 : 0);
+  return b;
+}
+
+// Returns the batch's payload when a complete, intact batch starts at `off`.
+std::optional<Slice> BatchAt(Slice data, uint64_t off) {
+  if (off + kBatchHeader > data.size()) return std::nullopt;
+  const char* p = data.data() + off;
+  if (DecodeFixed32(p) != kBatchMagic) return std::nullopt;
+  if (DecodeFixed32(p + 16) != Checksum32(Slice(p, 16))) return std::nullopt;
+  uint32_t len = DecodeFixed32(p + 4);
+  if (len > kMaxBatchPayload || off + kBatchHeader + len > data.size()) return std::nullopt;
+  Slice payload(p + kBatchHeader, len);
+  if (DecodeFixed64(p + 8) != Checksum64(payload)) return std::nullopt;
+  return payload;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DiskLogStorage>> DiskLogStorage::Open(const DiskLogOptions& options, ConfState bootstrap) {
+  STRATA_CHECK(options.scheduler != nullptr);
+  STRATA_RETURN_IF_ERROR(io::CreateDir(options.dir));
+  std::unique_ptr<DiskLogStorage> log(new DiskLogStorage(options));
+  STRATA_RETURN_IF_ERROR(log->Recover());
+  if (log->segments_.empty()) {
+    if (!bootstrap.voters.empty()) {
+      log->snapshot_ = SnapshotMetadata{kBootstrapIndex, kBootstrapTerm, std::move(bootstrap)};
+    }
+    STRATA_RETURN_IF_ERROR(log->StartSegment(log->snapshot_.index + 1));
+  }
+  return log;
+}
+
+Status DiskLogStorage::Recover() {
+  STRATA_ASSIGN_OR_RETURN(auto names, io::ListDir(options_.dir));
+  for (const auto& name : names) {
+    unsigned long long first = 0;
+    if (name.size() == 28 && sscanf(name.c_str(), "log-%20llu.seg", &first) == 1) {
+      segments_.push_back({first, options_.dir + "/" + name});
+    }
+  }
+  for (size_t i = 0; i < segments_.size(); i++) {
+    uint64_t end = 0;
+    bool last = i + 1 == segments_.size();
+    STRATA_RETURN_IF_ERROR(ReplaySegment(segments_[i], last, &end));
+    if (last) {
+      STRATA_ASSIGN_OR_RETURN(active_, options_.scheduler->Open(segments_[i].path, {.direct = options_.direct_io}));
+      active_offset_ = end;
+    }
+  }
+  return Status::OK();
+}
+
+Status DiskLogStorage::ReplaySegment(const Segment& seg, bool last, uint64_t* end_offset) {
+  STRATA_ASSIGN_OR_RETURN(auto file, options_.scheduler->Open(seg.path, {.read_only = true, .direct = options_.direct_io}));
+  STRATA_ASSIGN_OR_RETURN(uint64_t size, file->Size());
+  io::AlignedBuffer buf(io::AlignUp(std::max<uint64_t>(size, 1)));
+  STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadAt(io::IoClass::kRaftLog, 0, buf.data(), buf.capacity()));
+  Slice data(buf.data(), got);
+  uint64_t off = 0;
+  while (off + kBatchHeader <= data.size()) {
+    std::optional<Slice> payload = BatchAt(data, off);
+    if (!payload) {
+      if (DecodeFixed32(data.data() + off) == 0) break;  // preallocated, never written
+      // A damaged batch. Only the last one written can be torn by a crash; if an intact
+      // batch follows, acknowledged data is damaged and the node must not start.
+      for (uint64_t later = off + io::kDirectIoAlignment; later + kBatchHeader <= data.size();
+           later += io::kDirectIoAlignment) {
+        if (BatchAt(data, later)) {
+          return Status::Corruption(fmt::format("{}: damaged batch at offset {} before intact data", seg.path, off));
+        }
+      }
+      if (!last) return Status::Corruption(fmt::format("{}: damaged batch at offset {}", seg.path, off));
+      obs::Warn("raft", "dropped a torn batch at the end of the log", {{"segment", seg.path}, {"offset", off}});
+      break;
+    }
+    Slice in = *payload;
+    while (!in.empty()) {
+      uint8_t type = static_cast<uint8_t>(in[0]);
+      in.remove_prefix(1);
+      Slice body;
+      if (!GetLengthPrefixed(&in, &body)) {
+        return Status::Corruption(fmt::format("{}: bad record in batch at offset {}", seg.path, off));
+      }
+      Status s = ApplyRecord(type, body);
+      if (!s.ok()) return std::move(s).Annotate(fmt::format("{} at offset {}", seg.path, off));
+    }
+    off += io::AlignUp(kBatchHeader + payload->size());
+  }
+  *end_offset = off;
+  return Status::OK();
+}
+
+Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in) {
+  auto bad = [] { return Status::Corruption("malformed log record"); };
+  if (type == kHardState) {
+    if (!GetVarint64(&in, &hard_state_.term) || !GetVarint64(&in, &hard_state_.vote) ||
+        !GetVarint64(&in, &hard_state_.commit)) {
+      return bad();
+    }
+    return Status::OK();
+  }
+  if (type == kSnapshotMark) {
+    SnapshotMetadata m;
+    if (!GetVarint64(&in, &m.index) || !GetVarint64(&in, &m.term) || !GetIds(&in, &m.conf.voters) ||
+        !GetIds(&in, &m.conf.learners) || in.size() != 1) {
+      return bad();
+    }
+    bool reset = in[0] == 1;
+    // A segment's start mark repeats the compaction point of its day, which a later mark
+    // (or a gap left by deleted segments) may already have passed: older news, ignored.
+    if (!reset && m.index < snapshot_.index) return Status::OK();
+    if (reset || m.index >= snapshot_.index + entries_.size()) {
+      entries_.clear();
+    } else {
+      while (!entries_.empty() && entries_.front().index <= m.index) entries_.pop_front();
+    }
+    snapshot_ = std::move(m);
+    return Status::OK();
+  }
+  if (type != kEntry) return bad();
+  Entry e;
+  if (!GetVarint64(&in, &e.term) || !GetVarint64(&in, &e.index) || in.empty() || static_cast<uint8_t>(in[0]) > 2) {
+    return bad();
+  }
+  e.type = static_cast<EntryType>(in[0]);
+  e.data.assign(in.substr(1));
+  LogIndex next = snapshot_.index + entries_.size() + 1;
+  if (e.index <= snapshot_.index) return Status::OK();  // covered by a snapshot replayed earlier
+  if (e.index > next) {
+    // The segments before this one were deleted after a compaction; the snapshot mark that
+    // allowed it comes later in the log and fixes the term.
+    entries_.clear();
+    snapshot_.index = e.index - 1;
+  } else {
+    entries_.resize(e.index - snapshot_.index - 1);  // conflict: drop the suffix
+  }
+  entries_.push_back(std::move(e));
+  return Status::OK();
+}
+
+Status DiskLogStorage::StartSegment(LogIndex first_index) {
+  Segment seg{first_index, options_.dir + "/" + SegmentName(first_index)};
+  if (!segments_.empty() && segments_.back().first_index >= first_index) {
+    // A conflict truncated the log below the active segment's start: keep names unique and
+    // increasing; replay order, not the name, decides what the log holds.
+    seg.first_index = segments_.back().first_index + 1;
+    seg.path = options_.dir + "/" + SegmentName(seg.first_index);
+  }
+  STRATA_ASSIGN_OR_RETURN(auto file, options_.scheduler->Open(seg.path, {.create = true, .truncate = true,
+                                                                         .direct = options_.direct_io}));
+  STRATA_RETURN_IF_ERROR(file->Allocate(0, options_.segment_bytes));
+  STRATA_RETURN_IF_ERROR(io::SyncDir(options_.dir));
+  active_ = std::move(file);
+  active_offset_ = 0;
+  segments_.push_back(seg);
+  // Every segment starts with the state that earlier segments would otherwise be needed
+  // for, so deleting them never loses it.
+  Bytes records;
+  PutRecord(&records, kSnapshotMark, EncodeSnapshotMark(snapshot_, false));
+  PutRecord(&records, kHardState, EncodeHardState(hard_state_));
+  return WriteBatch(records);
+}
+
+Status DiskLogStorage::WriteBatch(const Bytes& records) {
+  STRATA_CHECK(records.size() <= kMaxBatchPayload);
+  size_t total = io::AlignUp(kBatchHeader + records.size());
+  io::AlignedBuffer buf(total);
+  char* p = buf.data();
+  std::memset(p, 0, total);
+  uint32_t magic = kBatchMagic, len = static_cast<uint32_t>(records.size());
+  uint64_t checksum = Checksum64(records);
+  std::memcpy(p, &magic, 4);
+  std::memcpy(p + 4, &len, 4);
+  std::memcpy(p + 8, &checksum, 8);
+  uint32_t header_checksum = Checksum32(Slice(p, 16));
+  std::memcpy(p + 16, &header_checksum, 4);
+  std::memcpy(p + kBatchHeader, records.data(), records.size());
+  STRATA_RETURN_IF_ERROR(active_->WriteAt(io::IoClass::kRaftLog, active_offset_, buf.slice()));
+  STRATA_RETURN_IF_ERROR(active_->DataSync(io::IoClass::kRaftLog));
+  active_offset_ += total;
+  bytes_written_ += total;
+  return Status::OK();
+}
+
+Status DiskLogStorage::Save(const HardState* hard_state, const std::vector<Entry>& entries) {
+  if (!hard_state && entries.empty()) return Status::OK();
+  if (!entries.empty()) {
+    STRATA_CHECK(entries.front().index <= LastIndex() + 1);
+    for (size_t i = 1; i < entries.size(); i++) STRATA_CHECK(entries[i].index == entries[i - 1].index + 1);
+  }
+  if (active_offset_ >= options_.segment_bytes) {
+    STRATA_RETURN_IF_ERROR(StartSegment(entries.empty() ? LastIndex() + 1
+                                                        : std::min(LastIndex() + 1, entries.front().index)));
+  }
+  Bytes records;
+  for (const Entry& e : entries) PutRecord(&records, kEntry, EncodeEntry(e));
+  if (hard_state) PutRecord(&records, kHardState, EncodeHardState(*hard_state));
+  STRATA_RETURN_IF_ERROR(WriteBatch(records));
+  // Durable: now visible to readers.
+  std::lock_guard lock(mu_);
+  if (hard_state) hard_state_ = *hard_state;
+  for (const Entry& e : entries) {
+    if (e.index <= snapshot_.index) continue;
+    entries_.resize(e.index - snapshot_.index - 1);
+    entries_.push_back(e);
+  }
+  return Status::OK();
+}
+
+Status DiskLogStorage::ApplySnapshot(const SnapshotMetadata& snapshot) {
+  if (snapshot.index <= snapshot_.index) return Status::OK();
+  Bytes records;
+  PutRecord(&records, kSnapshotMark, EncodeSnapshotMark(snapshot, true));
+  STRATA_RETURN_IF_ERROR(WriteBatch(records));
+  std::lock_guard lock(mu_);
+  snapshot_ = snapshot;
+  entries_.clear();
+  return Status::OK();
+}
+
+Status DiskLogStorage::Compact(LogIndex index, const ConfState& conf) {
+  if (index <= snapshot_.index) return Status::OK();
+  STRATA_CHECK(index <= LastIndex());
+  SnapshotMetadata mark{index, *TermAt(index), conf};
+  Bytes records;
+  PutRecord(&records, kSnapshotMark, EncodeSnapshotMark(mark, false));
+  STRATA_RETURN_IF_ERROR(WriteBatch(records));  // durable before any segment goes
+  {
+    std::lock_guard lock(mu_);
+    while (!entries_.empty() && entries_.front().index <= index) entries_.pop_front();
+    snapshot_ = mark;
+  }
+  // A segment can go once the next one starts at or below index + 1: all it holds is older.
+  size_t drop = 0;
+  while (drop + 1 < segments_.size() && segments_[drop + 1].first_index <= index + 1) drop++;
+  for (size_t i = 0; i < drop; i++) STRATA_RETURN_IF_ERROR(io::RemoveFile(segments_[i].path));
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(drop));
+  if (drop > 0) STRATA_RETURN_IF_ERROR(io::SyncDir(options_.dir));
+  return Status::OK();
+}
+
+InitialState DiskLogStorage::GetInitialState() const {
+  std::lock_guard lock(mu_);
+  return InitialState{hard_state_, snapshot_};
+}
+
+Result<std::vector<Entry>> DiskLogStorage::Entries(LogIndex lo, LogIndex hi, uint64_t max_bytes) const {
+  std::lock_guard lock(mu_);
+  if (lo <= snapshot_.index || hi > snapshot_.index + entries_.size() + 1 || lo > hi) {
+    return Status::InvalidArgument(fmt::format("entries [{}, {}) outside the log ({}, {}]", lo, hi,
+                                               snapshot_.index, snapshot_.index + entries_.size()));
+  }
+  std::vector<Entry> out;
+  uint64_t bytes = 0;
+  for (LogIndex i = lo; i < hi; i++) {
+    const Entry& e = entries_[i - snapshot_.index - 1];
+    if (!out.empty() && bytes + e.data.size() > max_bytes) break;
+    bytes += e.data.size();
+    out.push_back(e);
+  }
+  return out;
+}
+
+Result<Term> DiskLogStorage::TermAt(LogIndex i) const {
+  std::lock_guard lock(mu_);
+  if (i == snapshot_.index) return snapshot_.term;
+  if (i < snapshot_.index || i > snapshot_.index + entries_.size()) {
+    return Status::InvalidArgument(fmt::format("term of index {} outside the log", i));
+  }
+  return entries_[i - snapshot_.index - 1].term;
+}
+
+LogIndex DiskLogStorage::FirstIndex() const {
+  std::lock_guard lock(mu_);
+  return snapshot_.index + 1;
+}
+
+LogIndex DiskLogStorage::LastIndex() const {
+  std::lock_guard lock(mu_);
+  return snapshot_.index + entries_.size();
+}
+
+Result<Snapshot> DiskLogStorage::GetSnapshot() const {
+  std::lock_guard lock(mu_);
+  return Snapshot{snapshot_, {}};
+}
+
+size_t DiskLogStorage::segment_count() const { return segments_.size(); }
+
+}  // namespace strata::raft
