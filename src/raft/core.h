@@ -140,7 +140,9 @@ class Core {
   Status TransferLeader(NodeId target);
   // Starts an election now (tests and the "campaign" admin action).
   void Campaign();
-  // Transport feedback: a peer could not be reached / a snapshot stream ended.
+  // Transport feedback: a peer could not be reached / a snapshot stream ended. The
+  // transport must report every stream's end, success included: a follower whose answer
+  // to the snapshot is lost would otherwise stay in snapshot state (found by tests/sim).
   void ReportUnreachable(NodeId id);
   void ReportSnapshot(NodeId id, bool ok);
 
