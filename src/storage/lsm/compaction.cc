@@ -185,7 +185,8 @@ Status LsmEngine::BuildTables(InternalIterator* input, int output_level, bool dr
       STRATA_ASSIGN_OR_RETURN(file, scheduler_->Open(path, {.create = true, .truncate = true,
                                                            .direct = options_.use_direct_io}));
       builder = std::make_unique<TableBuilder>(table_options, file.get(), io_class,
-                                               options_.cache_on_write ? cache_.get() : nullptr, meta.number);
+                                               options_.cache_on_write ? cache_.get() : nullptr, meta.number,
+                                               scheduler_);
     }
     builder->Add(ikey, input->value());
   }

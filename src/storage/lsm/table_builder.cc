@@ -8,15 +8,29 @@ namespace strata::storage::lsm {
 constexpr size_t kWriteChunk = 1 << 20;
 
 TableBuilder::TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class,
-                           BlockCache* cache, uint64_t file_number)
+                           BlockCache* cache, uint64_t file_number, io::Scheduler* scheduler)
     : options_(options),
       file_(file),
       io_class_(io_class),
       cache_(cache),
       file_number_(file_number),
+      scheduler_(scheduler),
       data_(options.restart_interval),
       index_(1),
       bloom_(options.bloom_bits_per_key) {}
+
+constexpr size_t kMaxWritesInFlight = 4;
+
+TableBuilder::~TableBuilder() {
+  while (!in_flight_.empty()) WaitOldestWrite();
+}
+
+void TableBuilder::WaitOldestWrite() {
+  InFlight& w = *in_flight_.front();
+  w.done.Wait();
+  if (status_.ok() && !w.request.status.ok()) status_ = w.request.status;
+  in_flight_.pop_front();
+}
 
 void TableBuilder::Add(Slice internal_key, Slice value) {
   STRATA_CHECK(last_key_.empty() || CompareInternalKeys(last_key_, internal_key) < 0);
@@ -62,7 +76,21 @@ void TableBuilder::WriteOut(bool final) {
   io::AlignedBuffer buf(n);
   std::memcpy(buf.data(), pending_.data(), std::min(n, pending_.size()));
   if (n > pending_.size()) std::memset(buf.data() + pending_.size(), 0, n - pending_.size());
-  status_ = file_->WriteAt(io_class_, written_, buf.slice());
+  if (scheduler_) {
+    if (in_flight_.size() >= kMaxWritesInFlight) WaitOldestWrite();
+    auto w = std::make_unique<InFlight>();
+    w->buf = std::move(buf);
+    w->request.op = io::IoOp::kWrite;
+    w->request.io_class = io_class_;
+    w->request.file = file_;
+    w->request.offset = written_;
+    w->request.buf = w->buf.data();
+    w->request.len = n;
+    scheduler_->Submit(std::span<io::Request>(&w->request, 1), &w->done);
+    in_flight_.push_back(std::move(w));
+  } else {
+    status_ = file_->WriteAt(io_class_, written_, buf.slice());
+  }
   written_ += n;
   pending_.erase(0, std::min(n, pending_.size()));
 }
@@ -78,6 +106,7 @@ Status TableBuilder::Finish() {
   pending_ += f;
   offset_ += f.size();
   WriteOut(true);
+  while (!in_flight_.empty()) WaitOldestWrite();
   STRATA_RETURN_IF_ERROR(status_);
   STRATA_RETURN_IF_ERROR(file_->Truncate(offset_));
   return file_->Sync(io_class_);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 
 #include "common/slice.h"
 #include "common/status.h"
@@ -28,8 +30,12 @@ class TableBuilder {
   // also put in the cache as it is written (keyed by `file_number`), so freshly flushed or
   // compacted data does not have to be read back from disk: with direct I/O there is no
   // page cache to catch those reads.
+  //
+  // With a `scheduler`, up to four 1 MiB writes are kept in flight instead of one at a time.
   TableBuilder(const TableOptions& options, io::File* file, io::IoClass io_class,
-               BlockCache* cache = nullptr, uint64_t file_number = 0);
+               BlockCache* cache = nullptr, uint64_t file_number = 0,
+               io::Scheduler* scheduler = nullptr);
+  ~TableBuilder();  // waits for writes in flight
 
   // REQUIRES: internal_key > every key added before.
   void Add(Slice internal_key, Slice value);
@@ -46,12 +52,21 @@ class TableBuilder {
   void FlushDataBlock();
   BlockHandle WriteBlock(Slice raw, Compression c);
   void WriteOut(bool final);
+  void WaitOldestWrite();
+
+  struct InFlight {
+    io::AlignedBuffer buf;
+    io::Request request;
+    io::Completion done;
+  };
 
   TableOptions options_;
   io::File* file_;
   io::IoClass io_class_;
   BlockCache* cache_;
   uint64_t file_number_;
+  io::Scheduler* scheduler_;
+  std::deque<std::unique_ptr<InFlight>> in_flight_;
   Status status_;
   BlockBuilder data_;
   BlockBuilder index_;

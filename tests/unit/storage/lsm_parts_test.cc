@@ -345,6 +345,42 @@ TEST(EngineIngestTest, IngestedFilesShadowOlderDataAtomically) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(EngineFaultTest, FullDiskDuringFlushStopsWritesAndLosesNothingAcknowledged) {
+  std::string dir = TestDir("engine_enospc");
+  io::FaultInjector faults;
+  auto sched = std::move(io::Scheduler::Create({.faults = &faults})).value();
+  LsmOptions o;
+  o.dir = dir;
+  o.scheduler = sched.get();
+  {
+    auto e = std::move(OpenLsmEngine(o)).value();
+    WriteBatch first;
+    first.Put("a", "1");
+    first.SetAppliedIndex(1);
+    ASSERT_TRUE(e->Write(first).ok());
+    ASSERT_TRUE(e->Flush().ok());
+    faults.Add({.op = io::IoOp::kWrite, .action = io::FaultRule::Action::kError, .error = ENOSPC,
+                .path_contains = ".sst", .times = -1});
+    WriteBatch second;
+    second.Put("b", "2");
+    second.SetAppliedIndex(2);
+    ASSERT_TRUE(e->Write(second).ok());
+    Status s = e->Flush();
+    EXPECT_EQ(s.code(), StatusCode::kNoSpace) << s.ToString();
+    EXPECT_EQ(e->PersistedAppliedIndex(), 1u);
+    WriteBatch third;
+    third.Put("c", "3");
+    third.SetAppliedIndex(3);
+    EXPECT_EQ(e->Write(third).code(), StatusCode::kNoSpace);  // stopped, not corrupted
+    EXPECT_EQ(**e->Get({}, "a"), "1");                       // reads still served
+  }
+  faults.Clear();
+  auto e = std::move(OpenLsmEngine(o)).value();
+  EXPECT_EQ(e->PersistedAppliedIndex(), 1u);  // the node replays index 2 from the Raft log
+  EXPECT_EQ(**e->Get({}, "a"), "1");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WriteBatchTest, RoundTripAndCorruption) {
   WriteBatch b;
   b.Put("a", "1");
