@@ -1,0 +1,385 @@
+// raft::RaftNode: the driver loop (see raft_node.h and core.h for the contract it keeps).
+#include "raft/raft_node.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/check.h"
+#include "io/file_util.h"
+#include "obs/log.h"
+#include "raft/disk_log_storage.h"
+#include "raft/message_codec.h"
+#include "raft/observer.h"
+
+namespace strata::raft {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::string SnapshotPath(const std::string& snap_dir, LogIndex index) {
+  return fmt::format("{}/snapshot-{:020}", snap_dir, index);
+}
+}  // namespace
+
+struct RaftNode::Impl {
+  struct Proposal {
+    Bytes data;
+    ProposeCallback done;
+    Clock::time_point start;
+  };
+  struct Pending {
+    Term term;
+    ProposeCallback done;
+    Clock::time_point start;
+  };
+  // Everything other threads hand to the driver; swapped out whole each loop turn.
+  struct Inbox {
+    std::vector<Message> messages;
+    std::vector<Proposal> proposals;
+    std::vector<std::pair<NodeId, bool>> snapshot_reports;
+    bool empty() const { return messages.empty() && proposals.empty() && snapshot_reports.empty(); }
+  };
+
+  RaftNodeOptions options;
+  StateMachine* sm = nullptr;
+  std::string snap_dir;
+  std::unique_ptr<DiskLogStorage> storage;
+  std::unique_ptr<Core> core;
+  std::unique_ptr<RaftObserver> observer;
+  std::unique_ptr<Transport> transport;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  Inbox inbox;        // guarded by mu
+  bool stop = false;  // guarded by mu
+  std::thread thread;
+  std::atomic<bool> stopped{false};
+
+  // Driver thread only.
+  std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
+  LogIndex last_compacted = 0;
+
+  mutable std::mutex info_mu;
+  RaftNodeInfo info;  // guarded by info_mu
+
+  void Push(const std::function<void(Inbox&)>& fn) {
+    {
+      std::lock_guard lock(mu);
+      fn(inbox);
+    }
+    cv.notify_one();
+  }
+
+  Status Recover();
+  void Run();
+  void HandleProposal(Proposal p);
+  void HandleReady();
+  void PersistSnapshot(const Snapshot& snap);
+  void SendMessage(Message m);
+  void ApplyCommitted(const std::vector<Entry>& entries);
+  void FailPending(const std::string& why);
+  void MaybeCompact();
+  void PublishInfo();
+};
+
+Status RaftNode::Impl::Recover() {
+  InitialState init = storage->GetInitialState();
+  LogIndex snap_index = init.snapshot.index;
+  // A snapshot was installed in the log but the state machine did not get to restore it
+  // before a crash: the snapshot file was written first, so restore it now.
+  if (sm->applied() < snap_index && snap_index > kBootstrapIndex) {
+    std::string path = SnapshotPath(snap_dir, snap_index);
+    STRATA_RETURN_IF_ERROR(sm->RestoreSnapshot(path, snap_index));
+    obs::Info("raft", "restored state machine from snapshot file", {{"node", options.id}, {"index", snap_index}});
+  }
+  if (sm->applied() > init.hard_state.commit && sm->applied() > snap_index)
+    return Status::Corruption(fmt::format("state machine applied {} beyond the log's commit {}",
+                                          sm->applied(), init.hard_state.commit));
+  last_compacted = storage->FirstIndex() - 1;
+  return Status::OK();
+}
+
+void RaftNode::Impl::Run() {
+  Clock::time_point next_tick = Clock::now() + options.tick_interval;
+  while (true) {
+    Inbox in;
+    {
+      std::unique_lock lock(mu);
+      cv.wait_until(lock, next_tick, [&] { return stop || !inbox.empty(); });
+      if (stop) break;
+      std::swap(in, inbox);
+    }
+    Clock::time_point now = Clock::now();
+    // A slow fsync may make us late: catch up, but never fire a burst of more than a few
+    // ticks (that would turn one stall into an election).
+    if (now >= next_tick + 3 * options.tick_interval) next_tick = now;
+    while (now >= next_tick) {
+      core->Tick();
+      next_tick += options.tick_interval;
+    }
+    for (Message& m : in.messages) {
+      Status s = core->Step(m);
+      if (!s.ok()) obs::Debug("raft", "step refused a message", {{"node", options.id}, {"error", s.ToString()}});
+    }
+    for (auto& [peer, ok] : in.snapshot_reports) core->ReportSnapshot(peer, ok);
+    for (Proposal& p : in.proposals) HandleProposal(std::move(p));
+    while (core->HasReady()) HandleReady();
+    PublishInfo();
+  }
+  FailPending("node stopped");
+}
+
+void RaftNode::Impl::HandleProposal(Proposal p) {
+  if (core->role() != Role::kLeader) {
+    p.done(Status::Unavailable(fmt::format("not leader; leader={}", core->leader())));
+    return;
+  }
+  Result<LogIndex> index = core->Propose(std::move(p.data));
+  if (!index.ok()) {
+    p.done(index.status());
+    return;
+  }
+  STRATA_CHECK(pending.count(*index) == 0);
+  pending.emplace(*index, Pending{core->term(), std::move(p.done), p.start});
+}
+
+void RaftNode::Impl::HandleReady() {
+  Ready rd = core->GetReady();
+  // Raft thesis §10.2.1: a leader's appends may go out while its own disk write runs.
+  std::vector<Message> after_persist;
+  for (Message& m : rd.messages) {
+    if (MayBeSentEarly(m)) SendMessage(std::move(m)); else after_persist.push_back(std::move(m));
+  }
+  Clock::time_point t0 = Clock::now();
+  if (rd.snapshot) PersistSnapshot(*rd.snapshot);
+  if (rd.hard_state || !rd.entries.empty()) {
+    Status s = storage->Save(rd.hard_state ? &*rd.hard_state : nullptr, rd.entries);
+    // The log is the WAL (D1): if it cannot be written, continuing would acknowledge
+    // what a crash forgets. Stop the node.
+    STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+    observer->ObserveAppendLatency(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  for (Message& m : after_persist) SendMessage(std::move(m));
+  if (rd.snapshot) {
+    LogIndex index = rd.snapshot->metadata.index;
+    Status s = sm->RestoreSnapshot(SnapshotPath(snap_dir, index), index);
+    STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+    std::lock_guard lock(info_mu);
+    info.snapshots_installed++;
+    info.last_snapshot_installed = index;
+    obs::Info("raft", "installed snapshot", {{"node", options.id}, {"index", index}, {"term", rd.snapshot->metadata.term}});
+  }
+  ApplyCommitted(rd.committed_entries);
+  // Leadership lost: proposals still in the log have an unknown outcome from here on.
+  if (rd.soft_state && rd.soft_state->role != Role::kLeader) FailPending("leadership lost; outcome unknown");
+  core->Advance(rd);
+  observer->Observe(*core);
+  MaybeCompact();
+}
+
+void RaftNode::Impl::PersistSnapshot(const Snapshot& snap) {
+  // The file first, then the log mark: recovery finds the file for any mark it sees.
+  std::string path = SnapshotPath(snap_dir, snap.metadata.index);
+  Status s = io::WriteFileAtomically(path, snap.data);
+  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  s = storage->ApplySnapshot(snap.metadata);
+  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  last_compacted = snap.metadata.index;
+}
+
+void RaftNode::Impl::SendMessage(Message m) {
+  if (m.type != MessageType::kSnapshot) {
+    transport->Send(m);
+    return;
+  }
+  // The core's snapshot carries metadata only: attach the state machine's snapshot file.
+  NodeId to = m.to;
+  LogIndex index = m.snapshot->metadata.index;
+  Result<std::string> data = io::ReadSmallFile(SnapshotPath(snap_dir, index), kMaxMessageBytes / 2);
+  if (!data.ok()) {
+    obs::Warn("raft", "no snapshot file to send", {{"node", options.id}, {"index", index}, {"error", data.status().ToString()}});
+    core->ReportSnapshot(to, false);
+    return;
+  }
+  m.snapshot->data = std::move(data).value();
+  obs::Info("raft", "sending snapshot", {{"node", options.id}, {"to", to}, {"index", index}});
+  // Every stream's end is reported, success included (core.h, ReportSnapshot).
+  transport->Send(m, [this, to](bool written) {
+    Push([to, written](Inbox& in) { in.snapshot_reports.emplace_back(to, written); });
+  });
+}
+
+void RaftNode::Impl::ApplyCommitted(const std::vector<Entry>& entries) {
+  bool applied_any = false;
+  for (const Entry& e : entries) {
+    Result<Bytes> result = Bytes();
+    // Entries at or below applied() were applied before a restart (the replay of D1).
+    if (e.type == EntryType::kNormal && e.index > sm->applied()) {
+      result = sm->Apply(e.index, e.data);
+      STRATA_CHECK_MSG(result.ok(), result.status().ToString().c_str());
+      applied_any = true;
+    }
+    auto it = pending.find(e.index);
+    if (it == pending.end()) continue;
+    Pending p = std::move(it->second);
+    pending.erase(it);
+    observer->ObserveCommitLatency(std::chrono::duration<double>(Clock::now() - p.start).count());
+    if (p.term == e.term) {
+      p.done(std::move(result));
+    } else {
+      // Another leader's entry took this index: ours was definitely not committed.
+      p.done(Status::Aborted("proposal overwritten by a new leader"));
+    }
+  }
+  if (applied_any) {
+    Status s = sm->Sync();
+    STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  }
+}
+
+void RaftNode::Impl::FailPending(const std::string& why) {
+  std::map<LogIndex, Pending> failed;
+  failed.swap(pending);
+  for (auto& [index, p] : failed) p.done(Status::Unavailable(why));
+}
+
+void RaftNode::Impl::MaybeCompact() {
+  if (options.compact_every == 0) return;
+  LogIndex applied = sm->applied();
+  if (applied < last_compacted + options.compact_every) return;
+  if (applied < storage->FirstIndex() || applied > storage->LastIndex()) return;
+  std::optional<ConfState> conf = core->ConfStateAt(applied);
+  if (!conf) return;
+  // State first (Sync ran after applying), then its snapshot file, then the log may go.
+  std::string path = SnapshotPath(snap_dir, applied);
+  Status s = sm->CreateSnapshot(path);
+  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  s = storage->Compact(applied, *conf);
+  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  // Older snapshot files are no longer referenced by the log.
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(snap_dir, ec)) {
+    if (f.path().string() != path && f.path().filename().string().rfind("snapshot-", 0) == 0)
+      std::filesystem::remove(f.path(), ec);
+  }
+  last_compacted = applied;
+  std::lock_guard lock(info_mu);
+  info.compactions++;
+  obs::Info("raft", "compacted log", {{"node", options.id}, {"index", applied}});
+}
+
+void RaftNode::Impl::PublishInfo() {
+  std::lock_guard lock(info_mu);
+  info.id = options.id;
+  info.term = core->term();
+  info.role = core->role();
+  info.leader = core->leader();
+  info.commit = core->log().committed();
+  info.applied = sm->applied();
+  info.first_index = storage->FirstIndex();
+  info.last_index = storage->LastIndex();
+}
+
+Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options, StateMachine* sm) {
+  STRATA_CHECK(options.id != kNoNode && sm != nullptr && options.scheduler != nullptr);
+  if (!options.peers.count(options.id))
+    return Status::InvalidArgument(fmt::format("node {} is not in its peer list", options.id));
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->sm = sm;
+  impl->snap_dir = options.data_dir + "/snap";
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir + "/raft", ec);
+  if (!ec) std::filesystem::create_directories(impl->snap_dir, ec);
+  if (ec) return Status::IOError(fmt::format("creating {}: {}", options.data_dir, ec.message()));
+
+  ConfState bootstrap;
+  for (const auto& [id, address] : options.peers) bootstrap.voters.push_back(id);  // map: sorted
+  STRATA_ASSIGN_OR_RETURN(impl->storage,
+                          DiskLogStorage::Open({.dir = options.data_dir + "/raft", .scheduler = options.scheduler,
+                                                .direct_io = options.direct_io}, bootstrap));
+  STRATA_RETURN_IF_ERROR(impl->Recover());
+
+  CoreConfig config;
+  config.id = options.id;
+  config.election_tick = options.election_tick;
+  config.heartbeat_tick = options.heartbeat_tick;
+  config.applied = sm->applied();  // RaftLog raises it to the log's start when below
+  config.rng_seed = options.rng_seed ? options.rng_seed
+                                     : options.id * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(Clock::now().time_since_epoch().count());
+  impl->core = std::make_unique<Core>(config, impl->storage.get());
+  obs::Registry& registry = options.registry ? *options.registry : obs::Registry::Default();
+  impl->observer = std::make_unique<RaftObserver>(registry, options.id);
+
+  TransportOptions topts;
+  topts.self = options.id;
+  topts.cluster_id = options.cluster_id;
+  STRATA_ASSIGN_OR_RETURN(auto self_address, ParseHostPort(options.peers.at(options.id)));
+  topts.listen_host = self_address.first;
+  topts.listen_port = self_address.second;
+  topts.peers = options.peers;
+  topts.registry = &registry;
+  Impl* raw = impl.get();
+  STRATA_ASSIGN_OR_RETURN(impl->transport, Transport::Start(topts, [raw](Message m) {
+    raw->Push([&m](Impl::Inbox& in) { in.messages.push_back(std::move(m)); });
+  }));
+  impl->PublishInfo();
+  impl->thread = std::thread([raw] { raw->Run(); });
+  obs::Info("raft", "node started", {{"node", options.id}, {"applied", sm->applied()},
+                                     {"first_index", impl->storage->FirstIndex()}, {"last_index", impl->storage->LastIndex()}});
+  return std::unique_ptr<RaftNode>(new RaftNode(std::move(impl)));
+}
+
+RaftNode::RaftNode(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RaftNode::~RaftNode() { Stop(); }
+
+void RaftNode::Stop() {
+  if (impl_->stopped.exchange(true)) return;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stop = true;
+  }
+  impl_->cv.notify_one();
+  impl_->thread.join();
+  impl_->transport->Stop();
+  // Proposals that arrived after the driver's last turn.
+  for (auto& p : impl_->inbox.proposals) p.done(Status::Unavailable("node stopped"));
+  impl_->inbox = {};
+}
+
+void RaftNode::Propose(Bytes data, ProposeCallback done) {
+  if (impl_->stopped) {
+    done(Status::Unavailable("node stopped"));
+    return;
+  }
+  impl_->Push([&](Impl::Inbox& in) {
+    in.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now()});
+  });
+}
+
+Result<Bytes> RaftNode::ProposeAndWait(Bytes data) {
+  auto promise = std::make_shared<std::promise<Result<Bytes>>>();
+  std::future<Result<Bytes>> future = promise->get_future();
+  Propose(std::move(data), [promise](Result<Bytes> r) { promise->set_value(std::move(r)); });
+  if (future.wait_for(impl_->options.propose_timeout) != std::future_status::ready)
+    return Status::TimedOut(fmt::format("proposal not applied within {} ms; outcome unknown",
+                                        impl_->options.propose_timeout.count()));
+  return future.get();
+}
+
+RaftNodeInfo RaftNode::info() const {
+  std::lock_guard lock(impl_->info_mu);
+  return impl_->info;
+}
+
+uint16_t RaftNode::raft_port() const { return impl_->transport->port(); }
+Transport& RaftNode::transport() { return *impl_->transport; }
+
+}  // namespace strata::raft

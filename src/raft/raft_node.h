@@ -1,0 +1,121 @@
+// raft::RaftNode — the driver that runs raft::Core against a real disk, clock and network.
+//
+// One thread owns the core and runs the loop core.h prescribes: it feeds ticks (from the
+// steady clock every tick_interval), inbound messages (from the Transport's thread) and
+// proposals (from any thread); for each Ready it
+//   1. writes a received snapshot (file, then log mark), then entries + hard state with
+//      DiskLogStorage::Save — one write, one fdatasync (group commit: every proposal that
+//      arrived since the last Ready is in the same batch);
+//   2. sends messages — only after step 1, except those MayBeSentEarly() allows before it;
+//   3. restores a received snapshot into the StateMachine, applies committed entries and
+//      completes their proposals;
+//   4. Advance()s, then compacts the log every `compact_every` applied entries (after the
+//      state machine made its state durable and wrote a snapshot file for that index).
+//
+// Snapshots (docs/raft_transport.md): the core's snapshot messages carry metadata only; the
+// driver attaches the state machine's snapshot file for that index and the transport sends
+// it as one message (so the snapshot must fit kMaxMessageBytes: fine for small state
+// machines, not for an engine checkpoint — chunked streaming is a known gap).
+//
+// Thread-safety: Propose, info and Stop are safe from any thread; the StateMachine is
+// called only from the driver thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "obs/metrics.h"
+#include "raft/core.h"
+#include "raft/transport.h"
+#include "raft/types.h"
+
+namespace strata::io {
+class Scheduler;
+}
+
+namespace strata::raft {
+
+// The replicated application. Apply must be deterministic (STYLE "Concurrency"): same
+// log, same state, on every replica.
+class StateMachine {
+ public:
+  virtual ~StateMachine() = default;
+  // Applies the normal entry at `index` (> applied()); the result goes to the proposer.
+  // An error is an error of the machine: the node stops (CHECK), it is not a client error.
+  virtual Result<Bytes> Apply(LogIndex index, Slice data) = 0;
+  // Highest index applied. After Sync(), durable: a restart replays the log after it.
+  virtual LogIndex applied() const = 0;
+  // Makes the state up to applied() durable (called after each batch of entries).
+  virtual Status Sync() = 0;
+  // Writes the state as of applied() to `path` (atomically), the snapshot file.
+  virtual Status CreateSnapshot(const std::string& path) = 0;
+  // Replaces the state with the snapshot file at `path`, which covers up to `index`, and
+  // makes it durable.
+  virtual Status RestoreSnapshot(const std::string& path, LogIndex index) = 0;
+};
+
+struct RaftNodeOptions {
+  NodeId id = kNoNode;
+  uint64_t cluster_id = 1;
+  std::string data_dir;                         // raft log in <dir>/raft, snapshots in <dir>/snap
+  std::map<NodeId, std::string> peers;          // every voter incl. self: id -> "host:port"
+  std::chrono::milliseconds tick_interval{100};
+  int election_tick = 10;                       // election timeout: [10, 20) ticks = 1-2 s
+  int heartbeat_tick = 1;
+  uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
+  std::chrono::milliseconds propose_timeout{5000};
+  bool direct_io = true;
+  io::Scheduler* scheduler = nullptr;           // REQUIRES: non-null, outlives the node
+  obs::Registry* registry = nullptr;            // nullptr: obs::Registry::Default()
+  uint64_t rng_seed = 0;                        // 0: seeded from the id and the clock
+};
+
+// What GET /state and tests show; a copy taken by the driver after every loop turn.
+struct RaftNodeInfo {
+  NodeId id = kNoNode;
+  Term term = 0;
+  Role role = Role::kFollower;
+  NodeId leader = kNoNode;
+  LogIndex commit = 0;
+  LogIndex applied = 0;
+  LogIndex first_index = 0;  // first entry still in the log (compaction moves it)
+  LogIndex last_index = 0;
+  uint64_t snapshots_installed = 0;
+  LogIndex last_snapshot_installed = 0;
+  uint64_t compactions = 0;
+};
+
+class RaftNode {
+ public:
+  // Fired once on the driver thread: the Apply result once the entry is committed and
+  // applied; Unavailable "not leader" when it was never proposed (leader hint in the
+  // message); Unavailable "leadership lost" when it was proposed but this node stopped
+  // being leader before it applied (outcome unknown: a later leader may still commit it).
+  using ProposeCallback = std::function<void(Result<Bytes>)>;
+
+  static Result<std::unique_ptr<RaftNode>> Start(const RaftNodeOptions& options, StateMachine* sm);
+  ~RaftNode();  // Stop()s
+  RaftNode(const RaftNode&) = delete;
+  RaftNode& operator=(const RaftNode&) = delete;
+
+  void Propose(Bytes data, ProposeCallback done);
+  // Blocking form for HTTP handlers and benchmarks (waits up to options.propose_timeout;
+  // TimedOut = outcome unknown).
+  Result<Bytes> ProposeAndWait(Bytes data);
+  RaftNodeInfo info() const;
+  uint16_t raft_port() const;
+  Transport& transport();
+  // Stops the driver and the transport; pending proposals fail with Unavailable.
+  void Stop();
+
+  struct Impl;
+
+ private:
+  explicit RaftNode(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata::raft
