@@ -23,7 +23,7 @@ build: setup configure
 run: build
 	$(BUILD_DIR)/stratadb start --data-dir $(DATA_DIR) --port $(PORT) --admin-port $(ADMIN_PORT)
 
-# Every label at CI-sized counts, then the unit tests again under ASan+UBSan.
+# Every label at CI-sized counts, then the unit and model tests again under ASan+UBSan.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 	$(MAKE) test-asan
@@ -38,7 +38,7 @@ build-asan: setup $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
 test-asan: build-asan
-	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) -L 'unit|model'
 
 # Long variants (many seeds, many kill cycles); not part of `make test`.
 soak: build

@@ -30,13 +30,13 @@ void Memtable::Add(SequenceNumber seq, ValueType type, Slice user_key, Slice val
   char* buf = table_.Allocate(4 + ikey_len + 4 + value_len);
   std::memcpy(buf, &ikey_len, 4);
   char* p = buf + 4;
-  std::memcpy(p, user_key.data(), user_key.size());
+  if (!user_key.empty()) std::memcpy(p, user_key.data(), user_key.size());  // data() may be null
   p += user_key.size();
   uint64_t trailer = PackTrailer(seq, type);
   std::memcpy(p, &trailer, 8);
   p += 8;
   std::memcpy(p, &value_len, 4);
-  std::memcpy(p + 4, value.data(), value.size());
+  if (!value.empty()) std::memcpy(p + 4, value.data(), value.size());
   table_.Insert(buf);
   entries_.fetch_add(1, std::memory_order_relaxed);
 }
