@@ -132,7 +132,8 @@ std::string RunScript(const std::string& text) {
 }
 
 TEST(RaftScriptTest, GoldenScripts) {
-  fs::path dir = fs::path(__FILE__).parent_path() / "testdata";
+  // Set by tests/unit/CMakeLists.txt: __FILE__ is relative under ccache's base_dir.
+  fs::path dir = STRATA_RAFT_TESTDATA_DIR;
   int files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".txt") continue;
