@@ -1,0 +1,75 @@
+#include "txn/apply.h"
+
+namespace strata::txn {
+
+Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, const WriteSet& ws) {
+  storage::WriteBatch batch;
+  batch.SetAppliedIndex(index);
+  for (const auto& [key, value] : ws.writes) {
+    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
+    if (latest > ws.start_index) {
+      storage::WriteBatch empty;
+      empty.SetAppliedIndex(index);
+      STRATA_RETURN_IF_ERROR(engine.Write(empty));
+      return ApplyOutcome::kConflict;
+    }
+    Bytes stored;
+    if (value) {
+      stored.reserve(value->size() + 1);
+      stored.push_back('\x01');
+      stored += *value;
+    } else {
+      stored.push_back('\x00');
+    }
+    batch.Put(EncodeVersionedKey(key, index), stored);
+  }
+  STRATA_RETURN_IF_ERROR(engine.Write(batch));
+  return ApplyOutcome::kCommitted;
+}
+
+Status ApplyEmpty(storage::Engine& engine, LogIndex index) {
+  storage::WriteBatch batch;
+  batch.SetAppliedIndex(index);
+  return engine.Write(batch);
+}
+
+Result<Bytes> CollectGarbage(storage::Engine& engine, LogIndex watermark, Slice from, size_t max_keys) {
+  storage::ReadOptions ro;
+  ro.fill_cache = false;
+  auto it = engine.NewIterator(ro);
+  storage::WriteBatch deletes;
+  Bytes current, key;
+  bool have_current = false, seen_visible = false;
+  size_t keys = 0;
+  LogIndex version = 0;
+  for (it->Seek(VersionPrefix(from)); it->Valid(); it->Next()) {
+    STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
+    if (!have_current || key != current) {
+      if (keys == max_keys) {
+        STRATA_RETURN_IF_ERROR(engine.Write(deletes));
+        return key;  // continue here next time
+      }
+      current = key;
+      have_current = true;
+      seen_visible = false;
+      keys++;
+    }
+    if (version > watermark) continue;  // some reader may still need it
+    if (seen_visible) {
+      deletes.Delete(it->key());  // shadowed for every reader at or above the watermark
+      continue;
+    }
+    seen_visible = true;  // the version readers at the watermark see
+    bool is_deletion = !it->value().empty() && it->value()[0] == '\x00';
+    if (is_deletion) {
+      // Only if no older version exists would it be safe to drop the marker; older ones are
+      // deleted in this same pass, so the marker can go too.
+      deletes.Delete(it->key());
+    }
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  STRATA_RETURN_IF_ERROR(engine.Write(deletes));
+  return Bytes();
+}
+
+}  // namespace strata::txn

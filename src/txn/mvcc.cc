@@ -1,0 +1,125 @@
+#include "txn/mvcc.h"
+
+#include "common/coding.h"
+
+namespace strata::txn {
+namespace {
+
+void AppendEscaped(Bytes* out, Slice user_key) {
+  for (char c : user_key) {
+    out->push_back(c);
+    if (c == '\0') out->push_back('\xff');
+  }
+  out->push_back('\0');
+  out->push_back('\x01');
+}
+
+constexpr char kLive = 0x01;
+constexpr char kDeleted = 0x00;
+
+}  // namespace
+
+Bytes VersionPrefix(Slice user_key) {
+  Bytes out;
+  out.reserve(user_key.size() + 2);
+  AppendEscaped(&out, user_key);
+  return out;
+}
+
+Bytes EncodeVersionedKey(Slice user_key, LogIndex version) {
+  Bytes out;
+  out.reserve(user_key.size() + 10);
+  AppendEscaped(&out, user_key);
+  PutBigEndian64(&out, ~version);
+  return out;
+}
+
+Status DecodeVersionedKey(Slice engine_key, Bytes* user_key, LogIndex* version) {
+  user_key->clear();
+  for (size_t i = 0; i < engine_key.size(); i++) {
+    char c = engine_key[i];
+    if (c != '\0') {
+      user_key->push_back(c);
+      continue;
+    }
+    if (i + 1 >= engine_key.size()) break;
+    char next = engine_key[i + 1];
+    if (next == '\xff') {
+      user_key->push_back('\0');
+      i++;
+    } else if (next == '\x01' && engine_key.size() - (i + 2) == 8) {
+      *version = ~DecodeBigEndian64(engine_key.data() + i + 2);
+      return Status::OK();
+    } else {
+      break;
+    }
+  }
+  return Status::Corruption("not an MVCC key");
+}
+
+static Result<std::optional<Bytes>> LiveValue(Slice stored) {
+  if (stored.empty()) return Status::Corruption("empty MVCC value");
+  if (stored[0] == kDeleted) return std::optional<Bytes>();
+  if (stored[0] != kLive) return Status::Corruption("bad MVCC value tag");
+  return std::optional<Bytes>(Bytes(stored.substr(1)));
+}
+
+Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, LogIndex snapshot) {
+  Bytes prefix = VersionPrefix(user_key);
+  storage::ReadOptions ro;
+  ro.lower_bound = EncodeVersionedKey(user_key, snapshot);
+  ro.upper_bound = PrefixSuccessor(prefix);
+  auto it = engine.NewIterator(ro);
+  it->Seek(ro.lower_bound);
+  if (!it->Valid()) {
+    STRATA_RETURN_IF_ERROR(it->status());
+    return std::optional<Bytes>();
+  }
+  return LiveValue(it->value());
+}
+
+Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key) {
+  Bytes prefix = VersionPrefix(user_key);
+  storage::ReadOptions ro;
+  ro.lower_bound = prefix;
+  ro.upper_bound = PrefixSuccessor(prefix);
+  auto it = engine.NewIterator(ro);
+  it->Seek(prefix);
+  if (!it->Valid()) {
+    STRATA_RETURN_IF_ERROR(it->status());
+    return LogIndex{0};
+  }
+  Bytes key;
+  LogIndex version = 0;
+  STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
+  return version;
+}
+
+Result<std::vector<KeyValue>> ScanAt(storage::Engine& engine, Slice begin, Slice end, LogIndex snapshot,
+                                     size_t limit) {
+  std::vector<KeyValue> out;
+  storage::ReadOptions ro;
+  ro.lower_bound = VersionPrefix(begin);
+  if (!end.empty()) ro.upper_bound = VersionPrefix(end);
+  auto it = engine.NewIterator(ro);
+  Bytes key;
+  LogIndex version = 0;
+  it->Seek(ro.lower_bound);
+  while (it->Valid() && out.size() < limit) {
+    STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
+    if (version > snapshot) {
+      it->Seek(EncodeVersionedKey(key, snapshot));  // skip versions too new for this reader
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, LiveValue(it->value()));
+    if (value) out.push_back({key, std::move(*value)});
+    // Skip the older versions of this key: the next key's versions start after version 0.
+    Bytes next = EncodeVersionedKey(key, 0);
+    next.push_back('\0');
+    it->Seek(next);
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+}  // namespace strata::txn

@@ -1,0 +1,46 @@
+// MVCC on top of storage::Engine (DESIGN D4). Every write of a committed transaction becomes
+// a version of its key, stamped with the Raft index of the entry that committed it:
+//
+//   engine key   := escape(user_key) 0x00 0x01 | ~commit_index (fixed64, big-endian)
+//   engine value := 0x01 value   (a live version)
+//                 | 0x00         (a deletion, kept until garbage collection)
+//
+// Escaping (each 0x00 byte of the user key written as 0x00 0xff) and the 0x00 0x01
+// terminator keep all versions of a key together and ordered before any longer key that
+// starts with it; the inverted index puts the newest version first, so a read at snapshot
+// S seeks to (key, S) and takes the first version it finds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common/slice.h"
+#include "common/status.h"
+#include "storage/engine.h"
+
+namespace strata::txn {
+
+using LogIndex = uint64_t;  // a Raft index: the version of everything it committed
+
+Bytes EncodeVersionedKey(Slice user_key, LogIndex version);
+// Splits an engine key; Corruption if it is not one.
+Status DecodeVersionedKey(Slice engine_key, Bytes* user_key, LogIndex* version);
+// The engine-key prefix shared by all versions of user_key.
+Bytes VersionPrefix(Slice user_key);
+
+// The newest version of `user_key` at or below `snapshot`: nullopt when the key has no
+// such version or it is a deletion.
+Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, LogIndex snapshot);
+// The index of the newest version of `user_key` (live or deletion), 0 when none.
+Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key);
+
+struct KeyValue {
+  Bytes key;
+  Bytes value;
+};
+// Live keys in [begin, end) (end empty: unbounded) as of `snapshot`, at most `limit`.
+Result<std::vector<KeyValue>> ScanAt(storage::Engine& engine, Slice begin, Slice end,
+                                     LogIndex snapshot, size_t limit);
+
+}  // namespace strata::txn

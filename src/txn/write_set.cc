@@ -1,0 +1,49 @@
+#include "txn/write_set.h"
+
+#include "common/coding.h"
+
+namespace strata::txn {
+
+constexpr uint8_t kWriteSetVersion = 1;
+constexpr uint8_t kPut = 1, kDelete = 2;
+
+Bytes WriteSet::Encode() const {
+  Bytes out;
+  out.push_back(static_cast<char>(kWriteSetVersion));
+  PutVarint64(&out, start_index);
+  PutVarint64(&out, writes.size());
+  for (const auto& [key, value] : writes) {
+    out.push_back(static_cast<char>(value ? kPut : kDelete));
+    PutLengthPrefixed(&out, key);
+    if (value) PutLengthPrefixed(&out, *value);
+  }
+  return out;
+}
+
+Result<WriteSet> WriteSet::Decode(Slice in) {
+  auto bad = [] { return Status::Corruption("malformed write set"); };
+  if (in.empty() || static_cast<uint8_t>(in[0]) != kWriteSetVersion) return bad();
+  in.remove_prefix(1);
+  WriteSet ws;
+  uint64_t count;
+  if (!GetVarint64(&in, &ws.start_index) || !GetVarint64(&in, &count) || count > in.size()) return bad();
+  for (uint64_t i = 0; i < count; i++) {
+    if (in.empty()) return bad();
+    uint8_t kind = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    Slice key, value;
+    if (!GetLengthPrefixed(&in, &key)) return bad();
+    if (kind == kPut) {
+      if (!GetLengthPrefixed(&in, &value)) return bad();
+      ws.writes[Bytes(key)] = Bytes(value);
+    } else if (kind == kDelete) {
+      ws.writes[Bytes(key)] = std::nullopt;
+    } else {
+      return bad();
+    }
+  }
+  if (!in.empty()) return bad();
+  return ws;
+}
+
+}  // namespace strata::txn
