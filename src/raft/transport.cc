@@ -343,17 +343,21 @@ void Transport::Send(const Message& m, SendDone done) {
   frame.reserve(kFrameHeaderBytes + record.size());
   PutFixed32(&frame, static_cast<uint32_t>(record.size()));
   frame.append(record);
+  bool full = false;
   {
     std::lock_guard lock(p->mu);
-    if (p->queue.size() >= raw->options.max_queue_messages ||
-        p->queued_bytes + frame.size() > raw->options.max_queue_bytes) {
-      raw->dropped_full++;
-      raw->m_dropped->Inc();
-      if (done) done(false);
-      return;
+    full = p->queue.size() >= raw->options.max_queue_messages ||
+           p->queued_bytes + frame.size() > raw->options.max_queue_bytes;
+    if (!full) {
+      p->queued_bytes += frame.size();
+      p->queue.push_back(Impl::Frame{std::move(frame), std::move(done)});
     }
-    p->queued_bytes += frame.size();
-    p->queue.push_back(Impl::Frame{std::move(frame), std::move(done)});
+  }
+  if (full) {  // the callback runs outside the queue lock: it may take other locks
+    raw->dropped_full++;
+    raw->m_dropped->Inc();
+    if (done) done(false);
+    return;
   }
   // One wake-up in flight per peer is enough: the writer drains the whole queue.
   if (!p->wake_posted.exchange(true)) {
