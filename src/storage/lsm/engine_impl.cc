@@ -25,9 +25,7 @@ class LsmEngine::SnapshotImpl final : public Snapshot {
 
 LsmEngine::LsmEngine(const LsmOptions& options)
     : options_(options), scheduler_(options.scheduler) {
-  size_t memtables = options.memtable_bytes * (options.max_immutable_memtables + 1);
-  size_t cache = options.memory_budget > memtables ? options.memory_budget - memtables : 8 << 20;
-  cache_ = std::make_unique<BlockCache>(cache);
+  cache_ = std::make_unique<BlockCache>(CacheBudget(0));
   mem_ = std::make_shared<Memtable>();
   version_ = std::make_shared<Version>();
   if (options.registry) {
@@ -201,7 +199,18 @@ std::shared_ptr<const SuperVersion> LsmEngine::GetSuperVersion() const {
   return super_;
 }
 
+size_t LsmEngine::CacheBudget(size_t sealed_memtable_bytes) const {
+  // One memory budget: the active memtable's full size is reserved, sealed memtables count
+  // what they hold, and the block cache gets the rest (never less than 8 MiB).
+  size_t reserved = options_.memtable_bytes + sealed_memtable_bytes;
+  constexpr size_t kMinCache = 8 << 20;
+  return options_.memory_budget > reserved + kMinCache ? options_.memory_budget - reserved : kMinCache;
+}
+
 void LsmEngine::InstallSuperVersion() {
+  size_t sealed = 0;
+  for (const auto& m : imm_) sealed += m->ApproximateMemoryUsage();
+  cache_->SetCapacity(CacheBudget(sealed));
   auto sv = std::make_shared<SuperVersion>();
   sv->mem = mem_;
   sv->imm.assign(imm_.rbegin(), imm_.rend());

@@ -79,7 +79,8 @@ class LsmEngine final : public Engine {
   Status WriteFreshManifest();  // REQUIRES: mu_ held
   Status OpenTable(FileMeta* f);
   std::shared_ptr<const SuperVersion> GetSuperVersion() const;
-  void InstallSuperVersion();  // REQUIRES: mu_ held
+  void InstallSuperVersion();  // REQUIRES: mu_ held; also rebalances the block cache
+  size_t CacheBudget(size_t sealed_memtable_bytes) const;
   SequenceNumber ReadSequence(const ReadOptions& options) const;
   SequenceNumber OldestSnapshot() const;  // REQUIRES: mu_ held
   void ReleaseSnapshot(SequenceNumber seq);
