@@ -15,8 +15,8 @@
 #include "io/file_util.h"
 #include "obs/log.h"
 #include "raft/disk_log_storage.h"
-#include "raft/message_codec.h"
 #include "raft/observer.h"
+#include "raft/snapshot_stream.h"
 
 namespace strata::raft {
 
@@ -43,8 +43,14 @@ struct RaftNode::Impl {
   struct Inbox {
     std::vector<Message> messages;
     std::vector<Proposal> proposals;
-    std::vector<std::pair<NodeId, bool>> snapshot_reports;
-    bool empty() const { return messages.empty() && proposals.empty() && snapshot_reports.empty(); }
+    struct ChunkDone {
+      NodeId to;
+      uint64_t generation;
+      bool written;
+      bool last;
+    };
+    std::vector<ChunkDone> chunks_done;  // transport feedback on snapshot chunks
+    bool empty() const { return messages.empty() && proposals.empty() && chunks_done.empty(); }
   };
 
   RaftNodeOptions options;
@@ -54,6 +60,8 @@ struct RaftNode::Impl {
   std::unique_ptr<Core> core;
   std::unique_ptr<RaftObserver> observer;
   std::unique_ptr<Transport> transport;
+  std::unique_ptr<SnapshotSender> snapshot_sender;
+  std::unique_ptr<SnapshotReceiver> snapshot_receiver;
 
   std::mutex mu;
   std::condition_variable cv;
@@ -83,6 +91,9 @@ struct RaftNode::Impl {
   void HandleReady();
   void PersistSnapshot(const Snapshot& snap);
   void SendMessage(Message m);
+  void SendNextChunk(NodeId to, uint64_t generation);
+  void OnChunkDone(const Inbox::ChunkDone& c);
+  void StepMessage(const Message& m);
   void ApplyCommitted(const std::vector<Entry>& entries);
   void FailPending(const std::string& why);
   void MaybeCompact();
@@ -124,11 +135,8 @@ void RaftNode::Impl::Run() {
       core->Tick();
       next_tick += options.tick_interval;
     }
-    for (Message& m : in.messages) {
-      Status s = core->Step(m);
-      if (!s.ok()) obs::Debug("raft", "step refused a message", {{"node", options.id}, {"error", s.ToString()}});
-    }
-    for (auto& [peer, ok] : in.snapshot_reports) core->ReportSnapshot(peer, ok);
+    for (Message& m : in.messages) StepMessage(m);
+    for (const Inbox::ChunkDone& c : in.chunks_done) OnChunkDone(c);
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     while (core->HasReady()) HandleReady();
     PublishInfo();
@@ -185,13 +193,36 @@ void RaftNode::Impl::HandleReady() {
 }
 
 void RaftNode::Impl::PersistSnapshot(const Snapshot& snap) {
-  // The file first, then the log mark: recovery finds the file for any mark it sees.
+  // snap.data is the path of the streamed file, already durable (SnapshotReceiver). The
+  // file is renamed into place first, then the log mark is written: recovery finds the
+  // file for any mark it sees.
   std::string path = SnapshotPath(snap_dir, snap.metadata.index);
-  Status s = io::WriteFileAtomically(path, snap.data);
+  std::error_code ec;
+  std::filesystem::rename(snap.data, path, ec);
+  STRATA_CHECK_MSG(!ec, ec.message().c_str());
+  Status s = io::SyncDirectory(snap_dir);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
   s = storage->ApplySnapshot(snap.metadata);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
   last_compacted = snap.metadata.index;
+}
+
+void RaftNode::Impl::StepMessage(const Message& m) {
+  Status s;
+  if (m.type == MessageType::kSnapshot) {
+    // A chunk: only a complete, durable stream reaches the core.
+    Result<std::optional<Message>> whole = snapshot_receiver->OnChunk(m);
+    if (!whole.ok()) {
+      obs::Warn("raft", "snapshot chunk refused", {{"node", options.id}, {"from", m.from}, {"error", whole.status().ToString()}});
+      return;
+    }
+    if (!whole->has_value()) return;
+    obs::Info("raft", "received snapshot", {{"node", options.id}, {"from", m.from}, {"index", m.snapshot->metadata.index}});
+    s = core->Step(**whole);
+  } else {
+    s = core->Step(m);
+  }
+  if (!s.ok()) obs::Debug("raft", "step refused a message", {{"node", options.id}, {"error", s.ToString()}});
 }
 
 void RaftNode::Impl::SendMessage(Message m) {
@@ -199,21 +230,43 @@ void RaftNode::Impl::SendMessage(Message m) {
     transport->Send(m);
     return;
   }
-  // The core's snapshot carries metadata only: attach the state machine's snapshot file.
+  // The core's snapshot carries metadata only: stream the snapshot file for its index.
   NodeId to = m.to;
   LogIndex index = m.snapshot->metadata.index;
-  Result<std::string> data = io::ReadSmallFile(SnapshotPath(snap_dir, index), kMaxMessageBytes / 2);
-  if (!data.ok()) {
-    obs::Warn("raft", "no snapshot file to send", {{"node", options.id}, {"index", index}, {"error", data.status().ToString()}});
+  Result<uint64_t> generation = snapshot_sender->Begin(m, SnapshotPath(snap_dir, index));
+  if (!generation.ok()) {
+    obs::Warn("raft", "no snapshot file to send", {{"node", options.id}, {"index", index}, {"error", generation.status().ToString()}});
     core->ReportSnapshot(to, false);
     return;
   }
-  m.snapshot->data = std::move(data).value();
   obs::Info("raft", "sending snapshot", {{"node", options.id}, {"to", to}, {"index", index}});
-  // Every stream's end is reported, success included (core.h, ReportSnapshot).
-  transport->Send(m, [this, to](bool written) {
-    Push([to, written](Inbox& in) { in.snapshot_reports.emplace_back(to, written); });
+  SendNextChunk(to, *generation);
+}
+
+void RaftNode::Impl::SendNextChunk(NodeId to, uint64_t generation) {
+  bool last = false;
+  Result<Message> chunk = snapshot_sender->NextChunk(to, &last);
+  if (!chunk.ok()) {
+    obs::Warn("raft", "reading snapshot chunk failed", {{"node", options.id}, {"error", chunk.status().ToString()}});
+    snapshot_sender->End(to);
+    core->ReportSnapshot(to, false);
+    return;
+  }
+  // One chunk in flight: the next is read when this one was written (or the stream fails).
+  transport->Send(*chunk, [this, to, generation, last](bool written) {
+    Push([&](Inbox& in) { in.chunks_done.push_back({to, generation, written, last}); });
   });
+}
+
+void RaftNode::Impl::OnChunkDone(const Inbox::ChunkDone& c) {
+  if (!snapshot_sender->Current(c.to, c.generation)) return;  // a replaced stream
+  if (!c.written || c.last) {
+    // Every stream's end is reported, success included (core.h, ReportSnapshot).
+    snapshot_sender->End(c.to);
+    core->ReportSnapshot(c.to, c.written);
+    return;
+  }
+  SendNextChunk(c.to, c.generation);
 }
 
 void RaftNode::Impl::ApplyCommitted(const std::vector<Entry>& entries) {
@@ -317,6 +370,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   impl->core = std::make_unique<Core>(config, impl->storage.get());
   obs::Registry& registry = options.registry ? *options.registry : obs::Registry::Default();
   impl->observer = std::make_unique<RaftObserver>(registry, options.id);
+  impl->snapshot_sender = std::make_unique<SnapshotSender>(options.scheduler, options.snapshot_chunk_bytes);
+  impl->snapshot_receiver = std::make_unique<SnapshotReceiver>(options.scheduler, impl->snap_dir);
 
   TransportOptions topts;
   topts.self = options.id;

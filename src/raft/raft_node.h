@@ -13,9 +13,10 @@
 //      state machine made its state durable and wrote a snapshot file for that index).
 //
 // Snapshots (docs/raft_transport.md): the core's snapshot messages carry metadata only; the
-// driver attaches the state machine's snapshot file for that index and the transport sends
-// it as one message (so the snapshot must fit kMaxMessageBytes: fine for small state
-// machines, not for an engine checkpoint — chunked streaming is a known gap).
+// driver streams the state machine's snapshot file for that index in chunks
+// (snapshot_stream.h), one chunk in flight per follower; the receiver steps the message
+// into its core once the whole file is durable. An interrupted stream starts over (no
+// resume from the last chunk).
 //
 // Thread-safety: Propose, info and Stop are safe from any thread; the StateMachine is
 // called only from the driver thread.
@@ -66,6 +67,7 @@ struct RaftNodeOptions {
   int election_tick = 10;                       // election timeout: [10, 20) ticks = 1-2 s
   int heartbeat_tick = 1;
   uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
+  size_t snapshot_chunk_bytes = 256 << 10;      // bytes of snapshot file per message
   std::chrono::milliseconds propose_timeout{5000};
   bool direct_io = true;
   io::Scheduler* scheduler = nullptr;           // REQUIRES: non-null, outlives the node

@@ -51,7 +51,9 @@ class Node:
     def start(self):
         args = [BIN, "--id", str(self.id), "--data-dir", self.data_dir, "--peers", self.peers_arg,
                 "--http-port", str(self.http_port), "--tick-ms", str(TICK_MS),
-                "--election-tick", str(ELECTION_TICK), "--compact-every", str(COMPACT_EVERY)]
+                "--election-tick", str(ELECTION_TICK), "--compact-every", str(COMPACT_EVERY),
+                # The counter file is ~10 bytes: tiny chunks make its snapshot a multi-chunk stream.
+                "--snapshot-chunk-bytes", "3"]
         self.log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.log_file)
 
@@ -197,6 +199,7 @@ def main():
         fs = follower.state()
         assert fs["snapshots_installed"] >= 1, fs
         assert '"installed snapshot"' in follower.log(), "no snapshot log line"
+        assert '"received snapshot"' in follower.log(), "no log line for the completed stream"
         print(f"follower {follower.id} caught up by snapshot at {fs['last_snapshot_installed']}")
 
         for _ in range(5):

@@ -3,6 +3,7 @@
 //
 //   raft_test_node --id 1 --data-dir D --peers 1=127.0.0.1:P1,2=127.0.0.1:P2,3=... --http-port H
 //                  [--tick-ms 100] [--election-tick 10] [--compact-every 50] [--cluster-id 1]
+//                  [--snapshot-chunk-bytes 262144]
 //
 // HTTP API (docs/raft_transport.md):
 //   POST /incr               200 {"counter":N}  once the increment is committed and applied;
@@ -126,10 +127,12 @@ Result<Flags> ParseFlags(int argc, char** argv) {
     else if (k == "--election-tick") f.node.election_tick = std::atoi(v.c_str());
     else if (k == "--compact-every") f.node.compact_every = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--cluster-id") f.node.cluster_id = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--snapshot-chunk-bytes") f.node.snapshot_chunk_bytes = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--peers") {
       STRATA_ASSIGN_OR_RETURN(f.node.peers, ParsePeers(v));
     } else return Status::InvalidArgument("unknown flag " + k);
   }
+  if (f.node.snapshot_chunk_bytes == 0) return Status::InvalidArgument("--snapshot-chunk-bytes must be > 0");
   if (f.node.id == 0 || f.node.data_dir.empty() || f.node.peers.empty() || f.http_port <= 0)
     return Status::InvalidArgument("usage: raft_test_node --id N --data-dir D --peers 1=h:p,... --http-port H");
   return f;
