@@ -404,19 +404,30 @@ void RaftNode::Stop() {
   impl_->cv.notify_one();
   impl_->thread.join();
   impl_->transport->Stop();
-  // Proposals that arrived after the driver's last turn.
-  for (auto& p : impl_->inbox.proposals) p.done(Status::Unavailable("node stopped"));
-  impl_->inbox = {};
+  // Proposals that arrived after the driver's last turn (`stop` is set: no more arrive).
+  Impl::Inbox rest;
+  {
+    std::lock_guard lock(impl_->mu);
+    std::swap(rest, impl_->inbox);
+  }
+  for (auto& p : rest.proposals) p.done(Status::Unavailable("node stopped"));
 }
 
 void RaftNode::Propose(Bytes data, ProposeCallback done) {
-  if (impl_->stopped) {
+  {
+    // Checked under the inbox lock: a proposal either reaches the inbox before Stop()
+    // drains it, or is refused here — none is left waiting forever.
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->stop) {
+      impl_->inbox.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now()});
+      done = nullptr;
+    }
+  }
+  if (done) {
     done(Status::Unavailable("node stopped"));
     return;
   }
-  impl_->Push([&](Impl::Inbox& in) {
-    in.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now()});
-  });
+  impl_->cv.notify_one();
 }
 
 Result<Bytes> RaftNode::ProposeAndWait(Bytes data) {
