@@ -133,12 +133,14 @@ void RunOne(int nodes, size_t entry_bytes, int proposers, double seconds, const 
   }
   for (auto& th : threads) th.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  raft::Transport::Stats ts = leader->transport().stats();
+  double frames_per_write = ts.writes ? static_cast<double>(ts.frames_sent) / static_cast<double>(ts.writes) : 0;
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   double rate = static_cast<double>(all.size()) / elapsed;
-  std::printf("%-6d %-8zu %-10d %12.0f %10.2f %10.2f %10.2f %8lu\n", nodes, entry_bytes, proposers, rate,
+  std::printf("%-6d %-8zu %-10d %12.0f %10.2f %10.2f %10.2f %8lu %14.1f\n", nodes, entry_bytes, proposers, rate,
               rate * static_cast<double>(entry_bytes) / 1e6, Percentile(all, 0.50), Percentile(all, 0.99),
-              static_cast<unsigned long>(failures.load()));
+              static_cast<unsigned long>(failures.load()), frames_per_write);
   std::fflush(stdout);
   for (auto& n : cluster->nodes) n->Stop();
   cluster.reset();
@@ -163,8 +165,8 @@ int main(int argc, char** argv) {
   STRATA_CHECK(sched.ok());
   std::printf("raft_bench: dir=%s backend=%s seconds=%.1f (commit = durable on a quorum + applied)\n",
               dir.c_str(), (*sched)->backend_name(), seconds);
-  std::printf("%-6s %-8s %-10s %12s %10s %10s %10s %8s\n", "nodes", "bytes", "proposers", "commits/s", "MB/s",
-              "p50_ms", "p99_ms", "failed");
+  std::printf("%-6s %-8s %-10s %12s %10s %10s %10s %8s %14s\n", "nodes", "bytes", "proposers", "commits/s", "MB/s",
+              "p50_ms", "p99_ms", "failed", "frames/write");
   for (int nodes : {1, 3}) {
     for (size_t bytes : {size_t{64}, size_t{4096}}) RunOne(nodes, bytes, proposers, seconds, dir, sched->get());
   }

@@ -83,9 +83,10 @@ struct Transport::Impl {
   std::mt19937_64 rng{std::random_device{}()};  // backoff jitter; io thread only
   uint16_t port = 0;
 
-  std::atomic<uint64_t> frames_sent{0}, frames_received{0}, dropped_full{0}, dropped_filtered{0},
+  std::atomic<uint64_t> frames_sent{0}, writes{0}, frames_received{0}, dropped_full{0}, dropped_filtered{0},
       bad_frames{0}, connects{0};
   obs::Counter* m_sent = nullptr;
+  obs::Counter* m_writes = nullptr;
   obs::Counter* m_received = nullptr;
   obs::Counter* m_dropped = nullptr;
   obs::Counter* m_bad = nullptr;
@@ -95,6 +96,7 @@ struct Transport::Impl {
     obs::Registry& r = options.registry ? *options.registry : obs::Registry::Default();
     std::vector<std::string> node{std::to_string(options.self)};
     m_sent = &r.AddCounterFamily("strata_raft_transport_frames_sent_total", "Raft frames written", {"node"}).With(node);
+    m_writes = &r.AddCounterFamily("strata_raft_transport_writes_total", "Socket writes (each carries a batch of frames)", {"node"}).With(node);
     m_received = &r.AddCounterFamily("strata_raft_transport_frames_received_total", "Raft frames decoded", {"node"}).With(node);
     m_dropped = &r.AddCounterFamily("strata_raft_transport_dropped_total",
                                     "Raft messages dropped (queue full, partitioned, connection lost)", {"node"}).With(node);
@@ -191,6 +193,8 @@ struct Transport::Impl {
       buffers.clear();
       for (const Frame& f : batch) buffers.emplace_back(asio::buffer(f.bytes));
       co_await asio::async_write(p->socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
+      writes++;
+      m_writes->Inc();
       for (Frame& f : batch) {
         if (!ec) {
           frames_sent++;
@@ -381,7 +385,7 @@ void Transport::HealAll() {
 }
 
 Transport::Stats Transport::stats() const {
-  return Stats{impl_->frames_sent, impl_->frames_received, impl_->dropped_full,
+  return Stats{impl_->frames_sent, impl_->writes, impl_->frames_received, impl_->dropped_full,
                impl_->dropped_filtered, impl_->bad_frames, impl_->connects};
 }
 

@@ -74,6 +74,7 @@ class Transport {
 
   struct Stats {
     uint64_t frames_sent = 0;
+    uint64_t writes = 0;  // socket writes: frames_sent / writes is the batching factor
     uint64_t frames_received = 0;
     uint64_t dropped_queue_full = 0;
     uint64_t dropped_filtered = 0;
