@@ -50,7 +50,10 @@ struct RaftNode::Impl {
       bool last;
     };
     std::vector<ChunkDone> chunks_done;  // transport feedback on snapshot chunks
-    bool empty() const { return messages.empty() && proposals.empty() && chunks_done.empty(); }
+    std::vector<NodeId> unreachable;     // peers whose connection failed
+    bool empty() const {
+      return messages.empty() && proposals.empty() && chunks_done.empty() && unreachable.empty();
+    }
   };
 
   RaftNodeOptions options;
@@ -137,6 +140,7 @@ void RaftNode::Impl::Run() {
     }
     for (Message& m : in.messages) StepMessage(m);
     for (const Inbox::ChunkDone& c : in.chunks_done) OnChunkDone(c);
+    for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     while (core->HasReady()) HandleReady();
     PublishInfo();
@@ -384,6 +388,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   Impl* raw = impl.get();
   STRATA_ASSIGN_OR_RETURN(impl->transport, Transport::Start(topts, [raw](Message m) {
     raw->Push([&m](Impl::Inbox& in) { in.messages.push_back(std::move(m)); });
+  }, [raw](NodeId peer) {
+    raw->Push([peer](Impl::Inbox& in) { in.unreachable.push_back(peer); });
   }));
   impl->PublishInfo();
   impl->thread = std::thread([raw] { raw->Run(); });

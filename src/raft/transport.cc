@@ -69,6 +69,7 @@ struct Transport::Impl {
 
   TransportOptions options;
   MessageHandler on_message;
+  UnreachableHandler on_unreachable;
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   tcp::acceptor acceptor{io};
@@ -162,6 +163,7 @@ struct Transport::Impl {
         asio::error_code ignored;
         p->socket.close(ignored);
         FailAll(p);  // stale by the time we reconnect; Raft retransmits what still matters
+        if (on_unreachable) on_unreachable(p->id);
         p->backoff.expires_after(Jitter(backoff));
         co_await p->backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         backoff = std::min(backoff * 2, options.backoff_max);
@@ -174,6 +176,7 @@ struct Transport::Impl {
       co_await WriteLoop(p);
       asio::error_code ignored;
       p->socket.close(ignored);
+      if (!stopping && on_unreachable) on_unreachable(p->id);
     }
     FailAll(p);
   }
@@ -288,11 +291,13 @@ struct Transport::Impl {
   }
 };
 
-Result<std::unique_ptr<Transport>> Transport::Start(const TransportOptions& options, MessageHandler on_message) {
+Result<std::unique_ptr<Transport>> Transport::Start(const TransportOptions& options, MessageHandler on_message,
+                                                    UnreachableHandler on_unreachable) {
   STRATA_CHECK(options.self != kNoNode && on_message);
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->on_message = std::move(on_message);
+  impl->on_unreachable = std::move(on_unreachable);
   impl->InitMetrics();
   asio::error_code ec;
   asio::ip::address listen_addr = asio::ip::make_address(options.listen_host, ec);

@@ -55,8 +55,14 @@ class Transport {
 
   // Binds the listener and starts the transport's thread. `on_message` must stay valid
   // until Stop() returns.
+  // Fired (on the transport's thread) when a connection to `peer` fails or breaks, so the
+  // driver can tell the core (Core::ReportUnreachable): the leader then probes that
+  // follower instead of pipelining appends into a dead connection.
+  using UnreachableHandler = std::function<void(NodeId peer)>;
+
   static Result<std::unique_ptr<Transport>> Start(const TransportOptions& options,
-                                                  MessageHandler on_message);
+                                                  MessageHandler on_message,
+                                                  UnreachableHandler on_unreachable = nullptr);
   ~Transport();  // Stop()s
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
