@@ -65,6 +65,7 @@ struct Transport::Impl {
     std::deque<Frame> queue;  // guarded by mu
     uint64_t queued_bytes = 0;  // guarded by mu
     std::atomic<bool> wake_posted{false};
+    uint64_t connection = 0;  // io thread only; bumped when a connection ends
   };
 
   TransportOptions options;
@@ -173,7 +174,9 @@ struct Transport::Impl {
       connects++;
       m_connects->Inc();
       p->socket.set_option(tcp::no_delay(true), ec);
+      Spawn(WatchClose(p, ++p->connection));
       co_await WriteLoop(p);
+      p->connection++;  // the watcher of this connection must no longer touch the socket
       asio::error_code ignored;
       p->socket.close(ignored);
       if (!stopping && on_unreachable) on_unreachable(p->id);
@@ -181,9 +184,25 @@ struct Transport::Impl {
     FailAll(p);
   }
 
+  // Peers never write on our outbound connection, so a read completes only when the peer
+  // closed it (or refused a frame): close our side and wake the writer at once, rather
+  // than losing the next batch into a dead socket.
+  awaitable<void> WatchClose(Peer* p, uint64_t connection) {
+    char scratch[64];
+    asio::error_code ec;
+    while (!ec) {
+      co_await p->socket.async_read_some(asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (p->connection == connection && !stopping) {
+      asio::error_code ignored;
+      p->socket.close(ignored);
+      p->wake.cancel();
+    }
+  }
+
   awaitable<void> WriteLoop(Peer* p) {
     std::vector<asio::const_buffer> buffers;
-    while (!stopping) {
+    while (!stopping && p->socket.is_open()) {
       std::vector<Frame> batch = TakeBatch(p);
       asio::error_code ec;
       if (batch.empty()) {
