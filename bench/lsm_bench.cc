@@ -34,7 +34,8 @@
 
 namespace {
 
-constexpr size_t kCacheBytes = 256 << 20;
+size_t kCacheBytes = 256 << 20;  // --cache_mb
+size_t kStrataBlockSize = 0;      // --strata_block_size (0: the engine's default)
 constexpr size_t kWriteBuffer = 64 << 20;
 
 struct Config {
@@ -72,7 +73,8 @@ class StrataDb final : public Db {
     o.dir = dir;
     o.scheduler = sched_.get();
     o.memtable_bytes = kWriteBuffer;
-    o.memory_budget = kCacheBytes + kWriteBuffer * 3;
+    o.memory_budget = kCacheBytes + kWriteBuffer;  // the active memtable is reserved
+    if (kStrataBlockSize) o.table.block_size = kStrataBlockSize;
     auto e = strata::storage::lsm::OpenLsmEngine(o);
     Check(e.ok(), e.status().ToString());
     engine_ = std::move(e).value();
@@ -261,6 +263,8 @@ int main(int argc, char** argv) {
     else if (a.rfind("--engines=", 0) == 0) c.engines = Split(val);
     else if (a.rfind("--benchmarks=", 0) == 0) c.benchmarks = Split(val);
     else if (a.rfind("--dir=", 0) == 0) c.dir = val;
+    else if (a.rfind("--cache_mb=", 0) == 0) kCacheBytes = std::stoull(val) << 20;
+    else if (a.rfind("--strata_block_size=", 0) == 0) kStrataBlockSize = std::stoull(val);
     else Check(false, "unknown flag " + a);
   }
   std::map<std::string, std::map<std::string, double>> results;

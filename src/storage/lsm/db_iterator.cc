@@ -9,6 +9,80 @@
 namespace strata::storage::lsm {
 namespace {
 
+// Iterates one level >= 1: its files are sorted and do not overlap, so only the one file
+// that holds the position needs an open iterator (a seek costs one block read per level,
+// not one per file).
+class LevelIterator final : public InternalIterator {
+ public:
+  LevelIterator(std::vector<FileRef> files, bool fill_cache)
+      : files_(std::move(files)), fill_cache_(fill_cache) {}
+
+  bool Valid() const override { return cur_ && cur_->Valid(); }
+  Slice key() const override { return cur_->key(); }
+  Slice value() const override { return cur_->value(); }
+  Status status() const override { return cur_ ? cur_->status() : Status::OK(); }
+
+  void SeekToFirst() override {
+    Open(0);
+    if (cur_) cur_->SeekToFirst();
+    SkipEmptyForward();
+  }
+  void SeekToLast() override {
+    Open(files_.size() - 1);
+    if (cur_) cur_->SeekToLast();
+    SkipEmptyBackward();
+  }
+  void Seek(Slice target) override {
+    auto it = std::lower_bound(files_.begin(), files_.end(), target, [](const FileRef& f, Slice t) {
+      return CompareInternalKeys(f->largest, t) < 0;
+    });
+    Open(static_cast<size_t>(it - files_.begin()));
+    if (cur_) cur_->Seek(target);
+    SkipEmptyForward();
+  }
+  void Next() override {
+    cur_->Next();
+    SkipEmptyForward();
+  }
+  void Prev() override {
+    cur_->Prev();
+    SkipEmptyBackward();
+  }
+
+ private:
+  void Open(size_t i) {
+    if (i >= files_.size()) {
+      cur_.reset();
+      index_ = files_.size();
+      return;
+    }
+    if (cur_ && index_ == i) return;
+    index_ = i;
+    cur_ = files_[i]->table->NewIterator(fill_cache_, true);
+  }
+  void SkipEmptyForward() {
+    while (cur_ && !cur_->Valid() && cur_->status().ok()) {
+      Open(index_ + 1);
+      if (cur_) cur_->SeekToFirst();
+    }
+  }
+  void SkipEmptyBackward() {
+    while (cur_ && !cur_->Valid() && cur_->status().ok()) {
+      if (index_ == 0) {
+        cur_.reset();
+        return;
+      }
+      Open(index_ - 1);
+      if (cur_) cur_->SeekToLast();
+    }
+  }
+
+  std::vector<FileRef> files_;
+  bool fill_cache_;
+  size_t index_ = 0;
+  std::unique_ptr<InternalIterator> cur_;
+};
+
 class DbIterator final : public Iterator {
  public:
   DbIterator(std::shared_ptr<const SuperVersion> sv, std::unique_ptr<InternalIterator> internal, SequenceNumber seq,
@@ -180,12 +254,20 @@ std::unique_ptr<Iterator> LsmEngine::NewIterator(const ReadOptions& options) {
   std::vector<std::unique_ptr<InternalIterator>> children;
   children.push_back(sv->mem->NewIterator());
   for (const auto& m : sv->imm) children.push_back(m->NewIterator());
-  for (const auto& level : sv->version->levels) {
-    for (const auto& f : level) {
-      if (!options.upper_bound.empty() && f->smallest_user() >= Slice(options.upper_bound)) continue;
-      if (!options.lower_bound.empty() && f->largest_user() < Slice(options.lower_bound)) continue;
-      children.push_back(f->table->NewIterator(options.fill_cache, true));
+  auto in_bounds = [&](const FileRef& f) {
+    if (!options.upper_bound.empty() && f->smallest_user() >= Slice(options.upper_bound)) return false;
+    if (!options.lower_bound.empty() && f->largest_user() < Slice(options.lower_bound)) return false;
+    return true;
+  };
+  for (const auto& f : sv->version->levels[0]) {  // L0 files overlap: one child each
+    if (in_bounds(f)) children.push_back(f->table->NewIterator(options.fill_cache, true));
+  }
+  for (int level = 1; level < kNumLevels; level++) {
+    std::vector<FileRef> files;
+    for (const auto& f : sv->version->levels[level]) {
+      if (in_bounds(f)) files.push_back(f);
     }
+    if (!files.empty()) children.push_back(std::make_unique<LevelIterator>(std::move(files), options.fill_cache));
   }
   auto merged = NewMergingIterator(std::move(children));
   return std::make_unique<DbIterator>(std::move(sv), std::move(merged), seq, std::move(tombstones), options);

@@ -44,7 +44,7 @@ class Table : public std::enable_shared_from_this<Table> {
     io::AlignedBuffer buf;
     uint64_t begin = 0;          // file offset of buf[0]
     uint64_t valid = 0;          // bytes of buf holding file data
-    uint64_t next_expected = 0;  // offset right after the last block read
+    uint64_t next_expected = UINT64_MAX;  // offset right after the last block read (none yet)
     uint64_t window = 0;
   };
 
