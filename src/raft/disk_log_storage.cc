@@ -90,7 +90,10 @@ Result<std::unique_ptr<DiskLogStorage>> DiskLogStorage::Open(const DiskLogOption
   STRATA_RETURN_IF_ERROR(log->Recover());
   if (log->segments_.empty()) {
     if (!bootstrap.voters.empty()) {
+      // Same starting point as MemoryLogStorage: the bootstrap is committed at index 1,
+      // term 1, so the first election runs in term 2.
       log->snapshot_ = SnapshotMetadata{kBootstrapIndex, kBootstrapTerm, std::move(bootstrap)};
+      log->hard_state_ = HardState{kBootstrapTerm, kNoNode, kBootstrapIndex};
     }
     STRATA_RETURN_IF_ERROR(log->StartSegment(log->snapshot_.index + 1));
   }

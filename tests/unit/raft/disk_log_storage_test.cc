@@ -59,6 +59,7 @@ TEST_F(DiskLogTest, BootstrapEntriesAndHardStateSurviveReopen) {
   InitialState st = log_->GetInitialState();
   EXPECT_EQ(st.snapshot.index, kBootstrapIndex);
   EXPECT_EQ(st.snapshot.conf.voters, (std::vector<NodeId>{1, 2, 3}));
+  EXPECT_EQ(st.hard_state, (HardState{kBootstrapTerm, kNoNode, kBootstrapIndex}));  // as MemoryLogStorage
   EXPECT_EQ(log_->FirstIndex(), 2u);
   HardState hs{3, 2, 40};
   ASSERT_TRUE(log_->Save(&hs, Make(2, 50, 3)).ok());
