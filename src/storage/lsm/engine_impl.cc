@@ -113,10 +113,12 @@ Status LsmEngine::Recover() {
   std::lock_guard lock(mu_);
   const std::string& dir = options_.dir;
   auto version = std::make_shared<Version>();
+  bool manifest_torn = false;
   if (io::FileExists(dir + "/CURRENT")) {
     STRATA_ASSIGN_OR_RETURN(std::string name, ReadCurrentManifest(dir));
     STRATA_ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(scheduler_, dir + "/" + name));
-    if (contents.torn_tail) obs::Warn("lsm", "ignored a torn MANIFEST tail", {{"manifest", name}});
+    manifest_torn = contents.torn_tail;
+    if (manifest_torn) obs::Warn("lsm", "ignored a torn MANIFEST tail", {{"manifest", name}});
     std::map<uint64_t, std::pair<int, FileMeta>> files;
     for (VersionEdit& e : contents.edits) {
       if (e.next_file_number) next_file_number_ = *e.next_file_number;
@@ -163,7 +165,14 @@ Status LsmEngine::Recover() {
       (void)io::RemoveFile(dir + "/" + name);
     }
   }
-  DeleteObsoleteFiles(obsolete);
+  if (manifest_torn && !obsolete.empty()) {
+    // A damaged length field looks like a torn tail; the files the lost records named must
+    // then not be deleted. Unreferenced files are kept (garbage at worst) in that case.
+    obs::Warn("lsm", "keeping SST files the MANIFEST does not name (its tail was torn)",
+              {{"files", static_cast<uint64_t>(obsolete.size())}});
+  } else {
+    DeleteObsoleteFiles(obsolete);
+  }
   UpdateLevelMetrics(*version_);
   obs::Info("lsm", "opened", {{"dir", dir}, {"persisted_applied_index", persisted_applied_index_.load()},
                                {"last_sequence", last_sequence_.load()}});

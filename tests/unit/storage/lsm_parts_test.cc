@@ -273,6 +273,39 @@ TEST(EngineCorruptionTest, CorruptSstAndManifestAreClearErrors) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(EngineRecoveryTest, TornManifestTailKeepsUnreferencedFiles) {
+  std::string dir = TestDir("engine_torn_manifest");
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  LsmOptions o;
+  o.dir = dir;
+  o.scheduler = sched.get();
+  o.background_compaction = false;
+  {
+    auto e = std::move(OpenLsmEngine(o)).value();
+    for (uint64_t i = 1; i <= 2; i++) {  // two flushes: two MANIFEST edits, two SSTs
+      WriteBatch b;
+      b.Put("k" + std::to_string(i), "v");
+      b.SetAppliedIndex(i);
+      ASSERT_TRUE(e->Write(b).ok());
+      ASSERT_TRUE(e->Flush().ok());
+    }
+  }
+  auto ssts = [&] {
+    int n = 0;
+    for (const auto& p : std::filesystem::directory_iterator(dir)) n += p.path().extension() == ".sst";
+    return n;
+  };
+  ASSERT_EQ(ssts(), 2);
+  // Cut the last MANIFEST record (the second flush's edit) short, as a crash mid-append would.
+  std::string manifest = dir + "/" + *ReadCurrentManifest(dir);
+  std::filesystem::resize_file(manifest, std::filesystem::file_size(manifest) - 3);
+  auto e = OpenLsmEngine(o);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(ssts(), 2);  // the file the lost record named was not deleted
+  EXPECT_EQ((*e)->PersistedAppliedIndex(), 1u);  // the torn edit was never acknowledged
+  std::filesystem::remove_all(dir);
+}
+
 TEST(EngineMetricsTest, PropertiesAreExportedAndRemovedWithTheEngine) {
   std::string dir = TestDir("engine_metrics");
   auto sched = std::move(io::Scheduler::Create({})).value();
