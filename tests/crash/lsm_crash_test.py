@@ -23,13 +23,19 @@ try:
     last = 0
     for cycle in range(cycles):
         p = subprocess.Popen([writer, d, "run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The kill lands only after the writer has verified its state on start: a kill
+        # during verification would prove nothing (and leave the check unread).
+        first = p.stdout.readline()
+        if "verified" not in first:
+            p.kill()
+            out, err = p.communicate()
+            sys.exit(f"cycle {cycle}: writer did not verify on start (exit {p.returncode})\n{first}{out}\n{err}")
         time.sleep(rng.uniform(0.05, 0.6))
         p.send_signal(signal.SIGKILL)
         out, err = p.communicate()
+        out = first + out
         if p.returncode not in (-signal.SIGKILL,):
             sys.exit(f"cycle {cycle}: writer exited {p.returncode} before the kill\n{out}\n{err}")
-        if "verified" not in out:
-            sys.exit(f"cycle {cycle}: writer did not verify on start\n{out}\n{err}")
         idx = int(out.split("persisted_applied_index=")[1].split()[0])
         if idx < last:
             sys.exit(f"cycle {cycle}: persisted index went backwards {last} -> {idx}")
