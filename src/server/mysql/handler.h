@@ -1,0 +1,121 @@
+// The boundary between the MySQL protocol (this folder) and what answers queries (the
+// session layer above it, src/server/session*). The protocol code knows packets,
+// handshakes, authentication and result-set encoding; it never parses SQL. A
+// SessionHandler knows SQL and transactions; it never sees a packet.
+//
+// One SessionHandler per client connection, created after authentication succeeds and
+// destroyed when the connection closes. Its methods are called from one thread at a time
+// (the connection's), and may block (a COMMIT waits for Raft).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace strata::server::mysql {
+
+// MySQL column types (protocol "enum_field_types") used by result sets.
+enum class FieldType : uint8_t {
+  kDecimal = 0x00, kTiny = 0x01, kShort = 0x02, kLong = 0x03, kFloat = 0x04,
+  kDouble = 0x05, kNull = 0x06, kTimestamp = 0x07, kLongLong = 0x08, kInt24 = 0x09,
+  kDate = 0x0a, kTime = 0x0b, kDateTime = 0x0c, kYear = 0x0d, kVarchar = 0x0f,
+  kBit = 0x10, kJson = 0xf5, kNewDecimal = 0xf6, kBlob = 0xfc, kVarString = 0xfd,
+  kString = 0xfe,
+};
+
+// Column definition flags (subset).
+enum ColumnFlag : uint16_t {
+  kNotNullFlag = 1, kPriKeyFlag = 2, kUniqueKeyFlag = 4, kMultipleKeyFlag = 8,
+  kBlobFlag = 16, kUnsignedFlag = 32, kBinaryFlag = 128, kAutoIncrementFlag = 512,
+  kNumFlag = 32768,
+};
+
+struct Column {
+  std::string name;            // as the client shows it (alias or expression text)
+  std::string org_name;        // underlying column, empty for expressions
+  std::string table;           // alias of the table, empty for expressions
+  std::string org_table;
+  std::string schema;
+  FieldType type = FieldType::kVarString;
+  uint16_t flags = 0;
+  uint32_t length = 0;         // display length in bytes
+  uint8_t decimals = 0;        // 0x1f for "not fixed" (floats, strings)
+  uint16_t charset = 45;       // utf8mb4_general_ci; 63 (binary) for numbers
+};
+
+// One row of a text result set: nullopt is SQL NULL; otherwise the value in MySQL's text
+// form ("42", "1.5", "2026-11-25 10:00:00", raw bytes for strings).
+using TextRow = std::vector<std::optional<std::string>>;
+
+// The outcome of one statement.
+struct StatementResult {
+  bool is_result_set = false;
+  std::vector<Column> columns;  // is_result_set only
+  std::vector<TextRow> rows;    // is_result_set only
+  // OK packet fields (statements without a result set).
+  uint64_t affected_rows = 0;
+  uint64_t last_insert_id = 0;
+  uint16_t warnings = 0;
+  std::string info;             // e.g. "Records: 3  Duplicates: 0  Warnings: 0"
+};
+
+// Session state the protocol needs to report in OK/EOF status flags.
+struct SessionStatus {
+  bool in_transaction = false;
+  bool autocommit = true;
+};
+
+class SessionHandler {
+ public:
+  virtual ~SessionHandler() = default;
+
+  // COM_QUERY. `sql` may hold several statements separated by ';' only when the client
+  // negotiated CLIENT_MULTI_STATEMENTS (`multi_statements`); the handler returns one
+  // result per statement executed, stopping at the first error. An error is returned as
+  // the last element's status via `error`: results before it are sent, then the ERR
+  // packet. The Status carries the MySQL errno and SQLSTATE (Status::WithMysql); an error
+  // without them is sent as 1105 (ER_UNKNOWN_ERROR, HY000).
+  struct QueryResponse {
+    std::vector<StatementResult> results;
+    Status error;  // OK: all statements succeeded
+  };
+  virtual QueryResponse Query(std::string_view sql, bool multi_statements) = 0;
+
+  // COM_INIT_DB: like USE. Error 1049 (ER_BAD_DB_ERROR, 42000) when the database is unknown.
+  virtual Status InitDb(std::string_view database) = 0;
+
+  // COM_FIELD_LIST: the columns of `table` in the current database (rows unused).
+  virtual Result<std::vector<Column>> FieldList(std::string_view table) = 0;
+
+  // COM_RESET_CONNECTION: roll back, reset session variables, keep user and database.
+  virtual void Reset() = 0;
+
+  virtual SessionStatus status() const = 0;
+};
+
+// Accounts: the protocol layer verifies passwords with these verifiers (never plaintext).
+struct Account {
+  std::string user;
+  std::string native_hash;  // "*" + HEX(SHA1(SHA1(pw))), empty = no password
+  std::string sha256_hash;  // hex(SHA256(SHA256(pw))), empty = no password
+};
+
+// What the server asks of the layer above at connection time.
+class SessionFactory {
+ public:
+  virtual ~SessionFactory() = default;
+  // The account named `user`, or nullopt (access denied, error 1045).
+  virtual std::optional<Account> FindAccount(std::string_view user) = 0;
+  // Opens a session for an authenticated user; `database` is the connect-time schema
+  // (empty: none). An error (unknown database: 1049) is sent to the client and the
+  // connection closes.
+  virtual Result<std::unique_ptr<SessionHandler>> OpenSession(std::string_view user,
+                                                              std::string_view database,
+                                                              uint32_t connection_id) = 0;
+};
+
+}  // namespace strata::server::mysql

@@ -1,0 +1,322 @@
+// The abstract syntax tree the parser (parser.h) produces: what the user wrote, with
+// names unresolved and types unchecked. The binder (binder.h) resolves it against the
+// catalog. Every node keeps the text it came from where error messages need it.
+//
+// Ownership: a Statement owns its expressions (unique_ptr trees).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::sql::ast {
+
+// ---- Expressions -------------------------------------------------------------------
+
+enum class LiteralKind : uint8_t {
+  kNull,
+  kInteger,  // text holds the digits (may exceed int64: the binder decides the type)
+  kDecimal,  // "1.50": exact numeric literal with a point
+  kFloat,    // "1e3": approximate numeric literal
+  kString,   // text holds the bytes after unescaping ('it''s', "a\nb", X'..' decoded)
+  kBool,     // TRUE / FALSE: text is "1" or "0"
+};
+
+enum class ExprKind : uint8_t {
+  kLiteral,     // literal_kind, text
+  kColumn,      // [qualifier.]name  (qualifier: table or alias, may be empty; db.t.c → db in schema)
+  kStar,        // * or qualifier.*  (only in select lists and COUNT(*))
+  kVariable,    // @@[scope.]name (system) or @name (user): name, scope
+  kParameter,   // ? placeholder (prepared statements, later)
+  kUnary,       // op, children[0]
+  kBinary,      // op, children[0], children[1]
+  kFunction,    // name (upper-cased), children = args; distinct for COUNT(DISTINCT x)
+  kIsNull,      // children[0] IS [NOT] NULL  (negated)
+  kIn,          // children[0] [NOT] IN (children[1..])  (negated)
+  kBetween,     // children[0] [NOT] BETWEEN children[1] AND children[2]  (negated)
+  kLike,        // children[0] [NOT] LIKE children[1] [ESCAPE children[2]]  (negated)
+  kCase,        // CASE [children[0] if has_case_operand] WHEN c THEN r ... [ELSE e]
+  kCast,        // CAST(children[0] AS type_name)
+  kInterval,    // INTERVAL children[0] unit (text = unit, upper-cased)
+  kRow,         // (a, b, ...) tuple
+};
+
+enum class Op : uint8_t {
+  kNone,
+  // unary
+  kNeg, kPlus, kNot, kBitNot,
+  // arithmetic
+  kAdd, kSub, kMul, kDiv, kIntDiv, kMod,
+  // comparison
+  kEq, kNullSafeEq, kNe, kLt, kLe, kGt, kGe,
+  // logical
+  kAnd, kOr, kXor,
+  // bit
+  kBitAnd, kBitOr, kBitXor, kShiftLeft, kShiftRight,
+};
+
+enum class VariableScope : uint8_t { kUser, kSession, kGlobal, kDefault /* @@x */ };
+
+struct TypeName;
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  // Literal
+  LiteralKind literal_kind = LiteralKind::kNull;
+  std::string text;  // literal text; function name (upper case); interval unit
+  // Column / star / variable
+  std::string schema;     // db in db.t.c
+  std::string qualifier;  // table or alias in t.c / t.*
+  std::string name;       // column or variable name, as written (case preserved)
+  VariableScope scope = VariableScope::kDefault;
+  // Operators
+  Op op = Op::kNone;
+  bool negated = false;          // NOT IN / NOT BETWEEN / NOT LIKE / IS NOT NULL
+  bool distinct = false;         // COUNT(DISTINCT x)
+  bool has_case_operand = false;  // CASE x WHEN ...
+  bool has_else = false;          // CASE ... ELSE e (last child)
+  std::unique_ptr<TypeName> cast_type;
+  std::vector<std::unique_ptr<Expr>> children;
+  // The source text of this expression, as written (for column headers: SELECT 1+1
+  // shows "1+1"), and its byte offset in the statement.
+  std::string source;
+  size_t offset = 0;
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+// ---- Types and column definitions ---------------------------------------------------
+
+enum class TypeKind : uint8_t {
+  kTinyInt, kSmallInt, kMediumInt, kInt, kBigInt,  // BOOL/BOOLEAN = TINYINT(1)
+  kFloat, kDouble, kDecimal,
+  kChar, kVarchar, kBinary, kVarbinary,
+  kTinyText, kText, kMediumText, kLongText,
+  kTinyBlob, kBlob, kMediumBlob, kLongBlob,
+  kDate, kDateTime, kTimestamp, kTime, kYear,
+  kJson, kEnum, kSet, kBit,
+};
+
+struct TypeName {
+  TypeKind kind = TypeKind::kInt;
+  std::optional<uint32_t> length;  // INT(11), VARCHAR(255), DECIMAL(10, ...)
+  std::optional<uint32_t> scale;   // DECIMAL(10, 2), DOUBLE(8, 3)
+  bool is_unsigned = false;
+  bool zerofill = false;
+  bool is_boolean = false;         // written BOOL/BOOLEAN
+  std::vector<std::string> enum_values;  // ENUM/SET members
+  std::string charset;             // CHARACTER SET x (ignored beyond validation)
+  std::string collation;           // COLLATE x
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeName type;
+  bool not_null = false;
+  bool explicit_null = false;     // NULL written
+  ExprPtr default_value;          // DEFAULT expr (nullptr: none)
+  bool auto_increment = false;
+  bool primary_key = false;       // inline PRIMARY KEY
+  bool unique = false;            // inline UNIQUE [KEY]
+  std::string comment;
+  ExprPtr on_update;              // ON UPDATE CURRENT_TIMESTAMP
+};
+
+struct IndexColumn {
+  std::string name;
+  std::optional<uint32_t> prefix_length;  // KEY (c(10))
+  bool descending = false;
+};
+
+struct IndexDef {
+  std::string name;                 // may be empty: the server picks one
+  std::vector<IndexColumn> columns;
+  bool primary = false;
+  bool unique = false;
+};
+
+struct TableName {
+  std::string schema;  // empty: the session's current database
+  std::string name;
+};
+
+// ---- Statements ----------------------------------------------------------------------
+
+enum class StatementKind : uint8_t {
+  kCreateDatabase, kDropDatabase, kUse,
+  kCreateTable, kDropTable, kCreateIndex, kDropIndex,
+  kInsert, kSelect, kUpdate, kDelete,
+  kBegin, kCommit, kRollback,
+  kSet, kShow /* also DESCRIBE t */, kEmpty /* only comments */,
+};
+
+struct Statement {
+  explicit Statement(StatementKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  StatementKind kind;
+  std::string text;  // the statement's source text (for logs and the slow-query log)
+};
+using StatementPtr = std::unique_ptr<Statement>;
+
+struct CreateDatabase : Statement {
+  CreateDatabase() : Statement(StatementKind::kCreateDatabase) {}
+  std::string name;
+  bool if_not_exists = false;
+};
+
+struct DropDatabase : Statement {
+  DropDatabase() : Statement(StatementKind::kDropDatabase) {}
+  std::string name;
+  bool if_exists = false;
+};
+
+struct Use : Statement {
+  Use() : Statement(StatementKind::kUse) {}
+  std::string database;
+};
+
+struct CreateTable : Statement {
+  CreateTable() : Statement(StatementKind::kCreateTable) {}
+  TableName table;
+  bool if_not_exists = false;
+  bool temporary = false;
+  std::vector<ColumnDef> columns;
+  std::vector<IndexDef> indexes;  // PRIMARY KEY (..), KEY/INDEX, UNIQUE in the body
+  std::string engine;             // ENGINE=x as written (empty: default)
+  std::optional<uint64_t> auto_increment_start;  // AUTO_INCREMENT=n
+  std::string comment;
+  // Other table options (DEFAULT CHARSET=..., COLLATE, ROW_FORMAT ...) are parsed and ignored.
+};
+
+struct DropTable : Statement {
+  DropTable() : Statement(StatementKind::kDropTable) {}
+  std::vector<TableName> tables;
+  bool if_exists = false;
+};
+
+struct CreateIndex : Statement {
+  CreateIndex() : Statement(StatementKind::kCreateIndex) {}
+  TableName table;
+  IndexDef index;
+};
+
+struct DropIndex : Statement {
+  DropIndex() : Statement(StatementKind::kDropIndex) {}
+  TableName table;
+  std::string name;
+};
+
+struct Assignment {
+  std::string qualifier;  // t in t.c = ...
+  std::string column;
+  ExprPtr value;          // nullptr for DEFAULT
+};
+
+struct Insert : Statement {
+  Insert() : Statement(StatementKind::kInsert) {}
+  TableName table;
+  bool replace = false;  // REPLACE INTO
+  bool ignore = false;   // INSERT IGNORE
+  std::vector<std::string> columns;            // empty: all, in table order
+  std::vector<std::vector<ExprPtr>> rows;      // VALUES (...), (...); nullptr entry = DEFAULT
+  std::vector<Assignment> set_assignments;     // INSERT ... SET a=1 (rows empty then)
+  std::vector<Assignment> on_duplicate;        // ON DUPLICATE KEY UPDATE
+};
+
+struct SelectItem {
+  ExprPtr expr;       // kStar for * / t.*
+  std::string alias;  // AS alias (empty: none)
+};
+
+struct TableRef {
+  TableName table;
+  std::string alias;
+};
+
+struct OrderItem {
+  ExprPtr expr;  // may be an integer literal: a position in the select list
+  bool descending = false;
+};
+
+struct Select : Statement {
+  Select() : Statement(StatementKind::kSelect) {}
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  std::vector<TableRef> from;  // empty: no FROM (SELECT 1); several: comma join
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;   // LIMIT n, LIMIT off, n, LIMIT n OFFSET off
+  ExprPtr offset;
+  bool for_update = false;         // FOR UPDATE / LOCK IN SHARE MODE (accepted)
+  bool sql_calc_found_rows = false;
+};
+
+struct Update : Statement {
+  Update() : Statement(StatementKind::kUpdate) {}
+  TableRef table;
+  std::vector<Assignment> assignments;
+  ExprPtr where;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;
+};
+
+struct Delete : Statement {
+  Delete() : Statement(StatementKind::kDelete) {}
+  TableRef table;
+  ExprPtr where;
+  std::vector<OrderItem> order_by;
+  ExprPtr limit;
+};
+
+struct Begin : Statement {  // BEGIN [WORK] / START TRANSACTION [READ ONLY|READ WRITE|WITH CONSISTENT SNAPSHOT]
+  Begin() : Statement(StatementKind::kBegin) {}
+  bool read_only = false;
+};
+struct Commit : Statement {  // COMMIT [WORK]
+  Commit() : Statement(StatementKind::kCommit) {}
+};
+struct Rollback : Statement {  // ROLLBACK [WORK]
+  Rollback() : Statement(StatementKind::kRollback) {}
+};
+
+// SET a = 1, @@session.b = 'x', @u := 3 / SET NAMES utf8mb4 [COLLATE c] /
+// SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL ... / SET CHARACTER SET x.
+struct SetItem {
+  VariableScope scope = VariableScope::kSession;  // kUser for @u
+  std::string name;  // lower-cased for system variables ("names" for SET NAMES, "transaction_isolation"
+                     // for SET TRANSACTION ISOLATION LEVEL, "character_set" for SET CHARACTER SET)
+  ExprPtr value;     // nullptr for DEFAULT; SET NAMES x → string literal x;
+                     // isolation level → string literal "REPEATABLE-READ" etc.
+  std::string collation;  // SET NAMES x COLLATE y
+};
+
+struct Set : Statement {
+  Set() : Statement(StatementKind::kSet) {}
+  std::vector<SetItem> items;
+};
+
+enum class ShowKind : uint8_t {
+  kDatabases, kTables, kColumns, kVariables, kStatus, kCreateTable, kCreateDatabase,
+  kWarnings, kErrors, kEngines, kCollation, kCharset, kProcessList, kIndex, kTableStatus,
+};
+
+struct Show : Statement {  // SHOW ... and DESCRIBE/DESC/EXPLAIN t (kColumns)
+  Show() : Statement(StatementKind::kShow) {}
+  ShowKind show = ShowKind::kDatabases;
+  bool full = false;                  // SHOW FULL TABLES / COLUMNS / PROCESSLIST
+  VariableScope scope = VariableScope::kSession;  // SHOW GLOBAL VARIABLES / STATUS
+  TableName table;                    // COLUMNS/CREATE TABLE/INDEX: FROM t [FROM db]
+  std::string database;               // TABLES FROM db; CREATE DATABASE db
+  std::optional<std::string> like;    // LIKE 'pattern'
+  ExprPtr where;                      // WHERE expr
+  std::string column;                 // DESCRIBE t col
+};
+
+struct Empty : Statement {
+  Empty() : Statement(StatementKind::kEmpty) {}
+};
+
+}  // namespace strata::sql::ast
