@@ -1,18 +1,52 @@
 #include "node/node.h"
 
 #include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "admin/admin_server.h"
 #include "io/io.h"
 #include "node/data_dir.h"
+#include "node/garbage_collector.h"
+#include "node/raft_proposer.h"
+#include "node/state_machine.h"
 #include "node/version.h"
 #include "obs/json.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "raft/raft_node.h"
+#include "storage/lsm/engine_impl.h"  // the complete LsmEngine type, to own it as an Engine
+#include "txn/transaction.h"
 
 namespace strata::node {
+
+namespace {
+
+// Applied entries between Raft log compactions; each writes a full snapshot file.
+constexpr uint64_t kCompactEvery = 100000;
+
+// Callback metrics the node registers (and removes on Stop: they point into the node).
+constexpr const char* kTxnCommits = "stratadb_txn_commits_total";
+constexpr const char* kTxnConflicts = "stratadb_txn_conflicts_total";
+constexpr const char* kTxnRollbacks = "stratadb_txn_rollbacks_total";
+constexpr const char* kTxnReadOnly = "stratadb_txn_read_only_total";
+constexpr const char* kAppliedIndex = "stratadb_state_machine_applied_index";
+constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
+
+}  // namespace
+
+Result<uint64_t> RaftClusterId(std::string_view cluster_id_hex) {
+  if (cluster_id_hex.size() < 16)
+    return Status::InvalidArgument(fmt::format("cluster_id '{}' is shorter than 16 hex digits", cluster_id_hex));
+  uint64_t id = 0;
+  for (char c : cluster_id_hex.substr(0, 16)) {
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0) return Status::InvalidArgument(fmt::format("cluster_id '{}' is not hexadecimal", cluster_id_hex));
+    id = id << 4 | static_cast<uint64_t>(digit);
+  }
+  return id;
+}
 
 Node::Node(NodeConfig config)
     : config_(std::move(config)), started_at_(std::chrono::steady_clock::now()) {}
@@ -23,44 +57,206 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
   std::unique_ptr<Node> node(new Node(config));
   obs::Info("node", "starting", {{"version", STRATA_VERSION}, {"git_sha", STRATA_GIT_SHA},
                                  {"config", DescribeConfig(config)}});
-
-  STRATA_ASSIGN_OR_RETURN(node->data_dir_, DataDir::Open(config.data_dir, config.root_password));
-  const NodeIdentity& id = node->data_dir_->identity();
-  obs::Info("node", node->data_dir_->created_now() ? "data directory created" : "data directory opened",
-            {{"data_dir", config.data_dir}, {"node_id", id.node_id}, {"cluster_id", id.cluster_id}});
-
-  obs::Registry& registry = obs::Registry::Default();
-  obs::RegisterProcessMetrics(registry, STRATA_VERSION, STRATA_GIT_SHA);
-
-  io::DeviceAdvice advice = io::AdviseDevice(config.data_dir);
-  io::LogDeviceAdvice(advice);
-  node->device_advice_json_ = io::DeviceAdviceJson(advice);
-  STRATA_ASSIGN_OR_RETURN(node->io_, io::Scheduler::Create({.registry = &registry}));
-  obs::Info("node", "I/O scheduler ready", {{"backend", node->io_->backend_name()}});
-
-  admin::AdminOptions admin_options;
-  admin_options.listen_addr = config.listen_addr;
-  admin_options.port = config.admin_port;
-  admin_options.registry = &registry;
-  Node* raw = node.get();
-  admin_options.is_serving = [raw] { return raw->serving_.load(); };
-  admin_options.status_json = [raw] { return raw->StatusJson(); };
-  node->admin_ = std::make_unique<admin::AdminServer>(std::move(admin_options));
-  STRATA_RETURN_IF_ERROR(node->admin_->Start());
-
+  // Each step leaves its part running only on success; on failure `node` is destroyed and
+  // Stop() shuts down whatever did start.
+  STRATA_RETURN_IF_ERROR(node->OpenDataDir());
+  STRATA_RETURN_IF_ERROR(node->StartIo());
+  STRATA_RETURN_IF_ERROR(node->StartStorage());
+  STRATA_RETURN_IF_ERROR(node->StartRaft());
+  STRATA_RETURN_IF_ERROR(node->WaitForLeadership());
+  node->StartTransactions();
+  STRATA_RETURN_IF_ERROR(node->StartAdmin());
   node->serving_.store(true);
-  obs::Info("node", "serving", {{"admin_port", int64_t{config.admin_port}}});
+  obs::Info("node", "serving", {{"admin_port", int64_t{node->admin_port()}}, {"raft_port", int64_t{node->raft_port()}}});
   return node;
 }
 
+Status Node::OpenDataDir() {
+  STRATA_ASSIGN_OR_RETURN(data_dir_, DataDir::Open(config_.data_dir, config_.root_password));
+  const NodeIdentity& id = data_dir_->identity();
+  obs::Info("node", data_dir_->created_now() ? "data directory created" : "data directory opened",
+            {{"data_dir", config_.data_dir}, {"node_id", id.node_id}, {"cluster_id", id.cluster_id}});
+  obs::RegisterProcessMetrics(obs::Registry::Default(), STRATA_VERSION, STRATA_GIT_SHA);
+  return Status::OK();
+}
+
+Status Node::StartIo() {
+  io::DeviceAdvice advice = io::AdviseDevice(config_.data_dir);
+  io::LogDeviceAdvice(advice);
+  device_advice_json_ = io::DeviceAdviceJson(advice);
+  STRATA_ASSIGN_OR_RETURN(io_, io::Scheduler::Create({.registry = &obs::Registry::Default()}));
+  obs::Info("node", "I/O scheduler ready", {{"backend", io_->backend_name()}});
+  return Status::OK();
+}
+
+Status Node::StartStorage() {
+  storage::lsm::LsmOptions options;
+  options.dir = data_dir_->path() + "/lsm";
+  options.scheduler = io_.get();
+  options.registry = &obs::Registry::Default();
+  Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
+  if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
+  engine_ = std::move(*lsm);
+  state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
+  obs::Info("node", "storage engine open",
+            {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
+  return Status::OK();
+}
+
+Status Node::StartRaft() {
+  const NodeIdentity& id = data_dir_->identity();
+  raft::RaftNodeOptions options;
+  options.id = id.node_id;
+  STRATA_ASSIGN_OR_RETURN(options.cluster_id, RaftClusterId(id.cluster_id));
+  options.data_dir = data_dir_->path();  // the log in <dir>/raft, snapshots in <dir>/snap
+  // One voter today; membership changes add the others (docs/operations.md).
+  options.peers = {{id.node_id, fmt::format("{}:{}", config_.listen_addr, config_.raft_port)}};
+  options.compact_every = kCompactEvery;
+  options.scheduler = io_.get();
+  options.registry = &obs::Registry::Default();
+  Result<std::unique_ptr<raft::RaftNode>> raft = raft::RaftNode::Start(options, state_machine_.get());
+  if (!raft.ok()) return std::move(raft).take_status().Annotate("starting Raft");
+  raft_ = std::move(*raft);
+  return Status::OK();
+}
+
+Status Node::WaitForLeadership() {
+  // A single voter elects itself after one election timeout (1-2 s). Once leader, a no-op
+  // entry through the state machine is a barrier: when it is applied, every entry before
+  // it — the replay of the log after the engine's persisted index included — is applied
+  // too, so the first transaction reads everything committed before the restart.
+  auto deadline = std::chrono::steady_clock::now() + kLeaderTimeout;
+  uint64_t persisted = engine_->PersistedAppliedIndex();
+  Status last_error = Status::OK();
+  while (std::chrono::steady_clock::now() < deadline) {
+    raft::RaftNodeInfo info = raft_->info();
+    if (info.role == raft::Role::kLeader) {
+      Result<Bytes> barrier = raft_->ProposeAndWait(Bytes());
+      if (barrier.ok()) {
+        obs::Info("node", "raft leader; log replayed",
+                  {{"term", info.term}, {"applied_index", state_machine_->applied()},
+                   {"replayed_from", persisted}, {"log_first_index", info.first_index}});
+        return Status::OK();
+      }
+      last_error = barrier.status();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  raft::RaftNodeInfo info = raft_->info();
+  return Status::Unavailable(fmt::format(
+      "this node did not become Raft leader within {} s (term {}, role {}, leader {}, commit {}, applied {}{}); "
+      "a single-voter group elects itself, so check the log above for Raft errors",
+      kLeaderTimeout.count(), info.term, raft::RoleName(info.role), info.leader, info.commit, info.applied,
+      last_error.ok() ? "" : "; last barrier error: " + last_error.ToString()));
+}
+
+void Node::StartTransactions() {
+  obs::Registry& registry = obs::Registry::Default();
+  proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry);
+  txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get());
+  gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), GarbageCollectorOptions{});
+  RegisterMetrics();
+}
+
+void Node::RegisterMetrics() {
+  obs::Registry& r = obs::Registry::Default();
+  using T = obs::MetricType;
+  r.AddCallback(kTxnCommits, "Transactions committed through Raft", T::kCounter,
+                [this] { return static_cast<double>(txns_->stats().commits); });
+  r.AddCallback(kTxnConflicts, "Transactions aborted at apply by a write-write conflict (MySQL 1213)",
+                T::kCounter, [this] { return static_cast<double>(txns_->stats().conflicts); });
+  r.AddCallback(kTxnRollbacks, "Transactions rolled back by the client", T::kCounter,
+                [this] { return static_cast<double>(txns_->stats().rollbacks); });
+  r.AddCallback(kTxnReadOnly, "Read-only transactions finished (never touch Raft)", T::kCounter,
+                [this] { return static_cast<double>(txns_->stats().read_only); });
+  r.AddCallback(kAppliedIndex, "Highest Raft index applied to the storage engine (new transactions read at it)",
+                T::kGauge, [this] { return static_cast<double>(state_machine_->applied()); });
+  r.AddCallback(kGcWatermark, "Oldest snapshot an open transaction reads at; older versions are garbage",
+                T::kGauge, [this] { return static_cast<double>(txns_->GcWatermark()); });
+  metrics_registered_ = true;
+}
+
+void Node::UnregisterMetrics() {
+  if (!metrics_registered_) return;
+  obs::Registry& r = obs::Registry::Default();
+  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark})
+    r.RemoveCallback(name);
+  metrics_registered_ = false;
+}
+
+Status Node::StartAdmin() {
+  admin::AdminOptions options;
+  options.listen_addr = config_.listen_addr;
+  options.port = config_.admin_port;
+  options.registry = &obs::Registry::Default();
+  options.is_serving = [this] { return serving_.load(); };
+  options.status_json = [this] { return StatusJson(); };
+  admin_ = std::make_unique<admin::AdminServer>(std::move(options));
+  return admin_->Start();
+}
+
 void Node::Stop() {
-  if (!admin_) return;
+  if (!data_dir_) return;  // never started, or stopped already
   serving_.store(false);
-  admin_->Stop();
+  // Stop accepting first: the admin endpoint reads the parts shut down below.
+  if (admin_) admin_->Stop();
   admin_.reset();
-  io_.reset();  // waits for requests in flight
-  data_dir_.reset();
+  UnregisterMetrics();
+  gc_.reset();                   // joins the collector thread
+  if (raft_) raft_->Stop();      // proposals still waiting fail with Unavailable
+  txns_.reset();
+  proposer_.reset();
+  raft_.reset();
+  state_machine_.reset();
+  engine_.reset();               // unflushed memtables are dropped: the log replays them
+  io_.reset();                   // waits for requests in flight
+  data_dir_.reset();             // releases the lock
   obs::Info("node", "stopped");
+}
+
+txn::TxnManager& Node::txn() {
+  STRATA_CHECK(txns_ != nullptr);
+  return *txns_;
+}
+
+storage::Engine& Node::engine() {
+  STRATA_CHECK(engine_ != nullptr);
+  return *engine_;
+}
+
+raft::RaftNodeInfo Node::raft_info() const {
+  STRATA_CHECK(raft_ != nullptr);
+  return raft_->info();
+}
+
+uint16_t Node::admin_port() const { return admin_ ? admin_->port() : config_.admin_port; }
+uint16_t Node::raft_port() const { return raft_ ? raft_->raft_port() : config_.raft_port; }
+
+std::string Node::RaftStatusJson() const {
+  if (!raft_) return "null";
+  raft::RaftNodeInfo i = raft_->info();
+  return obs::JsonObject()
+      .Add("term", i.term)
+      .Add("role", raft::RoleName(i.role))
+      .Add("leader", i.leader)
+      .Add("commit_index", i.commit)
+      .Add("applied_index", i.applied)
+      .Add("first_index", i.first_index)
+      .Add("last_index", i.last_index)
+      .Add("compactions", i.compactions)
+      .Finish();
+}
+
+std::string Node::EngineStatusJson() const {
+  if (!engine_) return "null";
+  obs::JsonObject properties;
+  for (const storage::EngineProperty& p : engine_->Properties()) properties.Add(p.name, p.value);
+  return obs::JsonObject()
+      .Add("name", "lsm")
+      .Add("applied_index", engine_->AppliedIndex())
+      .Add("persisted_applied_index", engine_->PersistedAppliedIndex())
+      .AddRaw("properties", properties.Finish())
+      .Finish();
 }
 
 std::string Node::StatusJson() const {
@@ -69,9 +265,20 @@ std::string Node::StatusJson() const {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
   std::string ports = obs::JsonObject()
                           .Add("mysql", int64_t{config_.port})
-                          .Add("admin", int64_t{config_.admin_port})
-                          .Add("raft", int64_t{config_.raft_port})
+                          .Add("admin", int64_t{admin_port()})
+                          .Add("raft", int64_t{raft_port()})
                           .Finish();
+  std::string transactions = "null";
+  if (txns_) {
+    txn::TxnManager::Stats s = txns_->stats();
+    transactions = obs::JsonObject()
+                       .Add("commits", s.commits)
+                       .Add("conflicts", s.conflicts)
+                       .Add("rollbacks", s.rollbacks)
+                       .Add("read_only", s.read_only)
+                       .Add("gc_watermark", txns_->GcWatermark())
+                       .Finish();
+  }
   return obs::JsonObject()
       .Add("version", STRATA_VERSION)
       .Add("git_sha", STRATA_GIT_SHA)
@@ -83,6 +290,9 @@ std::string Node::StatusJson() const {
       .AddRaw("ports", ports)
       .Add("io_backend", io_ ? io_->backend_name() : "")
       .AddRaw("device", device_advice_json_)
+      .AddRaw("raft", RaftStatusJson())
+      .AddRaw("engine", EngineStatusJson())
+      .AddRaw("transactions", transactions)
       .Add("uptime_seconds", uptime)
       .Add("serving", serving_.load())
       .Finish();

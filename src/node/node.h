@@ -1,6 +1,14 @@
-// A running StrataDB node: the wiring of every layer (DESIGN §2). Today it owns the data
-// directory, the I/O scheduler and the admin endpoint; the Raft group, storage engines and MySQL server are
-// wired here as they arrive.
+// A running StrataDB node: the wiring of every layer (DESIGN §2). It owns the data
+// directory, the I/O scheduler, the storage engine, the Raft group and its state machine,
+// the transaction manager and the admin endpoint; the MySQL server is wired here next.
+//
+// Start sequence (docs/architecture.md, "Node start and recovery"):
+//   data dir → I/O scheduler → LSM engine (<data_dir>/lsm; recovers to its persisted
+//   applied index) → state machine → RaftNode (<data_dir>/raft, <data_dir>/snap; replays
+//   committed entries after that index) → wait for leadership (a single voter elects
+//   itself) and apply a no-op barrier → transactions, garbage collector, metrics → admin.
+// Stop runs it backwards. There is no path that writes user data around the Raft log:
+// transactions commit only through RaftProposer.
 #pragma once
 
 #include <atomic>
@@ -17,35 +25,82 @@ class AdminServer;
 namespace strata::io {
 class Scheduler;
 }
+namespace strata::raft {
+class RaftNode;
+struct RaftNodeInfo;
+}
+namespace strata::storage {
+class Engine;
+}
+namespace strata::txn {
+class TxnManager;
+}
 
 namespace strata::node {
 
 class DataDir;
+class GarbageCollector;
+class RaftProposer;
+class TxnStateMachine;
 
 class Node {
  public:
-  // Opens the data directory, registers metrics and starts serving. On error nothing is
-  // left running and the returned Status says what failed.
+  static constexpr std::chrono::seconds kLeaderTimeout{10};
+
+  // Opens the data directory, recovers storage and Raft, waits until this node leads its
+  // group (up to kLeaderTimeout) and starts serving. On error nothing is left
+  // running and the returned Status says what failed.
   static Result<std::unique_ptr<Node>> Start(const NodeConfig& config);
   ~Node();  // calls Stop()
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
   // Stops serving (health turns 503 first), then shuts every part down. Idempotent.
+  // The engine is not flushed: the Raft log holds everything past its persisted index.
   void Stop();
 
   // The /status document.
   std::string StatusJson() const;
 
+  // The running parts. REQUIRES: Start succeeded and Stop has not been called.
+  txn::TxnManager& txn();
+  storage::Engine& engine();
+  raft::RaftNodeInfo raft_info() const;
+  uint16_t admin_port() const;  // the bound port (config admin_port 0 picks one)
+  uint16_t raft_port() const;   // likewise
+
  private:
   explicit Node(NodeConfig config);
+  Status OpenDataDir();
+  Status StartIo();
+  Status StartStorage();
+  Status StartRaft();
+  Status WaitForLeadership();
+  void StartTransactions();
+  void RegisterMetrics();
+  void UnregisterMetrics();
+  Status StartAdmin();
+  std::string RaftStatusJson() const;
+  std::string EngineStatusJson() const;
+
   NodeConfig config_;
   std::unique_ptr<DataDir> data_dir_;
   std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
   std::string device_advice_json_;         // the data directory's block device, for /status
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<TxnStateMachine> state_machine_;
+  std::unique_ptr<raft::RaftNode> raft_;
+  std::unique_ptr<RaftProposer> proposer_;
+  std::unique_ptr<txn::TxnManager> txns_;
+  std::unique_ptr<GarbageCollector> gc_;
+  bool metrics_registered_ = false;
   std::unique_ptr<admin::AdminServer> admin_;
   std::atomic<bool> serving_{false};
   const std::chrono::steady_clock::time_point started_at_;
 };
+
+// The Raft cluster id carried in every transport frame: the first 16 hex digits of
+// node.toml's 32-hex-digit cluster_id (InvalidArgument when they are not hex).
+Result<uint64_t> RaftClusterId(std::string_view cluster_id_hex);
 
 }  // namespace strata::node

@@ -1,0 +1,46 @@
+#include "node/raft_proposer.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "node/state_machine.h"
+#include "obs/metrics.h"
+
+namespace strata::node {
+
+Status MapProposeError(const Status& raft_error) {
+  STRATA_CHECK(!raft_error.ok());
+  std::string_view message = raft_error.message();
+  if (raft_error.code() == StatusCode::kUnavailable && message.rfind("not leader", 0) == 0) {
+    return Status::Unavailable(fmt::format("this node is not the Raft leader, nothing was committed ({})", message))
+        .WithMysql(kErOptionPreventsStatement, "HY000");
+  }
+  if (raft_error.code() == StatusCode::kAborted) {
+    return Status::Aborted(fmt::format("transaction was not committed, try restarting transaction ({})", message))
+        .WithMysql(kErLockDeadlock, "40001");
+  }
+  return Status::Unavailable(fmt::format("commit interrupted, outcome unknown ({})", raft_error.ToString()))
+      .WithMysql(kErQueryInterrupted, "70100");
+}
+
+RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry)
+    : raft_(raft),
+      state_machine_(state_machine),
+      commit_seconds_(registry.AddHistogram("stratadb_txn_commit_seconds",
+                                            "Time a committing transaction waits for its WriteSet to be "
+                                            "replicated and applied (conflicts included)")) {
+  STRATA_CHECK(raft_ != nullptr && state_machine_ != nullptr);
+}
+
+Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set) {
+  auto start = std::chrono::steady_clock::now();
+  Result<Bytes> result = raft_->ProposeAndWait(EncodeWriteSetCommand(encoded_write_set));
+  if (!result.ok()) return MapProposeError(result.status());
+  commit_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return DecodeApplyOutcome(*result);
+}
+
+txn::LogIndex RaftProposer::AppliedIndex() const { return state_machine_->applied(); }
+
+}  // namespace strata::node

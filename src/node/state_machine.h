@@ -1,0 +1,62 @@
+// node::TxnStateMachine — the replicated state machine of a StrataDB node: the Raft log's
+// committed entries applied to the storage engine (DESIGN D1, D4).
+//
+// Entry format (docs/replicated_commands.md):
+//   empty                          no-op: records the index as applied, writes nothing
+//   type (1 byte) | body           1 = WriteSet (body: txn::WriteSet::Encode())
+// Result of a WriteSet entry: one byte, 1 = committed, 2 = conflict (first committer won).
+// An unknown type or a malformed body is an error of the machine: the node stops rather
+// than let replicas diverge.
+//
+// Durability (DESIGN D1): the Raft log is the write-ahead log. Apply writes to the engine
+// without forcing anything to disk and Sync() does nothing: after a crash the engine holds
+// every batch up to its PersistedAppliedIndex(), applied() restarts there, and RaftNode
+// replays the committed entries after it. The log may only be truncated below an index the
+// engine has persisted; CreateSnapshot() — the step before every log compaction — flushes
+// the engine first, so that always holds.
+//
+// Thread-safety: Apply, Sync, CreateSnapshot and RestoreSnapshot run on the Raft driver
+// thread only. applied() may be read from any thread; it moves only after the engine batch
+// of that index is visible to readers, so a transaction that begins at applied() sees
+// everything up to it.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "raft/raft_node.h"
+#include "storage/engine.h"
+#include "txn/apply.h"
+
+namespace strata::io {
+class Scheduler;
+}
+
+namespace strata::node {
+
+enum class CommandType : uint8_t { kWriteSet = 1 };
+
+// The Raft entry that carries an encoded txn::WriteSet.
+Bytes EncodeWriteSetCommand(Slice encoded_write_set);
+// The state machine's answer to a WriteSet entry, as the proposer receives it.
+Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome);
+Result<txn::ApplyOutcome> DecodeApplyOutcome(Slice result);
+
+class TxnStateMachine final : public raft::StateMachine {
+ public:
+  // REQUIRES: engine and io outlive the state machine. Starts at the engine's applied index.
+  TxnStateMachine(storage::Engine* engine, io::Scheduler* io);
+
+  Result<Bytes> Apply(raft::LogIndex index, Slice data) override;
+  raft::LogIndex applied() const override { return applied_.load(std::memory_order_acquire); }
+  Status Sync() override;
+  Status CreateSnapshot(const std::string& path) override;
+  Status RestoreSnapshot(const std::string& path, raft::LogIndex index) override;
+
+ private:
+  storage::Engine* const engine_;
+  io::Scheduler* const io_;
+  std::atomic<raft::LogIndex> applied_;
+};
+
+}  // namespace strata::node
