@@ -1,0 +1,297 @@
+// node::TxnStateMachine: WriteSet commands applied to a real LSM engine, no-ops, unknown
+// commands, the streamed snapshot file (create → restore gives the same engine), and a
+// RaftNode running the machine with log compaction and restart replay.
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "io/io.h"
+#include "node/raft_proposer.h"
+#include "node/snapshot_file.h"
+#include "node/state_machine.h"
+#include "obs/metrics.h"
+#include "raft/raft_node.h"
+#include "storage/lsm/engine_impl.h"
+#include "txn/mvcc.h"
+#include "txn/transaction.h"
+#include "txn/write_set.h"
+
+namespace strata::node {
+namespace {
+
+using txn::ApplyOutcome;
+using txn::LogIndex;
+
+// A port nobody listens on right now (RaftNode needs a concrete one).
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+Bytes WriteSetCommand(LogIndex start, std::map<Bytes, std::optional<Bytes>> writes) {
+  txn::WriteSet ws;
+  ws.start_index = start;
+  ws.writes = std::move(writes);
+  return EncodeWriteSetCommand(ws.Encode());
+}
+
+// Every engine key and value, in order.
+std::vector<std::pair<Bytes, Bytes>> Contents(storage::Engine& engine) {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  auto it = engine.NewIterator({});
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(Bytes(it->key()), Bytes(it->value()));
+  EXPECT_TRUE(it->status().ok());
+  return out;
+}
+
+class StateMachineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/strata_sm_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    io_ = std::move(io::Scheduler::Create({})).value();
+    engine_ = OpenEngine("lsm");
+    sm_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
+  }
+  void TearDown() override {
+    sm_.reset();
+    engine_.reset();
+    io_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<storage::lsm::LsmEngine> OpenEngine(const std::string& name) {
+    storage::lsm::LsmOptions o;
+    o.dir = dir_ + "/" + name;
+    o.scheduler = io_.get();
+    o.memtable_bytes = 256 << 10;
+    return std::move(storage::lsm::OpenLsmEngine(o)).value();
+  }
+  ApplyOutcome MustApply(LogIndex index, const Bytes& command) {
+    Result<Bytes> r = sm_->Apply(index, command);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    Result<ApplyOutcome> outcome = DecodeApplyOutcome(*r);
+    EXPECT_TRUE(outcome.ok());
+    return *outcome;
+  }
+  std::optional<Bytes> Read(storage::Engine& engine, Slice key, LogIndex at) {
+    return *txn::ReadAt(engine, key, at);
+  }
+
+  std::string dir_;
+  std::unique_ptr<io::Scheduler> io_;
+  std::unique_ptr<storage::lsm::LsmEngine> engine_;
+  std::unique_ptr<TxnStateMachine> sm_;
+};
+
+TEST_F(StateMachineTest, AppliesWriteSetsAndDecidesConflicts) {
+  EXPECT_EQ(sm_->applied(), 0u);
+  EXPECT_EQ(MustApply(2, WriteSetCommand(0, {{"a", "1"}, {"b", "2"}})), ApplyOutcome::kCommitted);
+  EXPECT_EQ(sm_->applied(), 2u);
+  EXPECT_EQ(engine_->AppliedIndex(), 2u);
+  EXPECT_EQ(Read(*engine_, "a", 2), "1");
+  EXPECT_FALSE(Read(*engine_, "a", 1).has_value());  // versions are stamped with the index
+  // Began at 0, before "a" was written at 2: first committer wins, nothing is written.
+  EXPECT_EQ(MustApply(3, WriteSetCommand(0, {{"a", "x"}, {"c", "3"}})), ApplyOutcome::kConflict);
+  EXPECT_EQ(sm_->applied(), 3u);  // a conflict still advances the applied index
+  EXPECT_EQ(Read(*engine_, "a", 3), "1");
+  EXPECT_FALSE(Read(*engine_, "c", 3).has_value());
+  // Began after 2: no conflict; a delete is a version too.
+  EXPECT_EQ(MustApply(4, WriteSetCommand(3, {{"a", std::nullopt}})), ApplyOutcome::kCommitted);
+  EXPECT_FALSE(Read(*engine_, "a", 4).has_value());
+  EXPECT_EQ(Read(*engine_, "a", 3), "1");
+}
+
+TEST_F(StateMachineTest, EmptyEntryIsANoOp) {
+  Result<Bytes> r = sm_->Apply(5, Bytes());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->empty());
+  EXPECT_EQ(sm_->applied(), 5u);
+  EXPECT_EQ(engine_->AppliedIndex(), 5u);
+  EXPECT_TRUE(Contents(*engine_).empty());
+}
+
+TEST_F(StateMachineTest, UnknownOrMalformedCommandIsAnErrorOfTheMachine) {
+  Result<Bytes> unknown = sm_->Apply(1, Bytes("\x07junk"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(unknown.status().ToString().find("unknown command type 7"), std::string::npos);
+  Result<Bytes> malformed = sm_->Apply(1, Bytes("\x01\x01\xff\xff"));
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_EQ(sm_->applied(), 0u);
+  EXPECT_FALSE(DecodeApplyOutcome("").ok());
+}
+
+TEST_F(StateMachineTest, SyncDoesNotFlushButAppliedIndexSurvivesAsPersisted) {
+  MustApply(1, WriteSetCommand(0, {{"k", "v"}}));
+  ASSERT_TRUE(sm_->Sync().ok());
+  EXPECT_EQ(engine_->PersistedAppliedIndex(), 0u);  // the Raft log holds entry 1 (D1)
+  sm_.reset();
+  engine_.reset();
+  engine_ = OpenEngine("lsm");
+  sm_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
+  EXPECT_EQ(sm_->applied(), 0u);  // so RaftNode replays entry 1
+}
+
+TEST_F(StateMachineTest, SnapshotRestoresIdenticalContentsIntoAnotherEngine) {
+  LogIndex index = 0;
+  for (int i = 0; i < 300; i++) {
+    index++;
+    MustApply(index, WriteSetCommand(index - 1, {{"key" + std::to_string(i), "value" + std::to_string(i)},
+                                                  {"hot", std::to_string(i)}}));
+  }
+  Bytes big(3 << 20, 'x');  // a record larger than a block
+  big[12345] = '\0';
+  index++;
+  MustApply(index, WriteSetCommand(index - 1, {{"big", big}, {"key7", std::nullopt}}));
+  index++;
+  MustApply(index, WriteSetCommand(index - 1, {{Bytes(), "empty key"}}));
+  ASSERT_TRUE(sm_->Apply(++index, Bytes()).ok());
+
+  std::string path = dir_ + "/snapshot-1";
+  ASSERT_TRUE(sm_->CreateSnapshot(path).ok());
+  EXPECT_EQ(engine_->PersistedAppliedIndex(), index);  // flushed before the log may go
+  auto summary = VerifySnapshotFile(*io_, path);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->applied_index, index);
+  EXPECT_EQ(summary->records, Contents(*engine_).size());
+
+  // Into a fresh engine.
+  auto fresh = OpenEngine("fresh");
+  TxnStateMachine fresh_sm(fresh.get(), io_.get());
+  ASSERT_TRUE(fresh_sm.RestoreSnapshot(path, index).ok());
+  EXPECT_EQ(fresh_sm.applied(), index);
+  EXPECT_EQ(fresh->AppliedIndex(), index);
+  EXPECT_EQ(fresh->PersistedAppliedIndex(), index);  // durable on return
+  EXPECT_EQ(Contents(*fresh), Contents(*engine_));
+  EXPECT_EQ(Read(*fresh, "big", index), big);
+  EXPECT_EQ(Read(*fresh, "", index), "empty key");
+
+  // Into an engine with other data at a lower index: the old keys are gone.
+  auto used = OpenEngine("used");
+  TxnStateMachine used_sm(used.get(), io_.get());
+  ASSERT_TRUE(used_sm.Apply(1, WriteSetCommand(0, {{"stale", "1"}, {"zzzz", "last"}})).ok());
+  ASSERT_TRUE(used_sm.RestoreSnapshot(path, index).ok());
+  EXPECT_EQ(Contents(*used), Contents(*engine_));
+  // And it survives a reopen.
+  used.reset();
+  used = OpenEngine("used");
+  EXPECT_EQ(used->PersistedAppliedIndex(), index);
+  EXPECT_EQ(Contents(*used), Contents(*engine_));
+}
+
+TEST_F(StateMachineTest, DamagedOrMismatchedSnapshotIsRefusedBeforeTouchingData) {
+  for (LogIndex i = 1; i <= 20; i++) MustApply(i, WriteSetCommand(i - 1, {{"k" + std::to_string(i), "v"}}));
+  std::string path = dir_ + "/snap";
+  ASSERT_TRUE(sm_->CreateSnapshot(path).ok());
+
+  auto other = OpenEngine("other");
+  TxnStateMachine other_sm(other.get(), io_.get());
+  ASSERT_TRUE(other_sm.Apply(1, WriteSetCommand(0, {{"mine", "1"}})).ok());
+  auto before = Contents(*other);
+
+  Status wrong_index = other_sm.RestoreSnapshot(path, 19);
+  EXPECT_EQ(wrong_index.code(), StatusCode::kCorruption) << wrong_index.ToString();
+
+  auto size = std::filesystem::file_size(path);
+  for (uint64_t offset : {uint64_t{3}, uint64_t{30}, size / 2, size - 2}) {
+    std::string damaged = dir_ + "/damaged";
+    std::filesystem::copy_file(path, damaged, std::filesystem::copy_options::overwrite_existing);
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    char c = static_cast<char>(f.get());
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(static_cast<char>(c ^ 0x40));
+    f.close();
+    Status s = other_sm.RestoreSnapshot(damaged, 20);
+    EXPECT_EQ(s.code(), StatusCode::kCorruption) << "offset " << offset << ": " << s.ToString();
+  }
+  std::filesystem::resize_file(path, size - 5);
+  EXPECT_EQ(other_sm.RestoreSnapshot(path, 20).code(), StatusCode::kCorruption);
+  EXPECT_EQ(Contents(*other), before);
+  EXPECT_EQ(other_sm.applied(), 1u);
+}
+
+TEST(RaftProposerTest, MapsRaftErrorsToMysqlErrors) {
+  Status not_leader = MapProposeError(Status::Unavailable("not leader; leader=3"));
+  EXPECT_EQ(not_leader.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(not_leader.mysql_errno(), kErOptionPreventsStatement);
+  EXPECT_EQ(not_leader.sqlstate(), "HY000");
+  Status overwritten = MapProposeError(Status::Aborted("proposal overwritten by a new leader"));
+  EXPECT_EQ(overwritten.code(), StatusCode::kAborted);
+  EXPECT_EQ(overwritten.mysql_errno(), kErLockDeadlock);
+  for (const Status& unknown : {Status::TimedOut("x"), Status::Unavailable("leadership lost; outcome unknown"),
+                                Status::Unavailable("node stopped")}) {
+    Status s = MapProposeError(unknown);
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+    EXPECT_EQ(s.mysql_errno(), kErQueryInterrupted);
+    EXPECT_EQ(s.sqlstate(), "70100");
+    EXPECT_NE(s.message().find("outcome unknown"), std::string::npos);
+  }
+}
+
+// The state machine under a real RaftNode with frequent compaction: the log is truncated
+// only behind flushed engine state, and a restart replays the rest.
+TEST_F(StateMachineTest, RaftNodeCompactsBehindFlushedStateAndReplaysOnRestart) {
+  obs::Registry registry;
+  raft::RaftNodeOptions options;
+  options.id = 1;
+  options.data_dir = dir_ + "/node";
+  options.peers = {{1, fmt::format("127.0.0.1:{}", FreePort())}};
+  options.tick_interval = std::chrono::milliseconds(10);
+  options.compact_every = 40;
+  options.scheduler = io_.get();
+  options.registry = &registry;
+  auto start = [&]() {
+    auto raft = std::move(raft::RaftNode::Start(options, sm_.get())).value();
+    while (raft->info().role != raft::Role::kLeader) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return raft;
+  };
+  constexpr int kTxns = 130;
+  {
+    auto raft = start();
+    RaftProposer proposer(raft.get(), sm_.get(), registry);
+    txn::TxnManager txns(engine_.get(), &proposer);
+    for (int i = 0; i < kTxns; i++) {
+      auto t = txns.Begin();
+      t->Put("k" + std::to_string(i), std::to_string(i));
+      ASSERT_TRUE(t->Commit().ok());
+    }
+    raft::RaftNodeInfo info = raft->info();
+    EXPECT_GE(info.compactions, 2u);
+    EXPECT_GT(info.first_index, 40u);
+    EXPECT_LT(engine_->PersistedAppliedIndex(), sm_->applied());  // the tail is only in the log
+    raft->Stop();
+  }
+  sm_.reset();
+  engine_.reset();
+  engine_ = OpenEngine("lsm");
+  sm_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
+  LogIndex persisted = sm_->applied();
+  auto raft = start();
+  RaftProposer proposer(raft.get(), sm_.get(), registry);
+  // A barrier entry: once applied, the replay before it is too.
+  ASSERT_TRUE(raft->ProposeAndWait(Bytes()).ok());
+  EXPECT_GT(sm_->applied(), persisted);
+  txn::TxnManager txns(engine_.get(), &proposer);
+  auto t = txns.Begin();
+  for (int i = 0; i < kTxns; i++) EXPECT_EQ(*t->Get("k" + std::to_string(i)), std::to_string(i)) << i;
+}
+
+}  // namespace
+}  // namespace strata::node
