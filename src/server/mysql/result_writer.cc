@@ -1,0 +1,112 @@
+#include "server/mysql/result_writer.h"
+
+#include "server/mysql/packet_io.h"
+#include "server/mysql/protocol.h"
+
+namespace strata::server::mysql {
+
+std::string EncodeOk(const OkFields& ok, uint8_t header) {
+  PacketWriter w;
+  w.U8(header).LenencInt(ok.affected_rows).LenencInt(ok.last_insert_id);
+  w.U16(ok.status_flags).U16(ok.warnings);
+  // The protocol documents info as string<EOF> without CLIENT_SESSION_TRACK, but MySQL
+  // sends it length-encoded and libmariadb reads it so; both agree on an empty tail.
+  if (!ok.info.empty()) w.LenencString(ok.info);
+  return w.Take();
+}
+
+std::string EncodeErr(uint16_t mysql_errno, std::string_view sqlstate,
+                      std::string_view message) {
+  PacketWriter w;
+  w.U8(0xff).U16(mysql_errno).U8('#');
+  std::string state(sqlstate.substr(0, 5));
+  state.resize(5, '0');
+  w.Bytes(state);
+  // Keep an ERR packet well inside one wire packet whatever the handler put in it.
+  w.Bytes(message.substr(0, 4096));
+  return w.Take();
+}
+
+std::string EncodeEof(uint16_t warnings, uint16_t status_flags) {
+  PacketWriter w;
+  w.U8(0xfe).U16(warnings).U16(status_flags);
+  return w.Take();
+}
+
+std::string EncodeColumnDefinition(const Column& c, bool with_default) {
+  PacketWriter w;
+  w.LenencString("def").LenencString(c.schema).LenencString(c.table);
+  w.LenencString(c.org_table).LenencString(c.name).LenencString(c.org_name);
+  w.LenencInt(0x0c).U16(c.charset).U32(c.length).U8(static_cast<uint8_t>(c.type));
+  w.U16(c.flags).U8(c.decimals).Zeros(2);
+  if (with_default) w.U8(0xfb);
+  return w.Take();
+}
+
+std::string EncodeTextRow(const TextRow& row) {
+  size_t size = 0;
+  for (const auto& v : row) size += v ? v->size() + 9 : 1;
+  std::string out;
+  out.reserve(size);
+  PacketWriter w(&out);
+  for (const auto& v : row) {
+    if (v) {
+      w.LenencString(*v);
+    } else {
+      w.U8(0xfb);
+    }
+  }
+  return out;
+}
+
+std::string EncodeStatusErr(const Status& s) {
+  if (s.mysql_errno() != 0) return EncodeErr(s.mysql_errno(), s.sqlstate(), s.message());
+  return EncodeErr(er::kUnknownError, "HY000", s.message());
+}
+
+bool ResultWriter::deprecate_eof() const {
+  return (capabilities_ & kClientDeprecateEof) != 0;
+}
+
+Status ResultWriter::WriteEnd(uint16_t warnings, uint16_t status_flags) {
+  if (deprecate_eof()) {
+    return channel_->WritePayload(EncodeOk({0, 0, status_flags, warnings, {}}, 0xfe));
+  }
+  return channel_->WritePayload(EncodeEof(warnings, status_flags));
+}
+
+Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_flags) {
+  if (!result.is_result_set) {
+    return WriteOk({result.affected_rows, result.last_insert_id, status_flags,
+                    result.warnings, result.info});
+  }
+  PacketWriter count;
+  count.LenencInt(result.columns.size());
+  STRATA_RETURN_IF_ERROR(channel_->WritePayload(count.str()));
+  for (const Column& c : result.columns) {
+    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeColumnDefinition(c)));
+  }
+  if (!deprecate_eof()) STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeEof(0, status_flags)));
+  for (const TextRow& row : result.rows) {
+    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(row)));
+  }
+  return WriteEnd(result.warnings, status_flags);
+}
+
+Status ResultWriter::WriteOk(const OkFields& ok) { return channel_->WritePayload(EncodeOk(ok)); }
+
+Status ResultWriter::WriteErr(uint16_t mysql_errno, std::string_view sqlstate,
+                              std::string_view message) {
+  return channel_->WritePayload(EncodeErr(mysql_errno, sqlstate, message));
+}
+
+Status ResultWriter::WriteErr(const Status& s) { return channel_->WritePayload(EncodeStatusErr(s)); }
+
+Status ResultWriter::WriteFieldList(const std::vector<Column>& columns, uint16_t status_flags) {
+  for (const Column& c : columns) {
+    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeColumnDefinition(c, true)));
+  }
+  return WriteEnd(0, status_flags);
+}
+
+}  // namespace strata::server::mysql

@@ -1,0 +1,59 @@
+// Response packets of the command phase: OK, ERR, EOF, column definitions and text rows,
+// and ResultWriter, which sends a whole StatementResult (a text result set or an OK) in
+// the form the client negotiated (CLIENT_DEPRECATE_EOF: no EOF after the column
+// definitions and an OK packet with a 0xfe header as terminator; otherwise EOF packets).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "server/mysql/handler.h"
+
+namespace strata::server::mysql {
+
+class PacketChannel;
+
+struct OkFields {
+  uint64_t affected_rows = 0;
+  uint64_t last_insert_id = 0;
+  uint16_t status_flags = 0;
+  uint16_t warnings = 0;
+  std::string_view info;
+};
+// header 0x00 (OK) or 0xfe (OK used as end of result set under CLIENT_DEPRECATE_EOF).
+std::string EncodeOk(const OkFields& ok, uint8_t header = 0x00);
+std::string EncodeErr(uint16_t mysql_errno, std::string_view sqlstate, std::string_view message);
+std::string EncodeEof(uint16_t warnings, uint16_t status_flags);
+// ColumnDefinition41; `with_default` appends the (NULL) default value COM_FIELD_LIST sends.
+std::string EncodeColumnDefinition(const Column& c, bool with_default = false);
+std::string EncodeTextRow(const TextRow& row);
+
+// The MySQL error a Status becomes: its errno/SQLSTATE, or 1105 HY000.
+std::string EncodeStatusErr(const Status& s);
+
+class ResultWriter {
+ public:
+  // `capabilities`: the negotiated set (server ∩ client).
+  ResultWriter(PacketChannel* channel, uint32_t capabilities)
+      : channel_(channel), capabilities_(capabilities) {}
+
+  // A result set, or an OK packet for a statement without one. `status_flags` goes into
+  // the final packet (add kMoreResultsExist when another result follows).
+  Status WriteResult(const StatementResult& result, uint16_t status_flags);
+  Status WriteOk(const OkFields& ok);
+  Status WriteErr(uint16_t mysql_errno, std::string_view sqlstate, std::string_view message);
+  Status WriteErr(const Status& s);
+  // Column definitions then the end marker (COM_FIELD_LIST's response).
+  Status WriteFieldList(const std::vector<Column>& columns, uint16_t status_flags);
+
+ private:
+  Status WriteEnd(uint16_t warnings, uint16_t status_flags);
+  bool deprecate_eof() const;
+
+  PacketChannel* channel_;
+  uint32_t capabilities_;
+};
+
+}  // namespace strata::server::mysql

@@ -1,0 +1,341 @@
+// strata_mysql driven by the real client library (libmariadb), in-process, on an
+// ephemeral port: authentication flows, TLS, commands, result sets, limits.
+#include <mysql.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "obs/metrics.h"
+#include "server/mysql/server.h"
+#include "fake_session.h"
+
+namespace strata::server::mysql {
+namespace {
+
+using Options = std::function<void(MYSQL*)>;
+
+struct MysqlCloser {
+  void operator()(MYSQL* m) const { mysql_close(m); }
+};
+using MysqlPtr = std::unique_ptr<MYSQL, MysqlCloser>;
+
+class MysqlServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer({}); }
+  void TearDown() override {
+    if (server_) server_->Stop();
+  }
+
+  void StartServer(std::function<void(ServerOptions&)> tweak) {
+    if (server_) server_->Stop();
+    ServerOptions opts;
+    opts.port = 0;
+    opts.server_version = "8.0.36-StrataDB-test";
+    opts.registry = &registry_;
+    opts.max_allowed_packet = 32 << 20;
+    if (tweak) tweak(opts);
+    auto s = Server::Start(opts, &factory_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(s).value();
+  }
+
+  // Connects; on failure returns null and sets *err to the client's error number.
+  MysqlPtr Connect(const char* user, const char* pw, Options opts = {}, unsigned* err = nullptr,
+                   const char* db = nullptr, unsigned long flags = 0) {
+    MYSQL* m = mysql_init(nullptr);
+    unsigned timeout = 10;
+    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+    if (opts) opts(m);
+    if (mysql_real_connect(m, "127.0.0.1", user, pw, db, server_->port(), nullptr, flags) ==
+        nullptr) {
+      last_error_ = mysql_error(m);
+      if (err) *err = mysql_errno(m);
+      mysql_close(m);
+      return nullptr;
+    }
+    return MysqlPtr(m);
+  }
+
+  // Runs a query and returns its rows as strings ("NULL" for NULL).
+  std::vector<std::vector<std::string>> Rows(MYSQL* m, const std::string& sql) {
+    std::vector<std::vector<std::string>> out;
+    EXPECT_EQ(mysql_real_query(m, sql.data(), sql.size()), 0) << mysql_error(m);
+    MYSQL_RES* res = mysql_store_result(m);
+    if (res == nullptr) return out;
+    unsigned n = mysql_num_fields(res);
+    while (MYSQL_ROW row = mysql_fetch_row(res)) {
+      unsigned long* lens = mysql_fetch_lengths(res);
+      std::vector<std::string> r;
+      for (unsigned i = 0; i < n; ++i) r.push_back(row[i] ? std::string(row[i], lens[i]) : "NULL");
+      out.push_back(std::move(r));
+    }
+    mysql_free_result(res);
+    return out;
+  }
+
+  obs::Registry registry_;
+  testing::FakeFactory factory_;
+  std::unique_ptr<Server> server_;
+  std::string last_error_;
+};
+
+Options DefaultAuth(const char* plugin) {
+  return [plugin](MYSQL* m) { mysql_options(m, MYSQL_DEFAULT_AUTH, plugin); };
+}
+
+Options Tls(Options more = {}) {
+  return [more](MYSQL* m) {
+    my_bool on = 1, off = 0;
+    mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
+    mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
+    if (more) more(m);
+  };
+}
+
+TEST_F(MysqlServerTest, NativePasswordSelect) {
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  EXPECT_EQ(Rows(m.get(), "SELECT 1"), (std::vector<std::vector<std::string>>{{"1"}}));
+  EXPECT_EQ(Rows(m.get(), "SELECT NULL, 'a'"),
+            (std::vector<std::vector<std::string>>{{"NULL", "a"}, {"", "NULL"}}));
+  EXPECT_EQ(std::string(mysql_get_server_info(m.get())), "8.0.36-StrataDB-test");
+}
+
+TEST_F(MysqlServerTest, CachingSha2FastPath) {
+  MysqlPtr m = Connect("root", "pw", DefaultAuth("caching_sha2_password"));
+  ASSERT_TRUE(m) << last_error_;
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+  MysqlPtr sha = Connect("sha_only", "shapw");  // native first, switched to caching_sha2
+  ASSERT_TRUE(sha) << last_error_;
+  MysqlPtr nat = Connect("native_only", "npw", DefaultAuth("caching_sha2_password"));
+  ASSERT_TRUE(nat) << last_error_;
+}
+
+TEST_F(MysqlServerTest, WrongPasswordIsAccessDenied) {
+  unsigned err = 0;
+  EXPECT_FALSE(Connect("root", "nope", {}, &err));
+  EXPECT_EQ(err, 1045u);
+  EXPECT_NE(last_error_.find("Access denied for user 'root'@'127.0.0.1' (using password: YES)"),
+            std::string::npos) << last_error_;
+  EXPECT_FALSE(Connect("root", "nope", DefaultAuth("caching_sha2_password"), &err));
+  EXPECT_EQ(err, 1045u);
+  EXPECT_FALSE(Connect("root", "", {}, &err));
+  EXPECT_EQ(err, 1045u);
+  EXPECT_NE(last_error_.find("(using password: NO)"), std::string::npos) << last_error_;
+  EXPECT_FALSE(Connect("nobody", "pw", {}, &err));
+  EXPECT_EQ(err, 1045u);
+  EXPECT_FALSE(Connect("sha_only", "wrong", {}, &err));
+  EXPECT_EQ(err, 1045u);
+  EXPECT_GE(registry_.AddCounter("stratadb_mysql_aborted_connects_total", "").Value(), 5u);
+}
+
+TEST_F(MysqlServerTest, EmptyPasswordAccount) {
+  ASSERT_TRUE(Connect("nopass", "")) << last_error_;
+  ASSERT_TRUE(Connect("nopass", "", DefaultAuth("caching_sha2_password"))) << last_error_;
+  unsigned err = 0;
+  EXPECT_FALSE(Connect("nopass", "something", {}, &err));
+  EXPECT_EQ(err, 1045u);
+}
+
+TEST_F(MysqlServerTest, Tls) {
+  MysqlPtr m = Connect("root", "pw", Tls());
+  ASSERT_TRUE(m) << last_error_;
+  const char* cipher = mysql_get_ssl_cipher(m.get());
+  ASSERT_NE(cipher, nullptr);
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+  MysqlPtr sha = Connect("root", "pw", Tls(DefaultAuth("caching_sha2_password")));
+  ASSERT_TRUE(sha) << last_error_;
+  EXPECT_NE(mysql_get_ssl_cipher(sha.get()), nullptr);
+}
+
+TEST_F(MysqlServerTest, CachingSha2FullAuthOverTls) {
+  StartServer([](ServerOptions& o) { o.caching_sha2_fast_auth = false; });
+  MysqlPtr m = Connect("root", "pw", Tls(DefaultAuth("caching_sha2_password")));
+  ASSERT_TRUE(m) << last_error_;
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+  unsigned err = 0;
+  EXPECT_FALSE(Connect("root", "bad", Tls(DefaultAuth("caching_sha2_password")), &err));
+  EXPECT_EQ(err, 1045u);
+}
+
+TEST_F(MysqlServerTest, CachingSha2FullAuthOverRsa) {
+  StartServer([](ServerOptions& o) { o.caching_sha2_fast_auth = false; });
+  MysqlPtr m = Connect("sha_only", "shapw", DefaultAuth("caching_sha2_password"));
+  ASSERT_TRUE(m) << last_error_;
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+  unsigned err = 0;
+  EXPECT_FALSE(Connect("sha_only", "bad", DefaultAuth("caching_sha2_password"), &err));
+  EXPECT_EQ(err, 1045u);
+}
+
+TEST_F(MysqlServerTest, OkPacketFieldsAndErrors) {
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  ASSERT_EQ(mysql_query(m.get(), "INSERT INTO t VALUES (1)"), 0);
+  EXPECT_EQ(mysql_affected_rows(m.get()), 3u);
+  EXPECT_EQ(mysql_insert_id(m.get()), 42u);
+  EXPECT_EQ(mysql_warning_count(m.get()), 1u);
+  EXPECT_STREQ(mysql_info(m.get()), "Records: 3  Duplicates: 0  Warnings: 1");
+  ASSERT_NE(mysql_query(m.get(), "fail here"), 0);
+  EXPECT_EQ(mysql_errno(m.get()), 1064u);
+  EXPECT_STREQ(mysql_sqlstate(m.get()), "42000");
+  ASSERT_NE(mysql_query(m.get(), "plainfail"), 0);
+  EXPECT_EQ(mysql_errno(m.get()), 1105u);
+  EXPECT_STREQ(mysql_sqlstate(m.get()), "HY000");
+  // Status flags follow the session.
+  ASSERT_EQ(mysql_query(m.get(), "BEGIN"), 0);
+  unsigned status = 0;
+  mariadb_get_infov(m.get(), MARIADB_CONNECTION_SERVER_STATUS, &status);
+  EXPECT_TRUE(status & 1) << status;  // SERVER_STATUS_IN_TRANS
+  ASSERT_EQ(mysql_query(m.get(), "COMMIT"), 0);
+  mariadb_get_infov(m.get(), MARIADB_CONNECTION_SERVER_STATUS, &status);
+  EXPECT_FALSE(status & 1) << status;
+  EXPECT_TRUE(status & 2) << status;  // SERVER_STATUS_AUTOCOMMIT
+}
+
+TEST_F(MysqlServerTest, InitDbPingFieldListResetStatistics) {
+  unsigned err = 0;
+  EXPECT_FALSE(Connect("root", "pw", {}, &err, "nosuchdb"));
+  EXPECT_EQ(err, 1049u);
+  MysqlPtr m = Connect("root", "pw", {}, nullptr, "test");
+  ASSERT_TRUE(m) << last_error_;
+  EXPECT_EQ(Rows(m.get(), "SELECT DATABASE()")[0][0], "test");
+  EXPECT_EQ(mysql_select_db(m.get(), "other"), 0);
+  EXPECT_EQ(Rows(m.get(), "SELECT DATABASE()")[0][0], "other");
+  EXPECT_NE(mysql_select_db(m.get(), "nope"), 0);
+  EXPECT_EQ(mysql_errno(m.get()), 1049u);
+  EXPECT_EQ(mysql_ping(m.get()), 0);
+
+  MYSQL_RES* fields = mysql_list_fields(m.get(), "t", nullptr);
+  ASSERT_NE(fields, nullptr) << mysql_error(m.get());
+  ASSERT_EQ(mysql_num_fields(fields), 2u);
+  EXPECT_STREQ(mysql_fetch_field_direct(fields, 0)->name, "id");
+  EXPECT_EQ(mysql_fetch_field_direct(fields, 0)->type, MYSQL_TYPE_LONGLONG);
+  EXPECT_STREQ(mysql_fetch_field_direct(fields, 1)->name, "name");
+  mysql_free_result(fields);
+  EXPECT_EQ(mysql_list_fields(m.get(), "missing", nullptr), nullptr);
+  EXPECT_EQ(mysql_errno(m.get()), 1146u);
+
+  ASSERT_EQ(mysql_query(m.get(), "BEGIN"), 0);
+  EXPECT_EQ(mysql_reset_connection(m.get()), 0) << mysql_error(m.get());
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);  // libmariadb reads status from this
+  unsigned status = 0;
+  mariadb_get_infov(m.get(), MARIADB_CONNECTION_SERVER_STATUS, &status);
+  EXPECT_FALSE(status & 1);
+  const char* stat = mysql_stat(m.get());
+  ASSERT_NE(stat, nullptr);
+  EXPECT_NE(std::string(stat).find("Uptime:"), std::string::npos) << stat;
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);  // still in step after all that
+}
+
+TEST_F(MysqlServerTest, MultiStatements) {
+  MysqlPtr m = Connect("root", "pw", {}, nullptr, nullptr, CLIENT_MULTI_STATEMENTS);
+  ASSERT_TRUE(m) << last_error_;
+  ASSERT_EQ(mysql_query(m.get(), "SELECT 1;INSERT x;SELECT NULL, 'a'"), 0) << mysql_error(m.get());
+  std::vector<int> kinds;  // row count, or -1 for an OK
+  do {
+    MYSQL_RES* res = mysql_store_result(m.get());
+    if (res) {
+      kinds.push_back(static_cast<int>(mysql_num_rows(res)));
+      mysql_free_result(res);
+    } else {
+      EXPECT_EQ(mysql_field_count(m.get()), 0u);
+      kinds.push_back(-1);
+    }
+  } while (mysql_next_result(m.get()) == 0);
+  EXPECT_EQ(kinds, (std::vector<int>{1, -1, 2}));
+  // An error stops the batch: results before it arrive, then the error.
+  ASSERT_EQ(mysql_query(m.get(), "SELECT 1;fail;SELECT 1"), 0);
+  MYSQL_RES* res = mysql_store_result(m.get());
+  ASSERT_NE(res, nullptr);
+  mysql_free_result(res);
+  EXPECT_GT(mysql_next_result(m.get()), 0);
+  EXPECT_EQ(mysql_errno(m.get()), 1064u);
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+}
+
+TEST_F(MysqlServerTest, PreparedStatementsNotSupportedYet) {
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  MYSQL_STMT* stmt = mysql_stmt_init(m.get());
+  EXPECT_NE(mysql_stmt_prepare(stmt, "SELECT 1", 8), 0);
+  EXPECT_EQ(mysql_stmt_errno(stmt), 1295u);
+  mysql_stmt_close(stmt);
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+}
+
+TEST_F(MysqlServerTest, ResultLargerThan16MiB) {
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  unsigned long max = 64 << 20;
+  mysql_options(m.get(), MYSQL_OPT_MAX_ALLOWED_PACKET, &max);
+  for (size_t n : {size_t{0xffffff - 4}, size_t{0xffffff - 5}, size_t{(17 << 20) + 3}}) {
+    auto rows = Rows(m.get(), "big " + std::to_string(n));
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_EQ(rows[0][0].size(), n);
+    EXPECT_EQ(rows[0][0][4093], static_cast<char>('a' + (4093 % 26)));
+  }
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+}
+
+TEST_F(MysqlServerTest, QueryLargerThan16MiB) {
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  for (size_t n : {size_t{0xffffff - 1}, size_t{0xffffff}, size_t{20 << 20}}) {
+    std::string q = "INSERT " + std::string(n - 7, 'v');
+    ASSERT_EQ(mysql_real_query(m.get(), q.data(), q.size()), 0) << n << mysql_error(m.get());
+    EXPECT_EQ(mysql_affected_rows(m.get()), 3u);
+  }
+}
+
+TEST_F(MysqlServerTest, PacketOverMaxAllowedPacket) {
+  StartServer([](ServerOptions& o) { o.max_allowed_packet = 1 << 20; });
+  MysqlPtr other = Connect("root", "pw");
+  ASSERT_TRUE(other) << last_error_;
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  std::string q = "INSERT " + std::string(2 << 20, 'v');
+  EXPECT_NE(mysql_real_query(m.get(), q.data(), q.size()), 0);
+  // The client sees ER_NET_PACKET_TOO_LARGE or the lost connection, depending on timing.
+  EXPECT_TRUE(mysql_errno(m.get()) == 1153 || mysql_errno(m.get()) == 2013 ||
+              mysql_errno(m.get()) == 2006) << mysql_errno(m.get()) << mysql_error(m.get());
+  EXPECT_EQ(Rows(other.get(), "SELECT 1").size(), 1u);
+  EXPECT_TRUE(Connect("root", "pw")) << last_error_;
+}
+
+TEST_F(MysqlServerTest, TooManyConnections) {
+  StartServer([](ServerOptions& o) { o.max_connections = 2; });
+  MysqlPtr a = Connect("root", "pw");
+  MysqlPtr b = Connect("root", "pw");
+  ASSERT_TRUE(a && b) << last_error_;
+  unsigned err = 0;
+  EXPECT_FALSE(Connect("root", "pw", {}, &err));
+  EXPECT_EQ(err, 1040u) << last_error_;
+  a.reset();
+  for (int i = 0; i < 200 && server_->open_connections() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(Connect("root", "pw")) << last_error_;
+}
+
+TEST_F(MysqlServerTest, StopClosesIdleConnections) {
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
+  EXPECT_EQ(server_->open_connections(), 1u);
+  server_->Stop();
+  EXPECT_EQ(server_->open_connections(), 0u);
+  EXPECT_NE(mysql_query(m.get(), "SELECT 1"), 0);
+  std::string metrics = registry_.RenderPrometheus();
+  EXPECT_NE(metrics.find("stratadb_mysql_commands_total{command=\"query\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("stratadb_mysql_connections_total 1"), std::string::npos) << metrics;
+}
+
+}  // namespace
+}  // namespace strata::server::mysql
