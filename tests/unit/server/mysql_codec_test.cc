@@ -1,0 +1,239 @@
+// Packet codec, handshake decoding, result encoding and authentication primitives.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "server/mysql/auth.h"
+#include "server/mysql/handshake.h"
+#include "server/mysql/packet_io.h"
+#include "server/mysql/protocol.h"
+#include "server/mysql/result_writer.h"
+
+namespace strata::server::mysql {
+namespace {
+
+TEST(PacketCodec, LenencIntRoundTrip) {
+  for (uint64_t v : {0ull, 250ull, 251ull, 0xffffull, 0x10000ull, 0xffffffull, 0x1000000ull,
+                     ~0ull}) {
+    PacketWriter w;
+    w.LenencInt(v);
+    EXPECT_EQ(w.str().size(), LenencIntSize(v)) << v;
+    PacketReader r(w.str());
+    uint64_t got = 0;
+    ASSERT_TRUE(r.ReadLenencInt(&got)) << v;
+    EXPECT_EQ(got, v);
+    EXPECT_TRUE(r.at_end());
+  }
+}
+
+TEST(PacketCodec, ReaderNeverReadsPastTheEnd) {
+  PacketReader r(std::string_view("\xfe\x01\x02", 3));  // 8-byte lenenc int, truncated
+  uint64_t v;
+  EXPECT_FALSE(r.ReadLenencInt(&v));
+  EXPECT_FALSE(r.ok());
+  uint8_t b;
+  EXPECT_FALSE(r.ReadU8(&b));  // latched
+
+  std::string huge = "\xfe";
+  huge += std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);
+  huge += "abc";
+  PacketReader r2(huge);
+  std::string_view s;
+  EXPECT_FALSE(r2.ReadLenencString(&s));
+
+  PacketReader r3(std::string_view("abc", 3));
+  EXPECT_FALSE(r3.ReadNulString(&s));
+  PacketReader r4(std::string_view("\xfb", 1));
+  EXPECT_FALSE(r4.ReadLenencInt(&v));  // NULL is not an integer
+}
+
+TEST(PacketCodec, OkErrEofLayout) {
+  EXPECT_EQ(EncodeOk({1, 2, 0x0002, 3, {}}), std::string("\x00\x01\x02\x02\x00\x03\x00", 7));
+  EXPECT_EQ(EncodeOk({0, 0, 0, 0, "hi"}), std::string("\x00\x00\x00\x00\x00\x00\x00\x02hi", 10));
+  EXPECT_EQ(EncodeEof(1, 2), std::string("\xfe\x01\x00\x02\x00", 5));
+  EXPECT_EQ(EncodeErr(1045, "28000", "no"), std::string("\xff\x15\x04#28000no", 11));
+  Status s = Status::InvalidArgument("bad").WithMysql(1064, "42000");
+  EXPECT_EQ(EncodeStatusErr(s), std::string("\xff\x28\x04#42000bad", 12));
+  EXPECT_EQ(EncodeStatusErr(Status::Internal("x")), std::string("\xff\x51\x04#HY000x", 10));
+}
+
+TEST(PacketCodec, TextRowNullAndValues) {
+  TextRow row{std::string("ab"), std::nullopt, std::string()};
+  EXPECT_EQ(EncodeTextRow(row), std::string("\x02" "ab" "\xfb\x00", 5));
+}
+
+TEST(Handshake, EncodeV10) {
+  HandshakeV10 h;
+  h.server_version = "8.0.36";
+  h.connection_id = 7;
+  h.nonce = std::string(20, 'n');
+  h.capabilities = kServerCapabilities;
+  h.auth_plugin = "caching_sha2_password";
+  std::string p = EncodeHandshakeV10(h);
+  PacketReader r(p);
+  uint8_t proto;
+  std::string_view version, part1, part2, plugin;
+  uint32_t id;
+  ASSERT_TRUE(r.ReadU8(&proto) && r.ReadNulString(&version) && r.ReadU32(&id) &&
+              r.ReadBytes(8, &part1));
+  EXPECT_EQ(proto, 10);
+  EXPECT_EQ(version, "8.0.36");
+  EXPECT_EQ(id, 7u);
+  uint16_t lo, status, hi;
+  uint8_t filler, charset, data_len;
+  ASSERT_TRUE(r.ReadU8(&filler) && r.ReadU16(&lo) && r.ReadU8(&charset) &&
+              r.ReadU16(&status) && r.ReadU16(&hi) && r.ReadU8(&data_len) && r.Skip(10));
+  EXPECT_EQ(lo | (uint32_t{hi} << 16), kServerCapabilities);
+  EXPECT_EQ(data_len, 21);
+  ASSERT_TRUE(r.ReadBytes(13, &part2) && r.ReadNulString(&plugin));
+  EXPECT_EQ(std::string(part1) + std::string(part2.substr(0, 12)), h.nonce);
+  EXPECT_EQ(plugin, "caching_sha2_password");
+  EXPECT_TRUE(r.at_end());
+}
+
+std::string Response41(uint32_t caps, std::string user, std::string auth, std::string db,
+                       std::string plugin, std::string attrs) {
+  PacketWriter w;
+  w.U32(caps).U32(1 << 24).U8(45).Zeros(23).NulString(user).LenencString(auth);
+  if (caps & kClientConnectWithDb) w.NulString(db);
+  if (caps & kClientPluginAuth) w.NulString(plugin);
+  if (caps & kClientConnectAttrs) w.LenencString(attrs);
+  return w.Take();
+}
+
+TEST(Handshake, DecodeResponse41) {
+  uint32_t caps = kClientProtocol41 | kClientSecureConnection | kClientPluginAuth |
+                  kClientPluginAuthLenencClientData | kClientConnectWithDb | kClientConnectAttrs;
+  PacketWriter attrs;
+  attrs.LenencString("_client_name").LenencString("libmariadb");
+  auto r = DecodeHandshakeResponse(
+      Response41(caps, "root", std::string(20, '\x01'), "test", "mysql_native_password",
+                 attrs.str()));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->is_ssl_request);
+  EXPECT_EQ(r->user, "root");
+  EXPECT_EQ(r->auth_response, std::string(20, '\x01'));
+  EXPECT_EQ(r->database, "test");
+  EXPECT_EQ(r->auth_plugin, "mysql_native_password");
+  EXPECT_EQ(r->connect_attrs, 1u);
+
+  PacketWriter ssl;
+  ssl.U32(kClientProtocol41 | kClientSsl).U32(0).U8(45).Zeros(23);
+  auto s = DecodeHandshakeResponse(ssl.str());
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->is_ssl_request);
+
+  // Every truncation of a valid response is rejected or decoded, never read past.
+  std::string full = Response41(caps, "root", "x", "db", "p", attrs.str());
+  for (size_t n = 0; n < full.size(); ++n) (void)DecodeHandshakeResponse(full.substr(0, n));
+  PacketWriter old;
+  old.U32(kClientLongPassword).U32(0).U8(8).Zeros(23).NulString("u");
+  EXPECT_EQ(DecodeHandshakeResponse(old.str()).status().code(), StatusCode::kNotSupported);
+}
+
+TEST(Auth, VerifiersAndScrambles) {
+  // Known values: MySQL's PASSWORD('pw') and SHA2(UNHEX(SHA2('pw',256)),256).
+  EXPECT_EQ(NativeVerifier(""), "*BE1BDEC0AA74B4DCB079943E70528096CCA985F8");
+  EXPECT_EQ(NativeVerifier("pw").size(), 41u);
+  EXPECT_EQ(CachingSha2Verifier("pw").size(), 64u);
+  std::string nonce = GenerateNonce();
+  ASSERT_EQ(nonce.size(), 20u);
+  for (char c : nonce) EXPECT_TRUE(c != '\0' && c != '$' && static_cast<unsigned char>(c) < 128);
+  EXPECT_TRUE(VerifyNative(NativeVerifier("pw"), nonce, NativeScramble("pw", nonce)));
+  EXPECT_FALSE(VerifyNative(NativeVerifier("pw"), nonce, NativeScramble("pX", nonce)));
+  EXPECT_FALSE(VerifyNative(NativeVerifier("pw"), nonce, "short"));
+  EXPECT_FALSE(VerifyNative("garbage", nonce, NativeScramble("pw", nonce)));
+  EXPECT_TRUE(VerifyCachingSha2Fast(CachingSha2Verifier("pw"), nonce,
+                                    CachingSha2Scramble("pw", nonce)));
+  EXPECT_FALSE(VerifyCachingSha2Fast(CachingSha2Verifier("pw"), nonce,
+                                     CachingSha2Scramble("pw", GenerateNonce())));
+  EXPECT_TRUE(VerifyCachingSha2Cleartext(CachingSha2Verifier("pw"), "pw"));
+  EXPECT_FALSE(VerifyCachingSha2Cleartext(CachingSha2Verifier("pw"), "pw2"));
+  EXPECT_FALSE(VerifyCachingSha2Cleartext("zz", "pw"));
+}
+
+// A PacketChannel over one end of a socketpair; raw bytes on the other.
+class ChannelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds_), 0);
+    channel_ = std::make_unique<PacketChannel>(MakeSocketTransport(fds_[0]), nullptr, nullptr);
+  }
+  void TearDown() override {
+    channel_.reset();
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+  }
+  void SendRaw(std::string bytes) {
+    writer_ = std::thread([this, bytes = std::move(bytes)] {
+      size_t off = 0;
+      while (off < bytes.size()) {
+        ssize_t n = ::write(fds_[1], bytes.data() + off, bytes.size() - off);
+        if (n <= 0) return;
+        off += static_cast<size_t>(n);
+      }
+    });
+  }
+  void Join() {
+    if (writer_.joinable()) writer_.join();
+  }
+  static std::string Header(size_t len, uint8_t seq) {
+    return {static_cast<char>(len & 0xff), static_cast<char>((len >> 8) & 0xff),
+            static_cast<char>((len >> 16) & 0xff), static_cast<char>(seq)};
+  }
+  int fds_[2];
+  std::unique_ptr<PacketChannel> channel_;
+  std::thread writer_;
+};
+
+TEST_F(ChannelTest, ReassemblesSplitPayloads) {
+  std::string big(kMaxPacketChunk, 'a');
+  SendRaw(Header(kMaxPacketChunk, 0) + big + Header(0, 1) + Header(3, 0) + "xyz");
+  auto p = channel_->ReadPayload(64 << 20);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->size(), kMaxPacketChunk);
+  channel_->ResetSequence();
+  auto q = channel_->ReadPayload(64 << 20);
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(*q, "xyz");
+  Join();
+}
+
+TEST_F(ChannelTest, RejectsOversizeAndOutOfOrder) {
+  SendRaw(Header(100, 0) + std::string(100, 'a'));
+  auto p = channel_->ReadPayload(99);
+  EXPECT_EQ(p.status().code(), StatusCode::kResourceExhausted);
+  Join();
+  channel_ = std::make_unique<PacketChannel>(MakeSocketTransport(fds_[0]), nullptr, nullptr);
+  SendRaw(Header(1, 5) + "a");
+  EXPECT_EQ(channel_->ReadPayload(99).status().code(), StatusCode::kInvalidArgument);
+  Join();
+}
+
+TEST_F(ChannelTest, SplitsOnWrite) {
+  std::string payload(kMaxPacketChunk * 2, 'b');
+  std::string got;
+  std::thread reader([&] {
+    char buf[65536];
+    size_t want = payload.size() + 3 * 4;  // two full chunks + an empty trailer
+    while (got.size() < want) {
+      ssize_t n = ::read(fds_[1], buf, sizeof(buf));
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+  });
+  ASSERT_TRUE(channel_->WritePayload(payload).ok());
+  ASSERT_TRUE(channel_->Flush().ok());
+  reader.join();
+  ASSERT_EQ(got.size(), payload.size() + 12);
+  EXPECT_EQ(got.substr(0, 4), Header(kMaxPacketChunk, 0));
+  EXPECT_EQ(got.substr(4 + kMaxPacketChunk, 4), Header(kMaxPacketChunk, 1));
+  EXPECT_EQ(got.substr(got.size() - 4), Header(0, 2));
+}
+
+}  // namespace
+}  // namespace strata::server::mysql
