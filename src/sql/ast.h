@@ -41,6 +41,7 @@ enum class ExprKind : uint8_t {
   kCast,        // CAST(children[0] AS type_name)
   kInterval,    // INTERVAL children[0] unit (text = unit, upper-cased)
   kRow,         // (a, b, ...) tuple
+  kIsBool,      // children[0] IS [NOT] TRUE|FALSE  (text "TRUE"/"FALSE", negated); IS UNKNOWN → kIsNull
 };
 
 enum class Op : uint8_t {
@@ -149,6 +150,7 @@ enum class StatementKind : uint8_t {
   kInsert, kSelect, kUpdate, kDelete,
   kBegin, kCommit, kRollback,
   kSet, kShow /* also DESCRIBE t */, kEmpty /* only comments */,
+  kLockTables, kUnlockTables,  // LOCK TABLES t READ|WRITE, ... / UNLOCK TABLES (mysqldump)
 };
 
 struct Statement {
@@ -193,6 +195,7 @@ struct DropTable : Statement {
   DropTable() : Statement(StatementKind::kDropTable) {}
   std::vector<TableName> tables;
   bool if_exists = false;
+  bool temporary = false;  // DROP TEMPORARY TABLE: only temporary tables are dropped
 };
 
 struct CreateIndex : Statement {
@@ -261,6 +264,7 @@ struct Update : Statement {
   ExprPtr where;
   std::vector<OrderItem> order_by;
   ExprPtr limit;
+  bool ignore = false;  // UPDATE IGNORE
 };
 
 struct Delete : Statement {
@@ -269,6 +273,7 @@ struct Delete : Statement {
   ExprPtr where;
   std::vector<OrderItem> order_by;
   ExprPtr limit;
+  bool ignore = false;  // DELETE IGNORE
 };
 
 struct Begin : Statement {  // BEGIN [WORK] / START TRANSACTION [READ ONLY|READ WRITE|WITH CONSISTENT SNAPSHOT]
@@ -285,7 +290,8 @@ struct Rollback : Statement {  // ROLLBACK [WORK]
 // SET a = 1, @@session.b = 'x', @u := 3 / SET NAMES utf8mb4 [COLLATE c] /
 // SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL ... / SET CHARACTER SET x.
 struct SetItem {
-  VariableScope scope = VariableScope::kSession;  // kUser for @u
+  VariableScope scope = VariableScope::kSession;  // kUser for @u; kDefault only for SET TRANSACTION
+                                                  // without GLOBAL/SESSION (the next transaction)
   std::string name;  // lower-cased for system variables ("names" for SET NAMES, "transaction_isolation"
                      // for SET TRANSACTION ISOLATION LEVEL, "character_set" for SET CHARACTER SET)
   ExprPtr value;     // nullptr for DEFAULT; SET NAMES x → string literal x;
@@ -312,11 +318,28 @@ struct Show : Statement {  // SHOW ... and DESCRIBE/DESC/EXPLAIN t (kColumns)
   std::string database;               // TABLES FROM db; CREATE DATABASE db
   std::optional<std::string> like;    // LIKE 'pattern'
   ExprPtr where;                      // WHERE expr
-  std::string column;                 // DESCRIBE t col
+  std::string column;                 // DESCRIBE t col (or a LIKE-style 'pattern')
+  ExprPtr limit;                      // SHOW WARNINGS / ERRORS LIMIT [offset,] n
+  ExprPtr offset;
 };
 
 struct Empty : Statement {
   Empty() : Statement(StatementKind::kEmpty) {}
+};
+
+struct LockTable {
+  TableName table;
+  std::string alias;
+  bool write = false;  // WRITE / LOW_PRIORITY WRITE; false: READ [LOCAL]
+};
+
+struct LockTables : Statement {  // LOCK TABLE[S] t [[AS] a] READ [LOCAL] | [LOW_PRIORITY] WRITE, ...
+  LockTables() : Statement(StatementKind::kLockTables) {}
+  std::vector<LockTable> tables;
+};
+
+struct UnlockTables : Statement {  // UNLOCK TABLE[S]
+  UnlockTables() : Statement(StatementKind::kUnlockTables) {}
 };
 
 }  // namespace strata::sql::ast
