@@ -33,9 +33,7 @@ void Connection::Run() {
   SetSocketTimeouts(fd_, ctx_->options.connect_timeout, ctx_->options.net_write_timeout);
   Status s = Handshake();
   if (!s.ok()) {
-    if (session_ == nullptr && s.code() != StatusCode::kInvalidArgument) {
-      ctx_->metrics.aborted_connects->Inc();  // denials were counted by Deny
-    }
+    if (!denied_) ctx_->metrics.aborted_connects->Inc();  // Deny counted its own
     obs::Debug("mysql", "connection phase failed",
                {{"connection_id", uint64_t{connection_id_}}, {"host", peer_host_},
                 {"error", s.ToString()}});

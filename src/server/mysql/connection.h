@@ -87,6 +87,7 @@ class Connection {
   std::string nonce_;
   uint32_t capabilities_ = 0;  // negotiated: server ∩ client
   bool tls_active_ = false;
+  bool denied_ = false;  // authentication failed (already counted and logged)
   bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, toggled by COM_SET_OPTION
   std::string user_;
   std::unique_ptr<SessionHandler> session_;

@@ -163,6 +163,7 @@ Result<bool> Connection::CachingSha2FullAuth(const Account& account) {
 }
 
 Status Connection::Deny(std::string_view user, bool used_password) {
+  denied_ = true;
   ctx_->metrics.aborted_connects->Inc();
   obs::Warn("mysql", "access denied",
             {{"user", user}, {"host", peer_host_}, {"connection_id", uint64_t{connection_id_}},

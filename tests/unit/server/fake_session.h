@@ -3,6 +3,7 @@
 // verifier) and a handler that answers a few fixed queries.
 #pragma once
 
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <string>
@@ -88,7 +89,7 @@ class FakeSession final : public SessionHandler {
       r.columns = {text_col("DATABASE()")};
       r.rows = {{db_.empty() ? std::nullopt : std::optional<std::string>(db_)}};
     } else if (sql.starts_with("big ")) {  // "big N": one value of N bytes
-      size_t n = std::stoul(std::string(sql.substr(4)));
+      size_t n = std::strtoull(std::string(sql.substr(4)).c_str(), nullptr, 10) % (64 << 20);
       r.is_result_set = true;
       r.columns = {text_col("big")};
       std::string v(n, 'x');
