@@ -372,6 +372,7 @@ Result<ExprPtr> Parser::ParsePrimary() {
     }
     case TokenKind::kUserVar:
     case TokenKind::kSysVar: {
+      if (t.kind == TokenKind::kUserVar && PeekPunct(":=", 1)) return NotSupportedYet("@var := expr");
       ExprPtr e = NewExpr(ExprKind::kVariable, start);
       e->scope = t.kind == TokenKind::kUserVar ? ast::VariableScope::kUser : t.var_scope;
       e->name = Advance().value;
