@@ -58,6 +58,9 @@ Status Connection::SendProtocolError(const Status& read_error) {
   if (read_error.code() == StatusCode::kResourceExhausted) {
     (void)w.WriteErr(er::kNetPacketTooLarge, "08S01",
                      "Got a packet bigger than 'max_allowed_packet' bytes");
+  } else if (read_error.code() == StatusCode::kTimedOut) {
+    (void)w.WriteErr(er::kClientInteractionTimeout, "HY000",
+                     "The client was disconnected by the server because of inactivity.");
   } else if (read_error.code() == StatusCode::kInvalidArgument) {
     (void)w.WriteErr(er::kNetPacketsOutOfOrder, "08S01", "Got packets out of order");
   } else {

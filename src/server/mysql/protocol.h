@@ -88,7 +88,7 @@ inline constexpr uint16_t kNetPacketsOutOfOrder = 1156;  // 08S01
 inline constexpr uint16_t kNotSupportedYet = 1235;   // 42000
 inline constexpr uint16_t kUnsupportedPs = 1295;     // HY000
 inline constexpr uint16_t kMalformedPacket = 1835;   // HY000
-inline constexpr uint16_t kNotSupportedAuthMode = 1251;  // 08004
+inline constexpr uint16_t kClientInteractionTimeout = 4031;  // HY000 (wait_timeout)
 }  // namespace er
 
 // Largest payload of one wire packet; a longer payload continues in the next packet.

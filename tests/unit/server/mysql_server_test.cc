@@ -324,6 +324,15 @@ TEST_F(MysqlServerTest, TooManyConnections) {
   EXPECT_TRUE(Connect("root", "pw")) << last_error_;
 }
 
+TEST_F(MysqlServerTest, IdleConnectionClosedAfterWaitTimeout) {
+  StartServer([](ServerOptions& o) { o.wait_timeout = std::chrono::seconds(1); });
+  MysqlPtr m = Connect("root", "pw");
+  ASSERT_TRUE(m) << last_error_;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_NE(mysql_query(m.get(), "SELECT 1"), 0);
+  EXPECT_EQ(server_->open_connections(), 0u);
+}
+
 TEST_F(MysqlServerTest, StopClosesIdleConnections) {
   MysqlPtr m = Connect("root", "pw");
   ASSERT_TRUE(m);
