@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
+#include <cctype>
 
 namespace strata::sql {
 
@@ -35,7 +35,7 @@ std::string DecodeHex(std::string_view digits) {
     out.push_back(static_cast<char>(HexValue(digits[0])));
     i = 1;
   }
-  for (; i + 1 < digits.size() + 1 && i < digits.size(); i += 2) {
+  for (; i < digits.size(); i += 2) {  // an even number of digits remains
     out.push_back(static_cast<char>(HexValue(digits[i]) * 16 + HexValue(digits[i + 1])));
   }
   return out;

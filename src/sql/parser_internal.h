@@ -1,7 +1,8 @@
 // The recursive-descent parser behind parser.h. Private to src/sql: one class, its methods
-// split by topic across parser.cc (statements, shared helpers), parser_expr.cc
-// (expressions), parser_ddl.cc (CREATE/DROP), parser_dml.cc (SELECT/INSERT/UPDATE/DELETE)
-// and parser_admin.cc (SET, SHOW, DESCRIBE, transactions, LOCK TABLES).
+// split by topic across parser.cc (statements, shared helpers), parser_expr.cc (operators
+// and primaries), parser_functions.cc (calls, CASE, CAST, INTERVAL), parser_ddl.cc
+// (CREATE/DROP), parser_dml.cc (SELECT/INSERT/UPDATE/DELETE) and parser_admin.cc (SET,
+// SHOW, DESCRIBE, transactions, LOCK TABLES).
 //
 // Conventions: `pos_` indexes the next unconsumed token; every Parse* method consumes
 // exactly the construct it names and leaves `pos_` on the token after it. Errors point at
@@ -73,7 +74,7 @@ class Parser {
   Result<std::vector<ast::Assignment>> ParseAssignmentList();
   Result<std::vector<ast::ExprPtr>> ParseValuesRow();
 
-  // ---- expressions (parser_expr.cc), from lowest to highest precedence ----
+  // ---- expressions (parser_expr.cc, parser_functions.cc), lowest precedence first ----
   Result<ast::ExprPtr> ParseExpr();
   Result<ast::ExprPtr> ParseXor();
   Result<ast::ExprPtr> ParseAnd();
