@@ -55,7 +55,9 @@ Status Connection::Handshake() {
   STRATA_RETURN_IF_ERROR(channel_.Flush());
 
   HandshakeResponse resp;
+  channel_.set_exact_reads(true);  // a TLS ClientHello may follow the SSLRequest at once
   STRATA_RETURN_IF_ERROR(ReadHandshakeResponse(&resp));
+  channel_.set_exact_reads(false);
   if (resp.is_ssl_request) {
     STRATA_ASSIGN_OR_RETURN(auto tls, ctx_->tls->Accept(fd_));
     STRATA_RETURN_IF_ERROR(channel_.ReplaceTransport(std::move(tls)));
@@ -87,9 +89,16 @@ Status Connection::ReadHandshakeResponse(HandshakeResponse* resp) {
 Status Connection::Authenticate(const HandshakeResponse& resp) {
   user_ = resp.user;
   std::optional<Account> account = ctx_->factory->FindAccount(resp.user);
+  const bool known_user = account.has_value();
+  if (!known_user) {
+    // An unknown user goes through the same exchange as a known one (with verifiers no
+    // password matches), so the flow does not reveal which user names exist, and "using
+    // password" reflects the client's real answer rather than a dummy first response.
+    std::string secret = GenerateNonce();
+    account = Account{resp.user, NativeVerifier(secret), CachingSha2Verifier(secret)};
+  }
   std::string plugin = resp.auth_plugin.empty() ? std::string(kNativePlugin) : resp.auth_plugin;
   std::string response = resp.auth_response;
-  if (!account) return Deny(resp.user, !response.empty());
 
   bool computed_from_nonce =
       (plugin == kCachingSha2Plugin) ||
@@ -106,7 +115,7 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
   Result<bool> ok = plugin == kNativePlugin ? RunNative(*account, response)
                                             : RunCachingSha2(*account, response);
   if (!ok.ok()) return ok.status();
-  if (!*ok) return Deny(resp.user, !IsEmptyResponse(response));
+  if (!*ok || !known_user) return Deny(resp.user, !IsEmptyResponse(response));
 
   auto session = ctx_->factory->OpenSession(resp.user, resp.database, connection_id_);
   if (!session.ok()) {

@@ -60,6 +60,15 @@ PacketChannel::PacketChannel(std::unique_ptr<Transport> transport, obs::Counter*
 
 Status PacketChannel::ReadExact(char* dst, size_t n) {
   while (n > 0) {
+    if (in_pos_ == in_.size() && exact_reads_) {
+      in_.clear();
+      in_pos_ = 0;
+      STRATA_ASSIGN_OR_RETURN(size_t got, transport_->Read(dst, n));
+      if (bytes_in_ != nullptr) bytes_in_->Inc(got);
+      dst += got;
+      n -= got;
+      continue;
+    }
     if (in_pos_ == in_.size()) {
       in_.resize(kReadChunk);
       in_pos_ = 0;

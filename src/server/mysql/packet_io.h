@@ -63,6 +63,11 @@ class PacketChannel {
   Status ReplaceTransport(std::unique_ptr<Transport> transport);
   bool has_buffered_input() const { return in_pos_ < in_.size(); }
 
+  // While set, reads take from the stream only the bytes of the current packet, never
+  // read ahead. Needed until the client's SSLRequest has been read: a client starts its
+  // TLS ClientHello right behind it, and those bytes belong to OpenSSL, not to us.
+  void set_exact_reads(bool exact) { exact_reads_ = exact; }
+
  private:
   Status ReadExact(char* dst, size_t n);
 
@@ -70,6 +75,7 @@ class PacketChannel {
   obs::Counter* bytes_in_;
   obs::Counter* bytes_out_;
   uint8_t seq_ = 0;
+  bool exact_reads_ = false;
   std::string in_;      // read buffer; bytes [in_pos_, size) not yet consumed
   size_t in_pos_ = 0;
   std::string out_;     // queued output

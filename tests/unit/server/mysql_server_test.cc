@@ -1,6 +1,11 @@
 // strata_mysql driven by the real client library (libmariadb), in-process, on an
 // ephemeral port: authentication flows, TLS, commands, result sets, limits.
+#include <arpa/inet.h>
 #include <mysql.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <functional>
 #include <memory>
@@ -11,6 +16,8 @@
 #include <gtest/gtest.h>
 
 #include "obs/metrics.h"
+#include "server/mysql/auth.h"
+#include "server/mysql/protocol.h"
 #include "server/mysql/server.h"
 #include "fake_session.h"
 
@@ -129,6 +136,10 @@ TEST_F(MysqlServerTest, WrongPasswordIsAccessDenied) {
   EXPECT_EQ(err, 1045u);
   EXPECT_NE(last_error_.find("(using password: NO)"), std::string::npos) << last_error_;
   EXPECT_FALSE(Connect("nobody", "pw", {}, &err));
+  EXPECT_EQ(err, 1045u);
+  EXPECT_NE(last_error_.find("'nobody'@'127.0.0.1' (using password: YES)"), std::string::npos)
+      << last_error_;
+  EXPECT_FALSE(Connect("nobody", "", DefaultAuth("caching_sha2_password"), &err));
   EXPECT_EQ(err, 1045u);
   EXPECT_FALSE(Connect("sha_only", "wrong", {}, &err));
   EXPECT_EQ(err, 1045u);
@@ -344,6 +355,70 @@ TEST_F(MysqlServerTest, StopClosesIdleConnections) {
   std::string metrics = registry_.RenderPrometheus();
   EXPECT_NE(metrics.find("stratadb_mysql_commands_total{command=\"query\"}"), std::string::npos);
   EXPECT_NE(metrics.find("stratadb_mysql_connections_total 1"), std::string::npos) << metrics;
+}
+
+// A client may send its TLS ClientHello in the same segment as the SSLRequest (PyMySQL
+// often does); those bytes must reach OpenSSL, not the packet reader's buffer.
+TEST_F(MysqlServerTest, ClientHelloPipelinedBehindSslRequest) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server_->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  auto read_packet = [](auto read) {
+    unsigned char h[4];
+    if (!read(h, 4)) return std::string();
+    std::string p(h[0] | (h[1] << 8) | (h[2] << 16), '\0');
+    return read(p.data(), p.size()) ? p : std::string();
+  };
+  auto sock_read = [fd](void* dst, size_t n) {
+    for (char* d = static_cast<char*>(dst); n > 0;) {
+      ssize_t got = ::recv(fd, d, n, 0);
+      if (got <= 0) return false;
+      d += got;
+      n -= static_cast<size_t>(got);
+    }
+    return true;
+  };
+  std::string hello = read_packet(sock_read);
+  ASSERT_GT(hello.size(), 60u);
+  size_t ver_end = hello.find('\0', 1);
+  std::string nonce = hello.substr(ver_end + 5, 8) + hello.substr(ver_end + 5 + 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10, 12);
+
+  uint32_t caps = kClientProtocol41 | kClientSsl | kClientSecureConnection | kClientPluginAuth |
+                  kClientPluginAuthLenencClientData;
+  PacketWriter ssl_req;
+  ssl_req.U24(32).U8(1).U32(caps).U32(1 << 24).U8(45).Zeros(23);
+  // MSG_MORE holds the SSLRequest back until the ClientHello joins it in one segment.
+  ASSERT_EQ(::send(fd, ssl_req.str().data(), ssl_req.str().size(), MSG_MORE), 36);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  ASSERT_EQ(SSL_connect(ssl), 1);
+
+  PacketWriter resp;
+  resp.U32(caps).U32(1 << 24).U8(45).Zeros(23).NulString("root");
+  resp.LenencString(NativeScramble("pw", nonce)).NulString(kNativePlugin);
+  PacketWriter framed;
+  framed.U24(static_cast<uint32_t>(resp.str().size())).U8(2).Bytes(resp.str());
+  ASSERT_GT(SSL_write(ssl, framed.str().data(), static_cast<int>(framed.str().size())), 0);
+  std::string ok = read_packet([ssl](void* dst, size_t n) {
+    for (char* d = static_cast<char*>(dst); n > 0;) {
+      int got = SSL_read(ssl, d, static_cast<int>(n));
+      if (got <= 0) return false;
+      d += got;
+      n -= static_cast<size_t>(got);
+    }
+    return true;
+  });
+  ASSERT_FALSE(ok.empty());
+  EXPECT_EQ(ok[0], '\0') << "not an OK packet";
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
 }
 
 }  // namespace
