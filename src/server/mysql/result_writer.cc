@@ -80,6 +80,18 @@ Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_
     return WriteOk({result.affected_rows, result.last_insert_id, status_flags,
                     result.warnings, result.info});
   }
+  // A handler bug must not desynchronize the client: a column count of 0 reads as an OK
+  // packet, and a short or long row shifts every later value. Checked before any byte goes
+  // out, so the client gets a clean ERR.
+  if (result.columns.empty()) {
+    return WriteErr(er::kUnknownError, "HY000", "internal error: result set without columns");
+  }
+  for (const TextRow& row : result.rows) {
+    if (row.size() != result.columns.size()) {
+      return WriteErr(er::kUnknownError, "HY000",
+                      "internal error: a row's value count differs from the column count");
+    }
+  }
   PacketWriter count;
   count.LenencInt(result.columns.size());
   STRATA_RETURN_IF_ERROR(channel_->WritePayload(count.str()));

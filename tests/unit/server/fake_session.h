@@ -95,6 +95,10 @@ class FakeSession final : public SessionHandler {
       std::string v(n, 'x');
       for (size_t i = 0; i < n; i += 4093) v[i] = static_cast<char>('a' + (i % 26));
       r.rows = {{std::move(v)}};
+    } else if (sql == "badrow") {  // a handler bug: 2 values for 1 column
+      r.is_result_set = true;
+      r.columns = {text_col("x")};
+      r.rows = {{std::string("1"), std::string("2")}};
     } else if (sql.starts_with("INSERT")) {
       r.affected_rows = 3;
       r.last_insert_id = 42;

@@ -199,6 +199,8 @@ TEST_F(MysqlServerTest, OkPacketFieldsAndErrors) {
   ASSERT_NE(mysql_query(m.get(), "plainfail"), 0);
   EXPECT_EQ(mysql_errno(m.get()), 1105u);
   EXPECT_STREQ(mysql_sqlstate(m.get()), "HY000");
+  ASSERT_NE(mysql_query(m.get(), "badrow"), 0);
+  EXPECT_EQ(mysql_errno(m.get()), 1105u);
   // Status flags follow the session.
   ASSERT_EQ(mysql_query(m.get(), "BEGIN"), 0);
   unsigned status = 0;
