@@ -84,6 +84,12 @@ struct Expr {
   // shows "1+1"), and its byte offset in the statement.
   std::string source;
   size_t offset = 0;
+  // Byte length of the expression's text in Statement::text (text.substr(offset, length)).
+  // `source` is filled for every top-level expression (select items, WHERE, values, ...)
+  // and for nested ones up to sql::kMaxNestedSourceBytes (256) long; a longer nested
+  // expression leaves `source` empty, so a left-deep chain such as a=1 OR a=2 OR ... costs
+  // linear, not quadratic, memory. Use offset/length for those.
+  size_t length = 0;
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

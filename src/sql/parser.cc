@@ -139,6 +139,12 @@ Status Parser::DepthError() const {
       sql_, Peek().begin);
 }
 
+Status Parser::HeightError() const {
+  return SyntaxErrorWithReason(
+      "Expression is too complex (kMaxExprHeight = " + std::to_string(kMaxExprHeight) + ")", sql_,
+      Peek().begin);
+}
+
 bool Parser::PeekIdentifier(size_t ahead) const {
   const Token& t = Peek(ahead);
   return t.kind == TokenKind::kQuotedIdent || (t.kind == TokenKind::kWord && !IsReserved(t.value));
@@ -191,11 +197,29 @@ ast::ExprPtr Parser::NewExpr(ast::ExprKind kind, size_t start_token) const {
   return e;
 }
 
-void Parser::Finish(ast::Expr* e, size_t start_token) const {
+void Parser::Finish(ast::Expr* e, size_t start_token) {
+  uint32_t height = 1;
+  for (const ast::ExprPtr& child : e->children) {
+    if (child == nullptr) continue;
+    auto it = heights_.find(child.get());
+    height = std::max(height, (it == heights_.end() ? 1 : it->second) + 1);
+  }
+  heights_[e] = height;
+  if (height > kMaxExprHeight) height_exceeded_ = true;
   size_t begin = tokens_[start_token].begin;
   size_t end = pos_ > start_token ? tokens_[pos_ - 1].end : begin;
   e->offset = begin - statement_begin_;
-  e->source = std::string(sql_.substr(begin, end - begin));
+  e->length = end - begin;
+  // Outside any expression (depth 0) the node is top-level; nested nodes keep short sources only.
+  if (depth_ == 0 || e->length <= kMaxNestedSourceBytes) {
+    e->source = std::string(sql_.substr(begin, e->length));
+  } else {
+    e->source.clear();
+  }
+}
+
+void Parser::FinishTopLevel(ast::Expr* e) const {
+  e->source = std::string(sql_.substr(statement_begin_ + e->offset, e->length));
 }
 
 // ---- statements ----
@@ -210,6 +234,7 @@ Result<std::vector<ast::StatementPtr>> Parser::ParseAll() {
     }
     if (Peek().kind == TokenKind::kEnd) break;
     statement_begin_ = TrimRange(sql_, region_begin, Peek().begin).first;
+    heights_.clear();
     STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseStatement());
     if (!AtEnd()) return Error();
     size_t region_end = Peek().begin;
@@ -255,6 +280,9 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     return ast::StatementPtr(std::move(use));
   }
   if (IsWord(t, "WITH")) return NotSupportedYet("WITH");
+  if (IsWord(t, "ALTER") || IsWord(t, "TRUNCATE") || IsWord(t, "RENAME")) {
+    return NotSupportedYet(ToUpper(t.value) + (PeekWord("TABLE", 1) ? " TABLE" : ""));
+  }
   return Error();
 }
 

@@ -25,6 +25,15 @@ namespace strata::sql {
 // How deeply expressions may nest (parentheses, unary operators, CASE, function arguments).
 inline constexpr int kMaxParseDepth = 200;
 
+// The tallest expression tree accepted. Left-associative chains (a OR b OR c ...) grow the
+// tree without nesting; this bounds them so that every recursive walk of the AST (including
+// its destructor) stays within a few hundred KiB of stack. IN lists are flat and not limited.
+inline constexpr uint32_t kMaxExprHeight = 3000;
+
+// Nested (not top-level) expressions longer than this keep an empty ast::Expr::source; see
+// ast::Expr::length.
+inline constexpr size_t kMaxNestedSourceBytes = 256;
+
 // Parses one or more ';'-separated statements. Each statement's `text` is its own source
 // text, trimmed; each expression's `source` is its exact text and `offset` its byte offset
 // within that statement text. Empty statements between semicolons are skipped; input of only

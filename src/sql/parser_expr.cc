@@ -74,7 +74,9 @@ Result<ExprPtr> Parser::ParseExpr() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseXor());
     left = MakeBinary(Op::kOr, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
+  if (depth_ == 1) FinishTopLevel(left.get());  // the outermost ParseExpr: a top-level expression
   return left;
 }
 
@@ -85,6 +87,7 @@ Result<ExprPtr> Parser::ParseXor() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseAnd());
     left = MakeBinary(Op::kXor, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -96,6 +99,7 @@ Result<ExprPtr> Parser::ParseAnd() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseNot());
     left = MakeBinary(Op::kAnd, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -144,6 +148,7 @@ Result<ExprPtr> Parser::ParseComparison() {
       break;
     }
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -160,6 +165,8 @@ Result<ExprPtr> Parser::ParsePredicate() {
   if (AcceptWord("IN")) return ParseIn(std::move(left), negated, start);
   ExprPtr e;
   if (AcceptWord("BETWEEN")) {
+    DepthScope depth(&depth_);  // the upper bound recurses: a BETWEEN b AND c BETWEEN ...
+    if (depth.exceeded()) return DepthError();
     e = NewExpr(ExprKind::kBetween, start);
     STRATA_ASSIGN_OR_RETURN(ExprPtr low, ParseBitOr());
     STRATA_RETURN_IF_ERROR(ExpectWord("AND"));
@@ -219,6 +226,7 @@ Result<ExprPtr> Parser::ParseBitOr() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseBitAnd());
     left = MakeBinary(Op::kBitOr, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -230,6 +238,7 @@ Result<ExprPtr> Parser::ParseBitAnd() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseShift());
     left = MakeBinary(Op::kBitAnd, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -242,6 +251,7 @@ Result<ExprPtr> Parser::ParseShift() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseAdditive());
     left = MakeBinary(op, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -254,6 +264,7 @@ Result<ExprPtr> Parser::ParseAdditive() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseMultiplicative());
     left = MakeBinary(op, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -272,6 +283,7 @@ Result<ExprPtr> Parser::ParseMultiplicative() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseBitXor());
     left = MakeBinary(op, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }
@@ -283,6 +295,7 @@ Result<ExprPtr> Parser::ParseBitXor() {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseUnary());
     left = MakeBinary(Op::kBitXor, std::move(left), std::move(right));
     Finish(left.get(), start);
+    if (height_exceeded_) return HeightError();
   }
   return left;
 }

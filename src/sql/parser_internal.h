@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -116,6 +117,7 @@ class Parser {
   Status Error() const;                       // 1064 at the current token
   Status ErrorAt(const Token& t) const;       // 1064 at t
   Status DepthError() const;
+  Status HeightError() const;
   static bool IsReserved(std::string_view word);
   bool PeekIdentifier(size_t ahead = 0) const;  // a quoted or non-reserved word
   Result<std::string> ParseIdentifier();
@@ -126,14 +128,20 @@ class Parser {
   Result<std::string> ParseNameOrString();
 
   ast::ExprPtr NewExpr(ast::ExprKind kind, size_t start_token) const;
-  // Sets e's source/offset to span tokens [start_token, pos_).
-  void Finish(ast::Expr* e, size_t start_token) const;
+  // Sets e's offset/length (and source, see ast::Expr::length) to span tokens [start_token, pos_).
+  // Also records e's tree height; a height over kMaxExprHeight sets height_exceeded_.
+  void Finish(ast::Expr* e, size_t start_token);
+  // Fills the full source of a top-level expression.
+  void FinishTopLevel(ast::Expr* e) const;
 
   std::string_view sql_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   size_t statement_begin_ = 0;  // byte offset of the current statement's text
   int depth_ = 0;
+  // Height of every finished expression node of the current statement (see Finish).
+  std::unordered_map<const ast::Expr*, uint32_t> heights_;
+  bool height_exceeded_ = false;
 };
 
 // RAII nesting counter for the recursion-depth limit.

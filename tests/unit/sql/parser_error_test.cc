@@ -67,6 +67,8 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
       {"SELECT * FROM t WHERE a IN (SELECT b FROM u)", "subqueries"},
       {"SELECT 1 UNION SELECT 2", "UNION"},
       {"EXPLAIN SELECT 1", "EXPLAIN"},
+      {"/*!40000 ALTER TABLE `t` DISABLE KEYS */", "ALTER TABLE"},
+      {"TRUNCATE TABLE t", "TRUNCATE TABLE"},
   };
   for (const Case& c : cases) {
     Result<std::vector<ast::StatementPtr>> result = Parse(c.sql);

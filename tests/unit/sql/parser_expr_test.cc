@@ -139,6 +139,44 @@ TEST(ExprTest, SourceAndOffset) {
   EXPECT_EQ(select->items[2].alias, "s");
 }
 
+// Long left-deep chains keep linear memory: nested nodes over kMaxNestedSourceBytes carry
+// offset/length but no source copy; the top-level expression always has its full source.
+TEST(ExprTest, LongChainsKeepSourcesBounded) {
+  std::string chain = "a = 0";
+  for (int i = 1; i < 2500; ++i) chain += " OR a = " + std::to_string(i);
+  auto select = ParseAs<ast::Select>("SELECT 1 FROM t WHERE " + chain);
+  ASSERT_NE(select, nullptr);
+  const ast::Expr& where = *select->where;
+  EXPECT_EQ(where.source, chain);
+  EXPECT_EQ(where.length, chain.size());
+  EXPECT_EQ(select->text.substr(where.offset, where.length), chain);
+  const ast::Expr& nested = *where.children[0];
+  EXPECT_TRUE(nested.source.empty());
+  EXPECT_EQ(select->text.substr(nested.offset, nested.length), chain.substr(0, nested.length));
+  const ast::Expr& last = *where.children[1];
+  EXPECT_EQ(last.source, "a = 2499");
+}
+
+TEST(ExprTest, HeightLimit) {
+  std::string chain = "1";
+  for (int i = 0; i < 10000; ++i) chain += " + 1";
+  Result<ast::StatementPtr> result = ParseOne("SELECT " + chain);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().mysql_errno(), 1064);
+  EXPECT_NE(result.status().message().find("kMaxExprHeight = 3000"), std::string_view::npos);
+  // Height accumulates through parentheses: 100 levels of 100-term chains is too tall.
+  std::string nested = "1";
+  for (int level = 0; level < 100; ++level) {
+    nested = "(" + nested + ")";
+    for (int i = 0; i < 100; ++i) nested += " * 2";
+  }
+  EXPECT_FALSE(ParseOne("SELECT " + nested).ok());
+  // A long IN list is flat.
+  std::string in = "a IN (0";
+  for (int i = 1; i < 50000; ++i) in += ", " + std::to_string(i);
+  EXPECT_TRUE(ParseOne("SELECT 1 FROM t WHERE " + in + ")").ok());
+}
+
 TEST(ExprTest, NestingLimit) {
   std::string ok = std::string(150, '(') + "1" + std::string(150, ')');
   EXPECT_EQ(RenderExpr(ok), "1");

@@ -126,6 +126,12 @@ TEST(ParserFuzzTest, DeepNesting) {
   const std::vector<std::pair<std::string, std::string>> shapes = {
       {"(", ")"}, {"-", ""}, {"NOT ", ""}, {"CASE WHEN ", " THEN 1 END"}, {"f(", ")"},
       {"CAST(", " AS SIGNED)"}, {"(1,", ")"}, {"a IN (", ")"}, {"INTERVAL ", " DAY"}};
+  std::string between = "SELECT a";
+  for (int i = 0; i < 100000; ++i) between += " BETWEEN 1 AND a";
+  CheckOutcome(between, 0, 0);
+  std::string is_chain = "SELECT a";
+  for (int i = 0; i < 20000; ++i) is_chain += " IS NOT NULL = 1 + 2 COLLATE x";
+  CheckOutcome(is_chain, 0, 0);
   for (const auto& [open, close] : shapes) {
     for (int depth : {10, 199, 200, 201, 5000}) {
       std::string expr = "1";
