@@ -62,8 +62,9 @@ class Connection {
   Status Handshake();
   Status ReadHandshakeResponse(HandshakeResponse* resp);
   Status Authenticate(const HandshakeResponse& resp);
-  // Each returns OK when the client proved the password (or the account has none); a
-  // denial is sent by Authenticate.
+  // Each returns true when the client proved the password (or the account has none and
+  // the response is empty), false for a wrong one; errors are I/O failures. Authenticate
+  // sends the denial.
   Result<bool> RunNative(const Account& account, std::string_view response);
   Result<bool> RunCachingSha2(const Account& account, std::string_view response);
   Result<bool> CachingSha2FullAuth(const Account& account);
@@ -89,7 +90,6 @@ class Connection {
   bool tls_active_ = false;
   bool denied_ = false;  // authentication failed (already counted and logged)
   bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, toggled by COM_SET_OPTION
-  std::string user_;
   std::unique_ptr<SessionHandler> session_;
 };
 

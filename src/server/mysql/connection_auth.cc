@@ -87,7 +87,6 @@ Status Connection::ReadHandshakeResponse(HandshakeResponse* resp) {
 }
 
 Status Connection::Authenticate(const HandshakeResponse& resp) {
-  user_ = resp.user;
   std::optional<Account> account = ctx_->factory->FindAccount(resp.user);
   const bool known_user = account.has_value();
   if (!known_user) {

@@ -82,6 +82,7 @@ inline constexpr uint16_t kHandshake = 1043;         // 08S01 Bad handshake
 inline constexpr uint16_t kAccessDenied = 1045;      // 28000
 inline constexpr uint16_t kUnknownCom = 1047;        // 08S01 Unknown command
 inline constexpr uint16_t kUnknownError = 1105;      // HY000
+inline constexpr uint16_t kCantCreateThread = 1135;  // HY000
 inline constexpr uint16_t kNetPacketTooLarge = 1153; // 08S01
 inline constexpr uint16_t kNetReadError = 1158;      // 08S01
 inline constexpr uint16_t kNetPacketsOutOfOrder = 1156;  // 08S01

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <list>
+#include <system_error>
 #include <mutex>
 #include <thread>
 
@@ -60,6 +61,18 @@ std::string PeerHost(const sockaddr_storage& addr) {
     inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, buf, sizeof(buf));
   }
   return buf;
+}
+
+// Sends one ERR packet (sequence 0, before any handshake) and closes `fd`.
+void RefuseConnection(int fd, uint16_t mysql_errno, std::string_view sqlstate,
+                             std::string_view message) {
+  std::string err = EncodeErr(mysql_errno, sqlstate, message);
+  std::string packet{static_cast<char>(err.size()), 0, 0, 0};
+  packet += err;
+  SetSocketTimeouts(fd, std::chrono::seconds(1), std::chrono::seconds(1));
+  (void)!::send(fd, packet.data(), packet.size(), MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_RDWR);
+  ::close(fd);
 }
 
 ServerMetrics RegisterMetrics(obs::Registry& r) {
@@ -139,13 +152,7 @@ void Server::Impl::AcceptLoop() {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (ctx.open_connections.load() >= ctx.options.max_connections) {
       ctx.metrics.refused_max_connections->Inc();
-      std::string err = EncodeErr(er::kConCount, "08004", "Too many connections");
-      std::string packet{static_cast<char>(err.size()), 0, 0, 0};  // seq 0
-      packet += err;
-      SetSocketTimeouts(fd, std::chrono::seconds(1), std::chrono::seconds(1));
-      (void)!::send(fd, packet.data(), packet.size(), MSG_NOSIGNAL);
-      ::shutdown(fd, SHUT_RDWR);
-      ::close(fd);
+      RefuseConnection(fd, er::kConCount, "08004", "Too many connections");
       continue;
     }
     Spawn(fd, PeerHost(addr));
@@ -153,29 +160,39 @@ void Server::Impl::AcceptLoop() {
 }
 
 void Server::Impl::Spawn(int fd, std::string peer_host) {
-  ctx.open_connections.fetch_add(1);
-  ctx.metrics.connections_open->Add(1);
-  ctx.metrics.connections_total->Inc();
   uint32_t id = next_connection_id.fetch_add(1);
   std::lock_guard<std::mutex> lock(mu);
   Slot& slot = slots.emplace_back();
   slot.fd = fd;
-  slot.thread = std::thread([this, &slot, id, host = std::move(peer_host)]() mutable {
-    // A peer that resets the connection must not kill the process through SIGPIPE from
-    // OpenSSL's write(); blocked here, the write fails with EPIPE instead.
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-    {
-      Connection conn(&ctx, slot.fd, id, std::move(host));
-      conn.Run();
-    }
-    ::shutdown(slot.fd, SHUT_RDWR);  // the client sees the close now, not at reap time
+  ctx.open_connections.fetch_add(1);
+  try {
+    slot.thread = std::thread([this, &slot, id, host = std::move(peer_host)]() mutable {
+      // A peer that resets the connection must not kill the process through SIGPIPE from
+      // OpenSSL's write(); blocked here, the write fails with EPIPE instead.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+      {
+        Connection conn(&ctx, slot.fd, id, std::move(host));
+        conn.Run();
+      }
+      ::shutdown(slot.fd, SHUT_RDWR);  // the client sees the close now, not at reap time
+      ctx.open_connections.fetch_sub(1);
+      ctx.metrics.connections_open->Add(-1);
+      slot.done.store(true);
+    });
+  } catch (const std::system_error& e) {  // out of threads: refuse, keep serving
     ctx.open_connections.fetch_sub(1);
-    ctx.metrics.connections_open->Add(-1);
-    slot.done.store(true);
-  });
+    slots.pop_back();
+    obs::Warn("mysql", "cannot create connection thread", {{"error", e.what()}});
+    RefuseConnection(fd, er::kCantCreateThread, "HY000",
+                     "Can't create a new thread; if you are not out of available memory, "
+                     "you can consult the manual for a possible OS-dependent bug");
+    return;
+  }
+  ctx.metrics.connections_open->Add(1);
+  ctx.metrics.connections_total->Inc();
 }
 
 void Server::Impl::ReapFinished() {

@@ -1,6 +1,6 @@
 // The MySQL protocol server: the front door of src/server/mysql.
 //
-//   ServerOptions opts;  opts.port = 3306;  opts.server_version = "8.0.36-StrataDB-0.1.0";
+//   ServerOptions opts;  opts.port = 3306;
 //   STRATA_ASSIGN_OR_RETURN(auto server, Server::Start(opts, &session_factory));
 //   ...
 //   server->Stop();
@@ -21,6 +21,11 @@
 #include "common/status.h"
 #include "server/mysql/handler.h"
 
+// Set by src/server/mysql/CMakeLists.txt from the project version.
+#ifndef STRATA_MYSQL_VERSION
+#define STRATA_MYSQL_VERSION "8.0.36-StrataDB"
+#endif
+
 namespace strata::obs {
 class Registry;
 }
@@ -30,7 +35,7 @@ namespace strata::server::mysql {
 struct ServerOptions {
   std::string listen_addr = "127.0.0.1";  // IPv4 or IPv6 literal
   uint16_t port = 3306;                   // 0: an ephemeral port (see Server::port())
-  std::string server_version = "8.0.36-StrataDB";  // sent in the handshake
+  std::string server_version = STRATA_MYSQL_VERSION;  // sent in the handshake
   uint32_t max_connections = 151;
   // Largest command payload a client may send (reads); ERR 1153 and close beyond it.
   size_t max_allowed_packet = 64 << 20;

@@ -68,6 +68,8 @@ TEST_F(MysqlClientsTest, MariadbCli) {
   std::string out = Mariadb("-uroot -ppw -N -e 'SELECT 1'", &code);
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("1"), std::string::npos) << out;
+  out = Mariadb("-uroot -ppw -e status", &code);
+  EXPECT_NE(out.find(STRATA_MYSQL_VERSION), std::string::npos) << out;
   out = Mariadb("-uroot -ppw --ssl --skip-ssl-verify-server-cert -e 'SELECT 1'", &code);
   EXPECT_EQ(code, 0) << out;
   out = Mariadb("-usha_only -pshapw -e 'SELECT 1'", &code);
