@@ -122,4 +122,21 @@ Result<std::vector<KeyValue>> ScanAt(storage::Engine& engine, Slice begin, Slice
   return out;
 }
 
+Result<std::optional<Bytes>> LastUserKeyIn(storage::Engine& engine, Slice begin, Slice end) {
+  storage::ReadOptions ro;
+  ro.lower_bound = VersionPrefix(begin);
+  ro.upper_bound = VersionPrefix(end);
+  auto it = engine.NewIterator(ro);
+  it->SeekForPrev(ro.upper_bound);
+  if (it->Valid() && it->key() >= Slice(ro.upper_bound)) it->Prev();
+  if (!it->Valid() || it->key() < Slice(ro.lower_bound)) {
+    STRATA_RETURN_IF_ERROR(it->status());
+    return std::optional<Bytes>();
+  }
+  Bytes key;
+  LogIndex version = 0;
+  STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
+  return std::optional<Bytes>(std::move(key));
+}
+
 }  // namespace strata::txn

@@ -43,4 +43,8 @@ struct KeyValue {
 Result<std::vector<KeyValue>> ScanAt(storage::Engine& engine, Slice begin, Slice end,
                                      LogIndex snapshot, size_t limit);
 
+// The largest user key in [begin, end) with any version (live or deleted), ignoring
+// snapshots: used to seed counters (auto-increment) above every key ever written.
+Result<std::optional<Bytes>> LastUserKeyIn(storage::Engine& engine, Slice begin, Slice end);
+
 }  // namespace strata::txn

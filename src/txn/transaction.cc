@@ -51,6 +51,11 @@ Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t l
   return out;
 }
 
+bool Transaction::HasWritesIn(Slice prefix) const {
+  auto it = writes_.writes.lower_bound(Bytes(prefix));
+  return it != writes_.writes.end() && Slice(it->first).substr(0, prefix.size()) == prefix;
+}
+
 void Transaction::Put(Slice key, Slice value) { writes_.writes[Bytes(key)] = Bytes(value); }
 void Transaction::Delete(Slice key) { writes_.writes[Bytes(key)] = std::nullopt; }
 

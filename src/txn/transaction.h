@@ -53,6 +53,14 @@ class Transaction {
   Status Commit();
   void Rollback();
 
+  // True when this transaction wrote a key starting with `prefix`.
+  bool HasWritesIn(Slice prefix) const;
+  // Statement-level atomicity: a failed statement restores the writes as they were before it.
+  using Savepoint = std::map<Bytes, std::optional<Bytes>>;
+  Savepoint Save() const { return writes_.writes; }
+  void RestoreTo(Savepoint savepoint) { writes_.writes = std::move(savepoint); }
+  size_t write_count() const { return writes_.writes.size(); }
+
   LogIndex start_index() const { return start_index_; }
   bool read_only() const { return writes_.writes.empty(); }
 
