@@ -8,6 +8,9 @@
 #include "admin/admin_server.h"
 #include "io/io.h"
 #include "node/data_dir.h"
+#include "server/mysql/server.h"
+#include "server/sql_session.h"
+#include "sql/session.h"
 #include "node/garbage_collector.h"
 #include "node/raft_proposer.h"
 #include "node/state_machine.h"
@@ -65,6 +68,7 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
   STRATA_RETURN_IF_ERROR(node->StartRaft());
   STRATA_RETURN_IF_ERROR(node->WaitForLeadership());
   node->StartTransactions();
+  STRATA_RETURN_IF_ERROR(node->StartMysql());
   STRATA_RETURN_IF_ERROR(node->StartAdmin());
   node->serving_.store(true);
   obs::Info("node", "serving", {{"admin_port", int64_t{node->admin_port()}}, {"raft_port", int64_t{node->raft_port()}}});
@@ -184,6 +188,30 @@ void Node::UnregisterMetrics() {
   metrics_registered_ = false;
 }
 
+Status Node::StartMysql() {
+  sql_ = std::make_unique<sql::SqlEngine>(
+      sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION});
+  STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
+  server::SessionFactoryOptions options;
+  options.engine = sql_.get();
+  const NodeIdentity& id = data_dir_->identity();
+  options.root = {"root", id.root_native_hash, id.root_sha256_hash};
+  options.slow_log = slow_log_.get();
+  sessions_ = std::make_unique<server::SqlSessionFactory>(std::move(options));
+  server::mysql::ServerOptions server_options;
+  server_options.listen_addr = config_.listen_addr;
+  server_options.port = config_.port;
+  STRATA_ASSIGN_OR_RETURN(mysql_, server::mysql::Server::Start(std::move(server_options), sessions_.get()));
+  obs::Info("node", "MySQL protocol server listening",
+            {{"addr", config_.listen_addr}, {"port", int64_t{mysql_->port()}}});
+  return Status::OK();
+}
+
+uint16_t Node::mysql_port() const {
+  STRATA_CHECK(mysql_ != nullptr);
+  return mysql_->port();
+}
+
 Status Node::StartAdmin() {
   admin::AdminOptions options;
   options.listen_addr = config_.listen_addr;
@@ -201,6 +229,11 @@ void Node::Stop() {
   // Stop accepting first: the admin endpoint reads the parts shut down below.
   if (admin_) admin_->Stop();
   admin_.reset();
+  if (mysql_) mysql_->Stop();    // closes client connections; statements in flight finish first
+  mysql_.reset();
+  sessions_.reset();
+  sql_.reset();
+  slow_log_.reset();
   UnregisterMetrics();
   gc_.reset();                   // joins the collector thread
   if (raft_) raft_->Stop();      // proposals still waiting fail with Unavailable

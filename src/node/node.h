@@ -32,6 +32,16 @@ struct RaftNodeInfo;
 namespace strata::storage {
 class Engine;
 }
+namespace strata::sql {
+class SqlEngine;
+}
+namespace strata::server {
+class SlowQueryLog;
+class SqlSessionFactory;
+}
+namespace strata::server::mysql {
+class Server;
+}
 namespace strata::txn {
 class TxnManager;
 }
@@ -68,6 +78,7 @@ class Node {
   raft::RaftNodeInfo raft_info() const;
   uint16_t admin_port() const;  // the bound port (config admin_port 0 picks one)
   uint16_t raft_port() const;   // likewise
+  uint16_t mysql_port() const;  // likewise
 
  private:
   explicit Node(NodeConfig config);
@@ -77,6 +88,7 @@ class Node {
   Status StartRaft();
   Status WaitForLeadership();
   void StartTransactions();
+  Status StartMysql();
   void RegisterMetrics();
   void UnregisterMetrics();
   Status StartAdmin();
@@ -94,6 +106,10 @@ class Node {
   std::unique_ptr<txn::TxnManager> txns_;
   std::unique_ptr<GarbageCollector> gc_;
   bool metrics_registered_ = false;
+  std::unique_ptr<sql::SqlEngine> sql_;
+  std::unique_ptr<server::SlowQueryLog> slow_log_;
+  std::unique_ptr<server::SqlSessionFactory> sessions_;
+  std::unique_ptr<server::mysql::Server> mysql_;
   std::unique_ptr<admin::AdminServer> admin_;
   std::atomic<bool> serving_{false};
   const std::chrono::steady_clock::time_point started_at_;

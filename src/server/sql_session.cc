@@ -1,0 +1,226 @@
+#include "server/sql_session.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "obs/json.h"
+#include "obs/log.h"
+#include "sql/parser.h"
+
+namespace strata::server {
+namespace {
+
+using mysql::FieldType;
+
+mysql::Column ToColumn(const sql::ResultColumn& c) {
+  mysql::Column out;
+  out.name = c.name;
+  out.org_name = c.org_name;
+  out.table = c.table;
+  out.org_table = c.org_table;
+  out.schema = c.schema;
+  const sql::OutType& t = c.type;
+  bool numeric = true;
+  switch (t.kind) {
+    case sql::OutKind::kNull: out.type = FieldType::kNull; break;
+    case sql::OutKind::kInt: out.type = FieldType::kLongLong; out.length = t.length ? t.length : 20; break;
+    case sql::OutKind::kUint: out.type = FieldType::kLongLong; out.length = 20; out.flags |= mysql::kUnsignedFlag; break;
+    case sql::OutKind::kDouble: out.type = FieldType::kDouble; out.length = 22; out.decimals = 31; break;
+    case sql::OutKind::kDecimal:
+      out.type = FieldType::kNewDecimal;
+      out.decimals = t.decimals;
+      out.length = (t.length ? t.length : 65) + 2;
+      break;
+    case sql::OutKind::kDate: out.type = FieldType::kDate; out.length = 10; numeric = false; break;
+    case sql::OutKind::kDateTime: out.type = FieldType::kDateTime; out.length = 19; numeric = false; break;
+    case sql::OutKind::kTime: out.type = FieldType::kTime; out.length = 10; numeric = false; break;
+    case sql::OutKind::kBlob: out.type = FieldType::kBlob; out.length = 65535; out.flags |= mysql::kBlobFlag | mysql::kBinaryFlag; numeric = false; break;
+    case sql::OutKind::kString:
+      out.type = FieldType::kVarString;
+      out.length = (t.length ? t.length : 255) * 4;
+      out.decimals = 0x1f;
+      numeric = false;
+      break;
+  }
+  if (t.kind == sql::OutKind::kInt && t.table && t.column >= 0) {
+    // Table integer columns: report their real width so clients pick the right type.
+    switch (t.table->columns[static_cast<size_t>(t.column)].type.kind) {
+      case sql::ast::TypeKind::kTinyInt: out.type = FieldType::kTiny; out.length = 4; break;
+      case sql::ast::TypeKind::kSmallInt: out.type = FieldType::kShort; out.length = 6; break;
+      case sql::ast::TypeKind::kMediumInt: out.type = FieldType::kInt24; out.length = 9; break;
+      case sql::ast::TypeKind::kInt: out.type = FieldType::kLong; out.length = 11; break;
+      default: break;
+    }
+  }
+  out.charset = numeric || t.kind == sql::OutKind::kBlob ? 63 : 45;
+  if (numeric && t.kind != sql::OutKind::kNull) out.flags |= mysql::kNumFlag | mysql::kBinaryFlag;
+  if (t.not_null) out.flags |= mysql::kNotNullFlag;
+  if (c.primary_key) out.flags |= mysql::kPriKeyFlag;
+  if (c.auto_increment) out.flags |= mysql::kAutoIncrementFlag;
+  if (c.is_unsigned) out.flags |= mysql::kUnsignedFlag;
+  return out;
+}
+
+class SqlSessionHandler : public mysql::SessionHandler {
+ public:
+  SqlSessionHandler(std::unique_ptr<sql::Session> session, SlowQueryLog* slow_log,
+                    const SqlSessionFactory::Metrics* metrics)
+      : session_(std::move(session)), slow_log_(slow_log), metrics_(metrics) {}
+
+  QueryResponse Query(std::string_view text, bool multi_statements) override {
+    QueryResponse response;
+    Result<std::vector<sql::ast::StatementPtr>> parsed = sql::Parse(text);
+    if (!parsed.ok()) {
+      response.error = parsed.status();
+      CountError(response.error);
+      return response;
+    }
+    if (parsed->size() > 1 && !multi_statements) {
+      // Without CLIENT_MULTI_STATEMENTS a second statement is a syntax error, as in MySQL.
+      std::string_view rest = (*parsed)[1]->text;
+      response.error = Status::InvalidArgument(fmt::format(
+                           "You have an error in your SQL syntax; check the manual that corresponds to your "
+                           "MySQL server version for the right syntax to use near '{}' at line 1",
+                           rest.substr(0, 80)))
+                           .WithMysql(1064, "42000");
+      CountError(response.error);
+      return response;
+    }
+    for (const auto& stmt : *parsed) {
+      Result<sql::QueryResult> result = Run(*stmt);
+      if (!result.ok()) {
+        response.error = result.status();
+        return response;
+      }
+      response.results.push_back(ToProtocolResult(*result));
+    }
+    return response;
+  }
+
+  Status InitDb(std::string_view database) override { return session_->Use(database); }
+
+  Result<std::vector<mysql::Column>> FieldList(std::string_view table) override {
+    sql::ast::TableName name;
+    name.name = std::string(table);
+    STRATA_ASSIGN_OR_RETURN(auto schema, session_->ResolveTable(name));
+    std::vector<mysql::Column> out;
+    for (uint32_t i = 0; i < schema->columns.size(); i++) {
+      sql::ResultColumn c;
+      c.name = c.org_name = schema->columns[i].name;
+      c.table = c.org_table = schema->name;
+      c.schema = schema->database;
+      c.type = sql::OutTypeOfColumn(*schema, i);
+      out.push_back(ToColumn(c));
+    }
+    if (!session_->in_transaction() && session_->autocommit()) {
+      // ResolveTable opened a read transaction: end it.
+      sql::ast::Commit commit;
+      (void)session_->Execute(commit);
+    }
+    return out;
+  }
+
+  void Reset() override { session_->Reset(); }
+
+  mysql::SessionStatus status() const override {
+    return {session_->in_transaction(), session_->autocommit()};
+  }
+
+ private:
+  Result<sql::QueryResult> Run(const sql::ast::Statement& stmt) {
+    auto start = std::chrono::steady_clock::now();
+    Result<sql::QueryResult> result = session_->Execute(stmt);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string kind(sql::StatementKindName(stmt));
+    metrics_->latency->With({kind}).Observe(seconds);
+    metrics_->statements->With({kind}).Inc();
+    if (!result.ok()) CountError(result.status());
+    if (slow_log_ && seconds >= session_->long_query_time() && stmt.kind != sql::ast::StatementKind::kEmpty) {
+      metrics_->slow_queries->Inc();
+      obs::JsonObject line;
+      line.Add("ts", static_cast<int64_t>(std::time(nullptr)))
+          .Add("user", std::string_view(session_->user()))
+          .Add("connection_id", static_cast<uint64_t>(session_->connection_id()))
+          .Add("db", std::string_view(session_->database()))
+          .Add("query_time", seconds)
+          .Add("rows_examined", result.ok() ? result->rows_examined : uint64_t{0})
+          .Add("rows_sent", result.ok() ? static_cast<uint64_t>(result->rows.size()) : uint64_t{0})
+          .Add("error", static_cast<int64_t>(result.ok() ? 0 : result.status().mysql_errno()))
+          .Add("statement", std::string_view(stmt.text));
+      slow_log_->Write(line.Finish());
+    }
+    return result;
+  }
+
+  void CountError(const Status& s) {
+    metrics_->errors->With({std::to_string(s.mysql_errno() ? s.mysql_errno() : 1105)}).Inc();
+  }
+
+  std::unique_ptr<sql::Session> session_;
+  SlowQueryLog* slow_log_;
+  const SqlSessionFactory::Metrics* metrics_;
+};
+
+}  // namespace
+
+mysql::StatementResult ToProtocolResult(const sql::QueryResult& result) {
+  mysql::StatementResult out;
+  out.is_result_set = result.has_rows;
+  out.affected_rows = result.affected_rows;
+  out.last_insert_id = result.last_insert_id;
+  out.warnings = result.warnings;
+  out.info = result.info;
+  if (!result.has_rows) return out;
+  for (const auto& c : result.columns) out.columns.push_back(ToColumn(c));
+  out.rows.reserve(result.rows.size());
+  for (const sql::Row& row : result.rows) {
+    mysql::TextRow text;
+    text.reserve(row.size());
+    for (const sql::Value& v : row) text.push_back(v.ToText());
+    out.rows.push_back(std::move(text));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<SlowQueryLog>> SlowQueryLog::Open(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) return Status::FromErrno(errno, "open slow-query log " + path);
+  return std::unique_ptr<SlowQueryLog>(new SlowQueryLog(f));
+}
+
+SlowQueryLog::~SlowQueryLog() { std::fclose(file_); }
+
+void SlowQueryLog::Write(std::string_view json_line) {
+  std::lock_guard lock(mu_);
+  std::fwrite(json_line.data(), 1, json_line.size(), file_);
+  std::fputc('\n', file_);
+  std::fflush(file_);
+}
+
+SqlSessionFactory::SqlSessionFactory(SessionFactoryOptions options) : options_(std::move(options)) {
+  obs::Registry& r = options_.registry ? *options_.registry : obs::Registry::Default();
+  metrics_.latency = &r.AddHistogramFamily("stratadb_query_duration_seconds",
+                                           "Statement execution time by statement kind", {"kind"});
+  metrics_.statements = &r.AddCounterFamily("stratadb_statements_total", "Statements executed by kind", {"kind"});
+  metrics_.errors = &r.AddCounterFamily("stratadb_statement_errors_total",
+                                        "Statements that failed, by MySQL error code", {"code"});
+  metrics_.slow_queries = &r.AddCounter("stratadb_slow_queries_total",
+                                        "Statements slower than long_query_time (written to the slow-query log)");
+}
+
+std::optional<mysql::Account> SqlSessionFactory::FindAccount(std::string_view user) {
+  if (user == options_.root.user) return options_.root;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<mysql::SessionHandler>> SqlSessionFactory::OpenSession(std::string_view user,
+                                                                             std::string_view database,
+                                                                             uint32_t connection_id) {
+  auto session = std::make_unique<sql::Session>(options_.engine, std::string(user), "localhost", connection_id);
+  if (!database.empty()) STRATA_RETURN_IF_ERROR(session->Use(database));
+  return std::unique_ptr<mysql::SessionHandler>(
+      std::make_unique<SqlSessionHandler>(std::move(session), options_.slow_log, &metrics_));
+}
+
+}  // namespace strata::server

@@ -1,0 +1,62 @@
+// The session layer: connects the MySQL protocol (mysql/handler.h) to the SQL layer
+// (sql/session.h). One SqlSessionHandler per client connection parses each COM_QUERY,
+// executes its statements, turns results into text result sets, and records metrics and
+// the slow-query log.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "obs/metrics.h"
+#include "server/mysql/handler.h"
+#include "sql/session.h"
+
+namespace strata::server {
+
+// The slow-query log: one JSON object per line for every statement that ran longer than
+// the session's long_query_time (settable globally and per session, like MySQL's).
+class SlowQueryLog {
+ public:
+  // Opens (appends to) `path`; an empty path disables the log.
+  static Result<std::unique_ptr<SlowQueryLog>> Open(const std::string& path);
+  ~SlowQueryLog();
+  void Write(std::string_view json_line);
+
+ private:
+  explicit SlowQueryLog(std::FILE* file) : file_(file) {}
+  std::mutex mu_;
+  std::FILE* file_;
+};
+
+struct SessionFactoryOptions {
+  sql::SqlEngine* engine = nullptr;
+  mysql::Account root;               // the root account's verifiers (from node.toml)
+  SlowQueryLog* slow_log = nullptr;  // nullptr: no slow-query log
+  obs::Registry* registry = nullptr; // nullptr: Default()
+};
+
+class SqlSessionFactory : public mysql::SessionFactory {
+ public:
+  explicit SqlSessionFactory(SessionFactoryOptions options);
+  std::optional<mysql::Account> FindAccount(std::string_view user) override;
+  Result<std::unique_ptr<mysql::SessionHandler>> OpenSession(std::string_view user, std::string_view database,
+                                                             uint32_t connection_id) override;
+
+  struct Metrics {
+    obs::Family<obs::Histogram>* latency;   // by statement kind
+    obs::Family<obs::Counter>* statements;  // by statement kind
+    obs::Family<obs::Counter>* errors;      // by MySQL error code
+    obs::Counter* slow_queries;
+  };
+
+ private:
+  SessionFactoryOptions options_;
+  Metrics metrics_;
+};
+
+// Converts one SQL result to what the protocol sends.
+mysql::StatementResult ToProtocolResult(const sql::QueryResult& result);
+
+}  // namespace strata::server
