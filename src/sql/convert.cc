@@ -59,7 +59,8 @@ std::optional<__int128> ParseStrictInteger(std::string_view s) {
     if (!r.ok()) return std::nullopt;
     return r->unscaled;
   }
-  // Exponent form.
+  // Exponent form (strtod would also read hex, which MySQL does not in numeric strings).
+  if (s.find_first_of("xX") != std::string_view::npos) return std::nullopt;
   char* end = nullptr;
   std::string buf(s);
   double d = std::strtod(buf.c_str(), &end);
@@ -146,7 +147,8 @@ Result<Value> ToDouble(const ColumnSchema& col, const Value& v, uint64_t row) {
     char* end = nullptr;
     std::string buf(v.string_value());
     d = std::strtod(buf.c_str(), &end);
-    if (!p.ok() && (buf.empty() || end != buf.c_str() + buf.size())) return IncorrectValue("double", col, v, row);
+    if (!p.ok() && (buf.empty() || end != buf.c_str() + buf.size() || buf.find_first_of("xX") != std::string::npos))
+      return IncorrectValue("double", col, v, row);
   } else {
     d = v.ToDouble();
   }
