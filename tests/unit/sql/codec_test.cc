@@ -1,0 +1,259 @@
+// Row, key and schema codecs: round trips, and corrupt input rejected as Corruption.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "sql/codec.h"
+#include "sql/schema.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::TypeKind;
+
+void ExpectSameValue(const Value& a, const Value& b) {
+  ASSERT_EQ(a.kind(), b.kind());
+  if (a.kind() == ValueKind::kDecimal) {
+    EXPECT_EQ(a.decimal_value().unscaled, b.decimal_value().unscaled);
+    EXPECT_EQ(a.decimal_value().scale, b.decimal_value().scale);
+  } else if (a.kind() == ValueKind::kDouble) {
+    EXPECT_EQ(std::signbit(a.double_value()), std::signbit(b.double_value()));
+    EXPECT_EQ(a.double_value(), b.double_value());
+  }
+  EXPECT_EQ(a.ToText(), b.ToText());
+}
+
+Row EveryKind() {
+  return Row{Value::Null(),
+             Value::Int(0),
+             Value::Int(-5),
+             Value::Int(INT64_MIN),
+             Value::Int(INT64_MAX),
+             Value::Uint(UINT64_MAX),
+             Value::Double(-0.0),
+             Value::Double(1e300),
+             Value::Dec(Decimal{-12345, 2}),
+             Value::Dec(Decimal{(static_cast<__int128>(1) << 120), 30}),
+             Value::String(""),
+             Value::String(std::string("a\0b\xff", 4)),
+             Value::String(std::string(1000, 'x')),
+             Value::Null()};
+}
+
+TEST(RowCodecTest, RoundTripsEveryKind) {
+  Row row = EveryKind();
+  Bytes enc = EncodeRow(row);
+  auto decoded = DecodeRow(enc, row.size());
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_EQ(decoded->size(), row.size());
+  for (size_t i = 0; i < row.size(); i++) ExpectSameValue((*decoded)[i], row[i]);
+  // Columns added after the row was written read as NULL.
+  auto wider = DecodeRow(enc, row.size() + 2);
+  ASSERT_TRUE(wider.ok());
+  EXPECT_TRUE((*wider)[row.size()].is_null());
+  EXPECT_TRUE((*wider)[row.size() + 1].is_null());
+  auto empty = DecodeRow(EncodeRow(Row{}), 0);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST(RowCodecTest, EveryTruncationIsCorruption) {
+  Bytes enc = EncodeRow(EveryKind());
+  for (size_t n = 0; n < enc.size(); n++) {
+    auto r = DecodeRow(Slice(enc).substr(0, n), 14);
+    ASSERT_FALSE(r.ok()) << "prefix of " << n << " bytes";
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  }
+  auto trailing = DecodeRow(enc + "x", 14);
+  EXPECT_EQ(trailing.status().code(), StatusCode::kCorruption);
+}
+
+TEST(RowCodecTest, RandomGarbageNeverCrashes) {
+  std::mt19937 rng(20260101);
+  Bytes valid = EncodeRow(EveryKind());
+  int ok = 0, corrupt = 0;
+  for (int i = 0; i < 20000; i++) {
+    Bytes in;
+    if (i % 2 == 0) {
+      in = valid;  // flip a few bytes of a valid row
+      for (int f = 0; f < 1 + static_cast<int>(rng() % 4); f++) in[rng() % in.size()] = static_cast<char>(rng());
+    } else {
+      in.resize(rng() % 64);
+      for (char& c : in) c = static_cast<char>(rng());
+      if (!in.empty() && rng() % 2) in[0] = 1;  // get past the version byte
+    }
+    auto r = DecodeRow(in, 14);
+    if (r.ok()) {
+      ok++;
+    } else {
+      ASSERT_EQ(r.status().code(), StatusCode::kCorruption) << r.status().ToString();
+      corrupt++;
+    }
+  }
+  EXPECT_GT(corrupt, 0);
+}
+
+TableSchema SampleSchema() {
+  TableSchema t;
+  t.id = 1234;
+  t.database = "shop";
+  t.name = "Orders";
+  t.comment = "order lines";
+  t.auto_increment_start = 77;
+  auto add = [&](std::string name, TypeKind kind, uint32_t length = 0, uint32_t scale = 0) -> ColumnSchema& {
+    ColumnSchema c;
+    c.name = std::move(name);
+    c.type.kind = kind;
+    c.type.length = length;
+    c.type.scale = scale;
+    t.columns.push_back(std::move(c));
+    return t.columns.back();
+  };
+  ColumnSchema& id = add("id", TypeKind::kBigInt);
+  id.type.is_unsigned = true;
+  id.nullable = false;
+  id.auto_increment = true;
+  ColumnSchema& name = add("name", TypeKind::kVarchar, 40);
+  name.default_kind = DefaultKind::kValue;
+  name.default_value = Value::String("anon");
+  name.comment = "who";
+  ColumnSchema& price = add("price", TypeKind::kDecimal, 10, 2);
+  price.default_kind = DefaultKind::kValue;
+  price.default_value = Value::Dec(Decimal{150, 2});
+  ColumnSchema& flag = add("flag", TypeKind::kTinyInt, 1);
+  flag.type.is_boolean = true;
+  flag.default_kind = DefaultKind::kNull;
+  ColumnSchema& size = add("size", TypeKind::kEnum);
+  size.type.enum_values = {"s", "m", "l"};
+  ColumnSchema& ts = add("ts", TypeKind::kTimestamp);
+  ts.default_kind = DefaultKind::kCurrentTimestamp;
+  ts.on_update_current_timestamp = true;
+  t.primary = IndexSchema{kPrimaryIndexId, "PRIMARY", {0}, true};
+  t.indexes.push_back(IndexSchema{2, "name", {1, 2}, true});
+  t.indexes.push_back(IndexSchema{3, "k_size", {4}, false});
+  return t;
+}
+
+TEST(SchemaCodecTest, RoundTrip) {
+  TableSchema t = SampleSchema();
+  auto d = TableSchema::Decode(t.Encode());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->id, t.id);
+  EXPECT_EQ(d->database, t.database);
+  EXPECT_EQ(d->name, t.name);
+  EXPECT_EQ(d->engine, t.engine);
+  EXPECT_EQ(d->comment, t.comment);
+  EXPECT_EQ(d->auto_increment_start, t.auto_increment_start);
+  ASSERT_EQ(d->columns.size(), t.columns.size());
+  for (size_t i = 0; i < t.columns.size(); i++) {
+    const ColumnSchema &a = d->columns[i], &b = t.columns[i];
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.type.kind, b.type.kind);
+    EXPECT_EQ(a.type.length, b.type.length);
+    EXPECT_EQ(a.type.scale, b.type.scale);
+    EXPECT_EQ(a.type.is_unsigned, b.type.is_unsigned);
+    EXPECT_EQ(a.type.is_boolean, b.type.is_boolean);
+    EXPECT_EQ(a.type.enum_values, b.type.enum_values);
+    EXPECT_EQ(a.nullable, b.nullable);
+    EXPECT_EQ(a.auto_increment, b.auto_increment);
+    EXPECT_EQ(a.default_kind, b.default_kind);
+    ExpectSameValue(a.default_value, b.default_value);
+    EXPECT_EQ(a.on_update_current_timestamp, b.on_update_current_timestamp);
+    EXPECT_EQ(a.comment, b.comment);
+  }
+  EXPECT_EQ(d->primary.columns, t.primary.columns);
+  EXPECT_EQ(d->primary.name, "PRIMARY");
+  ASSERT_EQ(d->indexes.size(), 2u);
+  EXPECT_EQ(d->indexes[0].name, "name");
+  EXPECT_EQ(d->indexes[0].columns, (std::vector<uint32_t>{1, 2}));
+  EXPECT_TRUE(d->indexes[0].unique);
+  EXPECT_EQ(d->indexes[1].id, 3u);
+  EXPECT_FALSE(d->indexes[1].unique);
+  EXPECT_EQ(d->NextIndexId(), 4u);
+  EXPECT_EQ(d->AutoIncrementColumn(), 0u);
+  EXPECT_EQ(d->FindColumn("PRICE"), 2u);
+  EXPECT_EQ(d->columns[2].type.ToSql(), "decimal(10,2)");
+}
+
+TEST(SchemaCodecTest, CorruptSchemasAreRejected) {
+  Bytes enc = SampleSchema().Encode();
+  for (size_t n = 0; n < enc.size(); n++)
+    ASSERT_FALSE(TableSchema::Decode(Slice(enc).substr(0, n)).ok()) << n;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 5000; i++) {
+    Bytes in = enc;
+    in[rng() % in.size()] = static_cast<char>(rng());
+    (void)TableSchema::Decode(in);  // must not crash
+  }
+  // An index naming a column the table does not have.
+  TableSchema bad = SampleSchema();
+  bad.indexes[1].columns = {99};
+  EXPECT_EQ(TableSchema::Decode(bad.Encode()).status().code(), StatusCode::kCorruption);
+}
+
+TEST(KeyCodecTest, PkSuffixFromIndexKeyWithZeroBytes) {
+  TableSchema t;
+  t.id = 2000;
+  for (auto [name, kind] : {std::pair{"name", TypeKind::kVarchar}, std::pair{"n", TypeKind::kBigInt},
+                            std::pair{"tag", TypeKind::kVarbinary}, std::pair{"price", TypeKind::kDecimal},
+                            std::pair{"d", TypeKind::kDate}}) {
+    ColumnSchema c;
+    c.name = name;
+    c.type.kind = kind;
+    c.type.length = 20;
+    t.columns.push_back(c);
+  }
+  t.primary = IndexSchema{kPrimaryIndexId, "PRIMARY", {0, 1}, true};  // (varchar, bigint)
+  IndexSchema by_tag{2, "k_tag", {2}, false};
+  IndexSchema by_tag_price_date{3, "k_multi", {2, 3, 4}, false};
+  t.indexes = {by_tag, by_tag_price_date};
+  std::vector<std::string> strings = {"",
+                                      std::string("\0", 1),
+                                      std::string("\0\0", 2),
+                                      std::string("a\0\x01", 3),
+                                      std::string("\0\xff", 2),
+                                      std::string("\x01\x00\x01", 3),
+                                      "plain"};
+  for (const std::string& name : strings) {
+    for (const std::string& tag : strings) {
+      for (bool null_tag : {false, true}) {
+        Row row{Value::String(name), Value::Int(-42), null_tag ? Value::Null() : Value::String(tag),
+                Value::Dec(Decimal{-1999, 2}), Value::String("2026-01-02")};
+        Bytes pk = PrimaryKeySuffix(t, row, 0);
+        for (const IndexSchema& index : t.indexes) {
+          Bytes key = IndexKey(t, index, row, pk);
+          auto got = PkSuffixFromIndexKey(t, index, key);
+          ASSERT_TRUE(got.ok()) << got.status().ToString();
+          EXPECT_EQ(*got, pk);
+          // Truncated keys are errors, never out-of-bounds reads.
+          for (size_t n = 0; n < key.size() - pk.size(); n++)
+            EXPECT_FALSE(PkSuffixFromIndexKey(t, index, Slice(key).substr(0, n)).ok()) << n;
+        }
+      }
+    }
+  }
+}
+
+TEST(KeyCodecTest, HiddenRowIds) {
+  TableSchema t;
+  t.id = 3000;
+  ColumnSchema c;
+  c.name = "v";
+  c.type.kind = TypeKind::kVarchar;
+  c.type.length = 10;
+  t.columns.push_back(c);
+  t.indexes.push_back(IndexSchema{2, "k_v", {0}, false});
+  ASSERT_TRUE(t.has_hidden_key());
+  Row row{Value::String(std::string("x\0y", 3))};
+  for (uint64_t id : {uint64_t{1}, uint64_t{255}, uint64_t{1} << 40, UINT64_MAX}) {
+    Bytes pk = PrimaryKeySuffix(t, row, id);
+    EXPECT_EQ(*HiddenRowIdFromKey(RowKey(t, pk)), id);
+    EXPECT_EQ(*PkSuffixFromIndexKey(t, t.indexes[0], IndexKey(t, t.indexes[0], row, pk)), pk);
+  }
+  EXPECT_LT(RowKey(t, PrimaryKeySuffix(t, row, 2)), RowKey(t, PrimaryKeySuffix(t, row, 10)));
+  EXPECT_FALSE(HiddenRowIdFromKey("short").ok());
+  EXPECT_EQ(IndexPrefix(3000, 2).size(), 8u);
+}
+
+}  // namespace
+}  // namespace strata::sql
