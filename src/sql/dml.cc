@@ -54,6 +54,18 @@ Result<bool> UniqueTaken(txn::Transaction* txn, const TableSchema& table, const 
   return false;
 }
 
+// The pk suffix of another row already holding `row`'s values in unique `index`, if any.
+Result<std::optional<Bytes>> UniqueConflict(txn::Transaction* txn, const TableSchema& table, const IndexSchema& index,
+                                            const Row& row, Slice pk_suffix) {
+  if (!index.unique || HasNull(index, row)) return std::optional<Bytes>();
+  Bytes prefix = IndexPrefix(table.id, index.id);
+  for (uint32_t c : index.columns) AppendKeyValue(row[c], &prefix);
+  STRATA_ASSIGN_OR_RETURN(auto hits, txn->Scan(prefix, PrefixSuccessor(prefix), 2));
+  for (const auto& kv : hits)
+    if (Slice(kv.key).substr(prefix.size()) != pk_suffix) return std::optional<Bytes>(kv.key.substr(prefix.size()));
+  return std::optional<Bytes>();
+}
+
 void PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
   txn->Put(RowKey(table, pk_suffix), EncodeRow(row));
   for (const IndexSchema& index : table.indexes) txn->Put(IndexKey(table, index, row, pk_suffix), "");
@@ -185,13 +197,20 @@ Status InsertOne(InsertState& st, const Row& row) {
     st.affected++;
   }
   for (const IndexSchema& index : t.indexes) {
-    STRATA_ASSIGN_OR_RETURN(bool taken, UniqueTaken(st.txn, t, index, row, pk));
-    if (!taken) continue;
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other_pk, UniqueConflict(st.txn, t, index, row, pk));
+    if (!other_pk) continue;
     if (st.stmt->ignore) {
       st.duplicates++;
       return Status::OK();
     }
-    return Duplicate(t, index, row);
+    if (!st.stmt->replace && st.stmt->on_duplicate.empty()) return Duplicate(t, index, row);
+    // REPLACE deletes, and ON DUPLICATE KEY UPDATE updates, the row holding the unique values.
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other, st.txn->Get(RowKey(t, *other_pk)));
+    if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, t.name));
+    STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, t.columns.size()));
+    if (!st.stmt->on_duplicate.empty()) return OnDuplicate(st, row, other_row, *other_pk);
+    DeleteRow(st.txn, t, other_row, *other_pk);
+    st.affected++;
   }
   PutRow(st.txn, t, row, pk);
   st.affected++;
