@@ -265,8 +265,12 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
             has_null = has_null || row[c].is_null();
             AppendKeyValue(row[c], &values);
           }
-          if (!has_null && !unique_seen.insert(values).second)
-            return Err(1062, "23000", fmt::format("Duplicate entry for key '{}.{}'", updated.name, index.name));
+          if (!has_null && !unique_seen.insert(values).second) {
+            std::string text;
+            for (size_t i = 0; i < index.columns.size(); i++)
+              text += (i ? "-" : "") + row[index.columns[i]].ToText().value_or("NULL");
+            return Err(1062, "23000", fmt::format("Duplicate entry '{}' for key '{}.{}'", text, updated.name, index.name));
+          }
         }
         txn.Put(IndexKey(updated, index, row, pk), "");
       }
