@@ -216,6 +216,7 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
         if (!Matches(stmt, name)) continue;
         std::optional<Value> v = stmt.scope == ast::VariableScope::kGlobal ? session.engine().GetGlobal(name) : session.GetVariable(name);
         if (!v) v = SystemVariableDefault(name, session.engine());
+        if (name == "autocommit") v = Value::String(v->ToBool().value_or(false) ? "ON" : "OFF");  // as MySQL shows it
         r.rows.push_back({Str(name), Str(v->ToText().value_or(""))});
       }
       return ApplyWhere(session, stmt, std::move(r));
