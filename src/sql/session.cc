@@ -1,6 +1,9 @@
 #include "sql/session.h"
 
+#include <chrono>
 #include <ctime>
+#include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -11,6 +14,11 @@
 namespace strata::sql {
 
 using SK = ast::StatementKind;
+
+constexpr uint16_t kErLockDeadlock = 1213;
+// How long an autocommit statement keeps retrying a write-write conflict (as long as
+// InnoDB's default innodb_lock_wait_timeout would let it wait for the row lock).
+constexpr std::chrono::seconds kAutocommitRetryFor{50};
 
 // ---- AutoIncrement ------------------------------------------------------------------
 
@@ -208,6 +216,24 @@ Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
 }
 
 Result<QueryResult> Session::ExecuteInTransaction(const ast::Statement& stmt) {
+  // An autocommit statement that loses a write-write conflict at commit has shown the client
+  // nothing yet, so it runs again on a newer snapshot: like InnoDB, where a single statement
+  // waits for the row lock instead of failing, contention costs time, not an error.
+  auto deadline = std::chrono::steady_clock::now() + kAutocommitRetryFor;
+  thread_local std::minstd_rand rng(std::random_device{}());
+  for (int attempt = 0;; attempt++) {
+    Result<QueryResult> result = ExecuteOnce(stmt);
+    if (result.ok() || result.status().mysql_errno() != kErLockDeadlock || explicit_txn_ || !autocommit_ ||
+        std::chrono::steady_clock::now() > deadline)
+      return result;
+    // Randomised exponential backoff, so that the sessions that lost together do not
+    // collide again in the next group commit.
+    int64_t cap_us = std::min<int64_t>(5000, int64_t{50} << std::min(attempt, 7));
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<uint64_t>(cap_us + 1)));
+  }
+}
+
+Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
   if (!autocommit_) explicit_txn_ = true;
   // The first statement of an autocommit=0 transaction needs its savepoint too.
   if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();

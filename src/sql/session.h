@@ -6,7 +6,10 @@
 // transaction, committed (one Raft proposal if it wrote anything) before the result is
 // returned. BEGIN / START TRANSACTION or autocommit=0 keep one transaction open across
 // statements; a failed statement inside it is undone (statement-level atomicity) and the
-// transaction stays open. DDL commits the open transaction first, as MySQL does.
+// transaction stays open. DDL commits the open transaction first, as MySQL does. An
+// autocommit statement that loses a write-write conflict is retried on a fresh snapshot
+// (the client has seen nothing of it); inside an explicit transaction the conflict is
+// returned as 1213 and the client retries the transaction.
 //
 // Thread-safety: a Session is used by one thread at a time; SqlEngine is shared.
 #pragma once
@@ -127,6 +130,7 @@ class Session {
 
  private:
   Result<QueryResult> ExecuteInTransaction(const ast::Statement& stmt);
+  Result<QueryResult> ExecuteOnce(const ast::Statement& stmt);
   Result<QueryResult> Dispatch(const ast::Statement& stmt);
   Status CommitOpen();
   void RollbackOpen();
