@@ -169,6 +169,12 @@ void RaftNode::Impl::HandleReady() {
   for (Message& m : rd.messages) {
     if (MayBeSentEarly(m)) SendMessage(std::move(m)); else after_persist.push_back(std::move(m));
   }
+  // Committed entries are already durable (core.h), so they are applied before this
+  // Ready's new entries are written: a commit is acknowledged after its own fsync, not
+  // after the fsync of the batch that arrived behind it. With a snapshot in the Ready the
+  // order stays snapshot → entries → apply.
+  bool applied_early = !rd.snapshot.has_value();
+  if (applied_early) ApplyCommitted(rd.committed_entries);
   Clock::time_point t0 = Clock::now();
   if (rd.snapshot) PersistSnapshot(*rd.snapshot);
   if (rd.hard_state || !rd.entries.empty()) {
@@ -188,7 +194,7 @@ void RaftNode::Impl::HandleReady() {
     info.last_snapshot_installed = index;
     obs::Info("raft", "installed snapshot", {{"node", options.id}, {"index", index}, {"term", rd.snapshot->metadata.term}});
   }
-  ApplyCommitted(rd.committed_entries);
+  if (!applied_early) ApplyCommitted(rd.committed_entries);
   // Leadership lost: proposals still in the log have an unknown outcome from here on.
   if (rd.soft_state && rd.soft_state->role != Role::kLeader) FailPending("leadership lost; outcome unknown");
   core->Advance(rd);

@@ -8,7 +8,9 @@
 //      arrived since the last Ready is in the same batch);
 //   2. sends messages — only after step 1, except those MayBeSentEarly() allows before it;
 //   3. restores a received snapshot into the StateMachine, applies committed entries and
-//      completes their proposals;
+//      completes their proposals (without a snapshot in the Ready, committed entries — all
+//      durable already — are applied before step 1, so an acknowledgement never waits for
+//      the fsync of the batch behind it);
 //   4. Advance()s, then compacts the log every `compact_every` applied entries (after the
 //      state machine made its state durable and wrote a snapshot file for that index).
 //
