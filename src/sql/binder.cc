@@ -146,7 +146,8 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
     return MakeConst(Value::String(s.user() + (name == "CURRENT_USER" ? "@%" : "@localhost")));
   if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
   if (name == "LAST_INSERT_ID" && e.children.empty()) return MakeConst(Value::Uint(s.last_insert_id()));
-  if (name == "FOUND_ROWS" || name == "ROW_COUNT") return MakeConst(Value::Int(0));
+  if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));
+  if (name == "FOUND_ROWS") return MakeConst(Value::Uint(s.found_rows()));
   if (name == "VALUES" && ctx.allow_values_function && e.children.size() == 1 &&
       e.children[0]->kind == ExprKind::kColumn && ctx.scope.table) {
     auto col = ctx.scope.table->FindColumn(e.children[0]->name);

@@ -183,6 +183,16 @@ void Session::RollbackOpen() {
 }
 
 Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
+  Result<QueryResult> result = ExecuteStatement(stmt);
+  if (result.ok()) {
+    // MySQL: ROW_COUNT() is the affected rows of a DML statement, -1 after a result set.
+    row_count_ = result->has_rows ? -1 : static_cast<int64_t>(result->affected_rows);
+    if (result->has_rows) found_rows_ = result->rows.size();
+  }
+  return result;
+}
+
+Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
   switch (stmt.kind) {
     case SK::kBegin: {
       STRATA_RETURN_IF_ERROR(CommitOpen());  // BEGIN commits an open transaction, as MySQL does

@@ -126,9 +126,13 @@ class Session {
   Result<Value> UserVariable(std::string_view name) const;
   uint64_t last_insert_id() const { return last_insert_id_; }
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
+  // ROW_COUNT() and FOUND_ROWS() of the previous statement.
+  int64_t row_count() const { return row_count_; }
+  uint64_t found_rows() const { return found_rows_; }
   EvalContext eval_context() const;
 
  private:
+  Result<QueryResult> ExecuteStatement(const ast::Statement& stmt);
   Result<QueryResult> ExecuteInTransaction(const ast::Statement& stmt);
   Result<QueryResult> ExecuteOnce(const ast::Statement& stmt);
   Result<QueryResult> Dispatch(const ast::Statement& stmt);
@@ -145,6 +149,8 @@ class Session {
   bool explicit_txn_ = false;  // BEGIN, or autocommit=0 with a statement run
   std::unique_ptr<txn::Transaction> txn_;
   uint64_t last_insert_id_ = 0;
+  int64_t row_count_ = -1;
+  uint64_t found_rows_ = 0;
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   std::map<std::string, Value> user_vars_;     // lower-case name → value
 };

@@ -52,20 +52,25 @@ class MariadbCliTest(unittest.TestCase):
         self.assertEqual(self.rows("SELECT 1+1 AS two;\n"), [["2"]])
 
     def test_dml_and_queries(self):
-        # (ROW_COUNT() is not checked here: the binder folds it to the constant 0 — reported.)
         out = self.cli("CREATE TABLE q (id INT PRIMARY KEY, g VARCHAR(5), n INT);\n"
                        "INSERT INTO q VALUES (1,'a',10),(2,'b',20),(3,'a',30),(4,'b',40),(5,'c',50);\n"
                        "SELECT id, n FROM q WHERE n > 15 ORDER BY n DESC LIMIT 2;\n"
                        "SELECT g, COUNT(*), SUM(n), MIN(n), MAX(n) FROM q GROUP BY g ORDER BY g;\n"
                        "SELECT COUNT(*), AVG(n) FROM q;\n"
                        "UPDATE q SET n = n + 1 WHERE g = 'a';\n"
+                       "SELECT ROW_COUNT();\n"
                        "DELETE FROM q WHERE id >= 4;\n"
+                       "SELECT ROW_COUNT();\n"
                        "SELECT id, n FROM q ORDER BY id;\n"
+                       "SELECT FOUND_ROWS(), ROW_COUNT();\n"
                        "DROP TABLE q;\n")
         self.assertEqual(out, "id\tn\n5\t50\n4\t40\n"
                               "g\tCOUNT(*)\tSUM(n)\tMIN(n)\tMAX(n)\na\t2\t40\t10\t30\nb\t2\t60\t20\t40\nc\t1\t50\t50\t50\n"
                               "COUNT(*)\tAVG(n)\n5\t30.0000\n"
-                              "id\tn\n1\t11\n2\t20\n3\t31\n")
+                              "ROW_COUNT()\n2\n"
+                              "ROW_COUNT()\n2\n"
+                              "id\tn\n1\t11\n2\t20\n3\t31\n"
+                              "FOUND_ROWS()\tROW_COUNT()\n3\t-1\n")
 
     def test_affected_rows_in_verbose_mode(self):
         # -v prints "Query OK, N rows affected" like an interactive session would.
