@@ -146,7 +146,7 @@ Result<Row> BuildRow(InsertState& st, const std::vector<const ast::Expr*>& value
       if (st.first_generated_id == 0) st.first_generated_id = id;
       given[*ai] = true;
     } else if (v.ToDouble() > 0) {
-      STRATA_RETURN_IF_ERROR(st.session->engine().auto_increment().Observe(t, static_cast<uint64_t>(v.ToDouble())));
+      STRATA_RETURN_IF_ERROR(st.session->engine().auto_increment().Observe(t, SaturatingUint64(v.ToDouble())));
     }
   }
   for (size_t i = 0; i < t.columns.size(); i++) {
@@ -318,7 +318,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
       STRATA_ASSIGN_OR_RETURN(updated[columns[i]], ConvertForColumn(col, v, row_number));
       if (updated[columns[i]].is_null() && !col.nullable) return NullError(col);
       if (col.auto_increment && updated[columns[i]].ToDouble() > 0)
-        STRATA_RETURN_IF_ERROR(session.engine().auto_increment().Observe(*table, static_cast<uint64_t>(updated[columns[i]].ToDouble())));
+        STRATA_RETURN_IF_ERROR(session.engine().auto_increment().Observe(*table, SaturatingUint64(updated[columns[i]].ToDouble())));
     }
     if (RowsEqual(updated, target)) continue;
     updated.resize(width);

@@ -94,7 +94,7 @@ Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
     case Op::kSub: return Value::Double(x - y);
     case Op::kMul: return Value::Double(x * y);
     case Op::kDiv: return y == 0 ? Value::Null() : Value::Double(x / y);
-    case Op::kIntDiv: return y == 0 ? Value::Null() : Value::Int(static_cast<int64_t>(std::trunc(x / y)));
+    case Op::kIntDiv: return y == 0 ? Value::Null() : Value::Int(SaturatingInt64(std::trunc(x / y)));
     case Op::kMod: return y == 0 ? Value::Null() : Value::Double(std::fmod(x, y));
     default: return Status::Internal("bad double operator");
   }
@@ -123,7 +123,7 @@ Result<Value> Bitwise(Op op, const Value& a, const Value& b) {
   auto as_u = [](const Value& v) -> uint64_t {
     if (v.kind() == ValueKind::kUint) return v.uint_value();
     if (v.kind() == ValueKind::kInt) return static_cast<uint64_t>(v.int_value());
-    return static_cast<uint64_t>(static_cast<int64_t>(std::llround(v.ToDouble())));
+    return static_cast<uint64_t>(SaturatingInt64(std::round(v.ToDouble())));
   };
   uint64_t x = as_u(a), y = as_u(b);
   switch (op) {
@@ -209,8 +209,8 @@ Result<Value> RoundValue(const Value& v, int64_t digits, bool floor_mode, bool c
     return Value::Dec(d);
   }
   double d = v.ToDouble();
-  if (floor_mode) return Value::Int(static_cast<int64_t>(std::floor(d)));
-  if (ceil_mode) return Value::Int(static_cast<int64_t>(std::ceil(d)));
+  if (floor_mode) return Value::Int(SaturatingInt64(std::floor(d)));
+  if (ceil_mode) return Value::Int(SaturatingInt64(std::ceil(d)));
   double p = std::pow(10.0, static_cast<double>(digits));
   return Value::Double(std::round(d * p) / p);
 }
@@ -281,8 +281,8 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
     }
     case Fn::kSubstring: {
       std::string s = text(0);
-      int64_t pos = static_cast<int64_t>(args[1].ToDouble());
-      int64_t len = args.size() > 2 ? static_cast<int64_t>(args[2].ToDouble()) : static_cast<int64_t>(s.size());
+      int64_t pos = SaturatingInt64(args[1].ToDouble());
+      int64_t len = args.size() > 2 ? SaturatingInt64(args[2].ToDouble()) : static_cast<int64_t>(s.size());
       int64_t n = static_cast<int64_t>(s.size());
       if (pos < 0) pos = n + pos + 1;
       if (pos < 1 || pos > n || len <= 0) return Value::String("");
@@ -290,7 +290,7 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
     }
     case Fn::kLeft: case Fn::kRight: {
       std::string s = text(0);
-      size_t n = static_cast<size_t>(std::max(0.0, args[1].ToDouble()));
+      size_t n = SaturatingUint64(args[1].ToDouble());
       n = std::min(n, s.size());
       return Value::String(e.fn == Fn::kLeft ? s.substr(0, n) : s.substr(s.size() - n));
     }
@@ -327,7 +327,7 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
       return Value::Double(std::fabs(args[0].ToDouble()));
     case Fn::kFloor: return RoundValue(args[0], 0, true, false);
     case Fn::kCeil: return RoundValue(args[0], 0, false, true);
-    case Fn::kRound: return RoundValue(args[0], args.size() > 1 ? static_cast<int64_t>(args[1].ToDouble()) : 0, false, false);
+    case Fn::kRound: return RoundValue(args[0], args.size() > 1 ? std::clamp<int64_t>(SaturatingInt64(args[1].ToDouble()), -30, 30) : 0, false, false);
     case Fn::kMod: return Arithmetic(Op::kMod, args[0], args[1]);
     case Fn::kNullIf: return CompareValues(args[0], args[1]) == 0 ? Value::Null() : args[0];
     case Fn::kGreatest: case Fn::kLeast: {
@@ -349,11 +349,11 @@ Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
   if (t.IsInteger()) {
     if (v.kind() == ValueKind::kString) {
       double d = StringToDouble(v.string_value());
-      return t.is_unsigned ? Value::Uint(static_cast<uint64_t>(d)) : Value::Int(static_cast<int64_t>(d));
+      return t.is_unsigned ? Value::Uint(SaturatingUint64(d)) : Value::Int(SaturatingInt64(d));
     }
     if (v.kind() == ValueKind::kDouble || v.kind() == ValueKind::kDecimal) {
       double d = std::round(v.ToDouble());
-      return t.is_unsigned ? Value::Uint(static_cast<uint64_t>(d)) : Value::Int(static_cast<int64_t>(d));
+      return t.is_unsigned ? Value::Uint(SaturatingUint64(d)) : Value::Int(SaturatingInt64(d));
     }
     if (t.is_unsigned && v.kind() == ValueKind::kInt) return Value::Uint(static_cast<uint64_t>(v.int_value()));
     if (!t.is_unsigned && v.kind() == ValueKind::kUint) return Value::Int(static_cast<int64_t>(v.uint_value()));

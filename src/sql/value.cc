@@ -144,6 +144,7 @@ Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {
   int scale = std::min<int>(a.scale + 4, Decimal::kMaxScale);
   // a/b at `scale` digits = a.unscaled * 10^(scale - a.scale + b.scale) / b.unscaled.
   int shift = scale - a.scale + b.scale;
+  if (shift + 1 > Decimal::kMaxDigits) return Overflow(a.ToString() + " / " + b.ToString());
   __int128 num;
   if (__builtin_mul_overflow(a.unscaled, Pow10(shift + 1), &num))
     return Overflow(a.ToString() + " / " + b.ToString());
@@ -163,6 +164,19 @@ int DecimalCompare(const Decimal& a, const Decimal& b) {
     return p < q ? -1 : p > q ? 1 : 0;
   }
   return x->unscaled < y->unscaled ? -1 : x->unscaled > y->unscaled ? 1 : 0;
+}
+
+int64_t SaturatingInt64(double d) {
+  if (std::isnan(d)) return 0;
+  if (d >= 9.2233720368547758e18) return INT64_MAX;
+  if (d <= -9.2233720368547758e18) return INT64_MIN;
+  return static_cast<int64_t>(d);
+}
+
+uint64_t SaturatingUint64(double d) {
+  if (std::isnan(d) || d <= 0) return 0;
+  if (d >= 1.8446744073709552e19) return UINT64_MAX;
+  return static_cast<uint64_t>(d);
 }
 
 double StringToDouble(Slice s) {

@@ -90,6 +90,10 @@ int CompareValues(const Value& a, const Value& b);
 bool GroupEqual(const Value& a, const Value& b);
 size_t HashValue(const Value& v);
 
+// double → integer without undefined behaviour: NaN is 0, out-of-range values saturate.
+int64_t SaturatingInt64(double d);
+uint64_t SaturatingUint64(double d);
+
 // Parses the longest numeric prefix of a string as MySQL does in numeric context.
 double StringToDouble(Slice s);
 
