@@ -43,16 +43,14 @@ struct RaftNode::Impl {
   struct Inbox {
     std::vector<Message> messages;
     std::vector<Proposal> proposals;
-    struct ChunkDone {
+    struct ChunkDropped {
       NodeId to;
       uint64_t generation;
-      bool written;
-      bool last;
     };
-    std::vector<ChunkDone> chunks_done;  // transport feedback on snapshot chunks
+    std::vector<ChunkDropped> chunks_dropped;  // snapshot chunks the transport dropped
     std::vector<NodeId> unreachable;     // peers whose connection failed
     bool empty() const {
-      return messages.empty() && proposals.empty() && chunks_done.empty() && unreachable.empty();
+      return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty();
     }
   };
 
@@ -95,11 +93,15 @@ struct RaftNode::Impl {
   void PersistSnapshot(const Snapshot& snap);
   void SendMessage(Message m);
   void SendNextChunk(NodeId to, uint64_t generation);
-  void OnChunkDone(const Inbox::ChunkDone& c);
+  void EndSnapshotStream(NodeId to, bool ok, const char* why);
+  void OnSnapshotAck(const Message& ack);
+  void OnSnapshotChunk(const Message& chunk);
   void StepMessage(const Message& m);
   void ApplyCommitted(const std::vector<Entry>& entries);
   void FailPending(const std::string& why);
   void MaybeCompact();
+  Status CreateSnapshotDir(const std::string& path);
+  void RemoveOtherSnapshots(const std::string& keep);
   void PublishInfo();
 };
 
@@ -107,11 +109,11 @@ Status RaftNode::Impl::Recover() {
   InitialState init = storage->GetInitialState();
   LogIndex snap_index = init.snapshot.index;
   // A snapshot was installed in the log but the state machine did not get to restore it
-  // before a crash: the snapshot file was written first, so restore it now.
+  // before a crash: the snapshot directory was put in place first, so restore it now.
   if (sm->applied() < snap_index && snap_index > kBootstrapIndex) {
     std::string path = SnapshotPath(snap_dir, snap_index);
     STRATA_RETURN_IF_ERROR(sm->RestoreSnapshot(path, snap_index));
-    obs::Info("raft", "restored state machine from snapshot file", {{"node", options.id}, {"index", snap_index}});
+    obs::Info("raft", "restored state machine from snapshot directory", {{"node", options.id}, {"index", snap_index}});
   }
   if (sm->applied() > init.hard_state.commit && sm->applied() > snap_index)
     return Status::Corruption(fmt::format("state machine applied {} beyond the log's commit {}",
@@ -138,8 +140,12 @@ void RaftNode::Impl::Run() {
       core->Tick();
       next_tick += options.tick_interval;
     }
+    for (NodeId to : snapshot_sender->Stalled(now, options.snapshot_ack_timeout))
+      EndSnapshotStream(to, false, "no ack within snapshot_ack_timeout");
     for (Message& m : in.messages) StepMessage(m);
-    for (const Inbox::ChunkDone& c : in.chunks_done) OnChunkDone(c);
+    for (const Inbox::ChunkDropped& c : in.chunks_dropped) {
+      if (snapshot_sender->Current(c.to, c.generation)) EndSnapshotStream(c.to, false, "chunk dropped");
+    }
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     while (core->HasReady()) HandleReady();
@@ -203,36 +209,64 @@ void RaftNode::Impl::HandleReady() {
 }
 
 void RaftNode::Impl::PersistSnapshot(const Snapshot& snap) {
-  // snap.data is the path of the streamed file, already durable (SnapshotReceiver). The
-  // file is renamed into place first, then the log mark is written: recovery finds the
-  // file for any mark it sees.
+  // snap.data is the path of the streamed directory, every file and the directory itself
+  // already durable (SnapshotReceiver). It is renamed into place first, then the log mark is
+  // written: recovery finds the directory for any mark it sees.
   std::string path = SnapshotPath(snap_dir, snap.metadata.index);
   std::error_code ec;
+  std::filesystem::remove_all(path, ec);  // a leftover of an earlier attempt at this index
   std::filesystem::rename(snap.data, path, ec);
   STRATA_CHECK_MSG(!ec, ec.message().c_str());
   Status s = io::SyncDirectory(snap_dir);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
   s = storage->ApplySnapshot(snap.metadata);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  RemoveOtherSnapshots(path);  // the mark no longer references them
   last_compacted = snap.metadata.index;
 }
 
 void RaftNode::Impl::StepMessage(const Message& m) {
-  Status s;
   if (m.type == MessageType::kSnapshot) {
-    // A chunk: only a complete, durable stream reaches the core.
-    Result<std::optional<Message>> whole = snapshot_receiver->OnChunk(m);
-    if (!whole.ok()) {
-      obs::Warn("raft", "snapshot chunk refused", {{"node", options.id}, {"from", m.from}, {"error", whole.status().ToString()}});
-      return;
-    }
-    if (!whole->has_value()) return;
-    obs::Info("raft", "received snapshot", {{"node", options.id}, {"from", m.from}, {"index", m.snapshot->metadata.index}});
-    s = core->Step(**whole);
-  } else {
-    s = core->Step(m);
+    // Snapshot messages are the driver's: acks go to the sender, chunks to the receiver;
+    // only a complete, durable stream reaches the core.
+    if (DecodeSnapshotAck(m.context)) OnSnapshotAck(m); else OnSnapshotChunk(m);
+    return;
   }
+  Status s = core->Step(m);
   if (!s.ok()) obs::Debug("raft", "step refused a message", {{"node", options.id}, {"error", s.ToString()}});
+}
+
+void RaftNode::Impl::OnSnapshotChunk(const Message& m) {
+  // A deposed leader's chunk must not replace the partial of the current leader's stream.
+  if (m.term < core->term()) return;
+  Result<SnapshotReceiver::Outcome> out = snapshot_receiver->OnChunk(m);
+  if (!out.ok()) {
+    obs::Warn("raft", "snapshot chunk refused", {{"node", options.id}, {"from", m.from}, {"error", out.status().ToString()}});
+    return;
+  }
+  transport->Send(out->ack);
+  if (!out->complete) return;
+  obs::Info("raft", "received snapshot", {{"node", options.id}, {"from", m.from}, {"index", m.snapshot->metadata.index}});
+  Status s = core->Step(*out->complete);
+  if (!s.ok()) obs::Debug("raft", "step refused a message", {{"node", options.id}, {"error", s.ToString()}});
+}
+
+void RaftNode::Impl::OnSnapshotAck(const Message& ack) {
+  bool complete = false;
+  if (!snapshot_sender->OnAck(ack, &complete)) return;  // not the live stream's answer
+  if (complete) {
+    EndSnapshotStream(ack.from, true, "complete");
+    return;
+  }
+  SendNextChunk(ack.from, snapshot_sender->generation(ack.from));
+}
+
+void RaftNode::Impl::EndSnapshotStream(NodeId to, bool ok, const char* why) {
+  // Every stream's end is reported, success included (core.h, ReportSnapshot). A failed
+  // stream resumes from the receiver's last ack when the core sends the snapshot again.
+  snapshot_sender->End(to);
+  core->ReportSnapshot(to, ok);
+  if (!ok) obs::Info("raft", "snapshot stream interrupted", {{"node", options.id}, {"to", to}, {"reason", why}});
 }
 
 void RaftNode::Impl::SendMessage(Message m) {
@@ -240,12 +274,12 @@ void RaftNode::Impl::SendMessage(Message m) {
     transport->Send(m);
     return;
   }
-  // The core's snapshot carries metadata only: stream the snapshot file for its index.
+  // The core's snapshot carries metadata only: stream the snapshot directory for its index.
   NodeId to = m.to;
   LogIndex index = m.snapshot->metadata.index;
   Result<uint64_t> generation = snapshot_sender->Begin(m, SnapshotPath(snap_dir, index));
   if (!generation.ok()) {
-    obs::Warn("raft", "no snapshot file to send", {{"node", options.id}, {"index", index}, {"error", generation.status().ToString()}});
+    obs::Warn("raft", "no snapshot directory to send", {{"node", options.id}, {"index", index}, {"error", generation.status().ToString()}});
     core->ReportSnapshot(to, false);
     return;
   }
@@ -254,29 +288,17 @@ void RaftNode::Impl::SendMessage(Message m) {
 }
 
 void RaftNode::Impl::SendNextChunk(NodeId to, uint64_t generation) {
-  bool last = false;
-  Result<Message> chunk = snapshot_sender->NextChunk(to, &last);
+  Result<Message> chunk = snapshot_sender->NextChunk(to, Clock::now());
   if (!chunk.ok()) {
     obs::Warn("raft", "reading snapshot chunk failed", {{"node", options.id}, {"error", chunk.status().ToString()}});
-    snapshot_sender->End(to);
-    core->ReportSnapshot(to, false);
+    EndSnapshotStream(to, false, "read failed");
     return;
   }
-  // One chunk in flight: the next is read when this one was written (or the stream fails).
-  transport->Send(*chunk, [this, to, generation, last](bool written) {
-    Push([&](Inbox& in) { in.chunks_done.push_back({to, generation, written, last}); });
+  // One chunk in flight: the next is read when the receiver's ack arrives. A chunk the
+  // transport drops ends the stream at once; a lost ack ends it after snapshot_ack_timeout.
+  transport->Send(*chunk, [this, to, generation](bool written) {
+    if (!written) Push([&](Inbox& in) { in.chunks_dropped.push_back({to, generation}); });
   });
-}
-
-void RaftNode::Impl::OnChunkDone(const Inbox::ChunkDone& c) {
-  if (!snapshot_sender->Current(c.to, c.generation)) return;  // a replaced stream
-  if (!c.written || c.last) {
-    // Every stream's end is reported, success included (core.h, ReportSnapshot).
-    snapshot_sender->End(c.to);
-    core->ReportSnapshot(c.to, c.written);
-    return;
-  }
-  SendNextChunk(c.to, c.generation);
 }
 
 void RaftNode::Impl::ApplyCommitted(const std::vector<Entry>& entries) {
@@ -320,22 +342,39 @@ void RaftNode::Impl::MaybeCompact() {
   if (applied < storage->FirstIndex() || applied > storage->LastIndex()) return;
   std::optional<ConfState> conf = core->ConfStateAt(applied);
   if (!conf) return;
-  // State first (Sync ran after applying), then its snapshot file, then the log may go.
+  // State first (Sync ran after applying), then its snapshot directory, then the log may go.
   std::string path = SnapshotPath(snap_dir, applied);
-  Status s = sm->CreateSnapshot(path);
+  Status s = CreateSnapshotDir(path);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
   s = storage->Compact(applied, *conf);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
-  // Older snapshot files are no longer referenced by the log.
-  std::error_code ec;
-  for (const auto& f : std::filesystem::directory_iterator(snap_dir, ec)) {
-    if (f.path().string() != path && f.path().filename().string().rfind("snapshot-", 0) == 0)
-      std::filesystem::remove(f.path(), ec);
-  }
+  RemoveOtherSnapshots(path);  // no longer referenced by the log
   last_compacted = applied;
   std::lock_guard lock(info_mu);
   info.compactions++;
   obs::Info("raft", "compacted log", {{"node", options.id}, {"index", applied}});
+}
+
+Status RaftNode::Impl::CreateSnapshotDir(const std::string& path) {
+  // Written under a temporary name, made durable, then renamed: a directory named
+  // snapshot-<index> is always complete.
+  std::string tmp = path + ".tmp";
+  std::error_code ec;
+  std::filesystem::remove_all(tmp, ec);
+  STRATA_RETURN_IF_ERROR(sm->CreateSnapshot(tmp));
+  STRATA_RETURN_IF_ERROR(SyncSnapshotDir(options.scheduler, tmp));
+  std::filesystem::remove_all(path, ec);
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::IOError(fmt::format("renaming {} to {}: {}", tmp, path, ec.message()));
+  return io::SyncDirectory(snap_dir);
+}
+
+void RaftNode::Impl::RemoveOtherSnapshots(const std::string& keep) {
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(snap_dir, ec)) {
+    if (f.path().string() != keep && f.path().filename().string().rfind("snapshot-", 0) == 0)
+      std::filesystem::remove_all(f.path(), ec);
+  }
 }
 
 void RaftNode::Impl::PublishInfo() {
@@ -348,6 +387,7 @@ void RaftNode::Impl::PublishInfo() {
   info.applied = sm->applied();
   info.first_index = storage->FirstIndex();
   info.last_index = storage->LastIndex();
+  info.snapshot_bytes_sent = snapshot_sender->bytes_sent();
 }
 
 Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options, StateMachine* sm) {
@@ -382,6 +422,7 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   impl->observer = std::make_unique<RaftObserver>(registry, options.id);
   impl->snapshot_sender = std::make_unique<SnapshotSender>(options.scheduler, options.snapshot_chunk_bytes);
   impl->snapshot_receiver = std::make_unique<SnapshotReceiver>(options.scheduler, impl->snap_dir);
+  impl->snapshot_receiver->DropPartials();  // partial streams do not survive a restart
 
   TransportOptions topts;
   topts.self = options.id;

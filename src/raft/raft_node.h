@@ -15,10 +15,15 @@
 //      state machine made its state durable and wrote a snapshot file for that index).
 //
 // Snapshots (docs/raft_transport.md): the core's snapshot messages carry metadata only; the
-// driver streams the state machine's snapshot file for that index in chunks
-// (snapshot_stream.h), one chunk in flight per follower; the receiver steps the message
-// into its core once the whole file is durable. An interrupted stream starts over (no
-// resume from the last chunk).
+// driver streams the state machine's snapshot directory for that index (every file, in
+// chunks: snapshot_stream.h), one chunk in flight per follower, the next sent when the
+// receiver acknowledges the previous one. An interrupted stream (dropped chunk, no ack
+// within snapshot_ack_timeout) is reported to the core; when the core sends the snapshot
+// again the stream resumes at the receiver's last acknowledged position. The receiver steps
+// the message into its core once every file and the directory are durable; installing it
+// keeps the crash-safe order: directory renamed to snap/snapshot-<index> and synced, then
+// the log's snapshot mark, then RestoreSnapshot (Recover() redoes the restore after a
+// crash between the mark and the restore).
 //
 // Thread-safety: Propose, info and Stop are safe from any thread; the StateMachine is
 // called only from the driver thread.
@@ -53,11 +58,16 @@ class StateMachine {
   virtual LogIndex applied() const = 0;
   // Makes the state up to applied() durable (called after each batch of entries).
   virtual Status Sync() = 0;
-  // Writes the state as of applied() to `path` (atomically), the snapshot file.
-  virtual Status CreateSnapshot(const std::string& path) = 0;
-  // Replaces the state with the snapshot file at `path`, which covers up to `index`, and
-  // makes it durable.
-  virtual Status RestoreSnapshot(const std::string& path, LogIndex index) = 0;
+  // Writes the state as of applied() as the files of a new directory `dir` (it does not
+  // exist yet; the state machine creates it). Plain files only, no subdirectories. The
+  // driver then fsyncs every file and the directory and renames it into place, so this
+  // need not be atomic. The snapshot must stay valid while the live state moves on (an
+  // engine checkpoint of hard links qualifies: SST files are immutable).
+  virtual Status CreateSnapshot(const std::string& dir) = 0;
+  // Replaces the state with the snapshot directory `dir` (written by CreateSnapshot on
+  // some replica), which covers up to `index`, and makes it durable. Must leave `dir`
+  // unchanged: this node may stream it to others later.
+  virtual Status RestoreSnapshot(const std::string& dir, LogIndex index) = 0;
 };
 
 struct RaftNodeOptions {
@@ -70,6 +80,8 @@ struct RaftNodeOptions {
   int heartbeat_tick = 1;
   uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
   size_t snapshot_chunk_bytes = 256 << 10;      // bytes of snapshot file per message
+  // A snapshot chunk unacknowledged this long ends the stream (it resumes on the next try).
+  std::chrono::milliseconds snapshot_ack_timeout{2000};
   std::chrono::milliseconds propose_timeout{5000};
   bool direct_io = true;
   io::Scheduler* scheduler = nullptr;           // REQUIRES: non-null, outlives the node
@@ -90,6 +102,7 @@ struct RaftNodeInfo {
   uint64_t snapshots_installed = 0;
   LogIndex last_snapshot_installed = 0;
   uint64_t compactions = 0;
+  uint64_t snapshot_bytes_sent = 0;  // snapshot file bytes streamed by this node, all peers
 };
 
 class RaftNode {

@@ -2,43 +2,98 @@
 // snapshot class, the lowest priority (DESIGN D8): a stream never delays a commit.
 #include "raft/snapshot_stream.h"
 
+#include <algorithm>
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "common/check.h"
+#include "common/checksum.h"
 #include "common/coding.h"
 #include "io/io.h"
 
 namespace strata::raft {
 
 namespace {
-// "RSNAPCK1": tells a chunk header apart from any other use of a snapshot's context.
-constexpr char kChunkMagic[8] = {'R', 'S', 'N', 'A', 'P', 'C', 'K', '1'};
-constexpr size_t kChunkHeaderBytes = sizeof(kChunkMagic) + 16;
+// Magics tell a chunk header and an ack apart from each other and from any other use of a
+// snapshot message's context. Version 2: multi-file snapshots with resume.
+constexpr char kChunkMagic[8] = {'R', 'S', 'N', 'A', 'P', 'C', 'K', '2'};
+constexpr char kAckMagic[8] = {'R', 'S', 'N', 'A', 'P', 'A', 'K', '2'};
+
+bool HasMagic(Slice* in, const char (&magic)[8]) {
+  if (in->size() < 8 || in->substr(0, 8) != Slice(magic, 8)) return false;
+  in->remove_prefix(8);
+  return true;
+}
+
+bool ValidFileName(Slice name) {
+  return !name.empty() && name.size() <= kMaxSnapshotFileName && name != "." && name != ".." &&
+         name.find('/') == Slice::npos && name.find('\0') == Slice::npos;
+}
 }  // namespace
 
 Bytes EncodeSnapshotChunkHeader(const SnapshotChunkHeader& h) {
   Bytes out(kChunkMagic, sizeof(kChunkMagic));
-  PutFixed64(&out, h.offset);
-  PutFixed64(&out, h.total);
+  PutFixed32(&out, h.position.file_index);
+  PutFixed32(&out, h.file_count);
+  PutFixed64(&out, h.position.offset);
+  PutFixed64(&out, h.file_size);
+  PutFixed64(&out, h.checksum);
+  PutLengthPrefixed(&out, h.file_name);
   return out;
 }
 
 std::optional<SnapshotChunkHeader> DecodeSnapshotChunkHeader(Slice context) {
-  if (context.size() != kChunkHeaderBytes || context.substr(0, sizeof(kChunkMagic)) != Slice(kChunkMagic, 8))
+  SnapshotChunkHeader h;
+  Slice name;
+  if (!HasMagic(&context, kChunkMagic) || !GetFixed32(&context, &h.position.file_index) ||
+      !GetFixed32(&context, &h.file_count) || !GetFixed64(&context, &h.position.offset) ||
+      !GetFixed64(&context, &h.file_size) || !GetFixed64(&context, &h.checksum) ||
+      !GetLengthPrefixed(&context, &name) || !context.empty())
     return std::nullopt;
-  SnapshotChunkHeader h{DecodeFixed64(context.data() + 8), DecodeFixed64(context.data() + 16)};
-  if (h.offset > h.total) return std::nullopt;
+  if (h.file_count == 0 || h.file_count > kMaxSnapshotFiles || h.position.file_index >= h.file_count ||
+      h.position.offset > h.file_size || !ValidFileName(name))
+    return std::nullopt;
+  h.file_name = Bytes(name);
   return h;
+}
+
+Bytes EncodeSnapshotAck(const SnapshotPosition& next) {
+  Bytes out(kAckMagic, sizeof(kAckMagic));
+  PutFixed32(&out, next.file_index);
+  PutFixed64(&out, next.offset);
+  return out;
+}
+
+std::optional<SnapshotPosition> DecodeSnapshotAck(Slice context) {
+  SnapshotPosition p;
+  if (!HasMagic(&context, kAckMagic) || !GetFixed32(&context, &p.file_index) || !GetFixed64(&context, &p.offset) ||
+      !context.empty())
+    return std::nullopt;
+  return p;
+}
+
+Status SyncSnapshotDir(io::Scheduler* scheduler, const std::string& dir) {
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDir(dir));
+  for (const std::string& name : names) {
+    STRATA_ASSIGN_OR_RETURN(auto file, scheduler->Open(dir + "/" + name, {.read_only = true}));
+    STRATA_RETURN_IF_ERROR(file->Sync(io::IoClass::kSnapshot));
+  }
+  return io::SyncDir(dir);
 }
 
 // ------------------------------------------------------------------------------ sender
 
 struct SnapshotSender::Stream {
-  uint64_t generation;
+  uint64_t generation = 0;
   Message templ;  // the core's message, snapshot data empty
-  std::unique_ptr<io::File> file;
-  uint64_t offset = 0;
-  uint64_t total = 0;
+  std::string dir;
+  std::vector<std::pair<std::string, uint64_t>> files;  // name order: name, size
+  SnapshotPosition position;                            // of the next chunk: the last ack
+  std::unique_ptr<io::File> file;                       // files[open_index], opened lazily
+  uint32_t open_index = 0;
+  bool in_flight = false;
+  Clock::time_point sent_at;
 };
 
 SnapshotSender::SnapshotSender(io::Scheduler* scheduler, size_t chunk_bytes)
@@ -47,14 +102,30 @@ SnapshotSender::SnapshotSender(io::Scheduler* scheduler, size_t chunk_bytes)
 }
 SnapshotSender::~SnapshotSender() = default;
 
-Result<uint64_t> SnapshotSender::Begin(const Message& m, const std::string& path) {
+Result<uint64_t> SnapshotSender::Begin(const Message& m, const std::string& dir) {
   STRATA_CHECK(m.type == MessageType::kSnapshot && m.snapshot.has_value());
   auto stream = std::make_unique<Stream>();
-  STRATA_ASSIGN_OR_RETURN(stream->file, scheduler_->Open(path, {.read_only = true}));
-  STRATA_ASSIGN_OR_RETURN(stream->total, stream->file->Size());
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDir(dir));
+  if (names.empty()) return Status::NotFound(fmt::format("snapshot directory {} is empty", dir));
+  if (names.size() > kMaxSnapshotFiles)
+    return Status::InvalidArgument(fmt::format("snapshot {} holds {} files, more than kMaxSnapshotFiles ({})", dir,
+                                               names.size(), kMaxSnapshotFiles));
+  for (const std::string& name : names) {
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(dir + "/" + name, ec);
+    if (ec) return Status::IOError(fmt::format("size of {}/{}: {}", dir, name, ec.message()));
+    if (!ValidFileName(name)) return Status::InvalidArgument(fmt::format("snapshot file name {} cannot be sent", name));
+    stream->files.emplace_back(name, size);
+  }
   stream->generation = next_generation_++;
+  stream->dir = dir;
   stream->templ = m;
   stream->templ.snapshot->data.clear();
+  auto r = resume_.find(m.to);
+  if (r != resume_.end() && r->second.term == m.term && r->second.index == m.snapshot->metadata.index &&
+      r->second.position.file_index < stream->files.size() &&
+      r->second.position.offset <= stream->files[r->second.position.file_index].second)
+    stream->position = r->second.position;  // resume where the receiver stands
   uint64_t generation = stream->generation;
   streams_[m.to] = std::move(stream);
   return generation;
@@ -65,18 +136,66 @@ bool SnapshotSender::Current(NodeId to, uint64_t generation) const {
   return it != streams_.end() && it->second->generation == generation;
 }
 
-Result<Message> SnapshotSender::NextChunk(NodeId to, bool* last) {
+uint64_t SnapshotSender::generation(NodeId to) const {
+  auto it = streams_.find(to);
+  STRATA_CHECK(it != streams_.end());
+  return it->second->generation;
+}
+
+Result<Message> SnapshotSender::NextChunk(NodeId to, Clock::time_point now) {
   auto it = streams_.find(to);
   STRATA_CHECK(it != streams_.end());
   Stream& s = *it->second;
-  size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_bytes_, s.total - s.offset));
+  const SnapshotPosition p = s.position;
+  STRATA_CHECK(p.file_index < s.files.size());
+  const auto& [name, size] = s.files[p.file_index];
+  if (!s.file || s.open_index != p.file_index) {
+    s.file.reset();
+    STRATA_ASSIGN_OR_RETURN(s.file, scheduler_->Open(s.dir + "/" + name, {.read_only = true}));
+    s.open_index = p.file_index;
+  }
+  size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_bytes_, size - p.offset));
   Message m = s.templ;
   m.snapshot->data.resize(n);
-  STRATA_RETURN_IF_ERROR(s.file->ReadExact(io::IoClass::kSnapshot, s.offset, m.snapshot->data.data(), n));
-  m.context = EncodeSnapshotChunkHeader({s.offset, s.total});
-  s.offset += n;
-  *last = s.offset == s.total;
+  if (n > 0) STRATA_RETURN_IF_ERROR(s.file->ReadExact(io::IoClass::kSnapshot, p.offset, m.snapshot->data.data(), n));
+  m.context = EncodeSnapshotChunkHeader({.position = p,
+                                         .file_count = static_cast<uint32_t>(s.files.size()),
+                                         .file_size = size,
+                                         .checksum = Checksum64(m.snapshot->data),
+                                         .file_name = name});
+  s.in_flight = true;
+  s.sent_at = now;
+  bytes_sent_ += n;
   return m;
+}
+
+bool SnapshotSender::OnAck(const Message& m, bool* complete) {
+  *complete = false;
+  std::optional<SnapshotPosition> next = DecodeSnapshotAck(m.context);
+  if (!next || !m.snapshot) return false;
+  const LogIndex index = m.snapshot->metadata.index;
+  resume_[m.from] = Resume{m.term, index, *next};
+  auto it = streams_.find(m.from);
+  if (it == streams_.end()) return false;
+  Stream& s = *it->second;
+  if (s.templ.term != m.term || s.templ.snapshot->metadata.index != index || !s.in_flight) return false;
+  s.in_flight = false;
+  if (next->file_index >= s.files.size()) {
+    *complete = true;
+    return true;
+  }
+  // A position this stream cannot have produced (a confused peer): start over.
+  bool valid = next->offset <= s.files[next->file_index].second;
+  s.position = valid ? *next : SnapshotPosition{};
+  return true;
+}
+
+std::vector<NodeId> SnapshotSender::Stalled(Clock::time_point now, std::chrono::milliseconds timeout) const {
+  std::vector<NodeId> out;
+  for (const auto& [to, s] : streams_) {
+    if (s->in_flight && now - s->sent_at > timeout) out.push_back(to);
+  }
+  return out;
 }
 
 void SnapshotSender::End(NodeId to) { streams_.erase(to); }
@@ -84,45 +203,105 @@ void SnapshotSender::End(NodeId to) { streams_.erase(to); }
 // ---------------------------------------------------------------------------- receiver
 
 struct SnapshotReceiver::Stream {
-  LogIndex index = 0;
+  NodeId from = kNoNode;
   Term term = 0;
-  std::string path;
-  std::unique_ptr<io::File> file;
-  uint64_t next_offset = 0;
+  LogIndex index = 0;
+  std::string dir;
+  uint32_t file_count = 0;
+  SnapshotPosition next;
+  std::string last_name;  // names arrive strictly increasing: no file is written twice
+  uint64_t file_size = 0;
+  std::unique_ptr<io::File> file;  // files[next.file_index] while it is being written
 };
 
 SnapshotReceiver::SnapshotReceiver(io::Scheduler* scheduler, std::string snap_dir)
     : scheduler_(scheduler), snap_dir_(std::move(snap_dir)) {}
 SnapshotReceiver::~SnapshotReceiver() = default;
 
-Result<std::optional<Message>> SnapshotReceiver::OnChunk(const Message& m) {
+void SnapshotReceiver::DropPartials() { Drop(); }
+
+void SnapshotReceiver::Drop() {
+  stream_.reset();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(snap_dir_, ec)) {
+    if (entry.path().filename().string().rfind("recv-", 0) == 0) std::filesystem::remove_all(entry.path(), ec);
+  }
+}
+
+std::optional<SnapshotPosition> SnapshotReceiver::position() const {
+  if (!stream_) return std::nullopt;
+  return stream_->next;
+}
+
+Message SnapshotReceiver::Ack(const Message& chunk, const SnapshotPosition& next) const {
+  Message ack{.type = MessageType::kSnapshot, .from = chunk.to, .to = chunk.from, .term = chunk.term};
+  ack.context = EncodeSnapshotAck(next);
+  ack.snapshot = Snapshot{};
+  ack.snapshot->metadata = chunk.snapshot->metadata;
+  return ack;
+}
+
+Result<SnapshotReceiver::Outcome> SnapshotReceiver::OnChunk(const Message& m) {
   STRATA_CHECK(m.type == MessageType::kSnapshot);
   if (!m.snapshot) return Status::InvalidArgument("snapshot chunk without a snapshot");
   std::optional<SnapshotChunkHeader> h = DecodeSnapshotChunkHeader(m.context);
-  if (!h) return Status::InvalidArgument("snapshot message without a chunk header");
-  const SnapshotMetadata& meta = m.snapshot->metadata;
+  if (!h) return Status::InvalidArgument("snapshot message without a valid chunk header");
   const Bytes& data = m.snapshot->data;
-  if (h->offset + data.size() > h->total) return Status::InvalidArgument("snapshot chunk past the stream's end");
-  std::unique_ptr<Stream>& s = streams_[m.from];
-  if (h->offset == 0) {  // a new stream replaces whatever was in progress from this sender
-    s = std::make_unique<Stream>();
-    s->index = meta.index;
-    s->term = meta.term;
-    s->path = fmt::format("{}/recv-{}-{:020}", snap_dir_, m.from, meta.index);
-    STRATA_ASSIGN_OR_RETURN(s->file, scheduler_->Open(s->path, {.create = true, .truncate = true}));
-  } else if (!s || s->index != meta.index || s->term != meta.term || s->next_offset != h->offset) {
-    streams_.erase(m.from);
-    return Status::InvalidArgument(fmt::format("snapshot chunk at offset {} out of order; stream dropped", h->offset));
+  if (h->position.offset + data.size() > h->file_size)
+    return Status::InvalidArgument("snapshot chunk past its file's end");
+  if (Checksum64(data) != h->checksum) return Status::Corruption("snapshot chunk checksum mismatch");
+  const LogIndex index = m.snapshot->metadata.index;
+  if (!stream_ || stream_->from != m.from || stream_->term != m.term || stream_->index != index) {
+    // Another snapshot: its partial directory replaces the old one (one on disk at most).
+    Drop();
+    auto s = std::make_unique<Stream>();
+    s->from = m.from;
+    s->term = m.term;
+    s->index = index;
+    s->file_count = h->file_count;
+    s->dir = fmt::format("{}/recv-{}-{:020}", snap_dir_, m.term, index);
+    STRATA_RETURN_IF_ERROR(io::CreateDir(s->dir));
+    stream_ = std::move(s);
   }
-  if (!data.empty()) STRATA_RETURN_IF_ERROR(s->file->WriteAt(io::IoClass::kSnapshot, h->offset, data));
-  s->next_offset = h->offset + data.size();
-  if (s->next_offset < h->total) return std::optional<Message>();
-  STRATA_RETURN_IF_ERROR(s->file->Sync(io::IoClass::kSnapshot));
+  if (h->file_count != stream_->file_count) {
+    Drop();
+    return Status::InvalidArgument("snapshot chunk disagrees with its stream's file count");
+  }
+  if (h->position != stream_->next) return Outcome{Ack(m, stream_->next), std::nullopt};
+  Result<Outcome> out = Write(m, *h);
+  if (!out.ok()) Drop();
+  return out;
+}
+
+Result<SnapshotReceiver::Outcome> SnapshotReceiver::Write(const Message& m, const SnapshotChunkHeader& h) {
+  Stream& s = *stream_;
+  if (h.position.offset == 0) {
+    if (!s.last_name.empty() && h.file_name <= s.last_name)
+      return Status::InvalidArgument(fmt::format("snapshot file {} out of name order", h.file_name));
+    s.file.reset();
+    STRATA_ASSIGN_OR_RETURN(s.file, scheduler_->Open(s.dir + "/" + h.file_name, {.create = true, .truncate = true}));
+    s.last_name = h.file_name;
+    s.file_size = h.file_size;
+  } else if (!s.file || h.file_size != s.file_size || h.file_name != s.last_name) {
+    return Status::InvalidArgument("snapshot chunk disagrees with the file being received");
+  }
+  const Bytes& data = m.snapshot->data;
+  if (!data.empty()) STRATA_RETURN_IF_ERROR(s.file->WriteAt(io::IoClass::kSnapshot, h.position.offset, data));
+  s.next.offset += data.size();
+  if (s.next.offset == s.file_size) {
+    STRATA_RETURN_IF_ERROR(s.file->Sync(io::IoClass::kSnapshot));
+    s.file.reset();
+    s.next = {s.next.file_index + 1, 0};
+  }
+  Outcome out{Ack(m, s.next), std::nullopt};
+  if (s.next.file_index < s.file_count) return out;
+  STRATA_RETURN_IF_ERROR(io::SyncDir(s.dir));
   Message whole = m;
   whole.context.clear();
-  whole.snapshot->data = s->path;  // the descriptor the core carries to the driver
-  streams_.erase(m.from);
-  return std::optional<Message>(std::move(whole));
+  whole.snapshot->data = s.dir;  // the descriptor the core carries to the driver
+  out.complete = std::move(whole);
+  stream_.reset();  // the directory now belongs to the driver (renamed on install)
+  return out;
 }
 
 }  // namespace strata::raft

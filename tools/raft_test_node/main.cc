@@ -17,7 +17,7 @@
 //
 // The counter state is the file <data-dir>/counter ("<applied index> <counter>\n"), written
 // atomically after each applied batch, so a restart resumes from it and replays the rest
-// of the log. A snapshot is the same file.
+// of the log. A snapshot is a directory holding the same file.
 #include <httplib.h>
 #include <signal.h>
 
@@ -67,10 +67,13 @@ class CounterMachine final : public strata::raft::StateMachine {
     dirty_ = false;
     return strata::io::WriteFileAtomically(path_, Encode());
   }
-  Status CreateSnapshot(const std::string& path) override {
-    return strata::io::WriteFileAtomically(path, Encode());
+  // A snapshot is a directory holding one file, "counter", in the counter file's format.
+  Status CreateSnapshot(const std::string& dir) override {
+    STRATA_RETURN_IF_ERROR(strata::io::CreateDir(dir));
+    return strata::io::WriteFileAtomically(dir + "/counter", Encode());
   }
-  Status RestoreSnapshot(const std::string& path, LogIndex index) override {
+  Status RestoreSnapshot(const std::string& dir, LogIndex index) override {
+    std::string path = dir + "/counter";
     STRATA_ASSIGN_OR_RETURN(std::string data, strata::io::ReadSmallFile(path));
     STRATA_RETURN_IF_ERROR(Parse(data));
     if (applied_ != index)
@@ -142,9 +145,10 @@ std::string StateJson(const strata::raft::RaftNodeInfo& i, uint64_t counter) {
   return fmt::format(
       "{{\"id\":{},\"term\":{},\"role\":\"{}\",\"leader\":{},\"commit\":{},\"applied\":{},\"counter\":{},"
       "\"first_index\":{},\"last_index\":{},\"snapshots_installed\":{},\"last_snapshot_installed\":{},"
-      "\"compactions\":{}}}\n",
+      "\"compactions\":{},\"snapshot_bytes_sent\":{}}}\n",
       i.id, i.term, strata::raft::RoleName(i.role), i.leader, i.commit, i.applied, counter, i.first_index,
-      i.last_index, i.snapshots_installed, i.last_snapshot_installed, i.compactions);
+      i.last_index, i.snapshots_installed, i.last_snapshot_installed, i.compactions,
+      i.snapshot_bytes_sent);
 }
 
 void HandleIncr(strata::raft::RaftNode& node, httplib::Response& res) {
