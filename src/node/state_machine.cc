@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "node/snapshot_file.h"
+#include "node/engine_snapshot.h"
 #include "obs/log.h"
 #include "txn/write_set.h"
 
@@ -61,32 +61,24 @@ Status TxnStateMachine::Sync() {
   return Status::OK();
 }
 
-Status TxnStateMachine::CreateSnapshot(const std::string& path) {
+Status TxnStateMachine::CreateSnapshot(const std::string& dir) {
   // RaftNode compacts the log up to applied() after this returns: the engine must hold
   // everything up to there on disk first, or a crash would leave a gap nobody can replay.
+  // The flush also makes the checkpoint's recorded applied index equal applied().
   STRATA_RETURN_IF_ERROR(engine_->Flush());
   STRATA_CHECK(engine_->PersistedAppliedIndex() >= applied());
-  STRATA_ASSIGN_OR_RETURN(SnapshotFileSummary summary, WriteSnapshotFile(*engine_, *io_, path, applied()));
-  obs::Info("node", "wrote state machine snapshot",
-            {{"path", path}, {"applied_index", summary.applied_index}, {"records", summary.records}});
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, WriteEngineSnapshot(*engine_, dir, applied()));
+  obs::Info("node", "wrote state machine snapshot", {{"dir", dir}, {"applied_index", summary.applied_index}});
   return Status::OK();
 }
 
-Status TxnStateMachine::RestoreSnapshot(const std::string& path, raft::LogIndex index) {
-  // Check the whole file before deleting anything: a damaged snapshot must not cost the
-  // data we have.
-  STRATA_ASSIGN_OR_RETURN(SnapshotFileSummary checked, VerifySnapshotFile(*io_, path));
-  if (checked.applied_index != index)
-    return Status::Corruption(fmt::format("snapshot file {} holds applied index {}, expected {}", path,
-                                          checked.applied_index, index));
-  if (index <= engine_->AppliedIndex())
-    return Status::InvalidArgument(fmt::format("snapshot at index {} is not above the applied index {}", index,
-                                               engine_->AppliedIndex()));
-  STRATA_ASSIGN_OR_RETURN(SnapshotFileSummary loaded, LoadSnapshotFile(*io_, path, *engine_));
-  STRATA_RETURN_IF_ERROR(engine_->Flush());  // the contract: durable on return
+Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex index) {
+  // LoadEngineSnapshot checks the whole checkpoint before deleting anything: a damaged
+  // snapshot must not cost the data we have. It flushes: durable on return.
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary loaded, LoadEngineSnapshot(*io_, dir, index, *engine_));
   applied_.store(index, std::memory_order_release);
   obs::Info("node", "restored state machine snapshot",
-            {{"path", path}, {"applied_index", index}, {"records", loaded.records}});
+            {{"dir", dir}, {"applied_index", index}, {"records", loaded.records}});
   return Status::OK();
 }
 

@@ -50,8 +50,10 @@ class TxnStateMachine final : public raft::StateMachine {
   Result<Bytes> Apply(raft::LogIndex index, Slice data) override;
   raft::LogIndex applied() const override { return applied_.load(std::memory_order_acquire); }
   Status Sync() override;
-  Status CreateSnapshot(const std::string& path) override;
-  Status RestoreSnapshot(const std::string& path, raft::LogIndex index) override;
+  // A checkpoint of the engine (node/engine_snapshot.h): a flush and hard links, no scan.
+  Status CreateSnapshot(const std::string& dir) override;
+  // Replaces the engine's contents with the checkpoint's (verified first).
+  Status RestoreSnapshot(const std::string& dir, raft::LogIndex index) override;
 
  private:
   storage::Engine* const engine_;

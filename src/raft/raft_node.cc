@@ -115,9 +115,18 @@ Status RaftNode::Impl::Recover() {
     STRATA_RETURN_IF_ERROR(sm->RestoreSnapshot(path, snap_index));
     obs::Info("raft", "restored state machine from snapshot directory", {{"node", options.id}, {"index", snap_index}});
   }
-  if (sm->applied() > init.hard_state.commit && sm->applied() > snap_index)
-    return Status::Corruption(fmt::format("state machine applied {} beyond the log's commit {}",
-                                          sm->applied(), init.hard_state.commit));
+  if (sm->applied() > init.hard_state.commit && sm->applied() > snap_index) {
+    // Committed entries are applied before the Ready's hard state is written (HandleReady),
+    // so a crash can leave the state machine ahead of the persisted commit index. Entries
+    // are applied only once known committed, and they are in the durable log: raise the
+    // persisted commit to match. Beyond the log's end it is real damage.
+    if (sm->applied() > storage->LastIndex())
+      return Status::Corruption(fmt::format("state machine applied {} beyond the log's last index {}",
+                                            sm->applied(), storage->LastIndex()));
+    HardState hs = init.hard_state;
+    hs.commit = sm->applied();
+    STRATA_RETURN_IF_ERROR(storage->Save(&hs, {}));
+  }
   last_compacted = storage->FirstIndex() - 1;
   return Status::OK();
 }

@@ -1,12 +1,15 @@
 // node::TxnStateMachine: WriteSet commands applied to a real LSM engine, no-ops, unknown
-// commands, the streamed snapshot file (create → restore gives the same engine), and a
+// commands, the snapshot directory (an engine checkpoint: create → restore gives the same
+// engine, replacing whatever it held), and a
 // RaftNode running the machine with log compaction and restart replay.
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,7 +17,7 @@
 
 #include "io/io.h"
 #include "node/raft_proposer.h"
-#include "node/snapshot_file.h"
+#include "node/engine_snapshot.h"
 #include "node/state_machine.h"
 #include "obs/metrics.h"
 #include "raft/raft_node.h"
@@ -166,10 +169,21 @@ TEST_F(StateMachineTest, SnapshotRestoresIdenticalContentsIntoAnotherEngine) {
   std::string path = dir_ + "/snapshot-1";
   ASSERT_TRUE(sm_->CreateSnapshot(path).ok());
   EXPECT_EQ(engine_->PersistedAppliedIndex(), index);  // flushed before the log may go
-  auto summary = VerifySnapshotFile(*io_, path);
+  // A checkpoint: SSTs (hard links), a MANIFEST and CURRENT.
+  auto names = io::ListDir(path);
+  ASSERT_TRUE(names.ok());
+  EXPECT_TRUE(std::count(names->begin(), names->end(), "CURRENT") == 1) << names->size();
+  EXPECT_TRUE(std::any_of(names->begin(), names->end(), [](const std::string& n) { return n.ends_with(".sst"); }));
+  auto summary = VerifyEngineSnapshot(*io_, path, index);
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->applied_index, index);
   EXPECT_EQ(summary->records, Contents(*engine_).size());
+  // The live engine moves on; the checkpoint keeps the state at `index`.
+  MustApply(index + 1, WriteSetCommand(index, {{"after", "snapshot"}}));
+  auto at_snapshot = Contents(*engine_);
+  at_snapshot.erase(std::remove_if(at_snapshot.begin(), at_snapshot.end(),
+                                   [](const auto& kv) { return kv.first.find("after") != std::string::npos; }),
+                    at_snapshot.end());
 
   // Into a fresh engine.
   auto fresh = OpenEngine("fresh");
@@ -178,21 +192,46 @@ TEST_F(StateMachineTest, SnapshotRestoresIdenticalContentsIntoAnotherEngine) {
   EXPECT_EQ(fresh_sm.applied(), index);
   EXPECT_EQ(fresh->AppliedIndex(), index);
   EXPECT_EQ(fresh->PersistedAppliedIndex(), index);  // durable on return
-  EXPECT_EQ(Contents(*fresh), Contents(*engine_));
+  EXPECT_EQ(Contents(*fresh), at_snapshot);
   EXPECT_EQ(Read(*fresh, "big", index), big);
   EXPECT_EQ(Read(*fresh, "", index), "empty key");
+  EXPECT_EQ(Read(*fresh, "hot", 5), "4");  // older MVCC versions came along
+  EXPECT_FALSE(std::filesystem::exists(path + ".restore"));  // the scratch copy is gone
+}
 
-  // Into an engine with other data at a lower index: the old keys are gone.
+TEST_F(StateMachineTest, RestoreReplacesOtherDataAndSurvivesReopen) {
+  LogIndex index = 0;
+  for (int i = 0; i < 500; i++) {
+    index++;
+    MustApply(index, WriteSetCommand(index - 1, {{"m" + std::to_string(i), std::string(200, 'a' + i % 26)}}));
+  }
+  std::string path = dir_ + "/snapshot-500";
+  ASSERT_TRUE(sm_->CreateSnapshot(path).ok());
+  auto sizes = [&] {
+    std::map<std::string, uintmax_t> out;
+    for (const auto& f : std::filesystem::directory_iterator(path)) out[f.path().filename()] = std::filesystem::file_size(f);
+    return out;
+  };
+  auto before_restore = sizes();
+
+  // An engine with data of its own: keys below, between and above the snapshot's.
   auto used = OpenEngine("used");
-  TxnStateMachine used_sm(used.get(), io_.get());
-  ASSERT_TRUE(used_sm.Apply(1, WriteSetCommand(0, {{"stale", "1"}, {"zzzz", "last"}})).ok());
-  ASSERT_TRUE(used_sm.RestoreSnapshot(path, index).ok());
-  EXPECT_EQ(Contents(*used), Contents(*engine_));
-  // And it survives a reopen.
+  auto used_sm = std::make_unique<TxnStateMachine>(used.get(), io_.get());
+  ASSERT_TRUE(used_sm->Apply(1, WriteSetCommand(0, {{"a-stale", "1"}, {"m250x", "2"}, {"zzzz", "3"}})).ok());
+  ASSERT_TRUE(used->Flush().ok());  // some of it in SSTs,
+  ASSERT_TRUE(used_sm->Apply(2, WriteSetCommand(1, {{"m7", "mine"}})).ok());  // some in the memtable
+  ASSERT_TRUE(used_sm->RestoreSnapshot(path, index).ok());
+  EXPECT_EQ(used_sm->applied(), index);
+  EXPECT_EQ(Contents(*used), Contents(*engine_));  // old keys gone, the snapshot's there
+  EXPECT_EQ(sizes(), before_restore);              // the snapshot directory is unchanged
+
+  used_sm.reset();
   used.reset();
   used = OpenEngine("used");
   EXPECT_EQ(used->PersistedAppliedIndex(), index);
   EXPECT_EQ(Contents(*used), Contents(*engine_));
+  EXPECT_EQ(Read(*used, "a-stale", index), std::nullopt);
+  EXPECT_EQ(Read(*used, "m7", index), std::string(200, 'a' + 7));
 }
 
 TEST_F(StateMachineTest, DamagedOrMismatchedSnapshotIsRefusedBeforeTouchingData) {
@@ -208,23 +247,39 @@ TEST_F(StateMachineTest, DamagedOrMismatchedSnapshotIsRefusedBeforeTouchingData)
   Status wrong_index = other_sm.RestoreSnapshot(path, 19);
   EXPECT_EQ(wrong_index.code(), StatusCode::kCorruption) << wrong_index.ToString();
 
-  auto size = std::filesystem::file_size(path);
-  for (uint64_t offset : {uint64_t{3}, uint64_t{30}, size / 2, size - 2}) {
+  // A flipped byte in the MANIFEST or in an SST's data, a truncated SST, a missing file.
+  std::string sst, manifest;
+  for (const auto& f : std::filesystem::directory_iterator(path)) {
+    std::string name = f.path().filename();
+    if (name.ends_with(".sst")) sst = name;
+    if (name.rfind("MANIFEST", 0) == 0) manifest = name;
+  }
+  ASSERT_FALSE(sst.empty());
+  ASSERT_FALSE(manifest.empty());
+  auto damage = [&](const std::string& name, uint64_t offset) {
     std::string damaged = dir_ + "/damaged";
-    std::filesystem::copy_file(path, damaged, std::filesystem::copy_options::overwrite_existing);
-    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    std::filesystem::remove_all(damaged);
+    std::filesystem::copy(path, damaged);  // copies, not links: the original stays intact
+    std::fstream f(damaged + "/" + name, std::ios::in | std::ios::out | std::ios::binary);
     f.seekg(static_cast<std::streamoff>(offset));
     char c = static_cast<char>(f.get());
     f.seekp(static_cast<std::streamoff>(offset));
     f.put(static_cast<char>(c ^ 0x40));
-    f.close();
-    Status s = other_sm.RestoreSnapshot(damaged, 20);
-    EXPECT_EQ(s.code(), StatusCode::kCorruption) << "offset " << offset << ": " << s.ToString();
+    return damaged;
+  };
+  for (auto [name, offset] : {std::pair{manifest, uint64_t{10}}, std::pair{sst, uint64_t{20}}}) {
+    Status s = other_sm.RestoreSnapshot(damage(name, offset), 20);
+    EXPECT_FALSE(s.ok()) << name << " at " << offset;
   }
-  std::filesystem::resize_file(path, size - 5);
-  EXPECT_EQ(other_sm.RestoreSnapshot(path, 20).code(), StatusCode::kCorruption);
+  std::string truncated = damage(sst, 0);
+  std::filesystem::resize_file(truncated + "/" + sst, std::filesystem::file_size(truncated + "/" + sst) / 2);
+  EXPECT_FALSE(other_sm.RestoreSnapshot(truncated, 20).ok());
+  std::string missing = damage(sst, 0);
+  std::filesystem::remove(missing + "/" + sst);
+  EXPECT_FALSE(other_sm.RestoreSnapshot(missing, 20).ok());
   EXPECT_EQ(Contents(*other), before);
   EXPECT_EQ(other_sm.applied(), 1u);
+  EXPECT_TRUE(other_sm.RestoreSnapshot(path, 20).ok());  // the undamaged one still restores
 }
 
 TEST(RaftProposerTest, MapsRaftErrorsToMysqlErrors) {

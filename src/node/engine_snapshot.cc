@@ -1,0 +1,142 @@
+#include "node/engine_snapshot.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "io/io.h"
+#include "storage/lsm/engine_impl.h"
+#include "storage/lsm/lsm_engine.h"
+
+namespace strata::node {
+
+namespace {
+
+// A checkpoint opened as an engine of its own, in a scratch directory that is deleted with
+// it. Opening may write (a new MANIFEST, removal of unreferenced files): the scratch copy
+// keeps the snapshot directory itself byte for byte as received.
+class OpenedCheckpoint {
+ public:
+  static Result<std::unique_ptr<OpenedCheckpoint>> Open(io::Scheduler& io, const std::string& dir) {
+    auto opened = std::unique_ptr<OpenedCheckpoint>(new OpenedCheckpoint(dir + ".restore"));
+    std::error_code ec;
+    std::filesystem::remove_all(opened->scratch_, ec);
+    STRATA_RETURN_IF_ERROR(io::CreateDir(opened->scratch_));
+    STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDir(dir));
+    if (names.empty()) return Status::Corruption(fmt::format("snapshot directory {} is empty", dir));
+    for (const std::string& name : names) {
+      std::string from = dir + "/" + name, to = opened->scratch_ + "/" + name;
+      // SSTs are immutable: a hard link suffices. The MANIFEST and CURRENT are copied.
+      bool linked = name.ends_with(".sst") && ::link(from.c_str(), to.c_str()) == 0;
+      if (!linked) std::filesystem::copy_file(from, to, ec);
+      if (ec) return Status::IOError(fmt::format("copying {} to {}: {}", from, to, ec.message()));
+    }
+    storage::lsm::LsmOptions options;
+    options.dir = opened->scratch_;
+    options.scheduler = &io;
+    options.background_compaction = false;  // read only: nothing to compact
+    options.cache_on_write = false;
+    options.memory_budget = 32 << 20;
+    STRATA_ASSIGN_OR_RETURN(opened->engine_, storage::lsm::OpenLsmEngine(options));
+    return opened;
+  }
+  ~OpenedCheckpoint() {
+    engine_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_, ec);
+  }
+  storage::Engine& engine() { return *engine_; }
+
+ private:
+  explicit OpenedCheckpoint(std::string scratch) : scratch_(std::move(scratch)) {}
+  std::string scratch_;
+  std::unique_ptr<storage::lsm::LsmEngine> engine_;
+};
+
+// Visits every live key of `engine` in order, without filling the block cache.
+Status Scan(storage::Engine& engine, const std::function<Status(Slice, Slice)>& visit) {
+  storage::ReadOptions ro;
+  ro.fill_cache = false;
+  auto it = engine.NewIterator(ro);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) STRATA_RETURN_IF_ERROR(visit(it->key(), it->value()));
+  return it->status();
+}
+
+// Deletes every key of the engine in one batch: a range deletion up to the last key plus
+// that key (no finite bound lies above every possible key).
+Status DeleteEverything(storage::Engine& engine) {
+  auto it = engine.NewIterator({});
+  it->SeekToLast();
+  STRATA_RETURN_IF_ERROR(it->status());
+  if (!it->Valid()) return Status::OK();
+  Bytes last(it->key());
+  storage::WriteBatch batch;
+  if (!last.empty()) batch.DeleteRange(Slice(), last);
+  batch.Delete(last);
+  return engine.Write(batch);
+}
+
+Result<EngineSnapshotSummary> Verify(storage::Engine& checkpoint, const std::string& dir, uint64_t expected_index) {
+  EngineSnapshotSummary summary{.applied_index = checkpoint.PersistedAppliedIndex()};
+  if (summary.applied_index != expected_index)
+    return Status::Corruption(fmt::format("snapshot {} holds applied index {}, expected {}", dir,
+                                          summary.applied_index, expected_index));
+  Status s = Scan(checkpoint, [&](Slice, Slice) {
+    summary.records++;
+    return Status::OK();
+  });
+  if (!s.ok()) return std::move(s).Annotate(fmt::format("snapshot {}", dir));
+  return summary;
+}
+
+}  // namespace
+
+Result<EngineSnapshotSummary> WriteEngineSnapshot(storage::Engine& engine, const std::string& dir,
+                                                  uint64_t applied_index) {
+  STRATA_RETURN_IF_ERROR(engine.Checkpoint(dir));
+  // The checkpoint records the engine's persisted index: it must be the snapshot's.
+  if (engine.PersistedAppliedIndex() != applied_index)
+    return Status::Internal(fmt::format("checkpoint at persisted index {}, snapshot wants {}",
+                                        engine.PersistedAppliedIndex(), applied_index));
+  return EngineSnapshotSummary{.applied_index = applied_index};
+}
+
+Result<EngineSnapshotSummary> VerifyEngineSnapshot(io::Scheduler& io, const std::string& dir,
+                                                   uint64_t expected_index) {
+  STRATA_ASSIGN_OR_RETURN(auto checkpoint, OpenedCheckpoint::Open(io, dir));
+  return Verify(checkpoint->engine(), dir, expected_index);
+}
+
+Result<EngineSnapshotSummary> LoadEngineSnapshot(io::Scheduler& io, const std::string& dir,
+                                                 uint64_t expected_index, storage::Engine& engine) {
+  STRATA_ASSIGN_OR_RETURN(auto checkpoint, OpenedCheckpoint::Open(io, dir));
+  // Check everything before deleting anything: a damaged snapshot must not cost our data.
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, Verify(checkpoint->engine(), dir, expected_index));
+  if (expected_index <= engine.AppliedIndex())
+    return Status::InvalidArgument(fmt::format("snapshot at index {} is not above the applied index {}",
+                                               expected_index, engine.AppliedIndex()));
+  STRATA_RETURN_IF_ERROR(DeleteEverything(engine));
+  storage::WriteBatch batch;
+  size_t batch_bytes = 0, batch_records = 0;
+  STRATA_RETURN_IF_ERROR(Scan(checkpoint->engine(), [&](Slice key, Slice value) {
+    batch.Put(key, value);
+    batch_records++;
+    batch_bytes += key.size() + value.size();
+    if (batch_bytes < kRestoreBatchBytes) return Status::OK();
+    Status s = engine.Write(batch);
+    batch.Clear();
+    batch_bytes = batch_records = 0;
+    return s;
+  }));
+  if (batch_records > 0) STRATA_RETURN_IF_ERROR(engine.Write(batch));
+  storage::WriteBatch mark;
+  mark.SetAppliedIndex(expected_index);
+  STRATA_RETURN_IF_ERROR(engine.Write(mark));
+  STRATA_RETURN_IF_ERROR(engine.Flush());  // durable on return
+  return summary;
+}
+
+}  // namespace strata::node

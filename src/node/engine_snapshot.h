@@ -1,0 +1,53 @@
+// The Raft snapshot of the transaction state machine (docs/replicated_commands.md): a
+// directory holding a checkpoint of the LSM engine — hard links to its SST files plus a
+// MANIFEST and CURRENT that record the applied Raft index the checkpoint stands for.
+//
+// Creating one is cheap on the Raft thread: a flush (which the log compaction needs anyway,
+// DESIGN D1) and a hard link per SST, no scan of the data. RaftNode streams the directory's
+// files to followers (raft/snapshot_stream.h). Restoring opens the checkpoint as an engine
+// of its own — in a scratch directory beside it, so the snapshot directory stays unchanged
+// and can be streamed on — reads it entirely once to verify every block checksum, and only
+// then replaces the live engine's contents with it (the live engine instance is kept: the
+// SQL layer and the transaction manager hold pointers to it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "storage/engine.h"
+
+namespace strata::io {
+class Scheduler;
+}
+
+namespace strata::node {
+
+// Records are copied into the live engine in write batches of about this many bytes.
+inline constexpr size_t kRestoreBatchBytes = 1 << 20;
+
+struct EngineSnapshotSummary {
+  uint64_t applied_index = 0;
+  uint64_t records = 0;  // live keys (restore only)
+};
+
+// Writes a checkpoint of `engine` to `dir` (which must not exist). REQUIRES: the engine is
+// flushed, so the checkpoint's applied index equals `applied_index`; Internal otherwise.
+Result<EngineSnapshotSummary> WriteEngineSnapshot(storage::Engine& engine, const std::string& dir,
+                                                  uint64_t applied_index);
+
+// Opens the checkpoint in `dir` (in a scratch copy: `dir` + ".restore", hard links for the
+// SSTs) and reads every key, checking checksums, without touching an engine. Corruption when
+// the checkpoint is damaged or its applied index is not `expected_index`.
+Result<EngineSnapshotSummary> VerifyEngineSnapshot(io::Scheduler& io, const std::string& dir,
+                                                   uint64_t expected_index);
+
+// Verifies as above, then replaces the engine's contents with the checkpoint's: deletes every
+// key, writes the checkpoint's keys in batches (no Raft index), records `expected_index` as
+// the engine's applied index and flushes. REQUIRES: `expected_index` above the engine's
+// applied index. Not atomic: after a crash part-way, RaftNode restores again on restart
+// (the log's snapshot mark is above the engine's persisted index).
+Result<EngineSnapshotSummary> LoadEngineSnapshot(io::Scheduler& io, const std::string& dir,
+                                                 uint64_t expected_index, storage::Engine& engine);
+
+}  // namespace strata::node
