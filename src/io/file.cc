@@ -76,6 +76,7 @@ Status File::CheckAlignment(uint64_t offset, const char* buf, size_t n) const {
 
 Status File::RunOne(Request& r) {
   r.file = this;
+  if (sched_->impl_->TryRunInline(r)) return r.status;
   Completion done;
   sched_->Submit(std::span<Request>(&r, 1), &done);
   done.Wait();

@@ -250,6 +250,60 @@ void Scheduler::Impl::Submit(std::span<Request> reqs, Completion* completion) {
   for (Request* r : rejected) r->internal.completion->CountDown();
 }
 
+// A foreground read is the highest class, so when none is queued ahead of it and a slot
+// is free, Admit would dispatch it next anyway: the caller runs it with pread on its own
+// thread, sparing two thread hand-offs (submit -> scheduler thread -> waiter) per read.
+// It still holds a slot while it runs, so the device queue bound and the counts hold;
+// under contention (a queued foreground read, or every slot busy) it queues as before.
+bool Scheduler::Impl::TryRunInline(Request& r) {
+  if (r.op != IoOp::kRead || r.io_class != IoClass::kForegroundRead || r.file == nullptr) return false;
+  ClassState& cs = classes[static_cast<int>(IoClass::kForegroundRead)];
+  Worker* w = nullptr;
+  {
+    std::lock_guard lock(mu);
+    if (stopping || cs.head != nullptr) return false;
+    for (auto& cand : workers) {
+      if (cand->inflight < inflight_cap) {
+        w = cand.get();
+        break;
+      }
+    }
+    if (w == nullptr) return false;
+    r.bytes = 0;
+    r.status = Validate(r);
+    if (!r.status.ok()) return true;
+    r.internal = Request::Internal{};
+    int64_t now = clock->Now().count();
+    r.internal.enqueued_ns = r.internal.dispatched_ns = now;
+    cs.wait->Observe(0);
+    if (opts.on_dispatch) opts.on_dispatch(r);
+    w->inflight++;
+    cs.outstanding++;
+    cs.depth->Set(static_cast<double>(cs.outstanding));
+  }
+  for (bool finished = false; !finished;) {
+    Attempt a;
+    int64_t res;
+    if (NextAttempt(&r, &a, &res)) res = ExecuteSync(a);
+    finished = OnResult(&r, res);
+  }
+  cs.ops->Inc();
+  cs.bytes->Inc(r.bytes);
+  cs.service->Observe(Seconds(clock->Now().count() - r.internal.dispatched_ns));
+  // The freed slot may be what a queued request waits for: wake its dispatcher.
+  bool wake = false;
+  {
+    std::lock_guard lock(mu);
+    AccountDoneLocked(w, r.io_class, r.len);
+    if (!QueuesEmptyLocked()) {
+      wake = pool_mode ? pool_idle > 0 : w->waiting.exchange(false, std::memory_order_relaxed);
+      if (pool_mode && wake) pool_cv.notify_one();
+    }
+  }
+  if (wake && !pool_mode) w->backend->Wake();
+  return true;
+}
+
 // REQUIRES: mu held. Moves admissible requests into flight on `w`; returns how long until
 // a throttled class may have tokens again (negative: nothing is throttled).
 Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out, size_t max) {

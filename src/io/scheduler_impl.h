@@ -58,6 +58,10 @@ struct Scheduler::Impl {
   void WakeAll();
   Status Validate(const Request& r) const;
   void Submit(std::span<Request> reqs, Completion* completion);
+  // The inline fast path of a synchronous foreground read (File::RunOne): when no
+  // foreground read is queued and a slot is free, the caller runs the read itself with
+  // pread. Returns false (nothing done) when it must be queued instead.
+  bool TryRunInline(Request& r);
   Nanos Admit(Worker* w, std::vector<Request*>* out, size_t max);
   bool NextAttempt(Request* r, Attempt* a, int64_t* injected);
   void StartAttempt(Worker* w, Request* r);

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -36,7 +38,8 @@ void ApplyToModel(const ModelBatch& b, Model* m) {
   }
 }
 
-class LsmModelTest : public ::testing::TestWithParam<bool> {
+// Parameters: background compaction (else inline), direct I/O (else buffered, page cache).
+class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
  protected:
   void SetUp() override {
     std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -64,7 +67,8 @@ class LsmModelTest : public ::testing::TestWithParam<bool> {
     o.target_file_size = 48 << 10;
     o.level_size_multiplier = 4;
     o.table.block_size = 1024;
-    o.background_compaction = GetParam();
+    o.background_compaction = std::get<0>(GetParam());
+    o.use_direct_io = std::get<1>(GetParam());
     return o;
   }
   // Closes the engine, keeping its work counters for the end-of-test check.
@@ -260,8 +264,11 @@ TEST_P(LsmModelTest, RandomOperationsMatchModel) {
   EXPECT_GT(total_compactions_, 5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Compaction, LsmModelTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "Background" : "Inline"; });
+INSTANTIATE_TEST_SUITE_P(Compaction, LsmModelTest, ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param) ? "Background" : "Inline") +
+                                  (std::get<1>(info.param) ? "Direct" : "Buffered");
+                         });
 
 }  // namespace
 }  // namespace strata::storage::lsm
