@@ -40,7 +40,7 @@ run() {  # run NAME PORT USER TEST  → prints TPS
   awk -F'\t' 'NR==2 {print $2}' "$out/summary.tsv"
 }
 prepare() {  # prepare NAME PORT USER
-  DB_USER=$3 DB_PASSWORD=sb OUTDIR="$WORK/$1-prepare" TESTS="" \
+  DB_USER=$3 DB_PASSWORD=sb OUTDIR="$WORK/$1-prepare" TESTS=" " \
     bash "$SHARED/tools/run-sysbench.sh" 127.0.0.1 "$2" > "$WORK/$1-prepare.log" 2>&1
   grep prepare: "$WORK/$1-prepare/info.txt"
 }

@@ -105,18 +105,36 @@ Result<std::vector<KeyValue>> ScanAt(storage::Engine& engine, Slice begin, Slice
   Bytes key;
   LogIndex version = 0;
   it->Seek(ro.lower_bound);
+  // A key usually has one or two versions, so stepping with Next() over the ones to skip
+  // is cheaper than a Seek (which repositions every level); after kMaxSequentialSkips steps
+  // a Seek jumps over the rest (RocksDB's max_sequential_skip_in_iterations idea).
+  constexpr int kMaxSequentialSkips = 8;
+  auto skip_versions_of = [&](Slice prefix, const Bytes& seek_to) {
+    for (int i = 0; i < kMaxSequentialSkips; i++) {
+      it->Next();
+      if (!it->Valid() || !it->key().starts_with(prefix)) return;
+    }
+    it->Seek(seek_to);
+  };
   while (it->Valid() && out.size() < limit) {
     STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
+    Bytes prefix = VersionPrefix(key);
     if (version > snapshot) {
-      it->Seek(EncodeVersionedKey(key, snapshot));  // skip versions too new for this reader
-      continue;
+      // Skip versions too new for this reader: they sort before the older ones.
+      Bytes target = EncodeVersionedKey(key, snapshot);
+      int steps = 0;
+      while (it->Valid() && it->key().starts_with(prefix) && it->key() < Slice(target) &&
+             steps++ < kMaxSequentialSkips)
+        it->Next();
+      if (it->Valid() && it->key().starts_with(prefix) && it->key() < Slice(target)) it->Seek(target);
+      if (!it->Valid() || !it->key().starts_with(prefix)) continue;  // no version visible
     }
     STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, LiveValue(it->value()));
     if (value) out.push_back({key, std::move(*value)});
     // Skip the older versions of this key: the next key's versions start after version 0.
     Bytes next = EncodeVersionedKey(key, 0);
     next.push_back('\0');
-    it->Seek(next);
+    skip_versions_of(prefix, next);
   }
   STRATA_RETURN_IF_ERROR(it->status());
   return out;
