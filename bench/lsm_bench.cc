@@ -38,6 +38,7 @@ namespace {
 
 size_t kCacheBytes = 256 << 20;  // --cache_mb
 size_t kStrataBlockSize = 0;      // --strata_block_size (0: the engine's default)
+bool g_stats = false;             // --stats: print the engine's shape after each benchmark
 constexpr size_t kWriteBuffer = 64 << 20;
 
 struct Config {
@@ -58,6 +59,7 @@ class Db {
   virtual uint64_t ScanAll() = 0;
   virtual uint64_t SeekAndNext(const std::string& k, int nexts) = 0;
   virtual void WaitForBackground() {}
+  virtual std::string Shape() { return ""; }  // files per level etc., for --stats
 };
 
 void Check(bool ok, const std::string& what) {
@@ -100,6 +102,16 @@ class StrataDb final : public Db {
     uint64_t n = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
     return n;
+  }
+  std::string Shape() override {
+    std::string out;
+    for (const auto& p : engine_->Properties()) {
+      if (p.name.rfind("level_files", 0) == 0 && p.value > 0) out += fmt::format(" {}={}", p.name.substr(12), p.value);
+      if (p.name == "block_cache_hits" || p.name == "block_cache_misses" || p.name == "immutable_memtables") {
+        out += fmt::format(" {}={}", p.name, p.value);
+      }
+    }
+    return out;
   }
   uint64_t SeekAndNext(const std::string& k, int nexts) override {
     auto it = engine_->NewIterator({});
@@ -240,7 +252,8 @@ std::map<std::string, double> RunEngine(const Config& c, const std::string& engi
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result[bench] = ops / secs;
-    std::fprintf(stderr, "  %-8s %-10s %12.0f ops/s  (%lu found)\n", engine.c_str(), bench.c_str(), ops / secs, found);
+    std::fprintf(stderr, "  %-8s %-10s %12.0f ops/s  (%lu found)%s\n", engine.c_str(), bench.c_str(), ops / secs, found,
+                 g_stats ? db->Shape().c_str() : "");
   }
   db.reset();
   std::filesystem::remove_all(dir);
@@ -269,6 +282,7 @@ int main(int argc, char** argv) {
     else if (a.rfind("--benchmarks=", 0) == 0) c.benchmarks = Split(val);
     else if (a.rfind("--dir=", 0) == 0) c.dir = val;
     else if (a.rfind("--cache_mb=", 0) == 0) kCacheBytes = std::stoull(val) << 20;
+    else if (a == "--stats") g_stats = true;
     else if (a.rfind("--strata_block_size=", 0) == 0) kStrataBlockSize = std::stoull(val);
     else Check(false, "unknown flag " + a);
   }

@@ -126,11 +126,15 @@ Result<BlockRef> Table::DataBlock(Slice handle_value, bool fill_cache, bool fore
   }
   uint64_t end = h.offset + h.size + kBlockTrailerSize;
   bool sequential = ra && h.offset == ra->next_expected;
-  if (ra) ra->next_expected = end;
+  if (ra) {
+    ra->next_expected = end;
+    ra->run = sequential ? ra->run + 1 : 0;
+  }
   if (BlockRef cached = cache_ ? cache_->Lookup(file_number_, h.offset) : nullptr) return cached;
   Bytes raw;
-  if (ra && (sequential || (h.offset >= ra->begin && end <= ra->begin + ra->valid))) {
-    if (!(h.offset >= ra->begin && end <= ra->begin + ra->valid)) {
+  bool buffered = ra && h.offset >= ra->begin && end <= ra->begin + ra->valid;
+  if (ra && ((sequential && ra->run >= 2) || buffered)) {
+    if (!buffered) {
       constexpr uint64_t kMin = 64 << 10, kMax = 2 << 20;
       ra->window = std::clamp(ra->window * 2, kMin, kMax);
       uint64_t begin = io::AlignDown(h.offset);

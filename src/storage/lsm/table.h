@@ -39,13 +39,16 @@ class Table : public std::enable_shared_from_this<Table> {
 
   // Sequential-read state of one iterator: with direct I/O there is no kernel readahead, so
   // an iterator that reads blocks in file order reads ahead itself, doubling the window
-  // from 64 KiB up to 2 MiB while the pattern lasts.
+  // from 64 KiB up to 2 MiB while the pattern lasts. Readahead starts with the second
+  // block read in order: a seek followed by a few Next()s that cross into the next block
+  // (seekrandom) reads just that block, not 64 KiB.
   struct Readahead {
     io::AlignedBuffer buf;
     uint64_t begin = 0;          // file offset of buf[0]
     uint64_t valid = 0;          // bytes of buf holding file data
     uint64_t next_expected = UINT64_MAX;  // offset right after the last block read (none yet)
     uint64_t window = 0;
+    uint32_t run = 0;            // blocks read in file order in a row
   };
 
   // The data block at `handle_value` (an encoded BlockHandle): from the cache, from the
