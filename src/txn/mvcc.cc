@@ -6,9 +6,17 @@ namespace strata::txn {
 namespace {
 
 void AppendEscaped(Bytes* out, Slice user_key) {
-  for (char c : user_key) {
-    out->push_back(c);
-    if (c == '\0') out->push_back('\xff');
+  // Copy runs without 0x00 in one append each (keys rarely hold zero bytes).
+  out->reserve(out->size() + user_key.size() + 2);
+  while (!user_key.empty()) {
+    size_t zero = user_key.find('\0');
+    if (zero == Slice::npos) {
+      out->append(user_key);
+      break;
+    }
+    out->append(user_key.substr(0, zero));
+    out->append("\0\xff", 2);
+    user_key.remove_prefix(zero + 1);
   }
   out->push_back('\0');
   out->push_back('\x01');
@@ -36,19 +44,17 @@ Bytes EncodeVersionedKey(Slice user_key, LogIndex version) {
 
 Status DecodeVersionedKey(Slice engine_key, Bytes* user_key, LogIndex* version) {
   user_key->clear();
-  for (size_t i = 0; i < engine_key.size(); i++) {
-    char c = engine_key[i];
-    if (c != '\0') {
-      user_key->push_back(c);
-      continue;
-    }
-    if (i + 1 >= engine_key.size()) break;
-    char next = engine_key[i + 1];
+  size_t i = 0;
+  while (i < engine_key.size()) {
+    size_t zero = engine_key.find('\0', i);
+    if (zero == Slice::npos || zero + 1 >= engine_key.size()) break;
+    user_key->append(engine_key.substr(i, zero - i));
+    char next = engine_key[zero + 1];
     if (next == '\xff') {
       user_key->push_back('\0');
-      i++;
-    } else if (next == '\x01' && engine_key.size() - (i + 2) == 8) {
-      *version = ~DecodeBigEndian64(engine_key.data() + i + 2);
+      i = zero + 2;
+    } else if (next == '\x01' && engine_key.size() - (zero + 2) == 8) {
+      *version = ~DecodeBigEndian64(engine_key.data() + zero + 2);
       return Status::OK();
     } else {
       break;

@@ -34,6 +34,7 @@ Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t l
   size_t own = static_cast<size_t>(std::distance(lo, hi));
   // Own deletes may hide up to `own` snapshot keys: read that many more.
   STRATA_ASSIGN_OR_RETURN(auto snapshot, ScanAt(*manager_->engine_, begin, end, start_index_, limit + own));
+  if (own == 0) return snapshot;  // nothing of ours in the range: the snapshot is the answer
   std::map<Bytes, Bytes> merged;
   for (auto& kv : snapshot) merged.emplace(std::move(kv.key), std::move(kv.value));
   for (auto it = lo; it != hi; ++it) {
