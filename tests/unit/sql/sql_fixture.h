@@ -17,31 +17,11 @@
 #include "storage/lsm/engine_impl.h"
 #include "txn/apply.h"
 #include "txn/transaction.h"
+#include "../txn/direct_proposer.h"
 
 namespace strata::sql {
 
-// Serializes proposals like a Raft log: each gets the next index and is applied at once.
-class DirectProposer final : public txn::Proposer {
- public:
-  explicit DirectProposer(storage::Engine* engine) : engine_(engine) {}
-  Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded) override {
-    std::lock_guard lock(mu_);
-    STRATA_ASSIGN_OR_RETURN(txn::WriteSet ws, txn::WriteSet::Decode(encoded));
-    txn::LogIndex index = applied_ + 1;
-    STRATA_ASSIGN_OR_RETURN(txn::ApplyOutcome outcome, txn::ApplyWriteSet(*engine_, index, ws));
-    applied_ = index;
-    return outcome;
-  }
-  txn::LogIndex AppliedIndex() const override {
-    std::lock_guard lock(mu_);
-    return applied_;
-  }
-
- private:
-  storage::Engine* engine_;
-  mutable std::mutex mu_;
-  txn::LogIndex applied_ = 0;
-};
+using DirectProposer = txn::testing::DirectProposer;
 
 class SqlTest : public ::testing::Test {
  protected:

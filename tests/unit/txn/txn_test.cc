@@ -12,32 +12,12 @@
 #include "io/io.h"
 #include "storage/lsm/engine_impl.h"
 #include "txn/transaction.h"
+#include "direct_proposer.h"
 
 namespace strata::txn {
 namespace {
 
-// Serializes proposals like a Raft log: each gets the next index and is applied at once.
-class DirectProposer final : public Proposer {
- public:
-  explicit DirectProposer(storage::Engine* engine) : engine_(engine) {}
-  Result<ApplyOutcome> ProposeAndWait(Bytes encoded) override {
-    std::lock_guard lock(mu_);
-    STRATA_ASSIGN_OR_RETURN(WriteSet ws, WriteSet::Decode(encoded));
-    LogIndex index = applied_ + 1;
-    STRATA_ASSIGN_OR_RETURN(ApplyOutcome outcome, ApplyWriteSet(*engine_, index, ws));
-    applied_ = index;
-    return outcome;
-  }
-  LogIndex AppliedIndex() const override {
-    std::lock_guard lock(mu_);
-    return applied_;
-  }
-
- private:
-  storage::Engine* engine_;
-  mutable std::mutex mu_;
-  LogIndex applied_ = 0;
-};
+using DirectProposer = testing::DirectProposer;
 
 class TxnTest : public ::testing::Test {
  protected:

@@ -1,0 +1,35 @@
+// A Raft log of one, without the disk, for transaction and SQL tests: each proposal gets
+// the next index and is applied at once, in order (txn::ApplyWriteSet).
+#pragma once
+
+#include <mutex>
+
+#include "txn/apply.h"
+#include "txn/transaction.h"
+#include "txn/write_set.h"
+
+namespace strata::txn::testing {
+
+class DirectProposer final : public Proposer {
+ public:
+  explicit DirectProposer(storage::Engine* engine) : engine_(engine) {}
+  Result<ApplyOutcome> ProposeAndWait(Bytes encoded) override {
+    std::lock_guard lock(mu_);
+    STRATA_ASSIGN_OR_RETURN(WriteSet ws, WriteSet::Decode(encoded));
+    LogIndex index = applied_ + 1;
+    STRATA_ASSIGN_OR_RETURN(ApplyOutcome outcome, ApplyWriteSet(*engine_, index, ws));
+    applied_ = index;
+    return outcome;
+  }
+  LogIndex AppliedIndex() const override {
+    std::lock_guard lock(mu_);
+    return applied_;
+  }
+
+ private:
+  storage::Engine* engine_;
+  mutable std::mutex mu_;
+  LogIndex applied_ = 0;
+};
+
+}  // namespace strata::txn::testing
