@@ -33,6 +33,11 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "port") return ReadPort(value, key, &c->port);
   if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
   if (key == "raft_port") return ReadPort(value, key, &c->raft_port);
+  if (key == "storage_direct_io") {
+    if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
+    c->storage_direct_io = *value.value<bool>();
+    return Status::OK();
+  }
   if (key == "log_format") {
     STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
     STRATA_ASSIGN_OR_RETURN(c->log_format, obs::ParseLogFormat(s));
@@ -78,6 +83,7 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.port) c.port = *o.port;
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
+  if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
   if (o.log_format) {
     STRATA_ASSIGN_OR_RETURN(c.log_format, obs::ParseLogFormat(*o.log_format));
   }
@@ -94,10 +100,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={}",
+      "root_password={} storage_direct_io={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)");
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io);
 }
 
 }  // namespace strata::node

@@ -21,12 +21,16 @@ struct NodeConfig {
   obs::LogLevel log_level = obs::LogLevel::kInfo;
   // Used only when the data directory is created; empty means root has no password.
   std::string root_password;
+  // SST reads and writes with O_DIRECT (true) or through the kernel page cache (false:
+  // faster random reads when free RAM can cache the data set; see docs/performance.md).
+  bool storage_direct_io = true;
 };
 
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
   std::optional<uint16_t> port, admin_port, raft_port;
+  std::optional<bool> storage_direct_io;
 };
 
 // Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys

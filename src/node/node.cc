@@ -98,6 +98,7 @@ Status Node::StartStorage() {
   options.dir = data_dir_->path() + "/lsm";
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
+  options.use_direct_io = config_.storage_direct_io;
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   engine_ = std::move(*lsm);

@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
   start->add_option("--raft-port", o.raft_port, "Raft transport port [7000]");
   start->add_option("--log-format", o.log_format, "Log format: json or text [json]");
   start->add_option("--log-level", o.log_level, "Minimum log level: debug, info, warn, error [info]");
+  start->add_option("--storage-direct-io", o.storage_direct_io,
+                    "SST I/O with O_DIRECT (true) or through the page cache (false) [true]");
   start->add_option("--root-password", o.root_password,
                     "Password of the MySQL root user, set when the data directory is created "
                     "(or STRATADB_ROOT_PASSWORD)");

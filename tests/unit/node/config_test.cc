@@ -29,6 +29,14 @@ TEST(ConfigTest, UnknownKeyBadTypeAndBadTomlAreErrors) {
   EXPECT_NE(s.message().find("t.toml:1:"), std::string::npos) << s.ToString();
 }
 
+TEST(ConfigTest, StorageDirectIo) {
+  NodeConfig c;
+  EXPECT_TRUE(c.storage_direct_io);
+  ASSERT_TRUE(ApplyConfigToml("storage_direct_io = false\n", "t.toml", &c).ok());
+  EXPECT_FALSE(c.storage_direct_io);
+  EXPECT_FALSE(ApplyConfigToml("storage_direct_io = \"no\"\n", "t.toml", &c).ok());
+}
+
 TEST(ConfigTest, FlagsOverrideFile) {
   std::string path = ::testing::TempDir() + "/strata_config_test.toml";
   std::ofstream(path) << "port = 4000\nadmin_port = 4001\n";
