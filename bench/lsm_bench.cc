@@ -147,6 +147,16 @@ class RocksDb final : public Db {
     wo_.disableWAL = true;
   }
   void Put(const std::string& k, const std::string& v) override { Check(db_->Put(wo_, k, v).ok(), "rocksdb put"); }
+  std::string Shape() override {
+    std::string out;
+    for (int l = 0; l < 7; l++) {
+      std::string n;
+      if (db_->GetProperty("rocksdb.num-files-at-level" + std::to_string(l), &n) && n != "0") {
+        out += fmt::format(" level=\"{}\"}}={}", l, n);
+      }
+    }
+    return out;
+  }
   bool Get(const std::string& k, std::string* v) override { return db_->Get({}, k, v).ok(); }
   uint64_t ScanAll() override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
