@@ -295,7 +295,7 @@ bool Scheduler::Impl::TryRunInline(Request& r) {
   {
     std::lock_guard lock(mu);
     AccountDoneLocked(w, r.io_class, r.len);
-    if (!QueuesEmptyLocked()) {
+    if (!QueuesEmptyLocked() || stopping) {  // stopping: the ring waits for our slot
       wake = pool_mode ? pool_idle > 0 : w->waiting.exchange(false, std::memory_order_relaxed);
       if (pool_mode && wake) pool_cv.notify_one();
     }
