@@ -39,9 +39,9 @@ class Table : public std::enable_shared_from_this<Table> {
 
   // Sequential-read state of one iterator: with direct I/O there is no kernel readahead, so
   // an iterator that reads blocks in file order reads ahead itself, doubling the window
-  // from 64 KiB up to 2 MiB while the pattern lasts. Readahead starts with the second
-  // block read in order: a seek followed by a few Next()s that cross into the next block
-  // (seekrandom) reads just that block, not 64 KiB.
+  // from 64 KiB up to 2 MiB while the pattern lasts. Readahead starts once two blocks
+  // in a row followed the previous one: a seek followed by a few Next()s that cross into
+  // the next block (seekrandom) reads just that block, not 64 KiB.
   struct Readahead {
     io::AlignedBuffer buf;
     uint64_t begin = 0;          // file offset of buf[0]
