@@ -5,16 +5,8 @@ namespace strata::txn {
 Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, const WriteSet& ws) {
   storage::WriteBatch batch;
   batch.SetAppliedIndex(index);
-  // One iterator for the whole check: the writes are sorted, so each Seek moves forward.
-  std::unique_ptr<storage::Iterator> it = engine.NewIterator(storage::ReadOptions());
-  Bytes user_key;
   for (const auto& [key, value] : ws.writes) {
-    Bytes prefix = VersionPrefix(key);
-    it->Seek(prefix);
-    LogIndex latest = 0;
-    if (it->Valid() && it->key().starts_with(prefix))
-      STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &user_key, &latest));
-    STRATA_RETURN_IF_ERROR(it->status());
+    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
     if (latest > ws.start_index) {
       storage::WriteBatch empty;
       empty.SetAppliedIndex(index);
