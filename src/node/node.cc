@@ -190,8 +190,27 @@ void Node::UnregisterMetrics() {
 }
 
 Status Node::StartMysql() {
+  // SHOW STATUS answers from the same counters /metrics shows (DESIGN D12).
+  sql::StatusProvider status = [this] {
+    txn::TxnManager::Stats t = txns_->stats();
+    uint64_t uptime = static_cast<uint64_t>(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
+    raft::RaftNodeInfo raft = raft_->info();
+    return std::vector<std::pair<std::string, std::string>>{
+        {"Threads_connected", std::to_string(mysql_ ? mysql_->open_connections() : 0)},
+        {"Uptime", std::to_string(uptime)},
+        {"Com_commit", std::to_string(t.commits)},
+        {"Com_rollback", std::to_string(t.rollbacks)},
+        {"Strata_txn_conflicts", std::to_string(t.conflicts)},
+        {"Strata_txn_read_only", std::to_string(t.read_only)},
+        {"Strata_raft_term", std::to_string(raft.term)},
+        {"Strata_raft_role", std::string(raft::RoleName(raft.role))},
+        {"Strata_raft_commit_index", std::to_string(raft.commit)},
+        {"Strata_raft_applied_index", std::to_string(raft.applied)},
+    };
+  };
   sql_ = std::make_unique<sql::SqlEngine>(
-      sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION});
+      sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status)});
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
   options.engine = sql_.get();

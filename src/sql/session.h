@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,10 +67,14 @@ class AutoIncrement {
   std::map<TableId, uint64_t> next_;
 };
 
+// SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.
+using StatusProvider = std::function<std::vector<std::pair<std::string, std::string>>()>;
+
 struct SqlEngineOptions {
   txn::TxnManager* txn = nullptr;
   storage::Engine* engine = nullptr;
   std::string server_version;  // @@version
+  StatusProvider status;       // empty: SHOW STATUS has no rows
 };
 
 class SqlEngine {
@@ -80,6 +85,9 @@ class SqlEngine {
   Catalog& catalog() { return catalog_; }
   AutoIncrement& auto_increment() { return auto_increment_; }
   const std::string& server_version() const { return options_.server_version; }
+  std::vector<std::pair<std::string, std::string>> StatusRows() const {
+    return options_.status ? options_.status() : std::vector<std::pair<std::string, std::string>>();
+  }
 
   // Global system variables (SET GLOBAL): name (lower case) → value.
   std::optional<Value> GetGlobal(std::string_view name);

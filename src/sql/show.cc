@@ -223,6 +223,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
     }
     case ShowKind::kStatus: {
       QueryResult r = TextResult({"Variable_name", "Value"});
+      for (auto& [name, value] : session.engine().StatusRows())
+        if (Matches(stmt, name)) r.rows.push_back({Str(name), Str(value)});
       return ApplyWhere(session, stmt, std::move(r));
     }
     case ShowKind::kCreateTable: {

@@ -104,6 +104,19 @@ class MariadbCliTest(unittest.TestCase):
         self.assertEqual(desc[1], ["name", "varchar(40)", "NO", "", "NULL", ""])
         self.assertEqual(desc[3], ["price", "decimal(10,2)", "YES", "", "NULL", ""])
 
+    def test_show_status_counts(self):
+        # SHOW STATUS answers from the node's counters: this very connection is connected,
+        # and a commit moves Com_commit.
+        status = dict(self.rows("SHOW GLOBAL STATUS;\n"))
+        self.assertGreaterEqual(int(status["Threads_connected"]), 1)
+        self.assertEqual(status["Strata_raft_role"], "leader")
+        before = int(status["Com_commit"])
+        out = self.rows("CREATE TABLE st (id INT PRIMARY KEY);\nINSERT INTO st VALUES (1);\n"
+                        "SHOW STATUS LIKE 'Com_commit';\n")
+        self.assertEqual(out[0][0], "Com_commit")
+        self.assertGreater(int(out[0][1]), before)
+        self.cli("DROP TABLE st;\n")
+
     def test_errors_exact_and_session_survives(self):
         # --force: the CLI keeps going on the same connection after each error.
         script = ("INSERT INTO items (id, name, qty, small) VALUES (1, 'one', 1, 1);\n"
