@@ -22,6 +22,7 @@
 #include "obs/metrics.h"
 #include "raft/snapshot_stream.h"
 #include "raft/transport.h"
+#include "../testing/free_port.h"
 
 namespace strata::raft {
 namespace {
@@ -79,18 +80,7 @@ void StartPair(Node* a, Node* b, uint64_t cluster_a = 7, uint64_t cluster_b = 7)
   a->transport = std::move(ta).value();
 }
 
-// A port nobody listens on right now (a transport whose peers must know it in advance).
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using strata::testing::FreePort;
 
 Message Heartbeat(uint64_t term) {
   return Message{.type = MessageType::kHeartbeat, .from = 1, .to = 2, .term = term};

@@ -20,21 +20,12 @@
 #include "storage/engine.h"
 #include "txn/mvcc.h"
 #include "txn/transaction.h"
+#include "../../testing/free_port.h"
 
 namespace strata::node {
 namespace {
 
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using strata::testing::FreePort;
 
 using txn::LogIndex;
 

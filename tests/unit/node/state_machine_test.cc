@@ -25,6 +25,7 @@
 #include "txn/mvcc.h"
 #include "txn/transaction.h"
 #include "txn/write_set.h"
+#include "../../testing/free_port.h"
 
 namespace strata::node {
 namespace {
@@ -32,18 +33,7 @@ namespace {
 using txn::ApplyOutcome;
 using txn::LogIndex;
 
-// A port nobody listens on right now (RaftNode needs a concrete one).
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using strata::testing::FreePort;
 
 Bytes WriteSetCommand(LogIndex start, std::map<Bytes, std::optional<Bytes>> writes) {
   txn::WriteSet ws;
