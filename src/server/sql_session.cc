@@ -101,9 +101,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
   Status InitDb(std::string_view database) override { return session_->Use(database); }
 
   Result<std::vector<mysql::Column>> FieldList(std::string_view table) override {
-    sql::ast::TableName name;
-    name.name = std::string(table);
-    STRATA_ASSIGN_OR_RETURN(auto schema, session_->ResolveTable(name));
+    STRATA_ASSIGN_OR_RETURN(auto schema, session_->DescribeTable(table));
     std::vector<mysql::Column> out;
     for (uint32_t i = 0; i < schema->columns.size(); i++) {
       sql::ResultColumn c;
@@ -111,12 +109,10 @@ class SqlSessionHandler : public mysql::SessionHandler {
       c.table = c.org_table = schema->name;
       c.schema = schema->database;
       c.type = sql::OutTypeOfColumn(*schema, i);
+      c.auto_increment = schema->columns[i].auto_increment;
+      c.is_unsigned = schema->columns[i].type.is_unsigned;
+      for (uint32_t pk : schema->primary.columns) c.primary_key = c.primary_key || pk == i;
       out.push_back(ToColumn(c));
-    }
-    if (!session_->in_transaction() && session_->autocommit()) {
-      // ResolveTable opened a read transaction: end it.
-      sql::ast::Commit commit;
-      (void)session_->Execute(commit);
     }
     return out;
   }

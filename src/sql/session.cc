@@ -161,6 +161,17 @@ Status Session::Use(std::string_view database) {
   return Status::OK();
 }
 
+Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_view table) {
+  if (database_.empty()) return Status::InvalidArgument("No database selected").WithMysql(1046, "3D000");
+  std::unique_ptr<txn::Transaction> txn = engine_->txn().Begin();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
+  txn->Rollback();
+  auto schema = catalog->FindTable(database_, table);
+  if (!schema)
+    return Status::NotFound(fmt::format("Table '{}.{}' doesn't exist", database_, table)).WithMysql(1146, "42S02");
+  return schema;
+}
+
 void Session::Reset() {
   RollbackOpen();
   autocommit_ = true;

@@ -111,6 +111,9 @@ class Session {
 
   Result<QueryResult> Execute(const ast::Statement& stmt);
   Status Use(std::string_view database);  // 1049 when unknown
+  // The schema of `table` in the current database, read in a transaction of its own (so
+  // it neither opens nor joins the session's): COM_FIELD_LIST. 1046 / 1146 as ResolveTable.
+  Result<std::shared_ptr<const TableSchema>> DescribeTable(std::string_view table);
   // COM_RESET_CONNECTION: rolls back, resets variables; keeps user and database.
   void Reset();
 

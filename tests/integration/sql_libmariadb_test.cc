@@ -238,6 +238,28 @@ TEST_F(LibmariadbTest, ResultMetadata) {
   EXPECT_STREQ(row[3], "1.25");
 }
 
+// COM_FIELD_LIST answers from the catalog in a transaction of its own: an explicit
+// transaction around it stays open, and an unknown table is 1146.
+TEST_F(LibmariadbTest, FieldListFromTheCatalog) {
+  Exec(m(), "CREATE TABLE fl (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(20) NOT NULL, n BIGINT)");
+  Exec(m(), "BEGIN");
+  Exec(m(), "INSERT INTO fl (name) VALUES ('a')");
+  Res fields(mysql_list_fields(m(), "fl", nullptr));
+  ASSERT_TRUE(fields) << mysql_error(m());
+  ASSERT_EQ(mysql_num_fields(fields.get()), 3u);
+  MYSQL_FIELD* f = mysql_fetch_fields(fields.get());
+  EXPECT_STREQ(f[0].name, "id");
+  EXPECT_TRUE(f[0].flags & PRI_KEY_FLAG);
+  EXPECT_TRUE(f[0].flags & AUTO_INCREMENT_FLAG);
+  EXPECT_STREQ(f[1].name, "name");
+  EXPECT_TRUE(f[1].flags & NOT_NULL_FLAG);
+  EXPECT_EQ(f[2].type, MYSQL_TYPE_LONGLONG);
+  EXPECT_EQ(mysql_list_fields(m(), "missing", nullptr), nullptr);
+  EXPECT_EQ(mysql_errno(m()), 1146u);
+  Exec(m(), "ROLLBACK");
+  EXPECT_EQ(Query(m(), "SELECT COUNT(*) FROM fl"), (Rows{{"0"}}));
+}
+
 TEST_F(LibmariadbTest, Transactions) {
   Exec(m(), "CREATE TABLE tx (id INT PRIMARY KEY)");
   Exec(m(), "BEGIN");
