@@ -33,6 +33,7 @@ struct RaftNode::Impl {
     Bytes data;
     ProposeCallback done;
     Clock::time_point start;
+    std::function<void(LogIndex)> appended = nullptr;
   };
   struct Pending {
     Term term;
@@ -174,6 +175,7 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
     return;
   }
   STRATA_CHECK(pending.count(*index) == 0);
+  if (p.appended) p.appended(*index);
   pending.emplace(*index, Pending{core->term(), std::move(p.done), p.start});
 }
 
@@ -475,13 +477,15 @@ void RaftNode::Stop() {
   for (auto& p : rest.proposals) p.done(Status::Unavailable("node stopped"));
 }
 
-void RaftNode::Propose(Bytes data, ProposeCallback done) {
+void RaftNode::Propose(Bytes data, ProposeCallback done) { Propose(std::move(data), std::move(done), nullptr); }
+
+void RaftNode::Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended) {
   {
     // Checked under the inbox lock: a proposal either reaches the inbox before Stop()
     // drains it, or is refused here — none is left waiting forever.
     std::lock_guard lock(impl_->mu);
     if (!impl_->stop) {
-      impl_->inbox.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now()});
+      impl_->inbox.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now(), std::move(appended)});
       done = nullptr;
     }
   }

@@ -119,6 +119,10 @@ class RaftNode {
   RaftNode& operator=(const RaftNode&) = delete;
 
   void Propose(Bytes data, ProposeCallback done);
+  // Also calls `appended(index)` on the driver thread when the proposal enters the log at
+  // `index` (before `done`). A caller whose wait for `done` ended early learns from it
+  // where the entry's fate will be decided: once this node applied `index`, it is final.
+  void Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended);
   // Blocking form for HTTP handlers and benchmarks (waits up to options.propose_timeout;
   // TimedOut = outcome unknown).
   Result<Bytes> ProposeAndWait(Bytes data);

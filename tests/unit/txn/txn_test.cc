@@ -41,7 +41,7 @@ class TxnTest : public ::testing::Test {
   }
   void Set(const Bytes& k, const Bytes& v) {
     auto t = txns_->Begin();
-    t->Put(k, v);
+    ASSERT_TRUE(t->Put(k, v).ok());
     ASSERT_TRUE(t->Commit().ok());
   }
   std::optional<Bytes> Read(const Bytes& k) { return *txns_->Begin()->Get(k); }
@@ -56,9 +56,9 @@ class TxnTest : public ::testing::Test {
 TEST_F(TxnTest, ReadYourOwnWritesAndRollback) {
   Set("a", "1");
   auto t = txns_->Begin();
-  t->Put("a", "2");
-  t->Put("b", "new");
-  t->Delete("a");
+  ASSERT_TRUE(t->Put("a", "2").ok());
+  ASSERT_TRUE(t->Put("b", "new").ok());
+  ASSERT_TRUE(t->Delete("a").ok());
   EXPECT_FALSE(t->Get("a")->has_value());
   EXPECT_EQ(**t->Get("b"), "new");
   uint64_t rollbacks = txns_->stats().rollbacks;
@@ -72,10 +72,10 @@ TEST_F(TxnTest, SnapshotIsolationAndFirstCommitterWins) {
   Set("x", "0");
   auto t1 = txns_->Begin();
   auto t2 = txns_->Begin();
-  t2->Put("x", "t2");
+  ASSERT_TRUE(t2->Put("x", "t2").ok());
   ASSERT_TRUE(t2->Commit().ok());
   EXPECT_EQ(**t1->Get("x"), "0");  // t1 still reads its snapshot
-  t1->Put("x", "t1");
+  ASSERT_TRUE(t1->Put("x", "t1").ok());
   Status s = t1->Commit();
   EXPECT_EQ(s.code(), StatusCode::kAborted);
   EXPECT_EQ(s.mysql_errno(), 1213);
@@ -87,8 +87,8 @@ TEST_F(TxnTest, SnapshotIsolationAndFirstCommitterWins) {
 TEST_F(TxnTest, DisjointWritesBothCommit) {
   auto t1 = txns_->Begin();
   auto t2 = txns_->Begin();
-  t1->Put("a", "1");
-  t2->Put("b", "2");
+  ASSERT_TRUE(t1->Put("a", "1").ok());
+  ASSERT_TRUE(t2->Put("b", "2").ok());
   EXPECT_TRUE(t1->Commit().ok());
   EXPECT_TRUE(t2->Commit().ok());
   EXPECT_EQ(*Read("a"), "1");
@@ -108,9 +108,9 @@ TEST_F(TxnTest, ReadOnlyTransactionsNeverPropose) {
 TEST_F(TxnTest, ScanMergesSnapshotAndOwnWrites) {
   for (char c = 'a'; c <= 'f'; c++) Set(Bytes(1, c), "v");
   auto t = txns_->Begin();
-  t->Delete("b");
-  t->Put("c", "mine");
-  t->Put("cc", "new");
+  ASSERT_TRUE(t->Delete("b").ok());
+  ASSERT_TRUE(t->Put("c", "mine").ok());
+  ASSERT_TRUE(t->Put("cc", "new").ok());
   auto rows = t->Scan("a", "e", 100);
   ASSERT_TRUE(rows.ok());
   std::vector<Bytes> keys;
@@ -146,7 +146,7 @@ TEST_F(TxnTest, ConcurrentIncrementsWithRetryLoseNoUpdate) {
         while (true) {
           auto txn = txns_->Begin();
           int v = std::stoi(**txn->Get("counter"));
-          txn->Put("counter", std::to_string(v + 1));
+          ASSERT_TRUE(txn->Put("counter", std::to_string(v + 1)).ok());
           Status s = txn->Commit();
           if (s.ok()) break;
           ASSERT_EQ(s.mysql_errno(), 1213);
@@ -167,11 +167,11 @@ TEST_F(TxnTest, GarbageCollectionKeepsWhatOpenSnapshotsSee) {
   Set("a", "v2");
   Set("a", "v3");
   auto t = txns_->Begin();
-  t->Delete("gone");
-  t->Put("gone", "x");
+  ASSERT_TRUE(t->Delete("gone").ok());
+  ASSERT_TRUE(t->Put("gone", "x").ok());
   ASSERT_TRUE(t->Commit().ok());
   auto d = txns_->Begin();
-  d->Delete("gone");
+  ASSERT_TRUE(d->Delete("gone").ok());
   ASSERT_TRUE(d->Commit().ok());
   auto count_versions = [&] {
     auto it = engine_->NewIterator({});
@@ -238,7 +238,8 @@ TEST_F(TxnTest, ScanAtMatchesPointReadsAtEverySnapshot) {
     for (int w = 0; w < writes; w++) {
       // Skewed: low keys get many versions, high keys few.
       Bytes key = "k" + std::to_string(std::min(rng() % 40, rng() % 40));
-      if (rng() % 5 == 0) t->Delete(key); else t->Put(key, "v" + std::to_string(commit));
+      Status s = rng() % 5 == 0 ? t->Delete(key) : t->Put(key, "v" + std::to_string(commit));
+      ASSERT_TRUE(s.ok());
     }
     ASSERT_TRUE(t->Commit().ok());
     if (commit % 10 == 0) snapshots.push_back(proposer_->AppliedIndex());
