@@ -97,15 +97,13 @@ Status TxnStateMachine::Sync() {
   return Status::OK();
 }
 
-Status TxnStateMachine::CreateSnapshot(const std::string& dir) {
-  // RaftNode compacts the log up to applied() after this returns: the engine must hold
-  // everything up to there on disk first, or a crash would leave a gap nobody can replay.
-  // The flush also makes the checkpoint's recorded applied index equal applied().
-  STRATA_RETURN_IF_ERROR(engine_->Flush());
-  STRATA_CHECK(engine_->PersistedAppliedIndex() >= applied());
-  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, WriteEngineSnapshot(*engine_, dir, applied()));
+Result<raft::LogIndex> TxnStateMachine::CreateSnapshot(const std::string& dir) {
+  // RaftNode compacts the log up to the returned index: the checkpoint's flush has put
+  // everything up to it on disk, so no crash can leave a gap nobody can replay (D1).
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, WriteEngineSnapshot(*engine_, dir));
+  STRATA_CHECK(engine_->PersistedAppliedIndex() >= summary.applied_index);
   obs::Info("node", "wrote state machine snapshot", {{"dir", dir}, {"applied_index", summary.applied_index}});
-  return Status::OK();
+  return summary.applied_index;
 }
 
 Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex index) {

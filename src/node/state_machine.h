@@ -17,8 +17,9 @@
 // engine has persisted; CreateSnapshot() — the step before every log compaction — flushes
 // the engine first, so that always holds.
 //
-// Thread-safety: Apply, Sync, CreateSnapshot and RestoreSnapshot run on the Raft driver
-// thread only. applied() may be read from any thread; it moves only after the engine batch
+// Thread-safety: Apply, Sync and RestoreSnapshot run on the Raft driver thread only;
+// CreateSnapshot on RaftNode's compaction worker, concurrently with Apply (never with
+// RestoreSnapshot). applied() may be read from any thread; it moves only after the engine batch
 // of that index is visible to readers, so a transaction that begins at applied() sees
 // everything up to it.
 #pragma once
@@ -57,7 +58,8 @@ class TxnStateMachine final : public raft::StateMachine {
   txn::LogIndex gc_horizon() const { return gc_horizon_.load(std::memory_order_acquire); }
   Status Sync() override;
   // A checkpoint of the engine (node/engine_snapshot.h): a flush and hard links, no scan.
-  Status CreateSnapshot(const std::string& dir) override;
+  // Runs on RaftNode's compaction worker while Apply goes on.
+  Result<raft::LogIndex> CreateSnapshot(const std::string& dir) override;
   // Replaces the engine's contents with the checkpoint's (verified first).
   Status RestoreSnapshot(const std::string& dir, raft::LogIndex index) override;
 
