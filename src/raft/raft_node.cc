@@ -77,6 +77,7 @@ struct RaftNode::Impl {
   // Driver thread only.
   std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
   LogIndex last_compacted = 0;
+  uint64_t log_bytes_at_compaction = 0;  // storage->bytes_written() when the last one began
   bool compaction_in_flight = false;  // the worker is writing a snapshot for compaction
 
   // The compaction worker: writes the state machine's snapshot directory (a flush and a
@@ -367,9 +368,13 @@ void RaftNode::Impl::FailPending(const std::string& why) {
 }
 
 void RaftNode::Impl::MaybeCompact() {
-  if (options.compact_every == 0 || compaction_in_flight) return;
-  if (sm->applied() < last_compacted + options.compact_every) return;
+  if (compaction_in_flight || sm->applied() <= last_compacted) return;
+  bool by_count = options.compact_every != 0 && sm->applied() >= last_compacted + options.compact_every;
+  bool by_bytes = options.compact_bytes != 0 &&
+                  storage->bytes_written() >= log_bytes_at_compaction + options.compact_bytes;
+  if (!by_count && !by_bytes) return;
   compaction_in_flight = true;
+  log_bytes_at_compaction = storage->bytes_written();
   {
     std::lock_guard lock(compactor_mu);
     compact_requested = true;

@@ -105,5 +105,40 @@ TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
   std::filesystem::remove_all(dir);
 }
 
+// Large entries: the log (kept in memory) is compacted by bytes long before the entry count.
+TEST(RaftNodeCompaction, CompactsByBytesWritten) {
+  std::string dir = ::testing::TempDir() + "/raft_compaction_bytes_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  obs::Registry registry;
+  GatedMachine sm;
+  sm.Release();
+  RaftNodeOptions o;
+  o.id = 1;
+  o.data_dir = dir;
+  o.peers = {{1, "127.0.0.1:" + std::to_string(testing::FreePort())}};
+  o.tick_interval = 20ms;
+  o.compact_every = 1000000;
+  o.compact_bytes = 1 << 20;
+  o.direct_io = false;
+  o.scheduler = sched.get();
+  o.registry = &registry;
+  auto node = std::move(RaftNode::Start(o, &sm)).value();
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (node->info().role != Role::kLeader && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(node->info().role, Role::kLeader);
+  for (int i = 0; i < 40; i++) ASSERT_TRUE(node->ProposeAndWait(Bytes(100 << 10, 'e')).ok());  // 4 MB
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (node->info().compactions < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  RaftNodeInfo info = node->info();
+  EXPECT_GE(info.compactions, 3u);
+  // What is left in the log (and in memory) is about compact_bytes, not 4 MB.
+  EXPECT_LE(info.last_index - info.first_index + 1, 20u);
+  node->Stop();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace strata::raft
