@@ -33,6 +33,12 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "port") return ReadPort(value, key, &c->port);
   if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
   if (key == "raft_port") return ReadPort(value, key, &c->raft_port);
+  if (key == "fault_injection" || key == "unsafe_skip_fsync") {
+    // Test switches must never sit forgotten in a production config file.
+    return Status::InvalidArgument(fmt::format(
+        "'{}' is refused in a config file: it is a test-only switch, pass --{} on the command line", key,
+        key == "fault_injection" ? "fault-injection" : "unsafe-skip-fsync"));
+  }
   if (key == "storage_direct_io") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
     c->storage_direct_io = *value.value<bool>();
@@ -84,6 +90,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  c.fault_injection = o.fault_injection;
+  c.unsafe_skip_fsync = o.unsafe_skip_fsync;
+  if (c.unsafe_skip_fsync && !c.fault_injection)
+    return Status::InvalidArgument("--unsafe-skip-fsync is accepted only together with --fault-injection");
   if (o.log_format) {
     STRATA_ASSIGN_OR_RETURN(c.log_format, obs::ParseLogFormat(*o.log_format));
   }
@@ -100,10 +110,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={}",
+      "root_password={} storage_direct_io={} fault_injection={} unsafe_skip_fsync={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io);
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.fault_injection, c.unsafe_skip_fsync);
 }
 
 }  // namespace strata::node

@@ -24,6 +24,12 @@ struct NodeConfig {
   // SST reads and writes with O_DIRECT (true) or through the kernel page cache (false:
   // faster random reads when free RAM can cache the data set; see docs/performance.md).
   bool storage_direct_io = true;
+  // Test-only, command line only (refused in a config file): --fault-injection turns on
+  // the power-loss simulation (io/durability.h) and the /debug admin endpoints;
+  // --unsafe-skip-fsync (only with it) makes every sync a no-op, the negative control of
+  // the power-loss tests. docs/operations.md, "Fault injection".
+  bool fault_injection = false;
+  bool unsafe_skip_fsync = false;
 };
 
 // Values given on the command line; unset ones leave the file's or the default value.
@@ -31,6 +37,8 @@ struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
+  bool fault_injection = false;    // flags only: no config key
+  bool unsafe_skip_fsync = false;
 };
 
 // Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys
