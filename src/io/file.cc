@@ -235,10 +235,10 @@ Status CreateDir(const std::string& path) {
     Status s = Status::OK();
     if (t) {
       s = t->MakeDir(dir);
-    } else if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    } else if (::mkdir(dir.c_str(), 0755) != 0) {
       s = Status::FromErrno(errno, "create directory " + dir);
     }
-    if (!s.ok() && !IsDirectory(dir)) return s;  // lost a race with another creator: fine
+    if (!s.ok() && !IsDirectory(dir)) return s;  // a directory now: lost a race, fine
     std::string parent = std::filesystem::path(dir).parent_path().string();
     STRATA_RETURN_IF_ERROR(SyncDirectory(parent.empty() ? "." : parent));
   }
