@@ -325,7 +325,8 @@ static DurabilityTracker::RollbackSummary RollBack(DurabilityTracker::Impl& im, 
   DurabilityTracker::RollbackSummary sum;
   im.RollBackFilesLocked(&sum);
   im.UndoJournalLocked(&sum);
-  ::sync();
+  // Every rolled-back file and journaled directory was fsynced above; no global sync(),
+  // which would wait for every other process's dirty data on a shared machine.
   return sum;
 }
 
