@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <random>
 #include <string>
 
 #include "io/durability.h"
@@ -261,6 +262,51 @@ TEST_P(DurabilityTest, ManyConcurrentWritesThenPowerLoss) {
   f.reset();
   PowerLoss();
   EXPECT_EQ(Contents(dir_.File("c")), synced);
+}
+
+// Random writes, syncs, truncations and reopenings of one file against a model that keeps
+// the current and the durable contents: after the power loss the file is the durable one.
+TEST_P(DurabilityTest, RandomOperationsMatchAModel) {
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    std::string name = "m" + std::to_string(seed);
+    std::string durable = Pattern(seed * 1000, seed);
+    MakeDurable(name, durable);
+    std::string current = durable;
+    std::mt19937_64 rng(seed);
+    auto f = Open(name, {});
+    for (int op = 0; op < 60; op++) {
+      switch (rng() % 10) {
+        case 0: case 1: case 2: case 3: case 4: {  // write, sometimes past the end
+          size_t off = rng() % (current.size() + 5000), len = 1 + rng() % 9000;
+          std::string data = Pattern(len, rng());
+          ASSERT_TRUE(f->WriteAt(IoClass::kFlush, off, data).ok());
+          if (current.size() < off + len) current.resize(off + len, '\0');
+          current.replace(off, len, data);
+          break;
+        }
+        case 5: case 6:
+          ASSERT_TRUE((rng() % 2 ? f->Sync(IoClass::kFlush) : f->DataSync(IoClass::kFlush)).ok());
+          durable = current;
+          break;
+        case 7: {
+          size_t size = rng() % (current.size() + 1);
+          ASSERT_TRUE(f->Truncate(size).ok());
+          current.resize(size);
+          break;
+        }
+        case 8:
+          f.reset();  // the tracker keeps the state by inode across reopenings
+          f = Open(name, {});
+          break;
+        case 9:
+          ASSERT_EQ(Contents(dir_.File(name)), current);
+          break;
+      }
+    }
+    f.reset();
+    PowerLoss();
+    ASSERT_EQ(Contents(dir_.File(name)), durable) << "seed " << seed;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DurabilityTest, ::testing::Values(BackendKind::kUring, BackendKind::kThreadPool),
