@@ -2,6 +2,14 @@
 //   GET /metrics  Prometheus text exposition of the metrics registry
 //   GET /health   200 "ok" while the node serves, 503 otherwise
 //   GET /status   a JSON object describing the node (built by the caller)
+// and, only when the wiring layer passes the fault-injection callbacks (stratadb start
+// --fault-injection; docs/operations.md, "Fault injection"):
+//   POST /debug/power-loss                 simulated power loss: never answers, the process exits
+//   POST /debug/partition?peers=P1,P2,...  drop Raft traffic to and from the nodes whose admin
+//                                          ports (or host:port) are listed
+//   POST /debug/heal                       end every partition
+// A peer is named by its admin port: the node asks that peer's GET /status for its node_id
+// (and remembers the answer, so a peer that is down now but was asked before still works).
 //
 // The server knows nothing about nodes: the layer that wires it (src/node) passes in
 // what to report. Requests are served on the server's own threads.
@@ -11,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -26,6 +35,12 @@ struct AdminOptions {
   obs::Registry* registry = nullptr;       // REQUIRES: non-null, outlives the server
   std::function<bool()> is_serving;        // /health; must be thread-safe
   std::function<std::string()> status_json;  // /status; must be thread-safe
+  // Fault injection; the /debug endpoints exist only when `power_loss` is set.
+  std::function<void()> power_loss;  // must not return
+  // Drops Raft traffic to/from these node ids (added to those already cut off).
+  std::function<Status(const std::vector<uint64_t>& node_ids)> partition;
+  std::function<void()> heal;
+  uint64_t self_node_id = 0;  // refused as a partition peer
 };
 
 class AdminServer {

@@ -23,6 +23,7 @@ namespace strata::admin {
 class AdminServer;
 }
 namespace strata::io {
+class DurabilityTracker;
 class Scheduler;
 }
 namespace strata::raft {
@@ -84,6 +85,8 @@ class Node {
 
  private:
   explicit Node(NodeConfig config);
+  Status StartFaultInjection();
+  void StopFaultInjection();
   Status OpenDataDir();
   Status StartIo();
   Status StartStorage();
@@ -99,6 +102,9 @@ class Node {
   std::string EngineStatusJson() const;
 
   NodeConfig config_;
+  // --fault-injection: installed before the first file is opened, removed after the last
+  // is closed (io/durability.h).
+  std::unique_ptr<io::DurabilityTracker> durability_;
   std::unique_ptr<DataDir> data_dir_;
   std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
   std::string device_advice_json_;         // the data directory's block device, for /status
