@@ -149,7 +149,8 @@ TEST_F(ApplyDeterminismTest, SameLogSameDecisionsAndContentsWhateverGcTiming) {
     }
     auto expected = Contents(*replicas[2].engine);
     for (int i = 0; i < 2; i++) ASSERT_EQ(Contents(*replicas[i].engine), expected) << "replica " << i;
-    // The horizon survives a restart: it is part of the engine's state.
+    // The horizon survives a restart: it is part of the engine's (flushed) state.
+    ASSERT_TRUE(replicas[0].engine->Flush().ok());
     replicas[0].sm.reset();
     replicas[0].engine.reset();
     Replica reopened = OpenReplica("a", 0, false);
