@@ -16,6 +16,20 @@ Status MapProposeError(const Status& raft_error) {
     return Status::Unavailable(fmt::format("this node is not the Raft leader, nothing was committed ({})", message))
         .WithMysql(kErOptionPreventsStatement, "HY000");
   }
+  if (raft_error.code() == StatusCode::kBusy || raft_error.code() == StatusCode::kResourceExhausted) {
+    return Status::Busy(fmt::format("the server is busy, nothing was committed; retry the transaction ({})", message))
+        .WithMysql(kErTooManyConcurrentTrxs, "HY000");
+  }
+  if (raft_error.code() == StatusCode::kNoSpace) {
+    // MySQL's text is "Disk full (%s); waiting for someone to free some space...": here the
+    // write is refused rather than left waiting, so the text says what the client may conclude.
+    return Status::NoSpace(fmt::format("Disk full ({}); nothing was committed, retry once space is freed", message))
+        .WithMysql(kErDiskFull, "HY000");
+  }
+  if (raft_error.code() == StatusCode::kIOError) {
+    return Status::IOError(fmt::format("Error writing file ({}); nothing was committed", message))
+        .WithMysql(kErErrorOnWrite, "HY000");
+  }
   if (raft_error.code() == StatusCode::kAborted) {
     return Status::Aborted(fmt::format("transaction was not committed, try restarting transaction ({})", message))
         .WithMysql(kErLockDeadlock, "40001");

@@ -9,6 +9,20 @@
 //   overwritten by a new leader          Aborted        1213 40001 (like a conflict) yes
 //   timed out / leadership lost /        Unavailable    1317 70100 (query            outcome unknown:
 //     node stopped (outcome unknown)                     interrupted)                check, then retry
+//   proposal queue full / too much       Busy           1637 HY000 (too many         yes, later
+//     uncommitted (never proposed)                       concurrent trxs)
+//   log cannot be written: disk full     NoSpace        1021 HY000 (disk full)       yes, once space
+//     (never proposed)                                                               is freed
+//   log cannot be written: I/O error     IOError        1026 HY000 (error writing    yes, once fixed
+//     (never proposed)                                   file)
+//
+// 1637 (ER_TOO_MANY_CONCURRENT_TRXS) is InnoDB's answer when it runs out of room for
+// transactions — "busy, nothing done, try again" — which is exactly the case. 1205 (lock
+// wait timeout) would claim a lock that was never involved, and 1040 is a connect-time
+// error. 1021 (ER_DISK_FULL) and 1026 (ER_ERROR_ON_WRITE) are what MySQL reports for a full
+// disk and a failed write. None of these four may say "outcome unknown": in each case the
+// transaction never reached the log, so the client knows it was NOT committed. Only 1317
+// leaves the outcome open.
 //
 // 1290 (ER_OPTION_PREVENTS_STATEMENT) is what a MySQL replica running --read-only answers
 // to a write, which routers and drivers already treat as "not the primary". 1317
@@ -33,6 +47,9 @@ class TxnStateMachine;
 inline constexpr uint16_t kErOptionPreventsStatement = 1290;
 inline constexpr uint16_t kErQueryInterrupted = 1317;
 inline constexpr uint16_t kErLockDeadlock = 1213;
+inline constexpr uint16_t kErDiskFull = 1021;
+inline constexpr uint16_t kErErrorOnWrite = 1026;
+inline constexpr uint16_t kErTooManyConcurrentTrxs = 1637;
 
 // Maps a failed RaftNode proposal to the Status a session returns (table above).
 Status MapProposeError(const Status& raft_error);
