@@ -14,6 +14,23 @@ constexpr uint32_t kMaxRecord = 64 << 20;
 std::string ManifestFileName(uint64_t number) { return fmt::format("MANIFEST-{:06}", number); }
 std::string TableFileName(uint64_t number) { return fmt::format("{:06}.sst", number); }
 
+bool ParseTableFileName(std::string_view name, uint64_t* number) {
+  // At least 6 digits (zero-padded), up to 20 (any uint64), then ".sst".
+  if (!name.ends_with(".sst")) return false;
+  std::string_view digits = name.substr(0, name.size() - 4);
+  if (digits.size() < 6 || digits.size() > 20) return false;
+  uint64_t n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    uint64_t next = n * 10 + static_cast<uint64_t>(c - '0');
+    if (next / 10 != n) return false;  // overflow
+    n = next;
+  }
+  if (TableFileName(n) != name) return false;  // one spelling per number
+  *number = n;
+  return true;
+}
+
 Result<std::unique_ptr<ManifestWriter>> ManifestWriter::Create(io::Scheduler* scheduler, const std::string& path) {
   auto w = std::unique_ptr<ManifestWriter>(new ManifestWriter());
   STRATA_ASSIGN_OR_RETURN(w->file_, scheduler->Open(path, {.create = true, .truncate = true}));

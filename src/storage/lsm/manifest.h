@@ -19,7 +19,9 @@
 namespace strata::storage::lsm {
 
 std::string ManifestFileName(uint64_t number);  // "MANIFEST-000007"
-std::string TableFileName(uint64_t number);     // "000012.sst"
+std::string TableFileName(uint64_t number);     // "000012.sst"; "1234567.sst" past 6 digits
+// The number of a TableFileName, or false for any other name.
+bool ParseTableFileName(std::string_view name, uint64_t* number);
 
 class ManifestWriter {
  public:
