@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/checksum.h"
+#include "common/coding.h"
 #include "io/io.h"
 #include "obs/metrics.h"
 #include "storage/lsm/block.h"
@@ -284,11 +286,77 @@ TEST(ManifestTest, TornTailIgnoredMidFileCorruptionReported) {
   ASSERT_EQ(c->edits.size(), 2u);
   EXPECT_EQ(*c->edits[1].persisted_applied_index, 2u);
 
-  FlipByte(path, 12);  // inside the first record's payload
+  FlipByte(path, 8 + 16 + 1);  // inside the first record's payload (after file and record headers)
   auto bad = ReadManifest(sched.get(), path);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(bad.status().message().find("offset 0"), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("offset 8"), std::string::npos) << bad.status().ToString();
+  std::filesystem::remove_all(dir);
+}
+
+// The record length used to be outside every checksum: a damaged length that ran past the
+// end of the file looked like a torn tail, and every later edit was dropped in silence.
+TEST(ManifestTest, DamagedLengthIsCorruptionNotATornTail) {
+  std::string dir = TestDir("manifest_length");
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  std::string path = dir + "/" + ManifestFileName(1);
+  std::vector<uint64_t> offsets;
+  {
+    auto w = std::move(ManifestWriter::Create(sched.get(), path)).value();
+    for (uint64_t i = 1; i <= 3; i++) {
+      offsets.push_back(std::filesystem::file_size(path));
+      VersionEdit e;
+      e.persisted_applied_index = i;
+      ASSERT_TRUE(w->Append(e).ok());
+    }
+  }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offsets[1] + 2));  // the second record's length: now ~16 MiB
+    f.put(static_cast<char>(0x01));
+  }
+  auto c = ReadManifest(sched.get(), path);
+  ASSERT_FALSE(c.ok()) << "read " << c->edits.size() << " edits, torn_tail=" << c->torn_tail;
+  EXPECT_EQ(c.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(c.status().message().find(fmt::format("offset {}", offsets[1])), std::string::npos) << c.status().ToString();
+  std::filesystem::remove_all(dir);
+}
+
+// MANIFESTs written before format 2 (no file header, length outside the checksum) still
+// open; the engine then writes a format-2 one.
+TEST(ManifestTest, FormatOneFilesAreStillRead) {
+  std::string dir = TestDir("manifest_v1");
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  Bytes v1;
+  for (uint64_t i = 1; i <= 2; i++) {
+    VersionEdit e;
+    e.next_file_number = 10;
+    e.persisted_applied_index = i;
+    Bytes payload = e.Encode();
+    PutFixed32(&v1, static_cast<uint32_t>(payload.size()));
+    PutFixed64(&v1, Checksum64(payload));
+    v1 += payload;
+  }
+  std::ofstream(dir + "/" + ManifestFileName(1), std::ios::binary) << v1;
+  ASSERT_TRUE(SetCurrentManifest(dir, 1).ok());
+  auto c = ReadManifest(sched.get(), dir + "/" + ManifestFileName(1));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->edits.size(), 2u);
+  EXPECT_FALSE(c->torn_tail);
+  LsmOptions o;
+  o.dir = dir;
+  o.scheduler = sched.get();
+  {
+    auto e = std::move(OpenLsmEngine(o)).value();
+    EXPECT_EQ(e->PersistedAppliedIndex(), 2u);
+  }
+  auto reopened = OpenLsmEngine(o);  // now from the format-2 MANIFEST written at the first open
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->PersistedAppliedIndex(), 2u);
+  std::ifstream current(dir + "/" + *ReadCurrentManifest(dir), std::ios::binary);
+  std::string magic(4, '\0');
+  current.read(magic.data(), 4);
+  EXPECT_EQ(magic, "STMF");
   std::filesystem::remove_all(dir);
 }
 
