@@ -1,6 +1,7 @@
 // The admin HTTP endpoint (DESIGN §2, D12):
 //   GET /metrics  Prometheus text exposition of the metrics registry
-//   GET /health   200 "ok" while the node serves, 503 otherwise
+//   GET /health   200 "ok" while the node serves, 503 otherwise; while serving with a
+//                 condition to report (a full disk), 200 with that condition instead of "ok"
 //   GET /status   a JSON object describing the node (built by the caller)
 //
 // The server knows nothing about nodes: the layer that wires it (src/node) passes in
@@ -25,6 +26,9 @@ struct AdminOptions {
   uint16_t port = 8080;
   obs::Registry* registry = nullptr;       // REQUIRES: non-null, outlives the server
   std::function<bool()> is_serving;        // /health; must be thread-safe
+  // /health while serving: "" for "ok", else the condition, e.g. "disk_full: <path> (...)".
+  // Must be thread-safe.
+  std::function<std::string()> health_detail;
   std::function<std::string()> status_json;  // /status; must be thread-safe
 };
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "node/disk_monitor.h"
 #include "node/state_machine.h"
 #include "obs/metrics.h"
 
@@ -38,9 +39,11 @@ Status MapProposeError(const Status& raft_error) {
       .WithMysql(kErQueryInterrupted, "70100");
 }
 
-RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry)
+RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
+                           DiskMonitor* disk)
     : raft_(raft),
       state_machine_(state_machine),
+      disk_(disk),
       commit_seconds_(registry.AddHistogram("stratadb_txn_commit_seconds",
                                             "Time a committing transaction waits for its WriteSet to be "
                                             "replicated and applied (conflicts included)")) {
@@ -48,6 +51,10 @@ RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_ma
 }
 
 Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set) {
+  if (disk_) {
+    Status admitted = disk_->AdmitWrite();
+    if (!admitted.ok()) return MapProposeError(admitted);  // 1021: not proposed, not committed
+  }
   auto start = std::chrono::steady_clock::now();
   Result<Bytes> result = raft_->ProposeAndWait(EncodeWriteSetCommand(encoded_write_set));
   if (!result.ok()) return MapProposeError(result.status());

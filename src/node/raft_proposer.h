@@ -42,6 +42,7 @@ class Registry;
 
 namespace strata::node {
 
+class DiskMonitor;
 class TxnStateMachine;
 
 inline constexpr uint16_t kErOptionPreventsStatement = 1290;
@@ -56,9 +57,11 @@ Status MapProposeError(const Status& raft_error);
 
 class RaftProposer final : public txn::Proposer {
  public:
-  // REQUIRES: raft and state_machine outlive the proposer. Registers
-  // stratadb_txn_commit_seconds (propose → applied, as a session waits for it).
-  RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry);
+  // REQUIRES: raft, state_machine and disk (when given) outlive the proposer. Registers
+  // stratadb_txn_commit_seconds (propose → applied, as a session waits for it). With a
+  // DiskMonitor, a commit is refused with 1021 while the disk is full, before proposing.
+  RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
+               DiskMonitor* disk = nullptr);
 
   Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set) override;
   // The state machine's applied index: everything up to it is visible in the engine.
@@ -67,6 +70,7 @@ class RaftProposer final : public txn::Proposer {
  private:
   raft::RaftNode* const raft_;
   const TxnStateMachine* const state_machine_;
+  DiskMonitor* const disk_;
   obs::Histogram& commit_seconds_;
 };
 
