@@ -598,7 +598,10 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   STRATA_ASSIGN_OR_RETURN(impl->transport, Transport::Start(topts, [raw](Message m) {
     raw->PushMessage(std::move(m));
   }, [raw](NodeId peer) {
-    raw->Push([peer](Impl::Inbox& in) { in.unreachable.push_back(peer); });
+    raw->Push([peer](Impl::Inbox& in) {  // once per peer per turn: bounded by the peer count
+      if (std::find(in.unreachable.begin(), in.unreachable.end(), peer) == in.unreachable.end())
+        in.unreachable.push_back(peer);
+    });
   }));
   impl->PublishInfo();
   impl->thread = std::thread([raw] { raw->Run(); });
