@@ -25,6 +25,13 @@ Status ReadString(const toml::node& value, std::string_view key, std::string* ou
   return Status::OK();
 }
 
+Status CheckMaxTxnBytes(uint64_t v) {
+  if (v < kMinTxnBytesLimit || v > kMaxTxnBytesLimit)
+    return Status::InvalidArgument(
+        fmt::format("'max_txn_bytes' must be between {} and {} bytes", kMinTxnBytesLimit, kMaxTxnBytesLimit));
+  return Status::OK();
+}
+
 Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
@@ -36,6 +43,13 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "storage_direct_io") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
     c->storage_direct_io = *value.value<bool>();
+    return Status::OK();
+  }
+  if (key == "max_txn_bytes") {
+    auto v = value.value<int64_t>();
+    if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'max_txn_bytes' must be a byte count");
+    STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(static_cast<uint64_t>(*v)));
+    c->max_txn_bytes = static_cast<uint64_t>(*v);
     return Status::OK();
   }
   if (key == "log_format") {
@@ -84,6 +98,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  if (o.max_txn_bytes) {
+    STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(*o.max_txn_bytes));
+    c.max_txn_bytes = *o.max_txn_bytes;
+  }
   if (o.log_format) {
     STRATA_ASSIGN_OR_RETURN(c.log_format, obs::ParseLogFormat(*o.log_format));
   }
@@ -100,10 +118,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={}",
+      "root_password={} storage_direct_io={} max_txn_bytes={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io);
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes);
 }
 
 }  // namespace strata::node

@@ -24,13 +24,21 @@ struct NodeConfig {
   // SST reads and writes with O_DIRECT (true) or through the kernel page cache (false:
   // faster random reads when free RAM can cache the data set; see docs/performance.md).
   bool storage_direct_io = true;
+  // The most one transaction may buffer (keys + values + 64 bytes per written key); past
+  // it a statement fails with MySQL 1197 and the transaction is rolled back. Bounded by
+  // kMaxTxnBytesLimit so a WriteSet always fits one Raft log batch.
+  uint64_t max_txn_bytes = 100ull << 20;
 };
+
+inline constexpr uint64_t kMinTxnBytesLimit = 4096;
+inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
 
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
+  std::optional<uint64_t> max_txn_bytes;
 };
 
 // Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys

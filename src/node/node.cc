@@ -37,6 +37,7 @@ constexpr const char* kTxnRollbacks = "stratadb_txn_rollbacks_total";
 constexpr const char* kTxnReadOnly = "stratadb_txn_read_only_total";
 constexpr const char* kAppliedIndex = "stratadb_state_machine_applied_index";
 constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
+constexpr const char* kGcHorizon = "stratadb_txn_gc_horizon";
 constexpr const char* kDiskFull = "stratadb_disk_full";
 
 // Free space kept in reserve on the data directory's file system: below it, writes are
@@ -176,10 +177,25 @@ void Node::StartTransactions() {
   };
   disk.engine_error = [this] { return lsm_->space_error(); };
   disk_ = std::make_unique<DiskMonitor>(std::move(disk));
-  proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry, disk_.get());
-  txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get());
-  gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), GarbageCollectorOptions{});
+  proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry,
+                                             std::chrono::milliseconds(5000), disk_.get());
+  txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get(),
+                                            txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes});
+  GcHooks hooks;
+  hooks.propose_horizon = [this](txn::LogIndex watermark) { ProposeGcHorizon(watermark); };
+  hooks.applied_horizon = [this] { return state_machine_->gc_horizon(); };
+  gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), std::move(hooks), GarbageCollectorOptions{});
   RegisterMetrics();
+}
+
+void Node::ProposeGcHorizon(uint64_t watermark) {
+  // Only the leader proposes (DESIGN D4), and only when the horizon would move by more than
+  // the horizon entry itself: an idle node adds no entry per pass.
+  if (raft_->info().role != raft::Role::kLeader) return;
+  if (watermark <= state_machine_->gc_horizon() + 1) return;
+  raft_->Propose(EncodeGcHorizonCommand(watermark), [](Result<Bytes> r) {
+    if (!r.ok()) obs::Debug("node", "GC horizon proposal failed", {{"error", r.status().ToString()}});
+  });
 }
 
 void Node::RegisterMetrics() {
@@ -199,13 +215,16 @@ void Node::RegisterMetrics() {
                 T::kGauge, [this] { return static_cast<double>(txns_->GcWatermark()); });
   r.AddCallback(kDiskFull, "1 while writes are refused because the disk is full or failing (MySQL 1021); see /status",
                 T::kGauge, [this] { return disk_->Check().full ? 1.0 : 0.0; });
+  r.AddCallback(kGcHorizon, "Applied GC horizon (replicated): WriteSets that started below it are refused",
+                T::kGauge, [this] { return static_cast<double>(state_machine_->gc_horizon()); });
   metrics_registered_ = true;
 }
 
 void Node::UnregisterMetrics() {
   if (!metrics_registered_) return;
   obs::Registry& r = obs::Registry::Default();
-  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark, kDiskFull})
+  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark,
+                           kGcHorizon, kDiskFull})
     r.RemoveCallback(name);
   metrics_registered_ = false;
 }
@@ -291,6 +310,13 @@ void Node::Stop() {
   obs::Info("node", "stopped");
 }
 
+GarbageCollector& Node::gc() {
+  STRATA_CHECK(gc_ != nullptr);
+  return *gc_;
+}
+
+uint64_t Node::gc_horizon() const { return state_machine_->gc_horizon(); }
+
 txn::TxnManager& Node::txn() {
   STRATA_CHECK(txns_ != nullptr);
   return *txns_;
@@ -374,6 +400,7 @@ std::string Node::StatusJson() const {
                        .Add("rollbacks", s.rollbacks)
                        .Add("read_only", s.read_only)
                        .Add("gc_watermark", txns_->GcWatermark())
+                       .Add("gc_horizon", state_machine_->gc_horizon())
                        .Finish();
   }
   return obs::JsonObject()

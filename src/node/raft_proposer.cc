@@ -1,6 +1,9 @@
 #include "node/raft_proposer.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -40,23 +43,57 @@ Status MapProposeError(const Status& raft_error) {
 }
 
 RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
-                           DiskMonitor* disk)
+                           std::chrono::milliseconds propose_timeout, DiskMonitor* disk)
     : raft_(raft),
       state_machine_(state_machine),
       disk_(disk),
       commit_seconds_(registry.AddHistogram("stratadb_txn_commit_seconds",
                                             "Time a committing transaction waits for its WriteSet to be "
-                                            "replicated and applied (conflicts included)")) {
+                                            "replicated and applied (conflicts included)")),
+      propose_timeout_(propose_timeout) {
   STRATA_CHECK(raft_ != nullptr && state_machine_ != nullptr);
 }
 
-Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set) {
+namespace {
+// One proposal's rendezvous between the driver thread's callback and the waiting session;
+// shared, because the callback may fire after the session stopped waiting.
+struct Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<Bytes>> result;
+};
+}  // namespace
+
+Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) {
+  STRATA_CHECK(fate != nullptr);
   if (disk_) {
+    // 1021 before proposing: the fate is settled (not in the log, not committed).
     Status admitted = disk_->AdmitWrite();
-    if (!admitted.ok()) return MapProposeError(admitted);  // 1021: not proposed, not committed
+    if (!admitted.ok()) {
+      fate->settled.store(true, std::memory_order_release);
+      return MapProposeError(admitted);
+    }
   }
   auto start = std::chrono::steady_clock::now();
-  Result<Bytes> result = raft_->ProposeAndWait(EncodeWriteSetCommand(encoded_write_set));
+  auto waiter = std::make_shared<Waiter>();
+  auto done = [waiter, fate](Result<Bytes> r) {
+    // Settled unless the entry is in the log with its outcome open (leadership lost, node
+    // stopped): then CommitFate::Final waits for this node to apply its index.
+    bool open = !r.ok() && r.status().code() != StatusCode::kAborted && fate->index.load() != 0;
+    if (!open) fate->settled.store(true, std::memory_order_release);
+    std::lock_guard lock(waiter->mu);
+    waiter->result = std::move(r);
+    waiter->cv.notify_all();
+  };
+  auto appended = [fate](raft::LogIndex index) { fate->index.store(index, std::memory_order_release); };
+  raft_->Propose(EncodeWriteSetCommand(encoded_write_set), std::move(done), std::move(appended));
+  Result<Bytes> result = Status::TimedOut(
+      fmt::format("proposal not applied within {} ms; outcome unknown", propose_timeout_.count()));
+  {
+    std::unique_lock lock(waiter->mu);
+    if (waiter->cv.wait_for(lock, propose_timeout_, [&] { return waiter->result.has_value(); }))
+      result = std::move(*waiter->result);
+  }
   if (!result.ok()) return MapProposeError(result.status());
   commit_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return DecodeApplyOutcome(*result);

@@ -32,6 +32,8 @@
 // Thread-safety: any number of sessions may call both methods at once.
 #pragma once
 
+#include <chrono>
+
 #include "raft/raft_node.h"
 #include "txn/transaction.h"
 
@@ -61,9 +63,12 @@ class RaftProposer final : public txn::Proposer {
   // stratadb_txn_commit_seconds (propose → applied, as a session waits for it). With a
   // DiskMonitor, a commit is refused with 1021 while the disk is full, before proposing.
   RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
+               std::chrono::milliseconds propose_timeout = std::chrono::milliseconds(5000),
                DiskMonitor* disk = nullptr);
 
-  Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set) override;
+  // Waits up to `propose_timeout` (1317 after that: outcome unknown). `fate` learns the
+  // entry's index and, from the final callback, whether its fate is settled.
+  Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) override;
   // The state machine's applied index: everything up to it is visible in the engine.
   txn::LogIndex AppliedIndex() const override;
 
@@ -72,6 +77,7 @@ class RaftProposer final : public txn::Proposer {
   const TxnStateMachine* const state_machine_;
   DiskMonitor* const disk_;
   obs::Histogram& commit_seconds_;
+  const std::chrono::milliseconds propose_timeout_;
 };
 
 }  // namespace strata::node

@@ -35,8 +35,8 @@ uint64_t InboxBytes(const Message& m) {
   return bytes;
 }
 
-// After a log write fails, how often the compaction (a flush + checkpoint, which writes
-// too) is retried: not on every Ready while the disk is full.
+// After a failed log compaction (a flush + checkpoint + log mark: on a full disk every
+// attempt fails at once), the wait before the next attempt.
 constexpr std::chrono::seconds kCompactRetry{10};
 }  // namespace
 
@@ -45,6 +45,7 @@ struct RaftNode::Impl {
     Bytes data;
     ProposeCallback done;
     Clock::time_point start;
+    std::function<void(LogIndex)> appended = nullptr;
   };
   struct Pending {
     Term term;
@@ -63,8 +64,10 @@ struct RaftNode::Impl {
     std::vector<NodeId> unreachable;     // peers whose connection failed
     uint64_t message_bytes = 0;          // InboxBytes of `messages`
     uint64_t proposal_bytes = 0;         // data bytes of `proposals`
+    std::vector<Result<LogIndex>> compactions_done;  // the compaction worker's snapshots
     bool empty() const {
-      return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty();
+      return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty() &&
+             compactions_done.empty();
     }
   };
   // A Ready taken from the core whose persistence has not succeeded yet (see "Disk errors"
@@ -114,6 +117,17 @@ struct RaftNode::Impl {
   obs::Counter* inbox_dropped = nullptr;
   obs::Counter* proposals_refused_busy = nullptr;
   obs::Counter* proposals_refused_disk = nullptr;
+  bool compaction_in_flight = false;  // the worker is writing a snapshot for compaction
+
+  // The compaction worker: writes the state machine's snapshot directory (a flush and a
+  // checkpoint) off the driver thread, so the Raft loop never waits for a flush; the
+  // driver truncates the log when the worker's result arrives in the inbox.
+  std::thread compactor;
+  std::mutex compactor_mu;
+  std::condition_variable compactor_cv;
+  bool compact_requested = false;  // guarded by compactor_mu
+  bool compactor_busy = false;     // guarded by compactor_mu: requested or running
+  bool compactor_stop = false;     // guarded by compactor_mu
 
   mutable std::mutex info_mu;
   RaftNodeInfo info;  // guarded by info_mu
@@ -146,7 +160,10 @@ struct RaftNode::Impl {
   void ApplyCommitted(const std::vector<Entry>& entries);
   void FailPending(const std::string& why);
   void MaybeCompact();
-  Status CreateSnapshotDir(const std::string& path);
+  void CompactorLoop();
+  Result<LogIndex> WriteCompactionSnapshot();
+  void OnCompactionDone(Result<LogIndex> index);
+  void WaitCompactorIdle();
   void RemoveOtherSnapshots(const std::string& keep);
   void PublishInfo();
 };
@@ -203,6 +220,7 @@ void RaftNode::Impl::Run() {
       if (snapshot_sender->Current(c.to, c.generation)) EndSnapshotStream(c.to, false, "chunk dropped");
     }
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
+    for (Result<LogIndex>& done : in.compactions_done) OnCompactionDone(std::move(done));
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     if (outstanding && Clock::now() >= next_persist_retry) FinishReady();
     while (!outstanding && core->HasReady()) HandleReady();
@@ -253,6 +271,7 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
     return;
   }
   STRATA_CHECK(pending.count(*index) == 0);
+  if (p.appended) p.appended(*index);
   pending.emplace(*index, Pending{core->term(), std::move(p.done), p.start});
 }
 
@@ -270,6 +289,9 @@ void RaftNode::Impl::HandleReady() {
   // after the fsync of the batch that arrived behind it. With a snapshot in the Ready the
   // order stays snapshot → entries → apply.
   o.applied_early = !o.rd.snapshot.has_value();
+  // Installing a snapshot replaces the state machine's contents and the snapshot
+  // directories: not while the compaction worker reads them.
+  if (o.rd.snapshot) WaitCompactorIdle();
   if (o.applied_early) ApplyCommitted(o.rd.committed_entries);
   outstanding = std::move(o);
   FinishReady();
@@ -480,42 +502,92 @@ void RaftNode::Impl::FailPending(const std::string& why) {
 }
 
 void RaftNode::Impl::MaybeCompact() {
-  if (options.compact_every == 0) return;
-  LogIndex applied = sm->applied();
-  if (applied < last_compacted + options.compact_every) return;
-  if (Clock::now() < next_compact_attempt) return;
-  if (applied < storage->FirstIndex() || applied > storage->LastIndex()) return;
-  std::optional<ConfState> conf = core->ConfStateAt(applied);
-  if (!conf) return;
-  // State first (Sync ran after applying), then its snapshot directory, then the log may go.
-  std::string path = SnapshotPath(snap_dir, applied);
-  Status s = CreateSnapshotDir(path);
-  if (s.ok()) s = storage->Compact(applied, *conf);
-  if (!s.ok()) {
-    // A full disk (or an I/O error) keeps the log longer; nothing is lost. Try again later.
-    next_compact_attempt = Clock::now() + kCompactRetry;
-    obs::Warn("raft", "log compaction failed; will retry", {{"node", options.id}, {"index", applied}, {"error", s.ToString()}});
-    return;
+  if (options.compact_every == 0 || compaction_in_flight) return;
+  if (sm->applied() < last_compacted + options.compact_every) return;
+  if (Clock::now() < next_compact_attempt) return;  // after a failure (a full disk): not on every Ready
+  compaction_in_flight = true;
+  {
+    std::lock_guard lock(compactor_mu);
+    compact_requested = true;
+    compactor_busy = true;
   }
-  RemoveOtherSnapshots(path);  // no longer referenced by the log
-  last_compacted = applied;
-  std::lock_guard lock(info_mu);
-  info.compactions++;
-  obs::Info("raft", "compacted log", {{"node", options.id}, {"index", applied}});
+  compactor_cv.notify_all();
 }
 
-Status RaftNode::Impl::CreateSnapshotDir(const std::string& path) {
-  // Written under a temporary name, made durable, then renamed: a directory named
-  // snapshot-<index> is always complete.
-  std::string tmp = path + ".tmp";
+void RaftNode::Impl::CompactorLoop() {
+  std::unique_lock lock(compactor_mu);
+  while (true) {
+    compactor_cv.wait(lock, [&] { return compactor_stop || compact_requested; });
+    if (compactor_stop) break;
+    compact_requested = false;
+    lock.unlock();
+    Result<LogIndex> index = WriteCompactionSnapshot();
+    Push([&index](Inbox& in) { in.compactions_done.push_back(std::move(index)); });
+    lock.lock();
+    compactor_busy = false;
+    compactor_cv.notify_all();
+  }
+  compactor_busy = false;
+  compactor_cv.notify_all();
+}
+
+Result<LogIndex> RaftNode::Impl::WriteCompactionSnapshot() {
+  // Written under a temporary name (one RemoveOtherSnapshots leaves alone), made durable,
+  // then renamed: a directory named snapshot-<index> is always complete. The state
+  // machine says which index the snapshot holds (writes go on while it is taken).
+  std::string tmp = snap_dir + "/compacting.tmp";
   std::error_code ec;
   std::filesystem::remove_all(tmp, ec);
-  STRATA_RETURN_IF_ERROR(sm->CreateSnapshot(tmp));
+  STRATA_ASSIGN_OR_RETURN(LogIndex index, sm->CreateSnapshot(tmp));
   STRATA_RETURN_IF_ERROR(SyncSnapshotDir(options.scheduler, tmp));
+  std::string path = SnapshotPath(snap_dir, index);
   std::filesystem::remove_all(path, ec);
   std::filesystem::rename(tmp, path, ec);
   if (ec) return Status::IOError(fmt::format("renaming {} to {}: {}", tmp, path, ec.message()));
-  return io::SyncDirectory(snap_dir);
+  STRATA_RETURN_IF_ERROR(io::SyncDirectory(snap_dir));
+  return index;
+}
+
+void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
+  compaction_in_flight = false;
+  if (!index.ok()) {
+    // Not fatal: the log keeps growing until a later attempt succeeds. A full disk fails
+    // every attempt at once: wait a while before the next one.
+    next_compact_attempt = Clock::now() + kCompactRetry;
+    obs::Warn("raft", "snapshot for log compaction failed; will retry", {{"node", options.id}, {"error", index.status().ToString()}});
+    return;
+  }
+  LogIndex at = *index;
+  std::string path = SnapshotPath(snap_dir, at);
+  // A snapshot installed meanwhile may have moved the log past it.
+  std::optional<ConfState> conf;
+  if (at > last_compacted && at >= storage->FirstIndex() && at <= storage->LastIndex() && at <= sm->applied())
+    conf = core->ConfStateAt(at);
+  if (!conf) {
+    obs::Info("raft", "discarded a compaction snapshot the log has passed", {{"node", options.id}, {"index", at}});
+    RemoveOtherSnapshots(SnapshotPath(snap_dir, last_compacted));
+    return;
+  }
+  // State first (durable up to `at`: the checkpoint flushed it), then its snapshot
+  // directory (durable, renamed into place), then the log may go.
+  Status s = storage->Compact(at, *conf);
+  if (!s.ok()) {
+    // The mark could not be written (ENOSPC, EIO): the log keeps its entries, nothing is
+    // lost; the snapshot directory stays for the next attempt to replace.
+    next_compact_attempt = Clock::now() + kCompactRetry;
+    obs::Warn("raft", "log compaction failed; will retry", {{"node", options.id}, {"index", at}, {"error", s.ToString()}});
+    return;
+  }
+  RemoveOtherSnapshots(path);  // no longer referenced by the log
+  last_compacted = at;
+  std::lock_guard lock(info_mu);
+  info.compactions++;
+  obs::Info("raft", "compacted log", {{"node", options.id}, {"index", at}});
+}
+
+void RaftNode::Impl::WaitCompactorIdle() {
+  std::unique_lock lock(compactor_mu);
+  compactor_cv.wait(lock, [&] { return !compactor_busy; });
 }
 
 void RaftNode::Impl::RemoveOtherSnapshots(const std::string& keep) {
@@ -604,6 +676,7 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
     });
   }));
   impl->PublishInfo();
+  impl->compactor = std::thread([raw] { raw->CompactorLoop(); });
   impl->thread = std::thread([raw] { raw->Run(); });
   obs::Info("raft", "node started", {{"node", options.id}, {"applied", sm->applied()},
                                      {"first_index", impl->storage->FirstIndex()}, {"last_index", impl->storage->LastIndex()}});
@@ -621,6 +694,12 @@ void RaftNode::Stop() {
   }
   impl_->cv.notify_one();
   impl_->thread.join();
+  {
+    std::lock_guard lock(impl_->compactor_mu);
+    impl_->compactor_stop = true;
+  }
+  impl_->compactor_cv.notify_all();
+  impl_->compactor.join();
   impl_->transport->Stop();
   // Proposals that arrived after the driver's last turn (`stop` is set: no more arrive).
   Impl::Inbox rest;
@@ -631,7 +710,9 @@ void RaftNode::Stop() {
   for (auto& p : rest.proposals) p.done(Status::Unavailable("node stopped"));
 }
 
-void RaftNode::Propose(Bytes data, ProposeCallback done) {
+void RaftNode::Propose(Bytes data, ProposeCallback done) { Propose(std::move(data), std::move(done), nullptr); }
+
+void RaftNode::Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended) {
   Status refused;
   {
     // Checked under the inbox lock: a proposal either reaches the inbox before Stop()
@@ -649,7 +730,7 @@ void RaftNode::Propose(Bytes data, ProposeCallback done) {
       impl_->proposals_refused_busy->Inc();
     } else {
       in.proposal_bytes += data.size();
-      in.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now()});
+      in.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now(), std::move(appended)});
       done = nullptr;
     }
   }

@@ -58,12 +58,16 @@ class StateMachine {
   virtual LogIndex applied() const = 0;
   // Makes the state up to applied() durable (called after each batch of entries).
   virtual Status Sync() = 0;
-  // Writes the state as of applied() as the files of a new directory `dir` (it does not
-  // exist yet; the state machine creates it). Plain files only, no subdirectories. The
-  // driver then fsyncs every file and the directory and renames it into place, so this
-  // need not be atomic. The snapshot must stay valid while the live state moves on (an
-  // engine checkpoint of hard links qualifies: SST files are immutable).
-  virtual Status CreateSnapshot(const std::string& dir) = 0;
+  // Writes the state as of some index as the files of a new directory `dir` (it does not
+  // exist yet; the state machine creates it) and returns that index: at least applied()
+  // when called, at most applied() when it returns, and durable in the state (a restart
+  // never comes back below it). Plain files only, no subdirectories. Called on the
+  // driver's compaction worker thread while Apply goes on (never during RestoreSnapshot),
+  // so the Raft thread never waits for a flush. The driver then fsyncs every file and the
+  // directory and renames it into place, so this need not be atomic. The snapshot must stay
+  // valid while the live state moves on (an engine checkpoint of hard links qualifies: SST
+  // files are immutable).
+  virtual Result<LogIndex> CreateSnapshot(const std::string& dir) = 0;
   // Replaces the state with the snapshot directory `dir` (written by CreateSnapshot on
   // some replica), which covers up to `index`, and makes it durable. Must leave `dir`
   // unchanged: this node may stream it to others later.
@@ -145,6 +149,10 @@ class RaftNode {
   RaftNode& operator=(const RaftNode&) = delete;
 
   void Propose(Bytes data, ProposeCallback done);
+  // Also calls `appended(index)` on the driver thread when the proposal enters the log at
+  // `index` (before `done`). A caller whose wait for `done` ended early learns from it
+  // where the entry's fate will be decided: once this node applied `index`, it is final.
+  void Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended);
   // Blocking form for HTTP handlers and benchmarks (waits up to options.propose_timeout;
   // TimedOut = outcome unknown).
   Result<Bytes> ProposeAndWait(Bytes data);

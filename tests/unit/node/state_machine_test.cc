@@ -314,7 +314,7 @@ TEST_F(StateMachineTest, RaftNodeCompactsBehindFlushedStateAndReplaysOnRestart) 
     txn::TxnManager txns(engine_.get(), &proposer);
     for (int i = 0; i < kTxns; i++) {
       auto t = txns.Begin();
-      t->Put("k" + std::to_string(i), std::to_string(i));
+      ASSERT_TRUE(t->Put("k" + std::to_string(i), std::to_string(i)).ok());
       ASSERT_TRUE(t->Commit().ok());
     }
     raft::RaftNodeInfo info = raft->info();

@@ -40,7 +40,10 @@ class ListMachine final : public StateMachine {
     return applied_;
   }
   Status Sync() override { return Status::OK(); }
-  Status CreateSnapshot(const std::string& dir) override { return io::CreateDir(dir); }
+  Result<LogIndex> CreateSnapshot(const std::string& dir) override {
+    STRATA_RETURN_IF_ERROR(io::CreateDir(dir));
+    return applied();
+  }
   Status RestoreSnapshot(const std::string&, LogIndex index) override {
     std::lock_guard lock(mu_);
     applied_ = index;
