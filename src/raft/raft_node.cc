@@ -15,6 +15,7 @@
 #include "io/file_util.h"
 #include "obs/log.h"
 #include "raft/disk_log_storage.h"
+#include "raft/log_write_health.h"
 #include "raft/observer.h"
 #include "raft/snapshot_stream.h"
 
@@ -103,20 +104,13 @@ struct RaftNode::Impl {
   LogIndex last_compacted = 0;
   Clock::time_point next_compact_attempt{};
   std::optional<Outstanding> outstanding;
-  Status persist_error;                 // the last failed persist; OK when healthy
-  Clock::time_point persist_failing_since{};
-  Clock::time_point next_persist_retry{};
-  std::chrono::milliseconds persist_backoff{0};
-  uint64_t persist_retries = 0;
-  // Read by Propose() on any thread for a quick refusal; the driver re-checks.
-  std::atomic<bool> log_write_failing{false};
+  std::unique_ptr<LogWriteHealth> log_health;  // persist failures, retry backoff
   std::atomic<uint64_t> inbox_messages_dropped{0};
 
-  obs::Gauge* log_write_failing_gauge = nullptr;
-  obs::Counter* log_write_errors = nullptr;
   obs::Counter* inbox_dropped = nullptr;
   obs::Counter* proposals_refused_busy = nullptr;
   obs::Counter* proposals_refused_disk = nullptr;
+
   bool compaction_in_flight = false;  // the worker is writing a snapshot for compaction
 
   // The compaction worker: writes the state machine's snapshot directory (a flush and a
@@ -143,13 +137,10 @@ struct RaftNode::Impl {
   Status Recover();
   void Run();
   void PushMessage(Message m);
-  Status DiskRefusal() const;
   void HandleProposal(Proposal p);
   void HandleReady();
   void FinishReady();
   Status PersistReady(Outstanding& o);
-  void OnPersistFailed(const Status& s, Clock::time_point now);
-  void OnPersistRecovered();
   Status PersistSnapshot(Outstanding& o);
   void SendMessage(Message m);
   void SendNextChunk(NodeId to, uint64_t generation);
@@ -200,7 +191,7 @@ void RaftNode::Impl::Run() {
     Inbox in;
     {
       std::unique_lock lock(mu);
-      Clock::time_point wake = outstanding ? std::min(next_tick, next_persist_retry) : next_tick;
+      Clock::time_point wake = outstanding ? std::min(next_tick, log_health->next_retry()) : next_tick;
       cv.wait_until(lock, wake, [&] { return stop || !inbox.empty(); });
       if (stop) break;
       std::swap(in, inbox);
@@ -222,7 +213,7 @@ void RaftNode::Impl::Run() {
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
     for (Result<LogIndex>& done : in.compactions_done) OnCompactionDone(std::move(done));
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
-    if (outstanding && Clock::now() >= next_persist_retry) FinishReady();
+    if (outstanding && Clock::now() >= log_health->next_retry()) FinishReady();
     while (!outstanding && core->HasReady()) HandleReady();
     PublishInfo();
   }
@@ -246,19 +237,12 @@ void RaftNode::Impl::PushMessage(Message m) {
   cv.notify_one();
 }
 
-Status RaftNode::Impl::DiskRefusal() const {
-  std::string why = persist_error.ok() ? std::string("a Raft log write failed") : persist_error.ToString();
-  std::string msg = fmt::format("the Raft log cannot be written, nothing was proposed ({})", why);
-  return persist_error.code() == StatusCode::kNoSpace || persist_error.ok() ? Status::NoSpace(std::move(msg))
-                                                                             : Status::IOError(std::move(msg));
-}
-
 void RaftNode::Impl::HandleProposal(Proposal p) {
-  if (!persist_error.ok()) {
+  if (!log_health->healthy()) {
     // Nothing reaches the core while the log cannot be written: a refused proposal is
     // definitely not committed (raft_node.h, "Disk errors").
     proposals_refused_disk->Inc();
-    p.done(DiskRefusal());
+    p.done(log_health->Refusal());
     return;
   }
   if (core->role() != Role::kLeader) {
@@ -298,17 +282,19 @@ void RaftNode::Impl::HandleReady() {
 }
 
 // Persists the outstanding Ready and finishes it; after a failure it leaves it outstanding
-// for the next attempt (Run retries once next_persist_retry has passed).
+// for the next attempt (Run retries once log_health->next_retry() has passed).
 void RaftNode::Impl::FinishReady() {
   STRATA_CHECK(outstanding.has_value());
   Outstanding& o = *outstanding;
   Clock::time_point t0 = Clock::now();
   Status s = PersistReady(o);
   if (!s.ok()) {
-    OnPersistFailed(s, t0);
+    // Pending proposals keep waiting: their entries are in the outstanding Ready and commit
+    // once it is durable. New ones are refused (HandleProposal).
+    log_health->OnFailure(s, t0);
     return;
   }
-  if (!persist_error.ok()) OnPersistRecovered();
+  log_health->OnSuccess();
   if (o.rd.hard_state || !o.rd.entries.empty())
     observer->ObserveAppendLatency(std::chrono::duration<double>(Clock::now() - t0).count());
   for (Message& m : o.after_persist) SendMessage(std::move(m));
@@ -337,36 +323,6 @@ Status RaftNode::Impl::PersistReady(Outstanding& o) {
   // advances only after the sync succeeded), so a page dropped by a failed fsync is
   // rewritten rather than trusted.
   return storage->Save(o.rd.hard_state ? &*o.rd.hard_state : nullptr, o.rd.entries);
-}
-
-void RaftNode::Impl::OnPersistFailed(const Status& s, Clock::time_point now) {
-  log_write_errors->Inc();
-  if (persist_error.ok()) {
-    persist_failing_since = now;
-    persist_backoff = options.persist_retry_initial;
-    persist_retries = 0;
-    log_write_failing.store(true);
-    log_write_failing_gauge->Set(1);
-    obs::Error("raft", s.code() == StatusCode::kNoSpace ? "disk full: Raft log write failed; refusing writes, retrying"
-                                                        : "Raft log write failed; refusing writes, retrying",
-               {{"node", options.id}, {"path", options.data_dir + "/raft"}, {"error", s.ToString()}});
-  } else {
-    persist_backoff = std::min(persist_backoff * 2, options.persist_retry_max);
-    persist_retries++;
-  }
-  persist_error = s;
-  next_persist_retry = now + persist_backoff;
-  // Pending proposals keep waiting: their entries are in the outstanding Ready and commit
-  // once it is durable. New ones are refused (HandleProposal).
-}
-
-void RaftNode::Impl::OnPersistRecovered() {
-  double seconds = std::chrono::duration<double>(Clock::now() - persist_failing_since).count();
-  obs::Info("raft", "Raft log writes resumed", {{"node", options.id}, {"failed_seconds", seconds},
-                                                {"retries", persist_retries}, {"last_error", persist_error.ToString()}});
-  persist_error = Status::OK();
-  log_write_failing.store(false);
-  log_write_failing_gauge->Set(0);
 }
 
 Status RaftNode::Impl::PersistSnapshot(Outstanding& o) {
@@ -609,8 +565,8 @@ void RaftNode::Impl::PublishInfo() {
   info.first_index = storage->FirstIndex();
   info.last_index = storage->LastIndex();
   info.snapshot_bytes_sent = snapshot_sender->bytes_sent();
-  info.log_write_error = persist_error.ok() ? std::string() : persist_error.ToString();
-  info.log_disk_full = persist_error.code() == StatusCode::kNoSpace;
+  info.log_write_error = log_health->healthy() ? std::string() : log_health->error().ToString();
+  info.log_disk_full = log_health->error().code() == StatusCode::kNoSpace;
   info.inbox_messages_dropped = inbox_messages_dropped.load(std::memory_order_relaxed);
 }
 
@@ -644,10 +600,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   impl->core = std::make_unique<Core>(config, impl->storage.get());
   obs::Registry& registry = options.registry ? *options.registry : obs::Registry::Default();
   impl->observer = std::make_unique<RaftObserver>(registry, options.id);
-  impl->log_write_failing_gauge = &registry.AddGauge(
-      "stratadb_raft_log_write_failing", "1 while the Raft log cannot be written (disk full or I/O error): writes are refused");
-  impl->log_write_errors = &registry.AddCounter("stratadb_raft_log_write_errors_total",
-                                                "Failed attempts to make a Ready durable (each retry counts)");
+  impl->log_health = std::make_unique<LogWriteHealth>(registry, options.id, options.data_dir + "/raft",
+                                                      options.persist_retry_initial, options.persist_retry_max);
   impl->inbox_dropped = &registry.AddCounter("stratadb_raft_inbox_dropped_messages_total",
                                              "Inbound Raft messages dropped because the driver's inbox was full");
   auto& refused = registry.AddCounterFamily("stratadb_raft_proposals_refused_total",
