@@ -1,5 +1,8 @@
 #include "node/config.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -8,7 +11,21 @@
 #include "io/file_util.h"
 
 namespace strata::node {
+
+uint64_t NodeConfig::DefaultMemoryLimitMb() {
+  long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 1024;
+  uint64_t ram_mb = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) >> 20;
+  return std::max(kMinMemoryLimitMb, ram_mb / 4);
+}
+
 namespace {
+
+Status CheckMemoryLimit(uint64_t mb) {
+  if (mb < kMinMemoryLimitMb)
+    return Status::InvalidArgument(fmt::format("'memory_limit_mb' must be at least {}", kMinMemoryLimitMb));
+  return Status::OK();
+}
 
 Status ReadPort(const toml::node& value, std::string_view key, uint16_t* out) {
   auto v = value.value<int64_t>();
@@ -43,6 +60,13 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "storage_direct_io") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
     c->storage_direct_io = *value.value<bool>();
+    return Status::OK();
+  }
+  if (key == "memory_limit_mb") {
+    auto v = value.value<int64_t>();
+    if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'memory_limit_mb' must be a number of MiB");
+    STRATA_RETURN_IF_ERROR(CheckMemoryLimit(static_cast<uint64_t>(*v)));
+    c->memory_limit_mb = static_cast<uint64_t>(*v);
     return Status::OK();
   }
   if (key == "max_txn_bytes") {
@@ -98,6 +122,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  if (o.memory_limit_mb) {
+    STRATA_RETURN_IF_ERROR(CheckMemoryLimit(*o.memory_limit_mb));
+    c.memory_limit_mb = *o.memory_limit_mb;
+  }
   if (o.max_txn_bytes) {
     STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(*o.max_txn_bytes));
     c.max_txn_bytes = *o.max_txn_bytes;
@@ -118,10 +146,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={} max_txn_bytes={}",
+      "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes);
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb);
 }
 
 }  // namespace strata::node

@@ -28,7 +28,16 @@ struct NodeConfig {
   // it a statement fails with MySQL 1197 and the transaction is rolled back. Bounded by
   // kMaxTxnBytesLimit so a WriteSet always fits one Raft log batch.
   uint64_t max_txn_bytes = 100ull << 20;
+  // The memory the node plans for (MiB): the LSM engine's block cache and memtables get
+  // half, the Raft log's in-memory entries a quarter (the log is compacted once that much
+  // was written since the last compaction), the rest is left for sessions and buffers.
+  // 0 in a file or flag is refused; the default is a quarter of the machine's RAM.
+  uint64_t memory_limit_mb = DefaultMemoryLimitMb();
+
+  static uint64_t DefaultMemoryLimitMb();
 };
+
+inline constexpr uint64_t kMinMemoryLimitMb = 64;
 
 inline constexpr uint64_t kMinTxnBytesLimit = 4096;
 inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
@@ -38,7 +47,7 @@ struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
-  std::optional<uint64_t> max_txn_bytes;
+  std::optional<uint64_t> max_txn_bytes, memory_limit_mb;
 };
 
 // Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys

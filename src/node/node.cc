@@ -1,5 +1,6 @@
 #include "node/node.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -108,6 +109,10 @@ Status Node::StartStorage() {
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
   options.use_direct_io = config_.storage_direct_io;
+  // Half of memory_limit_mb: block cache and memtables share it (config.h).
+  uint64_t limit = config_.memory_limit_mb << 20;
+  options.memory_budget = limit / 2;
+  options.memtable_bytes = std::clamp<uint64_t>(limit / 16, 4 << 20, 64 << 20);
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   lsm_ = lsm->get();
@@ -127,6 +132,8 @@ Status Node::StartRaft() {
   // One voter today; membership changes add the others (docs/operations.md).
   options.peers = {{id.node_id, fmt::format("{}:{}", config_.listen_addr, config_.raft_port)}};
   options.compact_every = kCompactEvery;
+  // A quarter of memory_limit_mb for the log's entries, which the log keeps in memory.
+  options.compact_bytes = (config_.memory_limit_mb << 20) / 4;
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
   Result<std::unique_ptr<raft::RaftNode>> raft = raft::RaftNode::Start(options, state_machine_.get());
@@ -418,6 +425,12 @@ std::string Node::StatusJson() const {
       .AddRaw("engine", EngineStatusJson())
       .AddRaw("transactions", transactions)
       .AddRaw("disk", DiskStatusJson())
+      .AddRaw("memory", obs::JsonObject()
+                            .Add("limit_mb", config_.memory_limit_mb)
+                            .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)
+                            .Add("raft_log_compact_bytes", (config_.memory_limit_mb << 20) / 4)
+                            .Add("max_txn_bytes", config_.max_txn_bytes)
+                            .Finish())
       .Add("uptime_seconds", uptime)
       .Add("serving", serving_.load())
       .Finish();

@@ -103,6 +103,7 @@ struct RaftNode::Impl {
   std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
   LogIndex last_compacted = 0;
   Clock::time_point next_compact_attempt{};
+  uint64_t log_bytes_at_compaction = 0;  // storage->bytes_written() when the last one began
   std::optional<Outstanding> outstanding;
   std::unique_ptr<LogWriteHealth> log_health;  // persist failures, retry backoff
   std::atomic<uint64_t> inbox_messages_dropped{0};
@@ -458,10 +459,14 @@ void RaftNode::Impl::FailPending(const std::string& why) {
 }
 
 void RaftNode::Impl::MaybeCompact() {
-  if (options.compact_every == 0 || compaction_in_flight) return;
-  if (sm->applied() < last_compacted + options.compact_every) return;
+  if (compaction_in_flight || sm->applied() <= last_compacted) return;
+  bool by_count = options.compact_every != 0 && sm->applied() >= last_compacted + options.compact_every;
+  bool by_bytes = options.compact_bytes != 0 &&
+                  storage->bytes_written() >= log_bytes_at_compaction + options.compact_bytes;
+  if (!by_count && !by_bytes) return;
   if (Clock::now() < next_compact_attempt) return;  // after a failure (a full disk): not on every Ready
   compaction_in_flight = true;
+  log_bytes_at_compaction = storage->bytes_written();
   {
     std::lock_guard lock(compactor_mu);
     compact_requested = true;

@@ -11,7 +11,8 @@
 //      completes their proposals (without a snapshot in the Ready, committed entries — all
 //      durable already — are applied before step 1, so an acknowledgement never waits for
 //      the fsync of the batch behind it);
-//   4. Advance()s, then compacts the log every `compact_every` applied entries (after the
+//   4. Advance()s, then compacts the log every `compact_every` applied entries or
+//      `compact_bytes` written log bytes (after the
 //      state machine made its state durable and wrote a snapshot file for that index).
 //
 // Snapshots (docs/raft_transport.md): the core's snapshot messages carry metadata only; the
@@ -83,6 +84,9 @@ struct RaftNodeOptions {
   int election_tick = 10;                       // election timeout: [10, 20) ticks = 1-2 s
   int heartbeat_tick = 1;
   uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
+  // Also compact once this many log bytes were written since the last compaction (0 =
+  // never): the log — all of it kept in memory — stays bounded when entries are large.
+  uint64_t compact_bytes = 0;
   size_t snapshot_chunk_bytes = 256 << 10;      // bytes of snapshot file per message
   // A snapshot chunk unacknowledged this long ends the stream (it resumes on the next try).
   std::chrono::milliseconds snapshot_ack_timeout{2000};
