@@ -29,16 +29,27 @@ class DirSyncTest(unittest.TestCase):
             return ["strace", "-f", "-qq", "-o", trace, "-e", "trace=mkdir,mkdirat,openat,open,fsync,close"] + real_args()
 
         server.args = traced_args
+
+        def traced_children():
+            pid = server.proc.pid
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    return [int(c) for c in f.read().split()]
+            except OSError:
+                return []
+
         try:
             server.start()
             # Stop the traced process itself (strace exits with it).
-            pid = server.proc.pid
-            with open(f"/proc/{pid}/task/{pid}/children") as f:
-                children = [int(c) for c in f.read().split()]
+            children = traced_children()
             self.assertEqual(len(children), 1, children)
             os.kill(children[0], signal.SIGTERM)
             server.proc.wait(timeout=30)
         finally:
+            # Killing strace would detach, not kill, the server: kill the server first.
+            if server.proc is not None and server.proc.poll() is None:
+                for child in traced_children():
+                    os.kill(child, signal.SIGKILL)
             server.cleanup()
         with open(trace) as f:
             lines = f.read().splitlines()
