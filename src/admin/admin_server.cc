@@ -158,7 +158,9 @@ Status AdminServer::Start() {
   im.http.Get("/health", [&im](const httplib::Request&, httplib::Response& res) {
     bool serving = !im.options.is_serving || im.options.is_serving();
     res.status = serving ? 200 : 503;
-    res.set_content(serving ? "ok\n" : "not serving\n", "text/plain");
+    std::string detail = serving && im.options.health_detail ? im.options.health_detail() : "";
+    // Still 200 with a detail: the node serves reads; a 503 would take it out of rotation.
+    res.set_content(!serving ? "not serving\n" : detail.empty() ? "ok\n" : detail + "\n", "text/plain");
   });
   im.http.Get("/status", [&im](const httplib::Request&, httplib::Response& res) {
     res.set_content(im.options.status_json ? im.options.status_json() : "{}", "application/json");

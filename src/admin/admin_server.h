@@ -1,6 +1,7 @@
 // The admin HTTP endpoint (DESIGN §2, D12):
 //   GET /metrics  Prometheus text exposition of the metrics registry
-//   GET /health   200 "ok" while the node serves, 503 otherwise
+//   GET /health   200 "ok" while the node serves, 503 otherwise; while serving with a
+//                 condition to report (a full disk), 200 with that condition instead of "ok"
 //   GET /status   a JSON object describing the node (built by the caller)
 // and, only when the wiring layer passes the fault-injection callbacks (stratadb start
 // --fault-injection; docs/operations.md, "Fault injection"):
@@ -34,6 +35,9 @@ struct AdminOptions {
   uint16_t port = 8080;
   obs::Registry* registry = nullptr;       // REQUIRES: non-null, outlives the server
   std::function<bool()> is_serving;        // /health; must be thread-safe
+  // /health while serving: "" for "ok", else the condition, e.g. "disk_full: <path> (...)".
+  // Must be thread-safe.
+  std::function<std::string()> health_detail;
   std::function<std::string()> status_json;  // /status; must be thread-safe
   // Fault injection; the /debug endpoints exist only when `power_loss` is set.
   std::function<void()> power_loss;  // must not return

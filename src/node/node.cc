@@ -10,6 +10,7 @@
 #include "io/durability.h"
 #include "io/io.h"
 #include "node/data_dir.h"
+#include "node/disk_monitor.h"
 #include "server/mysql/server.h"
 #include "server/sql_session.h"
 #include "sql/session.h"
@@ -39,6 +40,13 @@ constexpr const char* kTxnReadOnly = "stratadb_txn_read_only_total";
 constexpr const char* kAppliedIndex = "stratadb_state_machine_applied_index";
 constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
 constexpr const char* kGcHorizon = "stratadb_txn_gc_horizon";
+constexpr const char* kDiskFull = "stratadb_disk_full";
+
+// Free space kept in reserve on the data directory's file system: below it, writes are
+// refused with 1021 (docs/operations.md, "Full disks"). One Raft log segment's worth, so
+// that what must still be written while writes are refused (a memtable flush, the next
+// segment, a compaction's outputs before it deletes its inputs) has room.
+constexpr uint64_t kMinFreeBytes = 64ull << 20;
 
 }  // namespace
 
@@ -133,6 +141,7 @@ Status Node::StartStorage() {
   options.memtable_bytes = std::clamp<uint64_t>(limit / 16, 4 << 20, 64 << 20);
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
+  lsm_ = lsm->get();
   engine_ = std::move(*lsm);
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
   obs::Info("node", "storage engine open",
@@ -191,7 +200,18 @@ Status Node::WaitForLeadership() {
 
 void Node::StartTransactions() {
   obs::Registry& registry = obs::Registry::Default();
-  proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry);
+  DiskMonitorOptions disk;
+  disk.data_dir = data_dir_->path();
+  disk.min_free_bytes = kMinFreeBytes;
+  disk.log_error = [this] {
+    raft::RaftNodeInfo info = raft_->info();
+    if (info.log_write_error.empty()) return Status::OK();
+    return info.log_disk_full ? Status::NoSpace(info.log_write_error) : Status::IOError(info.log_write_error);
+  };
+  disk.engine_error = [this] { return lsm_->space_error(); };
+  disk_ = std::make_unique<DiskMonitor>(std::move(disk));
+  proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry,
+                                             std::chrono::milliseconds(5000), disk_.get());
   txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get(),
                                             txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes});
   GcHooks hooks;
@@ -226,6 +246,8 @@ void Node::RegisterMetrics() {
                 T::kGauge, [this] { return static_cast<double>(state_machine_->applied()); });
   r.AddCallback(kGcWatermark, "Oldest snapshot an open transaction reads at; older versions are garbage",
                 T::kGauge, [this] { return static_cast<double>(txns_->GcWatermark()); });
+  r.AddCallback(kDiskFull, "1 while writes are refused because the disk is full or failing (MySQL 1021); see /status",
+                T::kGauge, [this] { return disk_->Check().full ? 1.0 : 0.0; });
   r.AddCallback(kGcHorizon, "Applied GC horizon (replicated): WriteSets that started below it are refused",
                 T::kGauge, [this] { return static_cast<double>(state_machine_->gc_horizon()); });
   metrics_registered_ = true;
@@ -234,7 +256,8 @@ void Node::RegisterMetrics() {
 void Node::UnregisterMetrics() {
   if (!metrics_registered_) return;
   obs::Registry& r = obs::Registry::Default();
-  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark, kGcHorizon})
+  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark,
+                           kGcHorizon, kDiskFull})
     r.RemoveCallback(name);
   metrics_registered_ = false;
 }
@@ -288,6 +311,7 @@ Status Node::StartAdmin() {
   options.port = config_.admin_port;
   options.registry = &obs::Registry::Default();
   options.is_serving = [this] { return serving_.load(); };
+  options.health_detail = [this] { return HealthDetail(); };
   options.status_json = [this] { return StatusJson(); };
   if (durability_) {
     io::DurabilityTracker* tracker = durability_.get();
@@ -322,8 +346,10 @@ void Node::Stop() {
   if (raft_) raft_->Stop();      // proposals still waiting fail with Unavailable
   txns_.reset();
   proposer_.reset();
+  disk_.reset();
   raft_.reset();
   state_machine_.reset();
+  lsm_ = nullptr;
   engine_.reset();               // unflushed memtables are dropped: the log replays them
   io_.reset();                   // waits for requests in flight
   data_dir_.reset();             // releases the lock
@@ -381,6 +407,8 @@ std::string Node::RaftStatusJson() const {
       .Add("last_index", i.last_index)
       .Add("compactions", i.compactions)
       .AddRaw("partitioned_peers", PartitionedJson(*raft_))
+      .Add("log_write_error", std::string_view(i.log_write_error))
+      .Add("inbox_messages_dropped", i.inbox_messages_dropped)
       .Finish();
 }
 
@@ -394,6 +422,24 @@ std::string Node::EngineStatusJson() const {
       .Add("persisted_applied_index", engine_->PersistedAppliedIndex())
       .AddRaw("properties", properties.Finish())
       .Finish();
+}
+
+std::string Node::DiskStatusJson() const {
+  if (!disk_) return "null";
+  DiskStatus d = disk_->Check();
+  return obs::JsonObject()
+      .Add("state", d.full ? "disk_full" : "ok")
+      .Add("full", d.full)
+      .Add("path", std::string_view(d.path))
+      .Add("reason", std::string_view(d.reason))
+      .Add("min_free_bytes", kMinFreeBytes)
+      .Finish();
+}
+
+std::string Node::HealthDetail() const {
+  if (!disk_) return "";
+  DiskStatus d = disk_->Check();
+  return d.full ? fmt::format("disk_full: {} ({})", d.path, d.reason) : "";
 }
 
 std::string Node::StatusJson() const {
@@ -431,6 +477,7 @@ std::string Node::StatusJson() const {
       .AddRaw("raft", RaftStatusJson())
       .AddRaw("engine", EngineStatusJson())
       .AddRaw("transactions", transactions)
+      .AddRaw("disk", DiskStatusJson())
       .AddRaw("memory", obs::JsonObject()
                             .Add("limit_mb", config_.memory_limit_mb)
                             .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)

@@ -33,6 +33,9 @@ struct RaftNodeInfo;
 namespace strata::storage {
 class Engine;
 }
+namespace strata::storage::lsm {
+class LsmEngine;
+}
 namespace strata::sql {
 class SqlEngine;
 }
@@ -50,6 +53,7 @@ class TxnManager;
 namespace strata::node {
 
 class DataDir;
+class DiskMonitor;
 class GarbageCollector;
 class RaftProposer;
 class TxnStateMachine;
@@ -100,6 +104,8 @@ class Node {
   Status StartAdmin();
   std::string RaftStatusJson() const;
   std::string EngineStatusJson() const;
+  std::string DiskStatusJson() const;
+  std::string HealthDetail() const;  // /health: "" or "disk_full: <path> (<reason>)"
 
   NodeConfig config_;
   // --fault-injection: installed before the first file is opened, removed after the last
@@ -109,8 +115,10 @@ class Node {
   std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
   std::string device_advice_json_;         // the data directory's block device, for /status
   std::unique_ptr<storage::Engine> engine_;
+  storage::lsm::LsmEngine* lsm_ = nullptr;  // engine_, as the LSM engine it is (its disk state)
   std::unique_ptr<TxnStateMachine> state_machine_;
   std::unique_ptr<raft::RaftNode> raft_;
+  std::unique_ptr<DiskMonitor> disk_;       // refuses writes while the disk is full
   std::unique_ptr<RaftProposer> proposer_;
   std::unique_ptr<txn::TxnManager> txns_;
   std::unique_ptr<GarbageCollector> gc_;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "node/disk_monitor.h"
 #include "node/state_machine.h"
 #include "obs/metrics.h"
 
@@ -19,6 +20,20 @@ Status MapProposeError(const Status& raft_error) {
     return Status::Unavailable(fmt::format("this node is not the Raft leader, nothing was committed ({})", message))
         .WithMysql(kErOptionPreventsStatement, "HY000");
   }
+  if (raft_error.code() == StatusCode::kBusy || raft_error.code() == StatusCode::kResourceExhausted) {
+    return Status::Busy(fmt::format("the server is busy, nothing was committed; retry the transaction ({})", message))
+        .WithMysql(kErTooManyConcurrentTrxs, "HY000");
+  }
+  if (raft_error.code() == StatusCode::kNoSpace) {
+    // MySQL's text is "Disk full (%s); waiting for someone to free some space...": here the
+    // write is refused rather than left waiting, so the text says what the client may conclude.
+    return Status::NoSpace(fmt::format("Disk full ({}); nothing was committed, retry once space is freed", message))
+        .WithMysql(kErDiskFull, "HY000");
+  }
+  if (raft_error.code() == StatusCode::kIOError) {
+    return Status::IOError(fmt::format("Error writing file ({}); nothing was committed", message))
+        .WithMysql(kErErrorOnWrite, "HY000");
+  }
   if (raft_error.code() == StatusCode::kAborted) {
     return Status::Aborted(fmt::format("transaction was not committed, try restarting transaction ({})", message))
         .WithMysql(kErLockDeadlock, "40001");
@@ -28,9 +43,10 @@ Status MapProposeError(const Status& raft_error) {
 }
 
 RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
-                           std::chrono::milliseconds propose_timeout)
+                           std::chrono::milliseconds propose_timeout, DiskMonitor* disk)
     : raft_(raft),
       state_machine_(state_machine),
+      disk_(disk),
       commit_seconds_(registry.AddHistogram("stratadb_txn_commit_seconds",
                                             "Time a committing transaction waits for its WriteSet to be "
                                             "replicated and applied (conflicts included)")),
@@ -50,6 +66,14 @@ struct Waiter {
 
 Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) {
   STRATA_CHECK(fate != nullptr);
+  if (disk_) {
+    // 1021 before proposing: the fate is settled (not in the log, not committed).
+    Status admitted = disk_->AdmitWrite();
+    if (!admitted.ok()) {
+      fate->settled.store(true, std::memory_order_release);
+      return MapProposeError(admitted);
+    }
+  }
   auto start = std::chrono::steady_clock::now();
   auto waiter = std::make_shared<Waiter>();
   auto done = [waiter, fate](Result<Bytes> r) {

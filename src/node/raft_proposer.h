@@ -9,6 +9,20 @@
 //   overwritten by a new leader          Aborted        1213 40001 (like a conflict) yes
 //   timed out / leadership lost /        Unavailable    1317 70100 (query            outcome unknown:
 //     node stopped (outcome unknown)                     interrupted)                check, then retry
+//   proposal queue full / too much       Busy           1637 HY000 (too many         yes, later
+//     uncommitted (never proposed)                       concurrent trxs)
+//   log cannot be written: disk full     NoSpace        1021 HY000 (disk full)       yes, once space
+//     (never proposed)                                                               is freed
+//   log cannot be written: I/O error     IOError        1026 HY000 (error writing    yes, once fixed
+//     (never proposed)                                   file)
+//
+// 1637 (ER_TOO_MANY_CONCURRENT_TRXS) is InnoDB's answer when it runs out of room for
+// transactions — "busy, nothing done, try again" — which is exactly the case. 1205 (lock
+// wait timeout) would claim a lock that was never involved, and 1040 is a connect-time
+// error. 1021 (ER_DISK_FULL) and 1026 (ER_ERROR_ON_WRITE) are what MySQL reports for a full
+// disk and a failed write. None of these four may say "outcome unknown": in each case the
+// transaction never reached the log, so the client knows it was NOT committed. Only 1317
+// leaves the outcome open.
 //
 // 1290 (ER_OPTION_PREVENTS_STATEMENT) is what a MySQL replica running --read-only answers
 // to a write, which routers and drivers already treat as "not the primary". 1317
@@ -30,21 +44,27 @@ class Registry;
 
 namespace strata::node {
 
+class DiskMonitor;
 class TxnStateMachine;
 
 inline constexpr uint16_t kErOptionPreventsStatement = 1290;
 inline constexpr uint16_t kErQueryInterrupted = 1317;
 inline constexpr uint16_t kErLockDeadlock = 1213;
+inline constexpr uint16_t kErDiskFull = 1021;
+inline constexpr uint16_t kErErrorOnWrite = 1026;
+inline constexpr uint16_t kErTooManyConcurrentTrxs = 1637;
 
 // Maps a failed RaftNode proposal to the Status a session returns (table above).
 Status MapProposeError(const Status& raft_error);
 
 class RaftProposer final : public txn::Proposer {
  public:
-  // REQUIRES: raft and state_machine outlive the proposer. Registers
-  // stratadb_txn_commit_seconds (propose → applied, as a session waits for it).
+  // REQUIRES: raft, state_machine and disk (when given) outlive the proposer. Registers
+  // stratadb_txn_commit_seconds (propose → applied, as a session waits for it). With a
+  // DiskMonitor, a commit is refused with 1021 while the disk is full, before proposing.
   RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
-               std::chrono::milliseconds propose_timeout = std::chrono::milliseconds(5000));
+               std::chrono::milliseconds propose_timeout = std::chrono::milliseconds(5000),
+               DiskMonitor* disk = nullptr);
 
   // Waits up to `propose_timeout` (1317 after that: outcome unknown). `fate` learns the
   // entry's index and, from the final callback, whether its fate is settled.
@@ -55,6 +75,7 @@ class RaftProposer final : public txn::Proposer {
  private:
   raft::RaftNode* const raft_;
   const TxnStateMachine* const state_machine_;
+  DiskMonitor* const disk_;
   obs::Histogram& commit_seconds_;
   const std::chrono::milliseconds propose_timeout_;
 };

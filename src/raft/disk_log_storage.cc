@@ -118,6 +118,10 @@ Status DiskLogStorage::Recover() {
       zeroed_to_ = end;
     }
   }
+  if (missing_until_ != 0) {
+    return Status::Corruption(fmt::format("{}: entries {}..{} are missing from the log (no compaction covers them)",
+                                          options_.dir, missing_from_, missing_until_));
+  }
   return Status::OK();
 }
 
@@ -131,15 +135,20 @@ Status DiskLogStorage::ReplaySegment(const Segment& seg, bool last, uint64_t* en
   while (off + kBatchHeader <= data.size()) {
     std::optional<Slice> payload = BatchAt(data, off);
     if (!payload) {
-      if (DecodeFixed32(data.data() + off) == 0) break;  // preallocated, never written
-      // A damaged batch. Only the last one written can be torn by a crash; if an intact
-      // batch follows, acknowledged data is damaged and the node must not start.
+      // Zeros are where the writes ended (the segment is preallocated and zero-filled
+      // ahead); anything else is a damaged batch. Either way only the last batch written
+      // can be missing or torn by a crash: batches are written in order, each after the
+      // previous one's sync. If an intact batch follows, acknowledged data is gone and the
+      // node must not start.
+      bool zeros = DecodeFixed32(data.data() + off) == 0;
       for (uint64_t later = off + io::kDirectIoAlignment; later + kBatchHeader <= data.size();
            later += io::kDirectIoAlignment) {
         if (BatchAt(data, later)) {
-          return Status::Corruption(fmt::format("{}: damaged batch at offset {} before intact data", seg.path, off));
+          return Status::Corruption(fmt::format("{}: {} batch at offset {} before intact data at offset {}", seg.path,
+                                                zeros ? "zeroed" : "damaged", off, later));
         }
       }
+      if (zeros) break;
       if (!last) return Status::Corruption(fmt::format("{}: damaged batch at offset {}", seg.path, off));
       obs::Warn("raft", "dropped a torn batch at the end of the log", {{"segment", seg.path}, {"offset", off}});
       break;
@@ -177,6 +186,8 @@ Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in) {
       return bad();
     }
     bool reset = in[0] == 1;
+    // A mark at or past a gap covers it; a received snapshot replaces everything before it.
+    if (reset || m.index >= missing_until_) missing_from_ = missing_until_ = 0;
     // A segment's start mark repeats the compaction point of its day, which a later mark
     // (or a gap left by deleted segments) may already have passed: older news, ignored.
     if (!reset && m.index < snapshot_.index) return Status::OK();
@@ -198,8 +209,11 @@ Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in) {
   LogIndex next = snapshot_.index + entries_.size() + 1;
   if (e.index <= snapshot_.index) return Status::OK();  // covered by a snapshot replayed earlier
   if (e.index > next) {
-    // The segments before this one were deleted after a compaction; the snapshot mark that
-    // allowed it comes later in the log and fixes the term.
+    // Entries next .. e.index - 1 are not in the log. Legitimate only when the segments
+    // holding them were deleted after a compaction: the snapshot mark that allowed it
+    // comes later in the log (and fixes the term). Recover() checks that one did.
+    missing_until_ = std::max(missing_until_, e.index - 1);
+    if (missing_from_ == 0) missing_from_ = next;
     entries_.clear();
     snapshot_.index = e.index - 1;
   } else {

@@ -91,6 +91,8 @@ class DiskLogStorage final : public LogStorage {
   static constexpr uint64_t kZeroAheadBytes = 1 << 20;
   Status ZeroAhead(uint64_t end);
   uint64_t bytes_written_ = 0;
+  // Recovery only: a hole in the replayed indexes not (yet) covered by a snapshot mark.
+  LogIndex missing_from_ = 0, missing_until_ = 0;
 };
 
 }  // namespace strata::raft

@@ -15,6 +15,7 @@
 #include "io/io.h"
 #include "obs/log.h"
 #include "raft/disk_log_storage.h"
+#include "raft/log_write_health.h"
 #include "raft/observer.h"
 #include "raft/snapshot_stream.h"
 
@@ -26,6 +27,18 @@ using Clock = std::chrono::steady_clock;
 std::string SnapshotPath(const std::string& snap_dir, LogIndex index) {
   return fmt::format("{}/snapshot-{:020}", snap_dir, index);
 }
+
+// What a message costs the inbox: its payload bytes (entries, snapshot chunk, context).
+uint64_t InboxBytes(const Message& m) {
+  uint64_t bytes = sizeof(Message) + m.context.size();
+  for (const Entry& e : m.entries) bytes += sizeof(Entry) + e.data.size();
+  if (m.snapshot) bytes += m.snapshot->data.size();
+  return bytes;
+}
+
+// After a failed log compaction (a flush + checkpoint + log mark: on a full disk every
+// attempt fails at once), the wait before the next attempt.
+constexpr std::chrono::seconds kCompactRetry{10};
 }  // namespace
 
 struct RaftNode::Impl {
@@ -50,11 +63,23 @@ struct RaftNode::Impl {
     };
     std::vector<ChunkDropped> chunks_dropped;  // snapshot chunks the transport dropped
     std::vector<NodeId> unreachable;     // peers whose connection failed
+    uint64_t message_bytes = 0;          // InboxBytes of `messages`
+    uint64_t proposal_bytes = 0;         // data bytes of `proposals`
     std::vector<Result<LogIndex>> compactions_done;  // the compaction worker's snapshots
     bool empty() const {
       return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty() &&
              compactions_done.empty();
     }
+  };
+  // A Ready taken from the core whose persistence has not succeeded yet (see "Disk errors"
+  // in raft_node.h). Normally it lives for one HandleReady call; after a failed write it
+  // stays until a retry succeeds.
+  struct Outstanding {
+    Ready rd;
+    std::vector<Message> after_persist;  // messages that may leave only once rd is durable
+    bool applied_early = false;          // rd.committed_entries were applied before persisting
+    bool snapshot_in_place = false;      // rd.snapshot's directory was renamed into snap/
+    bool snapshot_marked = false;        // and its mark written to the log
   };
 
   RaftNodeOptions options;
@@ -77,7 +102,16 @@ struct RaftNode::Impl {
   // Driver thread only.
   std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
   LogIndex last_compacted = 0;
+  Clock::time_point next_compact_attempt{};
   uint64_t log_bytes_at_compaction = 0;  // storage->bytes_written() when the last one began
+  std::optional<Outstanding> outstanding;
+  std::unique_ptr<LogWriteHealth> log_health;  // persist failures, retry backoff
+  std::atomic<uint64_t> inbox_messages_dropped{0};
+
+  obs::Counter* inbox_dropped = nullptr;
+  obs::Counter* proposals_refused_busy = nullptr;
+  obs::Counter* proposals_refused_disk = nullptr;
+
   bool compaction_in_flight = false;  // the worker is writing a snapshot for compaction
 
   // The compaction worker: writes the state machine's snapshot directory (a flush and a
@@ -103,9 +137,12 @@ struct RaftNode::Impl {
 
   Status Recover();
   void Run();
+  void PushMessage(Message m);
   void HandleProposal(Proposal p);
   void HandleReady();
-  void PersistSnapshot(const Snapshot& snap);
+  void FinishReady();
+  Status PersistReady(Outstanding& o);
+  Status PersistSnapshot(Outstanding& o);
   void SendMessage(Message m);
   void SendNextChunk(NodeId to, uint64_t generation);
   void EndSnapshotStream(NodeId to, bool ok, const char* why);
@@ -155,7 +192,8 @@ void RaftNode::Impl::Run() {
     Inbox in;
     {
       std::unique_lock lock(mu);
-      cv.wait_until(lock, next_tick, [&] { return stop || !inbox.empty(); });
+      Clock::time_point wake = outstanding ? std::min(next_tick, log_health->next_retry()) : next_tick;
+      cv.wait_until(lock, wake, [&] { return stop || !inbox.empty(); });
       if (stop) break;
       std::swap(in, inbox);
     }
@@ -176,13 +214,38 @@ void RaftNode::Impl::Run() {
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
     for (Result<LogIndex>& done : in.compactions_done) OnCompactionDone(std::move(done));
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
-    while (core->HasReady()) HandleReady();
+    if (outstanding && Clock::now() >= log_health->next_retry()) FinishReady();
+    while (!outstanding && core->HasReady()) HandleReady();
     PublishInfo();
   }
   FailPending("node stopped");
 }
 
+void RaftNode::Impl::PushMessage(Message m) {
+  uint64_t bytes = InboxBytes(m);
+  {
+    std::lock_guard lock(mu);
+    if (inbox.messages.size() >= options.max_inbox_messages ||
+        inbox.message_bytes + bytes > options.max_inbox_message_bytes) {
+      // The driver is behind (a slow disk, a stall): dropping is safe, Raft resends.
+      inbox_messages_dropped.fetch_add(1, std::memory_order_relaxed);
+      inbox_dropped->Inc();
+      return;
+    }
+    inbox.message_bytes += bytes;
+    inbox.messages.push_back(std::move(m));
+  }
+  cv.notify_one();
+}
+
 void RaftNode::Impl::HandleProposal(Proposal p) {
+  if (!log_health->healthy()) {
+    // Nothing reaches the core while the log cannot be written: a refused proposal is
+    // definitely not committed (raft_node.h, "Disk errors").
+    proposals_refused_disk->Inc();
+    p.done(log_health->Refusal());
+    return;
+  }
   if (core->role() != Role::kLeader) {
     p.done(Status::Unavailable(fmt::format("not leader; leader={}", core->leader())));
     return;
@@ -198,62 +261,89 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
 }
 
 void RaftNode::Impl::HandleReady() {
-  Ready rd = core->GetReady();
+  STRATA_CHECK(!outstanding);
+  Outstanding o;
+  o.rd = core->GetReady();
   // Raft thesis §10.2.1: a leader's appends may go out while its own disk write runs.
-  std::vector<Message> after_persist;
-  for (Message& m : rd.messages) {
-    if (MayBeSentEarly(m)) SendMessage(std::move(m)); else after_persist.push_back(std::move(m));
+  for (Message& m : o.rd.messages) {
+    if (MayBeSentEarly(m)) SendMessage(std::move(m)); else o.after_persist.push_back(std::move(m));
   }
+  o.rd.messages.clear();
   // Committed entries are already durable (core.h), so they are applied before this
   // Ready's new entries are written: a commit is acknowledged after its own fsync, not
   // after the fsync of the batch that arrived behind it. With a snapshot in the Ready the
   // order stays snapshot → entries → apply.
-  bool applied_early = !rd.snapshot.has_value();
+  o.applied_early = !o.rd.snapshot.has_value();
   // Installing a snapshot replaces the state machine's contents and the snapshot
   // directories: not while the compaction worker reads them.
-  if (rd.snapshot) WaitCompactorIdle();
-  if (applied_early) ApplyCommitted(rd.committed_entries);
+  if (o.rd.snapshot) WaitCompactorIdle();
+  if (o.applied_early) ApplyCommitted(o.rd.committed_entries);
+  outstanding = std::move(o);
+  FinishReady();
+}
+
+// Persists the outstanding Ready and finishes it; after a failure it leaves it outstanding
+// for the next attempt (Run retries once log_health->next_retry() has passed).
+void RaftNode::Impl::FinishReady() {
+  STRATA_CHECK(outstanding.has_value());
+  Outstanding& o = *outstanding;
   Clock::time_point t0 = Clock::now();
-  if (rd.snapshot) PersistSnapshot(*rd.snapshot);
-  if (rd.hard_state || !rd.entries.empty()) {
-    Status s = storage->Save(rd.hard_state ? &*rd.hard_state : nullptr, rd.entries);
-    // The log is the WAL (D1): if it cannot be written, continuing would acknowledge
-    // what a crash forgets. Stop the node.
-    STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
-    observer->ObserveAppendLatency(std::chrono::duration<double>(Clock::now() - t0).count());
+  Status s = PersistReady(o);
+  if (!s.ok()) {
+    // Pending proposals keep waiting: their entries are in the outstanding Ready and commit
+    // once it is durable. New ones are refused (HandleProposal).
+    log_health->OnFailure(s, t0);
+    return;
   }
-  for (Message& m : after_persist) SendMessage(std::move(m));
-  if (rd.snapshot) {
-    LogIndex index = rd.snapshot->metadata.index;
-    Status s = sm->RestoreSnapshot(SnapshotPath(snap_dir, index), index);
+  log_health->OnSuccess();
+  if (o.rd.hard_state || !o.rd.entries.empty())
+    observer->ObserveAppendLatency(std::chrono::duration<double>(Clock::now() - t0).count());
+  for (Message& m : o.after_persist) SendMessage(std::move(m));
+  if (o.rd.snapshot) {
+    LogIndex index = o.rd.snapshot->metadata.index;
+    s = sm->RestoreSnapshot(SnapshotPath(snap_dir, index), index);
     STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
     std::lock_guard lock(info_mu);
     info.snapshots_installed++;
     info.last_snapshot_installed = index;
-    obs::Info("raft", "installed snapshot", {{"node", options.id}, {"index", index}, {"term", rd.snapshot->metadata.term}});
+    obs::Info("raft", "installed snapshot", {{"node", options.id}, {"index", index}, {"term", o.rd.snapshot->metadata.term}});
   }
-  if (!applied_early) ApplyCommitted(rd.committed_entries);
+  if (!o.applied_early) ApplyCommitted(o.rd.committed_entries);
   // Leadership lost: proposals still in the log have an unknown outcome from here on.
-  if (rd.soft_state && rd.soft_state->role != Role::kLeader) FailPending("leadership lost; outcome unknown");
-  core->Advance(rd);
+  if (o.rd.soft_state && o.rd.soft_state->role != Role::kLeader) FailPending("leadership lost; outcome unknown");
+  core->Advance(o.rd);
+  outstanding.reset();
   observer->Observe(*core);
   MaybeCompact();
 }
 
-void RaftNode::Impl::PersistSnapshot(const Snapshot& snap) {
+Status RaftNode::Impl::PersistReady(Outstanding& o) {
+  if (o.rd.snapshot && !o.snapshot_marked) STRATA_RETURN_IF_ERROR(PersistSnapshot(o));
+  if (!o.rd.hard_state && o.rd.entries.empty()) return Status::OK();
+  // A retry writes the whole batch again at the same position (DiskLogStorage::Save
+  // advances only after the sync succeeded), so a page dropped by a failed fsync is
+  // rewritten rather than trusted.
+  return storage->Save(o.rd.hard_state ? &*o.rd.hard_state : nullptr, o.rd.entries);
+}
+
+Status RaftNode::Impl::PersistSnapshot(Outstanding& o) {
   // snap.data is the path of the streamed directory, every file and the directory itself
   // already durable (SnapshotReceiver). It is renamed into place first, then the log mark is
-  // written: recovery finds the directory for any mark it sees.
+  // written: recovery finds the directory for any mark it sees. Each step is done once;
+  // a retry after a failure resumes at the step that failed.
+  const Snapshot& snap = *o.rd.snapshot;
   std::string path = SnapshotPath(snap_dir, snap.metadata.index);
-  Status s = io::RemoveAll(path);  // a leftover of an earlier attempt at this index
-  if (s.ok()) s = io::RenameFile(snap.data, path);
-  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
-  s = io::SyncDirectory(snap_dir);
-  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
-  s = storage->ApplySnapshot(snap.metadata);
-  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  if (!o.snapshot_in_place) {
+    STRATA_RETURN_IF_ERROR(io::RemoveAll(path));  // a leftover of an earlier attempt at this index
+    STRATA_RETURN_IF_ERROR(io::RenameFile(snap.data, path));
+    o.snapshot_in_place = true;
+  }
+  STRATA_RETURN_IF_ERROR(io::SyncDirectory(snap_dir));
+  STRATA_RETURN_IF_ERROR(storage->ApplySnapshot(snap.metadata));
+  o.snapshot_marked = true;
   RemoveOtherSnapshots(path);  // the mark no longer references them
   last_compacted = snap.metadata.index;
+  return Status::OK();
 }
 
 void RaftNode::Impl::StepMessage(const Message& m) {
@@ -372,6 +462,7 @@ void RaftNode::Impl::MaybeCompact() {
   bool by_bytes = options.compact_bytes != 0 &&
                   storage->bytes_written() >= log_bytes_at_compaction + options.compact_bytes;
   if (!by_count && !by_bytes) return;
+  if (Clock::now() < next_compact_attempt) return;  // after a failure (a full disk): not on every Ready
   compaction_in_flight = true;
   log_bytes_at_compaction = storage->bytes_written();
   {
@@ -417,8 +508,10 @@ Result<LogIndex> RaftNode::Impl::WriteCompactionSnapshot() {
 void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
   compaction_in_flight = false;
   if (!index.ok()) {
-    // Not fatal: the log keeps growing until a later attempt succeeds.
-    obs::Warn("raft", "snapshot for log compaction failed", {{"node", options.id}, {"error", index.status().ToString()}});
+    // Not fatal: the log keeps growing until a later attempt succeeds. A full disk fails
+    // every attempt at once: wait a while before the next one.
+    next_compact_attempt = Clock::now() + kCompactRetry;
+    obs::Warn("raft", "snapshot for log compaction failed; will retry", {{"node", options.id}, {"error", index.status().ToString()}});
     return;
   }
   LogIndex at = *index;
@@ -435,7 +528,13 @@ void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
   // State first (durable up to `at`: the checkpoint flushed it), then its snapshot
   // directory (durable, renamed into place), then the log may go.
   Status s = storage->Compact(at, *conf);
-  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  if (!s.ok()) {
+    // The mark could not be written (ENOSPC, EIO): the log keeps its entries, nothing is
+    // lost; the snapshot directory stays for the next attempt to replace.
+    next_compact_attempt = Clock::now() + kCompactRetry;
+    obs::Warn("raft", "log compaction failed; will retry", {{"node", options.id}, {"index", at}, {"error", s.ToString()}});
+    return;
+  }
   RemoveOtherSnapshots(path);  // no longer referenced by the log
   last_compacted = at;
   std::lock_guard lock(info_mu);
@@ -467,6 +566,9 @@ void RaftNode::Impl::PublishInfo() {
   info.first_index = storage->FirstIndex();
   info.last_index = storage->LastIndex();
   info.snapshot_bytes_sent = snapshot_sender->bytes_sent();
+  info.log_write_error = log_health->healthy() ? std::string() : log_health->error().ToString();
+  info.log_disk_full = log_health->error().code() == StatusCode::kNoSpace;
+  info.inbox_messages_dropped = inbox_messages_dropped.load(std::memory_order_relaxed);
 }
 
 Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options, StateMachine* sm) {
@@ -479,6 +581,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   impl->snap_dir = options.data_dir + "/snap";
   STRATA_RETURN_IF_ERROR(io::CreateDir(options.data_dir + "/raft"));
   STRATA_RETURN_IF_ERROR(io::CreateDir(impl->snap_dir));
+  // The new directories' entries must be durable before anything in them is trusted.
+  STRATA_RETURN_IF_ERROR(io::SyncDirectory(options.data_dir));
 
   ConfState bootstrap;
   for (const auto& [id, address] : options.peers) bootstrap.voters.push_back(id);  // map: sorted
@@ -497,6 +601,14 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   impl->core = std::make_unique<Core>(config, impl->storage.get());
   obs::Registry& registry = options.registry ? *options.registry : obs::Registry::Default();
   impl->observer = std::make_unique<RaftObserver>(registry, options.id);
+  impl->log_health = std::make_unique<LogWriteHealth>(registry, options.id, options.data_dir + "/raft",
+                                                      options.persist_retry_initial, options.persist_retry_max);
+  impl->inbox_dropped = &registry.AddCounter("stratadb_raft_inbox_dropped_messages_total",
+                                             "Inbound Raft messages dropped because the driver's inbox was full");
+  auto& refused = registry.AddCounterFamily("stratadb_raft_proposals_refused_total",
+                                            "Proposals refused before reaching the log, by reason", {"reason"});
+  impl->proposals_refused_busy = &refused.With({"busy"});
+  impl->proposals_refused_disk = &refused.With({"disk"});
   impl->snapshot_sender = std::make_unique<SnapshotSender>(options.scheduler, options.snapshot_chunk_bytes);
   impl->snapshot_receiver = std::make_unique<SnapshotReceiver>(options.scheduler, impl->snap_dir);
   impl->snapshot_receiver->DropPartials();  // partial streams do not survive a restart
@@ -511,9 +623,12 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   topts.registry = &registry;
   Impl* raw = impl.get();
   STRATA_ASSIGN_OR_RETURN(impl->transport, Transport::Start(topts, [raw](Message m) {
-    raw->Push([&m](Impl::Inbox& in) { in.messages.push_back(std::move(m)); });
+    raw->PushMessage(std::move(m));
   }, [raw](NodeId peer) {
-    raw->Push([peer](Impl::Inbox& in) { in.unreachable.push_back(peer); });
+    raw->Push([peer](Impl::Inbox& in) {  // once per peer per turn: bounded by the peer count
+      if (std::find(in.unreachable.begin(), in.unreachable.end(), peer) == in.unreachable.end())
+        in.unreachable.push_back(peer);
+    });
   }));
   impl->PublishInfo();
   impl->compactor = std::thread([raw] { raw->CompactorLoop(); });
@@ -553,17 +668,29 @@ void RaftNode::Stop() {
 void RaftNode::Propose(Bytes data, ProposeCallback done) { Propose(std::move(data), std::move(done), nullptr); }
 
 void RaftNode::Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended) {
+  Status refused;
   {
     // Checked under the inbox lock: a proposal either reaches the inbox before Stop()
     // drains it, or is refused here — none is left waiting forever.
     std::lock_guard lock(impl_->mu);
-    if (!impl_->stop) {
-      impl_->inbox.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now(), std::move(appended)});
+    Impl::Inbox& in = impl_->inbox;
+    if (impl_->stop) {
+      refused = Status::Unavailable("node stopped");
+    } else if (!in.proposals.empty() && (in.proposals.size() >= impl_->options.max_inbox_proposals ||
+                                         in.proposal_bytes + data.size() > impl_->options.max_inbox_proposal_bytes)) {
+      refused = Status::Busy(fmt::format(
+          "Raft proposal queue is full ({} proposals, {} bytes; max_inbox_proposals={}, max_inbox_proposal_bytes={}); "
+          "nothing was proposed", in.proposals.size(), in.proposal_bytes, impl_->options.max_inbox_proposals,
+          impl_->options.max_inbox_proposal_bytes));
+      impl_->proposals_refused_busy->Inc();
+    } else {
+      in.proposal_bytes += data.size();
+      in.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now(), std::move(appended)});
       done = nullptr;
     }
   }
   if (done) {
-    done(Status::Unavailable("node stopped"));
+    done(std::move(refused));
     return;
   }
   impl_->cv.notify_one();

@@ -92,6 +92,17 @@ struct RaftNodeOptions {
   std::chrono::milliseconds snapshot_ack_timeout{2000};
   std::chrono::milliseconds propose_timeout{5000};
   bool direct_io = true;
+  // Bounds on what other threads queue for the driver between two loop turns. A proposal
+  // past them is refused with Busy (nothing was proposed); an inbound message past them is
+  // dropped and counted (Raft recovers from lost messages). A proposal is always accepted
+  // into an empty queue, however large.
+  size_t max_inbox_proposals = 16384;
+  uint64_t max_inbox_proposal_bytes = 256 << 20;
+  size_t max_inbox_messages = 4096;
+  uint64_t max_inbox_message_bytes = 128 << 20;
+  // A failed log write is retried after this, doubling up to the max (see "Disk errors").
+  std::chrono::milliseconds persist_retry_initial{50};
+  std::chrono::milliseconds persist_retry_max{1000};
   io::Scheduler* scheduler = nullptr;           // REQUIRES: non-null, outlives the node
   obs::Registry* registry = nullptr;            // nullptr: obs::Registry::Default()
   uint64_t rng_seed = 0;                        // 0: seeded from the id and the clock
@@ -111,14 +122,29 @@ struct RaftNodeInfo {
   LogIndex last_snapshot_installed = 0;
   uint64_t compactions = 0;
   uint64_t snapshot_bytes_sent = 0;  // snapshot file bytes streamed by this node, all peers
+  // Set while the Raft log (or a received snapshot) cannot be made durable: the error of
+  // the last attempt, which names the path. Empty when the log is healthy.
+  std::string log_write_error;
+  bool log_disk_full = false;        // log_write_error is ENOSPC/EDQUOT
+  uint64_t inbox_messages_dropped = 0;
 };
 
+// Disk errors. A Save that fails (ENOSPC, EIO) does not stop the node: the driver keeps the
+// Ready, sends none of the messages that depend on it, does not Advance, and retries the
+// same Save with backoff (persist_retry_*) until it succeeds; then the Ready is finished as
+// usual, so the entries in it commit normally. Meanwhile the core still ticks and steps
+// messages (core.h allows it between GetReady and Advance), reads keep being served, and
+// every new proposal is refused with NoSpace (ENOSPC/EDQUOT) or IOError before it reaches
+// the core: nothing was proposed, so nothing can commit. A proposer whose entry sits in the
+// stuck Ready gets the usual outcome-unknown answer if it gives up first.
 class RaftNode {
  public:
   // Fired once on the driver thread: the Apply result once the entry is committed and
   // applied; Unavailable "not leader" when it was never proposed (leader hint in the
   // message); Unavailable "leadership lost" when it was proposed but this node stopped
-  // being leader before it applied (outcome unknown: a later leader may still commit it).
+  // being leader before it applied (outcome unknown: a later leader may still commit it);
+  // Busy when the proposal queue is full and NoSpace / IOError while the log cannot be
+  // written (both: never proposed).
   using ProposeCallback = std::function<void(Result<Bytes>)>;
 
   static Result<std::unique_ptr<RaftNode>> Start(const RaftNodeOptions& options, StateMachine* sm);

@@ -59,6 +59,17 @@ class BlockIterator final : public InternalIterator {
     }
     restarts_offset_ = data.size() - 4 - 4 * num_restarts_;
     current_ = restarts_offset_;
+    // Restart points are strictly increasing entry offsets starting at 0 (an empty block
+    // has the single point 0). Checked once here, so that Prev and Seek, which jump to them,
+    // cannot read a different sequence than Next does.
+    for (uint32_t i = 0; i < num_restarts_; i++) {
+      uint32_t point = RestartPoint(i);
+      bool ok = i == 0 ? point == 0 : point > RestartPoint(i - 1) && point < restarts_offset_;
+      if (!ok) {
+        Fail();
+        return;
+      }
+    }
   }
 
   bool Valid() const override { return current_ < restarts_offset_ && status_.ok(); }
@@ -148,6 +159,9 @@ class BlockIterator final : public InternalIterator {
     current_ = next_;
     if (current_ >= restarts_offset_) {
       current_ = restarts_offset_;
+      // Walking off the end passes every restart point; one never reached lies inside an
+      // entry.
+      if (restart_index_ + 1 < num_restarts_) Fail();
       return false;
     }
     Slice in = data_.substr(current_, restarts_offset_ - current_);
@@ -163,6 +177,11 @@ class BlockIterator final : public InternalIterator {
     next_ = static_cast<size_t>(value_.data() + value_.size() - data_.data());
     while (restart_index_ + 1 < num_restarts_ && RestartPoint(restart_index_ + 1) <= current_) {
       restart_index_++;
+      // A restart point must start an entry that shares nothing with the one before.
+      if (RestartPoint(restart_index_) != current_ || shared != 0) {
+        Fail();
+        return false;
+      }
     }
     return true;
   }

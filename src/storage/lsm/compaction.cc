@@ -41,6 +41,10 @@ void LsmEngine::BackgroundLoop(BackgroundJob job) {
       bg_cv_.wait(lock);
       continue;
     }
+    if (!no_space_.ok() && std::chrono::steady_clock::now() < no_space_retry_at_) {
+      bg_cv_.wait_until(lock, no_space_retry_at_);  // Flush() may move the retry earlier
+      continue;
+    }
     if (job == BackgroundJob::kFlush) {
       if (flush_busy_ || imm_.empty()) {  // busy: CompactAll() holds the slot
         bg_cv_.wait(lock);
@@ -59,9 +63,22 @@ void LsmEngine::BackgroundLoop(BackgroundJob job) {
       s = RunCompaction(lock, *c);
       compaction_busy_ = false;
     }
-    if (!s.ok()) {
+    bg_jobs_finished_++;
+    if (s.code() == StatusCode::kNoSpace) {
+      if (no_space_.ok()) {
+        obs::Error("lsm", "disk full: flush/compaction failed; retrying, reads and writes continue",
+                   {{"path", options_.dir}, {"error", s.ToString()},
+                    {"retry_ms", static_cast<uint64_t>(options_.no_space_retry_interval.count())}});
+      }
+      no_space_ = s;
+      no_space_retry_at_ = std::chrono::steady_clock::now() + options_.no_space_retry_interval;
+    } else if (!s.ok()) {
       bg_error_ = s;
       obs::Error("lsm", "background work failed; writes stop until restart", {{"error", s.ToString()}});
+    } else if (!no_space_.ok()) {
+      obs::Info("lsm", "disk space available again: flushes and compactions resumed",
+                {{"path", options_.dir}, {"last_error", no_space_.ToString()}});
+      no_space_ = Status::OK();
     }
     done_cv_.notify_all();
     bg_cv_.notify_all();  // a flush may make a compaction due; the other thread re-checks
@@ -121,6 +138,20 @@ Status LsmEngine::BuildTables(InternalIterator* input, int output_level, bool dr
                               const Version& base, SequenceNumber oldest_snapshot,
                               const std::vector<RangeTombstone>& tombstones, std::vector<FileMeta>* outputs,
                               io::IoClass io_class) {
+  std::vector<uint64_t> created;
+  Status s = BuildTablesInto(input, output_level, drop_deletions_allowed, base, oldest_snapshot, tombstones, outputs,
+                             io_class, &created);
+  if (!s.ok()) {
+    outputs->clear();  // closes the finished ones
+    DeleteObsoleteFiles(created);
+  }
+  return s;
+}
+
+Status LsmEngine::BuildTablesInto(InternalIterator* input, int output_level, bool drop_deletions_allowed,
+                                  const Version& base, SequenceNumber oldest_snapshot,
+                                  const std::vector<RangeTombstone>& tombstones, std::vector<FileMeta>* outputs,
+                                  io::IoClass io_class, std::vector<uint64_t>* created) {
   TableOptions table_options = options_.table;
   const auto& per_level = options_.compression_per_level;
   if (!per_level.empty()) {
@@ -190,6 +221,7 @@ Status LsmEngine::BuildTables(InternalIterator* input, int output_level, bool dr
         return next_file_number_++;
       }();
       std::string path = options_.dir + "/" + TableFileName(meta.number);
+      created->push_back(meta.number);
       STRATA_ASSIGN_OR_RETURN(file, scheduler_->Open(path, {.create = true, .truncate = true,
                                                            .direct = options_.use_direct_io}));
       builder = std::make_unique<TableBuilder>(table_options, file.get(), io_class,

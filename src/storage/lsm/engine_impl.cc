@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "common/check.h"
 #include "io/file_util.h"
@@ -12,20 +13,26 @@
 
 namespace strata::storage::lsm {
 
+// Holds the snapshot list, not the engine: a snapshot released after the engine is gone
+// (a reader finishing late) touches only what it shares.
 class LsmEngine::SnapshotImpl final : public Snapshot {
  public:
-  SnapshotImpl(LsmEngine* engine, SequenceNumber seq) : engine_(engine), seq_(seq) {}
-  ~SnapshotImpl() override { engine_->ReleaseSnapshot(seq_); }
+  SnapshotImpl(std::shared_ptr<SnapshotList> list, SequenceNumber seq) : list_(std::move(list)), seq_(seq) {}
+  ~SnapshotImpl() override {
+    std::lock_guard lock(list_->mu);
+    list_->seqs.erase(list_->seqs.find(seq_));
+  }
   SequenceNumber seq() const { return seq_; }
 
  private:
-  LsmEngine* engine_;
+  std::shared_ptr<SnapshotList> list_;
   SequenceNumber seq_;
 };
 
 LsmEngine::LsmEngine(const LsmOptions& options)
     : options_(options), scheduler_(options.scheduler) {
-  cache_ = std::make_unique<BlockCache>(CacheBudget(0));
+  cache_ = std::make_shared<BlockCache>(CacheBudget(0));
+  table_stats_ = std::make_shared<TableStats>();
   mem_ = std::make_shared<Memtable>();
   version_ = std::make_shared<Version>();
   if (options.registry) {
@@ -42,6 +49,11 @@ LsmEngine::LsmEngine(const LsmOptions& options)
 Result<std::unique_ptr<LsmEngine>> OpenLsmEngine(const LsmOptions& options) {
   STRATA_CHECK(options.scheduler != nullptr);
   STRATA_RETURN_IF_ERROR(io::CreateDir(options.dir));
+  // The directory's own entry must be durable before the files in it are trusted.
+  std::filesystem::path dir = std::filesystem::path(options.dir).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();  // "a/lsm/" names "a/lsm"
+  std::string parent = dir.parent_path().string();
+  STRATA_RETURN_IF_ERROR(io::SyncDir(parent.empty() ? "." : parent));
   std::unique_ptr<LsmEngine> engine(new LsmEngine(options));
   STRATA_RETURN_IF_ERROR(engine->Recover());
   if (options.background_compaction) {
@@ -73,6 +85,7 @@ const std::vector<std::tuple<const char*, const char*, obs::MetricType, const ch
       {"stratadb_lsm_block_cache_misses_total", "block_cache_misses", T::kCounter, "Block cache misses."},
       {"stratadb_lsm_block_cache_bytes", "block_cache_bytes", T::kGauge, "Bytes held by the block cache."},
       {"stratadb_lsm_persisted_applied_index", "persisted_applied_index", T::kGauge, "Highest Raft index durable in the engine."},
+      {"stratadb_lsm_disk_full", "disk_full", T::kGauge, "1 while flushes/compactions fail for lack of space (retried)."},
   };
   return table;
 }
@@ -105,7 +118,7 @@ LsmEngine::~LsmEngine() {
 Status LsmEngine::OpenTable(FileMeta* f) {
   std::string path = options_.dir + "/" + TableFileName(f->number);
   STRATA_ASSIGN_OR_RETURN(auto file, scheduler_->Open(path, {.read_only = true, .direct = options_.use_direct_io}));
-  auto table = Table::Open(std::move(file), f->number, f->size, cache_.get(), &table_stats_);
+  auto table = Table::Open(std::move(file), f->number, f->size, cache_, table_stats_);
   if (!table.ok()) return table.status();
   f->table = *table;
   return Status::OK();
@@ -160,8 +173,7 @@ Status LsmEngine::Recover() {
   std::vector<uint64_t> obsolete;
   for (const auto& name : names) {
     uint64_t number = 0;
-    if (name.size() == 10 && name.ends_with(".sst") && sscanf(name.c_str(), "%06lu.sst", &number) == 1 &&
-        !live.count(number)) {
+    if (ParseTableFileName(name, &number) && !live.count(number)) {
       obsolete.push_back(number);
     } else if (name.rfind("MANIFEST-", 0) == 0 && name != ManifestFileName(manifest_number_)) {
       (void)io::RemoveFile(dir + "/" + name);
@@ -240,19 +252,20 @@ SequenceNumber LsmEngine::ReadSequence(const ReadOptions& options) const {
 }
 
 std::shared_ptr<const Snapshot> LsmEngine::GetSnapshot() {
+  // Under mu_: a flush or compaction choosing what to drop (OldestSnapshot) sees either no
+  // snapshot or this one, never a sequence read before it was registered.
   std::lock_guard lock(mu_);
   SequenceNumber seq = visible_sequence_.load(std::memory_order_acquire);
-  snapshots_.insert(seq);
-  return std::make_shared<SnapshotImpl>(this, seq);
-}
-
-void LsmEngine::ReleaseSnapshot(SequenceNumber seq) {
-  std::lock_guard lock(mu_);
-  snapshots_.erase(snapshots_.find(seq));
+  {
+    std::lock_guard list_lock(snapshots_->mu);
+    snapshots_->seqs.insert(seq);
+  }
+  return std::make_shared<SnapshotImpl>(snapshots_, seq);
 }
 
 SequenceNumber LsmEngine::OldestSnapshot() const {
-  return snapshots_.empty() ? visible_sequence_.load() : *snapshots_.begin();
+  std::lock_guard list_lock(snapshots_->mu);
+  return snapshots_->seqs.empty() ? visible_sequence_.load() : *snapshots_->seqs.begin();
 }
 
 namespace {
@@ -346,6 +359,9 @@ Status LsmEngine::MakeRoomForWrite(std::unique_lock<std::mutex>& lock) {
   bool slowed = false;
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
+    // Flushes fail for lack of space and are being retried: waiting for one would hang the
+    // writer (the Raft apply thread) until space returns. Let the memtable grow instead.
+    if (!no_space_.ok() && options_.background_compaction) return Status::OK();
     size_t l0 = version_->levels[0].size();
     if (!slowed && l0 >= static_cast<size_t>(options_.l0_slowdown_trigger) &&
         l0 < static_cast<size_t>(options_.l0_stop_trigger)) {
@@ -394,6 +410,16 @@ Status LsmEngine::Flush() {
   std::unique_lock lock(mu_);
   while (memtables_flushed_ < target) {
     if (!bg_error_.ok()) return bg_error_;
+    if (!no_space_.ok()) {
+      // The disk was full: try once more now rather than at the next scheduled retry, and
+      // report the outcome of that attempt instead of waiting for space indefinitely.
+      uint64_t seen = bg_jobs_finished_;
+      no_space_retry_at_ = std::chrono::steady_clock::now();
+      bg_cv_.notify_all();
+      done_cv_.wait(lock, [&] { return bg_jobs_finished_ != seen || shutting_down_ || memtables_flushed_ >= target; });
+      if (memtables_flushed_ < target && !no_space_.ok()) return no_space_;
+      continue;
+    }
     done_cv_.wait(lock);
   }
   return Status::OK();
@@ -408,6 +434,14 @@ Status LsmEngine::FlushHoldingWriteLock() {
     if (!bg_error_.ok()) return bg_error_;
     if (!options_.background_compaction) {
       STRATA_RETURN_IF_ERROR(FlushOldestImmutable(lock));
+    } else if (!no_space_.ok()) {
+      // The disk was full: try once more now rather than at the next scheduled retry, and
+      // report the outcome of that attempt instead of waiting for space indefinitely.
+      uint64_t seen = bg_jobs_finished_;
+      no_space_retry_at_ = std::chrono::steady_clock::now();
+      bg_cv_.notify_all();
+      done_cv_.wait(lock, [&] { return bg_jobs_finished_ != seen || shutting_down_; });
+      if (!no_space_.ok()) return no_space_;
     } else {
       done_cv_.wait(lock);
     }
@@ -418,6 +452,11 @@ Status LsmEngine::FlushHoldingWriteLock() {
 Status LsmEngine::background_error() const {
   std::lock_guard lock(mu_);
   return bg_error_;
+}
+
+Status LsmEngine::space_error() const {
+  std::lock_guard lock(mu_);
+  return no_space_;
 }
 
 Result<uint64_t> LsmEngine::Checkpoint(const std::string& dir) {
@@ -539,14 +578,15 @@ std::vector<EngineProperty> LsmEngine::Properties() const {
   out.push_back({"compaction_count", static_cast<double>(compaction_count_.load())});
   out.push_back({"compaction_seconds", compaction_seconds_.load()});
   out.push_back({"write_stall_seconds", stall_micros_.load() / 1e6});
-  out.push_back({"bloom_useful", static_cast<double>(table_stats_.bloom_useful.load())});
-  out.push_back({"bloom_false_positive", static_cast<double>(table_stats_.bloom_false_positive.load())});
+  out.push_back({"bloom_useful", static_cast<double>(table_stats_->bloom_useful.load())});
+  out.push_back({"bloom_false_positive", static_cast<double>(table_stats_->bloom_false_positive.load())});
   out.push_back({"block_cache_hits", static_cast<double>(cache_->hits())});
   out.push_back({"block_cache_misses", static_cast<double>(cache_->misses())});
   out.push_back({"block_cache_bytes", static_cast<double>(cache_->usage())});
   out.push_back({"range_tombstones", static_cast<double>(sv.version->tombstones.size())});
   out.push_back({"applied_index", static_cast<double>(applied_index_.load())});
   out.push_back({"persisted_applied_index", static_cast<double>(persisted_applied_index_.load())});
+  out.push_back({"disk_full", space_error().ok() ? 0.0 : 1.0});
   return out;
 }
 

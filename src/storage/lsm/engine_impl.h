@@ -68,6 +68,9 @@ class LsmEngine final : public Engine {
   Status CompactAll();
   // The background error that stopped flushes/compactions, if any (writes fail with it).
   Status background_error() const;
+  // The NoSpace error of the last flush or compaction while they fail for lack of space
+  // and are being retried (LsmOptions::no_space_retry_interval); OK otherwise.
+  Status space_error() const;
 
  private:
   friend Result<std::unique_ptr<LsmEngine>> OpenLsmEngine(const LsmOptions& options);
@@ -83,7 +86,6 @@ class LsmEngine final : public Engine {
   size_t CacheBudget(size_t sealed_memtable_bytes) const;
   SequenceNumber ReadSequence(const ReadOptions& options) const;
   SequenceNumber OldestSnapshot() const;  // REQUIRES: mu_ held
-  void ReleaseSnapshot(SequenceNumber seq);
   Status MakeRoomForWrite(std::unique_lock<std::mutex>& lock);  // REQUIRES: mu_ held
   void SealMemtable();  // REQUIRES: mu_ held
   Status FlushHoldingWriteLock();  // REQUIRES: write_mu_ held
@@ -95,10 +97,16 @@ class LsmEngine final : public Engine {
   Status FlushOldestImmutable(std::unique_lock<std::mutex>& lock);
   Status RunCompaction(std::unique_lock<std::mutex>& lock, const Compaction& c);
   std::optional<Compaction> PickCompaction(const Version& v) const;
+  // Writes `input` into new tables. On failure the files it created are deleted again
+  // (on a full disk, a partial output must not hold on to the space).
   Status BuildTables(InternalIterator* input, int output_level, bool bottommost_check,
                      const Version& base, SequenceNumber oldest_snapshot,
                      const std::vector<RangeTombstone>& tombstones, std::vector<FileMeta>* outputs,
                      io::IoClass io_class);
+  Status BuildTablesInto(InternalIterator* input, int output_level, bool bottommost_check,
+                         const Version& base, SequenceNumber oldest_snapshot,
+                         const std::vector<RangeTombstone>& tombstones, std::vector<FileMeta>* outputs,
+                         io::IoClass io_class, std::vector<uint64_t>* created);
   Status InstallEdit(VersionEdit& edit);  // REQUIRES: mu_ held
   uint64_t LevelTarget(const Version& v, int level) const;
   void DeleteObsoleteFiles(const std::vector<uint64_t>& numbers);
@@ -106,8 +114,9 @@ class LsmEngine final : public Engine {
 
   const LsmOptions options_;
   io::Scheduler* const scheduler_;
-  std::unique_ptr<BlockCache> cache_;
-  TableStats table_stats_;
+  // Shared with every open Table, which may outlive the engine (see table.h).
+  std::shared_ptr<BlockCache> cache_;
+  std::shared_ptr<TableStats> table_stats_;
 
   std::mutex write_mu_;
   mutable std::mutex mu_;
@@ -120,9 +129,18 @@ class LsmEngine final : public Engine {
   std::unique_ptr<ManifestWriter> manifest_;
   uint64_t manifest_number_ = 0;
   uint64_t next_file_number_ = 1;
-  std::multiset<SequenceNumber> snapshots_;
+  // Sequences of live snapshots. Shared with each Snapshot, which may outlive the engine
+  // and releases its entry on destruction; `snapshots_->mu` is taken after mu_.
+  struct SnapshotList {
+    std::mutex mu;
+    std::multiset<SequenceNumber> seqs;
+  };
+  const std::shared_ptr<SnapshotList> snapshots_ = std::make_shared<SnapshotList>();
   std::map<int, size_t> compact_pointer_;  // round-robin file choice per level
   Status bg_error_;
+  Status no_space_;  // see space_error()
+  std::chrono::steady_clock::time_point no_space_retry_at_{};
+  uint64_t bg_jobs_finished_ = 0;  // background jobs run (failed ones too), to wait for one
   bool shutting_down_ = false;
   bool flush_busy_ = false;       // a flush runs (the flush thread's, or CompactAll's)
   bool compaction_busy_ = false;  // a compaction runs (likewise)

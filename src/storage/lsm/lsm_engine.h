@@ -9,6 +9,7 @@
 // the batches up to PersistedAppliedIndex().
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ struct LsmOptions {
   bool background_compaction = true;     // tests turn it off and call CompactAll()
   // Put blocks in the block cache as flushes and compactions write them (see TableBuilder).
   bool cache_on_write = true;
+  // A flush or compaction that fails for lack of space (ENOSPC/EDQUOT) is retried this
+  // often until it succeeds. Meanwhile writes are not stalled: the memtable grows past
+  // memtable_bytes (the node refuses new writes while its disk is full, so only entries
+  // already committed arrive), and reads are served as usual. Other background errors
+  // (EIO, corruption) stop writes until restart.
+  std::chrono::milliseconds no_space_retry_interval{1000};
 };
 
 class LsmEngine;

@@ -96,7 +96,8 @@ class TwoLevelIterator final : public InternalIterator {
 }  // namespace
 
 Result<std::shared_ptr<Table>> Table::Open(std::unique_ptr<io::File> file, uint64_t file_number,
-                                           uint64_t file_size, BlockCache* cache, TableStats* stats) {
+                                           uint64_t file_size, std::shared_ptr<BlockCache> cache,
+                                           std::shared_ptr<TableStats> stats) {
   const std::string path = file->path();
   if (file_size < kFooterSize) return Status::Corruption(path + ": file too short for an SST");
   uint64_t begin = io::AlignDown(file_size - kFooterSize);
@@ -110,8 +111,8 @@ Result<std::shared_ptr<Table>> Table::Open(std::unique_ptr<io::File> file, uint6
   std::shared_ptr<Table> t(new Table());
   t->file_ = std::move(file);
   t->file_number_ = file_number;
-  t->cache_ = cache;
-  t->stats_ = stats;
+  t->cache_ = std::move(cache);
+  t->stats_ = std::move(stats);
   t->entries_ = footer.entries;
   STRATA_ASSIGN_OR_RETURN(Bytes index, ReadBlock(t->file_.get(), footer.index, true));
   t->index_ = std::make_shared<const Bytes>(std::move(index));

@@ -17,10 +17,13 @@ struct TableStats {
   std::atomic<uint64_t> bloom_false_positive{0};  // filter said "maybe", key was absent
 };
 
+// A Table may outlive the engine that opened it (an iterator or a Version held by a
+// reader): it shares ownership of the block cache and the statistics it updates.
 class Table : public std::enable_shared_from_this<Table> {
  public:
   static Result<std::shared_ptr<Table>> Open(std::unique_ptr<io::File> file, uint64_t file_number,
-                                             uint64_t file_size, BlockCache* cache, TableStats* stats);
+                                             uint64_t file_size, std::shared_ptr<BlockCache> cache,
+                                             std::shared_ptr<TableStats> stats);
 
   struct Entry {
     ValueType type;
@@ -62,8 +65,8 @@ class Table : public std::enable_shared_from_this<Table> {
   std::unique_ptr<io::File> file_;
   uint64_t file_number_ = 0;
   uint64_t entries_ = 0;
-  BlockCache* cache_ = nullptr;
-  TableStats* stats_ = nullptr;
+  std::shared_ptr<BlockCache> cache_;   // may be null: no caching
+  std::shared_ptr<TableStats> stats_;   // may be null: no statistics
   BlockRef index_;
   Bytes filter_;
 };

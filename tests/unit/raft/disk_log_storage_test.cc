@@ -159,5 +159,59 @@ TEST_F(DiskLogTest, AppliedSnapshotReplacesTheLog) {
   EXPECT_EQ(*log_->TermAt(500), 7u);
 }
 
+TEST_F(DiskLogTest, ZeroedHeaderBeforeIntactDataIsCorruption) {
+  Open();
+  ASSERT_TRUE(log_->Save(nullptr, Make(2, 10, 2)).ok());
+  ASSERT_TRUE(log_->Save(nullptr, Make(11, 20, 2)).ok());
+  log_.reset();
+  {
+    // The acknowledged batch at 4096 reads back as zeros (a lost write), the next is intact:
+    // not a torn tail, and stopping replay there would silently drop entries 2..20.
+    std::fstream f(Segments().back(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096);
+    f.write(std::string(4096, '\0').data(), 4096);
+  }
+  auto l = DiskLogStorage::Open({.dir = dir_, .scheduler = sched_.get()});
+  ASSERT_FALSE(l.ok());
+  EXPECT_EQ(l.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(l.status().message().find("offset 4096"), std::string::npos) << l.status().ToString();
+}
+
+TEST_F(DiskLogTest, MissingSegmentIsCorruptionNotAGap) {
+  Open(/*segment_bytes=*/16 << 10);
+  for (LogIndex i = 2; i <= 400; i += 20) ASSERT_TRUE(log_->Save(nullptr, Make(i, i + 19, 2, 300)).ok());
+  ASSERT_GT(log_->segment_count(), 4u);
+  log_.reset();
+  std::filesystem::remove(Segments()[2]);  // a middle segment vanishes: its entries are gone
+  auto l = DiskLogStorage::Open({.dir = dir_, .scheduler = sched_.get(), .segment_bytes = 16 << 10});
+  ASSERT_FALSE(l.ok()) << "replayed with a hole: last index " << (*l)->LastIndex();
+  EXPECT_EQ(l.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(l.status().message().find("missing"), std::string::npos) << l.status().ToString();
+}
+
+TEST_F(DiskLogTest, FailedSaveCanBeRetriedAndLeavesTheLogIntact) {
+  io::FaultInjector faults;
+  sched_ = std::move(io::Scheduler::Create({.faults = &faults})).value();
+  Open();
+  ASSERT_TRUE(log_->Save(nullptr, Make(2, 10, 2)).ok());
+  LogIndex last = 10;
+  for (int error : {ENOSPC, EIO}) {
+    faults.Add({.op = io::IoOp::kDataSync, .error = error, .path_contains = ".seg", .times = 3});
+    HardState hs{2, 1, last};
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Status s = log_->Save(&hs, Make(last + 1, last + 10, 2));
+      EXPECT_FALSE(s.ok());
+      EXPECT_EQ(log_->LastIndex(), last);  // not visible before it is durable
+    }
+    ASSERT_TRUE(log_->Save(&hs, Make(last + 1, last + 10, 2)).ok());  // the same Save, once the disk recovers
+    last += 10;
+    EXPECT_EQ(log_->LastIndex(), last);
+    Open();
+    EXPECT_EQ(log_->LastIndex(), last);
+    EXPECT_EQ(log_->GetInitialState().hard_state, hs);
+    EXPECT_EQ(*log_->Entries(2, last + 1, UINT64_MAX), Make(2, last, 2));
+  }
+}
+
 }  // namespace
 }  // namespace strata::raft
