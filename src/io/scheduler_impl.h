@@ -27,8 +27,14 @@ struct Scheduler::Impl {
     Request* head = nullptr;  // intrusive FIFO through Request::Internal::next
     Request* tail = nullptr;
     uint64_t outstanding = 0;  // queued + in flight
+    uint64_t queued = 0;       // in the FIFO
     ClassLimiter limiter;      // unlimited for foreground read and Raft log
     int64_t throttled_since_ns = -1;
+    double throttled_seconds = 0;  // completed token waits (the throttle metric's total)
+    uint64_t admitted_bytes = 0;
+    // Written outside `mu` where requests finish; read by Stats().
+    std::atomic<uint64_t> completed{0};
+    std::atomic<uint64_t> latency_ns{0};
     obs::Counter* ops = nullptr;
     obs::Counter* bytes = nullptr;
     obs::Gauge* depth = nullptr;
@@ -67,6 +73,7 @@ struct Scheduler::Impl {
   void StartAttempt(Worker* w, Request* r);
   bool OnResult(Request* r, int64_t res);
   void Finish(Request* r, std::vector<Request*>* finished);
+  void CountFinished(ClassState& cs, const Request& r, int64_t now_ns);
   void AccountDoneLocked(Worker* w, IoClass c, size_t len);
   void RunRing(Worker* w);
   void RunPool(Worker* w);
