@@ -1,6 +1,7 @@
 #include "node/config.h"
 
 #include <cstdlib>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -25,6 +26,21 @@ Status ReadString(const toml::node& value, std::string_view key, std::string* ou
   return Status::OK();
 }
 
+// A rate in MiB/s: -1 (unlimited; only when `allow_unlimited`), 0 (auto) or 1..2^20.
+Status CheckRateMb(std::string_view key, int64_t v, bool allow_unlimited) {
+  if (v >= (allow_unlimited ? -1 : 0) && v <= (int64_t{1} << 20)) return Status::OK();
+  return Status::InvalidArgument(fmt::format("'{}' must be {}0 (auto) or 1..1048576 MiB/s, got {}", key,
+                                             allow_unlimited ? "-1 (unlimited), " : "", v));
+}
+
+Status ReadRateMb(const toml::node& value, std::string_view key, bool allow_unlimited, int64_t* out) {
+  if (!value.is_integer()) return Status::InvalidArgument(fmt::format("'{}' must be an integer (MiB/s)", key));
+  int64_t v = *value.value<int64_t>();
+  STRATA_RETURN_IF_ERROR(CheckRateMb(key, v, allow_unlimited));
+  *out = v;
+  return Status::OK();
+}
+
 Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
@@ -33,6 +49,10 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "port") return ReadPort(value, key, &c->port);
   if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
   if (key == "raft_port") return ReadPort(value, key, &c->raft_port);
+  if (key == "flush_rate_mb") return ReadRateMb(value, key, true, &c->flush_rate_mb);
+  if (key == "compaction_rate_mb") return ReadRateMb(value, key, true, &c->compaction_rate_mb);
+  if (key == "snapshot_rate_mb") return ReadRateMb(value, key, true, &c->snapshot_rate_mb);
+  if (key == "io_rate_max_mb") return ReadRateMb(value, key, false, &c->io_rate_max_mb);
   if (key == "storage_direct_io") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
     c->storage_direct_io = *value.value<bool>();
@@ -84,6 +104,15 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  for (auto [flag, value, field, allow_unlimited] :
+       {std::tuple{"--flush-rate-mb", &o.flush_rate_mb, &c.flush_rate_mb, true},
+        std::tuple{"--compaction-rate-mb", &o.compaction_rate_mb, &c.compaction_rate_mb, true},
+        std::tuple{"--snapshot-rate-mb", &o.snapshot_rate_mb, &c.snapshot_rate_mb, true},
+        std::tuple{"--io-rate-max-mb", &o.io_rate_max_mb, &c.io_rate_max_mb, false}}) {
+    if (!*value) continue;
+    STRATA_RETURN_IF_ERROR(CheckRateMb(flag, **value, allow_unlimited));
+    *field = **value;
+  }
   if (o.log_format) {
     STRATA_ASSIGN_OR_RETURN(c.log_format, obs::ParseLogFormat(*o.log_format));
   }
@@ -100,10 +129,12 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={}",
+      "root_password={} storage_direct_io={} flush_rate_mb={} compaction_rate_mb={} "
+      "snapshot_rate_mb={} io_rate_max_mb={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io);
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.flush_rate_mb,
+      c.compaction_rate_mb, c.snapshot_rate_mb, c.io_rate_max_mb);
 }
 
 }  // namespace strata::node

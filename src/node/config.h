@@ -24,6 +24,13 @@ struct NodeConfig {
   // SST reads and writes with O_DIRECT (true) or through the kernel page cache (false:
   // faster random reads when free RAM can cache the data set; see docs/performance.md).
   bool storage_direct_io = true;
+  // Background I/O rate limits in MiB/s (docs/operations.md, "I/O rate limits"):
+  // 0 = auto (the rate tuner), -1 = unlimited, N > 0 = fixed. SET GLOBAL changes them.
+  int64_t flush_rate_mb = 0;
+  int64_t compaction_rate_mb = 0;
+  int64_t snapshot_rate_mb = 0;
+  // The ceiling of auto rates in MiB/s; 0 = by device (rotational 200, otherwise 1024).
+  int64_t io_rate_max_mb = 0;
 };
 
 // Values given on the command line; unset ones leave the file's or the default value.
@@ -31,6 +38,7 @@ struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
+  std::optional<int64_t> flush_rate_mb, compaction_rate_mb, snapshot_rate_mb, io_rate_max_mb;
 };
 
 // Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys
