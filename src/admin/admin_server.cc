@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "common/check.h"
+#include "obs/json.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
 
@@ -45,9 +46,25 @@ Status AdminServer::Start() {
   im.http.Get("/status", [&im](const httplib::Request&, httplib::Response& res) {
     res.set_content(im.options.status_json ? im.options.status_json() : "{}", "application/json");
   });
+  if (im.options.io_config_json && im.options.apply_io_config) {
+    im.http.Get("/config/io", [&im](const httplib::Request&, httplib::Response& res) {
+      res.set_content(im.options.io_config_json(), "application/json");
+    });
+    im.http.Post("/config/io", [&im](const httplib::Request& req, httplib::Response& res) {
+      std::vector<std::pair<std::string, std::string>> params(req.params.begin(), req.params.end());
+      Status s = im.options.apply_io_config(params);
+      if (!s.ok()) {
+        res.status = 400;
+        res.set_content(obs::JsonObject().Add("error", s.message()).Finish() + "\n", "application/json");
+        return;
+      }
+      res.set_content(im.options.io_config_json(), "application/json");
+    });
+  }
   im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) {
     // Unknown paths are folded into one label value so a scanner cannot grow the registry.
-    bool known = req.path == "/metrics" || req.path == "/health" || req.path == "/status";
+    bool known = req.path == "/metrics" || req.path == "/health" || req.path == "/status" ||
+                 req.path == "/config/io";
     im.requests->With({known ? req.path : "other", std::to_string(res.status)}).Inc();
   });
 

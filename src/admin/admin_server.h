@@ -2,6 +2,9 @@
 //   GET /metrics  Prometheus text exposition of the metrics registry
 //   GET /health   200 "ok" while the node serves, 503 otherwise
 //   GET /status   a JSON object describing the node (built by the caller)
+//   GET /config/io               the I/O rate limits (JSON)
+//   POST /config/io?key=value..  changes them at run time (docs/operations.md); 200 with the
+//                                new JSON, 400 {"error": ...} when a key or value is bad
 //
 // The server knows nothing about nodes: the layer that wires it (src/node) passes in
 // what to report. Requests are served on the server's own threads.
@@ -11,6 +14,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -26,6 +31,10 @@ struct AdminOptions {
   obs::Registry* registry = nullptr;       // REQUIRES: non-null, outlives the server
   std::function<bool()> is_serving;        // /health; must be thread-safe
   std::function<std::string()> status_json;  // /status; must be thread-safe
+  // /config/io: the current JSON, and applying query parameters (all or none). Empty:
+  // the endpoint answers 404. Must be thread-safe.
+  std::function<std::string()> io_config_json;
+  std::function<Status(const std::vector<std::pair<std::string, std::string>>&)> apply_io_config;
 };
 
 class AdminServer {

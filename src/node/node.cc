@@ -7,6 +7,8 @@
 
 #include "admin/admin_server.h"
 #include "io/io.h"
+#include "io/rate_tuner.h"
+#include "node/io_rates.h"
 #include "node/data_dir.h"
 #include "server/mysql/server.h"
 #include "server/sql_session.h"
@@ -90,7 +92,23 @@ Status Node::StartIo() {
   device_advice_json_ = io::DeviceAdviceJson(advice);
   STRATA_ASSIGN_OR_RETURN(io_, io::Scheduler::Create({.registry = &obs::Registry::Default()}));
   obs::Info("node", "I/O scheduler ready", {{"backend", io_->backend_name()}});
+  StartIoRates(advice.rotational);
   return Status::OK();
+}
+
+// The background classes' token buckets: from config, auto by default (io/rate_tuner.h).
+void Node::StartIoRates(bool rotational) {
+  int64_t device_max_mb = IoRates::DeviceMaxMb(rotational);
+  int64_t max_mb = config_.io_rate_max_mb > 0 ? config_.io_rate_max_mb : device_max_mb;
+  io::RateControllerOptions options;
+  options.tuner.max_bytes_per_sec = static_cast<double>(max_mb) * io::kMiB;
+  // LoadConfig checked the ranges, so FromMb cannot fail here.
+  options.settings = {*io::RateSetting::FromMb(config_.flush_rate_mb),
+                      *io::RateSetting::FromMb(config_.compaction_rate_mb),
+                      *io::RateSetting::FromMb(config_.snapshot_rate_mb)};
+  rate_controller_ = std::make_unique<io::RateController>(io_.get(), options);
+  io_rates_ = std::make_unique<IoRates>(rate_controller_.get(), device_max_mb, config_.io_rate_max_mb);
+  obs::Info("node", "I/O rate limits", {{"io_rates", io_rates_->StatusJson()}});
 }
 
 Status Node::StartStorage() {
@@ -196,7 +214,7 @@ Status Node::StartMysql() {
     uint64_t uptime = static_cast<uint64_t>(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
     raft::RaftNodeInfo raft = raft_->info();
-    return std::vector<std::pair<std::string, std::string>>{
+    std::vector<std::pair<std::string, std::string>> rows{
         {"Threads_connected", std::to_string(mysql_ ? mysql_->open_connections() : 0)},
         {"Uptime", std::to_string(uptime)},
         {"Com_commit", std::to_string(t.commits)},
@@ -208,9 +226,11 @@ Status Node::StartMysql() {
         {"Strata_raft_commit_index", std::to_string(raft.commit)},
         {"Strata_raft_applied_index", std::to_string(raft.applied)},
     };
+    for (auto& row : io_rates_->StatusRows()) rows.push_back(std::move(row));
+    return rows;
   };
-  sql_ = std::make_unique<sql::SqlEngine>(
-      sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status)});
+  sql_ = std::make_unique<sql::SqlEngine>(sql::SqlEngineOptions{
+      txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status), io_rates_.get()});
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
   options.engine = sql_.get();
@@ -239,6 +259,10 @@ Status Node::StartAdmin() {
   options.registry = &obs::Registry::Default();
   options.is_serving = [this] { return serving_.load(); };
   options.status_json = [this] { return StatusJson(); };
+  options.io_config_json = [this] { return io_rates_->StatusJson(); };
+  options.apply_io_config = [this](const std::vector<std::pair<std::string, std::string>>& params) {
+    return io_rates_->Apply(params);
+  };
   admin_ = std::make_unique<admin::AdminServer>(std::move(options));
   return admin_->Start();
 }
@@ -262,6 +286,8 @@ void Node::Stop() {
   raft_.reset();
   state_machine_.reset();
   engine_.reset();               // unflushed memtables are dropped: the log replays them
+  io_rates_.reset();
+  rate_controller_.reset();      // joins the tuner thread before the scheduler goes
   io_.reset();                   // waits for requests in flight
   data_dir_.reset();             // releases the lock
   obs::Info("node", "stopped");
@@ -343,6 +369,7 @@ std::string Node::StatusJson() const {
       .AddRaw("ports", ports)
       .Add("io_backend", io_ ? io_->backend_name() : "")
       .AddRaw("device", device_advice_json_)
+      .AddRaw("io_rates", io_rates_ ? io_rates_->StatusJson() : "null")
       .AddRaw("raft", RaftStatusJson())
       .AddRaw("engine", EngineStatusJson())
       .AddRaw("transactions", transactions)

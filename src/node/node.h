@@ -23,6 +23,7 @@ namespace strata::admin {
 class AdminServer;
 }
 namespace strata::io {
+class RateController;
 class Scheduler;
 }
 namespace strata::raft {
@@ -50,6 +51,7 @@ namespace strata::node {
 
 class DataDir;
 class GarbageCollector;
+class IoRates;
 class RaftProposer;
 class TxnStateMachine;
 
@@ -84,6 +86,7 @@ class Node {
   explicit Node(NodeConfig config);
   Status OpenDataDir();
   Status StartIo();
+  void StartIoRates(bool rotational);
   Status StartStorage();
   Status StartRaft();
   Status WaitForLeadership();
@@ -99,6 +102,8 @@ class Node {
   std::unique_ptr<DataDir> data_dir_;
   std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
   std::string device_advice_json_;         // the data directory's block device, for /status
+  std::unique_ptr<io::RateController> rate_controller_;  // the background classes' buckets
+  std::unique_ptr<IoRates> io_rates_;      // their settings for SET GLOBAL, /config/io, /status
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<TxnStateMachine> state_machine_;
   std::unique_ptr<raft::RaftNode> raft_;
