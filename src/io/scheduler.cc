@@ -109,6 +109,8 @@ Scheduler::Impl::Impl(const SchedulerOptions& o)
   auto& throttle = reg.AddFloatCounterFamily("stratadb_io_throttle_seconds_total",
                                       "Time the head request of a class waited for tokens.",
                                       {"class"});
+  auto& rate_limit = reg.AddGaugeFamily("stratadb_io_rate_limit_bytes_per_second",
+                                        "Token-bucket byte rate in force (0 = unlimited).", {"class"});
   Nanos now = clock->Now();
   for (int i = 0; i < kNumIoClasses; i++) {
     ClassState& cs = classes[i];
@@ -120,7 +122,11 @@ Scheduler::Impl::Impl(const SchedulerOptions& o)
     cs.service = &service.With(label);
     cs.throttle = &throttle.With(label);
     const RateLimit& l = o.limits[i];
-    if (IsBackground(static_cast<IoClass>(i))) cs.limiter.Set(l.bytes_per_sec, l.ops_per_sec, now);
+    if (IsBackground(static_cast<IoClass>(i))) {
+      cs.rate_limit = &rate_limit.With(label);
+      cs.limiter.Set(l.bytes_per_sec, l.ops_per_sec, now);
+      cs.rate_limit->Set(l.bytes_per_sec);
+    }
   }
 }
 
@@ -568,7 +574,9 @@ Status Scheduler::SubmitAndWait(std::span<Request> requests) {
 void Scheduler::SetRateLimit(IoClass c, double bytes_per_sec, double ops_per_sec) {
   {
     std::lock_guard lock(impl_->mu);
-    impl_->classes[static_cast<int>(c)].limiter.Set(bytes_per_sec, ops_per_sec, impl_->clock->Now());
+    Impl::ClassState& cs = impl_->classes[static_cast<int>(c)];
+    cs.limiter.Set(bytes_per_sec, ops_per_sec, impl_->clock->Now());
+    if (cs.rate_limit) cs.rate_limit->Set(bytes_per_sec);
   }
   impl_->WakeAll();
 }

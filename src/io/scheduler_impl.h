@@ -41,6 +41,7 @@ struct Scheduler::Impl {
     obs::Histogram* wait = nullptr;
     obs::Histogram* service = nullptr;
     obs::Gauge* throttle = nullptr;
+    obs::Gauge* rate_limit = nullptr;  // the byte rate in force (0 = unlimited)
   };
   // One scheduler thread and its backend. `backend` and `injected` belong to the thread;
   // the counters are guarded by `mu`. `waiting` is set under `mu` just before the thread

@@ -286,6 +286,9 @@ TEST_F(RateControllerTest, InitialAndRuntimeSettingsReachTheBuckets) {
 
   ASSERT_TRUE(rc.Set(IoClass::kCompaction, RateSetting::Fixed(7 * kMiB)).ok());
   EXPECT_EQ(Applied(*sched, IoClass::kCompaction), 7 * kMiB);
+  std::string text = registry_.RenderPrometheus();
+  EXPECT_NE(text.find("stratadb_io_rate_limit_bytes_per_second{class=\"compaction\"} 7340032"), std::string::npos)
+      << text.substr(text.find("stratadb_io_rate_limit"), 300);
   EXPECT_EQ(rc.setting(IoClass::kCompaction).ToMb(), 7);
   ASSERT_TRUE(rc.SetMax(80 * kMiB).ok());
   EXPECT_EQ(Applied(*sched, IoClass::kFlush), 80 * kMiB);
