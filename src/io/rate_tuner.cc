@@ -77,7 +77,8 @@ void RateTuner::SetMax(double bytes_per_sec) {
   for (double& r : rate_) r = std::clamp(r, floor(), bytes_per_sec);
 }
 
-bool RateTuner::Observe(Nanos now, const std::array<IoClassStats, kNumIoClasses>& stats) {
+bool RateTuner::Observe(Nanos now, const std::array<IoClassStats, kNumIoClasses>& stats,
+                        WritePressure pressure) {
   if (!have_last_) {
     have_last_ = true;
     last_ = stats;
@@ -85,6 +86,7 @@ bool RateTuner::Observe(Nanos now, const std::array<IoClassStats, kNumIoClasses>
     return false;
   }
   if (now - last_time_ < options_.interval) return false;
+  pressure_ = pressure;
   Decide(std::chrono::duration<double>(now - last_time_).count(), stats);
   last_ = stats;
   last_time_ = now;
@@ -134,12 +136,20 @@ void RateTuner::Decide(double seconds, const std::array<IoClassStats, kNumIoClas
     drained[i] = std::clamp((now[c].throttled_seconds - last_[c].throttled_seconds) / seconds, 0.0, 1.0);
     active[i] = bytes > 0 || now[c].queued > 0;
   }
+  // Behind: writes are about to stall on this class, which costs more than any read
+  // latency it could save. Raise it and keep it out of the cuts.
+  std::array<bool, kNumBackgroundClasses> behind = {pressure_.flush_behind, pressure_.compaction_behind, false};
+  for (int i = 0; i < kNumBackgroundClasses; i++) {
+    if (behind[i] && setting_[i].mode == RateSetting::Mode::kAuto) {
+      rate_[i] = std::min(hi, rate_[i] * options_.catch_up);
+    }
+  }
   if (congested_) {
     // Cut the lowest-priority auto class that moves data and can still go lower: one
     // class per interval, so flush (which memtables wait for) is cut only when
     // compaction and snapshot are already at the floor or idle.
     for (int i = kNumBackgroundClasses - 1; i >= 0; i--) {
-      if (setting_[i].mode != RateSetting::Mode::kAuto || !active[i] || rate_[i] <= lo) continue;
+      if (setting_[i].mode != RateSetting::Mode::kAuto || behind[i] || !active[i] || rate_[i] <= lo) continue;
       rate_[i] = std::max(lo, rate_[i] * options_.decrease);
       return;
     }
@@ -153,7 +163,7 @@ void RateTuner::Decide(double seconds, const std::array<IoClassStats, kNumIoClas
     return;
   }
   for (int i = 0; i < kNumBackgroundClasses; i++) {
-    if (setting_[i].mode != RateSetting::Mode::kAuto) continue;
+    if (setting_[i].mode != RateSetting::Mode::kAuto || behind[i]) continue;
     double& r = rate_[i];
     if (idle) {
       r = hi;  // no foreground I/O to protect
@@ -230,10 +240,16 @@ double RateController::effective_rate(IoClass c) const {
   return tuner_.rate(c);
 }
 
+void RateController::SetWritePressure(WritePressureFn fn) {
+  std::lock_guard lock(mu_);
+  write_pressure_ = std::move(fn);
+}
+
 void RateController::Step() {
   std::array<IoClassStats, kNumIoClasses> stats = scheduler_->Stats();
   std::lock_guard lock(mu_);
-  if (tuner_.Observe(clock_->Now(), stats)) ApplyLocked();
+  WritePressure pressure = write_pressure_ ? write_pressure_() : WritePressure{};
+  if (tuner_.Observe(clock_->Now(), stats, pressure)) ApplyLocked();
 }
 
 // Lock order: mu_, then the scheduler's (SetRateLimit); the scheduler never calls back.
@@ -264,7 +280,9 @@ std::string RateController::StatusJson() const {
   obs::JsonObject out;
   out.Add("max_mb", mb(tuner_.options().max_bytes_per_sec))
       .Add("interval_ms", static_cast<int64_t>(tuner_.options().interval.count() / 1000000))
-      .Add("congested", tuner_.congested());
+      .Add("congested", tuner_.congested())
+      .Add("flush_behind", tuner_.pressure().flush_behind)
+      .Add("compaction_behind", tuner_.pressure().compaction_behind);
   for (int i = 0; i < kNumBackgroundClasses; i++) {
     IoClass c = RateTuner::ClassAt(i);
     RateSetting s = tuner_.setting(c);

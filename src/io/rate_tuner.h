@@ -16,6 +16,9 @@
 //     class that is moving data is halved first (snapshot, then compaction, then flush),
 //     whether or not it is drained; with no foreground I/O at all there is nothing to
 //     protect and auto classes run at the ceiling.
+//   * write pressure: the storage engine's backlog (a memtable waiting for its flush, too
+//     many L0 files). A class that is behind is doubled each interval and never cut, so
+//     a throttle never turns into a write stall (which the two signals above cannot see).
 // Auto rates stay within [ceiling × floor_fraction, ceiling]; the ceiling comes from the
 // device (node: io_rate_max_mb, 0 = by device kind).
 #pragma once
@@ -23,6 +26,7 @@
 #include <array>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -53,11 +57,18 @@ struct RateSetting {
 };
 inline constexpr int64_t kMaxRateMb = 1 << 20;  // 1 TiB/s: far above any device
 
+// The storage engine's backlog, as the layer that owns the engine reports it.
+struct WritePressure {
+  bool flush_behind = false;       // a sealed memtable waits for its flush
+  bool compaction_behind = false;  // L0 holds enough files that writes will soon slow down
+};
+
 struct RateTunerOptions {
   double max_bytes_per_sec = 1024 * kMiB;  // the ceiling of auto rates
   double floor_fraction = 0.05;            // auto rates never go below ceiling × this (RocksDB: 1/20)
   Nanos interval = std::chrono::milliseconds(250);
   double increase = 1.25;     // × per interval while drained and foreground is healthy
+  double catch_up = 2.0;      // × per interval while the engine reports the class behind
   double decrease = 0.5;      // × per interval on foreground congestion
   double decay = 0.95;        // × per interval towards 2× use while rarely drained
   double drained_high = 0.5;  // drained share of the interval that counts as "often"
@@ -91,7 +102,9 @@ class RateTuner {
 
   // Feeds the scheduler's cumulative counters at `now`. Decides once `interval` has
   // passed since the last decision (the first call only records); returns true then.
-  bool Observe(Nanos now, const std::array<IoClassStats, kNumIoClasses>& stats);
+  bool Observe(Nanos now, const std::array<IoClassStats, kNumIoClasses>& stats,
+               WritePressure pressure = {});
+  const WritePressure& pressure() const { return pressure_; }  // at the last decision
 
   static int Index(IoClass c);  // REQUIRES: IsBackground(c)
   static IoClass ClassAt(int i) { return static_cast<IoClass>(static_cast<int>(IoClass::kFlush) + i); }
@@ -111,6 +124,7 @@ class RateTuner {
   std::array<double, 2> congested_mean_ns_{};  // this interval's mean where congested, else 0
   bool have_last_ = false;
   bool congested_ = false;
+  WritePressure pressure_;
   Nanos last_time_{0};
   std::array<IoClassStats, kNumIoClasses> last_{};
 };
@@ -121,6 +135,9 @@ struct RateControllerOptions {
   Clock* clock = nullptr;    // nullptr = SystemClock::Default(); should be the scheduler's
   bool start_thread = true;  // false: nothing runs by itself, tests call Step()
 };
+
+// Called by the controller under its lock once per Step; must not call the controller.
+using WritePressureFn = std::function<WritePressure()>;
 
 // Owns the tuner and applies its decisions to a Scheduler's buckets; a thread calls
 // Step() every interval. Thread-safe: Set/SetMax/StatusJson from any thread.
@@ -136,6 +153,10 @@ class RateController {
   // InvalidArgument when c is not a background class or a fixed rate is not positive.
   Status Set(IoClass c, RateSetting s);
   Status SetMax(double bytes_per_sec);  // > 0
+  // Where write pressure comes from (nullptr = none). The storage engine usually starts
+  // after the scheduler: set it once it runs, clear it before it stops (this waits for a
+  // Step in progress, so the engine is not called after it returns).
+  void SetWritePressure(WritePressureFn fn);
   RateSetting setting(IoClass c) const;
   double max_bytes_per_sec() const;
   double effective_rate(IoClass c) const;  // bytes/s in force (0 = unlimited)
@@ -157,6 +178,7 @@ class RateController {
   mutable std::mutex mu_;
   RateTuner tuner_;                                    // guarded by mu_
   std::array<double, kNumBackgroundClasses> applied_;  // guarded by mu_; -1 = not yet
+  WritePressureFn write_pressure_;                     // guarded by mu_
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_
   std::thread thread_;

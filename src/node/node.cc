@@ -39,6 +39,20 @@ constexpr const char* kTxnReadOnly = "stratadb_txn_read_only_total";
 constexpr const char* kAppliedIndex = "stratadb_state_machine_applied_index";
 constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
 
+// L0 files from which the rate tuner treats compaction as behind: half of the LSM's
+// l0_slowdown_trigger (20), so it catches up well before writes are delayed.
+constexpr double kL0FilesBehind = 10;
+
+// The LSM's backlog for the rate tuner (io::WritePressure), from its properties.
+io::WritePressure EngineWritePressure(const storage::Engine& engine) {
+  io::WritePressure p;
+  for (const storage::EngineProperty& prop : engine.Properties()) {
+    if (prop.name == "immutable_memtables") p.flush_behind = prop.value >= 1;
+    if (prop.name == "level_files{level=\"0\"}") p.compaction_behind = prop.value >= kL0FilesBehind;
+  }
+  return p;
+}
+
 }  // namespace
 
 Result<uint64_t> RaftClusterId(std::string_view cluster_id_hex) {
@@ -120,6 +134,7 @@ Status Node::StartStorage() {
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   engine_ = std::move(*lsm);
+  rate_controller_->SetWritePressure([engine = engine_.get()] { return EngineWritePressure(*engine); });
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
   obs::Info("node", "storage engine open",
             {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
@@ -285,6 +300,7 @@ void Node::Stop() {
   proposer_.reset();
   raft_.reset();
   state_machine_.reset();
+  if (rate_controller_) rate_controller_->SetWritePressure(nullptr);  // before the engine goes
   engine_.reset();               // unflushed memtables are dropped: the log replays them
   io_rates_.reset();
   rate_controller_.reset();      // joins the tuner thread before the scheduler goes

@@ -48,9 +48,9 @@ class TunerDriver {
   }
   double Seconds() const { return std::chrono::duration<double>(tuner.options().interval).count(); }
   // Ends the interval: the tuner decides.
-  void Tick() {
+  void Tick(WritePressure pressure = {}) {
     clock.Advance(tuner.options().interval);
-    EXPECT_TRUE(tuner.Observe(clock.Now(), stats));
+    EXPECT_TRUE(tuner.Observe(clock.Now(), stats, pressure));
   }
   double rate(IoClass c) const { return tuner.rate(c); }
 
@@ -201,6 +201,40 @@ TEST(RateTunerTest, BaselineFollowsTheForegroundWhenNothingCanBeCut) {
   EXPECT_FALSE(d.tuner.congested());
 }
 
+// A throttled flush or compaction that makes writes stall costs more than the read latency
+// it saves: the engine's backlog overrides the foreground signal.
+TEST(RateTunerTest, WritePressureRaisesAndShieldsTheClassThatIsBehind) {
+  TunerDriver d;
+  d.Reads(100, 200us).Hold().Tick();
+  auto congested = [&](WritePressure p) {
+    d.Reads(100, 5ms)
+        .Background(IoClass::kFlush, 10 * kMiB)
+        .Background(IoClass::kCompaction, 10 * kMiB)
+        .Tick(p);
+    EXPECT_TRUE(d.tuner.congested());
+  };
+  for (int i = 0; i < 10; i++) congested({});
+  EXPECT_EQ(d.rate(IoClass::kCompaction), kFloor);
+  EXPECT_EQ(d.rate(IoClass::kFlush), kFloor);
+  // A memtable now waits for its flush: flush doubles every interval despite congestion,
+  // and compaction (not behind) stays where it is.
+  for (double expect : {2 * kFloor, 4 * kFloor, 8 * kFloor, 16 * kFloor, kMax, kMax}) {
+    congested({.flush_behind = true});
+    EXPECT_EQ(d.rate(IoClass::kFlush), expect);
+    EXPECT_EQ(d.rate(IoClass::kCompaction), kFloor);
+    EXPECT_TRUE(d.tuner.pressure().flush_behind);
+  }
+  // L0 fills up: compaction catches up too; nothing is left to cut.
+  congested({.flush_behind = true, .compaction_behind = true});
+  EXPECT_EQ(d.rate(IoClass::kCompaction), 2 * kFloor);
+  EXPECT_EQ(d.rate(IoClass::kFlush), kMax);
+  // Pressure gone, still congested: flush is the class to cut again.
+  congested({});
+  EXPECT_EQ(d.rate(IoClass::kCompaction), kFloor);
+  congested({});
+  EXPECT_EQ(d.rate(IoClass::kFlush), kMax / 2);
+}
+
 TEST(RateTunerTest, FixedAndUnlimitedClassesAreLeftAlone) {
   TunerDriver d;
   d.tuner.Set(IoClass::kSnapshot, RateSetting::Fixed(30 * kMiB));
@@ -332,6 +366,21 @@ TEST_F(RateControllerTest, StepAppliesTheTunersDecisionOnTheFakeClock) {
   rc.Step();
   EXPECT_EQ(Applied(*sched, IoClass::kCompaction), kMax);
   EXPECT_EQ(rc.effective_rate(IoClass::kCompaction), kMax);
+  // Write pressure from the engine reaches the tuner through the hook.
+  int calls = 0;
+  rc.SetWritePressure([&calls] {
+    calls++;
+    return WritePressure{.flush_behind = true};
+  });
+  clock_.Advance(250ms);
+  rc.Step();
+  EXPECT_EQ(calls, 1);
+  EXPECT_NE(rc.StatusJson().find(R"("flush_behind":true,"compaction_behind":false)"), std::string::npos)
+      << rc.StatusJson();
+  rc.SetWritePressure(nullptr);
+  clock_.Advance(250ms);
+  rc.Step();
+  EXPECT_EQ(calls, 1);
 }
 
 TEST_F(RateControllerTest, TheThreadTunesByItself) {
