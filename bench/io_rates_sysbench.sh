@@ -47,7 +47,7 @@ metric() {  # metric CLASS → bytes written by that class so far
 }
 
 echo "# sysbench $(sysbench --version | awk '{print $2}') oltp_point_select threads=$THREADS time=${TIME}s; load: $LOAD_THREADS x $BATCH rows x $ROW_BYTES B; $(nproc) cores"
-printf "%-8s %9s %9s %9s %10s %11s %11s\n" mode tps avg_ms p99_ms load_MiB/s flush_MiB compact_MiB
+printf "%-8s %9s %9s %9s %10s %9s %11s %11s\n" mode tps avg_ms p99_ms load_MiB/s load_fail flush_MiB compact_MiB
 i=0
 for mode in $MODES; do
   i=$((i + 1))
@@ -56,6 +56,9 @@ for mode in $MODES; do
   /usr/bin/python3 "$ROOT/bench/bulk_load.py" "$SPORT" sb $((WARMUP + TIME)) "$LOAD_THREADS" "$BATCH" "$ROW_BYTES" > "$WORK/load-$i.log" 2>&1 &
   echo $! > "$WORK/load.pid"
   sleep "$WARMUP"
+  # The tuner's decisions over the phase, every 2 s (rates-<phase>.log).
+  (while kill -0 "$(cat "$WORK/load.pid")" 2>/dev/null; do
+     curl -s "http://127.0.0.1:$APORT/config/io"; echo; sleep 2; done > "$WORK/rates-$i.log") &
   sysbench oltp_point_select "${COMMON[@]}" --threads="$THREADS" --time="$TIME" --percentile=99 \
     --histogram=off run > "$WORK/ps-$i.log" 2>&1 || echo "warning: sysbench failed, see $WORK/ps-$i.log" >&2
   wait "$(cat "$WORK/load.pid")" || echo "warning: loader failed, see $WORK/load-$i.log" >&2
@@ -63,10 +66,11 @@ for mode in $MODES; do
   f1=$(metric flush) c1=$(metric compaction)
   curl -s "http://127.0.0.1:$APORT/config/io" > "$WORK/rates-$i.json"
   awk -v mode="$mode" -v f="$(( (${f1%.*} - ${f0%.*}) / 1048576 ))" -v c="$(( (${c1%.*} - ${c0%.*}) / 1048576 ))" \
-      -v loadrate="$(sed -n 's/.*mib_per_s=\([0-9.]*\).*/\1/p' "$WORK/load-$i.log")" '
+      -v loadrate="$(sed -n 's/.*mib_per_s=\([0-9.]*\).*/\1/p' "$WORK/load-$i.log")" \
+      -v fails="$(sed -n 's/.*failed_batches=\([0-9]*\).*/\1/p' "$WORK/load-$i.log")" '
     /transactions:/ { gsub(/[()]/, ""); tps = $3 }
     /^ *avg:/ { avg = $2 }
     /99th percentile:/ { p99 = $3 }
-    END { printf "%-8s %9s %9s %9s %10s %11s %11s\n", mode, tps, avg, p99, loadrate, f, c }' "$WORK/ps-$i.log"
+    END { printf "%-8s %9s %9s %9s %10s %9s %11s %11s\n", mode, tps, avg, p99, loadrate, fails, f, c }' "$WORK/ps-$i.log"
 done
 echo "logs and per-phase /config/io: $WORK"

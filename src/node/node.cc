@@ -43,13 +43,16 @@ constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
 // l0_slowdown_trigger (20), so it catches up well before writes are delayed.
 constexpr double kL0FilesBehind = 10;
 
-// The LSM's backlog for the rate tuner (io::WritePressure), from its properties.
+// The LSM's backlog for the rate tuner (io::WritePressure), from its properties. The LSM
+// runs flushes and compactions on one background thread, so a waiting memtable may be
+// waiting for the compaction in progress: then compaction is behind too.
 io::WritePressure EngineWritePressure(const storage::Engine& engine) {
   io::WritePressure p;
   for (const storage::EngineProperty& prop : engine.Properties()) {
     if (prop.name == "immutable_memtables") p.flush_behind = prop.value >= 1;
     if (prop.name == "level_files{level=\"0\"}") p.compaction_behind = prop.value >= kL0FilesBehind;
   }
+  p.compaction_behind = p.compaction_behind || p.flush_behind;
   return p;
 }
 
