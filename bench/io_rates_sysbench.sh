@@ -57,7 +57,7 @@ for mode in $MODES; do
   echo $! > "$WORK/load.pid"
   sleep "$WARMUP"
   # The tuner's decisions over the phase, every 2 s (rates-<phase>.log).
-  (while kill -0 "$(cat "$WORK/load.pid")" 2>/dev/null; do
+  (while kill -0 "$(cat "$WORK/load.pid" 2>/dev/null)" 2>/dev/null; do
      curl -s "http://127.0.0.1:$APORT/config/io"; echo; sleep 2; done > "$WORK/rates-$i.log") &
   sysbench oltp_point_select "${COMMON[@]}" --threads="$THREADS" --time="$TIME" --percentile=99 \
     --histogram=off run > "$WORK/ps-$i.log" 2>&1 || echo "warning: sysbench failed, see $WORK/ps-$i.log" >&2
