@@ -23,7 +23,7 @@ MODES=${MODES:-"off auto auto off"}
 WORK=$(mktemp -d /tmp/io-rates-bench-XXXX)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 SPORT=$(port) APORT=$(port) RPORT=$(port)
-trap 'kill $(cat $WORK/*.pid 2>/dev/null) 2>/dev/null || true; sleep 1' EXIT
+trap 'kill $(cat $WORK/*.pid 2>/dev/null) 2>/dev/null || true; sleep 1; rm -rf "$WORK/data"' EXIT
 
 "$BUILD/stratadb" start --data-dir "$WORK/data" --port "$SPORT" --admin-port "$APORT" --raft-port "$RPORT" \
   --root-password sb --log-level warn > "$WORK/strata.out" 2>&1 &

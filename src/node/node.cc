@@ -44,15 +44,20 @@ constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
 constexpr double kL0FilesBehind = 10;
 
 // The LSM's backlog for the rate tuner (io::WritePressure), from its properties. The LSM
-// runs flushes and compactions on one background thread, so a waiting memtable may be
-// waiting for the compaction in progress: then compaction is behind too.
-io::WritePressure EngineWritePressure(const storage::Engine& engine) {
+// runs flushes and compactions on one background thread, so a sealed memtable may be
+// waiting for the compaction in progress; writers stall once a second one is sealed. So
+// compaction is behind too when two are sealed, or one is and the active memtable is half
+// full (the stall is one half-memtable of writes away).
+io::WritePressure EngineWritePressure(const storage::Engine& engine, double memtable_limit) {
   io::WritePressure p;
+  double immutable = 0, active = 0;
   for (const storage::EngineProperty& prop : engine.Properties()) {
-    if (prop.name == "immutable_memtables") p.flush_behind = prop.value >= 1;
+    if (prop.name == "immutable_memtables") immutable = prop.value;
+    if (prop.name == "memtable_bytes") active = prop.value;
     if (prop.name == "level_files{level=\"0\"}") p.compaction_behind = prop.value >= kL0FilesBehind;
   }
-  p.compaction_behind = p.compaction_behind || p.flush_behind;
+  p.flush_behind = immutable >= 1;
+  if (immutable >= 2 || (immutable >= 1 && active >= memtable_limit / 2)) p.compaction_behind = true;
   return p;
 }
 
@@ -137,7 +142,9 @@ Status Node::StartStorage() {
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   engine_ = std::move(*lsm);
-  rate_controller_->SetWritePressure([engine = engine_.get()] { return EngineWritePressure(*engine); });
+  rate_controller_->SetWritePressure([engine = engine_.get(), limit = static_cast<double>(options.memtable_bytes)] {
+    return EngineWritePressure(*engine, limit);
+  });
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
   obs::Info("node", "storage engine open",
             {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
