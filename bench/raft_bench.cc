@@ -38,7 +38,7 @@ class NullMachine final : public raft::StateMachine {
   }
   raft::LogIndex applied() const override { return applied_; }
   Status Sync() override { return Status::OK(); }
-  Status CreateSnapshot(const std::string&) override { return Status::NotSupported("bench"); }
+  Result<raft::LogIndex> CreateSnapshot(const std::string&) override { return Status::NotSupported("bench"); }
   Status RestoreSnapshot(const std::string&, raft::LogIndex) override { return Status::NotSupported("bench"); }
 
  private:

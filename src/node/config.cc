@@ -1,5 +1,8 @@
 #include "node/config.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <tuple>
 
@@ -9,7 +12,21 @@
 #include "io/file_util.h"
 
 namespace strata::node {
+
+uint64_t NodeConfig::DefaultMemoryLimitMb() {
+  long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 1024;
+  uint64_t ram_mb = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) >> 20;
+  return std::max(kMinMemoryLimitMb, ram_mb / 4);
+}
+
 namespace {
+
+Status CheckMemoryLimit(uint64_t mb) {
+  if (mb < kMinMemoryLimitMb)
+    return Status::InvalidArgument(fmt::format("'memory_limit_mb' must be at least {}", kMinMemoryLimitMb));
+  return Status::OK();
+}
 
 Status ReadPort(const toml::node& value, std::string_view key, uint16_t* out) {
   auto v = value.value<int64_t>();
@@ -41,6 +58,13 @@ Status ReadRateMb(const toml::node& value, std::string_view key, bool allow_unli
   return Status::OK();
 }
 
+Status CheckMaxTxnBytes(uint64_t v) {
+  if (v < kMinTxnBytesLimit || v > kMaxTxnBytesLimit)
+    return Status::InvalidArgument(
+        fmt::format("'max_txn_bytes' must be between {} and {} bytes", kMinTxnBytesLimit, kMaxTxnBytesLimit));
+  return Status::OK();
+}
+
 Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
@@ -56,6 +80,20 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "storage_direct_io") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
     c->storage_direct_io = *value.value<bool>();
+    return Status::OK();
+  }
+  if (key == "memory_limit_mb") {
+    auto v = value.value<int64_t>();
+    if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'memory_limit_mb' must be a number of MiB");
+    STRATA_RETURN_IF_ERROR(CheckMemoryLimit(static_cast<uint64_t>(*v)));
+    c->memory_limit_mb = static_cast<uint64_t>(*v);
+    return Status::OK();
+  }
+  if (key == "max_txn_bytes") {
+    auto v = value.value<int64_t>();
+    if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'max_txn_bytes' must be a byte count");
+    STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(static_cast<uint64_t>(*v)));
+    c->max_txn_bytes = static_cast<uint64_t>(*v);
     return Status::OK();
   }
   if (key == "log_format") {
@@ -104,6 +142,14 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  if (o.memory_limit_mb) {
+    STRATA_RETURN_IF_ERROR(CheckMemoryLimit(*o.memory_limit_mb));
+    c.memory_limit_mb = *o.memory_limit_mb;
+  }
+  if (o.max_txn_bytes) {
+    STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(*o.max_txn_bytes));
+    c.max_txn_bytes = *o.max_txn_bytes;
+  }
   for (auto [flag, value, field, allow_unlimited] :
        {std::tuple{"--flush-rate-mb", &o.flush_rate_mb, &c.flush_rate_mb, true},
         std::tuple{"--compaction-rate-mb", &o.compaction_rate_mb, &c.compaction_rate_mb, true},
@@ -129,12 +175,12 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={} flush_rate_mb={} compaction_rate_mb={} "
-      "snapshot_rate_mb={} io_rate_max_mb={}",
+      "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} flush_rate_mb={} "
+      "compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.flush_rate_mb,
-      c.compaction_rate_mb, c.snapshot_rate_mb, c.io_rate_max_mb);
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
+      c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb, c.io_rate_max_mb);
 }
 
 }  // namespace strata::node

@@ -24,6 +24,17 @@ struct NodeConfig {
   // SST reads and writes with O_DIRECT (true) or through the kernel page cache (false:
   // faster random reads when free RAM can cache the data set; see docs/performance.md).
   bool storage_direct_io = true;
+  // The most one transaction may buffer (keys + values + 64 bytes per written key); past
+  // it a statement fails with MySQL 1197 and the transaction is rolled back. Bounded by
+  // kMaxTxnBytesLimit so a WriteSet always fits one Raft log batch.
+  uint64_t max_txn_bytes = 100ull << 20;
+  // The memory the node plans for (MiB): the LSM engine's block cache and memtables get
+  // half, the Raft log's in-memory entries a quarter (the log is compacted once that much
+  // was written since the last compaction), the rest is left for sessions and buffers.
+  // 0 in a file or flag is refused; the default is a quarter of the machine's RAM.
+  uint64_t memory_limit_mb = DefaultMemoryLimitMb();
+
+  static uint64_t DefaultMemoryLimitMb();
   // Background I/O rate limits in MiB/s (docs/operations.md, "I/O rate limits"):
   // 0 = auto (the rate tuner), -1 = unlimited, N > 0 = fixed. SET GLOBAL changes them.
   int64_t flush_rate_mb = 0;
@@ -33,11 +44,17 @@ struct NodeConfig {
   int64_t io_rate_max_mb = 0;
 };
 
+inline constexpr uint64_t kMinMemoryLimitMb = 64;
+
+inline constexpr uint64_t kMinTxnBytesLimit = 4096;
+inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
+
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
+  std::optional<uint64_t> max_txn_bytes, memory_limit_mb;
   std::optional<int64_t> flush_rate_mb, compaction_rate_mb, snapshot_rate_mb, io_rate_max_mb;
 };
 

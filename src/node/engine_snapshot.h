@@ -2,8 +2,9 @@
 // directory holding a checkpoint of the LSM engine — hard links to its SST files plus a
 // MANIFEST and CURRENT that record the applied Raft index the checkpoint stands for.
 //
-// Creating one is cheap on the Raft thread: a flush (which the log compaction needs anyway,
-// DESIGN D1) and a hard link per SST, no scan of the data. RaftNode streams the directory's
+// Creating one is cheap and runs beside the Raft thread (RaftNode's compaction worker): a
+// flush (which the log compaction needs anyway, DESIGN D1) and a hard link per SST, no scan
+// of the data. RaftNode streams the directory's
 // files to followers (raft/snapshot_stream.h). Restoring opens the checkpoint as an engine
 // of its own — in a scratch directory beside it, so the snapshot directory stays unchanged
 // and can be streamed on — reads it entirely once to verify every block checksum, and only
@@ -31,10 +32,10 @@ struct EngineSnapshotSummary {
   uint64_t records = 0;  // live keys (restore only)
 };
 
-// Writes a checkpoint of `engine` to `dir` (which must not exist). REQUIRES: the engine is
-// flushed, so the checkpoint's applied index equals `applied_index`; Internal otherwise.
-Result<EngineSnapshotSummary> WriteEngineSnapshot(storage::Engine& engine, const std::string& dir,
-                                                  uint64_t applied_index);
+// Writes a checkpoint of `engine` to `dir` (which must not exist): a flush, then hard links.
+// Safe while the apply loop goes on writing; the summary's applied_index is the index the
+// checkpoint holds (at least the engine's applied index when called).
+Result<EngineSnapshotSummary> WriteEngineSnapshot(storage::Engine& engine, const std::string& dir);
 
 // Opens the checkpoint in `dir` (in a scratch copy: `dir` + ".restore", hard links for the
 // SSTs) and reads every key, checking checksums, without touching an engine. Corruption when

@@ -1,14 +1,17 @@
 #include "node/garbage_collector.h"
 
+#include <algorithm>
+
 #include "obs/log.h"
 #include "txn/apply.h"
 
 namespace strata::node {
 
-GarbageCollector::GarbageCollector(storage::Engine* engine, txn::TxnManager* txns,
+GarbageCollector::GarbageCollector(storage::Engine* engine, txn::TxnManager* txns, GcHooks hooks,
                                    GarbageCollectorOptions options)
-    : engine_(engine), txns_(txns), options_(options) {
+    : engine_(engine), txns_(txns), hooks_(std::move(hooks)), options_(options) {
   STRATA_CHECK(engine_ != nullptr && txns_ != nullptr && options_.keys_per_slice > 0);
+  STRATA_CHECK(hooks_.propose_horizon && hooks_.applied_horizon);
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -46,7 +49,9 @@ bool GarbageCollector::Rest(std::chrono::milliseconds d) {
 void GarbageCollector::Run() {
   Bytes from;  // where the pass in progress continues; empty: a new pass
   while (Rest(from.empty() ? options_.interval : options_.slice_pause)) {
-    Result<Bytes> next = txn::CollectGarbage(*engine_, txns_->GcWatermark(), from, options_.keys_per_slice);
+    if (from.empty()) hooks_.propose_horizon(txns_->GcWatermark());
+    txn::LogIndex watermark = std::min(hooks_.applied_horizon(), txns_->GcWatermark());
+    Result<Bytes> next = txn::CollectGarbage(*engine_, watermark, from, options_.keys_per_slice);
     if (!next.ok()) {
       // Not fatal: the versions stay until a later pass succeeds.
       obs::Warn("node", "garbage collection failed", {{"error", next.status().ToString()}});

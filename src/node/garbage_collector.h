@@ -1,5 +1,12 @@
 // node::GarbageCollector — a background thread that drops MVCC versions no transaction can
-// read any more (txn::CollectGarbage below TxnManager::GcWatermark()).
+// read any more and no admitted WriteSet's conflict check can look at (txn/apply.h).
+//
+// At the start of each pass it hands this node's watermark (TxnManager::GcWatermark: the
+// oldest snapshot a local transaction reads at or an unsettled commit needs) to
+// `propose_horizon`, which proposes it as the replicated GC horizon when this node leads.
+// It collects below min(applied GC horizon, local watermark): never past the horizon every
+// replica applied at the same log position (so conflict checks stay deterministic), never
+// past what a local reader still reads.
 //
 // It walks the key space in slices of `keys_per_slice` user keys, pausing `slice_pause`
 // between slices so that it never holds the engine's writer lock for long, and rests
@@ -13,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -20,6 +28,13 @@
 #include "txn/transaction.h"
 
 namespace strata::node {
+
+struct GcHooks {
+  // Proposes `watermark` as the GC horizon if this node leads; must not block for long.
+  std::function<void(txn::LogIndex watermark)> propose_horizon;
+  // The applied GC horizon (TxnStateMachine::gc_horizon).
+  std::function<txn::LogIndex()> applied_horizon;
+};
 
 struct GarbageCollectorOptions {
   std::chrono::milliseconds interval{5000};     // rest between full passes
@@ -30,7 +45,7 @@ struct GarbageCollectorOptions {
 class GarbageCollector {
  public:
   // REQUIRES: engine and txns outlive the collector (Stop() before destroying them).
-  GarbageCollector(storage::Engine* engine, txn::TxnManager* txns, GarbageCollectorOptions options);
+  GarbageCollector(storage::Engine* engine, txn::TxnManager* txns, GcHooks hooks, GarbageCollectorOptions options);
   ~GarbageCollector();  // Stop()s
   GarbageCollector(const GarbageCollector&) = delete;
   GarbageCollector& operator=(const GarbageCollector&) = delete;
@@ -48,6 +63,7 @@ class GarbageCollector {
 
   storage::Engine* const engine_;
   txn::TxnManager* const txns_;
+  const GcHooks hooks_;
   const GarbageCollectorOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

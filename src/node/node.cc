@@ -1,5 +1,6 @@
 #include "node/node.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -38,26 +39,20 @@ constexpr const char* kTxnRollbacks = "stratadb_txn_rollbacks_total";
 constexpr const char* kTxnReadOnly = "stratadb_txn_read_only_total";
 constexpr const char* kAppliedIndex = "stratadb_state_machine_applied_index";
 constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
+constexpr const char* kGcHorizon = "stratadb_txn_gc_horizon";
 
 // L0 files from which the rate tuner treats compaction as behind: half of the LSM's
 // l0_slowdown_trigger (20), so it catches up well before writes are delayed.
 constexpr double kL0FilesBehind = 10;
 
-// The LSM's backlog for the rate tuner (io::WritePressure), from its properties. The LSM
-// runs flushes and compactions on one background thread, so a sealed memtable may be
-// waiting for the compaction in progress; writers stall once a second one is sealed. So
-// compaction is behind too when two are sealed, or one is and the active memtable is half
-// full (the stall is one half-memtable of writes away).
-io::WritePressure EngineWritePressure(const storage::Engine& engine, double memtable_limit) {
+// The LSM's backlog for the rate tuner (io::WritePressure), from its properties. Flushes
+// and compactions run on separate threads, so each class answers for its own backlog.
+io::WritePressure EngineWritePressure(const storage::Engine& engine) {
   io::WritePressure p;
-  double immutable = 0, active = 0;
   for (const storage::EngineProperty& prop : engine.Properties()) {
-    if (prop.name == "immutable_memtables") immutable = prop.value;
-    if (prop.name == "memtable_bytes") active = prop.value;
+    if (prop.name == "immutable_memtables") p.flush_behind = prop.value >= 1;
     if (prop.name == "level_files{level=\"0\"}") p.compaction_behind = prop.value >= kL0FilesBehind;
   }
-  p.flush_behind = immutable >= 1;
-  if (immutable >= 2 || (immutable >= 1 && active >= memtable_limit / 2)) p.compaction_behind = true;
   return p;
 }
 
@@ -139,12 +134,14 @@ Status Node::StartStorage() {
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
   options.use_direct_io = config_.storage_direct_io;
+  // Half of memory_limit_mb: block cache and memtables share it (config.h).
+  uint64_t limit = config_.memory_limit_mb << 20;
+  options.memory_budget = limit / 2;
+  options.memtable_bytes = std::clamp<uint64_t>(limit / 16, 4 << 20, 64 << 20);
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   engine_ = std::move(*lsm);
-  rate_controller_->SetWritePressure([engine = engine_.get(), limit = static_cast<double>(options.memtable_bytes)] {
-    return EngineWritePressure(*engine, limit);
-  });
+  rate_controller_->SetWritePressure([engine = engine_.get()] { return EngineWritePressure(*engine); });
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
   obs::Info("node", "storage engine open",
             {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
@@ -160,6 +157,8 @@ Status Node::StartRaft() {
   // One voter today; membership changes add the others (docs/operations.md).
   options.peers = {{id.node_id, fmt::format("{}:{}", config_.listen_addr, config_.raft_port)}};
   options.compact_every = kCompactEvery;
+  // A quarter of memory_limit_mb for the log's entries, which the log keeps in memory.
+  options.compact_bytes = (config_.memory_limit_mb << 20) / 4;
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
   Result<std::unique_ptr<raft::RaftNode>> raft = raft::RaftNode::Start(options, state_machine_.get());
@@ -201,9 +200,23 @@ Status Node::WaitForLeadership() {
 void Node::StartTransactions() {
   obs::Registry& registry = obs::Registry::Default();
   proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry);
-  txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get());
-  gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), GarbageCollectorOptions{});
+  txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get(),
+                                            txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes});
+  GcHooks hooks;
+  hooks.propose_horizon = [this](txn::LogIndex watermark) { ProposeGcHorizon(watermark); };
+  hooks.applied_horizon = [this] { return state_machine_->gc_horizon(); };
+  gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), std::move(hooks), GarbageCollectorOptions{});
   RegisterMetrics();
+}
+
+void Node::ProposeGcHorizon(uint64_t watermark) {
+  // Only the leader proposes (DESIGN D4), and only when the horizon would move by more than
+  // the horizon entry itself: an idle node adds no entry per pass.
+  if (raft_->info().role != raft::Role::kLeader) return;
+  if (watermark <= state_machine_->gc_horizon() + 1) return;
+  raft_->Propose(EncodeGcHorizonCommand(watermark), [](Result<Bytes> r) {
+    if (!r.ok()) obs::Debug("node", "GC horizon proposal failed", {{"error", r.status().ToString()}});
+  });
 }
 
 void Node::RegisterMetrics() {
@@ -221,13 +234,15 @@ void Node::RegisterMetrics() {
                 T::kGauge, [this] { return static_cast<double>(state_machine_->applied()); });
   r.AddCallback(kGcWatermark, "Oldest snapshot an open transaction reads at; older versions are garbage",
                 T::kGauge, [this] { return static_cast<double>(txns_->GcWatermark()); });
+  r.AddCallback(kGcHorizon, "Applied GC horizon (replicated): WriteSets that started below it are refused",
+                T::kGauge, [this] { return static_cast<double>(state_machine_->gc_horizon()); });
   metrics_registered_ = true;
 }
 
 void Node::UnregisterMetrics() {
   if (!metrics_registered_) return;
   obs::Registry& r = obs::Registry::Default();
-  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark})
+  for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark, kGcHorizon})
     r.RemoveCallback(name);
   metrics_registered_ = false;
 }
@@ -319,6 +334,13 @@ void Node::Stop() {
   obs::Info("node", "stopped");
 }
 
+GarbageCollector& Node::gc() {
+  STRATA_CHECK(gc_ != nullptr);
+  return *gc_;
+}
+
+uint64_t Node::gc_horizon() const { return state_machine_->gc_horizon(); }
+
 txn::TxnManager& Node::txn() {
   STRATA_CHECK(txns_ != nullptr);
   return *txns_;
@@ -382,6 +404,7 @@ std::string Node::StatusJson() const {
                        .Add("rollbacks", s.rollbacks)
                        .Add("read_only", s.read_only)
                        .Add("gc_watermark", txns_->GcWatermark())
+                       .Add("gc_horizon", state_machine_->gc_horizon())
                        .Finish();
   }
   return obs::JsonObject()
@@ -399,6 +422,12 @@ std::string Node::StatusJson() const {
       .AddRaw("raft", RaftStatusJson())
       .AddRaw("engine", EngineStatusJson())
       .AddRaw("transactions", transactions)
+      .AddRaw("memory", obs::JsonObject()
+                            .Add("limit_mb", config_.memory_limit_mb)
+                            .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)
+                            .Add("raft_log_compact_bytes", (config_.memory_limit_mb << 20) / 4)
+                            .Add("max_txn_bytes", config_.max_txn_bytes)
+                            .Finish())
       .Add("uptime_seconds", uptime)
       .Add("serving", serving_.load())
       .Finish();

@@ -77,6 +77,8 @@ class Node {
   // The running parts. REQUIRES: Start succeeded and Stop has not been called.
   txn::TxnManager& txn();
   storage::Engine& engine();
+  GarbageCollector& gc();
+  uint64_t gc_horizon() const;  // the applied GC horizon (a txn::LogIndex)
   raft::RaftNodeInfo raft_info() const;
   uint16_t admin_port() const;  // the bound port (config admin_port 0 picks one)
   uint16_t raft_port() const;   // likewise
@@ -93,6 +95,7 @@ class Node {
   void StartTransactions();
   Status StartMysql();
   void RegisterMetrics();
+  void ProposeGcHorizon(uint64_t watermark);  // a txn::LogIndex
   void UnregisterMetrics();
   Status StartAdmin();
   std::string RaftStatusJson() const;

@@ -1,6 +1,9 @@
 #include "node/raft_proposer.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -24,18 +27,49 @@ Status MapProposeError(const Status& raft_error) {
       .WithMysql(kErQueryInterrupted, "70100");
 }
 
-RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry)
+RaftProposer::RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
+                           std::chrono::milliseconds propose_timeout)
     : raft_(raft),
       state_machine_(state_machine),
       commit_seconds_(registry.AddHistogram("stratadb_txn_commit_seconds",
                                             "Time a committing transaction waits for its WriteSet to be "
-                                            "replicated and applied (conflicts included)")) {
+                                            "replicated and applied (conflicts included)")),
+      propose_timeout_(propose_timeout) {
   STRATA_CHECK(raft_ != nullptr && state_machine_ != nullptr);
 }
 
-Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set) {
+namespace {
+// One proposal's rendezvous between the driver thread's callback and the waiting session;
+// shared, because the callback may fire after the session stopped waiting.
+struct Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<Bytes>> result;
+};
+}  // namespace
+
+Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) {
+  STRATA_CHECK(fate != nullptr);
   auto start = std::chrono::steady_clock::now();
-  Result<Bytes> result = raft_->ProposeAndWait(EncodeWriteSetCommand(encoded_write_set));
+  auto waiter = std::make_shared<Waiter>();
+  auto done = [waiter, fate](Result<Bytes> r) {
+    // Settled unless the entry is in the log with its outcome open (leadership lost, node
+    // stopped): then CommitFate::Final waits for this node to apply its index.
+    bool open = !r.ok() && r.status().code() != StatusCode::kAborted && fate->index.load() != 0;
+    if (!open) fate->settled.store(true, std::memory_order_release);
+    std::lock_guard lock(waiter->mu);
+    waiter->result = std::move(r);
+    waiter->cv.notify_all();
+  };
+  auto appended = [fate](raft::LogIndex index) { fate->index.store(index, std::memory_order_release); };
+  raft_->Propose(EncodeWriteSetCommand(encoded_write_set), std::move(done), std::move(appended));
+  Result<Bytes> result = Status::TimedOut(
+      fmt::format("proposal not applied within {} ms; outcome unknown", propose_timeout_.count()));
+  {
+    std::unique_lock lock(waiter->mu);
+    if (waiter->cv.wait_for(lock, propose_timeout_, [&] { return waiter->result.has_value(); }))
+      result = std::move(*waiter->result);
+  }
   if (!result.ok()) return MapProposeError(result.status());
   commit_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return DecodeApplyOutcome(*result);

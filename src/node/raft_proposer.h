@@ -18,6 +18,8 @@
 // Thread-safety: any number of sessions may call both methods at once.
 #pragma once
 
+#include <chrono>
+
 #include "raft/raft_node.h"
 #include "txn/transaction.h"
 
@@ -41,9 +43,12 @@ class RaftProposer final : public txn::Proposer {
  public:
   // REQUIRES: raft and state_machine outlive the proposer. Registers
   // stratadb_txn_commit_seconds (propose → applied, as a session waits for it).
-  RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry);
+  RaftProposer(raft::RaftNode* raft, const TxnStateMachine* state_machine, obs::Registry& registry,
+               std::chrono::milliseconds propose_timeout = std::chrono::milliseconds(5000));
 
-  Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set) override;
+  // Waits up to `propose_timeout` (1317 after that: outcome unknown). `fate` learns the
+  // entry's index and, from the final callback, whether its fate is settled.
+  Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) override;
   // The state machine's applied index: everything up to it is visible in the engine.
   txn::LogIndex AppliedIndex() const override;
 
@@ -51,6 +56,7 @@ class RaftProposer final : public txn::Proposer {
   raft::RaftNode* const raft_;
   const TxnStateMachine* const state_machine_;
   obs::Histogram& commit_seconds_;
+  const std::chrono::milliseconds propose_timeout_;
 };
 
 }  // namespace strata::node

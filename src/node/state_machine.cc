@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "node/engine_snapshot.h"
+#include "common/coding.h"
 #include "obs/log.h"
 #include "txn/write_set.h"
 
@@ -11,6 +12,7 @@ namespace strata::node {
 namespace {
 constexpr char kOutcomeCommitted = 1;
 constexpr char kOutcomeConflict = 2;
+constexpr char kOutcomeSnapshotTooOld = 3;
 }  // namespace
 
 Bytes EncodeWriteSetCommand(Slice encoded_write_set) {
@@ -21,19 +23,41 @@ Bytes EncodeWriteSetCommand(Slice encoded_write_set) {
   return out;
 }
 
+Bytes EncodeGcHorizonCommand(txn::LogIndex horizon) {
+  Bytes out;
+  out.push_back(static_cast<char>(CommandType::kGcHorizon));
+  PutVarint64(&out, horizon);
+  return out;
+}
+
 Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome) {
-  return Bytes(1, outcome == txn::ApplyOutcome::kCommitted ? kOutcomeCommitted : kOutcomeConflict);
+  switch (outcome) {
+    case txn::ApplyOutcome::kCommitted: return Bytes(1, kOutcomeCommitted);
+    case txn::ApplyOutcome::kConflict: return Bytes(1, kOutcomeConflict);
+    case txn::ApplyOutcome::kSnapshotTooOld: return Bytes(1, kOutcomeSnapshotTooOld);
+  }
+  STRATA_CHECK_MSG(false, "unknown apply outcome");
+  return Bytes();
 }
 
 Result<txn::ApplyOutcome> DecodeApplyOutcome(Slice result) {
   if (result.size() == 1 && result[0] == kOutcomeCommitted) return txn::ApplyOutcome::kCommitted;
   if (result.size() == 1 && result[0] == kOutcomeConflict) return txn::ApplyOutcome::kConflict;
+  if (result.size() == 1 && result[0] == kOutcomeSnapshotTooOld) return txn::ApplyOutcome::kSnapshotTooOld;
   return Status::Internal(fmt::format("unexpected apply result of {} bytes", result.size()));
 }
 
 TxnStateMachine::TxnStateMachine(storage::Engine* engine, io::Scheduler* io)
     : engine_(engine), io_(io), applied_(engine->AppliedIndex()) {
   STRATA_CHECK(engine_ != nullptr && io_ != nullptr);
+  LoadGcHorizon();
+}
+
+void TxnStateMachine::LoadGcHorizon() {
+  Result<txn::LogIndex> horizon = txn::ReadGcHorizon(*engine_);
+  // Unreadable engine metadata is corruption: serving on would let replicas diverge.
+  STRATA_CHECK_MSG(horizon.ok(), horizon.status().ToString().c_str());
+  gc_horizon_.store(*horizon, std::memory_order_release);
 }
 
 Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
@@ -44,11 +68,23 @@ Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
     return Bytes();
   }
   auto type = static_cast<uint8_t>(data[0]);
+  if (type == static_cast<uint8_t>(CommandType::kGcHorizon)) {
+    Slice body = data.substr(1);
+    uint64_t proposed = 0;
+    if (!GetVarint64(&body, &proposed) || !body.empty())
+      return Status::Corruption(fmt::format("Raft entry {} has a malformed GC horizon", index));
+    STRATA_ASSIGN_OR_RETURN(txn::LogIndex horizon, txn::ApplyGcHorizon(*engine_, index, gc_horizon(), proposed));
+    gc_horizon_.store(horizon, std::memory_order_release);
+    applied_.store(index, std::memory_order_release);
+    return Bytes();
+  }
   if (type != static_cast<uint8_t>(CommandType::kWriteSet))
     return Status::Corruption(fmt::format("Raft entry {} has unknown command type {}", index, type));
   Result<txn::WriteSet> ws = txn::WriteSet::Decode(data.substr(1));
   if (!ws.ok()) return std::move(ws).take_status().Annotate(fmt::format("Raft entry {}", index));
-  STRATA_ASSIGN_OR_RETURN(txn::ApplyOutcome outcome, txn::ApplyWriteSet(*engine_, index, *ws));
+  if (ws->start_index >= index)
+    return Status::Corruption(fmt::format("Raft entry {} carries a write set that started at {}", index, ws->start_index));
+  STRATA_ASSIGN_OR_RETURN(txn::ApplyOutcome outcome, txn::ApplyWriteSet(*engine_, index, *ws, gc_horizon()));
   // Only now: the batch is visible, so a transaction beginning at `index` reads it.
   applied_.store(index, std::memory_order_release);
   return EncodeApplyOutcome(outcome);
@@ -61,21 +97,20 @@ Status TxnStateMachine::Sync() {
   return Status::OK();
 }
 
-Status TxnStateMachine::CreateSnapshot(const std::string& dir) {
-  // RaftNode compacts the log up to applied() after this returns: the engine must hold
-  // everything up to there on disk first, or a crash would leave a gap nobody can replay.
-  // The flush also makes the checkpoint's recorded applied index equal applied().
-  STRATA_RETURN_IF_ERROR(engine_->Flush());
-  STRATA_CHECK(engine_->PersistedAppliedIndex() >= applied());
-  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, WriteEngineSnapshot(*engine_, dir, applied()));
+Result<raft::LogIndex> TxnStateMachine::CreateSnapshot(const std::string& dir) {
+  // RaftNode compacts the log up to the returned index: the checkpoint's flush has put
+  // everything up to it on disk, so no crash can leave a gap nobody can replay (D1).
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, WriteEngineSnapshot(*engine_, dir));
+  STRATA_CHECK(engine_->PersistedAppliedIndex() >= summary.applied_index);
   obs::Info("node", "wrote state machine snapshot", {{"dir", dir}, {"applied_index", summary.applied_index}});
-  return Status::OK();
+  return summary.applied_index;
 }
 
 Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex index) {
   // LoadEngineSnapshot checks the whole checkpoint before deleting anything: a damaged
   // snapshot must not cost the data we have. It flushes: durable on return.
   STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary loaded, LoadEngineSnapshot(*io_, dir, index, *engine_));
+  LoadGcHorizon();  // the checkpoint carries the horizon applied with it
   applied_.store(index, std::memory_order_release);
   obs::Info("node", "restored state machine snapshot",
             {{"dir", dir}, {"applied_index", index}, {"records", loaded.records}});

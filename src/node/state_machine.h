@@ -4,7 +4,9 @@
 // Entry format (docs/replicated_commands.md):
 //   empty                          no-op: records the index as applied, writes nothing
 //   type (1 byte) | body           1 = WriteSet (body: txn::WriteSet::Encode())
-// Result of a WriteSet entry: one byte, 1 = committed, 2 = conflict (first committer won).
+//                                  2 = GC horizon (body: varint proposed horizon)
+// Result of a WriteSet entry: one byte, 1 = committed, 2 = conflict (first committer won),
+// 3 = refused, snapshot too old (start index below the applied GC horizon, txn/apply.h).
 // An unknown type or a malformed body is an error of the machine: the node stops rather
 // than let replicas diverge.
 //
@@ -15,8 +17,9 @@
 // engine has persisted; CreateSnapshot() — the step before every log compaction — flushes
 // the engine first, so that always holds.
 //
-// Thread-safety: Apply, Sync, CreateSnapshot and RestoreSnapshot run on the Raft driver
-// thread only. applied() may be read from any thread; it moves only after the engine batch
+// Thread-safety: Apply, Sync and RestoreSnapshot run on the Raft driver thread only;
+// CreateSnapshot on RaftNode's compaction worker, concurrently with Apply (never with
+// RestoreSnapshot). applied() may be read from any thread; it moves only after the engine batch
 // of that index is visible to readers, so a transaction that begins at applied() sees
 // everything up to it.
 #pragma once
@@ -34,10 +37,12 @@ class Scheduler;
 
 namespace strata::node {
 
-enum class CommandType : uint8_t { kWriteSet = 1 };
+enum class CommandType : uint8_t { kWriteSet = 1, kGcHorizon = 2 };
 
 // The Raft entry that carries an encoded txn::WriteSet.
 Bytes EncodeWriteSetCommand(Slice encoded_write_set);
+// The Raft entry that proposes `horizon` as the GC horizon (the leader's oldest snapshot).
+Bytes EncodeGcHorizonCommand(txn::LogIndex horizon);
 // The state machine's answer to a WriteSet entry, as the proposer receives it.
 Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome);
 Result<txn::ApplyOutcome> DecodeApplyOutcome(Slice result);
@@ -49,16 +54,22 @@ class TxnStateMachine final : public raft::StateMachine {
 
   Result<Bytes> Apply(raft::LogIndex index, Slice data) override;
   raft::LogIndex applied() const override { return applied_.load(std::memory_order_acquire); }
+  // The applied GC horizon (txn/apply.h): garbage collection stays at or below it.
+  txn::LogIndex gc_horizon() const { return gc_horizon_.load(std::memory_order_acquire); }
   Status Sync() override;
   // A checkpoint of the engine (node/engine_snapshot.h): a flush and hard links, no scan.
-  Status CreateSnapshot(const std::string& dir) override;
+  // Runs on RaftNode's compaction worker while Apply goes on.
+  Result<raft::LogIndex> CreateSnapshot(const std::string& dir) override;
   // Replaces the engine's contents with the checkpoint's (verified first).
   Status RestoreSnapshot(const std::string& dir, raft::LogIndex index) override;
 
  private:
+  void LoadGcHorizon();
+
   storage::Engine* const engine_;
   io::Scheduler* const io_;
   std::atomic<raft::LogIndex> applied_;
+  std::atomic<txn::LogIndex> gc_horizon_{0};  // written on the driver thread only
 };
 
 }  // namespace strata::node

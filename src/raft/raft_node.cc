@@ -33,6 +33,7 @@ struct RaftNode::Impl {
     Bytes data;
     ProposeCallback done;
     Clock::time_point start;
+    std::function<void(LogIndex)> appended = nullptr;
   };
   struct Pending {
     Term term;
@@ -49,8 +50,10 @@ struct RaftNode::Impl {
     };
     std::vector<ChunkDropped> chunks_dropped;  // snapshot chunks the transport dropped
     std::vector<NodeId> unreachable;     // peers whose connection failed
+    std::vector<Result<LogIndex>> compactions_done;  // the compaction worker's snapshots
     bool empty() const {
-      return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty();
+      return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty() &&
+             compactions_done.empty();
     }
   };
 
@@ -74,6 +77,18 @@ struct RaftNode::Impl {
   // Driver thread only.
   std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
   LogIndex last_compacted = 0;
+  uint64_t log_bytes_at_compaction = 0;  // storage->bytes_written() when the last one began
+  bool compaction_in_flight = false;  // the worker is writing a snapshot for compaction
+
+  // The compaction worker: writes the state machine's snapshot directory (a flush and a
+  // checkpoint) off the driver thread, so the Raft loop never waits for a flush; the
+  // driver truncates the log when the worker's result arrives in the inbox.
+  std::thread compactor;
+  std::mutex compactor_mu;
+  std::condition_variable compactor_cv;
+  bool compact_requested = false;  // guarded by compactor_mu
+  bool compactor_busy = false;     // guarded by compactor_mu: requested or running
+  bool compactor_stop = false;     // guarded by compactor_mu
 
   mutable std::mutex info_mu;
   RaftNodeInfo info;  // guarded by info_mu
@@ -100,7 +115,10 @@ struct RaftNode::Impl {
   void ApplyCommitted(const std::vector<Entry>& entries);
   void FailPending(const std::string& why);
   void MaybeCompact();
-  Status CreateSnapshotDir(const std::string& path);
+  void CompactorLoop();
+  Result<LogIndex> WriteCompactionSnapshot();
+  void OnCompactionDone(Result<LogIndex> index);
+  void WaitCompactorIdle();
   void RemoveOtherSnapshots(const std::string& keep);
   void PublishInfo();
 };
@@ -156,6 +174,7 @@ void RaftNode::Impl::Run() {
       if (snapshot_sender->Current(c.to, c.generation)) EndSnapshotStream(c.to, false, "chunk dropped");
     }
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
+    for (Result<LogIndex>& done : in.compactions_done) OnCompactionDone(std::move(done));
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     while (core->HasReady()) HandleReady();
     PublishInfo();
@@ -174,6 +193,7 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
     return;
   }
   STRATA_CHECK(pending.count(*index) == 0);
+  if (p.appended) p.appended(*index);
   pending.emplace(*index, Pending{core->term(), std::move(p.done), p.start});
 }
 
@@ -189,6 +209,9 @@ void RaftNode::Impl::HandleReady() {
   // after the fsync of the batch that arrived behind it. With a snapshot in the Ready the
   // order stays snapshot → entries → apply.
   bool applied_early = !rd.snapshot.has_value();
+  // Installing a snapshot replaces the state machine's contents and the snapshot
+  // directories: not while the compaction worker reads them.
+  if (rd.snapshot) WaitCompactorIdle();
   if (applied_early) ApplyCommitted(rd.committed_entries);
   Clock::time_point t0 = Clock::now();
   if (rd.snapshot) PersistSnapshot(*rd.snapshot);
@@ -345,37 +368,87 @@ void RaftNode::Impl::FailPending(const std::string& why) {
 }
 
 void RaftNode::Impl::MaybeCompact() {
-  if (options.compact_every == 0) return;
-  LogIndex applied = sm->applied();
-  if (applied < last_compacted + options.compact_every) return;
-  if (applied < storage->FirstIndex() || applied > storage->LastIndex()) return;
-  std::optional<ConfState> conf = core->ConfStateAt(applied);
-  if (!conf) return;
-  // State first (Sync ran after applying), then its snapshot directory, then the log may go.
-  std::string path = SnapshotPath(snap_dir, applied);
-  Status s = CreateSnapshotDir(path);
-  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
-  s = storage->Compact(applied, *conf);
-  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
-  RemoveOtherSnapshots(path);  // no longer referenced by the log
-  last_compacted = applied;
-  std::lock_guard lock(info_mu);
-  info.compactions++;
-  obs::Info("raft", "compacted log", {{"node", options.id}, {"index", applied}});
+  if (compaction_in_flight || sm->applied() <= last_compacted) return;
+  bool by_count = options.compact_every != 0 && sm->applied() >= last_compacted + options.compact_every;
+  bool by_bytes = options.compact_bytes != 0 &&
+                  storage->bytes_written() >= log_bytes_at_compaction + options.compact_bytes;
+  if (!by_count && !by_bytes) return;
+  compaction_in_flight = true;
+  log_bytes_at_compaction = storage->bytes_written();
+  {
+    std::lock_guard lock(compactor_mu);
+    compact_requested = true;
+    compactor_busy = true;
+  }
+  compactor_cv.notify_all();
 }
 
-Status RaftNode::Impl::CreateSnapshotDir(const std::string& path) {
-  // Written under a temporary name, made durable, then renamed: a directory named
-  // snapshot-<index> is always complete.
-  std::string tmp = path + ".tmp";
+void RaftNode::Impl::CompactorLoop() {
+  std::unique_lock lock(compactor_mu);
+  while (true) {
+    compactor_cv.wait(lock, [&] { return compactor_stop || compact_requested; });
+    if (compactor_stop) break;
+    compact_requested = false;
+    lock.unlock();
+    Result<LogIndex> index = WriteCompactionSnapshot();
+    Push([&index](Inbox& in) { in.compactions_done.push_back(std::move(index)); });
+    lock.lock();
+    compactor_busy = false;
+    compactor_cv.notify_all();
+  }
+  compactor_busy = false;
+  compactor_cv.notify_all();
+}
+
+Result<LogIndex> RaftNode::Impl::WriteCompactionSnapshot() {
+  // Written under a temporary name (one RemoveOtherSnapshots leaves alone), made durable,
+  // then renamed: a directory named snapshot-<index> is always complete. The state
+  // machine says which index the snapshot holds (writes go on while it is taken).
+  std::string tmp = snap_dir + "/compacting.tmp";
   std::error_code ec;
   std::filesystem::remove_all(tmp, ec);
-  STRATA_RETURN_IF_ERROR(sm->CreateSnapshot(tmp));
+  STRATA_ASSIGN_OR_RETURN(LogIndex index, sm->CreateSnapshot(tmp));
   STRATA_RETURN_IF_ERROR(SyncSnapshotDir(options.scheduler, tmp));
+  std::string path = SnapshotPath(snap_dir, index);
   std::filesystem::remove_all(path, ec);
   std::filesystem::rename(tmp, path, ec);
   if (ec) return Status::IOError(fmt::format("renaming {} to {}: {}", tmp, path, ec.message()));
-  return io::SyncDirectory(snap_dir);
+  STRATA_RETURN_IF_ERROR(io::SyncDirectory(snap_dir));
+  return index;
+}
+
+void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
+  compaction_in_flight = false;
+  if (!index.ok()) {
+    // Not fatal: the log keeps growing until a later attempt succeeds.
+    obs::Warn("raft", "snapshot for log compaction failed", {{"node", options.id}, {"error", index.status().ToString()}});
+    return;
+  }
+  LogIndex at = *index;
+  std::string path = SnapshotPath(snap_dir, at);
+  // A snapshot installed meanwhile may have moved the log past it.
+  std::optional<ConfState> conf;
+  if (at > last_compacted && at >= storage->FirstIndex() && at <= storage->LastIndex() && at <= sm->applied())
+    conf = core->ConfStateAt(at);
+  if (!conf) {
+    obs::Info("raft", "discarded a compaction snapshot the log has passed", {{"node", options.id}, {"index", at}});
+    RemoveOtherSnapshots(SnapshotPath(snap_dir, last_compacted));
+    return;
+  }
+  // State first (durable up to `at`: the checkpoint flushed it), then its snapshot
+  // directory (durable, renamed into place), then the log may go.
+  Status s = storage->Compact(at, *conf);
+  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  RemoveOtherSnapshots(path);  // no longer referenced by the log
+  last_compacted = at;
+  std::lock_guard lock(info_mu);
+  info.compactions++;
+  obs::Info("raft", "compacted log", {{"node", options.id}, {"index", at}});
+}
+
+void RaftNode::Impl::WaitCompactorIdle() {
+  std::unique_lock lock(compactor_mu);
+  compactor_cv.wait(lock, [&] { return !compactor_busy; });
 }
 
 void RaftNode::Impl::RemoveOtherSnapshots(const std::string& keep) {
@@ -448,6 +521,7 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
     raw->Push([peer](Impl::Inbox& in) { in.unreachable.push_back(peer); });
   }));
   impl->PublishInfo();
+  impl->compactor = std::thread([raw] { raw->CompactorLoop(); });
   impl->thread = std::thread([raw] { raw->Run(); });
   obs::Info("raft", "node started", {{"node", options.id}, {"applied", sm->applied()},
                                      {"first_index", impl->storage->FirstIndex()}, {"last_index", impl->storage->LastIndex()}});
@@ -465,6 +539,12 @@ void RaftNode::Stop() {
   }
   impl_->cv.notify_one();
   impl_->thread.join();
+  {
+    std::lock_guard lock(impl_->compactor_mu);
+    impl_->compactor_stop = true;
+  }
+  impl_->compactor_cv.notify_all();
+  impl_->compactor.join();
   impl_->transport->Stop();
   // Proposals that arrived after the driver's last turn (`stop` is set: no more arrive).
   Impl::Inbox rest;
@@ -475,13 +555,15 @@ void RaftNode::Stop() {
   for (auto& p : rest.proposals) p.done(Status::Unavailable("node stopped"));
 }
 
-void RaftNode::Propose(Bytes data, ProposeCallback done) {
+void RaftNode::Propose(Bytes data, ProposeCallback done) { Propose(std::move(data), std::move(done), nullptr); }
+
+void RaftNode::Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended) {
   {
     // Checked under the inbox lock: a proposal either reaches the inbox before Stop()
     // drains it, or is refused here — none is left waiting forever.
     std::lock_guard lock(impl_->mu);
     if (!impl_->stop) {
-      impl_->inbox.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now()});
+      impl_->inbox.proposals.push_back(Impl::Proposal{std::move(data), std::move(done), Clock::now(), std::move(appended)});
       done = nullptr;
     }
   }

@@ -11,7 +11,8 @@
 //      completes their proposals (without a snapshot in the Ready, committed entries — all
 //      durable already — are applied before step 1, so an acknowledgement never waits for
 //      the fsync of the batch behind it);
-//   4. Advance()s, then compacts the log every `compact_every` applied entries (after the
+//   4. Advance()s, then compacts the log every `compact_every` applied entries or
+//      `compact_bytes` written log bytes (after the
 //      state machine made its state durable and wrote a snapshot file for that index).
 //
 // Snapshots (docs/raft_transport.md): the core's snapshot messages carry metadata only; the
@@ -58,12 +59,16 @@ class StateMachine {
   virtual LogIndex applied() const = 0;
   // Makes the state up to applied() durable (called after each batch of entries).
   virtual Status Sync() = 0;
-  // Writes the state as of applied() as the files of a new directory `dir` (it does not
-  // exist yet; the state machine creates it). Plain files only, no subdirectories. The
-  // driver then fsyncs every file and the directory and renames it into place, so this
-  // need not be atomic. The snapshot must stay valid while the live state moves on (an
-  // engine checkpoint of hard links qualifies: SST files are immutable).
-  virtual Status CreateSnapshot(const std::string& dir) = 0;
+  // Writes the state as of some index as the files of a new directory `dir` (it does not
+  // exist yet; the state machine creates it) and returns that index: at least applied()
+  // when called, at most applied() when it returns, and durable in the state (a restart
+  // never comes back below it). Plain files only, no subdirectories. Called on the
+  // driver's compaction worker thread while Apply goes on (never during RestoreSnapshot),
+  // so the Raft thread never waits for a flush. The driver then fsyncs every file and the
+  // directory and renames it into place, so this need not be atomic. The snapshot must stay
+  // valid while the live state moves on (an engine checkpoint of hard links qualifies: SST
+  // files are immutable).
+  virtual Result<LogIndex> CreateSnapshot(const std::string& dir) = 0;
   // Replaces the state with the snapshot directory `dir` (written by CreateSnapshot on
   // some replica), which covers up to `index`, and makes it durable. Must leave `dir`
   // unchanged: this node may stream it to others later.
@@ -79,6 +84,9 @@ struct RaftNodeOptions {
   int election_tick = 10;                       // election timeout: [10, 20) ticks = 1-2 s
   int heartbeat_tick = 1;
   uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
+  // Also compact once this many log bytes were written since the last compaction (0 =
+  // never): the log — all of it kept in memory — stays bounded when entries are large.
+  uint64_t compact_bytes = 0;
   size_t snapshot_chunk_bytes = 256 << 10;      // bytes of snapshot file per message
   // A snapshot chunk unacknowledged this long ends the stream (it resumes on the next try).
   std::chrono::milliseconds snapshot_ack_timeout{2000};
@@ -119,6 +127,10 @@ class RaftNode {
   RaftNode& operator=(const RaftNode&) = delete;
 
   void Propose(Bytes data, ProposeCallback done);
+  // Also calls `appended(index)` on the driver thread when the proposal enters the log at
+  // `index` (before `done`). A caller whose wait for `done` ended early learns from it
+  // where the entry's fate will be decided: once this node applied `index`, it is final.
+  void Propose(Bytes data, ProposeCallback done, std::function<void(LogIndex)> appended);
   // Blocking form for HTTP handlers and benchmarks (waits up to options.propose_timeout;
   // TimedOut = outcome unknown).
   Result<Bytes> ProposeAndWait(Bytes data);

@@ -38,10 +38,10 @@ Result<uint64_t> ReadCounter(txn::Transaction& txn, const Bytes& key) {
   return n;
 }
 
-void WriteCounter(txn::Transaction& txn, const Bytes& key, uint64_t n) {
+Status WriteCounter(txn::Transaction& txn, const Bytes& key, uint64_t n) {
   Bytes v;
   PutVarint64(&v, n);
-  txn.Put(key, v);
+  return txn.Put(key, v);
 }
 
 }  // namespace
@@ -87,17 +87,16 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load(txn::Transaction& t
 Status Catalog::BumpVersion(txn::Transaction& txn) {
   Bytes key = IndexPrefix(kCatalogTableId, kVersionIndex);
   STRATA_ASSIGN_OR_RETURN(uint64_t version, ReadCounter(txn, key));
-  WriteCounter(txn, key, version + 1);
-  return Status::OK();
+  return WriteCounter(txn, key, version + 1);
 }
 
 Status Catalog::CreateDatabase(txn::Transaction& txn, std::string_view name) {
-  txn.Put(DatabaseKey(name), name);
+  STRATA_RETURN_IF_ERROR(txn.Put(DatabaseKey(name), name));
   return BumpVersion(txn);
 }
 
 Status Catalog::DropDatabase(txn::Transaction& txn, std::string_view name) {
-  txn.Delete(DatabaseKey(name));
+  STRATA_RETURN_IF_ERROR(txn.Delete(DatabaseKey(name)));
   return BumpVersion(txn);
 }
 
@@ -107,18 +106,18 @@ Status Catalog::CreateTable(txn::Transaction& txn, TableSchema* schema) {
   if (next < kFirstUserTableId) next = kFirstUserTableId;
   if (next >= UINT32_MAX) return Status::ResourceExhausted("table ids exhausted");
   schema->id = static_cast<TableId>(next);
-  WriteCounter(txn, counter_key, next + 1);
-  txn.Put(TableKey(schema->database, schema->name), schema->Encode());
+  STRATA_RETURN_IF_ERROR(WriteCounter(txn, counter_key, next + 1));
+  STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema->database, schema->name), schema->Encode()));
   return BumpVersion(txn);
 }
 
 Status Catalog::DropTable(txn::Transaction& txn, const TableSchema& schema) {
-  txn.Delete(TableKey(schema.database, schema.name));
+  STRATA_RETURN_IF_ERROR(txn.Delete(TableKey(schema.database, schema.name)));
   return BumpVersion(txn);
 }
 
 Status Catalog::UpdateTable(txn::Transaction& txn, const TableSchema& schema) {
-  txn.Put(TableKey(schema.database, schema.name), schema.Encode());
+  STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema.database, schema.name), schema.Encode()));
   return BumpVersion(txn);
 }
 

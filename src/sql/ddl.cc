@@ -36,7 +36,7 @@ Status DeletePrefix(Session& session, const Bytes& prefix) {
     std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
     STRATA_ASSIGN_OR_RETURN(auto kvs, txn->Scan(prefix, PrefixSuccessor(prefix), kDeleteBatch));
     if (kvs.empty()) return Status::OK();
-    for (const auto& kv : kvs) txn->Delete(kv.key);
+    for (const auto& kv : kvs) STRATA_RETURN_IF_ERROR(txn->Delete(kv.key));
     Status s = txn->Commit();
     if (!s.ok() && s.mysql_errno() != 1213) return s;
   }
@@ -272,7 +272,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
             return Err(1062, "23000", fmt::format("Duplicate entry '{}' for key '{}.{}'", text, updated.name, index.name));
           }
         }
-        txn.Put(IndexKey(updated, index, row, pk), "");
+        STRATA_RETURN_IF_ERROR(txn.Put(IndexKey(updated, index, row, pk), ""));
       }
       if (kvs.size() < 4096) break;
       cursor = kvs.back().key + '\0';

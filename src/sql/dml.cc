@@ -66,14 +66,18 @@ Result<std::optional<Bytes>> UniqueConflict(txn::Transaction* txn, const TableSc
   return std::optional<Bytes>();
 }
 
-void PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
-  txn->Put(RowKey(table, pk_suffix), EncodeRow(row));
-  for (const IndexSchema& index : table.indexes) txn->Put(IndexKey(table, index, row, pk_suffix), "");
+Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
+  STRATA_RETURN_IF_ERROR(txn->Put(RowKey(table, pk_suffix), EncodeRow(row)));
+  for (const IndexSchema& index : table.indexes)
+    STRATA_RETURN_IF_ERROR(txn->Put(IndexKey(table, index, row, pk_suffix), ""));
+  return Status::OK();
 }
 
-void DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
-  txn->Delete(RowKey(table, pk_suffix));
-  for (const IndexSchema& index : table.indexes) txn->Delete(IndexKey(table, index, row, pk_suffix));
+Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
+  STRATA_RETURN_IF_ERROR(txn->Delete(RowKey(table, pk_suffix)));
+  for (const IndexSchema& index : table.indexes)
+    STRATA_RETURN_IF_ERROR(txn->Delete(IndexKey(table, index, row, pk_suffix)));
+  return Status::OK();
 }
 
 // Replaces old_row (at old_pk) by new_row, keeping indexes and uniqueness right.
@@ -89,9 +93,8 @@ Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& ol
     STRATA_ASSIGN_OR_RETURN(bool taken, UniqueTaken(txn, table, index, new_row, old_pk));
     if (taken) return Duplicate(table, index, new_row);
   }
-  DeleteRow(txn, table, old_row, old_pk);
-  PutRow(txn, table, new_row, new_pk);
-  return Status::OK();
+  STRATA_RETURN_IF_ERROR(DeleteRow(txn, table, old_row, old_pk));
+  return PutRow(txn, table, new_row, new_pk);
 }
 
 std::string NowText() {
@@ -193,7 +196,7 @@ Status InsertOne(InsertState& st, const Row& row) {
       return Status::OK();
     }
     if (!st.stmt->replace) return Duplicate(t, t.primary, row);
-    DeleteRow(st.txn, t, old_row, pk);
+    STRATA_RETURN_IF_ERROR(DeleteRow(st.txn, t, old_row, pk));
     st.affected++;
   }
   for (const IndexSchema& index : t.indexes) {
@@ -209,10 +212,10 @@ Status InsertOne(InsertState& st, const Row& row) {
     if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, t.name));
     STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, t.columns.size()));
     if (!st.stmt->on_duplicate.empty()) return OnDuplicate(st, row, other_row, *other_pk);
-    DeleteRow(st.txn, t, other_row, *other_pk);
+    STRATA_RETURN_IF_ERROR(DeleteRow(st.txn, t, other_row, *other_pk));
     st.affected++;
   }
-  PutRow(st.txn, t, row, pk);
+  STRATA_RETURN_IF_ERROR(PutRow(st.txn, t, row, pk));
   st.affected++;
   return Status::OK();
 }
@@ -341,7 +344,7 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   for (Row& target : targets) {
     Bytes key = target.back().string_value();
     target.pop_back();
-    DeleteRow(txn, *table, target, Slice(key).substr(kPrefixBytes));
+    STRATA_RETURN_IF_ERROR(DeleteRow(txn, *table, target, Slice(key).substr(kPrefixBytes)));
   }
   result.affected_rows = targets.size();
   return result;

@@ -16,6 +16,7 @@ namespace strata::sql {
 using SK = ast::StatementKind;
 
 constexpr uint16_t kErLockDeadlock = 1213;
+constexpr uint16_t kErTransCacheFull = 1197;
 // How long an autocommit statement keeps retrying a write-write conflict (as long as
 // InnoDB's default innodb_lock_wait_timeout would let it wait for the row lock).
 constexpr std::chrono::seconds kAutocommitRetryFor{50};
@@ -258,18 +259,21 @@ Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
   if (!autocommit_) explicit_txn_ = true;
   // The first statement of an autocommit=0 transaction needs its savepoint too.
   if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();
-  txn::Transaction::Savepoint savepoint;
   bool have_savepoint = explicit_txn_ && stmt.kind != SK::kSelect && stmt.kind != SK::kShow;
-  if (have_savepoint) savepoint = txn_->Save();
+  if (have_savepoint) txn_->BeginStatement();
   Result<QueryResult> result = Dispatch(stmt);
   if (!result.ok()) {
-    if (explicit_txn_) {
-      if (have_savepoint) txn_->RestoreTo(std::move(savepoint));
+    // A transaction past max_txn_bytes is rolled back whole, as InnoDB does with a
+    // deadlock: nothing of it may become visible, and a later COMMIT must not commit the
+    // statements before the one that failed.
+    if (explicit_txn_ && result.status().mysql_errno() != kErTransCacheFull) {
+      if (have_savepoint) txn_->RollbackStatement();
     } else {
       RollbackOpen();
     }
     return result;
   }
+  if (have_savepoint) txn_->EndStatement();
   if (!explicit_txn_) STRATA_RETURN_IF_ERROR(CommitOpen());
   return result;
 }

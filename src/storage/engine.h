@@ -78,9 +78,10 @@ class Engine {
 
   // Makes every write so far durable, and PersistedAppliedIndex() equal AppliedIndex().
   virtual Status Flush() = 0;
-  // A consistent copy in `dir` (hard links where possible) openable as an engine; used for
-  // Raft snapshots. `dir` must not exist.
-  virtual Status Checkpoint(const std::string& dir) = 0;
+  // Flushes, then writes a consistent copy in `dir` (hard links where possible) openable as
+  // an engine; used for Raft snapshots. `dir` must not exist. Returns the applied index the
+  // copy holds: at least AppliedIndex() when called (writes may go on meanwhile).
+  virtual Result<uint64_t> Checkpoint(const std::string& dir) = 0;
   // Adds the contents of SST files (written by lsm::TableBuilder; each user key at most once
   // per file, later files win) as one atomic step, newer than every write before it. The
   // files are copied; the caller may delete them afterwards.

@@ -1,16 +1,33 @@
 #include "txn/apply.h"
 
+#include <algorithm>
+
+#include "common/check.h"
+#include "common/coding.h"
+
 namespace strata::txn {
 
-Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, const WriteSet& ws) {
+namespace {
+Status WriteAppliedOnly(storage::Engine& engine, LogIndex index) {
+  storage::WriteBatch batch;
+  batch.SetAppliedIndex(index);
+  return engine.Write(batch);
+}
+}  // namespace
+
+Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, const WriteSet& ws,
+                                   LogIndex gc_horizon) {
+  STRATA_CHECK(ws.start_index < index);  // a snapshot is always older than its commit
+  if (ws.start_index < gc_horizon) {
+    STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
+    return ApplyOutcome::kSnapshotTooOld;
+  }
   storage::WriteBatch batch;
   batch.SetAppliedIndex(index);
   for (const auto& [key, value] : ws.writes) {
     STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
     if (latest > ws.start_index) {
-      storage::WriteBatch empty;
-      empty.SetAppliedIndex(index);
-      STRATA_RETURN_IF_ERROR(engine.Write(empty));
+      STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
       return ApplyOutcome::kConflict;
     }
     Bytes stored;
@@ -27,10 +44,25 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
   return ApplyOutcome::kCommitted;
 }
 
-Status ApplyEmpty(storage::Engine& engine, LogIndex index) {
+Status ApplyEmpty(storage::Engine& engine, LogIndex index) { return WriteAppliedOnly(engine, index); }
+
+Result<LogIndex> ReadGcHorizon(storage::Engine& engine) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, engine.Get(storage::ReadOptions(), GcHorizonKey()));
+  if (!value) return LogIndex{0};
+  if (value->size() != 8) return Status::Corruption("GC horizon value is not 8 bytes");
+  return DecodeBigEndian64(value->data());
+}
+
+Result<LogIndex> ApplyGcHorizon(storage::Engine& engine, LogIndex index, LogIndex current, LogIndex proposed) {
+  STRATA_CHECK(current < index);
+  LogIndex horizon = std::max(current, std::min(proposed, index));
   storage::WriteBatch batch;
   batch.SetAppliedIndex(index);
-  return engine.Write(batch);
+  Bytes value;
+  PutBigEndian64(&value, horizon);
+  batch.Put(GcHorizonKey(), value);
+  STRATA_RETURN_IF_ERROR(engine.Write(batch));
+  return horizon;
 }
 
 Result<Bytes> CollectGarbage(storage::Engine& engine, LogIndex watermark, Slice from, size_t max_keys) {
@@ -43,6 +75,7 @@ Result<Bytes> CollectGarbage(storage::Engine& engine, LogIndex watermark, Slice 
   size_t keys = 0;
   LogIndex version = 0;
   for (it->Seek(VersionPrefix(from)); it->Valid(); it->Next()) {
+    if (IsMetaKey(it->key())) continue;  // not a version of anything
     STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
     if (!have_current || key != current) {
       if (keys == max_keys) {

@@ -34,6 +34,12 @@ Bytes VersionPrefix(Slice user_key) {
   return out;
 }
 
+Bytes GcHorizonKey() {
+  Bytes out(kMetaKeyPrefix);
+  out += "gc_horizon";
+  return out;
+}
+
 Bytes EncodeVersionedKey(Slice user_key, LogIndex version) {
   Bytes out;
   out.reserve(user_key.size() + 10);

@@ -9,10 +9,16 @@
 // terminator keep all versions of a key together and ordered before any longer key that
 // starts with it; the inverted index puts the newest version first, so a read at snapshot
 // S seeks to (key, S) and takes the first version it finds.
+//
+// Engine keys that start with 0x00 0x02 hold the transaction layer's own metadata (the
+// applied GC horizon, apply.h). They can never be MVCC keys — in an escaped user key a
+// 0x00 byte is always followed by 0xff or 0x01 — and they sort after the versions of the
+// empty user key and before every other key.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/slice.h"
@@ -28,6 +34,12 @@ Bytes EncodeVersionedKey(Slice user_key, LogIndex version);
 Status DecodeVersionedKey(Slice engine_key, Bytes* user_key, LogIndex* version);
 // The engine-key prefix shared by all versions of user_key.
 Bytes VersionPrefix(Slice user_key);
+
+// Metadata keys (see the top of this file).
+inline constexpr std::string_view kMetaKeyPrefix{"\x00\x02", 2};
+inline bool IsMetaKey(Slice engine_key) { return engine_key.starts_with(kMetaKeyPrefix); }
+// Where the applied GC horizon is kept: value = fixed64 big-endian.
+Bytes GcHorizonKey();
 
 // The newest version of `user_key` at or below `snapshot`: nullopt when the key has no
 // such version or it is a deletion.

@@ -2,9 +2,20 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "common/check.h"
+
 namespace strata::txn {
 
 constexpr uint16_t kErLockDeadlock = 1213;
+constexpr uint16_t kErTransCacheFull = 1197;
+
+namespace {
+uint64_t WriteBytes(const Bytes& key, const std::optional<Bytes>& value) {
+  return key.size() + (value ? value->size() : 0) + Transaction::kWriteOverheadBytes;
+}
+}  // namespace
 
 Transaction::Transaction(TxnManager* manager, LogIndex start_index)
     : manager_(manager), start_index_(start_index) {
@@ -15,10 +26,13 @@ Transaction::~Transaction() {
   if (open_) Rollback();
 }
 
-void Transaction::Finish() {
+void Transaction::Finish(std::shared_ptr<CommitFate> unsettled) {
   if (!open_) return;
   open_ = false;
   std::lock_guard lock(manager_->mu_);
+  // The pin moves to unsettled_ in the same critical section: GcWatermark never sees the
+  // snapshot unpinned in between.
+  if (unsettled) manager_->unsettled_.emplace_back(start_index_, std::move(unsettled));
   manager_->active_.erase(manager_->active_.find(start_index_));
 }
 
@@ -57,8 +71,64 @@ bool Transaction::HasWritesIn(Slice prefix) const {
   return it != writes_.writes.end() && Slice(it->first).substr(0, prefix.size()) == prefix;
 }
 
-void Transaction::Put(Slice key, Slice value) { writes_.writes[Bytes(key)] = Bytes(value); }
-void Transaction::Delete(Slice key) { writes_.writes[Bytes(key)] = std::nullopt; }
+Status Transaction::Put(Slice key, Slice value) { return Buffer(key, value); }
+Status Transaction::Delete(Slice key) { return Buffer(key, std::nullopt); }
+
+Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
+  Bytes k(key);
+  std::optional<Bytes> v;
+  if (value) v = Bytes(*value);
+  auto it = writes_.writes.find(k);
+  uint64_t replaced = it == writes_.writes.end() ? 0 : WriteBytes(it->first, it->second);
+  uint64_t limit = manager_->options_.max_txn_bytes;
+  if (limit != 0 && buffered_bytes_ - replaced + WriteBytes(k, v) > limit) {
+    return Status::ResourceExhausted(
+               fmt::format("Multi-statement transaction required more than 'max_txn_bytes' bytes of storage "
+                           "(max_txn_bytes = {}); the transaction is rolled back",
+                           limit))
+        .WithMysql(kErTransCacheFull, "HY000");
+  }
+  if (in_statement_ && !statement_undo_.count(k)) {
+    std::optional<std::optional<Bytes>> before;
+    if (it != writes_.writes.end()) before = it->second;
+    statement_undo_.emplace(k, std::move(before));
+  }
+  SetBuffered(k, std::optional<std::optional<Bytes>>(std::move(v)));
+  return Status::OK();
+}
+
+void Transaction::SetBuffered(const Bytes& key, std::optional<std::optional<Bytes>> state) {
+  auto it = writes_.writes.find(key);
+  if (it != writes_.writes.end()) {
+    buffered_bytes_ -= WriteBytes(it->first, it->second);
+    if (!state) {
+      writes_.writes.erase(it);
+      return;
+    }
+    it->second = std::move(*state);
+  } else {
+    if (!state) return;
+    it = writes_.writes.emplace(key, std::move(*state)).first;
+  }
+  buffered_bytes_ += WriteBytes(it->first, it->second);
+}
+
+void Transaction::BeginStatement() {
+  STRATA_CHECK(!in_statement_);
+  in_statement_ = true;
+  statement_undo_.clear();
+}
+
+void Transaction::RollbackStatement() {
+  STRATA_CHECK(in_statement_);
+  for (auto& [key, before] : statement_undo_) SetBuffered(key, std::move(before));
+  EndStatement();
+}
+
+void Transaction::EndStatement() {
+  in_statement_ = false;
+  statement_undo_.clear();
+}
 
 Status Transaction::Commit() {
   if (!open_) return Status::InvalidArgument("transaction already finished");
@@ -68,13 +138,22 @@ Status Transaction::Commit() {
     manager_->stats_.read_only++;
     return Status::OK();
   }
-  auto outcome = manager_->proposer_->ProposeAndWait(writes_.Encode());
-  Finish();
+  auto fate = std::make_shared<CommitFate>();
+  auto outcome = manager_->proposer_->ProposeAndWait(writes_.Encode(), fate);
+  // An entry whose fate is open may still apply: its snapshot stays pinned (CommitFate).
+  Finish(fate->Final(manager_->proposer_->AppliedIndex()) ? nullptr : fate);
   if (!outcome.ok()) return outcome.status();
   std::lock_guard lock(manager_->mu_);
   if (*outcome == ApplyOutcome::kConflict) {
     manager_->stats_.conflicts++;
     return Status::Aborted("Deadlock found when trying to get lock; try restarting transaction")
+        .WithMysql(kErLockDeadlock, "40001");
+  }
+  if (*outcome == ApplyOutcome::kSnapshotTooOld) {
+    manager_->stats_.conflicts++;
+    return Status::Aborted(
+               "Deadlock found when trying to get lock; try restarting transaction (snapshot too old: "
+               "the transaction's snapshot is below the replicated GC horizon)")
         .WithMysql(kErLockDeadlock, "40001");
   }
   manager_->stats_.commits++;
@@ -97,7 +176,11 @@ std::unique_ptr<Transaction> TxnManager::Begin() {
 
 LogIndex TxnManager::GcWatermark() const {
   std::lock_guard lock(mu_);
-  return active_.empty() ? proposer_->AppliedIndex() : *active_.begin();
+  LogIndex applied = proposer_->AppliedIndex();
+  LogIndex watermark = active_.empty() ? applied : std::min(applied, *active_.begin());
+  std::erase_if(unsettled_, [&](const auto& pin) { return pin.second->Final(applied); });
+  for (const auto& [start, fate] : unsettled_) watermark = std::min(watermark, start);
+  return watermark;
 }
 
 TxnManager::Stats TxnManager::stats() const {

@@ -11,6 +11,7 @@
 // TxnManager is shared by all sessions.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,13 +26,31 @@
 
 namespace strata::txn {
 
+// What a proposer learns about a WriteSet's entry after it has returned. When a commit's
+// outcome is unknown (the proposal timed out, or leadership was lost with the entry in the
+// log) the entry may still be applied later, and its conflict check needs every version
+// newer than its snapshot: the transaction keeps its snapshot pinned below the GC horizon
+// until the fate settles (apply.h). Written by the proposer (any thread), read by
+// TxnManager::GcWatermark.
+struct CommitFate {
+  std::atomic<LogIndex> index{0};    // the entry's log index once appended; 0 = not (yet)
+  std::atomic<bool> settled{false};  // the entry is known applied, or known never to commit
+  // Final once settled, or once this node applied `index` (whatever entry sits there).
+  bool Final(LogIndex applied) const {
+    if (settled.load(std::memory_order_acquire)) return true;
+    LogIndex i = index.load(std::memory_order_acquire);
+    return i != 0 && i <= applied;
+  }
+};
+
 // How a transaction reaches Raft. The node implements it with its Raft group; tests with
 // a direct in-process apply.
 class Proposer {
  public:
   virtual ~Proposer() = default;
   // Replicates `encoded_write_set` and returns its outcome once applied on this node.
-  virtual Result<ApplyOutcome> ProposeAndWait(Bytes encoded_write_set) = 0;
+  // Keeps `fate` up to date, also after returning (see CommitFate).
+  virtual Result<ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<CommitFate> fate) = 0;
   // The highest index applied on this node: new transactions read at it.
   virtual LogIndex AppliedIndex() const = 0;
 };
@@ -45,45 +64,73 @@ class Transaction {
   Result<std::optional<Bytes>> Get(Slice key);
   // Live keys in [begin, end) (end empty: unbounded), own writes included, at most `limit`.
   Result<std::vector<KeyValue>> Scan(Slice begin, Slice end, size_t limit);
-  void Put(Slice key, Slice value);
-  void Delete(Slice key);
+  // Buffer a write. Fail with MySQL 1197 (ER_TRANS_CACHE_FULL, HY000) when the buffered
+  // writes would grow past TxnOptions::max_txn_bytes; the write is then not buffered.
+  Status Put(Slice key, Slice value);
+  Status Delete(Slice key);
 
   // OK when committed; Aborted (mysql 1213 / 40001) when another transaction committed a
-  // write to one of our keys after we began. Either way the transaction is finished.
+  // write to one of our keys after we began, or when the snapshot fell below the GC
+  // horizon ("snapshot too old"). Either way the transaction is finished.
   Status Commit();
   void Rollback();
 
   // True when this transaction wrote a key starting with `prefix`.
   bool HasWritesIn(Slice prefix) const;
-  // Statement-level atomicity: a failed statement restores the writes as they were before it.
-  using Savepoint = std::map<Bytes, std::optional<Bytes>>;
-  Savepoint Save() const { return writes_.writes; }
-  void RestoreTo(Savepoint savepoint) { writes_.writes = std::move(savepoint); }
+  // Statement-level atomicity. Between BeginStatement() and EndStatement() the first
+  // change of each key records the key's previous state; RollbackStatement() puts those
+  // back. The cost is the keys the statement touched, not the transaction's size.
+  void BeginStatement();
+  void RollbackStatement();
+  void EndStatement();
   size_t write_count() const { return writes_.writes.size(); }
+  // Bytes the buffered writes count against max_txn_bytes.
+  uint64_t buffered_bytes() const { return buffered_bytes_; }
 
   LogIndex start_index() const { return start_index_; }
   bool read_only() const { return writes_.writes.empty(); }
 
+  // What one buffered write counts against max_txn_bytes: its key and value plus the
+  // bookkeeping of one map entry, so the limit bounds the memory, not just the payload.
+  static constexpr uint64_t kWriteOverheadBytes = 64;
+
  private:
   friend class TxnManager;
   Transaction(TxnManager* manager, LogIndex start_index);
-  void Finish();
+  void Finish(std::shared_ptr<CommitFate> unsettled = nullptr);
+  Status Buffer(Slice key, std::optional<Slice> value);
+  // Replaces the buffered state of `key` (nullopt: not written), keeping buffered_bytes_.
+  void SetBuffered(const Bytes& key, std::optional<std::optional<Bytes>> state);
 
   TxnManager* manager_;
   LogIndex start_index_;
   WriteSet writes_;
+  uint64_t buffered_bytes_ = 0;
+  bool in_statement_ = false;
+  // key -> its state before the statement: nullopt = not written by this transaction.
+  std::map<Bytes, std::optional<std::optional<Bytes>>> statement_undo_;
   bool open_ = true;
+};
+
+struct TxnOptions {
+  // The most a transaction may buffer (Transaction::Put); 0 = no limit (tests). Also
+  // bounds the size of a WriteSet entry in the Raft log.
+  uint64_t max_txn_bytes = 100ull << 20;
 };
 
 class TxnManager {
  public:
-  TxnManager(storage::Engine* engine, Proposer* proposer) : engine_(engine), proposer_(proposer) {}
+  TxnManager(storage::Engine* engine, Proposer* proposer, TxnOptions options = {})
+      : engine_(engine), proposer_(proposer), options_(options) {}
 
   std::unique_ptr<Transaction> Begin();
 
-  // The oldest snapshot an open transaction reads at (or the applied index when none is
-  // open): garbage collection may drop versions no reader at or above it can see.
+  // The oldest snapshot an open transaction reads at, or that a commit of unknown outcome
+  // still needs (CommitFate); the applied index when there is none. Garbage collection may
+  // drop versions no reader at or above it can see; the leader proposes it as the GC
+  // horizon (apply.h).
   LogIndex GcWatermark() const;
+  const TxnOptions& options() const { return options_; }
 
   struct Stats {
     uint64_t commits = 0, conflicts = 0, rollbacks = 0, read_only = 0;
@@ -94,8 +141,12 @@ class TxnManager {
   friend class Transaction;
   storage::Engine* engine_;
   Proposer* proposer_;
+  const TxnOptions options_;
   mutable std::mutex mu_;
   std::multiset<LogIndex> active_;  // start indices of open transactions
+  // Finished transactions whose commit outcome is unknown: start index and fate. Pruned
+  // by GcWatermark once final.
+  mutable std::vector<std::pair<LogIndex, std::shared_ptr<CommitFate>>> unsettled_;
   Stats stats_;
 };
 

@@ -22,6 +22,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -56,6 +57,7 @@ class CounterMachine final : public strata::raft::StateMachine {
     return Parse(*data);
   }
   Result<Bytes> Apply(LogIndex index, Slice data) override {
+    std::lock_guard lock(mu_);
     if (data == "incr") counter_++;  // anything else is a no-op, identically everywhere
     applied_ = index;
     dirty_ = true;
@@ -63,14 +65,27 @@ class CounterMachine final : public strata::raft::StateMachine {
   }
   LogIndex applied() const override { return applied_; }
   Status Sync() override {
+    std::lock_guard lock(mu_);
     if (!dirty_) return Status::OK();
     dirty_ = false;
     return strata::io::WriteFileAtomically(path_, Encode());
   }
   // A snapshot is a directory holding one file, "counter", in the counter file's format.
-  Status CreateSnapshot(const std::string& dir) override {
+  // Runs on the compaction worker: the pair is taken under mu_, and written to the state
+  // file first, so the state on disk is never behind the snapshot the log is cut at.
+  Result<LogIndex> CreateSnapshot(const std::string& dir) override {
+    std::string encoded;
+    LogIndex index = 0;
+    {
+      std::lock_guard lock(mu_);
+      encoded = Encode();
+      index = applied_;
+      STRATA_RETURN_IF_ERROR(strata::io::WriteFileAtomically(path_, encoded));
+      dirty_ = false;
+    }
     STRATA_RETURN_IF_ERROR(strata::io::CreateDir(dir));
-    return strata::io::WriteFileAtomically(dir + "/counter", Encode());
+    STRATA_RETURN_IF_ERROR(strata::io::WriteFileAtomically(dir + "/counter", encoded));
+    return index;
   }
   Status RestoreSnapshot(const std::string& dir, LogIndex index) override {
     std::string path = dir + "/counter";
@@ -95,7 +110,8 @@ class CounterMachine final : public strata::raft::StateMachine {
   const std::string path_;
   std::atomic<LogIndex> applied_{0};
   std::atomic<uint64_t> counter_{0};  // read by HTTP threads
-  bool dirty_ = false;
+  std::mutex mu_;  // Apply/Sync (driver thread) vs CreateSnapshot (compaction worker)
+  bool dirty_ = false;  // guarded by mu_
 };
 
 struct Flags {

@@ -69,6 +69,11 @@ int main(int argc, char** argv) {
   start->add_option("--log-level", o.log_level, "Minimum log level: debug, info, warn, error [info]");
   start->add_option("--storage-direct-io", o.storage_direct_io,
                     "SST I/O with O_DIRECT (true) or through the page cache (false) [true]");
+  start->add_option("--memory-limit-mb", o.memory_limit_mb,
+                    "Memory the node plans for, in MiB: block cache + memtables, the Raft log's "
+                    "in-memory entries, buffers [a quarter of RAM]");
+  start->add_option("--max-txn-bytes", o.max_txn_bytes,
+                    "Most bytes one transaction may buffer; past it: MySQL error 1197 [104857600]");
   start->add_option("--flush-rate-mb", o.flush_rate_mb,
                     "Flush I/O rate limit in MiB/s: 0 = auto, -1 = unlimited [0]");
   start->add_option("--compaction-rate-mb", o.compaction_rate_mb,

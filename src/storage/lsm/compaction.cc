@@ -1,6 +1,10 @@
 // Background work of the LSM engine: flushing sealed memtables to level 0 and leveled
-// compaction (DESIGN D6). One background thread does one job at a time, so jobs never race
-// each other; readers keep working on the version they pinned.
+// compaction (DESIGN D6). Two background threads: one flushes, one compacts, so a flush —
+// which writers and the Raft log's compaction wait for — never waits behind a compaction
+// that may run for seconds. Each installs its result with InstallEdit under mu_ on top of
+// the *current* version, so a flush that adds an L0 file while a compaction runs is kept;
+// a compaction's inputs were picked from files no flush changes (flushes only add newer L0
+// files). Readers keep working on the version they pinned.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -29,7 +33,7 @@ void AtomicAdd(std::atomic<double>& a, double d) {
 
 }  // namespace
 
-void LsmEngine::BackgroundLoop() {
+void LsmEngine::BackgroundLoop(BackgroundJob job) {
   std::unique_lock lock(mu_);
   while (!shutting_down_) {
     Status s;
@@ -37,26 +41,30 @@ void LsmEngine::BackgroundLoop() {
       bg_cv_.wait(lock);
       continue;
     }
-    if (bg_busy_) {  // CompactAll() is running a job
-      done_cv_.wait(lock);
-      continue;
-    }
-    if (!imm_.empty()) {
-      bg_busy_ = true;
+    if (job == BackgroundJob::kFlush) {
+      if (flush_busy_ || imm_.empty()) {  // busy: CompactAll() holds the slot
+        bg_cv_.wait(lock);
+        continue;
+      }
+      flush_busy_ = true;
       s = FlushOldestImmutable(lock);
-    } else if (auto c = PickCompaction(*version_)) {
-      bg_busy_ = true;
-      s = RunCompaction(lock, *c);
+      flush_busy_ = false;
     } else {
-      bg_cv_.wait(lock);
-      continue;
+      std::optional<Compaction> c;
+      if (compaction_busy_ || !(c = PickCompaction(*version_))) {
+        bg_cv_.wait(lock);
+        continue;
+      }
+      compaction_busy_ = true;
+      s = RunCompaction(lock, *c);
+      compaction_busy_ = false;
     }
-    bg_busy_ = false;
     if (!s.ok()) {
       bg_error_ = s;
       obs::Error("lsm", "background work failed; writes stop until restart", {{"error", s.ToString()}});
     }
     done_cv_.notify_all();
+    bg_cv_.notify_all();  // a flush may make a compaction due; the other thread re-checks
   }
 }
 
@@ -245,6 +253,7 @@ Status LsmEngine::FlushOldestImmutable(std::unique_lock<std::mutex>& lock) {
   STRATA_RETURN_IF_ERROR(InstallEdit(edit));
   persisted_applied_index_ = applied;
   imm_.erase(imm_.begin());
+  memtables_flushed_++;
   InstallSuperVersion();
   flush_count_++;
   AtomicAdd(flush_seconds_, Seconds(start));
@@ -306,8 +315,8 @@ Status LsmEngine::RunCompaction(std::unique_lock<std::mutex>& lock, const Compac
 Status LsmEngine::CompactAll() {
   std::lock_guard write_lock(write_mu_);
   std::unique_lock lock(mu_);
-  while (bg_busy_) done_cv_.wait(lock);  // one job at a time
-  bg_busy_ = true;
+  while (flush_busy_ || compaction_busy_) done_cv_.wait(lock);  // the background jobs pause
+  flush_busy_ = compaction_busy_ = true;
   Status s;
   while (s.ok() && !imm_.empty()) s = FlushOldestImmutable(lock);
   while (s.ok()) {
@@ -315,8 +324,9 @@ Status LsmEngine::CompactAll() {
     if (!c) break;
     s = RunCompaction(lock, *c);
   }
-  bg_busy_ = false;
+  flush_busy_ = compaction_busy_ = false;
   done_cv_.notify_all();
+  bg_cv_.notify_all();
   return s;
 }
 

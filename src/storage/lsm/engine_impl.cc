@@ -45,7 +45,8 @@ Result<std::unique_ptr<LsmEngine>> OpenLsmEngine(const LsmOptions& options) {
   std::unique_ptr<LsmEngine> engine(new LsmEngine(options));
   STRATA_RETURN_IF_ERROR(engine->Recover());
   if (options.background_compaction) {
-    engine->bg_thread_ = std::thread([e = engine.get()] { e->BackgroundLoop(); });
+    engine->flush_thread_ = std::thread([e = engine.get()] { e->BackgroundLoop(LsmEngine::BackgroundJob::kFlush); });
+    engine->compaction_thread_ = std::thread([e = engine.get()] { e->BackgroundLoop(LsmEngine::BackgroundJob::kCompaction); });
   }
   return engine;
 }
@@ -96,7 +97,8 @@ LsmEngine::~LsmEngine() {
     shutting_down_ = true;
   }
   bg_cv_.notify_all();
-  if (bg_thread_.joinable()) bg_thread_.join();
+  if (flush_thread_.joinable()) flush_thread_.join();
+  if (compaction_thread_.joinable()) compaction_thread_.join();
   // Unflushed memtables are dropped on purpose: the Raft log replays them (DESIGN D1).
 }
 
@@ -334,6 +336,7 @@ Status LsmEngine::Write(const WriteBatch& batch) {
 
 void LsmEngine::SealMemtable() {
   imm_.push_back(mem_);
+  memtables_sealed_++;
   mem_ = std::make_shared<Memtable>();
   InstallSuperVersion();
   bg_cv_.notify_all();
@@ -378,8 +381,22 @@ Status LsmEngine::MakeRoomForWrite(std::unique_lock<std::mutex>& lock) {
 }
 
 Status LsmEngine::Flush() {
-  std::lock_guard write_lock(write_mu_);
-  return FlushHoldingWriteLock();
+  uint64_t target = 0;
+  {
+    // The writer lock only while sealing: the wait below must not stop the Raft apply loop
+    // (the single writer) for the length of a flush.
+    std::lock_guard write_lock(write_mu_);
+    if (!options_.background_compaction) return FlushHoldingWriteLock();
+    std::lock_guard lock(mu_);
+    if (!mem_->empty() || applied_index_.load() > persisted_applied_index_.load()) SealMemtable();
+    target = memtables_sealed_;
+  }
+  std::unique_lock lock(mu_);
+  while (memtables_flushed_ < target) {
+    if (!bg_error_.ok()) return bg_error_;
+    done_cv_.wait(lock);
+  }
+  return Status::OK();
 }
 
 Status LsmEngine::FlushHoldingWriteLock() {
@@ -403,7 +420,7 @@ Status LsmEngine::background_error() const {
   return bg_error_;
 }
 
-Status LsmEngine::Checkpoint(const std::string& dir) {
+Result<uint64_t> LsmEngine::Checkpoint(const std::string& dir) {
   STRATA_RETURN_IF_ERROR(Flush());
   if (io::FileExists(dir)) return Status::AlreadyExists("checkpoint directory exists: " + dir);
   STRATA_RETURN_IF_ERROR(io::CreateDir(dir));
@@ -430,7 +447,8 @@ Status LsmEngine::Checkpoint(const std::string& dir) {
   STRATA_ASSIGN_OR_RETURN(auto writer, ManifestWriter::Create(scheduler_, dir + "/" + ManifestFileName(number)));
   STRATA_RETURN_IF_ERROR(writer->Append(snapshot));
   STRATA_RETURN_IF_ERROR(SetCurrentManifest(dir, number));
-  return io::SyncDir(dir);
+  STRATA_RETURN_IF_ERROR(io::SyncDir(dir));
+  return *snapshot.persisted_applied_index;
 }
 
 namespace {

@@ -57,7 +57,7 @@ class LsmEngine final : public Engine {
   std::shared_ptr<const Snapshot> GetSnapshot() override;
   Status Write(const WriteBatch& batch) override;
   Status Flush() override;
-  Status Checkpoint(const std::string& dir) override;
+  Result<uint64_t> Checkpoint(const std::string& dir) override;
   Status Ingest(const std::vector<std::string>& files) override;
   uint64_t AppliedIndex() const override { return applied_index_.load(); }
   uint64_t PersistedAppliedIndex() const override { return persisted_applied_index_.load(); }
@@ -89,7 +89,8 @@ class LsmEngine final : public Engine {
   Status FlushHoldingWriteLock();  // REQUIRES: write_mu_ held
 
   // compaction.cc
-  void BackgroundLoop();
+  enum class BackgroundJob { kFlush, kCompaction };
+  void BackgroundLoop(BackgroundJob job);
   bool NeedsCompaction(const Version& v) const;
   Status FlushOldestImmutable(std::unique_lock<std::mutex>& lock);
   Status RunCompaction(std::unique_lock<std::mutex>& lock, const Compaction& c);
@@ -123,8 +124,12 @@ class LsmEngine final : public Engine {
   std::map<int, size_t> compact_pointer_;  // round-robin file choice per level
   Status bg_error_;
   bool shutting_down_ = false;
-  bool bg_busy_ = false;
-  std::thread bg_thread_;
+  bool flush_busy_ = false;       // a flush runs (the flush thread's, or CompactAll's)
+  bool compaction_busy_ = false;  // a compaction runs (likewise)
+  uint64_t memtables_sealed_ = 0;   // SealMemtable calls; flushes go oldest first, so
+  uint64_t memtables_flushed_ = 0;  // flushed >= n means the n-th sealed one is on disk
+  std::thread flush_thread_;
+  std::thread compaction_thread_;
 
   std::atomic<SequenceNumber> last_sequence_{0};     // highest sequence assigned
   std::atomic<SequenceNumber> visible_sequence_{0};  // highest sequence readers may see

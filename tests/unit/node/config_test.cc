@@ -97,3 +97,32 @@ TEST(ConfigTest, RootPasswordFromEnvironment) {
 
 }  // namespace
 }  // namespace strata::node
+
+namespace strata::node {
+namespace {
+
+TEST(ConfigTest, MemoryLimitAndMaxTxnBytes) {
+  NodeConfig c;
+  EXPECT_GE(c.memory_limit_mb, kMinMemoryLimitMb);  // a quarter of this machine's RAM
+  EXPECT_EQ(c.max_txn_bytes, 100ull << 20);
+  ASSERT_TRUE(ApplyConfigToml("memory_limit_mb = 512\nmax_txn_bytes = 1048576\n", "t.toml", &c).ok());
+  EXPECT_EQ(c.memory_limit_mb, 512u);
+  EXPECT_EQ(c.max_txn_bytes, 1u << 20);
+  Status s = ApplyConfigToml("memory_limit_mb = 32\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("memory_limit_mb"), std::string_view::npos) << s.ToString();
+  s = ApplyConfigToml("max_txn_bytes = 10\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("max_txn_bytes"), std::string_view::npos) << s.ToString();
+  EXPECT_FALSE(ApplyConfigToml("max_txn_bytes = 1073741824\n", "t.toml", &c).ok());  // above 768 MiB
+  ConfigOverrides o;
+  o.memory_limit_mb = 256;
+  o.max_txn_bytes = 4096;
+  auto loaded = LoadConfig(std::nullopt, o);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->memory_limit_mb, 256u);
+  EXPECT_EQ(loaded->max_txn_bytes, 4096u);
+  o.max_txn_bytes = 100;
+  EXPECT_FALSE(LoadConfig(std::nullopt, o).ok());
+}
+
+}  // namespace
+}  // namespace strata::node

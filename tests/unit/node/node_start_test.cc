@@ -52,7 +52,7 @@ class NodeStartTest : public ::testing::Test {
   }
   Status Set(const Bytes& key, const Bytes& value) {
     auto t = node_->txn().Begin();
-    t->Put(key, value);
+    STRATA_RETURN_IF_ERROR(t->Put(key, value));
     return t->Commit();
   }
   std::optional<Bytes> Get(const Bytes& key) { return *node_->txn().Begin()->Get(key); }
@@ -117,7 +117,7 @@ TEST_F(NodeStartTest, ConcurrentIncrementsWithRetryAreExact) {
             failures++;
             break;
           }
-          txn->Put("counter", std::to_string(std::stoi(**value) + 1));
+          ASSERT_TRUE(txn->Put("counter", std::to_string(std::stoi(**value) + 1)).ok());
           Status s = txn->Commit();
           if (s.ok()) break;
           if (s.mysql_errno() != 1213) {
@@ -149,14 +149,26 @@ TEST_F(NodeStartTest, GarbageCollectorDropsVersionsNoReaderNeeds) {
     return n;
   };
   EXPECT_EQ(versions(), 15);
-  GarbageCollector gc(&node_->engine(), &node_->txn(), {.interval = std::chrono::hours(1)});
-  gc.Trigger();
-  while (gc.passes() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // A pass proposes the reader's snapshot as the GC horizon; only once that entry is
+  // applied may a later pass collect below it.
+  GarbageCollector& gc = node_->gc();
+  auto pass = [&] {
+    uint64_t before = gc.passes();
+    gc.Trigger();
+    while (gc.passes() == before) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  pass();
+  for (int i = 0; i < 500 && node_->gc_horizon() < reader->start_index(); i++)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(node_->gc_horizon(), reader->start_index());
+  pass();
   EXPECT_EQ(versions(), 6);  // the reader's version and the 5 newer ones
   EXPECT_EQ(*reader->Get("g"), "9");
   reader->Rollback();
-  gc.Trigger();
-  while (gc.passes() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  pass();
+  for (int i = 0; i < 500 && node_->gc_horizon() < node_->raft_info().applied - 1; i++)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  pass();
   EXPECT_EQ(versions(), 1);
   EXPECT_EQ(Get("g"), "14");
 }

@@ -110,6 +110,29 @@ TEST_F(StateMachineTest, AppliesWriteSetsAndDecidesConflicts) {
   EXPECT_EQ(Read(*engine_, "a", 3), "1");
 }
 
+// The GC horizon entry: monotonic, never past its own index, durable with the entry, and
+// WriteSets that started below it are refused (result 3) without writing.
+TEST_F(StateMachineTest, GcHorizonEntriesAndSnapshotTooOld) {
+  EXPECT_EQ(MustApply(1, WriteSetCommand(0, {{"a", "1"}})), ApplyOutcome::kCommitted);
+  ASSERT_TRUE(sm_->Apply(2, EncodeGcHorizonCommand(50)).ok());
+  EXPECT_EQ(sm_->gc_horizon(), 2u);  // capped at the entry's index
+  ASSERT_TRUE(sm_->Apply(3, EncodeGcHorizonCommand(1)).ok());
+  EXPECT_EQ(sm_->gc_horizon(), 2u);  // never moves back
+  EXPECT_EQ(MustApply(4, WriteSetCommand(1, {{"b", "x"}})), ApplyOutcome::kSnapshotTooOld);
+  EXPECT_FALSE(Read(*engine_, "b", 4).has_value());
+  EXPECT_EQ(sm_->applied(), 4u);
+  EXPECT_EQ(MustApply(5, WriteSetCommand(2, {{"b", "y"}})), ApplyOutcome::kCommitted);  // at the horizon: fine
+  EXPECT_FALSE(sm_->Apply(6, Bytes("\x02\xff", 2)).ok());  // a malformed horizon stops the node
+  EXPECT_FALSE(sm_->Apply(6, WriteSetCommand(6, {{"c", "z"}})).ok());  // started at its own index
+  // A restart reads the horizon back from the engine.
+  ASSERT_TRUE(engine_->Flush().ok());
+  sm_.reset();
+  engine_.reset();
+  engine_ = OpenEngine("lsm");
+  sm_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
+  EXPECT_EQ(sm_->gc_horizon(), 2u);
+}
+
 TEST_F(StateMachineTest, EmptyEntryIsANoOp) {
   Result<Bytes> r = sm_->Apply(5, Bytes());
   ASSERT_TRUE(r.ok());
@@ -155,9 +178,13 @@ TEST_F(StateMachineTest, SnapshotRestoresIdenticalContentsIntoAnotherEngine) {
   index++;
   MustApply(index, WriteSetCommand(index - 1, {{Bytes(), "empty key"}}));
   ASSERT_TRUE(sm_->Apply(++index, Bytes()).ok());
+  ASSERT_TRUE(sm_->Apply(++index, EncodeGcHorizonCommand(6)).ok());
+  ASSERT_EQ(sm_->gc_horizon(), 6u);
 
   std::string path = dir_ + "/snapshot-1";
-  ASSERT_TRUE(sm_->CreateSnapshot(path).ok());
+  Result<LogIndex> snapshot_index = sm_->CreateSnapshot(path);
+  ASSERT_TRUE(snapshot_index.ok());
+  EXPECT_EQ(*snapshot_index, index);
   EXPECT_EQ(engine_->PersistedAppliedIndex(), index);  // flushed before the log may go
   // A checkpoint: SSTs (hard links), a MANIFEST and CURRENT.
   auto names = io::ListDir(path);
@@ -180,6 +207,7 @@ TEST_F(StateMachineTest, SnapshotRestoresIdenticalContentsIntoAnotherEngine) {
   TxnStateMachine fresh_sm(fresh.get(), io_.get());
   ASSERT_TRUE(fresh_sm.RestoreSnapshot(path, index).ok());
   EXPECT_EQ(fresh_sm.applied(), index);
+  EXPECT_EQ(fresh_sm.gc_horizon(), 6u);  // the replicated horizon came along
   EXPECT_EQ(fresh->AppliedIndex(), index);
   EXPECT_EQ(fresh->PersistedAppliedIndex(), index);  // durable on return
   EXPECT_EQ(Contents(*fresh), at_snapshot);
@@ -314,7 +342,7 @@ TEST_F(StateMachineTest, RaftNodeCompactsBehindFlushedStateAndReplaysOnRestart) 
     txn::TxnManager txns(engine_.get(), &proposer);
     for (int i = 0; i < kTxns; i++) {
       auto t = txns.Begin();
-      t->Put("k" + std::to_string(i), std::to_string(i));
+      ASSERT_TRUE(t->Put("k" + std::to_string(i), std::to_string(i)).ok());
       ASSERT_TRUE(t->Commit().ok());
     }
     raft::RaftNodeInfo info = raft->info();

@@ -41,7 +41,7 @@ class TxnTest : public ::testing::Test {
   }
   void Set(const Bytes& k, const Bytes& v) {
     auto t = txns_->Begin();
-    t->Put(k, v);
+    ASSERT_TRUE(t->Put(k, v).ok());
     ASSERT_TRUE(t->Commit().ok());
   }
   std::optional<Bytes> Read(const Bytes& k) { return *txns_->Begin()->Get(k); }
@@ -56,9 +56,9 @@ class TxnTest : public ::testing::Test {
 TEST_F(TxnTest, ReadYourOwnWritesAndRollback) {
   Set("a", "1");
   auto t = txns_->Begin();
-  t->Put("a", "2");
-  t->Put("b", "new");
-  t->Delete("a");
+  ASSERT_TRUE(t->Put("a", "2").ok());
+  ASSERT_TRUE(t->Put("b", "new").ok());
+  ASSERT_TRUE(t->Delete("a").ok());
   EXPECT_FALSE(t->Get("a")->has_value());
   EXPECT_EQ(**t->Get("b"), "new");
   uint64_t rollbacks = txns_->stats().rollbacks;
@@ -72,10 +72,10 @@ TEST_F(TxnTest, SnapshotIsolationAndFirstCommitterWins) {
   Set("x", "0");
   auto t1 = txns_->Begin();
   auto t2 = txns_->Begin();
-  t2->Put("x", "t2");
+  ASSERT_TRUE(t2->Put("x", "t2").ok());
   ASSERT_TRUE(t2->Commit().ok());
   EXPECT_EQ(**t1->Get("x"), "0");  // t1 still reads its snapshot
-  t1->Put("x", "t1");
+  ASSERT_TRUE(t1->Put("x", "t1").ok());
   Status s = t1->Commit();
   EXPECT_EQ(s.code(), StatusCode::kAborted);
   EXPECT_EQ(s.mysql_errno(), 1213);
@@ -87,8 +87,8 @@ TEST_F(TxnTest, SnapshotIsolationAndFirstCommitterWins) {
 TEST_F(TxnTest, DisjointWritesBothCommit) {
   auto t1 = txns_->Begin();
   auto t2 = txns_->Begin();
-  t1->Put("a", "1");
-  t2->Put("b", "2");
+  ASSERT_TRUE(t1->Put("a", "1").ok());
+  ASSERT_TRUE(t2->Put("b", "2").ok());
   EXPECT_TRUE(t1->Commit().ok());
   EXPECT_TRUE(t2->Commit().ok());
   EXPECT_EQ(*Read("a"), "1");
@@ -108,9 +108,9 @@ TEST_F(TxnTest, ReadOnlyTransactionsNeverPropose) {
 TEST_F(TxnTest, ScanMergesSnapshotAndOwnWrites) {
   for (char c = 'a'; c <= 'f'; c++) Set(Bytes(1, c), "v");
   auto t = txns_->Begin();
-  t->Delete("b");
-  t->Put("c", "mine");
-  t->Put("cc", "new");
+  ASSERT_TRUE(t->Delete("b").ok());
+  ASSERT_TRUE(t->Put("c", "mine").ok());
+  ASSERT_TRUE(t->Put("cc", "new").ok());
   auto rows = t->Scan("a", "e", 100);
   ASSERT_TRUE(rows.ok());
   std::vector<Bytes> keys;
@@ -146,7 +146,7 @@ TEST_F(TxnTest, ConcurrentIncrementsWithRetryLoseNoUpdate) {
         while (true) {
           auto txn = txns_->Begin();
           int v = std::stoi(**txn->Get("counter"));
-          txn->Put("counter", std::to_string(v + 1));
+          ASSERT_TRUE(txn->Put("counter", std::to_string(v + 1)).ok());
           Status s = txn->Commit();
           if (s.ok()) break;
           ASSERT_EQ(s.mysql_errno(), 1213);
@@ -167,11 +167,11 @@ TEST_F(TxnTest, GarbageCollectionKeepsWhatOpenSnapshotsSee) {
   Set("a", "v2");
   Set("a", "v3");
   auto t = txns_->Begin();
-  t->Delete("gone");
-  t->Put("gone", "x");
+  ASSERT_TRUE(t->Delete("gone").ok());
+  ASSERT_TRUE(t->Put("gone", "x").ok());
   ASSERT_TRUE(t->Commit().ok());
   auto d = txns_->Begin();
-  d->Delete("gone");
+  ASSERT_TRUE(d->Delete("gone").ok());
   ASSERT_TRUE(d->Commit().ok());
   auto count_versions = [&] {
     auto it = engine_->NewIterator({});
@@ -188,6 +188,120 @@ TEST_F(TxnTest, GarbageCollectionKeepsWhatOpenSnapshotsSee) {
   EXPECT_EQ(count_versions(), 1);  // only a@3; the deleted key is gone entirely
   EXPECT_EQ(*Read("a"), "v3");
   EXPECT_FALSE(Read("gone").has_value());
+}
+
+// A proposer whose commits can be held back: ProposeAndWait then returns "outcome unknown"
+// (as RaftProposer does after its timeout) and the WriteSet is applied later by Release().
+class DeferringProposer final : public Proposer {
+ public:
+  explicit DeferringProposer(DirectProposer* direct) : direct_(direct) {}
+  Result<ApplyOutcome> ProposeAndWait(Bytes encoded, std::shared_ptr<CommitFate> fate) override {
+    if (!defer) return direct_->ProposeAndWait(std::move(encoded), std::move(fate));
+    held_.emplace_back(std::move(encoded), std::move(fate));
+    return Status::Unavailable("commit interrupted, outcome unknown").WithMysql(1317, "70100");
+  }
+  LogIndex AppliedIndex() const override { return direct_->AppliedIndex(); }
+  // Applies the held WriteSets in order.
+  std::vector<ApplyOutcome> Release() {
+    std::vector<ApplyOutcome> outcomes;
+    for (auto& [encoded, fate] : held_) outcomes.push_back(*direct_->ProposeAndWait(encoded, fate));
+    held_.clear();
+    return outcomes;
+  }
+  bool defer = false;
+
+ private:
+  DirectProposer* direct_;
+  std::vector<std::pair<Bytes, std::shared_ptr<CommitFate>>> held_;
+};
+
+// The lost delete the replicated horizon prevents: T1 read "k" and commits an update whose
+// outcome is unknown; meanwhile T2 deleted "k". If GC dropped T2's deletion marker before
+// T1's entry applied, T1's conflict check would miss it and resurrect the row.
+TEST_F(TxnTest, UnknownOutcomeKeepsItsSnapshotPinnedUntilApplied) {
+  DeferringProposer deferring(proposer_.get());
+  TxnManager txns(engine_.get(), &deferring);
+  Set("k", "v0");
+  auto t1 = txns.Begin();
+  ASSERT_EQ(**t1->Get("k"), "v0");
+  LogIndex t1_start = t1->start_index();
+  auto t2 = txns.Begin();
+  ASSERT_TRUE(t2->Delete("k").ok());
+  ASSERT_TRUE(t2->Commit().ok());
+  ASSERT_TRUE(t1->Put("k", "v1").ok());
+  deferring.defer = true;
+  Status s = t1->Commit();
+  EXPECT_EQ(s.mysql_errno(), 1317);
+  deferring.defer = false;
+  // T1 is finished for its session, but its WriteSet may still apply: pinned.
+  EXPECT_EQ(txns.GcWatermark(), t1_start);
+  ASSERT_TRUE(proposer_->ProposeGcHorizon(txns.GcWatermark()).ok());
+  ASSERT_TRUE(CollectGarbage(*engine_, std::min(proposer_->gc_horizon(), txns.GcWatermark()), "", 100).ok());
+  EXPECT_EQ(deferring.Release(), std::vector<ApplyOutcome>{ApplyOutcome::kConflict});
+  EXPECT_FALSE(Read("k").has_value());  // the delete stands
+  EXPECT_EQ(txns.GcWatermark(), proposer_->AppliedIndex());  // settled: the pin is gone
+}
+
+// A WriteSet that started below the applied horizon is refused, even without a conflict.
+TEST_F(TxnTest, WriteSetBelowTheHorizonIsSnapshotTooOld) {
+  Set("a", "1");
+  auto old = txns_->Begin();
+  Set("b", "2");
+  ASSERT_TRUE(proposer_->ProposeGcHorizon(proposer_->AppliedIndex()).ok());  // a leader that ignored `old`
+  ASSERT_TRUE(old->Put("c", "3").ok());
+  Status s = old->Commit();
+  EXPECT_EQ(s.mysql_errno(), 1213);
+  EXPECT_EQ(s.sqlstate(), "40001");
+  EXPECT_NE(s.message().find("snapshot too old"), std::string_view::npos) << s.ToString();
+  EXPECT_FALSE(Read("c").has_value());
+}
+
+TEST_F(TxnTest, MaxTxnBytesRefusesTheWriteThatWouldCrossIt) {
+  constexpr uint64_t kLimit = 1000;
+  TxnManager txns(engine_.get(), proposer_.get(), TxnOptions{.max_txn_bytes = kLimit});
+  auto t = txns.Begin();
+  Bytes value(100, 'x');
+  int accepted = 0;
+  Status s;
+  for (int i = 0; i < 100 && (s = t->Put("key" + std::to_string(i), value)).ok(); i++) accepted++;
+  // 4-5 byte key + 100 byte value + 64 bytes of bookkeeping each: 5 fit, the 6th does not.
+  EXPECT_EQ(accepted, 5);
+  EXPECT_EQ(s.mysql_errno(), 1197);
+  EXPECT_EQ(s.sqlstate(), "HY000");
+  EXPECT_NE(s.message().find("max_txn_bytes"), std::string_view::npos) << s.ToString();
+  EXPECT_NE(s.message().find("1000"), std::string_view::npos) << s.ToString();
+  EXPECT_LE(t->buffered_bytes(), kLimit);
+  EXPECT_EQ(t->write_count(), 5u);  // the refused write was not buffered
+  // Replacing a value by a smaller one, or deleting, still fits.
+  EXPECT_TRUE(t->Put("key0", "small").ok());
+  EXPECT_TRUE(t->Put("key5", value).ok());
+  EXPECT_FALSE(t->Put("key6", value).ok());
+  t->Rollback();
+}
+
+TEST_F(TxnTest, StatementRollbackRestoresWritesAndByteCount) {
+  auto t = txns_->Begin();
+  ASSERT_TRUE(t->Put("a", "1").ok());
+  ASSERT_TRUE(t->Delete("b").ok());
+  uint64_t bytes = t->buffered_bytes();
+  t->BeginStatement();
+  ASSERT_TRUE(t->Put("a", "changed").ok());
+  ASSERT_TRUE(t->Put("b", "now live").ok());
+  ASSERT_TRUE(t->Put("c", "new").ok());
+  ASSERT_TRUE(t->Put("c", "newer").ok());
+  ASSERT_TRUE(t->Delete("a").ok());
+  t->RollbackStatement();
+  EXPECT_EQ(t->buffered_bytes(), bytes);
+  EXPECT_EQ(t->write_count(), 2u);
+  EXPECT_EQ(**t->Get("a"), "1");
+  EXPECT_FALSE(t->Get("b")->has_value());
+  EXPECT_FALSE(t->Get("c")->has_value());
+  t->BeginStatement();
+  ASSERT_TRUE(t->Put("c", "kept").ok());
+  t->EndStatement();
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(*Read("a"), "1");
+  EXPECT_EQ(*Read("c"), "kept");
 }
 
 RC_GTEST_PROP(MvccKeyProp, VersionedKeysOrderByKeyThenNewestFirst,
@@ -238,7 +352,8 @@ TEST_F(TxnTest, ScanAtMatchesPointReadsAtEverySnapshot) {
     for (int w = 0; w < writes; w++) {
       // Skewed: low keys get many versions, high keys few.
       Bytes key = "k" + std::to_string(std::min(rng() % 40, rng() % 40));
-      if (rng() % 5 == 0) t->Delete(key); else t->Put(key, "v" + std::to_string(commit));
+      Status s = rng() % 5 == 0 ? t->Delete(key) : t->Put(key, "v" + std::to_string(commit));
+      ASSERT_TRUE(s.ok());
     }
     ASSERT_TRUE(t->Commit().ok());
     if (commit % 10 == 0) snapshots.push_back(proposer_->AppliedIndex());

@@ -1,0 +1,144 @@
+// RaftNode's log compaction runs beside the driver thread: while the state machine takes
+// its snapshot (a flush and a checkpoint in the database, slow under I/O load), commits go
+// on; when the snapshot is done, the log is truncated at the index it holds.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "io/file_util.h"
+#include "io/io.h"
+#include "obs/metrics.h"
+#include "raft/raft_node.h"
+#include "../testing/free_port.h"
+
+namespace strata::raft {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A state machine whose snapshot blocks until the test releases it.
+class GatedMachine final : public StateMachine {
+ public:
+  Result<Bytes> Apply(LogIndex index, Slice) override {
+    applied_ = index;
+    return Bytes();
+  }
+  LogIndex applied() const override { return applied_; }
+  Status Sync() override { return Status::OK(); }
+  Result<LogIndex> CreateSnapshot(const std::string& dir) override {
+    LogIndex index = applied_;  // the state as of now; applies go on behind it
+    {
+      std::unique_lock lock(mu_);
+      snapshotting_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    STRATA_RETURN_IF_ERROR(io::CreateDir(dir));
+    STRATA_RETURN_IF_ERROR(io::WriteFileAtomically(dir + "/state", std::to_string(index)));
+    return index;
+  }
+  Status RestoreSnapshot(const std::string&, LogIndex) override { return Status::NotSupported("test"); }
+
+  bool WaitSnapshotting() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, 10s, [&] { return snapshotting_; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::atomic<LogIndex> applied_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool snapshotting_ = false;
+  bool released_ = false;
+};
+
+TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
+  std::string dir = ::testing::TempDir() + "/raft_compaction_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  obs::Registry registry;
+  GatedMachine sm;
+  RaftNodeOptions o;
+  o.id = 1;
+  o.data_dir = dir;
+  o.peers = {{1, "127.0.0.1:" + std::to_string(testing::FreePort())}};
+  o.tick_interval = 20ms;
+  o.compact_every = 10;
+  o.direct_io = false;
+  o.scheduler = sched.get();
+  o.registry = &registry;
+  auto node = std::move(RaftNode::Start(o, &sm)).value();
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (node->info().role != Role::kLeader && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(node->info().role, Role::kLeader);
+  for (int i = 0; i < 12; i++) ASSERT_TRUE(node->ProposeAndWait("x").ok());
+  ASSERT_TRUE(sm.WaitSnapshotting());
+  // The snapshot is stuck; the driver is not: 100 more commits complete.
+  for (int i = 0; i < 100; i++) ASSERT_TRUE(node->ProposeAndWait("y").ok()) << i;
+  EXPECT_EQ(node->info().compactions, 0u);
+  LogIndex first_before = node->info().first_index;
+  sm.Release();
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (node->info().compactions == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  RaftNodeInfo info = node->info();
+  EXPECT_EQ(info.compactions, 1u);
+  EXPECT_GT(info.first_index, first_before);   // truncated at the snapshot's index...
+  EXPECT_LT(info.first_index, info.applied);   // ...not at the applied index of its end
+  node->Stop();
+  // A restart finds the snapshot directory the log mark names.
+  EXPECT_TRUE(std::filesystem::exists(fmt::format("{}/snap/snapshot-{:020}", dir, info.first_index - 1)));
+  std::filesystem::remove_all(dir);
+}
+
+// Large entries: the log (kept in memory) is compacted by bytes long before the entry count.
+TEST(RaftNodeCompaction, CompactsByBytesWritten) {
+  std::string dir = ::testing::TempDir() + "/raft_compaction_bytes_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  auto sched = std::move(io::Scheduler::Create({})).value();
+  obs::Registry registry;
+  GatedMachine sm;
+  sm.Release();
+  RaftNodeOptions o;
+  o.id = 1;
+  o.data_dir = dir;
+  o.peers = {{1, "127.0.0.1:" + std::to_string(testing::FreePort())}};
+  o.tick_interval = 20ms;
+  o.compact_every = 1000000;
+  o.compact_bytes = 1 << 20;
+  o.direct_io = false;
+  o.scheduler = sched.get();
+  o.registry = &registry;
+  auto node = std::move(RaftNode::Start(o, &sm)).value();
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (node->info().role != Role::kLeader && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(node->info().role, Role::kLeader);
+  for (int i = 0; i < 40; i++) ASSERT_TRUE(node->ProposeAndWait(Bytes(100 << 10, 'e')).ok());  // 4 MB
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (node->info().compactions < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  RaftNodeInfo info = node->info();
+  EXPECT_GE(info.compactions, 3u);
+  // What is left in the log (and in memory) is about compact_bytes, not 4 MB.
+  EXPECT_LE(info.last_index - info.first_index + 1, 20u);
+  node->Stop();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace strata::raft
