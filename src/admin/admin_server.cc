@@ -4,6 +4,9 @@
 
 #include <sys/socket.h>
 
+#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,12 +18,126 @@
 
 namespace strata::admin {
 
+namespace {
+
+constexpr size_t kMaxPartitionPeers = 64;
+
+bool IsKnownPath(const std::string& path) {
+  return path == "/metrics" || path == "/health" || path == "/status" || path == "/debug/power-loss" ||
+         path == "/debug/partition" || path == "/debug/heal" || path == "/config/io";
+}
+
+// "8081" -> (default_host, 8081); "10.0.0.2:8081" -> as given.
+Result<std::pair<std::string, uint16_t>> ParsePeer(std::string_view entry, const std::string& default_host) {
+  std::string host = default_host;
+  size_t colon = entry.rfind(':');
+  if (colon != std::string_view::npos) {
+    host = std::string(entry.substr(0, colon));
+    entry = entry.substr(colon + 1);
+  }
+  uint32_t port = 0;
+  for (char c : entry) {
+    if (c < '0' || c > '9' || port > 65535) return Status::InvalidArgument("bad peer port");
+    port = port * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (entry.empty() || host.empty() || port == 0 || port > 65535)
+    return Status::InvalidArgument(fmt::format("peer '{}' is not an admin port or host:port", entry));
+  return std::pair<std::string, uint16_t>(host, static_cast<uint16_t>(port));
+}
+
+// The "node_id" member of a /status document (a plain unsigned number).
+std::optional<uint64_t> NodeIdOf(const std::string& status_json) {
+  constexpr std::string_view kKey = "\"node_id\":";
+  size_t at = status_json.find(kKey);
+  if (at == std::string::npos) return std::nullopt;
+  uint64_t id = 0;
+  size_t i = at + kKey.size();
+  while (i < status_json.size() && status_json[i] == ' ') i++;
+  size_t digits = 0;
+  for (; i < status_json.size() && status_json[i] >= '0' && status_json[i] <= '9'; i++, digits++)
+    id = id * 10 + static_cast<uint64_t>(status_json[i] - '0');
+  if (digits == 0 || digits > 19) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
 struct AdminServer::Impl {
   AdminOptions options;
   httplib::Server http;
   std::thread thread;
   obs::Family<obs::Counter>* requests = nullptr;
+  std::mutex peers_mu;
+  std::map<std::string, uint64_t> peer_ids;  // "host:port" of an admin endpoint -> node id
+
+  // The node id behind an admin endpoint: asked once, then remembered.
+  Result<uint64_t> ResolvePeer(const std::string& host, uint16_t port) {
+    std::string key = fmt::format("{}:{}", host, port);
+    {
+      std::lock_guard lock(peers_mu);
+      auto it = peer_ids.find(key);
+      if (it != peer_ids.end()) return it->second;
+    }
+    httplib::Client client(host, port);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(2));
+    httplib::Result res = client.Get("/status");
+    if (!res || res->status != 200)
+      return Status::Unavailable(fmt::format("cannot ask the admin endpoint {} for its node id", key));
+    std::optional<uint64_t> id = NodeIdOf(res->body);
+    if (!id) return Status::Unavailable(fmt::format("{}/status has no node_id", key));
+    std::lock_guard lock(peers_mu);
+    peer_ids[key] = *id;
+    return *id;
+  }
+
+  void ServeDebug();
 };
+
+// The fault-injection endpoints (docs/operations.md, "Fault injection").
+void AdminServer::Impl::ServeDebug() {
+  http.Post("/debug/power-loss", [this](const httplib::Request&, httplib::Response&) {
+    obs::Warn("admin", "POST /debug/power-loss: simulating a power loss now");
+    options.power_loss();  // does not return: no answer, as from a machine without power
+  });
+  http.Post("/debug/partition", [this](const httplib::Request& req, httplib::Response& res) {
+    auto fail = [&res](int code, const std::string& why) {
+      res.status = code;
+      res.set_content(why + "\n", "text/plain");
+    };
+    std::string list = req.get_param_value("peers");
+    if (list.empty()) return fail(400, "missing peers=<admin port>[,<admin port>...]");
+    std::vector<uint64_t> ids;
+    std::string peers_json = "[";
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = std::min(list.find(',', start), list.size());
+      std::string entry = list.substr(start, comma - start);
+      start = comma + 1;
+      if (entry.empty()) continue;
+      if (ids.size() >= kMaxPartitionPeers) return fail(400, fmt::format("more than {} peers", kMaxPartitionPeers));
+      Result<std::pair<std::string, uint16_t>> peer = ParsePeer(entry, options.listen_addr);
+      if (!peer.ok()) return fail(400, std::string(peer.status().message()));
+      Result<uint64_t> id = ResolvePeer(peer->first, peer->second);
+      if (!id.ok()) return fail(502, std::string(id.status().message()));
+      if (*id == options.self_node_id) return fail(400, fmt::format("peer {} is this node", entry));
+      ids.push_back(*id);
+      if (peers_json.size() > 1) peers_json += ",";
+      peers_json += obs::JsonObject().Add("peer", std::string_view(entry)).Add("node_id", *id).Finish();
+    }
+    if (ids.empty()) return fail(400, "missing peers=<admin port>[,<admin port>...]");
+    Status s = options.partition(ids);
+    if (!s.ok()) return fail(503, s.ToString());
+    obs::Warn("admin", "POST /debug/partition: Raft traffic to and from these peers is dropped",
+              {{"peers", list}});
+    res.set_content(obs::JsonObject().AddRaw("partitioned", peers_json + "]").Finish() + "\n", "application/json");
+  });
+  http.Post("/debug/heal", [this](const httplib::Request&, httplib::Response& res) {
+    options.heal();
+    obs::Warn("admin", "POST /debug/heal: every partition ended");
+    res.set_content("{\"healed\":true}\n", "application/json");
+  });
+}
 
 AdminServer::AdminServer(AdminOptions options) : impl_(std::make_unique<Impl>()) {
   STRATA_CHECK(options.registry != nullptr);
@@ -46,6 +163,10 @@ Status AdminServer::Start() {
   im.http.Get("/status", [&im](const httplib::Request&, httplib::Response& res) {
     res.set_content(im.options.status_json ? im.options.status_json() : "{}", "application/json");
   });
+  if (im.options.power_loss) {
+    STRATA_CHECK(im.options.partition && im.options.heal);
+    im.ServeDebug();
+  }
   if (im.options.io_config_json && im.options.apply_io_config) {
     im.http.Get("/config/io", [&im](const httplib::Request&, httplib::Response& res) {
       res.set_content(im.options.io_config_json(), "application/json");
@@ -63,8 +184,7 @@ Status AdminServer::Start() {
   }
   im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) {
     // Unknown paths are folded into one label value so a scanner cannot grow the registry.
-    bool known = req.path == "/metrics" || req.path == "/health" || req.path == "/status" ||
-                 req.path == "/config/io";
+    bool known = IsKnownPath(req.path);
     im.requests->With({known ? req.path : "other", std::to_string(res.status)}).Inc();
   });
 

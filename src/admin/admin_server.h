@@ -5,6 +5,14 @@
 //   GET /config/io               the I/O rate limits (JSON)
 //   POST /config/io?key=value..  changes them at run time (docs/operations.md); 200 with the
 //                                new JSON, 400 {"error": ...} when a key or value is bad
+// and, only when the wiring layer passes the fault-injection callbacks (stratadb start
+// --fault-injection; docs/operations.md, "Fault injection"):
+//   POST /debug/power-loss                 simulated power loss: never answers, the process exits
+//   POST /debug/partition?peers=P1,P2,...  drop Raft traffic to and from the nodes whose admin
+//                                          ports (or host:port) are listed
+//   POST /debug/heal                       end every partition
+// A peer is named by its admin port: the node asks that peer's GET /status for its node_id
+// (and remembers the answer, so a peer that is down now but was asked before still works).
 //
 // The server knows nothing about nodes: the layer that wires it (src/node) passes in
 // what to report. Requests are served on the server's own threads.
@@ -35,6 +43,12 @@ struct AdminOptions {
   // the endpoint answers 404. Must be thread-safe.
   std::function<std::string()> io_config_json;
   std::function<Status(const std::vector<std::pair<std::string, std::string>>&)> apply_io_config;
+  // Fault injection; the /debug endpoints exist only when `power_loss` is set.
+  std::function<void()> power_loss;  // must not return
+  // Drops Raft traffic to/from these node ids (added to those already cut off).
+  std::function<Status(const std::vector<uint64_t>& node_ids)> partition;
+  std::function<void()> heal;
+  uint64_t self_node_id = 0;  // refused as a partition peer
 };
 
 class AdminServer {

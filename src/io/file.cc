@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "io/durability.h"
+#include "io/durability_impl.h"
 #include "io/file_util.h"
 #include "io/scheduler_impl.h"
 #include "obs/log.h"
@@ -24,16 +26,26 @@ Result<std::unique_ptr<File>> Scheduler::Open(const std::string& path, const Ope
   int flags = O_CLOEXEC | (o.read_only ? O_RDONLY : O_RDWR);
   if (o.create) flags |= O_CREAT;
   if (o.truncate) flags |= O_TRUNC;
+  // Under --fault-injection the tracker opens the file, so that a creation or truncation
+  // is remembered for the power-loss simulation.
+  DurabilityTracker* tracker = DurabilityTracker::Get();
+  TrackedFile* tracked = nullptr;
+  auto open_file = [&](int f) -> int {
+    if (tracker == nullptr) {
+      int fd;
+      do {
+        fd = ::open(path.c_str(), f, 0644);
+      } while (fd < 0 && errno == EINTR);
+      return fd;
+    }
+    return tracker->Open(path, f, &tracked);
+  };
   int fd = -1;
   bool direct = false;
   if (o.direct) {
     FaultRule rule;
     bool refused = impl_->faults && impl_->faults->Match(IoOp::kOpenDirect, path, &rule);
-    if (!refused) {
-      do {
-        fd = ::open(path.c_str(), flags | O_DIRECT, 0644);
-      } while (fd < 0 && errno == EINTR);
-    }
+    if (!refused) fd = open_file(flags | O_DIRECT);
     // EINVAL is how Linux says "this filesystem does not do O_DIRECT".
     if (refused || (fd < 0 && errno == EINVAL)) {
       fd = -1;
@@ -47,22 +59,45 @@ Result<std::unique_ptr<File>> Scheduler::Open(const std::string& path, const Ope
     }
   }
   if (fd < 0) {
-    do {
-      fd = ::open(path.c_str(), flags, 0644);
-    } while (fd < 0 && errno == EINTR);
+    fd = open_file(flags);
     if (fd < 0) return Status::FromErrno(errno, "open " + path);
   }
-  return std::unique_ptr<File>(new File(this, path, fd, direct, o.direct));
+  auto file = std::unique_ptr<File>(new File(this, path, fd, direct, o.direct));
+  file->tracker_ = tracker;
+  file->tracked_ = tracked;
+  return file;
 }
 
 // ------------------------------------------------------------------ File
+
+// Tells the durability tracker (if any) about a size change around the system call.
+class File::ResizeGuard {
+ public:
+  ResizeGuard(File* f, std::optional<uint64_t> shrink_to) : f_(f) {
+    if (f_->tracker_ == nullptr) return;
+    if (f_->tracker_->BeforeResize(f_->tracked_, shrink_to) == DurabilityTracker::Verdict::kPark) {
+      DurabilityTracker::ParkForever();
+    }
+  }
+  ~ResizeGuard() {
+    if (f_->tracker_) f_->tracker_->AfterResize(f_->tracked_);
+  }
+  ResizeGuard(const ResizeGuard&) = delete;
+  ResizeGuard& operator=(const ResizeGuard&) = delete;
+
+ private:
+  File* f_;
+};
 
 File::File(Scheduler* sched, std::string path, int fd, bool direct, bool direct_requested)
     : sched_(sched), path_(std::move(path)), fd_(fd), direct_(direct), direct_requested_(direct_requested) {
   STRATA_CHECK(fd_ >= 0);
 }
 
-File::~File() { ::close(fd_); }
+File::~File() {
+  if (tracker_) tracker_->Detach(tracked_);
+  ::close(fd_);
+}
 
 Status File::CheckAlignment(uint64_t offset, const char* buf, size_t n) const {
   if (!direct_requested_) return Status::OK();
@@ -135,6 +170,7 @@ Status File::Allocate(uint64_t offset, uint64_t len) {
   if (faults && faults->Match(IoOp::kAllocate, path_, &rule)) {
     return Status::FromErrno(rule.error, "fallocate " + path_ + " (injected)");
   }
+  ResizeGuard guard(this, std::nullopt);
   int rc;
   do {
     rc = ::fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(len));
@@ -149,6 +185,7 @@ Status File::Allocate(uint64_t offset, uint64_t len) {
 }
 
 Status File::Truncate(uint64_t size) {
+  ResizeGuard guard(this, size);
   int rc;
   do {
     rc = ::ftruncate(fd_, static_cast<off_t>(size));
@@ -166,6 +203,7 @@ Result<uint64_t> File::Size() const {
 // ------------------------------------------------------------------ filesystem helpers
 
 Status RenameFile(const std::string& from, const std::string& to) {
+  if (DurabilityTracker* t = DurabilityTracker::Get()) return t->Rename(from, to);
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return Status::FromErrno(errno, fmt::format("rename {} to {}", from, to));
   }
@@ -173,24 +211,56 @@ Status RenameFile(const std::string& from, const std::string& to) {
 }
 
 Status RemoveFile(const std::string& path) {
+  if (DurabilityTracker* t = DurabilityTracker::Get()) return t->Remove(path);
   if (::unlink(path.c_str()) != 0) return Status::FromErrno(errno, "remove " + path);
   return Status::OK();
 }
 
+Status RemoveAll(const std::string& path) {
+  if (!FileExists(path)) return Status::OK();
+  if (DurabilityTracker* t = DurabilityTracker::Get()) return t->Remove(path);
+  return RemoveTreeAt(AT_FDCWD, path);
+}
+
 Status CreateDir(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) return Status::FromErrno(ec.value(), "create directory " + path);
+  // Top-down: the missing components, each created and then made durable in its parent.
+  std::vector<std::string> missing;
+  for (std::filesystem::path p(path); !p.empty() && !IsDirectory(p.string()); p = p.parent_path()) {
+    missing.push_back(p.string());
+    if (p == p.parent_path()) break;
+  }
+  DurabilityTracker* t = DurabilityTracker::Get();
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    const std::string& dir = *it;
+    Status s = Status::OK();
+    if (t) {
+      s = t->MakeDir(dir);
+    } else if (::mkdir(dir.c_str(), 0755) != 0) {
+      s = Status::FromErrno(errno, "create directory " + dir);
+    }
+    if (!s.ok() && !IsDirectory(dir)) return s;  // a directory now: lost a race, fine
+    std::string parent = std::filesystem::path(dir).parent_path().string();
+    STRATA_RETURN_IF_ERROR(SyncDirectory(parent.empty() ? "." : parent));
+  }
   return Status::OK();
 }
 
 Status SyncDir(const std::string& dir) { return SyncDirectory(dir); }
 
+Status LinkFile(const std::string& from, const std::string& to) {
+  if (DurabilityTracker* t = DurabilityTracker::Get()) return t->Link(from, to);
+  if (::link(from.c_str(), to.c_str()) != 0) {
+    return Status::FromErrno(errno, fmt::format("hard link {} to {}", from, to));
+  }
+  return Status::OK();
+}
+
 Result<std::vector<std::string>> ListDir(const std::string& dir) {
   std::error_code ec;
   std::vector<std::string> names;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    names.push_back(it->path().filename().string());
+    std::string name = it->path().filename().string();
+    if (name.rfind(kHiddenPrefix, 0) != 0) names.push_back(std::move(name));
   }
   if (ec) return Status::FromErrno(ec.value(), "list directory " + dir);
   std::sort(names.begin(), names.end());
@@ -200,6 +270,17 @@ Result<std::vector<std::string>> ListDir(const std::string& dir) {
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Result<uint64_t> FileSize(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "stat " + path);
+  return static_cast<uint64_t>(st.st_size);
 }
 
 // ------------------------------------------------------------------ FaultInjector

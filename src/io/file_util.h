@@ -18,4 +18,7 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes = 1 
 // fsyncs a directory so that entries created or renamed in it are durable.
 Status SyncDirectory(const std::string& dir);
 
+// Opens (creating it if missing) a lock file for flock(2); the caller closes the fd.
+Result<int> OpenLockFile(const std::string& path);
+
 }  // namespace strata::io

@@ -38,6 +38,9 @@ class Registry;
 
 namespace strata::io {
 
+class DurabilityTracker;
+struct TrackedFile;
+
 // Priority classes, highest first. The numeric value is the priority rank.
 enum class IoClass : uint8_t { kForegroundRead, kRaftLog, kFlush, kCompaction, kSnapshot };
 inline constexpr int kNumIoClasses = 5;
@@ -163,6 +166,7 @@ struct Request {
     size_t attempt_len = 0;
     uint32_t retries = 0;
     bool tear = false;
+    uint64_t durability_token = 0;  // DurabilityTracker's handle of a write/sync in progress
   } internal = {};
 };
 
@@ -282,6 +286,8 @@ class File {
 
  private:
   friend class Scheduler;
+  friend struct Scheduler::Impl;
+  class ResizeGuard;
   File(Scheduler* sched, std::string path, int fd, bool direct, bool direct_requested);
   Status CheckAlignment(uint64_t offset, const char* buf, size_t n) const;
   Status RunOne(Request& r);
@@ -291,16 +297,32 @@ class File {
   int fd_;
   bool direct_;
   bool direct_requested_;
+  // Set when a DurabilityTracker was installed at open (--fault-injection; see
+  // durability.h); `tracked_` is this inode's state there (null for an untouched
+  // read-only file).
+  DurabilityTracker* tracker_ = nullptr;
+  TrackedFile* tracked_ = nullptr;
 };
 
 // ---------------------------------------------------------------- filesystem helpers
-// Everything else in the tree renames, removes and syncs through these (no raw syscalls).
-Status RenameFile(const std::string& from, const std::string& to);
+// Everything else in the tree creates, renames, removes and syncs through these (no raw
+// syscalls, no std::filesystem), so that the power-loss simulation (durability.h) sees
+// every namespace operation. None of them syncs a directory unless it says so.
+Status RenameFile(const std::string& from, const std::string& to);  // files or directories
 Status RemoveFile(const std::string& path);
-Status CreateDir(const std::string& path);  // creates parents; OK when it exists
+Status RemoveAll(const std::string& path);  // a file or a whole directory; OK when missing
+// Creates the directory and missing parents; OK when it exists. Durable on return: each
+// directory it creates is fsynced in its parent.
+Status CreateDir(const std::string& path);
 Status SyncDir(const std::string& dir);     // fsync a directory (file_util.h SyncDirectory)
-Result<std::vector<std::string>> ListDir(const std::string& dir);  // names, sorted
+Status LinkFile(const std::string& from, const std::string& to);  // a hard link
+// Copies a whole file (not synced: sync it or its directory as needed).
+Status CopyFile(const std::string& from, const std::string& to);
+// Names in `dir`, sorted; the power-loss simulation's hidden entries are left out.
+Result<std::vector<std::string>> ListDir(const std::string& dir);
 bool FileExists(const std::string& path);
+bool IsDirectory(const std::string& path);
+Result<uint64_t> FileSize(const std::string& path);
 
 // ---------------------------------------------------------------- device advisor
 // Finds the block device under `data_dir` and checks its Linux I/O scheduler.

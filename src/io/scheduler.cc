@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "io/backend.h"
+#include "io/durability.h"
 #include "io/scheduler_impl.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
@@ -361,7 +362,8 @@ Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out, size_t max) 
 }
 
 // Computes the next attempt of `r` (what is still to transfer), through the fault
-// injector. Returns false when a fault fails the attempt; *injected is then its result.
+// injector and the power-loss simulation. Returns false when the attempt does no I/O;
+// *injected is then its result (kParked: the power is out, the request never completes).
 bool Scheduler::Impl::NextAttempt(Request* r, Attempt* a, int64_t* injected) {
   *a = Attempt{r, r->file->fd(), r->offset + r->bytes, r->buf ? r->buf + r->bytes : nullptr,
                std::min(r->len - r->bytes, kMaxAttemptBytes)};
@@ -376,6 +378,18 @@ bool Scheduler::Impl::NextAttempt(Request* r, Attempt* a, int64_t* injected) {
       r->internal.tear = rule.action == FaultRule::Action::kTear;
     }
   }
+  if (r->file->tracker_ != nullptr && r->op != IoOp::kRead) [[unlikely]] {
+    // The undo of a write is captured before the bytes can reach the file, on whichever
+    // thread is about to issue it (ring thread or pool thread).
+    DurabilityTracker* t = r->file->tracker_;
+    DurabilityTracker::Verdict v = r->op == IoOp::kWrite
+        ? t->BeforeWrite(r->file->tracked_, a->offset, a->len, &r->internal.durability_token)
+        : t->BeforeSync(r->file->tracked_, &r->internal.durability_token);
+    if (v != DurabilityTracker::Verdict::kProceed) {
+      *injected = v == DurabilityTracker::Verdict::kSkip ? 0 : kParked;
+      return false;
+    }
+  }
   r->internal.attempt_len = a->len;
   return true;
 }
@@ -386,14 +400,32 @@ void Scheduler::Impl::StartAttempt(Worker* w, Request* r) {
   int64_t injected;
   if (NextAttempt(r, &a, &injected)) {
     w->backend->Prepare(a);
-  } else {
+  } else if (injected != kParked) {
     w->injected.push_back({r, injected});
+  }  // parked: dropped; the ring thread goes on reaping what is in flight
+}
+
+// After a request finished: tells the durability tracker that its write or sync is done.
+void Scheduler::Impl::NotifyTracker(Request* r) {
+  uint64_t token = r->internal.durability_token;
+  if (token == 0) return;
+  DurabilityTracker* t = r->file->tracker_;
+  if (r->op == IoOp::kWrite) {
+    t->AfterWrite(r->file->tracked_, token, r->offset, r->len, r->bytes);
+  } else {
+    t->AfterSync(r->file->tracked_, token, r->status.ok());
   }
 }
 
 // Applies one attempt's result to `r`. Returns true when the request is finished, false
 // when another attempt must follow (short transfer, EINTR/EAGAIN).
 bool Scheduler::Impl::OnResult(Request* r, int64_t res) {
+  bool finished = ApplyResult(r, res);
+  if (finished && r->internal.durability_token != 0) [[unlikely]] NotifyTracker(r);
+  return finished;
+}
+
+bool Scheduler::Impl::ApplyResult(Request* r, int64_t res) {
   auto context = [&] {
     return fmt::format("{} {} at offset {}", OpName(r->op), r->file->path(), r->offset + r->bytes);
   };
@@ -505,7 +537,11 @@ void Scheduler::Impl::RunPool(Worker* w) {
     while (!finished) {
       Attempt a;
       int64_t res;
-      if (NextAttempt(r, &a, &res)) res = ExecuteSync(a);
+      if (NextAttempt(r, &a, &res)) {
+        res = ExecuteSync(a);
+      } else if (res == kParked) {
+        DurabilityTracker::ParkForever();  // the power is out: this thread stops here
+      }
       finished = OnResult(r, res);
     }
     std::vector<Request*> done;

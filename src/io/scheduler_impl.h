@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,9 +71,13 @@ struct Scheduler::Impl {
   // pread. Returns false (nothing done) when it must be queued instead.
   bool TryRunInline(Request& r);
   Nanos Admit(Worker* w, std::vector<Request*>* out, size_t max);
+  // NextAttempt's *injected when the power-loss simulation parks the request.
+  static constexpr int64_t kParked = INT64_MIN;
   bool NextAttempt(Request* r, Attempt* a, int64_t* injected);
   void StartAttempt(Worker* w, Request* r);
   bool OnResult(Request* r, int64_t res);
+  bool ApplyResult(Request* r, int64_t res);
+  void NotifyTracker(Request* r);
   void Finish(Request* r, std::vector<Request*>* finished);
   void CountFinished(ClassState& cs, const Request& r, int64_t now_ns);
   void AccountDoneLocked(Worker* w, IoClass c, size_t len);

@@ -77,6 +77,12 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "compaction_rate_mb") return ReadRateMb(value, key, true, &c->compaction_rate_mb);
   if (key == "snapshot_rate_mb") return ReadRateMb(value, key, true, &c->snapshot_rate_mb);
   if (key == "io_rate_max_mb") return ReadRateMb(value, key, false, &c->io_rate_max_mb);
+  if (key == "fault_injection" || key == "unsafe_skip_fsync") {
+    // Test switches must never sit forgotten in a production config file.
+    return Status::InvalidArgument(fmt::format(
+        "'{}' is refused in a config file: it is a test-only switch, pass --{} on the command line", key,
+        key == "fault_injection" ? "fault-injection" : "unsafe-skip-fsync"));
+  }
   if (key == "storage_direct_io") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
     c->storage_direct_io = *value.value<bool>();
@@ -150,6 +156,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
     STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(*o.max_txn_bytes));
     c.max_txn_bytes = *o.max_txn_bytes;
   }
+  c.fault_injection = o.fault_injection;
+  c.unsafe_skip_fsync = o.unsafe_skip_fsync;
+  if (c.unsafe_skip_fsync && !c.fault_injection)
+    return Status::InvalidArgument("--unsafe-skip-fsync is accepted only together with --fault-injection");
   for (auto [flag, value, field, allow_unlimited] :
        {std::tuple{"--flush-rate-mb", &o.flush_rate_mb, &c.flush_rate_mb, true},
         std::tuple{"--compaction-rate-mb", &o.compaction_rate_mb, &c.compaction_rate_mb, true},
@@ -175,12 +185,13 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} flush_rate_mb={} "
-      "compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={}",
+      "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
+      "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
-      c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb, c.io_rate_max_mb);
+      c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
+      c.io_rate_max_mb);
 }
 
 }  // namespace strata::node

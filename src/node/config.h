@@ -35,6 +35,12 @@ struct NodeConfig {
   uint64_t memory_limit_mb = DefaultMemoryLimitMb();
 
   static uint64_t DefaultMemoryLimitMb();
+  // Test-only, command line only (refused in a config file): --fault-injection turns on
+  // the power-loss simulation (io/durability.h) and the /debug admin endpoints;
+  // --unsafe-skip-fsync (only with it) makes every sync a no-op, the negative control of
+  // the power-loss tests. docs/operations.md, "Fault injection".
+  bool fault_injection = false;
+  bool unsafe_skip_fsync = false;
   // Background I/O rate limits in MiB/s (docs/operations.md, "I/O rate limits"):
   // 0 = auto (the rate tuner), -1 = unlimited, N > 0 = fixed. SET GLOBAL changes them.
   int64_t flush_rate_mb = 0;
@@ -55,6 +61,8 @@ struct ConfigOverrides {
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;
+  bool fault_injection = false;    // flags only: no config key
+  bool unsafe_skip_fsync = false;
   std::optional<int64_t> flush_rate_mb, compaction_rate_mb, snapshot_rate_mb, io_rate_max_mb;
 };
 

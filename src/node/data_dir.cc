@@ -8,13 +8,13 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
-#include <filesystem>
 #include <random>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "io/file_util.h"
+#include "io/io.h"
 #include "obs/log.h"
 
 namespace strata::node {
@@ -64,8 +64,9 @@ NodeIdentity NewIdentity(const std::string& root_password) {
 
 Result<int> LockDirectory(const std::string& dir) {
   std::string lock_path = dir + "/" + kLockFile;
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::FromErrno(errno, "cannot open lock file " + lock_path);
+  Result<int> opened = io::OpenLockFile(lock_path);
+  if (!opened.ok()) return std::move(opened).take_status().Annotate("cannot open lock file");
+  int fd = *opened;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     std::string holder;
@@ -126,12 +127,9 @@ Result<NodeIdentity> ParseNodeToml(std::string_view text, std::string_view sourc
 
 Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path,
                                                const std::string& root_password) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) {
-    return Status::IOError(fmt::format("cannot create data directory {}: {}", path, ec.message()));
-  }
-  if (!std::filesystem::is_directory(path, ec)) {
+  Status created = io::CreateDir(path);
+  if (!created.ok()) return std::move(created).Annotate("cannot create data directory");
+  if (!io::IsDirectory(path)) {
     return Status::IOError(fmt::format("data directory {} is not a directory", path));
   }
   if (::access(path.c_str(), W_OK | X_OK) != 0) {
@@ -141,7 +139,7 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path,
   std::unique_ptr<DataDir> dir(new DataDir(path, lock_fd));
 
   std::string toml_path = path + "/" + kNodeToml;
-  if (std::filesystem::exists(toml_path, ec)) {
+  if (io::FileExists(toml_path)) {
     STRATA_ASSIGN_OR_RETURN(std::string text, io::ReadSmallFile(toml_path));
     STRATA_ASSIGN_OR_RETURN(dir->identity_, ParseNodeToml(text, toml_path));
     if (!root_password.empty()) {

@@ -1,8 +1,5 @@
 #include "node/engine_snapshot.h"
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <functional>
 
 #include <fmt/format.h>
@@ -22,17 +19,18 @@ class OpenedCheckpoint {
  public:
   static Result<std::unique_ptr<OpenedCheckpoint>> Open(io::Scheduler& io, const std::string& dir) {
     auto opened = std::unique_ptr<OpenedCheckpoint>(new OpenedCheckpoint(dir + ".restore"));
-    std::error_code ec;
-    std::filesystem::remove_all(opened->scratch_, ec);
+    STRATA_RETURN_IF_ERROR(io::RemoveAll(opened->scratch_));
     STRATA_RETURN_IF_ERROR(io::CreateDir(opened->scratch_));
     STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDir(dir));
     if (names.empty()) return Status::Corruption(fmt::format("snapshot directory {} is empty", dir));
     for (const std::string& name : names) {
       std::string from = dir + "/" + name, to = opened->scratch_ + "/" + name;
       // SSTs are immutable: a hard link suffices. The MANIFEST and CURRENT are copied.
-      bool linked = name.ends_with(".sst") && ::link(from.c_str(), to.c_str()) == 0;
-      if (!linked) std::filesystem::copy_file(from, to, ec);
-      if (ec) return Status::IOError(fmt::format("copying {} to {}: {}", from, to, ec.message()));
+      bool linked = name.ends_with(".sst") && io::LinkFile(from, to).ok();
+      if (!linked) {
+        Status s = io::CopyFile(from, to);
+        if (!s.ok()) return std::move(s).Annotate(fmt::format("copying {} to {}", from, to));
+      }
     }
     storage::lsm::LsmOptions options;
     options.dir = opened->scratch_;
@@ -45,8 +43,7 @@ class OpenedCheckpoint {
   }
   ~OpenedCheckpoint() {
     engine_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(scratch_, ec);
+    (void)io::RemoveAll(scratch_);
   }
   storage::Engine& engine() { return *engine_; }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "admin/admin_server.h"
+#include "io/durability.h"
 #include "io/io.h"
 #include "io/rate_tuner.h"
 #include "node/io_rates.h"
@@ -81,6 +82,7 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
                                  {"config", DescribeConfig(config)}});
   // Each step leaves its part running only on success; on failure `node` is destroyed and
   // Stop() shuts down whatever did start.
+  STRATA_RETURN_IF_ERROR(node->StartFaultInjection());
   STRATA_RETURN_IF_ERROR(node->OpenDataDir());
   STRATA_RETURN_IF_ERROR(node->StartIo());
   STRATA_RETURN_IF_ERROR(node->StartStorage());
@@ -92,6 +94,30 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
   node->serving_.store(true);
   obs::Info("node", "serving", {{"admin_port", int64_t{node->admin_port()}}, {"raft_port", int64_t{node->raft_port()}}});
   return node;
+}
+
+Status Node::StartFaultInjection() {
+  if (!config_.fault_injection) return Status::OK();
+  // The tracker is process-wide (every io call consults it): one such node per process.
+  if (io::DurabilityTracker::Get() != nullptr)
+    return Status::Busy("another node in this process already runs with fault injection");
+  obs::Warn("node", "FAULT INJECTION IS ON (test use only): POST /debug/power-loss rolls back every write "
+                    "not yet durable and exits; /debug/partition cuts Raft traffic",
+            {{"unsafe_skip_fsync", config_.unsafe_skip_fsync}});
+  if (config_.unsafe_skip_fsync) {
+    obs::Warn("node", "--unsafe-skip-fsync: every fsync is a no-op; NOTHING this node writes is durable "
+                      "against a (simulated) power loss");
+  }
+  durability_ = std::make_unique<io::DurabilityTracker>(
+      io::DurabilityTracker::Options{.skip_sync = config_.unsafe_skip_fsync});
+  io::DurabilityTracker::Install(durability_.get());
+  return Status::OK();
+}
+
+void Node::StopFaultInjection() {
+  if (!durability_) return;
+  io::DurabilityTracker::Install(nullptr);
+  durability_.reset();
 }
 
 Status Node::OpenDataDir() {
@@ -303,12 +329,25 @@ Status Node::StartAdmin() {
   options.apply_io_config = [this](const std::vector<std::pair<std::string, std::string>>& params) {
     return io_rates_->Apply(params);
   };
+  if (durability_) {
+    io::DurabilityTracker* tracker = durability_.get();
+    options.power_loss = [tracker] { tracker->PowerLossAndExit(io::kPowerLossExitStatus); };
+    options.partition = [this](const std::vector<uint64_t>& ids) {
+      for (uint64_t id : ids) raft_->transport().SetPartitioned(id, true);
+      return Status::OK();
+    };
+    options.heal = [this] { raft_->transport().HealAll(); };
+    options.self_node_id = data_dir_->identity().node_id;
+  }
   admin_ = std::make_unique<admin::AdminServer>(std::move(options));
   return admin_->Start();
 }
 
 void Node::Stop() {
-  if (!data_dir_) return;  // never started, or stopped already
+  if (!data_dir_) {  // never started, or stopped already
+    StopFaultInjection();
+    return;
+  }
   serving_.store(false);
   // Stop accepting first: the admin endpoint reads the parts shut down below.
   if (admin_) admin_->Stop();
@@ -331,6 +370,7 @@ void Node::Stop() {
   rate_controller_.reset();      // joins the tuner thread before the scheduler goes
   io_.reset();                   // waits for requests in flight
   data_dir_.reset();             // releases the lock
+  StopFaultInjection();          // every file is closed now
   obs::Info("node", "stopped");
 }
 
@@ -359,6 +399,18 @@ raft::RaftNodeInfo Node::raft_info() const {
 uint16_t Node::admin_port() const { return admin_ ? admin_->port() : config_.admin_port; }
 uint16_t Node::raft_port() const { return raft_ ? raft_->raft_port() : config_.raft_port; }
 
+namespace {
+// The node ids /debug/partition cut off, as a JSON array.
+std::string PartitionedJson(raft::RaftNode& raft) {
+  std::string out = "[";
+  for (raft::NodeId id : raft.transport().partitioned()) {
+    if (out.size() > 1) out += ",";
+    out += std::to_string(id);
+  }
+  return out + "]";
+}
+}  // namespace
+
 std::string Node::RaftStatusJson() const {
   if (!raft_) return "null";
   raft::RaftNodeInfo i = raft_->info();
@@ -371,6 +423,7 @@ std::string Node::RaftStatusJson() const {
       .Add("first_index", i.first_index)
       .Add("last_index", i.last_index)
       .Add("compactions", i.compactions)
+      .AddRaw("partitioned_peers", PartitionedJson(*raft_))
       .Finish();
 }
 

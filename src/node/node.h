@@ -23,6 +23,7 @@ namespace strata::admin {
 class AdminServer;
 }
 namespace strata::io {
+class DurabilityTracker;
 class RateController;
 class Scheduler;
 }
@@ -86,6 +87,8 @@ class Node {
 
  private:
   explicit Node(NodeConfig config);
+  Status StartFaultInjection();
+  void StopFaultInjection();
   Status OpenDataDir();
   Status StartIo();
   void StartIoRates(bool rotational);
@@ -102,6 +105,9 @@ class Node {
   std::string EngineStatusJson() const;
 
   NodeConfig config_;
+  // --fault-injection: installed before the first file is opened, removed after the last
+  // is closed (io/durability.h).
+  std::unique_ptr<io::DurabilityTracker> durability_;
   std::unique_ptr<DataDir> data_dir_;
   std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
   std::string device_advice_json_;         // the data directory's block device, for /status

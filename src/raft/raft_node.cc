@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <filesystem>
 #include <future>
 #include <map>
 #include <mutex>
@@ -13,6 +12,7 @@
 
 #include "common/check.h"
 #include "io/file_util.h"
+#include "io/io.h"
 #include "obs/log.h"
 #include "raft/disk_log_storage.h"
 #include "raft/observer.h"
@@ -245,11 +245,10 @@ void RaftNode::Impl::PersistSnapshot(const Snapshot& snap) {
   // already durable (SnapshotReceiver). It is renamed into place first, then the log mark is
   // written: recovery finds the directory for any mark it sees.
   std::string path = SnapshotPath(snap_dir, snap.metadata.index);
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);  // a leftover of an earlier attempt at this index
-  std::filesystem::rename(snap.data, path, ec);
-  STRATA_CHECK_MSG(!ec, ec.message().c_str());
-  Status s = io::SyncDirectory(snap_dir);
+  Status s = io::RemoveAll(path);  // a leftover of an earlier attempt at this index
+  if (s.ok()) s = io::RenameFile(snap.data, path);
+  STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+  s = io::SyncDirectory(snap_dir);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
   s = storage->ApplySnapshot(snap.metadata);
   STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
@@ -405,14 +404,12 @@ Result<LogIndex> RaftNode::Impl::WriteCompactionSnapshot() {
   // then renamed: a directory named snapshot-<index> is always complete. The state
   // machine says which index the snapshot holds (writes go on while it is taken).
   std::string tmp = snap_dir + "/compacting.tmp";
-  std::error_code ec;
-  std::filesystem::remove_all(tmp, ec);
+  STRATA_RETURN_IF_ERROR(io::RemoveAll(tmp));
   STRATA_ASSIGN_OR_RETURN(LogIndex index, sm->CreateSnapshot(tmp));
   STRATA_RETURN_IF_ERROR(SyncSnapshotDir(options.scheduler, tmp));
   std::string path = SnapshotPath(snap_dir, index);
-  std::filesystem::remove_all(path, ec);
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IOError(fmt::format("renaming {} to {}: {}", tmp, path, ec.message()));
+  STRATA_RETURN_IF_ERROR(io::RemoveAll(path));
+  STRATA_RETURN_IF_ERROR(io::RenameFile(tmp, path));
   STRATA_RETURN_IF_ERROR(io::SyncDirectory(snap_dir));
   return index;
 }
@@ -452,10 +449,10 @@ void RaftNode::Impl::WaitCompactorIdle() {
 }
 
 void RaftNode::Impl::RemoveOtherSnapshots(const std::string& keep) {
-  std::error_code ec;
-  for (const auto& f : std::filesystem::directory_iterator(snap_dir, ec)) {
-    if (f.path().string() != keep && f.path().filename().string().rfind("snapshot-", 0) == 0)
-      std::filesystem::remove_all(f.path(), ec);
+  Result<std::vector<std::string>> names = io::ListDir(snap_dir);
+  if (!names.ok()) return;  // garbage stays until the next compaction
+  for (const std::string& name : *names) {
+    if (snap_dir + "/" + name != keep && name.rfind("snapshot-", 0) == 0) (void)io::RemoveAll(snap_dir + "/" + name);
   }
 }
 
@@ -480,10 +477,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   impl->options = options;
   impl->sm = sm;
   impl->snap_dir = options.data_dir + "/snap";
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir + "/raft", ec);
-  if (!ec) std::filesystem::create_directories(impl->snap_dir, ec);
-  if (ec) return Status::IOError(fmt::format("creating {}: {}", options.data_dir, ec.message()));
+  STRATA_RETURN_IF_ERROR(io::CreateDir(options.data_dir + "/raft"));
+  STRATA_RETURN_IF_ERROR(io::CreateDir(impl->snap_dir));
 
   ConfState bootstrap;
   for (const auto& [id, address] : options.peers) bootstrap.voters.push_back(id);  // map: sorted

@@ -3,7 +3,6 @@
 #include "raft/snapshot_stream.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -111,9 +110,7 @@ Result<uint64_t> SnapshotSender::Begin(const Message& m, const std::string& dir)
     return Status::InvalidArgument(fmt::format("snapshot {} holds {} files, more than kMaxSnapshotFiles ({})", dir,
                                                names.size(), kMaxSnapshotFiles));
   for (const std::string& name : names) {
-    std::error_code ec;
-    uint64_t size = std::filesystem::file_size(dir + "/" + name, ec);
-    if (ec) return Status::IOError(fmt::format("size of {}/{}: {}", dir, name, ec.message()));
+    STRATA_ASSIGN_OR_RETURN(uint64_t size, io::FileSize(dir + "/" + name));
     if (!ValidFileName(name)) return Status::InvalidArgument(fmt::format("snapshot file name {} cannot be sent", name));
     stream->files.emplace_back(name, size);
   }
@@ -222,9 +219,10 @@ void SnapshotReceiver::DropPartials() { Drop(); }
 
 void SnapshotReceiver::Drop() {
   stream_.reset();
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(snap_dir_, ec)) {
-    if (entry.path().filename().string().rfind("recv-", 0) == 0) std::filesystem::remove_all(entry.path(), ec);
+  Result<std::vector<std::string>> names = io::ListDir(snap_dir_);
+  if (!names.ok()) return;  // no directory yet: nothing to drop
+  for (const std::string& name : *names) {
+    if (name.rfind("recv-", 0) == 0) (void)io::RemoveAll(snap_dir_ + "/" + name);
   }
 }
 

@@ -408,6 +408,11 @@ void Transport::HealAll() {
   impl_->any_partition = false;
 }
 
+std::vector<NodeId> Transport::partitioned() const {
+  std::lock_guard lock(impl_->filter_mu);
+  return std::vector<NodeId>(impl_->partitioned.begin(), impl_->partitioned.end());
+}
+
 Transport::Stats Transport::stats() const {
   return Stats{impl_->frames_sent, impl_->writes, impl_->frames_received, impl_->dropped_full,
                impl_->dropped_filtered, impl_->bad_frames, impl_->connects};

@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "obs/metrics.h"
@@ -75,8 +76,10 @@ class Transport {
 
   // Fault filter (tests; DESIGN D13 wants it behind the admin endpoint): while on, every
   // message to or from `peer` is dropped silently, as a network partition would.
+  // Behind POST /debug/partition and /debug/heal (stratadb start --fault-injection).
   void SetPartitioned(NodeId peer, bool partitioned);
   void HealAll();
+  std::vector<NodeId> partitioned() const;  // sorted
 
   struct Stats {
     uint64_t frames_sent = 0;

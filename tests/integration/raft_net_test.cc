@@ -117,6 +117,36 @@ TEST(RaftTransport, FaultFilterDropsBothWaysUntilHealed) {
   ASSERT_TRUE(WaitFor([&] { return b.inbox.size() == 1; }));
 }
 
+// What POST /debug/partition relies on: one side's filter cuts both directions, and the
+// list it shows is what was set.
+TEST(RaftTransport, OneSidedPartitionCutsBothDirectionsUntilHealed) {
+  Node a, b;  // each knows the other
+  uint16_t port_a = FreePort();
+  TransportOptions ob = Opts(2, 7, &b.registry);
+  ob.peers[1] = "127.0.0.1:" + std::to_string(port_a);
+  auto tb = Transport::Start(ob, [&b](Message m) { b.inbox.Add(std::move(m)); });
+  ASSERT_TRUE(tb.ok()) << tb.status().ToString();
+  b.transport = std::move(tb).value();
+  TransportOptions oa = Opts(1, 7, &a.registry, port_a);
+  oa.peers[2] = "127.0.0.1:" + std::to_string(b.transport->port());
+  auto ta = Transport::Start(oa, [&a](Message m) { a.inbox.Add(std::move(m)); });
+  ASSERT_TRUE(ta.ok()) << ta.status().ToString();
+  a.transport = std::move(ta).value();
+  a.transport->SetPartitioned(2, true);
+  a.transport->SetPartitioned(7, true);  // a peer it has no connection to: harmless
+  EXPECT_EQ(a.transport->partitioned(), (std::vector<NodeId>{2, 7}));
+  a.transport->Send(Heartbeat(1));  // a -> b: never leaves a
+  b.transport->Send(Message{.type = MessageType::kHeartbeatResponse, .from = 2, .to = 1, .term = 1});
+  ASSERT_TRUE(WaitFor([&] { return a.transport->stats().dropped_filtered == 2; }));
+  EXPECT_EQ(a.inbox.size(), 0u);
+  EXPECT_EQ(b.inbox.size(), 0u);
+  a.transport->HealAll();
+  EXPECT_TRUE(a.transport->partitioned().empty());
+  a.transport->Send(Heartbeat(2));
+  b.transport->Send(Message{.type = MessageType::kHeartbeatResponse, .from = 2, .to = 1, .term = 1});
+  ASSERT_TRUE(WaitFor([&] { return a.inbox.size() == 1 && b.inbox.size() == 1; }));
+}
+
 TEST(RaftTransport, AnotherClusterIsRefusedAndCounted) {
   Node a, b;
   StartPair(&a, &b, /*cluster_a=*/1, /*cluster_b=*/2);

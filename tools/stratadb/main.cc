@@ -39,6 +39,13 @@ int RunStart(const std::optional<std::string>& config_path, const ConfigOverride
   auto config = strata::node::LoadConfig(config_path, overrides);
   if (!config.ok()) return Fail(std::string(config.status().message()));
   strata::obs::InitLogging(config->log_format, config->log_level);
+  if (config->fault_injection) {
+    std::fprintf(stderr,
+                 "stratadb: WARNING: --fault-injection is on: POST /debug/power-loss on the admin port "
+                 "destroys unsynced data and kills this process, /debug/partition cuts it off its peers%s. "
+                 "Test use only.\n",
+                 config->unsafe_skip_fsync ? "; --unsafe-skip-fsync is on: NOTHING IS DURABLE" : "");
+  }
 
   auto node = strata::node::Node::Start(*config);
   if (!node.ok()) return Fail(std::string(node.status().message()));
@@ -85,6 +92,12 @@ int main(int argc, char** argv) {
   start->add_option("--root-password", o.root_password,
                     "Password of the MySQL root user, set when the data directory is created "
                     "(or STRATADB_ROOT_PASSWORD)");
+  start->add_flag("--fault-injection", o.fault_injection,
+                  "TEST ONLY: simulated power loss and network partitions through POST /debug/... on the "
+                  "admin port (never in production; refused in a config file)");
+  start->add_flag("--unsafe-skip-fsync", o.unsafe_skip_fsync,
+                  "TEST ONLY, with --fault-injection: every fsync becomes a no-op, so a power loss loses "
+                  "acknowledged writes (the negative control of the power-loss tests)");
   CLI::App* version = app.add_subcommand("version", "Print the version and exit");
 
   try {

@@ -434,9 +434,7 @@ Result<uint64_t> LsmEngine::Checkpoint(const std::string& dir) {
     for (const auto& f : v->levels[l]) {
       std::string from = options_.dir + "/" + TableFileName(f->number);
       std::string to = dir + "/" + TableFileName(f->number);
-      if (::link(from.c_str(), to.c_str()) != 0) {
-        return Status::FromErrno(errno, fmt::format("hard link {} to {}", from, to));
-      }
+      STRATA_RETURN_IF_ERROR(io::LinkFile(from, to));
       FileMeta copy = *f;
       copy.table.reset();
       snapshot.added.emplace_back(l, std::move(copy));

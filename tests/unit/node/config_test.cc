@@ -78,6 +78,25 @@ TEST(ConfigTest, FlagsOverrideFile) {
   EXPECT_EQ(c->admin_port, 4001);
 }
 
+TEST(ConfigTest, FaultInjectionOnlyOnTheCommandLine) {
+  for (const char* key : {"fault_injection", "unsafe_skip_fsync"}) {
+    NodeConfig c;
+    Status s = ApplyConfigToml(std::string(key) + " = true\n", "t.toml", &c);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message().find("is refused in a config file"), std::string::npos) << s.ToString();
+    EXPECT_FALSE(c.fault_injection || c.unsafe_skip_fsync);
+  }
+  ConfigOverrides o;
+  o.unsafe_skip_fsync = true;
+  auto c = LoadConfig(std::nullopt, o);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("only together with --fault-injection"), std::string::npos);
+  o.fault_injection = true;
+  c = LoadConfig(std::nullopt, o);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->fault_injection && c->unsafe_skip_fsync);
+}
+
 TEST(ConfigTest, MissingFileIsAClearError) {
   auto c = LoadConfig(std::string("/nonexistent/stratadb.toml"), {});
   ASSERT_FALSE(c.ok());
