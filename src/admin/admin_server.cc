@@ -24,7 +24,7 @@ constexpr size_t kMaxPartitionPeers = 64;
 
 bool IsKnownPath(const std::string& path) {
   return path == "/metrics" || path == "/health" || path == "/status" || path == "/debug/power-loss" ||
-         path == "/debug/partition" || path == "/debug/heal";
+         path == "/debug/partition" || path == "/debug/heal" || path == "/config/io";
 }
 
 // "8081" -> (default_host, 8081); "10.0.0.2:8081" -> as given.
@@ -168,6 +168,21 @@ Status AdminServer::Start() {
   if (im.options.power_loss) {
     STRATA_CHECK(im.options.partition && im.options.heal);
     im.ServeDebug();
+  }
+  if (im.options.io_config_json && im.options.apply_io_config) {
+    im.http.Get("/config/io", [&im](const httplib::Request&, httplib::Response& res) {
+      res.set_content(im.options.io_config_json(), "application/json");
+    });
+    im.http.Post("/config/io", [&im](const httplib::Request& req, httplib::Response& res) {
+      std::vector<std::pair<std::string, std::string>> params(req.params.begin(), req.params.end());
+      Status s = im.options.apply_io_config(params);
+      if (!s.ok()) {
+        res.status = 400;
+        res.set_content(obs::JsonObject().Add("error", s.message()).Finish() + "\n", "application/json");
+        return;
+      }
+      res.set_content(im.options.io_config_json(), "application/json");
+    });
   }
   im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) {
     // Unknown paths are folded into one label value so a scanner cannot grow the registry.

@@ -3,6 +3,9 @@
 //   GET /health   200 "ok" while the node serves, 503 otherwise; while serving with a
 //                 condition to report (a full disk), 200 with that condition instead of "ok"
 //   GET /status   a JSON object describing the node (built by the caller)
+//   GET /config/io               the I/O rate limits (JSON)
+//   POST /config/io?key=value..  changes them at run time (docs/operations.md); 200 with the
+//                                new JSON, 400 {"error": ...} when a key or value is bad
 // and, only when the wiring layer passes the fault-injection callbacks (stratadb start
 // --fault-injection; docs/operations.md, "Fault injection"):
 //   POST /debug/power-loss                 simulated power loss: never answers, the process exits
@@ -20,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -39,6 +43,10 @@ struct AdminOptions {
   // Must be thread-safe.
   std::function<std::string()> health_detail;
   std::function<std::string()> status_json;  // /status; must be thread-safe
+  // /config/io: the current JSON, and applying query parameters (all or none). Empty:
+  // the endpoint answers 404. Must be thread-safe.
+  std::function<std::string()> io_config_json;
+  std::function<Status(const std::vector<std::pair<std::string, std::string>>&)> apply_io_config;
   // Fault injection; the /debug endpoints exist only when `power_loss` is set.
   std::function<void()> power_loss;  // must not return
   // Drops Raft traffic to/from these node ids (added to those already cut off).

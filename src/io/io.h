@@ -179,6 +179,17 @@ struct RateLimit {
   double ops_per_sec = 0;    // 0 = unlimited
 };
 
+// Cumulative counters of one class since the scheduler started, for the rate tuner
+// (src/io/rate_tuner.h). One Scheduler::Stats() call returns a consistent snapshot.
+struct IoClassStats {
+  uint64_t admitted_bytes = 0;   // bytes of the requests dispatched
+  uint64_t completed = 0;        // requests completed (failed ones too)
+  uint64_t latency_ns = 0;       // sum over completed requests of submit -> completion
+  double throttled_seconds = 0;  // time the head request waited for tokens, the wait in progress too
+  uint64_t queued = 0;           // requests waiting in the class FIFO now (not in flight)
+  double bytes_per_sec = 0;      // the byte rate in force (0 = unlimited)
+};
+
 struct SchedulerOptions {
   BackendKind backend = BackendKind::kAuto;
   uint32_t queue_depth = 32;    // requests in flight per io_uring scheduler thread (1..4096)
@@ -230,6 +241,8 @@ class Scheduler {
   // Changes a background class's token buckets at run time (0 = unlimited).
   void SetRateLimit(IoClass c, double bytes_per_sec, double ops_per_sec);
   const char* backend_name() const;  // "io_uring" or "threadpool"
+  // Per-class counters by class rank (what the rate tuner observes).
+  std::array<IoClassStats, kNumIoClasses> Stats() const;
   // Requests queued or in flight for a class (the queue-depth gauge).
   uint64_t outstanding(IoClass c) const;
   // The registered arena (SchedulerOptions::registered_buffer_bytes), 4 KiB aligned and

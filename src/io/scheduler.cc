@@ -18,7 +18,8 @@
 // Invariants (under mu): a request is in exactly one of {a class FIFO, in flight on one
 // worker}; a worker's inflight never exceeds inflight_cap, its background_inflight never
 // exceeds background_cap, its background_bytes exceed background_inflight_bytes only
-// when a single request is larger; a class's `outstanding` is its queued plus in-flight requests.
+// when a single request is larger; a class's `outstanding` is its queued plus in-flight requests,
+// `queued` the length of its FIFO.
 #include <algorithm>
 #include <thread>
 
@@ -109,6 +110,8 @@ Scheduler::Impl::Impl(const SchedulerOptions& o)
   auto& throttle = reg.AddFloatCounterFamily("stratadb_io_throttle_seconds_total",
                                       "Time the head request of a class waited for tokens.",
                                       {"class"});
+  auto& rate_limit = reg.AddGaugeFamily("stratadb_io_rate_limit_bytes_per_second",
+                                        "Token-bucket byte rate in force (0 = unlimited).", {"class"});
   Nanos now = clock->Now();
   for (int i = 0; i < kNumIoClasses; i++) {
     ClassState& cs = classes[i];
@@ -120,7 +123,11 @@ Scheduler::Impl::Impl(const SchedulerOptions& o)
     cs.service = &service.With(label);
     cs.throttle = &throttle.With(label);
     const RateLimit& l = o.limits[i];
-    if (IsBackground(static_cast<IoClass>(i))) cs.limiter.Set(l.bytes_per_sec, l.ops_per_sec, now);
+    if (IsBackground(static_cast<IoClass>(i))) {
+      cs.rate_limit = &rate_limit.With(label);
+      cs.limiter.Set(l.bytes_per_sec, l.ops_per_sec, now);
+      cs.rate_limit->Set(l.bytes_per_sec);
+    }
   }
 }
 
@@ -232,6 +239,7 @@ void Scheduler::Impl::Submit(std::span<Request> reqs, Completion* completion) {
         cs.head = &r;
       }
       cs.tail = &r;
+      cs.queued++;
       cs.outstanding++;
       cs.depth->Set(static_cast<double>(cs.outstanding));
     }
@@ -277,6 +285,7 @@ bool Scheduler::Impl::TryRunInline(Request& r) {
     int64_t now = clock->Now().count();
     r.internal.enqueued_ns = r.internal.dispatched_ns = now;
     cs.wait->Observe(0);
+    cs.admitted_bytes += r.len;
     if (opts.on_dispatch) opts.on_dispatch(r);
     w->inflight++;
     cs.outstanding++;
@@ -288,9 +297,7 @@ bool Scheduler::Impl::TryRunInline(Request& r) {
     if (NextAttempt(&r, &a, &res)) res = ExecuteSync(a);
     finished = OnResult(&r, res);
   }
-  cs.ops->Inc();
-  cs.bytes->Inc(r.bytes);
-  cs.service->Observe(Seconds(clock->Now().count() - r.internal.dispatched_ns));
+  CountFinished(cs, r, clock->Now().count());
   // The freed slot may be what a queued request waits for: wake its dispatcher.
   bool wake = false;
   {
@@ -330,11 +337,15 @@ Nanos Scheduler::Impl::Admit(Worker* w, std::vector<Request*>* out, size_t max) 
         break;
       }
       if (cs.throttled_since_ns >= 0) {
-        cs.throttle->Add(Seconds(now.count() - cs.throttled_since_ns));
+        double waited = Seconds(now.count() - cs.throttled_since_ns);
+        cs.throttle->Add(waited);
+        cs.throttled_seconds += waited;
         cs.throttled_since_ns = -1;
       }
+      cs.admitted_bytes += r->len;
       cs.head = r->internal.next;
       if (cs.head == nullptr) cs.tail = nullptr;
+      cs.queued--;
       r->internal.next = nullptr;
       r->internal.dispatched_ns = now.count();
       cs.wait->Observe(Seconds(now.count() - r->internal.enqueued_ns));
@@ -444,11 +455,18 @@ bool Scheduler::Impl::ApplyResult(Request* r, int64_t res) {
 }
 
 void Scheduler::Impl::Finish(Request* r, std::vector<Request*>* finished) {
-  ClassState& cs = classes[static_cast<int>(r->io_class)];
-  cs.ops->Inc();
-  cs.bytes->Inc(r->bytes);
-  cs.service->Observe(Seconds(clock->Now().count() - r->internal.dispatched_ns));
+  CountFinished(classes[static_cast<int>(r->io_class)], *r, clock->Now().count());
   finished->push_back(r);
+}
+
+// Metrics and the tuner's counters of a finished request (no lock needed).
+void Scheduler::Impl::CountFinished(ClassState& cs, const Request& r, int64_t now_ns) {
+  cs.ops->Inc();
+  cs.bytes->Inc(r.bytes);
+  cs.service->Observe(Seconds(now_ns - r.internal.dispatched_ns));
+  cs.completed.fetch_add(1, std::memory_order_relaxed);
+  cs.latency_ns.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, now_ns - r.internal.enqueued_ns)),
+                          std::memory_order_relaxed);
 }
 
 void Scheduler::Impl::RunRing(Worker* w) {
@@ -592,9 +610,29 @@ Status Scheduler::SubmitAndWait(std::span<Request> requests) {
 void Scheduler::SetRateLimit(IoClass c, double bytes_per_sec, double ops_per_sec) {
   {
     std::lock_guard lock(impl_->mu);
-    impl_->classes[static_cast<int>(c)].limiter.Set(bytes_per_sec, ops_per_sec, impl_->clock->Now());
+    Impl::ClassState& cs = impl_->classes[static_cast<int>(c)];
+    cs.limiter.Set(bytes_per_sec, ops_per_sec, impl_->clock->Now());
+    if (cs.rate_limit) cs.rate_limit->Set(bytes_per_sec);
   }
   impl_->WakeAll();
+}
+
+std::array<IoClassStats, kNumIoClasses> Scheduler::Stats() const {
+  std::array<IoClassStats, kNumIoClasses> out;
+  std::lock_guard lock(impl_->mu);
+  int64_t now = impl_->clock->Now().count();
+  for (int i = 0; i < kNumIoClasses; i++) {
+    const Impl::ClassState& cs = impl_->classes[i];
+    IoClassStats& st = out[i];
+    st.admitted_bytes = cs.admitted_bytes;
+    st.completed = cs.completed.load(std::memory_order_relaxed);
+    st.latency_ns = cs.latency_ns.load(std::memory_order_relaxed);
+    st.throttled_seconds = cs.throttled_seconds;
+    if (cs.throttled_since_ns >= 0 && now > cs.throttled_since_ns) st.throttled_seconds += Seconds(now - cs.throttled_since_ns);
+    st.queued = cs.queued;
+    st.bytes_per_sec = cs.limiter.bytes_rate();
+  }
+  return out;
 }
 
 const char* Scheduler::backend_name() const { return impl_->backend_name.c_str(); }

@@ -28,14 +28,21 @@ struct Scheduler::Impl {
     Request* head = nullptr;  // intrusive FIFO through Request::Internal::next
     Request* tail = nullptr;
     uint64_t outstanding = 0;  // queued + in flight
+    uint64_t queued = 0;       // in the FIFO
     ClassLimiter limiter;      // unlimited for foreground read and Raft log
     int64_t throttled_since_ns = -1;
+    double throttled_seconds = 0;  // completed token waits (the throttle metric's total)
+    uint64_t admitted_bytes = 0;
+    // Written outside `mu` where requests finish; read by Stats().
+    std::atomic<uint64_t> completed{0};
+    std::atomic<uint64_t> latency_ns{0};
     obs::Counter* ops = nullptr;
     obs::Counter* bytes = nullptr;
     obs::Gauge* depth = nullptr;
     obs::Histogram* wait = nullptr;
     obs::Histogram* service = nullptr;
     obs::Gauge* throttle = nullptr;
+    obs::Gauge* rate_limit = nullptr;  // the byte rate in force (0 = unlimited)
   };
   // One scheduler thread and its backend. `backend` and `injected` belong to the thread;
   // the counters are guarded by `mu`. `waiting` is set under `mu` just before the thread
@@ -72,6 +79,7 @@ struct Scheduler::Impl {
   bool ApplyResult(Request* r, int64_t res);
   void NotifyTracker(Request* r);
   void Finish(Request* r, std::vector<Request*>* finished);
+  void CountFinished(ClassState& cs, const Request& r, int64_t now_ns);
   void AccountDoneLocked(Worker* w, IoClass c, size_t len);
   void RunRing(Worker* w);
   void RunPool(Worker* w);

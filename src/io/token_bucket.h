@@ -20,14 +20,17 @@ class TokenBucket {
  public:
   static constexpr double kBurstSeconds = 0.1;
 
-  // 0 = unlimited. Starts full.
+  // 0 = unlimited. Starts full. The time since the last refill is paid at the old rate
+  // first, so frequent changes (the rate tuner's) lose no refill time.
   void SetRate(double per_sec, Nanos now) {
+    if (tokens_ != kUnset) Refill(now);
     rate_ = per_sec;
     capacity_ = std::max(per_sec * kBurstSeconds, 1.0);
     tokens_ = std::min(tokens_ == kUnset ? capacity_ : tokens_, capacity_);
     last_ = now;
   }
   bool unlimited() const { return rate_ <= 0; }
+  double rate() const { return rate_; }
   double tokens() const { return tokens_; }
 
   void Refill(Nanos now) {
@@ -75,6 +78,7 @@ class ClassLimiter {
     return std::max(bytes_.TimeUntilAvailable(), ops_.TimeUntilAvailable());
   }
   bool unlimited() const { return bytes_.unlimited() && ops_.unlimited(); }
+  double bytes_rate() const { return bytes_.rate(); }
 
  private:
   TokenBucket bytes_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -42,6 +43,21 @@ Status ReadString(const toml::node& value, std::string_view key, std::string* ou
   return Status::OK();
 }
 
+// A rate in MiB/s: -1 (unlimited; only when `allow_unlimited`), 0 (auto) or 1..2^20.
+Status CheckRateMb(std::string_view key, int64_t v, bool allow_unlimited) {
+  if (v >= (allow_unlimited ? -1 : 0) && v <= (int64_t{1} << 20)) return Status::OK();
+  return Status::InvalidArgument(fmt::format("'{}' must be {}0 (auto) or 1..1048576 MiB/s, got {}", key,
+                                             allow_unlimited ? "-1 (unlimited), " : "", v));
+}
+
+Status ReadRateMb(const toml::node& value, std::string_view key, bool allow_unlimited, int64_t* out) {
+  if (!value.is_integer()) return Status::InvalidArgument(fmt::format("'{}' must be an integer (MiB/s)", key));
+  int64_t v = *value.value<int64_t>();
+  STRATA_RETURN_IF_ERROR(CheckRateMb(key, v, allow_unlimited));
+  *out = v;
+  return Status::OK();
+}
+
 Status CheckMaxTxnBytes(uint64_t v) {
   if (v < kMinTxnBytesLimit || v > kMaxTxnBytesLimit)
     return Status::InvalidArgument(
@@ -57,6 +73,10 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "port") return ReadPort(value, key, &c->port);
   if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
   if (key == "raft_port") return ReadPort(value, key, &c->raft_port);
+  if (key == "flush_rate_mb") return ReadRateMb(value, key, true, &c->flush_rate_mb);
+  if (key == "compaction_rate_mb") return ReadRateMb(value, key, true, &c->compaction_rate_mb);
+  if (key == "snapshot_rate_mb") return ReadRateMb(value, key, true, &c->snapshot_rate_mb);
+  if (key == "io_rate_max_mb") return ReadRateMb(value, key, false, &c->io_rate_max_mb);
   if (key == "fault_injection" || key == "unsafe_skip_fsync") {
     // Test switches must never sit forgotten in a production config file.
     return Status::InvalidArgument(fmt::format(
@@ -140,6 +160,15 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   c.unsafe_skip_fsync = o.unsafe_skip_fsync;
   if (c.unsafe_skip_fsync && !c.fault_injection)
     return Status::InvalidArgument("--unsafe-skip-fsync is accepted only together with --fault-injection");
+  for (auto [flag, value, field, allow_unlimited] :
+       {std::tuple{"--flush-rate-mb", &o.flush_rate_mb, &c.flush_rate_mb, true},
+        std::tuple{"--compaction-rate-mb", &o.compaction_rate_mb, &c.compaction_rate_mb, true},
+        std::tuple{"--snapshot-rate-mb", &o.snapshot_rate_mb, &c.snapshot_rate_mb, true},
+        std::tuple{"--io-rate-max-mb", &o.io_rate_max_mb, &c.io_rate_max_mb, false}}) {
+    if (!*value) continue;
+    STRATA_RETURN_IF_ERROR(CheckRateMb(flag, **value, allow_unlimited));
+    *field = **value;
+  }
   if (o.log_format) {
     STRATA_ASSIGN_OR_RETURN(c.log_format, obs::ParseLogFormat(*o.log_format));
   }
@@ -157,11 +186,12 @@ std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
-      "unsafe_skip_fsync={}",
+      "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
-      c.fault_injection, c.unsafe_skip_fsync);
+      c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
+      c.io_rate_max_mb);
 }
 
 }  // namespace strata::node

@@ -41,6 +41,13 @@ struct NodeConfig {
   // the power-loss tests. docs/operations.md, "Fault injection".
   bool fault_injection = false;
   bool unsafe_skip_fsync = false;
+  // Background I/O rate limits in MiB/s (docs/operations.md, "I/O rate limits"):
+  // 0 = auto (the rate tuner), -1 = unlimited, N > 0 = fixed. SET GLOBAL changes them.
+  int64_t flush_rate_mb = 0;
+  int64_t compaction_rate_mb = 0;
+  int64_t snapshot_rate_mb = 0;
+  // The ceiling of auto rates in MiB/s; 0 = by device (rotational 200, otherwise 1024).
+  int64_t io_rate_max_mb = 0;
 };
 
 inline constexpr uint64_t kMinMemoryLimitMb = 64;
@@ -56,6 +63,7 @@ struct ConfigOverrides {
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;
   bool fault_injection = false;    // flags only: no config key
   bool unsafe_skip_fsync = false;
+  std::optional<int64_t> flush_rate_mb, compaction_rate_mb, snapshot_rate_mb, io_rate_max_mb;
 };
 
 // Applies the TOML text `toml_text` (named `source` in errors) onto `config`. Unknown keys

@@ -9,6 +9,8 @@
 #include "admin/admin_server.h"
 #include "io/durability.h"
 #include "io/io.h"
+#include "io/rate_tuner.h"
+#include "node/io_rates.h"
 #include "node/data_dir.h"
 #include "node/disk_monitor.h"
 #include "server/mysql/server.h"
@@ -47,6 +49,21 @@ constexpr const char* kDiskFull = "stratadb_disk_full";
 // that what must still be written while writes are refused (a memtable flush, the next
 // segment, a compaction's outputs before it deletes its inputs) has room.
 constexpr uint64_t kMinFreeBytes = 64ull << 20;
+
+// L0 files from which the rate tuner treats compaction as behind: half of the LSM's
+// l0_slowdown_trigger (20), so it catches up well before writes are delayed.
+constexpr double kL0FilesBehind = 10;
+
+// The LSM's backlog for the rate tuner (io::WritePressure), from its properties. Flushes
+// and compactions run on separate threads, so each class answers for its own backlog.
+io::WritePressure EngineWritePressure(const storage::Engine& engine) {
+  io::WritePressure p;
+  for (const storage::EngineProperty& prop : engine.Properties()) {
+    if (prop.name == "immutable_memtables") p.flush_behind = prop.value >= 1;
+    if (prop.name == "level_files{level=\"0\"}") p.compaction_behind = prop.value >= kL0FilesBehind;
+  }
+  return p;
+}
 
 }  // namespace
 
@@ -126,7 +143,23 @@ Status Node::StartIo() {
   device_advice_json_ = io::DeviceAdviceJson(advice);
   STRATA_ASSIGN_OR_RETURN(io_, io::Scheduler::Create({.registry = &obs::Registry::Default()}));
   obs::Info("node", "I/O scheduler ready", {{"backend", io_->backend_name()}});
+  StartIoRates(advice.rotational);
   return Status::OK();
+}
+
+// The background classes' token buckets: from config, auto by default (io/rate_tuner.h).
+void Node::StartIoRates(bool rotational) {
+  int64_t device_max_mb = IoRates::DeviceMaxMb(rotational);
+  int64_t max_mb = config_.io_rate_max_mb > 0 ? config_.io_rate_max_mb : device_max_mb;
+  io::RateControllerOptions options;
+  options.tuner.max_bytes_per_sec = static_cast<double>(max_mb) * io::kMiB;
+  // LoadConfig checked the ranges, so FromMb cannot fail here.
+  options.settings = {*io::RateSetting::FromMb(config_.flush_rate_mb),
+                      *io::RateSetting::FromMb(config_.compaction_rate_mb),
+                      *io::RateSetting::FromMb(config_.snapshot_rate_mb)};
+  rate_controller_ = std::make_unique<io::RateController>(io_.get(), options);
+  io_rates_ = std::make_unique<IoRates>(rate_controller_.get(), device_max_mb, config_.io_rate_max_mb);
+  obs::Info("node", "I/O rate limits", {{"io_rates", io_rates_->StatusJson()}});
 }
 
 Status Node::StartStorage() {
@@ -143,6 +176,7 @@ Status Node::StartStorage() {
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   lsm_ = lsm->get();
   engine_ = std::move(*lsm);
+  rate_controller_->SetWritePressure([engine = engine_.get()] { return EngineWritePressure(*engine); });
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
   obs::Info("node", "storage engine open",
             {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
@@ -269,7 +303,7 @@ Status Node::StartMysql() {
     uint64_t uptime = static_cast<uint64_t>(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
     raft::RaftNodeInfo raft = raft_->info();
-    return std::vector<std::pair<std::string, std::string>>{
+    std::vector<std::pair<std::string, std::string>> rows{
         {"Threads_connected", std::to_string(mysql_ ? mysql_->open_connections() : 0)},
         {"Uptime", std::to_string(uptime)},
         {"Com_commit", std::to_string(t.commits)},
@@ -281,9 +315,11 @@ Status Node::StartMysql() {
         {"Strata_raft_commit_index", std::to_string(raft.commit)},
         {"Strata_raft_applied_index", std::to_string(raft.applied)},
     };
+    for (auto& row : io_rates_->StatusRows()) rows.push_back(std::move(row));
+    return rows;
   };
-  sql_ = std::make_unique<sql::SqlEngine>(
-      sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status)});
+  sql_ = std::make_unique<sql::SqlEngine>(sql::SqlEngineOptions{
+      txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status), io_rates_.get()});
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
   options.engine = sql_.get();
@@ -313,6 +349,10 @@ Status Node::StartAdmin() {
   options.is_serving = [this] { return serving_.load(); };
   options.health_detail = [this] { return HealthDetail(); };
   options.status_json = [this] { return StatusJson(); };
+  options.io_config_json = [this] { return io_rates_->StatusJson(); };
+  options.apply_io_config = [this](const std::vector<std::pair<std::string, std::string>>& params) {
+    return io_rates_->Apply(params);
+  };
   if (durability_) {
     io::DurabilityTracker* tracker = durability_.get();
     options.power_loss = [tracker] { tracker->PowerLossAndExit(io::kPowerLossExitStatus); };
@@ -349,8 +389,11 @@ void Node::Stop() {
   disk_.reset();
   raft_.reset();
   state_machine_.reset();
+  if (rate_controller_) rate_controller_->SetWritePressure(nullptr);  // before the engine goes
   lsm_ = nullptr;
   engine_.reset();               // unflushed memtables are dropped: the log replays them
+  io_rates_.reset();
+  rate_controller_.reset();      // joins the tuner thread before the scheduler goes
   io_.reset();                   // waits for requests in flight
   data_dir_.reset();             // releases the lock
   StopFaultInjection();          // every file is closed now
@@ -474,6 +517,7 @@ std::string Node::StatusJson() const {
       .AddRaw("ports", ports)
       .Add("io_backend", io_ ? io_->backend_name() : "")
       .AddRaw("device", device_advice_json_)
+      .AddRaw("io_rates", io_rates_ ? io_rates_->StatusJson() : "null")
       .AddRaw("raft", RaftStatusJson())
       .AddRaw("engine", EngineStatusJson())
       .AddRaw("transactions", transactions)

@@ -24,6 +24,7 @@ class AdminServer;
 }
 namespace strata::io {
 class DurabilityTracker;
+class RateController;
 class Scheduler;
 }
 namespace strata::raft {
@@ -55,6 +56,7 @@ namespace strata::node {
 class DataDir;
 class DiskMonitor;
 class GarbageCollector;
+class IoRates;
 class RaftProposer;
 class TxnStateMachine;
 
@@ -93,6 +95,7 @@ class Node {
   void StopFaultInjection();
   Status OpenDataDir();
   Status StartIo();
+  void StartIoRates(bool rotational);
   Status StartStorage();
   Status StartRaft();
   Status WaitForLeadership();
@@ -114,6 +117,8 @@ class Node {
   std::unique_ptr<DataDir> data_dir_;
   std::unique_ptr<io::Scheduler> io_;      // every disk I/O of the node's engines
   std::string device_advice_json_;         // the data directory's block device, for /status
+  std::unique_ptr<io::RateController> rate_controller_;  // the background classes' buckets
+  std::unique_ptr<IoRates> io_rates_;      // their settings for SET GLOBAL, /config/io, /status
   std::unique_ptr<storage::Engine> engine_;
   storage::lsm::LsmEngine* lsm_ = nullptr;  // engine_, as the LSM engine it is (its disk state)
   std::unique_ptr<TxnStateMachine> state_machine_;

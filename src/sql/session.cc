@@ -317,6 +317,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     if (!item.collation.empty()) session_vars_["collation_connection"] = Value::String(item.collation);
     return Status::OK();
   }
+  if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
   if (!item.value) {  // SET x = DEFAULT
     if (name == "autocommit") autocommit_ = true;
     session_vars_.erase(name);

@@ -25,6 +25,7 @@
 #include "sql/ast.h"
 #include "sql/catalog.h"
 #include "sql/expr.h"
+#include "sql/node_variables.h"
 #include "storage/engine.h"
 #include "txn/transaction.h"
 
@@ -75,6 +76,7 @@ struct SqlEngineOptions {
   storage::Engine* engine = nullptr;
   std::string server_version;  // @@version
   StatusProvider status;       // empty: SHOW STATUS has no rows
+  NodeVariables* node_variables = nullptr;  // node-level globals; outlives the engine (may be null)
 };
 
 class SqlEngine {
@@ -89,6 +91,7 @@ class SqlEngine {
     return options_.status ? options_.status() : std::vector<std::pair<std::string, std::string>>();
   }
 
+  NodeVariables* node_variables() const { return options_.node_variables; }
   // Global system variables (SET GLOBAL): name (lower case) → value.
   std::optional<Value> GetGlobal(std::string_view name);
   void SetGlobal(std::string_view name, Value v);
@@ -177,6 +180,9 @@ Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt);
 
 // System variables: defaults and whether they exist (variables.cc).
 std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine);
-std::vector<std::string> SystemVariableNames();
+std::vector<std::string> SystemVariableNames(const SqlEngine& engine);
+// SET [GLOBAL] of a variable that SqlEngineOptions::node_variables owns.
+bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name);
+Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value);
 
 }  // namespace strata::sql

@@ -212,7 +212,7 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
     case ShowKind::kIndex: return ShowIndex(session, stmt);
     case ShowKind::kVariables: {
       QueryResult r = TextResult({"Variable_name", "Value"});
-      for (const std::string& name : SystemVariableNames()) {
+      for (const std::string& name : SystemVariableNames(session.engine())) {
         if (!Matches(stmt, name)) continue;
         std::optional<Value> v = stmt.scope == ast::VariableScope::kGlobal ? session.engine().GetGlobal(name) : session.GetVariable(name);
         if (!v) v = SystemVariableDefault(name, session.engine());

@@ -1,8 +1,14 @@
 // System variables: the ones connectors, ORMs and tools read on connect, with MySQL 8's
-// defaults where StrataDB behaves the same way.
+// defaults where StrataDB behaves the same way, plus the node's own (NodeVariables: the
+// I/O rate limits), which SET GLOBAL changes in the running node.
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <map>
 
+#include <fmt/format.h>
+
+#include "sql/schema.h"
 #include "sql/session.h"
 
 namespace strata::sql {
@@ -83,18 +89,59 @@ const std::map<std::string, Default>& Defaults() {
 
 std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine) {
   if (name == "version") return Value::String(engine.server_version());
+  if (NodeVariables* node = engine.node_variables()) {
+    if (std::optional<int64_t> v = node->Get(name)) return Value::Int(*v);
+  }
   auto it = Defaults().find(std::string(name));
   if (it == Defaults().end()) return std::nullopt;
   if (it->second.is_int) return Value::Int(it->second.i);
   return Value::String(it->second.s);
 }
 
-std::vector<std::string> SystemVariableNames() {
+std::vector<std::string> SystemVariableNames(const SqlEngine& engine) {
   std::vector<std::string> names;
   for (const auto& [name, d] : Defaults()) names.push_back(name);
   names.push_back("version");
+  if (NodeVariables* node = engine.node_variables()) {
+    for (std::string& n : node->Names()) names.push_back(std::move(n));
+  }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name) {
+  NodeVariables* node = engine.node_variables();
+  return node != nullptr && node->Get(lower_name).has_value();
+}
+
+// Node variables are global only (as MySQL's server-wide settings): SET SESSION is 1229.
+// DEFAULT sets 0, which for the I/O rates means auto.
+Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value) {
+  std::string name = ToLower(item.name);
+  if (item.scope != ast::VariableScope::kGlobal) {
+    return Status::InvalidArgument(
+               fmt::format("Variable '{}' is a GLOBAL variable and should be set with SET GLOBAL", name))
+        .WithMysql(1229, "HY000");
+  }
+  int64_t v = 0;
+  if (item.value) {
+    std::optional<int64_t> parsed;
+    if (value.kind() == ValueKind::kInt) parsed = value.int_value();
+    if (value.kind() == ValueKind::kUint && value.uint_value() <= uint64_t{INT64_MAX})
+      parsed = static_cast<int64_t>(value.uint_value());
+    if (value.kind() == ValueKind::kString) {
+      const std::string& s = value.string_value();
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) parsed = n;
+    }
+    if (!parsed) {
+      return Status::InvalidArgument(fmt::format("Incorrect argument type to variable '{}'", name))
+          .WithMysql(1232, "42000");
+    }
+    v = *parsed;
+  }
+  return engine.node_variables()->Set(name, v);
 }
 
 }  // namespace strata::sql

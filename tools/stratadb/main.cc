@@ -81,6 +81,14 @@ int main(int argc, char** argv) {
                     "in-memory entries, buffers [a quarter of RAM]");
   start->add_option("--max-txn-bytes", o.max_txn_bytes,
                     "Most bytes one transaction may buffer; past it: MySQL error 1197 [104857600]");
+  start->add_option("--flush-rate-mb", o.flush_rate_mb,
+                    "Flush I/O rate limit in MiB/s: 0 = auto, -1 = unlimited [0]");
+  start->add_option("--compaction-rate-mb", o.compaction_rate_mb,
+                    "Compaction I/O rate limit in MiB/s: 0 = auto, -1 = unlimited [0]");
+  start->add_option("--snapshot-rate-mb", o.snapshot_rate_mb,
+                    "Snapshot I/O rate limit in MiB/s: 0 = auto, -1 = unlimited [0]");
+  start->add_option("--io-rate-max-mb", o.io_rate_max_mb,
+                    "Ceiling of the auto I/O rates in MiB/s: 0 = by device [0]");
   start->add_option("--root-password", o.root_password,
                     "Password of the MySQL root user, set when the data directory is created "
                     "(or STRATADB_ROOT_PASSWORD)");

@@ -37,6 +37,36 @@ TEST(ConfigTest, StorageDirectIo) {
   EXPECT_FALSE(ApplyConfigToml("storage_direct_io = \"no\"\n", "t.toml", &c).ok());
 }
 
+TEST(ConfigTest, IoRateLimits) {
+  NodeConfig c;
+  EXPECT_EQ(c.flush_rate_mb, 0);  // auto
+  EXPECT_EQ(c.compaction_rate_mb, 0);
+  EXPECT_EQ(c.snapshot_rate_mb, 0);
+  EXPECT_EQ(c.io_rate_max_mb, 0);
+  ASSERT_TRUE(ApplyConfigToml("flush_rate_mb = -1\ncompaction_rate_mb = 100\nsnapshot_rate_mb = 5\n"
+                              "io_rate_max_mb = 300\n", "t.toml", &c).ok());
+  EXPECT_EQ(c.flush_rate_mb, -1);
+  EXPECT_EQ(c.compaction_rate_mb, 100);
+  EXPECT_EQ(c.snapshot_rate_mb, 5);
+  EXPECT_EQ(c.io_rate_max_mb, 300);
+  Status s = ApplyConfigToml("compaction_rate_mb = -2\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("'compaction_rate_mb' must be -1 (unlimited), 0 (auto)"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(ApplyConfigToml("io_rate_max_mb = -1\n", "t.toml", &c).ok());
+  EXPECT_FALSE(ApplyConfigToml("flush_rate_mb = \"auto\"\n", "t.toml", &c).ok());
+  EXPECT_FALSE(ApplyConfigToml("snapshot_rate_mb = 2000000\n", "t.toml", &c).ok());
+
+  ConfigOverrides o;
+  o.compaction_rate_mb = 42;
+  o.io_rate_max_mb = 0;
+  auto loaded = LoadConfig(std::nullopt, o);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->compaction_rate_mb, 42);
+  o.snapshot_rate_mb = -5;
+  loaded = LoadConfig(std::nullopt, o);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("--snapshot-rate-mb"), std::string::npos);
+}
+
 TEST(ConfigTest, FlagsOverrideFile) {
   std::string path = ::testing::TempDir() + "/strata_config_test.toml";
   std::ofstream(path) << "port = 4000\nadmin_port = 4001\n";
