@@ -15,6 +15,8 @@ namespace {
 constexpr uint32_t kBatchMagic = 0x4c525453;  // "STRL"
 constexpr size_t kBatchHeader = 20;  // magic | payload_len | payload_checksum | header_checksum
 constexpr uint32_t kMaxBatchPayload = 1u << 30;
+// Room for one record's type and length, and for the hard state record after the entries.
+constexpr size_t kRecordOverhead = 64;
 
 enum RecordType : uint8_t { kEntry = 1, kHardState = 2, kSnapshotMark = 3 };
 
@@ -296,8 +298,21 @@ Status DiskLogStorage::Save(const HardState* hard_state, const std::vector<Entry
     STRATA_RETURN_IF_ERROR(StartSegment(entries.empty() ? LastIndex() + 1
                                                         : std::min(LastIndex() + 1, entries.front().index)));
   }
+  // Group commit: one batch, unless the entries add up to more than one batch may carry
+  // (several large transactions at once); then several, each written and synced in turn.
+  // A crash between them keeps a prefix of unacknowledged entries, like a torn batch would.
+  const uint64_t max_batch = std::min<uint64_t>(options_.max_batch_payload, kMaxBatchPayload);
   Bytes records;
-  for (const Entry& e : entries) PutRecord(&records, kEntry, EncodeEntry(e));
+  for (const Entry& e : entries) {
+    Bytes record = EncodeEntry(e);
+    if (record.size() + kRecordOverhead > max_batch)
+      return Status::InvalidArgument(fmt::format("entry {} of {} bytes does not fit a log batch", e.index, record.size()));
+    if (!records.empty() && records.size() + record.size() + kRecordOverhead > max_batch) {
+      STRATA_RETURN_IF_ERROR(WriteBatch(records));
+      records.clear();
+    }
+    PutRecord(&records, kEntry, record);
+  }
   if (hard_state) PutRecord(&records, kHardState, EncodeHardState(*hard_state));
   STRATA_RETURN_IF_ERROR(WriteBatch(records));
   // Durable: now visible to readers.

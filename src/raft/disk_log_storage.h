@@ -28,6 +28,10 @@
 
 namespace strata::raft {
 
+// The most data one entry may carry: its record must fit one log batch (1 GiB payload).
+// RaftNode refuses larger proposals before they reach the core.
+inline constexpr uint64_t kMaxEntryDataBytes = (1ull << 30) - (1 << 20);
+
 struct DiskLogOptions {
   std::string dir;
   io::Scheduler* scheduler = nullptr;   // REQUIRES: non-null, outlives the storage
@@ -36,6 +40,9 @@ struct DiskLogOptions {
   // Zero-fill the preallocated segment ahead of the writes (see ZeroAhead in the .cc):
   // commits then overwrite initialised blocks, which syncs faster than fallocated space.
   bool zero_fill = true;
+  // Save() splits a Ready's entries into batches of at most this much payload (the format's
+  // limit is 1 GiB; tests lower it).
+  uint64_t max_batch_payload = 1u << 30;
 };
 
 class DiskLogStorage final : public LogStorage {

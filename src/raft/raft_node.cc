@@ -250,6 +250,13 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
     p.done(Status::Unavailable(fmt::format("not leader; leader={}", core->leader())));
     return;
   }
+  if (p.data.size() > kMaxEntryDataBytes) {
+    // Refused before the core: an entry the log cannot hold in one batch must never reach
+    // a Ready that would then fail to persist forever.
+    p.done(Status::ResourceExhausted(fmt::format("a Raft entry of {} bytes exceeds the limit of {} bytes",
+                                                 p.data.size(), kMaxEntryDataBytes)));
+    return;
+  }
   Result<LogIndex> index = core->Propose(std::move(p.data));
   if (!index.ok()) {
     p.done(index.status());

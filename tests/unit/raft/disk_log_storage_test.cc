@@ -78,6 +78,26 @@ TEST_F(DiskLogTest, BootstrapEntriesAndHardStateSurviveReopen) {
   EXPECT_EQ(limited->size(), 2u);  // stops once max_bytes is exceeded (at least one)
 }
 
+// A Ready whose entries add up to more than one batch may carry (several large transactions
+// committed together) is written as several batches, not refused by an assertion; an entry
+// that could never fit is an error, not a crash.
+TEST_F(DiskLogTest, OversizedGroupCommitIsSplitIntoBatches) {
+  log_.reset();
+  auto l = DiskLogStorage::Open({.dir = dir_, .scheduler = sched_.get(), .max_batch_payload = 64 << 10},
+                                ConfState{{1, 2, 3}, {}});
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  log_ = std::move(l).value();
+  uint64_t before = log_->bytes_written();
+  HardState hs{2, 1, 11};
+  ASSERT_TRUE(log_->Save(&hs, Make(2, 11, 2, 20 << 10)).ok());  // 200 KiB in 20 KiB entries
+  EXPECT_GE(log_->bytes_written() - before, 4u * 4096);         // at least four batches
+  EXPECT_FALSE(log_->Save(nullptr, Make(12, 12, 2, 70 << 10)).ok());
+  Open();
+  EXPECT_EQ(log_->LastIndex(), 11u);
+  EXPECT_EQ(log_->GetInitialState().hard_state, hs);
+  EXPECT_EQ(*log_->Entries(2, 12, UINT64_MAX), Make(2, 11, 2, 20 << 10));
+}
+
 TEST_F(DiskLogTest, ConflictingAppendTruncatesTheSuffixDurably) {
   Open();
   ASSERT_TRUE(log_->Save(nullptr, Make(2, 100, 2)).ok());
