@@ -133,7 +133,9 @@ class BlockIterator final : public InternalIterator {
   }
 
   bool RestartKey(uint32_t i, Slice* key) {
-    Slice in = data_.substr(RestartPoint(i), restarts_offset_ - std::min<size_t>(RestartPoint(i), restarts_offset_));
+    uint32_t point = RestartPoint(i);
+    if (point >= restarts_offset_) return false;  // damaged restart array (substr would throw)
+    Slice in = data_.substr(point, restarts_offset_ - point);
     uint64_t shared, unshared, vlen;
     if (!GetVarint64(&in, &shared) || !GetVarint64(&in, &unshared) || !GetVarint64(&in, &vlen) ||
         shared != 0 || unshared > in.size()) {
@@ -146,10 +148,11 @@ class BlockIterator final : public InternalIterator {
   // Decodes the entry at next_; returns false at the end (or on corruption).
   bool ParseNext() {
     current_ = next_;
-    if (current_ >= restarts_offset_) {
-      current_ = restarts_offset_;
+    if (current_ > restarts_offset_) {  // only a damaged restart point leads past the entries
+      Fail();
       return false;
     }
+    if (current_ == restarts_offset_) return false;
     Slice in = data_.substr(current_, restarts_offset_ - current_);
     uint64_t shared, unshared, vlen;
     if (!GetVarint64(&in, &shared) || !GetVarint64(&in, &unshared) || !GetVarint64(&in, &vlen) ||
