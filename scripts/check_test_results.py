@@ -20,7 +20,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SKIP_FILE = os.path.join(REPO, "tests", "skipped.txt")
+SKIP_FILE = os.environ.get("STRATA_SKIP_FILE", os.path.join(REPO, "tests", "skipped.txt"))
 MAX_REPORT_BYTES = 20000  # per sanitizer report printed
 
 
