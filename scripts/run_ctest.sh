@@ -14,7 +14,7 @@ labels=${2:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 results="$build/test-results"
 rm -rf "$results"
-mkdir -p "$results"
+mkdir -p "$results/sanitizer"
 args=(--no-tests=error --output-on-failure -j "${JOBS:-$(nproc)}"
       --output-junit "$(cd "$results" && pwd)/junit.xml" --test-output-size-passed 1000000)
 [ -n "$labels" ] && args+=(-L "$labels")
