@@ -1,13 +1,28 @@
 # StrataDB developer entry points. The README's two commands are `make run` and `make test`.
 BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
+TSAN_DIR    ?= build-tsan
+FUZZ_DIR    ?= build-fuzz
 DATA_DIR    ?= ./stratadb-data
 PORT        ?= 3306
 ADMIN_PORT  ?= 8080
 JOBS        ?= $(shell nproc)
 CTEST_ARGS  ?=
+# Seconds each libFuzzer target runs in `make test` (tests/fuzz/run_fuzz.sh).
+FUZZ_SECONDS ?= 30
+export JOBS CTEST_ARGS
 
-.PHONY: setup configure build run test test-fast test-asan build-asan soak bench format clean
+# Labels each tree runs. The sanitizer trees build only the binaries those labels need
+# (targets tests_<label>, tests/CMakeLists.txt), never the benchmarks.
+ASAN_LABELS := unit model process crash
+TSAN_LABELS := unit process crash
+empty :=
+space := $(empty) $(empty)
+label_regex = $(subst $(space),|,$(strip $(1)))
+label_targets = $(addprefix tests_,$(1))
+
+.PHONY: setup configure build run test test-release test-fast test-asan build-asan \
+        test-tsan build-tsan test-fuzz build-fuzz soak bench format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -23,22 +38,56 @@ build: setup configure
 run: build
 	$(BUILD_DIR)/stratadb start --data-dir $(DATA_DIR) --port $(PORT) --admin-port $(ADMIN_PORT)
 
-# Every label at CI-sized counts, then the unit and model tests again under ASan+UBSan.
-test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+# What CI runs (.ci/run). Each step is one checked ctest run (scripts/run_ctest.sh:
+# --no-tests=error, unlisted skips and sanitizer reports fail it):
+#   1. release build: every label at CI-sized counts;
+#   2. ASan+UBSan:    unit, model, process and crash;
+#   3. TSan:          unit, process and crash;
+#   4. libFuzzer:     every fuzz target for FUZZ_SECONDS from its repo corpus.
+# One after the other (also under make -j): each step builds its own tree with every core.
+test:
+	$(MAKE) test-release
 	$(MAKE) test-asan
+	$(MAKE) test-tsan
+	$(MAKE) test-fuzz
+
+test-release: build
+	scripts/run_ctest.sh $(BUILD_DIR)
 
 test-fast: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+	scripts/run_ctest.sh $(BUILD_DIR) unit
 
+# ASan + UBSan (g++, Debug).
 $(ASAN_DIR)/build.ninja:
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTRATA_SANITIZE=ON
 
 build-asan: setup $(ASAN_DIR)/build.ninja
-	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target $(call label_targets,$(ASAN_LABELS))
 
 test-asan: build-asan
-	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) -L 'unit|model'
+	scripts/run_ctest.sh $(ASAN_DIR) '$(call label_regex,$(ASAN_LABELS))'
+
+# ThreadSanitizer (g++, RelWithDebInfo: TSan at -O0 is too slow for the process tests).
+$(TSAN_DIR)/build.ninja:
+	cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_SANITIZE=thread
+
+build-tsan: setup $(TSAN_DIR)/build.ninja
+	cmake --build $(TSAN_DIR) -j $(JOBS) --target $(call label_targets,$(TSAN_LABELS))
+
+test-tsan: build-tsan
+	scripts/run_ctest.sh $(TSAN_DIR) '$(call label_regex,$(TSAN_LABELS))'
+
+# libFuzzer targets (clang, coverage + ASan + UBSan), tests/fuzz/.
+$(FUZZ_DIR)/build.ninja:
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSTRATA_FUZZ=ON
+
+build-fuzz: setup $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target tests_fuzz
+
+# Each target is one single-threaded process: JOBS of them fuzz at once.
+test-fuzz: build-fuzz
+	STRATA_FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run_ctest.sh $(FUZZ_DIR) fuzz
 
 # Long variants (many seeds, many kill cycles); not part of `make test`.
 soak: build
@@ -51,4 +100,4 @@ format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)

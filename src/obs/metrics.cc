@@ -246,7 +246,10 @@ void Registry::RemoveCallback(const std::string& name) {
 std::string Registry::RenderPrometheus() const {
   std::lock_guard lock(mu_);
   std::string out;
-  for (const auto& [name, e] : entries_) {
+  // Not a structured binding: clang 14 cannot capture one in the lambdas below.
+  for (const auto& entry : entries_) {
+    const auto& name = entry.first;
+    const auto& e = entry.second;
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, EscapeHelp(e.help), name,
                        TypeName(e.type));
     if (e.callback) {

@@ -13,6 +13,9 @@ import tempfile
 import time
 
 BIN = os.environ.get("STRATADB_BIN", os.path.join(os.path.dirname(__file__), "../../build/stratadb"))
+# Sanitizer trees run the binary several times slower (cmake/Sanitizers.cmake sets the
+# factor; a TSan node replaying its log needs ~10 s where a release build needs 0.1 s).
+TIMEOUT_SCALE = float(os.environ.get("STRATA_TEST_TIMEOUT_SCALE", "1"))
 
 
 def free_port():
@@ -56,7 +59,7 @@ class Server:
         return self
 
     def wait_healthy(self, timeout=20):
-        deadline = time.time() + timeout
+        deadline = time.time() + timeout * TIMEOUT_SCALE
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"stratadb exited with {self.proc.returncode}: {self.log()}")

@@ -144,7 +144,9 @@ class BlockIterator final : public InternalIterator {
   }
 
   bool RestartKey(uint32_t i, Slice* key) {
-    Slice in = data_.substr(RestartPoint(i), restarts_offset_ - std::min<size_t>(RestartPoint(i), restarts_offset_));
+    uint32_t point = RestartPoint(i);
+    if (point >= restarts_offset_) return false;  // damaged restart array (substr would throw)
+    Slice in = data_.substr(point, restarts_offset_ - point);
     uint64_t shared, unshared, vlen;
     if (!GetVarint64(&in, &shared) || !GetVarint64(&in, &unshared) || !GetVarint64(&in, &vlen) ||
         shared != 0 || unshared > in.size()) {
@@ -158,12 +160,13 @@ class BlockIterator final : public InternalIterator {
   bool ParseNext() {
     current_ = next_;
     if (current_ >= restarts_offset_) {
+      // Past the entries only a damaged restart point leads; walking off the end passes
+      // every restart point, and one never reached lies inside an entry.
+      if (current_ > restarts_offset_ || restart_index_ + 1 < num_restarts_) Fail();
       current_ = restarts_offset_;
-      // Walking off the end passes every restart point; one never reached lies inside an
-      // entry.
-      if (restart_index_ + 1 < num_restarts_) Fail();
       return false;
     }
+    if (current_ == restarts_offset_) return false;
     Slice in = data_.substr(current_, restarts_offset_ - current_);
     uint64_t shared, unshared, vlen;
     if (!GetVarint64(&in, &shared) || !GetVarint64(&in, &unshared) || !GetVarint64(&in, &vlen) ||

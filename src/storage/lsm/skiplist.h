@@ -54,6 +54,10 @@ class SkipList {
     }
   }
 
+ private:
+  struct Node;  // declared before Iterator names it (clang requires it)
+
+ public:
   class Iterator {
    public:
     explicit Iterator(const SkipList* list) : list_(list) {}
