@@ -177,6 +177,9 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 
   result.has_rows = true;
   for (size_t i = 0; i < visible; i++) result.columns.push_back(DescribeColumn(outputs[i], alias));
+  // The columns' types point into the schema: it must outlive the result, even when a DDL
+  // replaces the catalog snapshot before the result is sent (found by ASan).
+  result.schema = table;
   return result;
 }
 

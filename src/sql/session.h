@@ -47,6 +47,9 @@ struct QueryResult {
   uint16_t warnings = 0;
   std::string info;
   uint64_t rows_examined = 0;
+  // Keeps the table whose columns `columns[i].type.table` point into alive while the result
+  // lives (the server reads those pointers when it sends the column definitions).
+  std::shared_ptr<const TableSchema> schema;
 };
 
 // Auto-increment counters, one per table, kept in memory and initialised from the largest
