@@ -75,25 +75,33 @@ Status Transaction::Put(Slice key, Slice value) { return Buffer(key, value); }
 Status Transaction::Delete(Slice key) { return Buffer(key, std::nullopt); }
 
 Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
+  // One map lookup on this hot path (every row an INSERT/UPDATE/DELETE writes).
   Bytes k(key);
-  std::optional<Bytes> v;
-  if (value) v = Bytes(*value);
-  auto it = writes_.writes.find(k);
-  uint64_t replaced = it == writes_.writes.end() ? 0 : WriteBytes(it->first, it->second);
+  auto it = writes_.writes.lower_bound(k);
+  bool present = it != writes_.writes.end() && it->first == k;
+  uint64_t replaced = present ? WriteBytes(it->first, it->second) : 0;
+  uint64_t added = key.size() + (value ? value->size() : 0) + kWriteOverheadBytes;
   uint64_t limit = manager_->options_.max_txn_bytes;
-  if (limit != 0 && buffered_bytes_ - replaced + WriteBytes(k, v) > limit) {
+  if (limit != 0 && buffered_bytes_ - replaced + added > limit) {
     return Status::ResourceExhausted(
                fmt::format("Multi-statement transaction required more than 'max_txn_bytes' bytes of storage "
                            "(max_txn_bytes = {}); the transaction is rolled back",
                            limit))
         .WithMysql(kErTransCacheFull, "HY000");
   }
-  if (in_statement_ && !statement_undo_.count(k)) {
+  if (in_statement_ && !statement_undo_.contains(k)) {  // the first change's state only
     std::optional<std::optional<Bytes>> before;
-    if (it != writes_.writes.end()) before = it->second;
+    if (present) before = it->second;
     statement_undo_.emplace(k, std::move(before));
   }
-  SetBuffered(k, std::optional<std::optional<Bytes>>(std::move(v)));
+  std::optional<Bytes> v;
+  if (value) v = Bytes(*value);
+  if (present) {
+    it->second = std::move(v);
+  } else {
+    writes_.writes.emplace_hint(it, std::move(k), std::move(v));
+  }
+  buffered_bytes_ += added - replaced;
   return Status::OK();
 }
 
