@@ -65,25 +65,41 @@ class GatedMachine final : public StateMachine {
   bool released_ = false;
 };
 
-TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
-  std::string dir = ::testing::TempDir() + "/raft_compaction_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  auto sched = std::move(io::Scheduler::Create({})).value();
+// A single-voter RaftNode on loopback with the given compaction triggers, once it leads.
+struct SingleNode {
+  std::string dir;
+  std::unique_ptr<io::Scheduler> sched = std::move(io::Scheduler::Create({})).value();
   obs::Registry registry;
+  std::unique_ptr<RaftNode> node;
+
+  SingleNode(const std::string& name, StateMachine* sm, uint64_t compact_every, uint64_t compact_bytes)
+      : dir(::testing::TempDir() + "/" + name + "_" + std::to_string(::getpid())) {
+    std::filesystem::remove_all(dir);
+    RaftNodeOptions o;
+    o.id = 1;
+    o.data_dir = dir;
+    o.peers = {{1, "127.0.0.1:" + std::to_string(testing::FreePort())}};
+    o.tick_interval = 20ms;
+    o.compact_every = compact_every;
+    o.compact_bytes = compact_bytes;
+    o.direct_io = false;
+    o.scheduler = sched.get();
+    o.registry = &registry;
+    node = std::move(RaftNode::Start(o, sm)).value();
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (node->info().role != Role::kLeader && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+  }
+  ~SingleNode() {
+    node.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
   GatedMachine sm;
-  RaftNodeOptions o;
-  o.id = 1;
-  o.data_dir = dir;
-  o.peers = {{1, "127.0.0.1:" + std::to_string(testing::FreePort())}};
-  o.tick_interval = 20ms;
-  o.compact_every = 10;
-  o.direct_io = false;
-  o.scheduler = sched.get();
-  o.registry = &registry;
-  auto node = std::move(RaftNode::Start(o, &sm)).value();
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (node->info().role != Role::kLeader && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
+  SingleNode single("raft_compaction", &sm, /*compact_every=*/10, /*compact_bytes=*/0);
+  RaftNode* node = single.node.get();
   ASSERT_EQ(node->info().role, Role::kLeader);
   for (int i = 0; i < 12; i++) ASSERT_TRUE(node->ProposeAndWait("x").ok());
   ASSERT_TRUE(sm.WaitSnapshotting());
@@ -92,7 +108,7 @@ TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
   EXPECT_EQ(node->info().compactions, 0u);
   LogIndex first_before = node->info().first_index;
   sm.Release();
-  deadline = std::chrono::steady_clock::now() + 10s;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
   while (node->info().compactions == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(5ms);
   RaftNodeInfo info = node->info();
@@ -101,43 +117,24 @@ TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
   EXPECT_LT(info.first_index, info.applied);   // ...not at the applied index of its end
   node->Stop();
   // A restart finds the snapshot directory the log mark names.
-  EXPECT_TRUE(std::filesystem::exists(fmt::format("{}/snap/snapshot-{:020}", dir, info.first_index - 1)));
-  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(std::filesystem::exists(fmt::format("{}/snap/snapshot-{:020}", single.dir, info.first_index - 1)));
 }
 
 // Large entries: the log (kept in memory) is compacted by bytes long before the entry count.
 TEST(RaftNodeCompaction, CompactsByBytesWritten) {
-  std::string dir = ::testing::TempDir() + "/raft_compaction_bytes_" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  auto sched = std::move(io::Scheduler::Create({})).value();
-  obs::Registry registry;
   GatedMachine sm;
   sm.Release();
-  RaftNodeOptions o;
-  o.id = 1;
-  o.data_dir = dir;
-  o.peers = {{1, "127.0.0.1:" + std::to_string(testing::FreePort())}};
-  o.tick_interval = 20ms;
-  o.compact_every = 1000000;
-  o.compact_bytes = 1 << 20;
-  o.direct_io = false;
-  o.scheduler = sched.get();
-  o.registry = &registry;
-  auto node = std::move(RaftNode::Start(o, &sm)).value();
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (node->info().role != Role::kLeader && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(5ms);
+  SingleNode single("raft_compaction_bytes", &sm, /*compact_every=*/1000000, /*compact_bytes=*/1 << 20);
+  RaftNode* node = single.node.get();
   ASSERT_EQ(node->info().role, Role::kLeader);
   for (int i = 0; i < 40; i++) ASSERT_TRUE(node->ProposeAndWait(Bytes(100 << 10, 'e')).ok());  // 4 MB
-  deadline = std::chrono::steady_clock::now() + 10s;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
   while (node->info().compactions < 3 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(5ms);
   RaftNodeInfo info = node->info();
   EXPECT_GE(info.compactions, 3u);
   // What is left in the log (and in memory) is about compact_bytes, not 4 MB.
   EXPECT_LE(info.last_index - info.first_index + 1, 20u);
-  node->Stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
