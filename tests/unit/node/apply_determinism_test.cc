@@ -24,6 +24,7 @@
 #include "storage/lsm/engine_impl.h"
 #include "txn/apply.h"
 #include "txn/write_set.h"
+#include "engine_contents.h"
 
 namespace strata::node {
 namespace {
@@ -38,13 +39,7 @@ struct Replica {
   bool collects = false;
 };
 
-std::vector<std::pair<Bytes, Bytes>> Contents(storage::Engine& engine) {
-  std::vector<std::pair<Bytes, Bytes>> out;
-  auto it = engine.NewIterator({});
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(Bytes(it->key()), Bytes(it->value()));
-  EXPECT_TRUE(it->status().ok());
-  return out;
-}
+using testing::Contents;
 
 void CollectAll(storage::Engine& engine, LogIndex watermark, size_t slice) {
   Bytes from;

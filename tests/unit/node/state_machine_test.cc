@@ -25,6 +25,7 @@
 #include "txn/mvcc.h"
 #include "txn/transaction.h"
 #include "txn/write_set.h"
+#include "engine_contents.h"
 #include "../../testing/free_port.h"
 
 namespace strata::node {
@@ -42,14 +43,7 @@ Bytes WriteSetCommand(LogIndex start, std::map<Bytes, std::optional<Bytes>> writ
   return EncodeWriteSetCommand(ws.Encode());
 }
 
-// Every engine key and value, in order.
-std::vector<std::pair<Bytes, Bytes>> Contents(storage::Engine& engine) {
-  std::vector<std::pair<Bytes, Bytes>> out;
-  auto it = engine.NewIterator({});
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(Bytes(it->key()), Bytes(it->value()));
-  EXPECT_TRUE(it->status().ok());
-  return out;
-}
+using testing::Contents;
 
 class StateMachineTest : public ::testing::Test {
  protected:
