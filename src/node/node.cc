@@ -192,8 +192,10 @@ Status Node::StartRaft() {
   // One voter today; membership changes add the others (docs/operations.md).
   options.peers = {{id.node_id, fmt::format("{}:{}", config_.listen_addr, config_.raft_port)}};
   options.compact_every = kCompactEvery;
-  // A quarter of memory_limit_mb for the log's entries, which the log keeps in memory.
+  // memory_limit_mb (config.h): an eighth for the log's in-memory tail; the log on disk is
+  // compacted every quarter of it written, which bounds replay at start.
   options.compact_bytes = (config_.memory_limit_mb << 20) / 4;
+  options.log_cache_bytes = (config_.memory_limit_mb << 20) / 8;
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
   Result<std::unique_ptr<raft::RaftNode>> raft = raft::RaftNode::Start(options, state_machine_.get());
@@ -452,6 +454,8 @@ std::string Node::RaftStatusJson() const {
       .AddRaw("partitioned_peers", PartitionedJson(*raft_))
       .Add("log_write_error", std::string_view(i.log_write_error))
       .Add("inbox_messages_dropped", i.inbox_messages_dropped)
+      .Add("log_cached_bytes", i.log_cached_bytes)
+      .Add("log_disk_reads", i.log_disk_reads)
       .Finish();
 }
 
@@ -526,6 +530,7 @@ std::string Node::StatusJson() const {
                             .Add("limit_mb", config_.memory_limit_mb)
                             .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)
                             .Add("raft_log_compact_bytes", (config_.memory_limit_mb << 20) / 4)
+                            .Add("raft_log_cache_bytes", (config_.memory_limit_mb << 20) / 8)
                             .Add("max_txn_bytes", config_.max_txn_bytes)
                             .Finish())
       .Add("uptime_seconds", uptime)

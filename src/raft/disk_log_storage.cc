@@ -36,6 +36,16 @@ Bytes EncodeEntry(const Entry& e) {
   return b;
 }
 
+// The body of an entry record; false if malformed.
+bool DecodeEntry(Slice in, Entry* e) {
+  if (!GetVarint64(&in, &e->term) || !GetVarint64(&in, &e->index) || in.empty() || static_cast<uint8_t>(in[0]) > 2) {
+    return false;
+  }
+  e->type = static_cast<EntryType>(in[0]);
+  e->data.assign(in.substr(1));
+  return true;
+}
+
 Bytes EncodeHardState(const HardState& hs) {
   Bytes b;
   PutVarint64(&b, hs.term);
@@ -163,7 +173,7 @@ Status DiskLogStorage::ReplaySegment(const Segment& seg, bool last, uint64_t* en
       if (!GetLengthPrefixed(&in, &body)) {
         return Status::Corruption(fmt::format("{}: bad record in batch at offset {}", seg.path, off));
       }
-      Status s = ApplyRecord(type, body);
+      Status s = ApplyRecord(type, body, seg.first_index, off);
       if (!s.ok()) return std::move(s).Annotate(fmt::format("{} at offset {}", seg.path, off));
     }
     off += io::AlignUp(kBatchHeader + payload->size());
@@ -172,7 +182,7 @@ Status DiskLogStorage::ReplaySegment(const Segment& seg, bool last, uint64_t* en
   return Status::OK();
 }
 
-Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in) {
+Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in, LogIndex segment, uint64_t batch_offset) {
   auto bad = [] { return Status::Corruption("malformed log record"); };
   if (type == kHardState) {
     if (!GetVarint64(&in, &hard_state_.term) || !GetVarint64(&in, &hard_state_.vote) ||
@@ -193,22 +203,14 @@ Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in) {
     // A segment's start mark repeats the compaction point of its day, which a later mark
     // (or a gap left by deleted segments) may already have passed: older news, ignored.
     if (!reset && m.index < snapshot_.index) return Status::OK();
-    if (reset || m.index >= snapshot_.index + entries_.size()) {
-      entries_.clear();
-    } else {
-      while (!entries_.empty() && entries_.front().index <= m.index) entries_.pop_front();
-    }
+    DropThrough(reset ? LastIndexLocked() : std::min(m.index, LastIndexLocked()));
     snapshot_ = std::move(m);
     return Status::OK();
   }
   if (type != kEntry) return bad();
   Entry e;
-  if (!GetVarint64(&in, &e.term) || !GetVarint64(&in, &e.index) || in.empty() || static_cast<uint8_t>(in[0]) > 2) {
-    return bad();
-  }
-  e.type = static_cast<EntryType>(in[0]);
-  e.data.assign(in.substr(1));
-  LogIndex next = snapshot_.index + entries_.size() + 1;
+  if (!DecodeEntry(in, &e)) return bad();
+  LogIndex next = LastIndexLocked() + 1;
   if (e.index <= snapshot_.index) return Status::OK();  // covered by a snapshot replayed earlier
   if (e.index > next) {
     // Entries next .. e.index - 1 are not in the log. Legitimate only when the segments
@@ -216,12 +218,10 @@ Status DiskLogStorage::ApplyRecord(uint8_t type, Slice in) {
     // comes later in the log (and fixes the term). Recover() checks that one did.
     missing_until_ = std::max(missing_until_, e.index - 1);
     if (missing_from_ == 0) missing_from_ = next;
-    entries_.clear();
+    DropThrough(LastIndexLocked());
     snapshot_.index = e.index - 1;
-  } else {
-    entries_.resize(e.index - snapshot_.index - 1);  // conflict: drop the suffix
   }
-  entries_.push_back(std::move(e));
+  AppendEntry(std::move(e), segment, batch_offset);  // a conflict drops the suffix first
   return Status::OK();
 }
 
@@ -246,7 +246,7 @@ Status DiskLogStorage::StartSegment(LogIndex first_index) {
   Bytes records;
   PutRecord(&records, kSnapshotMark, EncodeSnapshotMark(snapshot_, false));
   PutRecord(&records, kHardState, EncodeHardState(hard_state_));
-  return WriteBatch(records);
+  return WriteBatch(records).status();
 }
 
 // fallocate() leaves "unwritten" extents: the first write into each block makes fdatasync
@@ -266,7 +266,7 @@ Status DiskLogStorage::ZeroAhead(uint64_t end) {
   return Status::OK();
 }
 
-Status DiskLogStorage::WriteBatch(const Bytes& records) {
+Result<uint64_t> DiskLogStorage::WriteBatch(const Bytes& records) {
   STRATA_CHECK(records.size() <= kMaxBatchPayload);
   size_t total = io::AlignUp(kBatchHeader + records.size());
   io::AlignedBuffer buf(total);
@@ -283,9 +283,10 @@ Status DiskLogStorage::WriteBatch(const Bytes& records) {
   STRATA_RETURN_IF_ERROR(ZeroAhead(active_offset_ + total));
   STRATA_RETURN_IF_ERROR(active_->WriteAt(io::IoClass::kRaftLog, active_offset_, buf.slice()));
   STRATA_RETURN_IF_ERROR(active_->DataSync(io::IoClass::kRaftLog));
+  uint64_t at = active_offset_;
   active_offset_ += total;
   bytes_written_ += total;
-  return Status::OK();
+  return at;
 }
 
 Status DiskLogStorage::Save(const HardState* hard_state, const std::vector<Entry>& entries) {
@@ -302,26 +303,30 @@ Status DiskLogStorage::Save(const HardState* hard_state, const std::vector<Entry
   // (several large transactions at once); then several, each written and synced in turn.
   // A crash between them keeps a prefix of unacknowledged entries, like a torn batch would.
   const uint64_t max_batch = std::min<uint64_t>(options_.max_batch_payload, kMaxBatchPayload);
+  const LogIndex segment = segments_.back().first_index;
+  std::vector<uint64_t> batch_of;  // batch_of[k]: the offset of the batch holding entries[k]
+  batch_of.reserve(entries.size());
   Bytes records;
-  for (const Entry& e : entries) {
+  for (size_t k = 0; k < entries.size(); k++) {
+    const Entry& e = entries[k];
     Bytes record = EncodeEntry(e);
     if (record.size() + kRecordOverhead > max_batch)
       return Status::InvalidArgument(fmt::format("entry {} of {} bytes does not fit a log batch", e.index, record.size()));
     if (!records.empty() && records.size() + record.size() + kRecordOverhead > max_batch) {
-      STRATA_RETURN_IF_ERROR(WriteBatch(records));
+      STRATA_ASSIGN_OR_RETURN(uint64_t at, WriteBatch(records));
+      batch_of.resize(k, at);
       records.clear();
     }
     PutRecord(&records, kEntry, record);
   }
   if (hard_state) PutRecord(&records, kHardState, EncodeHardState(*hard_state));
-  STRATA_RETURN_IF_ERROR(WriteBatch(records));
+  STRATA_ASSIGN_OR_RETURN(uint64_t at, WriteBatch(records));
+  batch_of.resize(entries.size(), at);
   // Durable: now visible to readers.
   std::lock_guard lock(mu_);
   if (hard_state) hard_state_ = *hard_state;
-  for (const Entry& e : entries) {
-    if (e.index <= snapshot_.index) continue;
-    entries_.resize(e.index - snapshot_.index - 1);
-    entries_.push_back(e);
+  for (size_t k = 0; k < entries.size(); k++) {
+    if (entries[k].index > snapshot_.index) AppendEntry(entries[k], segment, batch_of[k]);
   }
   return Status::OK();
 }
@@ -330,10 +335,10 @@ Status DiskLogStorage::ApplySnapshot(const SnapshotMetadata& snapshot) {
   if (snapshot.index <= snapshot_.index) return Status::OK();
   Bytes records;
   PutRecord(&records, kSnapshotMark, EncodeSnapshotMark(snapshot, true));
-  STRATA_RETURN_IF_ERROR(WriteBatch(records));
+  STRATA_RETURN_IF_ERROR(WriteBatch(records).status());
   std::lock_guard lock(mu_);
+  DropThrough(LastIndexLocked());
   snapshot_ = snapshot;
-  entries_.clear();
   return Status::OK();
 }
 
@@ -343,10 +348,10 @@ Status DiskLogStorage::Compact(LogIndex index, const ConfState& conf) {
   SnapshotMetadata mark{index, *TermAt(index), conf};
   Bytes records;
   PutRecord(&records, kSnapshotMark, EncodeSnapshotMark(mark, false));
-  STRATA_RETURN_IF_ERROR(WriteBatch(records));  // durable before any segment goes
+  STRATA_RETURN_IF_ERROR(WriteBatch(records).status());  // durable before any segment goes
   {
     std::lock_guard lock(mu_);
-    while (!entries_.empty() && entries_.front().index <= index) entries_.pop_front();
+    DropThrough(index);
     snapshot_ = mark;
   }
   // A segment can go once the next one starts at or below index + 1: all it holds is older.
@@ -364,18 +369,84 @@ InitialState DiskLogStorage::GetInitialState() const {
 }
 
 Result<std::vector<Entry>> DiskLogStorage::Entries(LogIndex lo, LogIndex hi, uint64_t max_bytes) const {
-  std::lock_guard lock(mu_);
-  if (lo <= snapshot_.index || hi > snapshot_.index + entries_.size() + 1 || lo > hi) {
-    return Status::InvalidArgument(fmt::format("entries [{}, {}) outside the log ({}, {}]", lo, hi,
-                                               snapshot_.index, snapshot_.index + entries_.size()));
-  }
+  std::vector<Slot> on_disk;  // entries lo .. lo + on_disk.size() - 1, older than the tail
   std::vector<Entry> out;
-  uint64_t bytes = 0;
-  for (LogIndex i = lo; i < hi; i++) {
-    const Entry& e = entries_[i - snapshot_.index - 1];
-    if (!out.empty() && bytes + e.data.size() > max_bytes) break;
-    bytes += e.data.size();
-    out.push_back(e);
+  {
+    std::lock_guard lock(mu_);
+    if (lo <= snapshot_.index || hi > LastIndexLocked() + 1 || lo > hi) {
+      return Status::InvalidArgument(fmt::format("entries [{}, {}) outside the log ({}, {}]", lo, hi,
+                                                 snapshot_.index, LastIndexLocked()));
+    }
+    const LogIndex tail_from = LastIndexLocked() + 1 - tail_.size();
+    uint64_t bytes = 0;
+    for (LogIndex i = lo; i < hi; i++) {
+      const Slot& slot = slots_[i - snapshot_.index - 1];
+      if (i > lo && bytes + slot.size > max_bytes) break;
+      bytes += slot.size;
+      if (i < tail_from) {
+        on_disk.push_back(slot);
+      } else {
+        out.push_back(Entry{slot.term, i, slot.type, tail_[i - tail_from]});
+      }
+    }
+  }
+  if (on_disk.empty()) return out;
+  // Read without the lock: only the writer deletes segments, and a file deleted meanwhile
+  // fails the read (the core then treats the range as compacted).
+  STRATA_ASSIGN_OR_RETURN(std::vector<Entry> older, ReadEntries(lo, on_disk));
+  older.insert(older.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+  return older;
+}
+
+Result<std::vector<Entry>> DiskLogStorage::ReadEntries(LogIndex lo, const std::vector<Slot>& slots) const {
+  std::vector<Entry> out(slots.size());
+  std::unique_ptr<io::File> file;
+  LogIndex file_segment = 0;
+  for (size_t k = 0; k < slots.size();) {
+    const Slot& slot = slots[k];
+    std::string path = options_.dir + "/" + SegmentName(slot.segment);
+    if (!file || file_segment != slot.segment) {
+      STRATA_ASSIGN_OR_RETURN(file, options_.scheduler->Open(path, {.read_only = true, .direct = options_.direct_io}));
+      file_segment = slot.segment;
+    }
+    auto damaged = [&] {
+      return Status::Corruption(fmt::format("{}: the batch at offset {} holding entry {} is damaged", path,
+                                            slot.batch_offset, lo + k));
+    };
+    // The header says how long the batch is; then the whole batch, checksums verified.
+    io::AlignedBuffer head(io::kDirectIoAlignment);
+    STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadAt(io::IoClass::kRaftLog, slot.batch_offset, head.data(), head.capacity()));
+    if (got < kBatchHeader) return damaged();
+    uint64_t total = io::AlignUp(kBatchHeader + uint64_t{DecodeFixed32(head.data() + 4)});
+    io::AlignedBuffer buf(total);
+    STRATA_ASSIGN_OR_RETURN(got, file->ReadAt(io::IoClass::kRaftLog, slot.batch_offset, buf.data(), total));
+    std::optional<Slice> payload = BatchAt(Slice(buf.data(), got), 0);
+    if (!payload) return damaged();
+    {
+      std::lock_guard lock(mu_);
+      disk_reads_++;
+    }
+    // Take every wanted entry this batch holds.
+    size_t first = k;
+    for (Slice in = *payload; !in.empty();) {
+      uint8_t type = static_cast<uint8_t>(in[0]);
+      in.remove_prefix(1);
+      Slice body;
+      if (!GetLengthPrefixed(&in, &body)) return damaged();
+      if (type != kEntry) continue;
+      Entry e;
+      if (!DecodeEntry(body, &e)) return damaged();
+      if (e.index < lo + first || e.index >= lo + slots.size()) continue;
+      const Slot& want = slots[e.index - lo];
+      if (want.segment != slot.segment || want.batch_offset != slot.batch_offset) continue;
+      if (e.term != want.term || e.data.size() != want.size) return damaged();
+      size_t at = e.index - lo;
+      out[at] = std::move(e);
+    }
+    while (k < slots.size() && slots[k].segment == slot.segment && slots[k].batch_offset == slot.batch_offset) k++;
+    for (size_t j = first; j < k; j++) {
+      if (out[j].index != lo + j) return damaged();  // the slot said this batch holds it
+    }
   }
   return out;
 }
@@ -383,10 +454,10 @@ Result<std::vector<Entry>> DiskLogStorage::Entries(LogIndex lo, LogIndex hi, uin
 Result<Term> DiskLogStorage::TermAt(LogIndex i) const {
   std::lock_guard lock(mu_);
   if (i == snapshot_.index) return snapshot_.term;
-  if (i < snapshot_.index || i > snapshot_.index + entries_.size()) {
+  if (i < snapshot_.index || i > LastIndexLocked()) {
     return Status::InvalidArgument(fmt::format("term of index {} outside the log", i));
   }
-  return entries_[i - snapshot_.index - 1].term;
+  return slots_[i - snapshot_.index - 1].term;
 }
 
 LogIndex DiskLogStorage::FirstIndex() const {
@@ -396,12 +467,56 @@ LogIndex DiskLogStorage::FirstIndex() const {
 
 LogIndex DiskLogStorage::LastIndex() const {
   std::lock_guard lock(mu_);
-  return snapshot_.index + entries_.size();
+  return LastIndexLocked();
 }
 
 Result<Snapshot> DiskLogStorage::GetSnapshot() const {
   std::lock_guard lock(mu_);
   return Snapshot{snapshot_, {}};
+}
+
+uint64_t DiskLogStorage::cached_bytes() const {
+  std::lock_guard lock(mu_);
+  return tail_bytes_;
+}
+
+uint64_t DiskLogStorage::disk_reads() const {
+  std::lock_guard lock(mu_);
+  return disk_reads_;
+}
+
+// --- the in-memory log ---------------------------------------------------------------
+
+void DiskLogStorage::AppendEntry(Entry e, LogIndex segment, uint64_t batch_offset) {
+  DropFrom(e.index);
+  STRATA_CHECK(e.index == LastIndexLocked() + 1);
+  slots_.push_back(Slot{e.term, segment, batch_offset, static_cast<uint32_t>(e.data.size()), e.type});
+  tail_bytes_ += e.data.size();
+  tail_.push_back(std::move(e.data));
+  // The bounded tail: the oldest cached data goes first (it stays readable from disk).
+  while (tail_bytes_ > options_.cache_bytes && !tail_.empty()) {
+    tail_bytes_ -= tail_.front().size();
+    tail_.pop_front();
+  }
+}
+
+void DiskLogStorage::DropFrom(LogIndex index) {
+  while (!slots_.empty() && LastIndexLocked() >= index) {
+    slots_.pop_back();
+    if (tail_.size() > slots_.size()) {
+      tail_bytes_ -= tail_.back().size();
+      tail_.pop_back();
+    }
+  }
+}
+
+void DiskLogStorage::DropThrough(LogIndex index) {
+  size_t n = index > snapshot_.index ? std::min<size_t>(index - snapshot_.index, slots_.size()) : 0;
+  for (size_t k = slots_.size() - tail_.size(); k < n; k++) {
+    tail_bytes_ -= tail_.front().size();
+    tail_.pop_front();
+  }
+  slots_.erase(slots_.begin(), slots_.begin() + static_cast<ptrdiff_t>(n));
 }
 
 size_t DiskLogStorage::segment_count() const { return segments_.size(); }

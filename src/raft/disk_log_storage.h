@@ -11,8 +11,11 @@
 // recovery drops it. A damaged batch followed by an intact one is corruption and opening
 // fails rather than silently losing acknowledged entries.
 //
-// Entries since the last compaction are also kept in memory (the log is truncated once the
-// engines have flushed past an index, so it stays small), which is where reads come from.
+// In memory: every entry's term, type, size and position (a few dozen bytes each, since the
+// last compaction), and the data of only the newest entries, up to `cache_bytes` (the
+// bounded tail). Reads of older entries (a slow follower, an apply that fell behind, the
+// configuration scan at start) read their batches back from the segments, checksums
+// verified.
 //
 // Thread-safety: one writer (the Raft driver); readers may run concurrently with it.
 #pragma once
@@ -43,6 +46,9 @@ struct DiskLogOptions {
   // Save() splits a Ready's entries into batches of at most this much payload (the format's
   // limit is 1 GiB; tests lower it).
   uint64_t max_batch_payload = 1u << 30;
+  // Entry data kept in memory: the newest entries up to this many bytes (at least the
+  // last entry is always dropped last). Older entries are read from disk when asked for.
+  uint64_t cache_bytes = UINT64_MAX;
 };
 
 class DiskLogStorage final : public LogStorage {
@@ -72,24 +78,48 @@ class DiskLogStorage final : public LogStorage {
 
   size_t segment_count() const;
   uint64_t bytes_written() const { return bytes_written_; }
+  // Entry data held in memory (the bounded tail), and batches read back from disk so far.
+  uint64_t cached_bytes() const;
+  uint64_t disk_reads() const;
 
  private:
   struct Segment {
     LogIndex first_index;  // the first entry the segment may hold
     std::string path;
   };
+  // Where an entry lives: the batch at `batch_offset` in the segment named after
+  // `segment` (the segment's first index, unique).
+  struct Slot {
+    Term term;
+    LogIndex segment;
+    uint64_t batch_offset;
+    uint32_t size;  // of the data
+    EntryType type;
+  };
   explicit DiskLogStorage(const DiskLogOptions& options) : options_(options) {}
   Status Recover();
   Status ReplaySegment(const Segment& seg, bool last, uint64_t* end_offset);
-  Status ApplyRecord(uint8_t type, Slice payload);
+  Status ApplyRecord(uint8_t type, Slice payload, LogIndex segment, uint64_t batch_offset);
   Status StartSegment(LogIndex first_index);
-  Status WriteBatch(const Bytes& records);
+  // Writes and syncs one batch at the write position; returns the batch's offset.
+  Result<uint64_t> WriteBatch(const Bytes& records);
+
+  // The in-memory log (REQUIRES: mu_ held, or recovery).
+  LogIndex LastIndexLocked() const { return snapshot_.index + slots_.size(); }
+  void AppendEntry(Entry e, LogIndex segment, uint64_t batch_offset);  // replaces any suffix from e.index
+  void DropFrom(LogIndex index);     // entries >= index
+  void DropThrough(LogIndex index);  // entries <= index
+  // Entries [lo, hi) read back from their batches; `slots` are theirs.
+  Result<std::vector<Entry>> ReadEntries(LogIndex lo, const std::vector<Slot>& slots) const;
 
   const DiskLogOptions options_;
   mutable std::mutex mu_;  // guards the in-memory state below against concurrent readers
   HardState hard_state_;
   SnapshotMetadata snapshot_;   // entries start after it
-  std::deque<Entry> entries_;   // entries_[k].index == snapshot_.index + 1 + k
+  std::deque<Slot> slots_;      // slots_[k] is entry snapshot_.index + 1 + k
+  std::deque<Bytes> tail_;      // the data of the last tail_.size() entries
+  uint64_t tail_bytes_ = 0;
+  mutable uint64_t disk_reads_ = 0;  // under mu_
 
   std::vector<Segment> segments_;  // ordered; the last is being written
   std::unique_ptr<io::File> active_;

@@ -275,6 +275,8 @@ void RaftNode::Impl::PublishInfo() {
   info.log_write_error = log_health->healthy() ? std::string() : log_health->error().ToString();
   info.log_disk_full = log_health->error().code() == StatusCode::kNoSpace;
   info.inbox_messages_dropped = inbox_messages_dropped.load(std::memory_order_relaxed);
+  info.log_cached_bytes = storage->cached_bytes();
+  info.log_disk_reads = storage->disk_reads();
 }
 
 Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options, StateMachine* sm) {
@@ -294,7 +296,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   for (const auto& [id, address] : options.peers) bootstrap.voters.push_back(id);  // map: sorted
   STRATA_ASSIGN_OR_RETURN(impl->storage,
                           DiskLogStorage::Open({.dir = options.data_dir + "/raft", .scheduler = options.scheduler,
-                                                .direct_io = options.direct_io}, bootstrap));
+                                                .direct_io = options.direct_io,
+                                                .cache_bytes = options.log_cache_bytes}, bootstrap));
   STRATA_RETURN_IF_ERROR(impl->Recover());
 
   CoreConfig config;

@@ -12,8 +12,9 @@
 //      durable already — are applied before step 1, so an acknowledgement never waits for
 //      the fsync of the batch behind it);
 //   4. Advance()s, then compacts the log every `compact_every` applied entries or
-//      `compact_bytes` written log bytes (after the
-//      state machine made its state durable and wrote a snapshot file for that index).
+//      `compact_bytes` written log bytes (after the state machine made its state durable
+//      and wrote a snapshot file for that index). The log keeps only a bounded tail of
+//      entry data in memory (`log_cache_bytes`); older entries are read from disk.
 //
 // Snapshots (docs/raft_transport.md): the core's snapshot messages carry metadata only; the
 // driver streams the state machine's snapshot directory for that index (every file, in
@@ -85,8 +86,11 @@ struct RaftNodeOptions {
   int heartbeat_tick = 1;
   uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
   // Also compact once this many log bytes were written since the last compaction (0 =
-  // never): the log — all of it kept in memory — stays bounded when entries are large.
+  // never): bounds the log on disk and the replay at start when entries are large.
   uint64_t compact_bytes = 0;
+  // Entry data the log keeps in memory: the newest entries up to this many bytes. Older
+  // ones (a slow follower's, an apply that fell behind) are read back from disk.
+  uint64_t log_cache_bytes = 64 << 20;
   size_t snapshot_chunk_bytes = 256 << 10;      // bytes of snapshot file per message
   // A snapshot chunk unacknowledged this long ends the stream (it resumes on the next try).
   std::chrono::milliseconds snapshot_ack_timeout{2000};
@@ -127,6 +131,8 @@ struct RaftNodeInfo {
   std::string log_write_error;
   bool log_disk_full = false;        // log_write_error is ENOSPC/EDQUOT
   uint64_t inbox_messages_dropped = 0;
+  uint64_t log_cached_bytes = 0;     // entry data in the log's in-memory tail
+  uint64_t log_disk_reads = 0;       // log batches read back from disk (older than the tail)
 };
 
 // Disk errors. A Save that fails (ENOSPC, EIO) does not stop the node: the driver keeps the

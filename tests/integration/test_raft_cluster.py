@@ -4,7 +4,8 @@ Checks, with real TCP and real fsyncs:
   1. a leader is elected; increments through it are acknowledged once applied;
   2. kill -9 of the leader: a new leader within 2x the maximum election timeout (measured,
      printed), the counter intact and still counting;
-  3. the killed node restarts and catches up from the log (no snapshot installed);
+  3. the killed node restarts and catches up from the log (no snapshot installed), the
+     leader reading the entries it missed back from disk (its in-memory tail is 16 bytes);
   4. a follower stopped while the log is compacted past its position catches up by
      snapshot (its /state says a snapshot was installed, and its log says so too).
 Every acknowledged increment must be present: acked <= counter <= acked + unknown, where
@@ -32,6 +33,7 @@ ELECTION_TICK = 10
 # The core randomizes the election timeout in [election_tick, 2 * election_tick) ticks.
 MAX_ELECTION_TIMEOUT_S = 2 * ELECTION_TICK * TICK_MS / 1000.0
 COMPACT_EVERY = 100
+LOG_CACHE_BYTES = 16  # four "incr" entries: everything older is read back from the log files
 TEST_DEADLINE = time.time() + 110  # the whole test stays under 2 minutes
 
 
@@ -53,7 +55,9 @@ class Node:
                 "--http-port", str(self.http_port), "--tick-ms", str(TICK_MS),
                 "--election-tick", str(ELECTION_TICK), "--compact-every", str(COMPACT_EVERY),
                 # The counter file is ~10 bytes: tiny chunks make its snapshot a multi-chunk stream.
-                "--snapshot-chunk-bytes", "3"]
+                "--snapshot-chunk-bytes", "3",
+                # A tiny in-memory log tail: a lagging node's entries come back from disk.
+                "--log-cache-bytes", str(LOG_CACHE_BYTES)]
         self.log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.log_file)
 
@@ -182,7 +186,11 @@ def main():
         states = cluster.check_counter(list(cluster.nodes.values()), timeout=15)
         restarted = leader.state()
         assert restarted["snapshots_installed"] == 0, restarted
-        print(f"restarted node {leader.id} caught up by log at applied {states[0]['applied']}")
+        serving = new_leader.state()
+        assert serving["log_cached_bytes"] <= LOG_CACHE_BYTES, serving
+        assert serving["log_disk_reads"] > 0, f"the lagging node's entries did not come from disk: {serving}"
+        print(f"restarted node {leader.id} caught up by log at applied {states[0]['applied']} "
+              f"(leader read {serving['log_disk_reads']} log batches back from disk)")
 
         # 4. stop a follower, compact past it, restart: catch-up by snapshot.
         new_leader, st = cluster.wait_leader(5)

@@ -3,7 +3,7 @@
 //
 //   raft_test_node --id 1 --data-dir D --peers 1=127.0.0.1:P1,2=127.0.0.1:P2,3=... --http-port H
 //                  [--tick-ms 100] [--election-tick 10] [--compact-every 50] [--cluster-id 1]
-//                  [--snapshot-chunk-bytes 262144]
+//                  [--snapshot-chunk-bytes 262144] [--log-cache-bytes 67108864]
 //
 // HTTP API (docs/raft_transport.md):
 //   POST /incr               200 {"counter":N}  once the increment is committed and applied;
@@ -147,6 +147,7 @@ Result<Flags> ParseFlags(int argc, char** argv) {
     else if (k == "--compact-every") f.node.compact_every = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--cluster-id") f.node.cluster_id = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--snapshot-chunk-bytes") f.node.snapshot_chunk_bytes = std::strtoull(v.c_str(), nullptr, 10);
+    else if (k == "--log-cache-bytes") f.node.log_cache_bytes = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--peers") {
       STRATA_ASSIGN_OR_RETURN(f.node.peers, ParsePeers(v));
     } else return Status::InvalidArgument("unknown flag " + k);
@@ -161,10 +162,10 @@ std::string StateJson(const strata::raft::RaftNodeInfo& i, uint64_t counter) {
   return fmt::format(
       "{{\"id\":{},\"term\":{},\"role\":\"{}\",\"leader\":{},\"commit\":{},\"applied\":{},\"counter\":{},"
       "\"first_index\":{},\"last_index\":{},\"snapshots_installed\":{},\"last_snapshot_installed\":{},"
-      "\"compactions\":{},\"snapshot_bytes_sent\":{}}}\n",
+      "\"compactions\":{},\"snapshot_bytes_sent\":{},\"log_cached_bytes\":{},\"log_disk_reads\":{}}}\n",
       i.id, i.term, strata::raft::RoleName(i.role), i.leader, i.commit, i.applied, counter, i.first_index,
       i.last_index, i.snapshots_installed, i.last_snapshot_installed, i.compactions,
-      i.snapshot_bytes_sent);
+      i.snapshot_bytes_sent, i.log_cached_bytes, i.log_disk_reads);
 }
 
 void HandleIncr(strata::raft::RaftNode& node, httplib::Response& res) {

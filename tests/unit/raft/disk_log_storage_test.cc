@@ -22,10 +22,11 @@ class DiskLogTest : public ::testing::Test {
     log_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open(uint64_t segment_bytes = 64 << 20) {
+  void Open(uint64_t segment_bytes = 64 << 20, uint64_t cache_bytes = UINT64_MAX) {
     log_.reset();
-    auto l = DiskLogStorage::Open({.dir = dir_, .scheduler = sched_.get(), .segment_bytes = segment_bytes},
-                                  ConfState{{1, 2, 3}, {}});
+    auto l = DiskLogStorage::Open(
+        {.dir = dir_, .scheduler = sched_.get(), .segment_bytes = segment_bytes, .cache_bytes = cache_bytes},
+        ConfState{{1, 2, 3}, {}});
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     log_ = std::move(l).value();
   }
@@ -231,6 +232,59 @@ TEST_F(DiskLogTest, FailedSaveCanBeRetriedAndLeavesTheLogIntact) {
     EXPECT_EQ(log_->GetInitialState().hard_state, hs);
     EXPECT_EQ(*log_->Entries(2, last + 1, UINT64_MAX), Make(2, last, 2));
   }
+}
+
+// Only the newest entries' data stays in memory; older ones (a slow follower's) are read
+// back from their batches on disk, across segments, conflicts, compaction and reopening.
+TEST_F(DiskLogTest, BoundedTailReadsOlderEntriesFromDisk) {
+  Open(/*segment_bytes=*/16 << 10, /*cache_bytes=*/2000);
+  std::vector<Entry> want;
+  for (LogIndex i = 2; i <= 301; i += 10) {
+    auto batch = Make(i, i + 9, 2, 100 + i % 7);
+    ASSERT_TRUE(log_->Save(nullptr, batch).ok());
+    want.insert(want.end(), batch.begin(), batch.end());
+    EXPECT_LE(log_->cached_bytes(), 2000u);
+  }
+  // The leader overwrote 250..: the old batches still hold the replaced entries.
+  auto replaced = Make(250, 260, 4, 333);
+  ASSERT_TRUE(log_->Save(nullptr, replaced).ok());
+  want.resize(250 - 2);
+  want.insert(want.end(), replaced.begin(), replaced.end());
+  EXPECT_GT(log_->segment_count(), 2u);
+
+  for (int reopen = 0; reopen < 2; reopen++) {
+    uint64_t reads = log_->disk_reads();
+    EXPECT_EQ(*log_->Entries(2, 261, UINT64_MAX), want);
+    EXPECT_GT(log_->disk_reads(), reads);
+    EXPECT_LE(log_->cached_bytes(), 2000u);
+    // max_bytes applies across the disk/memory boundary as before.
+    auto some = *log_->Entries(240, 261, 1500);
+    ASSERT_EQ(some.size(), 11u);  // 240..249 (1,030 B, on disk) + 250 (333 B): a second 333 B passes 1,500
+    EXPECT_EQ(some.front(), want[240 - 2]);
+    EXPECT_EQ(some.back(), want[250 - 2]);
+    EXPECT_EQ(*log_->TermAt(100), 2u);
+    EXPECT_EQ(*log_->TermAt(255), 4u);
+    Open(16 << 10, 2000);
+  }
+  ASSERT_TRUE(log_->Compact(120, ConfState{{1, 2, 3}, {}}).ok());
+  EXPECT_EQ(*log_->Entries(121, 261, UINT64_MAX), std::vector<Entry>(want.begin() + 119, want.end()));
+  EXPECT_FALSE(log_->Entries(120, 130, UINT64_MAX).ok());
+}
+
+// A batch that rots on disk after it was written is an error when read back, never an
+// entry with wrong data and never a crash.
+TEST_F(DiskLogTest, DamagedBatchReadBackIsCorruption) {
+  Open(64 << 20, /*cache_bytes=*/0);
+  ASSERT_TRUE(log_->Save(nullptr, Make(2, 10, 2)).ok());   // batch at 4096
+  ASSERT_TRUE(log_->Save(nullptr, Make(11, 20, 2)).ok());  // batch at 8192
+  EXPECT_EQ(log_->cached_bytes(), 0u);
+  EXPECT_EQ(*log_->Entries(11, 21, UINT64_MAX), Make(11, 20, 2));
+  FlipByte(Segments().back(), 4096 + 300);
+  auto r = log_->Entries(2, 21, UINT64_MAX);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("offset 4096"), std::string::npos) << r.status().ToString();
+  EXPECT_EQ(*log_->Entries(11, 21, UINT64_MAX), Make(11, 20, 2));  // the other batch still reads
 }
 
 }  // namespace
