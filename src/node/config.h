@@ -29,9 +29,11 @@ struct NodeConfig {
   // kMaxTxnBytesLimit so a WriteSet always fits one Raft log batch.
   uint64_t max_txn_bytes = 100ull << 20;
   // The memory the node plans for (MiB): the LSM engine's block cache and memtables get
-  // half, the Raft log's in-memory entries a quarter (the log is compacted once that much
-  // was written since the last compaction), the rest is left for sessions and buffers.
-  // 0 in a file or flag is refused; the default is a quarter of the machine's RAM.
+  // half; the Raft log's in-memory tail of entries an eighth (older entries are read from
+  // disk; the log is compacted each time a quarter was written); sessions a quarter
+  // (transaction buffers, packets over 64 KiB and result sets: MySQL 1041 past it); the
+  // rest is left for everything else. Below 64 is refused; the default is a quarter of
+  // the machine's RAM.
   uint64_t memory_limit_mb = DefaultMemoryLimitMb();
 
   static uint64_t DefaultMemoryLimitMb();

@@ -248,8 +248,10 @@ void Node::StartTransactions() {
   disk_ = std::make_unique<DiskMonitor>(std::move(disk));
   proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry,
                                              std::chrono::milliseconds(5000), disk_.get());
-  txns_ = std::make_unique<txn::TxnManager>(engine_.get(), proposer_.get(),
-                                            txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes});
+  session_memory_ = std::make_unique<MemoryBudget>((config_.memory_limit_mb << 20) / 4);
+  txns_ = std::make_unique<txn::TxnManager>(
+      engine_.get(), proposer_.get(),
+      txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes, .memory = session_memory_.get()});
   GcHooks hooks;
   hooks.propose_horizon = [this](txn::LogIndex watermark) { ProposeGcHorizon(watermark); };
   hooks.applied_horizon = [this] { return state_machine_->gc_horizon(); };
@@ -328,8 +330,10 @@ Status Node::StartMysql() {
   const NodeIdentity& id = data_dir_->identity();
   options.root = {"root", id.root_native_hash, id.root_sha256_hash};
   options.slow_log = slow_log_.get();
+  options.memory = session_memory_.get();
   sessions_ = std::make_unique<server::SqlSessionFactory>(std::move(options));
   server::mysql::ServerOptions server_options;
+  server_options.memory = session_memory_.get();
   server_options.listen_addr = config_.listen_addr;
   server_options.port = config_.port;
   STRATA_ASSIGN_OR_RETURN(mysql_, server::mysql::Server::Start(std::move(server_options), sessions_.get()));
@@ -531,6 +535,10 @@ std::string Node::StatusJson() const {
                             .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)
                             .Add("raft_log_compact_bytes", (config_.memory_limit_mb << 20) / 4)
                             .Add("raft_log_cache_bytes", (config_.memory_limit_mb << 20) / 8)
+                            .Add("sessions_limit_bytes", session_memory_ ? session_memory_->limit() : 0)
+                            .Add("sessions_used_bytes", session_memory_ ? session_memory_->used() : 0)
+                            .Add("sessions_peak_bytes", session_memory_ ? session_memory_->peak() : 0)
+                            .Add("sessions_refusals", session_memory_ ? session_memory_->refusals() : 0)
                             .Add("max_txn_bytes", config_.max_txn_bytes)
                             .Finish())
       .Add("uptime_seconds", uptime)

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "common/memory_budget.h"
 #include "common/status.h"
 #include "node/config.h"
 
@@ -111,6 +112,9 @@ class Node {
   std::string HealthDetail() const;  // /health: "" or "disk_full: <path> (<reason>)"
 
   NodeConfig config_;
+  // The sessions' quarter of memory_limit_mb: transaction buffers, large packets and result
+  // sets are charged to it (MySQL 1041 past it). Outlives everything that charges it.
+  std::unique_ptr<MemoryBudget> session_memory_;
   // --fault-injection: installed before the first file is opened, removed after the last
   // is closed (io/durability.h).
   std::unique_ptr<io::DurabilityTracker> durability_;

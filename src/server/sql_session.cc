@@ -65,11 +65,12 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
 class SqlSessionHandler : public mysql::SessionHandler {
  public:
   SqlSessionHandler(std::unique_ptr<sql::Session> session, SlowQueryLog* slow_log,
-                    const SqlSessionFactory::Metrics* metrics)
-      : session_(std::move(session)), slow_log_(slow_log), metrics_(metrics) {}
+                    const SqlSessionFactory::Metrics* metrics, MemoryBudget* memory)
+      : session_(std::move(session)), slow_log_(slow_log), metrics_(metrics), memory_(memory) {}
 
   QueryResponse Query(std::string_view text, bool multi_statements) override {
     QueryResponse response;
+    response.memory = MemoryCharge(memory_);
     Result<std::vector<sql::ast::StatementPtr>> parsed = sql::Parse(text);
     if (!parsed.ok()) {
       response.error = parsed.status();
@@ -93,7 +94,13 @@ class SqlSessionHandler : public mysql::SessionHandler {
         response.error = result.status();
         return response;
       }
-      response.results.push_back(ToProtocolResult(*result));
+      Result<mysql::StatementResult> converted = ToProtocolResult(*result, &response.memory);
+      if (!converted.ok()) {
+        response.error = converted.status();
+        CountError(response.error);
+        return response;
+      }
+      response.results.push_back(std::move(converted).value());
     }
     return response;
   }
@@ -156,11 +163,12 @@ class SqlSessionHandler : public mysql::SessionHandler {
   std::unique_ptr<sql::Session> session_;
   SlowQueryLog* slow_log_;
   const SqlSessionFactory::Metrics* metrics_;
+  MemoryBudget* memory_;
 };
 
 }  // namespace
 
-mysql::StatementResult ToProtocolResult(const sql::QueryResult& result) {
+Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, MemoryCharge* memory) {
   mysql::StatementResult out;
   out.is_result_set = result.has_rows;
   out.affected_rows = result.affected_rows;
@@ -170,11 +178,21 @@ mysql::StatementResult ToProtocolResult(const sql::QueryResult& result) {
   if (!result.has_rows) return out;
   for (const auto& c : result.columns) out.columns.push_back(ToColumn(c));
   out.rows.reserve(result.rows.size());
+  uint64_t bytes = 0;
   for (const sql::Row& row : result.rows) {
     mysql::TextRow text;
     text.reserve(row.size());
-    for (const sql::Value& v : row) text.push_back(v.ToText());
+    for (const sql::Value& v : row) {
+      text.push_back(v.ToText());
+      // The value and its text: each about the text's length plus its own bookkeeping.
+      bytes += 2 * (text.back() ? text.back()->size() : 0) + sizeof(sql::Value) + sizeof(text.back());
+    }
     out.rows.push_back(std::move(text));
+    if (memory != nullptr && !memory->GrowTo(bytes, 1 << 20)) {
+      return ErrOutOfSessionMemory(*memory->budget(),
+                                   fmt::format("a result set of {} rows (over {} bytes so far)", result.rows.size(), bytes),
+                                   "nothing was sent");
+    }
   }
   return out;
 }
@@ -216,7 +234,7 @@ Result<std::unique_ptr<mysql::SessionHandler>> SqlSessionFactory::OpenSession(st
   auto session = std::make_unique<sql::Session>(options_.engine, std::string(user), "localhost", connection_id);
   if (!database.empty()) STRATA_RETURN_IF_ERROR(session->Use(database));
   return std::unique_ptr<mysql::SessionHandler>(
-      std::make_unique<SqlSessionHandler>(std::move(session), options_.slow_log, &metrics_));
+      std::make_unique<SqlSessionHandler>(std::move(session), options_.slow_log, &metrics_, options_.memory));
 }
 
 }  // namespace strata::server

@@ -35,6 +35,9 @@ struct SessionFactoryOptions {
   mysql::Account root;               // the root account's verifiers (from node.toml)
   SlowQueryLog* slow_log = nullptr;  // nullptr: no slow-query log
   obs::Registry* registry = nullptr; // nullptr: Default()
+  // Result sets are charged to it while they are sent (the sessions' share of
+  // memory_limit_mb); past it the statement fails with MySQL 1041. nullptr: not counted.
+  MemoryBudget* memory = nullptr;
 };
 
 class SqlSessionFactory : public mysql::SessionFactory {
@@ -56,7 +59,9 @@ class SqlSessionFactory : public mysql::SessionFactory {
   Metrics metrics_;
 };
 
-// Converts one SQL result to what the protocol sends.
-mysql::StatementResult ToProtocolResult(const sql::QueryResult& result);
+// Converts one SQL result to what the protocol sends, charging its rows to `memory` (the
+// SQL values and their text, both held until the conversion ends): MySQL 1041 when the
+// budget cannot hold them.
+Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, MemoryCharge* memory);
 
 }  // namespace strata::server

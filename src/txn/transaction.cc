@@ -18,7 +18,7 @@ uint64_t WriteBytes(const Bytes& key, const std::optional<Bytes>& value) {
 }  // namespace
 
 Transaction::Transaction(TxnManager* manager, LogIndex start_index)
-    : manager_(manager), start_index_(start_index) {
+    : manager_(manager), start_index_(start_index), memory_(manager->options_.memory) {
   writes_.start_index = start_index;
 }
 
@@ -29,6 +29,7 @@ Transaction::~Transaction() {
 void Transaction::Finish(std::shared_ptr<CommitFate> unsettled) {
   if (!open_) return;
   open_ = false;
+  memory_.Reset();
   std::lock_guard lock(manager_->mu_);
   // The pin moves to unsettled_ in the same critical section: GcWatermark never sees the
   // snapshot unpinned in between.
@@ -88,6 +89,10 @@ Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
                            "(max_txn_bytes = {}); the transaction is rolled back",
                            limit))
         .WithMysql(kErTransCacheFull, "HY000");
+  }
+  if (uint64_t next = buffered_bytes_ - replaced + added; !memory_.GrowTo(next, 1 << 20)) {
+    return ErrOutOfSessionMemory(*memory_.budget(), fmt::format("a transaction buffering {} bytes", next),
+                                 "the statement is rolled back");
   }
   if (in_statement_ && !statement_undo_.contains(k)) {  // the first change's state only
     std::optional<std::optional<Bytes>> before;

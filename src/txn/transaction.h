@@ -19,6 +19,7 @@
 #include <set>
 #include <vector>
 
+#include "common/memory_budget.h"
 #include "storage/engine.h"
 #include "txn/apply.h"
 #include "txn/mvcc.h"
@@ -65,7 +66,8 @@ class Transaction {
   // Live keys in [begin, end) (end empty: unbounded), own writes included, at most `limit`.
   Result<std::vector<KeyValue>> Scan(Slice begin, Slice end, size_t limit);
   // Buffer a write. Fail with MySQL 1197 (ER_TRANS_CACHE_FULL, HY000) when the buffered
-  // writes would grow past TxnOptions::max_txn_bytes; the write is then not buffered.
+  // writes would grow past TxnOptions::max_txn_bytes, and with 1041 (ER_OUT_OF_RESOURCES)
+  // when the sessions' memory budget cannot hold them; the write is then not buffered.
   Status Put(Slice key, Slice value);
   Status Delete(Slice key);
 
@@ -106,6 +108,7 @@ class Transaction {
   LogIndex start_index_;
   WriteSet writes_;
   uint64_t buffered_bytes_ = 0;
+  MemoryCharge memory_;  // buffered_bytes_, reserved from TxnOptions::memory in 1 MiB steps
   bool in_statement_ = false;
   // key -> its state before the statement: nullopt = not written by this transaction.
   std::map<Bytes, std::optional<std::optional<Bytes>>> statement_undo_;
@@ -116,6 +119,9 @@ struct TxnOptions {
   // The most a transaction may buffer (Transaction::Put); 0 = no limit (tests). Also
   // bounds the size of a WriteSet entry in the Raft log.
   uint64_t max_txn_bytes = 100ull << 20;
+  // What every open transaction's buffered writes are charged to (the sessions' share of
+  // memory_limit_mb); past it a write fails with MySQL 1041. nullptr: not counted.
+  MemoryBudget* memory = nullptr;
 };
 
 class TxnManager {

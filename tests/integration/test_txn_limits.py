@@ -1,7 +1,11 @@
 """max_txn_bytes (--max-txn-bytes): a transaction that would buffer more fails with MySQL
 error 1197 (HY000) naming the limit; the session stays usable, nothing of the transaction
 becomes visible, and the server's memory while it refuses stays near the limit.
-Also: the flag's bounds, and the same key in a config file."""
+Also: the flag's bounds, and the same key in a config file.
+
+memory_limit_mb (--memory-limit-mb): the sessions' quarter of it bounds what transactions
+buffer, large packets and result sets together; past it a statement fails with MySQL 1041
+(HY000), the session goes on, and /status reports the refusals."""
 import os
 import unittest
 
@@ -111,6 +115,78 @@ class TxnLimitTest(unittest.TestCase):
         r = run_binary(["start", "--config", cfg, "--data-dir", "/nonexistent-never-created"])
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("max_txn_bytes", r.stderr)
+
+
+class SessionMemoryTest(unittest.TestCase):
+    """--memory-limit-mb 64: sessions get 16 MiB."""
+    SESSIONS = 16 << 20
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_args=["--root-password", PASSWORD, "--memory-limit-mb", "64"]).start()
+        with connect(cls.server) as c, c.cursor() as cur:
+            cur.execute("CREATE DATABASE mem")
+            cur.execute("CREATE TABLE mem.t (id INT PRIMARY KEY, b LONGBLOB)")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def memory(self):
+        return self.server.status()["memory"]
+
+    def test_status_reports_the_sessions_budget(self):
+        m = self.memory()
+        self.assertEqual(m["limit_mb"], 64)
+        self.assertEqual(m["sessions_limit_bytes"], self.SESSIONS)
+        self.assertEqual(m["raft_log_cache_bytes"], 8 << 20)
+
+    def test_packet_past_the_budget_is_refused_and_the_session_goes_on(self):
+        refusals = self.memory()["sessions_refusals"]
+        with connect(self.server, "mem", max_allowed_packet=64 << 20) as c, c.cursor() as cur:
+            with self.assertRaises(pymysql.MySQLError) as ctx:
+                cur.execute("INSERT INTO t VALUES (1, %s)", (b"x" * (20 << 20),))
+            self.assertEqual(ctx.exception.args[0], 1041, ctx.exception)
+            self.assertIn("memory_limit_mb", ctx.exception.args[1])
+            cur.execute("SELECT COUNT(*) FROM t WHERE id = 1")  # same connection, still in step
+            self.assertEqual(cur.fetchone(), (0,))
+        m = self.memory()
+        self.assertGreater(m["sessions_refusals"], refusals)
+        self.assertEqual(m["sessions_used_bytes"], 0)
+
+    def test_transactions_and_result_sets_past_the_budget_are_refused(self):
+        row = os.urandom(1 << 20)
+        with connect(self.server, "mem", max_allowed_packet=16 << 20) as c, c.cursor() as cur:
+            cur.execute("BEGIN")
+            accepted = 0
+            for i in range(100, 140):
+                try:
+                    cur.execute("INSERT INTO t VALUES (%s, %s)", (i, row))
+                    accepted += 1
+                except pymysql.MySQLError as e:
+                    self.assertEqual(e.args[0], 1041, e)  # before max_txn_bytes (100 MiB)
+                    break
+            else:
+                self.fail("no statement was refused")
+            # 1 MiB rows plus their packets in flight: well under 16 fit, not more.
+            self.assertGreater(accepted, 4)
+            self.assertLess(accepted, 16)
+            # Only the refused statement was rolled back: the transaction commits the rest.
+            cur.execute("COMMIT")
+            cur.execute("SELECT COUNT(*) FROM t WHERE id >= 100")
+            self.assertEqual(cur.fetchone(), (accepted,))
+            # Fill the table past the budget in separate transactions, then read it whole.
+            for i in range(200, 216):
+                cur.execute("INSERT INTO t VALUES (%s, %s)", (i, row))
+            with self.assertRaises(pymysql.MySQLError) as ctx:
+                cur.execute("SELECT * FROM t")
+            self.assertEqual(ctx.exception.args[0], 1041, ctx.exception)
+            self.assertIn("result set", ctx.exception.args[1])
+            cur.execute("SELECT id FROM t WHERE id >= 200 ORDER BY id")
+            self.assertEqual(len(cur.fetchall()), 16)
+            cur.execute("SELECT LENGTH(b) FROM t WHERE id = 200")
+            self.assertEqual(cur.fetchone(), (1 << 20,))
+        self.assertEqual(self.memory()["sessions_used_bytes"], 0)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,17 @@ Status Connection::SendProtocolError(const Status& read_error) {
 void Connection::CommandLoop() {
   for (;;) {
     channel_.ResetSequence();
-    Result<std::string> payload = channel_.ReadPayload(ctx_->options.max_allowed_packet);
+    MemoryCharge packet_memory(ctx_->options.memory);  // released once the command is answered
+    Result<std::string> payload = channel_.ReadPayload(ctx_->options.max_allowed_packet, &packet_memory);
+    if (!payload.ok() && payload.status().mysql_errno() == er::kOutOfResources) {
+      // The packet was read and dropped: the stream is intact, the session goes on.
+      obs::Warn("mysql", "packet refused: sessions' memory budget exhausted",
+                {{"connection_id", uint64_t{connection_id_}}, {"error", payload.status().message()}});
+      Status s = ResultWriter(&channel_, capabilities_).WriteErr(payload.status());
+      if (s.ok()) s = channel_.Flush();
+      if (!s.ok()) return;
+      continue;
+    }
     if (!payload.ok()) {
       if (payload.status().code() == StatusCode::kResourceExhausted) {
         obs::Warn("mysql", "packet larger than max_allowed_packet",

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/memory_budget.h"
 #include "common/status.h"
 
 namespace strata::server::mysql {
@@ -82,6 +83,7 @@ class SessionHandler {
   struct QueryResponse {
     std::vector<StatementResult> results;
     Status error;  // OK: all statements succeeded
+    MemoryCharge memory;  // what `results` hold, released with the response once it is sent
   };
   virtual QueryResponse Query(std::string_view sql, bool multi_statements) = 0;
 

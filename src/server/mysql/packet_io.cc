@@ -89,8 +89,20 @@ Status PacketChannel::ReadExact(char* dst, size_t n) {
   return Status::OK();
 }
 
-Result<std::string> PacketChannel::ReadPayload(size_t max_payload) {
+Status PacketChannel::Discard(size_t n) {
+  char sink[4096];
+  while (n > 0) {
+    size_t take = std::min(n, sizeof sink);
+    STRATA_RETURN_IF_ERROR(ReadExact(sink, take));
+    n -= take;
+  }
+  return Status::OK();
+}
+
+Result<std::string> PacketChannel::ReadPayload(size_t max_payload, MemoryCharge* memory) {
   std::string payload;
+  bool refusing = false;  // the memory budget could not hold the payload: read it, throw it away
+  size_t refused = 0;
   for (;;) {
     char header[4];
     STRATA_RETURN_IF_ERROR(ReadExact(header, 4));
@@ -107,6 +119,20 @@ Result<std::string> PacketChannel::ReadPayload(size_t max_payload) {
           "packet of more than {} bytes (max_allowed_packet)", max_payload));
     }
     size_t old = payload.size();
+    if (!refusing && memory != nullptr && old + len > kFreePayloadBytes && !memory->GrowTo(old + len)) {
+      refusing = true;
+      refused = old;
+      std::string().swap(payload);
+    }
+    if (refusing) {
+      STRATA_RETURN_IF_ERROR(Discard(len));
+      refused += len;
+      if (len < kMaxPacketChunk) {
+        return ErrOutOfSessionMemory(*memory->budget(), fmt::format("a packet of {} bytes", refused),
+                                     "it was not executed");
+      }
+      continue;
+    }
     payload.resize(old + len);
     STRATA_RETURN_IF_ERROR(ReadExact(payload.data() + old, len));
     if (len < kMaxPacketChunk) return payload;

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/memory_budget.h"
 #include "common/status.h"
 
 namespace strata::obs {
@@ -48,7 +49,12 @@ class PacketChannel {
   // exceed `max_payload` (nothing more can be read reliably; close the connection),
   // kInvalidArgument for an out-of-order sequence id, kIOError/kUnavailable for a
   // broken or closed stream.
-  Result<std::string> ReadPayload(size_t max_payload);
+  //
+  // With `memory`, a payload past kFreePayloadBytes is charged to it first. When the budget
+  // cannot hold it, the packet is read and thrown away (the stream stays usable) and the
+  // error is MySQL 1041 (ER_OUT_OF_RESOURCES). The charge is the caller's to release.
+  static constexpr size_t kFreePayloadBytes = 64 << 10;
+  Result<std::string> ReadPayload(size_t max_payload, MemoryCharge* memory = nullptr);
 
   // Queues one payload (split as needed) with the next sequence ids. Bytes go out on
   // Flush(), or earlier when the queue exceeds its soft limit.
@@ -69,6 +75,7 @@ class PacketChannel {
   void set_exact_reads(bool exact) { exact_reads_ = exact; }
 
  private:
+  Status Discard(size_t n);
   Status ReadExact(char* dst, size_t n);
 
   std::unique_ptr<Transport> transport_;

@@ -78,6 +78,7 @@ std::string_view CommandName(uint8_t command);
 // Error numbers and SQLSTATEs sent by the protocol layer itself.
 namespace er {
 inline constexpr uint16_t kConCount = 1040;          // 08004 Too many connections
+inline constexpr uint16_t kOutOfResources = 1041;    // HY000 Out of memory (the sessions' budget)
 inline constexpr uint16_t kHandshake = 1043;         // 08S01 Bad handshake
 inline constexpr uint16_t kAccessDenied = 1045;      // 28000
 inline constexpr uint16_t kUnknownCom = 1047;        // 08S01 Unknown command

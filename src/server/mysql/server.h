@@ -53,6 +53,9 @@ struct ServerOptions {
   // "perform full authentication" (cleartext over TLS, or RSA) on every login, as a
   // MySQL server with an empty cache would (tests; paranoid deployments).
   bool caching_sha2_fast_auth = true;
+  // Packets over PacketChannel::kFreePayloadBytes and result sets are charged to it (the
+  // sessions' share of memory_limit_mb); past it, MySQL 1041. nullptr: not counted.
+  MemoryBudget* memory = nullptr;
 };
 
 class Server {

@@ -214,6 +214,37 @@ TEST_F(ChannelTest, RejectsOversizeAndOutOfOrder) {
   Join();
 }
 
+// A payload the sessions' memory budget cannot hold is read and dropped (multi-chunk
+// included): 1041, nothing charged, and the next command on the stream reads normally.
+TEST_F(ChannelTest, PayloadPastTheMemoryBudgetIsDroppedAndTheStreamGoesOn) {
+  MemoryBudget budget(1 << 20);
+  std::string big(kMaxPacketChunk, 'a');
+  std::string small(PacketChannel::kFreePayloadBytes, 's');  // not charged
+  SendRaw(Header(kMaxPacketChunk, 0) + big + Header(5, 1) + "tail!" + Header(small.size(), 0) + small +
+          Header(200 << 10, 0) + std::string(200 << 10, 'm'));
+  MemoryCharge charge(&budget);
+  auto p = channel_->ReadPayload(64 << 20, &charge);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().mysql_errno(), 1041);
+  EXPECT_NE(p.status().message().find(std::to_string(kMaxPacketChunk + 5) + " bytes"), std::string::npos)
+      << p.status().ToString();
+  EXPECT_EQ(charge.bytes(), 0u);
+  EXPECT_EQ(budget.refusals(), 1u);
+  channel_->ResetSequence();
+  auto q = channel_->ReadPayload(64 << 20, &charge);
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(*q, small);
+  EXPECT_EQ(budget.used(), 0u);
+  channel_->ResetSequence();
+  auto r = channel_->ReadPayload(64 << 20, &charge);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->size(), 200u << 10);
+  EXPECT_EQ(budget.used(), 200u << 10);  // held until the command is answered
+  charge.Reset();
+  EXPECT_EQ(budget.used(), 0u);
+  Join();
+}
+
 TEST_F(ChannelTest, SplitsOnWrite) {
   std::string payload(kMaxPacketChunk * 2, 'b');
   std::string got;

@@ -279,6 +279,29 @@ TEST_F(TxnTest, MaxTxnBytesRefusesTheWriteThatWouldCrossIt) {
   t->Rollback();
 }
 
+// Open transactions together may buffer only what the sessions' memory budget holds: past
+// it a write fails with 1041 and is not buffered; finishing a transaction gives its share back.
+TEST_F(TxnTest, BufferedWritesAreChargedToTheSessionsMemoryBudget) {
+  MemoryBudget budget(3 << 20);
+  TxnManager txns(engine_.get(), proposer_.get(), TxnOptions{.max_txn_bytes = 0, .memory = &budget});
+  Bytes value(512 << 10, 'v');
+  auto a = txns.Begin();
+  auto b = txns.Begin();
+  for (int i = 0; i < 3; i++) ASSERT_TRUE(a->Put("a" + std::to_string(i), value).ok());  // 1.5 MiB: 2 MiB reserved
+  EXPECT_EQ(budget.used(), 2u << 20);
+  ASSERT_TRUE(b->Put("b0", value).ok());  // 1 MiB more
+  Status s = b->Put("b1", Bytes(1 << 20, 'w'));
+  EXPECT_EQ(s.mysql_errno(), 1041) << s.ToString();
+  EXPECT_EQ(s.sqlstate(), "HY000");
+  EXPECT_EQ(b->write_count(), 1u);
+  ASSERT_TRUE(a->Commit().ok());
+  EXPECT_EQ(budget.used(), 1u << 20);
+  EXPECT_TRUE(b->Put("b1", Bytes(1 << 20, 'w')).ok());
+  b->Rollback();
+  EXPECT_EQ(budget.used(), 0u);
+  EXPECT_EQ(*Read("a2"), value);
+}
+
 TEST_F(TxnTest, StatementRollbackRestoresWritesAndByteCount) {
   auto t = txns_->Begin();
   ASSERT_TRUE(t->Put("a", "1").ok());
