@@ -80,18 +80,55 @@ Bytes EncodeSnapshotMark(const SnapshotMetadata& m, bool reset) {
   return b;
 }
 
-// Returns the batch's payload when a complete, intact batch starts at `off`.
-std::optional<Slice> BatchAt(Slice data, uint64_t off) {
-  if (off + kBatchHeader > data.size()) return std::nullopt;
-  const char* p = data.data() + off;
-  if (DecodeFixed32(p) != kBatchMagic) return std::nullopt;
-  if (DecodeFixed32(p + 16) != Checksum32(Slice(p, 16))) return std::nullopt;
-  uint32_t len = DecodeFixed32(p + 4);
-  if (len > kMaxBatchPayload || off + kBatchHeader + len > data.size()) return std::nullopt;
-  Slice payload(p + kBatchHeader, len);
-  if (DecodeFixed64(p + 8) != Checksum64(payload)) return std::nullopt;
-  return payload;
-}
+// Reads a segment a window at a time, so neither replay nor reading entries back ever
+// holds a whole segment in memory (only one window, or one batch when a batch is larger).
+class SegmentReader {
+ public:
+  // Replay reads a segment front to back: large windows. Reading entries back jumps to
+  // one batch: small ones.
+  static constexpr uint64_t kReplayWindow = 4 << 20, kReadBackWindow = 256 << 10;
+  SegmentReader(io::File* file, uint64_t size, uint64_t window) : file_(file), size_(size), window_(window) {}
+
+  uint64_t size() const { return size_; }
+  // The payload of the complete, intact batch at `off`, or nullopt when there is none
+  // (zeros, a torn or damaged batch, the end). Valid until the next call.
+  Result<std::optional<Slice>> BatchAt(uint64_t off) {
+    if (off + kBatchHeader > size_) return std::optional<Slice>();
+    STRATA_ASSIGN_OR_RETURN(const char* p, Bytes(off, kBatchHeader));
+    if (DecodeFixed32(p) != kBatchMagic || DecodeFixed32(p + 16) != Checksum32(Slice(p, 16)))
+      return std::optional<Slice>();
+    uint32_t len = DecodeFixed32(p + 4);
+    if (len > kMaxBatchPayload || off + kBatchHeader + len > size_) return std::optional<Slice>();
+    STRATA_ASSIGN_OR_RETURN(p, Bytes(off, kBatchHeader + len));
+    Slice payload(p + kBatchHeader, len);
+    if (DecodeFixed64(p + 8) != Checksum64(payload)) return std::optional<Slice>();
+    return std::optional<Slice>(payload);
+  }
+  Result<uint32_t> WordAt(uint64_t off) {
+    STRATA_ASSIGN_OR_RETURN(const char* p, Bytes(off, 4));
+    return DecodeFixed32(p);
+  }
+
+ private:
+  // Bytes [off, off + n) of the file. REQUIRES: off + n <= size_.
+  Result<const char*> Bytes(uint64_t off, uint64_t n) {
+    if (off < win_off_ || off + n > win_off_ + win_len_) {
+      uint64_t start = io::AlignDown(off);
+      uint64_t len = std::min(std::max(io::AlignUp(off + n) - start, window_), io::AlignUp(size_) - start);
+      if (buf_.capacity() < len || buf_.capacity() > 2 * std::max(len, window_)) buf_ = io::AlignedBuffer(len);
+      STRATA_ASSIGN_OR_RETURN(size_t got, file_->ReadAt(io::IoClass::kRaftLog, start, buf_.data(), len));
+      win_off_ = start;
+      win_len_ = got;
+      if (off + n > start + got) return Status::IOError(fmt::format("short read at offset {} of a log segment", start));
+    }
+    return buf_.data() + (off - win_off_);
+  }
+
+  io::File* file_;
+  const uint64_t size_, window_;
+  io::AlignedBuffer buf_;
+  uint64_t win_off_ = 0, win_len_ = 0;
+};
 
 }  // namespace
 
@@ -140,22 +177,22 @@ Status DiskLogStorage::Recover() {
 Status DiskLogStorage::ReplaySegment(const Segment& seg, bool last, uint64_t* end_offset) {
   STRATA_ASSIGN_OR_RETURN(auto file, options_.scheduler->Open(seg.path, {.read_only = true, .direct = options_.direct_io}));
   STRATA_ASSIGN_OR_RETURN(uint64_t size, file->Size());
-  io::AlignedBuffer buf(io::AlignUp(std::max<uint64_t>(size, 1)));
-  STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadAt(io::IoClass::kRaftLog, 0, buf.data(), buf.capacity()));
-  Slice data(buf.data(), got);
+  SegmentReader data(file.get(), size, SegmentReader::kReplayWindow);
   uint64_t off = 0;
   while (off + kBatchHeader <= data.size()) {
-    std::optional<Slice> payload = BatchAt(data, off);
+    STRATA_ASSIGN_OR_RETURN(std::optional<Slice> payload, data.BatchAt(off));
     if (!payload) {
       // Zeros are where the writes ended (the segment is preallocated and zero-filled
       // ahead); anything else is a damaged batch. Either way only the last batch written
       // can be missing or torn by a crash: batches are written in order, each after the
       // previous one's sync. If an intact batch follows, acknowledged data is gone and the
       // node must not start.
-      bool zeros = DecodeFixed32(data.data() + off) == 0;
+      STRATA_ASSIGN_OR_RETURN(uint32_t word, data.WordAt(off));
+      bool zeros = word == 0;
       for (uint64_t later = off + io::kDirectIoAlignment; later + kBatchHeader <= data.size();
            later += io::kDirectIoAlignment) {
-        if (BatchAt(data, later)) {
+        STRATA_ASSIGN_OR_RETURN(std::optional<Slice> intact, data.BatchAt(later));
+        if (intact) {
           return Status::Corruption(fmt::format("{}: {} batch at offset {} before intact data at offset {}", seg.path,
                                                 zeros ? "zeroed" : "damaged", off, later));
         }
@@ -401,26 +438,22 @@ Result<std::vector<Entry>> DiskLogStorage::Entries(LogIndex lo, LogIndex hi, uin
 Result<std::vector<Entry>> DiskLogStorage::ReadEntries(LogIndex lo, const std::vector<Slot>& slots) const {
   std::vector<Entry> out(slots.size());
   std::unique_ptr<io::File> file;
+  std::optional<SegmentReader> reader;
   LogIndex file_segment = 0;
   for (size_t k = 0; k < slots.size();) {
     const Slot& slot = slots[k];
     std::string path = options_.dir + "/" + SegmentName(slot.segment);
     if (!file || file_segment != slot.segment) {
       STRATA_ASSIGN_OR_RETURN(file, options_.scheduler->Open(path, {.read_only = true, .direct = options_.direct_io}));
+      STRATA_ASSIGN_OR_RETURN(uint64_t size, file->Size());
+      reader.emplace(file.get(), size, SegmentReader::kReadBackWindow);
       file_segment = slot.segment;
     }
     auto damaged = [&] {
       return Status::Corruption(fmt::format("{}: the batch at offset {} holding entry {} is damaged", path,
                                             slot.batch_offset, lo + k));
     };
-    // The header says how long the batch is; then the whole batch, checksums verified.
-    io::AlignedBuffer head(io::kDirectIoAlignment);
-    STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadAt(io::IoClass::kRaftLog, slot.batch_offset, head.data(), head.capacity()));
-    if (got < kBatchHeader) return damaged();
-    uint64_t total = io::AlignUp(kBatchHeader + uint64_t{DecodeFixed32(head.data() + 4)});
-    io::AlignedBuffer buf(total);
-    STRATA_ASSIGN_OR_RETURN(got, file->ReadAt(io::IoClass::kRaftLog, slot.batch_offset, buf.data(), total));
-    std::optional<Slice> payload = BatchAt(Slice(buf.data(), got), 0);
+    STRATA_ASSIGN_OR_RETURN(std::optional<Slice> payload, reader->BatchAt(slot.batch_offset));  // checksums verified
     if (!payload) return damaged();
     {
       std::lock_guard lock(mu_);

@@ -271,6 +271,23 @@ TEST_F(DiskLogTest, BoundedTailReadsOlderEntriesFromDisk) {
   EXPECT_FALSE(log_->Entries(120, 130, UINT64_MAX).ok());
 }
 
+// Replay and read-back go through the segment a window at a time (4 MiB, 256 KiB): a batch
+// larger than a window, and batches straddling window edges, still read whole.
+TEST_F(DiskLogTest, BatchesLargerThanAReadWindowReplayAndReadBack) {
+  Open(64 << 20, /*cache_bytes=*/0);
+  std::vector<Entry> want;
+  for (LogIndex i = 2; i <= 40; i++) {
+    auto e = Make(i, i, 2, i % 10 == 0 ? (5 << 20) + 123 : 70000 + i);
+    ASSERT_TRUE(log_->Save(nullptr, e).ok());
+    want.push_back(e[0]);
+  }
+  EXPECT_EQ(*log_->Entries(2, 41, UINT64_MAX), want);
+  Open(64 << 20, 0);
+  EXPECT_EQ(log_->LastIndex(), 40u);
+  EXPECT_EQ(*log_->Entries(2, 41, UINT64_MAX), want);
+  EXPECT_EQ(*log_->Entries(30, 31, UINT64_MAX), std::vector<Entry>{want[28]});
+}
+
 // A batch that rots on disk after it was written is an error when read back, never an
 // entry with wrong data and never a crash.
 TEST_F(DiskLogTest, DamagedBatchReadBackIsCorruption) {
