@@ -72,7 +72,8 @@ struct SingleNode {
   obs::Registry registry;
   std::unique_ptr<RaftNode> node;
 
-  SingleNode(const std::string& name, StateMachine* sm, uint64_t compact_every, uint64_t compact_bytes)
+  SingleNode(const std::string& name, StateMachine* sm, uint64_t compact_every, uint64_t compact_bytes,
+             uint64_t log_cache_bytes = 64 << 20)
       : dir(::testing::TempDir() + "/" + name + "_" + std::to_string(::getpid())) {
     std::filesystem::remove_all(dir);
     RaftNodeOptions o;
@@ -82,6 +83,7 @@ struct SingleNode {
     o.tick_interval = 20ms;
     o.compact_every = compact_every;
     o.compact_bytes = compact_bytes;
+    o.log_cache_bytes = log_cache_bytes;
     o.direct_io = false;
     o.scheduler = sched.get();
     o.registry = &registry;
@@ -120,7 +122,7 @@ TEST(RaftNodeCompaction, CommitsGoOnWhileTheSnapshotIsTaken) {
   EXPECT_TRUE(std::filesystem::exists(fmt::format("{}/snap/snapshot-{:020}", single.dir, info.first_index - 1)));
 }
 
-// Large entries: the log (kept in memory) is compacted by bytes long before the entry count.
+// Large entries: the log is compacted by bytes long before the entry count.
 TEST(RaftNodeCompaction, CompactsByBytesWritten) {
   GatedMachine sm;
   sm.Release();
@@ -133,8 +135,25 @@ TEST(RaftNodeCompaction, CompactsByBytesWritten) {
     std::this_thread::sleep_for(5ms);
   RaftNodeInfo info = node->info();
   EXPECT_GE(info.compactions, 3u);
-  // What is left in the log (and in memory) is about compact_bytes, not 4 MB.
+  // What is left in the log is about compact_bytes, not 4 MB.
   EXPECT_LE(info.last_index - info.first_index + 1, 20u);
+}
+
+// Without compaction the log grows on disk, but only its newest entries' data stays in
+// memory (DiskLogTest covers reading the rest back).
+TEST(RaftNodeCompaction, OnlyTheLogsTailStaysInMemory) {
+  GatedMachine sm;
+  sm.Release();
+  constexpr uint64_t kTail = 256 << 10;
+  SingleNode single("raft_log_tail", &sm, /*compact_every=*/0, /*compact_bytes=*/0, kTail);
+  RaftNode* node = single.node.get();
+  ASSERT_EQ(node->info().role, Role::kLeader);
+  for (int i = 0; i < 40; i++) ASSERT_TRUE(node->ProposeAndWait(Bytes(100 << 10, 'e')).ok());  // 4 MB
+  RaftNodeInfo info = node->info();
+  EXPECT_EQ(info.compactions, 0u);
+  EXPECT_GE(info.last_index - info.first_index + 1, 40u);
+  EXPECT_LE(info.log_cached_bytes, kTail);
+  EXPECT_GT(info.log_cached_bytes, 0u);
 }
 
 }  // namespace
