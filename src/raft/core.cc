@@ -173,6 +173,8 @@ void Core::TickHeartbeat() {
 Status Core::Step(const Message& m) {
   if (m.to != id_) return Status::InvalidArgument(fmt::format("message for {} sent to {}", m.to, id_));
   if (m.from == kNoNode || m.from == id_) return Status::InvalidArgument("message from an invalid node id");
+  if (static_cast<uint8_t>(m.type) == 0 || static_cast<uint8_t>(m.type) > kMaxCoreMessageType)
+    return Status::InvalidArgument(fmt::format("message type {} is not the core's", static_cast<int>(m.type)));
   if (m.type == MessageType::kSnapshot && !m.snapshot.has_value()) {
     return Status::InvalidArgument("snapshot message without a snapshot");
   }

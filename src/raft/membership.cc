@@ -19,14 +19,15 @@ Bytes EncodeConfChange(const ConfChange& cc) {
   Bytes out;
   out.push_back(static_cast<char>(cc.type));
   PutFixed64(&out, cc.node_id);
+  out += cc.context;  // the rest of the entry (none in entries written before it existed)
   return out;
 }
 
 std::optional<ConfChange> DecodeConfChange(Slice data) {
-  if (data.size() != 9) return std::nullopt;
+  if (data.size() < 9) return std::nullopt;
   auto type = static_cast<uint8_t>(data[0]);
   if (type > static_cast<uint8_t>(ConfChangeType::kRemoveNode)) return std::nullopt;
-  return ConfChange{static_cast<ConfChangeType>(type), DecodeFixed64(data.data() + 1)};
+  return ConfChange{static_cast<ConfChangeType>(type), DecodeFixed64(data.data() + 1), Bytes(data.substr(9))};
 }
 
 namespace {

@@ -21,6 +21,8 @@ std::string_view MessageTypeName(MessageType type) {
     case MessageType::kTimeoutNow: return "TimeoutNow";
     case MessageType::kReadIndex: return "ReadIndex";
     case MessageType::kReadIndexResponse: return "ReadIndexResponse";
+    case MessageType::kForwardPropose: return "ForwardPropose";
+    case MessageType::kForwardProposeResponse: return "ForwardProposeResponse";
   }
   return "?";
 }

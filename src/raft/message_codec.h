@@ -15,8 +15,11 @@
 namespace strata::raft {
 
 constexpr uint8_t kMessageFormatVersion = 1;
-// Largest record accepted; bigger snapshots are streamed, not sent as one message.
-constexpr size_t kMaxMessageBytes = 64u << 20;
+// Largest record accepted: room for one entry of the log's largest size
+// (kMaxEntryDataBytes, 1 GiB - 1 MiB: a transaction up to max_txn_bytes) with its
+// headers. Snapshots are streamed in chunks, never sent as one message. A receiver's
+// buffer grows with the bytes that really arrive, not with the length a frame claims.
+constexpr size_t kMaxMessageBytes = 1u << 30;
 
 Bytes EncodeMessage(const Message& m, uint64_t cluster_id);
 

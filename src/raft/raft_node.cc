@@ -16,6 +16,7 @@
 #include "obs/log.h"
 #include "raft/disk_log_storage.h"
 #include "raft/log_write_health.h"
+#include "raft/membership.h"
 #include "raft/observer.h"
 #include "raft/snapshot_stream.h"
 #include "raft/raft_node_impl.h"
@@ -77,11 +78,15 @@ void RaftNode::Impl::Run() {
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
     for (Result<LogIndex>& done : in.compactions_done) OnCompactionDone(std::move(done));
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
+    for (ConfChangeRequest& r : in.conf_changes) HandleConfChange(std::move(r));
+    for (TransferRequest& r : in.transfers) r.done(core->TransferLeader(r.target));
+    for (ReadRequest& r : in.reads) HandleRead(std::move(r));
+    ExpireWaits(now);
     if (outstanding && Clock::now() >= log_health->next_retry()) FinishReady();
     while (!outstanding && core->HasReady()) HandleReady();
     PublishInfo();
   }
-  FailPending("node stopped");
+  FailPending("node stopped", /*forwarded_too=*/true);
 }
 
 void RaftNode::Impl::PushMessage(Message m) {
@@ -109,10 +114,6 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
     p.done(log_health->Refusal());
     return;
   }
-  if (core->role() != Role::kLeader) {
-    p.done(Status::Unavailable(fmt::format("not leader; leader={}", core->leader())));
-    return;
-  }
   if (p.data.size() > kMaxEntryDataBytes) {
     // Refused before the core: an entry the log cannot hold in one batch must never reach
     // a Ready that would then fail to persist forever.
@@ -120,20 +121,28 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
                                                  p.data.size(), kMaxEntryDataBytes)));
     return;
   }
+  if (core->role() != Role::kLeader) {
+    if (options.forward_proposals && core->leader() != kNoNode) {
+      ForwardProposal(std::move(p));
+    } else {
+      p.done(Status::Unavailable(fmt::format("not leader; leader={}", core->leader())));
+    }
+    return;
+  }
   Result<LogIndex> index = core->Propose(std::move(p.data));
   if (!index.ok()) {
     p.done(index.status());
     return;
   }
-  STRATA_CHECK(pending.count(*index) == 0);
   if (p.appended) p.appended(*index);
-  pending.emplace(*index, Pending{core->term(), std::move(p.done), p.start});
+  TrackPending(*index, core->term(), Pending{core->term(), std::move(p.done), p.start});
 }
 
 void RaftNode::Impl::HandleReady() {
   STRATA_CHECK(!outstanding);
   Outstanding o;
   o.rd = core->GetReady();
+  if (!o.rd.read_states.empty()) OnReadStates(o.rd.read_states);
   // Raft thesis §10.2.1: a leader's appends may go out while its own disk write runs.
   for (Message& m : o.rd.messages) {
     if (MayBeSentEarly(m)) SendMessage(std::move(m)); else o.after_persist.push_back(std::move(m));
@@ -173,6 +182,13 @@ void RaftNode::Impl::FinishReady() {
     LogIndex index = o.rd.snapshot->metadata.index;
     s = sm->RestoreSnapshot(SnapshotPath(snap_dir, index), index);
     STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
+    // Proposals whose entries the snapshot covers will never be applied here one by one:
+    // whether they committed is not known to this node.
+    while (!pending.empty() && pending.begin()->first <= index) {
+      Pending p = std::move(pending.begin()->second);
+      pending.erase(pending.begin());
+      p.done(Status::Unavailable("a snapshot replaced the log past this proposal; outcome unknown"));
+    }
     std::lock_guard lock(info_mu);
     info.snapshots_installed++;
     info.last_snapshot_installed = index;
@@ -180,8 +196,11 @@ void RaftNode::Impl::FinishReady() {
   }
   if (!o.applied_early) ApplyCommitted(o.rd.committed_entries);
   // Leadership lost: proposals still in the log have an unknown outcome from here on.
-  if (o.rd.soft_state && o.rd.soft_state->role != Role::kLeader) FailPending("leadership lost; outcome unknown");
+  if (o.rd.soft_state && o.rd.soft_state->role != Role::kLeader)
+    FailPending("leadership lost; outcome unknown", /*forwarded_too=*/false);
+  if (o.rd.soft_state && o.rd.soft_state->leader != last_leader) OnLeaderChange(o.rd.soft_state->leader);
   core->Advance(o.rd);
+  ResolveReads();
   outstanding.reset();
   observer->Observe(*core);
   MaybeCompact();
@@ -217,6 +236,8 @@ Status RaftNode::Impl::PersistSnapshot(Outstanding& o) {
 }
 
 void RaftNode::Impl::StepMessage(const Message& m) {
+  if (m.type == MessageType::kForwardPropose) return OnForwardPropose(m);
+  if (m.type == MessageType::kForwardProposeResponse) return OnForwardProposeResponse(m);
   if (m.type == MessageType::kSnapshot) {
     // Snapshot messages are the driver's: acks go to the sender, chunks to the receiver;
     // only a complete, durable stream reaches the core.
@@ -236,6 +257,11 @@ void RaftNode::Impl::ApplyCommitted(const std::vector<Entry>& entries) {
       result = sm->Apply(e.index, e.data);
       STRATA_CHECK_MSG(result.ok(), result.status().ToString().c_str());
       applied_any = true;
+    } else if (e.type == EntryType::kConfChange) {
+      std::optional<ConfChange> cc = DecodeConfChange(e.data);  // the core decoded it when appended
+      STRATA_CHECK_MSG(cc.has_value(), "corrupt configuration entry");
+      Status s = sm->ApplyConfChange(e.index, *cc);
+      STRATA_CHECK_MSG(s.ok(), s.ToString().c_str());
     }
     auto it = pending.find(e.index);
     if (it == pending.end()) continue;
@@ -255,10 +281,25 @@ void RaftNode::Impl::ApplyCommitted(const std::vector<Entry>& entries) {
   }
 }
 
-void RaftNode::Impl::FailPending(const std::string& why) {
-  std::map<LogIndex, Pending> failed;
-  failed.swap(pending);
-  for (auto& [index, p] : failed) p.done(Status::Unavailable(why));
+void RaftNode::Impl::FailPending(const std::string& why, bool forwarded_too) {
+  std::vector<Pending> failed;
+  for (auto it = pending.begin(); it != pending.end();) {
+    if (forwarded_too || !it->second.forwarded) {
+      failed.push_back(std::move(it->second));
+      it = pending.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (forwarded_too) {
+    for (auto& [id, f] : forwarded) failed.push_back(Pending{0, std::move(f.done), f.start});
+    forwarded.clear();
+    for (auto& [ctx, r] : reads_asked) r.done(Status::Unavailable(why));
+    for (auto& [index, r] : reads_answered) r.done(Status::Unavailable(why));
+    reads_asked.clear();
+    reads_answered.clear();
+  }
+  for (Pending& p : failed) p.done(Status::Unavailable(why));
 }
 
 void RaftNode::Impl::PublishInfo() {
@@ -277,6 +318,11 @@ void RaftNode::Impl::PublishInfo() {
   info.inbox_messages_dropped = inbox_messages_dropped.load(std::memory_order_relaxed);
   info.log_cached_bytes = storage->cached_bytes();
   info.log_disk_reads = storage->disk_reads();
+  info.conf = core->conf();
+  info.match.clear();
+  if (core->role() == Role::kLeader) {
+    for (const auto& [id, pr] : core->progress()) info.match[id] = pr.match;
+  }
 }
 
 Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options, StateMachine* sm) {
@@ -297,7 +343,8 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   STRATA_ASSIGN_OR_RETURN(impl->storage,
                           DiskLogStorage::Open({.dir = options.data_dir + "/raft", .scheduler = options.scheduler,
                                                 .direct_io = options.direct_io,
-                                                .cache_bytes = options.log_cache_bytes}, bootstrap));
+                                                .cache_bytes = options.log_cache_bytes},
+                                               options.bootstrap ? bootstrap : ConfState{}));
   STRATA_RETURN_IF_ERROR(impl->Recover());
 
   CoreConfig config;

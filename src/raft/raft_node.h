@@ -27,14 +27,25 @@
 // the log's snapshot mark, then RestoreSnapshot (Recover() redoes the restore after a
 // crash between the mark and the restore).
 //
-// Thread-safety: Propose, info and Stop are safe from any thread; the StateMachine is
-// called only from the driver thread.
+// Cluster operations (raft_node_cluster.cc): membership changes with the member's
+// addresses in the replicated entry (ConfChange::context, handed to the state machine when
+// applied), leadership transfer, ReadIndex reads, and proposals made on a follower, which
+// the driver forwards to the leader (message kForwardPropose, never seen by the core): the
+// leader appends the entry and answers with its index and term; the follower completes the
+// proposal when it applies that index itself — with the state machine's result when the
+// term matches, Aborted when another leader's entry took the index. So a write acknowledged
+// on a follower is already visible there (read-your-writes on every node).
+//
+// Thread-safety: Propose, the cluster operations, info and Stop are safe from any thread;
+// the StateMachine is called only from the driver thread.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "obs/metrics.h"
@@ -70,6 +81,10 @@ class StateMachine {
   // valid while the live state moves on (an engine checkpoint of hard links qualifies: SST
   // files are immutable).
   virtual Result<LogIndex> CreateSnapshot(const std::string& dir) = 0;
+  // A membership change committed at `index`, in log order with Apply (its context is
+  // what the proposer put there). Does not advance applied(): a restart may hand the same
+  // change again, so recording it must be idempotent. Default: nothing to record.
+  virtual Status ApplyConfChange(LogIndex index, const ConfChange& cc) { return Status::OK(); }
   // Replaces the state with the snapshot directory `dir` (written by CreateSnapshot on
   // some replica), which covers up to `index`, and makes it durable. Must leave `dir`
   // unchanged: this node may stream it to others later.
@@ -110,6 +125,13 @@ struct RaftNodeOptions {
   io::Scheduler* scheduler = nullptr;           // REQUIRES: non-null, outlives the node
   obs::Registry* registry = nullptr;            // nullptr: obs::Registry::Default()
   uint64_t rng_seed = 0;                        // 0: seeded from the id and the clock
+  // true: a new log starts with every node in `peers` as a voter (the founding members).
+  // false: it starts empty, a node that joins an existing cluster and learns everything
+  // — membership included — from the leader's snapshot and log.
+  bool bootstrap = true;
+  // A proposal made on a follower goes to the leader (see above); false: refused with
+  // Unavailable "not leader".
+  bool forward_proposals = true;
 };
 
 // What GET /state and tests show; a copy taken by the driver after every loop turn.
@@ -133,6 +155,11 @@ struct RaftNodeInfo {
   uint64_t inbox_messages_dropped = 0;
   uint64_t log_cached_bytes = 0;     // entry data in the log's in-memory tail
   uint64_t log_disk_reads = 0;       // log batches read back from disk (older than the tail)
+  ConfState conf;                    // the membership in effect (voters, learners)
+  // Leader only: each member's highest index known replicated (its Raft "match"), self included.
+  std::map<NodeId, LogIndex> match;
+  uint64_t proposals_forwarded = 0;  // proposals this node sent on to the leader
+  uint64_t leader_changes = 0;       // times this node saw the leader change (elections it saw)
 };
 
 // Disk errors. A Save that fails (ENOSPC, EIO) does not stop the node: the driver keeps the
@@ -167,6 +194,22 @@ class RaftNode {
   // TimedOut = outcome unknown).
   Result<Bytes> ProposeAndWait(Bytes data);
   RaftNodeInfo info() const;
+
+  // Cluster operations (raft_node_cluster.cc).
+  // One membership change (leader only; Unavailable "not leader; leader=N" elsewhere,
+  // Busy while another change is uncommitted). `done` fires once it is applied.
+  void ProposeConfChange(ConfChange cc, ProposeCallback done);
+  Result<Bytes> ConfChangeAndWait(ConfChange cc);
+  // Hands leadership to the voter `target` once its log is caught up (leader only). OK
+  // means the transfer started; info().leader shows when it is done.
+  Status TransferLeader(NodeId target);
+  // A linearizable read barrier (ReadIndex, Raft thesis §6.4): an index such that every
+  // write acknowledged before the call is at or below it, reported once this node has
+  // applied it. On a follower it asks the leader. Waits up to `timeout` (TimedOut).
+  Result<LogIndex> ReadIndex(std::chrono::milliseconds timeout);
+  // Where member `id`'s Raft port is (from the replicated member list).
+  Status SetPeerAddress(NodeId id, std::string_view address);
+
   uint16_t raft_port() const;
   Transport& transport();
   // Stops the driver and the transport; pending proposals fail with Unavailable.

@@ -52,6 +52,28 @@ struct RaftNode::Impl {
     Term term;
     ProposeCallback done;
     Clock::time_point start;
+    // Forwarded to the leader and appended there: resolved by this node's own apply of the
+    // index, so it survives a change of leader (the index and term say what happened).
+    bool forwarded = false;
+  };
+  // A follower's proposal sent to the leader, waiting for the index it got.
+  struct Forwarded {
+    ProposeCallback done;
+    std::function<void(LogIndex)> appended;
+    Clock::time_point start;
+  };
+  struct ConfChangeRequest {
+    ConfChange cc;
+    ProposeCallback done;
+  };
+  struct TransferRequest {
+    NodeId target;
+    std::function<void(Status)> done;
+  };
+  using ReadCallback = std::function<void(Result<LogIndex>)>;
+  struct ReadRequest {
+    ReadCallback done;
+    Clock::time_point start;
   };
   // Everything other threads hand to the driver; swapped out whole each loop turn.
   struct Inbox {
@@ -66,9 +88,12 @@ struct RaftNode::Impl {
     uint64_t message_bytes = 0;          // InboxBytes of `messages`
     uint64_t proposal_bytes = 0;         // data bytes of `proposals`
     std::vector<Result<LogIndex>> compactions_done;  // the compaction worker's snapshots
+    std::vector<ConfChangeRequest> conf_changes;
+    std::vector<TransferRequest> transfers;
+    std::vector<ReadRequest> reads;
     bool empty() const {
       return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty() &&
-             compactions_done.empty();
+             compactions_done.empty() && conf_changes.empty() && transfers.empty() && reads.empty();
     }
   };
   // A Ready taken from the core whose persistence has not succeeded yet (see "Disk errors"
@@ -101,6 +126,11 @@ struct RaftNode::Impl {
 
   // Driver thread only.
   std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
+  std::map<uint64_t, Forwarded> forwarded;  // by request id: sent to the leader, no answer yet
+  uint64_t next_request_id = 1;             // forwarded proposals and ReadIndex contexts
+  std::map<uint64_t, ReadRequest> reads_asked;          // by context: ReadIndex not yet answered
+  std::multimap<LogIndex, ReadRequest> reads_answered;  // by read index: waiting for apply
+  NodeId last_leader = kNoNode;
   LogIndex last_compacted = 0;
   Clock::time_point next_compact_attempt{};
   uint64_t log_bytes_at_compaction = 0;  // storage->bytes_written() when the last one began
@@ -150,7 +180,18 @@ struct RaftNode::Impl {
   void OnSnapshotChunk(const Message& chunk);
   void StepMessage(const Message& m);
   void ApplyCommitted(const std::vector<Entry>& entries);
-  void FailPending(const std::string& why);
+  void FailPending(const std::string& why, bool forwarded_too);
+  // raft_node_cluster.cc
+  void ForwardProposal(Proposal p);
+  void OnForwardPropose(const Message& m);
+  void OnForwardProposeResponse(const Message& m);
+  void TrackPending(LogIndex index, Term term, Pending p);
+  void HandleConfChange(ConfChangeRequest r);
+  void HandleRead(ReadRequest r);
+  void OnReadStates(const std::vector<ReadState>& states);
+  void ResolveReads();
+  void ExpireWaits(Clock::time_point now);
+  void OnLeaderChange(NodeId leader);
   void MaybeCompact();
   void CompactorLoop();
   Result<LogIndex> WriteCompactionSnapshot();

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <shared_mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -46,6 +47,9 @@ Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view address)
   return std::pair<std::string, uint16_t>(std::string(address.substr(0, colon)), static_cast<uint16_t>(port));
 }
 
+// Inbound frames are read in pieces of at most this much.
+constexpr size_t kReadPieceBytes = 4 << 20;
+
 struct Transport::Impl {
   struct Frame {
     Bytes bytes;  // length prefix + record
@@ -74,7 +78,9 @@ struct Transport::Impl {
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   tcp::acceptor acceptor{io};
-  std::map<NodeId, std::unique_ptr<Peer>> peers;
+  // Added (never removed) by SetPeerAddress from any thread; Peer objects never move.
+  mutable std::shared_mutex peers_mu;
+  std::map<NodeId, std::unique_ptr<Peer>> peers;  // guarded by peers_mu
   std::set<std::shared_ptr<tcp::socket>> inbound;  // io thread only
   std::thread thread;
   std::atomic<bool> stopping{false};
@@ -255,8 +261,13 @@ struct Transport::Impl {
         RefuseFrame(s, fmt::format("frame length {} exceeds kMaxMessageBytes {}", len, kMaxMessageBytes));
         break;
       }
-      record.resize(len);
-      co_await asio::async_read(*s, asio::buffer(record), asio::redirect_error(asio::use_awaitable, ec));
+      // In pieces: memory grows with the bytes that arrive, not with what the header claims.
+      record.clear();
+      while (!ec && record.size() < len) {
+        size_t old = record.size(), piece = std::min<size_t>(len - old, kReadPieceBytes);
+        record.resize(old + piece);
+        co_await asio::async_read(*s, asio::buffer(record.data() + old, piece), asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (ec) break;
       Result<Message> m = DecodeMessage(record, options.cluster_id);
       if (!m.ok()) {
@@ -301,6 +312,7 @@ struct Transport::Impl {
     stopping = true;
     asio::error_code ignored;
     acceptor.close(ignored);
+    std::shared_lock lock(peers_mu);
     for (auto& [id, p] : peers) {
       p->socket.close(ignored);
       p->wake.cancel();
@@ -357,16 +369,25 @@ uint16_t Transport::port() const { return impl_->port; }
 
 void Transport::Send(const Message& m, SendDone done) {
   Impl* raw = impl_.get();
-  auto it = raw->peers.find(m.to);
-  if (raw->stopped || it == raw->peers.end() || raw->Filtered(m.to)) {
-    if (it != raw->peers.end() && !raw->stopped) raw->dropped_filtered++;
+  Impl::Peer* p = nullptr;
+  {
+    std::shared_lock lock(raw->peers_mu);
+    auto it = raw->peers.find(m.to);
+    if (it != raw->peers.end()) p = it->second.get();
+  }
+  if (raw->stopped || p == nullptr || raw->Filtered(m.to)) {
+    if (p != nullptr && !raw->stopped) raw->dropped_filtered++;
     raw->m_dropped->Inc();
     if (done) done(false);
     return;
   }
-  Impl::Peer* p = it->second.get();
   Bytes record = EncodeMessage(m, raw->options.cluster_id);
-  STRATA_CHECK_MSG(record.size() <= kMaxMessageBytes, "raft message exceeds kMaxMessageBytes");
+  if (record.size() > kMaxMessageBytes) {  // RaftNode refuses entries this large before they reach the log
+    obs::Error("raft", "dropped a message larger than kMaxMessageBytes", {{"to", m.to}, {"bytes", uint64_t{record.size()}}});
+    raw->m_dropped->Inc();
+    if (done) done(false);
+    return;
+  }
   Bytes frame;
   frame.reserve(kFrameHeaderBytes + record.size());
   PutFixed32(&frame, static_cast<uint32_t>(record.size()));
@@ -394,6 +415,36 @@ void Transport::Send(const Message& m, SendDone done) {
       p->wake.cancel();
     });
   }
+}
+
+Status Transport::SetPeerAddress(NodeId id, std::string_view address) {
+  Impl* raw = impl_.get();
+  if (id == raw->options.self || id == kNoNode) return Status::OK();
+  STRATA_ASSIGN_OR_RETURN(auto hp, ParseHostPort(address));
+  asio::error_code ec;
+  asio::ip::address addr = asio::ip::make_address(hp.first, ec);
+  if (ec) return Status::InvalidArgument(fmt::format("peer {} address '{}': need an IP literal", id, address));
+  tcp::endpoint ep(addr, hp.second);
+  std::unique_lock lock(raw->peers_mu);
+  if (raw->stopped) return Status::OK();
+  auto it = raw->peers.find(id);
+  if (it == raw->peers.end()) {
+    Impl::Peer* p = raw->peers.emplace(id, std::make_unique<Impl::Peer>(raw->io, id, ep)).first->second.get();
+    asio::post(raw->io, [raw, p] {
+      if (!raw->stopping) raw->Spawn(raw->RunPeer(p));
+    });
+    return Status::OK();
+  }
+  Impl::Peer* p = it->second.get();
+  // A member that moved: the io thread points the connection at the new address.
+  asio::post(raw->io, [p, ep] {
+    if (p->endpoint == ep) return;
+    p->endpoint = ep;
+    asio::error_code ignored;
+    p->socket.close(ignored);
+    p->backoff.cancel();
+  });
+  return Status::OK();
 }
 
 void Transport::SetPartitioned(NodeId peer, bool on) {

@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -73,6 +74,10 @@ class Transport {
   // Closes every connection and joins the thread. Idempotent.
   void Stop();
   uint16_t port() const;
+
+  // Where `id`'s Raft port is (a member that joined, or moved). Adds the peer, or points
+  // its connection at the new address. Thread-safe.
+  Status SetPeerAddress(NodeId id, std::string_view address);
 
   // Fault filter (tests; DESIGN D13 wants it behind the admin endpoint): while on, every
   // message to or from `peer` is dropped silently, as a network partition would.

@@ -47,6 +47,9 @@ enum class ConfChangeType : uint8_t {
 struct ConfChange {
   ConfChangeType type = ConfChangeType::kAddVoter;
   NodeId node_id = kNoNode;
+  // Opaque to Raft, replicated with the change: the database puts the member's addresses
+  // here (node/members.h), so every replica learns where a new member listens.
+  Bytes context{};
 };
 
 // Membership: who votes and who only receives the log. Sorted, disjoint, no duplicates.
@@ -102,8 +105,13 @@ enum class MessageType : uint8_t {
   kTimeoutNow = 10,       // leadership transfer: campaign now, skipping pre-vote
   kReadIndex = 11,        // follower -> leader: context
   kReadIndexResponse = 12,// leader -> follower: index, context (index 0 + reject: dropped)
+  kForwardPropose = 13,   // follower -> leader (driver only): entries[0].data, context: request id
+  kForwardProposeResponse = 14,  // leader -> follower: index/log_term where it was appended,
+                                 // or reject (reject_hint: the leader it knows); context echoed
 };
-constexpr uint8_t kMaxMessageType = 12;
+constexpr uint8_t kMaxMessageType = 14;
+// Types above this are the driver's own (RaftNode's proposal forwarding): Core::Step refuses them.
+constexpr uint8_t kMaxCoreMessageType = 12;
 
 std::string_view MessageTypeName(MessageType type);
 
