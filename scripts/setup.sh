@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git clang lld
   # libraries
   libasio-dev liburing-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libxxhash-dev liblz4-dev libzstd-dev libssl-dev libabsl-dev libcpp-httplib-dev
+  libxxhash-dev liblz4-dev libzstd-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
   # test and benchmark tools
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   mariadb-client mariadb-server libmariadb-dev sysbench python3 python3-pymysql curl prometheus fio hyperfine strace

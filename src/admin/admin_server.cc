@@ -24,7 +24,9 @@ constexpr size_t kMaxPartitionPeers = 64;
 
 bool IsKnownPath(const std::string& path) {
   return path == "/metrics" || path == "/health" || path == "/status" || path == "/debug/power-loss" ||
-         path == "/debug/partition" || path == "/debug/heal" || path == "/config/io";
+         path == "/debug/partition" || path == "/debug/heal" || path == "/config/io" || path == "/cluster/status" ||
+         path == "/cluster/join" || path == "/cluster/add" || path == "/cluster/remove" ||
+         path == "/cluster/transfer-leader";
 }
 
 // "8081" -> (default_host, 8081); "10.0.0.2:8081" -> as given.
@@ -182,6 +184,18 @@ Status AdminServer::Start() {
         return;
       }
       res.set_content(im.options.io_config_json(), "application/json");
+    });
+  }
+  if (im.options.cluster_action && im.options.cluster_status) {
+    im.http.Get("/cluster/status", [&im](const httplib::Request&, httplib::Response& res) {
+      res.set_content(im.options.cluster_status(), "application/json");
+    });
+    im.http.Post(R"(/cluster/(join|add|remove|transfer-leader))", [&im](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+      std::vector<std::pair<std::string, std::string>> params(req.params.begin(), req.params.end());
+      AdminOptions::Answer answer = im.options.cluster_action(req.matches[1], params);
+      res.status = answer.status;
+      res.set_content(answer.json, "application/json");
     });
   }
   im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) {

@@ -12,6 +12,12 @@
 //   POST /debug/partition?peers=P1,P2,...  drop Raft traffic to and from the nodes whose admin
 //                                          ports (or host:port) are listed
 //   POST /debug/heal                       end every partition
+// and, when the wiring layer passes `cluster_action` (docs/operations.md, "Cluster"):
+//   GET /cluster/status                     the "raft" object of /status
+//   POST /cluster/join?id=&raft=&admin=&mysql=   add (or promote) a member; leader only, others 307
+//   POST /cluster/add?...                   the same, for operators
+//   POST /cluster/remove?id=N               remove a member
+//   POST /cluster/transfer-leader?id=N      hand leadership to a voter
 // A peer is named by its admin port: the node asks that peer's GET /status for its node_id
 // (and remembers the answer, so a peer that is down now but was asked before still works).
 //
@@ -53,6 +59,15 @@ struct AdminOptions {
   std::function<Status(const std::vector<uint64_t>& node_ids)> partition;
   std::function<void()> heal;
   uint64_t self_node_id = 0;  // refused as a partition peer
+  // Cluster endpoints: (HTTP status, JSON body) for POST /cluster/<action> with its query
+  // parameters, and the JSON of GET /cluster/status. Must be thread-safe; may block.
+  struct Answer {
+    int status = 200;
+    std::string json;
+  };
+  std::function<Answer(const std::string& action, const std::vector<std::pair<std::string, std::string>>& params)>
+      cluster_action;
+  std::function<std::string()> cluster_status;
 };
 
 class AdminServer {

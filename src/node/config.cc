@@ -65,6 +65,13 @@ Status CheckMaxTxnBytes(uint64_t v) {
   return Status::OK();
 }
 
+Status CheckJoin(std::string_view v) {
+  size_t colon = v.rfind(':');
+  if (v.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 == v.size())
+    return Status::InvalidArgument(fmt::format("'join' must be HOST:ADMIN_PORT of a cluster member, not '{}'", v));
+  return Status::OK();
+}
+
 Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
@@ -100,6 +107,12 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
     if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'max_txn_bytes' must be a byte count");
     STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(static_cast<uint64_t>(*v)));
     c->max_txn_bytes = static_cast<uint64_t>(*v);
+    return Status::OK();
+  }
+  if (key == "join") {
+    STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
+    STRATA_RETURN_IF_ERROR(CheckJoin(s));
+    c->join = s;
     return Status::OK();
   }
   if (key == "log_format") {
@@ -147,6 +160,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (o.port) c.port = *o.port;
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
+  if (o.join) {
+    STRATA_RETURN_IF_ERROR(CheckJoin(*o.join));
+    c.join = *o.join;
+  }
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
   if (o.memory_limit_mb) {
     STRATA_RETURN_IF_ERROR(CheckMemoryLimit(*o.memory_limit_mb));
@@ -186,12 +203,12 @@ std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
-      "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={}",
+      "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
-      c.io_rate_max_mb);
+      c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join);
 }
 
 }  // namespace strata::node

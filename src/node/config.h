@@ -50,6 +50,10 @@ struct NodeConfig {
   int64_t snapshot_rate_mb = 0;
   // The ceiling of auto rates in MiB/s; 0 = by device (rotational 200, otherwise 1024).
   int64_t io_rate_max_mb = 0;
+  // HOST:ADMIN_PORT of any member of an existing cluster: a node with a new data directory
+  // joins that cluster (as a learner, then a voter) instead of founding its own. Ignored
+  // once this node is a voter. Empty: a new data directory founds a single-node cluster.
+  std::string join;
 };
 
 inline constexpr uint64_t kMinMemoryLimitMb = 64;
@@ -59,7 +63,7 @@ inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
 
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
-  std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password;
+  std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password, join;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;

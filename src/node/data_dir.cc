@@ -125,8 +125,8 @@ Result<NodeIdentity> ParseNodeToml(std::string_view text, std::string_view sourc
   return id;
 }
 
-Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path,
-                                               const std::string& root_password) {
+Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path, const std::string& root_password,
+                                              const std::string& cluster_id) {
   Status created = io::CreateDir(path);
   if (!created.ok()) return std::move(created).Annotate("cannot create data directory");
   if (!io::IsDirectory(path)) {
@@ -149,11 +149,19 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path,
     return dir;
   }
   dir->identity_ = NewIdentity(root_password);
+  if (!cluster_id.empty()) {
+    bool hex = cluster_id.size() == 32 &&
+               cluster_id.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+    if (!hex) return Status::InvalidArgument(fmt::format("cluster id '{}' is not 32 hex digits", cluster_id));
+    dir->identity_.cluster_id = cluster_id;
+  }
   dir->created_now_ = true;
   Status s = io::WriteFileAtomically(toml_path, FormatNodeToml(dir->identity_));
   if (!s.ok()) return std::move(s).Annotate("cannot initialize data directory");
   return dir;
 }
+
+bool DataDir::IsNew(const std::string& path) { return !io::FileExists(path + "/" + kNodeToml); }
 
 DataDir::~DataDir() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // closing releases the flock

@@ -25,9 +25,12 @@ class DataDir {
   // Creates `path` (and parents) when missing, takes the lock, then reads node.toml or —
   // on a fresh directory — writes it. Errors name the path and what went wrong: Busy when
   // another process holds the lock, IOError/NotFound when the directory is unusable,
-  // Corruption when node.toml is unreadable.
-  static Result<std::unique_ptr<DataDir>> Open(const std::string& path,
-                                               const std::string& root_password);
+  // Corruption when node.toml is unreadable. A new directory gets `cluster_id` when given
+  // (a node joining an existing cluster adopts its id), a fresh random one otherwise.
+  static Result<std::unique_ptr<DataDir>> Open(const std::string& path, const std::string& root_password,
+                                               const std::string& cluster_id = "");
+  // True when `path` holds no node.toml yet (Open would create the identity).
+  static bool IsNew(const std::string& path);
   ~DataDir();  // releases the lock
   DataDir(const DataDir&) = delete;
   DataDir& operator=(const DataDir&) = delete;

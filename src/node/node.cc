@@ -16,6 +16,7 @@
 #include "server/mysql/server.h"
 #include "server/sql_session.h"
 #include "sql/session.h"
+#include "node/cluster.h"
 #include "node/garbage_collector.h"
 #include "node/raft_proposer.h"
 #include "node/state_machine.h"
@@ -95,11 +96,13 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeConfig& config) {
   STRATA_RETURN_IF_ERROR(node->StartIo());
   STRATA_RETURN_IF_ERROR(node->StartStorage());
   STRATA_RETURN_IF_ERROR(node->StartRaft());
-  STRATA_RETURN_IF_ERROR(node->WaitForLeadership());
+  STRATA_RETURN_IF_ERROR(node->JoinCluster());
+  STRATA_RETURN_IF_ERROR(node->CatchUp());
   node->StartTransactions();
   STRATA_RETURN_IF_ERROR(node->StartMysql());
   STRATA_RETURN_IF_ERROR(node->StartAdmin());
   node->serving_.store(true);
+  node->StartAnnouncer();
   obs::Info("node", "serving", {{"admin_port", int64_t{node->admin_port()}}, {"raft_port", int64_t{node->raft_port()}}});
   return node;
 }
@@ -129,7 +132,21 @@ void Node::StopFaultInjection() {
 }
 
 Status Node::OpenDataDir() {
-  STRATA_ASSIGN_OR_RETURN(data_dir_, DataDir::Open(config_.data_dir, config_.root_password));
+  std::string cluster_id;
+  if (!config_.join.empty() && DataDir::IsNew(config_.data_dir)) {
+    // A new member adopts the cluster's id before it creates anything (the Raft transport
+    // refuses other clusters' frames). The seed may still be starting: retry a while.
+    auto deadline = std::chrono::steady_clock::now() + kLeaderTimeout;
+    Result<std::string> id = Cluster::FetchClusterId(config_.join);
+    while (!id.ok() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      id = Cluster::FetchClusterId(config_.join);
+    }
+    if (!id.ok()) return std::move(id).take_status().Annotate(fmt::format("--join {}", config_.join));
+    cluster_id = *id;
+    joining_new_ = true;
+  }
+  STRATA_ASSIGN_OR_RETURN(data_dir_, DataDir::Open(config_.data_dir, config_.root_password, cluster_id));
   const NodeIdentity& id = data_dir_->identity();
   obs::Info("node", data_dir_->created_now() ? "data directory created" : "data directory opened",
             {{"data_dir", config_.data_dir}, {"node_id", id.node_id}, {"cluster_id", id.cluster_id}});
@@ -189,8 +206,22 @@ Status Node::StartRaft() {
   options.id = id.node_id;
   STRATA_ASSIGN_OR_RETURN(options.cluster_id, RaftClusterId(id.cluster_id));
   options.data_dir = data_dir_->path();  // the log in <dir>/raft, snapshots in <dir>/snap
-  // One voter today; membership changes add the others (docs/operations.md).
+  // A new data directory founds a single-voter group, unless it was created to join one:
+  // then it starts empty and learns everything from the leader (node/cluster.h).
+  options.bootstrap = !joining_new_;
   options.peers = {{id.node_id, fmt::format("{}:{}", config_.listen_addr, config_.raft_port)}};
+  // Every member the replicated table knows (node/members.h); later changes arrive through
+  // the state machine's hook, on the driver thread.
+  for (const auto& [member_id, m] : state_machine_->members()) {
+    if (member_id != id.node_id) options.peers[member_id] = m.raft_addr;
+  }
+  state_machine_->set_member_hook([this](const Member& m) {
+    raft::RaftNode* raft = raft_for_hooks_.load(std::memory_order_acquire);
+    if (raft != nullptr && m.id != data_dir_->identity().node_id) {
+      Status s = raft->SetPeerAddress(m.id, m.raft_addr);
+      if (!s.ok()) obs::Warn("cluster", "member address unusable", {{"member", m.id}, {"error", s.ToString()}});
+    }
+  });
   options.compact_every = kCompactEvery;
   // memory_limit_mb (config.h): an eighth for the log's in-memory tail; the log on disk is
   // compacted every quarter of it written, which bounds replay at start.
@@ -201,20 +232,84 @@ Status Node::StartRaft() {
   Result<std::unique_ptr<raft::RaftNode>> raft = raft::RaftNode::Start(options, state_machine_.get());
   if (!raft.ok()) return std::move(raft).take_status().Annotate("starting Raft");
   raft_ = std::move(*raft);
+  raft_for_hooks_.store(raft_.get(), std::memory_order_release);
+  // Records a snapshot restore brought in while Raft started (the hook had no node yet).
+  for (const auto& [member_id, m] : state_machine_->members()) {
+    if (member_id != id.node_id) (void)raft_->SetPeerAddress(member_id, m.raft_addr);
+  }
+  cluster_ = std::make_unique<Cluster>(raft_.get(), state_machine_.get(), SelfMember(), id.cluster_id);
   return Status::OK();
 }
 
-Status Node::WaitForLeadership() {
-  // A single voter elects itself after one election timeout (1-2 s). Once leader, a no-op
-  // entry through the state machine is a barrier: when it is applied, every entry before
-  // it — the replay of the log after the engine's persisted index included — is applied
-  // too, so the first transaction reads everything committed before the restart.
+Member Node::SelfMember() const {
+  return Member{data_dir_->identity().node_id, fmt::format("{}:{}", config_.listen_addr, raft_port()),
+                fmt::format("{}:{}", config_.listen_addr, config_.admin_port),
+                fmt::format("{}:{}", config_.listen_addr, config_.port)};
+}
+
+Status Node::JoinCluster() {
+  if (config_.join.empty()) return Status::OK();
+  Member self = SelfMember();
+  if (raft_->info().conf.IsVoter(self.id)) return Status::OK();  // a member already: nothing to ask
+  obs::Info("cluster", "joining", {{"seed", config_.join}, {"node_id", self.id}, {"raft_addr", self.raft_addr}});
+  std::string target = config_.join;
+  auto deadline = std::chrono::steady_clock::now() + kJoinTimeout;
+  std::string last_error;
+  while (std::chrono::steady_clock::now() < deadline) {
+    Result<JoinReply> reply = Cluster::RequestJoin(target, self);
+    if (!reply.ok()) {
+      if (reply.status().ToString() != last_error) {
+        last_error = reply.status().ToString();
+        obs::Warn("cluster", "join request failed; retrying", {{"target", target}, {"error", last_error}});
+      }
+      target = config_.join;  // start again from the seed
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      continue;
+    }
+    if (!reply->redirect_to.empty()) {
+      target = reply->redirect_to;
+      continue;
+    }
+    for (const Member& m : reply->members) {
+      if (m.id != self.id && !m.raft_addr.empty()) (void)raft_->SetPeerAddress(m.id, m.raft_addr);
+    }
+    if (reply->status == "voter") {
+      obs::Info("cluster", "joined as a voter", {{"leader", reply->leader_id}, {"members", uint64_t{reply->members.size()}}});
+      return Status::OK();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a learner catching up
+  }
+  return Status::Unavailable(fmt::format("could not join the cluster at {} within {} s (last error: {})", config_.join,
+                                         kJoinTimeout.count(), last_error.empty() ? "none" : last_error));
+}
+
+void Node::StartAnnouncer() {
+  announcer_ = std::thread([this] {
+    std::unique_lock lock(announcer_mu_);
+    while (!announcer_stop_) {
+      lock.unlock();
+      bool done = cluster_->AnnounceSelf();
+      lock.lock();
+      if (done) break;
+      announcer_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return announcer_stop_; });
+    }
+  });
+}
+
+Status Node::CatchUp() {
+  // Before serving, apply everything committed so far, so that the first transaction reads
+  // every write acknowledged before this node started. A single voter elects itself after
+  // one election timeout (1-2 s) and then applies a no-op barrier through the state
+  // machine: once it is applied, the replay of the log after the engine's persisted index
+  // is complete. A member of a larger group asks the leader (ReadIndex).
   auto deadline = std::chrono::steady_clock::now() + kLeaderTimeout;
+  const uint64_t self = data_dir_->identity().node_id;
   uint64_t persisted = engine_->PersistedAppliedIndex();
   Status last_error = Status::OK();
   while (std::chrono::steady_clock::now() < deadline) {
     raft::RaftNodeInfo info = raft_->info();
-    if (info.role == raft::Role::kLeader) {
+    bool sole_voter = info.conf.voters.size() == 1 && info.conf.voters[0] == self;
+    if (sole_voter && info.role == raft::Role::kLeader) {
       Result<Bytes> barrier = raft_->ProposeAndWait(Bytes());
       if (barrier.ok()) {
         obs::Info("node", "raft leader; log replayed",
@@ -223,10 +318,27 @@ Status Node::WaitForLeadership() {
         return Status::OK();
       }
       last_error = barrier.status();
+    } else if (!sole_voter && info.leader != raft::kNoNode) {
+      Result<raft::LogIndex> read = raft_->ReadIndex(std::chrono::seconds(2));
+      if (read.ok()) {
+        obs::Info("node", "caught up with the cluster",
+                  {{"term", info.term}, {"leader", info.leader}, {"read_index", *read},
+                   {"applied_index", state_machine_->applied()}, {"replayed_from", persisted}});
+        return Status::OK();
+      }
+      last_error = read.status();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   raft::RaftNodeInfo info = raft_->info();
+  if (info.conf.voters.size() > 1 || info.conf.IsLearner(self)) {
+    // One of several: the others may be down. Serve anyway (reads that need the leader and
+    // every write fail until one is elected) rather than refuse to start.
+    obs::Warn("node", "no leader confirmed within the start timeout; serving, but writes and linearizable reads "
+                      "wait for a leader",
+              {{"term", info.term}, {"voters", uint64_t{info.conf.voters.size()}}});
+    return Status::OK();
+  }
   return Status::Unavailable(fmt::format(
       "this node did not become Raft leader within {} s (term {}, role {}, leader {}, commit {}, applied {}{}); "
       "a single-voter group elects itself, so check the log above for Raft errors",
@@ -359,6 +471,26 @@ Status Node::StartAdmin() {
   options.apply_io_config = [this](const std::vector<std::pair<std::string, std::string>>& params) {
     return io_rates_->Apply(params);
   };
+  options.cluster_status = [this] { return cluster_->StatusJson(); };
+  options.cluster_action = [this](const std::string& action,
+                                  const std::vector<std::pair<std::string, std::string>>& params) {
+    auto param = [&](std::string_view key) {
+      for (const auto& [k, v] : params) {
+        if (k == key) return v;
+      }
+      return std::string();
+    };
+    uint64_t id = std::strtoull(param("id").c_str(), nullptr, 10);
+    HttpAnswer answer;
+    if (action == "join" || action == "add") {
+      answer = cluster_->Join(Member{id, param("raft"), param("admin"), param("mysql")});
+    } else if (action == "remove") {
+      answer = cluster_->Remove(id);
+    } else {
+      answer = cluster_->TransferLeader(id);
+    }
+    return admin::AdminOptions::Answer{answer.status, std::move(answer.json)};
+  };
   if (durability_) {
     io::DurabilityTracker* tracker = durability_.get();
     options.power_loss = [tracker] { tracker->PowerLossAndExit(io::kPowerLossExitStatus); };
@@ -379,6 +511,14 @@ void Node::Stop() {
     return;
   }
   serving_.store(false);
+  if (announcer_.joinable()) {
+    {
+      std::lock_guard lock(announcer_mu_);
+      announcer_stop_ = true;
+    }
+    announcer_cv_.notify_all();
+    announcer_.join();
+  }
   // Stop accepting first: the admin endpoint reads the parts shut down below.
   if (admin_) admin_->Stop();
   admin_.reset();
@@ -393,6 +533,8 @@ void Node::Stop() {
   txns_.reset();
   proposer_.reset();
   disk_.reset();
+  cluster_.reset();
+  raft_for_hooks_.store(nullptr, std::memory_order_release);
   raft_.reset();
   state_machine_.reset();
   if (rate_controller_) rate_controller_->SetWritePressure(nullptr);  // before the engine goes
@@ -444,23 +586,11 @@ std::string PartitionedJson(raft::RaftNode& raft) {
 }  // namespace
 
 std::string Node::RaftStatusJson() const {
-  if (!raft_) return "null";
-  raft::RaftNodeInfo i = raft_->info();
-  return obs::JsonObject()
-      .Add("term", i.term)
-      .Add("role", raft::RoleName(i.role))
-      .Add("leader", i.leader)
-      .Add("commit_index", i.commit)
-      .Add("applied_index", i.applied)
-      .Add("first_index", i.first_index)
-      .Add("last_index", i.last_index)
-      .Add("compactions", i.compactions)
-      .AddRaw("partitioned_peers", PartitionedJson(*raft_))
-      .Add("log_write_error", std::string_view(i.log_write_error))
-      .Add("inbox_messages_dropped", i.inbox_messages_dropped)
-      .Add("log_cached_bytes", i.log_cached_bytes)
-      .Add("log_disk_reads", i.log_disk_reads)
-      .Finish();
+  if (!raft_ || !cluster_) return "null";
+  // The cluster's view (node/cluster.h) plus this node's fault-injection partitions.
+  std::string json = cluster_->StatusJson();
+  json.pop_back();  // the closing brace
+  return json + ",\"partitioned_peers\":" + PartitionedJson(*raft_) + "}";
 }
 
 std::string Node::EngineStatusJson() const {

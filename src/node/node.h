@@ -13,12 +13,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/memory_budget.h"
 #include "common/status.h"
 #include "node/config.h"
+#include "node/members.h"
 
 namespace strata::admin {
 class AdminServer;
@@ -54,6 +58,7 @@ class TxnManager;
 
 namespace strata::node {
 
+class Cluster;
 class DataDir;
 class DiskMonitor;
 class GarbageCollector;
@@ -64,10 +69,14 @@ class TxnStateMachine;
 class Node {
  public:
   static constexpr std::chrono::seconds kLeaderTimeout{10};
+  // How long `--join` keeps asking before giving up (a large snapshot takes a while).
+  static constexpr std::chrono::seconds kJoinTimeout{600};
 
-  // Opens the data directory, recovers storage and Raft, waits until this node leads its
-  // group (up to kLeaderTimeout) and starts serving. On error nothing is left
-  // running and the returned Status says what failed.
+  // Opens the data directory, recovers storage and Raft, joins the cluster named by
+  // config.join when this node is not a voter yet (node/cluster.h), waits until it has
+  // applied everything committed (a single voter: until it leads; up to kLeaderTimeout)
+  // and starts serving. On error nothing is left running and the returned Status says
+  // what failed.
   static Result<std::unique_ptr<Node>> Start(const NodeConfig& config);
   ~Node();  // calls Stop()
   Node(const Node&) = delete;
@@ -99,7 +108,10 @@ class Node {
   void StartIoRates(bool rotational);
   Status StartStorage();
   Status StartRaft();
-  Status WaitForLeadership();
+  Member SelfMember() const;
+  Status JoinCluster();
+  Status CatchUp();
+  void StartAnnouncer();
   void StartTransactions();
   Status StartMysql();
   void RegisterMetrics();
@@ -127,6 +139,15 @@ class Node {
   storage::lsm::LsmEngine* lsm_ = nullptr;  // engine_, as the LSM engine it is (its disk state)
   std::unique_ptr<TxnStateMachine> state_machine_;
   std::unique_ptr<raft::RaftNode> raft_;
+  std::atomic<raft::RaftNode*> raft_for_hooks_{nullptr};  // raft_, for the state machine's member hook
+  bool joining_new_ = false;  // a new data directory created to join config_.join
+  std::unique_ptr<Cluster> cluster_;
+  // Records this member's addresses in the replicated table once it serves (retrying
+  // while there is no leader); stopped first by Stop().
+  std::thread announcer_;
+  std::mutex announcer_mu_;
+  std::condition_variable announcer_cv_;
+  bool announcer_stop_ = false;  // guarded by announcer_mu_
   std::unique_ptr<DiskMonitor> disk_;       // refuses writes while the disk is full
   std::unique_ptr<RaftProposer> proposer_;
   std::unique_ptr<txn::TxnManager> txns_;

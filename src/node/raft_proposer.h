@@ -71,6 +71,10 @@ class RaftProposer final : public txn::Proposer {
   Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) override;
   // The state machine's applied index: everything up to it is visible in the engine.
   txn::LogIndex AppliedIndex() const override;
+  // Linearizable reads: nothing to do on the only voter; elsewhere a ReadIndex through the
+  // leader (raft_node.h), waited for up to propose_timeout. Failure: 1317 (retry; nothing
+  // was read or written).
+  Status ReadBarrier() override;
 
  private:
   raft::RaftNode* const raft_;

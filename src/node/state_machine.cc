@@ -30,6 +30,13 @@ Bytes EncodeGcHorizonCommand(txn::LogIndex horizon) {
   return out;
 }
 
+Bytes EncodeMemberCommand(const Member& m) {
+  Bytes out;
+  out.push_back(static_cast<char>(CommandType::kMember));
+  out += EncodeMember(m);
+  return out;
+}
+
 Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome) {
   switch (outcome) {
     case txn::ApplyOutcome::kCommitted: return Bytes(1, kOutcomeCommitted);
@@ -51,6 +58,51 @@ TxnStateMachine::TxnStateMachine(storage::Engine* engine, io::Scheduler* io)
     : engine_(engine), io_(io), applied_(engine->AppliedIndex()) {
   STRATA_CHECK(engine_ != nullptr && io_ != nullptr);
   LoadGcHorizon();
+  LoadMembers();
+}
+
+void TxnStateMachine::LoadMembers() {
+  Result<std::map<uint64_t, Member>> members = ReadMembers(*engine_);
+  STRATA_CHECK_MSG(members.ok(), members.status().ToString().c_str());
+  std::lock_guard lock(members_mu_);
+  members_ = std::move(*members);
+}
+
+std::map<uint64_t, Member> TxnStateMachine::members() const {
+  std::lock_guard lock(members_mu_);
+  return members_;
+}
+
+Status TxnStateMachine::PutMember(raft::LogIndex index, const Member& m) {
+  STRATA_RETURN_IF_ERROR(ApplyMemberPut(*engine_, index, m));
+  {
+    std::lock_guard lock(members_mu_);
+    members_[m.id] = m;
+  }
+  applied_.store(index, std::memory_order_release);
+  if (member_hook_) member_hook_(m);
+  return Status::OK();
+}
+
+Status TxnStateMachine::ApplyConfChange(raft::LogIndex index, const raft::ConfChange& cc) {
+  if (index <= applied()) return Status::OK();  // replayed after a restart: already recorded
+  if (cc.type == raft::ConfChangeType::kRemoveNode) {
+    STRATA_RETURN_IF_ERROR(ApplyMemberDelete(*engine_, index, cc.node_id));
+    {
+      std::lock_guard lock(members_mu_);
+      members_.erase(cc.node_id);
+    }
+    applied_.store(index, std::memory_order_release);
+    return Status::OK();
+  }
+  std::optional<Member> m = DecodeMember(cc.context);
+  if (!m || m->id != cc.node_id) {
+    // A change without addresses (or another program's context): nothing to record.
+    STRATA_RETURN_IF_ERROR(txn::ApplyEmpty(*engine_, index));
+    applied_.store(index, std::memory_order_release);
+    return Status::OK();
+  }
+  return PutMember(index, *m);
 }
 
 void TxnStateMachine::LoadGcHorizon() {
@@ -76,6 +128,12 @@ Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
     STRATA_ASSIGN_OR_RETURN(txn::LogIndex horizon, txn::ApplyGcHorizon(*engine_, index, gc_horizon(), proposed));
     gc_horizon_.store(horizon, std::memory_order_release);
     applied_.store(index, std::memory_order_release);
+    return Bytes();
+  }
+  if (type == static_cast<uint8_t>(CommandType::kMember)) {
+    std::optional<Member> m = DecodeMember(data.substr(1));
+    if (!m) return Status::Corruption(fmt::format("Raft entry {} has a malformed member record", index));
+    STRATA_RETURN_IF_ERROR(PutMember(index, *m));
     return Bytes();
   }
   if (type != static_cast<uint8_t>(CommandType::kWriteSet))
@@ -110,8 +168,12 @@ Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex i
   // LoadEngineSnapshot checks the whole checkpoint before deleting anything: a damaged
   // snapshot must not cost the data we have. It flushes: durable on return.
   STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary loaded, LoadEngineSnapshot(*io_, dir, index, *engine_));
-  LoadGcHorizon();  // the checkpoint carries the horizon applied with it
+  LoadGcHorizon();  // the checkpoint carries the horizon and the members applied with it
+  LoadMembers();
   applied_.store(index, std::memory_order_release);
+  if (member_hook_) {
+    for (const auto& [id, m] : members()) member_hook_(m);
+  }
   obs::Info("node", "restored state machine snapshot",
             {{"dir", dir}, {"applied_index", index}, {"records", loaded.records}});
   return Status::OK();

@@ -5,6 +5,9 @@
 //   empty                          no-op: records the index as applied, writes nothing
 //   type (1 byte) | body           1 = WriteSet (body: txn::WriteSet::Encode())
 //                                  2 = GC horizon (body: varint proposed horizon)
+//                                  3 = member addresses (body: node/members.h)
+// Membership changes (raft ConfChange entries) record or delete the member's addresses
+// (ApplyConfChange).
 // Result of a WriteSet entry: one byte, 1 = committed, 2 = conflict (first committer won),
 // 3 = refused, snapshot too old (start index below the applied GC horizon, txn/apply.h).
 // An unknown type or a malformed body is an error of the machine: the node stops rather
@@ -25,8 +28,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 
+#include "node/members.h"
 #include "raft/raft_node.h"
 #include "storage/engine.h"
 #include "txn/apply.h"
@@ -37,12 +44,14 @@ class Scheduler;
 
 namespace strata::node {
 
-enum class CommandType : uint8_t { kWriteSet = 1, kGcHorizon = 2 };
+enum class CommandType : uint8_t { kWriteSet = 1, kGcHorizon = 2, kMember = 3 };
 
 // The Raft entry that carries an encoded txn::WriteSet.
 Bytes EncodeWriteSetCommand(Slice encoded_write_set);
 // The Raft entry that proposes `horizon` as the GC horizon (the leader's oldest snapshot).
 Bytes EncodeGcHorizonCommand(txn::LogIndex horizon);
+// The Raft entry by which a member announces where it listens.
+Bytes EncodeMemberCommand(const Member& m);
 // The state machine's answer to a WriteSet entry, as the proposer receives it.
 Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome);
 Result<txn::ApplyOutcome> DecodeApplyOutcome(Slice result);
@@ -62,14 +71,28 @@ class TxnStateMachine final : public raft::StateMachine {
   Result<raft::LogIndex> CreateSnapshot(const std::string& dir) override;
   // Replaces the engine's contents with the checkpoint's (verified first).
   Status RestoreSnapshot(const std::string& dir, raft::LogIndex index) override;
+  // Records (add) or deletes (remove) the member's addresses; advances applied().
+  Status ApplyConfChange(raft::LogIndex index, const raft::ConfChange& cc) override;
+
+  // The member records (node/members.h), as of applied(). Thread-safe.
+  std::map<uint64_t, Member> members() const;
+  // Called on the driver thread whenever a member record is written or a snapshot
+  // restored (then once per member): the node points the Raft transport at it. Set
+  // before the node starts Raft.
+  void set_member_hook(std::function<void(const Member&)> hook) { member_hook_ = std::move(hook); }
 
  private:
   void LoadGcHorizon();
+  void LoadMembers();
+  Status PutMember(raft::LogIndex index, const Member& m);
 
   storage::Engine* const engine_;
   io::Scheduler* const io_;
   std::atomic<raft::LogIndex> applied_;
   std::atomic<txn::LogIndex> gc_horizon_{0};  // written on the driver thread only
+  mutable std::mutex members_mu_;
+  std::map<uint64_t, Member> members_;  // guarded by members_mu_; written on the driver thread
+  std::function<void(const Member&)> member_hook_;
 };
 
 }  // namespace strata::node

@@ -319,6 +319,7 @@ void RaftNode::Impl::PublishInfo() {
   info.log_cached_bytes = storage->cached_bytes();
   info.log_disk_reads = storage->disk_reads();
   info.conf = core->conf();
+  sole_voter_leader.store(core->role() == Role::kLeader && info.conf.voters.size() == 1, std::memory_order_release);
   info.match.clear();
   if (core->role() == Role::kLeader) {
     for (const auto& [id, pr] : core->progress()) info.match[id] = pr.match;

@@ -82,8 +82,10 @@ class StateMachine {
   // files are immutable).
   virtual Result<LogIndex> CreateSnapshot(const std::string& dir) = 0;
   // A membership change committed at `index`, in log order with Apply (its context is
-  // what the proposer put there). Does not advance applied(): a restart may hand the same
-  // change again, so recording it must be idempotent. Default: nothing to record.
+  // what the proposer put there). Called for every committed configuration entry, those
+  // at or below applied() after a restart included: recording it must be idempotent. A
+  // machine that stores it durably may advance applied() to `index` (in the same batch).
+  // Default: nothing to record.
   virtual Status ApplyConfChange(LogIndex index, const ConfChange& cc) { return Status::OK(); }
   // Replaces the state with the snapshot directory `dir` (written by CreateSnapshot on
   // some replica), which covers up to `index`, and makes it durable. Must leave `dir`
@@ -207,6 +209,9 @@ class RaftNode {
   // write acknowledged before the call is at or below it, reported once this node has
   // applied it. On a follower it asks the leader. Waits up to `timeout` (TimedOut).
   Result<LogIndex> ReadIndex(std::chrono::milliseconds timeout);
+  // This node leads a group in which it is the only voter: everything acknowledged is
+  // applied here, so a read at the applied index is already linearizable. Cheap (atomic).
+  bool IsSoleVoterLeader() const;
   // Where member `id`'s Raft port is (from the replicated member list).
   Status SetPeerAddress(NodeId id, std::string_view address);
 

@@ -190,6 +190,10 @@ void RaftNode::Impl::OnLeaderChange(NodeId leader) {
   // term settle them as this node applies).
   for (auto& [id, f] : forwarded) f.done(Status::Unavailable("leader changed before it answered; outcome unknown"));
   forwarded.clear();
+  // Reads the old leader did not answer: the caller asks again (the new leader's answer
+  // is as good), rather than wait out its timeout.
+  for (auto& [ctx, r] : reads_asked) r.done(Status::Unavailable("leader changed; ask again"));
+  reads_asked.clear();
 }
 
 // --- public entry points ----------------------------------------------------------------
@@ -241,6 +245,8 @@ Result<LogIndex> RaftNode::ReadIndex(std::chrono::milliseconds timeout) {
   impl_->cv.notify_one();
   return Await(future, timeout, "read index");
 }
+
+bool RaftNode::IsSoleVoterLeader() const { return impl_->sole_voter_leader.load(std::memory_order_acquire); }
 
 Status RaftNode::SetPeerAddress(NodeId id, std::string_view address) {
   return impl_->transport->SetPeerAddress(id, address);

@@ -143,6 +143,7 @@ struct RaftNode::Impl {
   obs::Counter* proposals_refused_disk = nullptr;
 
   bool compaction_in_flight = false;  // the worker is writing a snapshot for compaction
+  bool force_compaction = false;      // a peer needs a snapshot this node has no directory for
 
   // The compaction worker: writes the state machine's snapshot directory (a flush and a
   // checkpoint) off the driver thread, so the Raft loop never waits for a flush; the
@@ -154,6 +155,7 @@ struct RaftNode::Impl {
   bool compactor_busy = false;     // guarded by compactor_mu: requested or running
   bool compactor_stop = false;     // guarded by compactor_mu
 
+  std::atomic<bool> sole_voter_leader{false};  // published with info
   mutable std::mutex info_mu;
   RaftNodeInfo info;  // guarded by info_mu
 

@@ -53,7 +53,14 @@ void RaftNode::Impl::SendMessage(Message m) {
   LogIndex index = m.snapshot->metadata.index;
   Result<uint64_t> generation = snapshot_sender->Begin(m, SnapshotPath(snap_dir, index));
   if (!generation.ok()) {
-    obs::Warn("raft", "no snapshot directory to send", {{"node", options.id}, {"index", index}, {"error", generation.status().ToString()}});
+    // No directory for the log's start: it is the bootstrap state (a founding member that
+    // never compacted; a new member needs it) or was lost. Take a snapshot now: once the log
+    // is compacted to it, the core sends that one instead.
+    if (!compaction_in_flight) {
+      obs::Info("raft", "no snapshot directory to send; taking one", {{"node", options.id}, {"index", index},
+                                                                        {"to", to}, {"error", generation.status().ToString()}});
+    }
+    force_compaction = true;
     core->ReportSnapshot(to, false);
     return;
   }
@@ -80,7 +87,8 @@ void RaftNode::Impl::MaybeCompact() {
   bool by_count = options.compact_every != 0 && sm->applied() >= last_compacted + options.compact_every;
   bool by_bytes = options.compact_bytes != 0 &&
                   storage->bytes_written() >= log_bytes_at_compaction + options.compact_bytes;
-  if (!by_count && !by_bytes) return;
+  if (!by_count && !by_bytes && !force_compaction) return;
+  force_compaction = false;
   if (Clock::now() < next_compact_attempt) return;  // after a failure (a full disk): not on every Ready
   compaction_in_flight = true;
   log_bytes_at_compaction = storage->bytes_written();

@@ -38,12 +38,14 @@ void Transaction::Finish(std::shared_ptr<CommitFate> unsettled) {
 }
 
 Result<std::optional<Bytes>> Transaction::Get(Slice key) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
   auto own = writes_.writes.find(Bytes(key));
   if (own != writes_.writes.end()) return own->second;
   return ReadAt(*manager_->engine_, key, start_index_);
 }
 
 Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t limit) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
   auto lo = writes_.writes.lower_bound(Bytes(begin));
   auto hi = end.empty() ? writes_.writes.end() : writes_.writes.lower_bound(Bytes(end));
   size_t own = static_cast<size_t>(std::distance(lo, hi));
@@ -76,6 +78,7 @@ Status Transaction::Put(Slice key, Slice value) { return Buffer(key, value); }
 Status Transaction::Delete(Slice key) { return Buffer(key, std::nullopt); }
 
 Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
   // One map lookup on this hot path (every row an INSERT/UPDATE/DELETE writes).
   Bytes k(key);
   auto it = writes_.writes.lower_bound(k);
@@ -181,10 +184,13 @@ void Transaction::Rollback() {
 }
 
 std::unique_ptr<Transaction> TxnManager::Begin() {
+  Status barrier = proposer_->ReadBarrier();  // before the snapshot is taken, outside mu_
   std::lock_guard lock(mu_);
   LogIndex start = proposer_->AppliedIndex();
   active_.insert(start);
-  return std::unique_ptr<Transaction>(new Transaction(this, start));
+  auto txn = std::unique_ptr<Transaction>(new Transaction(this, start));
+  txn->begin_status_ = std::move(barrier);
+  return txn;
 }
 
 LogIndex TxnManager::GcWatermark() const {

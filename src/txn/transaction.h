@@ -54,6 +54,11 @@ class Proposer {
   virtual Result<ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<CommitFate> fate) = 0;
   // The highest index applied on this node: new transactions read at it.
   virtual LogIndex AppliedIndex() const = 0;
+  // Called before a transaction takes its snapshot: returns once this node has applied
+  // every write acknowledged anywhere before the call (linearizable reads: ReadIndex on
+  // a replicated group), or an error when that cannot be established. Default: nothing to
+  // wait for.
+  virtual Status ReadBarrier() { return Status::OK(); }
 };
 
 class TxnManager;
@@ -106,6 +111,9 @@ class Transaction {
 
   TxnManager* manager_;
   LogIndex start_index_;
+  // Not OK when Begin could not establish a linearizable snapshot (Proposer::ReadBarrier):
+  // every read, write and commit of this transaction fails with it.
+  Status begin_status_;
   WriteSet writes_;
   uint64_t buffered_bytes_ = 0;
   MemoryCharge memory_;  // buffered_bytes_, reserved from TxnOptions::memory in 1 MiB steps

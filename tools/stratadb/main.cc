@@ -1,5 +1,7 @@
 // The `stratadb` binary: `stratadb start` runs a node in the foreground until SIGTERM or
-// SIGINT; `stratadb version` prints the version. Errors print one line and exit non-zero.
+// SIGINT; `stratadb cluster status|add|remove|transfer-leader --admin HOST:PORT` manages a
+// cluster through any member's admin endpoint; `stratadb version` prints the version.
+// Errors print one line and exit non-zero.
 #include <pthread.h>
 #include <signal.h>
 
@@ -8,6 +10,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <httplib.h>
 
 #include "node/config.h"
 #include "node/node.h"
@@ -57,6 +60,34 @@ int RunStart(const std::optional<std::string>& config_path, const ConfigOverride
   return 0;
 }
 
+// One admin request, following a follower's 307 to the leader. Prints the JSON answer;
+// 0 on 2xx, 1 otherwise.
+int RunCluster(const std::string& action, std::string admin, const httplib::Params& params) {
+  for (int hop = 0; hop < 3; hop++) {
+    size_t colon = admin.rfind(':');
+    if (colon == std::string::npos) return Fail("--admin wants HOST:PORT, not '" + admin + "'");
+    httplib::Client client(admin.substr(0, colon), std::atoi(admin.c_str() + colon + 1));
+    client.set_connection_timeout(std::chrono::seconds(3));
+    client.set_read_timeout(std::chrono::seconds(30));
+    httplib::Result res = action == "status" ? client.Get("/cluster/status")
+                                             : client.Post("/cluster/" + action, params);
+    if (!res) return Fail("cannot reach " + admin + ": " + httplib::to_string(res.error()));
+    if (res->status == 307) {
+      // {"error":"not leader","leader_id":N,"leader_admin_addr":"host:port"}
+      std::string key = "\"leader_admin_addr\":\"";
+      size_t at = res->body.find(key);
+      if (at != std::string::npos) {
+        size_t end = res->body.find('"', at + key.size());
+        admin = res->body.substr(at + key.size(), end - at - key.size());
+        continue;
+      }
+    }
+    std::fputs(res->body.c_str(), res->status / 100 == 2 ? stdout : stderr);
+    return res->status / 100 == 2 ? 0 : 1;
+  }
+  return Fail("too many redirects");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,6 +129,27 @@ int main(int argc, char** argv) {
   start->add_flag("--unsafe-skip-fsync", o.unsafe_skip_fsync,
                   "TEST ONLY, with --fault-injection: every fsync becomes a no-op, so a power loss loses "
                   "acknowledged writes (the negative control of the power-loss tests)");
+  start->add_option("--join", o.join,
+                    "HOST:ADMIN_PORT of a member of an existing cluster: a new data directory joins it "
+                    "(learner, then voter) instead of founding a single-node cluster");
+
+  CLI::App* cluster = app.add_subcommand("cluster", "Manage a cluster through a member's admin endpoint");
+  cluster->require_subcommand(1);
+  std::string admin_addr;
+  uint64_t member_id = 0;
+  std::string member_raft, member_admin, member_mysql;
+  CLI::App* cluster_status = cluster->add_subcommand("status", "Print the members, roles, terms and lag (JSON)");
+  CLI::App* cluster_add = cluster->add_subcommand("add", "Add a node (as a learner; run again to promote it)");
+  CLI::App* cluster_remove = cluster->add_subcommand("remove", "Remove a member");
+  CLI::App* cluster_transfer = cluster->add_subcommand("transfer-leader", "Hand leadership to a voter");
+  for (CLI::App* sub : {cluster_status, cluster_add, cluster_remove, cluster_transfer})
+    sub->add_option("--admin", admin_addr, "HOST:PORT of any member's admin endpoint")->required();
+  for (CLI::App* sub : {cluster_add, cluster_remove, cluster_transfer})
+    sub->add_option("--id", member_id, "The member's node id (node_id in its /status)")->required();
+  cluster_add->add_option("--raft", member_raft, "HOST:PORT of the node's Raft port")->required();
+  cluster_add->add_option("--admin-addr", member_admin, "HOST:PORT of the node's admin port");
+  cluster_add->add_option("--mysql-addr", member_mysql, "HOST:PORT of the node's MySQL port");
+
   CLI::App* version = app.add_subcommand("version", "Print the version and exit");
 
   try {
@@ -111,6 +163,16 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (cluster->parsed()) {
+    httplib::Params params{{"id", std::to_string(member_id)}};
+    if (cluster_status->parsed()) return RunCluster("status", admin_addr, {});
+    if (cluster_remove->parsed()) return RunCluster("remove", admin_addr, params);
+    if (cluster_transfer->parsed()) return RunCluster("transfer-leader", admin_addr, params);
+    params.emplace("raft", member_raft);
+    params.emplace("admin", member_admin);
+    params.emplace("mysql", member_mysql);
+    return RunCluster("add", admin_addr, params);
+  }
   if (version->parsed()) {
     std::printf("stratadb %s (git %s, MySQL protocol %s)\n", STRATA_VERSION, STRATA_GIT_SHA,
                 STRATA_MYSQL_VERSION);
