@@ -186,6 +186,30 @@ std::string Cluster::StatusJson() const {
       .Finish();
 }
 
+void Cluster::HandOverLeadership() {
+  raft::RaftNodeInfo info = raft_->info();
+  if (info.role != raft::Role::kLeader || info.conf.voters.size() < 2) return;
+  uint64_t best = 0, best_match = 0;
+  for (uint64_t id : info.conf.voters) {
+    auto m = info.match.find(id);
+    if (id == self_.id || m == info.match.end()) continue;
+    if (best == 0 || m->second > best_match) best = id, best_match = m->second;
+  }
+  if (best == 0) return;
+  obs::Info("cluster", "shutting down: handing leadership over", {{"to", best}, {"match_index", best_match},
+                                                                  {"commit_index", info.commit}});
+  if (!raft_->TransferLeader(best).ok()) return;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (raft_->info().leader == best) {
+      obs::Info("cluster", "leadership handed over", {{"to", best}});
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  obs::Warn("cluster", "leadership hand-over did not complete; stopping anyway", {{"to", best}});
+}
+
 bool Cluster::AnnounceSelf() {
   auto members = sm_->members();
   auto it = members.find(self_.id);

@@ -60,6 +60,10 @@ class Cluster {
   // The "raft" object of /status (and GET /cluster/status).
   std::string StatusJson() const;
 
+  // Planned shutdown: when this node leads a group with other voters, transfers leadership
+  // to the most caught-up one and waits (up to 3 s) until it has taken over.
+  void HandOverLeadership();
+
   // The member record this node should have in the replicated table, if it lacks one or
   // it differs (addresses changed since the last start): proposes it. True once the table
   // holds this node's current record.

@@ -34,6 +34,8 @@ namespace {
 
 // Applied entries between Raft log compactions; each writes a full snapshot file.
 constexpr uint64_t kCompactEvery = 100000;
+// The Raft tick: a heartbeat per tick, an election timeout of 10-20 ticks.
+constexpr std::chrono::milliseconds kRaftTick{50};
 
 // Callback metrics the node registers (and removes on Stop: they point into the node).
 constexpr const char* kTxnCommits = "stratadb_txn_commits_total";
@@ -223,6 +225,9 @@ Status Node::StartRaft() {
     }
   });
   options.compact_every = kCompactEvery;
+  // Heartbeats every 50 ms, elections after 0.5-1 s of silence: a failed leader is replaced,
+  // and writes resume, within about a second (issue 18's goal; docs/operations.md).
+  options.tick_interval = kRaftTick;
   // memory_limit_mb (config.h): an eighth for the log's in-memory tail; the log on disk is
   // compacted every quarter of it written, which bounds replay at start.
   options.compact_bytes = (config_.memory_limit_mb << 20) / 4;
@@ -519,6 +524,9 @@ void Node::Stop() {
     announcer_cv_.notify_all();
     announcer_.join();
   }
+  // A leader with other voters hands over first (a planned shutdown is not a failure the
+  // others must detect by timeout); then it stops accepting.
+  if (cluster_) cluster_->HandOverLeadership();
   // Stop accepting first: the admin endpoint reads the parts shut down below.
   if (admin_) admin_->Stop();
   admin_.reset();
