@@ -439,8 +439,17 @@ Status Node::StartMysql() {
     for (auto& row : io_rates_->StatusRows()) rows.push_back(std::move(row));
     return rows;
   };
+  sql::IdReservations ids;
+  ids.replicated = [this] { return !raft_->IsSoleVoterLeader(); };
+  ids.reserve = [this](uint64_t table, uint64_t floor, uint64_t count) -> Result<uint64_t> {
+    // Through the log (forwarded when this node follows), so that no two nodes get the
+    // same values; refused like a commit when there is no leader.
+    Result<Bytes> r = raft_->ProposeAndWait(EncodeReserveIdsCommand(table, floor, count));
+    if (!r.ok()) return MapProposeError(r.status());
+    return DecodeReservedIds(*r);
+  };
   sql_ = std::make_unique<sql::SqlEngine>(sql::SqlEngineOptions{
-      txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status), io_rates_.get()});
+      txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status), io_rates_.get(), std::move(ids)});
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
   options.engine = sql_.get();

@@ -5,6 +5,7 @@
 #include "node/engine_snapshot.h"
 #include "common/coding.h"
 #include "obs/log.h"
+#include "txn/mvcc.h"
 #include "txn/write_set.h"
 
 namespace strata::node {
@@ -36,6 +37,32 @@ Bytes EncodeMemberCommand(const Member& m) {
   out += EncodeMember(m);
   return out;
 }
+
+Bytes EncodeReserveIdsCommand(uint64_t table, uint64_t floor, uint64_t count) {
+  Bytes out;
+  out.push_back(static_cast<char>(CommandType::kReserveIds));
+  PutVarint64(&out, table);
+  PutVarint64(&out, floor);
+  PutVarint64(&out, count);
+  return out;
+}
+
+Result<uint64_t> DecodeReservedIds(Slice result) {
+  uint64_t start = 0;
+  if (!GetVarint64(&result, &start) || !result.empty())
+    return Status::Internal(fmt::format("unexpected reservation result of {} bytes", result.size()));
+  return start;
+}
+
+namespace {
+// Engine metadata key of a table's next unreserved auto-increment value (fixed64 BE).
+Bytes ReservedIdsKey(uint64_t table) {
+  Bytes out(txn::kMetaKeyPrefix);
+  out += "autoinc/";
+  PutBigEndian64(&out, table);
+  return out;
+}
+}  // namespace
 
 Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome) {
   switch (outcome) {
@@ -136,6 +163,7 @@ Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
     STRATA_RETURN_IF_ERROR(PutMember(index, *m));
     return Bytes();
   }
+  if (type == static_cast<uint8_t>(CommandType::kReserveIds)) return ReserveIds(index, data.substr(1));
   if (type != static_cast<uint8_t>(CommandType::kWriteSet))
     return Status::Corruption(fmt::format("Raft entry {} has unknown command type {}", index, type));
   Result<txn::WriteSet> ws = txn::WriteSet::Decode(data.substr(1));
@@ -146,6 +174,34 @@ Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
   // Only now: the batch is visible, so a transaction beginning at `index` reads it.
   applied_.store(index, std::memory_order_release);
   return EncodeApplyOutcome(outcome);
+}
+
+Result<Bytes> TxnStateMachine::ReserveIds(raft::LogIndex index, Slice body) {
+  uint64_t table = 0, floor = 0, count = 0;
+  if (!GetVarint64(&body, &table) || !GetVarint64(&body, &floor) || !GetVarint64(&body, &count) || !body.empty() ||
+      count == 0 || floor > UINT64_MAX - count)
+    return Status::Corruption(fmt::format("Raft entry {} has a malformed id reservation", index));
+  // The range starts at the table's stored next value or the proposer's floor, whichever is
+  // higher: every replica computes the same from the same state.
+  Bytes key = ReservedIdsKey(table);
+  STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, engine_->Get(storage::ReadOptions(), key));
+  uint64_t next = 0;
+  if (stored) {
+    if (stored->size() != 8) return Status::Corruption(fmt::format("id reservation of table {} is not 8 bytes", table));
+    next = DecodeBigEndian64(stored->data());
+  }
+  uint64_t start = std::max(next, floor);
+  if (start > UINT64_MAX - count) start = UINT64_MAX - count;  // exhausted: the insert will fail on the key
+  storage::WriteBatch batch;
+  batch.SetAppliedIndex(index);
+  Bytes value;
+  PutBigEndian64(&value, start + count);
+  batch.Put(key, value);
+  STRATA_RETURN_IF_ERROR(engine_->Write(batch));
+  applied_.store(index, std::memory_order_release);
+  Bytes result;
+  PutVarint64(&result, start);
+  return result;
 }
 
 Status TxnStateMachine::Sync() {

@@ -6,6 +6,9 @@
 //   type (1 byte) | body           1 = WriteSet (body: txn::WriteSet::Encode())
 //                                  2 = GC horizon (body: varint proposed horizon)
 //                                  3 = member addresses (body: node/members.h)
+//                                  4 = reserve auto-increment values (body: varint table id
+//                                      | varint floor | varint count); result: varint first
+//                                      value of the range
 // Membership changes (raft ConfChange entries) record or delete the member's addresses
 // (ApplyConfChange).
 // Result of a WriteSet entry: one byte, 1 = committed, 2 = conflict (first committer won),
@@ -44,7 +47,7 @@ class Scheduler;
 
 namespace strata::node {
 
-enum class CommandType : uint8_t { kWriteSet = 1, kGcHorizon = 2, kMember = 3 };
+enum class CommandType : uint8_t { kWriteSet = 1, kGcHorizon = 2, kMember = 3, kReserveIds = 4 };
 
 // The Raft entry that carries an encoded txn::WriteSet.
 Bytes EncodeWriteSetCommand(Slice encoded_write_set);
@@ -52,6 +55,10 @@ Bytes EncodeWriteSetCommand(Slice encoded_write_set);
 Bytes EncodeGcHorizonCommand(txn::LogIndex horizon);
 // The Raft entry by which a member announces where it listens.
 Bytes EncodeMemberCommand(const Member& m);
+// The Raft entry that reserves `count` auto-increment values of `table` at or above
+// `floor`; its result (DecodeReservedIds) is the first value of the range.
+Bytes EncodeReserveIdsCommand(uint64_t table, uint64_t floor, uint64_t count);
+Result<uint64_t> DecodeReservedIds(Slice result);
 // The state machine's answer to a WriteSet entry, as the proposer receives it.
 Bytes EncodeApplyOutcome(txn::ApplyOutcome outcome);
 Result<txn::ApplyOutcome> DecodeApplyOutcome(Slice result);
@@ -85,6 +92,7 @@ class TxnStateMachine final : public raft::StateMachine {
   void LoadGcHorizon();
   void LoadMembers();
   Status PutMember(raft::LogIndex index, const Member& m);
+  Result<Bytes> ReserveIds(raft::LogIndex index, Slice body);
 
   storage::Engine* const engine_;
   io::Scheduler* const io_;

@@ -51,6 +51,16 @@ Result<uint64_t*> AutoIncrement::Counter(const TableSchema& table) {
 Result<uint64_t> AutoIncrement::Next(const TableSchema& table) {
   std::lock_guard lock(mu_);
   STRATA_ASSIGN_OR_RETURN(uint64_t * next, Counter(table));
+  if (reservations_.replicated && reservations_.replicated()) {
+    uint64_t& end = reserved_end_[table.id];
+    if (*next >= end) {
+      // The range is used up (or this node never had one): reserve the next through the
+      // log, at or above everything this node has seen.
+      STRATA_ASSIGN_OR_RETURN(uint64_t start, reservations_.reserve(table.id, *next, kRange));
+      *next = start;
+      end = start + kRange;
+    }
+  }
   return (*next)++;
 }
 
@@ -64,6 +74,7 @@ Status AutoIncrement::Observe(const TableSchema& table, uint64_t value) {
 void AutoIncrement::Forget(TableId table) {
   std::lock_guard lock(mu_);
   next_.erase(table);
+  reserved_end_.erase(table);
 }
 
 // ---- SqlEngine ----------------------------------------------------------------------

@@ -52,12 +52,26 @@ struct QueryResult {
   std::shared_ptr<const TableSchema> schema;
 };
 
+// Where a node in a multi-node cluster gets auto-increment values: `reserve(table, floor,
+// count)` replicates a reservation of `count` values at or above `floor` and returns the
+// first (every node applies it alike, so ranges never overlap across nodes); `replicated()`
+// says whether to use it (false on a single-node cluster, whose own counter is enough).
+struct IdReservations {
+  std::function<Result<uint64_t>(uint64_t table, uint64_t floor, uint64_t count)> reserve;
+  std::function<bool()> replicated;
+};
+
 // Auto-increment counters, one per table, kept in memory and initialised from the largest
 // key in the table on first use. Allocation never conflicts between transactions (values
-// are unique, not gap-free — as InnoDB's).
+// are unique, not gap-free — as InnoDB's). In a multi-node cluster each node draws ranges
+// of kRange values from the replicated reservation (IdReservations), so values stay unique
+// across nodes; a node's values are increasing, interleaved with other nodes' ranges
+// (InnoDB's innodb_autoinc_lock_mode = 2 gives the same guarantees).
 class AutoIncrement {
  public:
-  explicit AutoIncrement(storage::Engine* engine) : engine_(engine) {}
+  static constexpr uint64_t kRange = 100;
+  explicit AutoIncrement(storage::Engine* engine, IdReservations reservations = {})
+      : engine_(engine), reservations_(std::move(reservations)) {}
   // The next value for `table` (its primary-key auto-increment column or hidden row id).
   Result<uint64_t> Next(const TableSchema& table);
   // An explicit value was inserted: later allocations go above it.
@@ -67,8 +81,10 @@ class AutoIncrement {
  private:
   Result<uint64_t*> Counter(const TableSchema& table);  // REQUIRES: mu_ held
   storage::Engine* engine_;
+  IdReservations reservations_;
   std::mutex mu_;
   std::map<TableId, uint64_t> next_;
+  std::map<TableId, uint64_t> reserved_end_;  // replicated mode: the current range's end
 };
 
 // SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.
@@ -80,12 +96,13 @@ struct SqlEngineOptions {
   std::string server_version;  // @@version
   StatusProvider status;       // empty: SHOW STATUS has no rows
   NodeVariables* node_variables = nullptr;  // node-level globals; outlives the engine (may be null)
+  IdReservations id_reservations;           // empty: every node counts on its own (one node)
 };
 
 class SqlEngine {
  public:
   explicit SqlEngine(SqlEngineOptions options)
-      : options_(std::move(options)), auto_increment_(options_.engine) {}
+      : options_(std::move(options)), auto_increment_(options_.engine, options_.id_reservations) {}
   txn::TxnManager& txn() { return *options_.txn; }
   Catalog& catalog() { return catalog_; }
   AutoIncrement& auto_increment() { return auto_increment_; }
