@@ -14,8 +14,8 @@ export JOBS CTEST_ARGS
 
 # Labels each tree runs. The sanitizer trees build only the binaries those labels need
 # (targets tests_<label>, tests/CMakeLists.txt), never the benchmarks.
-ASAN_LABELS := unit model process crash
-TSAN_LABELS := unit process crash
+ASAN_LABELS := unit model process crash cluster
+TSAN_LABELS := unit process crash cluster
 empty :=
 space := $(empty) $(empty)
 label_regex = $(subst $(space),|,$(strip $(1)))
@@ -41,8 +41,8 @@ run: build
 # What CI runs (.ci/run). Each step is one checked ctest run (scripts/run_ctest.sh:
 # --no-tests=error, unlisted skips and sanitizer reports fail it):
 #   1. release build: every label at CI-sized counts;
-#   2. ASan+UBSan:    unit, model, process and crash;
-#   3. TSan:          unit, process and crash;
+#   2. ASan+UBSan:    unit, model, process, crash and cluster;
+#   3. TSan:          unit, process, crash and cluster;
 #   4. libFuzzer:     every fuzz target for FUZZ_SECONDS from its repo corpus.
 # One after the other (also under make -j): each step builds its own tree with every core.
 test:
