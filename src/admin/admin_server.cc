@@ -26,7 +26,7 @@ bool IsKnownPath(const std::string& path) {
   return path == "/metrics" || path == "/health" || path == "/status" || path == "/debug/power-loss" ||
          path == "/debug/partition" || path == "/debug/heal" || path == "/config/io" || path == "/cluster/status" ||
          path == "/cluster/join" || path == "/cluster/add" || path == "/cluster/remove" ||
-         path == "/cluster/transfer-leader";
+         path == "/cluster/transfer-leader" || path == "/cluster/watermark";
 }
 
 // "8081" -> (default_host, 8081); "10.0.0.2:8081" -> as given.
@@ -190,6 +190,12 @@ Status AdminServer::Start() {
     im.http.Get("/cluster/status", [&im](const httplib::Request&, httplib::Response& res) {
       res.set_content(im.options.cluster_status(), "application/json");
     });
+    if (im.options.gc_watermark) {
+      im.http.Get("/cluster/watermark", [&im](const httplib::Request&, httplib::Response& res) {
+        res.set_content(obs::JsonObject().Add("gc_watermark", im.options.gc_watermark()).Finish() + "\n",
+                        "application/json");
+      });
+    }
     im.http.Post(R"(/cluster/(join|add|remove|transfer-leader))", [&im](const httplib::Request& req,
                                                                        httplib::Response& res) {
       std::vector<std::pair<std::string, std::string>> params(req.params.begin(), req.params.end());

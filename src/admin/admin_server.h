@@ -18,6 +18,8 @@
 //   POST /cluster/add?...                   the same, for operators
 //   POST /cluster/remove?id=N               remove a member
 //   POST /cluster/transfer-leader?id=N      hand leadership to a voter
+//   GET /cluster/watermark                  {"gc_watermark": N}: this node's oldest open snapshot
+//                                           (the leader keeps the replicated GC horizon below it)
 // A peer is named by its admin port: the node asks that peer's GET /status for its node_id
 // (and remembers the answer, so a peer that is down now but was asked before still works).
 //
@@ -68,6 +70,7 @@ struct AdminOptions {
   std::function<Answer(const std::string& action, const std::vector<std::pair<std::string, std::string>>& params)>
       cluster_action;
   std::function<std::string()> cluster_status;
+  std::function<uint64_t()> gc_watermark;
 };
 
 class AdminServer {

@@ -225,6 +225,25 @@ bool Cluster::AnnounceSelf() {
   return true;
 }
 
+uint64_t Cluster::MinMemberWatermark() const {
+  uint64_t lowest = UINT64_MAX;
+  raft::RaftNodeInfo info = raft_->info();
+  for (const auto& [id, m] : sm_->members()) {
+    if (id == self_.id || m.admin_addr.empty() || !info.conf.Contains(id)) continue;
+    auto hp = raft::ParseHostPort(m.admin_addr);
+    if (!hp.ok()) continue;
+    httplib::Client client(hp->first, hp->second);
+    client.set_connection_timeout(std::chrono::milliseconds(200));
+    client.set_read_timeout(std::chrono::milliseconds(200));
+    httplib::Result res = client.Get("/cluster/watermark");
+    if (!res || res->status != 200) continue;
+    nlohmann::json j = nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.contains("gc_watermark") && j["gc_watermark"].is_number_unsigned())
+      lowest = std::min(lowest, j["gc_watermark"].get<uint64_t>());
+  }
+  return lowest;
+}
+
 // --- the joining side -------------------------------------------------------------------
 
 namespace {

@@ -69,6 +69,13 @@ class Cluster {
   // holds this node's current record.
   bool AnnounceSelf();
 
+  // The lowest GC watermark the other members report (GET /cluster/watermark), so that the
+  // leader's GC horizon never passes a snapshot a transaction on another node still reads
+  // at. Members that do not answer within 200 ms are left out (their transactions may then
+  // be refused as "snapshot too old", never read wrong data: each node's GC also stays
+  // below its own watermark). UINT64_MAX when none answered.
+  uint64_t MinMemberWatermark() const;
+
   // The joining side: one request to `admin_addr` (host:port). Redirects are the caller's
   // to follow (JoinReply::redirect_to).
   static Result<JoinReply> RequestJoin(const std::string& admin_addr, const Member& self);

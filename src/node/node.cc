@@ -381,6 +381,9 @@ void Node::ProposeGcHorizon(uint64_t watermark) {
   // the horizon entry itself: an idle node adds no entry per pass.
   if (raft_->info().role != raft::Role::kLeader) return;
   if (watermark <= state_machine_->gc_horizon() + 1) return;
+  // Transactions on the other members read at snapshots of their own.
+  if (!raft_->IsSoleVoterLeader() && cluster_) watermark = std::min(watermark, cluster_->MinMemberWatermark());
+  if (watermark <= state_machine_->gc_horizon() + 1) return;
   raft_->Propose(EncodeGcHorizonCommand(watermark), [](Result<Bytes> r) {
     if (!r.ok()) obs::Debug("node", "GC horizon proposal failed", {{"error", r.status().ToString()}});
   });
@@ -486,6 +489,7 @@ Status Node::StartAdmin() {
     return io_rates_->Apply(params);
   };
   options.cluster_status = [this] { return cluster_->StatusJson(); };
+  options.gc_watermark = [this] { return txns_->GcWatermark(); };
   options.cluster_action = [this](const std::string& action,
                                   const std::vector<std::pair<std::string, std::string>>& params) {
     auto param = [&](std::string_view key) {

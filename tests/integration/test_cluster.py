@@ -139,6 +139,26 @@ class ClusterTest(unittest.TestCase):
             self.assertEqual(self.rows(n, "SELECT COUNT(*), COUNT(DISTINCT id) FROM app.auto"), ((150, 150),))
             self.assertEqual(self.rows(n, "SELECT COUNT(*), SUM(v) FROM app.nokey"), ((150, sum(range(150))),))
 
+        # A transaction on a follower outlives the leader's GC passes (every 5 s) while writes
+        # go on: the replicated GC horizon stays below its snapshot (the leader asks every
+        # member's /cluster/watermark), so it commits instead of "snapshot too old".
+        follower = next(n for n in self.nodes if n.status()["raft"]["role"] == "follower")
+        the_leader = self.leader()
+        with connect(follower, autocommit=False) as c, c.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("SELECT v FROM app.t WHERE id = 1")
+            until = time.time() + 6
+            i = 0
+            while time.time() < until:
+                self.insert(the_leader, 1000 + i, "meanwhile")
+                acked.add(1000 + i)
+                i += 1
+                time.sleep(0.05)
+            cur.execute("UPDATE app.t SET v = 'long txn' WHERE id = 2")
+            c.commit()
+        self.assertGreater(the_leader.status()["transactions"]["gc_horizon"], 0)
+        self.assertEqual(self.rows(the_leader, "SELECT v FROM app.t WHERE id = 2"), (("long txn",),))
+
         # 3. kill -9 the leader; write through a survivor until it is accepted
         leader = self.leader()
         survivors = [n for n in self.nodes if n is not leader]
