@@ -104,21 +104,12 @@ txn::LogIndex RaftProposer::AppliedIndex() const { return state_machine_->applie
 
 Status RaftProposer::ReadBarrier() {
   if (raft_->IsSoleVoterLeader()) return Status::OK();
-  // Asked again while the leader changes (an election is typically well under the timeout).
-  auto deadline = std::chrono::steady_clock::now() + propose_timeout_;
-  Status last;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    Result<raft::LogIndex> index = raft_->ReadIndex(left);
-    if (index.ok()) return Status::OK();
-    last = index.status();
-    if (last.code() == StatusCode::kTimedOut) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // no leader yet: an election is running
-  }
+  // ReadIndex asks again while an election runs; it gives up after the timeout.
+  Result<raft::LogIndex> index = raft_->ReadIndex(propose_timeout_);
+  if (index.ok()) return Status::OK();
   return Status::Unavailable(fmt::format("no Raft leader confirmed this node's reads are current within {} ms ({}); "
                                          "nothing was read or written, retry",
-                                         propose_timeout_.count(), last.ToString()))
+                                         propose_timeout_.count(), index.status().ToString()))
       .WithMysql(kErQueryInterrupted, "70100");
 }
 

@@ -207,7 +207,8 @@ class RaftNode {
   Status TransferLeader(NodeId target);
   // A linearizable read barrier (ReadIndex, Raft thesis §6.4): an index such that every
   // write acknowledged before the call is at or below it, reported once this node has
-  // applied it. On a follower it asks the leader. Waits up to `timeout` (TimedOut).
+  // applied it. On a follower it asks the leader; asks again while the leader changes or
+  // none is known. Waits up to `timeout` (TimedOut, or the last Unavailable).
   Result<LogIndex> ReadIndex(std::chrono::milliseconds timeout);
   // This node leads a group in which it is the only voter: everything acknowledged is
   // applied here, so a read at the applied index is already linearizable. Cheap (atomic).

@@ -3,6 +3,7 @@
 // Everything here runs on the driver thread except the public entry points, which hand
 // their request to it through the inbox.
 #include <future>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -41,7 +42,7 @@ void RaftNode::Impl::ForwardProposal(Proposal p) {
   uint64_t id = next_request_id++;
   Message m{.type = MessageType::kForwardPropose, .from = options.id, .to = core->leader(), .context = RequestId(id)};
   m.entries.push_back(Entry{0, 0, EntryType::kNormal, std::move(p.data)});
-  forwarded.emplace(id, Forwarded{std::move(p.done), std::move(p.appended), p.start});
+  forwarded.emplace(id, Forwarded{std::move(p.done), std::move(p.appended), p.start, m.to});
   {
     std::lock_guard lock(info_mu);
     info.proposals_forwarded++;
@@ -188,8 +189,16 @@ void RaftNode::Impl::OnLeaderChange(NodeId leader) {
   // Forwarded proposals not yet answered may or may not have been appended by the old
   // leader: their outcome is unknown. Those already answered stay pending (the index and
   // term settle them as this node applies).
-  for (auto& [id, f] : forwarded) f.done(Status::Unavailable("leader changed before it answered; outcome unknown"));
-  forwarded.clear();
+  // (Those sent to the new leader itself — this node heard of it before the Ready said so —
+  // are still good.)
+  for (auto it = forwarded.begin(); it != forwarded.end();) {
+    if (it->second.to == leader) {
+      ++it;
+      continue;
+    }
+    it->second.done(Status::Unavailable("leader changed before it answered; outcome unknown"));
+    it = forwarded.erase(it);
+  }
   // Reads the old leader did not answer: the caller asks again (the new leader's answer
   // is as good), rather than wait out its timeout.
   for (auto& [ctx, r] : reads_asked) r.done(Status::Unavailable("leader changed; ask again"));
@@ -235,15 +244,23 @@ Status RaftNode::TransferLeader(NodeId target) {
 }
 
 Result<LogIndex> RaftNode::ReadIndex(std::chrono::milliseconds timeout) {
-  auto promise = std::make_shared<std::promise<Result<LogIndex>>>();
-  auto future = promise->get_future();
-  {
-    std::lock_guard lock(impl_->mu);
-    if (impl_->stop) return Status::Unavailable("node stopped");
-    impl_->inbox.reads.push_back({[promise](Result<LogIndex> r) { promise->set_value(std::move(r)); }, Clock::now()});
+  // Asked again while the leader changes or none is known yet (an election is running):
+  // any leader's answer is as good. Gives up at `timeout`.
+  auto deadline = Clock::now() + timeout;
+  while (true) {
+    auto promise = std::make_shared<std::promise<Result<LogIndex>>>();
+    auto future = promise->get_future();
+    {
+      std::lock_guard lock(impl_->mu);
+      if (impl_->stop) return Status::Unavailable("node stopped");
+      impl_->inbox.reads.push_back({[promise](Result<LogIndex> r) { promise->set_value(std::move(r)); }, Clock::now()});
+    }
+    impl_->cv.notify_one();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    Result<LogIndex> r = Await(future, std::max(left, std::chrono::milliseconds(1)), "read index");
+    if (r.ok() || r.status().code() != StatusCode::kUnavailable || Clock::now() >= deadline) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  impl_->cv.notify_one();
-  return Await(future, timeout, "read index");
 }
 
 bool RaftNode::IsSoleVoterLeader() const { return impl_->sole_voter_leader.load(std::memory_order_acquire); }

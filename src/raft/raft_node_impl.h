@@ -61,6 +61,7 @@ struct RaftNode::Impl {
     ProposeCallback done;
     std::function<void(LogIndex)> appended;
     Clock::time_point start;
+    NodeId to;  // the leader it was sent to
   };
   struct ConfChangeRequest {
     ConfChange cc;
