@@ -11,7 +11,7 @@
 
 #include "obs/metrics.h"
 #include "server/mysql/handler.h"
-#include "sql/session.h"
+#include "sql/sql.h"
 
 namespace strata::server {
 

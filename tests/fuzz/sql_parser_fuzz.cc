@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "fuzz_util.h"
-#include "sql/lexer.h"
-#include "sql/parser.h"
+#include "sql/parser/lexer.h"
+#include "sql/parser/parser.h"
 
 using namespace strata;
 using namespace strata::sql;

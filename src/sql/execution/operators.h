@@ -1,0 +1,78 @@
+// Physical operators: a pull-based (Volcano) executor over batches of rows (DESIGN D9).
+// Each operator pulls batches from its child and fills `out`; Next returns false once the
+// operator is exhausted. Batches keep per-row overhead low and leave room for vectorized
+// kernels later.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sql/expression/expr.h"
+#include "txn/transaction.h"
+
+namespace strata::sql {
+
+using RowBatch = std::vector<Row>;
+constexpr size_t kBatchRows = 1024;
+
+// Limits on what one statement may hold in memory (STYLE: a limit on everything that grows).
+constexpr size_t kMaxSortRows = 10'000'000;
+constexpr size_t kMaxGroups = 10'000'000;
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // Appends up to kBatchRows rows to `out` (cleared by the caller); false when exhausted
+  // (out may still hold the last rows).
+  virtual Result<bool> Next(RowBatch* out) = 0;
+};
+using OperatorPtr = std::unique_ptr<Operator>;
+
+struct KeyRange {
+  Bytes begin;  // inclusive
+  Bytes end;    // exclusive
+};
+
+// How a scan reaches its rows.
+struct AccessPath {
+  enum class Kind { kFullScan, kPrimaryRanges, kPrimaryPoints, kIndexPrefix } kind = Kind::kFullScan;
+  std::vector<KeyRange> ranges;  // kPrimaryRanges / kIndexPrefix (index key ranges)
+  std::vector<Bytes> points;     // kPrimaryPoints: full row keys
+  const IndexSchema* index = nullptr;  // kIndexPrefix
+};
+
+// Emits table rows (all columns in schema order). With `with_keys`, each row gets its row
+// key as one more trailing string value (DML needs it). Adds the rows it reads to
+// *rows_examined (for the slow-query log).
+OperatorPtr MakeScan(txn::Transaction* txn, const TableSchema* table, AccessPath path, bool with_keys,
+                     uint64_t* rows_examined);
+// One row with no columns (SELECT without FROM).
+OperatorPtr MakeSingleRow();
+OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const EvalContext* ctx);
+// Evaluates `exprs` over each input row.
+OperatorPtr MakeProject(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx);
+
+struct AggregateSpec {
+  Fn fn = Fn::kCount;
+  BoundExprPtr arg;  // nullptr for COUNT(*)
+  bool distinct = false;
+};
+// Groups by `group_by`; output rows = the group's first input row (input_width values)
+// followed by one value per aggregate. Without GROUP BY an empty input still yields one row.
+OperatorPtr MakeAggregate(OperatorPtr child, std::vector<const BoundExpr*> group_by,
+                          const std::vector<AggregateSpec>* aggregates, size_t input_width,
+                          const EvalContext* ctx);
+
+struct SortKey {
+  uint32_t column;
+  bool descending;
+};
+OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys);
+// Keeps the first row of each distinct prefix of `width` values.
+OperatorPtr MakeDistinct(OperatorPtr child, size_t width);
+OperatorPtr MakeLimit(OperatorPtr child, uint64_t offset, uint64_t count);
+
+// Pulls every row (at most `max_rows`, else error 1104-like ResourceExhausted).
+Result<std::vector<Row>> Drain(Operator& op, size_t max_rows = kMaxSortRows);
+
+}  // namespace strata::sql
