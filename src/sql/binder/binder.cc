@@ -1,4 +1,5 @@
 #include "sql/binder/binder.h"
+#include "sql/errors.h"
 
 #include <unordered_map>
 
@@ -12,7 +13,7 @@ using K = BoundExpr::Kind;
 
 Status UnknownColumn(const ast::Expr& e, std::string_view clause) {
   std::string name = e.qualifier.empty() ? e.name : e.qualifier + "." + e.name;
-  return Status::InvalidArgument(fmt::format("Unknown column '{}' in '{}'", name, clause)).WithMysql(1054, "42S22");
+  return ErrUnknownColumn(name, clause);
 }
 
 struct FnInfo {
@@ -95,13 +96,13 @@ Result<BoundExprPtr> BindVariable(const ast::Expr& e, BindContext& ctx) {
                                                                    : ctx.session->GetVariable(name);
   if (!v) v = SystemVariableDefault(name, ctx.session->engine());
   if (!v)
-    return Status::InvalidArgument(fmt::format("Unknown system variable '{}'", e.name)).WithMysql(1193, "HY000");
+    return ErrUnknownSystemVariable(e.name);
   return MakeConst(std::move(*v));
 }
 
 Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const std::string& name, BindContext& ctx) {
   if (!ctx.aggregates || ctx.inside_aggregate)
-    return Status::InvalidArgument("Invalid use of group function").WithMysql(1111, "HY000");
+    return ErrInvalidGroupFunction();
   AggregateSpec spec;
   spec.distinct = e.distinct;
   OutType type;
@@ -109,8 +110,7 @@ Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const std::string& name, 
     spec.fn = Fn::kCountStar;
   } else {
     if (e.children.size() != 1)
-      return Status::InvalidArgument(fmt::format("Incorrect parameter count in the call to native function '{}'", name))
-          .WithMysql(1582, "42000");
+      return ErrWrongParameterCount(name);
     BindContext inner = ctx;
     inner.inside_aggregate = true;
     inner.aggregates = nullptr;
@@ -161,14 +161,11 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   }
   auto it = ScalarFunctions().find(name);
   if (it == ScalarFunctions().end())
-    return Status::InvalidArgument(fmt::format("FUNCTION {}.{} does not exist",
-                                               s.database().empty() ? "strata" : s.database(), ToLower(name)))
-        .WithMysql(1305, "42000");
+    return ErrUnknownFunction(s.database().empty() ? "strata" : s.database(), ToLower(name));
   const FnInfo& info = it->second;
   int n = static_cast<int>(e.children.size());
   if (n < info.min_args || (info.max_args >= 0 && n > info.max_args))
-    return Status::InvalidArgument(fmt::format("Incorrect parameter count in the call to native function '{}'", name))
-        .WithMysql(1582, "42000");
+    return ErrWrongParameterCount(name);
   auto out = std::make_unique<BoundExpr>();
   out->kind = K::kFunc;
   out->fn = info.fn;
@@ -256,15 +253,14 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
     case ExprKind::kVariable: return BindVariable(e, ctx);
     case ExprKind::kFunction: return BindFunction(e, ctx);
     case ExprKind::kStar:
-      return Status::InvalidArgument("'*' is not allowed here").WithMysql(1064, "42000");
+      return ErrStarNotAllowed();
     case ExprKind::kParameter:
-      return Status::NotSupported("This version of StrataDB doesn't yet support '? parameters in text queries'")
-          .WithMysql(1235, "42000");
+      return ErrNotSupportedYet("? parameters in text queries");
     case ExprKind::kRow:
       if (e.children.size() == 1) return BindExpr(*e.children[0], ctx);
-      return Status::NotSupported("This version of StrataDB doesn't yet support 'row constructors'").WithMysql(1235, "42000");
+      return ErrNotSupportedYet("row constructors");
     case ExprKind::kInterval:
-      return Status::NotSupported("This version of StrataDB doesn't yet support 'INTERVAL arithmetic'").WithMysql(1235, "42000");
+      return ErrNotSupportedYet("INTERVAL arithmetic");
     case ExprKind::kUnary:
       node->kind = K::kUnary;
       node->op = e.op;

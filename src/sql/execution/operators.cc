@@ -1,4 +1,5 @@
 #include "sql/execution/operators.h"
+#include "sql/errors.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -8,11 +9,6 @@
 
 namespace strata::sql {
 namespace {
-
-Status TooBig(std::string_view what, size_t limit) {
-  return Status::ResourceExhausted(fmt::format("{} exceeds the limit of {} rows per statement", what, limit))
-      .WithMysql(1104, "42000");
-}
 
 // ---- Scan ---------------------------------------------------------------------------
 
@@ -227,7 +223,7 @@ class AggregateOp : public Operator {
     }
     auto it = groups_.find(key);
     if (it == groups_.end()) {
-      if (groups_.size() >= kMaxGroups) return TooBig("GROUP BY", kMaxGroups);
+      if (groups_.size() >= kMaxGroups) return ErrTooManyRows("GROUP BY", kMaxGroups);
       order_.push_back(key);
       it = groups_.emplace(std::move(key), Group{row, std::vector<AggState>(aggs_->size())}).first;
     }
@@ -336,7 +332,7 @@ class DistinctOp : public Operator {
       STRATA_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       for (Row& row : in) {
         Row key(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(std::min(width_, row.size())));
-        if (seen_.size() >= kMaxGroups) return TooBig("DISTINCT", kMaxGroups);
+        if (seen_.size() >= kMaxGroups) return ErrTooManyRows("DISTINCT", kMaxGroups);
         if (seen_.insert(std::move(key)).second) out->push_back(std::move(row));
       }
       if (!more || !out->empty()) return more;
@@ -407,7 +403,7 @@ Result<std::vector<Row>> Drain(Operator& op, size_t max_rows) {
     RowBatch batch;
     STRATA_ASSIGN_OR_RETURN(bool more, op.Next(&batch));
     for (Row& r : batch) rows.push_back(std::move(r));
-    if (rows.size() > max_rows) return TooBig("result", max_rows);
+    if (rows.size() > max_rows) return ErrTooManyRows("result", max_rows);
     if (!more) return rows;
   }
 }

@@ -1,4 +1,5 @@
 #include "sql/expression/expr.h"
+#include "sql/errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,10 +12,6 @@ namespace {
 
 using ast::Op;
 using K = BoundExpr::Kind;
-
-Status OutOfRange(std::string_view what) {
-  return Status::InvalidArgument(fmt::format("BIGINT value is out of range in '{}'", what)).WithMysql(1690, "22003");
-}
 
 bool IsExact(const Value& v) {
   return v.kind() == ValueKind::kInt || v.kind() == ValueKind::kUint || v.kind() == ValueKind::kDecimal;
@@ -46,7 +43,7 @@ Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
       case Op::kAdd: r = x + y; break;
       case Op::kSub: r = x - y; break;
       case Op::kMul:
-        if (__builtin_mul_overflow(x, y, &r)) return OutOfRange("multiplication");
+        if (__builtin_mul_overflow(x, y, &r)) return ErrBigintOutOfRange("multiplication");
         break;
       case Op::kIntDiv:
         if (y == 0) return Value::Null();
@@ -59,7 +56,7 @@ Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
       default: return Status::Internal("bad integer operator");
     }
     if (is_unsigned ? (r < 0 || r > static_cast<__int128>(UINT64_MAX)) : (r < INT64_MIN || r > INT64_MAX))
-      return OutOfRange(fmt::format("{} {} {}", *a.ToText(), "op", *b.ToText()));
+      return ErrBigintOutOfRange(fmt::format("{} {} {}", *a.ToText(), "op", *b.ToText()));
     return FromInt128(r, is_unsigned);
   }
   bool exact = IsExact(a) && IsExact(b);
@@ -179,10 +176,10 @@ Result<Value> Unary(const BoundExpr& e, const Row& row, const EvalContext& ctx) 
     case Op::kNeg:
       switch (a.kind()) {
         case ValueKind::kInt:
-          if (a.int_value() == INT64_MIN) return OutOfRange("-" + *a.ToText());
+          if (a.int_value() == INT64_MIN) return ErrBigintOutOfRange("-" + *a.ToText());
           return Value::Int(-a.int_value());
         case ValueKind::kUint:
-          if (a.uint_value() > static_cast<uint64_t>(INT64_MAX) + 1) return OutOfRange("-" + *a.ToText());
+          if (a.uint_value() > static_cast<uint64_t>(INT64_MAX) + 1) return ErrBigintOutOfRange("-" + *a.ToText());
           return Value::Int(static_cast<int64_t>(0 - a.uint_value()));
         case ValueKind::kDecimal: return Value::Dec(Decimal{-a.decimal_value().unscaled, a.decimal_value().scale});
         default: return Value::Double(-a.ToDouble());
@@ -315,7 +312,7 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
     }
     case Fn::kAbs:
       if (args[0].kind() == ValueKind::kInt) {
-        if (args[0].int_value() == INT64_MIN) return OutOfRange("abs");
+        if (args[0].int_value() == INT64_MIN) return ErrBigintOutOfRange("abs");
         return Value::Int(std::abs(args[0].int_value()));
       }
       if (args[0].kind() == ValueKind::kUint) return args[0];

@@ -1,4 +1,5 @@
 #include "sql/parser/lexer.h"
+#include "sql/errors.h"
 
 #include <fmt/format.h>
 
@@ -390,8 +391,7 @@ Status SyntaxErrorWithReason(std::string_view what, std::string_view sql, size_t
   std::string_view rest = PrefixChars(sql.substr(offset), kNearMaxChars);
   size_t line = 1;
   for (size_t i = 0; i < offset; ++i) line += sql[i] == '\n' ? 1 : 0;
-  return Status::InvalidArgument(fmt::format("{} near '{}' at line {}", what, rest, line))
-      .WithMysql(1064, "42000");
+  return ErrSyntax(what, rest, line);
 }
 
 Status SyntaxError(std::string_view sql, size_t offset) {
@@ -399,11 +399,6 @@ Status SyntaxError(std::string_view sql, size_t offset) {
       "You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
       "server version for the right syntax to use",
       sql, offset);
-}
-
-Status NotSupportedYet(std::string_view feature) {
-  return Status::NotSupported(fmt::format("This version of StrataDB doesn't yet support '{}'", feature))
-      .WithMysql(1235, "42000");
 }
 
 }  // namespace strata::sql

@@ -68,8 +68,4 @@ Status SyntaxError(std::string_view sql, size_t offset);
 //   "<what> near '<rest>' at line N", still 1064 / 42000.
 Status SyntaxErrorWithReason(std::string_view what, std::string_view sql, size_t offset);
 
-// MySQL's 1235 (ER_NOT_SUPPORTED_YET, SQLSTATE 42000):
-//   This version of StrataDB doesn't yet support '<feature>'
-Status NotSupportedYet(std::string_view feature);
-
 }  // namespace strata::sql

@@ -255,7 +255,7 @@ Result<std::vector<ast::StatementPtr>> Parser::ParseAll() {
 Result<ast::StatementPtr> Parser::ParseStatement() {
   const Token& t = Peek();
   if (t.kind != TokenKind::kWord) {
-    if (PeekPunct("(") && PeekWord("SELECT", 1)) return NotSupportedYet("parenthesized SELECT");
+    if (PeekPunct("(") && PeekWord("SELECT", 1)) return ErrNotSupportedYet("parenthesized SELECT");
     return Error();
   }
   if (IsWord(t, "SELECT")) return ParseSelect();
@@ -279,9 +279,9 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     STRATA_ASSIGN_OR_RETURN(use->database, ParseIdentifier());
     return ast::StatementPtr(std::move(use));
   }
-  if (IsWord(t, "WITH")) return NotSupportedYet("WITH");
+  if (IsWord(t, "WITH")) return ErrNotSupportedYet("WITH");
   if (IsWord(t, "ALTER") || IsWord(t, "TRUNCATE") || IsWord(t, "RENAME")) {
-    return NotSupportedYet(ToUpper(t.value) + (PeekWord("TABLE", 1) ? " TABLE" : ""));
+    return ErrNotSupportedYet(ToUpper(t.value) + (PeekWord("TABLE", 1) ? " TABLE" : ""));
   }
   return Error();
 }

@@ -34,7 +34,7 @@ Result<ast::StatementPtr> Parser::ParseSet() {
       scope = ast::VariableScope::kSession;
       scope_written = true;
     } else if (PeekWord("PERSIST") || PeekWord("PERSIST_ONLY")) {
-      return NotSupportedYet("SET PERSIST");
+      return ErrNotSupportedYet("SET PERSIST");
     }
     if (AcceptWord("TRANSACTION")) {  // SET [scope] TRANSACTION characteristic, ...
       if (!set->items.empty()) return ErrorAt(tokens_[pos_ - 1]);
@@ -229,7 +229,7 @@ Result<ast::StatementPtr> Parser::ParseDescribe() {
   if (PeekWord("SELECT") || PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") ||
       PeekWord("REPLACE") || PeekWord("FORMAT") || PeekWord("ANALYZE") || PeekWord("EXTENDED") ||
       PeekWord("FOR") || PeekWord("WITH") || PeekWord("TABLE") || PeekPunct("(")) {
-    return NotSupportedYet("EXPLAIN");
+    return ErrNotSupportedYet("EXPLAIN");
   }
   auto show = std::make_unique<ast::Show>();
   show->show = ast::ShowKind::kColumns;
@@ -274,10 +274,10 @@ Result<ast::StatementPtr> Parser::ParseStartTransaction() {
 Result<ast::StatementPtr> Parser::ParseCommitOrRollback(bool commit) {
   Advance();
   AcceptWord("WORK");
-  if (!commit && PeekWord("TO")) return NotSupportedYet("SAVEPOINT");
+  if (!commit && PeekWord("TO")) return ErrNotSupportedYet("SAVEPOINT");
   if (AcceptWord("AND")) {
     if (!AcceptWord("NO")) {
-      if (PeekWord("CHAIN")) return NotSupportedYet("AND CHAIN");
+      if (PeekWord("CHAIN")) return ErrNotSupportedYet("AND CHAIN");
       return Error();
     }
     STRATA_RETURN_IF_ERROR(ExpectWord("CHAIN"));
@@ -285,7 +285,7 @@ Result<ast::StatementPtr> Parser::ParseCommitOrRollback(bool commit) {
   if (AcceptWord("NO")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("RELEASE"));
   } else if (PeekWord("RELEASE")) {
-    return NotSupportedYet("RELEASE");
+    return ErrNotSupportedYet("RELEASE");
   }
   if (commit) return ast::StatementPtr(std::make_unique<ast::Commit>());
   return ast::StatementPtr(std::make_unique<ast::Rollback>());
@@ -296,7 +296,7 @@ Result<ast::StatementPtr> Parser::ParseCommitOrRollback(bool commit) {
 Result<ast::StatementPtr> Parser::ParseLockTables() {
   STRATA_RETURN_IF_ERROR(ExpectWord("LOCK"));
   if (!AcceptWord("TABLES") && !AcceptWord("TABLE")) {
-    if (PeekWord("INSTANCE")) return NotSupportedYet("LOCK INSTANCE");
+    if (PeekWord("INSTANCE")) return ErrNotSupportedYet("LOCK INSTANCE");
     return Error();
   }
   auto lock = std::make_unique<ast::LockTables>();

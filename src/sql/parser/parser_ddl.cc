@@ -63,8 +63,8 @@ Result<ast::StatementPtr> Parser::ParseCreate() {
     return ParseCreateIndex(/*unique=*/true);
   }
   if (PeekWord("INDEX")) return ParseCreateIndex(/*unique=*/false);
-  if (PeekWord("FULLTEXT") || PeekWord("SPATIAL")) return NotSupportedYet(ToUpper(Peek().value) + " INDEX");
-  if (PeekWord("VIEW") || (PeekWord("OR") && PeekWord("REPLACE", 1))) return NotSupportedYet("CREATE VIEW");
+  if (PeekWord("FULLTEXT") || PeekWord("SPATIAL")) return ErrNotSupportedYet(ToUpper(Peek().value) + " INDEX");
+  if (PeekWord("VIEW") || (PeekWord("OR") && PeekWord("REPLACE", 1))) return ErrNotSupportedYet("CREATE VIEW");
   return Error();
 }
 
@@ -139,17 +139,17 @@ Result<ast::StatementPtr> Parser::ParseCreateTable(bool temporary) {
     create->if_not_exists = true;
   }
   STRATA_ASSIGN_OR_RETURN(create->table, ParseTableName());
-  if (PeekWord("LIKE") || (PeekPunct("(") && PeekWord("LIKE", 1))) return NotSupportedYet("CREATE TABLE ... LIKE");
-  if (PeekWord("AS") || PeekWord("SELECT")) return NotSupportedYet("CREATE TABLE ... SELECT");
+  if (PeekWord("LIKE") || (PeekPunct("(") && PeekWord("LIKE", 1))) return ErrNotSupportedYet("CREATE TABLE ... LIKE");
+  if (PeekWord("AS") || PeekWord("SELECT")) return ErrNotSupportedYet("CREATE TABLE ... SELECT");
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
   do {
     STRATA_RETURN_IF_ERROR(ParseTableElement(create.get()));
   } while (AcceptPunct(","));
   STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
   STRATA_RETURN_IF_ERROR(ParseTableOptions(create.get()));
-  if (PeekWord("PARTITION")) return NotSupportedYet("PARTITION BY");
+  if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION BY");
   if (PeekWord("AS") || PeekWord("SELECT") || PeekWord("IGNORE") || PeekWord("REPLACE")) {
-    return NotSupportedYet("CREATE TABLE ... SELECT");
+    return ErrNotSupportedYet("CREATE TABLE ... SELECT");
   }
   return ast::StatementPtr(std::move(create));
 }
@@ -160,9 +160,9 @@ Status Parser::ParseTableElement(ast::CreateTable* create) {
   if (AcceptWord("CONSTRAINT")) {
     if (PeekIdentifier()) constraint_name = Advance().value;
   }
-  if (PeekWord("FOREIGN") || PeekWord("REFERENCES")) return NotSupportedYet("FOREIGN KEY");
-  if (PeekWord("CHECK")) return NotSupportedYet("CHECK");
-  if (PeekWord("FULLTEXT") || PeekWord("SPATIAL")) return NotSupportedYet(ToUpper(Peek().value) + " INDEX");
+  if (PeekWord("FOREIGN") || PeekWord("REFERENCES")) return ErrNotSupportedYet("FOREIGN KEY");
+  if (PeekWord("CHECK")) return ErrNotSupportedYet("CHECK");
+  if (PeekWord("FULLTEXT") || PeekWord("SPATIAL")) return ErrNotSupportedYet(ToUpper(Peek().value) + " INDEX");
   ast::IndexDef index;
   if (AcceptWord("PRIMARY")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("KEY"));
@@ -234,11 +234,11 @@ Status Parser::ParseColumnAttribute(ast::ColumnDef* column, bool* matched) {
     STRATA_ASSIGN_OR_RETURN(std::string ignored, ParseNameOrString());
   } else if (AcceptWord("VISIBLE") || AcceptWord("INVISIBLE")) {
   } else if (PeekWord("CHECK")) {
-    return NotSupportedYet("CHECK");
+    return ErrNotSupportedYet("CHECK");
   } else if (PeekWord("REFERENCES")) {
-    return NotSupportedYet("FOREIGN KEY");
+    return ErrNotSupportedYet("FOREIGN KEY");
   } else if (PeekWord("GENERATED") || PeekWord("AS")) {
-    return NotSupportedYet("generated columns");
+    return ErrNotSupportedYet("generated columns");
   } else {
     *matched = false;
   }
@@ -288,7 +288,7 @@ Result<ast::TypeName> Parser::ParseColumnType() {
     type.is_boolean = true;
     return type;
   }
-  if (word == "SERIAL") return NotSupportedYet("SERIAL");
+  if (word == "SERIAL") return ErrNotSupportedYet("SERIAL");
   if (word == "ENUM" || word == "SET") {
     type.kind = word == "ENUM" ? ast::TypeKind::kEnum : ast::TypeKind::kSet;
     STRATA_RETURN_IF_ERROR(ExpectPunct("("));
@@ -396,7 +396,7 @@ Result<std::vector<ast::IndexColumn>> Parser::ParseIndexColumns() {
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
   std::vector<ast::IndexColumn> columns;
   do {
-    if (PeekPunct("(")) return NotSupportedYet("functional key parts");
+    if (PeekPunct("(")) return ErrNotSupportedYet("functional key parts");
     ast::IndexColumn column;
     STRATA_ASSIGN_OR_RETURN(column.name, ParseIdentifier());
     STRATA_ASSIGN_OR_RETURN(column.prefix_length, ParseOptionalLength());

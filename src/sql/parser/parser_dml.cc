@@ -29,7 +29,7 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
   do {
     STRATA_RETURN_IF_ERROR(ParseSelectItem(select.get()));
   } while (AcceptPunct(","));
-  if (PeekWord("INTO")) return NotSupportedYet("SELECT ... INTO");
+  if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
   if (AcceptWord("FROM")) STRATA_RETURN_IF_ERROR(ParseFromClause(select.get()));
   if (AcceptWord("WHERE")) {
     STRATA_ASSIGN_OR_RETURN(select->where, ParseExpr());
@@ -41,12 +41,12 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
       if (!AcceptWord("ASC")) AcceptWord("DESC");
       select->group_by.push_back(std::move(e));
     } while (AcceptPunct(","));
-    if (PeekWord("WITH") && PeekWord("ROLLUP", 1)) return NotSupportedYet("WITH ROLLUP");
+    if (PeekWord("WITH") && PeekWord("ROLLUP", 1)) return ErrNotSupportedYet("WITH ROLLUP");
   }
   if (AcceptWord("HAVING")) {
     STRATA_ASSIGN_OR_RETURN(select->having, ParseExpr());
   }
-  if (PeekWord("WINDOW")) return NotSupportedYet("window functions");
+  if (PeekWord("WINDOW")) return ErrNotSupportedYet("window functions");
   if (AcceptWord("ORDER")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
     STRATA_ASSIGN_OR_RETURN(select->order_by, ParseOrderList());
@@ -56,9 +56,9 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
   }
   STRATA_RETURN_IF_ERROR(ParseLockingClause(select.get()));
   if (PeekWord("UNION") || PeekWord("EXCEPT") || PeekWord("INTERSECT")) {
-    return NotSupportedYet(ToUpper(Peek().value));
+    return ErrNotSupportedYet(ToUpper(Peek().value));
   }
-  if (PeekWord("INTO")) return NotSupportedYet("SELECT ... INTO");
+  if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
   return ast::StatementPtr(std::move(select));
 }
 
@@ -92,10 +92,10 @@ Result<std::string> Parser::ParseOptionalAlias() {
 Status Parser::ParseFromClause(ast::Select* select) {
   if (AcceptWord("DUAL")) return Status::OK();
   do {
-    if (PeekPunct("(")) return NotSupportedYet(PeekWord("SELECT", 1) ? "derived tables" : "JOIN");
+    if (PeekPunct("(")) return ErrNotSupportedYet(PeekWord("SELECT", 1) ? "derived tables" : "JOIN");
     ast::TableRef ref;
     STRATA_ASSIGN_OR_RETURN(ref.table, ParseTableName());
-    if (PeekWord("PARTITION")) return NotSupportedYet("PARTITION");
+    if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
     STRATA_ASSIGN_OR_RETURN(ref.alias, ParseOptionalAlias());
     // Index hints: USE|FORCE|IGNORE INDEX|KEY [FOR JOIN|ORDER BY|GROUP BY] (names): ignored.
     while ((PeekWord("USE") || PeekWord("FORCE") || PeekWord("IGNORE")) &&
@@ -115,7 +115,7 @@ Status Parser::ParseFromClause(ast::Select* select) {
       }
       STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     }
-    if (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value))) return NotSupportedYet("JOIN");
+    if (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value))) return ErrNotSupportedYet("JOIN");
     select->from.push_back(std::move(ref));
   } while (AcceptPunct(","));
   return Status::OK();
@@ -159,7 +159,7 @@ Status Parser::ParseLockingClause(ast::Select* select) {
   if (PeekWord("FOR") && (PeekWord("UPDATE", 1) || PeekWord("SHARE", 1))) {
     pos_ += 2;
     select->for_update = true;
-    if (AcceptWord("OF")) return NotSupportedYet("FOR UPDATE OF");
+    if (AcceptWord("OF")) return ErrNotSupportedYet("FOR UPDATE OF");
     if (!AcceptWord("NOWAIT") && PeekWord("SKIP") && PeekWord("LOCKED", 1)) pos_ += 2;
   } else if (AcceptWord("LOCK")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("IN"));
@@ -225,8 +225,8 @@ Result<ast::StatementPtr> Parser::ParseInsert() {
   if (!insert->replace && AcceptWord("IGNORE")) insert->ignore = true;
   AcceptWord("INTO");
   STRATA_ASSIGN_OR_RETURN(insert->table, ParseTableName());
-  if (PeekWord("PARTITION")) return NotSupportedYet("PARTITION");
-  if (PeekPunct("(") && (PeekWord("SELECT", 1) || PeekPunct("(", 1))) return NotSupportedYet("INSERT ... SELECT");
+  if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
+  if (PeekPunct("(") && (PeekWord("SELECT", 1) || PeekPunct("(", 1))) return ErrNotSupportedYet("INSERT ... SELECT");
   if (AcceptPunct("(")) {
     while (!PeekPunct(")")) {
       STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
@@ -247,11 +247,11 @@ Result<ast::StatementPtr> Parser::ParseInsert() {
     if (!insert->columns.empty()) return ErrorAt(tokens_[pos_ - 1]);
     STRATA_ASSIGN_OR_RETURN(insert->set_assignments, ParseAssignmentList());
   } else if (PeekWord("SELECT") || PeekWord("TABLE") || PeekWord("WITH")) {
-    return NotSupportedYet("INSERT ... SELECT");
+    return ErrNotSupportedYet("INSERT ... SELECT");
   } else {
     return Error();
   }
-  if (PeekWord("AS")) return NotSupportedYet("INSERT ... AS alias");
+  if (PeekWord("AS")) return ErrNotSupportedYet("INSERT ... AS alias");
   if (AcceptWord("ON")) {
     if (insert->replace) return ErrorAt(tokens_[pos_ - 1]);
     STRATA_RETURN_IF_ERROR(ExpectWord("DUPLICATE"));
@@ -270,7 +270,7 @@ Result<ast::StatementPtr> Parser::ParseUpdate() {
   STRATA_ASSIGN_OR_RETURN(update->table.table, ParseTableName());
   STRATA_ASSIGN_OR_RETURN(update->table.alias, ParseOptionalAlias());
   if (PeekPunct(",") || (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value)))) {
-    return NotSupportedYet("multi-table UPDATE");
+    return ErrNotSupportedYet("multi-table UPDATE");
   }
   STRATA_RETURN_IF_ERROR(ExpectWord("SET"));
   STRATA_ASSIGN_OR_RETURN(update->assignments, ParseAssignmentList());
@@ -295,10 +295,10 @@ Result<ast::StatementPtr> Parser::ParseDelete() {
     if (AcceptWord("IGNORE")) del->ignore = true;
     else if (!AcceptWord("LOW_PRIORITY") && !AcceptWord("QUICK")) break;
   }
-  if (!PeekWord("FROM")) return NotSupportedYet("multi-table DELETE");
+  if (!PeekWord("FROM")) return ErrNotSupportedYet("multi-table DELETE");
   Advance();
   STRATA_ASSIGN_OR_RETURN(del->table.table, ParseTableName());
-  if (PeekPunct(",") || PeekWord("USING") || PeekPunct(".")) return NotSupportedYet("multi-table DELETE");
+  if (PeekPunct(",") || PeekWord("USING") || PeekPunct(".")) return ErrNotSupportedYet("multi-table DELETE");
   STRATA_ASSIGN_OR_RETURN(del->table.alias, ParseOptionalAlias());
   if (AcceptWord("WHERE")) {
     STRATA_ASSIGN_OR_RETURN(del->where, ParseExpr());

@@ -126,7 +126,7 @@ Result<ExprPtr> Parser::ParseComparison() {
     if (ComparisonOp(Peek(), &op)) {
       Advance();
       if ((PeekWord("ANY") || PeekWord("ALL") || PeekWord("SOME")) && PeekPunct("(", 1)) {
-        return NotSupportedYet("subqueries");
+        return ErrNotSupportedYet("subqueries");
       }
       STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParsePredicate());
       left = MakeBinary(op, std::move(left), std::move(right));
@@ -206,7 +206,7 @@ Result<ExprPtr> Parser::ParsePredicate() {
 
 Result<ExprPtr> Parser::ParseIn(ExprPtr left, bool negated, size_t start) {
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  if (PeekWord("SELECT") || PeekWord("WITH")) return NotSupportedYet("subqueries");
+  if (PeekWord("SELECT") || PeekWord("WITH")) return ErrNotSupportedYet("subqueries");
   ExprPtr e = NewExpr(ExprKind::kIn, start);
   e->negated = negated;
   e->children.push_back(std::move(left));
@@ -373,7 +373,7 @@ Result<ExprPtr> Parser::ParsePrimary() {
     }
     case TokenKind::kUserVar:
     case TokenKind::kSysVar: {
-      if (t.kind == TokenKind::kUserVar && PeekPunct(":=", 1)) return NotSupportedYet("@var := expr");
+      if (t.kind == TokenKind::kUserVar && PeekPunct(":=", 1)) return ErrNotSupportedYet("@var := expr");
       ExprPtr e = NewExpr(ExprKind::kVariable, start);
       e->scope = t.kind == TokenKind::kUserVar ? ast::VariableScope::kUser : t.var_scope;
       e->name = Advance().value;
@@ -408,7 +408,7 @@ Result<ExprPtr> Parser::ParseStringLiteral() {
 Result<ExprPtr> Parser::ParseParenthesized() {
   size_t start = pos_;
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  if (PeekWord("SELECT") || PeekWord("WITH")) return NotSupportedYet("subqueries");
+  if (PeekWord("SELECT") || PeekWord("WITH")) return ErrNotSupportedYet("subqueries");
   STRATA_ASSIGN_OR_RETURN(ExprPtr first, ParseExpr());
   if (!PeekPunct(",")) {
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
@@ -440,7 +440,7 @@ Result<ExprPtr> Parser::ParseWordPrimary() {
   if (upper == "CASE") return ParseCase();
   if ((upper == "CAST" || upper == "CONVERT") && PeekPunct("(", 1)) return ParseCast(upper == "CONVERT");
   if (upper == "INTERVAL") return ParseInterval();
-  if (upper == "EXISTS") return NotSupportedYet("subqueries");
+  if (upper == "EXISTS") return ErrNotSupportedYet("subqueries");
   if (upper == "ROW" && PeekPunct("(", 1)) {
     Advance();
     STRATA_ASSIGN_OR_RETURN(ExprPtr row, ParseParenthesized());

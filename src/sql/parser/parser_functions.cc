@@ -57,7 +57,7 @@ Result<ExprPtr> Parser::ParseFunctionCall(std::string name, size_t start) {
     } while (AcceptPunct(","));
   }
   STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
-  if (PeekWord("OVER")) return NotSupportedYet("window functions");
+  if (PeekWord("OVER")) return ErrNotSupportedYet("window functions");
   Finish(e.get(), start);
   return e;
 }

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "sql/parser/ast.h"
 #include "sql/parser/lexer.h"
+#include "sql/errors.h"
 
 namespace strata::sql::internal {
 

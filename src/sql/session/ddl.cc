@@ -8,16 +8,13 @@
 #include "common/coding.h"
 #include "sql/binder/binder.h"
 #include "sql/sql.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
 
 constexpr int kDdlRetries = 5;
 constexpr size_t kDeleteBatch = 10000;
-
-Status Err(uint16_t code, std::string_view state, std::string msg) {
-  return Status::InvalidArgument(std::move(msg)).WithMysql(code, state);
-}
 
 // Runs `body` in a fresh transaction and commits it, retrying on write conflicts.
 template <typename Body>
@@ -26,7 +23,7 @@ Status RunDdl(Session& session, Body body) {
     std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
     STRATA_RETURN_IF_ERROR(body(*txn));
     Status s = txn->Commit();
-    if (s.ok() || s.mysql_errno() != 1213 || attempt + 1 >= kDdlRetries) return s;
+    if (s.ok() || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kDdlRetries) return s;
   }
 }
 
@@ -38,13 +35,13 @@ Status DeletePrefix(Session& session, const Bytes& prefix) {
     if (kvs.empty()) return Status::OK();
     for (const auto& kv : kvs) STRATA_RETURN_IF_ERROR(txn->Delete(kv.key));
     Status s = txn->Commit();
-    if (!s.ok() && s.mysql_errno() != 1213) return s;
+    if (!s.ok() && s.mysql_errno() != kErLockDeadlock) return s;
   }
 }
 
 Result<std::string> DatabaseFor(Session& session, const std::string& schema) {
   std::string db = schema.empty() ? session.database() : schema;
-  if (db.empty()) return Err(1046, "3D000", "No database selected");
+  if (db.empty()) return ErrNoDatabaseSelected();
   return db;
 }
 
@@ -67,11 +64,11 @@ ColumnType ToColumnType(const ast::TypeName& t) {
 Status ValidateType(const ColumnSchema& c) {
   using TK = ast::TypeKind;
   if (c.type.kind == TK::kDecimal && (c.type.length > 38 || c.type.length == 0 || c.type.scale > c.type.length || c.type.scale > 30))
-    return Err(1426, "42000", fmt::format("Too-big precision {} specified for '{}'. Maximum is 38.", c.type.length, c.name));
+    return ErrTooBigPrecision(c.type.length, c.name);
   if ((c.type.kind == TK::kVarchar || c.type.kind == TK::kVarbinary) && c.type.length == 0 )
     return Status::OK();
   if (c.type.kind == TK::kVarchar && c.type.length > 16383)
-    return Err(1074, "42000", fmt::format("Column length too big for column '{}' (max = 16383); use BLOB or TEXT instead", c.name));
+    return ErrColumnLengthTooBig(c.name);
   return Status::OK();
 }
 
@@ -85,7 +82,7 @@ Status BuildColumn(Session& session, const ast::ColumnDef& def, ColumnSchema* ou
   STRATA_RETURN_IF_ERROR(ValidateType(*out));
   if (def.auto_increment && !out->type.IsInteger() && out->type.kind != ast::TypeKind::kDouble &&
       out->type.kind != ast::TypeKind::kFloat)
-    return Err(1063, "42000", fmt::format("Incorrect column specifier for column '{}'", def.name));
+    return ErrWrongColumnSpecifier(def.name);
   if (!def.default_value) {
     out->default_kind = out->nullable ? DefaultKind::kNull : DefaultKind::kNone;
     return Status::OK();
@@ -93,22 +90,22 @@ Status BuildColumn(Session& session, const ast::ColumnDef& def, ColumnSchema* ou
   const ast::Expr& d = *def.default_value;
   if (d.kind == ast::ExprKind::kFunction && (d.text == "CURRENT_TIMESTAMP" || d.text == "NOW" || d.text == "LOCALTIMESTAMP")) {
     if (out->type.kind != ast::TypeKind::kDateTime && out->type.kind != ast::TypeKind::kTimestamp)
-      return Err(1067, "42000", fmt::format("Invalid default value for '{}'", def.name));
+      return ErrInvalidDefault(def.name);
     out->default_kind = DefaultKind::kCurrentTimestamp;
     return Status::OK();
   }
   BindContext ctx;
   ctx.session = &session;
   auto bound = BindExpr(d, ctx);
-  if (!bound.ok() || !(*bound)->IsConst()) return Err(1067, "42000", fmt::format("Invalid default value for '{}'", def.name));
+  if (!bound.ok() || !(*bound)->IsConst()) return ErrInvalidDefault(def.name);
   const Value& v = (*bound)->constant;
   if (v.is_null()) {
-    if (!out->nullable) return Err(1067, "42000", fmt::format("Invalid default value for '{}'", def.name));
+    if (!out->nullable) return ErrInvalidDefault(def.name);
     out->default_kind = DefaultKind::kNull;
     return Status::OK();
   }
   auto converted = ConvertForColumn(*out, v, 1);
-  if (!converted.ok()) return Err(1067, "42000", fmt::format("Invalid default value for '{}'", def.name));
+  if (!converted.ok()) return ErrInvalidDefault(def.name);
   out->default_kind = DefaultKind::kValue;
   out->default_value = *converted;
   return Status::OK();
@@ -122,8 +119,8 @@ Result<IndexSchema> BuildIndex(const TableSchema& t, const ast::IndexDef& def, I
   std::set<uint32_t> seen;
   for (const auto& col : def.columns) {
     auto c = t.FindColumn(col.name);
-    if (!c) return Err(1072, "42000", fmt::format("Key column '{}' doesn't exist in table", col.name));
-    if (!seen.insert(*c).second) return Err(1060, "42S21", fmt::format("Duplicate column name '{}'", col.name));
+    if (!c) return ErrKeyColumnDoesNotExist(col.name);
+    if (!seen.insert(*c).second) return ErrDuplicateColumn(col.name);
     index.columns.push_back(*c);
   }
   if (index.name.empty()) {  // MySQL names it after its first column, made unique
@@ -146,9 +143,9 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   t.engine = stmt.engine.empty() ? "InnoDB" : stmt.engine;
   t.comment = stmt.comment;
   t.auto_increment_start = stmt.auto_increment_start.value_or(1);
-  if (stmt.columns.empty()) return Err(1113, "42000", "A table must have at least 1 column");
+  if (stmt.columns.empty()) return ErrTableMustHaveColumns();
   for (const auto& def : stmt.columns) {
-    if (t.FindColumn(def.name)) return Err(1060, "42S21", fmt::format("Duplicate column name '{}'", def.name));
+    if (t.FindColumn(def.name)) return ErrDuplicateColumn(def.name);
     ColumnSchema c;
     STRATA_RETURN_IF_ERROR(BuildColumn(session, def, &c));
     t.columns.push_back(std::move(c));
@@ -162,7 +159,7 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   bool have_primary = false;
   for (const auto& def : defs) {
     if (def.primary) {
-      if (have_primary) return Err(1068, "42000", "Multiple primary key defined");
+      if (have_primary) return ErrMultiplePrimaryKey();
       have_primary = true;
       STRATA_ASSIGN_OR_RETURN(t.primary, BuildIndex(t, def, kPrimaryIndexId));
       for (uint32_t c : t.primary.columns) t.columns[c].nullable = false;
@@ -170,7 +167,7 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
     }
     STRATA_ASSIGN_OR_RETURN(IndexSchema index, BuildIndex(t, def, t.NextIndexId()));
     for (const auto& other : t.indexes)
-      if (EqualsIgnoreCase(other.name, index.name)) return Err(1061, "42000", fmt::format("Duplicate key name '{}'", index.name));
+      if (EqualsIgnoreCase(other.name, index.name)) return ErrDuplicateKeyName(index.name);
     t.indexes.push_back(std::move(index));
   }
   if (!have_primary) t.primary.name = "PRIMARY";
@@ -181,25 +178,25 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
     bool keyed = !t.primary.columns.empty() && t.primary.columns[0] == i;
     for (const auto& index : t.indexes) keyed = keyed || index.columns[0] == i;
     if (!keyed || autos > 1)
-      return Err(1075, "42000", "Incorrect table definition; there can be only one auto column and it must be defined as a key");
+      return ErrWrongAutoKey();
   }
   return t;
 }
 
 Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) {
-  if (stmt.temporary) return Status::NotSupported("This version of StrataDB doesn't yet support 'TEMPORARY tables'").WithMysql(1235, "42000");
+  if (stmt.temporary) return ErrNotSupportedYet("TEMPORARY tables");
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
   STRATA_ASSIGN_OR_RETURN(TableSchema schema, BuildTable(session, stmt, db));
   QueryResult result;
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
-    if (!catalog->HasDatabase(db)) return Err(1049, "42000", fmt::format("Unknown database '{}'", db));
+    if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
     if (catalog->FindTable(db, schema.name)) {
       if (stmt.if_not_exists) {
         result.warnings = 1;
         return Status::OK();
       }
-      return Err(1050, "42S01", fmt::format("Table '{}' already exists", schema.name));
+      return ErrTableExists(schema.name);
     }
     return session.engine().catalog().CreateTable(txn, &schema);
   });
@@ -224,7 +221,7 @@ Result<QueryResult> DropTables(Session& session, const ast::DropTable& stmt) {
       dropped.push_back(table);
       STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *table));
     }
-    if (!missing.empty() && !stmt.if_exists) return Err(1051, "42S02", fmt::format("Unknown table '{}'", missing));
+    if (!missing.empty() && !stmt.if_exists) return ErrUnknownTable(missing);
     result.warnings = missing.empty() ? 0 : 1;
     return Status::OK();
   });
@@ -240,15 +237,15 @@ Result<QueryResult> DropTables(Session& session, const ast::DropTable& stmt) {
 
 Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
-  if (stmt.index.primary) return Err(1068, "42000", "Multiple primary key defined");
+  if (stmt.index.primary) return ErrMultiplePrimaryKey();
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     auto table = catalog->FindTable(db, stmt.table.name);
-    if (!table) return Err(1146, "42S02", fmt::format("Table '{}.{}' doesn't exist", db, stmt.table.name));
+    if (!table) return ErrNoSuchTable(db, stmt.table.name);
     TableSchema updated = *table;
     STRATA_ASSIGN_OR_RETURN(IndexSchema index, BuildIndex(updated, stmt.index, updated.NextIndexId()));
     for (const auto& other : updated.indexes)
-      if (EqualsIgnoreCase(other.name, index.name)) return Err(1061, "42000", fmt::format("Duplicate key name '{}'", index.name));
+      if (EqualsIgnoreCase(other.name, index.name)) return ErrDuplicateKeyName(index.name);
     // Backfill in the same transaction as the schema change.
     Bytes prefix = IndexPrefix(updated.id, kPrimaryIndexId);
     Bytes cursor = prefix;
@@ -269,7 +266,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
             std::string text;
             for (size_t i = 0; i < index.columns.size(); i++)
               text += (i ? "-" : "") + row[index.columns[i]].ToText().value_or("NULL");
-            return Err(1062, "23000", fmt::format("Duplicate entry '{}' for key '{}.{}'", text, updated.name, index.name));
+            return ErrDuplicateEntry(text, updated.name, index.name);
           }
         }
         STRATA_RETURN_IF_ERROR(txn.Put(IndexKey(updated, index, row, pk), ""));
@@ -290,7 +287,7 @@ Result<QueryResult> DropIndex(Session& session, const ast::DropIndex& stmt) {
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     auto table = catalog->FindTable(db, stmt.table.name);
-    if (!table) return Err(1146, "42S02", fmt::format("Table '{}.{}' doesn't exist", db, stmt.table.name));
+    if (!table) return ErrNoSuchTable(db, stmt.table.name);
     TableSchema updated = *table;
     for (auto it = updated.indexes.begin(); it != updated.indexes.end(); ++it) {
       if (!EqualsIgnoreCase(it->name, stmt.name)) continue;
@@ -298,7 +295,7 @@ Result<QueryResult> DropIndex(Session& session, const ast::DropIndex& stmt) {
       updated.indexes.erase(it);
       return session.engine().catalog().UpdateTable(txn, updated);
     }
-    return Err(1091, "42000", fmt::format("Can't DROP '{}'; check that column/key exists", stmt.name));
+    return ErrCantDropKey(stmt.name);
   });
   STRATA_RETURN_IF_ERROR(s);
   STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
@@ -314,7 +311,7 @@ Result<QueryResult> CreateDatabase(Session& session, const ast::CreateDatabase& 
         result.warnings = 1;
         return Status::OK();
       }
-      return Err(1007, "HY000", fmt::format("Can't create database '{}'; database exists", stmt.name));
+      return ErrDatabaseExists(stmt.name);
     }
     result.affected_rows = 1;
     return session.engine().catalog().CreateDatabase(txn, stmt.name);
@@ -333,7 +330,7 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
         result.warnings = 1;
         return Status::OK();
       }
-      return Err(1008, "HY000", fmt::format("Can't drop database '{}'; database doesn't exist", stmt.name));
+      return ErrDatabaseDoesNotExist(stmt.name);
     }
     dropped = catalog->TablesOf(stmt.name);
     for (const auto& t : dropped) STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *t));

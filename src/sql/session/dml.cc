@@ -6,6 +6,7 @@
 
 #include "sql/binder/binder.h"
 #include "sql/sql.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
@@ -24,8 +25,7 @@ std::string KeyText(const TableSchema& table, const IndexSchema& index, const Ro
 
 Status Duplicate(const TableSchema& table, const IndexSchema& index, const Row& row) {
   std::string name = index.name.empty() ? "PRIMARY" : index.name;
-  return Status::AlreadyExists(fmt::format("Duplicate entry '{}' for key '{}.{}'", KeyText(table, index, row), table.name, name))
-      .WithMysql(1062, "23000");
+  return ErrDuplicateEntry(KeyText(table, index, row), table.name, name);
 }
 
 bool HasNull(const IndexSchema& index, const Row& row) {
@@ -105,10 +105,6 @@ std::string NowText() {
                      tm.tm_min, tm.tm_sec);
 }
 
-Status NullError(const ColumnSchema& col) {
-  return Status::InvalidArgument(fmt::format("Column '{}' cannot be null", col.name)).WithMysql(1048, "23000");
-}
-
 struct InsertState {
   Session* session;
   txn::Transaction* txn;
@@ -155,10 +151,10 @@ Result<Row> BuildRow(InsertState& st, const std::vector<const ast::Expr*>& value
   for (size_t i = 0; i < t.columns.size(); i++) {
     const ColumnSchema& c = t.columns[i];
     if (!row[i].is_null() || c.nullable) continue;
-    if (given[i]) return NullError(c);
+    if (given[i]) return ErrColumnCannotBeNull(c.name);
     if (c.default_kind == DefaultKind::kNone)
-      return Status::InvalidArgument(fmt::format("Field '{}' doesn't have a default value", c.name)).WithMysql(1364, "HY000");
-    return NullError(c);
+      return ErrNoDefaultForField(c.name);
+    return ErrColumnCannotBeNull(c.name);
   }
   return row;
 }
@@ -170,7 +166,7 @@ Status OnDuplicate(InsertState& st, const Row& new_row, const Row& old_row, Slic
     uint32_t col = st.on_duplicate_columns[i];
     STRATA_ASSIGN_OR_RETURN(Value v, Eval(*st.on_duplicate[i], updated, st.eval));
     STRATA_ASSIGN_OR_RETURN(updated[col], ConvertForColumn(st.table->columns[col], v, 1));
-    if (updated[col].is_null() && !st.table->columns[col].nullable) return NullError(st.table->columns[col]);
+    if (updated[col].is_null() && !st.table->columns[col].nullable) return ErrColumnCannotBeNull(st.table->columns[col].name);
   }
   st.eval.values_row = nullptr;
   if (RowsEqual(updated, old_row)) return Status::OK();
@@ -231,7 +227,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
     rows.emplace_back();
     for (const auto& a : stmt.set_assignments) {
       auto col = table->FindColumn(a.column);
-      if (!col) return Status::InvalidArgument(fmt::format("Unknown column '{}' in 'field list'", a.column)).WithMysql(1054, "42S22");
+      if (!col) return ErrUnknownColumn(a.column, "field list");
       st.targets.push_back(*col);
       rows.back().push_back(a.value.get());
     }
@@ -241,13 +237,13 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
     } else {
       for (const auto& name : stmt.columns) {
         auto col = table->FindColumn(name);
-        if (!col) return Status::InvalidArgument(fmt::format("Unknown column '{}' in 'field list'", name)).WithMysql(1054, "42S22");
+        if (!col) return ErrUnknownColumn(name, "field list");
         st.targets.push_back(*col);
       }
     }
     for (size_t r = 0; r < stmt.rows.size(); r++) {
       if (stmt.rows[r].size() != st.targets.size())
-        return Status::InvalidArgument(fmt::format("Column count doesn't match value count at row {}", r + 1)).WithMysql(1136, "21S01");
+        return ErrColumnCountMismatch(r + 1);
       std::vector<const ast::Expr*> values;
       for (const auto& v : stmt.rows[r]) values.push_back(v.get());
       rows.push_back(std::move(values));
@@ -259,7 +255,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   dup_ctx.allow_values_function = true;
   for (const auto& a : stmt.on_duplicate) {
     auto col = table->FindColumn(a.column);
-    if (!col) return Status::InvalidArgument(fmt::format("Unknown column '{}' in 'field list'", a.column)).WithMysql(1054, "42S22");
+    if (!col) return ErrUnknownColumn(a.column, "field list");
     st.on_duplicate_columns.push_back(*col);
     if (!a.value) {
       st.on_duplicate.push_back(MakeConst(table->columns[*col].default_value));
@@ -294,7 +290,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   for (const auto& a : stmt.assignments) {
     auto col = table->FindColumn(a.column);
     if (!col || (!a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, alias)))
-      return Status::InvalidArgument(fmt::format("Unknown column '{}' in 'field list'", a.column)).WithMysql(1054, "42S22");
+      return ErrUnknownColumn(a.column, "field list");
     columns.push_back(*col);
     if (!a.value) {
       values.push_back(MakeConst(table->columns[*col].default_value));
@@ -319,7 +315,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], updated, eval));
       const ColumnSchema& col = table->columns[columns[i]];
       STRATA_ASSIGN_OR_RETURN(updated[columns[i]], ConvertForColumn(col, v, row_number));
-      if (updated[columns[i]].is_null() && !col.nullable) return NullError(col);
+      if (updated[columns[i]].is_null() && !col.nullable) return ErrColumnCannotBeNull(col.name);
       if (col.auto_increment && updated[columns[i]].ToDouble() > 0)
         STRATA_RETURN_IF_ERROR(session.engine().auto_increment().Observe(*table, SaturatingUint64(updated[columns[i]].ToDouble())));
     }

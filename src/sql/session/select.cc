@@ -5,14 +5,10 @@
 
 #include "sql/binder/binder.h"
 #include "sql/sql.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
-
-Status NotSupported(std::string_view what) {
-  return Status::NotSupported(fmt::format("This version of StrataDB doesn't yet support '{}'", what))
-      .WithMysql(1235, "42000");
-}
 
 struct OutputColumn {
   std::string name;
@@ -50,12 +46,12 @@ Result<uint64_t> EvalLimit(const ast::Expr& e, Session& session) {
   if (!b->IsConst() || b->constant.is_null() ||
       (b->constant.kind() != ValueKind::kInt && b->constant.kind() != ValueKind::kUint) ||
       (b->constant.kind() == ValueKind::kInt && b->constant.int_value() < 0))
-    return Status::InvalidArgument("Incorrect arguments to LIMIT").WithMysql(1210, "HY000");
+    return ErrWrongLimitArguments();
   return b->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(b->constant.int_value()) : b->constant.uint_value();
 }
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
-  if (stmt.from.size() > 1) return NotSupported("joins");
+  if (stmt.from.size() > 1) return ErrNotSupportedYet("joins");
   std::shared_ptr<const TableSchema> table;
   std::string alias;
   if (!stmt.from.empty()) {
@@ -79,9 +75,9 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   std::vector<OutputColumn> outputs;
   for (const auto& item : stmt.items) {
     if (item.expr->kind == ast::ExprKind::kStar) {
-      if (!table) return Status::InvalidArgument("No tables used").WithMysql(1096, "HY000");
+      if (!table) return ErrNoTablesUsed();
       if (!item.expr->qualifier.empty() && !EqualsIgnoreCase(item.expr->qualifier, alias))
-        return Status::InvalidArgument(fmt::format("Unknown table '{}'", item.expr->qualifier)).WithMysql(1051, "42S02");
+        return ErrUnknownTable(item.expr->qualifier);
       for (uint32_t c = 0; c < width; c++) outputs.push_back({table->columns[c].name, MakeColumnRef(c, OutTypeOfColumn(*table, c))});
       continue;
     }
@@ -104,7 +100,7 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
     if (IsPositionLiteral(*g)) {
       size_t pos = std::strtoull(g->text.c_str(), nullptr, 10);
       if (pos < 1 || pos > stmt.items.size() || stmt.items[pos - 1].expr->kind == ast::ExprKind::kStar)
-        return Status::InvalidArgument(fmt::format("Unknown column '{}' in 'group statement'", g->text)).WithMysql(1054, "42S22");
+        return ErrUnknownColumn(g->text, "group statement");
       source = stmt.items[pos - 1].expr.get();
     } else if (g->kind == ast::ExprKind::kColumn && g->qualifier.empty() && !(table && table->FindColumn(g->name))) {
       for (const auto& item : stmt.items)
@@ -125,7 +121,7 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
     if (IsPositionLiteral(*o.expr)) {
       size_t pos = std::strtoull(o.expr->text.c_str(), nullptr, 10);
       if (pos < 1 || pos > visible)
-        return Status::InvalidArgument(fmt::format("Unknown column '{}' in 'order clause'", o.expr->text)).WithMysql(1054, "42S22");
+        return ErrUnknownColumn(o.expr->text, "order clause");
       sort_keys.push_back({static_cast<uint32_t>(pos - 1), o.descending});
       continue;
     }
@@ -199,7 +195,7 @@ Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn,
   for (const auto& o : order_by) {
     ctx.clause = "order clause";
     STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*o.expr, ctx));
-    if (e->kind != BoundExpr::Kind::kColumn) return NotSupported("ORDER BY expressions in UPDATE/DELETE");
+    if (e->kind != BoundExpr::Kind::kColumn) return ErrNotSupportedYet("ORDER BY expressions in UPDATE/DELETE");
     keys.push_back({e->column, o.descending});
   }
   std::optional<uint64_t> limit;

@@ -9,14 +9,13 @@
 
 #include "common/key_encoding.h"
 #include "sql/binder/binder.h"
+#include "sql/errors.h"
 #include "txn/mvcc.h"
 
 namespace strata::sql {
 
 using SK = ast::StatementKind;
 
-constexpr uint16_t kErLockDeadlock = 1213;
-constexpr uint16_t kErTransCacheFull = 1197;
 // How long an autocommit statement keeps retrying a write-write conflict (as long as
 // InnoDB's default innodb_lock_wait_timeout would let it wait for the row lock).
 constexpr std::chrono::seconds kAutocommitRetryFor{50};
@@ -136,11 +135,11 @@ Result<std::shared_ptr<const CatalogSnapshot>> Session::LoadCatalog() {
 
 Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::TableName& name) {
   std::string db = name.schema.empty() ? database_ : name.schema;
-  if (db.empty()) return Status::InvalidArgument("No database selected").WithMysql(1046, "3D000");
+  if (db.empty()) return ErrNoDatabaseSelected();
   STRATA_ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
   auto table = catalog->FindTable(db, name.name);
   if (!table)
-    return Status::NotFound(fmt::format("Table '{}.{}' doesn't exist", db, name.name)).WithMysql(1146, "42S02");
+    return ErrNoSuchTable(db, name.name);
   return table;
 }
 
@@ -168,19 +167,19 @@ Status Session::Use(std::string_view database) {
   STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
   txn->Rollback();
   if (!catalog->HasDatabase(database))
-    return Status::InvalidArgument(fmt::format("Unknown database '{}'", database)).WithMysql(1049, "42000");
+    return ErrUnknownDatabase(database);
   database_ = catalog->databases.at(ToLower(database));
   return Status::OK();
 }
 
 Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_view table) {
-  if (database_.empty()) return Status::InvalidArgument("No database selected").WithMysql(1046, "3D000");
+  if (database_.empty()) return ErrNoDatabaseSelected();
   std::unique_ptr<txn::Transaction> txn = engine_->txn().Begin();
   STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
   txn->Rollback();
   auto schema = catalog->FindTable(database_, table);
   if (!schema)
-    return Status::NotFound(fmt::format("Table '{}.{}' doesn't exist", database_, table)).WithMysql(1146, "42S02");
+    return ErrNoSuchTable(database_, table);
   return schema;
 }
 
@@ -297,7 +296,7 @@ Result<QueryResult> Session::Dispatch(const ast::Statement& stmt) {
     case SK::kDelete: return ExecuteDelete(*this, static_cast<const ast::Delete&>(stmt));
     case SK::kShow: return ExecuteShow(*this, static_cast<const ast::Show&>(stmt));
     default:
-      return Status::NotSupported("This version of StrataDB doesn't yet support this statement").WithMysql(1235, "42000");
+      return ErrStatementNotSupportedYet();
   }
 }
 
@@ -335,7 +334,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     return Status::OK();
   }
   std::optional<Value> current = SystemVariableDefault(name, *engine_);
-  if (!current) return Status::InvalidArgument(fmt::format("Unknown system variable '{}'", item.name)).WithMysql(1193, "HY000");
+  if (!current) return ErrUnknownSystemVariable(item.name);
   Value v = value;
   // ON/OFF/TRUE/FALSE for boolean-ish integer variables.
   if (current->kind() == ValueKind::kInt && v.kind() == ValueKind::kString) {
@@ -344,8 +343,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     else if (s == "off" || s == "false") v = Value::Int(0);
     else if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-')) v = Value::Int(static_cast<int64_t>(StringToDouble(s)));
     else
-      return Status::InvalidArgument(fmt::format("Variable '{}' can't be set to the value of '{}'", name, v.string_value()))
-          .WithMysql(1231, "42000");
+      return ErrWrongValueForVariable(name, v.string_value());
   }
   if (name == "autocommit") {
     bool on = v.ToBool().value_or(true);
@@ -363,8 +361,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     for (char& c : level)
       if (c == ' ') c = '-';
     if (level != "READ-UNCOMMITTED" && level != "READ-COMMITTED" && level != "REPEATABLE-READ" && level != "SERIALIZABLE")
-      return Status::InvalidArgument(fmt::format("Variable 'transaction_isolation' can't be set to the value of '{}'", level))
-          .WithMysql(1231, "42000");
+      return ErrWrongValueForVariable("transaction_isolation", level);
     v = Value::String(level);
     name = "transaction_isolation";
   }

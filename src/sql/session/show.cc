@@ -5,6 +5,7 @@
 
 #include "sql/binder/binder.h"
 #include "sql/sql.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
@@ -168,9 +169,9 @@ Result<QueryResult> ShowIndex(Session& session, const ast::Show& stmt) {
 
 Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
   std::string db = stmt.database.empty() ? session.database() : stmt.database;
-  if (db.empty()) return Status::InvalidArgument("No database selected").WithMysql(1046, "3D000");
+  if (db.empty()) return ErrNoDatabaseSelected();
   STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
-  if (!catalog->HasDatabase(db)) return Status::InvalidArgument(fmt::format("Unknown database '{}'", db)).WithMysql(1049, "42000");
+  if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
   std::string header = "Tables_in_" + catalog->databases.at(ToLower(db));
   if (stmt.show == ShowKind::kTableStatus) {
     QueryResult r = TextResult({"Name", "Engine", "Version", "Row_format", "Rows", "Avg_row_length", "Data_length",
@@ -236,7 +237,7 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
     case ShowKind::kCreateDatabase: {
       STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
       if (!catalog->HasDatabase(stmt.database))
-        return Status::InvalidArgument(fmt::format("Unknown database '{}'", stmt.database)).WithMysql(1049, "42000");
+        return ErrUnknownDatabase(stmt.database);
       QueryResult r = TextResult({"Database", "Create Database"});
       std::string name = catalog->databases.at(ToLower(stmt.database));
       r.rows.push_back({Str(name), Str("CREATE DATABASE " + Quote(name) + " /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */")});

@@ -10,6 +10,7 @@
 
 #include "sql/types/schema.h"
 #include "sql/sql.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
@@ -119,9 +120,7 @@ bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name) {
 Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value) {
   std::string name = ToLower(item.name);
   if (item.scope != ast::VariableScope::kGlobal) {
-    return Status::InvalidArgument(
-               fmt::format("Variable '{}' is a GLOBAL variable and should be set with SET GLOBAL", name))
-        .WithMysql(1229, "HY000");
+    return ErrGlobalVariable(name);
   }
   int64_t v = 0;
   if (item.value) {
@@ -136,8 +135,7 @@ Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value&
       if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) parsed = n;
     }
     if (!parsed) {
-      return Status::InvalidArgument(fmt::format("Incorrect argument type to variable '{}'", name))
-          .WithMysql(1232, "42000");
+      return ErrWrongTypeForVariable(name);
     }
     v = *parsed;
   }

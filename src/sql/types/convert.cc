@@ -6,27 +6,15 @@
 #include <fmt/format.h>
 
 #include "sql/types/schema.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
 
 using ast::TypeKind;
 
-Status OutOfRange(const ColumnSchema& col, uint64_t row) {
-  return Status::InvalidArgument(fmt::format("Out of range value for column '{}' at row {}", col.name, row))
-      .WithMysql(1264, "22003");
-}
-
 Status IncorrectValue(std::string_view kind, const ColumnSchema& col, const Value& v, uint64_t row) {
-  return Status::InvalidArgument(fmt::format("Incorrect {} value: '{}' for column '{}' at row {}", kind,
-                                             v.ToText().value_or("NULL"), col.name, row))
-      .WithMysql(kind == "datetime" || kind == "date" || kind == "time" ? 1292 : 1366,
-                 kind == "datetime" || kind == "date" || kind == "time" ? "22007" : "HY000");
-}
-
-Status TooLong(const ColumnSchema& col, uint64_t row) {
-  return Status::InvalidArgument(fmt::format("Data too long for column '{}' at row {}", col.name, row))
-      .WithMysql(1406, "22001");
+  return ErrIncorrectValueForColumn(kind, v.ToText().value_or("NULL"), col.name, row);
 }
 
 void IntegerRange(const ColumnType& t, __int128* lo, __int128* hi) {
@@ -75,13 +63,13 @@ Result<Value> ToInteger(const ColumnSchema& col, const Value& v, uint64_t row) {
     case ValueKind::kUint: x = v.uint_value(); break;
     case ValueKind::kDouble: {
       double d = std::round(v.double_value());
-      if (!(std::fabs(d) < 1.8e19)) return OutOfRange(col, row);
+      if (!(std::fabs(d) < 1.8e19)) return ErrOutOfRangeForColumn(col.name, row);
       x = static_cast<__int128>(d);
       break;
     }
     case ValueKind::kDecimal: {
       auto r = v.decimal_value().Rescale(0);
-      if (!r.ok()) return OutOfRange(col, row);
+      if (!r.ok()) return ErrOutOfRangeForColumn(col.name, row);
       x = r->unscaled;
       break;
     }
@@ -97,17 +85,17 @@ Result<Value> ToInteger(const ColumnSchema& col, const Value& v, uint64_t row) {
     if (x == 0) return Value::Int(0);
     if (x >= 1 && x <= 69) x += 2000;
     else if (x >= 70 && x <= 99) x += 1900;
-    if (x < 1901 || x > 2155) return OutOfRange(col, row);
+    if (x < 1901 || x > 2155) return ErrOutOfRangeForColumn(col.name, row);
     return Value::Int(static_cast<int64_t>(x));
   }
   if (col.type.kind == TypeKind::kBit) {
     uint32_t bits = col.type.length ? col.type.length : 1;
-    if (x < 0 || (bits < 64 && x >= (static_cast<__int128>(1) << bits))) return OutOfRange(col, row);
+    if (x < 0 || (bits < 64 && x >= (static_cast<__int128>(1) << bits))) return ErrOutOfRangeForColumn(col.name, row);
     return Value::Uint(static_cast<uint64_t>(x));
   }
   __int128 lo, hi;
   IntegerRange(col.type, &lo, &hi);
-  if (x < lo || x > hi) return OutOfRange(col, row);
+  if (x < lo || x > hi) return ErrOutOfRangeForColumn(col.name, row);
   if (col.type.is_unsigned) return Value::Uint(static_cast<uint64_t>(x));
   return Value::Int(static_cast<int64_t>(x));
 }
@@ -120,7 +108,7 @@ Result<Value> ToDecimal(const ColumnSchema& col, const Value& v, uint64_t row) {
     case ValueKind::kDecimal: d = v.decimal_value(); break;
     case ValueKind::kDouble: {
       auto p = Decimal::Parse(fmt::format("{:.{}f}", v.double_value(), std::min<uint32_t>(col.type.scale + 1, 30)));
-      if (!p.ok()) return OutOfRange(col, row);
+      if (!p.ok()) return ErrOutOfRangeForColumn(col.name, row);
       d = *p;
       break;
     }
@@ -134,9 +122,9 @@ Result<Value> ToDecimal(const ColumnSchema& col, const Value& v, uint64_t row) {
     case ValueKind::kNull: return v;
   }
   auto r = d.Rescale(static_cast<int>(col.type.scale));
-  if (!r.ok()) return OutOfRange(col, row);
-  if (r->IntegerDigits() > static_cast<int>(col.type.length - col.type.scale)) return OutOfRange(col, row);
-  if (col.type.is_unsigned && r->unscaled < 0) return OutOfRange(col, row);
+  if (!r.ok()) return ErrOutOfRangeForColumn(col.name, row);
+  if (r->IntegerDigits() > static_cast<int>(col.type.length - col.type.scale)) return ErrOutOfRangeForColumn(col.name, row);
+  if (col.type.is_unsigned && r->unscaled < 0) return ErrOutOfRangeForColumn(col.name, row);
   return Value::Dec(*r);
 }
 
@@ -152,12 +140,12 @@ Result<Value> ToDouble(const ColumnSchema& col, const Value& v, uint64_t row) {
   } else {
     d = v.ToDouble();
   }
-  if (std::isnan(d) || std::isinf(d)) return OutOfRange(col, row);
+  if (std::isnan(d) || std::isinf(d)) return ErrOutOfRangeForColumn(col.name, row);
   if (col.type.kind == TypeKind::kFloat) {
-    if (std::fabs(d) > std::numeric_limits<float>::max()) return OutOfRange(col, row);
+    if (std::fabs(d) > std::numeric_limits<float>::max()) return ErrOutOfRangeForColumn(col.name, row);
     d = static_cast<double>(static_cast<float>(d));
   }
-  if (col.type.is_unsigned && d < 0) return OutOfRange(col, row);
+  if (col.type.is_unsigned && d < 0) return ErrOutOfRangeForColumn(col.name, row);
   return Value::Double(d);
 }
 
@@ -240,8 +228,7 @@ Result<Value> ToString(const ColumnSchema& col, const Value& v, uint64_t row) {
       if (EqualsIgnoreCase(member, s)) return Value::String(member);
     if (v.kind() == ValueKind::kInt && v.int_value() >= 1 && static_cast<size_t>(v.int_value()) <= t.enum_values.size())
       return Value::String(t.enum_values[static_cast<size_t>(v.int_value()) - 1]);
-    return Status::InvalidArgument(fmt::format("Data truncated for column '{}' at row {}", col.name, row))
-        .WithMysql(1265, "01000");
+    return ErrDataTruncated(col.name, row);
   }
   if (t.kind == TypeKind::kChar) {
     while (!s.empty() && s.back() == ' ') s.pop_back();  // CHAR reads back without trailing spaces
@@ -255,8 +242,8 @@ Result<Value> ToString(const ColumnSchema& col, const Value& v, uint64_t row) {
     case TypeKind::kMediumText: case TypeKind::kMediumBlob: max_bytes = 16777215; break;
     default: max_bytes = 0xffffffffull;
   }
-  if (max_chars && Utf8Length(s) > max_chars) return TooLong(col, row);
-  if (max_bytes && s.size() > max_bytes) return TooLong(col, row);
+  if (max_chars && Utf8Length(s) > max_chars) return ErrDataTooLong(col.name, row);
+  if (max_bytes && s.size() > max_bytes) return ErrDataTooLong(col.name, row);
   return Value::String(std::move(s));
 }
 

@@ -1,4 +1,5 @@
 #include "sql/types/value.h"
+#include "sql/errors.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -9,7 +10,6 @@
 namespace strata::sql {
 namespace {
 
-constexpr uint16_t kErDataOutOfRange = 1690;
 
 __int128 Pow10(int n) {
   __int128 p = 1;
@@ -18,11 +18,6 @@ __int128 Pow10(int n) {
 }
 
 const __int128 kMaxUnscaled = Pow10(Decimal::kMaxDigits) - 1;
-
-Status Overflow(std::string_view what) {
-  return Status::InvalidArgument(fmt::format("DECIMAL value is out of range in '{}'", what))
-      .WithMysql(kErDataOutOfRange, "22003");
-}
 
 std::string Int128ToString(__int128 v) {
   if (v == 0) return "0";
@@ -67,13 +62,13 @@ Result<Decimal> Decimal::Parse(Slice text) {
     any = true;
     if (seen_point && scale >= kMaxScale) continue;  // extra fractional digits are cut
     if (digits > 0 || c != '0') digits++;
-    if (digits > kMaxDigits) return Overflow(text);
+    if (digits > kMaxDigits) return ErrDecimalOutOfRange(text);
     v = v * 10 + (c - '0');
     if (seen_point) scale++;
   }
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
   if (!any || i != text.size())
-    return Status::InvalidArgument(fmt::format("Incorrect DECIMAL value: '{}'", text)).WithMysql(1366, "HY000");
+    return ErrIncorrectDecimalValue(text);
   return Decimal{neg ? -v : v, static_cast<uint8_t>(scale)};
 }
 
@@ -94,14 +89,14 @@ Result<Decimal> Decimal::Rescale(int new_scale) const {
   __int128 out;
   if (__builtin_mul_overflow(unscaled, Pow10(new_scale - scale), &out) || out > kMaxUnscaled ||
       out < -kMaxUnscaled)
-    return Overflow(ToString());
+    return ErrDecimalOutOfRange(ToString());
   return Decimal{out, static_cast<uint8_t>(new_scale)};
 }
 
 Result<int64_t> Decimal::ToInt64() const {
   __int128 v = DivRound(unscaled, scale);
   if (v > INT64_MAX || v < INT64_MIN)
-    return Status::InvalidArgument("BIGINT value is out of range").WithMysql(kErDataOutOfRange, "22003");
+    return ErrBigintOutOfRange();
   return static_cast<int64_t>(v);
 }
 
@@ -121,7 +116,7 @@ Result<Decimal> DecimalAdd(const Decimal& a, const Decimal& b) {
   STRATA_ASSIGN_OR_RETURN(Decimal x, a.Rescale(scale));
   STRATA_ASSIGN_OR_RETURN(Decimal y, b.Rescale(scale));
   __int128 sum = x.unscaled + y.unscaled;
-  if (sum > kMaxUnscaled || sum < -kMaxUnscaled) return Overflow(a.ToString() + " + " + b.ToString());
+  if (sum > kMaxUnscaled || sum < -kMaxUnscaled) return ErrDecimalOutOfRange(a.ToString() + " + " + b.ToString());
   return Decimal{sum, static_cast<uint8_t>(scale)};
 }
 
@@ -133,7 +128,7 @@ Result<Decimal> DecimalMul(const Decimal& a, const Decimal& b) {
   __int128 out;
   int scale = a.scale + b.scale;
   if (__builtin_mul_overflow(a.unscaled, b.unscaled, &out) || out > kMaxUnscaled || out < -kMaxUnscaled)
-    return Overflow(a.ToString() + " * " + b.ToString());
+    return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
   Decimal d{out, static_cast<uint8_t>(std::min(scale, 255))};
   if (scale > Decimal::kMaxScale) return d.Rescale(Decimal::kMaxScale);
   return d;
@@ -144,10 +139,10 @@ Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {
   int scale = std::min<int>(a.scale + 4, Decimal::kMaxScale);
   // a/b at `scale` digits = a.unscaled * 10^(scale - a.scale + b.scale) / b.unscaled.
   int shift = scale - a.scale + b.scale;
-  if (shift + 1 > Decimal::kMaxDigits) return Overflow(a.ToString() + " / " + b.ToString());
+  if (shift + 1 > Decimal::kMaxDigits) return ErrDecimalOutOfRange(a.ToString() + " / " + b.ToString());
   __int128 num;
   if (__builtin_mul_overflow(a.unscaled, Pow10(shift + 1), &num))
-    return Overflow(a.ToString() + " / " + b.ToString());
+    return ErrDecimalOutOfRange(a.ToString() + " / " + b.ToString());
   __int128 q = num / b.unscaled;  // one extra digit for rounding
   __int128 r = q % 10;
   q /= 10;
