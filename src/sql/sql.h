@@ -1,6 +1,8 @@
-// The SQL layer's front door: a Session executes parsed statements for one client
-// connection against the shared SqlEngine (catalog, auto-increment counters, transaction
-// manager). Nothing here knows the wire protocol; src/server adapts results to packets.
+// The SQL layer's front door: a Session executes parsed statements (sql/parser/parser.h)
+// for one client connection against the shared SqlEngine (catalog, auto-increment counters,
+// transaction manager) and returns a QueryResult. Nothing here knows the wire protocol;
+// src/server adapts results to packets. The node implements NodeVariables
+// (sql/node_variables.h) to expose its own settings as global variables.
 //
 // Transactions (DESIGN D4): in autocommit mode every statement runs in its own
 // transaction, committed (one Raft proposal if it wrote anything) before the result is
@@ -14,18 +16,20 @@
 // Thread-safety: a Session is used by one thread at a time; SqlEngine is shared.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "sql/parser/ast.h"
+#include "sql/binder/session_context.h"
+#include "sql/catalog/auto_increment.h"
 #include "sql/catalog/catalog.h"
 #include "sql/expression/expr.h"
 #include "sql/node_variables.h"
+#include "sql/parser/ast.h"
 #include "storage/engine.h"
 #include "txn/transaction.h"
 
@@ -50,41 +54,6 @@ struct QueryResult {
   // Keeps the table whose columns `columns[i].type.table` point into alive while the result
   // lives (the server reads those pointers when it sends the column definitions).
   std::shared_ptr<const TableSchema> schema;
-};
-
-// Where a node in a multi-node cluster gets auto-increment values: `reserve(table, floor,
-// count)` replicates a reservation of `count` values at or above `floor` and returns the
-// first (every node applies it alike, so ranges never overlap across nodes); `replicated()`
-// says whether to use it (false on a single-node cluster, whose own counter is enough).
-struct IdReservations {
-  std::function<Result<uint64_t>(uint64_t table, uint64_t floor, uint64_t count)> reserve;
-  std::function<bool()> replicated;
-};
-
-// Auto-increment counters, one per table, kept in memory and initialised from the largest
-// key in the table on first use. Allocation never conflicts between transactions (values
-// are unique, not gap-free — as InnoDB's). In a multi-node cluster each node draws ranges
-// of kRange values from the replicated reservation (IdReservations), so values stay unique
-// across nodes; a node's values are increasing, interleaved with other nodes' ranges
-// (InnoDB's innodb_autoinc_lock_mode = 2 gives the same guarantees).
-class AutoIncrement {
- public:
-  static constexpr uint64_t kRange = 100;
-  explicit AutoIncrement(storage::Engine* engine, IdReservations reservations = {})
-      : engine_(engine), reservations_(std::move(reservations)) {}
-  // The next value for `table` (its primary-key auto-increment column or hidden row id).
-  Result<uint64_t> Next(const TableSchema& table);
-  // An explicit value was inserted: later allocations go above it.
-  Status Observe(const TableSchema& table, uint64_t value);
-  void Forget(TableId table);
-
- private:
-  Result<uint64_t*> Counter(const TableSchema& table);  // REQUIRES: mu_ held
-  storage::Engine* engine_;
-  IdReservations reservations_;
-  std::mutex mu_;
-  std::map<TableId, uint64_t> next_;
-  std::map<TableId, uint64_t> reserved_end_;  // replicated mode: the current range's end
 };
 
 // SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.
@@ -127,10 +96,10 @@ class SqlEngine {
 // The kind of a statement, for metrics ("select", "insert", ...).
 std::string_view StatementKindName(const ast::Statement& stmt);
 
-class Session {
+class Session final : public SessionContext {
  public:
   Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id);
-  ~Session();
+  ~Session() override;
 
   Result<QueryResult> Execute(const ast::Statement& stmt);
   Status Use(std::string_view database);  // 1049 when unknown
@@ -140,16 +109,26 @@ class Session {
   // COM_RESET_CONNECTION: rolls back, resets variables; keeps user and database.
   void Reset();
 
-  const std::string& database() const { return database_; }
-  const std::string& user() const { return user_; }
+  const std::string& database() const override { return database_; }
+  const std::string& user() const override { return user_; }
   bool autocommit() const { return autocommit_; }
   bool in_transaction() const { return txn_ != nullptr && explicit_txn_; }
-  uint32_t connection_id() const { return connection_id_; }
+  uint32_t connection_id() const override { return connection_id_; }
   // A session variable (lower-case name) or the global default; nullopt when unknown.
   std::optional<Value> GetVariable(std::string_view name) const;
   double long_query_time() const;
 
-  // ---- used by the statement executors (select.cc, dml.cc, ddl.cc, show.cc) ----
+  // ---- SessionContext: what the binder reads ----
+  const std::string& server_version() const override;
+  uint64_t last_insert_id() const override { return last_insert_id_; }
+  // ROW_COUNT() and FOUND_ROWS() of the previous statement.
+  int64_t row_count() const override { return row_count_; }
+  uint64_t found_rows() const override { return found_rows_; }
+  Result<Value> UserVariable(std::string_view name) const override;
+  std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const override;
+  EvalContext eval_context() const override;
+
+  // ---- used by the statement executors (session/executors.h) ----
   SqlEngine& engine() { return *engine_; }
   // The open transaction, begun if needed.
   Result<txn::Transaction*> Txn();
@@ -157,13 +136,7 @@ class Session {
   // Resolves a table name (empty schema: current database): 1046 no database selected,
   // 1146 unknown table.
   Result<std::shared_ptr<const TableSchema>> ResolveTable(const ast::TableName& name);
-  Result<Value> UserVariable(std::string_view name) const;
-  uint64_t last_insert_id() const { return last_insert_id_; }
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
-  // ROW_COUNT() and FOUND_ROWS() of the previous statement.
-  int64_t row_count() const { return row_count_; }
-  uint64_t found_rows() const { return found_rows_; }
-  EvalContext eval_context() const;
 
  private:
   Result<QueryResult> ExecuteStatement(const ast::Statement& stmt);
@@ -188,21 +161,5 @@ class Session {
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   std::map<std::string, Value> user_vars_;     // lower-case name → value
 };
-
-// Statement executors (one file each).
-Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);
-Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
-Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
-Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
-Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
-// DDL runs in its own transaction(s) (the caller has committed any open one).
-Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt);
-
-// System variables: defaults and whether they exist (variables.cc).
-std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine);
-std::vector<std::string> SystemVariableNames(const SqlEngine& engine);
-// SET [GLOBAL] of a variable that SqlEngineOptions::node_variables owns.
-bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name);
-Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value);
 
 }  // namespace strata::sql

@@ -92,9 +92,7 @@ Result<BoundExprPtr> BindVariable(const ast::Expr& e, BindContext& ctx) {
     return MakeConst(std::move(v));
   }
   std::string name = ToLower(e.name);
-  std::optional<Value> v = e.scope == ast::VariableScope::kGlobal ? ctx.session->engine().GetGlobal(name)
-                                                                   : ctx.session->GetVariable(name);
-  if (!v) v = SystemVariableDefault(name, ctx.session->engine());
+  std::optional<Value> v = ctx.session->SystemVariable(name, e.scope == ast::VariableScope::kGlobal);
   if (!v)
     return ErrUnknownSystemVariable(e.name);
   return MakeConst(std::move(*v));
@@ -138,10 +136,10 @@ Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const std::string& name, 
 Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   const std::string& name = e.text;
   if (IsAggregateName(name)) return BindAggregate(e, name, ctx);
-  Session& s = *ctx.session;
+  const SessionContext& s = *ctx.session;
   if (name == "DATABASE" || name == "SCHEMA")
     return MakeConst(s.database().empty() ? Value::Null() : Value::String(s.database()));
-  if (name == "VERSION") return MakeConst(Value::String(s.engine().server_version()));
+  if (name == "VERSION") return MakeConst(Value::String(s.server_version()));
   if (name == "USER" || name == "SESSION_USER" || name == "SYSTEM_USER" || name == "CURRENT_USER")
     return MakeConst(Value::String(s.user() + (name == "CURRENT_USER" ? "@%" : "@localhost")));
   if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
@@ -334,14 +332,15 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
   return Fold(std::move(node), ctx);
 }
 
-void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out) {
-  if (!e) return;
-  if (e->kind == K::kBinary && e->op == ast::Op::kAnd) {
-    SplitConjuncts(e->children[0].get(), out);
-    SplitConjuncts(e->children[1].get(), out);
-    return;
-  }
-  out->push_back(e);
+Result<uint64_t> BindLimit(const ast::Expr& e, const SessionContext& session) {
+  BindContext ctx;
+  ctx.session = &session;
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, ctx));
+  if (!b->IsConst() || b->constant.is_null() ||
+      (b->constant.kind() != ValueKind::kInt && b->constant.kind() != ValueKind::kUint) ||
+      (b->constant.kind() == ValueKind::kInt && b->constant.int_value() < 0))
+    return ErrWrongLimitArguments();
+  return b->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(b->constant.int_value()) : b->constant.uint_value();
 }
 
 }  // namespace strata::sql

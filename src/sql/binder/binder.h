@@ -5,9 +5,9 @@
 
 #include <vector>
 
+#include "sql/binder/session_context.h"
 #include "sql/expression/expr.h"
-#include "sql/execution/operators.h"
-#include "sql/sql.h"
+#include "sql/types/schema.h"
 
 namespace strata::sql {
 
@@ -17,7 +17,7 @@ struct BindScope {
 };
 
 struct BindContext {
-  Session* session = nullptr;
+  const SessionContext* session = nullptr;  // REQUIRES: set
   BindScope scope;
   // Where aggregates go when allowed (SELECT list, HAVING, ORDER BY of a grouped query):
   // each becomes a column reference at aggregate_base + its index. nullptr: not allowed.
@@ -39,27 +39,7 @@ std::string ExprHeader(const ast::Expr& expr);
 
 bool ContainsAggregate(const ast::Expr& expr);
 
-// Splits a predicate into its AND-ed conjuncts.
-void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out);
-
-// Chooses how to reach the rows of `table` that satisfy `where` (may be nullptr): primary
-// key points or ranges, an equality on every column of a secondary index, or a full scan.
-// The filter is still applied on top, so the path only has to be a superset.
-AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where);
-
-// Converts a constant to what `column` stores, only if the conversion keeps its value
-// (so a key built from it finds exactly the rows the comparison would).
-std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v);
-
-// The rows of `table` an UPDATE or DELETE targets (WHERE, ORDER BY, LIMIT), each with its
-// row key appended as a trailing value. Materialised before any write (so the statement
-// never sees its own changes).
-Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn, const TableSchema& table,
-                                        const std::string& alias, const ast::Expr* where,
-                                        const std::vector<ast::OrderItem>& order_by, const ast::Expr* limit,
-                                        uint64_t* rows_examined);
-
-// Evaluates a LIMIT/OFFSET expression: a non-negative integer constant.
-Result<uint64_t> EvalLimit(const ast::Expr& e, Session& session);
+// Binds a LIMIT or OFFSET expression: it must fold to a non-negative integer (else 1210).
+Result<uint64_t> BindLimit(const ast::Expr& e, const SessionContext& session);
 
 }  // namespace strata::sql

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sql/expression/expr.h"
+#include "sql/planner/access_path.h"
 #include "txn/transaction.h"
 
 namespace strata::sql {
@@ -28,19 +29,6 @@ class Operator {
 };
 using OperatorPtr = std::unique_ptr<Operator>;
 
-struct KeyRange {
-  Bytes begin;  // inclusive
-  Bytes end;    // exclusive
-};
-
-// How a scan reaches its rows.
-struct AccessPath {
-  enum class Kind { kFullScan, kPrimaryRanges, kPrimaryPoints, kIndexPrefix } kind = Kind::kFullScan;
-  std::vector<KeyRange> ranges;  // kPrimaryRanges / kIndexPrefix (index key ranges)
-  std::vector<Bytes> points;     // kPrimaryPoints: full row keys
-  const IndexSchema* index = nullptr;  // kIndexPrefix
-};
-
 // Emits table rows (all columns in schema order). With `with_keys`, each row gets its row
 // key as one more trailing string value (DML needs it). Adds the rows it reads to
 // *rows_examined (for the slow-query log).
@@ -52,11 +40,6 @@ OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const Eval
 // Evaluates `exprs` over each input row.
 OperatorPtr MakeProject(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx);
 
-struct AggregateSpec {
-  Fn fn = Fn::kCount;
-  BoundExprPtr arg;  // nullptr for COUNT(*)
-  bool distinct = false;
-};
 // Groups by `group_by`; output rows = the group's first input row (input_width values)
 // followed by one value per aggregate. Without GROUP BY an empty input still yields one row.
 OperatorPtr MakeAggregate(OperatorPtr child, std::vector<const BoundExpr*> group_by,

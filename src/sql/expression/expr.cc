@@ -544,4 +544,14 @@ Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext
   return v.ToBool().value_or(false);
 }
 
+void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out) {
+  if (!e) return;
+  if (e->kind == BoundExpr::Kind::kBinary && e->op == ast::Op::kAnd) {
+    SplitConjuncts(e->children[0].get(), out);
+    SplitConjuncts(e->children[1].get(), out);
+    return;
+  }
+  out->push_back(e);
+}
+
 }  // namespace strata::sql

@@ -57,6 +57,14 @@ struct BoundExpr {
   bool IsConst() const { return kind == Kind::kConst; }
 };
 
+// One aggregate call of a grouped query (COUNT(DISTINCT x), SUM(y), ...): the binder pulls
+// each out of the select list, HAVING and ORDER BY; the aggregate operator computes it.
+struct AggregateSpec {
+  Fn fn = Fn::kCount;
+  BoundExprPtr arg;  // nullptr for COUNT(*)
+  bool distinct = false;
+};
+
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
@@ -70,6 +78,8 @@ Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx);
 Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx);
 
 BoundExprPtr MakeConst(Value v);
+// Splits a predicate into its AND-ed conjuncts (nothing for nullptr).
+void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out);
 BoundExprPtr MakeColumnRef(uint32_t column, OutType type);
 
 // MySQL's LIKE with % and _ (and `escape`), binary comparison.

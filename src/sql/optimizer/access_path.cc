@@ -1,8 +1,8 @@
-// ChooseAccessPath (binder.h): index selection from the WHERE clause's conjuncts.
+// ChooseAccessPath (access_path.h): index selection from the WHERE clause's conjuncts.
 #include <algorithm>
 #include <map>
 
-#include "sql/binder/binder.h"
+#include "sql/optimizer/access_path.h"
 
 namespace strata::sql {
 namespace {

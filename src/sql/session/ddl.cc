@@ -7,8 +7,8 @@
 
 #include "common/coding.h"
 #include "sql/binder/binder.h"
-#include "sql/sql.h"
 #include "sql/errors.h"
+#include "sql/session/executors.h"
 
 namespace strata::sql {
 namespace {

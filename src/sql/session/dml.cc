@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "sql/binder/binder.h"
-#include "sql/sql.h"
 #include "sql/errors.h"
+#include "sql/session/executors.h"
 
 namespace strata::sql {
 namespace {

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include "sql/binder/binder.h"
-#include "sql/sql.h"
 #include "sql/errors.h"
+#include "sql/execution/operators.h"
+#include "sql/optimizer/access_path.h"
+#include "sql/session/executors.h"
 
 namespace strata::sql {
 namespace {
@@ -38,17 +40,6 @@ bool IsPositionLiteral(const ast::Expr& e) {
 }
 
 }  // namespace
-
-Result<uint64_t> EvalLimit(const ast::Expr& e, Session& session) {
-  BindContext ctx;
-  ctx.session = &session;
-  STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, ctx));
-  if (!b->IsConst() || b->constant.is_null() ||
-      (b->constant.kind() != ValueKind::kInt && b->constant.kind() != ValueKind::kUint) ||
-      (b->constant.kind() == ValueKind::kInt && b->constant.int_value() < 0))
-    return ErrWrongLimitArguments();
-  return b->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(b->constant.int_value()) : b->constant.uint_value();
-}
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   if (stmt.from.size() > 1) return ErrNotSupportedYet("joins");
@@ -141,10 +132,10 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   }
   std::optional<uint64_t> limit, offset;
   if (stmt.limit) {
-    STRATA_ASSIGN_OR_RETURN(limit, EvalLimit(*stmt.limit, session));
+    STRATA_ASSIGN_OR_RETURN(limit, BindLimit(*stmt.limit, session));
   }
   if (stmt.offset) {
-    STRATA_ASSIGN_OR_RETURN(offset, EvalLimit(*stmt.offset, session));
+    STRATA_ASSIGN_OR_RETURN(offset, BindLimit(*stmt.offset, session));
   }
 
   // Plan and run.
@@ -200,7 +191,7 @@ Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn,
   }
   std::optional<uint64_t> limit;
   if (limit_expr) {
-    STRATA_ASSIGN_OR_RETURN(limit, EvalLimit(*limit_expr, session));
+    STRATA_ASSIGN_OR_RETURN(limit, BindLimit(*limit_expr, session));
   }
   EvalContext eval = session.eval_context();
   OperatorPtr plan = MakeScan(txn, &table, ChooseAccessPath(table, where.get()), true, rows_examined);

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "sql/types/schema.h"
-#include "sql/sql.h"
 #include "sql/errors.h"
+#include "sql/session/executors.h"
+#include "sql/types/schema.h"
 
 namespace strata::sql {
 namespace {
