@@ -84,16 +84,17 @@ class ScanOp : public Operator {
   Bytes cursor_;
 };
 
-class SingleRowOp : public Operator {
+class ValuesOp : public Operator {
  public:
+  explicit ValuesOp(const std::vector<Row>* rows) : rows_(rows) {}
   Result<bool> Next(RowBatch* out) override {
-    if (!done_) out->push_back(Row());
-    done_ = true;
-    return false;
+    while (pos_ < rows_->size() && out->size() < kBatchRows) out->push_back((*rows_)[pos_++]);
+    return pos_ < rows_->size();
   }
 
  private:
-  bool done_ = false;
+  const std::vector<Row>* rows_;
+  size_t pos_ = 0;
 };
 
 class FilterOp : public Operator {
@@ -378,7 +379,7 @@ OperatorPtr MakeScan(txn::Transaction* txn, const TableSchema* table, AccessPath
                      uint64_t* rows_examined) {
   return std::make_unique<ScanOp>(txn, table, std::move(path), with_keys, rows_examined);
 }
-OperatorPtr MakeSingleRow() { return std::make_unique<SingleRowOp>(); }
+OperatorPtr MakeValues(const std::vector<Row>* rows) { return std::make_unique<ValuesOp>(rows); }
 OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const EvalContext* ctx) {
   return std::make_unique<FilterOp>(std::move(child), predicate, ctx);
 }

@@ -34,8 +34,8 @@ using OperatorPtr = std::unique_ptr<Operator>;
 // *rows_examined (for the slow-query log).
 OperatorPtr MakeScan(txn::Transaction* txn, const TableSchema* table, AccessPath path, bool with_keys,
                      uint64_t* rows_examined);
-// One row with no columns (SELECT without FROM).
-OperatorPtr MakeSingleRow();
+// Emits `*rows` (copies; the rows must outlive the operator).
+OperatorPtr MakeValues(const std::vector<Row>* rows);
 OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const EvalContext* ctx);
 // Evaluates `exprs` over each input row.
 OperatorPtr MakeProject(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx);
@@ -46,10 +46,6 @@ OperatorPtr MakeAggregate(OperatorPtr child, std::vector<const BoundExpr*> group
                           const std::vector<AggregateSpec>* aggregates, size_t input_width,
                           const EvalContext* ctx);
 
-struct SortKey {
-  uint32_t column;
-  bool descending;
-};
 OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys);
 // Keeps the first row of each distinct prefix of `width` values.
 OperatorPtr MakeDistinct(OperatorPtr child, size_t width);

@@ -65,6 +65,12 @@ struct AggregateSpec {
   bool distinct = false;
 };
 
+// One ORDER BY key of a bound statement: a position in the rows being sorted.
+struct SortKey {
+  uint32_t column;
+  bool descending;
+};
+
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
@@ -81,6 +87,12 @@ BoundExprPtr MakeConst(Value v);
 // Splits a predicate into its AND-ed conjuncts (nothing for nullptr).
 void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out);
 BoundExprPtr MakeColumnRef(uint32_t column, OutType type);
+
+// Expressions as text, for plans (EXPLAIN) and tests: columns are "#<position in the input
+// row>", constants as SQL literals, operators infix and parenthesised: "(#0 > 10)".
+std::string ExprToString(const BoundExpr& e);
+std::string AggregateToString(const AggregateSpec& spec);  // "count(*)", "sum(DISTINCT #2)"
+std::string_view FnName(Fn fn);                              // lower case: "concat"
 
 // MySQL's LIKE with % and _ (and `escape`), binary comparison.
 bool LikeMatch(std::string_view text, std::string_view pattern, char escape = '\\');

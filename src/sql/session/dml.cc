@@ -301,7 +301,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   }
   QueryResult result;
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> targets,
-                          FindTargetRows(session, txn, *table, alias, stmt.where.get(), stmt.order_by,
+                          FindTargetRows(session, txn, table, alias, stmt.where.get(), stmt.order_by,
                                          stmt.limit.get(), &result.rows_examined));
   EvalContext eval = session.eval_context();
   uint64_t changed = 0, row_number = 0;
@@ -335,7 +335,7 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
   QueryResult result;
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> targets,
-                          FindTargetRows(session, txn, *table, alias, stmt.where.get(), stmt.order_by,
+                          FindTargetRows(session, txn, table, alias, stmt.where.get(), stmt.order_by,
                                          stmt.limit.get(), &result.rows_examined));
   for (Row& target : targets) {
     Bytes key = target.back().string_value();

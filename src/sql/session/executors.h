@@ -30,9 +30,9 @@ Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value&
 // The rows of `table` an UPDATE or DELETE targets (WHERE, ORDER BY, LIMIT), each with its
 // row key appended as a trailing value. Materialised before any write (so the statement
 // never sees its own changes).
-Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn, const TableSchema& table,
-                                        const std::string& alias, const ast::Expr* where,
-                                        const std::vector<ast::OrderItem>& order_by, const ast::Expr* limit,
-                                        uint64_t* rows_examined);
+Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn,
+                                        std::shared_ptr<const TableSchema> table, const std::string& alias,
+                                        const ast::Expr* where, const std::vector<ast::OrderItem>& order_by,
+                                        const ast::Expr* limit, uint64_t* rows_examined);
 
 }  // namespace strata::sql

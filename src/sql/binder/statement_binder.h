@@ -1,0 +1,62 @@
+// Binding whole statements: a SELECT, and the target rows of an UPDATE or DELETE, become
+// bound statements whose expressions refer to row positions. The planner (planner/planner.h)
+// turns them into logical plans. Tables are resolved by the caller (the session owns the
+// catalog snapshot), so a bound statement names its table by schema.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/binder/binder.h"
+
+namespace strata::sql {
+
+struct BoundOutput {
+  std::string name;  // the column header the client sees ("" for a hidden ORDER BY column)
+  BoundExprPtr expr;
+};
+
+// SELECT over at most one table, bound. Row positions:
+//   * `where` and `group_by` see the table's row (its columns in schema order);
+//   * `having` and the grouped outputs see the aggregate's row: the table's row, then one
+//     value per aggregate (AggregateSpec) at width + i;
+//   * `order_by` keys are positions in `outputs`: the first `visible` are the select list,
+//     the rest are ORDER BY expressions not in it (dropped before the client sees the row).
+struct BoundSelect {
+  std::shared_ptr<const TableSchema> table;  // nullptr: no FROM
+  std::string alias;
+  BoundExprPtr where;
+  bool grouped = false;
+  std::vector<BoundExprPtr> group_by;
+  std::vector<AggregateSpec> aggregates;
+  BoundExprPtr having;
+  std::vector<BoundOutput> outputs;
+  size_t visible = 0;
+  bool distinct = false;
+  std::vector<SortKey> order_by;
+  std::optional<uint64_t> limit, offset;
+};
+
+// REQUIRES: stmt.from has at most one table, and `table` is it (nullptr when none), resolved
+// by the caller; `alias` is how the statement names it. Errors: 1054, 1051, 1096, 1111,
+// 1210 and those of BindExpr.
+Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const TableSchema> table,
+                               std::string alias, const SessionContext& session);
+
+// The rows an UPDATE or DELETE targets: WHERE, ORDER BY (columns only, else 1235) and LIMIT
+// over the table's row.
+struct BoundTargetRows {
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;
+  BoundExprPtr where;
+  std::vector<SortKey> order_by;
+  std::optional<uint64_t> limit;
+};
+
+Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table, std::string alias,
+                                       const ast::Expr* where, const std::vector<ast::OrderItem>& order_by,
+                                       const ast::Expr* limit, const SessionContext& session);
+
+}  // namespace strata::sql

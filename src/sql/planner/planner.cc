@@ -1,0 +1,38 @@
+#include "sql/planner/planner.h"
+
+namespace strata::sql {
+
+LogicalPlan PlanSelect(BoundSelect& select) {
+  LogicalPlan plan;
+  if (select.table) {
+    plan = std::make_unique<LogicalGet>(select.table, select.alias, /*with_row_keys=*/false);
+  } else {
+    plan = std::make_unique<LogicalValues>(std::vector<Row>{Row()}, 0);
+  }
+  if (select.where) plan = Stack(std::make_unique<LogicalFilter>(std::move(select.where)), std::move(plan));
+  if (select.grouped) {
+    plan = Stack(std::make_unique<LogicalAggregate>(std::move(select.group_by), std::move(select.aggregates)),
+                 std::move(plan));
+  }
+  if (select.having) plan = Stack(std::make_unique<LogicalFilter>(std::move(select.having)), std::move(plan));
+  std::vector<BoundExprPtr> exprs;
+  for (BoundOutput& output : select.outputs) exprs.push_back(std::move(output.expr));
+  plan = Stack(std::make_unique<LogicalProject>(std::move(exprs)), std::move(plan));
+  if (select.distinct) plan = Stack(std::make_unique<LogicalDistinct>(select.visible), std::move(plan));
+  if (!select.order_by.empty()) plan = Stack(std::make_unique<LogicalSort>(select.order_by), std::move(plan));
+  if (select.limit || select.offset) {
+    plan = Stack(std::make_unique<LogicalLimit>(select.offset.value_or(0), select.limit.value_or(UINT64_MAX)),
+                 std::move(plan));
+  }
+  return plan;
+}
+
+LogicalPlan PlanTargetRows(BoundTargetRows& target) {
+  LogicalPlan plan = std::make_unique<LogicalGet>(target.table, target.alias, /*with_row_keys=*/true);
+  if (target.where) plan = Stack(std::make_unique<LogicalFilter>(std::move(target.where)), std::move(plan));
+  if (!target.order_by.empty()) plan = Stack(std::make_unique<LogicalSort>(target.order_by), std::move(plan));
+  if (target.limit) plan = Stack(std::make_unique<LogicalLimit>(0, *target.limit), std::move(plan));
+  return plan;
+}
+
+}  // namespace strata::sql
