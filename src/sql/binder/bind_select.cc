@@ -127,6 +127,8 @@ Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const Ta
   return out;
 }
 
+namespace {
+
 Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table, std::string alias,
                                        const ast::Expr* where, const std::vector<ast::OrderItem>& order_by,
                                        const ast::Expr* limit, const SessionContext& session) {
@@ -149,6 +151,37 @@ Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table,
   if (limit) {
     STRATA_ASSIGN_OR_RETURN(out.limit, BindLimit(*limit, session));
   }
+  return out;
+}
+
+}  // namespace
+
+Result<BoundTargetRows> BindDelete(const ast::Delete& stmt, std::shared_ptr<const TableSchema> table,
+                                   std::string alias, const SessionContext& session) {
+  return BindTargetRows(std::move(table), std::move(alias), stmt.where.get(), stmt.order_by, stmt.limit.get(),
+                        session);
+}
+
+Result<BoundUpdate> BindUpdate(const ast::Update& stmt, std::shared_ptr<const TableSchema> table,
+                               std::string alias, const SessionContext& session) {
+  BoundUpdate out;
+  BindContext ctx;
+  ctx.session = &session;
+  ctx.scope = {table.get(), alias};
+  for (const auto& a : stmt.assignments) {
+    auto col = table->FindColumn(a.column);
+    if (!col || (!a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, alias)))
+      return ErrUnknownColumn(a.column, "field list");
+    out.columns.push_back(*col);
+    if (!a.value) {
+      out.values.push_back(MakeConst(table->columns[*col].default_value));
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*a.value, ctx));
+    out.values.push_back(std::move(e));
+  }
+  STRATA_ASSIGN_OR_RETURN(out.target, BindTargetRows(std::move(table), std::move(alias), stmt.where.get(),
+                                                     stmt.order_by, stmt.limit.get(), session));
   return out;
 }
 

@@ -55,8 +55,19 @@ struct BoundTargetRows {
   std::optional<uint64_t> limit;
 };
 
-Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table, std::string alias,
-                                       const ast::Expr* where, const std::vector<ast::OrderItem>& order_by,
-                                       const ast::Expr* limit, const SessionContext& session);
+// DELETE: its target rows. REQUIRES: `table` is stmt.table resolved by the caller.
+Result<BoundTargetRows> BindDelete(const ast::Delete& stmt, std::shared_ptr<const TableSchema> table,
+                                   std::string alias, const SessionContext& session);
+
+// UPDATE: SET columns[i] = values[i] (in order; each value sees the row as updated so far;
+// SET c = DEFAULT is the column's default), over its target rows. 1054 for an unknown SET
+// column. The SET list is bound before WHERE, so its errors come first.
+struct BoundUpdate {
+  std::vector<uint32_t> columns;
+  std::vector<BoundExprPtr> values;
+  BoundTargetRows target;
+};
+Result<BoundUpdate> BindUpdate(const ast::Update& stmt, std::shared_ptr<const TableSchema> table,
+                               std::string alias, const SessionContext& session);
 
 }  // namespace strata::sql

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "sql/catalog/auto_increment.h"
 #include "sql/expression/expr.h"
 #include "sql/planner/access_path.h"
 #include "txn/transaction.h"
@@ -50,6 +51,21 @@ OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys);
 // Keeps the first row of each distinct prefix of `width` values.
 OperatorPtr MakeDistinct(OperatorPtr child, size_t width);
 OperatorPtr MakeLimit(OperatorPtr child, uint64_t offset, uint64_t count);
+
+// ---- Writes (modify_operators.cc) ----
+// Both read every row of `child` (table rows with their row key last, LogicalGet with row
+// keys) before the first write, so a statement never sees its own changes, then emit one
+// row of counts.
+
+struct Assignment {
+  uint32_t column;          // position in the table's row
+  const BoundExpr* value;   // over the row as updated so far (SET a = 1, b = a sees a = 1)
+};
+// UPDATE: emits (rows matched, rows changed). `auto_increment` learns explicit values.
+OperatorPtr MakeUpdate(OperatorPtr child, txn::Transaction* txn, const TableSchema* table,
+                       std::vector<Assignment> assignments, AutoIncrement* auto_increment, const EvalContext* ctx);
+// DELETE: emits (rows deleted).
+OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table);
 
 // Pulls every row (at most `max_rows`, else error 1104-like ResourceExhausted).
 Result<std::vector<Row>> Drain(Operator& op, size_t max_rows = kMaxSortRows);

@@ -42,6 +42,18 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
       const auto& limit = static_cast<const LogicalLimit&>(plan);
       return MakeLimit(BuildOperators(plan.child(), ctx), limit.offset, limit.count);
     }
+    case LogicalKind::kUpdate: {
+      const auto& update = static_cast<const LogicalUpdate&>(plan);
+      STRATA_CHECK(ctx.txn != nullptr && ctx.auto_increment != nullptr);
+      std::vector<Assignment> assignments;
+      for (size_t i = 0; i < update.columns.size(); i++) assignments.push_back({update.columns[i], update.values[i].get()});
+      return MakeUpdate(BuildOperators(plan.child(), ctx), ctx.txn, update.table.get(), std::move(assignments),
+                        ctx.auto_increment, ctx.eval);
+    }
+    case LogicalKind::kDelete:
+      STRATA_CHECK(ctx.txn != nullptr);
+      return MakeDelete(BuildOperators(plan.child(), ctx), ctx.txn,
+                        static_cast<const LogicalDelete&>(plan).table.get());
   }
   STRATA_CHECK_MSG(false, "unknown logical operator");
   return nullptr;

@@ -76,6 +76,15 @@ std::string LogicalLimit::Describe() const {
   return fmt::format("Limit {} offset {}", count, offset);
 }
 
+std::string LogicalUpdate::Describe() const {
+  std::string sets;
+  for (size_t i = 0; i < columns.size(); i++)
+    sets += fmt::format("{}{} = {}", i ? ", " : "", table->columns[columns[i]].name, ExprToString(*values[i]));
+  return fmt::format("Update {}.{} set {}", table->database, table->name, sets);
+}
+
+std::string LogicalDelete::Describe() const { return fmt::format("Delete {}.{}", table->database, table->name); }
+
 LogicalPlan Stack(LogicalPlan parent, LogicalPlan child) {
   STRATA_CHECK(parent->children.empty());
   parent->children.push_back(std::move(child));

@@ -13,6 +13,7 @@
 //     kColumn); width() is the number of values in each output row.
 //   * Leaves (Get, Values) have no children; every other node has exactly one today. Joins
 //     will add nodes with two.
+//   * Update and Delete sit at the root, above the plan of their target rows.
 //
 // PlanToString prints the tree, one node a line, children indented below their parent: the
 // text EXPLAIN will show.
@@ -38,6 +39,8 @@ enum class LogicalKind : uint8_t {
   kDistinct,   // drops rows equal on a prefix to an earlier row
   kSort,       // ORDER BY
   kLimit,      // LIMIT / OFFSET
+  kUpdate,     // writes its input rows changed; one output row: matched, changed
+  kDelete,     // deletes its input rows; one output row: deleted
 };
 
 class LogicalOperator;
@@ -152,6 +155,32 @@ class LogicalLimit final : public LogicalOperator {
 
   uint64_t offset;
   uint64_t count;  // UINT64_MAX: no LIMIT, only an OFFSET
+};
+
+// UPDATE of the rows its child returns (a Get with row keys, filtered, sorted, limited).
+class LogicalUpdate final : public LogicalOperator {
+ public:
+  LogicalUpdate(std::shared_ptr<const TableSchema> table, std::vector<uint32_t> columns,
+                std::vector<BoundExprPtr> values)
+      : LogicalOperator(LogicalKind::kUpdate), table(std::move(table)), columns(std::move(columns)),
+        values(std::move(values)) {}
+  size_t width() const override { return 2; }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
+  std::vector<uint32_t> columns;      // SET columns[i] = values[i], in order
+  std::vector<BoundExprPtr> values;   // over the table's row as updated so far
+};
+
+// DELETE of the rows its child returns (a Get with row keys, filtered, sorted, limited).
+class LogicalDelete final : public LogicalOperator {
+ public:
+  explicit LogicalDelete(std::shared_ptr<const TableSchema> table)
+      : LogicalOperator(LogicalKind::kDelete), table(std::move(table)) {}
+  size_t width() const override { return 1; }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
 };
 
 // Makes `child` the only child of `parent` and returns the parent.

@@ -35,4 +35,13 @@ LogicalPlan PlanTargetRows(BoundTargetRows& target) {
   return plan;
 }
 
+LogicalPlan PlanUpdate(BoundUpdate& update) {
+  auto node = std::make_unique<LogicalUpdate>(update.target.table, std::move(update.columns), std::move(update.values));
+  return Stack(std::move(node), PlanTargetRows(update.target));
+}
+
+LogicalPlan PlanDelete(BoundTargetRows& target) {
+  return Stack(std::make_unique<LogicalDelete>(target.table), PlanTargetRows(target));
+}
+
 }  // namespace strata::sql

@@ -20,4 +20,9 @@ LogicalPlan PlanSelect(BoundSelect& select);
 //   Get(table, with row keys) → [Filter(WHERE)] → [Sort] → [Limit]
 LogicalPlan PlanTargetRows(BoundTargetRows& target);
 
+// Update(table, SET list) above PlanTargetRows.
+LogicalPlan PlanUpdate(BoundUpdate& update);
+// Delete(table) above PlanTargetRows.
+LogicalPlan PlanDelete(BoundTargetRows& target);
+
 }  // namespace strata::sql

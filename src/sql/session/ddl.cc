@@ -8,6 +8,7 @@
 #include "common/coding.h"
 #include "sql/binder/binder.h"
 #include "sql/errors.h"
+#include "sql/execution/table_writer.h"
 #include "sql/session/executors.h"
 
 namespace strata::sql {
@@ -254,7 +255,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
       STRATA_ASSIGN_OR_RETURN(auto kvs, txn.Scan(cursor, PrefixSuccessor(prefix), 4096));
       for (const auto& kv : kvs) {
         STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(kv.value, updated.columns.size()));
-        Slice pk = Slice(kv.key).substr(8);
+        Slice pk = PkSuffixOfRowKey(kv.key);
         if (index.unique) {
           Bytes values;
           bool has_null = false;
@@ -262,12 +263,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
             has_null = has_null || row[c].is_null();
             AppendKeyValue(row[c], &values);
           }
-          if (!has_null && !unique_seen.insert(values).second) {
-            std::string text;
-            for (size_t i = 0; i < index.columns.size(); i++)
-              text += (i ? "-" : "") + row[index.columns[i]].ToText().value_or("NULL");
-            return ErrDuplicateEntry(text, updated.name, index.name);
-          }
+          if (!has_null && !unique_seen.insert(values).second) return ErrDuplicateKey(updated, index, row);
         }
         STRATA_RETURN_IF_ERROR(txn.Put(IndexKey(updated, index, row, pk), ""));
       }

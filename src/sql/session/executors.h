@@ -27,12 +27,4 @@ std::vector<std::string> SystemVariableNames(const SqlEngine& engine);
 bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name);
 Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value);
 
-// The rows of `table` an UPDATE or DELETE targets (WHERE, ORDER BY, LIMIT), each with its
-// row key appended as a trailing value. Materialised before any write (so the statement
-// never sees its own changes).
-Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn,
-                                        std::shared_ptr<const TableSchema> table, const std::string& alias,
-                                        const ast::Expr* where, const std::vector<ast::OrderItem>& order_by,
-                                        const ast::Expr* limit, uint64_t* rows_examined);
-
 }  // namespace strata::sql

@@ -44,9 +44,9 @@ class PlanTest : public SqlTest {
     const auto& del = static_cast<const ast::Delete&>(**stmt);
     auto table = s_->ResolveTable(del.table.table);
     EXPECT_TRUE(table.ok());
-    auto bound = BindTargetRows(*table, "t", del.where.get(), del.order_by, del.limit.get(), *s_);
+    auto bound = BindDelete(del, *table, "t", *s_);
     if (!bound.ok()) return bound.status().ToString();
-    return PlanToString(*Optimize(PlanTargetRows(*bound)));
+    return PlanToString(*Optimize(PlanDelete(*bound)));
   }
 };
 
@@ -113,10 +113,25 @@ TEST_F(PlanTest, LimitPushdownMovesALimitBelowTheProjection) {
 
 TEST_F(PlanTest, UpdateAndDeleteTargetRowsCarryTheirRowKeys) {
   EXPECT_EQ(TargetPlan("id >= 5", "ORDER BY a DESC LIMIT 2"),
-            "Limit 2 offset 0\n"
-            "  Sort #1 DESC\n"
-            "    Filter (#0 >= 5)\n"
-            "      Get d.t (primary key, 1 range(s), with row keys)\n");
+            "Delete d.t\n"
+            "  Limit 2 offset 0\n"
+            "    Sort #1 DESC\n"
+            "      Filter (#0 >= 5)\n"
+            "        Get d.t (primary key, 1 range(s), with row keys)\n");
+}
+
+TEST_F(PlanTest, UpdateSitsAboveItsTargetRows) {
+  auto stmt = ParseOne("UPDATE t SET a = a + 1, b = DEFAULT WHERE a = 3");
+  ASSERT_TRUE(stmt.ok());
+  const auto& update = static_cast<const ast::Update&>(**stmt);
+  auto table = s_->ResolveTable(update.table.table);
+  ASSERT_TRUE(table.ok());
+  auto bound = BindUpdate(update, *table, "t", *s_);
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  EXPECT_EQ(PlanToString(*Optimize(PlanUpdate(*bound))),
+            "Update d.t set a = (#1 + 1), b = NULL\n"
+            "  Filter (#1 = 3)\n"
+            "    Get d.t (index ia, 1 range(s), with row keys)\n");
 }
 
 TEST_F(PlanTest, OptimizedPlansReturnTheSameRows) {
@@ -124,7 +139,12 @@ TEST_F(PlanTest, OptimizedPlansReturnTheSameRows) {
   EXPECT_EQ(Q("SELECT upper(b) FROM t LIMIT 1, 2"), "B|C");
   EXPECT_EQ(Q("SELECT id FROM t WHERE a = 20 ORDER BY id DESC"), "3|2");
   EXPECT_EQ(Q("SELECT b FROM t WHERE id IN (4, 1, 9) LIMIT 5"), "a|d");
-  Ok("DELETE FROM t WHERE id > 1 ORDER BY id DESC LIMIT 2");
+  auto updated = Ok("UPDATE t SET a = a + 1 WHERE a = 20");
+  EXPECT_EQ(updated.affected_rows, 2u);
+  EXPECT_EQ(updated.info, "Rows matched: 2  Changed: 2  Warnings: 0");
+  EXPECT_EQ(Q("SELECT id, a FROM t WHERE a >= 20"), "2,21|3,21");
+  auto deleted = Ok("DELETE FROM t WHERE id > 1 ORDER BY id DESC LIMIT 2");
+  EXPECT_EQ(deleted.affected_rows, 2u);
   EXPECT_EQ(Q("SELECT id FROM t"), "1|2");
 }
 

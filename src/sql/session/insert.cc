@@ -1,101 +1,17 @@
-// INSERT / REPLACE / UPDATE / DELETE. A row and its secondary-index entries are written in
-// the same transaction, so they reach Raft in one WriteSet (DESIGN D4).
+// INSERT, INSERT IGNORE, REPLACE and INSERT ... ON DUPLICATE KEY UPDATE. Each row is bound,
+// evaluated and written before the next one is read (rows are written by
+// execution/table_writer.h); UPDATE and DELETE go through the planner (query.cc).
 #include <ctime>
 
 #include <fmt/format.h>
 
 #include "sql/binder/binder.h"
 #include "sql/errors.h"
+#include "sql/execution/table_writer.h"
 #include "sql/session/executors.h"
 
 namespace strata::sql {
 namespace {
-
-constexpr size_t kPrefixBytes = 8;  // table_id | index_id
-
-std::string KeyText(const TableSchema& table, const IndexSchema& index, const Row& row) {
-  std::string out;
-  for (size_t i = 0; i < index.columns.size(); i++) {
-    if (i) out += '-';
-    out += row[index.columns[i]].ToText().value_or("NULL");
-  }
-  (void)table;
-  return out;
-}
-
-Status Duplicate(const TableSchema& table, const IndexSchema& index, const Row& row) {
-  std::string name = index.name.empty() ? "PRIMARY" : index.name;
-  return ErrDuplicateEntry(KeyText(table, index, row), table.name, name);
-}
-
-bool HasNull(const IndexSchema& index, const Row& row) {
-  for (uint32_t c : index.columns)
-    if (row[c].is_null()) return true;
-  return false;
-}
-
-bool RowsEqual(const Row& a, const Row& b) {
-  for (size_t i = 0; i < a.size() && i < b.size(); i++) {
-    if (a[i].is_null() != b[i].is_null()) return false;
-    if (!a[i].is_null() && (a[i].kind() != b[i].kind() || CompareValues(a[i], b[i]) != 0)) return false;
-  }
-  return true;
-}
-
-// A unique secondary index already holds these values for a row other than `pk_suffix`.
-Result<bool> UniqueTaken(txn::Transaction* txn, const TableSchema& table, const IndexSchema& index, const Row& row,
-                         Slice pk_suffix) {
-  if (!index.unique || HasNull(index, row)) return false;
-  Bytes prefix = IndexPrefix(table.id, index.id);
-  for (uint32_t c : index.columns) AppendKeyValue(row[c], &prefix);
-  STRATA_ASSIGN_OR_RETURN(auto hits, txn->Scan(prefix, PrefixSuccessor(prefix), 2));
-  for (const auto& kv : hits)
-    if (Slice(kv.key).substr(prefix.size()) != pk_suffix) return true;
-  return false;
-}
-
-// The pk suffix of another row already holding `row`'s values in unique `index`, if any.
-Result<std::optional<Bytes>> UniqueConflict(txn::Transaction* txn, const TableSchema& table, const IndexSchema& index,
-                                            const Row& row, Slice pk_suffix) {
-  if (!index.unique || HasNull(index, row)) return std::optional<Bytes>();
-  Bytes prefix = IndexPrefix(table.id, index.id);
-  for (uint32_t c : index.columns) AppendKeyValue(row[c], &prefix);
-  STRATA_ASSIGN_OR_RETURN(auto hits, txn->Scan(prefix, PrefixSuccessor(prefix), 2));
-  for (const auto& kv : hits)
-    if (Slice(kv.key).substr(prefix.size()) != pk_suffix) return std::optional<Bytes>(kv.key.substr(prefix.size()));
-  return std::optional<Bytes>();
-}
-
-Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
-  STRATA_RETURN_IF_ERROR(txn->Put(RowKey(table, pk_suffix), EncodeRow(row)));
-  for (const IndexSchema& index : table.indexes)
-    STRATA_RETURN_IF_ERROR(txn->Put(IndexKey(table, index, row, pk_suffix), ""));
-  return Status::OK();
-}
-
-Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
-  STRATA_RETURN_IF_ERROR(txn->Delete(RowKey(table, pk_suffix)));
-  for (const IndexSchema& index : table.indexes)
-    STRATA_RETURN_IF_ERROR(txn->Delete(IndexKey(table, index, row, pk_suffix)));
-  return Status::OK();
-}
-
-// Replaces old_row (at old_pk) by new_row, keeping indexes and uniqueness right.
-Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& old_row, Slice old_pk,
-                  const Row& new_row) {
-  Bytes new_pk = PrimaryKeySuffix(table, new_row, 0);
-  if (table.has_hidden_key()) new_pk = Bytes(old_pk);
-  if (new_pk != old_pk) {
-    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, txn->Get(RowKey(table, new_pk)));
-    if (existing) return Duplicate(table, table.primary, new_row);
-  }
-  for (const IndexSchema& index : table.indexes) {
-    STRATA_ASSIGN_OR_RETURN(bool taken, UniqueTaken(txn, table, index, new_row, old_pk));
-    if (taken) return Duplicate(table, index, new_row);
-  }
-  STRATA_RETURN_IF_ERROR(DeleteRow(txn, table, old_row, old_pk));
-  return PutRow(txn, table, new_row, new_pk);
-}
 
 std::string NowText() {
   std::time_t t = std::time(nullptr);
@@ -191,7 +107,7 @@ Status InsertOne(InsertState& st, const Row& row) {
       st.duplicates++;
       return Status::OK();
     }
-    if (!st.stmt->replace) return Duplicate(t, t.primary, row);
+    if (!st.stmt->replace) return ErrDuplicateKey(t, t.primary, row);
     STRATA_RETURN_IF_ERROR(DeleteRow(st.txn, t, old_row, pk));
     st.affected++;
   }
@@ -202,7 +118,7 @@ Status InsertOne(InsertState& st, const Row& row) {
       st.duplicates++;
       return Status::OK();
     }
-    if (!st.stmt->replace && st.stmt->on_duplicate.empty()) return Duplicate(t, index, row);
+    if (!st.stmt->replace && st.stmt->on_duplicate.empty()) return ErrDuplicateKey(t, index, row);
     // REPLACE deletes, and ON DUPLICATE KEY UPDATE updates, the row holding the unique values.
     STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other, st.txn->Get(RowKey(t, *other_pk)));
     if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, t.name));
@@ -275,74 +191,6 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   result.warnings = static_cast<uint16_t>(std::min<uint64_t>(st.duplicates, 65535));
   if (rows.size() > 1 || stmt.ignore)
     result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows.size(), st.duplicates, st.duplicates);
-  return result;
-}
-
-Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table.table));
-  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
-  BindContext ctx;
-  ctx.session = &session;
-  ctx.scope = {table.get(), alias};
-  std::vector<uint32_t> columns;
-  std::vector<BoundExprPtr> values;
-  for (const auto& a : stmt.assignments) {
-    auto col = table->FindColumn(a.column);
-    if (!col || (!a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, alias)))
-      return ErrUnknownColumn(a.column, "field list");
-    columns.push_back(*col);
-    if (!a.value) {
-      values.push_back(MakeConst(table->columns[*col].default_value));
-      continue;
-    }
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*a.value, ctx));
-    values.push_back(std::move(e));
-  }
-  QueryResult result;
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> targets,
-                          FindTargetRows(session, txn, table, alias, stmt.where.get(), stmt.order_by,
-                                         stmt.limit.get(), &result.rows_examined));
-  EvalContext eval = session.eval_context();
-  uint64_t changed = 0, row_number = 0;
-  const size_t width = table->columns.size();
-  for (Row& target : targets) {
-    row_number++;
-    Bytes key = target.back().string_value();
-    target.pop_back();
-    Row updated = target;
-    for (size_t i = 0; i < columns.size(); i++) {
-      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], updated, eval));
-      const ColumnSchema& col = table->columns[columns[i]];
-      STRATA_ASSIGN_OR_RETURN(updated[columns[i]], ConvertForColumn(col, v, row_number));
-      if (updated[columns[i]].is_null() && !col.nullable) return ErrColumnCannotBeNull(col.name);
-      if (col.auto_increment && updated[columns[i]].ToDouble() > 0)
-        STRATA_RETURN_IF_ERROR(session.engine().auto_increment().Observe(*table, SaturatingUint64(updated[columns[i]].ToDouble())));
-    }
-    if (RowsEqual(updated, target)) continue;
-    updated.resize(width);
-    STRATA_RETURN_IF_ERROR(ReplaceRow(txn, *table, target, Slice(key).substr(kPrefixBytes), updated));
-    changed++;
-  }
-  result.affected_rows = changed;
-  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", targets.size(), changed);
-  return result;
-}
-
-Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table.table));
-  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
-  QueryResult result;
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> targets,
-                          FindTargetRows(session, txn, table, alias, stmt.where.get(), stmt.order_by,
-                                         stmt.limit.get(), &result.rows_examined));
-  for (Row& target : targets) {
-    Bytes key = target.back().string_value();
-    target.pop_back();
-    STRATA_RETURN_IF_ERROR(DeleteRow(txn, *table, target, Slice(key).substr(kPrefixBytes)));
-  }
-  result.affected_rows = targets.size();
   return result;
 }
 

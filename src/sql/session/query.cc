@@ -1,6 +1,7 @@
-// SELECT, and the target rows of UPDATE / DELETE: bind (binder/statement_binder.h) → plan
-// (planner/planner.h) → optimize (optimizer/optimizer.h) → build operators
-// (execution/physical_planner.h) → drain.
+// SELECT, UPDATE and DELETE: bind (binder/statement_binder.h) → plan (planner/planner.h) →
+// optimize (optimizer/optimizer.h) → build operators (execution/physical_planner.h) → run.
+#include <fmt/format.h>
+
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 #include "sql/execution/physical_planner.h"
@@ -31,9 +32,9 @@ ResultColumn DescribeColumn(const BoundOutput& out, const std::string& table_ali
 
 // Optimizes `plan`, runs it and returns every row (at most kMaxSortRows).
 Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
-                             uint64_t* rows_examined) {
+                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr) {
   plan = Optimize(std::move(plan));
-  OperatorPtr root = BuildOperators(*plan, ExecutionContext{txn, &eval, rows_examined});
+  OperatorPtr root = BuildOperators(*plan, ExecutionContext{txn, &eval, rows_examined, auto_increment});
   return Drain(*root);
 }
 
@@ -66,14 +67,33 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   return result;
 }
 
-Result<std::vector<Row>> FindTargetRows(Session& session, txn::Transaction* txn,
-                                        std::shared_ptr<const TableSchema> table, const std::string& alias,
-                                        const ast::Expr* where, const std::vector<ast::OrderItem>& order_by,
-                                        const ast::Expr* limit, uint64_t* rows_examined) {
-  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound,
-                          BindTargetRows(std::move(table), alias, where, order_by, limit, session));
+Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table.table));
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
+  std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
+  STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, std::move(table), std::move(alias), session));
+  QueryResult result;
   EvalContext eval = session.eval_context();
-  return Run(PlanTargetRows(bound), txn, eval, rows_examined);
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), txn, eval, &result.rows_examined,
+                                                       &session.engine().auto_increment()));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
+  uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
+  result.affected_rows = changed;
+  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", matched, changed);
+  return result;
+}
+
+Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table.table));
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
+  std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
+  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, std::move(table), std::move(alias), session));
+  QueryResult result;
+  EvalContext eval = session.eval_context();
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), txn, eval, &result.rows_examined));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 1);
+  result.affected_rows = counts[0][0].uint_value();
+  return result;
 }
 
 }  // namespace strata::sql
