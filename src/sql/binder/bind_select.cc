@@ -156,6 +156,24 @@ Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table,
 
 }  // namespace
 
+Status BindAssignments(const std::vector<ast::Assignment>& assignments, BindContext& ctx, bool check_qualifier,
+                       std::vector<uint32_t>* columns, std::vector<BoundExprPtr>* values) {
+  const TableSchema& table = *ctx.scope.table;
+  for (const auto& a : assignments) {
+    auto col = table.FindColumn(a.column);
+    if (!col || (check_qualifier && !a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, ctx.scope.alias)))
+      return ErrUnknownColumn(a.column, "field list");
+    columns->push_back(*col);
+    if (!a.value) {
+      values->push_back(MakeConst(table.columns[*col].default_value));
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*a.value, ctx));
+    values->push_back(std::move(e));
+  }
+  return Status::OK();
+}
+
 Result<BoundTargetRows> BindDelete(const ast::Delete& stmt, std::shared_ptr<const TableSchema> table,
                                    std::string alias, const SessionContext& session) {
   return BindTargetRows(std::move(table), std::move(alias), stmt.where.get(), stmt.order_by, stmt.limit.get(),
@@ -168,18 +186,7 @@ Result<BoundUpdate> BindUpdate(const ast::Update& stmt, std::shared_ptr<const Ta
   BindContext ctx;
   ctx.session = &session;
   ctx.scope = {table.get(), alias};
-  for (const auto& a : stmt.assignments) {
-    auto col = table->FindColumn(a.column);
-    if (!col || (!a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, alias)))
-      return ErrUnknownColumn(a.column, "field list");
-    out.columns.push_back(*col);
-    if (!a.value) {
-      out.values.push_back(MakeConst(table->columns[*col].default_value));
-      continue;
-    }
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*a.value, ctx));
-    out.values.push_back(std::move(e));
-  }
+  STRATA_RETURN_IF_ERROR(BindAssignments(stmt.assignments, ctx, /*check_qualifier=*/true, &out.columns, &out.values));
   STRATA_ASSIGN_OR_RETURN(out.target, BindTargetRows(std::move(table), std::move(alias), stmt.where.get(),
                                                      stmt.order_by, stmt.limit.get(), session));
   return out;

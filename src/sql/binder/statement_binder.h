@@ -55,6 +55,12 @@ struct BoundTargetRows {
   std::optional<uint64_t> limit;
 };
 
+// A SET list (UPDATE, INSERT ... ON DUPLICATE KEY UPDATE) over ctx.scope's table: appends
+// columns[i] = values[i]; `c = DEFAULT` is the column's default. 1054 ('field list') for a
+// column the table lacks, or, with `check_qualifier`, a qualifier other than the alias.
+Status BindAssignments(const std::vector<ast::Assignment>& assignments, BindContext& ctx, bool check_qualifier,
+                       std::vector<uint32_t>* columns, std::vector<BoundExprPtr>* values);
+
 // DELETE: its target rows. REQUIRES: `table` is stmt.table resolved by the caller.
 Result<BoundTargetRows> BindDelete(const ast::Delete& stmt, std::shared_ptr<const TableSchema> table,
                                    std::string alias, const SessionContext& session);

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "sql/binder/binder.h"
+#include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 #include "sql/execution/table_writer.h"
 #include "sql/session/executors.h"
@@ -169,17 +169,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   dup_ctx.session = &session;
   dup_ctx.scope = {table.get(), table->name};
   dup_ctx.allow_values_function = true;
-  for (const auto& a : stmt.on_duplicate) {
-    auto col = table->FindColumn(a.column);
-    if (!col) return ErrUnknownColumn(a.column, "field list");
-    st.on_duplicate_columns.push_back(*col);
-    if (!a.value) {
-      st.on_duplicate.push_back(MakeConst(table->columns[*col].default_value));
-      continue;
-    }
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*a.value, dup_ctx));
-    st.on_duplicate.push_back(std::move(e));
-  }
+  STRATA_RETURN_IF_ERROR(BindAssignments(stmt.on_duplicate, dup_ctx, /*check_qualifier=*/false,
+                                         &st.on_duplicate_columns, &st.on_duplicate));
   for (size_t r = 0; r < rows.size(); r++) {
     STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(st, rows[r], r + 1));
     STRATA_RETURN_IF_ERROR(InsertOne(st, row));

@@ -38,6 +38,21 @@ Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const Eval
   return Drain(*root);
 }
 
+// The table an UPDATE or DELETE writes, and the transaction it writes in.
+struct WriteTarget {
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;
+  txn::Transaction* txn = nullptr;
+};
+
+Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref) {
+  WriteTarget target;
+  STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveTable(ref.table));
+  STRATA_ASSIGN_OR_RETURN(target.txn, session.Txn());
+  target.alias = ref.alias.empty() ? ref.table.name : ref.alias;
+  return target;
+}
+
 }  // namespace
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
@@ -68,13 +83,11 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 }
 
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table.table));
-  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
-  STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, std::move(table), std::move(alias), session));
+  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table));
+  STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), txn, eval, &result.rows_examined,
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), target.txn, eval, &result.rows_examined,
                                                        &session.engine().auto_increment()));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
   uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
@@ -84,13 +97,11 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
 }
 
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table.table));
-  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  std::string alias = stmt.table.alias.empty() ? stmt.table.table.name : stmt.table.alias;
-  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, std::move(table), std::move(alias), session));
+  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table));
+  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), txn, eval, &result.rows_examined));
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), target.txn, eval, &result.rows_examined));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 1);
   result.affected_rows = counts[0][0].uint_value();
   return result;
