@@ -1,6 +1,7 @@
 // BindSelect and BindTargetRows (statement_binder.h).
 #include <cstdlib>
 
+#include "common/ascii.h"
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 

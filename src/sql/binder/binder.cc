@@ -1,9 +1,11 @@
 #include "sql/binder/binder.h"
-#include "sql/errors.h"
 
 #include <unordered_map>
 
 #include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "common/coding.h"
 #include "common/key_encoding.h"
 #include "sql/types/codec.h"

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ascii.h"
 #include "sql/types/schema.h"
 #include "txn/transaction.h"
 

@@ -1,11 +1,12 @@
 #include "sql/execution/operators.h"
-#include "sql/errors.h"
 
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
+
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {

@@ -1,11 +1,12 @@
 #include "sql/expression/expr.h"
-#include "sql/errors.h"
 
 #include <algorithm>
 #include <cmath>
 #include <ctime>
 
 #include <fmt/format.h>
+
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {

@@ -1,9 +1,10 @@
 #include "sql/parser/lexer.h"
-#include "sql/errors.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
+
+#include "sql/errors.h"
 
 namespace strata::sql {
 

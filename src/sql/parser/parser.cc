@@ -23,18 +23,6 @@ std::pair<size_t, size_t> TrimRange(std::string_view sql, size_t begin, size_t e
 
 }  // namespace
 
-std::string ToUpper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool DepthScope::exceeded() const { return *depth_ > kMaxParseDepth; }
 
 // MySQL 8.0's reserved words: they cannot be used as unquoted identifiers or aliases.

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/status.h"
 #include "sql/parser/ast.h"
 #include "sql/parser/lexer.h"
@@ -157,8 +158,5 @@ class DepthScope {
  private:
   int* depth_;
 };
-
-std::string ToUpper(std::string_view s);
-std::string ToLower(std::string_view s);
 
 }  // namespace strata::sql::internal

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "common/coding.h"
 #include "sql/binder/binder.h"
 #include "sql/errors.h"

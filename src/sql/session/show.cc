@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "sql/binder/binder.h"
 #include "sql/errors.h"
 #include "sql/session/executors.h"

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "sql/errors.h"
 #include "sql/session/executors.h"
 #include "sql/types/schema.h"

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "sql/types/schema.h"
 #include "sql/errors.h"
 

@@ -5,26 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "common/coding.h"
 #include "sql/types/codec.h"
 
 namespace strata::sql {
 
 using ast::TypeKind;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool ColumnType::IsInteger() const {
   switch (kind) {

@@ -80,7 +80,4 @@ struct TableSchema {
 // datetime value. NULL passes through (NOT NULL is checked by the caller: 1048).
 Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t row_number);
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-std::string ToLower(std::string_view s);
-
 }  // namespace strata::sql

@@ -1,11 +1,12 @@
 #include "sql/types/value.h"
-#include "sql/errors.h"
 
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 
 #include <fmt/format.h>
+
+#include "sql/errors.h"
 
 namespace strata::sql {
 namespace {
