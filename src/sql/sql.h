@@ -35,22 +35,24 @@
 
 namespace strata::sql {
 
+// One column of a result set, as the protocol's column definition describes it.
 struct ResultColumn {
-  std::string name;
-  std::string org_name, table, org_table, schema;
+  std::string name;                                // the header (alias or expression text)
+  std::string org_name, table, org_table, schema;  // set when the column is a table column
   OutType type;
   bool primary_key = false, auto_increment = false, is_unsigned = false;
 };
 
+// What a statement returns: rows (has_rows: SELECT, SHOW) or an OK packet's fields.
 struct QueryResult {
   bool has_rows = false;
   std::vector<ResultColumn> columns;
-  std::vector<Row> rows;
+  std::vector<Row> rows;           // each of columns.size() values
   uint64_t affected_rows = 0;
-  uint64_t last_insert_id = 0;
+  uint64_t last_insert_id = 0;     // the first id this statement generated, 0 when none
   uint16_t warnings = 0;
-  std::string info;
-  uint64_t rows_examined = 0;
+  std::string info;                // "Rows matched: 1  Changed: 1  Warnings: 0"
+  uint64_t rows_examined = 0;      // rows the scans read (slow-query log)
   // Keeps the table whose columns `columns[i].type.table` point into alive while the result
   // lives (the server reads those pointers when it sends the column definitions).
   std::shared_ptr<const TableSchema> schema;

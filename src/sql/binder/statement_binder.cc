@@ -1,4 +1,4 @@
-// BindSelect and BindTargetRows (statement_binder.h).
+// BindSelect, BindUpdate, BindDelete and BindAssignments (statement_binder.h).
 #include <cstdlib>
 
 #include "common/ascii.h"
