@@ -1,4 +1,4 @@
-// BindSelect, BindUpdate, BindDelete and BindAssignments (statement_binder.h).
+// BindSelect, BindUpdate, BindDelete, BindInsert and BindAssignments (statement_binder.h).
 #include <cstdlib>
 
 #include "common/ascii.h"
@@ -190,6 +190,72 @@ Result<BoundUpdate> BindUpdate(const ast::Update& stmt, std::shared_ptr<const Ta
   STRATA_RETURN_IF_ERROR(BindAssignments(stmt.assignments, ctx, /*check_qualifier=*/true, &out.columns, &out.values));
   STRATA_ASSIGN_OR_RETURN(out.target, BindTargetRows(std::move(table), std::move(alias), stmt.where.get(),
                                                      stmt.order_by, stmt.limit.get(), session));
+  return out;
+}
+
+namespace {
+
+// The rows of an INSERT as expressions: its VALUES rows, or its SET list as one row.
+Result<std::vector<std::vector<const ast::Expr*>>> InsertRows(const ast::Insert& stmt, const TableSchema& table,
+                                                             std::vector<uint32_t>* targets) {
+  std::vector<std::vector<const ast::Expr*>> rows;
+  if (!stmt.set_assignments.empty()) {
+    rows.emplace_back();
+    for (const auto& a : stmt.set_assignments) {
+      auto col = table.FindColumn(a.column);
+      if (!col) return ErrUnknownColumn(a.column, "field list");
+      targets->push_back(*col);
+      rows.back().push_back(a.value.get());
+    }
+    return rows;
+  }
+  if (stmt.columns.empty()) {
+    for (uint32_t c = 0; c < table.columns.size(); c++) targets->push_back(c);
+  } else {
+    for (const auto& name : stmt.columns) {
+      auto col = table.FindColumn(name);
+      if (!col) return ErrUnknownColumn(name, "field list");
+      targets->push_back(*col);
+    }
+  }
+  for (size_t r = 0; r < stmt.rows.size(); r++) {
+    if (stmt.rows[r].size() != targets->size()) return ErrColumnCountMismatch(r + 1);
+    std::vector<const ast::Expr*> values;
+    for (const auto& v : stmt.rows[r]) values.push_back(v.get());
+    rows.push_back(std::move(values));
+  }
+  return rows;
+}
+
+}  // namespace
+
+Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const TableSchema> table,
+                               const SessionContext& session) {
+  BoundInsert out;
+  out.table = std::move(table);
+  out.ignore = stmt.ignore;
+  out.replace = stmt.replace;
+  STRATA_ASSIGN_OR_RETURN(auto rows, InsertRows(stmt, *out.table, &out.targets));
+  BindContext dup_ctx;
+  dup_ctx.session = &session;
+  dup_ctx.scope = {out.table.get(), out.table->name};
+  dup_ctx.allow_values_function = true;
+  STRATA_RETURN_IF_ERROR(BindAssignments(stmt.on_duplicate, dup_ctx, /*check_qualifier=*/false,
+                                         &out.update_columns, &out.update_values));
+  BindContext ctx;
+  ctx.session = &session;
+  for (const auto& row : rows) {
+    std::vector<BoundExprPtr> values;
+    for (const ast::Expr* value : row) {
+      if (!value) {
+        values.push_back(nullptr);  // DEFAULT
+        continue;
+      }
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*value, ctx));
+      values.push_back(std::move(e));
+    }
+    out.rows.push_back(std::move(values));
+  }
   return out;
 }
 

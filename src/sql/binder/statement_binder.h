@@ -1,7 +1,7 @@
-// Binding whole statements: a SELECT, and the target rows of an UPDATE or DELETE, become
-// bound statements whose expressions refer to row positions. The planner (planner/planner.h)
-// turns them into logical plans. Tables are resolved by the caller (the session owns the
-// catalog snapshot), so a bound statement names its table by schema.
+// Binding whole statements: SELECT, INSERT, UPDATE and DELETE become bound statements whose
+// expressions refer to row positions; the planner (planner/planner.h) turns them into
+// logical plans. Tables are resolved by the caller (the session owns the catalog snapshot),
+// so a bound statement holds its table's schema.
 #pragma once
 
 #include <memory>
@@ -54,6 +54,23 @@ struct BoundTargetRows {
   std::vector<SortKey> order_by;
   std::optional<uint64_t> limit;
 };
+
+// INSERT / REPLACE: which columns each row fills, and the rows' values bound with no columns
+// in scope (nullptr: DEFAULT); ON DUPLICATE KEY UPDATE is bound over the table's row, with
+// VALUES(col) naming the row being inserted. Errors, in this order: 1054 for a target
+// column, 1136 for a row of the wrong length, those of the ON DUPLICATE KEY UPDATE list,
+// then those of the rows' values.
+struct BoundInsert {
+  std::shared_ptr<const TableSchema> table;
+  std::vector<uint32_t> targets;
+  std::vector<std::vector<BoundExprPtr>> rows;  // each of targets.size() values
+  bool ignore = false;   // INSERT IGNORE: a duplicate key skips the row
+  bool replace = false;  // REPLACE: a duplicate key deletes the old row
+  std::vector<uint32_t> update_columns;      // ON DUPLICATE KEY UPDATE
+  std::vector<BoundExprPtr> update_values;
+};
+Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const TableSchema> table,
+                               const SessionContext& session);
 
 // A SET list (UPDATE, INSERT ... ON DUPLICATE KEY UPDATE) over ctx.scope's table: appends
 // columns[i] = values[i]; `c = DEFAULT` is the column's default. 1054 ('field list') for a

@@ -9,6 +9,7 @@
 
 #include "sql/catalog/auto_increment.h"
 #include "sql/expression/expr.h"
+#include "sql/planner/logical_plan.h"
 #include "sql/planner/access_path.h"
 #include "txn/transaction.h"
 
@@ -52,10 +53,10 @@ OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys);
 OperatorPtr MakeDistinct(OperatorPtr child, size_t width);
 OperatorPtr MakeLimit(OperatorPtr child, uint64_t offset, uint64_t count);
 
-// ---- Writes (modify_operators.cc) ----
-// Both read every row of `child` (table rows with their row key last, LogicalGet with row
-// keys) before the first write, so a statement never sees its own changes, then emit one
-// row of counts.
+// ---- Writes (modify_operators.cc, insert_operator.cc) ----
+// UPDATE and DELETE read every row of `child` (table rows with their row key last, a
+// LogicalGet with row keys) before the first write, so a statement never sees its own
+// changes. Each write operator emits one row of counts.
 
 struct Assignment {
   uint32_t column;          // position in the table's row
@@ -66,6 +67,11 @@ OperatorPtr MakeUpdate(OperatorPtr child, txn::Transaction* txn, const TableSche
                        std::vector<Assignment> assignments, AutoIncrement* auto_increment, const EvalContext* ctx);
 // DELETE: emits (rows deleted).
 OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table);
+// INSERT / REPLACE of `plan`'s rows (insert_operator.cc), each evaluated and written before
+// the next; emits (affected rows, duplicates skipped, first generated auto-increment id or 0).
+// The operator points into `plan`, which must outlive it.
+OperatorPtr MakeInsert(const LogicalInsert* plan, txn::Transaction* txn, AutoIncrement* auto_increment,
+                       const EvalContext* ctx);
 
 // Pulls every row (at most `max_rows`, else error 1104-like ResourceExhausted).
 Result<std::vector<Row>> Drain(Operator& op, size_t max_rows = kMaxSortRows);

@@ -50,6 +50,9 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
       return MakeUpdate(BuildOperators(plan.child(), ctx), ctx.txn, update.table.get(), std::move(assignments),
                         ctx.auto_increment, ctx.eval);
     }
+    case LogicalKind::kInsert:
+      STRATA_CHECK(ctx.txn != nullptr && ctx.auto_increment != nullptr);
+      return MakeInsert(static_cast<const LogicalInsert*>(&plan), ctx.txn, ctx.auto_increment, ctx.eval);
     case LogicalKind::kDelete:
       STRATA_CHECK(ctx.txn != nullptr);
       return MakeDelete(BuildOperators(plan.child(), ctx), ctx.txn,

@@ -85,6 +85,18 @@ std::string LogicalUpdate::Describe() const {
 
 std::string LogicalDelete::Describe() const { return fmt::format("Delete {}.{}", table->database, table->name); }
 
+std::string LogicalInsert::Describe() const {
+  std::string columns;
+  for (size_t i = 0; i < targets.size(); i++) columns += (i ? ", " : "") + table->columns[targets[i]].name;
+  std::string out = fmt::format("{} {}.{} ({}), {} row(s)", replace ? "Replace" : ignore ? "Insert ignore" : "Insert",
+                                table->database, table->name, columns, rows.size());
+  for (size_t i = 0; i < update_columns.size(); i++) {
+    out += fmt::format("{} {} = {}", i ? "," : ", on duplicate key update", table->columns[update_columns[i]].name,
+                       ExprToString(*update_values[i]));
+  }
+  return out;
+}
+
 LogicalPlan Stack(LogicalPlan parent, LogicalPlan child) {
   STRATA_CHECK(parent->children.empty());
   parent->children.push_back(std::move(child));

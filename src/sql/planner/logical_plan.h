@@ -13,7 +13,8 @@
 //     kColumn); width() is the number of values in each output row.
 //   * Leaves (Get, Values) have no children; every other node has exactly one today. Joins
 //     will add nodes with two.
-//   * Update and Delete sit at the root, above the plan of their target rows.
+//   * Update and Delete sit at the root, above the plan of their target rows; Insert is a
+//     root and a leaf.
 //
 // PlanToString prints the tree, one node a line, children indented below their parent: the
 // text EXPLAIN will show.
@@ -41,6 +42,7 @@ enum class LogicalKind : uint8_t {
   kLimit,      // LIMIT / OFFSET
   kUpdate,     // writes its input rows changed; one output row: matched, changed
   kDelete,     // deletes its input rows; one output row: deleted
+  kInsert,     // inserts its rows; one output row: affected, duplicates, first generated id
 };
 
 class LogicalOperator;
@@ -181,6 +183,26 @@ class LogicalDelete final : public LogicalOperator {
   std::string Describe() const override;
 
   std::shared_ptr<const TableSchema> table;
+};
+
+// INSERT / REPLACE of rows of expressions (a leaf: INSERT ... SELECT would give it a child).
+// Each row is evaluated, converted and written before the next is evaluated.
+class LogicalInsert final : public LogicalOperator {
+ public:
+  LogicalInsert(std::shared_ptr<const TableSchema> table, std::vector<uint32_t> targets,
+                std::vector<std::vector<BoundExprPtr>> rows)
+      : LogicalOperator(LogicalKind::kInsert), table(std::move(table)), targets(std::move(targets)),
+        rows(std::move(rows)) {}
+  size_t width() const override { return 3; }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
+  std::vector<uint32_t> targets;                 // the columns each row fills
+  std::vector<std::vector<BoundExprPtr>> rows;   // nullptr: DEFAULT
+  bool ignore = false;                           // a duplicate key skips the row
+  bool replace = false;                          // a duplicate key deletes the old row
+  std::vector<uint32_t> update_columns;          // ON DUPLICATE KEY UPDATE columns[i] = values[i]
+  std::vector<BoundExprPtr> update_values;       // over the old row; VALUES(c) is the new one
 };
 
 // Makes `child` the only child of `parent` and returns the parent.

@@ -25,4 +25,7 @@ LogicalPlan PlanUpdate(BoundUpdate& update);
 // Delete(table) above PlanTargetRows.
 LogicalPlan PlanDelete(BoundTargetRows& target);
 
+// Insert(table, rows): one node.
+LogicalPlan PlanInsert(BoundInsert& insert);
+
 }  // namespace strata::sql

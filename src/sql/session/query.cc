@@ -1,5 +1,6 @@
-// SELECT, UPDATE and DELETE: bind (binder/statement_binder.h) → plan (planner/planner.h) →
-// optimize (optimizer/optimizer.h) → build operators (execution/physical_planner.h) → run.
+// SELECT, INSERT, UPDATE and DELETE: bind (binder/statement_binder.h) → plan
+// (planner/planner.h) → optimize (optimizer/optimizer.h) → build operators
+// (execution/physical_planner.h) → run.
 #include <fmt/format.h>
 
 #include "sql/binder/statement_binder.h"
@@ -79,6 +80,26 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   EvalContext eval = session.eval_context();
   STRATA_ASSIGN_OR_RETURN(result.rows, Run(PlanSelect(bound), txn, eval, &result.rows_examined));
   for (Row& row : result.rows) row.resize(bound.visible);
+  return result;
+}
+
+Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table));
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
+  STRATA_ASSIGN_OR_RETURN(BoundInsert bound, BindInsert(stmt, std::move(table), session));
+  const size_t rows = bound.rows.size();
+  QueryResult result;
+  EvalContext eval = session.eval_context();
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanInsert(bound), txn, eval, &result.rows_examined,
+                                                       &session.engine().auto_increment()));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 3);
+  const uint64_t duplicates = counts[0][1].uint_value(), first_generated_id = counts[0][2].uint_value();
+  result.affected_rows = counts[0][0].uint_value();
+  result.last_insert_id = first_generated_id;
+  if (first_generated_id) session.set_last_insert_id(first_generated_id);
+  result.warnings = static_cast<uint16_t>(std::min<uint64_t>(duplicates, 65535));
+  if (rows > 1 || stmt.ignore)
+    result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows, duplicates, duplicates);
   return result;
 }
 

@@ -134,6 +134,28 @@ TEST_F(PlanTest, UpdateSitsAboveItsTargetRows) {
             "    Get d.t (index ia, 1 range(s), with row keys)\n");
 }
 
+TEST_F(PlanTest, InsertIsOneNode) {
+  auto stmt = ParseOne("INSERT INTO t (id, b) VALUES (1, 'x'), (2, DEFAULT) ON DUPLICATE KEY UPDATE b = VALUES(b)");
+  ASSERT_TRUE(stmt.ok());
+  const auto& insert = static_cast<const ast::Insert&>(**stmt);
+  auto table = s_->ResolveTable(insert.table);
+  ASSERT_TRUE(table.ok());
+  auto bound = BindInsert(insert, *table, *s_);
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  EXPECT_EQ(PlanToString(*Optimize(PlanInsert(*bound))),
+            "Insert d.t (id, b), 2 row(s), on duplicate key update b = values(#2)\n");
+}
+
+// Every row is bound before the first is written, as MySQL resolves all of VALUES before it
+// inserts: an unknown column in the third row is the error, not the duplicate in the second.
+TEST_F(PlanTest, InsertBindsEveryRowBeforeWriting) {
+  EXPECT_EQ(E("INSERT INTO t VALUES (1, 1, 'a'), (1, 1, 'a'), (3, nosuch, 'c')"),
+            "ERROR 1054 (42S22): Unknown column 'nosuch' in 'field list'");
+  EXPECT_EQ(E("INSERT INTO t VALUES (1, 1, 'a'), (1, 1, 'a')"),
+            "ERROR 1062 (23000): Duplicate entry '1' for key 't.PRIMARY'");
+  EXPECT_EQ(Q("SELECT count(*) FROM t"), "0");
+}
+
 TEST_F(PlanTest, OptimizedPlansReturnTheSameRows) {
   Ok("INSERT INTO t VALUES (1, 10, 'a'), (2, 20, 'b'), (3, 20, 'c'), (4, NULL, 'd')");
   EXPECT_EQ(Q("SELECT upper(b) FROM t LIMIT 1, 2"), "B|C");
