@@ -1,4 +1,4 @@
-// libFuzzer target: the SQL lexer and parser (src/sql/lexer.h, parser.h), which read text
+// libFuzzer target: the SQL lexer and parser (src/sql/parser/lexer.h, parser.h), which read text
 // straight from clients.
 //
 // Properties:
