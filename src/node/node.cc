@@ -15,7 +15,7 @@
 #include "node/disk_monitor.h"
 #include "server/mysql/server.h"
 #include "server/sql_session.h"
-#include "sql/session.h"
+#include "sql/sql.h"
 #include "node/cluster.h"
 #include "node/garbage_collector.h"
 #include "node/raft_proposer.h"

@@ -6,7 +6,7 @@
 
 #include "obs/json.h"
 #include "obs/log.h"
-#include "sql/parser.h"
+#include "sql/parser/parser.h"
 
 namespace strata::server {
 namespace {

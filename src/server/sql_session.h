@@ -1,5 +1,5 @@
 // The session layer: connects the MySQL protocol (mysql/handler.h) to the SQL layer
-// (sql/session.h). One SqlSessionHandler per client connection parses each COM_QUERY,
+// (sql/sql.h). One SqlSessionHandler per client connection parses each COM_QUERY,
 // executes its statements, turns results into text result sets, and records metrics and
 // the slow-query log.
 #pragma once
@@ -11,7 +11,7 @@
 
 #include "obs/metrics.h"
 #include "server/mysql/handler.h"
-#include "sql/session.h"
+#include "sql/sql.h"
 
 namespace strata::server {
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the SQL lexer and parser (src/sql/lexer.h, parser.h), which read text
+// libFuzzer target: the SQL lexer and parser (src/sql/parser/lexer.h, parser.h), which read text
 // straight from clients.
 //
 // Properties:
@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "fuzz_util.h"
-#include "sql/lexer.h"
-#include "sql/parser.h"
+#include "sql/parser/lexer.h"
+#include "sql/parser/parser.h"
 
 using namespace strata;
 using namespace strata::sql;

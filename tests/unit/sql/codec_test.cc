@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sql/codec.h"
-#include "sql/schema.h"
+#include "sql/types/codec.h"
+#include "sql/types/schema.h"
 
 namespace strata::sql {
 namespace {

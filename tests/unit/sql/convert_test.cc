@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sql/schema.h"
+#include "sql/types/schema.h"
 
 namespace strata::sql {
 namespace {

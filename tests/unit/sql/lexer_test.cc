@@ -1,4 +1,4 @@
-#include "sql/lexer.h"
+#include "sql/parser/lexer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Error statuses: MySQL's exact 1064 message shape, 1235 for unsupported features.
 #include <gtest/gtest.h>
 
-#include "sql/parser.h"
+#include "sql/parser/parser.h"
 
 namespace strata::sql {
 namespace {

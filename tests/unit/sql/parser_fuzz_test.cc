@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sql/parser.h"
+#include "sql/parser/parser.h"
 
 namespace strata::sql {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "sql/ast.h"
-#include "sql/parser.h"
+#include "sql/parser/ast.h"
+#include "sql/parser/parser.h"
 
 namespace strata::sql::testing {
 

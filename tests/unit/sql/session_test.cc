@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "io/io.h"
-#include "sql/parser.h"
-#include "sql/session.h"
+#include "sql/parser/parser.h"
+#include "sql/sql.h"
 #include "storage/lsm/engine_impl.h"
 #include "txn/transaction.h"
 #include "sql_fixture.h"

@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "sql/codec.h"
-#include "sql/expr.h"
-#include "sql/value.h"
+#include "sql/types/codec.h"
+#include "sql/expression/expr.h"
+#include "sql/types/value.h"
 
 namespace strata::sql {
 namespace {

@@ -1,0 +1,348 @@
+#include "sql/binder/binder.h"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "sql/errors.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::ExprKind;
+using K = BoundExpr::Kind;
+
+Status UnknownColumn(const ast::Expr& e, std::string_view clause) {
+  std::string name = e.qualifier.empty() ? e.name : e.qualifier + "." + e.name;
+  return ErrUnknownColumn(name, clause);
+}
+
+struct FnInfo {
+  Fn fn;
+  int min_args, max_args;  // -1: any
+};
+
+const std::unordered_map<std::string, FnInfo>& ScalarFunctions() {
+  static const auto* m = new std::unordered_map<std::string, FnInfo>{
+      {"CONCAT", {Fn::kConcat, 1, -1}}, {"CONCAT_WS", {Fn::kConcatWs, 2, -1}},
+      {"LOWER", {Fn::kLower, 1, 1}}, {"LCASE", {Fn::kLower, 1, 1}}, {"UPPER", {Fn::kUpper, 1, 1}},
+      {"UCASE", {Fn::kUpper, 1, 1}}, {"LENGTH", {Fn::kLength, 1, 1}}, {"OCTET_LENGTH", {Fn::kLength, 1, 1}},
+      {"CHAR_LENGTH", {Fn::kCharLength, 1, 1}}, {"CHARACTER_LENGTH", {Fn::kCharLength, 1, 1}},
+      {"SUBSTRING", {Fn::kSubstring, 2, 3}}, {"SUBSTR", {Fn::kSubstring, 2, 3}}, {"MID", {Fn::kSubstring, 3, 3}},
+      {"LEFT", {Fn::kLeft, 2, 2}}, {"RIGHT", {Fn::kRight, 2, 2}}, {"TRIM", {Fn::kTrim, 1, 1}},
+      {"REPLACE", {Fn::kReplace, 3, 3}}, {"ABS", {Fn::kAbs, 1, 1}}, {"FLOOR", {Fn::kFloor, 1, 1}},
+      {"CEIL", {Fn::kCeil, 1, 1}}, {"CEILING", {Fn::kCeil, 1, 1}}, {"ROUND", {Fn::kRound, 1, 2}},
+      {"IF", {Fn::kIf, 3, 3}}, {"IFNULL", {Fn::kIfNull, 2, 2}}, {"COALESCE", {Fn::kCoalesce, 1, -1}},
+      {"NULLIF", {Fn::kNullIf, 2, 2}}, {"GREATEST", {Fn::kGreatest, 2, -1}}, {"LEAST", {Fn::kLeast, 2, -1}},
+      {"NOW", {Fn::kNow, 0, 1}}, {"CURRENT_TIMESTAMP", {Fn::kNow, 0, 1}}, {"LOCALTIME", {Fn::kNow, 0, 1}},
+      {"LOCALTIMESTAMP", {Fn::kNow, 0, 1}}, {"SYSDATE", {Fn::kNow, 0, 1}}, {"CURDATE", {Fn::kCurDate, 0, 0}},
+      {"CURRENT_DATE", {Fn::kCurDate, 0, 0}}, {"MOD", {Fn::kMod, 2, 2}},
+  };
+  return *m;
+}
+
+bool IsAggregateName(std::string_view name) {
+  return name == "COUNT" || name == "SUM" || name == "MIN" || name == "MAX" || name == "AVG";
+}
+
+Result<BoundExprPtr> Fold(BoundExprPtr e, const BindContext& ctx) {
+  if (e->kind == K::kConst || e->kind == K::kColumn) return e;
+  if (e->kind == K::kFunc && (e->fn == Fn::kNow || e->fn == Fn::kCurDate || e->fn == Fn::kValues)) return e;
+  for (const auto& c : e->children)
+    if (!c->IsConst()) return e;
+  EvalContext ectx = ctx.session->eval_context();
+  STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e, Row(), ectx));
+  return MakeConst(std::move(v));
+}
+
+OutType Numeric(const BoundExpr& a, const BoundExpr& b, ast::Op op) {
+  OutType t;
+  auto is_int = [](OutKind k) { return k == OutKind::kInt || k == OutKind::kUint; };
+  auto is_exact = [&](OutKind k) { return is_int(k) || k == OutKind::kDecimal; };
+  if (op == ast::Op::kDiv) {
+    t.kind = is_exact(a.type.kind) && is_exact(b.type.kind) ? OutKind::kDecimal : OutKind::kDouble;
+    t.decimals = t.kind == OutKind::kDecimal ? static_cast<uint8_t>(a.type.decimals + 4) : 31;
+  } else if (is_int(a.type.kind) && is_int(b.type.kind)) {
+    t.kind = a.type.kind == OutKind::kUint || b.type.kind == OutKind::kUint ? OutKind::kUint : OutKind::kInt;
+  } else if (is_exact(a.type.kind) && is_exact(b.type.kind)) {
+    t.kind = OutKind::kDecimal;
+    t.decimals = std::max(a.type.decimals, b.type.decimals);
+  } else {
+    t.kind = OutKind::kDouble;
+    t.decimals = 31;
+  }
+  t.length = 21;
+  return t;
+}
+
+Result<BoundExprPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
+  const TableSchema* table = ctx.scope.table;
+  if (table) {
+    bool qualifier_ok = e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, ctx.scope.alias);
+    bool schema_ok = e.schema.empty() || EqualsIgnoreCase(e.schema, table->database);
+    if (qualifier_ok && schema_ok) {
+      if (auto col = table->FindColumn(e.name)) return MakeColumnRef(*col, OutTypeOfColumn(*table, *col));
+    }
+  }
+  return UnknownColumn(e, ctx.clause);
+}
+
+Result<BoundExprPtr> BindVariable(const ast::Expr& e, BindContext& ctx) {
+  if (e.scope == ast::VariableScope::kUser) {
+    STRATA_ASSIGN_OR_RETURN(Value v, ctx.session->UserVariable(e.name));
+    return MakeConst(std::move(v));
+  }
+  std::string name = ToLower(e.name);
+  std::optional<Value> v = ctx.session->SystemVariable(name, e.scope == ast::VariableScope::kGlobal);
+  if (!v)
+    return ErrUnknownSystemVariable(e.name);
+  return MakeConst(std::move(*v));
+}
+
+Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const std::string& name, BindContext& ctx) {
+  if (!ctx.aggregates || ctx.inside_aggregate)
+    return ErrInvalidGroupFunction();
+  AggregateSpec spec;
+  spec.distinct = e.distinct;
+  OutType type;
+  if (name == "COUNT" && e.children.size() == 1 && e.children[0]->kind == ExprKind::kStar) {
+    spec.fn = Fn::kCountStar;
+  } else {
+    if (e.children.size() != 1)
+      return ErrWrongParameterCount(name);
+    BindContext inner = ctx;
+    inner.inside_aggregate = true;
+    inner.aggregates = nullptr;
+    STRATA_ASSIGN_OR_RETURN(spec.arg, BindExpr(*e.children[0], inner));
+    spec.fn = name == "COUNT" ? Fn::kCount : name == "SUM" ? Fn::kSum : name == "MIN" ? Fn::kMin : name == "MAX" ? Fn::kMax : Fn::kAvg;
+  }
+  switch (spec.fn) {
+    case Fn::kCount: case Fn::kCountStar: type.kind = OutKind::kInt; type.length = 21; type.not_null = true; break;
+    case Fn::kMin: case Fn::kMax: type = spec.arg->type; type.table = nullptr; type.column = -1; type.not_null = false; break;
+    case Fn::kSum: case Fn::kAvg: {
+      OutKind k = spec.arg->type.kind;
+      bool exact = k == OutKind::kInt || k == OutKind::kUint || k == OutKind::kDecimal;
+      type.kind = exact ? OutKind::kDecimal : OutKind::kDouble;
+      type.decimals = exact ? static_cast<uint8_t>(spec.arg->type.decimals + (spec.fn == Fn::kAvg ? 4 : 0)) : 31;
+      type.length = 42;
+      break;
+    }
+    default: break;
+  }
+  uint32_t index = ctx.aggregate_base + static_cast<uint32_t>(ctx.aggregates->size());
+  ctx.aggregates->push_back(std::move(spec));
+  return MakeColumnRef(index, type);
+}
+
+Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
+  const std::string& name = e.text;
+  if (IsAggregateName(name)) return BindAggregate(e, name, ctx);
+  const SessionContext& s = *ctx.session;
+  if (name == "DATABASE" || name == "SCHEMA")
+    return MakeConst(s.database().empty() ? Value::Null() : Value::String(s.database()));
+  if (name == "VERSION") return MakeConst(Value::String(s.server_version()));
+  if (name == "USER" || name == "SESSION_USER" || name == "SYSTEM_USER" || name == "CURRENT_USER")
+    return MakeConst(Value::String(s.user() + (name == "CURRENT_USER" ? "@%" : "@localhost")));
+  if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
+  if (name == "LAST_INSERT_ID" && e.children.empty()) return MakeConst(Value::Uint(s.last_insert_id()));
+  if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));
+  if (name == "FOUND_ROWS") return MakeConst(Value::Uint(s.found_rows()));
+  if (name == "VALUES" && ctx.allow_values_function && e.children.size() == 1 &&
+      e.children[0]->kind == ExprKind::kColumn && ctx.scope.table) {
+    auto col = ctx.scope.table->FindColumn(e.children[0]->name);
+    if (!col) return UnknownColumn(*e.children[0], ctx.clause);
+    auto out = std::make_unique<BoundExpr>();
+    out->kind = K::kFunc;
+    out->fn = Fn::kValues;
+    out->column = *col;
+    out->type = OutTypeOfColumn(*ctx.scope.table, *col);
+    return BoundExprPtr(std::move(out));
+  }
+  auto it = ScalarFunctions().find(name);
+  if (it == ScalarFunctions().end())
+    return ErrUnknownFunction(s.database().empty() ? "strata" : s.database(), ToLower(name));
+  const FnInfo& info = it->second;
+  int n = static_cast<int>(e.children.size());
+  if (n < info.min_args || (info.max_args >= 0 && n > info.max_args))
+    return ErrWrongParameterCount(name);
+  auto out = std::make_unique<BoundExpr>();
+  out->kind = K::kFunc;
+  out->fn = info.fn;
+  if (info.fn == Fn::kNow || info.fn == Fn::kCurDate) {
+    out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
+    return BoundExprPtr(std::move(out));  // any fsp argument is ignored
+  }
+  for (const auto& child : e.children) {
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
+    out->children.push_back(std::move(b));
+  }
+  switch (info.fn) {
+    case Fn::kLength: case Fn::kCharLength: out->type.kind = OutKind::kInt; break;
+    case Fn::kAbs: case Fn::kRound: case Fn::kIfNull: case Fn::kCoalesce: case Fn::kNullIf:
+    case Fn::kGreatest: case Fn::kLeast:
+      out->type = out->children[0]->type;
+      out->type.table = nullptr;
+      out->type.column = -1;
+      out->type.not_null = false;
+      break;
+    case Fn::kIf: out->type = out->children[1]->type; out->type.table = nullptr; out->type.column = -1; break;
+    case Fn::kFloor: case Fn::kCeil: out->type.kind = OutKind::kInt; break;
+    case Fn::kMod: out->type = Numeric(*out->children[0], *out->children[1], ast::Op::kMod); break;
+    default: out->type.kind = OutKind::kString; break;
+  }
+  return Fold(std::move(out), ctx);
+}
+
+}  // namespace
+
+Result<Value> LiteralValue(const ast::Expr& e) {
+  switch (e.literal_kind) {
+    case ast::LiteralKind::kNull: return Value::Null();
+    case ast::LiteralKind::kBool: return Value::Int(e.text == "1" ? 1 : 0);
+    case ast::LiteralKind::kString: return Value::String(e.text);
+    case ast::LiteralKind::kInteger: {
+      errno = 0;
+      char* end = nullptr;
+      long long v = std::strtoll(e.text.c_str(), &end, 10);
+      if (errno == 0 && end && *end == '\0') return Value::Int(v);
+      errno = 0;
+      unsigned long long u = std::strtoull(e.text.c_str(), &end, 10);
+      if (errno == 0 && e.text[0] != '-' && end && *end == '\0') return Value::Uint(u);
+      STRATA_ASSIGN_OR_RETURN(Decimal d, Decimal::Parse(e.text));
+      return Value::Dec(d);
+    }
+    case ast::LiteralKind::kDecimal: {
+      auto d = Decimal::Parse(e.text);
+      if (d.ok()) return Value::Dec(*d);
+      return Value::Double(std::strtod(e.text.c_str(), nullptr));
+    }
+    case ast::LiteralKind::kFloat: return Value::Double(std::strtod(e.text.c_str(), nullptr));
+  }
+  return Value::Null();
+}
+
+std::string ExprHeader(const ast::Expr& e) {
+  if (e.kind == ExprKind::kColumn) return e.name;
+  if (e.kind == ExprKind::kLiteral && e.literal_kind == ast::LiteralKind::kString) return e.text;
+  return e.source.empty() ? e.text : e.source;
+}
+
+bool ContainsAggregate(const ast::Expr& e) {
+  if (e.kind == ExprKind::kFunction && IsAggregateName(e.text)) return true;
+  for (const auto& c : e.children)
+    if (ContainsAggregate(*c)) return true;
+  return false;
+}
+
+Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
+  auto node = std::make_unique<BoundExpr>();
+  auto bind_children = [&]() -> Status {
+    for (const auto& child : e.children) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
+      node->children.push_back(std::move(b));
+    }
+    return Status::OK();
+  };
+  switch (e.kind) {
+    case ExprKind::kLiteral: {
+      STRATA_ASSIGN_OR_RETURN(Value v, LiteralValue(e));
+      return MakeConst(std::move(v));
+    }
+    case ExprKind::kColumn: return BindColumn(e, ctx);
+    case ExprKind::kVariable: return BindVariable(e, ctx);
+    case ExprKind::kFunction: return BindFunction(e, ctx);
+    case ExprKind::kStar:
+      return ErrStarNotAllowed();
+    case ExprKind::kParameter:
+      return ErrNotSupportedYet("? parameters in text queries");
+    case ExprKind::kRow:
+      if (e.children.size() == 1) return BindExpr(*e.children[0], ctx);
+      return ErrNotSupportedYet("row constructors");
+    case ExprKind::kInterval:
+      return ErrNotSupportedYet("INTERVAL arithmetic");
+    case ExprKind::kUnary:
+      node->kind = K::kUnary;
+      node->op = e.op;
+      STRATA_RETURN_IF_ERROR(bind_children());
+      node->type = e.op == ast::Op::kNot ? MakeConst(Value::Int(0))->type : node->children[0]->type;
+      node->type.table = nullptr;
+      node->type.column = -1;
+      if (e.op == ast::Op::kBitNot) node->type.kind = OutKind::kUint;
+      break;
+    case ExprKind::kBinary: {
+      node->kind = K::kBinary;
+      node->op = e.op;
+      STRATA_RETURN_IF_ERROR(bind_children());
+      using ast::Op;
+      switch (e.op) {
+        case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kMod:
+          node->type = Numeric(*node->children[0], *node->children[1], e.op);
+          break;
+        case Op::kIntDiv: node->type.kind = OutKind::kInt; break;
+        case Op::kBitAnd: case Op::kBitOr: case Op::kBitXor: case Op::kShiftLeft: case Op::kShiftRight:
+          node->type.kind = OutKind::kUint;
+          break;
+        default: node->type.kind = OutKind::kInt; node->type.length = 1; break;
+      }
+      break;
+    }
+    case ExprKind::kIsNull: case ExprKind::kIn: case ExprKind::kBetween: case ExprKind::kLike:
+      node->kind = e.kind == ExprKind::kIsNull ? K::kIsNull : e.kind == ExprKind::kIn ? K::kIn
+                   : e.kind == ExprKind::kBetween ? K::kBetween : K::kLike;
+      node->negated = e.negated;
+      STRATA_RETURN_IF_ERROR(bind_children());
+      node->type.kind = OutKind::kInt;
+      node->type.length = 1;
+      break;
+    case ExprKind::kIsBool:
+      node->kind = K::kIsBool;
+      node->negated = e.negated;
+      node->constant = Value::Int(e.text == "TRUE" ? 1 : 0);
+      STRATA_RETURN_IF_ERROR(bind_children());
+      node->type.kind = OutKind::kInt;
+      node->type.length = 1;
+      break;
+    case ExprKind::kCase:
+      node->kind = K::kCase;
+      node->has_case_operand = e.has_case_operand;
+      node->has_else = e.has_else;
+      STRATA_RETURN_IF_ERROR(bind_children());
+      node->type = node->children[e.has_case_operand ? 2 : 1]->type;
+      node->type.table = nullptr;
+      node->type.column = -1;
+      break;
+    case ExprKind::kCast: {
+      node->kind = K::kCast;
+      STRATA_RETURN_IF_ERROR(bind_children());
+      const ast::TypeName& t = *e.cast_type;
+      node->cast_type.kind = t.kind;
+      node->cast_type.length = t.length.value_or(t.kind == ast::TypeKind::kDecimal ? 10 : 0);
+      node->cast_type.scale = t.scale.value_or(0);
+      node->cast_type.is_unsigned = t.is_unsigned;
+      ColumnSchema fake;
+      fake.type = node->cast_type;
+      TableSchema dummy;
+      dummy.columns.push_back(fake);
+      node->type = OutTypeOfColumn(dummy, 0);
+      node->type.table = nullptr;
+      node->type.column = -1;
+      node->type.not_null = false;
+      break;
+    }
+  }
+  return Fold(std::move(node), ctx);
+}
+
+Result<uint64_t> BindLimit(const ast::Expr& e, const SessionContext& session) {
+  BindContext ctx;
+  ctx.session = &session;
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, ctx));
+  if (!b->IsConst() || b->constant.is_null() ||
+      (b->constant.kind() != ValueKind::kInt && b->constant.kind() != ValueKind::kUint) ||
+      (b->constant.kind() == ValueKind::kInt && b->constant.int_value() < 0))
+    return ErrWrongLimitArguments();
+  return b->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(b->constant.int_value()) : b->constant.uint_value();
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,39 @@
+// What binding needs from the session a statement runs in: the values behind DATABASE(),
+// USER(), LAST_INSERT_ID(), @user and @@system variables, and the statement's clock.
+// sql::Session (sql.h) implements it; the binder sees only this interface, so it does not
+// depend on the session layer above it (DESIGN §2: dependencies point down).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "sql/expression/expr.h"
+#include "sql/types/value.h"
+
+namespace strata::sql {
+
+class SessionContext {
+ public:
+  virtual ~SessionContext() = default;
+
+  virtual const std::string& database() const = 0;  // "" when none is selected
+  virtual const std::string& user() const = 0;
+  virtual uint32_t connection_id() const = 0;
+  virtual const std::string& server_version() const = 0;  // VERSION(), @@version
+  virtual uint64_t last_insert_id() const = 0;
+  // ROW_COUNT() and FOUND_ROWS() of the previous statement.
+  virtual int64_t row_count() const = 0;
+  virtual uint64_t found_rows() const = 0;
+  // @name (NULL when never set).
+  virtual Result<Value> UserVariable(std::string_view name) const = 0;
+  // @@name or @@session.name (global = false), @@global.name (global = true); `lower_name`
+  // is lower case. nullopt when no such variable exists (the binder raises 1193).
+  virtual std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const = 0;
+  // NOW() for the statement being bound and run.
+  virtual EvalContext eval_context() const = 0;
+};
+
+}  // namespace strata::sql

@@ -1,0 +1,125 @@
+#include "sql/catalog/catalog.h"
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "common/coding.h"
+#include "common/key_encoding.h"
+#include "sql/types/codec.h"
+
+namespace strata::sql {
+namespace {
+
+constexpr IndexId kDatabasesIndex = 1;
+constexpr IndexId kTablesIndex = 2;
+constexpr IndexId kNextTableIdIndex = 3;
+constexpr IndexId kVersionIndex = 4;
+constexpr size_t kMaxCatalogEntries = 1 << 20;
+
+Bytes DatabaseKey(std::string_view name) {
+  Bytes key = IndexPrefix(kCatalogTableId, kDatabasesIndex);
+  KeyEncoder(&key).PutBytes(ToLower(name));
+  return key;
+}
+
+Bytes TableKey(std::string_view db, std::string_view table) {
+  Bytes key = IndexPrefix(kCatalogTableId, kTablesIndex);
+  KeyEncoder enc(&key);
+  enc.PutBytes(ToLower(db));
+  enc.PutBytes(ToLower(table));
+  return key;
+}
+
+Result<uint64_t> ReadCounter(txn::Transaction& txn, const Bytes& key) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> v, txn.Get(key));
+  if (!v) return uint64_t{0};
+  Slice in(*v);
+  uint64_t n;
+  if (!GetVarint64(&in, &n)) return Status::Corruption("catalog counter");
+  return n;
+}
+
+Status WriteCounter(txn::Transaction& txn, const Bytes& key, uint64_t n) {
+  Bytes v;
+  PutVarint64(&v, n);
+  return txn.Put(key, v);
+}
+
+}  // namespace
+
+std::shared_ptr<const TableSchema> CatalogSnapshot::FindTable(std::string_view db, std::string_view table) const {
+  auto it = tables.find({ToLower(db), ToLower(table)});
+  return it == tables.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const TableSchema>> CatalogSnapshot::TablesOf(std::string_view db) const {
+  std::vector<std::shared_ptr<const TableSchema>> out;
+  std::string lower = ToLower(db);
+  for (auto it = tables.lower_bound({lower, ""}); it != tables.end() && it->first.first == lower; ++it)
+    out.push_back(it->second);
+  return out;
+}
+
+Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load(txn::Transaction& txn) {
+  STRATA_ASSIGN_OR_RETURN(uint64_t version, ReadCounter(txn, IndexPrefix(kCatalogTableId, kVersionIndex)));
+  {
+    std::lock_guard lock(mu_);
+    if (cached_ && cached_->version == version && !txn.HasWritesIn(IndexPrefix(kCatalogTableId, 0)))
+      return cached_;
+  }
+  auto snap = std::make_shared<CatalogSnapshot>();
+  snap->version = version;
+  Bytes db_prefix = IndexPrefix(kCatalogTableId, kDatabasesIndex);
+  STRATA_ASSIGN_OR_RETURN(auto dbs, txn.Scan(db_prefix, PrefixSuccessor(db_prefix), kMaxCatalogEntries));
+  for (auto& kv : dbs) snap->databases[ToLower(kv.value)] = kv.value;
+  Bytes table_prefix = IndexPrefix(kCatalogTableId, kTablesIndex);
+  STRATA_ASSIGN_OR_RETURN(auto tables, txn.Scan(table_prefix, PrefixSuccessor(table_prefix), kMaxCatalogEntries));
+  for (auto& kv : tables) {
+    STRATA_ASSIGN_OR_RETURN(TableSchema schema, TableSchema::Decode(kv.value));
+    auto key = std::make_pair(ToLower(schema.database), ToLower(schema.name));
+    snap->tables[key] = std::make_shared<const TableSchema>(std::move(schema));
+  }
+  std::lock_guard lock(mu_);
+  if (!txn.HasWritesIn(IndexPrefix(kCatalogTableId, 0)) && (!cached_ || cached_->version <= version))
+    cached_ = snap;
+  return std::shared_ptr<const CatalogSnapshot>(snap);
+}
+
+Status Catalog::BumpVersion(txn::Transaction& txn) {
+  Bytes key = IndexPrefix(kCatalogTableId, kVersionIndex);
+  STRATA_ASSIGN_OR_RETURN(uint64_t version, ReadCounter(txn, key));
+  return WriteCounter(txn, key, version + 1);
+}
+
+Status Catalog::CreateDatabase(txn::Transaction& txn, std::string_view name) {
+  STRATA_RETURN_IF_ERROR(txn.Put(DatabaseKey(name), name));
+  return BumpVersion(txn);
+}
+
+Status Catalog::DropDatabase(txn::Transaction& txn, std::string_view name) {
+  STRATA_RETURN_IF_ERROR(txn.Delete(DatabaseKey(name)));
+  return BumpVersion(txn);
+}
+
+Status Catalog::CreateTable(txn::Transaction& txn, TableSchema* schema) {
+  Bytes counter_key = IndexPrefix(kCatalogTableId, kNextTableIdIndex);
+  STRATA_ASSIGN_OR_RETURN(uint64_t next, ReadCounter(txn, counter_key));
+  if (next < kFirstUserTableId) next = kFirstUserTableId;
+  if (next >= UINT32_MAX) return Status::ResourceExhausted("table ids exhausted");
+  schema->id = static_cast<TableId>(next);
+  STRATA_RETURN_IF_ERROR(WriteCounter(txn, counter_key, next + 1));
+  STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema->database, schema->name), schema->Encode()));
+  return BumpVersion(txn);
+}
+
+Status Catalog::DropTable(txn::Transaction& txn, const TableSchema& schema) {
+  STRATA_RETURN_IF_ERROR(txn.Delete(TableKey(schema.database, schema.name)));
+  return BumpVersion(txn);
+}
+
+Status Catalog::UpdateTable(txn::Transaction& txn, const TableSchema& schema) {
+  STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema.database, schema.name), schema.Encode()));
+  return BumpVersion(txn);
+}
+
+}  // namespace strata::sql

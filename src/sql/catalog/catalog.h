@@ -1,0 +1,58 @@
+// The catalog: databases and table schemas, stored in the replicated key space (table id
+// kCatalogTableId) so that DDL is a transaction through Raft like any other write
+// (DESIGN D9). Catalog keys:
+//
+//   1 | 1 | name(lowercase)              → database record (name as written)
+//   1 | 2 | db(lowercase) | table(lower) → TableSchema::Encode()
+//   1 | 3                                → next table id (u32 varint)
+//   1 | 4                                → catalog version (u64 varint), bumped by every DDL
+//
+// Readers load the catalog as of their transaction's snapshot. A loaded catalog is cached
+// per version: a statement reads one key (the version) and reuses the parsed schemas.
+// Names compare case-insensitively (lower_case_table_names = 1 behaviour).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/ascii.h"
+#include "sql/types/schema.h"
+#include "txn/transaction.h"
+
+namespace strata::sql {
+
+struct CatalogSnapshot {
+  uint64_t version = 0;
+  std::map<std::string, std::string> databases;  // lower-case name → name as written
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const TableSchema>> tables;
+
+  bool HasDatabase(std::string_view db) const { return databases.count(ToLower(db)) > 0; }
+  // nullptr when absent.
+  std::shared_ptr<const TableSchema> FindTable(std::string_view db, std::string_view table) const;
+  std::vector<std::shared_ptr<const TableSchema>> TablesOf(std::string_view db) const;
+};
+
+class Catalog {
+ public:
+  // The catalog as `txn` sees it (its snapshot plus its own writes).
+  Result<std::shared_ptr<const CatalogSnapshot>> Load(txn::Transaction& txn);
+
+  // DDL writes, into `txn` (the caller commits). Each bumps the catalog version, so two
+  // concurrent DDL transactions conflict (1213) instead of interleaving.
+  Status CreateDatabase(txn::Transaction& txn, std::string_view name);
+  Status DropDatabase(txn::Transaction& txn, std::string_view name);
+  // Assigns schema.id from the table-id counter.
+  Status CreateTable(txn::Transaction& txn, TableSchema* schema);
+  Status DropTable(txn::Transaction& txn, const TableSchema& schema);
+  Status UpdateTable(txn::Transaction& txn, const TableSchema& schema);
+
+ private:
+  Status BumpVersion(txn::Transaction& txn);
+  std::mutex mu_;
+  std::shared_ptr<const CatalogSnapshot> cached_;  // the newest version loaded
+};
+
+}  // namespace strata::sql

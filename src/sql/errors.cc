@@ -1,0 +1,145 @@
+#include "sql/errors.h"
+
+#include <fmt/format.h>
+
+namespace strata::sql {
+namespace {
+
+Status Invalid(uint16_t code, std::string_view state, std::string message) {
+  return Status::InvalidArgument(std::move(message)).WithMysql(code, state);
+}
+
+bool IsTemporalKind(std::string_view kind) { return kind == "datetime" || kind == "date" || kind == "time"; }
+
+}  // namespace
+
+Status ErrSyntax(std::string_view what, std::string_view near, size_t line) {
+  return Invalid(1064, "42000", fmt::format("{} near '{}' at line {}", what, near, line));
+}
+Status ErrStarNotAllowed() { return Invalid(1064, "42000", "'*' is not allowed here"); }
+Status ErrNotSupportedYet(std::string_view feature) {
+  return Status::NotSupported(fmt::format("This version of StrataDB doesn't yet support '{}'", feature))
+      .WithMysql(1235, "42000");
+}
+Status ErrStatementNotSupportedYet() {
+  return Status::NotSupported("This version of StrataDB doesn't yet support this statement").WithMysql(1235, "42000");
+}
+
+Status ErrNoDatabaseSelected() { return Invalid(1046, "3D000", "No database selected"); }
+Status ErrUnknownDatabase(std::string_view db) { return Invalid(1049, "42000", fmt::format("Unknown database '{}'", db)); }
+Status ErrNoSuchTable(std::string_view db, std::string_view table) {
+  return Status::NotFound(fmt::format("Table '{}.{}' doesn't exist", db, table)).WithMysql(1146, "42S02");
+}
+Status ErrUnknownTable(std::string_view names) { return Invalid(1051, "42S02", fmt::format("Unknown table '{}'", names)); }
+Status ErrNoTablesUsed() { return Invalid(1096, "HY000", "No tables used"); }
+Status ErrUnknownColumn(std::string_view column, std::string_view clause) {
+  return Invalid(1054, "42S22", fmt::format("Unknown column '{}' in '{}'", column, clause));
+}
+Status ErrUnknownSystemVariable(std::string_view name) {
+  return Invalid(1193, "HY000", fmt::format("Unknown system variable '{}'", name));
+}
+Status ErrUnknownFunction(std::string_view db, std::string_view name) {
+  return Invalid(1305, "42000", fmt::format("FUNCTION {}.{} does not exist", db, name));
+}
+Status ErrWrongParameterCount(std::string_view function) {
+  return Invalid(1582, "42000", fmt::format("Incorrect parameter count in the call to native function '{}'", function));
+}
+Status ErrInvalidGroupFunction() { return Invalid(1111, "HY000", "Invalid use of group function"); }
+Status ErrWrongLimitArguments() { return Invalid(1210, "HY000", "Incorrect arguments to LIMIT"); }
+
+Status ErrBigintOutOfRange() { return Invalid(1690, "22003", "BIGINT value is out of range"); }
+Status ErrBigintOutOfRange(std::string_view expression) {
+  return Invalid(1690, "22003", fmt::format("BIGINT value is out of range in '{}'", expression));
+}
+Status ErrDecimalOutOfRange(std::string_view expression) {
+  return Invalid(1690, "22003", fmt::format("DECIMAL value is out of range in '{}'", expression));
+}
+Status ErrIncorrectDecimalValue(std::string_view text) {
+  return Invalid(1366, "HY000", fmt::format("Incorrect DECIMAL value: '{}'", text));
+}
+Status ErrOutOfRangeForColumn(std::string_view column, uint64_t row) {
+  return Invalid(1264, "22003", fmt::format("Out of range value for column '{}' at row {}", column, row));
+}
+Status ErrIncorrectValueForColumn(std::string_view kind, std::string_view value, std::string_view column,
+                                  uint64_t row) {
+  bool temporal = IsTemporalKind(kind);
+  return Invalid(temporal ? 1292 : 1366, temporal ? "22007" : "HY000",
+                 fmt::format("Incorrect {} value: '{}' for column '{}' at row {}", kind, value, column, row));
+}
+Status ErrDataTooLong(std::string_view column, uint64_t row) {
+  return Invalid(1406, "22001", fmt::format("Data too long for column '{}' at row {}", column, row));
+}
+Status ErrDataTruncated(std::string_view column, uint64_t row) {
+  return Invalid(1265, "01000", fmt::format("Data truncated for column '{}' at row {}", column, row));
+}
+
+Status ErrDuplicateEntry(std::string_view key, std::string_view table, std::string_view index) {
+  return Status::AlreadyExists(fmt::format("Duplicate entry '{}' for key '{}.{}'", key, table, index))
+      .WithMysql(1062, "23000");
+}
+Status ErrColumnCannotBeNull(std::string_view column) {
+  return Invalid(1048, "23000", fmt::format("Column '{}' cannot be null", column));
+}
+Status ErrNoDefaultForField(std::string_view column) {
+  return Invalid(1364, "HY000", fmt::format("Field '{}' doesn't have a default value", column));
+}
+Status ErrColumnCountMismatch(uint64_t row) {
+  return Invalid(1136, "21S01", fmt::format("Column count doesn't match value count at row {}", row));
+}
+Status ErrTooManyRows(std::string_view what, size_t limit) {
+  return Status::ResourceExhausted(fmt::format("{} exceeds the limit of {} rows per statement", what, limit))
+      .WithMysql(1104, "42000");
+}
+
+Status ErrTooBigPrecision(uint32_t precision, std::string_view column) {
+  return Invalid(1426, "42000", fmt::format("Too-big precision {} specified for '{}'. Maximum is 38.", precision, column));
+}
+Status ErrColumnLengthTooBig(std::string_view column) {
+  return Invalid(1074, "42000",
+                 fmt::format("Column length too big for column '{}' (max = 16383); use BLOB or TEXT instead", column));
+}
+Status ErrWrongColumnSpecifier(std::string_view column) {
+  return Invalid(1063, "42000", fmt::format("Incorrect column specifier for column '{}'", column));
+}
+Status ErrInvalidDefault(std::string_view column) {
+  return Invalid(1067, "42000", fmt::format("Invalid default value for '{}'", column));
+}
+Status ErrKeyColumnDoesNotExist(std::string_view column) {
+  return Invalid(1072, "42000", fmt::format("Key column '{}' doesn't exist in table", column));
+}
+Status ErrDuplicateColumn(std::string_view column) {
+  return Invalid(1060, "42S21", fmt::format("Duplicate column name '{}'", column));
+}
+Status ErrTableMustHaveColumns() { return Invalid(1113, "42000", "A table must have at least 1 column"); }
+Status ErrMultiplePrimaryKey() { return Invalid(1068, "42000", "Multiple primary key defined"); }
+Status ErrDuplicateKeyName(std::string_view index) {
+  return Invalid(1061, "42000", fmt::format("Duplicate key name '{}'", index));
+}
+Status ErrWrongAutoKey() {
+  return Invalid(1075, "42000",
+                 "Incorrect table definition; there can be only one auto column and it must be defined as a key");
+}
+Status ErrTableExists(std::string_view table) {
+  return Invalid(1050, "42S01", fmt::format("Table '{}' already exists", table));
+}
+Status ErrCantDropKey(std::string_view index) {
+  return Invalid(1091, "42000", fmt::format("Can't DROP '{}'; check that column/key exists", index));
+}
+Status ErrDatabaseExists(std::string_view db) {
+  return Invalid(1007, "HY000", fmt::format("Can't create database '{}'; database exists", db));
+}
+Status ErrDatabaseDoesNotExist(std::string_view db) {
+  return Invalid(1008, "HY000", fmt::format("Can't drop database '{}'; database doesn't exist", db));
+}
+
+Status ErrGlobalVariable(std::string_view name) {
+  return Invalid(1229, "HY000", fmt::format("Variable '{}' is a GLOBAL variable and should be set with SET GLOBAL", name));
+}
+Status ErrWrongTypeForVariable(std::string_view name) {
+  return Invalid(1232, "42000", fmt::format("Incorrect argument type to variable '{}'", name));
+}
+Status ErrWrongValueForVariable(std::string_view name, std::string_view value) {
+  return Invalid(1231, "42000", fmt::format("Variable '{}' can't be set to the value of '{}'", name, value));
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,157 @@
+// MakeInsert (operators.h): INSERT, INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE.
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "sql/errors.h"
+#include "sql/execution/operators.h"
+#include "sql/execution/table_writer.h"
+
+namespace strata::sql {
+namespace {
+
+std::string NowText() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+class InsertOp : public Operator {
+ public:
+  InsertOp(const LogicalInsert* plan, txn::Transaction* txn, AutoIncrement* auto_increment, const EvalContext* ctx)
+      : plan_(*plan), table_(*plan->table), txn_(txn), auto_increment_(auto_increment), eval_(*ctx) {}
+
+  Result<bool> Next(RowBatch* out) override {
+    if (done_) return false;
+    done_ = true;
+    for (size_t r = 0; r < plan_.rows.size(); r++) {
+      STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(plan_.rows[r], r + 1));
+      STRATA_RETURN_IF_ERROR(InsertOne(row));
+    }
+    out->push_back({Value::Uint(affected_), Value::Uint(duplicates_), Value::Uint(first_generated_id_)});
+    return false;
+  }
+
+ private:
+  // The table row for one VALUES row: defaults, the given values converted to the column
+  // types, the auto-increment value, NOT NULL checked.
+  Result<Row> BuildRow(const std::vector<BoundExprPtr>& values, uint64_t row_number) {
+    Row row(table_.columns.size());
+    std::vector<bool> given(table_.columns.size(), false);
+    for (size_t i = 0; i < table_.columns.size(); i++) {
+      const ColumnSchema& c = table_.columns[i];
+      if (c.default_kind == DefaultKind::kValue) row[i] = c.default_value;
+      if (c.default_kind == DefaultKind::kCurrentTimestamp) row[i] = Value::String(NowText());
+    }
+    for (size_t i = 0; i < values.size(); i++) {
+      uint32_t col = plan_.targets[i];
+      if (!values[i]) continue;  // DEFAULT
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], Row(), eval_));
+      STRATA_ASSIGN_OR_RETURN(row[col], ConvertForColumn(table_.columns[col], v, row_number));
+      given[col] = true;
+    }
+    STRATA_RETURN_IF_ERROR(FillAutoIncrement(&row, &given, row_number));
+    for (size_t i = 0; i < table_.columns.size(); i++) {
+      const ColumnSchema& c = table_.columns[i];
+      if (!row[i].is_null() || c.nullable) continue;
+      if (given[i]) return ErrColumnCannotBeNull(c.name);
+      if (c.default_kind == DefaultKind::kNone) return ErrNoDefaultForField(c.name);
+      return ErrColumnCannotBeNull(c.name);
+    }
+    return row;
+  }
+
+  // NULL or 0 in the auto-increment column takes the next value; an explicit value moves the
+  // counter above it.
+  Status FillAutoIncrement(Row* row, std::vector<bool>* given, uint64_t row_number) {
+    std::optional<uint32_t> ai = table_.AutoIncrementColumn();
+    if (!ai) return Status::OK();
+    Value& v = (*row)[*ai];
+    bool zero = !v.is_null() && v.ToDouble() == 0;
+    if (v.is_null() || zero) {
+      STRATA_ASSIGN_OR_RETURN(uint64_t id, auto_increment_->Next(table_));
+      STRATA_ASSIGN_OR_RETURN(v, ConvertForColumn(table_.columns[*ai], Value::Uint(id), row_number));
+      if (first_generated_id_ == 0) first_generated_id_ = id;
+      (*given)[*ai] = true;
+    } else if (v.ToDouble() > 0) {
+      STRATA_RETURN_IF_ERROR(auto_increment_->Observe(table_, SaturatingUint64(v.ToDouble())));
+    }
+    return Status::OK();
+  }
+
+  // ON DUPLICATE KEY UPDATE of `old_row` (at `old_pk`), VALUES(c) naming `new_row`.
+  Status UpdateDuplicate(const Row& new_row, const Row& old_row, Slice old_pk) {
+    Row updated = old_row;
+    eval_.values_row = &new_row;
+    for (size_t i = 0; i < plan_.update_values.size(); i++) {
+      uint32_t col = plan_.update_columns[i];
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*plan_.update_values[i], updated, eval_));
+      STRATA_ASSIGN_OR_RETURN(updated[col], ConvertForColumn(table_.columns[col], v, 1));
+      if (updated[col].is_null() && !table_.columns[col].nullable) return ErrColumnCannotBeNull(table_.columns[col].name);
+    }
+    eval_.values_row = nullptr;
+    if (RowsEqual(updated, old_row)) return Status::OK();
+    STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, table_, old_row, old_pk, updated));
+    affected_ += 2;
+    return Status::OK();
+  }
+
+  Status InsertOne(const Row& row) {
+    const bool on_duplicate = !plan_.update_values.empty();
+    uint64_t hidden_id = 0;
+    if (table_.has_hidden_key()) {
+      STRATA_ASSIGN_OR_RETURN(hidden_id, auto_increment_->Next(table_));
+    }
+    Bytes pk = PrimaryKeySuffix(table_, row, hidden_id);
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, txn_->Get(RowKey(table_, pk)));
+    if (existing) {
+      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*existing, table_.columns.size()));
+      if (on_duplicate) return UpdateDuplicate(row, old_row, pk);
+      if (plan_.ignore) {
+        duplicates_++;
+        return Status::OK();
+      }
+      if (!plan_.replace) return ErrDuplicateKey(table_, table_.primary, row);
+      STRATA_RETURN_IF_ERROR(DeleteRow(txn_, table_, old_row, pk));
+      affected_++;
+    }
+    for (const IndexSchema& index : table_.indexes) {
+      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other_pk, UniqueConflict(txn_, table_, index, row, pk));
+      if (!other_pk) continue;
+      if (plan_.ignore) {
+        duplicates_++;
+        return Status::OK();
+      }
+      if (!plan_.replace && !on_duplicate) return ErrDuplicateKey(table_, index, row);
+      // REPLACE deletes, and ON DUPLICATE KEY UPDATE updates, the row holding the unique values.
+      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other, txn_->Get(RowKey(table_, *other_pk)));
+      if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, table_.name));
+      STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, table_.columns.size()));
+      if (on_duplicate) return UpdateDuplicate(row, other_row, *other_pk);
+      STRATA_RETURN_IF_ERROR(DeleteRow(txn_, table_, other_row, *other_pk));
+      affected_++;
+    }
+    STRATA_RETURN_IF_ERROR(PutRow(txn_, table_, row, pk));
+    affected_++;
+    return Status::OK();
+  }
+
+  const LogicalInsert& plan_;
+  const TableSchema& table_;
+  txn::Transaction* txn_;
+  AutoIncrement* auto_increment_;
+  EvalContext eval_;  // a copy: ON DUPLICATE KEY UPDATE points values_row at the new row
+  uint64_t affected_ = 0, duplicates_ = 0, first_generated_id_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+OperatorPtr MakeInsert(const LogicalInsert* plan, txn::Transaction* txn, AutoIncrement* auto_increment,
+                       const EvalContext* ctx) {
+  return std::make_unique<InsertOp>(plan, txn, auto_increment, ctx);
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,65 @@
+#include "sql/execution/physical_planner.h"
+
+#include "common/check.h"
+
+namespace strata::sql {
+namespace {
+
+std::vector<const BoundExpr*> Pointers(const std::vector<BoundExprPtr>& exprs) {
+  std::vector<const BoundExpr*> out;
+  out.reserve(exprs.size());
+  for (const BoundExprPtr& e : exprs) out.push_back(e.get());
+  return out;
+}
+
+}  // namespace
+
+OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& ctx) {
+  STRATA_CHECK(ctx.eval != nullptr && ctx.rows_examined != nullptr);
+  switch (plan.kind) {
+    case LogicalKind::kGet: {
+      const auto& get = static_cast<const LogicalGet&>(plan);
+      STRATA_CHECK_MSG(ctx.txn != nullptr, "a plan that reads a table needs a transaction");
+      return MakeScan(ctx.txn, get.table.get(), get.path, get.with_row_keys, ctx.rows_examined);
+    }
+    case LogicalKind::kValues: return MakeValues(&static_cast<const LogicalValues&>(plan).rows);
+    case LogicalKind::kFilter:
+      return MakeFilter(BuildOperators(plan.child(), ctx), static_cast<const LogicalFilter&>(plan).predicate.get(),
+                        ctx.eval);
+    case LogicalKind::kAggregate: {
+      const auto& agg = static_cast<const LogicalAggregate&>(plan);
+      return MakeAggregate(BuildOperators(plan.child(), ctx), Pointers(agg.group_by), &agg.aggregates,
+                           plan.child().width(), ctx.eval);
+    }
+    case LogicalKind::kProject:
+      return MakeProject(BuildOperators(plan.child(), ctx), Pointers(static_cast<const LogicalProject&>(plan).exprs),
+                         ctx.eval);
+    case LogicalKind::kDistinct:
+      return MakeDistinct(BuildOperators(plan.child(), ctx), static_cast<const LogicalDistinct&>(plan).key_width);
+    case LogicalKind::kSort:
+      return MakeSort(BuildOperators(plan.child(), ctx), static_cast<const LogicalSort&>(plan).keys);
+    case LogicalKind::kLimit: {
+      const auto& limit = static_cast<const LogicalLimit&>(plan);
+      return MakeLimit(BuildOperators(plan.child(), ctx), limit.offset, limit.count);
+    }
+    case LogicalKind::kUpdate: {
+      const auto& update = static_cast<const LogicalUpdate&>(plan);
+      STRATA_CHECK(ctx.txn != nullptr && ctx.auto_increment != nullptr);
+      std::vector<Assignment> assignments;
+      for (size_t i = 0; i < update.columns.size(); i++) assignments.push_back({update.columns[i], update.values[i].get()});
+      return MakeUpdate(BuildOperators(plan.child(), ctx), ctx.txn, update.table.get(), std::move(assignments),
+                        ctx.auto_increment, ctx.eval);
+    }
+    case LogicalKind::kInsert:
+      STRATA_CHECK(ctx.txn != nullptr && ctx.auto_increment != nullptr);
+      return MakeInsert(static_cast<const LogicalInsert*>(&plan), ctx.txn, ctx.auto_increment, ctx.eval);
+    case LogicalKind::kDelete:
+      STRATA_CHECK(ctx.txn != nullptr);
+      return MakeDelete(BuildOperators(plan.child(), ctx), ctx.txn,
+                        static_cast<const LogicalDelete&>(plan).table.get());
+  }
+  STRATA_CHECK_MSG(false, "unknown logical operator");
+  return nullptr;
+}
+
+}  // namespace strata::sql

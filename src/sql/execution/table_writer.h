@@ -1,0 +1,43 @@
+// Writing table rows. A row and its secondary-index entries are written into the same
+// transaction, so they reach Raft in one WriteSet (DESIGN D4). Uniqueness of the primary key
+// and of unique indexes is checked against what the transaction sees: its snapshot plus its
+// own writes (the commit's conflict check catches a concurrent writer of the same key).
+//
+// `pk_suffix` is always the primary-key part of a row key (codec.h: what follows
+// table_id | index_id).
+#pragma once
+
+#include <optional>
+
+#include "common/slice.h"
+#include "common/status.h"
+#include "sql/types/codec.h"
+#include "txn/transaction.h"
+
+namespace strata::sql {
+
+// The primary-key part of a row key. REQUIRES: `row_key` is a row key (RowKey).
+Slice PkSuffixOfRowKey(Slice row_key);
+
+// 1062 for `row`'s values in `index`: "Duplicate entry '1-a' for key 't.PRIMARY'".
+Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const Row& row);
+
+// The pk suffix of a row other than `pk_suffix` that already holds `row`'s values in
+// `index`, when the index is unique (NULLs never conflict); nullopt otherwise.
+Result<std::optional<Bytes>> UniqueConflict(txn::Transaction* txn, const TableSchema& table,
+                                            const IndexSchema& index, const Row& row, Slice pk_suffix);
+
+// Writes the row and its index entries (no uniqueness check).
+Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix);
+// Deletes the row and its index entries. REQUIRES: `row` is the stored row.
+Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix);
+// Replaces `old_row` (stored at `old_pk`) by `new_row`, moving it when its primary key
+// changes; 1062 when the new key or a unique index value belongs to another row.
+Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& old_row, Slice old_pk,
+                  const Row& new_row);
+
+// The same values column by column (NULL equals NULL, 1 does not equal 1.0): an UPDATE that
+// changes nothing writes nothing and does not count the row as changed.
+bool RowsEqual(const Row& a, const Row& b);
+
+}  // namespace strata::sql

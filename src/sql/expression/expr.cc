@@ -1,0 +1,558 @@
+#include "sql/expression/expr.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "sql/errors.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::Op;
+using K = BoundExpr::Kind;
+
+bool IsExact(const Value& v) {
+  return v.kind() == ValueKind::kInt || v.kind() == ValueKind::kUint || v.kind() == ValueKind::kDecimal;
+}
+
+Decimal ToDecimal(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kInt: return Decimal{v.int_value(), 0};
+    case ValueKind::kUint: return Decimal{static_cast<__int128>(v.uint_value()), 0};
+    default: return v.decimal_value();
+  }
+}
+
+Value FromInt128(__int128 v, bool prefer_unsigned) {
+  if (!prefer_unsigned && v >= INT64_MIN && v <= INT64_MAX) return Value::Int(static_cast<int64_t>(v));
+  return Value::Uint(static_cast<uint64_t>(v));
+}
+
+Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value::Null();
+  bool ints = (a.kind() == ValueKind::kInt || a.kind() == ValueKind::kUint) &&
+              (b.kind() == ValueKind::kInt || b.kind() == ValueKind::kUint);
+  if (ints && op != Op::kDiv) {
+    __int128 x = a.kind() == ValueKind::kInt ? a.int_value() : static_cast<__int128>(a.uint_value());
+    __int128 y = b.kind() == ValueKind::kInt ? b.int_value() : static_cast<__int128>(b.uint_value());
+    bool is_unsigned = a.kind() == ValueKind::kUint || b.kind() == ValueKind::kUint;
+    __int128 r = 0;
+    switch (op) {
+      case Op::kAdd: r = x + y; break;
+      case Op::kSub: r = x - y; break;
+      case Op::kMul:
+        if (__builtin_mul_overflow(x, y, &r)) return ErrBigintOutOfRange("multiplication");
+        break;
+      case Op::kIntDiv:
+        if (y == 0) return Value::Null();
+        r = x / y;
+        break;
+      case Op::kMod:
+        if (y == 0) return Value::Null();
+        r = x % y;
+        break;
+      default: return Status::Internal("bad integer operator");
+    }
+    if (is_unsigned ? (r < 0 || r > static_cast<__int128>(UINT64_MAX)) : (r < INT64_MIN || r > INT64_MAX))
+      return ErrBigintOutOfRange(fmt::format("{} {} {}", *a.ToText(), "op", *b.ToText()));
+    return FromInt128(r, is_unsigned);
+  }
+  bool exact = IsExact(a) && IsExact(b);
+  if (exact) {
+    Decimal x = ToDecimal(a), y = ToDecimal(b);
+    switch (op) {
+      case Op::kAdd: { STRATA_ASSIGN_OR_RETURN(Decimal r, DecimalAdd(x, y)); return Value::Dec(r); }
+      case Op::kSub: { STRATA_ASSIGN_OR_RETURN(Decimal r, DecimalSub(x, y)); return Value::Dec(r); }
+      case Op::kMul: { STRATA_ASSIGN_OR_RETURN(Decimal r, DecimalMul(x, y)); return Value::Dec(r); }
+      case Op::kDiv: {
+        STRATA_ASSIGN_OR_RETURN(std::optional<Decimal> r, DecimalDiv(x, y));
+        return r ? Value::Dec(*r) : Value::Null();
+      }
+      case Op::kIntDiv: {
+        STRATA_ASSIGN_OR_RETURN(std::optional<Decimal> r, DecimalDiv(x, y));
+        if (!r) return Value::Null();
+        __int128 q = r->unscaled;
+        for (int i = 0; i < r->scale; i++) q /= 10;
+        return FromInt128(q, false);
+      }
+      case Op::kMod: {
+        double d = std::fmod(x.ToDouble(), y.ToDouble());
+        if (y.unscaled == 0) return Value::Null();
+        return Value::Double(d);
+      }
+      default: return Status::Internal("bad decimal operator");
+    }
+  }
+  double x = a.ToDouble(), y = b.ToDouble();
+  switch (op) {
+    case Op::kAdd: return Value::Double(x + y);
+    case Op::kSub: return Value::Double(x - y);
+    case Op::kMul: return Value::Double(x * y);
+    case Op::kDiv: return y == 0 ? Value::Null() : Value::Double(x / y);
+    case Op::kIntDiv: return y == 0 ? Value::Null() : Value::Int(SaturatingInt64(std::trunc(x / y)));
+    case Op::kMod: return y == 0 ? Value::Null() : Value::Double(std::fmod(x, y));
+    default: return Status::Internal("bad double operator");
+  }
+}
+
+Value Compare(Op op, const Value& a, const Value& b) {
+  if (op == Op::kNullSafeEq) {
+    if (a.is_null() || b.is_null()) return Value::Bool(a.is_null() && b.is_null());
+    return Value::Bool(CompareValues(a, b) == 0);
+  }
+  if (a.is_null() || b.is_null()) return Value::Null();
+  int c = CompareValues(a, b);
+  switch (op) {
+    case Op::kEq: return Value::Bool(c == 0);
+    case Op::kNe: return Value::Bool(c != 0);
+    case Op::kLt: return Value::Bool(c < 0);
+    case Op::kLe: return Value::Bool(c <= 0);
+    case Op::kGt: return Value::Bool(c > 0);
+    case Op::kGe: return Value::Bool(c >= 0);
+    default: return Value::Null();
+  }
+}
+
+Result<Value> Bitwise(Op op, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value::Null();
+  auto as_u = [](const Value& v) -> uint64_t {
+    if (v.kind() == ValueKind::kUint) return v.uint_value();
+    if (v.kind() == ValueKind::kInt) return static_cast<uint64_t>(v.int_value());
+    return static_cast<uint64_t>(SaturatingInt64(std::round(v.ToDouble())));
+  };
+  uint64_t x = as_u(a), y = as_u(b);
+  switch (op) {
+    case Op::kBitAnd: return Value::Uint(x & y);
+    case Op::kBitOr: return Value::Uint(x | y);
+    case Op::kBitXor: return Value::Uint(x ^ y);
+    case Op::kShiftLeft: return Value::Uint(y >= 64 ? 0 : x << y);
+    case Op::kShiftRight: return Value::Uint(y >= 64 ? 0 : x >> y);
+    default: return Status::Internal("bad bit operator");
+  }
+}
+
+Result<Value> Binary(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  Op op = e.op;
+  if (op == Op::kAnd || op == Op::kOr || op == Op::kXor) {
+    STRATA_ASSIGN_OR_RETURN(Value a, Eval(*e.children[0], row, ctx));
+    std::optional<bool> x = a.ToBool();
+    if (op == Op::kAnd && x == false) return Value::Bool(false);
+    if (op == Op::kOr && x == true) return Value::Bool(true);
+    STRATA_ASSIGN_OR_RETURN(Value b, Eval(*e.children[1], row, ctx));
+    std::optional<bool> y = b.ToBool();
+    if (op == Op::kAnd) {
+      if (y == false) return Value::Bool(false);
+      if (!x || !y) return Value::Null();
+      return Value::Bool(true);
+    }
+    if (op == Op::kOr) {
+      if (y == true) return Value::Bool(true);
+      if (!x || !y) return Value::Null();
+      return Value::Bool(false);
+    }
+    if (!x || !y) return Value::Null();
+    return Value::Bool(*x != *y);
+  }
+  STRATA_ASSIGN_OR_RETURN(Value a, Eval(*e.children[0], row, ctx));
+  STRATA_ASSIGN_OR_RETURN(Value b, Eval(*e.children[1], row, ctx));
+  switch (op) {
+    case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kIntDiv: case Op::kMod:
+      return Arithmetic(op, a, b);
+    case Op::kEq: case Op::kNullSafeEq: case Op::kNe: case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
+      return Compare(op, a, b);
+    default: return Bitwise(op, a, b);
+  }
+}
+
+Result<Value> Unary(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(Value a, Eval(*e.children[0], row, ctx));
+  if (a.is_null()) return a;
+  switch (e.op) {
+    case Op::kPlus: return a;
+    case Op::kNot: return Value::Bool(!*a.ToBool());
+    case Op::kBitNot: return Bitwise(Op::kBitXor, a, Value::Uint(UINT64_MAX));
+    case Op::kNeg:
+      switch (a.kind()) {
+        case ValueKind::kInt:
+          if (a.int_value() == INT64_MIN) return ErrBigintOutOfRange("-" + *a.ToText());
+          return Value::Int(-a.int_value());
+        case ValueKind::kUint:
+          if (a.uint_value() > static_cast<uint64_t>(INT64_MAX) + 1) return ErrBigintOutOfRange("-" + *a.ToText());
+          return Value::Int(static_cast<int64_t>(0 - a.uint_value()));
+        case ValueKind::kDecimal: return Value::Dec(Decimal{-a.decimal_value().unscaled, a.decimal_value().scale});
+        default: return Value::Double(-a.ToDouble());
+      }
+    default: return Status::Internal("bad unary operator");
+  }
+}
+
+std::string FormatTime(int64_t unix_seconds, bool with_time) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  if (!with_time) return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+Result<Value> RoundValue(const Value& v, int64_t digits, bool floor_mode, bool ceil_mode) {
+  if (v.is_null()) return v;
+  if (v.kind() == ValueKind::kInt || v.kind() == ValueKind::kUint) return v;
+  if (v.kind() == ValueKind::kDecimal && !floor_mode && !ceil_mode) {
+    int scale = static_cast<int>(std::clamp<int64_t>(digits, 0, Decimal::kMaxScale));
+    STRATA_ASSIGN_OR_RETURN(Decimal d, v.decimal_value().Rescale(scale));
+    return Value::Dec(d);
+  }
+  double d = v.ToDouble();
+  if (floor_mode) return Value::Int(SaturatingInt64(std::floor(d)));
+  if (ceil_mode) return Value::Int(SaturatingInt64(std::ceil(d)));
+  double p = std::pow(10.0, static_cast<double>(digits));
+  return Value::Double(std::round(d * p) / p);
+}
+
+Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  std::vector<Value> args;
+  // IF/IFNULL/COALESCE evaluate lazily.
+  if (e.fn == Fn::kIf) {
+    STRATA_ASSIGN_OR_RETURN(bool c, EvalPredicate(*e.children[0], row, ctx));
+    return Eval(*e.children[c ? 1 : 2], row, ctx);
+  }
+  if (e.fn == Fn::kIfNull || e.fn == Fn::kCoalesce) {
+    for (const auto& child : e.children) {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
+      if (!v.is_null()) return v;
+    }
+    return Value::Null();
+  }
+  if (e.fn == Fn::kValues) {
+    if (!ctx.values_row || e.column >= ctx.values_row->size()) return Value::Null();
+    return (*ctx.values_row)[e.column];
+  }
+  for (const auto& child : e.children) {
+    STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
+    args.push_back(std::move(v));
+  }
+  auto any_null = [&] {
+    for (const Value& v : args)
+      if (v.is_null()) return true;
+    return false;
+  };
+  auto text = [&](size_t i) { return args[i].ToText().value_or(""); };
+  switch (e.fn) {
+    case Fn::kNow: return Value::String(FormatTime(ctx.now_unix_seconds, true));
+    case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
+    case Fn::kConcat: {
+      if (any_null()) return Value::Null();
+      std::string out;
+      for (size_t i = 0; i < args.size(); i++) out += text(i);
+      return Value::String(std::move(out));
+    }
+    case Fn::kConcatWs: {
+      if (args.empty() || args[0].is_null()) return Value::Null();
+      std::string out;
+      bool first = true;
+      for (size_t i = 1; i < args.size(); i++) {
+        if (args[i].is_null()) continue;
+        if (!first) out += text(0);
+        out += text(i);
+        first = false;
+      }
+      return Value::String(std::move(out));
+    }
+    default: break;
+  }
+  if (any_null()) return Value::Null();
+  switch (e.fn) {
+    case Fn::kLower: case Fn::kUpper: {
+      std::string s = text(0);
+      for (char& c : s) c = static_cast<char>(e.fn == Fn::kLower ? std::tolower(static_cast<unsigned char>(c)) : std::toupper(static_cast<unsigned char>(c)));
+      return Value::String(std::move(s));
+    }
+    case Fn::kLength: return Value::Int(static_cast<int64_t>(text(0).size()));
+    case Fn::kCharLength: {
+      int64_t n = 0;
+      for (unsigned char c : text(0)) n += (c & 0xc0) != 0x80;
+      return Value::Int(n);
+    }
+    case Fn::kSubstring: {
+      std::string s = text(0);
+      int64_t pos = SaturatingInt64(args[1].ToDouble());
+      int64_t len = args.size() > 2 ? SaturatingInt64(args[2].ToDouble()) : static_cast<int64_t>(s.size());
+      int64_t n = static_cast<int64_t>(s.size());
+      if (pos < 0) pos = n + pos + 1;
+      if (pos < 1 || pos > n || len <= 0) return Value::String("");
+      return Value::String(s.substr(static_cast<size_t>(pos - 1), static_cast<size_t>(len)));
+    }
+    case Fn::kLeft: case Fn::kRight: {
+      std::string s = text(0);
+      size_t n = SaturatingUint64(args[1].ToDouble());
+      n = std::min(n, s.size());
+      return Value::String(e.fn == Fn::kLeft ? s.substr(0, n) : s.substr(s.size() - n));
+    }
+    case Fn::kTrim: {
+      std::string s = text(0);
+      size_t b = s.find_first_not_of(' '), end = s.find_last_not_of(' ');
+      return Value::String(b == std::string::npos ? "" : s.substr(b, end - b + 1));
+    }
+    case Fn::kReplace: {
+      std::string s = text(0), from = text(1), to = text(2);
+      if (from.empty()) return Value::String(s);
+      std::string out;
+      for (size_t i = 0; i < s.size();) {
+        if (s.compare(i, from.size(), from) == 0) {
+          out += to;
+          i += from.size();
+        } else {
+          out += s[i++];
+        }
+      }
+      return Value::String(std::move(out));
+    }
+    case Fn::kAbs:
+      if (args[0].kind() == ValueKind::kInt) {
+        if (args[0].int_value() == INT64_MIN) return ErrBigintOutOfRange("abs");
+        return Value::Int(std::abs(args[0].int_value()));
+      }
+      if (args[0].kind() == ValueKind::kUint) return args[0];
+      if (args[0].kind() == ValueKind::kDecimal) {
+        Decimal d = args[0].decimal_value();
+        if (d.unscaled < 0) d.unscaled = -d.unscaled;
+        return Value::Dec(d);
+      }
+      return Value::Double(std::fabs(args[0].ToDouble()));
+    case Fn::kFloor: return RoundValue(args[0], 0, true, false);
+    case Fn::kCeil: return RoundValue(args[0], 0, false, true);
+    case Fn::kRound: return RoundValue(args[0], args.size() > 1 ? std::clamp<int64_t>(SaturatingInt64(args[1].ToDouble()), -30, 30) : 0, false, false);
+    case Fn::kMod: return Arithmetic(Op::kMod, args[0], args[1]);
+    case Fn::kNullIf: return CompareValues(args[0], args[1]) == 0 ? Value::Null() : args[0];
+    case Fn::kGreatest: case Fn::kLeast: {
+      Value best = args[0];
+      for (size_t i = 1; i < args.size(); i++) {
+        int c = CompareValues(args[i], best);
+        if (e.fn == Fn::kGreatest ? c > 0 : c < 0) best = args[i];
+      }
+      return best;
+    }
+    default: return Status::Internal("function not evaluable here");
+  }
+}
+
+Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+  if (v.is_null()) return v;
+  const ColumnType& t = e.cast_type;
+  if (t.IsInteger()) {
+    if (v.kind() == ValueKind::kString) {
+      double d = StringToDouble(v.string_value());
+      return t.is_unsigned ? Value::Uint(SaturatingUint64(d)) : Value::Int(SaturatingInt64(d));
+    }
+    if (v.kind() == ValueKind::kDouble || v.kind() == ValueKind::kDecimal) {
+      double d = std::round(v.ToDouble());
+      return t.is_unsigned ? Value::Uint(SaturatingUint64(d)) : Value::Int(SaturatingInt64(d));
+    }
+    if (t.is_unsigned && v.kind() == ValueKind::kInt) return Value::Uint(static_cast<uint64_t>(v.int_value()));
+    if (!t.is_unsigned && v.kind() == ValueKind::kUint) return Value::Int(static_cast<int64_t>(v.uint_value()));
+    return v;
+  }
+  if (t.kind == ast::TypeKind::kDecimal) {
+    ColumnSchema col;
+    col.name = "CAST";
+    col.type = t;
+    auto r = ConvertForColumn(col, v.kind() == ValueKind::kString ? Value::Double(v.ToDouble()) : v, 1);
+    if (!r.ok()) return Value::Null();
+    return r;
+  }
+  if (t.kind == ast::TypeKind::kDouble || t.kind == ast::TypeKind::kFloat) return Value::Double(v.ToDouble());
+  if (t.IsTemporal()) {
+    ColumnSchema col;
+    col.name = "CAST";
+    col.type = t;
+    auto r = ConvertForColumn(col, v, 1);
+    return r.ok() ? *r : Value::Null();
+  }
+  std::string s = *v.ToText();
+  if (t.length && (t.kind == ast::TypeKind::kChar || t.kind == ast::TypeKind::kVarchar) && s.size() > t.length)
+    s.resize(t.length);
+  return Value::String(std::move(s));
+}
+
+}  // namespace
+
+OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
+  const ColumnSchema& c = table.columns[column];
+  OutType t;
+  t.table = &table;
+  t.column = static_cast<int32_t>(column);
+  t.not_null = !c.nullable;
+  t.length = c.type.length;
+  using TK = ast::TypeKind;
+  if (c.type.IsInteger()) {
+    t.kind = c.type.is_unsigned ? OutKind::kUint : OutKind::kInt;
+  } else if (c.type.kind == TK::kDecimal) {
+    t.kind = OutKind::kDecimal;
+    t.decimals = static_cast<uint8_t>(c.type.scale);
+  } else if (c.type.kind == TK::kDouble || c.type.kind == TK::kFloat) {
+    t.kind = OutKind::kDouble;
+    t.decimals = 31;
+  } else if (c.type.kind == TK::kDate) {
+    t.kind = OutKind::kDate;
+  } else if (c.type.kind == TK::kDateTime || c.type.kind == TK::kTimestamp) {
+    t.kind = OutKind::kDateTime;
+  } else if (c.type.kind == TK::kTime) {
+    t.kind = OutKind::kTime;
+  } else if (c.type.kind == TK::kBlob || c.type.kind == TK::kTinyBlob || c.type.kind == TK::kMediumBlob ||
+             c.type.kind == TK::kLongBlob || c.type.kind == TK::kBinary || c.type.kind == TK::kVarbinary) {
+    t.kind = OutKind::kBlob;
+  } else {
+    t.kind = OutKind::kString;
+  }
+  return t;
+}
+
+BoundExprPtr MakeConst(Value v) {
+  auto e = std::make_unique<BoundExpr>();
+  e->kind = K::kConst;
+  switch (v.kind()) {
+    case ValueKind::kNull: e->type.kind = OutKind::kNull; break;
+    case ValueKind::kInt: e->type.kind = OutKind::kInt; e->type.length = 21; break;
+    case ValueKind::kUint: e->type.kind = OutKind::kUint; e->type.length = 20; break;
+    case ValueKind::kDouble: e->type.kind = OutKind::kDouble; e->type.decimals = 31; break;
+    case ValueKind::kDecimal:
+      e->type.kind = OutKind::kDecimal;
+      e->type.decimals = v.decimal_value().scale;
+      break;
+    case ValueKind::kString: e->type.kind = OutKind::kString; e->type.length = static_cast<uint32_t>(v.string_value().size()); break;
+  }
+  e->type.not_null = !v.is_null();
+  e->constant = std::move(v);
+  return e;
+}
+
+BoundExprPtr MakeColumnRef(uint32_t column, OutType type) {
+  auto e = std::make_unique<BoundExpr>();
+  e->kind = K::kColumn;
+  e->column = column;
+  e->type = type;
+  return e;
+}
+
+bool LikeMatch(std::string_view text, std::string_view pattern, char escape) {
+  size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == escape && p + 1 < pattern.size()) {
+      if (pattern[p + 1] == text[t]) {
+        p += 2;
+        t++;
+        continue;
+      }
+    } else if (p < pattern.size() && (pattern[p] == '_' || (pattern[p] == text[t] && pattern[p] != '%'))) {
+      p++;
+      t++;
+      continue;
+    } else if (p < pattern.size() && pattern[p] == '%') {
+      star_p = p++;
+      star_t = t;
+      continue;
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p + 1;
+    t = ++star_t;
+  }
+  while (p < pattern.size() && pattern[p] == '%') p++;
+  return p == pattern.size();
+}
+
+Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  switch (e.kind) {
+    case K::kConst: return e.constant;
+    case K::kColumn:
+      if (e.column >= row.size()) return Status::Internal("column reference out of range");
+      return row[e.column];
+    case K::kUnary: return Unary(e, row, ctx);
+    case K::kBinary: return Binary(e, row, ctx);
+    case K::kFunc: return Function(e, row, ctx);
+    case K::kCast: return Cast(e, row, ctx);
+    case K::kIsNull: {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      return Value::Bool(v.is_null() != e.negated);
+    }
+    case K::kIsBool: {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      std::optional<bool> b = v.ToBool();
+      bool is = b.has_value() && *b == (e.constant.int_value() != 0);
+      return Value::Bool(is != e.negated);
+    }
+    case K::kIn: {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      if (v.is_null()) return Value::Null();
+      bool saw_null = false;
+      for (size_t i = 1; i < e.children.size(); i++) {
+        STRATA_ASSIGN_OR_RETURN(Value x, Eval(*e.children[i], row, ctx));
+        if (x.is_null()) {
+          saw_null = true;
+          continue;
+        }
+        if (CompareValues(v, x) == 0) return Value::Bool(!e.negated);
+      }
+      return saw_null ? Value::Null() : Value::Bool(e.negated);
+    }
+    case K::kBetween: {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      STRATA_ASSIGN_OR_RETURN(Value lo, Eval(*e.children[1], row, ctx));
+      STRATA_ASSIGN_OR_RETURN(Value hi, Eval(*e.children[2], row, ctx));
+      if (v.is_null() || lo.is_null() || hi.is_null()) return Value::Null();
+      bool in = CompareValues(v, lo) >= 0 && CompareValues(v, hi) <= 0;
+      return Value::Bool(in != e.negated);
+    }
+    case K::kLike: {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      STRATA_ASSIGN_OR_RETURN(Value p, Eval(*e.children[1], row, ctx));
+      if (v.is_null() || p.is_null()) return Value::Null();
+      char esc = '\\';
+      if (e.children.size() > 2) {
+        STRATA_ASSIGN_OR_RETURN(Value x, Eval(*e.children[2], row, ctx));
+        std::string s = x.ToText().value_or("\\");
+        if (!s.empty()) esc = s[0];
+      }
+      return Value::Bool(LikeMatch(*v.ToText(), *p.ToText(), esc) != e.negated);
+    }
+    case K::kCase: {
+      size_t i = 0;
+      Value operand;
+      if (e.has_case_operand) {
+        STRATA_ASSIGN_OR_RETURN(operand, Eval(*e.children[0], row, ctx));
+        i = 1;
+      }
+      size_t end = e.children.size() - (e.has_else ? 1 : 0);
+      for (; i + 1 < end; i += 2) {
+        STRATA_ASSIGN_OR_RETURN(Value w, Eval(*e.children[i], row, ctx));
+        bool hit = e.has_case_operand ? (!operand.is_null() && !w.is_null() && CompareValues(operand, w) == 0)
+                                      : w.ToBool().value_or(false);
+        if (hit) return Eval(*e.children[i + 1], row, ctx);
+      }
+      if (e.has_else) return Eval(*e.children.back(), row, ctx);
+      return Value::Null();
+    }
+  }
+  return Status::Internal("unknown expression kind");
+}
+
+Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(Value v, Eval(e, row, ctx));
+  return v.ToBool().value_or(false);
+}
+
+void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out) {
+  if (!e) return;
+  if (e->kind == BoundExpr::Kind::kBinary && e->op == ast::Op::kAnd) {
+    SplitConjuncts(e->children[0].get(), out);
+    SplitConjuncts(e->children[1].get(), out);
+    return;
+  }
+  out->push_back(e);
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,100 @@
+// Bound expressions: the binder's output (names resolved to row positions, constants
+// folded, functions looked up) and their evaluation over one row.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/parser/ast.h"
+#include "sql/types/codec.h"
+#include "sql/types/value.h"
+
+namespace strata::sql {
+
+// The type of an expression's result, as the client sees it in column metadata.
+enum class OutKind : uint8_t { kNull, kInt, kUint, kDouble, kDecimal, kString, kBlob, kDate, kDateTime, kTime };
+
+struct OutType {
+  OutKind kind = OutKind::kString;
+  uint32_t length = 0;
+  uint8_t decimals = 0;
+  bool not_null = false;
+  // Set when the expression is a bare table column: metadata names it.
+  const TableSchema* table = nullptr;
+  int32_t column = -1;
+};
+
+OutType OutTypeOfColumn(const TableSchema& table, uint32_t column);
+
+struct BoundExpr;
+using BoundExprPtr = std::unique_ptr<BoundExpr>;
+
+enum class Fn : uint8_t {
+  kNone,
+  // scalar
+  kConcat, kLower, kUpper, kLength, kCharLength, kSubstring, kAbs, kFloor, kCeil, kRound,
+  kIf, kIfNull, kCoalesce, kNullIf, kGreatest, kLeast, kNow, kCurDate, kMod, kConcatWs,
+  kLeft, kRight, kTrim, kReplace, kRegexp, kValues /* VALUES(col) in ON DUPLICATE KEY UPDATE */,
+  // aggregates (only as AggregateSpec::fn)
+  kCount, kCountStar, kSum, kMin, kMax, kAvg,
+};
+
+struct BoundExpr {
+  enum class Kind : uint8_t { kConst, kColumn, kUnary, kBinary, kFunc, kIsNull, kIsBool /* IS [NOT] TRUE|FALSE: constant holds the target */, kIn, kBetween, kLike, kCase, kCast };
+  Kind kind = Kind::kConst;
+  Value constant;          // kConst
+  uint32_t column = 0;     // kColumn: position in the input row
+  ast::Op op = ast::Op::kNone;
+  Fn fn = Fn::kNone;
+  bool negated = false;
+  bool has_case_operand = false, has_else = false;
+  ColumnType cast_type;    // kCast
+  std::vector<BoundExprPtr> children;
+  OutType type;
+
+  bool IsConst() const { return kind == Kind::kConst; }
+};
+
+// One aggregate call of a grouped query (COUNT(DISTINCT x), SUM(y), ...): the binder pulls
+// each out of the select list, HAVING and ORDER BY; the aggregate operator computes it.
+struct AggregateSpec {
+  Fn fn = Fn::kCount;
+  BoundExprPtr arg;  // nullptr for COUNT(*)
+  bool distinct = false;
+};
+
+// One ORDER BY key of a bound statement: a position in the rows being sorted.
+struct SortKey {
+  uint32_t column;
+  bool descending;
+};
+
+struct EvalContext {
+  int64_t now_unix_seconds = 0;  // NOW() for the whole statement
+  const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
+};
+
+// Evaluates `e` over `row`. Errors: division by zero is NULL (as MySQL in non-strict
+// SELECT), integer overflow is 1690.
+Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx);
+
+// Like Eval but only for WHERE/HAVING/ON: NULL and false are both "not true".
+Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx);
+
+BoundExprPtr MakeConst(Value v);
+// Splits a predicate into its AND-ed conjuncts (nothing for nullptr).
+void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out);
+BoundExprPtr MakeColumnRef(uint32_t column, OutType type);
+
+// Expressions as text, for plans (EXPLAIN) and tests: columns are "#<position in the input
+// row>", constants as SQL literals, operators infix and parenthesised: "(#0 > 10)".
+std::string ExprToString(const BoundExpr& e);
+std::string AggregateToString(const AggregateSpec& spec);  // "count(*)", "sum(DISTINCT #2)"
+std::string_view FnName(Fn fn);                              // lower case: "concat"
+
+// MySQL's LIKE with % and _ (and `escape`), binary comparison.
+bool LikeMatch(std::string_view text, std::string_view pattern, char escape = '\\');
+
+}  // namespace strata::sql

@@ -1,0 +1,133 @@
+// ExprToString (expr.h): bound expressions as text, for plans (EXPLAIN) and test output.
+#include <fmt/format.h>
+
+#include "sql/expression/expr.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::Op;
+using K = BoundExpr::Kind;
+
+std::string_view OpText(Op op) {
+  switch (op) {
+    case Op::kNone: return "?";
+    case Op::kNeg: return "-";
+    case Op::kPlus: return "+";
+    case Op::kNot: return "NOT ";
+    case Op::kBitNot: return "~";
+    case Op::kAdd: return "+";
+    case Op::kSub: return "-";
+    case Op::kMul: return "*";
+    case Op::kDiv: return "/";
+    case Op::kIntDiv: return "DIV";
+    case Op::kMod: return "%";
+    case Op::kEq: return "=";
+    case Op::kNullSafeEq: return "<=>";
+    case Op::kNe: return "<>";
+    case Op::kLt: return "<";
+    case Op::kLe: return "<=";
+    case Op::kGt: return ">";
+    case Op::kGe: return ">=";
+    case Op::kAnd: return "AND";
+    case Op::kOr: return "OR";
+    case Op::kXor: return "XOR";
+    case Op::kBitAnd: return "&";
+    case Op::kBitOr: return "|";
+    case Op::kBitXor: return "^";
+    case Op::kShiftLeft: return "<<";
+    case Op::kShiftRight: return ">>";
+  }
+  return "?";
+}
+
+std::string ConstText(const Value& v) {
+  if (v.is_null()) return "NULL";
+  std::string text = v.ToText().value_or("NULL");
+  return v.kind() == ValueKind::kString ? "'" + text + "'" : text;
+}
+
+std::string Children(const BoundExpr& e, size_t from) {
+  std::string out;
+  for (size_t i = from; i < e.children.size(); i++) {
+    if (i > from) out += ", ";
+    out += ExprToString(*e.children[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view FnName(Fn fn) {
+  switch (fn) {
+    case Fn::kNone: return "?";
+    case Fn::kConcat: return "concat";
+    case Fn::kLower: return "lower";
+    case Fn::kUpper: return "upper";
+    case Fn::kLength: return "length";
+    case Fn::kCharLength: return "char_length";
+    case Fn::kSubstring: return "substring";
+    case Fn::kAbs: return "abs";
+    case Fn::kFloor: return "floor";
+    case Fn::kCeil: return "ceil";
+    case Fn::kRound: return "round";
+    case Fn::kIf: return "if";
+    case Fn::kIfNull: return "ifnull";
+    case Fn::kCoalesce: return "coalesce";
+    case Fn::kNullIf: return "nullif";
+    case Fn::kGreatest: return "greatest";
+    case Fn::kLeast: return "least";
+    case Fn::kNow: return "now";
+    case Fn::kCurDate: return "curdate";
+    case Fn::kMod: return "mod";
+    case Fn::kConcatWs: return "concat_ws";
+    case Fn::kLeft: return "left";
+    case Fn::kRight: return "right";
+    case Fn::kTrim: return "trim";
+    case Fn::kReplace: return "replace";
+    case Fn::kRegexp: return "regexp";
+    case Fn::kValues: return "values";
+    case Fn::kCount: return "count";
+    case Fn::kCountStar: return "count";
+    case Fn::kSum: return "sum";
+    case Fn::kMin: return "min";
+    case Fn::kMax: return "max";
+    case Fn::kAvg: return "avg";
+  }
+  return "?";
+}
+
+std::string ExprToString(const BoundExpr& e) {
+  const std::string_view negated = e.negated ? "NOT " : "";
+  switch (e.kind) {
+    case K::kConst: return ConstText(e.constant);
+    case K::kColumn: return fmt::format("#{}", e.column);
+    case K::kUnary: return fmt::format("{}{}", OpText(e.op), ExprToString(*e.children[0]));
+    case K::kBinary:
+      return fmt::format("({} {} {})", ExprToString(*e.children[0]), OpText(e.op), ExprToString(*e.children[1]));
+    case K::kFunc:
+      if (e.fn == Fn::kValues) return fmt::format("values(#{})", e.column);
+      return fmt::format("{}({})", FnName(e.fn), Children(e, 0));
+    case K::kIsNull: return fmt::format("({} IS {}NULL)", ExprToString(*e.children[0]), negated);
+    case K::kIsBool:
+      return fmt::format("({} IS {}{})", ExprToString(*e.children[0]), negated,
+                         e.constant.ToBool().value_or(false) ? "TRUE" : "FALSE");
+    case K::kIn: return fmt::format("({} {}IN ({}))", ExprToString(*e.children[0]), negated, Children(e, 1));
+    case K::kBetween:
+      return fmt::format("({} {}BETWEEN {} AND {})", ExprToString(*e.children[0]), negated,
+                         ExprToString(*e.children[1]), ExprToString(*e.children[2]));
+    case K::kLike:
+      return fmt::format("({} {}LIKE {})", ExprToString(*e.children[0]), negated, ExprToString(*e.children[1]));
+    case K::kCase: return fmt::format("CASE({})", Children(e, 0));
+    case K::kCast: return fmt::format("CAST({} AS {})", ExprToString(*e.children[0]), e.cast_type.ToSql());
+  }
+  return "?";
+}
+
+std::string AggregateToString(const AggregateSpec& spec) {
+  if (spec.fn == Fn::kCountStar) return "count(*)";
+  return fmt::format("{}({}{})", FnName(spec.fn), spec.distinct ? "DISTINCT " : "",
+                     spec.arg ? ExprToString(*spec.arg) : "");
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,165 @@
+// ChooseAccessPath (access_path.h): index selection from the WHERE clause's conjuncts.
+#include <algorithm>
+#include <map>
+
+#include "sql/optimizer/access_path.h"
+
+namespace strata::sql {
+namespace {
+
+using K = BoundExpr::Kind;
+using ast::Op;
+
+struct Bound {
+  Value value;
+  bool inclusive = true;
+};
+
+struct ColumnConstraint {
+  std::optional<Value> eq;
+  std::vector<Value> in;  // IN list (only when no eq)
+  std::optional<Bound> lo, hi;
+};
+
+Op Flip(Op op) {
+  switch (op) {
+    case Op::kLt: return Op::kGt;
+    case Op::kLe: return Op::kGe;
+    case Op::kGt: return Op::kLt;
+    case Op::kGe: return Op::kLe;
+    default: return op;
+  }
+}
+
+void Collect(const TableSchema& table, const BoundExpr* e, std::map<uint32_t, ColumnConstraint>* out) {
+  if (e->kind == K::kBinary && e->children.size() == 2) {
+    const BoundExpr* a = e->children[0].get();
+    const BoundExpr* b = e->children[1].get();
+    Op op = e->op;
+    if (a->IsConst() && b->kind == K::kColumn) {
+      std::swap(a, b);
+      op = Flip(op);
+    }
+    if (a->kind != K::kColumn || !b->IsConst() || a->column >= table.columns.size()) return;
+    auto key = KeyConstant(table.columns[a->column], b->constant);
+    if (!key) return;
+    ColumnConstraint& c = (*out)[a->column];
+    switch (op) {
+      case Op::kEq: case Op::kNullSafeEq: c.eq = *key; break;
+      case Op::kGt: case Op::kGe: c.lo = Bound{*key, op == Op::kGe}; break;
+      case Op::kLt: case Op::kLe: c.hi = Bound{*key, op == Op::kLe}; break;
+      default: break;
+    }
+    return;
+  }
+  if (e->kind == K::kBetween && !e->negated && e->children[0]->kind == K::kColumn && e->children[1]->IsConst() &&
+      e->children[2]->IsConst()) {
+    uint32_t col = e->children[0]->column;
+    if (col >= table.columns.size()) return;
+    auto lo = KeyConstant(table.columns[col], e->children[1]->constant);
+    auto hi = KeyConstant(table.columns[col], e->children[2]->constant);
+    if (!lo || !hi) return;
+    ColumnConstraint& c = (*out)[col];
+    c.lo = Bound{*lo, true};
+    c.hi = Bound{*hi, true};
+    return;
+  }
+  if (e->kind == K::kIn && !e->negated && e->children[0]->kind == K::kColumn) {
+    uint32_t col = e->children[0]->column;
+    if (col >= table.columns.size()) return;
+    std::vector<Value> values;
+    for (size_t i = 1; i < e->children.size(); i++) {
+      if (!e->children[i]->IsConst()) return;
+      auto v = KeyConstant(table.columns[col], e->children[i]->constant);
+      if (!v) {
+        if (e->children[i]->constant.is_null()) continue;  // never equal
+        return;
+      }
+      values.push_back(*v);
+    }
+    (*out)[col].in = std::move(values);
+  }
+}
+
+Bytes Encoded(Bytes prefix, const Value& v) {
+  AppendKeyValue(v, &prefix);
+  return prefix;
+}
+
+}  // namespace
+
+std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v) {
+  if (v.is_null()) return std::nullopt;
+  bool string_column = column.type.IsString() || column.type.IsTemporal();
+  if (string_column != (v.kind() == ValueKind::kString)) return std::nullopt;
+  if (column.type.kind == ast::TypeKind::kEnum || column.type.kind == ast::TypeKind::kSet) return std::nullopt;
+  auto converted = ConvertForColumn(column, v, 1);
+  if (!converted.ok()) return std::nullopt;
+  if (!column.type.IsTemporal() && column.type.kind != ast::TypeKind::kChar && CompareValues(*converted, v) != 0)
+    return std::nullopt;
+  return *converted;
+}
+
+AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where) {
+  AccessPath path;
+  std::vector<const BoundExpr*> conjuncts;
+  SplitConjuncts(where, &conjuncts);
+  std::map<uint32_t, ColumnConstraint> cons;
+  for (const BoundExpr* c : conjuncts) Collect(table, c, &cons);
+  if (cons.empty()) return path;
+
+  if (!table.has_hidden_key()) {
+    Bytes prefix = IndexPrefix(table.id, kPrimaryIndexId);
+    const auto& pk = table.primary.columns;
+    size_t k = 0;
+    while (k < pk.size() && cons.count(pk[k]) && cons[pk[k]].eq) prefix = Encoded(prefix, *cons[pk[k++]].eq);
+    if (k == pk.size()) {
+      path.kind = AccessPath::Kind::kPrimaryPoints;
+      path.points.push_back(prefix);
+      return path;
+    }
+    auto it = cons.find(pk[k]);
+    if (it != cons.end() && !it->second.in.empty() && k + 1 == pk.size()) {
+      std::vector<Bytes> keys;
+      for (const Value& v : it->second.in) keys.push_back(Encoded(prefix, v));
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      path.kind = AccessPath::Kind::kPrimaryPoints;
+      path.points = std::move(keys);
+      return path;
+    }
+    if (it != cons.end() && (it->second.lo || it->second.hi)) {
+      KeyRange r;
+      r.begin = it->second.lo ? Encoded(prefix, it->second.lo->value) : prefix;
+      if (it->second.lo && !it->second.lo->inclusive) r.begin = PrefixSuccessor(r.begin);
+      if (it->second.hi) {
+        r.end = Encoded(prefix, it->second.hi->value);
+        if (it->second.hi->inclusive) r.end = PrefixSuccessor(r.end);
+      } else {
+        r.end = PrefixSuccessor(prefix);
+      }
+      path.kind = AccessPath::Kind::kPrimaryRanges;
+      if (r.begin < r.end) path.ranges.push_back(std::move(r));
+      return path;
+    }
+    if (k > 0) {
+      path.kind = AccessPath::Kind::kPrimaryRanges;
+      path.ranges.push_back({prefix, PrefixSuccessor(prefix)});
+      return path;
+    }
+  }
+  for (const IndexSchema& index : table.indexes) {
+    bool all_eq = !index.columns.empty();
+    for (uint32_t c : index.columns) all_eq = all_eq && cons.count(c) && cons[c].eq;
+    if (!all_eq) continue;
+    Bytes prefix = IndexPrefix(table.id, index.id);
+    for (uint32_t c : index.columns) prefix = Encoded(prefix, *cons[c].eq);
+    path.kind = AccessPath::Kind::kIndexPrefix;
+    path.index = &index;
+    path.ranges.push_back({prefix, PrefixSuccessor(prefix)});
+    return path;
+  }
+  return path;
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,22 @@
+// Index selection: how to reach the rows of one table that satisfy a predicate. Reads the
+// predicate's AND-ed conjuncts for constraints on key columns: primary-key points (`=`,
+// `IN`), a primary-key range (`BETWEEN`, `<`, ..., a key prefix), equality on every column
+// of a secondary index, or else a full scan. The filter always runs above the scan, so a
+// path only has to return a superset of the matching rows.
+#pragma once
+
+#include <optional>
+
+#include "sql/expression/expr.h"
+#include "sql/planner/access_path.h"
+
+namespace strata::sql {
+
+// `where` may be nullptr (full scan).
+AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where);
+
+// Converts a constant to what `column` stores, only if the conversion keeps its value
+// (so a key built from it finds exactly the rows the comparison would).
+std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v);
+
+}  // namespace strata::sql

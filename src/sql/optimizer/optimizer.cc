@@ -1,0 +1,13 @@
+#include "sql/optimizer/optimizer.h"
+
+#include "sql/optimizer/rules.h"
+
+namespace strata::sql {
+
+LogicalPlan Optimize(LogicalPlan plan) {
+  plan = SelectIndexes(std::move(plan));
+  plan = PushDownLimits(std::move(plan));
+  return plan;
+}
+
+}  // namespace strata::sql

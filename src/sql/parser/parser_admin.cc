@@ -1,0 +1,325 @@
+// Session and administrative statements: SET, SHOW, DESCRIBE, transaction control and
+// LOCK/UNLOCK TABLES.
+#include "sql/parser/parser_internal.h"
+
+namespace strata::sql::internal {
+
+namespace {
+
+ast::ExprPtr StringLiteral(std::string value) {
+  auto e = std::make_unique<ast::Expr>();
+  e->kind = ast::ExprKind::kLiteral;
+  e->literal_kind = ast::LiteralKind::kString;
+  e->source = "'" + value + "'";
+  e->text = std::move(value);
+  return e;
+}
+
+}  // namespace
+
+// ---- SET ----
+
+Result<ast::StatementPtr> Parser::ParseSet() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("SET"));
+  auto set = std::make_unique<ast::Set>();
+  // The most recent GLOBAL/SESSION modifier applies to later items without one (as MySQL).
+  ast::VariableScope scope = ast::VariableScope::kSession;
+  do {
+    ast::SetItem item;
+    bool scope_written = false;
+    if (AcceptWord("GLOBAL")) {
+      scope = ast::VariableScope::kGlobal;
+      scope_written = true;
+    } else if (AcceptWord("SESSION") || AcceptWord("LOCAL")) {
+      scope = ast::VariableScope::kSession;
+      scope_written = true;
+    } else if (PeekWord("PERSIST") || PeekWord("PERSIST_ONLY")) {
+      return ErrNotSupportedYet("SET PERSIST");
+    }
+    if (AcceptWord("TRANSACTION")) {  // SET [scope] TRANSACTION characteristic, ...
+      if (!set->items.empty()) return ErrorAt(tokens_[pos_ - 1]);
+      ast::VariableScope tx_scope = scope_written ? scope : ast::VariableScope::kDefault;
+      do {
+        ast::SetItem tx_item;
+        tx_item.scope = tx_scope;
+        if (AcceptWord("ISOLATION")) {
+          STRATA_RETURN_IF_ERROR(ExpectWord("LEVEL"));
+          std::string level;
+          if (AcceptWord("READ")) {
+            if (AcceptWord("COMMITTED")) level = "READ-COMMITTED";
+            else if (AcceptWord("UNCOMMITTED")) level = "READ-UNCOMMITTED";
+            else return Error();
+          } else if (AcceptWord("REPEATABLE")) {
+            STRATA_RETURN_IF_ERROR(ExpectWord("READ"));
+            level = "REPEATABLE-READ";
+          } else if (AcceptWord("SERIALIZABLE")) {
+            level = "SERIALIZABLE";
+          } else {
+            return Error();
+          }
+          tx_item.name = "transaction_isolation";
+          tx_item.value = StringLiteral(std::move(level));
+        } else if (AcceptWord("READ")) {
+          bool read_only = AcceptWord("ONLY");
+          if (!read_only) STRATA_RETURN_IF_ERROR(ExpectWord("WRITE"));
+          tx_item.name = "transaction_read_only";
+          tx_item.value = StringLiteral(read_only ? "1" : "0");
+        } else {
+          return Error();
+        }
+        set->items.push_back(std::move(tx_item));
+      } while (AcceptPunct(","));
+      return ast::StatementPtr(std::move(set));
+    }
+    if (!scope_written && AcceptWord("NAMES")) {
+      item.name = "names";
+      if (!AcceptWord("DEFAULT")) {
+        STRATA_ASSIGN_OR_RETURN(std::string charset, ParseNameOrString());
+        item.value = StringLiteral(std::move(charset));
+        if (AcceptWord("COLLATE")) {
+          STRATA_ASSIGN_OR_RETURN(item.collation, ParseNameOrString());
+        }
+      }
+    } else if (!scope_written && (PeekWord("CHARSET") || (PeekWord("CHARACTER") && PeekWord("SET", 1)))) {
+      AcceptCharsetKeyword();
+      item.name = "character_set";
+      if (!AcceptWord("DEFAULT")) {
+        STRATA_ASSIGN_OR_RETURN(std::string charset, ParseNameOrString());
+        item.value = StringLiteral(std::move(charset));
+      }
+    } else {
+      const Token& target = Peek();
+      if (target.kind == TokenKind::kUserVar) {
+        if (scope_written) return Error();
+        item.scope = ast::VariableScope::kUser;
+        item.name = Advance().value;
+      } else if (target.kind == TokenKind::kSysVar) {
+        if (scope_written) return Error();
+        item.scope = target.var_scope == ast::VariableScope::kGlobal ? ast::VariableScope::kGlobal
+                                                                      : ast::VariableScope::kSession;
+        item.name = ToLower(Advance().value);
+      } else if (PeekIdentifier()) {
+        item.scope = scope;
+        item.name = ToLower(Advance().value);
+        if (AcceptPunct(".")) {  // component.variable
+          STRATA_ASSIGN_OR_RETURN(std::string rest, ParseNameAfterDot());
+          item.name += "." + ToLower(rest);
+        }
+      } else {
+        return Error();
+      }
+      if (!AcceptPunct("=") && !AcceptPunct(":=")) return Error();
+      const Token& value = Peek();
+      const Token& after = Peek(1);
+      bool bare_word = value.kind == TokenKind::kWord &&
+                       (after.kind == TokenKind::kEnd || (after.kind == TokenKind::kPunct &&
+                                                          (after.value == "," || after.value == ";")));
+      if (bare_word && IsWord(value, "DEFAULT")) {
+        Advance();  // value nullptr: DEFAULT
+      } else if (bare_word && item.scope != ast::VariableScope::kUser && !PeekWord("NULL") &&
+                 !PeekWord("TRUE") && !PeekWord("FALSE")) {
+        // SET autocommit = ON, SET sql_mode = TRADITIONAL: a bare word is a string value.
+        size_t start = pos_;
+        item.value = StringLiteral(Advance().value);
+        Finish(item.value.get(), start);
+      } else {
+        STRATA_ASSIGN_OR_RETURN(item.value, ParseExpr());
+      }
+    }
+    set->items.push_back(std::move(item));
+  } while (AcceptPunct(","));
+  return ast::StatementPtr(std::move(set));
+}
+
+// ---- SHOW and DESCRIBE ----
+
+Result<ast::StatementPtr> Parser::ParseShow() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("SHOW"));
+  auto show = std::make_unique<ast::Show>();
+  show->full = AcceptWord("FULL");
+  bool scope_written = false;
+  if (AcceptWord("GLOBAL")) {
+    show->scope = ast::VariableScope::kGlobal;
+    scope_written = true;
+  } else if (AcceptWord("SESSION") || AcceptWord("LOCAL")) {
+    scope_written = true;
+  }
+  bool like_allowed = true;
+  bool from_db_allowed = false;
+  if (AcceptWord("DATABASES") || AcceptWord("SCHEMAS")) {
+    show->show = ast::ShowKind::kDatabases;
+  } else if (AcceptWord("TABLES")) {
+    show->show = ast::ShowKind::kTables;
+    from_db_allowed = true;
+  } else if (AcceptWord("COLUMNS") || AcceptWord("FIELDS")) {
+    show->show = ast::ShowKind::kColumns;
+    if (!AcceptWord("FROM") && !AcceptWord("IN")) return Error();
+    STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
+    from_db_allowed = true;
+  } else if (AcceptWord("VARIABLES")) {
+    show->show = ast::ShowKind::kVariables;
+  } else if (AcceptWord("STATUS")) {
+    show->show = ast::ShowKind::kStatus;
+  } else if (AcceptWord("CREATE")) {
+    if (AcceptWord("TABLE")) {
+      show->show = ast::ShowKind::kCreateTable;
+      STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
+    } else if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
+      show->show = ast::ShowKind::kCreateDatabase;
+      if (AcceptWord("IF")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("NOT"));
+        STRATA_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+      }
+      STRATA_ASSIGN_OR_RETURN(show->database, ParseIdentifier());
+    } else {
+      return Error();
+    }
+    like_allowed = false;
+  } else if (AcceptWord("WARNINGS") || AcceptWord("ERRORS")) {
+    show->show = IsWord(tokens_[pos_ - 1], "WARNINGS") ? ast::ShowKind::kWarnings : ast::ShowKind::kErrors;
+    if (AcceptWord("LIMIT")) STRATA_RETURN_IF_ERROR(ParseLimit(&show->limit, &show->offset, true));
+    like_allowed = false;
+  } else if (AcceptWord("ENGINES") || (PeekWord("STORAGE") && PeekWord("ENGINES", 1) && (pos_ += 2))) {
+    show->show = ast::ShowKind::kEngines;
+    like_allowed = false;
+  } else if (AcceptWord("COLLATION")) {
+    show->show = ast::ShowKind::kCollation;
+  } else if (AcceptCharsetKeyword()) {
+    show->show = ast::ShowKind::kCharset;
+  } else if (AcceptWord("PROCESSLIST")) {
+    show->show = ast::ShowKind::kProcessList;
+    like_allowed = false;
+  } else if (AcceptWord("INDEX") || AcceptWord("INDEXES") || AcceptWord("KEYS")) {
+    show->show = ast::ShowKind::kIndex;
+    if (!AcceptWord("FROM") && !AcceptWord("IN")) return Error();
+    STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
+    from_db_allowed = true;
+  } else if (PeekWord("TABLE") && PeekWord("STATUS", 1)) {
+    pos_ += 2;
+    show->show = ast::ShowKind::kTableStatus;
+    from_db_allowed = true;
+  } else {
+    return Error();
+  }
+  bool takes_full = show->show == ast::ShowKind::kTables || show->show == ast::ShowKind::kColumns ||
+                    show->show == ast::ShowKind::kProcessList || show->show == ast::ShowKind::kIndex;
+  bool takes_scope = show->show == ast::ShowKind::kVariables || show->show == ast::ShowKind::kStatus;
+  if ((show->full && !takes_full) || (scope_written && !takes_scope)) return ErrorAt(tokens_[pos_ - 1]);
+  if (from_db_allowed && (AcceptWord("FROM") || AcceptWord("IN"))) {
+    STRATA_ASSIGN_OR_RETURN(std::string db, ParseIdentifier());
+    if (show->show == ast::ShowKind::kTables || show->show == ast::ShowKind::kTableStatus) {
+      show->database = std::move(db);
+    } else {
+      show->table.schema = std::move(db);
+    }
+  }
+  if (like_allowed && AcceptWord("LIKE")) {
+    if (Peek().kind != TokenKind::kString) return Error();
+    STRATA_ASSIGN_OR_RETURN(ast::ExprPtr pattern, ParseStringLiteral());
+    show->like = pattern->text;
+  } else if (like_allowed && AcceptWord("WHERE")) {
+    STRATA_ASSIGN_OR_RETURN(show->where, ParseExpr());
+  }
+  return ast::StatementPtr(std::move(show));
+}
+
+// DESCRIBE | DESC | EXPLAIN t [column | 'pattern']: SHOW COLUMNS FROM t.
+Result<ast::StatementPtr> Parser::ParseDescribe() {
+  Advance();
+  if (PeekWord("SELECT") || PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") ||
+      PeekWord("REPLACE") || PeekWord("FORMAT") || PeekWord("ANALYZE") || PeekWord("EXTENDED") ||
+      PeekWord("FOR") || PeekWord("WITH") || PeekWord("TABLE") || PeekPunct("(")) {
+    return ErrNotSupportedYet("EXPLAIN");
+  }
+  auto show = std::make_unique<ast::Show>();
+  show->show = ast::ShowKind::kColumns;
+  STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
+  if (PeekIdentifier() || (Peek().kind == TokenKind::kString && Peek().quoted_string)) {
+    show->column = Advance().value;
+  }
+  return ast::StatementPtr(std::move(show));
+}
+
+// ---- transactions ----
+
+Result<ast::StatementPtr> Parser::ParseBegin() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("BEGIN"));
+  AcceptWord("WORK");
+  return ast::StatementPtr(std::make_unique<ast::Begin>());
+}
+
+Result<ast::StatementPtr> Parser::ParseStartTransaction() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("START"));
+  STRATA_RETURN_IF_ERROR(ExpectWord("TRANSACTION"));
+  auto begin = std::make_unique<ast::Begin>();
+  if (AtEnd()) return ast::StatementPtr(std::move(begin));
+  bool access_mode_seen = false;
+  do {
+    if (AcceptWord("READ")) {
+      if (access_mode_seen) return ErrorAt(tokens_[pos_ - 1]);
+      access_mode_seen = true;
+      begin->read_only = AcceptWord("ONLY");
+      if (!begin->read_only) STRATA_RETURN_IF_ERROR(ExpectWord("WRITE"));
+    } else if (AcceptWord("WITH")) {
+      STRATA_RETURN_IF_ERROR(ExpectWord("CONSISTENT"));
+      STRATA_RETURN_IF_ERROR(ExpectWord("SNAPSHOT"));
+    } else {
+      return Error();
+    }
+  } while (AcceptPunct(","));
+  return ast::StatementPtr(std::move(begin));
+}
+
+// COMMIT|ROLLBACK [WORK] [AND NO CHAIN] [NO RELEASE]; chaining and RELEASE are not supported.
+Result<ast::StatementPtr> Parser::ParseCommitOrRollback(bool commit) {
+  Advance();
+  AcceptWord("WORK");
+  if (!commit && PeekWord("TO")) return ErrNotSupportedYet("SAVEPOINT");
+  if (AcceptWord("AND")) {
+    if (!AcceptWord("NO")) {
+      if (PeekWord("CHAIN")) return ErrNotSupportedYet("AND CHAIN");
+      return Error();
+    }
+    STRATA_RETURN_IF_ERROR(ExpectWord("CHAIN"));
+  }
+  if (AcceptWord("NO")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("RELEASE"));
+  } else if (PeekWord("RELEASE")) {
+    return ErrNotSupportedYet("RELEASE");
+  }
+  if (commit) return ast::StatementPtr(std::make_unique<ast::Commit>());
+  return ast::StatementPtr(std::make_unique<ast::Rollback>());
+}
+
+// ---- LOCK / UNLOCK TABLES ----
+
+Result<ast::StatementPtr> Parser::ParseLockTables() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("LOCK"));
+  if (!AcceptWord("TABLES") && !AcceptWord("TABLE")) {
+    if (PeekWord("INSTANCE")) return ErrNotSupportedYet("LOCK INSTANCE");
+    return Error();
+  }
+  auto lock = std::make_unique<ast::LockTables>();
+  do {
+    ast::LockTable item;
+    STRATA_ASSIGN_OR_RETURN(item.table, ParseTableName());
+    STRATA_ASSIGN_OR_RETURN(item.alias, ParseOptionalAlias());
+    if (AcceptWord("READ")) {
+      AcceptWord("LOCAL");
+    } else {
+      AcceptWord("LOW_PRIORITY");
+      STRATA_RETURN_IF_ERROR(ExpectWord("WRITE"));
+      item.write = true;
+    }
+    lock->tables.push_back(std::move(item));
+  } while (AcceptPunct(","));
+  return ast::StatementPtr(std::move(lock));
+}
+
+Result<ast::StatementPtr> Parser::ParseUnlockTables() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("UNLOCK"));
+  if (!AcceptWord("TABLES") && !AcceptWord("TABLE")) return Error();
+  return ast::StatementPtr(std::make_unique<ast::UnlockTables>());
+}
+
+}  // namespace strata::sql::internal

@@ -1,0 +1,317 @@
+// SELECT, INSERT/REPLACE, UPDATE and DELETE (single-table forms; joins, subqueries and
+// INSERT ... SELECT are reported as not supported yet).
+#include "sql/parser/parser_internal.h"
+
+namespace strata::sql::internal {
+
+namespace {
+
+bool IsJoinWord(std::string_view upper) {
+  return upper == "JOIN" || upper == "INNER" || upper == "LEFT" || upper == "RIGHT" ||
+         upper == "CROSS" || upper == "NATURAL" || upper == "STRAIGHT_JOIN" || upper == "OUTER";
+}
+
+}  // namespace
+
+Result<ast::StatementPtr> Parser::ParseSelect() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("SELECT"));
+  auto select = std::make_unique<ast::Select>();
+  while (true) {  // select options, in any order
+    if (AcceptWord("DISTINCT") || AcceptWord("DISTINCTROW")) select->distinct = true;
+    else if (AcceptWord("SQL_CALC_FOUND_ROWS")) select->sql_calc_found_rows = true;
+    else if (!AcceptWord("ALL") && !AcceptWord("SQL_NO_CACHE") && !AcceptWord("SQL_CACHE") &&
+             !AcceptWord("HIGH_PRIORITY") && !AcceptWord("STRAIGHT_JOIN") &&
+             !AcceptWord("SQL_SMALL_RESULT") && !AcceptWord("SQL_BIG_RESULT") &&
+             !AcceptWord("SQL_BUFFER_RESULT")) {
+      break;
+    }
+  }
+  do {
+    STRATA_RETURN_IF_ERROR(ParseSelectItem(select.get()));
+  } while (AcceptPunct(","));
+  if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
+  if (AcceptWord("FROM")) STRATA_RETURN_IF_ERROR(ParseFromClause(select.get()));
+  if (AcceptWord("WHERE")) {
+    STRATA_ASSIGN_OR_RETURN(select->where, ParseExpr());
+  }
+  if (AcceptWord("GROUP")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+    do {
+      STRATA_ASSIGN_OR_RETURN(ast::ExprPtr e, ParseExpr());
+      if (!AcceptWord("ASC")) AcceptWord("DESC");
+      select->group_by.push_back(std::move(e));
+    } while (AcceptPunct(","));
+    if (PeekWord("WITH") && PeekWord("ROLLUP", 1)) return ErrNotSupportedYet("WITH ROLLUP");
+  }
+  if (AcceptWord("HAVING")) {
+    STRATA_ASSIGN_OR_RETURN(select->having, ParseExpr());
+  }
+  if (PeekWord("WINDOW")) return ErrNotSupportedYet("window functions");
+  if (AcceptWord("ORDER")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+    STRATA_ASSIGN_OR_RETURN(select->order_by, ParseOrderList());
+  }
+  if (AcceptWord("LIMIT")) {
+    STRATA_RETURN_IF_ERROR(ParseLimit(&select->limit, &select->offset, /*allow_offset=*/true));
+  }
+  STRATA_RETURN_IF_ERROR(ParseLockingClause(select.get()));
+  if (PeekWord("UNION") || PeekWord("EXCEPT") || PeekWord("INTERSECT")) {
+    return ErrNotSupportedYet(ToUpper(Peek().value));
+  }
+  if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
+  return ast::StatementPtr(std::move(select));
+}
+
+Status Parser::ParseSelectItem(ast::Select* select) {
+  ast::SelectItem item;
+  if (PeekPunct("*")) {
+    size_t start = pos_;
+    Advance();
+    item.expr = NewExpr(ast::ExprKind::kStar, start);
+    Finish(item.expr.get(), start);
+    select->items.push_back(std::move(item));
+    return Status::OK();
+  }
+  STRATA_ASSIGN_OR_RETURN(item.expr, ParseExpr());
+  if (item.expr->kind != ast::ExprKind::kStar) {
+    STRATA_ASSIGN_OR_RETURN(item.alias, ParseOptionalAlias());
+  }
+  select->items.push_back(std::move(item));
+  return Status::OK();
+}
+
+// [AS] alias, where alias is a name, a `quoted name` or a 'string' / "string".
+Result<std::string> Parser::ParseOptionalAlias() {
+  bool as = AcceptWord("AS");
+  const Token& t = Peek();
+  if (PeekIdentifier() || (t.kind == TokenKind::kString && t.quoted_string)) return Advance().value;
+  if (as) return Error();
+  return std::string();
+}
+
+Status Parser::ParseFromClause(ast::Select* select) {
+  if (AcceptWord("DUAL")) return Status::OK();
+  do {
+    if (PeekPunct("(")) return ErrNotSupportedYet(PeekWord("SELECT", 1) ? "derived tables" : "JOIN");
+    ast::TableRef ref;
+    STRATA_ASSIGN_OR_RETURN(ref.table, ParseTableName());
+    if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
+    STRATA_ASSIGN_OR_RETURN(ref.alias, ParseOptionalAlias());
+    // Index hints: USE|FORCE|IGNORE INDEX|KEY [FOR JOIN|ORDER BY|GROUP BY] (names): ignored.
+    while ((PeekWord("USE") || PeekWord("FORCE") || PeekWord("IGNORE")) &&
+           (PeekWord("INDEX", 1) || PeekWord("KEY", 1))) {
+      pos_ += 2;
+      if (AcceptWord("FOR")) {
+        if (!AcceptWord("JOIN")) {
+          if (!AcceptWord("ORDER") && !AcceptWord("GROUP")) return Error();
+          STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        }
+      }
+      STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+      while (!PeekPunct(")")) {
+        if (!PeekIdentifier() && !PeekWord("PRIMARY")) return Error();
+        Advance();
+        if (!AcceptPunct(",")) break;
+      }
+      STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    }
+    if (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value))) return ErrNotSupportedYet("JOIN");
+    select->from.push_back(std::move(ref));
+  } while (AcceptPunct(","));
+  return Status::OK();
+}
+
+Result<std::vector<ast::OrderItem>> Parser::ParseOrderList() {
+  std::vector<ast::OrderItem> items;
+  do {
+    ast::OrderItem item;
+    STRATA_ASSIGN_OR_RETURN(item.expr, ParseExpr());
+    if (AcceptWord("DESC")) item.descending = true;
+    else AcceptWord("ASC");
+    items.push_back(std::move(item));
+  } while (AcceptPunct(","));
+  return items;
+}
+
+// After LIMIT: n | offset, n | n OFFSET offset (the last two only when allow_offset).
+Status Parser::ParseLimit(ast::ExprPtr* limit, ast::ExprPtr* offset, bool allow_offset) {
+  STRATA_ASSIGN_OR_RETURN(ast::ExprPtr first, ParseLimitValue());
+  if (allow_offset && AcceptPunct(",")) {
+    *offset = std::move(first);
+    STRATA_ASSIGN_OR_RETURN(*limit, ParseLimitValue());
+  } else if (allow_offset && AcceptWord("OFFSET")) {
+    *limit = std::move(first);
+    STRATA_ASSIGN_OR_RETURN(*offset, ParseLimitValue());
+  } else {
+    *limit = std::move(first);
+  }
+  return Status::OK();
+}
+
+// LIMIT takes an unsigned integer literal or a ? placeholder (as in MySQL).
+Result<ast::ExprPtr> Parser::ParseLimitValue() {
+  TokenKind kind = Peek().kind;
+  if (kind != TokenKind::kInteger && kind != TokenKind::kParam) return Error();
+  return ParsePrimary();
+}
+
+Status Parser::ParseLockingClause(ast::Select* select) {
+  if (PeekWord("FOR") && (PeekWord("UPDATE", 1) || PeekWord("SHARE", 1))) {
+    pos_ += 2;
+    select->for_update = true;
+    if (AcceptWord("OF")) return ErrNotSupportedYet("FOR UPDATE OF");
+    if (!AcceptWord("NOWAIT") && PeekWord("SKIP") && PeekWord("LOCKED", 1)) pos_ += 2;
+  } else if (AcceptWord("LOCK")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("IN"));
+    STRATA_RETURN_IF_ERROR(ExpectWord("SHARE"));
+    STRATA_RETURN_IF_ERROR(ExpectWord("MODE"));
+    select->for_update = true;
+  }
+  return Status::OK();
+}
+
+Result<ast::Assignment> Parser::ParseAssignment() {
+  ast::Assignment assignment;
+  STRATA_ASSIGN_OR_RETURN(assignment.column, ParseIdentifier());
+  if (AcceptPunct(".")) {
+    assignment.qualifier = std::move(assignment.column);
+    STRATA_ASSIGN_OR_RETURN(assignment.column, ParseNameAfterDot());
+    if (AcceptPunct(".")) {  // db.t.c: the schema must be the statement's table's; dropped
+      assignment.qualifier = std::move(assignment.column);
+      STRATA_ASSIGN_OR_RETURN(assignment.column, ParseNameAfterDot());
+    }
+  }
+  if (!AcceptPunct("=") && !AcceptPunct(":=")) return Error();
+  if (PeekWord("DEFAULT") && !PeekPunct("(", 1)) {
+    Advance();
+    return assignment;  // value nullptr: DEFAULT
+  }
+  STRATA_ASSIGN_OR_RETURN(assignment.value, ParseExpr());
+  return assignment;
+}
+
+Result<std::vector<ast::Assignment>> Parser::ParseAssignmentList() {
+  std::vector<ast::Assignment> list;
+  do {
+    STRATA_ASSIGN_OR_RETURN(ast::Assignment a, ParseAssignment());
+    list.push_back(std::move(a));
+  } while (AcceptPunct(","));
+  return list;
+}
+
+// ( [expr | DEFAULT [, ...]] ): DEFAULT becomes a nullptr entry.
+Result<std::vector<ast::ExprPtr>> Parser::ParseValuesRow() {
+  STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+  std::vector<ast::ExprPtr> row;
+  if (AcceptPunct(")")) return row;
+  do {
+    if (PeekWord("DEFAULT") && !PeekPunct("(", 1)) {
+      Advance();
+      row.push_back(nullptr);
+    } else {
+      STRATA_ASSIGN_OR_RETURN(ast::ExprPtr value, ParseExpr());
+      row.push_back(std::move(value));
+    }
+  } while (AcceptPunct(","));
+  STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  return row;
+}
+
+Result<ast::StatementPtr> Parser::ParseInsert() {
+  auto insert = std::make_unique<ast::Insert>();
+  insert->replace = IsWord(Advance(), "REPLACE");
+  while (AcceptWord("LOW_PRIORITY") || AcceptWord("DELAYED") || AcceptWord("HIGH_PRIORITY")) {
+  }
+  if (!insert->replace && AcceptWord("IGNORE")) insert->ignore = true;
+  AcceptWord("INTO");
+  STRATA_ASSIGN_OR_RETURN(insert->table, ParseTableName());
+  if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
+  if (PeekPunct("(") && (PeekWord("SELECT", 1) || PeekPunct("(", 1))) return ErrNotSupportedYet("INSERT ... SELECT");
+  if (AcceptPunct("(")) {
+    while (!PeekPunct(")")) {
+      STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
+      while (AcceptPunct(".")) {  // t.c: keep the column name
+        STRATA_ASSIGN_OR_RETURN(column, ParseNameAfterDot());
+      }
+      insert->columns.push_back(std::move(column));
+      if (!AcceptPunct(",")) break;
+    }
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  }
+  if (AcceptWord("VALUES") || AcceptWord("VALUE")) {
+    do {
+      STRATA_ASSIGN_OR_RETURN(std::vector<ast::ExprPtr> row, ParseValuesRow());
+      insert->rows.push_back(std::move(row));
+    } while (AcceptPunct(","));
+  } else if (AcceptWord("SET")) {
+    if (!insert->columns.empty()) return ErrorAt(tokens_[pos_ - 1]);
+    STRATA_ASSIGN_OR_RETURN(insert->set_assignments, ParseAssignmentList());
+  } else if (PeekWord("SELECT") || PeekWord("TABLE") || PeekWord("WITH")) {
+    return ErrNotSupportedYet("INSERT ... SELECT");
+  } else {
+    return Error();
+  }
+  if (PeekWord("AS")) return ErrNotSupportedYet("INSERT ... AS alias");
+  if (AcceptWord("ON")) {
+    if (insert->replace) return ErrorAt(tokens_[pos_ - 1]);
+    STRATA_RETURN_IF_ERROR(ExpectWord("DUPLICATE"));
+    STRATA_RETURN_IF_ERROR(ExpectWord("KEY"));
+    STRATA_RETURN_IF_ERROR(ExpectWord("UPDATE"));
+    STRATA_ASSIGN_OR_RETURN(insert->on_duplicate, ParseAssignmentList());
+  }
+  return ast::StatementPtr(std::move(insert));
+}
+
+Result<ast::StatementPtr> Parser::ParseUpdate() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("UPDATE"));
+  auto update = std::make_unique<ast::Update>();
+  AcceptWord("LOW_PRIORITY");
+  update->ignore = AcceptWord("IGNORE");
+  STRATA_ASSIGN_OR_RETURN(update->table.table, ParseTableName());
+  STRATA_ASSIGN_OR_RETURN(update->table.alias, ParseOptionalAlias());
+  if (PeekPunct(",") || (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value)))) {
+    return ErrNotSupportedYet("multi-table UPDATE");
+  }
+  STRATA_RETURN_IF_ERROR(ExpectWord("SET"));
+  STRATA_ASSIGN_OR_RETURN(update->assignments, ParseAssignmentList());
+  if (AcceptWord("WHERE")) {
+    STRATA_ASSIGN_OR_RETURN(update->where, ParseExpr());
+  }
+  if (AcceptWord("ORDER")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+    STRATA_ASSIGN_OR_RETURN(update->order_by, ParseOrderList());
+  }
+  if (AcceptWord("LIMIT")) {
+    ast::ExprPtr unused_offset;
+    STRATA_RETURN_IF_ERROR(ParseLimit(&update->limit, &unused_offset, /*allow_offset=*/false));
+  }
+  return ast::StatementPtr(std::move(update));
+}
+
+Result<ast::StatementPtr> Parser::ParseDelete() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("DELETE"));
+  auto del = std::make_unique<ast::Delete>();
+  while (true) {
+    if (AcceptWord("IGNORE")) del->ignore = true;
+    else if (!AcceptWord("LOW_PRIORITY") && !AcceptWord("QUICK")) break;
+  }
+  if (!PeekWord("FROM")) return ErrNotSupportedYet("multi-table DELETE");
+  Advance();
+  STRATA_ASSIGN_OR_RETURN(del->table.table, ParseTableName());
+  if (PeekPunct(",") || PeekWord("USING") || PeekPunct(".")) return ErrNotSupportedYet("multi-table DELETE");
+  STRATA_ASSIGN_OR_RETURN(del->table.alias, ParseOptionalAlias());
+  if (AcceptWord("WHERE")) {
+    STRATA_ASSIGN_OR_RETURN(del->where, ParseExpr());
+  }
+  if (AcceptWord("ORDER")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+    STRATA_ASSIGN_OR_RETURN(del->order_by, ParseOrderList());
+  }
+  if (AcceptWord("LIMIT")) {
+    ast::ExprPtr unused_offset;
+    STRATA_RETURN_IF_ERROR(ParseLimit(&del->limit, &unused_offset, /*allow_offset=*/false));
+  }
+  return ast::StatementPtr(std::move(del));
+}
+
+}  // namespace strata::sql::internal

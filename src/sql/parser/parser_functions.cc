@@ -1,0 +1,173 @@
+// Expressions with their own syntax: function calls (COUNT(*), COUNT(DISTINCT x),
+// SUBSTRING(s FROM p FOR n)), CASE, CAST/CONVERT with MySQL's cast types, and INTERVAL.
+#include <array>
+
+#include "sql/parser/parser_internal.h"
+
+namespace strata::sql::internal {
+
+namespace {
+
+using ast::ExprKind;
+using ast::ExprPtr;
+
+bool IsIntervalUnit(std::string_view upper) {
+  static constexpr std::array<std::string_view, 20> kUnits = {
+      "MICROSECOND",      "SECOND",          "MINUTE",        "HOUR",         "DAY",
+      "WEEK",             "MONTH",           "QUARTER",       "YEAR",         "SECOND_MICROSECOND",
+      "MINUTE_MICROSECOND", "MINUTE_SECOND", "HOUR_MICROSECOND", "HOUR_SECOND", "HOUR_MINUTE",
+      "DAY_MICROSECOND",  "DAY_SECOND",      "DAY_MINUTE",    "DAY_HOUR",     "YEAR_MONTH"};
+  for (std::string_view unit : kUnits) {
+    if (unit == upper) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<ExprPtr> Parser::ParseFunctionCall(std::string name, size_t start) {
+  DepthScope depth(&depth_);
+  if (depth.exceeded()) return DepthError();
+  STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+  ExprPtr e = NewExpr(ExprKind::kFunction, start);
+  e->text = e->name = ToUpper(name);
+  const std::string& upper = e->text;
+  if (upper == "COUNT" && PeekPunct("*") && PeekPunct(")", 1)) {
+    size_t star_start = pos_;
+    Advance();
+    ExprPtr star = NewExpr(ExprKind::kStar, star_start);
+    Finish(star.get(), star_start);
+    e->children.push_back(std::move(star));
+  } else if (!PeekPunct(")")) {
+    if (AcceptWord("DISTINCT")) e->distinct = true;
+    else AcceptWord("ALL");
+    do {
+      STRATA_ASSIGN_OR_RETURN(ExprPtr arg, ParseExpr());
+      e->children.push_back(std::move(arg));
+      // SUBSTRING(s FROM p [FOR n]) is SUBSTRING(s, p[, n]).
+      if ((upper == "SUBSTRING" || upper == "SUBSTR") && e->children.size() == 1 && AcceptWord("FROM")) {
+        STRATA_ASSIGN_OR_RETURN(ExprPtr from, ParseExpr());
+        e->children.push_back(std::move(from));
+        if (AcceptWord("FOR")) {
+          STRATA_ASSIGN_OR_RETURN(ExprPtr count, ParseExpr());
+          e->children.push_back(std::move(count));
+        }
+        break;
+      }
+    } while (AcceptPunct(","));
+  }
+  STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  if (PeekWord("OVER")) return ErrNotSupportedYet("window functions");
+  Finish(e.get(), start);
+  return e;
+}
+
+Result<ExprPtr> Parser::ParseCase() {
+  size_t start = pos_;
+  DepthScope depth(&depth_);
+  if (depth.exceeded()) return DepthError();
+  STRATA_RETURN_IF_ERROR(ExpectWord("CASE"));
+  ExprPtr e = NewExpr(ExprKind::kCase, start);
+  if (!PeekWord("WHEN")) {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr operand, ParseExpr());
+    e->children.push_back(std::move(operand));
+    e->has_case_operand = true;
+  }
+  if (!PeekWord("WHEN")) return Error();
+  while (AcceptWord("WHEN")) {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr condition, ParseExpr());
+    STRATA_RETURN_IF_ERROR(ExpectWord("THEN"));
+    STRATA_ASSIGN_OR_RETURN(ExprPtr result, ParseExpr());
+    e->children.push_back(std::move(condition));
+    e->children.push_back(std::move(result));
+  }
+  if (AcceptWord("ELSE")) {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr otherwise, ParseExpr());
+    e->children.push_back(std::move(otherwise));
+    e->has_else = true;
+  }
+  STRATA_RETURN_IF_ERROR(ExpectWord("END"));
+  Finish(e.get(), start);
+  return e;
+}
+
+// CAST(x AS type), CONVERT(x, type), CONVERT(x USING charset) (accepted; the value is x).
+Result<ExprPtr> Parser::ParseCast(bool convert) {
+  size_t start = pos_;
+  DepthScope depth(&depth_);
+  if (depth.exceeded()) return DepthError();
+  Advance();
+  STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+  STRATA_ASSIGN_OR_RETURN(ExprPtr operand, ParseExpr());
+  if (convert && AcceptWord("USING")) {
+    STRATA_ASSIGN_OR_RETURN(std::string charset, ParseNameOrString());
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    Finish(operand.get(), start);
+    return operand;
+  }
+  STRATA_RETURN_IF_ERROR(convert ? ExpectPunct(",") : ExpectWord("AS"));
+  ExprPtr e = NewExpr(ExprKind::kCast, start);
+  STRATA_ASSIGN_OR_RETURN(ast::TypeName type, ParseCastType());
+  STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  e->cast_type = std::make_unique<ast::TypeName>(std::move(type));
+  e->children.push_back(std::move(operand));
+  Finish(e.get(), start);
+  return e;
+}
+
+Result<ast::TypeName> Parser::ParseCastType() {
+  ast::TypeName type;
+  if (Peek().kind != TokenKind::kWord) return Error();
+  std::string word = ToUpper(Advance().value);
+  if (word == "SIGNED" || word == "UNSIGNED") {
+    type.kind = ast::TypeKind::kBigInt;
+    type.is_unsigned = word == "UNSIGNED";
+    if (!AcceptWord("INTEGER")) AcceptWord("INT");
+    return type;
+  }
+  if (word == "CHAR" || word == "CHARACTER" || word == "NCHAR" || word == "BINARY") {
+    type.kind = word == "BINARY" ? ast::TypeKind::kBinary : ast::TypeKind::kChar;
+    STRATA_ASSIGN_OR_RETURN(type.length, ParseOptionalLength());
+    if (type.kind == ast::TypeKind::kChar) {
+      if (AcceptCharsetKeyword()) {
+        STRATA_ASSIGN_OR_RETURN(type.charset, ParseNameOrString());
+      } else if (!AcceptWord("ASCII") && !AcceptWord("UNICODE")) {
+        AcceptWord("BINARY");
+      }
+    }
+    return type;
+  }
+  if (word == "DATE") type.kind = ast::TypeKind::kDate;
+  else if (word == "YEAR") type.kind = ast::TypeKind::kYear;
+  else if (word == "JSON") type.kind = ast::TypeKind::kJson;
+  else if (word == "DATETIME" || word == "TIME") {
+    type.kind = word == "TIME" ? ast::TypeKind::kTime : ast::TypeKind::kDateTime;
+    STRATA_ASSIGN_OR_RETURN(type.length, ParseOptionalLength());
+  } else if (word == "DECIMAL" || word == "DEC") {
+    type.kind = ast::TypeKind::kDecimal;
+    STRATA_RETURN_IF_ERROR(ParseLengthAndScale(&type));
+  } else if (word == "DOUBLE" || word == "REAL") {
+    type.kind = ast::TypeKind::kDouble;
+    if (word == "DOUBLE") AcceptWord("PRECISION");
+  } else if (word == "FLOAT") {
+    STRATA_ASSIGN_OR_RETURN(type.length, ParseOptionalLength());
+    type.kind = type.length && *type.length > 24 ? ast::TypeKind::kDouble : ast::TypeKind::kFloat;
+  } else {
+    return ErrorAt(tokens_[pos_ - 1]);
+  }
+  return type;
+}
+
+Result<ExprPtr> Parser::ParseInterval() {
+  size_t start = pos_;
+  STRATA_RETURN_IF_ERROR(ExpectWord("INTERVAL"));
+  ExprPtr e = NewExpr(ExprKind::kInterval, start);
+  STRATA_ASSIGN_OR_RETURN(ExprPtr amount, ParseExpr());
+  if (Peek().kind != TokenKind::kWord || !IsIntervalUnit(ToUpper(Peek().value))) return Error();
+  e->text = ToUpper(Advance().value);
+  e->children.push_back(std::move(amount));
+  Finish(e.get(), start);
+  return e;
+}
+
+}  // namespace strata::sql::internal

@@ -1,0 +1,162 @@
+// The recursive-descent parser behind parser.h. Private to src/sql: one class, its methods
+// split by topic across parser.cc (statements, shared helpers), parser_expr.cc (operators
+// and primaries), parser_functions.cc (calls, CASE, CAST, INTERVAL), parser_ddl.cc
+// (CREATE/DROP), parser_dml.cc (SELECT/INSERT/UPDATE/DELETE) and parser_admin.cc (SET,
+// SHOW, DESCRIBE, transactions, LOCK TABLES).
+//
+// Conventions: `pos_` indexes the next unconsumed token; every Parse* method consumes
+// exactly the construct it names and leaves `pos_` on the token after it. Errors point at
+// the current token (the first one that does not fit), as MySQL's parser does.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/ascii.h"
+#include "common/status.h"
+#include "sql/parser/ast.h"
+#include "sql/parser/lexer.h"
+#include "sql/errors.h"
+
+namespace strata::sql::internal {
+
+class Parser {
+ public:
+  Parser(std::string_view sql, std::vector<Token> tokens)
+      : sql_(sql), tokens_(std::move(tokens)) {}
+
+  // Parses all statements (see sql::Parse).
+  Result<std::vector<ast::StatementPtr>> ParseAll();
+
+  // ---- statements (parser.cc and topic files) ----
+  Result<ast::StatementPtr> ParseStatement();
+  Result<ast::StatementPtr> ParseCreate();
+  Result<ast::StatementPtr> ParseDrop();
+  Result<ast::StatementPtr> ParseCreateDatabase();
+  Result<ast::StatementPtr> ParseCreateTable(bool temporary);
+  Result<ast::StatementPtr> ParseCreateIndex(bool unique);
+  Result<ast::StatementPtr> ParseSelect();
+  Result<ast::StatementPtr> ParseInsert();
+  Result<ast::StatementPtr> ParseUpdate();
+  Result<ast::StatementPtr> ParseDelete();
+  Result<ast::StatementPtr> ParseSet();
+  Result<ast::StatementPtr> ParseShow();
+  Result<ast::StatementPtr> ParseDescribe();
+  Result<ast::StatementPtr> ParseBegin();
+  Result<ast::StatementPtr> ParseStartTransaction();
+  Result<ast::StatementPtr> ParseCommitOrRollback(bool commit);
+  Result<ast::StatementPtr> ParseLockTables();
+  Result<ast::StatementPtr> ParseUnlockTables();
+
+  // ---- pieces of DDL (parser_ddl.cc) ----
+  Status ParseTableElement(ast::CreateTable* create);
+  Result<ast::ColumnDef> ParseColumnDef();
+  Status ParseColumnAttribute(ast::ColumnDef* column, bool* matched);
+  Result<ast::TypeName> ParseColumnType();
+  Status ParseTypeAttributes(ast::TypeName* type);
+  Result<ast::ExprPtr> ParseDefaultValue();
+  Status ParseIndexBody(ast::IndexDef* index);  // [USING x] (cols) [options]
+  Result<std::vector<ast::IndexColumn>> ParseIndexColumns();
+  void SkipIndexOptions();
+  Status ParseTableOptions(ast::CreateTable* create);
+  Result<std::optional<uint32_t>> ParseOptionalLength();
+  Status ParseLengthAndScale(ast::TypeName* type);
+  Result<std::string> ParseCharsetName();
+
+  // ---- pieces of DML (parser_dml.cc) ----
+  Status ParseSelectItem(ast::Select* select);
+  Status ParseFromClause(ast::Select* select);
+  Result<std::string> ParseOptionalAlias();
+  Result<std::vector<ast::OrderItem>> ParseOrderList();
+  Status ParseLimit(ast::ExprPtr* limit, ast::ExprPtr* offset, bool allow_offset);
+  Result<ast::ExprPtr> ParseLimitValue();
+  Status ParseLockingClause(ast::Select* select);
+  Result<ast::Assignment> ParseAssignment();
+  Result<std::vector<ast::Assignment>> ParseAssignmentList();
+  Result<std::vector<ast::ExprPtr>> ParseValuesRow();
+
+  // ---- expressions (parser_expr.cc, parser_functions.cc), lowest precedence first ----
+  Result<ast::ExprPtr> ParseExpr();
+  Result<ast::ExprPtr> ParseXor();
+  Result<ast::ExprPtr> ParseAnd();
+  Result<ast::ExprPtr> ParseNot();
+  Result<ast::ExprPtr> ParseComparison();
+  Result<ast::ExprPtr> ParsePredicate();
+  Result<ast::ExprPtr> ParseBitOr();
+  Result<ast::ExprPtr> ParseBitAnd();
+  Result<ast::ExprPtr> ParseShift();
+  Result<ast::ExprPtr> ParseAdditive();
+  Result<ast::ExprPtr> ParseMultiplicative();
+  Result<ast::ExprPtr> ParseBitXor();
+  Result<ast::ExprPtr> ParseUnary();
+  Result<ast::ExprPtr> ParseCollate();
+  Result<ast::ExprPtr> ParsePrimary();
+  Result<ast::ExprPtr> ParseParenthesized();
+  Result<ast::ExprPtr> ParseWordPrimary();
+  Result<ast::ExprPtr> ParseColumnRef();
+  Result<ast::ExprPtr> ParseFunctionCall(std::string name, size_t start);
+  Result<ast::ExprPtr> ParseCase();
+  Result<ast::ExprPtr> ParseCast(bool convert);
+  Result<ast::ExprPtr> ParseInterval();
+  Result<ast::ExprPtr> ParseStringLiteral();
+  Result<ast::TypeName> ParseCastType();
+  Result<ast::ExprPtr> ParseIn(ast::ExprPtr left, bool negated, size_t start);
+
+  // ---- tokens and helpers (parser.cc) ----
+  const Token& Peek(size_t ahead = 0) const;
+  const Token& Advance();
+  bool AtEnd() const;  // kEnd or ';'
+  bool IsWord(const Token& t, std::string_view keyword) const;
+  bool PeekWord(std::string_view keyword, size_t ahead = 0) const;
+  bool PeekPunct(std::string_view punct, size_t ahead = 0) const;
+  bool AcceptWord(std::string_view keyword);
+  bool AcceptPunct(std::string_view punct);
+  bool AcceptCharsetKeyword();  // CHARSET or CHARACTER SET
+  Status ExpectWord(std::string_view keyword);
+  Status ExpectPunct(std::string_view punct);
+  Status Error() const;                       // 1064 at the current token
+  Status ErrorAt(const Token& t) const;       // 1064 at t
+  Status DepthError() const;
+  Status HeightError() const;
+  static bool IsReserved(std::string_view word);
+  bool PeekIdentifier(size_t ahead = 0) const;  // a quoted or non-reserved word
+  Result<std::string> ParseIdentifier();
+  Result<std::string> ParseNameAfterDot();   // after '.', reserved words are names too
+  Result<ast::TableName> ParseTableName();
+  Result<uint64_t> ParseUnsigned();
+  // A name or string value (ENGINE=InnoDB, CHARSET 'x', COLLATE utf8mb4_bin).
+  Result<std::string> ParseNameOrString();
+
+  ast::ExprPtr NewExpr(ast::ExprKind kind, size_t start_token) const;
+  // Sets e's offset/length (and source, see ast::Expr::length) to span tokens [start_token, pos_).
+  // Also records e's tree height; a height over kMaxExprHeight sets height_exceeded_.
+  void Finish(ast::Expr* e, size_t start_token);
+  // Fills the full source of a top-level expression.
+  void FinishTopLevel(ast::Expr* e) const;
+
+  std::string_view sql_;
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+  size_t statement_begin_ = 0;  // byte offset of the current statement's text
+  int depth_ = 0;
+  // Height of every finished expression node of the current statement (see Finish).
+  std::unordered_map<const ast::Expr*, uint32_t> heights_;
+  bool height_exceeded_ = false;
+};
+
+// RAII nesting counter for the recursion-depth limit.
+class DepthScope {
+ public:
+  explicit DepthScope(int* depth) : depth_(depth) { ++*depth_; }
+  ~DepthScope() { --*depth_; }
+  DepthScope(const DepthScope&) = delete;
+  DepthScope& operator=(const DepthScope&) = delete;
+  bool exceeded() const;
+
+ private:
+  int* depth_;
+};
+
+}  // namespace strata::sql::internal

@@ -1,0 +1,26 @@
+// How a scan reaches the rows of one table: the optimizer chooses it (index selection,
+// optimizer/access_path.h), the scan operator follows it (execution/operators.h).
+#pragma once
+
+#include <vector>
+
+#include "common/slice.h"
+#include "sql/types/schema.h"
+
+namespace strata::sql {
+
+struct KeyRange {
+  Bytes begin;  // inclusive
+  Bytes end;    // exclusive
+};
+
+// How a scan reaches its rows. A path may return more rows than the query wants (the filter
+// above it still runs), never fewer.
+struct AccessPath {
+  enum class Kind { kFullScan, kPrimaryRanges, kPrimaryPoints, kIndexPrefix } kind = Kind::kFullScan;
+  std::vector<KeyRange> ranges;  // kPrimaryRanges / kIndexPrefix (index key ranges)
+  std::vector<Bytes> points;     // kPrimaryPoints: full row keys
+  const IndexSchema* index = nullptr;  // kIndexPrefix
+};
+
+}  // namespace strata::sql

@@ -1,0 +1,112 @@
+#include "sql/planner/logical_plan.h"
+
+#include <fmt/format.h>
+
+#include "common/check.h"
+
+namespace strata::sql {
+namespace {
+
+std::string PathText(const AccessPath& path) {
+  switch (path.kind) {
+    case AccessPath::Kind::kFullScan: return "full scan";
+    case AccessPath::Kind::kPrimaryPoints: return fmt::format("primary key, {} point(s)", path.points.size());
+    case AccessPath::Kind::kPrimaryRanges: return fmt::format("primary key, {} range(s)", path.ranges.size());
+    case AccessPath::Kind::kIndexPrefix:
+      return fmt::format("index {}, {} range(s)", path.index ? path.index->name : "?", path.ranges.size());
+  }
+  return "?";
+}
+
+std::string List(const std::vector<BoundExprPtr>& exprs) {
+  std::string out;
+  for (size_t i = 0; i < exprs.size(); i++) out += (i ? ", " : "") + ExprToString(*exprs[i]);
+  return out;
+}
+
+void Print(const LogicalOperator& node, int depth, std::string* out) {
+  out->append(static_cast<size_t>(depth) * 2, ' ');
+  out->append(node.Describe());
+  out->push_back('\n');
+  for (const LogicalPlan& child : node.children) Print(*child, depth + 1, out);
+}
+
+}  // namespace
+
+const LogicalOperator& LogicalOperator::child() const {
+  STRATA_CHECK_MSG(children.size() == 1, "logical operator without its one child");
+  return *children[0];
+}
+LogicalOperator& LogicalOperator::child() {
+  STRATA_CHECK_MSG(children.size() == 1, "logical operator without its one child");
+  return *children[0];
+}
+
+std::string LogicalGet::Describe() const {
+  std::string name = table->database + "." + table->name;
+  if (alias != table->name) name += " AS " + alias;
+  return fmt::format("Get {} ({}{})", name, PathText(path), with_row_keys ? ", with row keys" : "");
+}
+
+std::string LogicalValues::Describe() const {
+  return fmt::format("Values ({} row(s) of {} value(s))", rows.size(), values_width);
+}
+
+std::string LogicalFilter::Describe() const { return "Filter " + ExprToString(*predicate); }
+
+std::string LogicalAggregate::Describe() const {
+  std::string aggs;
+  for (size_t i = 0; i < aggregates.size(); i++) aggs += (i ? ", " : "") + AggregateToString(aggregates[i]);
+  return fmt::format("Aggregate group by [{}] aggregates [{}]", List(group_by), aggs);
+}
+
+std::string LogicalProject::Describe() const { return "Project " + List(exprs); }
+
+std::string LogicalDistinct::Describe() const { return fmt::format("Distinct on the first {} value(s)", key_width); }
+
+std::string LogicalSort::Describe() const {
+  std::string out = "Sort";
+  for (size_t i = 0; i < keys.size(); i++)
+    out += fmt::format("{} #{}{}", i ? "," : "", keys[i].column, keys[i].descending ? " DESC" : "");
+  return out;
+}
+
+std::string LogicalLimit::Describe() const {
+  if (count == UINT64_MAX) return fmt::format("Limit offset {}", offset);
+  return fmt::format("Limit {} offset {}", count, offset);
+}
+
+std::string LogicalUpdate::Describe() const {
+  std::string sets;
+  for (size_t i = 0; i < columns.size(); i++)
+    sets += fmt::format("{}{} = {}", i ? ", " : "", table->columns[columns[i]].name, ExprToString(*values[i]));
+  return fmt::format("Update {}.{} set {}", table->database, table->name, sets);
+}
+
+std::string LogicalDelete::Describe() const { return fmt::format("Delete {}.{}", table->database, table->name); }
+
+std::string LogicalInsert::Describe() const {
+  std::string columns;
+  for (size_t i = 0; i < targets.size(); i++) columns += (i ? ", " : "") + table->columns[targets[i]].name;
+  std::string out = fmt::format("{} {}.{} ({}), {} row(s)", replace ? "Replace" : ignore ? "Insert ignore" : "Insert",
+                                table->database, table->name, columns, rows.size());
+  for (size_t i = 0; i < update_columns.size(); i++) {
+    out += fmt::format("{} {} = {}", i ? "," : ", on duplicate key update", table->columns[update_columns[i]].name,
+                       ExprToString(*update_values[i]));
+  }
+  return out;
+}
+
+LogicalPlan Stack(LogicalPlan parent, LogicalPlan child) {
+  STRATA_CHECK(parent->children.empty());
+  parent->children.push_back(std::move(child));
+  return parent;
+}
+
+std::string PlanToString(const LogicalOperator& plan) {
+  std::string out;
+  Print(plan, 0, &out);
+  return out;
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,214 @@
+// The logical plan: what a query computes, as a tree of relational operators over rows,
+// before the choice of how. The planner (planner.h) builds it from a bound statement,
+// optimizer rules (optimizer/optimizer.h) rewrite it, and the physical planner
+// (execution/physical_planner.h) turns it into operators.
+//
+//   bound statement ──planner──▶ LogicalPlan ──optimizer rules──▶ LogicalPlan
+//                                                       ──physical planner──▶ operators
+//
+// Invariants:
+//   * A node owns its children and its expressions. Operators built from a plan point into
+//     it, so the plan must outlive them.
+//   * Expressions refer to the values of the node's input row by position (BoundExpr
+//     kColumn); width() is the number of values in each output row.
+//   * Leaves (Get, Values) have no children; every other node has exactly one today. Joins
+//     will add nodes with two.
+//   * Update and Delete sit at the root, above the plan of their target rows; Insert is a
+//     root and a leaf.
+//
+// PlanToString prints the tree, one node a line, children indented below their parent: the
+// text EXPLAIN will show.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/expression/expr.h"
+#include "sql/planner/access_path.h"
+#include "sql/types/schema.h"
+
+namespace strata::sql {
+
+enum class LogicalKind : uint8_t {
+  kGet,        // the rows of one table
+  kValues,     // constant rows (SELECT without FROM: one row of no values)
+  kFilter,     // rows for which a predicate is true
+  kAggregate,  // GROUP BY and aggregate functions
+  kProject,    // evaluates expressions over each row
+  kDistinct,   // drops rows equal on a prefix to an earlier row
+  kSort,       // ORDER BY
+  kLimit,      // LIMIT / OFFSET
+  kUpdate,     // writes its input rows changed; one output row: matched, changed
+  kDelete,     // deletes its input rows; one output row: deleted
+  kInsert,     // inserts its rows; one output row: affected, duplicates, first generated id
+};
+
+class LogicalOperator;
+using LogicalPlan = std::unique_ptr<LogicalOperator>;
+
+class LogicalOperator {
+ public:
+  explicit LogicalOperator(LogicalKind kind) : kind(kind) {}
+  virtual ~LogicalOperator() = default;
+  LogicalOperator(const LogicalOperator&) = delete;
+  LogicalOperator& operator=(const LogicalOperator&) = delete;
+
+  // Values in each output row.
+  virtual size_t width() const = 0;
+  // This node alone, one line: "Filter (#0 > 10)".
+  virtual std::string Describe() const = 0;
+
+  const LogicalOperator& child() const;  // REQUIRES: one child
+  LogicalOperator& child();
+
+  const LogicalKind kind;
+  std::vector<LogicalPlan> children;
+};
+
+// The rows of `table`, every column in schema order; with `with_row_keys` each row gets its
+// row key as one more trailing string value (UPDATE and DELETE write through it).
+class LogicalGet final : public LogicalOperator {
+ public:
+  LogicalGet(std::shared_ptr<const TableSchema> table, std::string alias, bool with_row_keys)
+      : LogicalOperator(LogicalKind::kGet), table(std::move(table)), alias(std::move(alias)),
+        with_row_keys(with_row_keys) {}
+  size_t width() const override { return table->columns.size() + (with_row_keys ? 1 : 0); }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;  // how the query names the table
+  bool with_row_keys;
+  // Set by the index-selection rule (optimizer/index_selection.cc); a full scan until then.
+  AccessPath path;
+};
+
+class LogicalValues final : public LogicalOperator {
+ public:
+  LogicalValues(std::vector<Row> rows, size_t width)
+      : LogicalOperator(LogicalKind::kValues), rows(std::move(rows)), values_width(width) {}
+  size_t width() const override { return values_width; }
+  std::string Describe() const override;
+
+  std::vector<Row> rows;  // each of values_width values
+  size_t values_width;
+};
+
+class LogicalFilter final : public LogicalOperator {
+ public:
+  explicit LogicalFilter(BoundExprPtr predicate)
+      : LogicalOperator(LogicalKind::kFilter), predicate(std::move(predicate)) {}
+  size_t width() const override { return child().width(); }
+  std::string Describe() const override;
+
+  BoundExprPtr predicate;  // WHERE / HAVING: NULL and false both drop the row
+};
+
+// Output rows: the group's first input row (input width values), then one value per
+// aggregate. Without GROUP BY an empty input still yields one row.
+class LogicalAggregate final : public LogicalOperator {
+ public:
+  LogicalAggregate(std::vector<BoundExprPtr> group_by, std::vector<AggregateSpec> aggregates)
+      : LogicalOperator(LogicalKind::kAggregate), group_by(std::move(group_by)), aggregates(std::move(aggregates)) {}
+  size_t width() const override { return child().width() + aggregates.size(); }
+  std::string Describe() const override;
+
+  std::vector<BoundExprPtr> group_by;
+  std::vector<AggregateSpec> aggregates;
+};
+
+class LogicalProject final : public LogicalOperator {
+ public:
+  explicit LogicalProject(std::vector<BoundExprPtr> exprs)
+      : LogicalOperator(LogicalKind::kProject), exprs(std::move(exprs)) {}
+  size_t width() const override { return exprs.size(); }
+  std::string Describe() const override;
+
+  std::vector<BoundExprPtr> exprs;
+};
+
+// Keeps the first row of each distinct prefix of `key_width` values (SELECT DISTINCT over
+// the visible columns; hidden ORDER BY columns follow them and do not count).
+class LogicalDistinct final : public LogicalOperator {
+ public:
+  explicit LogicalDistinct(size_t key_width) : LogicalOperator(LogicalKind::kDistinct), key_width(key_width) {}
+  size_t width() const override { return child().width(); }
+  std::string Describe() const override;
+
+  size_t key_width;
+};
+
+// A stable sort: rows equal on every key keep their input order. NULLs sort first.
+class LogicalSort final : public LogicalOperator {
+ public:
+  explicit LogicalSort(std::vector<SortKey> keys) : LogicalOperator(LogicalKind::kSort), keys(std::move(keys)) {}
+  size_t width() const override { return child().width(); }
+  std::string Describe() const override;
+
+  std::vector<SortKey> keys;
+};
+
+class LogicalLimit final : public LogicalOperator {
+ public:
+  LogicalLimit(uint64_t offset, uint64_t count) : LogicalOperator(LogicalKind::kLimit), offset(offset), count(count) {}
+  size_t width() const override { return child().width(); }
+  std::string Describe() const override;
+
+  uint64_t offset;
+  uint64_t count;  // UINT64_MAX: no LIMIT, only an OFFSET
+};
+
+// UPDATE of the rows its child returns (a Get with row keys, filtered, sorted, limited).
+class LogicalUpdate final : public LogicalOperator {
+ public:
+  LogicalUpdate(std::shared_ptr<const TableSchema> table, std::vector<uint32_t> columns,
+                std::vector<BoundExprPtr> values)
+      : LogicalOperator(LogicalKind::kUpdate), table(std::move(table)), columns(std::move(columns)),
+        values(std::move(values)) {}
+  size_t width() const override { return 2; }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
+  std::vector<uint32_t> columns;      // SET columns[i] = values[i], in order
+  std::vector<BoundExprPtr> values;   // over the table's row as updated so far
+};
+
+// DELETE of the rows its child returns (a Get with row keys, filtered, sorted, limited).
+class LogicalDelete final : public LogicalOperator {
+ public:
+  explicit LogicalDelete(std::shared_ptr<const TableSchema> table)
+      : LogicalOperator(LogicalKind::kDelete), table(std::move(table)) {}
+  size_t width() const override { return 1; }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
+};
+
+// INSERT / REPLACE of rows of expressions (a leaf: INSERT ... SELECT would give it a child).
+// Each row is evaluated, converted and written before the next is evaluated.
+class LogicalInsert final : public LogicalOperator {
+ public:
+  LogicalInsert(std::shared_ptr<const TableSchema> table, std::vector<uint32_t> targets,
+                std::vector<std::vector<BoundExprPtr>> rows)
+      : LogicalOperator(LogicalKind::kInsert), table(std::move(table)), targets(std::move(targets)),
+        rows(std::move(rows)) {}
+  size_t width() const override { return 3; }
+  std::string Describe() const override;
+
+  std::shared_ptr<const TableSchema> table;
+  std::vector<uint32_t> targets;                 // the columns each row fills
+  std::vector<std::vector<BoundExprPtr>> rows;   // nullptr: DEFAULT
+  bool ignore = false;                           // a duplicate key skips the row
+  bool replace = false;                          // a duplicate key deletes the old row
+  std::vector<uint32_t> update_columns;          // ON DUPLICATE KEY UPDATE columns[i] = values[i]
+  std::vector<BoundExprPtr> update_values;       // over the old row; VALUES(c) is the new one
+};
+
+// Makes `child` the only child of `parent` and returns the parent.
+LogicalPlan Stack(LogicalPlan parent, LogicalPlan child);
+
+// The whole tree, one node a line, each child indented two spaces below its parent.
+std::string PlanToString(const LogicalOperator& plan);
+
+}  // namespace strata::sql

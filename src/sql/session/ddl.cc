@@ -1,0 +1,361 @@
+// DDL: CREATE/DROP DATABASE, CREATE/DROP TABLE, CREATE/DROP INDEX. Each runs in its own
+// transaction (retried on a conflict with concurrent DDL); schema changes are catalog
+// writes, replicated through Raft like rows.
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "common/coding.h"
+#include "sql/binder/binder.h"
+#include "sql/errors.h"
+#include "sql/execution/table_writer.h"
+#include "sql/session/executors.h"
+
+namespace strata::sql {
+namespace {
+
+constexpr int kDdlRetries = 5;
+constexpr size_t kDeleteBatch = 10000;
+
+// Runs `body` in a fresh transaction and commits it, retrying on write conflicts.
+template <typename Body>
+Status RunDdl(Session& session, Body body) {
+  for (int attempt = 0;; attempt++) {
+    std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
+    STRATA_RETURN_IF_ERROR(body(*txn));
+    Status s = txn->Commit();
+    if (s.ok() || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kDdlRetries) return s;
+  }
+}
+
+// Deletes every key with `prefix`, in transactions of kDeleteBatch keys.
+Status DeletePrefix(Session& session, const Bytes& prefix) {
+  while (true) {
+    std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
+    STRATA_ASSIGN_OR_RETURN(auto kvs, txn->Scan(prefix, PrefixSuccessor(prefix), kDeleteBatch));
+    if (kvs.empty()) return Status::OK();
+    for (const auto& kv : kvs) STRATA_RETURN_IF_ERROR(txn->Delete(kv.key));
+    Status s = txn->Commit();
+    if (!s.ok() && s.mysql_errno() != kErLockDeadlock) return s;
+  }
+}
+
+Result<std::string> DatabaseFor(Session& session, const std::string& schema) {
+  std::string db = schema.empty() ? session.database() : schema;
+  if (db.empty()) return ErrNoDatabaseSelected();
+  return db;
+}
+
+ColumnType ToColumnType(const ast::TypeName& t) {
+  ColumnType c;
+  c.kind = t.kind;
+  c.is_unsigned = t.is_unsigned;
+  c.is_boolean = t.is_boolean;
+  c.enum_values = t.enum_values;
+  using TK = ast::TypeKind;
+  switch (t.kind) {
+    case TK::kDecimal: c.length = t.length.value_or(10); c.scale = t.scale.value_or(0); break;
+    case TK::kChar: case TK::kBinary: c.length = t.length.value_or(1); break;
+    case TK::kDateTime: case TK::kTimestamp: case TK::kTime: c.scale = t.length.value_or(0); break;
+    default: c.length = t.length.value_or(0); break;
+  }
+  return c;
+}
+
+Status ValidateType(const ColumnSchema& c) {
+  using TK = ast::TypeKind;
+  if (c.type.kind == TK::kDecimal && (c.type.length > 38 || c.type.length == 0 || c.type.scale > c.type.length || c.type.scale > 30))
+    return ErrTooBigPrecision(c.type.length, c.name);
+  if ((c.type.kind == TK::kVarchar || c.type.kind == TK::kVarbinary) && c.type.length == 0 )
+    return Status::OK();
+  if (c.type.kind == TK::kVarchar && c.type.length > 16383)
+    return ErrColumnLengthTooBig(c.name);
+  return Status::OK();
+}
+
+Status BuildColumn(Session& session, const ast::ColumnDef& def, ColumnSchema* out) {
+  out->name = def.name;
+  out->type = ToColumnType(def.type);
+  out->nullable = !def.not_null && !def.primary_key;
+  out->auto_increment = def.auto_increment;
+  out->comment = def.comment;
+  out->on_update_current_timestamp = def.on_update != nullptr;
+  STRATA_RETURN_IF_ERROR(ValidateType(*out));
+  if (def.auto_increment && !out->type.IsInteger() && out->type.kind != ast::TypeKind::kDouble &&
+      out->type.kind != ast::TypeKind::kFloat)
+    return ErrWrongColumnSpecifier(def.name);
+  if (!def.default_value) {
+    out->default_kind = out->nullable ? DefaultKind::kNull : DefaultKind::kNone;
+    return Status::OK();
+  }
+  const ast::Expr& d = *def.default_value;
+  if (d.kind == ast::ExprKind::kFunction && (d.text == "CURRENT_TIMESTAMP" || d.text == "NOW" || d.text == "LOCALTIMESTAMP")) {
+    if (out->type.kind != ast::TypeKind::kDateTime && out->type.kind != ast::TypeKind::kTimestamp)
+      return ErrInvalidDefault(def.name);
+    out->default_kind = DefaultKind::kCurrentTimestamp;
+    return Status::OK();
+  }
+  BindContext ctx;
+  ctx.session = &session;
+  auto bound = BindExpr(d, ctx);
+  if (!bound.ok() || !(*bound)->IsConst()) return ErrInvalidDefault(def.name);
+  const Value& v = (*bound)->constant;
+  if (v.is_null()) {
+    if (!out->nullable) return ErrInvalidDefault(def.name);
+    out->default_kind = DefaultKind::kNull;
+    return Status::OK();
+  }
+  auto converted = ConvertForColumn(*out, v, 1);
+  if (!converted.ok()) return ErrInvalidDefault(def.name);
+  out->default_kind = DefaultKind::kValue;
+  out->default_value = *converted;
+  return Status::OK();
+}
+
+Result<IndexSchema> BuildIndex(const TableSchema& t, const ast::IndexDef& def, IndexId id) {
+  IndexSchema index;
+  index.id = id;
+  index.unique = def.unique || def.primary;
+  index.name = def.primary ? "PRIMARY" : def.name;
+  std::set<uint32_t> seen;
+  for (const auto& col : def.columns) {
+    auto c = t.FindColumn(col.name);
+    if (!c) return ErrKeyColumnDoesNotExist(col.name);
+    if (!seen.insert(*c).second) return ErrDuplicateColumn(col.name);
+    index.columns.push_back(*c);
+  }
+  if (index.name.empty()) {  // MySQL names it after its first column, made unique
+    std::string base = t.columns[index.columns[0]].name, name = base;
+    for (int n = 2;; n++) {
+      bool taken = false;
+      for (const auto& other : t.indexes) taken = taken || EqualsIgnoreCase(other.name, name);
+      if (!taken) break;
+      name = fmt::format("{}_{}", base, n);
+    }
+    index.name = name;
+  }
+  return index;
+}
+
+Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, const std::string& db) {
+  TableSchema t;
+  t.database = db;
+  t.name = stmt.table.name;
+  t.engine = stmt.engine.empty() ? "InnoDB" : stmt.engine;
+  t.comment = stmt.comment;
+  t.auto_increment_start = stmt.auto_increment_start.value_or(1);
+  if (stmt.columns.empty()) return ErrTableMustHaveColumns();
+  for (const auto& def : stmt.columns) {
+    if (t.FindColumn(def.name)) return ErrDuplicateColumn(def.name);
+    ColumnSchema c;
+    STRATA_RETURN_IF_ERROR(BuildColumn(session, def, &c));
+    t.columns.push_back(std::move(c));
+  }
+  std::vector<ast::IndexDef> defs;
+  for (const auto& def : stmt.columns) {
+    if (def.primary_key) defs.push_back(ast::IndexDef{"PRIMARY", {{def.name, std::nullopt, false}}, true, true});
+    if (def.unique) defs.push_back(ast::IndexDef{"", {{def.name, std::nullopt, false}}, false, true});
+  }
+  for (const auto& def : stmt.indexes) defs.push_back(ast::IndexDef{def.name, def.columns, def.primary, def.unique});
+  bool have_primary = false;
+  for (const auto& def : defs) {
+    if (def.primary) {
+      if (have_primary) return ErrMultiplePrimaryKey();
+      have_primary = true;
+      STRATA_ASSIGN_OR_RETURN(t.primary, BuildIndex(t, def, kPrimaryIndexId));
+      for (uint32_t c : t.primary.columns) t.columns[c].nullable = false;
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(IndexSchema index, BuildIndex(t, def, t.NextIndexId()));
+    for (const auto& other : t.indexes)
+      if (EqualsIgnoreCase(other.name, index.name)) return ErrDuplicateKeyName(index.name);
+    t.indexes.push_back(std::move(index));
+  }
+  if (!have_primary) t.primary.name = "PRIMARY";
+  int autos = 0;
+  for (uint32_t i = 0; i < t.columns.size(); i++) {
+    if (!t.columns[i].auto_increment) continue;
+    autos++;
+    bool keyed = !t.primary.columns.empty() && t.primary.columns[0] == i;
+    for (const auto& index : t.indexes) keyed = keyed || index.columns[0] == i;
+    if (!keyed || autos > 1)
+      return ErrWrongAutoKey();
+  }
+  return t;
+}
+
+Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) {
+  if (stmt.temporary) return ErrNotSupportedYet("TEMPORARY tables");
+  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+  STRATA_ASSIGN_OR_RETURN(TableSchema schema, BuildTable(session, stmt, db));
+  QueryResult result;
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
+    if (catalog->FindTable(db, schema.name)) {
+      if (stmt.if_not_exists) {
+        result.warnings = 1;
+        return Status::OK();
+      }
+      return ErrTableExists(schema.name);
+    }
+    return session.engine().catalog().CreateTable(txn, &schema);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  return result;
+}
+
+Result<QueryResult> DropTables(Session& session, const ast::DropTable& stmt) {
+  QueryResult result;
+  std::vector<std::shared_ptr<const TableSchema>> dropped;
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    dropped.clear();
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    std::string missing;
+    for (const auto& name : stmt.tables) {
+      STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, name.schema));
+      auto table = catalog->FindTable(db, name.name);
+      if (!table) {
+        missing += (missing.empty() ? "" : ",") + db + "." + name.name;
+        continue;
+      }
+      dropped.push_back(table);
+      STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *table));
+    }
+    if (!missing.empty() && !stmt.if_exists) return ErrUnknownTable(missing);
+    result.warnings = missing.empty() ? 0 : 1;
+    return Status::OK();
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  for (const auto& table : dropped) {
+    session.engine().auto_increment().Forget(table->id);
+    Bytes prefix;
+    PutBigEndian32(&prefix, table->id);
+    STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
+  }
+  return result;
+}
+
+Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+  if (stmt.index.primary) return ErrMultiplePrimaryKey();
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    auto table = catalog->FindTable(db, stmt.table.name);
+    if (!table) return ErrNoSuchTable(db, stmt.table.name);
+    TableSchema updated = *table;
+    STRATA_ASSIGN_OR_RETURN(IndexSchema index, BuildIndex(updated, stmt.index, updated.NextIndexId()));
+    for (const auto& other : updated.indexes)
+      if (EqualsIgnoreCase(other.name, index.name)) return ErrDuplicateKeyName(index.name);
+    // Backfill in the same transaction as the schema change.
+    Bytes prefix = IndexPrefix(updated.id, kPrimaryIndexId);
+    Bytes cursor = prefix;
+    std::set<Bytes> unique_seen;
+    while (true) {
+      STRATA_ASSIGN_OR_RETURN(auto kvs, txn.Scan(cursor, PrefixSuccessor(prefix), 4096));
+      for (const auto& kv : kvs) {
+        STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(kv.value, updated.columns.size()));
+        Slice pk = PkSuffixOfRowKey(kv.key);
+        if (index.unique) {
+          Bytes values;
+          bool has_null = false;
+          for (uint32_t c : index.columns) {
+            has_null = has_null || row[c].is_null();
+            AppendKeyValue(row[c], &values);
+          }
+          if (!has_null && !unique_seen.insert(values).second) return ErrDuplicateKey(updated, index, row);
+        }
+        STRATA_RETURN_IF_ERROR(txn.Put(IndexKey(updated, index, row, pk), ""));
+      }
+      if (kvs.size() < 4096) break;
+      cursor = kvs.back().key + '\0';
+    }
+    updated.indexes.push_back(std::move(index));
+    return session.engine().catalog().UpdateTable(txn, updated);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  return QueryResult();
+}
+
+Result<QueryResult> DropIndex(Session& session, const ast::DropIndex& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+  Bytes prefix;
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    auto table = catalog->FindTable(db, stmt.table.name);
+    if (!table) return ErrNoSuchTable(db, stmt.table.name);
+    TableSchema updated = *table;
+    for (auto it = updated.indexes.begin(); it != updated.indexes.end(); ++it) {
+      if (!EqualsIgnoreCase(it->name, stmt.name)) continue;
+      prefix = IndexPrefix(updated.id, it->id);
+      updated.indexes.erase(it);
+      return session.engine().catalog().UpdateTable(txn, updated);
+    }
+    return ErrCantDropKey(stmt.name);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
+  return QueryResult();
+}
+
+Result<QueryResult> CreateDatabase(Session& session, const ast::CreateDatabase& stmt) {
+  QueryResult result;
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    if (catalog->HasDatabase(stmt.name)) {
+      if (stmt.if_not_exists) {
+        result.warnings = 1;
+        return Status::OK();
+      }
+      return ErrDatabaseExists(stmt.name);
+    }
+    result.affected_rows = 1;
+    return session.engine().catalog().CreateDatabase(txn, stmt.name);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  return result;
+}
+
+Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt) {
+  QueryResult result;
+  std::vector<std::shared_ptr<const TableSchema>> dropped;
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    if (!catalog->HasDatabase(stmt.name)) {
+      if (stmt.if_exists) {
+        result.warnings = 1;
+        return Status::OK();
+      }
+      return ErrDatabaseDoesNotExist(stmt.name);
+    }
+    dropped = catalog->TablesOf(stmt.name);
+    for (const auto& t : dropped) STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *t));
+    result.affected_rows = dropped.size();
+    return session.engine().catalog().DropDatabase(txn, stmt.name);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  for (const auto& table : dropped) {
+    Bytes prefix;
+    PutBigEndian32(&prefix, table->id);
+    STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt) {
+  using SK = ast::StatementKind;
+  switch (stmt.kind) {
+    case SK::kCreateDatabase: return CreateDatabase(session, static_cast<const ast::CreateDatabase&>(stmt));
+    case SK::kDropDatabase: return DropDatabase(session, static_cast<const ast::DropDatabase&>(stmt));
+    case SK::kCreateTable: return CreateTable(session, static_cast<const ast::CreateTable&>(stmt));
+    case SK::kDropTable: return DropTables(session, static_cast<const ast::DropTable&>(stmt));
+    case SK::kCreateIndex: return CreateIndex(session, static_cast<const ast::CreateIndex&>(stmt));
+    case SK::kDropIndex: return DropIndex(session, static_cast<const ast::DropIndex&>(stmt));
+    default: return Status::Internal("not a DDL statement");
+  }
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,131 @@
+// SELECT, INSERT, UPDATE and DELETE: bind (binder/statement_binder.h) → plan
+// (planner/planner.h) → optimize (optimizer/optimizer.h) → build operators
+// (execution/physical_planner.h) → run.
+#include <fmt/format.h>
+
+#include "sql/binder/statement_binder.h"
+#include "sql/errors.h"
+#include "sql/execution/physical_planner.h"
+#include "sql/optimizer/optimizer.h"
+#include "sql/planner/planner.h"
+#include "sql/session/executors.h"
+
+namespace strata::sql {
+namespace {
+
+ResultColumn DescribeColumn(const BoundOutput& out, const std::string& table_alias) {
+  ResultColumn c;
+  c.name = out.name;
+  c.type = out.expr->type;
+  if (c.type.table && c.type.column >= 0) {
+    const TableSchema& t = *c.type.table;
+    const ColumnSchema& col = t.columns[static_cast<size_t>(c.type.column)];
+    c.org_name = col.name;
+    c.table = table_alias;
+    c.org_table = t.name;
+    c.schema = t.database;
+    c.auto_increment = col.auto_increment;
+    c.is_unsigned = col.type.is_unsigned;
+    for (uint32_t pk : t.primary.columns) c.primary_key = c.primary_key || pk == static_cast<uint32_t>(c.type.column);
+  }
+  return c;
+}
+
+// Optimizes `plan`, runs it and returns every row (at most kMaxSortRows).
+Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
+                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr) {
+  plan = Optimize(std::move(plan));
+  OperatorPtr root = BuildOperators(*plan, ExecutionContext{txn, &eval, rows_examined, auto_increment});
+  return Drain(*root);
+}
+
+// The table an UPDATE or DELETE writes, and the transaction it writes in.
+struct WriteTarget {
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;
+  txn::Transaction* txn = nullptr;
+};
+
+Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref) {
+  WriteTarget target;
+  STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveTable(ref.table));
+  STRATA_ASSIGN_OR_RETURN(target.txn, session.Txn());
+  target.alias = ref.alias.empty() ? ref.table.name : ref.alias;
+  return target;
+}
+
+}  // namespace
+
+Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
+  if (stmt.from.size() > 1) return ErrNotSupportedYet("joins");
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;
+  if (!stmt.from.empty()) {
+    STRATA_ASSIGN_OR_RETURN(table, session.ResolveTable(stmt.from[0].table));
+    alias = stmt.from[0].alias.empty() ? stmt.from[0].table.name : stmt.from[0].alias;
+  }
+  STRATA_ASSIGN_OR_RETURN(BoundSelect bound, BindSelect(stmt, table, alias, session));
+
+  QueryResult result;
+  result.has_rows = true;
+  for (size_t i = 0; i < bound.visible; i++) result.columns.push_back(DescribeColumn(bound.outputs[i], alias));
+  // The columns' types point into the schema: it must outlive the result, even when a DDL
+  // replaces the catalog snapshot before the result is sent (found by ASan).
+  result.schema = table;
+
+  txn::Transaction* txn = nullptr;
+  if (table) {
+    STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
+  }
+  EvalContext eval = session.eval_context();
+  STRATA_ASSIGN_OR_RETURN(result.rows, Run(PlanSelect(bound), txn, eval, &result.rows_examined));
+  for (Row& row : result.rows) row.resize(bound.visible);
+  return result;
+}
+
+Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table));
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
+  STRATA_ASSIGN_OR_RETURN(BoundInsert bound, BindInsert(stmt, std::move(table), session));
+  const size_t rows = bound.rows.size();
+  QueryResult result;
+  EvalContext eval = session.eval_context();
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanInsert(bound), txn, eval, &result.rows_examined,
+                                                       &session.engine().auto_increment()));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 3);
+  const uint64_t duplicates = counts[0][1].uint_value(), first_generated_id = counts[0][2].uint_value();
+  result.affected_rows = counts[0][0].uint_value();
+  result.last_insert_id = first_generated_id;
+  if (first_generated_id) session.set_last_insert_id(first_generated_id);
+  result.warnings = static_cast<uint16_t>(std::min<uint64_t>(duplicates, 65535));
+  if (rows > 1 || stmt.ignore)
+    result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows, duplicates, duplicates);
+  return result;
+}
+
+Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
+  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table));
+  STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
+  QueryResult result;
+  EvalContext eval = session.eval_context();
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), target.txn, eval, &result.rows_examined,
+                                                       &session.engine().auto_increment()));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
+  uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
+  result.affected_rows = changed;
+  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", matched, changed);
+  return result;
+}
+
+Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
+  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table));
+  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
+  QueryResult result;
+  EvalContext eval = session.eval_context();
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), target.txn, eval, &result.rows_examined));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 1);
+  result.affected_rows = counts[0][0].uint_value();
+  return result;
+}
+
+}  // namespace strata::sql

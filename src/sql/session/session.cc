@@ -1,0 +1,326 @@
+#include "sql/sql.h"
+
+#include <chrono>
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "sql/binder/binder.h"
+#include "sql/errors.h"
+#include "sql/session/executors.h"
+
+namespace strata::sql {
+
+using SK = ast::StatementKind;
+
+// How long an autocommit statement keeps retrying a write-write conflict (as long as
+// InnoDB's default innodb_lock_wait_timeout would let it wait for the row lock).
+constexpr std::chrono::seconds kAutocommitRetryFor{50};
+
+// ---- SqlEngine ----------------------------------------------------------------------
+
+std::optional<Value> SqlEngine::GetGlobal(std::string_view name) {
+  std::lock_guard lock(globals_mu_);
+  auto it = globals_.find(std::string(name));
+  if (it != globals_.end()) return it->second;
+  return SystemVariableDefault(name, *this);
+}
+
+void SqlEngine::SetGlobal(std::string_view name, Value v) {
+  std::lock_guard lock(globals_mu_);
+  globals_[std::string(name)] = std::move(v);
+}
+
+std::string_view StatementKindName(const ast::Statement& stmt) {
+  switch (stmt.kind) {
+    case SK::kSelect: return "select";
+    case SK::kInsert: return static_cast<const ast::Insert&>(stmt).replace ? "replace" : "insert";
+    case SK::kUpdate: return "update";
+    case SK::kDelete: return "delete";
+    case SK::kBegin: return "begin";
+    case SK::kCommit: return "commit";
+    case SK::kRollback: return "rollback";
+    case SK::kSet: return "set";
+    case SK::kShow: return "show";
+    case SK::kUse: return "use";
+    case SK::kEmpty: return "empty";
+    case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
+    case SK::kCreateIndex: case SK::kDropIndex:
+      return "ddl";
+    default: return "other";
+  }
+}
+
+// ---- Session ------------------------------------------------------------------------
+
+Session::Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id)
+    : engine_(engine), user_(std::move(user)), host_(std::move(host)), connection_id_(connection_id) {}
+
+Session::~Session() { RollbackOpen(); }
+
+const std::string& Session::server_version() const { return engine_->server_version(); }
+
+std::optional<Value> Session::SystemVariable(std::string_view lower_name, bool global) const {
+  std::optional<Value> v = global ? engine_->GetGlobal(lower_name) : GetVariable(lower_name);
+  if (!v) v = SystemVariableDefault(lower_name, *engine_);
+  return v;
+}
+
+EvalContext Session::eval_context() const {
+  EvalContext ctx;
+  ctx.now_unix_seconds = static_cast<int64_t>(std::time(nullptr));
+  return ctx;
+}
+
+Result<txn::Transaction*> Session::Txn() {
+  if (!txn_) txn_ = engine_->txn().Begin();
+  return txn_.get();
+}
+
+Result<std::shared_ptr<const CatalogSnapshot>> Session::LoadCatalog() {
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, Txn());
+  return engine_->catalog().Load(*txn);
+}
+
+Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::TableName& name) {
+  std::string db = name.schema.empty() ? database_ : name.schema;
+  if (db.empty()) return ErrNoDatabaseSelected();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  auto table = catalog->FindTable(db, name.name);
+  if (!table)
+    return ErrNoSuchTable(db, name.name);
+  return table;
+}
+
+Result<Value> Session::UserVariable(std::string_view name) const {
+  auto it = user_vars_.find(ToLower(name));
+  return it == user_vars_.end() ? Value::Null() : it->second;
+}
+
+std::optional<Value> Session::GetVariable(std::string_view name) const {
+  std::string lower = ToLower(name);
+  if (lower == "autocommit") return Value::Int(autocommit_ ? 1 : 0);
+  if (lower == "last_insert_id" || lower == "identity") return Value::Uint(last_insert_id_);
+  auto it = session_vars_.find(lower);
+  if (it != session_vars_.end()) return it->second;
+  return engine_->GetGlobal(lower);
+}
+
+double Session::long_query_time() const {
+  std::optional<Value> v = GetVariable("long_query_time");
+  return v ? v->ToDouble() : 10.0;
+}
+
+Status Session::Use(std::string_view database) {
+  std::unique_ptr<txn::Transaction> txn = engine_->txn().Begin();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
+  txn->Rollback();
+  if (!catalog->HasDatabase(database))
+    return ErrUnknownDatabase(database);
+  database_ = catalog->databases.at(ToLower(database));
+  return Status::OK();
+}
+
+Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_view table) {
+  if (database_.empty()) return ErrNoDatabaseSelected();
+  std::unique_ptr<txn::Transaction> txn = engine_->txn().Begin();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
+  txn->Rollback();
+  auto schema = catalog->FindTable(database_, table);
+  if (!schema)
+    return ErrNoSuchTable(database_, table);
+  return schema;
+}
+
+void Session::Reset() {
+  RollbackOpen();
+  autocommit_ = true;
+  session_vars_.clear();
+  user_vars_.clear();
+  last_insert_id_ = 0;
+}
+
+Status Session::CommitOpen() {
+  explicit_txn_ = false;
+  if (!txn_) return Status::OK();
+  std::unique_ptr<txn::Transaction> txn = std::move(txn_);
+  return txn->Commit();
+}
+
+void Session::RollbackOpen() {
+  explicit_txn_ = false;
+  if (txn_) txn_->Rollback();
+  txn_.reset();
+}
+
+Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
+  Result<QueryResult> result = ExecuteStatement(stmt);
+  if (result.ok()) {
+    // MySQL: ROW_COUNT() is the affected rows of a DML statement, -1 after a result set.
+    row_count_ = result->has_rows ? -1 : static_cast<int64_t>(result->affected_rows);
+    if (result->has_rows) found_rows_ = result->rows.size();
+  }
+  return result;
+}
+
+Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
+  switch (stmt.kind) {
+    case SK::kBegin: {
+      STRATA_RETURN_IF_ERROR(CommitOpen());  // BEGIN commits an open transaction, as MySQL does
+      txn_ = engine_->txn().Begin();
+      explicit_txn_ = true;
+      return QueryResult();
+    }
+    case SK::kCommit:
+      STRATA_RETURN_IF_ERROR(CommitOpen());
+      return QueryResult();
+    case SK::kRollback:
+      RollbackOpen();
+      return QueryResult();
+    case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
+    case SK::kCreateIndex: case SK::kDropIndex:
+      STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
+      return ExecuteDdl(*this, stmt);
+    case SK::kUse: {
+      STRATA_RETURN_IF_ERROR(Use(static_cast<const ast::Use&>(stmt).database));
+      return QueryResult();
+    }
+    case SK::kEmpty:
+      return QueryResult();
+    case SK::kSet:
+      return ExecuteSet(static_cast<const ast::Set&>(stmt));
+    case SK::kLockTables: case SK::kUnlockTables:
+      return QueryResult();  // accepted for mysqldump files; snapshot isolation needs no table locks
+    default:
+      return ExecuteInTransaction(stmt);
+  }
+}
+
+Result<QueryResult> Session::ExecuteInTransaction(const ast::Statement& stmt) {
+  // An autocommit statement that loses a write-write conflict at commit has shown the client
+  // nothing yet, so it runs again on a newer snapshot: like InnoDB, where a single statement
+  // waits for the row lock instead of failing, contention costs time, not an error.
+  auto deadline = std::chrono::steady_clock::now() + kAutocommitRetryFor;
+  thread_local std::minstd_rand rng(std::random_device{}());
+  for (int attempt = 0;; attempt++) {
+    Result<QueryResult> result = ExecuteOnce(stmt);
+    if (result.ok() || result.status().mysql_errno() != kErLockDeadlock || explicit_txn_ || !autocommit_ ||
+        std::chrono::steady_clock::now() > deadline)
+      return result;
+    // Randomised exponential backoff, so that the sessions that lost together do not
+    // collide again in the next group commit.
+    int64_t cap_us = std::min<int64_t>(5000, int64_t{50} << std::min(attempt, 7));
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<uint64_t>(cap_us + 1)));
+  }
+}
+
+Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
+  if (!autocommit_) explicit_txn_ = true;
+  // The first statement of an autocommit=0 transaction needs its savepoint too.
+  if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();
+  bool have_savepoint = explicit_txn_ && stmt.kind != SK::kSelect && stmt.kind != SK::kShow;
+  if (have_savepoint) txn_->BeginStatement();
+  Result<QueryResult> result = Dispatch(stmt);
+  if (!result.ok()) {
+    // A transaction past max_txn_bytes is rolled back whole, as InnoDB does with a
+    // deadlock: nothing of it may become visible, and a later COMMIT must not commit the
+    // statements before the one that failed.
+    if (explicit_txn_ && result.status().mysql_errno() != kErTransCacheFull) {
+      if (have_savepoint) txn_->RollbackStatement();
+    } else {
+      RollbackOpen();
+    }
+    return result;
+  }
+  if (have_savepoint) txn_->EndStatement();
+  if (!explicit_txn_) STRATA_RETURN_IF_ERROR(CommitOpen());
+  return result;
+}
+
+Result<QueryResult> Session::Dispatch(const ast::Statement& stmt) {
+  switch (stmt.kind) {
+    case SK::kSelect: return ExecuteSelect(*this, static_cast<const ast::Select&>(stmt));
+    case SK::kInsert: return ExecuteInsert(*this, static_cast<const ast::Insert&>(stmt));
+    case SK::kUpdate: return ExecuteUpdate(*this, static_cast<const ast::Update&>(stmt));
+    case SK::kDelete: return ExecuteDelete(*this, static_cast<const ast::Delete&>(stmt));
+    case SK::kShow: return ExecuteShow(*this, static_cast<const ast::Show&>(stmt));
+    default:
+      return ErrStatementNotSupportedYet();
+  }
+}
+
+Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
+  for (const ast::SetItem& item : stmt.items) {
+    Value value;
+    if (item.value) {
+      BindContext ctx;
+      ctx.session = this;
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*item.value, ctx));
+      STRATA_ASSIGN_OR_RETURN(value, Eval(*e, Row(), eval_context()));
+    }
+    if (item.scope == ast::VariableScope::kUser) {
+      user_vars_[ToLower(item.name)] = value;
+      continue;
+    }
+    STRATA_RETURN_IF_ERROR(SetSystemVariable(item, value));
+  }
+  return QueryResult();
+}
+
+Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) {
+  std::string name = ToLower(item.name);
+  if (name == "names" || name == "character_set") {
+    std::string cs = value.ToText().value_or("utf8mb4");
+    for (const char* v : {"character_set_client", "character_set_results", "character_set_connection"})
+      session_vars_[v] = Value::String(cs);
+    if (!item.collation.empty()) session_vars_["collation_connection"] = Value::String(item.collation);
+    return Status::OK();
+  }
+  if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
+  if (!item.value) {  // SET x = DEFAULT
+    if (name == "autocommit") autocommit_ = true;
+    session_vars_.erase(name);
+    return Status::OK();
+  }
+  std::optional<Value> current = SystemVariableDefault(name, *engine_);
+  if (!current) return ErrUnknownSystemVariable(item.name);
+  Value v = value;
+  // ON/OFF/TRUE/FALSE for boolean-ish integer variables.
+  if (current->kind() == ValueKind::kInt && v.kind() == ValueKind::kString) {
+    std::string s = ToLower(v.string_value());
+    if (s == "on" || s == "true") v = Value::Int(1);
+    else if (s == "off" || s == "false") v = Value::Int(0);
+    else if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-')) v = Value::Int(static_cast<int64_t>(StringToDouble(s)));
+    else
+      return ErrWrongValueForVariable(name, v.string_value());
+  }
+  if (name == "autocommit") {
+    bool on = v.ToBool().value_or(true);
+    if (item.scope == ast::VariableScope::kGlobal) {
+      engine_->SetGlobal(name, Value::Int(on));
+      return Status::OK();
+    }
+    if (on && !autocommit_) STRATA_RETURN_IF_ERROR(CommitOpen());  // turning autocommit on commits
+    autocommit_ = on;
+    return Status::OK();
+  }
+  if (name == "transaction_isolation" || name == "tx_isolation") {
+    std::string level = v.ToText().value_or("");
+    for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : level)
+      if (c == ' ') c = '-';
+    if (level != "READ-UNCOMMITTED" && level != "READ-COMMITTED" && level != "REPEATABLE-READ" && level != "SERIALIZABLE")
+      return ErrWrongValueForVariable("transaction_isolation", level);
+    v = Value::String(level);
+    name = "transaction_isolation";
+  }
+  if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
+  if (item.scope == ast::VariableScope::kGlobal) engine_->SetGlobal(name, v);
+  else if (item.scope != ast::VariableScope::kDefault || name != "transaction_isolation") session_vars_[name] = v;
+  return Status::OK();
+}
+
+}  // namespace strata::sql

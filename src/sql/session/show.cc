@@ -1,0 +1,276 @@
+// SHOW statements and DESCRIBE, answered from the catalog and the variables.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "sql/binder/binder.h"
+#include "sql/errors.h"
+#include "sql/session/executors.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::ShowKind;
+
+QueryResult TextResult(std::vector<std::string> names) {
+  QueryResult r;
+  r.has_rows = true;
+  for (auto& n : names) {
+    ResultColumn c;
+    c.name = std::move(n);
+    c.type.kind = OutKind::kString;
+    c.type.length = 256;
+    r.columns.push_back(std::move(c));
+  }
+  return r;
+}
+
+Value Str(std::string s) { return Value::String(std::move(s)); }
+
+bool Matches(const ast::Show& stmt, std::string_view name) {
+  if (!stmt.like) return true;
+  return LikeMatch(ToLower(name), ToLower(*stmt.like));
+}
+
+// SHOW ... WHERE expr: evaluated over the result row, columns named by the result header.
+Result<QueryResult> ApplyWhere(Session& session, const ast::Show& stmt, QueryResult r) {
+  if (!stmt.where) return r;
+  TableSchema fake;
+  for (const auto& c : r.columns) {
+    ColumnSchema col;
+    col.name = c.name;
+    col.type.kind = ast::TypeKind::kVarchar;
+    fake.columns.push_back(col);
+  }
+  BindContext ctx;
+  ctx.session = &session;
+  ctx.scope = {&fake, ""};
+  ctx.clause = "where clause";
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr where, BindExpr(*stmt.where, ctx));
+  EvalContext eval = session.eval_context();
+  std::vector<Row> kept;
+  for (Row& row : r.rows) {
+    STRATA_ASSIGN_OR_RETURN(bool keep, EvalPredicate(*where, row, eval));
+    if (keep) kept.push_back(std::move(row));
+  }
+  r.rows = std::move(kept);
+  return r;
+}
+
+std::string DefaultText(const ColumnSchema& c) {
+  switch (c.default_kind) {
+    case DefaultKind::kValue: return c.default_value.ToText().value_or("NULL");
+    case DefaultKind::kCurrentTimestamp: return "CURRENT_TIMESTAMP";
+    default: return "";
+  }
+}
+
+std::string KeyFlag(const TableSchema& t, uint32_t col) {
+  for (uint32_t c : t.primary.columns)
+    if (c == col) return "PRI";
+  for (const auto& index : t.indexes)
+    if (index.columns[0] == col) return index.unique && index.columns.size() == 1 ? "UNI" : "MUL";
+  return "";
+}
+
+std::string Quote(std::string_view name) {
+  std::string out = "`";
+  for (char ch : name) {
+    if (ch == '`') out += '`';
+    out += ch;
+  }
+  return out + "`";
+}
+
+std::string QuoteString(std::string_view s) {
+  std::string out = "'";
+  for (char ch : s) {
+    if (ch == '\'' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "'";
+}
+
+std::string IndexColumns(const TableSchema& t, const IndexSchema& index) {
+  std::string out;
+  for (size_t i = 0; i < index.columns.size(); i++) out += (i ? "," : "") + Quote(t.columns[index.columns[i]].name);
+  return out;
+}
+
+std::string CreateTableText(const TableSchema& t) {
+  std::string out = "CREATE TABLE " + Quote(t.name) + " (\n";
+  for (const auto& c : t.columns) {
+    out += "  " + Quote(c.name) + " " + c.type.ToSql();
+    if (!c.nullable) out += " NOT NULL";
+    if (c.default_kind == DefaultKind::kValue) {
+      const Value& v = c.default_value;
+      out += " DEFAULT " + (v.kind() == ValueKind::kString || c.type.IsInteger() || c.type.kind == ast::TypeKind::kDecimal ? QuoteString(*v.ToText()) : *v.ToText());
+    } else if (c.default_kind == DefaultKind::kCurrentTimestamp) {
+      out += " DEFAULT CURRENT_TIMESTAMP";
+    } else if (c.default_kind == DefaultKind::kNull && c.nullable) {
+      out += " DEFAULT NULL";
+    }
+    if (c.on_update_current_timestamp) out += " ON UPDATE CURRENT_TIMESTAMP";
+    if (c.auto_increment) out += " AUTO_INCREMENT";
+    if (!c.comment.empty()) out += " COMMENT " + QuoteString(c.comment);
+    out += ",\n";
+  }
+  if (!t.has_hidden_key()) out += "  PRIMARY KEY (" + IndexColumns(t, t.primary) + "),\n";
+  for (const auto& index : t.indexes)
+    out += fmt::format("  {}KEY {} ({}),\n", index.unique ? "UNIQUE " : "", Quote(index.name), IndexColumns(t, index));
+  out.resize(out.size() - 2);
+  out += "\n) ENGINE=" + t.engine + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
+  if (!t.comment.empty()) out += " COMMENT=" + QuoteString(t.comment);
+  return out;
+}
+
+Result<QueryResult> ShowColumns(Session& session, const ast::Show& stmt) {
+  ast::TableName name = stmt.table;
+  if (!stmt.database.empty()) name.schema = stmt.database;
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, session.ResolveTable(name));
+  QueryResult r = stmt.full ? TextResult({"Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"})
+                            : TextResult({"Field", "Type", "Null", "Key", "Default", "Extra"});
+  for (uint32_t i = 0; i < t->columns.size(); i++) {
+    const ColumnSchema& c = t->columns[i];
+    if (!stmt.column.empty() && !EqualsIgnoreCase(stmt.column, c.name)) continue;
+    if (!Matches(stmt, c.name)) continue;
+    std::string def = DefaultText(c);
+    Value default_value = c.default_kind == DefaultKind::kValue || c.default_kind == DefaultKind::kCurrentTimestamp ? Str(def) : Value::Null();
+    std::string extra = c.auto_increment ? "auto_increment" : c.default_kind == DefaultKind::kCurrentTimestamp ? "DEFAULT_GENERATED" : "";
+    Value collation = c.type.IsString() ? Str("utf8mb4_general_ci") : Value::Null();
+    if (stmt.full) {
+      r.rows.push_back({Str(c.name), Str(c.type.ToSql()), collation, Str(c.nullable ? "YES" : "NO"), Str(KeyFlag(*t, i)),
+                        default_value, Str(extra), Str("select,insert,update,references"), Str(c.comment)});
+    } else {
+      r.rows.push_back({Str(c.name), Str(c.type.ToSql()), Str(c.nullable ? "YES" : "NO"), Str(KeyFlag(*t, i)), default_value, Str(extra)});
+    }
+  }
+  return ApplyWhere(session, stmt, std::move(r));
+}
+
+Result<QueryResult> ShowIndex(Session& session, const ast::Show& stmt) {
+  ast::TableName name = stmt.table;
+  if (!stmt.database.empty()) name.schema = stmt.database;
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, session.ResolveTable(name));
+  QueryResult r = TextResult({"Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name", "Collation", "Cardinality",
+                              "Sub_part", "Packed", "Null", "Index_type", "Comment", "Index_comment", "Visible", "Expression"});
+  auto add = [&](const IndexSchema& index) {
+    for (size_t i = 0; i < index.columns.size(); i++) {
+      const ColumnSchema& c = t->columns[index.columns[i]];
+      r.rows.push_back({Str(t->name), Value::Int(index.unique ? 0 : 1), Str(index.name), Value::Int(static_cast<int64_t>(i + 1)),
+                        Str(c.name), Str("A"), Value::Int(0), Value::Null(), Value::Null(), Str(c.nullable ? "YES" : ""),
+                        Str("BTREE"), Str(""), Str(""), Str("YES"), Value::Null()});
+    }
+  };
+  if (!t->has_hidden_key()) add(t->primary);
+  for (const auto& index : t->indexes) add(index);
+  return ApplyWhere(session, stmt, std::move(r));
+}
+
+Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
+  std::string db = stmt.database.empty() ? session.database() : stmt.database;
+  if (db.empty()) return ErrNoDatabaseSelected();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
+  if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
+  std::string header = "Tables_in_" + catalog->databases.at(ToLower(db));
+  if (stmt.show == ShowKind::kTableStatus) {
+    QueryResult r = TextResult({"Name", "Engine", "Version", "Row_format", "Rows", "Avg_row_length", "Data_length",
+                                "Max_data_length", "Index_length", "Data_free", "Auto_increment", "Create_time",
+                                "Update_time", "Check_time", "Collation", "Checksum", "Create_options", "Comment"});
+    for (const auto& t : catalog->TablesOf(db)) {
+      if (!Matches(stmt, t->name)) continue;
+      r.rows.push_back({Str(t->name), Str(t->engine), Value::Int(10), Str("Dynamic"), Value::Int(0), Value::Int(0),
+                        Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), Value::Null(), Value::Null(),
+                        Value::Null(), Value::Null(), Str("utf8mb4_general_ci"), Value::Null(), Str(""), Str(t->comment)});
+    }
+    return ApplyWhere(session, stmt, std::move(r));
+  }
+  QueryResult r = stmt.full ? TextResult({header, "Table_type"}) : TextResult({header});
+  for (const auto& t : catalog->TablesOf(db)) {
+    if (!Matches(stmt, t->name)) continue;
+    if (stmt.full) r.rows.push_back({Str(t->name), Str("BASE TABLE")});
+    else r.rows.push_back({Str(t->name)});
+  }
+  return ApplyWhere(session, stmt, std::move(r));
+}
+
+}  // namespace
+
+Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
+  switch (stmt.show) {
+    case ShowKind::kDatabases: {
+      STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
+      QueryResult r = TextResult({"Database"});
+      std::vector<std::string> names = {"information_schema"};
+      for (const auto& [lower, name] : catalog->databases) names.push_back(name);
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names)
+        if (Matches(stmt, n)) r.rows.push_back({Str(n)});
+      return ApplyWhere(session, stmt, std::move(r));
+    }
+    case ShowKind::kTables: case ShowKind::kTableStatus: return ShowTables(session, stmt);
+    case ShowKind::kColumns: return ShowColumns(session, stmt);
+    case ShowKind::kIndex: return ShowIndex(session, stmt);
+    case ShowKind::kVariables: {
+      QueryResult r = TextResult({"Variable_name", "Value"});
+      for (const std::string& name : SystemVariableNames(session.engine())) {
+        if (!Matches(stmt, name)) continue;
+        std::optional<Value> v = stmt.scope == ast::VariableScope::kGlobal ? session.engine().GetGlobal(name) : session.GetVariable(name);
+        if (!v) v = SystemVariableDefault(name, session.engine());
+        if (name == "autocommit") v = Value::String(v->ToBool().value_or(false) ? "ON" : "OFF");  // as MySQL shows it
+        r.rows.push_back({Str(name), Str(v->ToText().value_or(""))});
+      }
+      return ApplyWhere(session, stmt, std::move(r));
+    }
+    case ShowKind::kStatus: {
+      QueryResult r = TextResult({"Variable_name", "Value"});
+      for (auto& [name, value] : session.engine().StatusRows())
+        if (Matches(stmt, name)) r.rows.push_back({Str(name), Str(value)});
+      return ApplyWhere(session, stmt, std::move(r));
+    }
+    case ShowKind::kCreateTable: {
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, session.ResolveTable(stmt.table));
+      QueryResult r = TextResult({"Table", "Create Table"});
+      r.rows.push_back({Str(t->name), Str(CreateTableText(*t))});
+      return r;
+    }
+    case ShowKind::kCreateDatabase: {
+      STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
+      if (!catalog->HasDatabase(stmt.database))
+        return ErrUnknownDatabase(stmt.database);
+      QueryResult r = TextResult({"Database", "Create Database"});
+      std::string name = catalog->databases.at(ToLower(stmt.database));
+      r.rows.push_back({Str(name), Str("CREATE DATABASE " + Quote(name) + " /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */")});
+      return r;
+    }
+    case ShowKind::kWarnings: case ShowKind::kErrors: return TextResult({"Level", "Code", "Message"});
+    case ShowKind::kEngines: {
+      QueryResult r = TextResult({"Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"});
+      r.rows.push_back({Str("InnoDB"), Str("DEFAULT"), Str("StrataDB LSM engine (MVCC over Raft)"), Str("YES"), Str("NO"), Str("NO")});
+      return r;
+    }
+    case ShowKind::kCollation: {
+      QueryResult r = TextResult({"Collation", "Charset", "Id", "Default", "Compiled", "Sortlen", "Pad_attribute"});
+      r.rows.push_back({Str("utf8mb4_general_ci"), Str("utf8mb4"), Value::Int(45), Str("Yes"), Str("Yes"), Value::Int(1), Str("PAD SPACE")});
+      r.rows.push_back({Str("binary"), Str("binary"), Value::Int(63), Str("Yes"), Str("Yes"), Value::Int(1), Str("NO PAD")});
+      return ApplyWhere(session, stmt, std::move(r));
+    }
+    case ShowKind::kCharset: {
+      QueryResult r = TextResult({"Charset", "Description", "Default collation", "Maxlen"});
+      r.rows.push_back({Str("utf8mb4"), Str("UTF-8 Unicode"), Str("utf8mb4_general_ci"), Value::Int(4)});
+      r.rows.push_back({Str("binary"), Str("Binary pseudo charset"), Str("binary"), Value::Int(1)});
+      return ApplyWhere(session, stmt, std::move(r));
+    }
+    case ShowKind::kProcessList: {
+      QueryResult r = TextResult({"Id", "User", "Host", "db", "Command", "Time", "State", "Info"});
+      r.rows.push_back({Value::Uint(session.connection_id()), Str(session.user()), Str("localhost"),
+                        session.database().empty() ? Value::Null() : Str(session.database()), Str("Query"), Value::Int(0),
+                        Str("executing"), Str("SHOW PROCESSLIST")});
+      return r;
+    }
+  }
+  return Status::Internal("unknown SHOW");
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,146 @@
+// System variables: the ones connectors, ORMs and tools read on connect, with MySQL 8's
+// defaults where StrataDB behaves the same way, plus the node's own (NodeVariables: the
+// I/O rate limits), which SET GLOBAL changes in the running node.
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "sql/errors.h"
+#include "sql/session/executors.h"
+#include "sql/types/schema.h"
+
+namespace strata::sql {
+namespace {
+
+struct Default {
+  bool is_int;
+  int64_t i;
+  const char* s;
+};
+
+const std::map<std::string, Default>& Defaults() {
+  static const auto* m = new std::map<std::string, Default>{
+      {"auto_increment_increment", {true, 1, ""}},
+      {"auto_increment_offset", {true, 1, ""}},
+      {"autocommit", {true, 1, ""}},
+      {"character_set_client", {false, 0, "utf8mb4"}},
+      {"character_set_connection", {false, 0, "utf8mb4"}},
+      {"character_set_database", {false, 0, "utf8mb4"}},
+      {"character_set_filesystem", {false, 0, "binary"}},
+      {"character_set_results", {false, 0, "utf8mb4"}},
+      {"character_set_server", {false, 0, "utf8mb4"}},
+      {"character_set_system", {false, 0, "utf8mb3"}},
+      {"collation_connection", {false, 0, "utf8mb4_general_ci"}},
+      {"collation_database", {false, 0, "utf8mb4_general_ci"}},
+      {"collation_server", {false, 0, "utf8mb4_general_ci"}},
+      {"default_authentication_plugin", {false, 0, "caching_sha2_password"}},
+      {"default_storage_engine", {false, 0, "InnoDB"}},
+      {"div_precision_increment", {true, 4, ""}},
+      {"error_count", {true, 0, ""}},
+      {"explicit_defaults_for_timestamp", {true, 1, ""}},
+      {"foreign_key_checks", {true, 1, ""}},
+      {"group_concat_max_len", {true, 1024, ""}},
+      {"have_ssl", {false, 0, "YES"}},
+      {"init_connect", {false, 0, ""}},
+      {"innodb_lock_wait_timeout", {true, 50, ""}},
+      {"interactive_timeout", {true, 28800, ""}},
+      {"lc_messages", {false, 0, "en_US"}},
+      {"license", {false, 0, "Apache-2.0"}},
+      {"long_query_time", {false, 0, "10.000000"}},
+      {"lower_case_table_names", {true, 1, ""}},
+      {"max_allowed_packet", {true, 67108864, ""}},
+      {"max_connections", {true, 151, ""}},
+      {"max_execution_time", {true, 0, ""}},
+      {"net_buffer_length", {true, 16384, ""}},
+      {"net_read_timeout", {true, 30, ""}},
+      {"net_write_timeout", {true, 60, ""}},
+      {"performance_schema", {true, 0, ""}},
+      {"query_cache_size", {true, 0, ""}},
+      {"query_cache_type", {false, 0, "OFF"}},
+      {"server_id", {true, 1, ""}},
+      {"session_track_schema", {true, 1, ""}},
+      {"slow_query_log", {true, 1, ""}},
+      {"sql_auto_is_null", {true, 0, ""}},
+      {"sql_mode", {false, 0, "STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"}},
+      {"sql_notes", {true, 1, ""}},
+      {"sql_quote_show_create", {true, 1, ""}},
+      {"sql_safe_updates", {true, 0, ""}},
+      {"sql_select_limit", {false, 0, "18446744073709551615"}},
+      {"sql_warnings", {true, 0, ""}},
+      {"system_time_zone", {false, 0, "UTC"}},
+      {"time_zone", {false, 0, "SYSTEM"}},
+      {"transaction_isolation", {false, 0, "REPEATABLE-READ"}},
+      {"transaction_read_only", {true, 0, ""}},
+      {"tx_isolation", {false, 0, "REPEATABLE-READ"}},
+      {"tx_read_only", {true, 0, ""}},
+      {"unique_checks", {true, 1, ""}},
+      {"version_comment", {false, 0, "StrataDB"}},
+      {"version_compile_machine", {false, 0, "x86_64"}},
+      {"version_compile_os", {false, 0, "Linux"}},
+      {"wait_timeout", {true, 28800, ""}},
+      {"warning_count", {true, 0, ""}},
+  };
+  return *m;
+}
+
+}  // namespace
+
+std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine) {
+  if (name == "version") return Value::String(engine.server_version());
+  if (NodeVariables* node = engine.node_variables()) {
+    if (std::optional<int64_t> v = node->Get(name)) return Value::Int(*v);
+  }
+  auto it = Defaults().find(std::string(name));
+  if (it == Defaults().end()) return std::nullopt;
+  if (it->second.is_int) return Value::Int(it->second.i);
+  return Value::String(it->second.s);
+}
+
+std::vector<std::string> SystemVariableNames(const SqlEngine& engine) {
+  std::vector<std::string> names;
+  for (const auto& [name, d] : Defaults()) names.push_back(name);
+  names.push_back("version");
+  if (NodeVariables* node = engine.node_variables()) {
+    for (std::string& n : node->Names()) names.push_back(std::move(n));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name) {
+  NodeVariables* node = engine.node_variables();
+  return node != nullptr && node->Get(lower_name).has_value();
+}
+
+// Node variables are global only (as MySQL's server-wide settings): SET SESSION is 1229.
+// DEFAULT sets 0, which for the I/O rates means auto.
+Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value) {
+  std::string name = ToLower(item.name);
+  if (item.scope != ast::VariableScope::kGlobal) {
+    return ErrGlobalVariable(name);
+  }
+  int64_t v = 0;
+  if (item.value) {
+    std::optional<int64_t> parsed;
+    if (value.kind() == ValueKind::kInt) parsed = value.int_value();
+    if (value.kind() == ValueKind::kUint && value.uint_value() <= uint64_t{INT64_MAX})
+      parsed = static_cast<int64_t>(value.uint_value());
+    if (value.kind() == ValueKind::kString) {
+      const std::string& s = value.string_value();
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) parsed = n;
+    }
+    if (!parsed) {
+      return ErrWrongTypeForVariable(name);
+    }
+    v = *parsed;
+  }
+  return engine.node_variables()->Set(name, v);
+}
+
+}  // namespace strata::sql

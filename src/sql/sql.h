@@ -1,0 +1,167 @@
+// The SQL layer's front door: a Session executes parsed statements (sql/parser/parser.h)
+// for one client connection against the shared SqlEngine (catalog, auto-increment counters,
+// transaction manager) and returns a QueryResult. Nothing here knows the wire protocol;
+// src/server adapts results to packets. The node implements NodeVariables
+// (sql/node_variables.h) to expose its own settings as global variables.
+//
+// Transactions (DESIGN D4): in autocommit mode every statement runs in its own
+// transaction, committed (one Raft proposal if it wrote anything) before the result is
+// returned. BEGIN / START TRANSACTION or autocommit=0 keep one transaction open across
+// statements; a failed statement inside it is undone (statement-level atomicity) and the
+// transaction stays open. DDL commits the open transaction first, as MySQL does. An
+// autocommit statement that loses a write-write conflict is retried on a fresh snapshot
+// (the client has seen nothing of it); inside an explicit transaction the conflict is
+// returned as 1213 and the client retries the transaction.
+//
+// Thread-safety: a Session is used by one thread at a time; SqlEngine is shared.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/binder/session_context.h"
+#include "sql/catalog/auto_increment.h"
+#include "sql/catalog/catalog.h"
+#include "sql/expression/expr.h"
+#include "sql/node_variables.h"
+#include "sql/parser/ast.h"
+#include "storage/engine.h"
+#include "txn/transaction.h"
+
+namespace strata::sql {
+
+// One column of a result set, as the protocol's column definition describes it.
+struct ResultColumn {
+  std::string name;                                // the header (alias or expression text)
+  std::string org_name, table, org_table, schema;  // set when the column is a table column
+  OutType type;
+  bool primary_key = false, auto_increment = false, is_unsigned = false;
+};
+
+// What a statement returns: rows (has_rows: SELECT, SHOW) or an OK packet's fields.
+struct QueryResult {
+  bool has_rows = false;
+  std::vector<ResultColumn> columns;
+  std::vector<Row> rows;           // each of columns.size() values
+  uint64_t affected_rows = 0;
+  uint64_t last_insert_id = 0;     // the first id this statement generated, 0 when none
+  uint16_t warnings = 0;
+  std::string info;                // "Rows matched: 1  Changed: 1  Warnings: 0"
+  uint64_t rows_examined = 0;      // rows the scans read (slow-query log)
+  // Keeps the table whose columns `columns[i].type.table` point into alive while the result
+  // lives (the server reads those pointers when it sends the column definitions).
+  std::shared_ptr<const TableSchema> schema;
+};
+
+// SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.
+using StatusProvider = std::function<std::vector<std::pair<std::string, std::string>>()>;
+
+struct SqlEngineOptions {
+  txn::TxnManager* txn = nullptr;
+  storage::Engine* engine = nullptr;
+  std::string server_version;  // @@version
+  StatusProvider status;       // empty: SHOW STATUS has no rows
+  NodeVariables* node_variables = nullptr;  // node-level globals; outlives the engine (may be null)
+  IdReservations id_reservations;           // empty: every node counts on its own (one node)
+};
+
+class SqlEngine {
+ public:
+  explicit SqlEngine(SqlEngineOptions options)
+      : options_(std::move(options)), auto_increment_(options_.engine, options_.id_reservations) {}
+  txn::TxnManager& txn() { return *options_.txn; }
+  Catalog& catalog() { return catalog_; }
+  AutoIncrement& auto_increment() { return auto_increment_; }
+  const std::string& server_version() const { return options_.server_version; }
+  std::vector<std::pair<std::string, std::string>> StatusRows() const {
+    return options_.status ? options_.status() : std::vector<std::pair<std::string, std::string>>();
+  }
+
+  NodeVariables* node_variables() const { return options_.node_variables; }
+  // Global system variables (SET GLOBAL): name (lower case) → value.
+  std::optional<Value> GetGlobal(std::string_view name);
+  void SetGlobal(std::string_view name, Value v);
+
+ private:
+  SqlEngineOptions options_;
+  Catalog catalog_;
+  AutoIncrement auto_increment_;
+  std::mutex globals_mu_;
+  std::map<std::string, Value> globals_;
+};
+
+// The kind of a statement, for metrics ("select", "insert", ...).
+std::string_view StatementKindName(const ast::Statement& stmt);
+
+class Session final : public SessionContext {
+ public:
+  Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id);
+  ~Session() override;
+
+  Result<QueryResult> Execute(const ast::Statement& stmt);
+  Status Use(std::string_view database);  // 1049 when unknown
+  // The schema of `table` in the current database, read in a transaction of its own (so
+  // it neither opens nor joins the session's): COM_FIELD_LIST. 1046 / 1146 as ResolveTable.
+  Result<std::shared_ptr<const TableSchema>> DescribeTable(std::string_view table);
+  // COM_RESET_CONNECTION: rolls back, resets variables; keeps user and database.
+  void Reset();
+
+  const std::string& database() const override { return database_; }
+  const std::string& user() const override { return user_; }
+  bool autocommit() const { return autocommit_; }
+  bool in_transaction() const { return txn_ != nullptr && explicit_txn_; }
+  uint32_t connection_id() const override { return connection_id_; }
+  // A session variable (lower-case name) or the global default; nullopt when unknown.
+  std::optional<Value> GetVariable(std::string_view name) const;
+  double long_query_time() const;
+
+  // ---- SessionContext: what the binder reads ----
+  const std::string& server_version() const override;
+  uint64_t last_insert_id() const override { return last_insert_id_; }
+  // ROW_COUNT() and FOUND_ROWS() of the previous statement.
+  int64_t row_count() const override { return row_count_; }
+  uint64_t found_rows() const override { return found_rows_; }
+  Result<Value> UserVariable(std::string_view name) const override;
+  std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const override;
+  EvalContext eval_context() const override;
+
+  // ---- used by the statement executors (session/executors.h) ----
+  SqlEngine& engine() { return *engine_; }
+  // The open transaction, begun if needed.
+  Result<txn::Transaction*> Txn();
+  Result<std::shared_ptr<const CatalogSnapshot>> LoadCatalog();
+  // Resolves a table name (empty schema: current database): 1046 no database selected,
+  // 1146 unknown table.
+  Result<std::shared_ptr<const TableSchema>> ResolveTable(const ast::TableName& name);
+  void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
+
+ private:
+  Result<QueryResult> ExecuteStatement(const ast::Statement& stmt);
+  Result<QueryResult> ExecuteInTransaction(const ast::Statement& stmt);
+  Result<QueryResult> ExecuteOnce(const ast::Statement& stmt);
+  Result<QueryResult> Dispatch(const ast::Statement& stmt);
+  Status CommitOpen();
+  void RollbackOpen();
+  Result<QueryResult> ExecuteSet(const ast::Set& stmt);
+  Status SetSystemVariable(const ast::SetItem& item, const Value& value);
+
+  SqlEngine* engine_;
+  std::string user_, host_;
+  uint32_t connection_id_;
+  std::string database_;
+  bool autocommit_ = true;
+  bool explicit_txn_ = false;  // BEGIN, or autocommit=0 with a statement run
+  std::unique_ptr<txn::Transaction> txn_;
+  uint64_t last_insert_id_ = 0;
+  int64_t row_count_ = -1;
+  uint64_t found_rows_ = 0;
+  std::map<std::string, Value> session_vars_;  // lower-case name → value
+  std::map<std::string, Value> user_vars_;     // lower-case name → value
+};
+
+}  // namespace strata::sql

@@ -1,0 +1,207 @@
+#include "sql/types/codec.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "common/coding.h"
+#include "common/key_encoding.h"
+
+namespace strata::sql {
+namespace {
+
+enum Tag : uint8_t { kTagNull = 0, kTagInt = 1, kTagUint = 2, kTagDouble = 3, kTagDecimal = 4, kTagBytes = 5 };
+constexpr uint8_t kRowFormatVersion = 1;
+
+Status Bad(std::string_view what) { return Status::Corruption(fmt::format("bad row encoding: {}", what)); }
+
+void PutInt128(__int128 v, Bytes* out) {
+  auto u = static_cast<unsigned __int128>(v);
+  for (int i = 15; i >= 0; i--) out->push_back(static_cast<char>(static_cast<uint8_t>(u >> (i * 8))));
+}
+
+__int128 GetInt128(const char* p) {
+  unsigned __int128 u = 0;
+  for (int i = 0; i < 16; i++) u = (u << 8) | static_cast<uint8_t>(p[i]);
+  return static_cast<__int128>(u);
+}
+
+// Skips one memcomparable component of a key column of type `type`.
+Status SkipKeyComponent(const ColumnType& type, Slice* in) {
+  if (in->empty()) return Bad("key too short");
+  if (static_cast<uint8_t>((*in)[0]) == 0x01) {  // NULL
+    in->remove_prefix(1);
+    return Status::OK();
+  }
+  if (type.IsString() || type.IsTemporal()) {
+    // Escaped bytes end at 0x00 0x01; 0x00 0xff is an escaped zero byte.
+    for (size_t i = 1; i + 1 < in->size(); i++) {
+      if ((*in)[i] == 0 && static_cast<uint8_t>((*in)[i + 1]) == 0x01) {
+        in->remove_prefix(i + 2);
+        return Status::OK();
+      }
+      if ((*in)[i] == 0) i++;
+    }
+    return Bad("unterminated string key");
+  }
+  size_t width = type.kind == ast::TypeKind::kDecimal ? 16 : 8;
+  if (in->size() < 1 + width) return Bad("key too short");
+  in->remove_prefix(1 + width);
+  return Status::OK();
+}
+
+}  // namespace
+
+void EncodeValue(const Value& v, Bytes* out) {
+  switch (v.kind()) {
+    case ValueKind::kNull: out->push_back(kTagNull); break;
+    case ValueKind::kInt: {
+      out->push_back(kTagInt);
+      int64_t x = v.int_value();
+      PutVarint64(out, (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63));
+      break;
+    }
+    case ValueKind::kUint: out->push_back(kTagUint); PutVarint64(out, v.uint_value()); break;
+    case ValueKind::kDouble: {
+      out->push_back(kTagDouble);
+      uint64_t bits;
+      double d = v.double_value();
+      std::memcpy(&bits, &d, 8);
+      PutFixed64(out, bits);
+      break;
+    }
+    case ValueKind::kDecimal:
+      out->push_back(kTagDecimal);
+      out->push_back(static_cast<char>(v.decimal_value().scale));
+      PutInt128(v.decimal_value().unscaled, out);
+      break;
+    case ValueKind::kString: out->push_back(kTagBytes); PutLengthPrefixed(out, v.string_value()); break;
+  }
+}
+
+Result<Value> DecodeValue(Slice* in) {
+  if (in->empty()) return Bad("missing value");
+  uint8_t tag = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  switch (tag) {
+    case kTagNull: return Value::Null();
+    case kTagInt: {
+      uint64_t z;
+      if (!GetVarint64(in, &z)) return Bad("int");
+      return Value::Int(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
+    }
+    case kTagUint: {
+      uint64_t u;
+      if (!GetVarint64(in, &u)) return Bad("uint");
+      return Value::Uint(u);
+    }
+    case kTagDouble: {
+      uint64_t bits;
+      if (!GetFixed64(in, &bits)) return Bad("double");
+      double d;
+      std::memcpy(&d, &bits, 8);
+      return Value::Double(d);
+    }
+    case kTagDecimal: {
+      if (in->size() < 17) return Bad("decimal");
+      Decimal d{GetInt128(in->data() + 1), static_cast<uint8_t>((*in)[0])};
+      in->remove_prefix(17);
+      if (d.scale > Decimal::kMaxScale) return Bad("decimal scale");
+      return Value::Dec(d);
+    }
+    case kTagBytes: {
+      Slice s;
+      if (!GetLengthPrefixed(in, &s)) return Bad("bytes");
+      return Value::String(Bytes(s));
+    }
+    default: return Bad(fmt::format("tag {}", tag));
+  }
+}
+
+Bytes EncodeRow(const Row& row) {
+  Bytes out;
+  out.push_back(kRowFormatVersion);
+  PutVarint64(&out, row.size());
+  for (const Value& v : row) EncodeValue(v, &out);
+  return out;
+}
+
+Result<Row> DecodeRow(Slice in, size_t column_count) {
+  if (in.empty() || in[0] != kRowFormatVersion) return Bad("row version");
+  in.remove_prefix(1);
+  uint64_t n;
+  if (!GetVarint64(&in, &n) || n > 4096) return Bad("column count");
+  Row row;
+  row.reserve(std::max<size_t>(n, column_count));
+  for (uint64_t i = 0; i < n; i++) {
+    STRATA_ASSIGN_OR_RETURN(Value v, DecodeValue(&in));
+    row.push_back(std::move(v));
+  }
+  if (!in.empty()) return Bad("trailing bytes");
+  row.resize(column_count);  // columns the row predates read as NULL
+  return row;
+}
+
+Bytes IndexPrefix(TableId table, IndexId index) {
+  Bytes out;
+  PutBigEndian32(&out, table);
+  PutBigEndian32(&out, index);
+  return out;
+}
+
+void AppendKeyValue(const Value& v, Bytes* out) {
+  KeyEncoder enc(out);
+  switch (v.kind()) {
+    case ValueKind::kNull: enc.PutNull(); break;
+    case ValueKind::kInt: enc.PutInt64(v.int_value()); break;
+    case ValueKind::kUint: enc.PutUint64(v.uint_value()); break;
+    case ValueKind::kDouble: enc.PutDouble(v.double_value()); break;
+    case ValueKind::kString: enc.PutBytes(v.string_value()); break;
+    case ValueKind::kDecimal: {
+      // Values of one DECIMAL column share its scale, so the unscaled integer orders them.
+      out->push_back(0x02);
+      PutInt128(v.decimal_value().unscaled ^ (static_cast<__int128>(1) << 127), out);
+      break;
+    }
+  }
+}
+
+Bytes PrimaryKeySuffix(const TableSchema& table, const Row& row, uint64_t hidden_row_id) {
+  Bytes out;
+  if (table.has_hidden_key()) {
+    KeyEncoder(&out).PutUint64(hidden_row_id);
+    return out;
+  }
+  for (uint32_t c : table.primary.columns) AppendKeyValue(row[c], &out);
+  return out;
+}
+
+Bytes RowKey(const TableSchema& table, Slice pk_suffix) {
+  Bytes key = IndexPrefix(table.id, kPrimaryIndexId);
+  key.append(pk_suffix);
+  return key;
+}
+
+Bytes IndexKey(const TableSchema& table, const IndexSchema& index, const Row& row, Slice pk_suffix) {
+  Bytes key = IndexPrefix(table.id, index.id);
+  for (uint32_t c : index.columns) AppendKeyValue(row[c], &key);
+  key.append(pk_suffix);
+  return key;
+}
+
+Result<Bytes> PkSuffixFromIndexKey(const TableSchema& table, const IndexSchema& index, Slice index_key) {
+  if (index_key.size() < 8) return Bad("index key too short");
+  index_key.remove_prefix(8);
+  for (uint32_t c : index.columns) STRATA_RETURN_IF_ERROR(SkipKeyComponent(table.columns[c].type, &index_key));
+  return Bytes(index_key);
+}
+
+Result<uint64_t> HiddenRowIdFromKey(Slice row_key) {
+  if (row_key.size() < 8) return Bad("row key too short");
+  KeyDecoder dec(row_key.substr(8));
+  STRATA_ASSIGN_OR_RETURN(std::optional<uint64_t> id, dec.GetUint64());
+  if (!id) return Bad("hidden row id is NULL");
+  return *id;
+}
+
+}  // namespace strata::sql

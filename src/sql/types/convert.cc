@@ -1,0 +1,271 @@
+// ConvertForColumn (schema.h): MySQL's strict-mode assignment rules.
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "common/ascii.h"
+#include "sql/types/schema.h"
+#include "sql/errors.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::TypeKind;
+
+Status IncorrectValue(std::string_view kind, const ColumnSchema& col, const Value& v, uint64_t row) {
+  return ErrIncorrectValueForColumn(kind, v.ToText().value_or("NULL"), col.name, row);
+}
+
+void IntegerRange(const ColumnType& t, __int128* lo, __int128* hi) {
+  int bits = 64;
+  switch (t.kind) {
+    case TypeKind::kTinyInt: bits = 8; break;
+    case TypeKind::kSmallInt: bits = 16; break;
+    case TypeKind::kMediumInt: bits = 24; break;
+    case TypeKind::kInt: bits = 32; break;
+    default: bits = 64;
+  }
+  if (t.is_unsigned) {
+    *lo = 0;
+    *hi = (static_cast<__int128>(1) << bits) - 1;
+  } else {
+    *lo = -(static_cast<__int128>(1) << (bits - 1));
+    *hi = (static_cast<__int128>(1) << (bits - 1)) - 1;
+  }
+}
+
+// A string in integer context, strictly: optional sign, digits, optional ".digits" (rounded),
+// optional exponent, surrounding spaces. Anything else is "incorrect integer value".
+std::optional<__int128> ParseStrictInteger(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.empty()) return std::nullopt;
+  auto dec = Decimal::Parse(s);
+  if (dec.ok()) {
+    auto r = dec->Rescale(0);
+    if (!r.ok()) return std::nullopt;
+    return r->unscaled;
+  }
+  // Exponent form (strtod would also read hex, which MySQL does not in numeric strings).
+  if (s.find_first_of("xX") != std::string_view::npos) return std::nullopt;
+  char* end = nullptr;
+  std::string buf(s);
+  double d = std::strtod(buf.c_str(), &end);
+  if (end != buf.c_str() + buf.size() || std::isnan(d) || std::fabs(d) > 1e30) return std::nullopt;
+  return static_cast<__int128>(std::llround(d));
+}
+
+Result<Value> ToInteger(const ColumnSchema& col, const Value& v, uint64_t row) {
+  __int128 x = 0;
+  switch (v.kind()) {
+    case ValueKind::kInt: x = v.int_value(); break;
+    case ValueKind::kUint: x = v.uint_value(); break;
+    case ValueKind::kDouble: {
+      double d = std::round(v.double_value());
+      if (!(std::fabs(d) < 1.8e19)) return ErrOutOfRangeForColumn(col.name, row);
+      x = static_cast<__int128>(d);
+      break;
+    }
+    case ValueKind::kDecimal: {
+      auto r = v.decimal_value().Rescale(0);
+      if (!r.ok()) return ErrOutOfRangeForColumn(col.name, row);
+      x = r->unscaled;
+      break;
+    }
+    case ValueKind::kString: {
+      auto p = ParseStrictInteger(v.string_value());
+      if (!p) return IncorrectValue("integer", col, v, row);
+      x = *p;
+      break;
+    }
+    case ValueKind::kNull: return v;
+  }
+  if (col.type.kind == TypeKind::kYear) {
+    if (x == 0) return Value::Int(0);
+    if (x >= 1 && x <= 69) x += 2000;
+    else if (x >= 70 && x <= 99) x += 1900;
+    if (x < 1901 || x > 2155) return ErrOutOfRangeForColumn(col.name, row);
+    return Value::Int(static_cast<int64_t>(x));
+  }
+  if (col.type.kind == TypeKind::kBit) {
+    uint32_t bits = col.type.length ? col.type.length : 1;
+    if (x < 0 || (bits < 64 && x >= (static_cast<__int128>(1) << bits))) return ErrOutOfRangeForColumn(col.name, row);
+    return Value::Uint(static_cast<uint64_t>(x));
+  }
+  __int128 lo, hi;
+  IntegerRange(col.type, &lo, &hi);
+  if (x < lo || x > hi) return ErrOutOfRangeForColumn(col.name, row);
+  if (col.type.is_unsigned) return Value::Uint(static_cast<uint64_t>(x));
+  return Value::Int(static_cast<int64_t>(x));
+}
+
+Result<Value> ToDecimal(const ColumnSchema& col, const Value& v, uint64_t row) {
+  Decimal d;
+  switch (v.kind()) {
+    case ValueKind::kInt: d = Decimal::FromInt(v.int_value()); break;
+    case ValueKind::kUint: d = Decimal{static_cast<__int128>(v.uint_value()), 0}; break;
+    case ValueKind::kDecimal: d = v.decimal_value(); break;
+    case ValueKind::kDouble: {
+      auto p = Decimal::Parse(fmt::format("{:.{}f}", v.double_value(), std::min<uint32_t>(col.type.scale + 1, 30)));
+      if (!p.ok()) return ErrOutOfRangeForColumn(col.name, row);
+      d = *p;
+      break;
+    }
+    case ValueKind::kString: {
+      std::string_view s = v.string_value();
+      auto p = Decimal::Parse(s);
+      if (!p.ok()) return IncorrectValue("decimal", col, v, row);
+      d = *p;
+      break;
+    }
+    case ValueKind::kNull: return v;
+  }
+  auto r = d.Rescale(static_cast<int>(col.type.scale));
+  if (!r.ok()) return ErrOutOfRangeForColumn(col.name, row);
+  if (r->IntegerDigits() > static_cast<int>(col.type.length - col.type.scale)) return ErrOutOfRangeForColumn(col.name, row);
+  if (col.type.is_unsigned && r->unscaled < 0) return ErrOutOfRangeForColumn(col.name, row);
+  return Value::Dec(*r);
+}
+
+Result<Value> ToDouble(const ColumnSchema& col, const Value& v, uint64_t row) {
+  double d;
+  if (v.kind() == ValueKind::kString) {
+    auto p = Decimal::Parse(v.string_value());
+    char* end = nullptr;
+    std::string buf(v.string_value());
+    d = std::strtod(buf.c_str(), &end);
+    if (!p.ok() && (buf.empty() || end != buf.c_str() + buf.size() || buf.find_first_of("xX") != std::string::npos))
+      return IncorrectValue("double", col, v, row);
+  } else {
+    d = v.ToDouble();
+  }
+  if (std::isnan(d) || std::isinf(d)) return ErrOutOfRangeForColumn(col.name, row);
+  if (col.type.kind == TypeKind::kFloat) {
+    if (std::fabs(d) > std::numeric_limits<float>::max()) return ErrOutOfRangeForColumn(col.name, row);
+    d = static_cast<double>(static_cast<float>(d));
+  }
+  if (col.type.is_unsigned && d < 0) return ErrOutOfRangeForColumn(col.name, row);
+  return Value::Double(d);
+}
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xc0) != 0x80) n++;
+  return n;
+}
+
+bool ReadDigits(std::string_view s, size_t* pos, int count, int* out) {
+  int v = 0;
+  for (int i = 0; i < count; i++) {
+    if (*pos >= s.size() || !std::isdigit(static_cast<unsigned char>(s[*pos]))) return false;
+    v = v * 10 + (s[(*pos)++] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool ValidDate(int y, int m, int d) {
+  if (y == 0 && m == 0 && d == 0) return true;  // the zero date
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return !(m == 2 && d == 29 && !leap);
+}
+
+// Canonical text for DATE / DATETIME / TIMESTAMP / TIME, or nullopt.
+std::optional<std::string> ParseTemporal(const ColumnType& t, std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  size_t pos = 0;
+  int h = 0, mi = 0, sec = 0;
+  if (t.kind == TypeKind::kTime) {
+    if (!ReadDigits(s, &pos, 2, &h) || pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &mi)) return std::nullopt;
+    if (pos < s.size() && (s[pos++] != ':' || !ReadDigits(s, &pos, 2, &sec))) return std::nullopt;
+    if (pos != s.size() || mi > 59 || sec > 59) return std::nullopt;
+    return fmt::format("{:02}:{:02}:{:02}", h, mi, sec);
+  }
+  int y, m, d;
+  if (s.size() == 8 && s.find('-') == std::string_view::npos) {  // 20261125
+    if (!ReadDigits(s, &pos, 4, &y) || !ReadDigits(s, &pos, 2, &m) || !ReadDigits(s, &pos, 2, &d)) return std::nullopt;
+  } else {
+    if (!ReadDigits(s, &pos, 4, &y) || pos >= s.size() || s[pos++] != '-') return std::nullopt;
+    size_t before = pos;
+    if (!ReadDigits(s, &pos, 2, &m)) {
+      pos = before;
+      if (!ReadDigits(s, &pos, 1, &m)) return std::nullopt;
+    }
+    if (pos >= s.size() || s[pos++] != '-') return std::nullopt;
+    before = pos;
+    if (!ReadDigits(s, &pos, 2, &d)) {
+      pos = before;
+      if (!ReadDigits(s, &pos, 1, &d)) return std::nullopt;
+    }
+  }
+  if (!ValidDate(y, m, d)) return std::nullopt;
+  if (pos < s.size()) {
+    if (s[pos] != ' ' && s[pos] != 'T') return std::nullopt;
+    pos++;
+    if (!ReadDigits(s, &pos, 2, &h) || pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &mi) ||
+        pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &sec))
+      return std::nullopt;
+    if (pos < s.size() && s[pos] == '.') {
+      pos++;
+      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) pos++;  // fraction dropped
+    }
+    if (pos != s.size() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  }
+  if (t.kind == TypeKind::kDate) return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, h, mi, sec);
+}
+
+Result<Value> ToString(const ColumnSchema& col, const Value& v, uint64_t row) {
+  std::string s = *v.ToText();
+  const ColumnType& t = col.type;
+  if (t.kind == TypeKind::kEnum) {
+    for (const std::string& member : t.enum_values)
+      if (EqualsIgnoreCase(member, s)) return Value::String(member);
+    if (v.kind() == ValueKind::kInt && v.int_value() >= 1 && static_cast<size_t>(v.int_value()) <= t.enum_values.size())
+      return Value::String(t.enum_values[static_cast<size_t>(v.int_value()) - 1]);
+    return ErrDataTruncated(col.name, row);
+  }
+  if (t.kind == TypeKind::kChar) {
+    while (!s.empty() && s.back() == ' ') s.pop_back();  // CHAR reads back without trailing spaces
+  }
+  uint64_t max_chars = 0, max_bytes = 0;
+  switch (t.kind) {
+    case TypeKind::kChar: case TypeKind::kVarchar: max_chars = t.length; break;
+    case TypeKind::kBinary: case TypeKind::kVarbinary: max_bytes = t.length; break;
+    case TypeKind::kTinyText: case TypeKind::kTinyBlob: max_bytes = 255; break;
+    case TypeKind::kText: case TypeKind::kBlob: max_bytes = 65535; break;
+    case TypeKind::kMediumText: case TypeKind::kMediumBlob: max_bytes = 16777215; break;
+    default: max_bytes = 0xffffffffull;
+  }
+  if (max_chars && Utf8Length(s) > max_chars) return ErrDataTooLong(col.name, row);
+  if (max_bytes && s.size() > max_bytes) return ErrDataTooLong(col.name, row);
+  return Value::String(std::move(s));
+}
+
+}  // namespace
+
+Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t row) {
+  if (v.is_null()) return v;
+  const ColumnType& t = col.type;
+  if (t.IsInteger()) return ToInteger(col, v, row);
+  if (t.kind == TypeKind::kDecimal) return ToDecimal(col, v, row);
+  if (t.kind == TypeKind::kDouble || t.kind == TypeKind::kFloat) return ToDouble(col, v, row);
+  if (t.IsTemporal()) {
+    std::string text = *v.ToText();
+    std::optional<std::string> canonical = ParseTemporal(t, text);
+    if (!canonical) {
+      std::string_view kind = t.kind == TypeKind::kDate ? "date" : t.kind == TypeKind::kTime ? "time" : "datetime";
+      return IncorrectValue(kind, col, v, row);
+    }
+    return Value::String(std::move(*canonical));
+  }
+  return ToString(col, v, row);
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,83 @@
+// Table schemas: what the catalog (catalog.h) stores for each database and table, and
+// how column values are checked and converted when they are written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/slice.h"
+#include "common/status.h"
+#include "sql/parser/ast.h"
+#include "sql/types/value.h"
+
+namespace strata::sql {
+
+using TableId = uint32_t;
+using IndexId = uint32_t;
+
+constexpr IndexId kPrimaryIndexId = 1;  // the clustered index: primary key → row
+
+struct ColumnType {
+  ast::TypeKind kind = ast::TypeKind::kInt;
+  uint32_t length = 0;  // characters for strings, precision for DECIMAL, display width
+  uint32_t scale = 0;   // DECIMAL scale
+  bool is_unsigned = false;
+  bool is_boolean = false;
+  std::vector<std::string> enum_values;
+
+  bool IsInteger() const;
+  bool IsString() const;      // CHAR/VARCHAR/TEXT/BLOB/BINARY/ENUM/SET/JSON
+  bool IsTemporal() const;    // DATE/DATETIME/TIMESTAMP/TIME/YEAR (YEAR: integer form)
+  std::string ToSql() const;  // "int", "varchar(20)", "decimal(10,2)", "bigint unsigned"
+};
+
+enum class DefaultKind : uint8_t { kNone, kNull, kValue, kCurrentTimestamp };
+
+struct ColumnSchema {
+  std::string name;
+  ColumnType type;
+  bool nullable = true;
+  bool auto_increment = false;
+  DefaultKind default_kind = DefaultKind::kNone;
+  Value default_value;  // kValue: already converted to the column's type
+  bool on_update_current_timestamp = false;
+  std::string comment;
+};
+
+struct IndexSchema {
+  IndexId id = 0;
+  std::string name;                 // "PRIMARY" for the primary key
+  std::vector<uint32_t> columns;    // positions in TableSchema::columns
+  bool unique = false;
+};
+
+struct TableSchema {
+  TableId id = 0;
+  std::string database;
+  std::string name;
+  std::vector<ColumnSchema> columns;
+  // The primary key. A table declared without one gets a hidden row id: `primary.columns`
+  // is empty and rows are keyed by an auto-allocated 64-bit integer.
+  IndexSchema primary;
+  std::vector<IndexSchema> indexes;  // secondary indexes
+  std::string engine = "InnoDB";     // as shown; every MySQL engine name maps to LSM
+  std::string comment;
+  uint64_t auto_increment_start = 1;
+
+  bool has_hidden_key() const { return primary.columns.empty(); }
+  std::optional<uint32_t> FindColumn(std::string_view name) const;  // case-insensitive
+  std::optional<uint32_t> AutoIncrementColumn() const;
+  IndexId NextIndexId() const;
+
+  Bytes Encode() const;
+  static Result<TableSchema> Decode(Slice in);
+};
+
+// Converts `v` to what column `col` stores, with MySQL's strict-mode errors: 1264 out of
+// range, 1366 incorrect integer/decimal value, 1406 data too long, 1292 incorrect
+// datetime value. NULL passes through (NOT NULL is checked by the caller: 1048).
+Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t row_number);
+
+}  // namespace strata::sql
