@@ -39,8 +39,23 @@ Slice BlockBuilder::Finish() {
 }
 
 std::unique_ptr<InternalIterator> NewBlockIterator(Slice contents, KeyCompare cmp,
-                                                   std::shared_ptr<const void> owner) {
-  return std::make_unique<BlockIterator>(contents, cmp, std::move(owner));
+                                                   std::shared_ptr<const void> owner, bool layout_checked) {
+  return std::make_unique<BlockIterator>(contents, cmp, std::move(owner), layout_checked);
+}
+
+bool BlockLayoutValid(Slice data) {
+  if (data.size() < 4) return false;
+  uint32_t n = DecodeFixed32(data.data() + data.size() - 4);
+  if (n == 0 || n > (data.size() - 4) / 4) return false;
+  size_t restarts_offset = data.size() - 4 - 4 * size_t{n};
+  uint32_t previous = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t point = DecodeFixed32(data.data() + restarts_offset + 4 * i);
+    bool ok = i == 0 ? point == 0 : point > previous && point < restarts_offset;
+    if (!ok) return false;
+    previous = point;
+  }
+  return true;
 }
 
 }  // namespace strata::storage::lsm

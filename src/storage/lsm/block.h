@@ -42,34 +42,27 @@ class BlockBuilder {
 // Compare(Slice, Slice) -> int for the keys stored in the block.
 using KeyCompare = int (*)(Slice, Slice);
 
+// The block's restart array: a count that fits, and restart points that are strictly
+// increasing entry offsets starting at 0 (an empty block has the single point 0), so that
+// Prev and Seek, which jump to them, cannot read a different sequence than Next does.
+// O(restart points): Table checks each block once, when it is read from disk, and its
+// iterators trust it (a point lookup would otherwise pay it for the index block each time).
+bool BlockLayoutValid(Slice data);
+
 // Iterates a block's entries. Usable on the stack (point lookups) or through
 // NewBlockIterator. Malformed blocks make it invalid with a Corruption status.
+// `layout_checked`: BlockLayoutValid(data) already held (the block came through Table).
 class BlockIterator final : public InternalIterator {
  public:
-  BlockIterator(Slice data, KeyCompare cmp, std::shared_ptr<const void> owner)
+  BlockIterator(Slice data, KeyCompare cmp, std::shared_ptr<const void> owner, bool layout_checked = false)
       : data_(data), cmp_(cmp), owner_(std::move(owner)) {
-    if (data.size() < 4) {
+    if (!layout_checked && !BlockLayoutValid(data)) {
       Fail();
       return;
     }
     num_restarts_ = DecodeFixed32(data.data() + data.size() - 4);
-    if (num_restarts_ == 0 || num_restarts_ > (data.size() - 4) / 4) {
-      Fail();
-      return;
-    }
     restarts_offset_ = data.size() - 4 - 4 * num_restarts_;
     current_ = restarts_offset_;
-    // Restart points are strictly increasing entry offsets starting at 0 (an empty block
-    // has the single point 0). Checked once here, so that Prev and Seek, which jump to them,
-    // cannot read a different sequence than Next does.
-    for (uint32_t i = 0; i < num_restarts_; i++) {
-      uint32_t point = RestartPoint(i);
-      bool ok = i == 0 ? point == 0 : point > RestartPoint(i - 1) && point < restarts_offset_;
-      if (!ok) {
-        Fail();
-        return;
-      }
-    }
   }
 
   bool Valid() const override { return current_ < restarts_offset_ && status_.ok(); }
@@ -206,6 +199,6 @@ class BlockIterator final : public InternalIterator {
 // An iterator over a block's contents. `contents` must outlive the iterator unless `owner`
 // keeps it alive. Malformed blocks make the iterator invalid with a Corruption status.
 std::unique_ptr<InternalIterator> NewBlockIterator(Slice contents, KeyCompare cmp,
-                                                   std::shared_ptr<const void> owner);
+                                                   std::shared_ptr<const void> owner, bool layout_checked = false);
 
 }  // namespace strata::storage::lsm

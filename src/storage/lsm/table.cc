@@ -18,7 +18,7 @@ class TwoLevelIterator final : public InternalIterator {
  public:
   TwoLevelIterator(std::shared_ptr<Table> table, bool fill_cache, bool foreground)
       : table_(std::move(table)),
-        index_(NewBlockIterator(table_->index_block(), CompareIk, nullptr)),
+        index_(NewBlockIterator(table_->index_block(), CompareIk, nullptr, /*layout_checked=*/true)),
         fill_cache_(fill_cache),
         foreground_(foreground) {}
 
@@ -68,7 +68,7 @@ class TwoLevelIterator final : public InternalIterator {
       return;
     }
     BlockRef ref = *block;
-    data_ = NewBlockIterator(*ref, CompareIk, ref);
+    data_ = NewBlockIterator(*ref, CompareIk, ref, /*layout_checked=*/true);
   }
   void SkipEmptyForward() {
     while (data_ && !data_->Valid() && data_->status().ok()) {
@@ -115,6 +115,7 @@ Result<std::shared_ptr<Table>> Table::Open(std::unique_ptr<io::File> file, uint6
   t->stats_ = std::move(stats);
   t->entries_ = footer.entries;
   STRATA_ASSIGN_OR_RETURN(Bytes index, ReadBlock(t->file_.get(), footer.index, true));
+  if (!BlockLayoutValid(index)) return Status::Corruption(path + ": malformed index block");
   t->index_ = std::make_shared<const Bytes>(std::move(index));
   STRATA_ASSIGN_OR_RETURN(t->filter_, ReadBlock(t->file_.get(), footer.filter, true));
   return t;
@@ -156,6 +157,9 @@ Result<BlockRef> Table::DataBlock(Slice handle_value, bool fill_cache, bool fore
     if (ra) ra->window = 0;  // random access: no readahead
     STRATA_ASSIGN_OR_RETURN(raw, ReadBlock(file_.get(), h, foreground));
   }
+  // Checked once here; every iterator over the block (cached or not) trusts it.
+  if (!BlockLayoutValid(raw))
+    return Status::Corruption(fmt::format("{} at offset {}: malformed data block", file_->path(), h.offset));
   auto ref = std::make_shared<const Bytes>(std::move(raw));
   if (cache_ && fill_cache) cache_->Insert(file_number_, h.offset, ref);
   return ref;
@@ -167,12 +171,12 @@ Result<std::optional<Table::Entry>> Table::Get(Slice user_key, SequenceNumber sn
     return std::optional<Entry>();
   }
   Bytes target = MakeInternalKey(user_key, snapshot, kValueForSeek);
-  BlockIterator index(*index_, CompareIk, nullptr);
+  BlockIterator index(*index_, CompareIk, nullptr, /*layout_checked=*/true);
   index.Seek(target);
   std::optional<Entry> found;
   if (index.Valid()) {
     STRATA_ASSIGN_OR_RETURN(BlockRef block, DataBlock(index.value(), fill_cache, true));
-    BlockIterator it(*block, CompareIk, nullptr);  // `block` outlives it
+    BlockIterator it(*block, CompareIk, nullptr, /*layout_checked=*/true);  // `block` outlives it
     it.Seek(target);
     if (!it.status().ok()) return it.status();
     if (it.Valid() && ExtractUserKey(it.key()) == user_key) {
