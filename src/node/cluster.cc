@@ -210,6 +210,60 @@ void Cluster::HandOverLeadership() {
   obs::Warn("cluster", "leadership hand-over did not complete; stopping anyway", {{"to", best}});
 }
 
+std::vector<std::vector<std::optional<std::string>>> Cluster::StatusRows() const {
+  raft::RaftNodeInfo info = raft_->info();
+  auto members = sm_->members();
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  auto add = [&](uint64_t id, std::string role) {
+    auto m = members.find(id);
+    auto match = info.match.find(id);
+    std::optional<std::string> match_index, lag;
+    if (match != info.match.end()) {
+      match_index = std::to_string(match->second);
+      lag = std::to_string(info.commit > match->second ? info.commit - match->second : 0);
+    }
+    rows.push_back({std::to_string(id), std::move(role),
+                    m == members.end() ? std::nullopt : std::optional<std::string>(m->second.admin_addr),
+                    m == members.end() ? std::nullopt : std::optional<std::string>(m->second.mysql_addr), match_index,
+                    lag});
+  };
+  for (uint64_t id : info.conf.voters) add(id, id == info.leader ? "leader" : "follower");
+  for (uint64_t id : info.conf.learners) add(id, "learner");
+  return rows;
+}
+
+Status Cluster::Change(std::string_view action, const Member& member) {
+  HttpAnswer answer = action == "add"      ? Join(member)
+                      : action == "remove" ? Remove(member.id)
+                                           : TransferLeader(member.id);
+  std::string via;
+  for (int hop = 0; answer.status == 307 && hop < 3; hop++) {
+    // Not the leader: ask the one it names, through its admin endpoint.
+    nlohmann::json j = nlohmann::json::parse(answer.json, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("leader_admin_addr") || !j["leader_admin_addr"].is_string()) break;
+    via = j["leader_admin_addr"].get<std::string>();
+    auto hp = raft::ParseHostPort(via);
+    if (!hp.ok()) break;
+    httplib::Client client(hp->first, hp->second);
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(30));
+    httplib::Params params{{"id", std::to_string(member.id)}, {"raft", member.raft_addr},
+                           {"admin", member.admin_addr}, {"mysql", member.mysql_addr}};
+    httplib::Result res = client.Post("/cluster/" + std::string(action), params);
+    if (!res) {
+      return Status::Unavailable(fmt::format("cannot reach the leader at {}: {}", via, httplib::to_string(res.error())))
+          .WithMysql(1105, "HY000");
+    }
+    answer = HttpAnswer{res->status, res->body};
+  }
+  if (answer.status / 100 == 2) return Status::OK();
+  nlohmann::json j = nlohmann::json::parse(answer.json, nullptr, /*allow_exceptions=*/false);
+  std::string why = j.is_object() && j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>()
+                                                                                   : answer.json;
+  return Status::InvalidArgument(fmt::format("ALTER CLUSTER failed{}: {}", via.empty() ? "" : " on the leader " + via, why))
+      .WithMysql(1105, "HY000");
+}
+
 bool Cluster::AnnounceSelf() {
   auto members = sm_->members();
   auto it = members.find(self_.id);

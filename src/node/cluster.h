@@ -17,7 +17,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -59,6 +61,11 @@ class Cluster {
   HttpAnswer TransferLeader(uint64_t id);
   // The "raft" object of /status (and GET /cluster/status).
   std::string StatusJson() const;
+  // SHOW CLUSTER STATUS: Node_id, Role, Admin_addr, Mysql_addr, Match_index, Lag per member.
+  std::vector<std::vector<std::optional<std::string>>> StatusRows() const;
+  // ALTER CLUSTER: "add", "remove" or "transfer-leader", run here when this node leads,
+  // else sent to the leader's admin endpoint. Failures: MySQL 1105 with the reason.
+  Status Change(std::string_view action, const Member& member);
 
   // Planned shutdown: when this node leads a group with other voters, transfers leadership
   // to the most caught-up one and waits (up to 3 s) until it has taken over.

@@ -451,8 +451,15 @@ Status Node::StartMysql() {
     if (!r.ok()) return MapProposeError(r.status());
     return DecodeReservedIds(*r);
   };
-  sql_ = std::make_unique<sql::SqlEngine>(sql::SqlEngineOptions{
-      txns_.get(), engine_.get(), STRATA_MYSQL_VERSION, std::move(status), io_rates_.get(), std::move(ids)});
+  sql::ClusterHooks cluster;
+  cluster.status_rows = [this] { return cluster_->StatusRows(); };
+  cluster.change = [this](std::string_view action, uint64_t id, std::string_view raft, std::string_view admin,
+                          std::string_view mysql) {
+    return cluster_->Change(action, Member{id, std::string(raft), std::string(admin), std::string(mysql)});
+  };
+  sql_ = std::make_unique<sql::SqlEngine>(sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION,
+                                                                std::move(status), io_rates_.get(), std::move(ids),
+                                                                std::move(cluster)});
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
   options.engine = sql_.get();

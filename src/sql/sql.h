@@ -61,6 +61,17 @@ struct QueryResult {
 // SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.
 using StatusProvider = std::function<std::vector<std::pair<std::string, std::string>>()>;
 
+// The cluster, as SQL sees it (SHOW CLUSTER STATUS, ALTER CLUSTER), supplied by the node.
+struct ClusterHooks {
+  // One row per member: Node_id, Role, Admin_addr, Mysql_addr, Match_index, Lag (nullopt: NULL).
+  std::function<std::vector<std::vector<std::optional<std::string>>>()> status_rows;
+  // "add" (id, raft, admin, mysql), "remove" (id) or "transfer-leader" (id); runs on the
+  // leader wherever it is issued. Errors carry their MySQL code.
+  std::function<Status(std::string_view action, uint64_t id, std::string_view raft, std::string_view admin,
+                       std::string_view mysql)>
+      change;
+};
+
 struct SqlEngineOptions {
   txn::TxnManager* txn = nullptr;
   storage::Engine* engine = nullptr;
@@ -68,6 +79,7 @@ struct SqlEngineOptions {
   StatusProvider status;       // empty: SHOW STATUS has no rows
   NodeVariables* node_variables = nullptr;  // node-level globals; outlives the engine (may be null)
   IdReservations id_reservations;           // empty: every node counts on its own (one node)
+  ClusterHooks cluster;                     // empty: SHOW CLUSTER STATUS / ALTER CLUSTER refused
 };
 
 class SqlEngine {
@@ -83,6 +95,7 @@ class SqlEngine {
   }
 
   NodeVariables* node_variables() const { return options_.node_variables; }
+  const ClusterHooks& cluster() const { return options_.cluster; }
   // Global system variables (SET GLOBAL): name (lower case) → value.
   std::optional<Value> GetGlobal(std::string_view name);
   void SetGlobal(std::string_view name, Value v);

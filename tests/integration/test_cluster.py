@@ -108,6 +108,16 @@ class ClusterTest(unittest.TestCase):
         ids = {n.status()["node_id"] for n in self.nodes}
         self.assertEqual(ids, {m["id"] for m in st["members"]})
 
+        # The same through SQL, for operators who only have a MySQL client.
+        rows = self.rows(n3, "SHOW CLUSTER STATUS")
+        self.assertEqual(sorted(r[1] for r in rows), ["follower", "follower", "leader"])
+        self.assertEqual({int(r[0]) for r in rows}, ids)
+        self.assertIn((f"127.0.0.1:{n1.admin_port}", f"127.0.0.1:{n1.port}"), {(r[2], r[3]) for r in rows})
+        with self.assertRaises(pymysql.MySQLError) as ctx:
+            self.rows(n2, "ALTER CLUSTER REMOVE NODE 12345")
+        self.assertEqual(ctx.exception.args[0], 1105)
+        self.assertIn("not a member", ctx.exception.args[1])
+
         # 2. any node serves any client
         with connect(n3) as c, c.cursor() as cur:
             cur.execute("CREATE DATABASE app")
@@ -195,6 +205,11 @@ class ClusterTest(unittest.TestCase):
         r = cli("transfer-leader", "--admin", f"127.0.0.1:{current.admin_port}", "--id", str(target_id))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.leader(), target)
+        # ... and back through SQL, issued on a follower (run on the leader for it).
+        back = next(n for n in self.nodes if n is not target and n is not current)
+        self.rows(back, f"ALTER CLUSTER TRANSFER LEADER TO {current.status()['node_id']}")
+        self.assertEqual(self.leader(), current)
+        current, target = target, current
         self.assertEqual(target.stop(signal.SIGTERM), 0)
         self.assertIn("leadership handed over", target.log())
         others = [n for n in self.nodes if n is not target]

@@ -157,6 +157,7 @@ enum class StatementKind : uint8_t {
   kBegin, kCommit, kRollback,
   kSet, kShow /* also DESCRIBE t */, kEmpty /* only comments */,
   kLockTables, kUnlockTables,  // LOCK TABLES t READ|WRITE, ... / UNLOCK TABLES (mysqldump)
+  kAlterCluster,               // ALTER CLUSTER ADD NODE | REMOVE NODE | TRANSFER LEADER TO
 };
 
 struct Statement {
@@ -313,6 +314,7 @@ struct Set : Statement {
 enum class ShowKind : uint8_t {
   kDatabases, kTables, kColumns, kVariables, kStatus, kCreateTable, kCreateDatabase,
   kWarnings, kErrors, kEngines, kCollation, kCharset, kProcessList, kIndex, kTableStatus,
+  kClusterStatus,  // SHOW CLUSTER STATUS
 };
 
 struct Show : Statement {  // SHOW ... and DESCRIBE/DESC/EXPLAIN t (kColumns)
@@ -346,6 +348,17 @@ struct LockTables : Statement {  // LOCK TABLE[S] t [[AS] a] READ [LOCAL] | [LOW
 
 struct UnlockTables : Statement {  // UNLOCK TABLE[S]
   UnlockTables() : Statement(StatementKind::kUnlockTables) {}
+};
+
+// ALTER CLUSTER ADD NODE id RAFT 'host:port' [ADMIN 'host:port'] [MYSQL 'host:port']
+// ALTER CLUSTER REMOVE NODE id
+// ALTER CLUSTER TRANSFER LEADER [TO] id
+struct AlterCluster : Statement {
+  AlterCluster() : Statement(StatementKind::kAlterCluster) {}
+  enum class Action : uint8_t { kAddNode, kRemoveNode, kTransferLeader };
+  Action action = Action::kAddNode;
+  uint64_t node_id = 0;
+  std::string raft_addr, admin_addr, mysql_addr;
 };
 
 }  // namespace strata::sql::ast

@@ -198,6 +198,10 @@ Result<ast::StatementPtr> Parser::ParseShow() {
     pos_ += 2;
     show->show = ast::ShowKind::kTableStatus;
     from_db_allowed = true;
+  } else if (PeekWord("CLUSTER") && PeekWord("STATUS", 1)) {
+    pos_ += 2;
+    show->show = ast::ShowKind::kClusterStatus;
+    like_allowed = false;
   } else {
     return Error();
   }
@@ -320,6 +324,38 @@ Result<ast::StatementPtr> Parser::ParseUnlockTables() {
   STRATA_RETURN_IF_ERROR(ExpectWord("UNLOCK"));
   if (!AcceptWord("TABLES") && !AcceptWord("TABLE")) return Error();
   return ast::StatementPtr(std::make_unique<ast::UnlockTables>());
+}
+
+Result<ast::StatementPtr> Parser::ParseAlterCluster() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("ALTER"));
+  STRATA_RETURN_IF_ERROR(ExpectWord("CLUSTER"));
+  auto alter = std::make_unique<ast::AlterCluster>();
+  using Action = ast::AlterCluster::Action;
+  if (AcceptWord("ADD")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("NODE"));
+    alter->action = Action::kAddNode;
+  } else if (AcceptWord("REMOVE")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("NODE"));
+    alter->action = Action::kRemoveNode;
+  } else if (AcceptWord("TRANSFER")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("LEADER"));
+    AcceptWord("TO");
+    alter->action = Action::kTransferLeader;
+  } else {
+    return Error();
+  }
+  STRATA_ASSIGN_OR_RETURN(alter->node_id, ParseUnsigned());
+  if (alter->action == Action::kAddNode) {
+    // RAFT 'h:p' is required; ADMIN and MYSQL are optional, in any order.
+    while (PeekWord("RAFT") || PeekWord("ADMIN") || PeekWord("MYSQL")) {
+      std::string* field = AcceptWord("RAFT") ? &alter->raft_addr : AcceptWord("ADMIN") ? &alter->admin_addr
+                                                                                          : (Advance(), &alter->mysql_addr);
+      if (Peek().kind != TokenKind::kString) return Error();
+      *field = Advance().value;
+    }
+    if (alter->raft_addr.empty()) return ErrorAt(Peek());
+  }
+  return ast::StatementPtr(std::move(alter));
 }
 
 }  // namespace strata::sql::internal

@@ -48,6 +48,7 @@ class Parser {
   Result<ast::StatementPtr> ParseStartTransaction();
   Result<ast::StatementPtr> ParseCommitOrRollback(bool commit);
   Result<ast::StatementPtr> ParseLockTables();
+  Result<ast::StatementPtr> ParseAlterCluster();
   Result<ast::StatementPtr> ParseUnlockTables();
 
   // ---- pieces of DDL (parser_ddl.cc) ----

@@ -50,6 +50,7 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
     case SK::kCreateIndex: case SK::kDropIndex:
       return "ddl";
+    case SK::kAlterCluster: return "admin";
     default: return "other";
   }
 }
@@ -194,6 +195,17 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
       return ExecuteSet(static_cast<const ast::Set&>(stmt));
     case SK::kLockTables: case SK::kUnlockTables:
       return QueryResult();  // accepted for mysqldump files; snapshot isolation needs no table locks
+    case SK::kAlterCluster: {
+      const ClusterHooks& cluster = engine_->cluster();
+      if (!cluster.change) return ErrNotSupportedYet("ALTER CLUSTER outside a node");
+      const auto& alter = static_cast<const ast::AlterCluster&>(stmt);
+      using Action = ast::AlterCluster::Action;
+      std::string_view action = alter.action == Action::kAddNode      ? "add"
+                                : alter.action == Action::kRemoveNode ? "remove"
+                                                                      : "transfer-leader";
+      STRATA_RETURN_IF_ERROR(cluster.change(action, alter.node_id, alter.raft_addr, alter.admin_addr, alter.mysql_addr));
+      return QueryResult();
+    }
     default:
       return ExecuteInTransaction(stmt);
   }

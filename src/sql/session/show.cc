@@ -262,6 +262,17 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       r.rows.push_back({Str("binary"), Str("Binary pseudo charset"), Str("binary"), Value::Int(1)});
       return ApplyWhere(session, stmt, std::move(r));
     }
+    case ShowKind::kClusterStatus: {
+      const ClusterHooks& cluster = session.engine().cluster();
+      if (!cluster.status_rows) return ErrNotSupportedYet("SHOW CLUSTER STATUS outside a node");
+      QueryResult r = TextResult({"Node_id", "Role", "Admin_addr", "Mysql_addr", "Match_index", "Lag"});
+      for (auto& fields : cluster.status_rows()) {
+        Row row;
+        for (auto& f : fields) row.push_back(f ? Str(std::move(*f)) : Value::Null());
+        r.rows.push_back(std::move(row));
+      }
+      return ApplyWhere(session, stmt, std::move(r));
+    }
     case ShowKind::kProcessList: {
       QueryResult r = TextResult({"Id", "User", "Host", "db", "Command", "Time", "State", "Info"});
       r.rows.push_back({Value::Uint(session.connection_id()), Str(session.user()), Str("localhost"),

@@ -274,3 +274,42 @@ TEST(MysqldumpTest, CreateTable) {
 
 }  // namespace
 }  // namespace strata::sql
+
+namespace strata::sql {
+namespace {
+using testing::ParseAs;
+
+// The cluster statements an operator with only a MySQL client uses (issue 18).
+TEST(ClusterStatementTest, ShowClusterStatusAndAlterCluster) {
+  auto show = ParseAs<ast::Show>("SHOW CLUSTER STATUS");
+  ASSERT_NE(show, nullptr);
+  EXPECT_EQ(show->show, ast::ShowKind::kClusterStatus);
+
+  auto add = ParseAs<ast::AlterCluster>("ALTER CLUSTER ADD NODE 42 RAFT '10.0.0.4:7000' MYSQL '10.0.0.4:3306'");
+  ASSERT_NE(add, nullptr);
+  EXPECT_EQ(add->action, ast::AlterCluster::Action::kAddNode);
+  EXPECT_EQ(add->node_id, 42u);
+  EXPECT_EQ(add->raft_addr, "10.0.0.4:7000");
+  EXPECT_EQ(add->mysql_addr, "10.0.0.4:3306");
+  EXPECT_EQ(add->admin_addr, "");
+
+  auto remove = ParseAs<ast::AlterCluster>("alter cluster remove node 7;");
+  ASSERT_NE(remove, nullptr);
+  EXPECT_EQ(remove->action, ast::AlterCluster::Action::kRemoveNode);
+  EXPECT_EQ(remove->node_id, 7u);
+
+  auto transfer = ParseAs<ast::AlterCluster>("ALTER CLUSTER TRANSFER LEADER TO 9");
+  ASSERT_NE(transfer, nullptr);
+  EXPECT_EQ(transfer->action, ast::AlterCluster::Action::kTransferLeader);
+  EXPECT_EQ(transfer->node_id, 9u);
+
+  for (const char* bad : {"ALTER CLUSTER ADD NODE 4", "ALTER CLUSTER REMOVE 4", "ALTER CLUSTER ADD NODE 4 RAFT 5",
+                          "ALTER CLUSTER TRANSFER LEADER TO x", "SHOW CLUSTER STATUS LIKE 'a'"}) {
+    Result<std::vector<ast::StatementPtr>> r = Parse(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().mysql_errno(), 1064) << bad << ": " << r.status().ToString();
+  }
+}
+
+}  // namespace
+}  // namespace strata::sql
