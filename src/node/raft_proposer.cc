@@ -102,8 +102,16 @@ Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, 
 
 txn::LogIndex RaftProposer::AppliedIndex() const { return state_machine_->applied(); }
 
-Status RaftProposer::ReadBarrier() {
+Status RaftProposer::ReadBarrier(const txn::ReadRequirement& requirement) {
   if (raft_->IsSoleVoterLeader()) return Status::OK();
+  if (!requirement.linearizable) {
+    std::chrono::milliseconds age = raft_->LeaderContactAge();
+    if (static_cast<uint64_t>(age.count()) <= requirement.max_staleness_ms) return Status::OK();
+    return Status::Unavailable(fmt::format("this node last heard from a Raft leader {} ms ago, more than "
+                                           "strata_max_staleness_ms = {}; nothing was read, retry or read elsewhere",
+                                           age.count(), requirement.max_staleness_ms))
+        .WithMysql(kErQueryInterrupted, "70100");
+  }
   // ReadIndex asks again while an election runs; it gives up after the timeout.
   Result<raft::LogIndex> index = raft_->ReadIndex(propose_timeout_);
   if (index.ok()) return Status::OK();

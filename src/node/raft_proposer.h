@@ -74,7 +74,9 @@ class RaftProposer final : public txn::Proposer {
   // Linearizable reads: nothing to do on the only voter; elsewhere a ReadIndex through the
   // leader (raft_node.h), waited for up to propose_timeout. Failure: 1317 (retry; nothing
   // was read or written).
-  Status ReadBarrier() override;
+  // strata_read_consistency = follower: no round trip, refused (1317) when this node has not
+  // heard from a leader within max_staleness_ms.
+  Status ReadBarrier(const txn::ReadRequirement& requirement) override;
 
  private:
   raft::RaftNode* const raft_;

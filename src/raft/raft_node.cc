@@ -246,6 +246,8 @@ void RaftNode::Impl::StepMessage(const Message& m) {
   }
   Status s = core->Step(m);
   if (!s.ok()) obs::Debug("raft", "step refused a message", {{"node", options.id}, {"error", s.ToString()}});
+  if (s.ok() && m.from == core->leader() && (m.type == MessageType::kAppend || m.type == MessageType::kHeartbeat))
+    leader_contact_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
 }
 
 void RaftNode::Impl::ApplyCommitted(const std::vector<Entry>& entries) {

@@ -213,6 +213,9 @@ class RaftNode {
   // This node leads a group in which it is the only voter: everything acknowledged is
   // applied here, so a read at the applied index is already linearizable. Cheap (atomic).
   bool IsSoleVoterLeader() const;
+  // How long ago this node last heard from the leader (zero on the leader itself; a day
+  // when no leader was ever heard). Bounds how stale a follower's applied state can be.
+  std::chrono::milliseconds LeaderContactAge() const;
   // Where member `id`'s Raft port is (from the replicated member list).
   Status SetPeerAddress(NodeId id, std::string_view address);
 

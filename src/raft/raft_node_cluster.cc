@@ -265,6 +265,17 @@ Result<LogIndex> RaftNode::ReadIndex(std::chrono::milliseconds timeout) {
 
 bool RaftNode::IsSoleVoterLeader() const { return impl_->sole_voter_leader.load(std::memory_order_acquire); }
 
+std::chrono::milliseconds RaftNode::LeaderContactAge() const {
+  {
+    std::lock_guard lock(impl_->info_mu);
+    if (impl_->info.role == Role::kLeader) return std::chrono::milliseconds(0);
+  }
+  int64_t at = impl_->leader_contact_ns.load(std::memory_order_relaxed);
+  if (at == 0) return std::chrono::hours(24);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch() -
+                                                               Clock::duration(at));
+}
+
 Status RaftNode::SetPeerAddress(NodeId id, std::string_view address) {
   return impl_->transport->SetPeerAddress(id, address);
 }

@@ -157,6 +157,7 @@ struct RaftNode::Impl {
   bool compactor_stop = false;     // guarded by compactor_mu
 
   std::atomic<bool> sole_voter_leader{false};  // published with info
+  std::atomic<int64_t> leader_contact_ns{0};   // steady clock; 0: never
   mutable std::mutex info_mu;
   RaftNodeInfo info;  // guarded by info_mu
 

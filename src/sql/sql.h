@@ -147,6 +147,8 @@ class Session final : public SessionContext {
   SqlEngine& engine() { return *engine_; }
   // The open transaction, begun if needed.
   Result<txn::Transaction*> Txn();
+  // What strata_read_consistency / strata_max_staleness_ms ask of a new transaction.
+  txn::ReadRequirement ReadRequirement() const;
   Result<std::shared_ptr<const CatalogSnapshot>> LoadCatalog();
   // Resolves a table name (empty schema: current database): 1046 no database selected,
   // 1146 unknown table.

@@ -183,8 +183,8 @@ void Transaction::Rollback() {
   manager_->stats_.rollbacks++;
 }
 
-std::unique_ptr<Transaction> TxnManager::Begin() {
-  Status barrier = proposer_->ReadBarrier();  // before the snapshot is taken, outside mu_
+std::unique_ptr<Transaction> TxnManager::Begin(const ReadRequirement& requirement) {
+  Status barrier = proposer_->ReadBarrier(requirement);  // before the snapshot is taken, outside mu_
   std::lock_guard lock(mu_);
   LogIndex start = proposer_->AppliedIndex();
   active_.insert(start);

@@ -46,6 +46,14 @@ struct CommitFate {
 
 // How a transaction reaches Raft. The node implements it with its Raft group; tests with
 // a direct in-process apply.
+// How current a new transaction's snapshot must be (session variable
+// strata_read_consistency): `linearizable` sees every write acknowledged anywhere before it
+// began; otherwise (`follower`) it may be up to max_staleness_ms behind the leader.
+struct ReadRequirement {
+  bool linearizable = true;
+  uint64_t max_staleness_ms = 0;
+};
+
 class Proposer {
  public:
   virtual ~Proposer() = default;
@@ -58,7 +66,7 @@ class Proposer {
   // every write acknowledged anywhere before the call (linearizable reads: ReadIndex on
   // a replicated group), or an error when that cannot be established. Default: nothing to
   // wait for.
-  virtual Status ReadBarrier() { return Status::OK(); }
+  virtual Status ReadBarrier(const ReadRequirement& requirement) { return Status::OK(); }
 };
 
 class TxnManager;
@@ -137,7 +145,7 @@ class TxnManager {
   TxnManager(storage::Engine* engine, Proposer* proposer, TxnOptions options = {})
       : engine_(engine), proposer_(proposer), options_(options) {}
 
-  std::unique_ptr<Transaction> Begin();
+  std::unique_ptr<Transaction> Begin(const ReadRequirement& requirement = {});
 
   // The oldest snapshot an open transaction reads at, or that a commit of unknown outcome
   // still needs (CommitFate); the applied index when there is none. Garbage collection may

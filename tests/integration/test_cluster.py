@@ -238,6 +238,30 @@ class ClusterTest(unittest.TestCase):
         for n in self.nodes:
             self.assertEqual({r[0] for r in self.rows(n)}, acked)
 
+        # 7. read consistency without a quorum: kill two nodes. The survivor refuses
+        # linearizable reads (it cannot know it is current) but serves follower reads within
+        # the staleness the session accepts.
+        survivor = self.nodes[0]
+        for n in self.nodes[1:]:
+            n.kill9()
+        with connect(survivor) as c, c.cursor() as cur:
+            with self.assertRaises(pymysql.MySQLError) as ctx:
+                cur.execute("SELECT COUNT(*) FROM app.t")
+            self.assertEqual(ctx.exception.args[0], 1317, ctx.exception)
+            cur.execute("SET strata_read_consistency = 'follower'")
+            cur.execute("SET strata_max_staleness_ms = 3600000")
+            cur.execute("SELECT id FROM app.t")
+            self.assertEqual({r[0] for r in cur.fetchall()}, acked)  # nothing acknowledged is missing
+            cur.execute("SET strata_max_staleness_ms = 100")
+            with self.assertRaises(pymysql.MySQLError) as ctx:
+                cur.execute("SELECT COUNT(*) FROM app.t")
+            self.assertEqual(ctx.exception.args[0], 1317, ctx.exception)
+            self.assertIn("strata_max_staleness_ms", ctx.exception.args[1])
+            for value, code in (("'lease'", 1235), ("'bogus'", 1231)):
+                with self.assertRaises(pymysql.MySQLError) as ctx:
+                    cur.execute(f"SET strata_read_consistency = {value}")
+                self.assertEqual(ctx.exception.args[0], code, ctx.exception)
+
     def test_join_errors_are_clear(self):
         r = run_binary(["start", "--data-dir", "/nonexistent-never-created", "--join", "nonsense"])
         self.assertNotEqual(r.returncode, 0)

@@ -76,8 +76,17 @@ EvalContext Session::eval_context() const {
   return ctx;
 }
 
+txn::ReadRequirement Session::ReadRequirement() const {
+  txn::ReadRequirement r;
+  std::optional<Value> mode = GetVariable("strata_read_consistency");
+  r.linearizable = !mode || mode->ToText().value_or("") != "follower";
+  std::optional<Value> staleness = GetVariable("strata_max_staleness_ms");
+  r.max_staleness_ms = staleness ? static_cast<uint64_t>(std::max(0.0, staleness->ToDouble())) : 0;
+  return r;
+}
+
 Result<txn::Transaction*> Session::Txn() {
-  if (!txn_) txn_ = engine_->txn().Begin();
+  if (!txn_) txn_ = engine_->txn().Begin(ReadRequirement());
   return txn_.get();
 }
 
@@ -171,7 +180,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
   switch (stmt.kind) {
     case SK::kBegin: {
       STRATA_RETURN_IF_ERROR(CommitOpen());  // BEGIN commits an open transaction, as MySQL does
-      txn_ = engine_->txn().Begin();
+      txn_ = engine_->txn().Begin(ReadRequirement());
       explicit_txn_ = true;
       return QueryResult();
     }
@@ -330,6 +339,16 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     name = "transaction_isolation";
   }
   if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
+  if (name == "strata_read_consistency") {
+    std::string mode = ToLower(v.ToText().value_or(""));
+    if (mode == "lease") return ErrNotSupportedYet("strata_read_consistency = 'lease'");
+    if (mode != "linearizable" && mode != "follower") return ErrWrongValueForVariable("strata_read_consistency", mode);
+    v = Value::String(mode);
+  }
+  if (name == "strata_max_staleness_ms") {
+    if (v.ToDouble() < 0) return ErrWrongValueForVariable("strata_max_staleness_ms", v.ToText().value_or("NULL"));
+    v = Value::Int(static_cast<int64_t>(v.ToDouble()));
+  }
   if (item.scope == ast::VariableScope::kGlobal) engine_->SetGlobal(name, v);
   else if (item.scope != ast::VariableScope::kDefault || name != "transaction_isolation") session_vars_[name] = v;
   return Status::OK();

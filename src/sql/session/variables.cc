@@ -52,6 +52,8 @@ const std::map<std::string, Default>& Defaults() {
       {"license", {false, 0, "Apache-2.0"}},
       {"long_query_time", {false, 0, "10.000000"}},
       {"lower_case_table_names", {true, 1, ""}},
+      {"strata_max_staleness_ms", {true, 1000, ""}},
+      {"strata_read_consistency", {false, 0, "linearizable"}},
       {"max_allowed_packet", {true, 67108864, ""}},
       {"max_connections", {true, 151, ""}},
       {"max_execution_time", {true, 0, ""}},
