@@ -75,9 +75,16 @@ void RaftNode::Impl::OnForwardProposeResponse(const Message& m) {
 void RaftNode::Impl::TrackPending(LogIndex index, Term term, Pending p) {
   auto it = pending.find(index);
   if (it != pending.end()) {
+    if (it->second.term >= term) {
+      // Raft never gives one index to two proposals of the same or an older term: an answer
+      // that does is wrong (a faulty peer). Keep what we had; say nothing certain of this one.
+      obs::Warn("raft", "conflicting answer for a pending index; ignored",
+                {{"node", options.id}, {"index", index}, {"term", term}, {"pending_term", it->second.term}});
+      p.done(Status::Unavailable("conflicting answer for its log index; outcome unknown"));
+      return;
+    }
     // The same index again, from a later leader: the earlier entry there was overwritten
     // (a committed entry is never replaced), so that proposal definitely did not commit.
-    STRATA_CHECK(it->second.term < term);
     Pending old = std::move(it->second);
     pending.erase(it);
     old.done(Status::Aborted("proposal overwritten by a new leader"));
