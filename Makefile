@@ -22,7 +22,7 @@ label_regex = $(subst $(space),|,$(strip $(1)))
 label_targets = $(addprefix tests_,$(1))
 
 .PHONY: setup configure build run test test-release test-fast test-asan build-asan \
-        test-tsan build-tsan test-fuzz build-fuzz soak bench format clean
+        test-tsan build-tsan test-fuzz build-fuzz soak conformance bench format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -92,6 +92,16 @@ test-fuzz: build-fuzz
 # Long variants (many seeds, many kill cycles); not part of `make test`.
 soak: build
 	cd $(BUILD_DIR) && STRATA_SOAK=1 ctest --output-on-failure -j $(JOBS) -L 'unit|sim|crash|process'
+
+# sqllogictest: any directory or file (default: the whole external corpus), per-file
+# run/passed/failed/skipped and a total; exits non-zero when a record fails
+# (tests/sqllogic/). PEER=mariadb runs the same files against a throwaway MariaDB.
+SLT  ?= ../shared/conformance/slt
+PEER ?=
+conformance: build
+	STRATADB_BIN=$(BUILD_DIR)/stratadb SLT_RUNNER_BIN=$(BUILD_DIR)/tests/sqllogic/slt_runner \
+	  /usr/bin/python3 tests/sqllogic/run_slt.py $(if $(PEER),--peer $(PEER)) \
+	  --root $(if $(wildcard $(SLT)/.),$(SLT),$(dir $(SLT))) $(SLT)
 
 bench: build
 	cmake --build $(BUILD_DIR) --target benchmarks -j $(JOBS)

@@ -230,7 +230,7 @@ Result<std::vector<std::vector<const ast::Expr*>>> InsertRows(const ast::Insert&
 }  // namespace
 
 Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const TableSchema> table,
-                               const SessionContext& session) {
+                               const SessionContext& session, const std::vector<OutType>* source) {
   BoundInsert out;
   out.table = std::move(table);
   out.ignore = stmt.ignore;
@@ -242,6 +242,13 @@ Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const Ta
   dup_ctx.allow_values_function = true;
   STRATA_RETURN_IF_ERROR(BindAssignments(stmt.on_duplicate, dup_ctx, /*check_qualifier=*/false,
                                          &out.update_columns, &out.update_values));
+  if (source) {
+    if (source->size() != out.targets.size()) return ErrColumnCountMismatch(1);
+    std::vector<BoundExprPtr> refs;
+    for (uint32_t i = 0; i < source->size(); i++) refs.push_back(MakeColumnRef(i, (*source)[i]));
+    out.rows.push_back(std::move(refs));
+    return out;
+  }
   BindContext ctx;
   ctx.session = &session;
   for (const auto& row : rows) {

@@ -69,8 +69,11 @@ struct BoundInsert {
   std::vector<uint32_t> update_columns;      // ON DUPLICATE KEY UPDATE
   std::vector<BoundExprPtr> update_values;
 };
+// INSERT ... SELECT: `source` holds the types of the query's visible columns; the one bound
+// row is column references #0..#n-1 into each row the query returns (1136 when n differs
+// from the number of target columns).
 Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const TableSchema> table,
-                               const SessionContext& session);
+                               const SessionContext& session, const std::vector<OutType>* source = nullptr);
 
 // A SET list (UPDATE, INSERT ... ON DUPLICATE KEY UPDATE) over ctx.scope's table: appends
 // columns[i] = values[i]; `c = DEFAULT` is the column's default. 1054 ('field list') for a

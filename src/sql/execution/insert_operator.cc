@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "common/check.h"
 #include "sql/errors.h"
 #include "sql/execution/operators.h"
 #include "sql/execution/table_writer.h"
@@ -20,24 +21,39 @@ std::string NowText() {
 
 class InsertOp : public Operator {
  public:
-  InsertOp(const LogicalInsert* plan, txn::Transaction* txn, AutoIncrement* auto_increment, const EvalContext* ctx)
-      : plan_(*plan), table_(*plan->table), txn_(txn), auto_increment_(auto_increment), eval_(*ctx) {}
+  InsertOp(const LogicalInsert* plan, OperatorPtr source, txn::Transaction* txn, AutoIncrement* auto_increment,
+           const EvalContext* ctx)
+      : plan_(*plan), source_(std::move(source)), table_(*plan->table), txn_(txn), auto_increment_(auto_increment),
+        eval_(*ctx) {}
 
   Result<bool> Next(RowBatch* out) override {
     if (done_) return false;
     done_ = true;
-    for (size_t r = 0; r < plan_.rows.size(); r++) {
-      STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(plan_.rows[r], r + 1));
-      STRATA_RETURN_IF_ERROR(InsertOne(row));
+    uint64_t processed = 0;
+    if (source_) {
+      // Every source row is read before the first write: the query sees the table as it was.
+      STRATA_CHECK(plan_.rows.size() == 1);
+      STRATA_ASSIGN_OR_RETURN(std::vector<Row> source_rows, Drain(*source_));
+      for (const Row& source_row : source_rows) {
+        STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(plan_.rows[0], ++processed, source_row));
+        STRATA_RETURN_IF_ERROR(InsertOne(row));
+      }
+    } else {
+      for (const auto& values : plan_.rows) {
+        STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(values, ++processed, Row()));
+        STRATA_RETURN_IF_ERROR(InsertOne(row));
+      }
     }
-    out->push_back({Value::Uint(affected_), Value::Uint(duplicates_), Value::Uint(first_generated_id_)});
+    out->push_back({Value::Uint(affected_), Value::Uint(duplicates_), Value::Uint(first_generated_id_),
+                    Value::Uint(processed)});
     return false;
   }
 
  private:
-  // The table row for one VALUES row: defaults, the given values converted to the column
-  // types, the auto-increment value, NOT NULL checked.
-  Result<Row> BuildRow(const std::vector<BoundExprPtr>& values, uint64_t row_number) {
+  // The table row for one VALUES row (expressions over `source_row`, the query's row for
+  // INSERT ... SELECT): defaults, the given values converted to the column types, the
+  // auto-increment value, NOT NULL checked.
+  Result<Row> BuildRow(const std::vector<BoundExprPtr>& values, uint64_t row_number, const Row& source_row) {
     Row row(table_.columns.size());
     std::vector<bool> given(table_.columns.size(), false);
     for (size_t i = 0; i < table_.columns.size(); i++) {
@@ -48,7 +64,7 @@ class InsertOp : public Operator {
     for (size_t i = 0; i < values.size(); i++) {
       uint32_t col = plan_.targets[i];
       if (!values[i]) continue;  // DEFAULT
-      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], Row(), eval_));
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], source_row, eval_));
       STRATA_ASSIGN_OR_RETURN(row[col], ConvertForColumn(table_.columns[col], v, row_number));
       given[col] = true;
     }
@@ -139,6 +155,7 @@ class InsertOp : public Operator {
   }
 
   const LogicalInsert& plan_;
+  OperatorPtr source_;  // INSERT ... SELECT: the query's rows
   const TableSchema& table_;
   txn::Transaction* txn_;
   AutoIncrement* auto_increment_;
@@ -149,9 +166,9 @@ class InsertOp : public Operator {
 
 }  // namespace
 
-OperatorPtr MakeInsert(const LogicalInsert* plan, txn::Transaction* txn, AutoIncrement* auto_increment,
-                       const EvalContext* ctx) {
-  return std::make_unique<InsertOp>(plan, txn, auto_increment, ctx);
+OperatorPtr MakeInsert(const LogicalInsert* plan, OperatorPtr source, txn::Transaction* txn,
+                       AutoIncrement* auto_increment, const EvalContext* ctx) {
+  return std::make_unique<InsertOp>(plan, std::move(source), txn, auto_increment, ctx);
 }
 
 }  // namespace strata::sql

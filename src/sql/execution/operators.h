@@ -68,10 +68,12 @@ OperatorPtr MakeUpdate(OperatorPtr child, txn::Transaction* txn, const TableSche
 // DELETE: emits (rows deleted).
 OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table);
 // INSERT / REPLACE of `plan`'s rows (insert_operator.cc), each evaluated and written before
-// the next; emits (affected rows, duplicates skipped, first generated auto-increment id or 0).
-// The operator points into `plan`, which must outlive it.
-OperatorPtr MakeInsert(const LogicalInsert* plan, txn::Transaction* txn, AutoIncrement* auto_increment,
-                       const EvalContext* ctx);
+// the next; emits (affected rows, duplicates skipped, first generated auto-increment id or 0,
+// rows processed). With a `source` (INSERT ... SELECT) plan->rows[0] is evaluated over each
+// of its rows, all read before the first write. The operator points into `plan`, which must
+// outlive it.
+OperatorPtr MakeInsert(const LogicalInsert* plan, OperatorPtr source, txn::Transaction* txn,
+                       AutoIncrement* auto_increment, const EvalContext* ctx);
 
 // Pulls every row (at most `max_rows`, else error 1104-like ResourceExhausted).
 Result<std::vector<Row>> Drain(Operator& op, size_t max_rows = kMaxSortRows);

@@ -52,7 +52,9 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
     }
     case LogicalKind::kInsert:
       STRATA_CHECK(ctx.txn != nullptr && ctx.auto_increment != nullptr);
-      return MakeInsert(static_cast<const LogicalInsert*>(&plan), ctx.txn, ctx.auto_increment, ctx.eval);
+      return MakeInsert(static_cast<const LogicalInsert*>(&plan),
+                        plan.children.empty() ? nullptr : BuildOperators(plan.child(), ctx), ctx.txn,
+                        ctx.auto_increment, ctx.eval);
     case LogicalKind::kDelete:
       STRATA_CHECK(ctx.txn != nullptr);
       return MakeDelete(BuildOperators(plan.child(), ctx), ctx.txn,

@@ -223,16 +223,6 @@ struct Assignment {
   ExprPtr value;          // nullptr for DEFAULT
 };
 
-struct Insert : Statement {
-  Insert() : Statement(StatementKind::kInsert) {}
-  TableName table;
-  bool replace = false;  // REPLACE INTO
-  bool ignore = false;   // INSERT IGNORE
-  std::vector<std::string> columns;            // empty: all, in table order
-  std::vector<std::vector<ExprPtr>> rows;      // VALUES (...), (...); nullptr entry = DEFAULT
-  std::vector<Assignment> set_assignments;     // INSERT ... SET a=1 (rows empty then)
-  std::vector<Assignment> on_duplicate;        // ON DUPLICATE KEY UPDATE
-};
 
 struct SelectItem {
   ExprPtr expr;       // kStar for * / t.*
@@ -262,6 +252,18 @@ struct Select : Statement {
   ExprPtr offset;
   bool for_update = false;         // FOR UPDATE / LOCK IN SHARE MODE (accepted)
   bool sql_calc_found_rows = false;
+};
+
+struct Insert : Statement {
+  Insert() : Statement(StatementKind::kInsert) {}
+  TableName table;
+  bool replace = false;  // REPLACE INTO
+  bool ignore = false;   // INSERT IGNORE
+  std::vector<std::string> columns;            // empty: all, in table order
+  std::vector<std::vector<ExprPtr>> rows;      // VALUES (...), (...); nullptr entry = DEFAULT
+  std::vector<Assignment> set_assignments;     // INSERT ... SET a=1 (rows empty then)
+  std::unique_ptr<Select> select;              // INSERT ... SELECT (rows empty then)
+  std::vector<Assignment> on_duplicate;        // ON DUPLICATE KEY UPDATE
 };
 
 struct Update : Statement {

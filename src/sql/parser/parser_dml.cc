@@ -1,5 +1,5 @@
-// SELECT, INSERT/REPLACE, UPDATE and DELETE (single-table forms; joins, subqueries and
-// INSERT ... SELECT are reported as not supported yet).
+// SELECT, INSERT/REPLACE (VALUES, SET or a SELECT), UPDATE and DELETE (single-table forms;
+// joins and subqueries are reported as not supported yet).
 #include "sql/parser/parser_internal.h"
 
 namespace strata::sql::internal {
@@ -60,6 +60,17 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
   }
   if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
   return ast::StatementPtr(std::move(select));
+}
+
+// SELECT ... or (SELECT ...), as the source of INSERT ... SELECT.
+Result<std::unique_ptr<ast::Select>> Parser::ParseQueryInParentheses() {
+  if (AcceptPunct("(")) {
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ast::Select> inner, ParseQueryInParentheses());
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    return inner;
+  }
+  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr select, ParseSelect());
+  return std::unique_ptr<ast::Select>(static_cast<ast::Select*>(select.release()));
 }
 
 Status Parser::ParseSelectItem(ast::Select* select) {
@@ -226,8 +237,8 @@ Result<ast::StatementPtr> Parser::ParseInsert() {
   AcceptWord("INTO");
   STRATA_ASSIGN_OR_RETURN(insert->table, ParseTableName());
   if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
-  if (PeekPunct("(") && (PeekWord("SELECT", 1) || PeekPunct("(", 1))) return ErrNotSupportedYet("INSERT ... SELECT");
-  if (AcceptPunct("(")) {
+  if (PeekPunct("(") && !PeekWord("SELECT", 1) && !PeekPunct("(", 1)) {  // the column list
+    Advance();
     while (!PeekPunct(")")) {
       STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
       while (AcceptPunct(".")) {  // t.c: keep the column name
@@ -246,8 +257,10 @@ Result<ast::StatementPtr> Parser::ParseInsert() {
   } else if (AcceptWord("SET")) {
     if (!insert->columns.empty()) return ErrorAt(tokens_[pos_ - 1]);
     STRATA_ASSIGN_OR_RETURN(insert->set_assignments, ParseAssignmentList());
-  } else if (PeekWord("SELECT") || PeekWord("TABLE") || PeekWord("WITH")) {
-    return ErrNotSupportedYet("INSERT ... SELECT");
+  } else if (PeekWord("SELECT") || PeekPunct("(")) {  // after the column list: the query
+    STRATA_ASSIGN_OR_RETURN(insert->select, ParseQueryInParentheses());
+  } else if (PeekWord("TABLE") || PeekWord("WITH")) {
+    return ErrNotSupportedYet("INSERT ... " + ToUpper(Peek().value));
   } else {
     return Error();
   }

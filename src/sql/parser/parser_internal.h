@@ -68,6 +68,7 @@ class Parser {
 
   // ---- pieces of DML (parser_dml.cc) ----
   Status ParseSelectItem(ast::Select* select);
+  Result<std::unique_ptr<ast::Select>> ParseQueryInParentheses();
   Status ParseFromClause(ast::Select* select);
   Result<std::string> ParseOptionalAlias();
   Result<std::vector<ast::OrderItem>> ParseOrderList();

@@ -14,7 +14,7 @@
 //   * Leaves (Get, Values) have no children; every other node has exactly one today. Joins
 //     will add nodes with two.
 //   * Update and Delete sit at the root, above the plan of their target rows; Insert is a
-//     root and a leaf.
+//     root, and a leaf unless it inserts a query's rows.
 //
 // PlanToString prints the tree, one node a line, children indented below their parent: the
 // text EXPLAIN will show.
@@ -42,7 +42,7 @@ enum class LogicalKind : uint8_t {
   kLimit,      // LIMIT / OFFSET
   kUpdate,     // writes its input rows changed; one output row: matched, changed
   kDelete,     // deletes its input rows; one output row: deleted
-  kInsert,     // inserts its rows; one output row: affected, duplicates, first generated id
+  kInsert,     // inserts its rows; one output row: affected, duplicates, first generated id, rows
 };
 
 class LogicalOperator;
@@ -185,15 +185,18 @@ class LogicalDelete final : public LogicalOperator {
   std::shared_ptr<const TableSchema> table;
 };
 
-// INSERT / REPLACE of rows of expressions (a leaf: INSERT ... SELECT would give it a child).
-// Each row is evaluated, converted and written before the next is evaluated.
+// INSERT / REPLACE of rows of expressions. A leaf, or for INSERT ... SELECT the parent of the
+// query's plan: then `rows` is one row of column references evaluated over each row the
+// query returns, and every row is read before the first is written (INSERT INTO t SELECT
+// ... FROM t never sees its own rows). Each row is converted and written before the next.
+// One output row: affected, duplicates, first generated id, rows processed.
 class LogicalInsert final : public LogicalOperator {
  public:
   LogicalInsert(std::shared_ptr<const TableSchema> table, std::vector<uint32_t> targets,
                 std::vector<std::vector<BoundExprPtr>> rows)
       : LogicalOperator(LogicalKind::kInsert), table(std::move(table)), targets(std::move(targets)),
         rows(std::move(rows)) {}
-  size_t width() const override { return 3; }
+  size_t width() const override { return 4; }
   std::string Describe() const override;
 
   std::shared_ptr<const TableSchema> table;

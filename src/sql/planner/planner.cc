@@ -44,12 +44,13 @@ LogicalPlan PlanDelete(BoundTargetRows& target) {
   return Stack(std::make_unique<LogicalDelete>(target.table), PlanTargetRows(target));
 }
 
-LogicalPlan PlanInsert(BoundInsert& insert) {
+LogicalPlan PlanInsert(BoundInsert& insert, LogicalPlan source) {
   auto node = std::make_unique<LogicalInsert>(insert.table, std::move(insert.targets), std::move(insert.rows));
   node->ignore = insert.ignore;
   node->replace = insert.replace;
   node->update_columns = std::move(insert.update_columns);
   node->update_values = std::move(insert.update_values);
+  if (source) return Stack(std::move(node), std::move(source));
   return node;
 }
 

@@ -25,7 +25,7 @@ LogicalPlan PlanUpdate(BoundUpdate& update);
 // Delete(table) above PlanTargetRows.
 LogicalPlan PlanDelete(BoundTargetRows& target);
 
-// Insert(table, rows): one node.
-LogicalPlan PlanInsert(BoundInsert& insert);
+// Insert(table, rows): one node; above `source` (the query's plan) for INSERT ... SELECT.
+LogicalPlan PlanInsert(BoundInsert& insert, LogicalPlan source = nullptr);
 
 }  // namespace strata::sql

@@ -54,27 +54,39 @@ Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& re
   return target;
 }
 
+// A SELECT's table resolved and the statement bound.
+struct ResolvedSelect {
+  std::shared_ptr<const TableSchema> table;  // nullptr: no FROM
+  std::string alias;
+  BoundSelect bound;
+};
+
+Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt) {
+  if (stmt.from.size() > 1) return ErrNotSupportedYet("joins");
+  ResolvedSelect out;
+  if (!stmt.from.empty()) {
+    STRATA_ASSIGN_OR_RETURN(out.table, session.ResolveTable(stmt.from[0].table));
+    out.alias = stmt.from[0].alias.empty() ? stmt.from[0].table.name : stmt.from[0].alias;
+  }
+  STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, out.table, out.alias, session));
+  return out;
+}
+
 }  // namespace
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
-  if (stmt.from.size() > 1) return ErrNotSupportedYet("joins");
-  std::shared_ptr<const TableSchema> table;
-  std::string alias;
-  if (!stmt.from.empty()) {
-    STRATA_ASSIGN_OR_RETURN(table, session.ResolveTable(stmt.from[0].table));
-    alias = stmt.from[0].alias.empty() ? stmt.from[0].table.name : stmt.from[0].alias;
-  }
-  STRATA_ASSIGN_OR_RETURN(BoundSelect bound, BindSelect(stmt, table, alias, session));
+  STRATA_ASSIGN_OR_RETURN(ResolvedSelect select, ResolveSelect(session, stmt));
+  BoundSelect& bound = select.bound;
 
   QueryResult result;
   result.has_rows = true;
-  for (size_t i = 0; i < bound.visible; i++) result.columns.push_back(DescribeColumn(bound.outputs[i], alias));
+  for (size_t i = 0; i < bound.visible; i++) result.columns.push_back(DescribeColumn(bound.outputs[i], select.alias));
   // The columns' types point into the schema: it must outlive the result, even when a DDL
   // replaces the catalog snapshot before the result is sent (found by ASan).
-  result.schema = table;
+  result.schema = select.table;
 
   txn::Transaction* txn = nullptr;
-  if (table) {
+  if (select.table) {
     STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
   }
   EvalContext eval = session.eval_context();
@@ -86,19 +98,31 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  STRATA_ASSIGN_OR_RETURN(BoundInsert bound, BindInsert(stmt, std::move(table), session));
-  const size_t rows = bound.rows.size();
+  LogicalPlan source;
+  std::shared_ptr<const TableSchema> source_table;  // the plan points into it
+  BoundInsert bound;
+  if (stmt.select) {
+    STRATA_ASSIGN_OR_RETURN(ResolvedSelect select, ResolveSelect(session, *stmt.select));
+    std::vector<OutType> types;
+    for (size_t i = 0; i < select.bound.visible; i++) types.push_back(select.bound.outputs[i].expr->type);
+    STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session, &types));
+    source = PlanSelect(select.bound);
+    source_table = std::move(select.table);
+  } else {
+    STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session));
+  }
   QueryResult result;
   EvalContext eval = session.eval_context();
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanInsert(bound), txn, eval, &result.rows_examined,
-                                                       &session.engine().auto_increment()));
-  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 3);
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanInsert(bound, std::move(source)), txn, eval,
+                                                       &result.rows_examined, &session.engine().auto_increment()));
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 4);
   const uint64_t duplicates = counts[0][1].uint_value(), first_generated_id = counts[0][2].uint_value();
+  const uint64_t rows = counts[0][3].uint_value();
   result.affected_rows = counts[0][0].uint_value();
   result.last_insert_id = first_generated_id;
   if (first_generated_id) session.set_last_insert_id(first_generated_id);
   result.warnings = static_cast<uint16_t>(std::min<uint64_t>(duplicates, 65535));
-  if (rows > 1 || stmt.ignore)
+  if (rows > 1 || stmt.ignore || stmt.select)
     result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows, duplicates, duplicates);
   return result;
 }

@@ -163,6 +163,19 @@ TEST(GrammarTest, InsertForms) {
   EXPECT_EQ(Render(*upsert->on_duplicate[0].value), "(+ VALUES(b) 1)");
   EXPECT_EQ(upsert->on_duplicate[1].qualifier, "t");
   EXPECT_NE(ParseAs<ast::Insert>("INSERT INTO t () VALUES ()"), nullptr);
+
+  auto select = ParseAs<ast::Insert>("INSERT INTO t (a, b) SELECT x, y FROM u WHERE x > 1 ON DUPLICATE KEY UPDATE b = 1");
+  ASSERT_NE(select, nullptr);
+  EXPECT_EQ(select->columns, (std::vector<std::string>{"a", "b"}));
+  ASSERT_NE(select->select, nullptr);
+  EXPECT_EQ(select->select->items.size(), 2u);
+  EXPECT_NE(select->select->where, nullptr);
+  EXPECT_EQ(select->on_duplicate.size(), 1u);
+  auto parenthesized = ParseAs<ast::Insert>("INSERT INTO t ((SELECT * FROM u))");
+  ASSERT_NE(parenthesized, nullptr);
+  EXPECT_TRUE(parenthesized->columns.empty());
+  ASSERT_NE(parenthesized->select, nullptr);
+  EXPECT_EQ(parenthesized->select->from.size(), 1u);
 }
 
 TEST(GrammarTest, SelectClauses) {
