@@ -35,6 +35,12 @@ Status ErrNoTablesUsed() { return Invalid(1096, "HY000", "No tables used"); }
 Status ErrUnknownColumn(std::string_view column, std::string_view clause) {
   return Invalid(1054, "42S22", fmt::format("Unknown column '{}' in '{}'", column, clause));
 }
+Status ErrAmbiguousColumn(std::string_view column, std::string_view clause) {
+  return Invalid(1052, "23000", fmt::format("Column '{}' in {} is ambiguous", column, clause));
+}
+Status ErrNonUniqueTable(std::string_view alias) {
+  return Invalid(1066, "42000", fmt::format("Not unique table/alias: '{}'", alias));
+}
 Status ErrUnknownSystemVariable(std::string_view name) {
   return Invalid(1193, "HY000", fmt::format("Unknown system variable '{}'", name));
 }
@@ -85,6 +91,12 @@ Status ErrNoDefaultForField(std::string_view column) {
 }
 Status ErrColumnCountMismatch(uint64_t row) {
   return Invalid(1136, "21S01", fmt::format("Column count doesn't match value count at row {}", row));
+}
+Status ErrStatementMemory(size_t limit_bytes) {
+  return Status::ResourceExhausted(fmt::format("Out of memory: the statement's intermediate rows exceed the {} MiB "
+                                               "one statement may hold; add conditions or an index",
+                                               limit_bytes >> 20))
+      .WithMysql(1041, "HY000");
 }
 Status ErrTooManyRows(std::string_view what, size_t limit) {
   return Status::ResourceExhausted(fmt::format("{} exceeds the limit of {} rows per statement", what, limit))

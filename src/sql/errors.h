@@ -40,6 +40,8 @@ Status ErrNoTablesUsed();                                               // ER_NO
 // ER_BAD_FIELD_ERROR 1054: "Unknown column '<column>' in '<clause>'" (clause: "field list",
 // "where clause", "order clause", "group statement", "having clause").
 Status ErrUnknownColumn(std::string_view column, std::string_view clause);
+Status ErrAmbiguousColumn(std::string_view column, std::string_view clause);  // ER_NON_UNIQ_ERROR 1052
+Status ErrNonUniqueTable(std::string_view alias);                           // ER_NONUNIQ_TABLE 1066
 Status ErrUnknownSystemVariable(std::string_view name);                 // ER_UNKNOWN_SYSTEM_VARIABLE 1193
 Status ErrUnknownFunction(std::string_view db, std::string_view name);  // ER_SP_DOES_NOT_EXIST 1305
 Status ErrWrongParameterCount(std::string_view function);              // ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT 1582
@@ -73,6 +75,7 @@ Status ErrColumnCountMismatch(uint64_t row);              // ER_WRONG_VALUE_COUN
 // ER_TOO_BIG_SELECT 1104: a per-statement limit on rows held in memory (what: "GROUP BY",
 // "DISTINCT", "result").
 Status ErrTooManyRows(std::string_view what, size_t limit);
+Status ErrStatementMemory(size_t limit_bytes);  // ER_OUT_OF_RESOURCES 1041
 
 // ---- Schema changes -------------------------------------------------------------------------
 

@@ -53,9 +53,9 @@ struct QueryResult {
   uint16_t warnings = 0;
   std::string info;                // "Rows matched: 1  Changed: 1  Warnings: 0"
   uint64_t rows_examined = 0;      // rows the scans read (slow-query log)
-  // Keeps the table whose columns `columns[i].type.table` point into alive while the result
+  // Keeps the tables whose columns `columns[i].type.table` point into alive while the result
   // lives (the server reads those pointers when it sends the column definitions).
-  std::shared_ptr<const TableSchema> schema;
+  std::vector<std::shared_ptr<const TableSchema>> schemas;
 };
 
 // SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.

@@ -77,14 +77,18 @@ OutType Numeric(const BoundExpr& a, const BoundExpr& b, ast::Op op) {
 }
 
 Result<BoundExprPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
-  const TableSchema* table = ctx.scope.table;
-  if (table) {
-    bool qualifier_ok = e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, ctx.scope.alias);
-    bool schema_ok = e.schema.empty() || EqualsIgnoreCase(e.schema, table->database);
-    if (qualifier_ok && schema_ok) {
-      if (auto col = table->FindColumn(e.name)) return MakeColumnRef(*col, OutTypeOfColumn(*table, *col));
-    }
+  BoundExprPtr found;
+  for (const ScopeTable& scope : ctx.scope.tables) {
+    const TableSchema& table = *scope.table;
+    bool qualifier_ok = e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, scope.alias);
+    bool schema_ok = e.schema.empty() || EqualsIgnoreCase(e.schema, table.database);
+    if (!qualifier_ok || !schema_ok) continue;
+    std::optional<uint32_t> col = table.FindColumn(e.name);
+    if (!col || (e.qualifier.empty() && *col < scope.hidden.size() && scope.hidden[*col])) continue;
+    if (found) return ErrAmbiguousColumn(e.name, ctx.clause);
+    found = MakeColumnRef(scope.offset + *col, OutTypeOfColumn(table, *col));
   }
+  if (found) return found;
   return UnknownColumn(e, ctx.clause);
 }
 
@@ -149,14 +153,15 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));
   if (name == "FOUND_ROWS") return MakeConst(Value::Uint(s.found_rows()));
   if (name == "VALUES" && ctx.allow_values_function && e.children.size() == 1 &&
-      e.children[0]->kind == ExprKind::kColumn && ctx.scope.table) {
-    auto col = ctx.scope.table->FindColumn(e.children[0]->name);
+      e.children[0]->kind == ExprKind::kColumn && ctx.scope.single()) {
+    const TableSchema& table = *ctx.scope.single()->table;
+    auto col = table.FindColumn(e.children[0]->name);
     if (!col) return UnknownColumn(*e.children[0], ctx.clause);
     auto out = std::make_unique<BoundExpr>();
     out->kind = K::kFunc;
     out->fn = Fn::kValues;
     out->column = *col;
-    out->type = OutTypeOfColumn(*ctx.scope.table, *col);
+    out->type = OutTypeOfColumn(table, *col);
     return BoundExprPtr(std::move(out));
   }
   auto it = ScalarFunctions().find(name);

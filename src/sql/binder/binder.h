@@ -1,6 +1,7 @@
 // The binder: resolves an ast::Expr against the columns in scope, types it, looks up
 // functions and folds constants. Errors are MySQL's: 1054 unknown column (naming the
 // clause), 1052 ambiguous column, 1111 invalid use of group function, 1305 unknown function.
+// A column binds to its position in the row of the tables in scope (ScopeTable::offset).
 #pragma once
 
 #include <vector>
@@ -11,9 +12,26 @@
 
 namespace strata::sql {
 
+// One table whose columns are in scope: its columns sit in the row at offset + i.
+struct ScopeTable {
+  const TableSchema* table = nullptr;
+  std::string alias;  // how the query names the table (alias or name)
+  uint32_t offset = 0;
+  // Columns an unqualified name does not find (the right-hand copy of a USING / NATURAL
+  // join column, which names the left-hand one). Empty: none.
+  std::vector<bool> hidden;
+};
+
+// The columns in scope: none (SELECT without FROM, VALUES), one table, or the tables of a
+// join, side by side in one row. A name found in two tables is ambiguous (1052).
 struct BindScope {
-  const TableSchema* table = nullptr;  // nullptr: no columns (SELECT without FROM, VALUES)
-  std::string alias;                   // how the query names the table (alias or name)
+  BindScope() = default;
+  BindScope(const TableSchema* table, std::string alias) {
+    if (table) tables.push_back({table, std::move(alias), 0, {}});
+  }
+  const ScopeTable* single() const { return tables.size() == 1 ? &tables[0] : nullptr; }
+
+  std::vector<ScopeTable> tables;
 };
 
 struct BindContext {

@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "common/ascii.h"
+#include "common/check.h"
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 
@@ -19,16 +20,28 @@ bool IsGrouped(const ast::Select& stmt) {
   return grouped;
 }
 
+// `*` or `t.*`: the columns of every table in scope (or of t), USING copies hidden.
+Status ExpandStar(const ast::Expr& star, const BindScope& scope, BoundSelect* out) {
+  if (scope.tables.empty()) return ErrNoTablesUsed();
+  bool matched = false;
+  for (const ScopeTable& st : scope.tables) {
+    if (!star.qualifier.empty() && !EqualsIgnoreCase(star.qualifier, st.alias)) continue;
+    matched = true;
+    const TableSchema& table = *st.table;
+    for (uint32_t c = 0; c < table.columns.size(); c++) {
+      if (star.qualifier.empty() && c < st.hidden.size() && st.hidden[c]) continue;
+      out->outputs.push_back({table.columns[c].name, MakeColumnRef(st.offset + c, OutTypeOfColumn(table, c))});
+    }
+  }
+  if (!matched) return ErrUnknownTable(star.qualifier);
+  return Status::OK();
+}
+
 // The select list, stars expanded, into out->outputs.
 Status BindSelectList(const ast::Select& stmt, BindContext& ctx, BoundSelect* out) {
-  const TableSchema* table = out->table.get();
   for (const auto& item : stmt.items) {
     if (item.expr->kind == ast::ExprKind::kStar) {
-      if (!table) return ErrNoTablesUsed();
-      if (!item.expr->qualifier.empty() && !EqualsIgnoreCase(item.expr->qualifier, out->alias))
-        return ErrUnknownTable(item.expr->qualifier);
-      for (uint32_t c = 0; c < table->columns.size(); c++)
-        out->outputs.push_back({table->columns[c].name, MakeColumnRef(c, OutTypeOfColumn(*table, c))});
+      STRATA_RETURN_IF_ERROR(ExpandStar(*item.expr, ctx.scope, out));
       continue;
     }
     ctx.clause = "field list";
@@ -37,6 +50,12 @@ Status BindSelectList(const ast::Select& stmt, BindContext& ctx, BoundSelect* ou
   }
   out->visible = out->outputs.size();
   return Status::OK();
+}
+
+bool InScope(const BindScope& scope, const std::string& column) {
+  for (const ScopeTable& st : scope.tables)
+    if (st.table->FindColumn(column)) return true;
+  return false;
 }
 
 // GROUP BY: a position in the select list, an alias of it (unless a column has that name),
@@ -49,8 +68,7 @@ Status BindGroupBy(const ast::Select& stmt, BindContext& row_ctx, BoundSelect* o
       if (pos < 1 || pos > stmt.items.size() || stmt.items[pos - 1].expr->kind == ast::ExprKind::kStar)
         return ErrUnknownColumn(g->text, "group statement");
       source = stmt.items[pos - 1].expr.get();
-    } else if (g->kind == ast::ExprKind::kColumn && g->qualifier.empty() &&
-               !(out->table && out->table->FindColumn(g->name))) {
+    } else if (g->kind == ast::ExprKind::kColumn && g->qualifier.empty() && !InScope(row_ctx.scope, g->name)) {
       for (const auto& item : stmt.items)
         if (!item.alias.empty() && EqualsIgnoreCase(item.alias, g->name)) source = item.expr.get();
     }
@@ -90,21 +108,101 @@ Status BindOrderBy(const ast::Select& stmt, BindContext& ctx, BoundSelect* out) 
 
 }  // namespace
 
+namespace {
+
+// A column of the tables in scope (visible to unqualified names), as (table index, column).
+std::optional<std::pair<size_t, uint32_t>> FindVisible(const BindScope& scope, const std::string& name, size_t* count) {
+  std::optional<std::pair<size_t, uint32_t>> found;
+  *count = 0;
+  for (size_t t = 0; t < scope.tables.size(); t++) {
+    const ScopeTable& st = scope.tables[t];
+    std::optional<uint32_t> col = st.table->FindColumn(name);
+    if (!col || (*col < st.hidden.size() && st.hidden[*col])) continue;
+    ++*count;
+    found = {{t, *col}};
+  }
+  return found;
+}
+
+// USING (a, b) / NATURAL between the tables in scope and `right` (the last table in scope):
+// the ON equalities, with right's copies hidden.
+Result<BoundExprPtr> BindUsing(const ast::TableRef& ref, BindScope* scope) {
+  ScopeTable& right = scope->tables.back();
+  BindScope left;
+  left.tables.assign(scope->tables.begin(), scope->tables.end() - 1);
+  std::vector<std::string> columns = ref.using_columns;
+  if (ref.natural) {
+    for (const ColumnSchema& c : right.table->columns) {
+      size_t count = 0;
+      if (FindVisible(left, c.name, &count)) columns.push_back(c.name);
+    }
+  }
+  right.hidden.assign(right.table->columns.size(), false);
+  BoundExprPtr on;
+  for (const std::string& name : columns) {
+    size_t count = 0;
+    auto l = FindVisible(left, name, &count);
+    std::optional<uint32_t> r = right.table->FindColumn(name);
+    if (!l || !r) return ErrUnknownColumn(name, "from clause");
+    if (count > 1) return ErrAmbiguousColumn(name, "from clause");
+    const ScopeTable& lt = left.tables[l->first];
+    auto eq = std::make_unique<BoundExpr>();
+    eq->kind = BoundExpr::Kind::kBinary;
+    eq->op = ast::Op::kEq;
+    eq->type.kind = OutKind::kInt;
+    eq->children.push_back(MakeColumnRef(lt.offset + l->second, OutTypeOfColumn(*lt.table, l->second)));
+    eq->children.push_back(MakeColumnRef(right.offset + *r, OutTypeOfColumn(*right.table, *r)));
+    right.hidden[*r] = true;
+    on = on ? MakeAnd(std::move(on), std::move(eq)) : std::move(eq);
+  }
+  return on;
+}
+
+// The FROM list into out->from and ctx.scope, each ON bound over the tables up to its own.
+Status BindFrom(const ast::Select& stmt, std::vector<FromTable> from, BindContext& ctx, BoundSelect* out) {
+  STRATA_CHECK(from.size() == stmt.from.size());
+  uint32_t offset = 0;
+  for (size_t i = 0; i < from.size(); i++) {
+    for (size_t j = 0; j < i; j++)
+      if (EqualsIgnoreCase(from[j].alias, from[i].alias)) return ErrNonUniqueTable(from[i].alias);
+    const ast::TableRef& ref = stmt.from[i];
+    ctx.scope.tables.push_back({from[i].table.get(), from[i].alias, offset, {}});
+    offset += static_cast<uint32_t>(from[i].table->columns.size());
+    BoundJoin join{from[i].table, from[i].alias, ref.join, nullptr};
+    if (!ref.using_columns.empty() || ref.natural) {
+      STRATA_ASSIGN_OR_RETURN(join.on, BindUsing(ref, &ctx.scope));
+    } else if (ref.on) {
+      ctx.clause = "on clause";
+      STRATA_ASSIGN_OR_RETURN(join.on, BindExpr(*ref.on, ctx));
+    }
+    out->from.push_back(std::move(join));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const TableSchema> table,
                                std::string alias, const SessionContext& session) {
+  std::vector<FromTable> from;
+  if (table) from.push_back({std::move(table), std::move(alias)});
+  return BindSelect(stmt, std::move(from), session);
+}
+
+Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session) {
   BoundSelect out;
-  out.table = std::move(table);
-  out.alias = std::move(alias);
   out.grouped = IsGrouped(stmt);
   out.distinct = stmt.distinct;
 
-  // Aggregates are allowed in the select list, HAVING and ORDER BY of a grouped query; each
-  // becomes a reference to its value after the table's columns.
   BindContext ctx;
   ctx.session = &session;
-  ctx.scope = {out.table.get(), out.alias};
+  STRATA_RETURN_IF_ERROR(BindFrom(stmt, std::move(from), ctx, &out));
+  // Aggregates are allowed in the select list, HAVING and ORDER BY of a grouped query; each
+  // becomes a reference to its value after the FROM row's columns.
+  uint32_t width = 0;
+  for (const ScopeTable& st : ctx.scope.tables) width += static_cast<uint32_t>(st.table->columns.size());
   ctx.aggregates = out.grouped ? &out.aggregates : nullptr;
-  ctx.aggregate_base = out.table ? static_cast<uint32_t>(out.table->columns.size()) : 0;
+  ctx.aggregate_base = width;
   STRATA_RETURN_IF_ERROR(BindSelectList(stmt, ctx, &out));
 
   BindContext row_ctx = ctx;
@@ -159,10 +257,11 @@ Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table,
 
 Status BindAssignments(const std::vector<ast::Assignment>& assignments, BindContext& ctx, bool check_qualifier,
                        std::vector<uint32_t>* columns, std::vector<BoundExprPtr>* values) {
-  const TableSchema& table = *ctx.scope.table;
+  STRATA_CHECK(ctx.scope.single() != nullptr);
+  const TableSchema& table = *ctx.scope.single()->table;
   for (const auto& a : assignments) {
     auto col = table.FindColumn(a.column);
-    if (!col || (check_qualifier && !a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, ctx.scope.alias)))
+    if (!col || (check_qualifier && !a.qualifier.empty() && !EqualsIgnoreCase(a.qualifier, ctx.scope.single()->alias)))
       return ErrUnknownColumn(a.column, "field list");
     columns->push_back(*col);
     if (!a.value) {

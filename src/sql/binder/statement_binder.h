@@ -18,15 +18,29 @@ struct BoundOutput {
   BoundExprPtr expr;
 };
 
-// SELECT over at most one table, bound. Row positions:
-//   * `where` and `group_by` see the table's row (its columns in schema order);
-//   * `having` and the grouped outputs see the aggregate's row: the table's row, then one
+// A FROM item resolved by the caller, and how it joins the items before it.
+struct FromTable {
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;  // the alias, or the table's name
+};
+
+// One joined table of a bound SELECT: `on` is over the row of every item up to this one.
+struct BoundJoin {
+  std::shared_ptr<const TableSchema> table;
+  std::string alias;
+  ast::JoinKind kind = ast::JoinKind::kComma;  // the first item: kComma
+  BoundExprPtr on;                             // nullptr: every pair (comma, CROSS, no ON)
+};
+
+// SELECT, bound. Row positions:
+//   * `where` and `group_by` see the FROM row: each table's columns in schema order, the
+//     tables side by side in `from` order;
+//   * `having` and the grouped outputs see the aggregate's row: the FROM row, then one
 //     value per aggregate (AggregateSpec) at width + i;
 //   * `order_by` keys are positions in `outputs`: the first `visible` are the select list,
 //     the rest are ORDER BY expressions not in it (dropped before the client sees the row).
 struct BoundSelect {
-  std::shared_ptr<const TableSchema> table;  // nullptr: no FROM
-  std::string alias;
+  std::vector<BoundJoin> from;  // empty: no FROM
   BoundExprPtr where;
   bool grouped = false;
   std::vector<BoundExprPtr> group_by;
@@ -39,9 +53,12 @@ struct BoundSelect {
   std::optional<uint64_t> limit, offset;
 };
 
-// REQUIRES: stmt.from has at most one table, and `table` is it (nullptr when none), resolved
-// by the caller; `alias` is how the statement names it. Errors: 1054, 1051, 1096, 1111,
-// 1210 and those of BindExpr.
+// REQUIRES: `from` holds stmt.from's tables, resolved by the caller, in the same order.
+// USING (c) and NATURAL joins become ON equalities; the right-hand copy of such a column is
+// hidden from unqualified names and from `*`. Errors: 1066 (an alias used twice), 1052,
+// 1054, 1051, 1096, 1111, 1210 and those of BindExpr.
+Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session);
+// The same for at most one table (nullptr: none).
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const TableSchema> table,
                                std::string alias, const SessionContext& session);
 

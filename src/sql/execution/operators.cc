@@ -399,13 +399,25 @@ OperatorPtr MakeLimit(OperatorPtr child, uint64_t offset, uint64_t count) {
   return std::make_unique<LimitOp>(std::move(child), offset, count);
 }
 
+size_t RowBytes(const Row& row) {
+  size_t bytes = sizeof(Row) + row.size() * sizeof(Value);
+  for (const Value& v : row)
+    if (v.kind() == ValueKind::kString) bytes += v.string_value().capacity();
+  return bytes;
+}
+
 Result<std::vector<Row>> Drain(Operator& op, size_t max_rows) {
   std::vector<Row> rows;
+  size_t bytes = 0;
   while (true) {
     RowBatch batch;
     STRATA_ASSIGN_OR_RETURN(bool more, op.Next(&batch));
-    for (Row& r : batch) rows.push_back(std::move(r));
+    for (Row& r : batch) {
+      bytes += RowBytes(r);
+      rows.push_back(std::move(r));
+    }
     if (rows.size() > max_rows) return ErrTooManyRows("result", max_rows);
+    if (bytes > kMaxMaterializedBytes) return ErrStatementMemory(kMaxMaterializedBytes);
     if (!more) return rows;
   }
 }

@@ -21,6 +21,9 @@ constexpr size_t kBatchRows = 1024;
 // Limits on what one statement may hold in memory (STYLE: a limit on everything that grows).
 constexpr size_t kMaxSortRows = 10'000'000;
 constexpr size_t kMaxGroups = 10'000'000;
+// Bytes one materialized set of rows (a sort's input, a join's build side, a result) may
+// hold; past it the statement fails with 1041 and the server keeps serving.
+constexpr size_t kMaxMaterializedBytes = size_t{512} << 20;
 
 class Operator {
  public:
@@ -39,6 +42,9 @@ OperatorPtr MakeScan(txn::Transaction* txn, const TableSchema* table, AccessPath
 // Emits `*rows` (copies; the rows must outlive the operator).
 OperatorPtr MakeValues(const std::vector<Row>* rows);
 OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const EvalContext* ctx);
+// JOIN (join_operator.cc): `plan`'s type, predicate and hash keys over its two inputs. Reads
+// the right input whole first (at most kMaxSortRows rows). Points into `plan`.
+OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx);
 // Evaluates `exprs` over each input row.
 OperatorPtr MakeProject(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx);
 
@@ -75,7 +81,8 @@ OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSche
 OperatorPtr MakeInsert(const LogicalInsert* plan, OperatorPtr source, txn::Transaction* txn,
                        AutoIncrement* auto_increment, const EvalContext* ctx);
 
-// Pulls every row (at most `max_rows`, else error 1104-like ResourceExhausted).
+// Pulls every row (at most `max_rows`, else error 1104; at most kMaxMaterializedBytes, else
+// error 1041).
 Result<std::vector<Row>> Drain(Operator& op, size_t max_rows = kMaxSortRows);
 
 }  // namespace strata::sql

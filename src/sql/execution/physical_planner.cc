@@ -26,6 +26,9 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
     case LogicalKind::kFilter:
       return MakeFilter(BuildOperators(plan.child(), ctx), static_cast<const LogicalFilter&>(plan).predicate.get(),
                         ctx.eval);
+    case LogicalKind::kJoin:
+      return MakeJoin(BuildOperators(*plan.children[0], ctx), BuildOperators(*plan.children[1], ctx),
+                      static_cast<const LogicalJoin*>(&plan), ctx.eval);
     case LogicalKind::kAggregate: {
       const auto& agg = static_cast<const LogicalAggregate&>(plan);
       return MakeAggregate(BuildOperators(plan.child(), ctx), Pointers(agg.group_by), &agg.aggregates,

@@ -262,8 +262,11 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
       }
       return Value::String(std::move(out));
     }
+    case Fn::kNullIf:  // a = b is unknown, not true, when either is NULL: then a
+      return !args[0].is_null() && !args[1].is_null() && CompareValues(args[0], args[1]) == 0 ? Value::Null() : args[0];
     default: break;
   }
+  // Every other function is NULL when an argument is.
   if (any_null()) return Value::Null();
   switch (e.fn) {
     case Fn::kLower: case Fn::kUpper: {
@@ -327,7 +330,6 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
     case Fn::kCeil: return RoundValue(args[0], 0, false, true);
     case Fn::kRound: return RoundValue(args[0], args.size() > 1 ? std::clamp<int64_t>(SaturatingInt64(args[1].ToDouble()), -30, 30) : 0, false, false);
     case Fn::kMod: return Arithmetic(Op::kMod, args[0], args[1]);
-    case Fn::kNullIf: return CompareValues(args[0], args[1]) == 0 ? Value::Null() : args[0];
     case Fn::kGreatest: case Fn::kLeast: {
       Value best = args[0];
       for (size_t i = 1; i < args.size(); i++) {
@@ -503,9 +505,13 @@ Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
       STRATA_ASSIGN_OR_RETURN(Value lo, Eval(*e.children[1], row, ctx));
       STRATA_ASSIGN_OR_RETURN(Value hi, Eval(*e.children[2], row, ctx));
-      if (v.is_null() || lo.is_null() || hi.is_null()) return Value::Null();
-      bool in = CompareValues(v, lo) >= 0 && CompareValues(v, hi) <= 0;
-      return Value::Bool(in != e.negated);
+      // v >= lo AND v <= hi in three-valued logic: one false side makes it false even when
+      // the other is NULL (5 BETWEEN NULL AND 3 is false, so NOT BETWEEN is true).
+      std::optional<bool> above = lo.is_null() || v.is_null() ? std::nullopt : std::optional<bool>(CompareValues(v, lo) >= 0);
+      std::optional<bool> below = hi.is_null() || v.is_null() ? std::nullopt : std::optional<bool>(CompareValues(v, hi) <= 0);
+      if (above == false || below == false) return Value::Bool(e.negated);
+      if (!above || !below) return Value::Null();
+      return Value::Bool(!e.negated);
     }
     case K::kLike: {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));

@@ -88,6 +88,24 @@ BoundExprPtr MakeConst(Value v);
 void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out);
 BoundExprPtr MakeColumnRef(uint32_t column, OutType type);
 
+// ---- Rewriting (expr_rewrite.cc), for the planner and optimizer ----
+// A deep copy.
+BoundExprPtr CloneExpr(const BoundExpr& e);
+// a AND b.
+BoundExprPtr MakeAnd(BoundExprPtr a, BoundExprPtr b);
+// Takes the AND-ed conjuncts of `e` apart (iteratively: a chain of any length) into `out`.
+void TakeConjuncts(BoundExprPtr e, std::vector<BoundExprPtr>* out);
+// The conjuncts AND-ed back together; nullptr for none.
+BoundExprPtr CombineConjuncts(std::vector<BoundExprPtr> conjuncts);
+// The smallest and largest column position `e` reads; false when it reads none.
+bool ColumnSpan(const BoundExpr& e, uint32_t* min, uint32_t* max);
+// Adds `delta` to every column position in `e` (REQUIRES: none goes below 0).
+void ShiftColumns(BoundExpr* e, int64_t delta);
+// Every column position `e` reads, in no particular order, with repeats.
+void CollectColumns(const BoundExpr& e, std::vector<uint32_t>* out);
+// Replaces each column position p in `e` with new_position[p].
+void RemapColumns(BoundExpr* e, const std::vector<uint32_t>& new_position);
+
 // Expressions as text, for plans (EXPLAIN) and tests: columns are "#<position in the input
 // row>", constants as SQL literals, operators infix and parenthesised: "(#0 > 10)".
 std::string ExprToString(const BoundExpr& e);

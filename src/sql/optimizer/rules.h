@@ -6,6 +6,16 @@
 
 namespace strata::sql {
 
+// join_order.cc: a WHERE above three or more tables joined by inner joins: the tables are
+// joined in a greedy order that follows the conditions instead of FROM order (no cross
+// product while a condition connects a remaining table); a Project restores FROM order.
+LogicalPlan ReorderJoins(LogicalPlan plan);
+
+// predicate_pushdown.cc: WHERE and ON conjuncts move down to the lowest node that sees all
+// the columns they read (a Filter above a Get, where index selection finds it), as far as
+// outer joins allow; equalities between a join's two sides become its hash-join keys.
+LogicalPlan PushDownPredicates(LogicalPlan plan);
+
 // index_selection.cc: a Filter directly above a Get chooses the Get's access path from the
 // predicate's conjuncts (access_path.h). The Filter stays: the path returns a superset.
 LogicalPlan SelectIndexes(LogicalPlan plan);

@@ -229,9 +229,17 @@ struct SelectItem {
   std::string alias;  // AS alias (empty: none)
 };
 
+// How a FROM item joins everything before it (the FROM list is a left-deep join tree;
+// a comma is an inner join without ON).
+enum class JoinKind : uint8_t { kComma, kInner, kCross, kLeft, kRight };
+
 struct TableRef {
   TableName table;
   std::string alias;
+  JoinKind join = JoinKind::kComma;  // the first item: kComma
+  ExprPtr on;                        // JOIN ... ON e
+  std::vector<std::string> using_columns;  // JOIN ... USING (a, b)
+  bool natural = false;              // NATURAL [LEFT|RIGHT] JOIN
 };
 
 struct OrderItem {
@@ -243,7 +251,7 @@ struct Select : Statement {
   Select() : Statement(StatementKind::kSelect) {}
   bool distinct = false;
   std::vector<SelectItem> items;
-  std::vector<TableRef> from;  // empty: no FROM (SELECT 1); several: comma join
+  std::vector<TableRef> from;  // empty: no FROM (SELECT 1); several: joined left to right
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   ExprPtr having;

@@ -100,11 +100,49 @@ Result<std::string> Parser::ParseOptionalAlias() {
   return std::string();
 }
 
+// After a FROM item: [NATURAL] [INNER|CROSS|LEFT [OUTER]|RIGHT [OUTER]] JOIN | STRAIGHT_JOIN,
+// or a comma. Returns false at the end of the FROM list.
+Result<bool> Parser::ParseJoinOperator(ast::TableRef* next) {
+  if (AcceptPunct(",")) return true;
+  next->natural = AcceptWord("NATURAL");
+  if (AcceptWord("STRAIGHT_JOIN")) {
+    next->join = ast::JoinKind::kInner;
+    return true;
+  }
+  if (AcceptWord("LEFT")) next->join = ast::JoinKind::kLeft;
+  else if (AcceptWord("RIGHT")) next->join = ast::JoinKind::kRight;
+  else if (AcceptWord("CROSS")) next->join = ast::JoinKind::kCross;
+  else if (AcceptWord("INNER") || PeekWord("JOIN")) next->join = ast::JoinKind::kInner;
+  else if (next->natural) return Error();
+  else return false;
+  if (next->join == ast::JoinKind::kLeft || next->join == ast::JoinKind::kRight) AcceptWord("OUTER");
+  STRATA_RETURN_IF_ERROR(ExpectWord("JOIN"));
+  return true;
+}
+
+// ON e | USING (a, ...) after a JOIN's table (neither after NATURAL or a comma).
+Status Parser::ParseJoinCondition(ast::TableRef* ref) {
+  if (ref->join == ast::JoinKind::kComma || ref->natural) return Status::OK();
+  if (AcceptWord("ON")) {
+    STRATA_ASSIGN_OR_RETURN(ref->on, ParseExpr());
+  } else if (AcceptWord("USING")) {
+    STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+    do {
+      STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
+      ref->using_columns.push_back(std::move(column));
+    } while (AcceptPunct(","));
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  } else if (ref->join == ast::JoinKind::kLeft || ref->join == ast::JoinKind::kRight) {
+    return Error();  // an outer join needs its condition
+  }
+  return Status::OK();
+}
+
 Status Parser::ParseFromClause(ast::Select* select) {
   if (AcceptWord("DUAL")) return Status::OK();
-  do {
-    if (PeekPunct("(")) return ErrNotSupportedYet(PeekWord("SELECT", 1) ? "derived tables" : "JOIN");
-    ast::TableRef ref;
+  ast::TableRef ref;
+  while (true) {
+    if (PeekPunct("(")) return ErrNotSupportedYet(PeekWord("SELECT", 1) ? "derived tables" : "nested joins");
     STRATA_ASSIGN_OR_RETURN(ref.table, ParseTableName());
     if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
     STRATA_ASSIGN_OR_RETURN(ref.alias, ParseOptionalAlias());
@@ -126,10 +164,12 @@ Status Parser::ParseFromClause(ast::Select* select) {
       }
       STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     }
-    if (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value))) return ErrNotSupportedYet("JOIN");
+    STRATA_RETURN_IF_ERROR(ParseJoinCondition(&ref));
     select->from.push_back(std::move(ref));
-  } while (AcceptPunct(","));
-  return Status::OK();
+    ref = ast::TableRef();
+    STRATA_ASSIGN_OR_RETURN(bool more, ParseJoinOperator(&ref));
+    if (!more) return Status::OK();
+  }
 }
 
 Result<std::vector<ast::OrderItem>> Parser::ParseOrderList() {

@@ -69,6 +69,8 @@ class Parser {
   // ---- pieces of DML (parser_dml.cc) ----
   Status ParseSelectItem(ast::Select* select);
   Result<std::unique_ptr<ast::Select>> ParseQueryInParentheses();
+  Result<bool> ParseJoinOperator(ast::TableRef* next);
+  Status ParseJoinCondition(ast::TableRef* ref);
   Status ParseFromClause(ast::Select* select);
   Result<std::string> ParseOptionalAlias();
   Result<std::vector<ast::OrderItem>> ParseOrderList();

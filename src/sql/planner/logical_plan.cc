@@ -54,6 +54,21 @@ std::string LogicalValues::Describe() const {
 
 std::string LogicalFilter::Describe() const { return "Filter " + ExprToString(*predicate); }
 
+std::string LogicalJoin::Describe() const {
+  const char* name = type == JoinType::kInner ? "inner" : type == JoinType::kLeft ? "left" : "right";
+  std::string text = left_keys.empty() ? fmt::format("NestedLoopJoin {}", name)
+                                       : fmt::format("HashJoin {} [{}] = [{}]", name, List(left_keys), List(right_keys));
+  if (predicate) text += " on " + ExprToString(*predicate);
+  return text;
+}
+
+LogicalPlan MakeJoin(JoinType type, BoundExprPtr predicate, LogicalPlan left, LogicalPlan right) {
+  auto join = std::make_unique<LogicalJoin>(type, std::move(predicate));
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  return join;
+}
+
 std::string LogicalAggregate::Describe() const {
   std::string aggs;
   for (size_t i = 0; i < aggregates.size(); i++) aggs += (i ? ", " : "") + AggregateToString(aggregates[i]);

@@ -11,8 +11,8 @@
 //     it, so the plan must outlive them.
 //   * Expressions refer to the values of the node's input row by position (BoundExpr
 //     kColumn); width() is the number of values in each output row.
-//   * Leaves (Get, Values) have no children; every other node has exactly one today. Joins
-//     will add nodes with two.
+//   * Leaves (Get, Values) have no children; a Join has two (left, right); every other node
+//     has exactly one.
 //   * Update and Delete sit at the root, above the plan of their target rows; Insert is a
 //     root, and a leaf unless it inserts a query's rows.
 //
@@ -35,6 +35,7 @@ enum class LogicalKind : uint8_t {
   kGet,        // the rows of one table
   kValues,     // constant rows (SELECT without FROM: one row of no values)
   kFilter,     // rows for which a predicate is true
+  kJoin,       // pairs of a left and a right row (two children)
   kAggregate,  // GROUP BY and aggregate functions
   kProject,    // evaluates expressions over each row
   kDistinct,   // drops rows equal on a prefix to an earlier row
@@ -103,6 +104,29 @@ class LogicalFilter final : public LogicalOperator {
   std::string Describe() const override;
 
   BoundExprPtr predicate;  // WHERE / HAVING: NULL and false both drop the row
+};
+
+enum class JoinType : uint8_t {
+  kInner,  // the pairs for which the predicate is true
+  kLeft,   // and each left row without a match, with NULLs for the right row's values
+  kRight,  // and each right row without a match, with NULLs for the left row's values
+};
+
+// Output rows: the left row's values, then the right row's. `predicate` (nullptr: every
+// pair) is over that combined row. With `left_keys` (set by the predicate-pushdown rule) it
+// is a hash join: left_keys[i] over the left row equals right_keys[i] over the right row
+// for every match; those equalities stay in `predicate`, which is checked for every pair
+// the hash finds. Without keys it is a nested-loop join.
+class LogicalJoin final : public LogicalOperator {
+ public:
+  LogicalJoin(JoinType type, BoundExprPtr predicate)
+      : LogicalOperator(LogicalKind::kJoin), type(type), predicate(std::move(predicate)) {}
+  size_t width() const override { return children[0]->width() + children[1]->width(); }
+  std::string Describe() const override;
+
+  JoinType type;
+  BoundExprPtr predicate;
+  std::vector<BoundExprPtr> left_keys, right_keys;
 };
 
 // Output rows: the group's first input row (input width values), then one value per
@@ -210,6 +234,8 @@ class LogicalInsert final : public LogicalOperator {
 
 // Makes `child` the only child of `parent` and returns the parent.
 LogicalPlan Stack(LogicalPlan parent, LogicalPlan child);
+// A join of `left` and `right`.
+LogicalPlan MakeJoin(JoinType type, BoundExprPtr predicate, LogicalPlan left, LogicalPlan right);
 
 // The whole tree, one node a line, each child indented two spaces below its parent.
 std::string PlanToString(const LogicalOperator& plan);

@@ -2,13 +2,25 @@
 
 namespace strata::sql {
 
+namespace {
+
+JoinType TypeOf(ast::JoinKind kind) {
+  switch (kind) {
+    case ast::JoinKind::kLeft: return JoinType::kLeft;
+    case ast::JoinKind::kRight: return JoinType::kRight;
+    default: return JoinType::kInner;  // comma, CROSS, INNER
+  }
+}
+
+}  // namespace
+
 LogicalPlan PlanSelect(BoundSelect& select) {
   LogicalPlan plan;
-  if (select.table) {
-    plan = std::make_unique<LogicalGet>(select.table, select.alias, /*with_row_keys=*/false);
-  } else {
-    plan = std::make_unique<LogicalValues>(std::vector<Row>{Row()}, 0);
+  for (BoundJoin& item : select.from) {
+    LogicalPlan get = std::make_unique<LogicalGet>(item.table, item.alias, /*with_row_keys=*/false);
+    plan = plan ? MakeJoin(TypeOf(item.kind), std::move(item.on), std::move(plan), std::move(get)) : std::move(get);
   }
+  if (!plan) plan = std::make_unique<LogicalValues>(std::vector<Row>{Row()}, 0);
   if (select.where) plan = Stack(std::make_unique<LogicalFilter>(std::move(select.where)), std::move(plan));
   if (select.grouped) {
     plan = Stack(std::make_unique<LogicalAggregate>(std::move(select.group_by), std::move(select.aggregates)),

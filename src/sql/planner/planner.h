@@ -9,7 +9,8 @@
 namespace strata::sql {
 
 // SELECT:
-//   Get(table) | Values(one empty row) → [Filter(WHERE)] → [Aggregate → [Filter(HAVING)]]
+//   Get(table) | Join(...Join(Get(t1), Get(t2))..., Get(tn)) (left-deep, in FROM order, each
+//   with its ON) | Values(one empty row) → [Filter(WHERE)] → [Aggregate → [Filter(HAVING)]]
 //   → Project(select list, then hidden ORDER BY expressions) → [Distinct] → [Sort] → [Limit]
 // The result rows keep the hidden columns; the caller drops all but the first `visible`.
 // Consumes the bound statement's expressions (the plan owns them); its table, alias and

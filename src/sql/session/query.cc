@@ -13,7 +13,7 @@
 namespace strata::sql {
 namespace {
 
-ResultColumn DescribeColumn(const BoundOutput& out, const std::string& table_alias) {
+ResultColumn DescribeColumn(const BoundOutput& out, const std::vector<BoundJoin>& from) {
   ResultColumn c;
   c.name = out.name;
   c.type = out.expr->type;
@@ -21,7 +21,12 @@ ResultColumn DescribeColumn(const BoundOutput& out, const std::string& table_ali
     const TableSchema& t = *c.type.table;
     const ColumnSchema& col = t.columns[static_cast<size_t>(c.type.column)];
     c.org_name = col.name;
-    c.table = table_alias;
+    for (const BoundJoin& item : from) {
+      if (item.table.get() == &t) {
+        c.table = item.alias;  // the first use of the table (a self-join names its first alias)
+        break;
+      }
+    }
     c.org_table = t.name;
     c.schema = t.database;
     c.auto_increment = col.auto_increment;
@@ -54,21 +59,21 @@ Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& re
   return target;
 }
 
-// A SELECT's table resolved and the statement bound.
+// A SELECT's tables resolved and the statement bound.
 struct ResolvedSelect {
-  std::shared_ptr<const TableSchema> table;  // nullptr: no FROM
-  std::string alias;
+  std::vector<std::shared_ptr<const TableSchema>> tables;  // empty: no FROM
   BoundSelect bound;
 };
 
 Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt) {
-  if (stmt.from.size() > 1) return ErrNotSupportedYet("joins");
   ResolvedSelect out;
-  if (!stmt.from.empty()) {
-    STRATA_ASSIGN_OR_RETURN(out.table, session.ResolveTable(stmt.from[0].table));
-    out.alias = stmt.from[0].alias.empty() ? stmt.from[0].table.name : stmt.from[0].alias;
+  std::vector<FromTable> from;
+  for (const ast::TableRef& ref : stmt.from) {
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(ref.table));
+    out.tables.push_back(table);
+    from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias});
   }
-  STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, out.table, out.alias, session));
+  STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, std::move(from), session));
   return out;
 }
 
@@ -80,13 +85,13 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 
   QueryResult result;
   result.has_rows = true;
-  for (size_t i = 0; i < bound.visible; i++) result.columns.push_back(DescribeColumn(bound.outputs[i], select.alias));
-  // The columns' types point into the schema: it must outlive the result, even when a DDL
+  for (size_t i = 0; i < bound.visible; i++) result.columns.push_back(DescribeColumn(bound.outputs[i], bound.from));
+  // The columns' types point into the schemas: they must outlive the result, even when a DDL
   // replaces the catalog snapshot before the result is sent (found by ASan).
-  result.schema = select.table;
+  result.schemas = select.tables;
 
   txn::Transaction* txn = nullptr;
-  if (select.table) {
+  if (!select.tables.empty()) {
     STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
   }
   EvalContext eval = session.eval_context();
@@ -99,7 +104,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   LogicalPlan source;
-  std::shared_ptr<const TableSchema> source_table;  // the plan points into it
+  std::vector<std::shared_ptr<const TableSchema>> source_tables;  // the plan points into them
   BoundInsert bound;
   if (stmt.select) {
     STRATA_ASSIGN_OR_RETURN(ResolvedSelect select, ResolveSelect(session, *stmt.select));
@@ -107,7 +112,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
     for (size_t i = 0; i < select.bound.visible; i++) types.push_back(select.bound.outputs[i].expr->type);
     STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session, &types));
     source = PlanSelect(select.bound);
-    source_table = std::move(select.table);
+    source_tables = std::move(select.tables);
   } else {
     STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session));
   }

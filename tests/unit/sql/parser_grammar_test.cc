@@ -178,6 +178,28 @@ TEST(GrammarTest, InsertForms) {
   EXPECT_EQ(parenthesized->select->from.size(), 1u);
 }
 
+TEST(GrammarTest, Joins) {
+  auto select = ParseAs<ast::Select>(
+      "SELECT * FROM a, b AS x JOIN c ON x.k = c.k LEFT OUTER JOIN d USING (k, j) NATURAL RIGHT JOIN e "
+      "CROSS JOIN f STRAIGHT_JOIN g INNER JOIN h");
+  ASSERT_NE(select, nullptr);
+  ASSERT_EQ(select->from.size(), 8u);
+  EXPECT_EQ(select->from[0].join, ast::JoinKind::kComma);
+  EXPECT_EQ(select->from[1].join, ast::JoinKind::kComma);
+  EXPECT_EQ(select->from[1].alias, "x");
+  EXPECT_EQ(select->from[2].join, ast::JoinKind::kInner);
+  EXPECT_NE(select->from[2].on, nullptr);
+  EXPECT_EQ(select->from[3].join, ast::JoinKind::kLeft);
+  EXPECT_EQ(select->from[3].using_columns, (std::vector<std::string>{"k", "j"}));
+  EXPECT_EQ(select->from[4].join, ast::JoinKind::kRight);
+  EXPECT_TRUE(select->from[4].natural);
+  EXPECT_EQ(select->from[5].join, ast::JoinKind::kCross);
+  EXPECT_EQ(select->from[6].join, ast::JoinKind::kInner);
+  EXPECT_EQ(select->from[7].join, ast::JoinKind::kInner);
+  EXPECT_EQ(select->from[7].on, nullptr);
+  EXPECT_FALSE(ParseOne("SELECT * FROM a LEFT JOIN b").ok());  // an outer join needs ON
+}
+
 TEST(GrammarTest, SelectClauses) {
   auto select = ParseAs<ast::Select>(
       "SELECT SQL_CALC_FOUND_ROWS SQL_NO_CACHE t.*, a AS x, b y, c 'z', d AS \"w\", e AS `v` "

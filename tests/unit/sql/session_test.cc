@@ -452,3 +452,17 @@ TEST_F(SqlTest, IndexLookupsMatchFullScans) {
 
 }  // namespace
 }  // namespace strata::sql
+
+namespace strata::sql {
+namespace {
+
+// Three-valued logic: a NULL bound or operand is unknown, not false, and one false side of
+// BETWEEN decides it; NULLIF compares with `=`, which is unknown against NULL.
+TEST_F(SelectTest, NullLogicInBetweenAndNullif) {
+  EXPECT_EQ(Q("SELECT NULLIF(44, NULL), NULLIF(44, 44), NULLIF(NULL, 1), NULLIF(1, 2)"), "44,NULL,NULL,1");
+  EXPECT_EQ(Q("SELECT 5 BETWEEN NULL AND 3, 5 NOT BETWEEN NULL AND 3, 2 BETWEEN NULL AND 3, 5 BETWEEN 6 AND NULL"),
+            "0,1,NULL,0");
+}
+
+}  // namespace
+}  // namespace strata::sql

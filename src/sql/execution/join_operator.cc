@@ -1,0 +1,150 @@
+// MakeJoin (operators.h): nested-loop and hash joins, inner, left and right.
+#include <unordered_map>
+
+#include "common/check.h"
+#include "sql/execution/operators.h"
+
+namespace strata::sql {
+namespace {
+
+bool IsString(const Value& v) { return v.kind() == ValueKind::kString; }
+
+// The right side is read whole first (at most kMaxSortRows rows); then each left batch is
+// matched against it. With hash keys only the right rows whose keys hash like the left
+// row's are checked; a right row whose key cannot be hashed like the others (a string where
+// numbers are expected, or the reverse) is checked against every left row.
+class JoinOp : public Operator {
+ public:
+  JoinOp(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx)
+      : left_(std::move(left)), right_(std::move(right)), plan_(*plan), eval_(*ctx),
+        left_width_(plan->children[0]->width()), right_width_(plan->children[1]->width()) {}
+
+  Result<bool> Next(RowBatch* out) override {
+    if (!built_) STRATA_RETURN_IF_ERROR(Build());
+    // One left row's matches at a time, so a batch stays near kBatchRows rows.
+    while (out->size() < kBatchRows) {
+      if (left_pos_ < left_batch_.size()) {
+        STRATA_RETURN_IF_ERROR(Probe(left_batch_[left_pos_++], out));
+        continue;
+      }
+      if (left_done_) {
+        if (plan_.type == JoinType::kRight && !unmatched_sent_) EmitUnmatchedRight(out);
+        unmatched_sent_ = true;
+        return false;
+      }
+      left_batch_.clear();
+      left_pos_ = 0;
+      STRATA_ASSIGN_OR_RETURN(bool more, left_->Next(&left_batch_));
+      if (!more) left_done_ = true;
+    }
+    return true;
+  }
+
+ private:
+  bool hashed() const { return !plan_.left_keys.empty(); }
+
+  // The combined hash of `keys` over `row`; nullopt when a key is NULL (it matches nothing
+  // under `=`). *strings tells which keys are strings.
+  Result<std::optional<size_t>> KeyHash(const std::vector<BoundExprPtr>& keys, const Row& row,
+                                        std::vector<bool>* strings) {
+    size_t h = 0;
+    strings->clear();
+    for (const BoundExprPtr& key : keys) {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*key, row, eval_));
+      if (v.is_null()) return std::optional<size_t>();
+      strings->push_back(IsString(v));
+      h = h * 0x9e3779b97f4a7c15ull + HashValue(v);
+    }
+    return std::optional<size_t>(h);
+  }
+
+  Status Build() {
+    built_ = true;
+    STRATA_ASSIGN_OR_RETURN(right_rows_, Drain(*right_));
+    if (plan_.type == JoinType::kRight) right_matched_.assign(right_rows_.size(), false);
+    if (!hashed()) return Status::OK();
+    std::vector<bool> strings;
+    for (uint32_t i = 0; i < right_rows_.size(); i++) {
+      STRATA_ASSIGN_OR_RETURN(std::optional<size_t> h, KeyHash(plan_.right_keys, right_rows_[i], &strings));
+      if (!h) continue;  // a NULL key matches no left row
+      if (key_strings_.empty()) key_strings_ = strings;
+      if (strings != key_strings_) {
+        unhashed_.push_back(i);
+        continue;
+      }
+      buckets_[*h].push_back(i);
+    }
+    return Status::OK();
+  }
+
+  // Emits the matches of one left row (and, for a LEFT join, the row NULL-padded when none).
+  Status Probe(const Row& left_row, RowBatch* out) {
+    combined_.assign(left_row.begin(), left_row.end());
+    combined_.resize(left_width_ + right_width_);
+    bool matched = false;
+    if (!hashed()) {
+      for (uint32_t i = 0; i < right_rows_.size(); i++) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+    } else {
+      std::vector<bool> strings;
+      STRATA_ASSIGN_OR_RETURN(std::optional<size_t> h, KeyHash(plan_.left_keys, left_row, &strings));
+      if (h && !key_strings_.empty() && strings != key_strings_) {
+        for (uint32_t i = 0; i < right_rows_.size(); i++) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+      } else if (h) {
+        if (auto it = buckets_.find(*h); it != buckets_.end()) {
+          for (uint32_t i : it->second) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+        }
+        for (uint32_t i : unhashed_) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+      }
+    }
+    if (!matched && plan_.type == JoinType::kLeft) {
+      for (size_t c = left_width_; c < combined_.size(); c++) combined_[c] = Value::Null();
+      out->push_back(combined_);
+    }
+    return Status::OK();
+  }
+
+  Status TryPair(uint32_t right_index, RowBatch* out, bool* matched) {
+    const Row& right_row = right_rows_[right_index];
+    std::copy(right_row.begin(), right_row.end(), combined_.begin() + static_cast<ptrdiff_t>(left_width_));
+    if (plan_.predicate) {
+      STRATA_ASSIGN_OR_RETURN(bool ok, EvalPredicate(*plan_.predicate, combined_, eval_));
+      if (!ok) return Status::OK();
+    }
+    *matched = true;
+    if (plan_.type == JoinType::kRight) right_matched_[right_index] = true;
+    out->push_back(combined_);
+    return Status::OK();
+  }
+
+  void EmitUnmatchedRight(RowBatch* out) {
+    for (size_t i = 0; i < right_rows_.size(); i++) {
+      if (right_matched_[i]) continue;
+      Row row(left_width_);
+      row.insert(row.end(), right_rows_[i].begin(), right_rows_[i].end());
+      out->push_back(std::move(row));
+    }
+  }
+
+  OperatorPtr left_, right_;
+  const LogicalJoin& plan_;
+  const EvalContext eval_;
+  const size_t left_width_, right_width_;
+  bool built_ = false, left_done_ = false, unmatched_sent_ = false;
+  std::vector<Row> right_rows_;
+  std::vector<bool> right_matched_;  // RIGHT join: right rows that met a left row
+  std::unordered_map<size_t, std::vector<uint32_t>> buckets_;
+  std::vector<uint32_t> unhashed_;
+  std::vector<bool> key_strings_;  // which keys are strings, as the first hashed right row had them
+  RowBatch left_batch_;
+  size_t left_pos_ = 0;  // the next row of left_batch_ to probe
+  Row combined_;
+};
+
+}  // namespace
+
+OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx) {
+  STRATA_CHECK(plan->left_keys.size() == plan->right_keys.size());
+  return std::make_unique<JoinOp>(std::move(left), std::move(right), plan, ctx);
+}
+
+}  // namespace strata::sql
