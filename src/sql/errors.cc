@@ -35,6 +35,10 @@ Status ErrNoTablesUsed() { return Invalid(1096, "HY000", "No tables used"); }
 Status ErrUnknownColumn(std::string_view column, std::string_view clause) {
   return Invalid(1054, "42S22", fmt::format("Unknown column '{}' in '{}'", column, clause));
 }
+Status ErrSubqueryRows() { return Invalid(1242, "21000", "Subquery returns more than 1 row"); }
+Status ErrOperandColumns(size_t columns) {
+  return Invalid(1241, "21000", fmt::format("Operand should contain {} column(s)", columns));
+}
 Status ErrAmbiguousColumn(std::string_view column, std::string_view clause) {
   return Invalid(1052, "23000", fmt::format("Column '{}' in {} is ambiguous", column, clause));
 }

@@ -142,11 +142,13 @@ class Session final : public SessionContext {
   Result<Value> UserVariable(std::string_view name) const override;
   std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const override;
   EvalContext eval_context() const override;
+  Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer) const override;
 
   // ---- used by the statement executors (session/executors.h) ----
   SqlEngine& engine() { return *engine_; }
   // The open transaction, begun if needed.
   Result<txn::Transaction*> Txn();
+  bool has_txn() const { return txn_ != nullptr; }
   // What strata_read_consistency / strata_max_staleness_ms ask of a new transaction.
   txn::ReadRequirement ReadRequirement() const;
   Result<std::shared_ptr<const CatalogSnapshot>> LoadCatalog();

@@ -47,7 +47,8 @@ bool IsAggregateName(std::string_view name) {
 }
 
 Result<BoundExprPtr> Fold(BoundExprPtr e, const BindContext& ctx) {
-  if (e->kind == K::kConst || e->kind == K::kColumn) return e;
+  // A subquery runs only inside a statement's execution; an outer reference varies per row.
+  if (e->kind == K::kConst || e->kind == K::kColumn || e->kind == K::kSubquery || e->kind == K::kOuterColumn) return e;
   if (e->kind == K::kFunc && (e->fn == Fn::kNow || e->fn == Fn::kCurDate || e->fn == Fn::kValues)) return e;
   for (const auto& c : e->children)
     if (!c->IsConst()) return e;
@@ -76,20 +77,69 @@ OutType Numeric(const BoundExpr& a, const BoundExpr& b, ast::Op op) {
   return t;
 }
 
-Result<BoundExprPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
+// `e` among the tables of `scope`: nullptr when none has it.
+Result<BoundExprPtr> FindInScope(const ast::Expr& e, const BindScope& scope, std::string_view clause) {
   BoundExprPtr found;
-  for (const ScopeTable& scope : ctx.scope.tables) {
-    const TableSchema& table = *scope.table;
-    bool qualifier_ok = e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, scope.alias);
+  for (const ScopeTable& st : scope.tables) {
+    const TableSchema& table = *st.table;
+    bool qualifier_ok = e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, st.alias);
     bool schema_ok = e.schema.empty() || EqualsIgnoreCase(e.schema, table.database);
     if (!qualifier_ok || !schema_ok) continue;
     std::optional<uint32_t> col = table.FindColumn(e.name);
-    if (!col || (e.qualifier.empty() && *col < scope.hidden.size() && scope.hidden[*col])) continue;
-    if (found) return ErrAmbiguousColumn(e.name, ctx.clause);
-    found = MakeColumnRef(scope.offset + *col, OutTypeOfColumn(table, *col));
+    if (!col || (e.qualifier.empty() && *col < st.hidden.size() && st.hidden[*col])) continue;
+    if (found) return ErrAmbiguousColumn(e.name, clause);
+    found = MakeColumnRef(st.offset + *col, OutTypeOfColumn(table, *col));
   }
+  return found;
+}
+
+// A column of this query's tables, else (in a subquery) of an enclosing query's: then a
+// kOuterColumn, and every subquery between is correlated.
+Result<BoundExprPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr found, FindInScope(e, ctx.scope, ctx.clause));
   if (found) return found;
+  uint32_t depth = 1;
+  for (const BindContext* outer = ctx.outer; outer; outer = outer->outer, depth++) {
+    STRATA_ASSIGN_OR_RETURN(found, FindInScope(e, outer->scope, ctx.clause));
+    if (!found) continue;
+    found->kind = K::kOuterColumn;
+    found->depth = depth;
+    const BindContext* level = &ctx;
+    for (uint32_t d = 0; d < depth; d++, level = level->outer)
+      if (level->correlated) *level->correlated = true;
+    return found;
+  }
   return UnknownColumn(e, ctx.clause);
+}
+
+// (SELECT ...), EXISTS (SELECT ...), x [NOT] IN (SELECT ...).
+Result<BoundExprPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(BoundSubquery sub, ctx.session->BindSubquery(*e.subquery, ctx));
+  auto node = std::make_unique<BoundExpr>();
+  node->kind = K::kSubquery;
+  node->subquery = std::move(sub.plan);
+  node->correlated = sub.correlated;
+  node->negated = e.negated;
+  if (e.kind == ExprKind::kExists) {
+    node->subquery_kind = SubqueryKind::kExists;
+    node->type.kind = OutKind::kInt;
+    node->type.not_null = true;
+    return BoundExprPtr(std::move(node));
+  }
+  if (sub.columns.size() != 1) return ErrOperandColumns(1);
+  if (e.kind == ExprKind::kSubquery) {
+    node->subquery_kind = SubqueryKind::kScalar;
+    node->type = sub.columns[0];
+    node->type.table = nullptr;
+    node->type.column = -1;
+    node->type.not_null = false;
+    return BoundExprPtr(std::move(node));
+  }
+  node->subquery_kind = SubqueryKind::kIn;
+  node->type.kind = OutKind::kInt;
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr left, BindExpr(*e.children[0], ctx));
+  node->children.push_back(std::move(left));
+  return BoundExprPtr(std::move(node));
 }
 
 Result<BoundExprPtr> BindVariable(const ast::Expr& e, BindContext& ctx) {
@@ -255,6 +305,7 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       return MakeConst(std::move(v));
     }
     case ExprKind::kColumn: return BindColumn(e, ctx);
+    case ExprKind::kSubquery: case ExprKind::kExists: case ExprKind::kInSubquery: return BindSubquery(e, ctx);
     case ExprKind::kVariable: return BindVariable(e, ctx);
     case ExprKind::kFunction: return BindFunction(e, ctx);
     case ExprKind::kStar:

@@ -45,6 +45,10 @@ struct BindContext {
   bool inside_aggregate = false;
   // ON DUPLICATE KEY UPDATE: VALUES(col) refers to the row being inserted.
   bool allow_values_function = false;
+  // A subquery's context: the enclosing query's (whose columns a correlated reference
+  // reads), and where to record that one did. nullptr: the outermost query.
+  const BindContext* outer = nullptr;
+  bool* correlated = nullptr;
 };
 
 Result<BoundExprPtr> BindExpr(const ast::Expr& expr, BindContext& ctx);

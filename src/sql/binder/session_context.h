@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "sql/expression/expr.h"
@@ -15,8 +17,25 @@
 
 namespace strata::sql {
 
+struct BindContext;
+namespace ast {
+struct Select;
+}
+
+// A subquery bound and planned by the session (which can resolve its tables and owns the
+// planner): the plan is opaque to the binder.
+struct BoundSubquery {
+  std::shared_ptr<const SubqueryPlan> plan;
+  std::vector<OutType> columns;  // the types of its visible columns
+  bool correlated = false;       // it reads a column of an enclosing query
+};
+
 class SessionContext {
  public:
+  // Binds and plans `select`, a subquery inside a query bound with `outer`: a column the
+  // subquery's own tables lack is looked up in `outer` and the contexts around it.
+  virtual Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer) const = 0;
+
   virtual ~SessionContext() = default;
 
   virtual const std::string& database() const = 0;  // "" when none is selected

@@ -189,13 +189,16 @@ Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const Ta
   return BindSelect(stmt, std::move(from), session);
 }
 
-Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session) {
+Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session,
+                               const BindContext* outer, bool* correlated) {
   BoundSelect out;
   out.grouped = IsGrouped(stmt);
   out.distinct = stmt.distinct;
 
   BindContext ctx;
   ctx.session = &session;
+  ctx.outer = outer;
+  ctx.correlated = correlated;
   STRATA_RETURN_IF_ERROR(BindFrom(stmt, std::move(from), ctx, &out));
   // Aggregates are allowed in the select list, HAVING and ORDER BY of a grouped query; each
   // becomes a reference to its value after the FROM row's columns.

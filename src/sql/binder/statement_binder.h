@@ -57,7 +57,10 @@ struct BoundSelect {
 // USING (c) and NATURAL joins become ON equalities; the right-hand copy of such a column is
 // hidden from unqualified names and from `*`. Errors: 1066 (an alias used twice), 1052,
 // 1054, 1051, 1096, 1111, 1210 and those of BindExpr.
-Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session);
+// For a subquery, `outer` is the enclosing query's context and *correlated is set when the
+// subquery reads one of its columns.
+Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session,
+                               const BindContext* outer = nullptr, bool* correlated = nullptr);
 // The same for at most one table (nullptr: none).
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const TableSchema> table,
                                std::string alias, const SessionContext& session);

@@ -1,10 +1,12 @@
 // The physical planner: a logical plan (planner/logical_plan.h), once optimized, becomes a
 // tree of operators (operators.h). Today every logical node has one operator: Get → Scan
-// along the access path the optimizer chose, Values, Filter, Aggregate (hash), Project,
-// Distinct (hash), Sort (stable, in memory), Limit, Update, Delete, Insert.
+// along the access path the optimizer chose, Values, Filter, Join (hash or nested loop),
+// Aggregate (hash), Project, Distinct (hash), Sort (stable, in memory), Limit, Update,
+// Delete, Insert. Subqueries inside expressions run through a SubqueryRunner.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sql/execution/operators.h"
 #include "sql/planner/logical_plan.h"
@@ -21,5 +23,10 @@ struct ExecutionContext {
 
 // The operators point into `plan` and `ctx`'s targets: both must outlive them.
 OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& ctx);
+
+// Runs the subqueries of one statement (subquery_runner.cc): each with the statement's
+// transaction, a correlated one once per enclosing row, an uncorrelated one once (its rows
+// are kept for the statement). `ctx.eval` is not used (each run gets the caller's).
+std::unique_ptr<SubqueryRunner> MakeSubqueryRunner(const ExecutionContext& ctx);
 
 }  // namespace strata::sql

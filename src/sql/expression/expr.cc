@@ -441,30 +441,37 @@ BoundExprPtr MakeColumnRef(uint32_t column, OutType type) {
   return e;
 }
 
-bool LikeMatch(std::string_view text, std::string_view pattern, char escape) {
-  size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == escape && p + 1 < pattern.size()) {
-      if (pattern[p + 1] == text[t]) {
-        p += 2;
-        t++;
-        continue;
-      }
-    } else if (p < pattern.size() && (pattern[p] == '_' || (pattern[p] == text[t] && pattern[p] != '%'))) {
-      p++;
-      t++;
-      continue;
-    } else if (p < pattern.size() && pattern[p] == '%') {
-      star_p = p++;
-      star_t = t;
-      continue;
+// A subquery's value over `row` (the row of the query that holds it).
+Result<Value> Subquery(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
+  if (!ctx.subqueries) return Status::Internal("a subquery outside a statement's execution");
+  switch (e.subquery_kind) {
+    case SubqueryKind::kScalar: {
+      STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, ctx.subqueries->Rows(*e.subquery, row, ctx, 2));
+      if (rows.size() > 1) return ErrSubqueryRows();
+      return rows.empty() ? Value::Null() : rows[0][0];
     }
-    if (star_p == std::string_view::npos) return false;
-    p = star_p + 1;
-    t = ++star_t;
+    case SubqueryKind::kExists: {
+      STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, ctx.subqueries->Rows(*e.subquery, row, ctx, 1));
+      return Value::Bool(!rows.empty());
+    }
+    case SubqueryKind::kIn: {
+      // x IN (rows): true on a match; else NULL when x or a row is NULL (unknown); else false.
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, ctx.subqueries->Rows(*e.subquery, row, ctx, SIZE_MAX));
+      if (rows.empty()) return Value::Bool(e.negated);
+      if (v.is_null()) return Value::Null();
+      bool saw_null = false;
+      for (const Row& r : rows) {
+        if (r[0].is_null()) {
+          saw_null = true;
+        } else if (CompareValues(v, r[0]) == 0) {
+          return Value::Bool(!e.negated);
+        }
+      }
+      return saw_null ? Value::Null() : Value::Bool(e.negated);
+    }
   }
-  while (p < pattern.size() && pattern[p] == '%') p++;
-  return p == pattern.size();
+  return Status::Internal("unknown subquery kind");
 }
 
 Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
@@ -473,6 +480,13 @@ Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case K::kColumn:
       if (e.column >= row.size()) return Status::Internal("column reference out of range");
       return row[e.column];
+    case K::kOuterColumn: {
+      if (e.depth == 0 || e.depth > ctx.outer_rows.size()) return Status::Internal("outer reference out of range");
+      const Row& outer = *ctx.outer_rows[ctx.outer_rows.size() - e.depth];
+      if (e.column >= outer.size()) return Status::Internal("outer column reference out of range");
+      return outer[e.column];
+    }
+    case K::kSubquery: return Subquery(e, row, ctx);
     case K::kUnary: return Unary(e, row, ctx);
     case K::kBinary: return Binary(e, row, ctx);
     case K::kFunc: return Function(e, row, ctx);

@@ -31,6 +31,11 @@ OutType OutTypeOfColumn(const TableSchema& table, uint32_t column);
 struct BoundExpr;
 using BoundExprPtr = std::unique_ptr<BoundExpr>;
 
+// A subquery's plan. Opaque here: the planner defines it (planner/logical_plan.h) and the
+// executor runs it through EvalContext::subqueries.
+struct SubqueryPlan;
+enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
+
 enum class Fn : uint8_t {
   kNone,
   // scalar
@@ -42,7 +47,12 @@ enum class Fn : uint8_t {
 };
 
 struct BoundExpr {
-  enum class Kind : uint8_t { kConst, kColumn, kUnary, kBinary, kFunc, kIsNull, kIsBool /* IS [NOT] TRUE|FALSE: constant holds the target */, kIn, kBetween, kLike, kCase, kCast };
+  enum class Kind : uint8_t {
+    kConst, kColumn, kUnary, kBinary, kFunc, kIsNull, kIsBool /* IS [NOT] TRUE|FALSE: constant holds the target */,
+    kIn, kBetween, kLike, kCase, kCast,
+    kOuterColumn,  // a correlated subquery's reference to an enclosing query's row: column, depth
+    kSubquery,     // subquery (scalar, EXISTS, or children[0] [NOT] IN (subquery))
+  };
   Kind kind = Kind::kConst;
   Value constant;          // kConst
   uint32_t column = 0;     // kColumn: position in the input row
@@ -51,6 +61,10 @@ struct BoundExpr {
   bool negated = false;
   bool has_case_operand = false, has_else = false;
   ColumnType cast_type;    // kCast
+  uint32_t depth = 0;      // kOuterColumn: 1 = the enclosing query's row, 2 = the one around it, ...
+  SubqueryKind subquery_kind = SubqueryKind::kScalar;
+  std::shared_ptr<const SubqueryPlan> subquery;  // kSubquery
+  bool correlated = false;                       // kSubquery: reads an enclosing row
   std::vector<BoundExprPtr> children;
   OutType type;
 
@@ -71,13 +85,29 @@ struct SortKey {
   bool descending;
 };
 
+class SubqueryRunner;
+
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
+  SubqueryRunner* subqueries = nullptr;  // runs kSubquery plans (nullptr: none may occur)
+  // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
+  std::vector<const Row*> outer_rows;
+};
+
+// Runs subquery plans for Eval (the executor implements it: plans are above this layer).
+class SubqueryRunner {
+ public:
+  virtual ~SubqueryRunner() = default;
+  // The rows of `plan` (at most `limit`; each of the subquery's visible columns) with
+  // `outer_row` as the innermost enclosing row. An uncorrelated plan may be answered from a
+  // cache.
+  virtual Result<std::vector<Row>> Rows(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx,
+                                         size_t limit) = 0;
 };
 
 // Evaluates `e` over `row`. Errors: division by zero is NULL (as MySQL in non-strict
-// SELECT), integer overflow is 1690.
+// SELECT), integer overflow is 1690; a scalar subquery of more than one row is 1242.
 Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx);
 
 // Like Eval but only for WHERE/HAVING/ON: NULL and false are both "not true".
@@ -101,6 +131,9 @@ BoundExprPtr CombineConjuncts(std::vector<BoundExprPtr> conjuncts);
 bool ColumnSpan(const BoundExpr& e, uint32_t* min, uint32_t* max);
 // Adds `delta` to every column position in `e` (REQUIRES: none goes below 0).
 void ShiftColumns(BoundExpr* e, int64_t delta);
+// True when `e` holds a subquery that reads an enclosing row: its column positions must not
+// be rewritten (they are fixed inside the subquery's plan).
+bool HasCorrelatedSubquery(const BoundExpr& e);
 // Every column position `e` reads, in no particular order, with repeats.
 void CollectColumns(const BoundExpr& e, std::vector<uint32_t>* out);
 // Replaces each column position p in `e` with new_position[p].

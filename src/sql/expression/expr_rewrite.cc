@@ -35,6 +35,10 @@ BoundExprPtr CloneExpr(const BoundExpr& root) {
     c->has_case_operand = e.has_case_operand;
     c->has_else = e.has_else;
     c->cast_type = e.cast_type;
+    c->depth = e.depth;
+    c->subquery_kind = e.subquery_kind;
+    c->subquery = e.subquery;
+    c->correlated = e.correlated;
     c->type = e.type;
     c->children.resize(e.children.size());
     return c;
@@ -106,6 +110,12 @@ void ShiftColumns(BoundExpr* e, int64_t delta) {
     STRATA_CHECK(shifted >= 0);
     node->column = static_cast<uint32_t>(shifted);
   });
+}
+
+bool HasCorrelatedSubquery(const BoundExpr& e) {
+  bool found = false;
+  Walk(&e, [&](const BoundExpr* node) { found = found || (node->kind == BoundExpr::Kind::kSubquery && node->correlated); });
+  return found;
 }
 
 void CollectColumns(const BoundExpr& e, std::vector<uint32_t>* out) {

@@ -120,6 +120,16 @@ std::string ExprToString(const BoundExpr& e) {
       return fmt::format("({} {}LIKE {})", ExprToString(*e.children[0]), negated, ExprToString(*e.children[1]));
     case K::kCase: return fmt::format("CASE({})", Children(e, 0));
     case K::kCast: return fmt::format("CAST({} AS {})", ExprToString(*e.children[0]), e.cast_type.ToSql());
+    case K::kOuterColumn: return fmt::format("outer{}#{}", e.depth, e.column);
+    case K::kSubquery: {
+      const char* what = e.correlated ? "correlated subquery" : "subquery";
+      switch (e.subquery_kind) {
+        case SubqueryKind::kScalar: return fmt::format("({})", what);
+        case SubqueryKind::kExists: return fmt::format("EXISTS({})", what);
+        case SubqueryKind::kIn: return fmt::format("({} {}IN ({}))", ExprToString(*e.children[0]), negated, what);
+      }
+      return "?";
+    }
   }
   return "?";
 }

@@ -131,13 +131,25 @@ size_t InnerChainLength(const LogicalOperator& plan) {
   return n;
 }
 
+// A correlated subquery reads this level's row by position: its conditions pin the order.
+bool HasFixedConjunct(const LogicalOperator& filter) {
+  if (HasCorrelatedSubquery(*static_cast<const LogicalFilter&>(filter).predicate)) return true;
+  const LogicalOperator* node = filter.children[0].get();
+  while (node->kind == LogicalKind::kJoin && static_cast<const LogicalJoin&>(*node).type == JoinType::kInner) {
+    const auto& join = static_cast<const LogicalJoin&>(*node);
+    if (join.predicate && HasCorrelatedSubquery(*join.predicate)) return true;
+    node = node->children[0].get();
+  }
+  return false;
+}
+
 }  // namespace
 
 LogicalPlan ReorderJoins(LogicalPlan plan) {
   for (LogicalPlan& child : plan->children) child = ReorderJoins(std::move(child));
   // A WHERE above a chain of three or more tables joined by inner joins.
   if (plan->kind != LogicalKind::kFilter || plan->child().kind != LogicalKind::kJoin) return plan;
-  if (InnerChainLength(plan->child()) < 3) return plan;
+  if (InnerChainLength(plan->child()) < 3 || HasFixedConjunct(*plan)) return plan;
   auto& filter = static_cast<LogicalFilter&>(*plan);
   return Reorder(std::move(plan->children[0]), &filter.predicate);
 }

@@ -6,10 +6,13 @@
 namespace strata::sql {
 namespace {
 
-enum class Side { kNone, kLeft, kRight, kBoth };
+// kFixed: a conjunct that must stay where it is (a correlated subquery inside it reads the
+// row of this level by position).
+enum class Side { kNone, kLeft, kRight, kBoth, kFixed };
 
 // Which side of a join (left: positions below left_width) a conjunct reads.
 Side SideOf(const BoundExpr& e, size_t left_width) {
+  if (HasCorrelatedSubquery(e)) return Side::kFixed;
   uint32_t min = 0, max = 0;
   if (!ColumnSpan(e, &min, &max)) return Side::kNone;
   if (max < left_width) return Side::kLeft;

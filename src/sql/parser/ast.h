@@ -42,6 +42,9 @@ enum class ExprKind : uint8_t {
   kInterval,    // INTERVAL children[0] unit (text = unit, upper-cased)
   kRow,         // (a, b, ...) tuple
   kIsBool,      // children[0] IS [NOT] TRUE|FALSE  (text "TRUE"/"FALSE", negated); IS UNKNOWN → kIsNull
+  kSubquery,    // (SELECT ...) as a value: subquery
+  kExists,      // [NOT] EXISTS (SELECT ...): subquery (NOT is a kUnary kNot above it)
+  kInSubquery,  // children[0] [NOT] IN (SELECT ...): subquery  (negated)
 };
 
 enum class Op : uint8_t {
@@ -61,6 +64,7 @@ enum class Op : uint8_t {
 enum class VariableScope : uint8_t { kUser, kSession, kGlobal, kDefault /* @@x */ };
 
 struct TypeName;
+struct Select;
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -79,6 +83,7 @@ struct Expr {
   bool has_case_operand = false;  // CASE x WHEN ...
   bool has_else = false;          // CASE ... ELSE e (last child)
   std::unique_ptr<TypeName> cast_type;
+  std::unique_ptr<Select> subquery;  // kSubquery, kExists, kInSubquery
   std::vector<std::unique_ptr<Expr>> children;
   // The source text of this expression, as written (for column headers: SELECT 1+1
   // shows "1+1"), and its byte offset in the statement.

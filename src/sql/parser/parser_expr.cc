@@ -206,7 +206,16 @@ Result<ExprPtr> Parser::ParsePredicate() {
 
 Result<ExprPtr> Parser::ParseIn(ExprPtr left, bool negated, size_t start) {
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  if (PeekWord("SELECT") || PeekWord("WITH")) return ErrNotSupportedYet("subqueries");
+  if (PeekWord("WITH")) return ErrNotSupportedYet("WITH");
+  if (PeekWord("SELECT") || (PeekPunct("(") && PeekWord("SELECT", 1))) {
+    ExprPtr e = NewExpr(ExprKind::kInSubquery, start);
+    e->negated = negated;
+    e->children.push_back(std::move(left));
+    STRATA_ASSIGN_OR_RETURN(e->subquery, ParseQueryInParentheses());
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    Finish(e.get(), start);
+    return e;
+  }
   ExprPtr e = NewExpr(ExprKind::kIn, start);
   e->negated = negated;
   e->children.push_back(std::move(left));
@@ -408,7 +417,14 @@ Result<ExprPtr> Parser::ParseStringLiteral() {
 Result<ExprPtr> Parser::ParseParenthesized() {
   size_t start = pos_;
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  if (PeekWord("SELECT") || PeekWord("WITH")) return ErrNotSupportedYet("subqueries");
+  if (PeekWord("WITH")) return ErrNotSupportedYet("WITH");
+  if (PeekWord("SELECT")) {  // a scalar subquery
+    ExprPtr e = NewExpr(ExprKind::kSubquery, start);
+    STRATA_ASSIGN_OR_RETURN(e->subquery, ParseQueryInParentheses());
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    Finish(e.get(), start);
+    return e;
+  }
   STRATA_ASSIGN_OR_RETURN(ExprPtr first, ParseExpr());
   if (!PeekPunct(",")) {
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
@@ -440,7 +456,15 @@ Result<ExprPtr> Parser::ParseWordPrimary() {
   if (upper == "CASE") return ParseCase();
   if ((upper == "CAST" || upper == "CONVERT") && PeekPunct("(", 1)) return ParseCast(upper == "CONVERT");
   if (upper == "INTERVAL") return ParseInterval();
-  if (upper == "EXISTS") return ErrNotSupportedYet("subqueries");
+  if (upper == "EXISTS" && PeekPunct("(", 1)) {
+    Advance();
+    STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+    ExprPtr e = NewExpr(ExprKind::kExists, start);
+    STRATA_ASSIGN_OR_RETURN(e->subquery, ParseQueryInParentheses());
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    Finish(e.get(), start);
+    return e;
+  }
   if (upper == "ROW" && PeekPunct("(", 1)) {
     Advance();
     STRATA_ASSIGN_OR_RETURN(ExprPtr row, ParseParenthesized());

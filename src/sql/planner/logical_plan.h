@@ -232,6 +232,15 @@ class LogicalInsert final : public LogicalOperator {
   std::vector<BoundExprPtr> update_values;       // over the old row; VALUES(c) is the new one
 };
 
+// A subquery inside an expression (expression/expr.h keeps it opaque): its optimized plan,
+// run by the executor's SubqueryRunner for each row of the enclosing query (once, when
+// uncorrelated).
+struct SubqueryPlan {
+  LogicalPlan plan;
+  size_t visible = 0;       // the first `visible` values of each row are the subquery's columns
+  bool correlated = false;  // reads an enclosing row (kOuterColumn)
+};
+
 // Makes `child` the only child of `parent` and returns the parent.
 LogicalPlan Stack(LogicalPlan parent, LogicalPlan child);
 // A join of `left` and `right`.

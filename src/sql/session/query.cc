@@ -36,11 +36,17 @@ ResultColumn DescribeColumn(const BoundOutput& out, const std::vector<BoundJoin>
   return c;
 }
 
-// Optimizes `plan`, runs it and returns every row (at most kMaxSortRows).
+// Optimizes `plan`, runs it and returns every row (at most kMaxSortRows). Subqueries in
+// its expressions run in the same transaction.
 Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
                              uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr) {
   plan = Optimize(std::move(plan));
-  OperatorPtr root = BuildOperators(*plan, ExecutionContext{txn, &eval, rows_examined, auto_increment});
+  ExecutionContext exec{txn, nullptr, rows_examined, auto_increment};
+  std::unique_ptr<SubqueryRunner> subqueries = MakeSubqueryRunner(exec);
+  EvalContext with_subqueries = eval;
+  with_subqueries.subqueries = subqueries.get();
+  exec.eval = &with_subqueries;
+  OperatorPtr root = BuildOperators(*plan, exec);
   return Drain(*root);
 }
 
@@ -65,7 +71,9 @@ struct ResolvedSelect {
   BoundSelect bound;
 };
 
-Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt) {
+// For a subquery, `outer` is the enclosing query's binding context (statement_binder.h).
+Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt, const BindContext* outer = nullptr,
+                                     bool* correlated = nullptr) {
   ResolvedSelect out;
   std::vector<FromTable> from;
   for (const ast::TableRef& ref : stmt.from) {
@@ -73,11 +81,28 @@ Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt) 
     out.tables.push_back(table);
     from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias});
   }
-  STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, std::move(from), session));
+  STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, std::move(from), session, outer, correlated));
   return out;
 }
 
 }  // namespace
+
+Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const BindContext& outer) const {
+  // Binding is const for the binder's sake; resolving the subquery's tables may begin the
+  // session's transaction, as resolving the enclosing query's did.
+  Session& self = const_cast<Session&>(*this);
+  bool correlated = false;
+  STRATA_ASSIGN_OR_RETURN(ResolvedSelect resolved, ResolveSelect(self, select, &outer, &correlated));
+  BoundSubquery out;
+  for (size_t i = 0; i < resolved.bound.visible; i++) out.columns.push_back(resolved.bound.outputs[i].expr->type);
+  auto plan = std::make_shared<SubqueryPlan>();
+  plan->visible = resolved.bound.visible;
+  plan->correlated = correlated;
+  plan->plan = Optimize(PlanSelect(resolved.bound));
+  out.plan = std::move(plan);
+  out.correlated = correlated;
+  return out;
+}
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   STRATA_ASSIGN_OR_RETURN(ResolvedSelect select, ResolveSelect(session, stmt));
@@ -91,7 +116,7 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   result.schemas = select.tables;
 
   txn::Transaction* txn = nullptr;
-  if (!select.tables.empty()) {
+  if (!select.tables.empty() || session.has_txn()) {  // a subquery's tables began it
     STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
   }
   EvalContext eval = session.eval_context();

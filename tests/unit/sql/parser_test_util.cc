@@ -98,6 +98,9 @@ std::string Render(const ast::Expr& e) {
     case ExprKind::kCast: return fmt::format("(cast {} {})", static_cast<int>(e.cast_type->kind), Children(e));
     case ExprKind::kInterval: return fmt::format("(interval {} {})", Children(e), e.text);
     case ExprKind::kRow: return fmt::format("(row {})", Children(e));
+    case ExprKind::kSubquery: return "(subquery)";
+    case ExprKind::kExists: return "(exists subquery)";
+    case ExprKind::kInSubquery: return fmt::format("({}in {} subquery)", neg, Children(e));
   }
   return "?";
 }
