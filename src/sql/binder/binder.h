@@ -4,6 +4,7 @@
 // A column binds to its position in the row of the tables in scope (ScopeTable::offset).
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "sql/binder/session_context.h"
@@ -20,6 +21,17 @@ struct ScopeTable {
   // Columns an unqualified name does not find (the right-hand copy of a USING / NATURAL
   // join column, which names the left-hand one). Empty: none.
   std::vector<bool> hidden;
+  // A derived table's column types (its schema names the columns only). nullptr: the
+  // schema's types.
+  std::shared_ptr<const std::vector<OutType>> column_types;
+
+  OutType TypeOf(uint32_t column) const {
+    if (!column_types) return OutTypeOfColumn(*table, column);
+    OutType t = (*column_types)[column];
+    t.table = table;
+    t.column = static_cast<int32_t>(column);
+    return t;
+  }
 };
 
 // The columns in scope: none (SELECT without FROM, VALUES), one table, or the tables of a
@@ -27,7 +39,7 @@ struct ScopeTable {
 struct BindScope {
   BindScope() = default;
   BindScope(const TableSchema* table, std::string alias) {
-    if (table) tables.push_back({table, std::move(alias), 0, {}});
+    if (table) tables.push_back({table, std::move(alias), 0, {}, nullptr});
   }
   const ScopeTable* single() const { return tables.size() == 1 ? &tables[0] : nullptr; }
 

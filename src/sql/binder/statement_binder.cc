@@ -30,7 +30,7 @@ Status ExpandStar(const ast::Expr& star, const BindScope& scope, BoundSelect* ou
     const TableSchema& table = *st.table;
     for (uint32_t c = 0; c < table.columns.size(); c++) {
       if (star.qualifier.empty() && c < st.hidden.size() && st.hidden[c]) continue;
-      out->outputs.push_back({table.columns[c].name, MakeColumnRef(st.offset + c, OutTypeOfColumn(table, c))});
+      out->outputs.push_back({table.columns[c].name, MakeColumnRef(st.offset + c, st.TypeOf(c))});
     }
   }
   if (!matched) return ErrUnknownTable(star.qualifier);
@@ -150,8 +150,8 @@ Result<BoundExprPtr> BindUsing(const ast::TableRef& ref, BindScope* scope) {
     eq->kind = BoundExpr::Kind::kBinary;
     eq->op = ast::Op::kEq;
     eq->type.kind = OutKind::kInt;
-    eq->children.push_back(MakeColumnRef(lt.offset + l->second, OutTypeOfColumn(*lt.table, l->second)));
-    eq->children.push_back(MakeColumnRef(right.offset + *r, OutTypeOfColumn(*right.table, *r)));
+    eq->children.push_back(MakeColumnRef(lt.offset + l->second, lt.TypeOf(l->second)));
+    eq->children.push_back(MakeColumnRef(right.offset + *r, right.TypeOf(*r)));
     right.hidden[*r] = true;
     on = on ? MakeAnd(std::move(on), std::move(eq)) : std::move(eq);
   }
@@ -166,9 +166,9 @@ Status BindFrom(const ast::Select& stmt, std::vector<FromTable> from, BindContex
     for (size_t j = 0; j < i; j++)
       if (EqualsIgnoreCase(from[j].alias, from[i].alias)) return ErrNonUniqueTable(from[i].alias);
     const ast::TableRef& ref = stmt.from[i];
-    ctx.scope.tables.push_back({from[i].table.get(), from[i].alias, offset, {}});
+    ctx.scope.tables.push_back({from[i].table.get(), from[i].alias, offset, {}, from[i].column_types});
     offset += static_cast<uint32_t>(from[i].table->columns.size());
-    BoundJoin join{from[i].table, from[i].alias, ref.join, nullptr};
+    BoundJoin join{from[i].table, from[i].alias, ref.join, nullptr, std::move(from[i].derived)};
     if (!ref.using_columns.empty() || ref.natural) {
       STRATA_ASSIGN_OR_RETURN(join.on, BindUsing(ref, &ctx.scope));
     } else if (ref.on) {
@@ -185,7 +185,7 @@ Status BindFrom(const ast::Select& stmt, std::vector<FromTable> from, BindContex
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const TableSchema> table,
                                std::string alias, const SessionContext& session) {
   std::vector<FromTable> from;
-  if (table) from.push_back({std::move(table), std::move(alias)});
+  if (table) from.push_back({std::move(table), std::move(alias), nullptr, nullptr});
   return BindSelect(stmt, std::move(from), session);
 }
 

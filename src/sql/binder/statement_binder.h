@@ -19,9 +19,13 @@ struct BoundOutput {
 };
 
 // A FROM item resolved by the caller, and how it joins the items before it.
+// A derived table (FROM (SELECT ...) AS d) is a schema naming its columns, their types, and
+// the query's plan, which takes the place of reading a table.
 struct FromTable {
   std::shared_ptr<const TableSchema> table;
   std::string alias;  // the alias, or the table's name
+  std::shared_ptr<const std::vector<OutType>> column_types;  // derived tables
+  std::shared_ptr<SubqueryPlan> derived;                     // derived tables
 };
 
 // One joined table of a bound SELECT: `on` is over the row of every item up to this one.
@@ -30,6 +34,7 @@ struct BoundJoin {
   std::string alias;
   ast::JoinKind kind = ast::JoinKind::kComma;  // the first item: kComma
   BoundExprPtr on;                             // nullptr: every pair (comma, CROSS, no ON)
+  std::shared_ptr<SubqueryPlan> derived;       // a derived table's plan (FromTable)
 };
 
 // SELECT, bound. Row positions:

@@ -245,6 +245,7 @@ struct TableRef {
   ExprPtr on;                        // JOIN ... ON e
   std::vector<std::string> using_columns;  // JOIN ... USING (a, b)
   bool natural = false;              // NATURAL [LEFT|RIGHT] JOIN
+  std::unique_ptr<Select> derived;   // FROM (SELECT ...) AS alias: table is empty then
 };
 
 struct OrderItem {

@@ -142,7 +142,24 @@ Status Parser::ParseFromClause(ast::Select* select) {
   if (AcceptWord("DUAL")) return Status::OK();
   ast::TableRef ref;
   while (true) {
-    if (PeekPunct("(")) return ErrNotSupportedYet(PeekWord("SELECT", 1) ? "derived tables" : "nested joins");
+    if (PeekPunct("(") && (PeekWord("SELECT", 1) || (PeekPunct("(", 1) && PeekWord("SELECT", 2)))) {
+      STRATA_ASSIGN_OR_RETURN(ref.derived, ParseQueryInParentheses());
+      STRATA_ASSIGN_OR_RETURN(ref.alias, ParseOptionalAlias());
+      if (ref.alias.empty()) return Status::InvalidArgument("Every derived table must have its own alias").WithMysql(1248, "42000");
+      STRATA_RETURN_IF_ERROR(ParseJoinCondition(&ref));
+      select->from.push_back(std::move(ref));
+      ref = ast::TableRef();
+      STRATA_ASSIGN_OR_RETURN(bool more, ParseJoinOperator(&ref));
+      if (!more) return Status::OK();
+      continue;
+    }
+    if (PeekPunct("(")) {
+      STRATA_RETURN_IF_ERROR(ParseJoinGroup(ref.join, select));
+      ref = ast::TableRef();
+      STRATA_ASSIGN_OR_RETURN(bool more, ParseJoinOperator(&ref));
+      if (!more) return Status::OK();
+      continue;
+    }
     STRATA_ASSIGN_OR_RETURN(ref.table, ParseTableName());
     if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION");
     STRATA_ASSIGN_OR_RETURN(ref.alias, ParseOptionalAlias());
@@ -170,6 +187,44 @@ Status Parser::ParseFromClause(ast::Select* select) {
     STRATA_ASSIGN_OR_RETURN(bool more, ParseJoinOperator(&ref));
     if (!more) return Status::OK();
   }
+}
+
+// ( t1 JOIN t2 ON ... ) [ON e], joined to what precedes it by `join`: an inner join is
+// associative, so the group's tables join the flat FROM list in order, the group's first
+// taking `join` and its ON going to the group's last table. After an outer join the group
+// would have to be joined as a whole: not supported yet.
+Status Parser::ParseJoinGroup(ast::JoinKind join, ast::Select* select) {
+  if (join == ast::JoinKind::kLeft || join == ast::JoinKind::kRight) return ErrNotSupportedYet("nested joins");
+  STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+  ast::Select group;
+  STRATA_RETURN_IF_ERROR(ParseFromClause(&group));
+  STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  if (group.from.empty()) return Error();
+  group.from.front().join = join;
+  ast::TableRef condition;
+  condition.join = join;
+  STRATA_RETURN_IF_ERROR(ParseJoinCondition(&condition));
+  if (!condition.using_columns.empty()) return ErrNotSupportedYet("nested joins");
+  if (condition.on) {
+    ast::TableRef& last = group.from.back();
+    if (last.join == ast::JoinKind::kLeft || last.join == ast::JoinKind::kRight || !last.using_columns.empty() ||
+        last.natural) {
+      return ErrNotSupportedYet("nested joins");
+    }
+    if (last.join == ast::JoinKind::kComma || last.join == ast::JoinKind::kCross) last.join = ast::JoinKind::kInner;
+    if (last.on) {
+      auto both = std::make_unique<ast::Expr>();
+      both->kind = ast::ExprKind::kBinary;
+      both->op = ast::Op::kAnd;
+      both->children.push_back(std::move(last.on));
+      both->children.push_back(std::move(condition.on));
+      last.on = std::move(both);
+    } else {
+      last.on = std::move(condition.on);
+    }
+  }
+  for (ast::TableRef& item : group.from) select->from.push_back(std::move(item));
+  return Status::OK();
 }
 
 Result<std::vector<ast::OrderItem>> Parser::ParseOrderList() {

@@ -71,6 +71,7 @@ class Parser {
   Result<std::unique_ptr<ast::Select>> ParseQueryInParentheses();
   Result<bool> ParseJoinOperator(ast::TableRef* next);
   Status ParseJoinCondition(ast::TableRef* ref);
+  Status ParseJoinGroup(ast::JoinKind join, ast::Select* select);
   Status ParseFromClause(ast::Select* select);
   Result<std::string> ParseOptionalAlias();
   Result<std::vector<ast::OrderItem>> ParseOrderList();

@@ -17,7 +17,17 @@ JoinType TypeOf(ast::JoinKind kind) {
 LogicalPlan PlanSelect(BoundSelect& select) {
   LogicalPlan plan;
   for (BoundJoin& item : select.from) {
-    LogicalPlan get = std::make_unique<LogicalGet>(item.table, item.alias, /*with_row_keys=*/false);
+    LogicalPlan get;
+    if (item.derived) {
+      get = std::move(item.derived->plan);
+      if (get->width() > item.derived->visible) {  // drop the query's hidden ORDER BY columns
+        std::vector<BoundExprPtr> visible;
+        for (uint32_t c = 0; c < item.derived->visible; c++) visible.push_back(MakeColumnRef(c, OutType{}));
+        get = Stack(std::make_unique<LogicalProject>(std::move(visible)), std::move(get));
+      }
+    } else {
+      get = std::make_unique<LogicalGet>(item.table, item.alias, /*with_row_keys=*/false);
+    }
     plan = plan ? MakeJoin(TypeOf(item.kind), std::move(item.on), std::move(plan), std::move(get)) : std::move(get);
   }
   if (!plan) plan = std::make_unique<LogicalValues>(std::vector<Row>{Row()}, 0);

@@ -17,6 +17,9 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
+// A bound expression outside a query (SET x = expr): its subqueries run in the session's
+// transaction when binding them began one.
+Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr);
 // DDL runs in its own transaction(s) (the caller has committed any open one).
 Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt);
 

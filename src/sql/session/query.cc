@@ -71,15 +71,51 @@ struct ResolvedSelect {
   BoundSelect bound;
 };
 
-// For a subquery, `outer` is the enclosing query's binding context (statement_binder.h).
 Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt, const BindContext* outer = nullptr,
-                                     bool* correlated = nullptr) {
+                                     bool* correlated = nullptr);
+
+// FROM (SELECT ...) AS alias: the query planned, and a schema of its visible columns (named
+// as its select list names them; 1060 for a name used twice). The query sees no enclosing
+// query's columns (no LATERAL). Its tables join `tables`, which keeps them alive.
+Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, const std::string& alias,
+                                 std::vector<std::shared_ptr<const TableSchema>>* tables) {
+  STRATA_ASSIGN_OR_RETURN(ResolvedSelect inner, ResolveSelect(session, select));
+  auto schema = std::make_shared<TableSchema>();
+  schema->name = alias;
+  auto types = std::make_shared<std::vector<OutType>>();
+  for (size_t i = 0; i < inner.bound.visible; i++) {
+    const BoundOutput& output = inner.bound.outputs[i];
+    if (schema->FindColumn(output.name)) return ErrDuplicateColumn(output.name);
+    ColumnSchema column;
+    column.name = output.name;
+    schema->columns.push_back(std::move(column));
+    OutType type = output.expr->type;
+    type.table = nullptr;
+    type.column = -1;
+    types->push_back(type);
+  }
+  auto plan = std::make_shared<SubqueryPlan>();
+  plan->visible = inner.bound.visible;
+  plan->plan = PlanSelect(inner.bound);
+  for (auto& t : inner.tables) tables->push_back(std::move(t));
+  tables->push_back(schema);
+  return FromTable{std::move(schema), alias, std::move(types), std::move(plan)};
+}
+
+// For a subquery, `outer` is the enclosing query's binding context (statement_binder.h).
+Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt, const BindContext* outer,
+                                     bool* correlated) {
   ResolvedSelect out;
   std::vector<FromTable> from;
   for (const ast::TableRef& ref : stmt.from) {
+    if (ref.derived) {
+      STRATA_ASSIGN_OR_RETURN(FromTable derived, ResolveDerived(session, *ref.derived, ref.alias, &out.tables));
+      from.push_back(std::move(derived));
+      continue;
+    }
     STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(ref.table));
     out.tables.push_back(table);
-    from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias});
+    from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias, nullptr, nullptr});
   }
   STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, std::move(from), session, outer, correlated));
   return out;
@@ -102,6 +138,19 @@ Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const Bin
   out.plan = std::move(plan);
   out.correlated = correlated;
   return out;
+}
+
+Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr) {
+  txn::Transaction* txn = nullptr;
+  if (session.has_txn()) {
+    STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
+  }
+  uint64_t rows_examined = 0;
+  std::unique_ptr<SubqueryRunner> subqueries =
+      MakeSubqueryRunner(ExecutionContext{txn, nullptr, &rows_examined, nullptr});
+  EvalContext eval = session.eval_context();
+  eval.subqueries = subqueries.get();
+  return Eval(expr, Row(), eval);
 }
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {

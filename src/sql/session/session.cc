@@ -280,7 +280,7 @@ Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
       BindContext ctx;
       ctx.session = this;
       STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*item.value, ctx));
-      STRATA_ASSIGN_OR_RETURN(value, Eval(*e, Row(), eval_context()));
+      STRATA_ASSIGN_OR_RETURN(value, EvaluateExpression(*this, *e));
     }
     if (item.scope == ast::VariableScope::kUser) {
       user_vars_[ToLower(item.name)] = value;
