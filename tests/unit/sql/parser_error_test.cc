@@ -62,7 +62,7 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
       {"CREATE TABLE t (a INT, CHECK (a > 0))", "CHECK"},
       {"INSERT INTO t TABLE u", "INSERT ... TABLE"},
       {"INSERT INTO t WITH x AS (SELECT 1) SELECT * FROM x", "INSERT ... WITH"},
-      {"SELECT * FROM (t JOIN u ON t.a = u.a)", "nested joins"},
+      {"SELECT * FROM t LEFT JOIN (u JOIN v ON u.a = v.a) ON t.a = u.a", "nested joins"},
       {"SELECT * FROM t WHERE a = ANY (SELECT b FROM u)", "subqueries"},
       {"SELECT 1 UNION SELECT 2", "UNION"},
       {"EXPLAIN SELECT 1", "EXPLAIN"},
