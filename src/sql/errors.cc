@@ -35,6 +35,10 @@ Status ErrNoTablesUsed() { return Invalid(1096, "HY000", "No tables used"); }
 Status ErrUnknownColumn(std::string_view column, std::string_view clause) {
   return Invalid(1054, "42S22", fmt::format("Unknown column '{}' in '{}'", column, clause));
 }
+Status ErrUnionOrderBy() { return Invalid(1221, "HY000", "Incorrect usage of UNION and ORDER BY"); }
+Status ErrSetOperandColumns() {
+  return Invalid(1222, "21000", "The used SELECT statements have a different number of columns");
+}
 Status ErrSubqueryRows() { return Invalid(1242, "21000", "Subquery returns more than 1 row"); }
 Status ErrOperandColumns(size_t columns) {
   return Invalid(1241, "21000", fmt::format("Operand should contain {} column(s)", columns));

@@ -1,4 +1,5 @@
 #include "sql/execution/operators.h"
+#include "sql/execution/row_hash.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -147,21 +148,6 @@ class ProjectOp : public Operator {
 
 // ---- Aggregation --------------------------------------------------------------------
 
-struct RowHash {
-  size_t operator()(const Row& r) const {
-    size_t h = 0;
-    for (const Value& v : r) h = h * 1000003 ^ HashValue(v);
-    return h;
-  }
-};
-struct RowEq {
-  bool operator()(const Row& a, const Row& b) const {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); i++)
-      if (!GroupEqual(a[i], b[i])) return false;
-    return true;
-  }
-};
 
 struct AggState {
   int64_t count = 0;

@@ -45,6 +45,9 @@ OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const Eval
 // JOIN (join_operator.cc): `plan`'s type, predicate and hash keys over its two inputs. Reads
 // the right input whole first (at most kMaxSortRows rows). Points into `plan`.
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx);
+// UNION / EXCEPT / INTERSECT [ALL] (set_operator.cc): UNION streams both inputs; EXCEPT and
+// INTERSECT read the right input whole first (at most kMaxSortRows rows).
+OperatorPtr MakeSetOp(OperatorPtr left, OperatorPtr right, ast::SetOp op, bool all);
 // Evaluates `exprs` over each input row.
 OperatorPtr MakeProject(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx);
 

@@ -29,6 +29,11 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
     case LogicalKind::kJoin:
       return MakeJoin(BuildOperators(*plan.children[0], ctx), BuildOperators(*plan.children[1], ctx),
                       static_cast<const LogicalJoin*>(&plan), ctx.eval);
+    case LogicalKind::kSetOp: {
+      const auto& set = static_cast<const LogicalSetOp&>(plan);
+      return MakeSetOp(BuildOperators(*plan.children[0], ctx), BuildOperators(*plan.children[1], ctx), set.op,
+                       set.all);
+    }
     case LogicalKind::kAggregate: {
       const auto& agg = static_cast<const LogicalAggregate&>(plan);
       return MakeAggregate(BuildOperators(plan.child(), ctx), Pointers(agg.group_by), &agg.aggregates,

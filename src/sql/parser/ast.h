@@ -253,8 +253,23 @@ struct OrderItem {
   bool descending = false;
 };
 
+enum class SetOp : uint8_t { kUnion, kExcept, kIntersect };
+
+// One more operand of a set operation: ... UNION [ALL|DISTINCT] operand.
+struct SetOperand {
+  SetOp op = SetOp::kUnion;
+  bool all = false;
+  std::unique_ptr<Select> select;  // may itself hold set operands (a parenthesized one)
+};
+
 struct Select : Statement {
   Select() : Statement(StatementKind::kSelect) {}
+  // A set operation: this SELECT (its own clauses below), then each operand, left to right;
+  // set_order_by / set_limit / set_offset apply to the whole result.
+  std::vector<SetOperand> set_operands;
+  std::vector<OrderItem> set_order_by;
+  ExprPtr set_limit, set_offset;
+
   bool distinct = false;
   std::vector<SelectItem> items;
   std::vector<TableRef> from;  // empty: no FROM (SELECT 1); several: joined left to right

@@ -243,7 +243,7 @@ Result<std::vector<ast::StatementPtr>> Parser::ParseAll() {
 Result<ast::StatementPtr> Parser::ParseStatement() {
   const Token& t = Peek();
   if (t.kind != TokenKind::kWord) {
-    if (PeekPunct("(") && PeekWord("SELECT", 1)) return ErrNotSupportedYet("parenthesized SELECT");
+    if (PeekPunct("(")) return ParseSelect();  // (SELECT ...) [UNION ...]
     return Error();
   }
   if (IsWord(t, "SELECT")) return ParseSelect();

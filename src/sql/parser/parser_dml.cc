@@ -13,7 +13,52 @@ bool IsJoinWord(std::string_view upper) {
 
 }  // namespace
 
+// A query expression: SELECT ... or (query), then [UNION|EXCEPT|INTERSECT [ALL|DISTINCT]
+// operand]..., where an unparenthesized last operand's ORDER BY / LIMIT apply to the whole
+// (an earlier one's is error 1221, as in MySQL).
 Result<ast::StatementPtr> Parser::ParseSelect() {
+  auto set_op_next = [&] { return PeekWord("UNION") || PeekWord("EXCEPT") || PeekWord("INTERSECT"); };
+  auto has_order_or_limit = [](const ast::Select& term) { return !term.order_by.empty() || term.limit != nullptr; };
+  bool plain = !PeekPunct("(");
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ast::Select> result, plain ? ParseSelectTerm() : ParseQueryInParentheses());
+  if (!set_op_next()) return ast::StatementPtr(std::move(result));
+  if (plain && has_order_or_limit(*result)) return ErrUnionOrderBy();
+  // (q1 UNION q2 ORDER BY ...) UNION q3 would need the inner ORDER BY / LIMIT applied first.
+  if (!plain && !result->set_operands.empty() && (!result->set_order_by.empty() || result->set_limit)) {
+    return ErrNotSupportedYet("ORDER BY or LIMIT inside a parenthesized set operation");
+  }
+  bool last_plain = plain;
+  while (set_op_next()) {
+    ast::SetOperand operand;
+    std::string op = ToUpper(Advance().value);
+    operand.op = op == "UNION" ? ast::SetOp::kUnion : op == "EXCEPT" ? ast::SetOp::kExcept : ast::SetOp::kIntersect;
+    if (AcceptWord("ALL")) operand.all = true;
+    else AcceptWord("DISTINCT");
+    last_plain = !PeekPunct("(");
+    STRATA_ASSIGN_OR_RETURN(operand.select, last_plain ? ParseSelectTerm() : ParseQueryInParentheses());
+    if (last_plain && set_op_next() && has_order_or_limit(*operand.select)) return ErrUnionOrderBy();
+    result->set_operands.push_back(std::move(operand));
+  }
+  if (last_plain) {  // the last SELECT's ORDER BY / LIMIT belong to the whole set operation
+    ast::Select& last = *result->set_operands.back().select;
+    result->set_order_by = std::move(last.order_by);
+    last.order_by.clear();
+    result->set_limit = std::move(last.limit);
+    result->set_offset = std::move(last.offset);
+  } else {
+    if (AcceptWord("ORDER")) {
+      STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+      STRATA_ASSIGN_OR_RETURN(result->set_order_by, ParseOrderList());
+    }
+    if (AcceptWord("LIMIT")) {
+      STRATA_RETURN_IF_ERROR(ParseLimit(&result->set_limit, &result->set_offset, /*allow_offset=*/true));
+    }
+  }
+  return ast::StatementPtr(std::move(result));
+}
+
+// One SELECT with its own clauses.
+Result<std::unique_ptr<ast::Select>> Parser::ParseSelectTerm() {
   STRATA_RETURN_IF_ERROR(ExpectWord("SELECT"));
   auto select = std::make_unique<ast::Select>();
   while (true) {  // select options, in any order
@@ -55,11 +100,8 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
     STRATA_RETURN_IF_ERROR(ParseLimit(&select->limit, &select->offset, /*allow_offset=*/true));
   }
   STRATA_RETURN_IF_ERROR(ParseLockingClause(select.get()));
-  if (PeekWord("UNION") || PeekWord("EXCEPT") || PeekWord("INTERSECT")) {
-    return ErrNotSupportedYet(ToUpper(Peek().value));
-  }
   if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
-  return ast::StatementPtr(std::move(select));
+  return select;
 }
 
 // SELECT ... or (SELECT ...), as the source of INSERT ... SELECT.
@@ -69,7 +111,7 @@ Result<std::unique_ptr<ast::Select>> Parser::ParseQueryInParentheses() {
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     return inner;
   }
-  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr select, ParseSelect());
+  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr select, ParseSelect());  // may hold UNION ...
   return std::unique_ptr<ast::Select>(static_cast<ast::Select*>(select.release()));
 }
 

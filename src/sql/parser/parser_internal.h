@@ -69,6 +69,7 @@ class Parser {
   // ---- pieces of DML (parser_dml.cc) ----
   Status ParseSelectItem(ast::Select* select);
   Result<std::unique_ptr<ast::Select>> ParseQueryInParentheses();
+  Result<std::unique_ptr<ast::Select>> ParseSelectTerm();
   Result<bool> ParseJoinOperator(ast::TableRef* next);
   Status ParseJoinCondition(ast::TableRef* ref);
   Status ParseJoinGroup(ast::JoinKind join, ast::Select* select);

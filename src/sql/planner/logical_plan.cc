@@ -62,6 +62,11 @@ std::string LogicalJoin::Describe() const {
   return text;
 }
 
+std::string LogicalSetOp::Describe() const {
+  const char* name = op == ast::SetOp::kUnion ? "Union" : op == ast::SetOp::kExcept ? "Except" : "Intersect";
+  return fmt::format("{}{}", name, all ? " all" : "");
+}
+
 LogicalPlan MakeJoin(JoinType type, BoundExprPtr predicate, LogicalPlan left, LogicalPlan right) {
   auto join = std::make_unique<LogicalJoin>(type, std::move(predicate));
   join->children.push_back(std::move(left));

@@ -36,6 +36,7 @@ enum class LogicalKind : uint8_t {
   kValues,     // constant rows (SELECT without FROM: one row of no values)
   kFilter,     // rows for which a predicate is true
   kJoin,       // pairs of a left and a right row (two children)
+  kSetOp,      // UNION / EXCEPT / INTERSECT [ALL] of two inputs of the same width
   kAggregate,  // GROUP BY and aggregate functions
   kProject,    // evaluates expressions over each row
   kDistinct,   // drops rows equal on a prefix to an earlier row
@@ -127,6 +128,18 @@ class LogicalJoin final : public LogicalOperator {
   JoinType type;
   BoundExprPtr predicate;
   std::vector<BoundExprPtr> left_keys, right_keys;
+};
+
+// UNION [ALL], EXCEPT [ALL], INTERSECT [ALL] of its two children's rows (equal widths).
+// Without ALL the result has no duplicate rows; NULLs compare equal here.
+class LogicalSetOp final : public LogicalOperator {
+ public:
+  LogicalSetOp(ast::SetOp op, bool all) : LogicalOperator(LogicalKind::kSetOp), op(op), all(all) {}
+  size_t width() const override { return children[0]->width(); }
+  std::string Describe() const override;
+
+  ast::SetOp op;
+  bool all;
 };
 
 // Output rows: the group's first input row (input width values), then one value per

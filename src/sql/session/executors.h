@@ -7,9 +7,24 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
 
 namespace strata::sql {
+
+// A query expression planned (query_planning.cc): a SELECT, or SELECTs combined by UNION /
+// EXCEPT / INTERSECT. Rows of `plan` carry the `visible` columns first (hidden ORDER BY
+// columns may follow). For a subquery, `outer` is the enclosing query's binding context and
+// *correlated is set when the query reads it.
+struct PlannedQuery {
+  LogicalPlan plan;  // not yet optimized
+  size_t visible = 0;
+  std::vector<std::string> names;  // of the visible columns
+  std::vector<OutType> types;
+  std::vector<std::pair<const TableSchema*, std::string>> aliases;  // how it names its tables
+  std::vector<std::shared_ptr<const TableSchema>> tables;           // the plan and types point into them
+};
+Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated);
 
 // Statement executors. Each runs in the session's open transaction (Session::Txn).
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);

@@ -13,17 +13,17 @@
 namespace strata::sql {
 namespace {
 
-ResultColumn DescribeColumn(const BoundOutput& out, const std::vector<BoundJoin>& from) {
+ResultColumn DescribeColumn(const PlannedQuery& query, size_t i) {
   ResultColumn c;
-  c.name = out.name;
-  c.type = out.expr->type;
+  c.name = query.names[i];
+  c.type = query.types[i];
   if (c.type.table && c.type.column >= 0) {
     const TableSchema& t = *c.type.table;
     const ColumnSchema& col = t.columns[static_cast<size_t>(c.type.column)];
     c.org_name = col.name;
-    for (const BoundJoin& item : from) {
-      if (item.table.get() == &t) {
-        c.table = item.alias;  // the first use of the table (a self-join names its first alias)
+    for (const auto& [table, alias] : query.aliases) {
+      if (table == &t) {
+        c.table = alias;  // the first use of the table (a self-join names its first alias)
         break;
       }
     }
@@ -65,80 +65,7 @@ Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& re
   return target;
 }
 
-// A SELECT's tables resolved and the statement bound.
-struct ResolvedSelect {
-  std::vector<std::shared_ptr<const TableSchema>> tables;  // empty: no FROM
-  BoundSelect bound;
-};
-
-Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt, const BindContext* outer = nullptr,
-                                     bool* correlated = nullptr);
-
-// FROM (SELECT ...) AS alias: the query planned, and a schema of its visible columns (named
-// as its select list names them; 1060 for a name used twice). The query sees no enclosing
-// query's columns (no LATERAL). Its tables join `tables`, which keeps them alive.
-Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, const std::string& alias,
-                                 std::vector<std::shared_ptr<const TableSchema>>* tables) {
-  STRATA_ASSIGN_OR_RETURN(ResolvedSelect inner, ResolveSelect(session, select));
-  auto schema = std::make_shared<TableSchema>();
-  schema->name = alias;
-  auto types = std::make_shared<std::vector<OutType>>();
-  for (size_t i = 0; i < inner.bound.visible; i++) {
-    const BoundOutput& output = inner.bound.outputs[i];
-    if (schema->FindColumn(output.name)) return ErrDuplicateColumn(output.name);
-    ColumnSchema column;
-    column.name = output.name;
-    schema->columns.push_back(std::move(column));
-    OutType type = output.expr->type;
-    type.table = nullptr;
-    type.column = -1;
-    types->push_back(type);
-  }
-  auto plan = std::make_shared<SubqueryPlan>();
-  plan->visible = inner.bound.visible;
-  plan->plan = PlanSelect(inner.bound);
-  for (auto& t : inner.tables) tables->push_back(std::move(t));
-  tables->push_back(schema);
-  return FromTable{std::move(schema), alias, std::move(types), std::move(plan)};
-}
-
-// For a subquery, `outer` is the enclosing query's binding context (statement_binder.h).
-Result<ResolvedSelect> ResolveSelect(Session& session, const ast::Select& stmt, const BindContext* outer,
-                                     bool* correlated) {
-  ResolvedSelect out;
-  std::vector<FromTable> from;
-  for (const ast::TableRef& ref : stmt.from) {
-    if (ref.derived) {
-      STRATA_ASSIGN_OR_RETURN(FromTable derived, ResolveDerived(session, *ref.derived, ref.alias, &out.tables));
-      from.push_back(std::move(derived));
-      continue;
-    }
-    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(ref.table));
-    out.tables.push_back(table);
-    from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias, nullptr, nullptr});
-  }
-  STRATA_ASSIGN_OR_RETURN(out.bound, BindSelect(stmt, std::move(from), session, outer, correlated));
-  return out;
-}
-
 }  // namespace
-
-Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const BindContext& outer) const {
-  // Binding is const for the binder's sake; resolving the subquery's tables may begin the
-  // session's transaction, as resolving the enclosing query's did.
-  Session& self = const_cast<Session&>(*this);
-  bool correlated = false;
-  STRATA_ASSIGN_OR_RETURN(ResolvedSelect resolved, ResolveSelect(self, select, &outer, &correlated));
-  BoundSubquery out;
-  for (size_t i = 0; i < resolved.bound.visible; i++) out.columns.push_back(resolved.bound.outputs[i].expr->type);
-  auto plan = std::make_shared<SubqueryPlan>();
-  plan->visible = resolved.bound.visible;
-  plan->correlated = correlated;
-  plan->plan = Optimize(PlanSelect(resolved.bound));
-  out.plan = std::move(plan);
-  out.correlated = correlated;
-  return out;
-}
 
 Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr) {
   txn::Transaction* txn = nullptr;
@@ -154,23 +81,22 @@ Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr) {
 }
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
-  STRATA_ASSIGN_OR_RETURN(ResolvedSelect select, ResolveSelect(session, stmt));
-  BoundSelect& bound = select.bound;
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, stmt, nullptr, nullptr));
 
   QueryResult result;
   result.has_rows = true;
-  for (size_t i = 0; i < bound.visible; i++) result.columns.push_back(DescribeColumn(bound.outputs[i], bound.from));
+  for (size_t i = 0; i < query.visible; i++) result.columns.push_back(DescribeColumn(query, i));
   // The columns' types point into the schemas: they must outlive the result, even when a DDL
   // replaces the catalog snapshot before the result is sent (found by ASan).
-  result.schemas = select.tables;
+  result.schemas = query.tables;
 
   txn::Transaction* txn = nullptr;
-  if (!select.tables.empty() || session.has_txn()) {  // a subquery's tables began it
+  if (!query.tables.empty() || session.has_txn()) {  // a subquery's tables began it
     STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
   }
   EvalContext eval = session.eval_context();
-  STRATA_ASSIGN_OR_RETURN(result.rows, Run(PlanSelect(bound), txn, eval, &result.rows_examined));
-  for (Row& row : result.rows) row.resize(bound.visible);
+  STRATA_ASSIGN_OR_RETURN(result.rows, Run(std::move(query.plan), txn, eval, &result.rows_examined));
+  for (Row& row : result.rows) row.resize(query.visible);
   return result;
 }
 
@@ -181,12 +107,10 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   std::vector<std::shared_ptr<const TableSchema>> source_tables;  // the plan points into them
   BoundInsert bound;
   if (stmt.select) {
-    STRATA_ASSIGN_OR_RETURN(ResolvedSelect select, ResolveSelect(session, *stmt.select));
-    std::vector<OutType> types;
-    for (size_t i = 0; i < select.bound.visible; i++) types.push_back(select.bound.outputs[i].expr->type);
-    STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session, &types));
-    source = PlanSelect(select.bound);
-    source_tables = std::move(select.tables);
+    STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.select, nullptr, nullptr));
+    STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session, &query.types));
+    source = std::move(query.plan);
+    source_tables = std::move(query.tables);
   } else {
     STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session));
   }

@@ -1,0 +1,153 @@
+// PlanQuery (executors.h): a query expression — a SELECT, or SELECTs combined by UNION /
+// EXCEPT / INTERSECT — resolved (tables, derived tables), bound and planned. Every place
+// a query appears uses it: SELECT statements, INSERT ... SELECT, subqueries, derived tables.
+#include "common/ascii.h"
+#include "sql/binder/statement_binder.h"
+#include "sql/errors.h"
+#include "sql/optimizer/optimizer.h"
+#include "sql/planner/planner.h"
+#include "sql/session/executors.h"
+
+namespace strata::sql {
+namespace {
+
+Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated);
+
+// FROM (SELECT ...) AS alias: the query planned, and a schema of its visible columns (named
+// as its select list names them; 1060 for a name used twice). The query sees no enclosing
+// query's columns (no LATERAL). Its tables join `tables`, which keeps them alive.
+Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, const std::string& alias,
+                                 std::vector<std::shared_ptr<const TableSchema>>* tables) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery inner, PlanQuery(session, select, nullptr, nullptr));
+  auto schema = std::make_shared<TableSchema>();
+  schema->name = alias;
+  auto types = std::make_shared<std::vector<OutType>>();
+  for (size_t i = 0; i < inner.visible; i++) {
+    if (schema->FindColumn(inner.names[i])) return ErrDuplicateColumn(inner.names[i]);
+    ColumnSchema column;
+    column.name = inner.names[i];
+    schema->columns.push_back(std::move(column));
+    OutType type = inner.types[i];
+    type.table = nullptr;
+    type.column = -1;
+    types->push_back(type);
+  }
+  auto plan = std::make_shared<SubqueryPlan>();
+  plan->visible = inner.visible;
+  plan->plan = std::move(inner.plan);
+  for (auto& t : inner.tables) tables->push_back(std::move(t));
+  tables->push_back(schema);
+  return FromTable{std::move(schema), alias, std::move(types), std::move(plan)};
+}
+
+// One SELECT (its set operands, if any, are the caller's business).
+Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated) {
+  PlannedQuery out;
+  std::vector<FromTable> from;
+  for (const ast::TableRef& ref : stmt.from) {
+    if (ref.derived) {
+      STRATA_ASSIGN_OR_RETURN(FromTable derived, ResolveDerived(session, *ref.derived, ref.alias, &out.tables));
+      from.push_back(std::move(derived));
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(ref.table));
+    out.tables.push_back(table);
+    from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias, nullptr, nullptr});
+  }
+  STRATA_ASSIGN_OR_RETURN(BoundSelect bound, BindSelect(stmt, std::move(from), session, outer, correlated));
+  out.visible = bound.visible;
+  for (size_t i = 0; i < bound.visible; i++) {
+    out.names.push_back(bound.outputs[i].name);
+    out.types.push_back(bound.outputs[i].expr->type);
+  }
+  for (const BoundJoin& item : bound.from) out.aliases.emplace_back(item.table.get(), item.alias);
+  out.plan = PlanSelect(bound);
+  return out;
+}
+
+// Drops the hidden ORDER BY columns that follow the visible ones.
+void TrimToVisible(PlannedQuery* q) {
+  if (q->plan->width() <= q->visible) return;
+  std::vector<BoundExprPtr> visible;
+  for (uint32_t c = 0; c < q->visible; c++) visible.push_back(MakeColumnRef(c, q->types[c]));
+  q->plan = Stack(std::make_unique<LogicalProject>(std::move(visible)), std::move(q->plan));
+}
+
+// ORDER BY of a set operation: a position, or the name of a result column (1054 else).
+Result<std::vector<SortKey>> SetOrderBy(const ast::Select& stmt, const PlannedQuery& q) {
+  std::vector<SortKey> keys;
+  for (const ast::OrderItem& item : stmt.set_order_by) {
+    const ast::Expr& e = *item.expr;
+    std::optional<uint32_t> column;
+    if (e.kind == ast::ExprKind::kLiteral && e.literal_kind == ast::LiteralKind::kInteger) {
+      uint64_t position = std::strtoull(e.text.c_str(), nullptr, 10);
+      if (position >= 1 && position <= q.visible) column = static_cast<uint32_t>(position - 1);
+    } else if (e.kind == ast::ExprKind::kColumn) {
+      for (uint32_t i = 0; i < q.visible && !column; i++)
+        if (EqualsIgnoreCase(q.names[i], e.name)) column = i;
+    }
+    if (!column) return ErrUnknownColumn(e.kind == ast::ExprKind::kColumn ? e.name : e.text, "order clause");
+    keys.push_back({*column, item.descending});
+  }
+  return keys;
+}
+
+}  // namespace
+
+Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery out, PlanTerm(session, stmt, outer, correlated));
+  if (stmt.set_operands.empty()) return out;
+  TrimToVisible(&out);
+  for (const ast::SetOperand& operand : stmt.set_operands) {
+    STRATA_ASSIGN_OR_RETURN(PlannedQuery next, PlanQuery(session, *operand.select, outer, correlated));
+    if (next.visible != out.visible) return ErrSetOperandColumns();
+    TrimToVisible(&next);
+    auto node = std::make_unique<LogicalSetOp>(operand.op, operand.all);
+    node->children.push_back(std::move(out.plan));
+    node->children.push_back(std::move(next.plan));
+    out.plan = std::move(node);
+    for (size_t i = 0; i < out.visible; i++) {
+      if (out.types[i].kind == OutKind::kNull) out.types[i] = next.types[i];
+    }
+    for (auto& t : next.tables) out.tables.push_back(std::move(t));
+  }
+  // A set operation's columns are no table's.
+  for (OutType& type : out.types) {
+    type.table = nullptr;
+    type.column = -1;
+  }
+  if (!stmt.set_order_by.empty()) {
+    STRATA_ASSIGN_OR_RETURN(std::vector<SortKey> keys, SetOrderBy(stmt, out));
+    out.plan = Stack(std::make_unique<LogicalSort>(std::move(keys)), std::move(out.plan));
+  }
+  if (stmt.set_limit || stmt.set_offset) {
+    uint64_t limit = UINT64_MAX, offset = 0;
+    if (stmt.set_limit) {
+      STRATA_ASSIGN_OR_RETURN(limit, BindLimit(*stmt.set_limit, session));
+    }
+    if (stmt.set_offset) {
+      STRATA_ASSIGN_OR_RETURN(offset, BindLimit(*stmt.set_offset, session));
+    }
+    out.plan = Stack(std::make_unique<LogicalLimit>(offset, limit), std::move(out.plan));
+  }
+  return out;
+}
+
+Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const BindContext& outer) const {
+  // Binding is const for the binder's sake; resolving the subquery's tables may begin the
+  // session's transaction, as resolving the enclosing query's did.
+  Session& self = const_cast<Session&>(*this);
+  bool correlated = false;
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery planned, PlanQuery(self, select, &outer, &correlated));
+  BoundSubquery out;
+  out.columns = planned.types;
+  auto plan = std::make_shared<SubqueryPlan>();
+  plan->visible = planned.visible;
+  plan->correlated = correlated;
+  plan->plan = Optimize(std::move(planned.plan));
+  out.plan = std::move(plan);
+  out.correlated = correlated;
+  return out;
+}
+
+}  // namespace strata::sql
