@@ -200,6 +200,27 @@ TEST(GrammarTest, Joins) {
   EXPECT_FALSE(ParseOne("SELECT * FROM a LEFT JOIN b").ok());  // an outer join needs ON
 }
 
+TEST(GrammarTest, SetOperations) {
+  auto q = ParseAs<ast::Select>(
+      "SELECT a FROM t UNION ALL (SELECT b FROM u ORDER BY b LIMIT 2) EXCEPT SELECT c FROM v INTERSECT DISTINCT "
+      "SELECT d FROM w ORDER BY 1 DESC LIMIT 5");
+  ASSERT_NE(q, nullptr);
+  ASSERT_EQ(q->set_operands.size(), 3u);
+  EXPECT_EQ(q->set_operands[0].op, ast::SetOp::kUnion);
+  EXPECT_TRUE(q->set_operands[0].all);
+  EXPECT_EQ(q->set_operands[0].select->order_by.size(), 1u);  // the parenthesized operand's own
+  EXPECT_EQ(q->set_operands[1].op, ast::SetOp::kExcept);
+  EXPECT_EQ(q->set_operands[2].op, ast::SetOp::kIntersect);
+  EXPECT_FALSE(q->set_operands[2].all);
+  EXPECT_TRUE(q->set_operands[2].select->order_by.empty());  // moved to the whole
+  EXPECT_EQ(q->set_order_by.size(), 1u);
+  EXPECT_NE(q->set_limit, nullptr);
+  EXPECT_NE(ParseAs<ast::Select>("(SELECT 1) UNION (SELECT 2) ORDER BY 1"), nullptr);
+  auto misplaced = ParseOne("SELECT a FROM t LIMIT 1 UNION SELECT b FROM u");
+  ASSERT_FALSE(misplaced.ok());
+  EXPECT_EQ(misplaced.status().mysql_errno(), 1221u);
+}
+
 TEST(GrammarTest, SelectClauses) {
   auto select = ParseAs<ast::Select>(
       "SELECT SQL_CALC_FOUND_ROWS SQL_NO_CACHE t.*, a AS x, b y, c 'z', d AS \"w\", e AS `v` "
