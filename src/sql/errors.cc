@@ -39,6 +39,19 @@ Status ErrUnionOrderBy() { return Invalid(1221, "HY000", "Incorrect usage of UNI
 Status ErrSetOperandColumns() {
   return Invalid(1222, "21000", "The used SELECT statements have a different number of columns");
 }
+Status ErrViewColumnCount() {
+  return Invalid(1353, "HY000", "In definition of view, derived table or common table expression, SELECT list and "
+                                "column names list have different column counts");
+}
+Status ErrNotView(std::string_view db, std::string_view name) {
+  return Invalid(1347, "HY000", fmt::format("'{}.{}' is not VIEW", db, name));
+}
+Status ErrViewRecursion(std::string_view db, std::string_view name) {
+  return Invalid(1462, "HY000", fmt::format("`{}`.`{}` contains view recursion", db, name));
+}
+Status ErrViewNotUpdatable(std::string_view name, std::string_view statement) {
+  return Invalid(1288, "HY000", fmt::format("The target table {} of the {} is not updatable", name, statement));
+}
 Status ErrSubqueryRows() { return Invalid(1242, "21000", "Subquery returns more than 1 row"); }
 Status ErrOperandColumns(size_t columns) {
   return Invalid(1241, "21000", fmt::format("Operand should contain {} column(s)", columns));

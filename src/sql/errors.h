@@ -16,6 +16,7 @@
 namespace strata::sql {
 
 // Error numbers that code compares against (Status::mysql_errno), not only raises.
+inline constexpr uint16_t kErNoSuchTable = 1146;     // ER_NO_SUCH_TABLE
 inline constexpr uint16_t kErLockDeadlock = 1213;    // ER_LOCK_DEADLOCK: write-write conflict, retry
 inline constexpr uint16_t kErTransCacheFull = 1197;  // ER_TRANS_CACHE_FULL: max_txn_bytes passed
 
@@ -93,7 +94,11 @@ Status ErrTableMustHaveColumns();                                        // ER_T
 Status ErrMultiplePrimaryKey();                                          // ER_MULTIPLE_PRI_KEY 1068
 Status ErrDuplicateKeyName(std::string_view index);                      // ER_DUP_KEYNAME 1061
 Status ErrWrongAutoKey();                                                // ER_WRONG_AUTO_KEY 1075
-Status ErrTableExists(std::string_view table);                           // ER_TABLE_EXISTS_ERROR 1050
+Status ErrTableExists(std::string_view table);
+Status ErrViewColumnCount();                                       // ER_VIEW_WRONG_LIST 1353
+Status ErrNotView(std::string_view db, std::string_view name);     // ER_WRONG_OBJECT 1347
+Status ErrViewRecursion(std::string_view db, std::string_view name);  // ER_VIEW_RECURSIVE 1462
+Status ErrViewNotUpdatable(std::string_view name, std::string_view statement);  // ER_NON_UPDATABLE_TABLE 1288                           // ER_TABLE_EXISTS_ERROR 1050
 Status ErrCantDropKey(std::string_view index);                           // ER_CANT_DROP_FIELD_OR_KEY 1091
 Status ErrDatabaseExists(std::string_view db);                           // ER_DB_CREATE_EXISTS 1007
 Status ErrDatabaseDoesNotExist(std::string_view db);                     // ER_DB_DROP_EXISTS 1008

@@ -155,6 +155,10 @@ class Session final : public SessionContext {
   // Resolves a table name (empty schema: current database): 1046 no database selected,
   // 1146 unknown table.
   Result<std::shared_ptr<const TableSchema>> ResolveTable(const ast::TableName& name);
+  // The view `name` names, or nullptr (1046 as ResolveTable).
+  Result<std::shared_ptr<const ViewDefinition>> ResolveView(const ast::TableName& name);
+  // A table to write: ResolveTable, with 1288 for a view (views are read-only).
+  Result<std::shared_ptr<const TableSchema>> ResolveWriteTable(const ast::TableName& name, std::string_view statement);
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
 
  private:

@@ -14,6 +14,7 @@ constexpr IndexId kDatabasesIndex = 1;
 constexpr IndexId kTablesIndex = 2;
 constexpr IndexId kNextTableIdIndex = 3;
 constexpr IndexId kVersionIndex = 4;
+constexpr IndexId kViewsIndex = 5;
 constexpr size_t kMaxCatalogEntries = 1 << 20;
 
 Bytes DatabaseKey(std::string_view name) {
@@ -27,6 +28,14 @@ Bytes TableKey(std::string_view db, std::string_view table) {
   KeyEncoder enc(&key);
   enc.PutBytes(ToLower(db));
   enc.PutBytes(ToLower(table));
+  return key;
+}
+
+Bytes ViewKey(std::string_view db, std::string_view view) {
+  Bytes key = IndexPrefix(kCatalogTableId, kViewsIndex);
+  KeyEncoder enc(&key);
+  enc.PutBytes(ToLower(db));
+  enc.PutBytes(ToLower(view));
   return key;
 }
 
@@ -46,6 +55,41 @@ Status WriteCounter(txn::Transaction& txn, const Bytes& key, uint64_t n) {
 }
 
 }  // namespace
+
+Bytes ViewDefinition::Encode() const {
+  Bytes out;
+  PutLengthPrefixed(&out, database);
+  PutLengthPrefixed(&out, name);
+  PutVarint64(&out, columns.size());
+  for (const std::string& c : columns) PutLengthPrefixed(&out, c);
+  PutLengthPrefixed(&out, query);
+  return out;
+}
+
+Result<ViewDefinition> ViewDefinition::Decode(Slice in) {
+  ViewDefinition view;
+  Slice database, name, query;
+  uint64_t n = 0;
+  if (!GetLengthPrefixed(&in, &database) || !GetLengthPrefixed(&in, &name) || !GetVarint64(&in, &n) ||
+      n > kMaxCatalogEntries) {
+    return Status::Corruption("view definition");
+  }
+  view.database = std::string(database);
+  view.name = std::string(name);
+  for (uint64_t i = 0; i < n; i++) {
+    Slice column;
+    if (!GetLengthPrefixed(&in, &column)) return Status::Corruption("view definition column");
+    view.columns.push_back(std::string(column));
+  }
+  if (!GetLengthPrefixed(&in, &query)) return Status::Corruption("view definition query");
+  view.query = std::string(query);
+  return view;
+}
+
+std::shared_ptr<const ViewDefinition> CatalogSnapshot::FindView(std::string_view db, std::string_view view) const {
+  auto it = views.find({ToLower(db), ToLower(view)});
+  return it == views.end() ? nullptr : it->second;
+}
 
 std::shared_ptr<const TableSchema> CatalogSnapshot::FindTable(std::string_view db, std::string_view table) const {
   auto it = tables.find({ToLower(db), ToLower(table)});
@@ -78,6 +122,13 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load(txn::Transaction& t
     STRATA_ASSIGN_OR_RETURN(TableSchema schema, TableSchema::Decode(kv.value));
     auto key = std::make_pair(ToLower(schema.database), ToLower(schema.name));
     snap->tables[key] = std::make_shared<const TableSchema>(std::move(schema));
+  }
+  Bytes view_prefix = IndexPrefix(kCatalogTableId, kViewsIndex);
+  STRATA_ASSIGN_OR_RETURN(auto views, txn.Scan(view_prefix, PrefixSuccessor(view_prefix), kMaxCatalogEntries));
+  for (auto& kv : views) {
+    STRATA_ASSIGN_OR_RETURN(ViewDefinition view, ViewDefinition::Decode(kv.value));
+    auto key = std::make_pair(ToLower(view.database), ToLower(view.name));
+    snap->views[key] = std::make_shared<const ViewDefinition>(std::move(view));
   }
   std::lock_guard lock(mu_);
   if (!txn.HasWritesIn(IndexPrefix(kCatalogTableId, 0)) && (!cached_ || cached_->version <= version))
@@ -119,6 +170,16 @@ Status Catalog::DropTable(txn::Transaction& txn, const TableSchema& schema) {
 
 Status Catalog::UpdateTable(txn::Transaction& txn, const TableSchema& schema) {
   STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema.database, schema.name), schema.Encode()));
+  return BumpVersion(txn);
+}
+
+Status Catalog::PutView(txn::Transaction& txn, const ViewDefinition& view) {
+  STRATA_RETURN_IF_ERROR(txn.Put(ViewKey(view.database, view.name), view.Encode()));
+  return BumpVersion(txn);
+}
+
+Status Catalog::DropView(txn::Transaction& txn, const ViewDefinition& view) {
+  STRATA_RETURN_IF_ERROR(txn.Delete(ViewKey(view.database, view.name)));
   return BumpVersion(txn);
 }
 

@@ -6,6 +6,7 @@
 //   1 | 2 | db(lowercase) | table(lower) → TableSchema::Encode()
 //   1 | 3                                → next table id (u32 varint)
 //   1 | 4                                → catalog version (u64 varint), bumped by every DDL
+//   1 | 5 | db(lowercase) | view(lower)  → ViewDefinition::Encode()
 //
 // Readers load the catalog as of their transaction's snapshot. A loaded catalog is cached
 // per version: a statement reads one key (the version) and reuses the parsed schemas.
@@ -24,15 +25,29 @@
 
 namespace strata::sql {
 
+// A view: its name, the column names it gives (empty: the query's), and its query as
+// written, parsed again where the view is used.
+struct ViewDefinition {
+  std::string database;
+  std::string name;
+  std::vector<std::string> columns;
+  std::string query;
+
+  Bytes Encode() const;
+  static Result<ViewDefinition> Decode(Slice in);
+};
+
 struct CatalogSnapshot {
   uint64_t version = 0;
   std::map<std::string, std::string> databases;  // lower-case name → name as written
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const TableSchema>> tables;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const ViewDefinition>> views;
 
   bool HasDatabase(std::string_view db) const { return databases.count(ToLower(db)) > 0; }
   // nullptr when absent.
   std::shared_ptr<const TableSchema> FindTable(std::string_view db, std::string_view table) const;
   std::vector<std::shared_ptr<const TableSchema>> TablesOf(std::string_view db) const;
+  std::shared_ptr<const ViewDefinition> FindView(std::string_view db, std::string_view view) const;
 };
 
 class Catalog {
@@ -48,6 +63,9 @@ class Catalog {
   Status CreateTable(txn::Transaction& txn, TableSchema* schema);
   Status DropTable(txn::Transaction& txn, const TableSchema& schema);
   Status UpdateTable(txn::Transaction& txn, const TableSchema& schema);
+  // Creates or replaces the view.
+  Status PutView(txn::Transaction& txn, const ViewDefinition& view);
+  Status DropView(txn::Transaction& txn, const ViewDefinition& view);
 
  private:
   Status BumpVersion(txn::Transaction& txn);

@@ -157,7 +157,7 @@ struct TableName {
 
 enum class StatementKind : uint8_t {
   kCreateDatabase, kDropDatabase, kUse,
-  kCreateTable, kDropTable, kCreateIndex, kDropIndex,
+  kCreateTable, kDropTable, kCreateIndex, kDropIndex, kCreateView /* DROP VIEW is kDropTable */,
   kInsert, kSelect, kUpdate, kDelete,
   kBegin, kCommit, kRollback,
   kSet, kShow /* also DESCRIBE t */, kEmpty /* only comments */,
@@ -208,6 +208,7 @@ struct DropTable : Statement {
   std::vector<TableName> tables;
   bool if_exists = false;
   bool temporary = false;  // DROP TEMPORARY TABLE: only temporary tables are dropped
+  bool view = false;       // DROP VIEW
 };
 
 struct CreateIndex : Statement {
@@ -293,6 +294,17 @@ struct Insert : Statement {
   std::vector<Assignment> set_assignments;     // INSERT ... SET a=1 (rows empty then)
   std::unique_ptr<Select> select;              // INSERT ... SELECT (rows empty then)
   std::vector<Assignment> on_duplicate;        // ON DUPLICATE KEY UPDATE
+};
+
+// CREATE [OR REPLACE] [ALGORITHM=..] [DEFINER=..] [SQL SECURITY ..] VIEW name [(columns)]
+// AS query [WITH [CASCADED|LOCAL] CHECK OPTION].
+struct CreateView : Statement {
+  CreateView() : Statement(StatementKind::kCreateView) {}
+  TableName name;
+  std::vector<std::string> columns;  // empty: the query's own column names
+  bool or_replace = false;
+  std::string query_text;            // the query as written (stored in the catalog)
+  std::unique_ptr<Select> query;
 };
 
 struct Update : Statement {

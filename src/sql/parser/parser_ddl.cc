@@ -64,8 +64,53 @@ Result<ast::StatementPtr> Parser::ParseCreate() {
   }
   if (PeekWord("INDEX")) return ParseCreateIndex(/*unique=*/false);
   if (PeekWord("FULLTEXT") || PeekWord("SPATIAL")) return ErrNotSupportedYet(ToUpper(Peek().value) + " INDEX");
-  if (PeekWord("VIEW") || (PeekWord("OR") && PeekWord("REPLACE", 1))) return ErrNotSupportedYet("CREATE VIEW");
+  if (PeekWord("VIEW") || PeekWord("OR") || PeekWord("ALGORITHM") || PeekWord("DEFINER") || PeekWord("SQL")) {
+    return ParseCreateView();
+  }
   return Error();
+}
+
+Result<ast::StatementPtr> Parser::ParseCreateView() {
+  auto view = std::make_unique<ast::CreateView>();
+  if (AcceptWord("OR")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("REPLACE"));
+    view->or_replace = true;
+  }
+  if (AcceptWord("ALGORITHM")) {  // UNDEFINED | MERGE | TEMPTABLE: accepted, ignored
+    STRATA_RETURN_IF_ERROR(ExpectPunct("="));
+    Advance();
+  }
+  if (AcceptWord("DEFINER")) {  // user[@host] | CURRENT_USER: accepted, ignored
+    STRATA_RETURN_IF_ERROR(ExpectPunct("="));
+    Advance();
+    if (Peek().kind == TokenKind::kUserVar) Advance();  // 'u'@'h' lexes as 'u' then @'h'
+    if (AcceptPunct("(")) STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  }
+  if (AcceptWord("SQL")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("SECURITY"));
+    if (!AcceptWord("DEFINER") && !AcceptWord("INVOKER")) return Error();
+  }
+  STRATA_RETURN_IF_ERROR(ExpectWord("VIEW"));
+  STRATA_ASSIGN_OR_RETURN(view->name, ParseTableName());
+  if (AcceptPunct("(")) {
+    do {
+      STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
+      view->columns.push_back(std::move(column));
+    } while (AcceptPunct(","));
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  }
+  STRATA_RETURN_IF_ERROR(ExpectWord("AS"));
+  size_t begin = Peek().begin;
+  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
+  size_t end = tokens_[pos_ - 1].end;
+  if (AcceptWord("WITH")) {
+    if (!AcceptWord("CASCADED")) AcceptWord("LOCAL");
+    STRATA_RETURN_IF_ERROR(ExpectWord("CHECK"));
+    STRATA_RETURN_IF_ERROR(ExpectWord("OPTION"));
+  }
+  view->query_text = std::string(sql_.substr(begin, end - begin));
+  view->query.reset(static_cast<ast::Select*>(query.release()));
+  return ast::StatementPtr(std::move(view));
 }
 
 Result<ast::StatementPtr> Parser::ParseCreateDatabase() {
@@ -116,7 +161,8 @@ Result<ast::StatementPtr> Parser::ParseDrop() {
   }
   auto drop = std::make_unique<ast::DropTable>();
   drop->temporary = AcceptWord("TEMPORARY");
-  if (!AcceptWord("TABLE") && !AcceptWord("TABLES")) return Error();
+  drop->view = !drop->temporary && AcceptWord("VIEW");
+  if (!drop->view && !AcceptWord("TABLE") && !AcceptWord("TABLES")) return Error();
   if (AcceptWord("IF")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("EXISTS"));
     drop->if_exists = true;

@@ -36,6 +36,7 @@ class Parser {
   Result<ast::StatementPtr> ParseDrop();
   Result<ast::StatementPtr> ParseCreateDatabase();
   Result<ast::StatementPtr> ParseCreateTable(bool temporary);
+  Result<ast::StatementPtr> ParseCreateView();
   Result<ast::StatementPtr> ParseCreateIndex(bool unique);
   Result<ast::StatementPtr> ParseSelect();
   Result<ast::StatementPtr> ParseInsert();

@@ -15,19 +15,8 @@
 namespace strata::sql {
 namespace {
 
-constexpr int kDdlRetries = 5;
 constexpr size_t kDeleteBatch = 10000;
 
-// Runs `body` in a fresh transaction and commits it, retrying on write conflicts.
-template <typename Body>
-Status RunDdl(Session& session, Body body) {
-  for (int attempt = 0;; attempt++) {
-    std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
-    STRATA_RETURN_IF_ERROR(body(*txn));
-    Status s = txn->Commit();
-    if (s.ok() || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kDdlRetries) return s;
-  }
-}
 
 // Deletes every key with `prefix`, in transactions of kDeleteBatch keys.
 Status DeletePrefix(Session& session, const Bytes& prefix) {
@@ -41,11 +30,6 @@ Status DeletePrefix(Session& session, const Bytes& prefix) {
   }
 }
 
-Result<std::string> DatabaseFor(Session& session, const std::string& schema) {
-  std::string db = schema.empty() ? session.database() : schema;
-  if (db.empty()) return ErrNoDatabaseSelected();
-  return db;
-}
 
 ColumnType ToColumnType(const ast::TypeName& t) {
   ColumnType c;
@@ -193,7 +177,7 @@ Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) 
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
-    if (catalog->FindTable(db, schema.name)) {
+    if (catalog->FindTable(db, schema.name) || catalog->FindView(db, schema.name)) {
       if (stmt.if_not_exists) {
         result.warnings = 1;
         return Status::OK();
@@ -351,7 +335,10 @@ Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt) {
     case SK::kCreateDatabase: return CreateDatabase(session, static_cast<const ast::CreateDatabase&>(stmt));
     case SK::kDropDatabase: return DropDatabase(session, static_cast<const ast::DropDatabase&>(stmt));
     case SK::kCreateTable: return CreateTable(session, static_cast<const ast::CreateTable&>(stmt));
-    case SK::kDropTable: return DropTables(session, static_cast<const ast::DropTable&>(stmt));
+    case SK::kDropTable: {
+      const auto& drop = static_cast<const ast::DropTable&>(stmt);
+      return drop.view ? DropViews(session, drop) : DropTables(session, drop);
+    }
     case SK::kCreateIndex: return CreateIndex(session, static_cast<const ast::CreateIndex&>(stmt));
     case SK::kDropIndex: return DropIndex(session, static_cast<const ast::DropIndex&>(stmt));
     default: return Status::Internal("not a DDL statement");

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/errors.h"
 #include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
 
@@ -37,6 +38,25 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
 Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr);
 // DDL runs in its own transaction(s) (the caller has committed any open one).
 Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt);
+// CREATE VIEW / DROP VIEW (view_ddl.cc). CREATE VIEW plans the query first (1146 for a
+// missing table), which reads in the session's transaction: the caller ends it after.
+Result<QueryResult> CreateView(Session& session, const ast::CreateView& stmt);
+Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt);
+
+// Shared by the DDL executors.
+constexpr int kDdlRetries = 5;
+// Runs `body` in a fresh transaction and commits it, retrying on write conflicts.
+template <typename Body>
+Status RunDdl(Session& session, Body body) {
+  for (int attempt = 0;; attempt++) {
+    std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
+    STRATA_RETURN_IF_ERROR(body(*txn));
+    Status s = txn->Commit();
+    if (s.ok() || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kDdlRetries) return s;
+  }
+}
+// The database a name's schema part (or the session's current database) names; 1046.
+Result<std::string> DatabaseFor(Session& session, const std::string& schema);
 
 // System variables: defaults and whether they exist (variables.cc).
 std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine);

@@ -57,9 +57,9 @@ struct WriteTarget {
   txn::Transaction* txn = nullptr;
 };
 
-Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref) {
+Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref, std::string_view statement) {
   WriteTarget target;
-  STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveTable(ref.table));
+  STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveWriteTable(ref.table, statement));
   STRATA_ASSIGN_OR_RETURN(target.txn, session.Txn());
   target.alias = ref.alias.empty() ? ref.table.name : ref.alias;
   return target;
@@ -101,7 +101,8 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 }
 
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(stmt.table));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
+                          session.ResolveWriteTable(stmt.table, stmt.replace ? "REPLACE" : "INSERT"));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   LogicalPlan source;
   std::vector<std::shared_ptr<const TableSchema>> source_tables;  // the plan points into them
@@ -131,7 +132,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
 }
 
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
-  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table));
+  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "UPDATE"));
   STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
@@ -145,7 +146,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
 }
 
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
-  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table));
+  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));
   STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();

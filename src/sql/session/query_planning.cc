@@ -5,6 +5,7 @@
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 #include "sql/optimizer/optimizer.h"
+#include "sql/parser/parser.h"
 #include "sql/planner/planner.h"
 #include "sql/session/executors.h"
 
@@ -13,19 +14,18 @@ namespace {
 
 Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated);
 
-// FROM (SELECT ...) AS alias: the query planned, and a schema of its visible columns (named
-// as its select list names them; 1060 for a name used twice). The query sees no enclosing
-// query's columns (no LATERAL). Its tables join `tables`, which keeps them alive.
-Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, const std::string& alias,
-                                 std::vector<std::shared_ptr<const TableSchema>>* tables) {
-  STRATA_ASSIGN_OR_RETURN(PlannedQuery inner, PlanQuery(session, select, nullptr, nullptr));
+// A planned query as a FROM item named `alias`: a schema of its visible columns (named
+// `names`; 1060 for a name used twice) and its plan. Its tables join `tables`, which keeps
+// them alive.
+Result<FromTable> AsFromItem(PlannedQuery inner, const std::vector<std::string>& names, const std::string& alias,
+                             std::vector<std::shared_ptr<const TableSchema>>* tables) {
   auto schema = std::make_shared<TableSchema>();
   schema->name = alias;
   auto types = std::make_shared<std::vector<OutType>>();
   for (size_t i = 0; i < inner.visible; i++) {
-    if (schema->FindColumn(inner.names[i])) return ErrDuplicateColumn(inner.names[i]);
+    if (schema->FindColumn(names[i])) return ErrDuplicateColumn(names[i]);
     ColumnSchema column;
-    column.name = inner.names[i];
+    column.name = names[i];
     schema->columns.push_back(std::move(column));
     OutType type = inner.types[i];
     type.table = nullptr;
@@ -40,6 +40,36 @@ Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, co
   return FromTable{std::move(schema), alias, std::move(types), std::move(plan)};
 }
 
+// FROM (SELECT ...) AS alias. The query sees no enclosing query's columns (no LATERAL).
+Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, const std::string& alias,
+                                 std::vector<std::shared_ptr<const TableSchema>>* tables) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery inner, PlanQuery(session, select, nullptr, nullptr));
+  std::vector<std::string> names = inner.names;
+  return AsFromItem(std::move(inner), names, alias, tables);
+}
+
+// Views inside views nest at most this deep (a cycle made by CREATE OR REPLACE ends here).
+constexpr int kMaxViewDepth = 32;
+thread_local int view_depth = 0;
+
+// A view used in FROM: its stored query parsed and planned again, as a derived table named
+// by the alias (or the view's name), its columns named by the view's column list.
+Result<FromTable> ResolveView(Session& session, const ViewDefinition& view, const std::string& alias,
+                              std::vector<std::shared_ptr<const TableSchema>>* tables) {
+  if (view_depth >= kMaxViewDepth) return ErrViewRecursion(view.database, view.name);
+  ++view_depth;
+  struct Leave {
+    ~Leave() { --view_depth; }
+  } leave;
+  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseOne(view.query));
+  if (statement->kind != ast::StatementKind::kSelect) return Status::Corruption("a view's query is not a SELECT");
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery inner,
+                          PlanQuery(session, static_cast<const ast::Select&>(*statement), nullptr, nullptr));
+  if (!view.columns.empty() && view.columns.size() != inner.visible) return ErrViewColumnCount();
+  std::vector<std::string> names = view.columns.empty() ? inner.names : view.columns;
+  return AsFromItem(std::move(inner), names, alias, tables);
+}
+
 // One SELECT (its set operands, if any, are the caller's business).
 Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated) {
   PlannedQuery out;
@@ -50,9 +80,19 @@ Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const B
       from.push_back(std::move(derived));
       continue;
     }
-    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(ref.table));
-    out.tables.push_back(table);
-    from.push_back({std::move(table), ref.alias.empty() ? ref.table.name : ref.alias, nullptr, nullptr});
+    std::string alias = ref.alias.empty() ? ref.table.name : ref.alias;
+    Result<std::shared_ptr<const TableSchema>> table = session.ResolveTable(ref.table);
+    if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(ref.table));
+      if (view) {
+        STRATA_ASSIGN_OR_RETURN(FromTable item, ResolveView(session, *view, alias, &out.tables));
+        from.push_back(std::move(item));
+        continue;
+      }
+    }
+    STRATA_RETURN_IF_ERROR(table.status());
+    out.tables.push_back(*table);
+    from.push_back({*table, alias, nullptr, nullptr});
   }
   STRATA_ASSIGN_OR_RETURN(BoundSelect bound, BindSelect(stmt, std::move(from), session, outer, correlated));
   out.visible = bound.visible;

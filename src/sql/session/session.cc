@@ -48,7 +48,7 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
     case SK::kUse: return "use";
     case SK::kEmpty: return "empty";
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
-    case SK::kCreateIndex: case SK::kDropIndex:
+    case SK::kCreateIndex: case SK::kDropIndex: case SK::kCreateView:
       return "ddl";
     case SK::kAlterCluster: return "admin";
     default: return "other";
@@ -102,6 +102,23 @@ Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::Tabl
   auto table = catalog->FindTable(db, name.name);
   if (!table)
     return ErrNoSuchTable(db, name.name);
+  return table;
+}
+
+Result<std::shared_ptr<const ViewDefinition>> Session::ResolveView(const ast::TableName& name) {
+  std::string db = name.schema.empty() ? database_ : name.schema;
+  if (db.empty()) return ErrNoDatabaseSelected();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  return catalog->FindView(db, name.name);
+}
+
+Result<std::shared_ptr<const TableSchema>> Session::ResolveWriteTable(const ast::TableName& name,
+                                                                       std::string_view statement) {
+  Result<std::shared_ptr<const TableSchema>> table = ResolveTable(name);
+  if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {
+    STRATA_ASSIGN_OR_RETURN(auto view, ResolveView(name));
+    if (view) return ErrViewNotUpdatable(name.name, statement);
+  }
   return table;
 }
 
@@ -194,6 +211,12 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kCreateIndex: case SK::kDropIndex:
       STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
       return ExecuteDdl(*this, stmt);
+    case SK::kCreateView: {
+      STRATA_RETURN_IF_ERROR(CommitOpen());
+      Result<QueryResult> result = CreateView(*this, static_cast<const ast::CreateView&>(stmt));
+      RollbackOpen();  // planning the query read in a transaction of its own
+      return result;
+    }
     case SK::kUse: {
       STRATA_RETURN_IF_ERROR(Use(static_cast<const ast::Use&>(stmt).database));
       return QueryResult();
