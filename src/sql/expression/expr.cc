@@ -406,7 +406,8 @@ OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
   } else if (c.type.kind == TK::kTime) {
     t.kind = OutKind::kTime;
   } else if (c.type.kind == TK::kBlob || c.type.kind == TK::kTinyBlob || c.type.kind == TK::kMediumBlob ||
-             c.type.kind == TK::kLongBlob || c.type.kind == TK::kBinary || c.type.kind == TK::kVarbinary) {
+             c.type.kind == TK::kLongBlob || c.type.kind == TK::kBinary || c.type.kind == TK::kVarbinary ||
+             c.type.IsSpatial()) {
     t.kind = OutKind::kBlob;
   } else {
     t.kind = OutKind::kString;

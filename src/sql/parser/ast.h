@@ -108,6 +108,9 @@ enum class TypeKind : uint8_t {
   kTinyBlob, kBlob, kMediumBlob, kLongBlob,
   kDate, kDateTime, kTimestamp, kTime, kYear,
   kJson, kEnum, kSet, kBit,
+  // Spatial types: columns can be declared; values other than NULL are refused (1416) until
+  // the spatial functions exist.
+  kGeometry, kPoint, kLineString, kPolygon, kMultiPoint, kMultiLineString, kMultiPolygon, kGeometryCollection,
 };
 
 struct TypeName {

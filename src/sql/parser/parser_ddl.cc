@@ -35,6 +35,11 @@ constexpr TypeWord kTypeWords[] = {
     {"TIMESTAMP", ast::TypeKind::kTimestamp}, {"TIME", ast::TypeKind::kTime},
     {"YEAR", ast::TypeKind::kYear},           {"JSON", ast::TypeKind::kJson},
     {"BIT", ast::TypeKind::kBit},
+    {"GEOMETRY", ast::TypeKind::kGeometry},   {"POINT", ast::TypeKind::kPoint},
+    {"LINESTRING", ast::TypeKind::kLineString}, {"POLYGON", ast::TypeKind::kPolygon},
+    {"MULTIPOINT", ast::TypeKind::kMultiPoint}, {"MULTILINESTRING", ast::TypeKind::kMultiLineString},
+    {"MULTIPOLYGON", ast::TypeKind::kMultiPolygon}, {"GEOMETRYCOLLECTION", ast::TypeKind::kGeometryCollection},
+    {"GEOMCOLLECTION", ast::TypeKind::kGeometryCollection},
 };
 
 // Table options whose value is parsed and ignored (name [=] value).
@@ -236,7 +241,15 @@ Status Parser::ParseTableElement(ast::CreateTable* create) {
 Result<ast::ColumnDef> Parser::ParseColumnDef() {
   ast::ColumnDef column;
   STRATA_ASSIGN_OR_RETURN(column.name, ParseIdentifier());
-  STRATA_ASSIGN_OR_RETURN(column.type, ParseColumnType());
+  if (AcceptWord("SERIAL")) {  // BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE, as MySQL defines it
+    column.type.kind = ast::TypeKind::kBigInt;
+    column.type.is_unsigned = true;
+    column.not_null = true;
+    column.auto_increment = true;
+    column.unique = true;
+  } else {
+    STRATA_ASSIGN_OR_RETURN(column.type, ParseColumnType());
+  }
   while (true) {
     bool matched = false;
     STRATA_RETURN_IF_ERROR(ParseColumnAttribute(&column, &matched));
@@ -334,7 +347,6 @@ Result<ast::TypeName> Parser::ParseColumnType() {
     type.is_boolean = true;
     return type;
   }
-  if (word == "SERIAL") return ErrNotSupportedYet("SERIAL");
   if (word == "ENUM" || word == "SET") {
     type.kind = word == "ENUM" ? ast::TypeKind::kEnum : ast::TypeKind::kSet;
     STRATA_RETURN_IF_ERROR(ExpectPunct("("));
@@ -499,12 +511,19 @@ Status Parser::ParseTableOptions(ast::CreateTable* create) {
       pos_ += 2;
       AcceptPunct("=");
       STRATA_ASSIGN_OR_RETURN(std::string ignored, ParseNameOrString());
+    } else if (AcceptWord("UNION")) {  // UNION [=] (t1, ...): MERGE tables' option, ignored
+      AcceptPunct("=");
+      STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+      do {
+        STRATA_ASSIGN_OR_RETURN(ast::TableName ignored, ParseTableName());
+      } while (AcceptPunct(","));
+      STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     } else if (Peek().kind == TokenKind::kWord && IsIgnoredTableOption(ToUpper(Peek().value))) {
       Advance();
       AcceptPunct("=");
       const Token& value = Peek();
-      if (value.kind != TokenKind::kWord && value.kind != TokenKind::kString &&
-          value.kind != TokenKind::kInteger && value.kind != TokenKind::kQuotedIdent) {
+      if (value.kind != TokenKind::kWord && value.kind != TokenKind::kString && value.kind != TokenKind::kInteger &&
+          value.kind != TokenKind::kDecimal && value.kind != TokenKind::kQuotedIdent) {
         return Error();
       }
       Advance();

@@ -256,6 +256,10 @@ Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t
   if (t.IsInteger()) return ToInteger(col, v, row);
   if (t.kind == TypeKind::kDecimal) return ToDecimal(col, v, row);
   if (t.kind == TypeKind::kDouble || t.kind == TypeKind::kFloat) return ToDouble(col, v, row);
+  if (t.IsSpatial()) {
+    return Status::InvalidArgument("Cannot get geometry object from data you send to the GEOMETRY field")
+        .WithMysql(1416, "22003");
+  }
   if (t.IsTemporal()) {
     std::string text = *v.ToText();
     std::optional<std::string> canonical = ParseTemporal(t, text);

@@ -33,6 +33,8 @@ bool ColumnType::IsString() const {
   }
 }
 
+bool ColumnType::IsSpatial() const { return kind >= TypeKind::kGeometry && kind <= TypeKind::kGeometryCollection; }
+
 bool ColumnType::IsTemporal() const {
   return kind == TypeKind::kDate || kind == TypeKind::kDateTime || kind == TypeKind::kTimestamp ||
          kind == TypeKind::kTime;
@@ -68,6 +70,14 @@ std::string ColumnType::ToSql() const {
     case TypeKind::kYear: base = "year"; break;
     case TypeKind::kJson: base = "json"; break;
     case TypeKind::kBit: base = fmt::format("bit({})", length ? length : 1); break;
+    case TypeKind::kGeometry: base = "geometry"; break;
+    case TypeKind::kPoint: base = "point"; break;
+    case TypeKind::kLineString: base = "linestring"; break;
+    case TypeKind::kPolygon: base = "polygon"; break;
+    case TypeKind::kMultiPoint: base = "multipoint"; break;
+    case TypeKind::kMultiLineString: base = "multilinestring"; break;
+    case TypeKind::kMultiPolygon: base = "multipolygon"; break;
+    case TypeKind::kGeometryCollection: base = "geomcollection"; break;
     case TypeKind::kEnum:
     case TypeKind::kSet: {
       base = kind == TypeKind::kEnum ? "enum(" : "set(";
@@ -196,7 +206,9 @@ Result<TableSchema> TableSchema::Decode(Slice in) {
   for (uint32_t i = 0; r.ok && i < ncols && i < 4096; i++) {
     ColumnSchema c;
     c.name = r.Str();
-    c.type.kind = static_cast<TypeKind>(r.Byte());
+    uint8_t kind = r.Byte();
+    if (kind > static_cast<uint8_t>(TypeKind::kGeometryCollection)) r.ok = false;  // corrupt: no such type
+    c.type.kind = static_cast<TypeKind>(kind);
     c.type.length = r.U32();
     c.type.scale = r.U32();
     uint8_t flags = r.Byte();

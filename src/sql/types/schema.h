@@ -30,6 +30,7 @@ struct ColumnType {
   bool IsInteger() const;
   bool IsString() const;      // CHAR/VARCHAR/TEXT/BLOB/BINARY/ENUM/SET/JSON
   bool IsTemporal() const;    // DATE/DATETIME/TIMESTAMP/TIME/YEAR (YEAR: integer form)
+  bool IsSpatial() const;     // GEOMETRY, POINT, ... GEOMETRYCOLLECTION
   std::string ToSql() const;  // "int", "varchar(20)", "decimal(10,2)", "bigint unsigned"
 };
 
