@@ -28,6 +28,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -220,6 +221,8 @@ class Runner {
       result.error = *error;
       return result;
     }
+    others_.clear();
+    current_ = &connection_;
     if (!ResetDatabase(&result)) return result;
     shown_ = 0;
     labels_.clear();
@@ -231,6 +234,10 @@ class Runner {
         continue;
       }
       if (record.kind == RecordKind::kHalt) break;
+      if (record.kind == RecordKind::kConnection) {
+        if (!SwitchConnection(record.label, &result)) return result;
+        continue;
+      }
       if (record.kind == RecordKind::kHashThreshold) {
         threshold_ = record.threshold;
         continue;
@@ -256,6 +263,28 @@ class Runner {
     std::vector<std::string> lines;
   };
 
+  // Makes `name` the session later records run on (opening it in slt_run on first use).
+  bool SwitchConnection(const std::string& name, FileResult* result) {
+    if (name == "default") {
+      current_ = &connection_;
+      return true;
+    }
+    auto it = others_.find(name);
+    if (it == others_.end()) {
+      auto connection = std::make_unique<Connection>(options_);
+      std::string error;
+      std::vector<std::vector<std::optional<std::string>>> rows;
+      size_t columns = 0;
+      if (!connection->Open(&error) || connection->Run("USE slt_run", &rows, &columns, &error) != 0) {
+        result->error = "connection " + name + ": " + error;
+        return false;
+      }
+      it = others_.emplace(name, std::move(connection)).first;
+    }
+    current_ = it->second.get();
+    return true;
+  }
+
   bool ResetDatabase(FileResult* result) {
     for (const char* sql : {"DROP DATABASE IF EXISTS slt_run", "CREATE DATABASE slt_run", "USE slt_run"}) {
       std::string error;
@@ -269,17 +298,17 @@ class Runner {
 
   unsigned Execute(const std::string& sql, std::string* error) {
     rows_.clear();
-    unsigned code = connection_.Run(sql, &rows_, &columns_, error);
+    unsigned code = current_->Run(sql, &rows_, &columns_, error);
     if (code != 0 && Connection::IsConnectionLoss(code)) {
       ++connection_losses_;
       *error = "the server dropped the connection (" + *error + ")";
       std::string reconnect_error;
-      if (!connection_.Open(&reconnect_error)) {
+      if (!current_->Open(&reconnect_error)) {
         server_lost_ = true;
         *error += "; reconnecting failed: " + reconnect_error;
       } else {
         std::string ignored;
-        connection_.Run("USE slt_run", &rows_, &columns_, &ignored);
+        current_->Run("USE slt_run", &rows_, &columns_, &ignored);
       }
     }
     return code;
@@ -373,7 +402,9 @@ class Runner {
   }
 
   const Options& options_;
-  Connection connection_;
+  Connection connection_;                                   // "default"
+  std::map<std::string, std::unique_ptr<Connection>> others_;  // the file's other sessions
+  Connection* current_ = &connection_;
   std::vector<std::vector<std::optional<std::string>>> rows_;
   size_t columns_ = 0;
   std::map<std::string, std::string> labels_;

@@ -116,6 +116,12 @@ std::optional<std::string> ParseHeader(const std::vector<std::string_view>& word
     record->threshold = *n;
     return std::nullopt;
   }
+  if (verb == "connection") {
+    record->kind = RecordKind::kConnection;
+    if (words.size() != 2) return "connection needs a name";
+    record->label = std::string(words[1]);
+    return std::nullopt;
+  }
   if (verb == "halt") {
     record->kind = RecordKind::kHalt;
     return std::nullopt;

@@ -6,8 +6,10 @@
 //   statement ok | statement error [errno]     then the SQL, up to a blank line
 //   query <types> [nosort|rowsort|valuesort] [label]   then the SQL, `----`, the values
 //   hash-threshold N · skipif <engine> · onlyif <engine> · halt · # comments
-// `statement error 1064` (an error code after `error`) is this project's extension: the
-// statement must fail with that MySQL error code.
+// This project's extensions: `statement error 1064` (an error code after `error`) — the
+// statement must fail with that MySQL error code; `connection <name>` — later records run on
+// the named session (opened on first use, in the file's database; the first is "default"),
+// for scripts where transactions interleave.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +20,7 @@
 
 namespace strata::slt {
 
-enum class RecordKind { kStatementOk, kStatementError, kQuery, kHashThreshold, kHalt };
+enum class RecordKind { kStatementOk, kStatementError, kQuery, kHashThreshold, kHalt, kConnection };
 enum class SortMode { kNoSort, kRowSort, kValueSort };
 
 struct Record {
@@ -30,7 +32,7 @@ struct Record {
   std::optional<uint32_t> error_code;  // statement error <code>
   std::string types;            // query: one of I, R, T per column
   SortMode sort = SortMode::kNoSort;
-  std::string label;
+  std::string label;            // query: its label; connection: the session's name
   bool has_expected = false;    // query: a `----` line was present
   std::vector<std::string> expected;  // the lines after `----`
   int expected_line = 0;        // line of the first expected value (for rewriting)

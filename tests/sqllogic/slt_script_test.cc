@@ -60,6 +60,17 @@ TEST(SltScript, ReadsStatementsQueriesAndGuards) {
   EXPECT_TRUE(script.records[7].applies);
 }
 
+TEST(SltScript, ReadsConnectionSwitches) {
+  Script script;
+  ASSERT_EQ(ParseScript("connection a\n\nstatement ok\nBEGIN\n\nconnection default\n", "mysql", &script),
+            std::nullopt);
+  ASSERT_EQ(script.records.size(), 3u);
+  EXPECT_EQ(script.records[0].kind, RecordKind::kConnection);
+  EXPECT_EQ(script.records[0].label, "a");
+  EXPECT_EQ(script.records[2].label, "default");
+  EXPECT_NE(ParseScript("connection\n", "mysql", &script), std::nullopt);
+}
+
 TEST(SltScript, NamesTheLineOfAMalformedRecord) {
   Script script;
   auto error = ParseScript("statement ok\nSELECT 1\n\nquery X\nSELECT 1\n", "mysql", &script);
