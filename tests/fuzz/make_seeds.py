@@ -48,6 +48,14 @@ SQL = [
     "CREATE TABLE `t` (`id` int NOT NULL, `v` varchar(64) COLLATE utf8mb4_bin DEFAULT NULL, "
     "`e` enum('a','b') DEFAULT 'a', PRIMARY KEY (`id`), UNIQUE KEY `u` (`v`(10) DESC)) ENGINE=InnoDB",
     "SELECT 'it''s', \"q\\\"\", `a``b`, ? FROM t WHERE x <=> NULL",
+    "SELECT a.x, b.y FROM a, b AS bb JOIN c ON bb.k = c.k LEFT OUTER JOIN d USING (k, j) NATURAL RIGHT JOIN e "
+    "CROSS JOIN (f JOIN g ON f.i = g.i) STRAIGHT_JOIN (SELECT 1 AS one) AS dt WHERE a.x > 1",
+    "SELECT (SELECT MAX(y) FROM u WHERE u.k = t.k), EXISTS (SELECT 1), x NOT IN (SELECT z FROM v) FROM t",
+    "(SELECT a FROM t ORDER BY a LIMIT 1) UNION ALL SELECT b FROM u EXCEPT SELECT c FROM v "
+    "INTERSECT DISTINCT SELECT d FROM w ORDER BY 1 DESC LIMIT 3",
+    "INSERT INTO t (a, b) SELECT x, y FROM u UNION SELECT 1, 2; CREATE OR REPLACE ALGORITHM=MERGE VIEW v (p, q) "
+    "AS SELECT a, b FROM t WITH CHECK OPTION; DROP VIEW IF EXISTS v, w",
+    "CREATE TABLE g (id SERIAL, p POINT NULL, q GEOMCOLLECTION) UNION = (a, b) KEY_BLOCK_SIZE 4.2",
 ]
 for i, s in enumerate(SQL):
     write("sql_parser_fuzz", f"sql{i}", s.encode())
