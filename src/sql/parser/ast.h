@@ -166,6 +166,7 @@ enum class StatementKind : uint8_t {
   kSet, kShow /* also DESCRIBE t */, kEmpty /* only comments */,
   kLockTables, kUnlockTables,  // LOCK TABLES t READ|WRITE, ... / UNLOCK TABLES (mysqldump)
   kAlterCluster,               // ALTER CLUSTER ADD NODE | REMOVE NODE | TRANSFER LEADER TO
+  kExplain,                    // EXPLAIN [FORMAT = TRADITIONAL | TREE] query
 };
 
 struct Statement {
@@ -361,6 +362,14 @@ enum class ShowKind : uint8_t {
   kDatabases, kTables, kColumns, kVariables, kStatus, kCreateTable, kCreateDatabase,
   kWarnings, kErrors, kEngines, kCollation, kCharset, kProcessList, kIndex, kTableStatus,
   kClusterStatus,  // SHOW CLUSTER STATUS
+};
+
+// EXPLAIN [EXTENDED] [FORMAT = TRADITIONAL | TREE] query: the optimized plan of a query
+// (SELECT, set operations).
+struct Explain : Statement {
+  Explain() : Statement(StatementKind::kExplain) {}
+  bool tree = false;  // FORMAT = TREE
+  std::unique_ptr<Select> query;
 };
 
 struct Show : Statement {  // SHOW ... and DESCRIBE/DESC/EXPLAIN t (kColumns)

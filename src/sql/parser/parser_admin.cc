@@ -230,11 +230,28 @@ Result<ast::StatementPtr> Parser::ParseShow() {
 // DESCRIBE | DESC | EXPLAIN t [column | 'pattern']: SHOW COLUMNS FROM t.
 Result<ast::StatementPtr> Parser::ParseDescribe() {
   Advance();
-  if (PeekWord("SELECT") || PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") ||
-      PeekWord("REPLACE") || PeekWord("FORMAT") || PeekWord("ANALYZE") || PeekWord("EXTENDED") ||
-      PeekWord("FOR") || PeekWord("WITH") || PeekWord("TABLE") || PeekPunct("(")) {
-    return ErrNotSupportedYet("EXPLAIN");
+  AcceptWord("EXTENDED");
+  if (PeekWord("FORMAT") || PeekWord("SELECT") || PeekPunct("(")) {
+    auto explain = std::make_unique<ast::Explain>();
+    if (AcceptWord("FORMAT")) {
+      STRATA_RETURN_IF_ERROR(ExpectPunct("="));
+      if (AcceptWord("TREE")) explain->tree = true;
+      else if (!AcceptWord("TRADITIONAL")) {
+        if (PeekWord("JSON")) return ErrNotSupportedYet("EXPLAIN FORMAT=JSON");
+        return Error();
+      }
+    }
+    if (!PeekWord("SELECT") && !PeekPunct("(")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
+    STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
+    explain->query.reset(static_cast<ast::Select*>(query.release()));
+    return ast::StatementPtr(std::move(explain));
   }
+  if (PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("REPLACE") || PeekWord("WITH") ||
+      PeekWord("TABLE")) {
+    return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
+  }
+  if (PeekWord("ANALYZE")) return ErrNotSupportedYet("EXPLAIN ANALYZE");
+  if (PeekWord("FOR")) return ErrNotSupportedYet("EXPLAIN FOR CONNECTION");
   auto show = std::make_unique<ast::Show>();
   show->show = ast::ShowKind::kColumns;
   STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());

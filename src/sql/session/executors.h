@@ -33,6 +33,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
+Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt);  // explain.cc
 // A bound expression outside a query (SET x = expr): its subqueries run in the session's
 // transaction when binding them began one.
 Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr);

@@ -45,6 +45,7 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
     case SK::kRollback: return "rollback";
     case SK::kSet: return "set";
     case SK::kShow: return "show";
+    case SK::kExplain: return "explain";
     case SK::kUse: return "use";
     case SK::kEmpty: return "empty";
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
@@ -291,6 +292,7 @@ Result<QueryResult> Session::Dispatch(const ast::Statement& stmt) {
     case SK::kUpdate: return ExecuteUpdate(*this, static_cast<const ast::Update&>(stmt));
     case SK::kDelete: return ExecuteDelete(*this, static_cast<const ast::Delete&>(stmt));
     case SK::kShow: return ExecuteShow(*this, static_cast<const ast::Show&>(stmt));
+    case SK::kExplain: return ExecuteExplain(*this, static_cast<const ast::Explain&>(stmt));
     default:
       return ErrStatementNotSupportedYet();
   }
