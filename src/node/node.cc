@@ -445,6 +445,7 @@ void Node::Stop() {
   // Stop accepting first: the admin endpoint reads the parts shut down below.
   if (admin_) admin_->Stop();
   admin_.reset();
+  if (sql_) sql_->InterruptStatements();  // a statement in flight stops at its next check (1053)
   if (mysql_) mysql_->Stop();    // closes client connections; statements in flight finish first
   mysql_.reset();
   sessions_.reset();

@@ -119,6 +119,10 @@ Status ErrStatementMemory(size_t limit_bytes) {
                                                limit_bytes >> 20))
       .WithMysql(1041, "HY000");
 }
+Status ErrServerShutdown() { return Invalid(1053, "08S01", "Server shutdown in progress"); }
+Status ErrExecutionTimeExceeded() {
+  return Invalid(3024, "HY000", "Query execution was interrupted, maximum statement execution time exceeded");
+}
 Status ErrTooManyRows(std::string_view what, size_t limit) {
   return Status::ResourceExhausted(fmt::format("{} exceeds the limit of {} rows per statement", what, limit))
       .WithMysql(1104, "42000");

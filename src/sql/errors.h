@@ -80,6 +80,8 @@ Status ErrColumnCountMismatch(uint64_t row);              // ER_WRONG_VALUE_COUN
 // ER_TOO_BIG_SELECT 1104: a per-statement limit on rows held in memory (what: "GROUP BY",
 // "DISTINCT", "result").
 Status ErrTooManyRows(std::string_view what, size_t limit);
+Status ErrServerShutdown();           // ER_SERVER_SHUTDOWN 1053
+Status ErrExecutionTimeExceeded();    // ER_QUERY_TIMEOUT 3024
 Status ErrStatementMemory(size_t limit_bytes);  // ER_OUT_OF_RESOURCES 1041
 
 // ---- Schema changes -------------------------------------------------------------------------

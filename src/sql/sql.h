@@ -16,6 +16,7 @@
 // Thread-safety: a Session is used by one thread at a time; SqlEngine is shared.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -100,7 +101,13 @@ class SqlEngine {
   std::optional<Value> GetGlobal(std::string_view name);
   void SetGlobal(std::string_view name, Value v);
 
+  // Shutdown: every statement still running stops at its next check with 1053 (a query that
+  // would run for hours must not hold the node's Stop()).
+  void InterruptStatements() { interrupted_.store(true, std::memory_order_relaxed); }
+  const std::atomic<bool>* interrupted() const { return &interrupted_; }
+
  private:
+  std::atomic<bool> interrupted_{false};
   SqlEngineOptions options_;
   Catalog catalog_;
   AutoIncrement auto_increment_;

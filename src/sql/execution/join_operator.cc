@@ -21,9 +21,11 @@ class JoinOp : public Operator {
 
   Result<bool> Next(RowBatch* out) override {
     if (!built_) STRATA_RETURN_IF_ERROR(Build());
-    // One left row's matches at a time, so a batch stays near kBatchRows rows.
+    // One left row's matches at a time, so a batch stays near kBatchRows rows. A join can
+    // multiply rows without end: every 256 probes it checks for shutdown and the deadline.
     while (out->size() < kBatchRows) {
       if (left_pos_ < left_batch_.size()) {
+        if ((++probes_ & 255) == 0) STRATA_RETURN_IF_ERROR(CheckInterrupted(eval_));
         STRATA_RETURN_IF_ERROR(Probe(left_batch_[left_pos_++], out));
         continue;
       }
@@ -137,6 +139,7 @@ class JoinOp : public Operator {
   std::vector<bool> key_strings_;  // which keys are strings, as the first hashed right row had them
   RowBatch left_batch_;
   size_t left_pos_ = 0;  // the next row of left_batch_ to probe
+  uint64_t probes_ = 0;
   Row combined_;
 };
 

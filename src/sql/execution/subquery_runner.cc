@@ -27,6 +27,7 @@ class PlanSubqueryRunner final : public SubqueryRunner {
 
  private:
   Result<std::vector<Row>> Run(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx, size_t limit) {
+    STRATA_RETURN_IF_ERROR(CheckInterrupted(ctx));
     EvalContext inner = ctx;
     inner.outer_rows.push_back(&outer_row);
     ExecutionContext exec = ctx_;

@@ -1,6 +1,7 @@
 #include "sql/expression/expr.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 
@@ -440,6 +441,15 @@ BoundExprPtr MakeColumnRef(uint32_t column, OutType type) {
   e->column = column;
   e->type = type;
   return e;
+}
+
+Status CheckInterrupted(const EvalContext& ctx) {
+  if (ctx.interrupted && ctx.interrupted->load(std::memory_order_relaxed)) return ErrServerShutdown();
+  if (ctx.deadline_ns != 0 &&
+      std::chrono::steady_clock::now().time_since_epoch().count() > ctx.deadline_ns) {
+    return ErrExecutionTimeExceeded();
+  }
+  return Status::OK();
 }
 
 // A subquery's value over `row` (the row of the query that holds it).

@@ -2,6 +2,7 @@
 // folded, functions looked up) and their evaluation over one row.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -89,6 +90,10 @@ class SubqueryRunner;
 
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
+  // Long loops (joins, subqueries) call CheckInterrupted: the engine's shutdown flag (1053)
+  // and the statement's deadline (max_execution_time, 3024; 0: none), in steady-clock ns.
+  const std::atomic<bool>* interrupted = nullptr;
+  int64_t deadline_ns = 0;
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
   SubqueryRunner* subqueries = nullptr;  // runs kSubquery plans (nullptr: none may occur)
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
@@ -105,6 +110,9 @@ class SubqueryRunner {
   virtual Result<std::vector<Row>> Rows(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx,
                                          size_t limit) = 0;
 };
+
+// 1053 when the server is shutting down, 3024 past the statement's deadline, else OK.
+Status CheckInterrupted(const EvalContext& ctx);
 
 // Evaluates `e` over `row`. Errors: division by zero is NULL (as MySQL in non-strict
 // SELECT), integer overflow is 1690; a scalar subquery of more than one row is 1242.

@@ -1,6 +1,8 @@
 // SELECT, INSERT, UPDATE and DELETE: bind (binder/statement_binder.h) → plan
 // (planner/planner.h) → optimize (optimizer/optimizer.h) → build operators
 // (execution/physical_planner.h) → run.
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "sql/binder/statement_binder.h"
@@ -95,6 +97,11 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
     STRATA_ASSIGN_OR_RETURN(txn, session.Txn());
   }
   EvalContext eval = session.eval_context();
+  // max_execution_time (ms) bounds a SELECT, as in MySQL.
+  if (std::optional<Value> limit = session.GetVariable("max_execution_time"); limit && limit->ToDouble() > 0) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(SaturatingInt64(limit->ToDouble()));
+    eval.deadline_ns = deadline.time_since_epoch().count();
+  }
   STRATA_ASSIGN_OR_RETURN(result.rows, Run(std::move(query.plan), txn, eval, &result.rows_examined));
   for (Row& row : result.rows) row.resize(query.visible);
   return result;

@@ -74,6 +74,7 @@ std::optional<Value> Session::SystemVariable(std::string_view lower_name, bool g
 EvalContext Session::eval_context() const {
   EvalContext ctx;
   ctx.now_unix_seconds = static_cast<int64_t>(std::time(nullptr));
+  ctx.interrupted = engine_->interrupted();
   return ctx;
 }
 
