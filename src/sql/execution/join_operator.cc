@@ -1,8 +1,10 @@
-// MakeJoin (operators.h): nested-loop and hash joins, inner, left and right.
+// MakeJoin and MakeIndexJoin (operators.h): nested-loop, hash and index nested-loop joins,
+// inner, left and right.
 #include <unordered_map>
 
 #include "common/check.h"
 #include "sql/execution/operators.h"
+#include "sql/types/codec.h"
 
 namespace strata::sql {
 namespace {
@@ -143,7 +145,93 @@ class JoinOp : public Operator {
   Row combined_;
 };
 
+// Index nested-loop join: for each left row, the right table's row whose primary key the
+// left row's lookup keys give, read by key. A key value the column cannot hold exactly (a
+// conversion error, or 1.5 for an INT key) matches no row.
+class IndexJoinOp : public Operator {
+ public:
+  IndexJoinOp(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
+              uint64_t* rows_examined)
+      : left_(std::move(left)), plan_(*plan), table_(*static_cast<const LogicalGet&>(*plan->children[1]).table),
+        txn_(txn), eval_(*ctx), rows_examined_(rows_examined), left_width_(plan->children[0]->width()) {}
+
+  Result<bool> Next(RowBatch* out) override {
+    while (out->size() < kBatchRows) {
+      if (left_pos_ < left_batch_.size()) {
+        if ((++probes_ & 255) == 0) STRATA_RETURN_IF_ERROR(CheckInterrupted(eval_));
+        STRATA_RETURN_IF_ERROR(Probe(left_batch_[left_pos_++], out));
+        continue;
+      }
+      if (left_done_) return false;
+      left_batch_.clear();
+      left_pos_ = 0;
+      STRATA_ASSIGN_OR_RETURN(bool more, left_->Next(&left_batch_));
+      if (!more) left_done_ = true;
+    }
+    return true;
+  }
+
+ private:
+  // The right row the left row's keys name, or nullopt.
+  Result<std::optional<Row>> Lookup(const Row& left_row) {
+    Row key_row(table_.columns.size());
+    for (size_t i = 0; i < plan_.lookup_keys.size(); i++) {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*plan_.lookup_keys[i], left_row, eval_));
+      if (v.is_null()) return std::optional<Row>();
+      const uint32_t column = table_.primary.columns[i];
+      Result<Value> converted = ConvertForColumn(table_.columns[column], v, 1);
+      if (!converted.ok() || converted->is_null() || CompareValues(*converted, v) != 0) return std::optional<Row>();
+      key_row[column] = std::move(*converted);
+    }
+    ++*rows_examined_;
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, txn_->Get(RowKey(table_, PrimaryKeySuffix(table_, key_row, 0))));
+    if (!stored) return std::optional<Row>();
+    STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(*stored, table_.columns.size()));
+    return std::optional<Row>(std::move(row));
+  }
+
+  Status Probe(const Row& left_row, RowBatch* out) {
+    STRATA_ASSIGN_OR_RETURN(std::optional<Row> right_row, Lookup(left_row));
+    Row combined(left_row.begin(), left_row.end());
+    if (right_row) {
+      combined.insert(combined.end(), right_row->begin(), right_row->end());
+      bool matched = true;
+      if (plan_.predicate) {
+        STRATA_ASSIGN_OR_RETURN(matched, EvalPredicate(*plan_.predicate, combined, eval_));
+      }
+      if (matched) {
+        out->push_back(std::move(combined));
+        return Status::OK();
+      }
+      combined.resize(left_width_);
+    }
+    if (plan_.type == JoinType::kLeft) {
+      combined.resize(left_width_ + table_.columns.size());
+      out->push_back(std::move(combined));
+    }
+    return Status::OK();
+  }
+
+  OperatorPtr left_;
+  const LogicalJoin& plan_;
+  const TableSchema& table_;
+  txn::Transaction* txn_;
+  const EvalContext eval_;
+  uint64_t* rows_examined_;
+  const size_t left_width_;
+  bool left_done_ = false;
+  RowBatch left_batch_;
+  size_t left_pos_ = 0;
+  uint64_t probes_ = 0;
+};
+
 }  // namespace
+
+OperatorPtr MakeIndexJoin(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
+                          uint64_t* rows_examined) {
+  STRATA_CHECK(plan->index_lookup && plan->children[1]->kind == LogicalKind::kGet && txn != nullptr);
+  return std::make_unique<IndexJoinOp>(std::move(left), plan, txn, ctx, rows_examined);
+}
 
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx) {
   STRATA_CHECK(plan->left_keys.size() == plan->right_keys.size());

@@ -45,6 +45,10 @@ OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const Eval
 // JOIN (join_operator.cc): `plan`'s type, predicate and hash keys over its two inputs. Reads
 // the right input whole first (at most kMaxSortRows rows). Points into `plan`.
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx);
+// An index join (plan->index_lookup): one primary-key read of the right table per left row;
+// adds the reads to *rows_examined.
+OperatorPtr MakeIndexJoin(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
+                          uint64_t* rows_examined);
 // UNION / EXCEPT / INTERSECT [ALL] (set_operator.cc): UNION streams both inputs; EXCEPT and
 // INTERSECT read the right input whole first (at most kMaxSortRows rows).
 OperatorPtr MakeSetOp(OperatorPtr left, OperatorPtr right, ast::SetOp op, bool all);

@@ -27,6 +27,11 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
       return MakeFilter(BuildOperators(plan.child(), ctx), static_cast<const LogicalFilter&>(plan).predicate.get(),
                         ctx.eval);
     case LogicalKind::kJoin:
+      if (static_cast<const LogicalJoin&>(plan).index_lookup) {
+        STRATA_CHECK_MSG(ctx.txn != nullptr, "an index join reads a table: it needs a transaction");
+        return MakeIndexJoin(BuildOperators(*plan.children[0], ctx), static_cast<const LogicalJoin*>(&plan), ctx.txn,
+                             ctx.eval, ctx.rows_examined);
+      }
       return MakeJoin(BuildOperators(*plan.children[0], ctx), BuildOperators(*plan.children[1], ctx),
                       static_cast<const LogicalJoin*>(&plan), ctx.eval);
     case LogicalKind::kSetOp: {

@@ -7,6 +7,7 @@ namespace strata::sql {
 LogicalPlan Optimize(LogicalPlan plan) {
   plan = ReorderJoins(std::move(plan));
   plan = PushDownPredicates(std::move(plan));
+  plan = ChooseIndexJoins(std::move(plan));
   plan = SelectIndexes(std::move(plan));
   plan = PushDownLimits(std::move(plan));
   return plan;

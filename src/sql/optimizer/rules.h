@@ -16,6 +16,11 @@ LogicalPlan ReorderJoins(LogicalPlan plan);
 // outer joins allow; equalities between a join's two sides become its hash-join keys.
 LogicalPlan PushDownPredicates(LogicalPlan plan);
 
+// index_join.cc: a join whose hash keys cover the whole primary key of a right side that
+// only reads a table becomes an index nested-loop join (one key lookup per left row); the
+// right side's filter joins the join's predicate.
+LogicalPlan ChooseIndexJoins(LogicalPlan plan);
+
 // index_selection.cc: a Filter directly above a Get chooses the Get's access path from the
 // predicate's conjuncts (access_path.h). The Filter stays: the path returns a superset.
 LogicalPlan SelectIndexes(LogicalPlan plan);

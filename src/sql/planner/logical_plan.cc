@@ -56,8 +56,9 @@ std::string LogicalFilter::Describe() const { return "Filter " + ExprToString(*p
 
 std::string LogicalJoin::Describe() const {
   const char* name = type == JoinType::kInner ? "inner" : type == JoinType::kLeft ? "left" : "right";
-  std::string text = left_keys.empty() ? fmt::format("NestedLoopJoin {}", name)
-                                       : fmt::format("HashJoin {} [{}] = [{}]", name, List(left_keys), List(right_keys));
+  std::string text = index_lookup       ? fmt::format("IndexJoin {} primary key = [{}]", name, List(lookup_keys))
+                     : left_keys.empty() ? fmt::format("NestedLoopJoin {}", name)
+                                         : fmt::format("HashJoin {} [{}] = [{}]", name, List(left_keys), List(right_keys));
   if (predicate) text += " on " + ExprToString(*predicate);
   return text;
 }

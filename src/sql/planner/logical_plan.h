@@ -128,6 +128,11 @@ class LogicalJoin final : public LogicalOperator {
   JoinType type;
   BoundExprPtr predicate;
   std::vector<BoundExprPtr> left_keys, right_keys;
+  // An index nested-loop join (set by the index-join rule): the right child is a Get whose
+  // table is not scanned; for each left row, lookup_keys[i] (over the left row) gives the
+  // value of primary-key column i, and the one row with that key is read.
+  bool index_lookup = false;
+  std::vector<BoundExprPtr> lookup_keys;
 };
 
 // UNION [ALL], EXCEPT [ALL], INTERSECT [ALL] of its two children's rows (equal widths).

@@ -33,6 +33,14 @@ class TraditionalRows {
       case LogicalKind::kJoin: {
         const auto& join = static_cast<const LogicalJoin&>(node);
         Visit(*node.children[0], false, nullptr);
+        if (join.index_lookup) {  // one primary-key read per left row
+          const auto& get = static_cast<const LogicalGet&>(*node.children[1]);
+          rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::String(get.alias), Value::Null(),
+                          Value::String("eq_ref"), Value::String("PRIMARY"), Value::String("PRIMARY"), Value::Null(),
+                          Value::Null(), Value::Null(), Value::String("100.00"),
+                          join.predicate ? Value::String("Using where") : Value::Null()});
+          return;
+        }
         const char* buffer = join.left_keys.empty() ? "Using join buffer (Block Nested Loop)"
                                                     : "Using join buffer (hash join)";
         Visit(*node.children[1], join.predicate != nullptr, buffer);
