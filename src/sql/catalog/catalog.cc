@@ -23,21 +23,17 @@ Bytes DatabaseKey(std::string_view name) {
   return key;
 }
 
-Bytes TableKey(std::string_view db, std::string_view table) {
-  Bytes key = IndexPrefix(kCatalogTableId, kTablesIndex);
+// A schema object's key: index | db | name (both lower-cased).
+Bytes ObjectKey(IndexId index, std::string_view db, std::string_view name) {
+  Bytes key = IndexPrefix(kCatalogTableId, index);
   KeyEncoder enc(&key);
   enc.PutBytes(ToLower(db));
-  enc.PutBytes(ToLower(table));
+  enc.PutBytes(ToLower(name));
   return key;
 }
 
-Bytes ViewKey(std::string_view db, std::string_view view) {
-  Bytes key = IndexPrefix(kCatalogTableId, kViewsIndex);
-  KeyEncoder enc(&key);
-  enc.PutBytes(ToLower(db));
-  enc.PutBytes(ToLower(view));
-  return key;
-}
+Bytes TableKey(std::string_view db, std::string_view table) { return ObjectKey(kTablesIndex, db, table); }
+Bytes ViewKey(std::string_view db, std::string_view view) { return ObjectKey(kViewsIndex, db, view); }
 
 Result<uint64_t> ReadCounter(txn::Transaction& txn, const Bytes& key) {
   STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> v, txn.Get(key));

@@ -11,20 +11,16 @@ namespace {
 
 bool IsString(const Value& v) { return v.kind() == ValueKind::kString; }
 
-// The right side is read whole first (at most kMaxSortRows rows); then each left batch is
-// matched against it. With hash keys only the right rows whose keys hash like the left
-// row's are checked; a right row whose key cannot be hashed like the others (a string where
-// numbers are expected, or the reverse) is checked against every left row.
-class JoinOp : public Operator {
+// What every join here shares: it pulls left rows a batch at a time and probes one left row
+// at a time, so an output batch stays near kBatchRows rows; a join can multiply rows without
+// end, so every 256 probes it checks for shutdown and the deadline. Finish() runs once, after
+// the last left row (a RIGHT join emits its unmatched right rows there).
+class LeftDrivenJoin : public Operator {
  public:
-  JoinOp(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx)
-      : left_(std::move(left)), right_(std::move(right)), plan_(*plan), eval_(*ctx),
-        left_width_(plan->children[0]->width()), right_width_(plan->children[1]->width()) {}
+  LeftDrivenJoin(OperatorPtr left, const EvalContext* ctx) : eval_(*ctx), left_(std::move(left)) {}
 
   Result<bool> Next(RowBatch* out) override {
-    if (!built_) STRATA_RETURN_IF_ERROR(Build());
-    // One left row's matches at a time, so a batch stays near kBatchRows rows. A join can
-    // multiply rows without end: every 256 probes it checks for shutdown and the deadline.
+    STRATA_RETURN_IF_ERROR(Prepare());
     while (out->size() < kBatchRows) {
       if (left_pos_ < left_batch_.size()) {
         if ((++probes_ & 255) == 0) STRATA_RETURN_IF_ERROR(CheckInterrupted(eval_));
@@ -32,8 +28,8 @@ class JoinOp : public Operator {
         continue;
       }
       if (left_done_) {
-        if (plan_.type == JoinType::kRight && !unmatched_sent_) EmitUnmatchedRight(out);
-        unmatched_sent_ = true;
+        if (!finished_) Finish(out);
+        finished_ = true;
         return false;
       }
       left_batch_.clear();
@@ -43,6 +39,31 @@ class JoinOp : public Operator {
     }
     return true;
   }
+
+ protected:
+  virtual Status Prepare() { return Status::OK(); }  // before each Next
+  virtual Status Probe(const Row& left_row, RowBatch* out) = 0;
+  virtual void Finish(RowBatch* out) {}
+
+  const EvalContext eval_;
+
+ private:
+  OperatorPtr left_;
+  RowBatch left_batch_;
+  size_t left_pos_ = 0;  // the next row of left_batch_ to probe
+  uint64_t probes_ = 0;
+  bool left_done_ = false, finished_ = false;
+};
+
+// The right side is read whole first (at most kMaxSortRows rows); then each left batch is
+// matched against it. With hash keys only the right rows whose keys hash like the left
+// row's are checked; a right row whose key cannot be hashed like the others (a string where
+// numbers are expected, or the reverse) is checked against every left row.
+class JoinOp : public LeftDrivenJoin {
+ public:
+  JoinOp(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx)
+      : LeftDrivenJoin(std::move(left), ctx), right_(std::move(right)), plan_(*plan),
+        left_width_(plan->children[0]->width()), right_width_(plan->children[1]->width()) {}
 
  private:
   bool hashed() const { return !plan_.left_keys.empty(); }
@@ -62,7 +83,8 @@ class JoinOp : public Operator {
     return std::optional<size_t>(h);
   }
 
-  Status Build() {
+  Status Prepare() override {
+    if (built_) return Status::OK();
     built_ = true;
     STRATA_ASSIGN_OR_RETURN(right_rows_, Drain(*right_));
     if (plan_.type == JoinType::kRight) right_matched_.assign(right_rows_.size(), false);
@@ -82,7 +104,7 @@ class JoinOp : public Operator {
   }
 
   // Emits the matches of one left row (and, for a LEFT join, the row NULL-padded when none).
-  Status Probe(const Row& left_row, RowBatch* out) {
+  Status Probe(const Row& left_row, RowBatch* out) override {
     combined_.assign(left_row.begin(), left_row.end());
     combined_.resize(left_width_ + right_width_);
     bool matched = false;
@@ -120,7 +142,8 @@ class JoinOp : public Operator {
     return Status::OK();
   }
 
-  void EmitUnmatchedRight(RowBatch* out) {
+  void Finish(RowBatch* out) override {  // a RIGHT join's right rows without a match
+    if (plan_.type != JoinType::kRight) return;
     for (size_t i = 0; i < right_rows_.size(); i++) {
       if (right_matched_[i]) continue;
       Row row(left_width_);
@@ -129,47 +152,28 @@ class JoinOp : public Operator {
     }
   }
 
-  OperatorPtr left_, right_;
+  OperatorPtr right_;
   const LogicalJoin& plan_;
-  const EvalContext eval_;
   const size_t left_width_, right_width_;
-  bool built_ = false, left_done_ = false, unmatched_sent_ = false;
+  bool built_ = false;
   std::vector<Row> right_rows_;
   std::vector<bool> right_matched_;  // RIGHT join: right rows that met a left row
   std::unordered_map<size_t, std::vector<uint32_t>> buckets_;
   std::vector<uint32_t> unhashed_;
   std::vector<bool> key_strings_;  // which keys are strings, as the first hashed right row had them
-  RowBatch left_batch_;
-  size_t left_pos_ = 0;  // the next row of left_batch_ to probe
-  uint64_t probes_ = 0;
   Row combined_;
 };
 
 // Index nested-loop join: for each left row, the right table's row whose primary key the
 // left row's lookup keys give, read by key. A key value the column cannot hold exactly (a
 // conversion error, or 1.5 for an INT key) matches no row.
-class IndexJoinOp : public Operator {
+class IndexJoinOp : public LeftDrivenJoin {
  public:
   IndexJoinOp(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
               uint64_t* rows_examined)
-      : left_(std::move(left)), plan_(*plan), table_(*static_cast<const LogicalGet&>(*plan->children[1]).table),
-        txn_(txn), eval_(*ctx), rows_examined_(rows_examined), left_width_(plan->children[0]->width()) {}
-
-  Result<bool> Next(RowBatch* out) override {
-    while (out->size() < kBatchRows) {
-      if (left_pos_ < left_batch_.size()) {
-        if ((++probes_ & 255) == 0) STRATA_RETURN_IF_ERROR(CheckInterrupted(eval_));
-        STRATA_RETURN_IF_ERROR(Probe(left_batch_[left_pos_++], out));
-        continue;
-      }
-      if (left_done_) return false;
-      left_batch_.clear();
-      left_pos_ = 0;
-      STRATA_ASSIGN_OR_RETURN(bool more, left_->Next(&left_batch_));
-      if (!more) left_done_ = true;
-    }
-    return true;
-  }
+      : LeftDrivenJoin(std::move(left), ctx), plan_(*plan),
+        table_(*static_cast<const LogicalGet&>(*plan->children[1]).table), txn_(txn), rows_examined_(rows_examined),
+        left_width_(plan->children[0]->width()) {}
 
  private:
   // The right row the left row's keys name, or nullopt.
@@ -190,7 +194,7 @@ class IndexJoinOp : public Operator {
     return std::optional<Row>(std::move(row));
   }
 
-  Status Probe(const Row& left_row, RowBatch* out) {
+  Status Probe(const Row& left_row, RowBatch* out) override {
     STRATA_ASSIGN_OR_RETURN(std::optional<Row> right_row, Lookup(left_row));
     Row combined(left_row.begin(), left_row.end());
     if (right_row) {
@@ -212,17 +216,11 @@ class IndexJoinOp : public Operator {
     return Status::OK();
   }
 
-  OperatorPtr left_;
   const LogicalJoin& plan_;
   const TableSchema& table_;
   txn::Transaction* txn_;
-  const EvalContext eval_;
   uint64_t* rows_examined_;
   const size_t left_width_;
-  bool left_done_ = false;
-  RowBatch left_batch_;
-  size_t left_pos_ = 0;
-  uint64_t probes_ = 0;
 };
 
 }  // namespace
