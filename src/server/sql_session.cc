@@ -36,7 +36,7 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
     case sql::OutKind::kDateTime: out.type = FieldType::kDateTime; out.length = 19; numeric = false; break;
     case sql::OutKind::kTime: out.type = FieldType::kTime; out.length = 10; numeric = false; break;
     case sql::OutKind::kBlob: out.type = FieldType::kBlob; out.length = 65535; out.flags |= mysql::kBlobFlag | mysql::kBinaryFlag; numeric = false; break;
-    case sql::OutKind::kString:
+    case sql::OutKind::kString: case sql::OutKind::kJson:  // JSON goes out as text, as MariaDB sends it
       out.type = FieldType::kVarString;
       out.length = (t.length ? t.length : 255) * 4;
       out.decimals = 0x1f;

@@ -73,6 +73,23 @@ Status ErrWrongParameterCount(std::string_view function) {
 }
 Status ErrInvalidGroupFunction() { return Invalid(1111, "HY000", "Invalid use of group function"); }
 Status ErrWrongLimitArguments() { return Invalid(1210, "HY000", "Incorrect arguments to LIMIT"); }
+Status ErrWrongArguments(std::string_view function) {
+  return Invalid(1210, "HY000", fmt::format("Incorrect arguments to {}", function));
+}
+Status ErrInvalidJsonText(size_t arg, std::string_view function, std::string_view problem, size_t position) {
+  return Invalid(3141, "22032", fmt::format("Invalid JSON text in argument {} to function {}: \"{}\" at position {}.",
+                                            arg, function, problem, position));
+}
+Status ErrInvalidJsonPath(size_t arg, std::string_view function) {
+  return Invalid(3143, "42000", fmt::format("Invalid JSON path expression. The error is around character position 0 "
+                                            "in argument {} to function {}.", arg, function));
+}
+Status ErrJsonTooDeep() { return Invalid(3157, "22032", "The JSON document exceeds the maximum depth of 100."); }
+Status ErrJsonRemoveRoot() { return Invalid(3153, "42000", "The path expression '$' is not allowed in this context."); }
+Status ErrInvalidJsonPathWildcard(size_t arg, std::string_view function) {
+  return Invalid(3149, "42000", fmt::format("In this situation, path expressions may not contain the * and ** tokens "
+                                            "(argument {} to function {}).", arg, function));
+}
 
 Status ErrBigintOutOfRange() { return Invalid(1690, "22003", "BIGINT value is out of range"); }
 Status ErrBigintOutOfRange(std::string_view expression) {

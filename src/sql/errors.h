@@ -52,6 +52,13 @@ Status ErrUnknownFunction(std::string_view db, std::string_view name);  // ER_SP
 Status ErrWrongParameterCount(std::string_view function);              // ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT 1582
 Status ErrInvalidGroupFunction();                                       // ER_INVALID_GROUP_FUNC_USE 1111
 Status ErrWrongLimitArguments();                                        // ER_WRONG_ARGUMENTS 1210 (LIMIT)
+Status ErrWrongArguments(std::string_view function);                    // ER_WRONG_ARGUMENTS 1210
+// ER_INVALID_JSON_TEXT_IN_PARAM 3141: argument `arg` (1-based) of `function` is not JSON.
+Status ErrInvalidJsonText(size_t arg, std::string_view function, std::string_view problem, size_t position);
+Status ErrInvalidJsonPath(size_t arg, std::string_view function);          // ER_INVALID_JSON_PATH 3143
+Status ErrInvalidJsonPathWildcard(size_t arg, std::string_view function);  // ER_INVALID_JSON_PATH_WILDCARD 3149
+Status ErrJsonTooDeep();                                                   // ER_JSON_DOCUMENT_TOO_DEEP 3157
+Status ErrJsonRemoveRoot();                                                // ER_JSON_VACUOUS_PATH 3153
 
 // ---- Values -------------------------------------------------------------------------------
 

@@ -5,12 +5,13 @@
 #include <fmt/format.h>
 
 #include "common/ascii.h"
+#include "sql/binder/binder_internal.h"
 #include "sql/errors.h"
+#include "sql/expression/functions.h"
 
 namespace strata::sql {
-namespace {
+namespace binder_internal {
 
-using ast::ExprKind;
 using K = BoundExpr::Kind;
 
 Status UnknownColumn(const ast::Expr& e, std::string_view clause) {
@@ -18,43 +19,20 @@ Status UnknownColumn(const ast::Expr& e, std::string_view clause) {
   return ErrUnknownColumn(name, clause);
 }
 
-struct FnInfo {
-  Fn fn;
-  int min_args, max_args;  // -1: any
-};
-
-const std::unordered_map<std::string, FnInfo>& ScalarFunctions() {
-  static const auto* m = new std::unordered_map<std::string, FnInfo>{
-      {"CONCAT", {Fn::kConcat, 1, -1}}, {"CONCAT_WS", {Fn::kConcatWs, 2, -1}},
-      {"LOWER", {Fn::kLower, 1, 1}}, {"LCASE", {Fn::kLower, 1, 1}}, {"UPPER", {Fn::kUpper, 1, 1}},
-      {"UCASE", {Fn::kUpper, 1, 1}}, {"LENGTH", {Fn::kLength, 1, 1}}, {"OCTET_LENGTH", {Fn::kLength, 1, 1}},
-      {"CHAR_LENGTH", {Fn::kCharLength, 1, 1}}, {"CHARACTER_LENGTH", {Fn::kCharLength, 1, 1}},
-      {"SUBSTRING", {Fn::kSubstring, 2, 3}}, {"SUBSTR", {Fn::kSubstring, 2, 3}}, {"MID", {Fn::kSubstring, 3, 3}},
-      {"LEFT", {Fn::kLeft, 2, 2}}, {"RIGHT", {Fn::kRight, 2, 2}}, {"TRIM", {Fn::kTrim, 1, 1}},
-      {"REPLACE", {Fn::kReplace, 3, 3}}, {"ABS", {Fn::kAbs, 1, 1}}, {"FLOOR", {Fn::kFloor, 1, 1}},
-      {"CEIL", {Fn::kCeil, 1, 1}}, {"CEILING", {Fn::kCeil, 1, 1}}, {"ROUND", {Fn::kRound, 1, 2}},
-      {"IF", {Fn::kIf, 3, 3}}, {"IFNULL", {Fn::kIfNull, 2, 2}}, {"COALESCE", {Fn::kCoalesce, 1, -1}},
-      {"NULLIF", {Fn::kNullIf, 2, 2}}, {"GREATEST", {Fn::kGreatest, 2, -1}}, {"LEAST", {Fn::kLeast, 2, -1}},
-      {"NOW", {Fn::kNow, 0, 1}}, {"CURRENT_TIMESTAMP", {Fn::kNow, 0, 1}}, {"LOCALTIME", {Fn::kNow, 0, 1}},
-      {"LOCALTIMESTAMP", {Fn::kNow, 0, 1}}, {"SYSDATE", {Fn::kNow, 0, 1}}, {"CURDATE", {Fn::kCurDate, 0, 0}},
-      {"CURRENT_DATE", {Fn::kCurDate, 0, 0}}, {"MOD", {Fn::kMod, 2, 2}},
-  };
-  return *m;
-}
-
-bool IsAggregateName(std::string_view name) {
-  return name == "COUNT" || name == "SUM" || name == "MIN" || name == "MAX" || name == "AVG";
-}
-
 Result<BoundExprPtr> Fold(BoundExprPtr e, const BindContext& ctx) {
   // A subquery runs only inside a statement's execution; an outer reference varies per row.
   if (e->kind == K::kConst || e->kind == K::kColumn || e->kind == K::kSubquery || e->kind == K::kOuterColumn) return e;
   if (e->kind == K::kFunc && (e->fn == Fn::kNow || e->fn == Fn::kCurDate || e->fn == Fn::kValues)) return e;
+  if (e->kind == K::kFunc && e->fn == Fn::kBuiltin && !e->builtin->deterministic) return e;
   for (const auto& c : e->children)
     if (!c->IsConst()) return e;
   EvalContext ectx = ctx.session->eval_context();
   STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e, Row(), ectx));
-  return MakeConst(std::move(v));
+  bool keep_kind = !v.is_null() && (e->type.kind == OutKind::kJson || e->type.kind == OutKind::kDate ||
+                                    e->type.kind == OutKind::kDateTime || e->type.kind == OutKind::kTime);
+  BoundExprPtr folded = MakeConst(std::move(v));
+  if (keep_kind) folded->type.kind = e->type.kind;  // a folded DATE_ADD(...) is still a DATE, JSON_ARRAY() JSON
+  return folded;
 }
 
 OutType Numeric(const BoundExpr& a, const BoundExpr& b, ast::Op op) {
@@ -76,6 +54,14 @@ OutType Numeric(const BoundExpr& a, const BoundExpr& b, ast::Op op) {
   t.length = 21;
   return t;
 }
+
+}  // namespace binder_internal
+
+namespace {
+
+using namespace binder_internal;
+
+using ast::ExprKind;
 
 // `e` among the tables of `scope`: nullptr when none has it.
 Result<BoundExprPtr> FindInScope(const ast::Expr& e, const BindScope& scope, std::string_view clause) {
@@ -152,101 +138,6 @@ Result<BoundExprPtr> BindVariable(const ast::Expr& e, BindContext& ctx) {
   if (!v)
     return ErrUnknownSystemVariable(e.name);
   return MakeConst(std::move(*v));
-}
-
-Result<BoundExprPtr> BindAggregate(const ast::Expr& e, const std::string& name, BindContext& ctx) {
-  if (!ctx.aggregates || ctx.inside_aggregate)
-    return ErrInvalidGroupFunction();
-  AggregateSpec spec;
-  spec.distinct = e.distinct;
-  OutType type;
-  if (name == "COUNT" && e.children.size() == 1 && e.children[0]->kind == ExprKind::kStar) {
-    spec.fn = Fn::kCountStar;
-  } else {
-    if (e.children.size() != 1)
-      return ErrWrongParameterCount(name);
-    BindContext inner = ctx;
-    inner.inside_aggregate = true;
-    inner.aggregates = nullptr;
-    STRATA_ASSIGN_OR_RETURN(spec.arg, BindExpr(*e.children[0], inner));
-    spec.fn = name == "COUNT" ? Fn::kCount : name == "SUM" ? Fn::kSum : name == "MIN" ? Fn::kMin : name == "MAX" ? Fn::kMax : Fn::kAvg;
-  }
-  switch (spec.fn) {
-    case Fn::kCount: case Fn::kCountStar: type.kind = OutKind::kInt; type.length = 21; type.not_null = true; break;
-    case Fn::kMin: case Fn::kMax: type = spec.arg->type; type.table = nullptr; type.column = -1; type.not_null = false; break;
-    case Fn::kSum: case Fn::kAvg: {
-      OutKind k = spec.arg->type.kind;
-      bool exact = k == OutKind::kInt || k == OutKind::kUint || k == OutKind::kDecimal;
-      type.kind = exact ? OutKind::kDecimal : OutKind::kDouble;
-      type.decimals = exact ? static_cast<uint8_t>(spec.arg->type.decimals + (spec.fn == Fn::kAvg ? 4 : 0)) : 31;
-      type.length = 42;
-      break;
-    }
-    default: break;
-  }
-  uint32_t index = ctx.aggregate_base + static_cast<uint32_t>(ctx.aggregates->size());
-  ctx.aggregates->push_back(std::move(spec));
-  return MakeColumnRef(index, type);
-}
-
-Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
-  const std::string& name = e.text;
-  if (IsAggregateName(name)) return BindAggregate(e, name, ctx);
-  const SessionContext& s = *ctx.session;
-  if (name == "DATABASE" || name == "SCHEMA")
-    return MakeConst(s.database().empty() ? Value::Null() : Value::String(s.database()));
-  if (name == "VERSION") return MakeConst(Value::String(s.server_version()));
-  if (name == "USER" || name == "SESSION_USER" || name == "SYSTEM_USER" || name == "CURRENT_USER")
-    return MakeConst(Value::String(s.user() + (name == "CURRENT_USER" ? "@%" : "@localhost")));
-  if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
-  if (name == "LAST_INSERT_ID" && e.children.empty()) return MakeConst(Value::Uint(s.last_insert_id()));
-  if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));
-  if (name == "FOUND_ROWS") return MakeConst(Value::Uint(s.found_rows()));
-  if (name == "VALUES" && ctx.allow_values_function && e.children.size() == 1 &&
-      e.children[0]->kind == ExprKind::kColumn && ctx.scope.single()) {
-    const TableSchema& table = *ctx.scope.single()->table;
-    auto col = table.FindColumn(e.children[0]->name);
-    if (!col) return UnknownColumn(*e.children[0], ctx.clause);
-    auto out = std::make_unique<BoundExpr>();
-    out->kind = K::kFunc;
-    out->fn = Fn::kValues;
-    out->column = *col;
-    out->type = OutTypeOfColumn(table, *col);
-    return BoundExprPtr(std::move(out));
-  }
-  auto it = ScalarFunctions().find(name);
-  if (it == ScalarFunctions().end())
-    return ErrUnknownFunction(s.database().empty() ? "strata" : s.database(), ToLower(name));
-  const FnInfo& info = it->second;
-  int n = static_cast<int>(e.children.size());
-  if (n < info.min_args || (info.max_args >= 0 && n > info.max_args))
-    return ErrWrongParameterCount(name);
-  auto out = std::make_unique<BoundExpr>();
-  out->kind = K::kFunc;
-  out->fn = info.fn;
-  if (info.fn == Fn::kNow || info.fn == Fn::kCurDate) {
-    out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
-    return BoundExprPtr(std::move(out));  // any fsp argument is ignored
-  }
-  for (const auto& child : e.children) {
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
-    out->children.push_back(std::move(b));
-  }
-  switch (info.fn) {
-    case Fn::kLength: case Fn::kCharLength: out->type.kind = OutKind::kInt; break;
-    case Fn::kAbs: case Fn::kRound: case Fn::kIfNull: case Fn::kCoalesce: case Fn::kNullIf:
-    case Fn::kGreatest: case Fn::kLeast:
-      out->type = out->children[0]->type;
-      out->type.table = nullptr;
-      out->type.column = -1;
-      out->type.not_null = false;
-      break;
-    case Fn::kIf: out->type = out->children[1]->type; out->type.table = nullptr; out->type.column = -1; break;
-    case Fn::kFloor: case Fn::kCeil: out->type.kind = OutKind::kInt; break;
-    case Fn::kMod: out->type = Numeric(*out->children[0], *out->children[1], ast::Op::kMod); break;
-    default: out->type.kind = OutKind::kString; break;
-  }
-  return Fold(std::move(out), ctx);
 }
 
 }  // namespace
@@ -327,10 +218,14 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       if (e.op == ast::Op::kBitNot) node->type.kind = OutKind::kUint;
       break;
     case ExprKind::kBinary: {
+      using ast::Op;
+      if ((e.op == Op::kAdd || e.op == Op::kSub) && e.children[1]->kind == ExprKind::kInterval)
+        return BindIntervalArithmetic(*e.children[0], *e.children[1], e.op == Op::kSub, ctx);
+      if (e.op == Op::kAdd && e.children[0]->kind == ExprKind::kInterval)
+        return BindIntervalArithmetic(*e.children[1], *e.children[0], false, ctx);
       node->kind = K::kBinary;
       node->op = e.op;
       STRATA_RETURN_IF_ERROR(bind_children());
-      using ast::Op;
       switch (e.op) {
         case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kMod:
           node->type = Numeric(*node->children[0], *node->children[1], e.op);

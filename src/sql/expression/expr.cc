@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "sql/errors.h"
+#include "sql/expression/functions.h"
 
 namespace strata::sql {
 namespace {
@@ -199,148 +200,40 @@ std::string FormatTime(int64_t unix_seconds, bool with_time) {
                      tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-Result<Value> RoundValue(const Value& v, int64_t digits, bool floor_mode, bool ceil_mode) {
-  if (v.is_null()) return v;
-  if (v.kind() == ValueKind::kInt || v.kind() == ValueKind::kUint) return v;
-  if (v.kind() == ValueKind::kDecimal && !floor_mode && !ceil_mode) {
-    int scale = static_cast<int>(std::clamp<int64_t>(digits, 0, Decimal::kMaxScale));
-    STRATA_ASSIGN_OR_RETURN(Decimal d, v.decimal_value().Rescale(scale));
-    return Value::Dec(d);
-  }
-  double d = v.ToDouble();
-  if (floor_mode) return Value::Int(SaturatingInt64(std::floor(d)));
-  if (ceil_mode) return Value::Int(SaturatingInt64(std::ceil(d)));
-  double p = std::pow(10.0, static_cast<double>(digits));
-  return Value::Double(std::round(d * p) / p);
-}
-
 Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
-  std::vector<Value> args;
-  // IF/IFNULL/COALESCE evaluate lazily.
-  if (e.fn == Fn::kIf) {
-    STRATA_ASSIGN_OR_RETURN(bool c, EvalPredicate(*e.children[0], row, ctx));
-    return Eval(*e.children[c ? 1 : 2], row, ctx);
-  }
-  if (e.fn == Fn::kIfNull || e.fn == Fn::kCoalesce) {
-    for (const auto& child : e.children) {
-      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
-      if (!v.is_null()) return v;
+  switch (e.fn) {
+    case Fn::kIf: {  // IF/IFNULL/COALESCE evaluate lazily
+      STRATA_ASSIGN_OR_RETURN(bool c, EvalPredicate(*e.children[0], row, ctx));
+      return Eval(*e.children[c ? 1 : 2], row, ctx);
     }
-    return Value::Null();
+    case Fn::kIfNull: case Fn::kCoalesce:
+      for (const auto& child : e.children) {
+        STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
+        if (!v.is_null()) return v;
+      }
+      return Value::Null();
+    case Fn::kValues:
+      if (!ctx.values_row || e.column >= ctx.values_row->size()) return Value::Null();
+      return (*ctx.values_row)[e.column];
+    case Fn::kNow: return Value::String(FormatTime(ctx.now_unix_seconds, true));
+    case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
+    default: break;
   }
-  if (e.fn == Fn::kValues) {
-    if (!ctx.values_row || e.column >= ctx.values_row->size()) return Value::Null();
-    return (*ctx.values_row)[e.column];
-  }
+  std::vector<Value> args;
+  args.reserve(e.children.size());
   for (const auto& child : e.children) {
     STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
     args.push_back(std::move(v));
   }
-  auto any_null = [&] {
+  if (e.fn == Fn::kNullIf)  // a = b is unknown, not true, when either is NULL: then a
+    return !args[0].is_null() && !args[1].is_null() && CompareValues(args[0], args[1]) == 0 ? Value::Null() : args[0];
+  if (e.fn != Fn::kBuiltin || !e.builtin) return Status::Internal("function not evaluable here");
+  const BuiltinFunction& f = *e.builtin;
+  if (f.null_propagates)
     for (const Value& v : args)
-      if (v.is_null()) return true;
-    return false;
-  };
-  auto text = [&](size_t i) { return args[i].ToText().value_or(""); };
-  switch (e.fn) {
-    case Fn::kNow: return Value::String(FormatTime(ctx.now_unix_seconds, true));
-    case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
-    case Fn::kConcat: {
-      if (any_null()) return Value::Null();
-      std::string out;
-      for (size_t i = 0; i < args.size(); i++) out += text(i);
-      return Value::String(std::move(out));
-    }
-    case Fn::kConcatWs: {
-      if (args.empty() || args[0].is_null()) return Value::Null();
-      std::string out;
-      bool first = true;
-      for (size_t i = 1; i < args.size(); i++) {
-        if (args[i].is_null()) continue;
-        if (!first) out += text(0);
-        out += text(i);
-        first = false;
-      }
-      return Value::String(std::move(out));
-    }
-    case Fn::kNullIf:  // a = b is unknown, not true, when either is NULL: then a
-      return !args[0].is_null() && !args[1].is_null() && CompareValues(args[0], args[1]) == 0 ? Value::Null() : args[0];
-    default: break;
-  }
-  // Every other function is NULL when an argument is.
-  if (any_null()) return Value::Null();
-  switch (e.fn) {
-    case Fn::kLower: case Fn::kUpper: {
-      std::string s = text(0);
-      for (char& c : s) c = static_cast<char>(e.fn == Fn::kLower ? std::tolower(static_cast<unsigned char>(c)) : std::toupper(static_cast<unsigned char>(c)));
-      return Value::String(std::move(s));
-    }
-    case Fn::kLength: return Value::Int(static_cast<int64_t>(text(0).size()));
-    case Fn::kCharLength: {
-      int64_t n = 0;
-      for (unsigned char c : text(0)) n += (c & 0xc0) != 0x80;
-      return Value::Int(n);
-    }
-    case Fn::kSubstring: {
-      std::string s = text(0);
-      int64_t pos = SaturatingInt64(args[1].ToDouble());
-      int64_t len = args.size() > 2 ? SaturatingInt64(args[2].ToDouble()) : static_cast<int64_t>(s.size());
-      int64_t n = static_cast<int64_t>(s.size());
-      if (pos < 0) pos = n + pos + 1;
-      if (pos < 1 || pos > n || len <= 0) return Value::String("");
-      return Value::String(s.substr(static_cast<size_t>(pos - 1), static_cast<size_t>(len)));
-    }
-    case Fn::kLeft: case Fn::kRight: {
-      std::string s = text(0);
-      size_t n = SaturatingUint64(args[1].ToDouble());
-      n = std::min(n, s.size());
-      return Value::String(e.fn == Fn::kLeft ? s.substr(0, n) : s.substr(s.size() - n));
-    }
-    case Fn::kTrim: {
-      std::string s = text(0);
-      size_t b = s.find_first_not_of(' '), end = s.find_last_not_of(' ');
-      return Value::String(b == std::string::npos ? "" : s.substr(b, end - b + 1));
-    }
-    case Fn::kReplace: {
-      std::string s = text(0), from = text(1), to = text(2);
-      if (from.empty()) return Value::String(s);
-      std::string out;
-      for (size_t i = 0; i < s.size();) {
-        if (s.compare(i, from.size(), from) == 0) {
-          out += to;
-          i += from.size();
-        } else {
-          out += s[i++];
-        }
-      }
-      return Value::String(std::move(out));
-    }
-    case Fn::kAbs:
-      if (args[0].kind() == ValueKind::kInt) {
-        if (args[0].int_value() == INT64_MIN) return ErrBigintOutOfRange("abs");
-        return Value::Int(std::abs(args[0].int_value()));
-      }
-      if (args[0].kind() == ValueKind::kUint) return args[0];
-      if (args[0].kind() == ValueKind::kDecimal) {
-        Decimal d = args[0].decimal_value();
-        if (d.unscaled < 0) d.unscaled = -d.unscaled;
-        return Value::Dec(d);
-      }
-      return Value::Double(std::fabs(args[0].ToDouble()));
-    case Fn::kFloor: return RoundValue(args[0], 0, true, false);
-    case Fn::kCeil: return RoundValue(args[0], 0, false, true);
-    case Fn::kRound: return RoundValue(args[0], args.size() > 1 ? std::clamp<int64_t>(SaturatingInt64(args[1].ToDouble()), -30, 30) : 0, false, false);
-    case Fn::kMod: return Arithmetic(Op::kMod, args[0], args[1]);
-    case Fn::kGreatest: case Fn::kLeast: {
-      Value best = args[0];
-      for (size_t i = 1; i < args.size(); i++) {
-        int c = CompareValues(args[i], best);
-        if (e.fn == Fn::kGreatest ? c > 0 : c < 0) best = args[i];
-      }
-      return best;
-    }
-    default: return Status::Internal("function not evaluable here");
-  }
+      if (v.is_null()) return Value::Null();
+  if (f.eval_json) return f.eval_json(args, e.json_args, ctx);
+  return f.eval(args, ctx);
 }
 
 Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
@@ -410,6 +303,8 @@ OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
              c.type.kind == TK::kLongBlob || c.type.kind == TK::kBinary || c.type.kind == TK::kVarbinary ||
              c.type.IsSpatial()) {
     t.kind = OutKind::kBlob;
+  } else if (c.type.kind == TK::kJson) {
+    t.kind = OutKind::kJson;
   } else {
     t.kind = OutKind::kString;
   }

@@ -15,7 +15,7 @@
 namespace strata::sql {
 
 // The type of an expression's result, as the client sees it in column metadata.
-enum class OutKind : uint8_t { kNull, kInt, kUint, kDouble, kDecimal, kString, kBlob, kDate, kDateTime, kTime };
+enum class OutKind : uint8_t { kNull, kInt, kUint, kDouble, kDecimal, kString, kBlob, kDate, kDateTime, kTime, kJson };
 
 struct OutType {
   OutKind kind = OutKind::kString;
@@ -39,13 +39,16 @@ enum class SubqueryKind : uint8_t { kScalar, kExists, kIn };
 
 enum class Fn : uint8_t {
   kNone,
-  // scalar
-  kConcat, kLower, kUpper, kLength, kCharLength, kSubstring, kAbs, kFloor, kCeil, kRound,
-  kIf, kIfNull, kCoalesce, kNullIf, kGreatest, kLeast, kNow, kCurDate, kMod, kConcatWs,
-  kLeft, kRight, kTrim, kReplace, kRegexp, kValues /* VALUES(col) in ON DUPLICATE KEY UPDATE */,
+  // scalar functions that evaluate lazily, read the statement's clock or the row being
+  // inserted; the rest are Fn::kBuiltin (functions.h)
+  kIf, kIfNull, kCoalesce, kNullIf, kNow, kCurDate, kValues /* VALUES(col) in ON DUPLICATE KEY UPDATE */,
   // aggregates (only as AggregateSpec::fn)
-  kCount, kCountStar, kSum, kMin, kMax, kAvg,
+  kCount, kCountStar, kSum, kMin, kMax, kAvg, kGroupConcat, kBitAnd, kBitOr, kBitXor,
+  kStdPop, kStdSamp, kVarPop, kVarSamp, kJsonArrayAgg, kJsonObjectAgg,
+  kBuiltin,  // a function of the library in functions.h: BoundExpr::builtin
 };
+
+struct BuiltinFunction;
 
 struct BoundExpr {
   enum class Kind : uint8_t {
@@ -63,6 +66,8 @@ struct BoundExpr {
   bool has_case_operand = false, has_else = false;
   ColumnType cast_type;    // kCast
   uint32_t depth = 0;      // kOuterColumn: 1 = the enclosing query's row, 2 = the one around it, ...
+  const BuiltinFunction* builtin = nullptr;  // kFunc with fn == Fn::kBuiltin
+  uint64_t json_args = 0;                    // kBuiltin: bit i set when argument i is JSON
   SubqueryKind subquery_kind = SubqueryKind::kScalar;
   std::shared_ptr<const SubqueryPlan> subquery;  // kSubquery
   bool correlated = false;                       // kSubquery: reads an enclosing row
@@ -78,6 +83,13 @@ struct AggregateSpec {
   Fn fn = Fn::kCount;
   BoundExprPtr arg;  // nullptr for COUNT(*)
   bool distinct = false;
+  // GROUP_CONCAT: its further expressions (concatenated after arg), ORDER BY keys and
+  // separator; JSON_OBJECTAGG: more_args[0] is the value (arg the key).
+  std::vector<BoundExprPtr> more_args;
+  std::vector<std::pair<BoundExprPtr, bool /* descending */>> order_by;
+  std::string separator = ",";
+  uint64_t max_length = 1024;  // GROUP_CONCAT: group_concat_max_len, in bytes
+  uint64_t json_args = 0;  // JSON_ARRAYAGG / JSON_OBJECTAGG: bit 0 arg, bit 1 more_args[0] is JSON
 };
 
 // One ORDER BY key of a bound statement: a position in the rows being sorted.

@@ -3,6 +3,9 @@
 
 #include "sql/expression/expr.h"
 
+#include "common/ascii.h"
+#include "sql/expression/functions.h"
+
 namespace strata::sql {
 namespace {
 
@@ -61,31 +64,12 @@ std::string Children(const BoundExpr& e, size_t from) {
 std::string_view FnName(Fn fn) {
   switch (fn) {
     case Fn::kNone: return "?";
-    case Fn::kConcat: return "concat";
-    case Fn::kLower: return "lower";
-    case Fn::kUpper: return "upper";
-    case Fn::kLength: return "length";
-    case Fn::kCharLength: return "char_length";
-    case Fn::kSubstring: return "substring";
-    case Fn::kAbs: return "abs";
-    case Fn::kFloor: return "floor";
-    case Fn::kCeil: return "ceil";
-    case Fn::kRound: return "round";
     case Fn::kIf: return "if";
     case Fn::kIfNull: return "ifnull";
     case Fn::kCoalesce: return "coalesce";
     case Fn::kNullIf: return "nullif";
-    case Fn::kGreatest: return "greatest";
-    case Fn::kLeast: return "least";
     case Fn::kNow: return "now";
     case Fn::kCurDate: return "curdate";
-    case Fn::kMod: return "mod";
-    case Fn::kConcatWs: return "concat_ws";
-    case Fn::kLeft: return "left";
-    case Fn::kRight: return "right";
-    case Fn::kTrim: return "trim";
-    case Fn::kReplace: return "replace";
-    case Fn::kRegexp: return "regexp";
     case Fn::kValues: return "values";
     case Fn::kCount: return "count";
     case Fn::kCountStar: return "count";
@@ -93,6 +77,17 @@ std::string_view FnName(Fn fn) {
     case Fn::kMin: return "min";
     case Fn::kMax: return "max";
     case Fn::kAvg: return "avg";
+    case Fn::kGroupConcat: return "group_concat";
+    case Fn::kBitAnd: return "bit_and";
+    case Fn::kBitOr: return "bit_or";
+    case Fn::kBitXor: return "bit_xor";
+    case Fn::kStdPop: return "std";
+    case Fn::kStdSamp: return "stddev_samp";
+    case Fn::kVarPop: return "variance";
+    case Fn::kVarSamp: return "var_samp";
+    case Fn::kJsonArrayAgg: return "json_arrayagg";
+    case Fn::kJsonObjectAgg: return "json_objectagg";
+    case Fn::kBuiltin: return "builtin";
   }
   return "?";
 }
@@ -107,6 +102,7 @@ std::string ExprToString(const BoundExpr& e) {
       return fmt::format("({} {} {})", ExprToString(*e.children[0]), OpText(e.op), ExprToString(*e.children[1]));
     case K::kFunc:
       if (e.fn == Fn::kValues) return fmt::format("values(#{})", e.column);
+      if (e.fn == Fn::kBuiltin && e.builtin) return fmt::format("{}({})", ToLower(e.builtin->name), Children(e, 0));
       return fmt::format("{}({})", FnName(e.fn), Children(e, 0));
     case K::kIsNull: return fmt::format("({} IS {}NULL)", ExprToString(*e.children[0]), negated);
     case K::kIsBool:

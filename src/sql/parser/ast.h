@@ -65,6 +65,7 @@ enum class VariableScope : uint8_t { kUser, kSession, kGlobal, kDefault /* @@x *
 
 struct TypeName;
 struct Select;
+struct OrderItem;
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -85,6 +86,9 @@ struct Expr {
   std::unique_ptr<TypeName> cast_type;
   std::unique_ptr<Select> subquery;  // kSubquery, kExists, kInSubquery
   std::vector<std::unique_ptr<Expr>> children;
+  // GROUP_CONCAT(... ORDER BY ... SEPARATOR s)
+  std::vector<OrderItem> order_by;
+  std::optional<std::string> separator;
   // The source text of this expression, as written (for column headers: SELECT 1+1
   // shows "1+1"), and its byte offset in the statement.
   std::string source;

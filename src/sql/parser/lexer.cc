@@ -347,8 +347,8 @@ class Lexer {
   }
 
   Status LexPunct() {
-    static constexpr std::string_view kMulti[] = {"<=>", "<=", ">=", "<>", "!=", "<<", ">>",
-                                                  ":=",  "||", "&&"};
+    static constexpr std::string_view kMulti[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "<<", ">>",
+                                                  ":=",  "||", "&&", "->"};
     for (std::string_view op : kMulti) {
       if (sql_.substr(pos_, op.size()) == op) {
         Push(TokenKind::kPunct, pos_, pos_ + op.size(), std::string(op));

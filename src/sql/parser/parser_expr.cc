@@ -504,7 +504,17 @@ Result<ExprPtr> Parser::ParseWordPrimary() {
     return e;
   }
   if (reserved) return Error();
-  return ParseColumnRef();
+  STRATA_ASSIGN_OR_RETURN(ExprPtr column, ParseColumnRef());
+  if (column->kind != ExprKind::kColumn || !(PeekPunct("->") || PeekPunct("->>"))) return column;
+  // col->'$.path' is JSON_EXTRACT(col, path); col->>'$.path' also unquotes.
+  ExprPtr e = NewExpr(ExprKind::kFunction, start);
+  e->text = e->name = Advance().value;
+  if (Peek().kind != TokenKind::kString) return Error();
+  e->children.push_back(std::move(column));
+  STRATA_ASSIGN_OR_RETURN(ExprPtr path, ParseStringLiteral());
+  e->children.push_back(std::move(path));
+  Finish(e.get(), start);
+  return e;
 }
 
 Result<ExprPtr> Parser::ParseColumnRef() {

@@ -32,7 +32,9 @@ Result<ExprPtr> Parser::ParseFunctionCall(std::string name, size_t start) {
   ExprPtr e = NewExpr(ExprKind::kFunction, start);
   e->text = e->name = ToUpper(name);
   const std::string& upper = e->text;
-  if (upper == "COUNT" && PeekPunct("*") && PeekPunct(")", 1)) {
+  if (upper == "EXTRACT" || upper == "TRIM" || upper == "POSITION") {
+    STRATA_RETURN_IF_ERROR(ParseSpecialArguments(e.get()));
+  } else if (upper == "COUNT" && PeekPunct("*") && PeekPunct(")", 1)) {
     size_t star_start = pos_;
     Advance();
     ExprPtr star = NewExpr(ExprKind::kStar, star_start);
@@ -42,6 +44,12 @@ Result<ExprPtr> Parser::ParseFunctionCall(std::string name, size_t start) {
     if (AcceptWord("DISTINCT")) e->distinct = true;
     else AcceptWord("ALL");
     do {
+      // TIMESTAMPDIFF(unit, a, b) / TIMESTAMPADD(unit, n, d): the unit is a word.
+      if ((upper == "TIMESTAMPDIFF" || upper == "TIMESTAMPADD") && e->children.empty() &&
+          Peek().kind == TokenKind::kWord && IsIntervalUnit(ToUpper(Peek().value))) {
+        e->children.push_back(UnitLiteral());
+        continue;
+      }
       STRATA_ASSIGN_OR_RETURN(ExprPtr arg, ParseExpr());
       e->children.push_back(std::move(arg));
       // SUBSTRING(s FROM p [FOR n]) is SUBSTRING(s, p[, n]).
@@ -55,11 +63,68 @@ Result<ExprPtr> Parser::ParseFunctionCall(std::string name, size_t start) {
         break;
       }
     } while (AcceptPunct(","));
+    if (upper == "GROUP_CONCAT") {
+      if (AcceptWord("ORDER")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        STRATA_ASSIGN_OR_RETURN(e->order_by, ParseOrderList());
+      }
+      if (AcceptWord("SEPARATOR")) {
+        if (Peek().kind != TokenKind::kString) return Error();
+        e->separator = Advance().value;
+      }
+    }
   }
   STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
   if (PeekWord("OVER")) return ErrNotSupportedYet("window functions");
   Finish(e.get(), start);
   return e;
+}
+
+ExprPtr Parser::UnitLiteral() {
+  size_t start = pos_;
+  ExprPtr unit = NewExpr(ExprKind::kLiteral, start);
+  unit->literal_kind = ast::LiteralKind::kString;
+  unit->text = ToUpper(Advance().value);
+  Finish(unit.get(), start);
+  return unit;
+}
+
+// EXTRACT(unit FROM d) → EXTRACT('unit', d); POSITION(sub IN s) → POSITION(sub, s);
+// TRIM([BOTH|LEADING|TRAILING] [r] FROM s) → TRIM|LTRIM|RTRIM(s[, r]).
+Status Parser::ParseSpecialArguments(ast::Expr* e) {
+  if (e->text == "EXTRACT") {
+    if (Peek().kind != TokenKind::kWord || !IsIntervalUnit(ToUpper(Peek().value))) return Error();
+    e->children.push_back(UnitLiteral());
+    STRATA_RETURN_IF_ERROR(ExpectWord("FROM"));
+    STRATA_ASSIGN_OR_RETURN(ExprPtr d, ParseExpr());
+    e->children.push_back(std::move(d));
+    return Status::OK();
+  }
+  if (e->text == "POSITION") {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr sub, ParseBitOr());
+    STRATA_RETURN_IF_ERROR(ExpectWord("IN"));
+    STRATA_ASSIGN_OR_RETURN(ExprPtr s, ParseExpr());
+    e->children.push_back(std::move(sub));
+    e->children.push_back(std::move(s));
+    return Status::OK();
+  }
+  bool side = false;
+  if (AcceptWord("LEADING")) e->text = e->name = "LTRIM", side = true;
+  else if (AcceptWord("TRAILING")) e->text = e->name = "RTRIM", side = true;
+  else if (AcceptWord("BOTH")) side = true;
+  ExprPtr remove;
+  if (!(side && PeekWord("FROM"))) {
+    STRATA_ASSIGN_OR_RETURN(remove, ParseExpr());
+  }
+  if (AcceptWord("FROM")) {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr s, ParseExpr());
+    e->children.push_back(std::move(s));
+    if (remove) e->children.push_back(std::move(remove));
+  } else {
+    if (side || !remove) return Error();
+    e->children.push_back(std::move(remove));
+  }
+  return Status::OK();
 }
 
 Result<ExprPtr> Parser::ParseCase() {

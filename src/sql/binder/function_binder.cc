@@ -1,0 +1,237 @@
+// Binding function calls: aggregates, the session's functions, and the function library.
+#include <algorithm>
+#include <unordered_map>
+
+#include "common/ascii.h"
+#include "sql/binder/binder_internal.h"
+#include "sql/errors.h"
+#include "sql/expression/functions.h"
+
+namespace strata::sql::binder_internal {
+namespace {
+
+using ast::ExprKind;
+using K = BoundExpr::Kind;
+
+const std::unordered_map<std::string_view, Fn>& AggregateFunctions() {
+  static const auto* m = new std::unordered_map<std::string_view, Fn>{
+      {"COUNT", Fn::kCount},          {"SUM", Fn::kSum},           {"MIN", Fn::kMin},
+      {"MAX", Fn::kMax},              {"AVG", Fn::kAvg},           {"GROUP_CONCAT", Fn::kGroupConcat},
+      {"BIT_AND", Fn::kBitAnd},       {"BIT_OR", Fn::kBitOr},      {"BIT_XOR", Fn::kBitXor},
+      {"STD", Fn::kStdPop},           {"STDDEV", Fn::kStdPop},     {"STDDEV_POP", Fn::kStdPop},
+      {"STDDEV_SAMP", Fn::kStdSamp},  {"VARIANCE", Fn::kVarPop},   {"VAR_POP", Fn::kVarPop},
+      {"VAR_SAMP", Fn::kVarSamp},     {"JSON_ARRAYAGG", Fn::kJsonArrayAgg},
+      {"JSON_OBJECTAGG", Fn::kJsonObjectAgg},
+  };
+  return *m;
+}
+
+OutType Untied(OutType t) {  // a type derived from an argument's: no longer names its column
+  t.table = nullptr;
+  t.column = -1;
+  t.not_null = false;
+  return t;
+}
+
+Result<BoundExprPtr> BindAggregate(const ast::Expr& e, Fn fn, BindContext& ctx) {
+  if (!ctx.aggregates || ctx.inside_aggregate) return ErrInvalidGroupFunction();
+  AggregateSpec spec;
+  spec.fn = fn;
+  spec.distinct = e.distinct;
+  BindContext inner = ctx;
+  inner.inside_aggregate = true;
+  inner.aggregates = nullptr;
+  size_t n = e.children.size();
+  if (fn == Fn::kCount && n == 1 && e.children[0]->kind == ExprKind::kStar) {
+    spec.fn = Fn::kCountStar;
+  } else {
+    bool arity_ok = fn == Fn::kGroupConcat ? n >= 1
+                    : fn == Fn::kJsonObjectAgg ? n == 2
+                    : fn == Fn::kCount ? n == 1 || (n > 1 && e.distinct)  // COUNT(DISTINCT a, b)
+                                       : n == 1;
+    if (!arity_ok) return ErrWrongParameterCount(e.text);
+    STRATA_ASSIGN_OR_RETURN(spec.arg, BindExpr(*e.children[0], inner));
+    for (size_t i = 1; i < n; i++) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr more, BindExpr(*e.children[i], inner));
+      spec.more_args.push_back(std::move(more));
+    }
+    for (const ast::OrderItem& item : e.order_by) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr key, BindExpr(*item.expr, inner));
+      spec.order_by.emplace_back(std::move(key), item.descending);
+    }
+    if (e.separator) spec.separator = *e.separator;
+    if (fn == Fn::kGroupConcat) {
+      std::optional<Value> max = ctx.session->SystemVariable("group_concat_max_len", false);
+      if (max && !max->is_null()) spec.max_length = static_cast<uint64_t>(std::max<double>(4, max->ToDouble()));
+    }
+    if (spec.arg->type.kind == OutKind::kJson) spec.json_args |= 1;
+    if (!spec.more_args.empty() && spec.more_args[0]->type.kind == OutKind::kJson) spec.json_args |= 2;
+  }
+  OutType type;
+  switch (spec.fn) {
+    case Fn::kCount: case Fn::kCountStar: type.kind = OutKind::kInt; type.length = 21; type.not_null = true; break;
+    case Fn::kMin: case Fn::kMax: type = Untied(spec.arg->type); break;
+    case Fn::kSum: case Fn::kAvg: {
+      OutKind k = spec.arg->type.kind;
+      bool exact = k == OutKind::kInt || k == OutKind::kUint || k == OutKind::kDecimal;
+      type.kind = exact ? OutKind::kDecimal : OutKind::kDouble;
+      type.decimals = exact ? static_cast<uint8_t>(spec.arg->type.decimals + (spec.fn == Fn::kAvg ? 4 : 0)) : 31;
+      type.length = 42;
+      break;
+    }
+    case Fn::kBitAnd: case Fn::kBitOr: case Fn::kBitXor: type.kind = OutKind::kUint; type.not_null = true; break;
+    case Fn::kStdPop: case Fn::kStdSamp: case Fn::kVarPop: case Fn::kVarSamp:
+      type.kind = OutKind::kDouble;
+      type.decimals = 31;
+      break;
+    case Fn::kJsonArrayAgg: case Fn::kJsonObjectAgg: type.kind = OutKind::kJson; break;
+    default: type.kind = OutKind::kString; break;  // GROUP_CONCAT
+  }
+  uint32_t index = ctx.aggregate_base + static_cast<uint32_t>(ctx.aggregates->size());
+  ctx.aggregates->push_back(std::move(spec));
+  return MakeColumnRef(index, type);
+}
+
+// DATABASE(), USER(), LAST_INSERT_ID(), ...: constants for the statement. nullptr: not one.
+Result<BoundExprPtr> BindSessionFunction(const ast::Expr& e, const SessionContext& s) {
+  const std::string& name = e.text;
+  if (name == "DATABASE" || name == "SCHEMA")
+    return MakeConst(s.database().empty() ? Value::Null() : Value::String(s.database()));
+  if (name == "VERSION") return MakeConst(Value::String(s.server_version()));
+  if (name == "USER" || name == "SESSION_USER" || name == "SYSTEM_USER" || name == "CURRENT_USER")
+    return MakeConst(Value::String(s.user() + (name == "CURRENT_USER" ? "@%" : "@localhost")));
+  if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
+  if (name == "LAST_INSERT_ID" && e.children.empty()) return MakeConst(Value::Uint(s.last_insert_id()));
+  if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));
+  if (name == "FOUND_ROWS") return MakeConst(Value::Uint(s.found_rows()));
+  return BoundExprPtr();
+}
+
+// IF, IFNULL, COALESCE, NULLIF, NOW(), CURDATE(): evaluated in expr.cc.
+struct SpecialFunction {
+  Fn fn;
+  int min_args, max_args;
+};
+const std::unordered_map<std::string_view, SpecialFunction>& SpecialFunctions() {
+  static const auto* m = new std::unordered_map<std::string_view, SpecialFunction>{
+      {"IF", {Fn::kIf, 3, 3}},           {"IFNULL", {Fn::kIfNull, 2, 2}},          {"COALESCE", {Fn::kCoalesce, 1, -1}},
+      {"NULLIF", {Fn::kNullIf, 2, 2}},   {"NOW", {Fn::kNow, 0, 1}},                {"CURRENT_TIMESTAMP", {Fn::kNow, 0, 1}},
+      {"LOCALTIME", {Fn::kNow, 0, 1}},   {"LOCALTIMESTAMP", {Fn::kNow, 0, 1}},     {"SYSDATE", {Fn::kNow, 0, 1}},
+      {"CURDATE", {Fn::kCurDate, 0, 0}}, {"CURRENT_DATE", {Fn::kCurDate, 0, 0}},
+  };
+  return *m;
+}
+
+Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info, BindContext& ctx) {
+  int n = static_cast<int>(e.children.size());
+  if (n < info.min_args || (info.max_args >= 0 && n > info.max_args)) return ErrWrongParameterCount(e.text);
+  auto out = std::make_unique<BoundExpr>();
+  out->kind = K::kFunc;
+  out->fn = info.fn;
+  if (info.fn == Fn::kNow || info.fn == Fn::kCurDate) {
+    out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
+    return BoundExprPtr(std::move(out));  // any fsp argument is ignored
+  }
+  for (const auto& child : e.children) {
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
+    out->children.push_back(std::move(b));
+  }
+  out->type = Untied(out->children[info.fn == Fn::kIf ? 1 : 0]->type);
+  return Fold(std::move(out), ctx);
+}
+
+OutType ResultType(const BuiltinFunction& f, const BoundExpr& call, std::string_view unit) {
+  OutType t;
+  switch (f.rule) {
+    case ResultRule::kFixed: t.kind = f.result; break;
+    case ResultRule::kFirstArg: t = Untied(call.children[0]->type); break;
+    case ResultRule::kTemporal: {
+      OutKind date = call.children[f.name == "TIMESTAMPADD" ? 2 : 0]->type.kind;
+      if (date == OutKind::kDateTime) t.kind = OutKind::kDateTime;
+      else if (date == OutKind::kDate) t.kind = IsWholeDayUnit(unit) ? OutKind::kDate : OutKind::kDateTime;
+      else t.kind = OutKind::kString;
+      break;
+    }
+  }
+  return t;
+}
+
+Result<BoundExprPtr> BindBuiltin(const BuiltinFunction& f, std::vector<BoundExprPtr> args, std::string_view unit,
+                                 BindContext& ctx) {
+  auto out = std::make_unique<BoundExpr>();
+  out->kind = K::kFunc;
+  out->fn = Fn::kBuiltin;
+  out->builtin = &f;
+  for (size_t i = 0; i < args.size() && i < 64; i++)
+    if (args[i]->type.kind == OutKind::kJson) out->json_args |= uint64_t{1} << i;
+  out->children = std::move(args);
+  out->type = ResultType(f, *out, unit);
+  return Fold(std::move(out), ctx);
+}
+
+}  // namespace
+
+bool IsAggregateName(std::string_view name) { return AggregateFunctions().contains(name); }
+
+Result<BoundExprPtr> BindIntervalArithmetic(const ast::Expr& date, const ast::Expr& interval, bool subtract,
+                                            BindContext& ctx) {
+  std::vector<BoundExprPtr> args;
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr d, BindExpr(date, ctx));
+  args.push_back(std::move(d));
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr amount, BindExpr(*interval.children[0], ctx));
+  args.push_back(std::move(amount));
+  args.push_back(MakeConst(Value::String(interval.text)));
+  return BindBuiltin(subtract ? DateSubIntervalFunction() : DateAddIntervalFunction(), std::move(args), interval.text, ctx);
+}
+
+Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
+  const std::string& name = e.text;
+  if (auto agg = AggregateFunctions().find(name); agg != AggregateFunctions().end()) return BindAggregate(e, agg->second, ctx);
+  if (!e.order_by.empty() || e.separator || e.distinct) return ErrWrongArguments(name);
+  STRATA_ASSIGN_OR_RETURN(BoundExprPtr session_value, BindSessionFunction(e, *ctx.session));
+  if (session_value) return session_value;
+  if (name == "VALUES" && ctx.allow_values_function && e.children.size() == 1 &&
+      e.children[0]->kind == ExprKind::kColumn && ctx.scope.single()) {
+    const TableSchema& table = *ctx.scope.single()->table;
+    auto col = table.FindColumn(e.children[0]->name);
+    if (!col) return UnknownColumn(*e.children[0], ctx.clause);
+    auto out = std::make_unique<BoundExpr>();
+    out->kind = K::kFunc;
+    out->fn = Fn::kValues;
+    out->column = *col;
+    out->type = OutTypeOfColumn(table, *col);
+    return BoundExprPtr(std::move(out));
+  }
+  if (auto special = SpecialFunctions().find(name); special != SpecialFunctions().end())
+    return BindSpecial(e, special->second, ctx);
+  if (name == "MOD") {  // MOD(a, b) is a % b
+    if (e.children.size() != 2) return ErrWrongParameterCount(name);
+    auto out = std::make_unique<BoundExpr>();
+    out->kind = K::kBinary;
+    out->op = ast::Op::kMod;
+    for (const auto& child : e.children) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
+      out->children.push_back(std::move(b));
+    }
+    out->type = Numeric(*out->children[0], *out->children[1], ast::Op::kMod);
+    return Fold(std::move(out), ctx);
+  }
+  // DATE_ADD(d, INTERVAL n unit) and friends.
+  bool interval_form = (name == "DATE_ADD" || name == "DATE_SUB" || name == "ADDDATE" || name == "SUBDATE") &&
+                       e.children.size() == 2 && e.children[1]->kind == ExprKind::kInterval;
+  if (interval_form)
+    return BindIntervalArithmetic(*e.children[0], *e.children[1], name == "DATE_SUB" || name == "SUBDATE", ctx);
+  const BuiltinFunction* f = FindBuiltinFunction(name);
+  if (!f) return ErrUnknownFunction(ctx.session->database().empty() ? "strata" : ctx.session->database(), ToLower(name));
+  int n = static_cast<int>(e.children.size());
+  if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) return ErrWrongParameterCount(name);
+  std::vector<BoundExprPtr> args;
+  for (const auto& child : e.children) {
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
+    args.push_back(std::move(b));
+  }
+  std::string unit = name == "TIMESTAMPADD" && !e.children.empty() ? ToUpper(e.children[0]->text) : "DAY";
+  return BindBuiltin(*f, std::move(args), unit, ctx);
+}
+
+}  // namespace strata::sql::binder_internal
