@@ -130,6 +130,14 @@ Status ErrNoDefaultForField(std::string_view column) {
 Status ErrColumnCountMismatch(uint64_t row) {
   return Invalid(1136, "21S01", fmt::format("Column count doesn't match value count at row {}", row));
 }
+Status ErrCteRecursionDepth(uint64_t rounds) {
+  return Invalid(3636, "HY000", fmt::format("Recursive query aborted after {} iterations. Try increasing "
+                                            "@@cte_max_recursion_depth to a larger value.", rounds));
+}
+Status ErrCteRecursiveForm(std::string_view name) {
+  return Invalid(3574, "HY000", fmt::format("Recursive Common Table Expression '{}' should have one or more "
+                                            "non-recursive query blocks followed by one or more recursive ones", name));
+}
 Status ErrStatementMemory(size_t limit_bytes) {
   return Status::ResourceExhausted(fmt::format("Out of memory: the statement's intermediate rows exceed the {} MiB "
                                                "one statement may hold; add conditions or an index",

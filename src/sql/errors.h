@@ -87,6 +87,8 @@ Status ErrColumnCountMismatch(uint64_t row);              // ER_WRONG_VALUE_COUN
 // ER_TOO_BIG_SELECT 1104: a per-statement limit on rows held in memory (what: "GROUP BY",
 // "DISTINCT", "result").
 Status ErrTooManyRows(std::string_view what, size_t limit);
+Status ErrCteRecursionDepth(uint64_t rounds);  // ER_CTE_MAX_RECURSION_DEPTH 3636
+Status ErrCteRecursiveForm(std::string_view name);  // ER_CTE_RECURSIVE_REQUIRES_NONRECURSIVE_FIRST 3574
 Status ErrServerShutdown();           // ER_SERVER_SHUTDOWN 1053
 Status ErrExecutionTimeExceeded();    // ER_QUERY_TIMEOUT 3024
 Status ErrStatementMemory(size_t limit_bytes);  // ER_OUT_OF_RESOURCES 1041

@@ -91,5 +91,7 @@ OperatorPtr MakeInsert(const LogicalInsert* plan, OperatorPtr source, txn::Trans
 // Pulls every row (at most `max_rows`, else error 1104; at most kMaxMaterializedBytes, else
 // error 1041).
 Result<std::vector<Row>> Drain(Operator& op, size_t max_rows = kMaxSortRows);
+// The bytes a row holds (its values and their strings), for the materialization cap.
+size_t RowBytes(const Row& row);
 
 }  // namespace strata::sql

@@ -68,6 +68,8 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
       return MakeInsert(static_cast<const LogicalInsert*>(&plan),
                         plan.children.empty() ? nullptr : BuildOperators(plan.child(), ctx), ctx.txn,
                         ctx.auto_increment, ctx.eval);
+    case LogicalKind::kWorkTable: return MakeValues(&static_cast<const LogicalWorkTable&>(plan).table->rows);
+    case LogicalKind::kRecursiveCte: return MakeRecursiveCte(static_cast<const LogicalRecursiveCte*>(&plan), ctx);
     case LogicalKind::kDelete:
       STRATA_CHECK(ctx.txn != nullptr);
       return MakeDelete(BuildOperators(plan.child(), ctx), ctx.txn,

@@ -24,6 +24,10 @@ struct ExecutionContext {
 // The operators point into `plan` and `ctx`'s targets: both must outlive them.
 OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& ctx);
 
+// WITH RECURSIVE (recursive_cte_operator.cc): builds the recursive part's operators once per
+// round, so it needs the context the whole plan was built with.
+OperatorPtr MakeRecursiveCte(const LogicalRecursiveCte* plan, const ExecutionContext& ctx);
+
 // Runs the subqueries of one statement (subquery_runner.cc): each with the statement's
 // transaction, a correlated one once per enclosing row, an uncorrelated one once (its rows
 // are kept for the statement). `ctx.eval` is not used (each run gets the caller's).

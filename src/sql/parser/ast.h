@@ -271,8 +271,18 @@ struct SetOperand {
   std::unique_ptr<Select> select;  // may itself hold set operands (a parenthesized one)
 };
 
+// WITH [RECURSIVE] name [(columns)] AS (query): a name the query after the WITH (and the later
+// CTEs of the same list, and with RECURSIVE its own query) may read like a table.
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> columns;  // empty: the query's own column names
+  std::unique_ptr<Select> query;
+};
+
 struct Select : Statement {
   Select() : Statement(StatementKind::kSelect) {}
+  std::vector<CommonTableExpr> with;  // WITH ... before this query (set operands included)
+  bool with_recursive = false;
   // A set operation: this SELECT (its own clauses below), then each operand, left to right;
   // set_order_by / set_limit / set_offset apply to the whole result.
   std::vector<SetOperand> set_operands;

@@ -267,7 +267,7 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     STRATA_ASSIGN_OR_RETURN(use->database, ParseIdentifier());
     return ast::StatementPtr(std::move(use));
   }
-  if (IsWord(t, "WITH")) return ErrNotSupportedYet("WITH");
+  if (IsWord(t, "WITH")) return ParseSelect();
   if (IsWord(t, "ALTER") && PeekWord("CLUSTER", 1)) return ParseAlterCluster();
   if (IsWord(t, "ALTER") || IsWord(t, "TRUNCATE") || IsWord(t, "RENAME")) {
     return ErrNotSupportedYet(ToUpper(t.value) + (PeekWord("TABLE", 1) ? " TABLE" : ""));

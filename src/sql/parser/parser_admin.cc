@@ -231,7 +231,7 @@ Result<ast::StatementPtr> Parser::ParseShow() {
 Result<ast::StatementPtr> Parser::ParseDescribe() {
   Advance();
   AcceptWord("EXTENDED");
-  if (PeekWord("FORMAT") || PeekWord("SELECT") || PeekPunct("(")) {
+  if (PeekWord("FORMAT") || PeekWord("SELECT") || PeekWord("WITH") || PeekPunct("(")) {
     auto explain = std::make_unique<ast::Explain>();
     if (AcceptWord("FORMAT")) {
       STRATA_RETURN_IF_ERROR(ExpectPunct("="));
@@ -241,12 +241,12 @@ Result<ast::StatementPtr> Parser::ParseDescribe() {
         return Error();
       }
     }
-    if (!PeekWord("SELECT") && !PeekPunct("(")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
+    if (!PeekWord("SELECT") && !PeekWord("WITH") && !PeekPunct("(")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
     STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
     explain->query.reset(static_cast<ast::Select*>(query.release()));
     return ast::StatementPtr(std::move(explain));
   }
-  if (PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("REPLACE") || PeekWord("WITH") ||
+  if (PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("REPLACE") ||
       PeekWord("TABLE")) {
     return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
   }

@@ -17,6 +17,7 @@ bool IsJoinWord(std::string_view upper) {
 // operand]..., where an unparenthesized last operand's ORDER BY / LIMIT apply to the whole
 // (an earlier one's is error 1221, as in MySQL).
 Result<ast::StatementPtr> Parser::ParseSelect() {
+  if (PeekWord("WITH")) return ParseWith();
   auto set_op_next = [&] { return PeekWord("UNION") || PeekWord("EXCEPT") || PeekWord("INTERSECT"); };
   auto has_order_or_limit = [](const ast::Select& term) { return !term.order_by.empty() || term.limit != nullptr; };
   bool plain = !PeekPunct("(");
@@ -55,6 +56,41 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
     }
   }
   return ast::StatementPtr(std::move(result));
+}
+
+// WITH [RECURSIVE] cte [, cte]... query, where cte is name [(columns)] AS (query).
+Result<ast::StatementPtr> Parser::ParseWith() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("WITH"));
+  std::vector<ast::CommonTableExpr> ctes;
+  bool recursive = AcceptWord("RECURSIVE");
+  do {
+    ast::CommonTableExpr cte;
+    STRATA_ASSIGN_OR_RETURN(cte.name, ParseIdentifier());
+    if (AcceptPunct("(")) {
+      do {
+        STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
+        cte.columns.push_back(std::move(column));
+      } while (AcceptPunct(","));
+      STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    }
+    STRATA_RETURN_IF_ERROR(ExpectWord("AS"));
+    STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+    STRATA_ASSIGN_OR_RETURN(cte.query, ParseQueryInParentheses());
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    for (const ast::CommonTableExpr& earlier : ctes)
+      if (EqualsIgnoreCase(earlier.name, cte.name))  // ER_NONUNIQ_TABLE
+        return Status::InvalidArgument("Not unique table/alias: '" + cte.name + "'").WithMysql(1066, "42000");
+    ctes.push_back(std::move(cte));
+  } while (AcceptPunct(","));
+  if (PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("INSERT") || PeekWord("REPLACE"))
+    return ErrNotSupportedYet("WITH before " + ToUpper(Peek().value));
+  if (PeekWord("WITH")) return Error();
+  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseSelect());
+  auto* select = static_cast<ast::Select*>(statement.get());
+  if (!select->with.empty()) return Error();
+  select->with = std::move(ctes);
+  select->with_recursive = recursive;
+  return statement;
 }
 
 // One SELECT with its own clauses.
@@ -184,7 +220,7 @@ Status Parser::ParseFromClause(ast::Select* select) {
   if (AcceptWord("DUAL")) return Status::OK();
   ast::TableRef ref;
   while (true) {
-    if (PeekPunct("(") && (PeekWord("SELECT", 1) || (PeekPunct("(", 1) && PeekWord("SELECT", 2)))) {
+    if (PeekPunct("(") && (PeekWord("SELECT", 1) || PeekWord("WITH", 1) || (PeekPunct("(", 1) && PeekWord("SELECT", 2)))) {
       STRATA_ASSIGN_OR_RETURN(ref.derived, ParseQueryInParentheses());
       STRATA_ASSIGN_OR_RETURN(ref.alias, ParseOptionalAlias());
       if (ref.alias.empty()) return Status::InvalidArgument("Every derived table must have its own alias").WithMysql(1248, "42000");
@@ -394,9 +430,9 @@ Result<ast::StatementPtr> Parser::ParseInsert() {
   } else if (AcceptWord("SET")) {
     if (!insert->columns.empty()) return ErrorAt(tokens_[pos_ - 1]);
     STRATA_ASSIGN_OR_RETURN(insert->set_assignments, ParseAssignmentList());
-  } else if (PeekWord("SELECT") || PeekPunct("(")) {  // after the column list: the query
+  } else if (PeekWord("SELECT") || PeekWord("WITH") || PeekPunct("(")) {  // after the column list: the query
     STRATA_ASSIGN_OR_RETURN(insert->select, ParseQueryInParentheses());
-  } else if (PeekWord("TABLE") || PeekWord("WITH")) {
+  } else if (PeekWord("TABLE")) {
     return ErrNotSupportedYet("INSERT ... " + ToUpper(Peek().value));
   } else {
     return Error();

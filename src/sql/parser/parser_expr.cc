@@ -206,8 +206,7 @@ Result<ExprPtr> Parser::ParsePredicate() {
 
 Result<ExprPtr> Parser::ParseIn(ExprPtr left, bool negated, size_t start) {
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  if (PeekWord("WITH")) return ErrNotSupportedYet("WITH");
-  if (PeekWord("SELECT") || (PeekPunct("(") && PeekWord("SELECT", 1))) {
+  if (PeekWord("SELECT") || PeekWord("WITH") || (PeekPunct("(") && PeekWord("SELECT", 1))) {
     ExprPtr e = NewExpr(ExprKind::kInSubquery, start);
     e->negated = negated;
     e->children.push_back(std::move(left));
@@ -417,8 +416,7 @@ Result<ExprPtr> Parser::ParseStringLiteral() {
 Result<ExprPtr> Parser::ParseParenthesized() {
   size_t start = pos_;
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  if (PeekWord("WITH")) return ErrNotSupportedYet("WITH");
-  if (PeekWord("SELECT")) {  // a scalar subquery
+  if (PeekWord("SELECT") || PeekWord("WITH")) {  // a scalar subquery
     ExprPtr e = NewExpr(ExprKind::kSubquery, start);
     STRATA_ASSIGN_OR_RETURN(e->subquery, ParseQueryInParentheses());
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));

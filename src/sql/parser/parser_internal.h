@@ -39,6 +39,7 @@ class Parser {
   Result<ast::StatementPtr> ParseCreateView();
   Result<ast::StatementPtr> ParseCreateIndex(bool unique);
   Result<ast::StatementPtr> ParseSelect();
+  Result<ast::StatementPtr> ParseWith();
   Result<ast::StatementPtr> ParseInsert();
   Result<ast::StatementPtr> ParseUpdate();
   Result<ast::StatementPtr> ParseDelete();

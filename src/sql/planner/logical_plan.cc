@@ -92,6 +92,12 @@ std::string LogicalSort::Describe() const {
   return out;
 }
 
+std::string LogicalWorkTable::Describe() const { return fmt::format("WorkTable {} ({} value(s))", name, table_width); }
+
+std::string LogicalRecursiveCte::Describe() const {
+  return fmt::format("RecursiveCte {} UNION{}", name, distinct ? "" : " ALL");
+}
+
 std::string LogicalLimit::Describe() const {
   if (count == UINT64_MAX) return fmt::format("Limit offset {}", offset);
   return fmt::format("Limit {} offset {}", count, offset);

@@ -45,6 +45,8 @@ enum class LogicalKind : uint8_t {
   kUpdate,     // writes its input rows changed; one output row: matched, changed
   kDelete,     // deletes its input rows; one output row: deleted
   kInsert,     // inserts its rows; one output row: affected, duplicates, first generated id, rows
+  kWorkTable,     // the rows a recursive CTE's previous round added (a leaf)
+  kRecursiveCte,  // WITH RECURSIVE: its anchor's rows, then its recursive part's, round by round
 };
 
 class LogicalOperator;
@@ -248,6 +250,44 @@ class LogicalInsert final : public LogicalOperator {
   bool replace = false;                          // a duplicate key deletes the old row
   std::vector<uint32_t> update_columns;          // ON DUPLICATE KEY UPDATE columns[i] = values[i]
   std::vector<BoundExprPtr> update_values;       // over the old row; VALUES(c) is the new one
+};
+
+// The rows of a recursive CTE that its recursive part reads: those the previous round added.
+// LogicalRecursiveCte fills it before each round; LogicalWorkTable leaves read it.
+struct WorkTable {
+  std::vector<Row> rows;
+};
+
+class LogicalWorkTable final : public LogicalOperator {
+ public:
+  LogicalWorkTable(std::shared_ptr<WorkTable> table, size_t width, std::string name)
+      : LogicalOperator(LogicalKind::kWorkTable), table(std::move(table)), table_width(width), name(std::move(name)) {}
+  size_t width() const override { return table_width; }
+  std::string Describe() const override;
+
+  std::shared_ptr<WorkTable> table;
+  size_t table_width;
+  std::string name;  // the CTE's
+};
+
+// A recursive CTE (two children of equal width): the anchor's rows (children[0]) are round 0;
+// each next round runs the recursive part (children[1]) with the work table holding the
+// previous round's rows, until a round adds none. With `distinct` (UNION, not UNION ALL) a
+// row already produced is not added again. More than `max_depth` rounds is error 3636
+// (cte_max_recursion_depth).
+class LogicalRecursiveCte final : public LogicalOperator {
+ public:
+  LogicalRecursiveCte(std::string name, std::shared_ptr<WorkTable> work, bool distinct, uint64_t max_depth)
+      : LogicalOperator(LogicalKind::kRecursiveCte), name(std::move(name)), work(std::move(work)),
+        distinct(distinct), max_depth(max_depth) {}
+  size_t width() const override { return children[0]->width(); }
+  std::string Describe() const override;
+
+  std::string name;
+  std::shared_ptr<WorkTable> work;
+  bool distinct;
+  uint64_t max_depth;
+  uint64_t row_limit = UINT64_MAX;  // the CTE's LIMIT (+ OFFSET): recursion stops once it has this many rows
 };
 
 // A subquery inside an expression (expression/expr.h keeps it opaque): its optimized plan,

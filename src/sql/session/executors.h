@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 #include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
@@ -26,6 +27,47 @@ struct PlannedQuery {
   std::vector<std::shared_ptr<const TableSchema>> tables;           // the plan and types point into them
 };
 Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated);
+// The pieces PlanQuery is made of, which WITH RECURSIVE combines differently:
+// one SELECT without its set operands;
+Result<PlannedQuery> PlanSelectTerm(Session& session, const ast::Select& stmt, const BindContext* outer,
+                                    bool* correlated);
+// `out` op `next` (both planned queries; 1222 when their widths differ);
+Status CombineSetOperand(PlannedQuery* out, PlannedQuery next, ast::SetOp op, bool all);
+// drops the hidden ORDER BY columns that follow the visible ones;
+void TrimToVisible(PlannedQuery* q);
+// a planned query as a FROM item named `alias`, its columns named `names` (1060 for a name
+// used twice); its tables join `tables`.
+Result<FromTable> AsFromItem(PlannedQuery inner, const std::vector<std::string>& names, const std::string& alias,
+                             std::vector<std::shared_ptr<const TableSchema>>* tables);
+
+// Common table expressions (cte.cc). While a CteScope lives, the CTEs of `stmt`'s WITH
+// are names that FROM items of the query (and of its subqueries) may read; ResolveCte
+// finds one (innermost WITH first) and plans it as a FROM item, or answers nullopt.
+struct CteFrame;
+class CteScope {
+ public:
+  explicit CteScope(const ast::Select& stmt);
+  ~CteScope();
+  CteScope(const CteScope&) = delete;
+  CteScope& operator=(const CteScope&) = delete;
+
+ private:
+  const CteFrame* saved_;
+  std::unique_ptr<CteFrame> frame_;
+};
+// Hides every CTE in scope while it lives (a view's query does not see its caller's).
+class CteBarrier {
+ public:
+  CteBarrier();
+  ~CteBarrier();
+  CteBarrier(const CteBarrier&) = delete;
+  CteBarrier& operator=(const CteBarrier&) = delete;
+
+ private:
+  const CteFrame* saved_;
+};
+Result<std::optional<FromTable>> ResolveCte(Session& session, const std::string& name, const std::string& alias,
+                                            std::vector<std::shared_ptr<const TableSchema>>* tables);
 
 // Statement executors. Each runs in the session's open transaction (Session::Txn).
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);

@@ -12,7 +12,11 @@
 namespace strata::sql {
 namespace {
 
-Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated);
+// Views inside views nest at most this deep (a cycle made by CREATE OR REPLACE ends here).
+constexpr int kMaxViewDepth = 32;
+thread_local int view_depth = 0;
+
+}  // namespace
 
 // A planned query as a FROM item named `alias`: a schema of its visible columns (named
 // `names`; 1060 for a name used twice) and its plan. Its tables join `tables`, which keeps
@@ -40,6 +44,8 @@ Result<FromTable> AsFromItem(PlannedQuery inner, const std::vector<std::string>&
   return FromTable{std::move(schema), alias, std::move(types), std::move(plan)};
 }
 
+namespace {
+
 // FROM (SELECT ...) AS alias. The query sees no enclosing query's columns (no LATERAL).
 Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, const std::string& alias,
                                  std::vector<std::shared_ptr<const TableSchema>>* tables) {
@@ -47,10 +53,6 @@ Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, co
   std::vector<std::string> names = inner.names;
   return AsFromItem(std::move(inner), names, alias, tables);
 }
-
-// Views inside views nest at most this deep (a cycle made by CREATE OR REPLACE ends here).
-constexpr int kMaxViewDepth = 32;
-thread_local int view_depth = 0;
 
 // A view used in FROM: its stored query parsed and planned again, as a derived table named
 // by the alias (or the view's name), its columns named by the view's column list.
@@ -61,6 +63,7 @@ Result<FromTable> ResolveView(Session& session, const ViewDefinition& view, cons
   struct Leave {
     ~Leave() { --view_depth; }
   } leave;
+  CteBarrier own_names_only;  // the view's query does not see the caller's CTEs
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseOne(view.query));
   if (statement->kind != ast::StatementKind::kSelect) return Status::Corruption("a view's query is not a SELECT");
   STRATA_ASSIGN_OR_RETURN(PlannedQuery inner,
@@ -70,8 +73,11 @@ Result<FromTable> ResolveView(Session& session, const ViewDefinition& view, cons
   return AsFromItem(std::move(inner), names, alias, tables);
 }
 
+}  // namespace
+
 // One SELECT (its set operands, if any, are the caller's business).
-Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated) {
+Result<PlannedQuery> PlanSelectTerm(Session& session, const ast::Select& stmt, const BindContext* outer,
+                                    bool* correlated) {
   PlannedQuery out;
   std::vector<FromTable> from;
   for (const ast::TableRef& ref : stmt.from) {
@@ -81,6 +87,13 @@ Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const B
       continue;
     }
     std::string alias = ref.alias.empty() ? ref.table.name : ref.alias;
+    if (ref.table.schema.empty()) {  // a CTE's name hides a table's
+      STRATA_ASSIGN_OR_RETURN(std::optional<FromTable> cte, ResolveCte(session, ref.table.name, alias, &out.tables));
+      if (cte) {
+        from.push_back(std::move(*cte));
+        continue;
+      }
+    }
     Result<std::shared_ptr<const TableSchema>> table = session.ResolveTable(ref.table);
     if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {
       STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(ref.table));
@@ -105,13 +118,14 @@ Result<PlannedQuery> PlanTerm(Session& session, const ast::Select& stmt, const B
   return out;
 }
 
-// Drops the hidden ORDER BY columns that follow the visible ones.
 void TrimToVisible(PlannedQuery* q) {
   if (q->plan->width() <= q->visible) return;
   std::vector<BoundExprPtr> visible;
   for (uint32_t c = 0; c < q->visible; c++) visible.push_back(MakeColumnRef(c, q->types[c]));
   q->plan = Stack(std::make_unique<LogicalProject>(std::move(visible)), std::move(q->plan));
 }
+
+namespace {
 
 // ORDER BY of a set operation: a position, or the name of a result column (1054 else).
 Result<std::vector<SortKey>> SetOrderBy(const ast::Select& stmt, const PlannedQuery& q) {
@@ -134,22 +148,28 @@ Result<std::vector<SortKey>> SetOrderBy(const ast::Select& stmt, const PlannedQu
 
 }  // namespace
 
+Status CombineSetOperand(PlannedQuery* out, PlannedQuery next, ast::SetOp op, bool all) {
+  if (next.visible != out->visible) return ErrSetOperandColumns();
+  TrimToVisible(out);
+  TrimToVisible(&next);
+  auto node = std::make_unique<LogicalSetOp>(op, all);
+  node->children.push_back(std::move(out->plan));
+  node->children.push_back(std::move(next.plan));
+  out->plan = std::move(node);
+  for (size_t i = 0; i < out->visible; i++) {
+    if (out->types[i].kind == OutKind::kNull) out->types[i] = next.types[i];
+  }
+  for (auto& t : next.tables) out->tables.push_back(std::move(t));
+  return Status::OK();
+}
+
 Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated) {
-  STRATA_ASSIGN_OR_RETURN(PlannedQuery out, PlanTerm(session, stmt, outer, correlated));
+  CteScope with(stmt);  // its WITH's names, if any, for the query and its subqueries
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery out, PlanSelectTerm(session, stmt, outer, correlated));
   if (stmt.set_operands.empty()) return out;
-  TrimToVisible(&out);
   for (const ast::SetOperand& operand : stmt.set_operands) {
     STRATA_ASSIGN_OR_RETURN(PlannedQuery next, PlanQuery(session, *operand.select, outer, correlated));
-    if (next.visible != out.visible) return ErrSetOperandColumns();
-    TrimToVisible(&next);
-    auto node = std::make_unique<LogicalSetOp>(operand.op, operand.all);
-    node->children.push_back(std::move(out.plan));
-    node->children.push_back(std::move(next.plan));
-    out.plan = std::move(node);
-    for (size_t i = 0; i < out.visible; i++) {
-      if (out.types[i].kind == OutKind::kNull) out.types[i] = next.types[i];
-    }
-    for (auto& t : next.tables) out.tables.push_back(std::move(t));
+    STRATA_RETURN_IF_ERROR(CombineSetOperand(&out, std::move(next), operand.op, operand.all));
   }
   // A set operation's columns are no table's.
   for (OutType& type : out.types) {

@@ -37,6 +37,7 @@ const std::map<std::string, Default>& Defaults() {
       {"collation_connection", {false, 0, "utf8mb4_general_ci"}},
       {"collation_database", {false, 0, "utf8mb4_general_ci"}},
       {"collation_server", {false, 0, "utf8mb4_general_ci"}},
+      {"cte_max_recursion_depth", {true, 1000, ""}},
       {"default_authentication_plugin", {false, 0, "caching_sha2_password"}},
       {"default_storage_engine", {false, 0, "InnoDB"}},
       {"div_precision_increment", {true, 4, ""}},
