@@ -130,6 +130,12 @@ Status ErrNoDefaultForField(std::string_view column) {
 Status ErrColumnCountMismatch(uint64_t row) {
   return Invalid(1136, "21S01", fmt::format("Column count doesn't match value count at row {}", row));
 }
+Status ErrWindowContext(std::string_view function) {
+  return Invalid(3593, "HY000", fmt::format("You cannot use the window function '{}' in this context.'", function));
+}
+Status ErrNoSuchWindow(std::string_view name) {
+  return Invalid(3579, "HY000", fmt::format("Window name '{}' is not defined.", name));
+}
 Status ErrCteRecursionDepth(uint64_t rounds) {
   return Invalid(3636, "HY000", fmt::format("Recursive query aborted after {} iterations. Try increasing "
                                             "@@cte_max_recursion_depth to a larger value.", rounds));

@@ -87,6 +87,8 @@ Status ErrColumnCountMismatch(uint64_t row);              // ER_WRONG_VALUE_COUN
 // ER_TOO_BIG_SELECT 1104: a per-statement limit on rows held in memory (what: "GROUP BY",
 // "DISTINCT", "result").
 Status ErrTooManyRows(std::string_view what, size_t limit);
+Status ErrWindowContext(std::string_view function);  // ER_WINDOW_INVALID_WINDOW_FUNC_USE 3593
+Status ErrNoSuchWindow(std::string_view name);        // ER_WINDOW_NO_SUCH_WINDOW 3579
 Status ErrCteRecursionDepth(uint64_t rounds);  // ER_CTE_MAX_RECURSION_DEPTH 3636
 Status ErrCteRecursiveForm(std::string_view name);  // ER_CTE_RECURSIVE_REQUIRES_NONRECURSIVE_FIRST 3574
 Status ErrServerShutdown();           // ER_SERVER_SHUTDOWN 1053

@@ -175,7 +175,7 @@ std::string ExprHeader(const ast::Expr& e) {
 }
 
 bool ContainsAggregate(const ast::Expr& e) {
-  if (e.kind == ExprKind::kFunction && IsAggregateName(e.text)) return true;
+  if (e.kind == ExprKind::kFunction && IsAggregateName(e.text) && !e.window) return true;
   for (const auto& c : e.children)
     if (ContainsAggregate(*c)) return true;
   return false;

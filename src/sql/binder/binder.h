@@ -61,6 +61,10 @@ struct BindContext {
   // reads), and where to record that one did. nullptr: the outermost query.
   const BindContext* outer = nullptr;
   bool* correlated = nullptr;
+  // Where window function calls go when allowed (the select list and ORDER BY of a SELECT):
+  // each becomes a reference at kWindowColumnMark + its index. nullptr: not allowed (3593).
+  std::vector<WindowCall>* windows = nullptr;
+  const std::vector<ast::NamedWindow>* named_windows = nullptr;  // the SELECT's WINDOW clause
 };
 
 Result<BoundExprPtr> BindExpr(const ast::Expr& expr, BindContext& ctx);

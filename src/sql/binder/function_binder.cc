@@ -33,14 +33,12 @@ OutType Untied(OutType t) {  // a type derived from an argument's: no longer nam
   return t;
 }
 
-Result<BoundExprPtr> BindAggregate(const ast::Expr& e, Fn fn, BindContext& ctx) {
-  if (!ctx.aggregates || ctx.inside_aggregate) return ErrInvalidGroupFunction();
+// The AggregateSpec of aggregate call `e` and its result type; its arguments are bound with
+// `args` (a grouped aggregate's forbid aggregates inside, a window aggregate's allow them).
+Result<std::pair<AggregateSpec, OutType>> BuildAggregate(const ast::Expr& e, Fn fn, BindContext& args) {
   AggregateSpec spec;
   spec.fn = fn;
   spec.distinct = e.distinct;
-  BindContext inner = ctx;
-  inner.inside_aggregate = true;
-  inner.aggregates = nullptr;
   size_t n = e.children.size();
   if (fn == Fn::kCount && n == 1 && e.children[0]->kind == ExprKind::kStar) {
     spec.fn = Fn::kCountStar;
@@ -50,18 +48,18 @@ Result<BoundExprPtr> BindAggregate(const ast::Expr& e, Fn fn, BindContext& ctx) 
                     : fn == Fn::kCount ? n == 1 || (n > 1 && e.distinct)  // COUNT(DISTINCT a, b)
                                        : n == 1;
     if (!arity_ok) return ErrWrongParameterCount(e.text);
-    STRATA_ASSIGN_OR_RETURN(spec.arg, BindExpr(*e.children[0], inner));
+    STRATA_ASSIGN_OR_RETURN(spec.arg, BindExpr(*e.children[0], args));
     for (size_t i = 1; i < n; i++) {
-      STRATA_ASSIGN_OR_RETURN(BoundExprPtr more, BindExpr(*e.children[i], inner));
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr more, BindExpr(*e.children[i], args));
       spec.more_args.push_back(std::move(more));
     }
     for (const ast::OrderItem& item : e.order_by) {
-      STRATA_ASSIGN_OR_RETURN(BoundExprPtr key, BindExpr(*item.expr, inner));
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr key, BindExpr(*item.expr, args));
       spec.order_by.emplace_back(std::move(key), item.descending);
     }
     if (e.separator) spec.separator = *e.separator;
     if (fn == Fn::kGroupConcat) {
-      std::optional<Value> max = ctx.session->SystemVariable("group_concat_max_len", false);
+      std::optional<Value> max = args.session->SystemVariable("group_concat_max_len", false);
       if (max && !max->is_null()) spec.max_length = static_cast<uint64_t>(std::max<double>(4, max->ToDouble()));
     }
     if (spec.arg->type.kind == OutKind::kJson) spec.json_args |= 1;
@@ -87,9 +85,109 @@ Result<BoundExprPtr> BindAggregate(const ast::Expr& e, Fn fn, BindContext& ctx) 
     case Fn::kJsonArrayAgg: case Fn::kJsonObjectAgg: type.kind = OutKind::kJson; break;
     default: type.kind = OutKind::kString; break;  // GROUP_CONCAT
   }
+  return std::make_pair(std::move(spec), type);
+}
+
+Result<BoundExprPtr> BindAggregate(const ast::Expr& e, Fn fn, BindContext& ctx) {
+  if (!ctx.aggregates || ctx.inside_aggregate) return ErrInvalidGroupFunction();
+  BindContext inner = ctx;
+  inner.inside_aggregate = true;
+  inner.aggregates = nullptr;
+  inner.windows = nullptr;
+  STRATA_ASSIGN_OR_RETURN(auto built, BuildAggregate(e, fn, inner));
   uint32_t index = ctx.aggregate_base + static_cast<uint32_t>(ctx.aggregates->size());
-  ctx.aggregates->push_back(std::move(spec));
-  return MakeColumnRef(index, type);
+  ctx.aggregates->push_back(std::move(built.first));
+  return MakeColumnRef(index, built.second);
+}
+
+const std::unordered_map<std::string_view, WindowFn>& WindowFunctions() {
+  static const auto* m = new std::unordered_map<std::string_view, WindowFn>{
+      {"ROW_NUMBER", WindowFn::kRowNumber},   {"RANK", WindowFn::kRank},         {"DENSE_RANK", WindowFn::kDenseRank},
+      {"PERCENT_RANK", WindowFn::kPercentRank}, {"CUME_DIST", WindowFn::kCumeDist}, {"NTILE", WindowFn::kNtile},
+      {"LAG", WindowFn::kLag},                {"LEAD", WindowFn::kLead},         {"FIRST_VALUE", WindowFn::kFirstValue},
+      {"LAST_VALUE", WindowFn::kLastValue},   {"NTH_VALUE", WindowFn::kNthValue},
+  };
+  return *m;
+}
+
+// f(...) OVER (...): the call joins ctx.windows; its value is a reference the SELECT's binder
+// moves to the window node's output once the input width is known.
+Result<BoundExprPtr> BindWindow(const ast::Expr& e, BindContext& ctx) {
+  const std::string& name = e.text;
+  auto window_fn = WindowFunctions().find(name);
+  auto aggregate_fn = AggregateFunctions().find(name);
+  if (window_fn == WindowFunctions().end() && aggregate_fn == AggregateFunctions().end())
+    return ErrSyntax("You have an error in your SQL syntax: " + ToLower(name) + " is not a window function", "OVER", 1);
+  if (!ctx.windows || ctx.inside_aggregate) return ErrWindowContext(ToLower(name));
+  const ast::WindowSpec* spec = e.window.get();
+  if (!spec->name.empty()) {
+    spec = nullptr;
+    if (ctx.named_windows)
+      for (const ast::NamedWindow& w : *ctx.named_windows)
+        if (EqualsIgnoreCase(w.name, e.window->name)) spec = &w.spec;
+    if (!spec) return ErrNoSuchWindow(e.window->name);
+  }
+  BindContext inner = ctx;  // arguments, PARTITION BY and ORDER BY: the window's input row
+  inner.windows = nullptr;
+  WindowCall call;
+  call.name = ToLower(name);
+  OutType type;
+  if (aggregate_fn != AggregateFunctions().end()) {
+    if (e.distinct || aggregate_fn->second == Fn::kGroupConcat)
+      return ErrNotSupportedYet(e.distinct ? "DISTINCT in a window function" : "GROUP_CONCAT as a window function");
+    call.fn = WindowFn::kAggregate;
+    STRATA_ASSIGN_OR_RETURN(auto built, BuildAggregate(e, aggregate_fn->second, inner));
+    call.aggregate = std::move(built.first);
+    type = built.second;
+    if (call.aggregate.fn == Fn::kCount || call.aggregate.fn == Fn::kCountStar) type.not_null = true;
+  } else {
+    call.fn = window_fn->second;
+    size_t n = e.children.size(), min = 0, max = 0;
+    switch (call.fn) {
+      case WindowFn::kNtile: min = max = 1; break;
+      case WindowFn::kLag: case WindowFn::kLead: min = 1, max = 3; break;
+      case WindowFn::kFirstValue: case WindowFn::kLastValue: min = max = 1; break;
+      case WindowFn::kNthValue: min = max = 2; break;
+      default: break;
+    }
+    if (n < min || n > max || e.distinct) return ErrWrongParameterCount(name);
+    for (const auto& child : e.children) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, inner));
+      call.args.push_back(std::move(b));
+    }
+    switch (call.fn) {
+      case WindowFn::kPercentRank: case WindowFn::kCumeDist: type.kind = OutKind::kDouble; type.decimals = 31; break;
+      case WindowFn::kLag: case WindowFn::kLead: case WindowFn::kFirstValue: case WindowFn::kLastValue:
+      case WindowFn::kNthValue:
+        type = Untied(call.args[0]->type);
+        break;
+      default: type.kind = OutKind::kInt; type.length = 21; type.not_null = true; break;
+    }
+  }
+  for (const ast::ExprPtr& p : spec->partition_by) {
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*p, inner));
+    call.partition_by.push_back(std::move(b));
+  }
+  for (const ast::OrderItem& o : spec->order_by) {
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*o.expr, inner));
+    call.order_by.emplace_back(std::move(b), o.descending);
+  }
+  if (spec->has_frame) {
+    call.frame_rows = spec->frame_rows;
+    call.start = spec->start;
+    call.end = spec->end;
+    using K = ast::FrameBound::Kind;
+    bool offsets = call.start.kind == K::kPreceding || call.start.kind == K::kFollowing ||
+                   call.end.kind == K::kPreceding || call.end.kind == K::kFollowing;
+    if (!call.frame_rows && offsets) return ErrNotSupportedYet("RANGE frames with offsets");
+    if (call.start.kind == K::kUnboundedFollowing || call.end.kind == K::kUnboundedPreceding)
+      return ErrSyntax("You have an error in your SQL syntax: a frame cannot start at UNBOUNDED FOLLOWING or end at UNBOUNDED PRECEDING", "OVER", 1);
+  } else if (call.order_by.empty()) {
+    call.end.kind = ast::FrameBound::Kind::kUnboundedFollowing;  // the whole partition
+  }
+  uint32_t index = static_cast<uint32_t>(ctx.windows->size());
+  ctx.windows->push_back(std::move(call));
+  return MakeColumnRef(kWindowColumnMark + index, type);
 }
 
 // DATABASE(), USER(), LAST_INSERT_ID(), ...: constants for the statement. nullptr: not one.
@@ -186,6 +284,7 @@ Result<BoundExprPtr> BindIntervalArithmetic(const ast::Expr& date, const ast::Ex
 
 Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   const std::string& name = e.text;
+  if (e.window) return BindWindow(e, ctx);
   if (auto agg = AggregateFunctions().find(name); agg != AggregateFunctions().end()) return BindAggregate(e, agg->second, ctx);
   if (!e.order_by.empty() || e.separator || e.distinct) return ErrWrongArguments(name);
   STRATA_ASSIGN_OR_RETURN(BoundExprPtr session_value, BindSessionFunction(e, *ctx.session));

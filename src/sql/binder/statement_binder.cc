@@ -180,6 +180,12 @@ Status BindFrom(const ast::Select& stmt, std::vector<FromTable> from, BindContex
   return Status::OK();
 }
 
+// Window references bound at kWindowColumnMark + i move to base + i.
+void MoveWindowReferences(BoundExpr* e, uint32_t base) {
+  if (e->kind == BoundExpr::Kind::kColumn && e->column >= kWindowColumnMark) e->column = e->column - kWindowColumnMark + base;
+  for (BoundExprPtr& child : e->children) MoveWindowReferences(child.get(), base);
+}
+
 }  // namespace
 
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::shared_ptr<const TableSchema> table,
@@ -206,20 +212,28 @@ Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> f
   for (const ScopeTable& st : ctx.scope.tables) width += static_cast<uint32_t>(st.table->columns.size());
   ctx.aggregates = out.grouped ? &out.aggregates : nullptr;
   ctx.aggregate_base = width;
+  ctx.windows = &out.windows;  // window functions: the select list and ORDER BY only
+  ctx.named_windows = &stmt.windows;
   STRATA_RETURN_IF_ERROR(BindSelectList(stmt, ctx, &out));
 
   BindContext row_ctx = ctx;
   row_ctx.aggregates = nullptr;
+  row_ctx.windows = nullptr;
   if (stmt.where) {
     row_ctx.clause = "where clause";
     STRATA_ASSIGN_OR_RETURN(out.where, BindExpr(*stmt.where, row_ctx));
   }
   STRATA_RETURN_IF_ERROR(BindGroupBy(stmt, row_ctx, &out));
   if (stmt.having) {
-    ctx.clause = "having clause";
-    STRATA_ASSIGN_OR_RETURN(out.having, BindExpr(*stmt.having, ctx));
+    BindContext having_ctx = ctx;
+    having_ctx.windows = nullptr;
+    having_ctx.clause = "having clause";
+    STRATA_ASSIGN_OR_RETURN(out.having, BindExpr(*stmt.having, having_ctx));
   }
   STRATA_RETURN_IF_ERROR(BindOrderBy(stmt, ctx, &out));
+  // The window calls' values follow the row they read (the aggregate's, if grouped).
+  uint32_t window_base = width + (out.grouped ? static_cast<uint32_t>(out.aggregates.size()) : 0);
+  for (BoundOutput& output : out.outputs) MoveWindowReferences(output.expr.get(), window_base);
   if (stmt.limit) {
     STRATA_ASSIGN_OR_RETURN(out.limit, BindLimit(*stmt.limit, session));
   }

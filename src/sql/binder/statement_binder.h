@@ -42,6 +42,8 @@ struct BoundJoin {
 //     tables side by side in `from` order;
 //   * `having` and the grouped outputs see the aggregate's row: the FROM row, then one
 //     value per aggregate (AggregateSpec) at width + i;
+//   * window calls (`windows`) see the aggregate's row (the FROM row when not grouped); the
+//     outputs read call i's value at that row's width + i;
 //   * `order_by` keys are positions in `outputs`: the first `visible` are the select list,
 //     the rest are ORDER BY expressions not in it (dropped before the client sees the row).
 struct BoundSelect {
@@ -51,6 +53,7 @@ struct BoundSelect {
   std::vector<BoundExprPtr> group_by;
   std::vector<AggregateSpec> aggregates;
   BoundExprPtr having;
+  std::vector<WindowCall> windows;
   std::vector<BoundOutput> outputs;
   size_t visible = 0;
   bool distinct = false;

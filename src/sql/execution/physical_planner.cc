@@ -44,6 +44,8 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
       return MakeAggregate(BuildOperators(plan.child(), ctx), Pointers(agg.group_by), &agg.aggregates,
                            plan.child().width(), ctx.eval);
     }
+    case LogicalKind::kWindow:
+      return MakeWindow(BuildOperators(plan.child(), ctx), static_cast<const LogicalWindow*>(&plan), ctx.eval);
     case LogicalKind::kProject:
       return MakeProject(BuildOperators(plan.child(), ctx), Pointers(static_cast<const LogicalProject&>(plan).exprs),
                          ctx.eval);

@@ -27,6 +27,9 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
 // WITH RECURSIVE (recursive_cte_operator.cc): builds the recursive part's operators once per
 // round, so it needs the context the whole plan was built with.
 OperatorPtr MakeRecursiveCte(const LogicalRecursiveCte* plan, const ExecutionContext& ctx);
+// Window functions (window_operator.cc): reads every row of `child`, then appends each call's
+// value to each row. Points into `plan`.
+OperatorPtr MakeWindow(OperatorPtr child, const LogicalWindow* plan, const EvalContext* ctx);
 
 // Runs the subqueries of one statement (subquery_runner.cc): each with the statement's
 // transaction, a correlated one once per enclosing row, an uncorrelated one once (its rows

@@ -92,6 +92,34 @@ struct AggregateSpec {
   uint64_t json_args = 0;  // JSON_ARRAYAGG / JSON_OBJECTAGG: bit 0 arg, bit 1 more_args[0] is JSON
 };
 
+// One window function call of a SELECT (f(...) OVER (...)): the window node computes it over
+// its input rows (the FROM row, or the aggregate's row of a grouped query) and appends its
+// value to each row.
+enum class WindowFn : uint8_t {
+  kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile, kLag, kLead,
+  kFirstValue, kLastValue, kNthValue,
+  kAggregate,  // COUNT, SUM, AVG, MIN, MAX, ... over the frame: WindowCall::aggregate
+};
+
+struct WindowCall {
+  WindowFn fn = WindowFn::kRowNumber;
+  std::string name;                // lower case, for plans: "row_number"
+  AggregateSpec aggregate;         // kAggregate
+  std::vector<BoundExprPtr> args;  // NTILE(n), LAG/LEAD(v, offset, default), FIRST/LAST_VALUE(v), NTH_VALUE(v, n)
+  std::vector<BoundExprPtr> partition_by;
+  std::vector<std::pair<BoundExprPtr, bool /* descending */>> order_by;
+  // The frame (aggregates and FIRST/LAST/NTH_VALUE). Without one: the partition's rows up
+  // to the current row's last peer when there is an ORDER BY, else the whole partition.
+  bool frame_rows = false;  // ROWS (else RANGE: peers move together)
+  ast::FrameBound start{ast::FrameBound::Kind::kUnboundedPreceding, 0};
+  ast::FrameBound end{ast::FrameBound::Kind::kCurrentRow, 0};
+};
+
+// While a SELECT is bound, a window call's value is a column reference at this mark plus
+// its index; once the window node's input width is known they move to that width plus the
+// index (binder).
+inline constexpr uint32_t kWindowColumnMark = 1u << 30;
+
 // One ORDER BY key of a bound statement: a position in the rows being sorted.
 struct SortKey {
   uint32_t column;

@@ -66,6 +66,7 @@ enum class VariableScope : uint8_t { kUser, kSession, kGlobal, kDefault /* @@x *
 struct TypeName;
 struct Select;
 struct OrderItem;
+struct WindowSpec;
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -89,6 +90,7 @@ struct Expr {
   // GROUP_CONCAT(... ORDER BY ... SEPARATOR s)
   std::vector<OrderItem> order_by;
   std::optional<std::string> separator;
+  std::unique_ptr<WindowSpec> window;  // f(...) OVER (...) / OVER name
   // The source text of this expression, as written (for column headers: SELECT 1+1
   // shows "1+1"), and its byte offset in the statement.
   std::string source;
@@ -262,6 +264,27 @@ struct OrderItem {
   bool descending = false;
 };
 
+// A window: OVER ([PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]) or OVER name.
+struct FrameBound {
+  enum class Kind : uint8_t { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+  Kind kind = Kind::kCurrentRow;
+  uint64_t offset = 0;  // kPreceding / kFollowing
+};
+
+struct WindowSpec {
+  std::string name;  // OVER name: a window of the WINDOW clause (nothing else is set then)
+  std::vector<ExprPtr> partition_by;
+  std::vector<OrderItem> order_by;
+  bool has_frame = false;
+  bool frame_rows = false;  // ROWS (else RANGE)
+  FrameBound start, end;
+};
+
+struct NamedWindow {
+  std::string name;
+  WindowSpec spec;
+};
+
 enum class SetOp : uint8_t { kUnion, kExcept, kIntersect };
 
 // One more operand of a set operation: ... UNION [ALL|DISTINCT] operand.
@@ -295,6 +318,7 @@ struct Select : Statement {
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   ExprPtr having;
+  std::vector<NamedWindow> windows;  // WINDOW w AS (...), ...
   std::vector<OrderItem> order_by;
   ExprPtr limit;   // LIMIT n, LIMIT off, n, LIMIT n OFFSET off
   ExprPtr offset;

@@ -127,7 +127,17 @@ Result<std::unique_ptr<ast::Select>> Parser::ParseSelectTerm() {
   if (AcceptWord("HAVING")) {
     STRATA_ASSIGN_OR_RETURN(select->having, ParseExpr());
   }
-  if (PeekWord("WINDOW")) return ErrNotSupportedYet("window functions");
+  if (AcceptWord("WINDOW")) {  // WINDOW w AS (...), ...
+    do {
+      ast::NamedWindow named;
+      STRATA_ASSIGN_OR_RETURN(named.name, ParseIdentifier());
+      STRATA_RETURN_IF_ERROR(ExpectWord("AS"));
+      STRATA_RETURN_IF_ERROR(ExpectPunct("("));
+      STRATA_RETURN_IF_ERROR(ParseWindowBody(&named.spec));
+      STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+      select->windows.push_back(std::move(named));
+    } while (AcceptPunct(","));
+  }
   if (AcceptWord("ORDER")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
     STRATA_ASSIGN_OR_RETURN(select->order_by, ParseOrderList());

@@ -25,11 +25,14 @@ ExprPtr MakeBinary(Op op, ExprPtr left, ExprPtr right) {
 
 // Reserved words that are still function names when followed by '('.
 bool IsReservedFunctionName(std::string_view upper) {
-  static constexpr std::array<std::string_view, 19> kNames = {
+  static constexpr std::array<std::string_view, 30> kNames = {
       "IF",           "REPLACE",      "LEFT",           "RIGHT",         "INSERT",
       "MOD",          "CHAR",         "DATABASE",       "SCHEMA",        "VALUES",
       "REPEAT",       "UTC_DATE",     "UTC_TIME",       "UTC_TIMESTAMP", "CURRENT_DATE",
-      "CURRENT_TIME", "CURRENT_USER", "LOCALTIME",      "LOCALTIMESTAMP"};
+      "CURRENT_TIME", "CURRENT_USER", "LOCALTIME",      "LOCALTIMESTAMP",
+      // window functions (reserved words in MySQL 8)
+      "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LAG", "LEAD",
+      "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE"};
   for (std::string_view name : kNames) {
     if (name == upper) return true;
   }

@@ -75,9 +75,68 @@ Result<ExprPtr> Parser::ParseFunctionCall(std::string name, size_t start) {
     }
   }
   STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
-  if (PeekWord("OVER")) return ErrNotSupportedYet("window functions");
+  if (AcceptWord("OVER")) {
+    e->window = std::make_unique<ast::WindowSpec>();
+    if (AcceptPunct("(")) {
+      STRATA_RETURN_IF_ERROR(ParseWindowBody(e->window.get()));
+      STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    } else {
+      STRATA_ASSIGN_OR_RETURN(e->window->name, ParseIdentifier());
+    }
+  }
   Finish(e.get(), start);
   return e;
+}
+
+// The inside of OVER (...) or WINDOW w AS (...): [PARTITION BY e, ...] [ORDER BY ...]
+// [{ROWS|RANGE} {bound | BETWEEN bound AND bound}].
+Status Parser::ParseWindowBody(ast::WindowSpec* w) {
+  if (Peek().kind == TokenKind::kQuotedIdent ||
+      (Peek().kind == TokenKind::kWord && !PeekWord("PARTITION") && !PeekWord("ORDER") && !PeekWord("ROWS") &&
+       !PeekWord("RANGE"))) {
+    return ErrNotSupportedYet("a window that extends a named window");
+  }
+  if (AcceptWord("PARTITION")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+    do {
+      STRATA_ASSIGN_OR_RETURN(ExprPtr e, ParseExpr());
+      w->partition_by.push_back(std::move(e));
+    } while (AcceptPunct(","));
+  }
+  if (AcceptWord("ORDER")) {
+    STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+    STRATA_ASSIGN_OR_RETURN(w->order_by, ParseOrderList());
+  }
+  if (!PeekWord("ROWS") && !PeekWord("RANGE")) return Status::OK();
+  w->has_frame = true;
+  w->frame_rows = ToUpper(Advance().value) == "ROWS";
+  auto bound = [&](ast::FrameBound* b) -> Status {
+    using K = ast::FrameBound::Kind;
+    if (AcceptWord("UNBOUNDED")) {
+      if (AcceptWord("PRECEDING")) b->kind = K::kUnboundedPreceding;
+      else if (AcceptWord("FOLLOWING")) b->kind = K::kUnboundedFollowing;
+      else return Error();
+      return Status::OK();
+    }
+    if (AcceptWord("CURRENT")) {
+      b->kind = K::kCurrentRow;
+      return ExpectWord("ROW");
+    }
+    if (PeekWord("INTERVAL")) return ErrNotSupportedYet("INTERVAL in a window frame");
+    STRATA_ASSIGN_OR_RETURN(b->offset, ParseUnsigned());
+    if (AcceptWord("PRECEDING")) b->kind = K::kPreceding;
+    else if (AcceptWord("FOLLOWING")) b->kind = K::kFollowing;
+    else return Error();
+    return Status::OK();
+  };
+  if (AcceptWord("BETWEEN")) {
+    STRATA_RETURN_IF_ERROR(bound(&w->start));
+    STRATA_RETURN_IF_ERROR(ExpectWord("AND"));
+    return bound(&w->end);
+  }
+  STRATA_RETURN_IF_ERROR(bound(&w->start));
+  w->end.kind = ast::FrameBound::Kind::kCurrentRow;
+  return Status::OK();
 }
 
 ExprPtr Parser::UnitLiteral() {

@@ -106,6 +106,7 @@ class Parser {
   Result<ast::ExprPtr> ParseColumnRef();
   Result<ast::ExprPtr> ParseFunctionCall(std::string name, size_t start);
   Status ParseSpecialArguments(ast::Expr* function);
+  Status ParseWindowBody(ast::WindowSpec* window);
   ast::ExprPtr UnitLiteral();  // the current word (an INTERVAL unit) as an upper-case string literal
   Result<ast::ExprPtr> ParseCase();
   Result<ast::ExprPtr> ParseCast(bool convert);

@@ -92,6 +92,28 @@ std::string LogicalSort::Describe() const {
   return out;
 }
 
+std::string LogicalWindow::Describe() const {
+  std::string out = "Window";
+  for (size_t i = 0; i < calls.size(); i++) {
+    const WindowCall& c = calls[i];
+    std::string args;
+    if (c.fn == WindowFn::kAggregate) {
+      args = AggregateToString(c.aggregate);
+    } else {
+      for (size_t a = 0; a < c.args.size(); a++) args += (a ? ", " : "") + ExprToString(*c.args[a]);
+      args = c.name + "(" + args + ")";
+    }
+    std::string spec;
+    for (size_t p = 0; p < c.partition_by.size(); p++)
+      spec += (p ? ", " : "PARTITION BY ") + ExprToString(*c.partition_by[p]);
+    for (size_t o = 0; o < c.order_by.size(); o++)
+      spec += std::string(o ? ", " : spec.empty() ? "ORDER BY " : " ORDER BY ") + ExprToString(*c.order_by[o].first) +
+              (c.order_by[o].second ? " DESC" : "");
+    out += fmt::format("{} {} OVER ({})", i ? "," : "", args, spec);
+  }
+  return out;
+}
+
 std::string LogicalWorkTable::Describe() const { return fmt::format("WorkTable {} ({} value(s))", name, table_width); }
 
 std::string LogicalRecursiveCte::Describe() const {

@@ -38,6 +38,7 @@ enum class LogicalKind : uint8_t {
   kJoin,       // pairs of a left and a right row (two children)
   kSetOp,      // UNION / EXCEPT / INTERSECT [ALL] of two inputs of the same width
   kAggregate,  // GROUP BY and aggregate functions
+  kWindow,     // window functions: one more value per call on each row
   kProject,    // evaluates expressions over each row
   kDistinct,   // drops rows equal on a prefix to an earlier row
   kSort,       // ORDER BY
@@ -160,6 +161,16 @@ class LogicalAggregate final : public LogicalOperator {
 
   std::vector<BoundExprPtr> group_by;
   std::vector<AggregateSpec> aggregates;
+};
+
+// Output rows: each input row, then one value per window call (in the input's order).
+class LogicalWindow final : public LogicalOperator {
+ public:
+  explicit LogicalWindow(std::vector<WindowCall> calls) : LogicalOperator(LogicalKind::kWindow), calls(std::move(calls)) {}
+  size_t width() const override { return child().width() + calls.size(); }
+  std::string Describe() const override;
+
+  std::vector<WindowCall> calls;
 };
 
 class LogicalProject final : public LogicalOperator {

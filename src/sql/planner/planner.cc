@@ -37,6 +37,7 @@ LogicalPlan PlanSelect(BoundSelect& select) {
                  std::move(plan));
   }
   if (select.having) plan = Stack(std::make_unique<LogicalFilter>(std::move(select.having)), std::move(plan));
+  if (!select.windows.empty()) plan = Stack(std::make_unique<LogicalWindow>(std::move(select.windows)), std::move(plan));
   std::vector<BoundExprPtr> exprs;
   for (BoundOutput& output : select.outputs) exprs.push_back(std::move(output.expr));
   plan = Stack(std::make_unique<LogicalProject>(std::move(exprs)), std::move(plan));
