@@ -150,6 +150,9 @@ class Session final : public SessionContext {
   std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const override;
   EvalContext eval_context() const override;
   Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer) const override;
+  const BindContext* statement_outer() const override {
+    return trigger_frames_.empty() ? nullptr : trigger_frames_.back().names;
+  }
 
   // ---- used by the statement executors (session/executors.h) ----
   SqlEngine& engine() { return *engine_; }
@@ -167,6 +170,20 @@ class Session final : public SessionContext {
   // A table to write: ResolveTable, with 1288 for a view (views are read-only).
   Result<std::shared_ptr<const TableSchema>> ResolveWriteTable(const ast::TableName& name, std::string_view statement);
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
+  void SetUserVariable(std::string_view name, Value value);
+
+  // A trigger body running (session/trigger.cc): its NEW / OLD names and their row, and the
+  // table whose write fired it (a trigger may not write that table again: 1442).
+  struct TriggerFrame {
+    const BindContext* names;
+    const Row* row;
+    const TableSchema* table;
+  };
+  void PushTrigger(TriggerFrame frame) { trigger_frames_.push_back(frame); }
+  void PopTrigger() { trigger_frames_.pop_back(); }
+  size_t trigger_depth() const { return trigger_frames_.size(); }
+  // 1442 when a running trigger's table is `table`.
+  Status CheckTriggerTarget(const TableSchema& table) const;
 
  private:
   Result<QueryResult> ExecuteStatement(const ast::Statement& stmt);
@@ -190,6 +207,7 @@ class Session final : public SessionContext {
   uint64_t found_rows_ = 0;
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   std::map<std::string, Value> user_vars_;     // lower-case name → value
+  std::vector<TriggerFrame> trigger_frames_;   // innermost last
 };
 
 }  // namespace strata::sql

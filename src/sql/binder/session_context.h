@@ -53,6 +53,9 @@ class SessionContext {
   virtual std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const = 0;
   // NOW() for the statement being bound and run.
   virtual EvalContext eval_context() const = 0;
+  // What encloses a statement's own names: while a trigger body runs, the NEW / OLD row
+  // (its values are eval_context().outer_rows[0]); nullptr otherwise.
+  virtual const BindContext* statement_outer() const { return nullptr; }
 };
 
 }  // namespace strata::sql

@@ -203,7 +203,7 @@ Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> f
 
   BindContext ctx;
   ctx.session = &session;
-  ctx.outer = outer;
+  ctx.outer = outer ? outer : session.statement_outer();
   ctx.correlated = correlated;
   STRATA_RETURN_IF_ERROR(BindFrom(stmt, std::move(from), ctx, &out));
   // Aggregates are allowed in the select list, HAVING and ORDER BY of a grouped query; each
@@ -253,6 +253,7 @@ Result<BoundTargetRows> BindTargetRows(std::shared_ptr<const TableSchema> table,
   out.alias = std::move(alias);
   BindContext ctx;
   ctx.session = &session;
+  ctx.outer = session.statement_outer();
   ctx.scope = {out.table.get(), out.alias};
   ctx.clause = "where clause";
   if (where) {
@@ -302,6 +303,7 @@ Result<BoundUpdate> BindUpdate(const ast::Update& stmt, std::shared_ptr<const Ta
   BoundUpdate out;
   BindContext ctx;
   ctx.session = &session;
+  ctx.outer = session.statement_outer();
   ctx.scope = {table.get(), alias};
   STRATA_RETURN_IF_ERROR(BindAssignments(stmt.assignments, ctx, /*check_qualifier=*/true, &out.columns, &out.values));
   STRATA_ASSIGN_OR_RETURN(out.target, BindTargetRows(std::move(table), std::move(alias), stmt.where.get(),
@@ -354,6 +356,7 @@ Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const Ta
   STRATA_ASSIGN_OR_RETURN(auto rows, InsertRows(stmt, *out.table, &out.targets));
   BindContext dup_ctx;
   dup_ctx.session = &session;
+  dup_ctx.outer = session.statement_outer();
   dup_ctx.scope = {out.table.get(), out.table->name};
   dup_ctx.allow_values_function = true;
   STRATA_RETURN_IF_ERROR(BindAssignments(stmt.on_duplicate, dup_ctx, /*check_qualifier=*/false,
@@ -367,6 +370,7 @@ Result<BoundInsert> BindInsert(const ast::Insert& stmt, std::shared_ptr<const Ta
   }
   BindContext ctx;
   ctx.session = &session;
+  ctx.outer = session.statement_outer();
   for (const auto& row : rows) {
     std::vector<BoundExprPtr> values;
     for (const ast::Expr* value : row) {

@@ -1,5 +1,7 @@
 #include "sql/catalog/catalog.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/ascii.h"
@@ -15,6 +17,7 @@ constexpr IndexId kTablesIndex = 2;
 constexpr IndexId kNextTableIdIndex = 3;
 constexpr IndexId kVersionIndex = 4;
 constexpr IndexId kViewsIndex = 5;
+constexpr IndexId kTriggersIndex = 6;
 constexpr size_t kMaxCatalogEntries = 1 << 20;
 
 Bytes DatabaseKey(std::string_view name) {
@@ -34,6 +37,7 @@ Bytes ObjectKey(IndexId index, std::string_view db, std::string_view name) {
 
 Bytes TableKey(std::string_view db, std::string_view table) { return ObjectKey(kTablesIndex, db, table); }
 Bytes ViewKey(std::string_view db, std::string_view view) { return ObjectKey(kViewsIndex, db, view); }
+Bytes TriggerKey(std::string_view db, std::string_view trigger) { return ObjectKey(kTriggersIndex, db, trigger); }
 
 Result<uint64_t> ReadCounter(txn::Transaction& txn, const Bytes& key) {
   STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> v, txn.Get(key));
@@ -82,6 +86,53 @@ Result<ViewDefinition> ViewDefinition::Decode(Slice in) {
   return view;
 }
 
+Bytes TriggerDefinition::Encode() const {
+  Bytes out;
+  PutLengthPrefixed(&out, database);
+  PutLengthPrefixed(&out, name);
+  PutLengthPrefixed(&out, table);
+  out.push_back(static_cast<char>(timing));
+  out.push_back(static_cast<char>(event));
+  PutLengthPrefixed(&out, body);
+  PutVarint64(&out, order);
+  return out;
+}
+
+Result<TriggerDefinition> TriggerDefinition::Decode(Slice in) {
+  TriggerDefinition t;
+  Slice database, name, table, body;
+  if (!GetLengthPrefixed(&in, &database) || !GetLengthPrefixed(&in, &name) || !GetLengthPrefixed(&in, &table) ||
+      in.size() < 2) {
+    return Status::Corruption("trigger definition");
+  }
+  uint8_t timing = static_cast<uint8_t>(in[0]), event = static_cast<uint8_t>(in[1]);
+  in.remove_prefix(2);
+  if (timing > 1 || event > 2 || !GetLengthPrefixed(&in, &body) || !GetVarint64(&in, &t.order))
+    return Status::Corruption("trigger definition");
+  t.database = std::string(database);
+  t.name = std::string(name);
+  t.table = std::string(table);
+  t.timing = static_cast<TriggerTiming>(timing);
+  t.event = static_cast<TriggerEvent>(event);
+  t.body = std::string(body);
+  return t;
+}
+
+std::shared_ptr<const TriggerDefinition> CatalogSnapshot::FindTrigger(std::string_view db, std::string_view trigger) const {
+  auto it = triggers.find({ToLower(db), ToLower(trigger)});
+  return it == triggers.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const TriggerDefinition>> CatalogSnapshot::TriggersOn(std::string_view db,
+                                                                                  std::string_view table) const {
+  std::vector<std::shared_ptr<const TriggerDefinition>> out;
+  std::string lower = ToLower(db);
+  for (auto it = triggers.lower_bound({lower, ""}); it != triggers.end() && it->first.first == lower; ++it)
+    if (EqualsIgnoreCase(it->second->table, table)) out.push_back(it->second);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->order < b->order; });
+  return out;
+}
+
 std::shared_ptr<const ViewDefinition> CatalogSnapshot::FindView(std::string_view db, std::string_view view) const {
   auto it = views.find({ToLower(db), ToLower(view)});
   return it == views.end() ? nullptr : it->second;
@@ -125,6 +176,13 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load(txn::Transaction& t
     STRATA_ASSIGN_OR_RETURN(ViewDefinition view, ViewDefinition::Decode(kv.value));
     auto key = std::make_pair(ToLower(view.database), ToLower(view.name));
     snap->views[key] = std::make_shared<const ViewDefinition>(std::move(view));
+  }
+  Bytes trigger_prefix = IndexPrefix(kCatalogTableId, kTriggersIndex);
+  STRATA_ASSIGN_OR_RETURN(auto triggers, txn.Scan(trigger_prefix, PrefixSuccessor(trigger_prefix), kMaxCatalogEntries));
+  for (auto& kv : triggers) {
+    STRATA_ASSIGN_OR_RETURN(TriggerDefinition trigger, TriggerDefinition::Decode(kv.value));
+    auto key = std::make_pair(ToLower(trigger.database), ToLower(trigger.name));
+    snap->triggers[key] = std::make_shared<const TriggerDefinition>(std::move(trigger));
   }
   std::lock_guard lock(mu_);
   if (!txn.HasWritesIn(IndexPrefix(kCatalogTableId, 0)) && (!cached_ || cached_->version <= version))
@@ -176,6 +234,17 @@ Status Catalog::PutView(txn::Transaction& txn, const ViewDefinition& view) {
 
 Status Catalog::DropView(txn::Transaction& txn, const ViewDefinition& view) {
   STRATA_RETURN_IF_ERROR(txn.Delete(ViewKey(view.database, view.name)));
+  return BumpVersion(txn);
+}
+
+Status Catalog::PutTrigger(txn::Transaction& txn, TriggerDefinition* trigger) {
+  STRATA_ASSIGN_OR_RETURN(trigger->order, ReadCounter(txn, IndexPrefix(kCatalogTableId, kVersionIndex)));
+  STRATA_RETURN_IF_ERROR(txn.Put(TriggerKey(trigger->database, trigger->name), trigger->Encode()));
+  return BumpVersion(txn);
+}
+
+Status Catalog::DropTrigger(txn::Transaction& txn, const TriggerDefinition& trigger) {
+  STRATA_RETURN_IF_ERROR(txn.Delete(TriggerKey(trigger.database, trigger.name)));
   return BumpVersion(txn);
 }
 

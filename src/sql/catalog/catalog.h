@@ -7,6 +7,7 @@
 //   1 | 3                                → next table id (u32 varint)
 //   1 | 4                                → catalog version (u64 varint), bumped by every DDL
 //   1 | 5 | db(lowercase) | view(lower)  → ViewDefinition::Encode()
+//   1 | 6 | db(lowercase) | trigger(lower) → TriggerDefinition::Encode()
 //
 // Readers load the catalog as of their transaction's snapshot. A loaded catalog is cached
 // per version: a statement reads one key (the version) and reuses the parsed schemas.
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "common/ascii.h"
+#include "sql/expression/expr.h"
 #include "sql/types/schema.h"
 #include "txn/transaction.h"
 
@@ -37,17 +39,37 @@ struct ViewDefinition {
   static Result<ViewDefinition> Decode(Slice in);
 };
 
+// A trigger: for each row of `table` that an `event` statement writes, `body` (one
+// statement, or BEGIN ... END, as written) runs `timing` (before or after) the write.
+// Triggers of one table, timing and event fire in creation order (`order`).
+struct TriggerDefinition {
+  std::string database;
+  std::string name;
+  std::string table;
+  TriggerTiming timing = TriggerTiming::kBefore;
+  TriggerEvent event = TriggerEvent::kInsert;
+  std::string body;
+  uint64_t order = 0;
+
+  Bytes Encode() const;
+  static Result<TriggerDefinition> Decode(Slice in);
+};
+
 struct CatalogSnapshot {
   uint64_t version = 0;
   std::map<std::string, std::string> databases;  // lower-case name → name as written
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const TableSchema>> tables;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const ViewDefinition>> views;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const TriggerDefinition>> triggers;  // (db, name)
 
   bool HasDatabase(std::string_view db) const { return databases.count(ToLower(db)) > 0; }
   // nullptr when absent.
   std::shared_ptr<const TableSchema> FindTable(std::string_view db, std::string_view table) const;
   std::vector<std::shared_ptr<const TableSchema>> TablesOf(std::string_view db) const;
   std::shared_ptr<const ViewDefinition> FindView(std::string_view db, std::string_view view) const;
+  std::shared_ptr<const TriggerDefinition> FindTrigger(std::string_view db, std::string_view trigger) const;
+  // The triggers of db.table, in creation order.
+  std::vector<std::shared_ptr<const TriggerDefinition>> TriggersOn(std::string_view db, std::string_view table) const;
 };
 
 class Catalog {
@@ -66,6 +88,9 @@ class Catalog {
   // Creates or replaces the view.
   Status PutView(txn::Transaction& txn, const ViewDefinition& view);
   Status DropView(txn::Transaction& txn, const ViewDefinition& view);
+  // Creates the trigger; its `order` is set from the catalog version (later triggers fire later).
+  Status PutTrigger(txn::Transaction& txn, TriggerDefinition* trigger);
+  Status DropTrigger(txn::Transaction& txn, const TriggerDefinition& trigger);
 
  private:
   Status BumpVersion(txn::Transaction& txn);

@@ -36,12 +36,12 @@ class InsertOp : public Operator {
       STRATA_ASSIGN_OR_RETURN(std::vector<Row> source_rows, Drain(*source_));
       for (const Row& source_row : source_rows) {
         STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(plan_.rows[0], ++processed, source_row));
-        STRATA_RETURN_IF_ERROR(InsertOne(row));
+        STRATA_RETURN_IF_ERROR(FireAndInsert(std::move(row)));
       }
     } else {
       for (const auto& values : plan_.rows) {
         STRATA_ASSIGN_OR_RETURN(Row row, BuildRow(values, ++processed, Row()));
-        STRATA_RETURN_IF_ERROR(InsertOne(row));
+        STRATA_RETURN_IF_ERROR(FireAndInsert(std::move(row)));
       }
     }
     out->push_back({Value::Uint(affected_), Value::Uint(duplicates_), Value::Uint(first_generated_id_),
@@ -97,6 +97,24 @@ class InsertOp : public Operator {
     return Status::OK();
   }
 
+  Status Fire(TriggerTiming timing, TriggerEvent event, const Row* old_row, Row* new_row) {
+    return FireTableTriggers(&eval_, table_, timing, event, old_row, new_row);
+  }
+
+  // BEFORE INSERT triggers may change the row; AFTER INSERT ones fire once it is written
+  // (InsertOne). A REPLACE's deleted rows fire DELETE triggers, ON DUPLICATE KEY UPDATE's
+  // updated row UPDATE triggers, as in MySQL.
+  Status FireAndInsert(Row row) {
+    STRATA_RETURN_IF_ERROR(Fire(TriggerTiming::kBefore, TriggerEvent::kInsert, nullptr, &row));
+    return InsertOne(row);
+  }
+
+  Status DeleteOld(const Row& old_row, Slice pk) {
+    STRATA_RETURN_IF_ERROR(Fire(TriggerTiming::kBefore, TriggerEvent::kDelete, &old_row, nullptr));
+    STRATA_RETURN_IF_ERROR(DeleteRow(txn_, table_, old_row, pk));
+    return Fire(TriggerTiming::kAfter, TriggerEvent::kDelete, &old_row, nullptr);
+  }
+
   // ON DUPLICATE KEY UPDATE of `old_row` (at `old_pk`), VALUES(c) naming `new_row`.
   Status UpdateDuplicate(const Row& new_row, const Row& old_row, Slice old_pk) {
     Row updated = old_row;
@@ -108,10 +126,12 @@ class InsertOp : public Operator {
       if (updated[col].is_null() && !table_.columns[col].nullable) return ErrColumnCannotBeNull(table_.columns[col].name);
     }
     eval_.values_row = nullptr;
-    if (RowsEqual(updated, old_row)) return Status::OK();
-    STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, table_, old_row, old_pk, updated));
-    affected_ += 2;
-    return Status::OK();
+    STRATA_RETURN_IF_ERROR(Fire(TriggerTiming::kBefore, TriggerEvent::kUpdate, &old_row, &updated));
+    if (!RowsEqual(updated, old_row)) {
+      STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, table_, old_row, old_pk, updated));
+      affected_ += 2;
+    }
+    return Fire(TriggerTiming::kAfter, TriggerEvent::kUpdate, &old_row, &updated);
   }
 
   Status InsertOne(const Row& row) {
@@ -130,7 +150,7 @@ class InsertOp : public Operator {
         return Status::OK();
       }
       if (!plan_.replace) return ErrDuplicateKey(table_, table_.primary, row);
-      STRATA_RETURN_IF_ERROR(DeleteRow(txn_, table_, old_row, pk));
+      STRATA_RETURN_IF_ERROR(DeleteOld(old_row, pk));
       affected_++;
     }
     for (const IndexSchema& index : table_.indexes) {
@@ -146,12 +166,14 @@ class InsertOp : public Operator {
       if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, table_.name));
       STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, table_.columns.size()));
       if (on_duplicate) return UpdateDuplicate(row, other_row, *other_pk);
-      STRATA_RETURN_IF_ERROR(DeleteRow(txn_, table_, other_row, *other_pk));
+      STRATA_RETURN_IF_ERROR(DeleteOld(other_row, *other_pk));
       affected_++;
     }
     STRATA_RETURN_IF_ERROR(PutRow(txn_, table_, row, pk));
     affected_++;
-    return Status::OK();
+    if (!eval_.triggers) return Status::OK();
+    Row written = row;  // an AFTER trigger reads it only
+    return Fire(TriggerTiming::kAfter, TriggerEvent::kInsert, nullptr, &written);
   }
 
   const LogicalInsert& plan_;

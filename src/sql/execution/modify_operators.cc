@@ -6,6 +6,13 @@
 namespace strata::sql {
 namespace {
 
+// Runs `table`'s triggers for (timing, event) when it has any.
+Status FireTriggers(const EvalContext* ctx, const TableSchema& table, TriggerTiming timing, TriggerEvent event,
+                    const Row* old_row, Row* new_row) {
+  if (!ctx || !ctx->triggers || !ctx->triggers->Has(table, timing, event)) return Status::OK();
+  return ctx->triggers->Fire(table, timing, event, old_row, new_row);
+}
+
 // Splits a target row into the table row and its row key (the trailing value).
 Bytes TakeRowKey(Row* target) {
   STRATA_CHECK(!target->empty() && target->back().kind() == ValueKind::kString);
@@ -29,10 +36,14 @@ class UpdateOp : public Operator {
     for (Row& target : targets) {
       Bytes key = TakeRowKey(&target);
       STRATA_ASSIGN_OR_RETURN(Row updated, Apply(target, ++row_number));
-      if (RowsEqual(updated, target)) continue;
-      updated.resize(table_->columns.size());
-      STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, *table_, target, PkSuffixOfRowKey(key), updated));
-      changed++;
+      // As in MySQL, an UPDATE's triggers fire for every row it matches, changed or not.
+      STRATA_RETURN_IF_ERROR(FireTriggers(ctx_, *table_, TriggerTiming::kBefore, TriggerEvent::kUpdate, &target, &updated));
+      if (!RowsEqual(updated, target)) {
+        updated.resize(table_->columns.size());
+        STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, *table_, target, PkSuffixOfRowKey(key), updated));
+        changed++;
+      }
+      STRATA_RETURN_IF_ERROR(FireTriggers(ctx_, *table_, TriggerTiming::kAfter, TriggerEvent::kUpdate, &target, &updated));
     }
     out->push_back({Value::Uint(targets.size()), Value::Uint(changed)});
     return false;
@@ -65,8 +76,8 @@ class UpdateOp : public Operator {
 
 class DeleteOp : public Operator {
  public:
-  DeleteOp(OperatorPtr child, txn::Transaction* txn, const TableSchema* table)
-      : child_(std::move(child)), txn_(txn), table_(table) {}
+  DeleteOp(OperatorPtr child, txn::Transaction* txn, const TableSchema* table, const EvalContext* ctx)
+      : child_(std::move(child)), txn_(txn), table_(table), ctx_(ctx) {}
 
   Result<bool> Next(RowBatch* out) override {
     if (done_) return false;
@@ -74,7 +85,9 @@ class DeleteOp : public Operator {
     STRATA_ASSIGN_OR_RETURN(std::vector<Row> targets, Drain(*child_));
     for (Row& target : targets) {
       Bytes key = TakeRowKey(&target);
+      STRATA_RETURN_IF_ERROR(FireTriggers(ctx_, *table_, TriggerTiming::kBefore, TriggerEvent::kDelete, &target, nullptr));
       STRATA_RETURN_IF_ERROR(DeleteRow(txn_, *table_, target, PkSuffixOfRowKey(key)));
+      STRATA_RETURN_IF_ERROR(FireTriggers(ctx_, *table_, TriggerTiming::kAfter, TriggerEvent::kDelete, &target, nullptr));
     }
     out->push_back({Value::Uint(targets.size())});
     return false;
@@ -84,6 +97,7 @@ class DeleteOp : public Operator {
   OperatorPtr child_;
   txn::Transaction* txn_;
   const TableSchema* table_;
+  const EvalContext* ctx_;
   bool done_ = false;
 };
 
@@ -94,8 +108,13 @@ OperatorPtr MakeUpdate(OperatorPtr child, txn::Transaction* txn, const TableSche
   return std::make_unique<UpdateOp>(std::move(child), txn, table, std::move(assignments), auto_increment, ctx);
 }
 
-OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table) {
-  return std::make_unique<DeleteOp>(std::move(child), txn, table);
+OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table, const EvalContext* ctx) {
+  return std::make_unique<DeleteOp>(std::move(child), txn, table, ctx);
+}
+
+Status FireTableTriggers(const EvalContext* ctx, const TableSchema& table, TriggerTiming timing, TriggerEvent event,
+                         const Row* old_row, Row* new_row) {
+  return FireTriggers(ctx, table, timing, event, old_row, new_row);
 }
 
 }  // namespace strata::sql

@@ -79,7 +79,11 @@ struct Assignment {
 OperatorPtr MakeUpdate(OperatorPtr child, txn::Transaction* txn, const TableSchema* table,
                        std::vector<Assignment> assignments, AutoIncrement* auto_increment, const EvalContext* ctx);
 // DELETE: emits (rows deleted).
-OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table);
+OperatorPtr MakeDelete(OperatorPtr child, txn::Transaction* txn, const TableSchema* table, const EvalContext* ctx);
+// Runs `table`'s triggers for (timing, event) through ctx->triggers, when it has any
+// (modify_operators.cc; the insert operator uses it too).
+Status FireTableTriggers(const EvalContext* ctx, const TableSchema& table, TriggerTiming timing, TriggerEvent event,
+                         const Row* old_row, Row* new_row);
 // INSERT / REPLACE of `plan`'s rows (insert_operator.cc), each evaluated and written before
 // the next; emits (affected rows, duplicates skipped, first generated auto-increment id or 0,
 // rows processed). With a `source` (INSERT ... SELECT) plan->rows[0] is evaluated over each

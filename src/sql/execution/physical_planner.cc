@@ -75,7 +75,7 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
     case LogicalKind::kDelete:
       STRATA_CHECK(ctx.txn != nullptr);
       return MakeDelete(BuildOperators(plan.child(), ctx), ctx.txn,
-                        static_cast<const LogicalDelete&>(plan).table.get());
+                        static_cast<const LogicalDelete&>(plan).table.get(), ctx.eval);
   }
   STRATA_CHECK_MSG(false, "unknown logical operator");
   return nullptr;

@@ -127,6 +127,7 @@ struct SortKey {
 };
 
 class SubqueryRunner;
+class TriggerRunner;
 
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
@@ -136,6 +137,7 @@ struct EvalContext {
   int64_t deadline_ns = 0;
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
   SubqueryRunner* subqueries = nullptr;  // runs kSubquery plans (nullptr: none may occur)
+  TriggerRunner* triggers = nullptr;     // fires tables' triggers around row writes (nullptr: none)
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
   std::vector<const Row*> outer_rows;
 };
@@ -149,6 +151,22 @@ class SubqueryRunner {
   // cache.
   virtual Result<std::vector<Row>> Rows(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx,
                                          size_t limit) = 0;
+};
+
+enum class TriggerTiming : uint8_t { kBefore, kAfter };
+enum class TriggerEvent : uint8_t { kInsert, kUpdate, kDelete };
+
+// Runs a table's triggers for one row (the session implements it: trigger bodies are
+// statements). The write operators call it around each row they write.
+class TriggerRunner {
+ public:
+  virtual ~TriggerRunner() = default;
+  // Whether `table` has a trigger for (timing, event): when not, the row needs no copy.
+  virtual bool Has(const TableSchema& table, TriggerTiming timing, TriggerEvent event) = 0;
+  // Runs them in creation order. `old_row` is nullptr for INSERT, `new_row` for DELETE; a
+  // BEFORE trigger may change *new_row (SET NEW.c = ...), in the table's column types.
+  virtual Status Fire(const TableSchema& table, TriggerTiming timing, TriggerEvent event, const Row* old_row,
+                      Row* new_row) = 0;
 };
 
 // 1053 when the server is shutting down, 3024 past the statement's deadline, else OK.

@@ -173,6 +173,8 @@ enum class StatementKind : uint8_t {
   kLockTables, kUnlockTables,  // LOCK TABLES t READ|WRITE, ... / UNLOCK TABLES (mysqldump)
   kAlterCluster,               // ALTER CLUSTER ADD NODE | REMOVE NODE | TRANSFER LEADER TO
   kExplain,                    // EXPLAIN [FORMAT = TRADITIONAL | TREE] query
+  kCreateTrigger, kDropTrigger,
+  kSetRowColumns,              // SET NEW.c = e, ... (only inside a trigger body)
 };
 
 struct Statement {
@@ -219,6 +221,35 @@ struct DropTable : Statement {
   bool if_exists = false;
   bool temporary = false;  // DROP TEMPORARY TABLE: only temporary tables are dropped
   bool view = false;       // DROP VIEW
+};
+
+// CREATE [DEFINER = u] TRIGGER [IF NOT EXISTS] name {BEFORE|AFTER} {INSERT|UPDATE|DELETE}
+// ON table FOR EACH ROW [{FOLLOWS|PRECEDES} other] body, where body is one statement or
+// BEGIN statement; ... END (SET NEW.c = e, SET @v = e, INSERT, REPLACE, UPDATE, DELETE).
+enum class TriggerTime : uint8_t { kBefore, kAfter };
+enum class TriggerAction : uint8_t { kInsert, kUpdate, kDelete };
+
+struct CreateTrigger : Statement {
+  CreateTrigger() : Statement(StatementKind::kCreateTrigger) {}
+  TableName name;  // schema: the table's database
+  TableName table;
+  bool if_not_exists = false;
+  TriggerTime time = TriggerTime::kBefore;
+  TriggerAction action = TriggerAction::kInsert;
+  std::string body_text;                // as written; parsed again when the trigger fires
+  std::vector<StatementPtr> body;       // its statements
+};
+
+struct DropTrigger : Statement {
+  DropTrigger() : Statement(StatementKind::kDropTrigger) {}
+  TableName name;
+  bool if_exists = false;
+};
+
+struct SetRowColumns : Statement {
+  SetRowColumns() : Statement(StatementKind::kSetRowColumns) {}
+  bool old_row = false;  // SET OLD.c = ...: refused when the trigger is created (1362)
+  std::vector<std::pair<std::string, ExprPtr>> assignments;  // NEW.column = value, in order
 };
 
 struct CreateIndex : Statement {

@@ -43,4 +43,7 @@ Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql);
 // Parses exactly one statement (a trailing ';' is allowed); a second one is a 1064 error.
 Result<ast::StatementPtr> ParseOne(std::string_view sql);
 
+// Parses a trigger's body as CREATE TRIGGER stored it (ast::CreateTrigger::body_text).
+Result<std::vector<ast::StatementPtr>> ParseTriggerBody(std::string_view body);
+
 }  // namespace strata::sql

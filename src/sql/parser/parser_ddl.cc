@@ -69,6 +69,13 @@ Result<ast::StatementPtr> Parser::ParseCreate() {
   }
   if (PeekWord("INDEX")) return ParseCreateIndex(/*unique=*/false);
   if (PeekWord("FULLTEXT") || PeekWord("SPATIAL")) return ErrNotSupportedYet(ToUpper(Peek().value) + " INDEX");
+  if (PeekWord("TRIGGER")) return ParseCreateTrigger();
+  if (PeekWord("DEFINER")) {  // DEFINER = user [TRIGGER | VIEW]: look past the user for TRIGGER
+    for (size_t ahead = 1; ahead < 8 && Peek(ahead).kind != TokenKind::kEnd; ahead++) {
+      if (PeekWord("TRIGGER", ahead)) return ParseCreateTrigger();
+      if (PeekWord("VIEW", ahead) || PeekWord("SQL", ahead)) break;
+    }
+  }
   if (PeekWord("VIEW") || PeekWord("OR") || PeekWord("ALGORITHM") || PeekWord("DEFINER") || PeekWord("SQL")) {
     return ParseCreateView();
   }
@@ -141,6 +148,7 @@ Result<ast::StatementPtr> Parser::ParseCreateDatabase() {
 
 Result<ast::StatementPtr> Parser::ParseDrop() {
   STRATA_RETURN_IF_ERROR(ExpectWord("DROP"));
+  if (PeekWord("TRIGGER")) return ParseDropTrigger();
   if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
     auto drop = std::make_unique<ast::DropDatabase>();
     if (AcceptWord("IF")) {

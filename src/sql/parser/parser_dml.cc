@@ -77,9 +77,6 @@ Result<ast::StatementPtr> Parser::ParseWith() {
     STRATA_RETURN_IF_ERROR(ExpectPunct("("));
     STRATA_ASSIGN_OR_RETURN(cte.query, ParseQueryInParentheses());
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
-    for (const ast::CommonTableExpr& earlier : ctes)
-      if (EqualsIgnoreCase(earlier.name, cte.name))  // ER_NONUNIQ_TABLE
-        return Status::InvalidArgument("Not unique table/alias: '" + cte.name + "'").WithMysql(1066, "42000");
     ctes.push_back(std::move(cte));
   } while (AcceptPunct(","));
   if (PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("INSERT") || PeekWord("REPLACE"))

@@ -29,6 +29,13 @@ class Parser {
 
   // Parses all statements (see sql::Parse).
   Result<std::vector<ast::StatementPtr>> ParseAll();
+  // The whole input as a trigger body (ParseTriggerBody in parser.h).
+  Status ParseTriggerBodyOnly(std::vector<ast::StatementPtr>* body) {
+    STRATA_RETURN_IF_ERROR(ParseTriggerBody(body));
+    AcceptPunct(";");
+    if (Peek().kind != TokenKind::kEnd) return Error();
+    return Status::OK();
+  }
 
   // ---- statements (parser.cc and topic files) ----
   Result<ast::StatementPtr> ParseStatement();
@@ -40,6 +47,10 @@ class Parser {
   Result<ast::StatementPtr> ParseCreateIndex(bool unique);
   Result<ast::StatementPtr> ParseSelect();
   Result<ast::StatementPtr> ParseWith();
+  Result<ast::StatementPtr> ParseCreateTrigger();
+  Result<ast::StatementPtr> ParseDropTrigger();
+  Status ParseTriggerBody(std::vector<ast::StatementPtr>* body);
+  Result<ast::StatementPtr> ParseTriggerStatement();
   Result<ast::StatementPtr> ParseInsert();
   Result<ast::StatementPtr> ParseUpdate();
   Result<ast::StatementPtr> ParseDelete();

@@ -206,6 +206,8 @@ Result<QueryResult> DropTables(Session& session, const ast::DropTable& stmt) {
       }
       dropped.push_back(table);
       STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *table));
+      for (const auto& trigger : catalog->TriggersOn(db, table->name))  // a table's triggers go with it
+        STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTrigger(txn, *trigger));
     }
     if (!missing.empty() && !stmt.if_exists) return ErrUnknownTable(missing);
     result.warnings = missing.empty() ? 0 : 1;
@@ -314,7 +316,11 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
       return ErrDatabaseDoesNotExist(stmt.name);
     }
     dropped = catalog->TablesOf(stmt.name);
-    for (const auto& t : dropped) STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *t));
+    for (const auto& t : dropped) {
+      STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *t));
+      for (const auto& trigger : catalog->TriggersOn(stmt.name, t->name))
+        STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTrigger(txn, *trigger));
+    }
     result.affected_rows = dropped.size();
     return session.engine().catalog().DropDatabase(txn, stmt.name);
   });

@@ -84,6 +84,12 @@ Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt);
 // CREATE VIEW / DROP VIEW (view_ddl.cc). CREATE VIEW plans the query first (1146 for a
 // missing table), which reads in the session's transaction: the caller ends it after.
 Result<QueryResult> CreateView(Session& session, const ast::CreateView& stmt);
+// Triggers (trigger.cc): CREATE / DROP TRIGGER, and the runner that fires them for the
+// statements of one session (the write operators call it; a body's statements run through
+// the executors below, in the session's transaction).
+Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& stmt);
+Result<QueryResult> DropTrigger(Session& session, const ast::DropTrigger& stmt);
+std::unique_ptr<TriggerRunner> MakeTriggerRunner(Session& session);
 Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt);
 
 // Shared by the DDL executors.

@@ -41,12 +41,14 @@ ResultColumn DescribeColumn(const PlannedQuery& query, size_t i) {
 // Optimizes `plan`, runs it and returns every row (at most kMaxSortRows). Subqueries in
 // its expressions run in the same transaction.
 Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
-                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr) {
+                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
+                             TriggerRunner* triggers = nullptr) {
   plan = Optimize(std::move(plan));
   ExecutionContext exec{txn, nullptr, rows_examined, auto_increment};
   std::unique_ptr<SubqueryRunner> subqueries = MakeSubqueryRunner(exec);
   EvalContext with_subqueries = eval;
   with_subqueries.subqueries = subqueries.get();
+  with_subqueries.triggers = triggers;
   exec.eval = &with_subqueries;
   OperatorPtr root = BuildOperators(*plan, exec);
   return Drain(*root);
@@ -62,6 +64,7 @@ struct WriteTarget {
 Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref, std::string_view statement) {
   WriteTarget target;
   STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveWriteTable(ref.table, statement));
+  STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*target.table));
   STRATA_ASSIGN_OR_RETURN(target.txn, session.Txn());
   target.alias = ref.alias.empty() ? ref.table.name : ref.alias;
   return target;
@@ -110,6 +113,7 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
                           session.ResolveWriteTable(stmt.table, stmt.replace ? "REPLACE" : "INSERT"));
+  STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*table));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   LogicalPlan source;
   std::vector<std::shared_ptr<const TableSchema>> source_tables;  // the plan points into them
@@ -124,8 +128,10 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   }
   QueryResult result;
   EvalContext eval = session.eval_context();
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanInsert(bound, std::move(source)), txn, eval,
-                                                       &result.rows_examined, &session.engine().auto_increment()));
+  std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
+                          Run(PlanInsert(bound, std::move(source)), txn, eval, &result.rows_examined,
+                              &session.engine().auto_increment(), triggers.get()));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 4);
   const uint64_t duplicates = counts[0][1].uint_value(), first_generated_id = counts[0][2].uint_value();
   const uint64_t rows = counts[0][3].uint_value();
@@ -143,8 +149,9 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
+  std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), target.txn, eval, &result.rows_examined,
-                                                       &session.engine().auto_increment()));
+                                                       &session.engine().auto_increment(), triggers.get()));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
   uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
   result.affected_rows = changed;
@@ -157,7 +164,9 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), target.txn, eval, &result.rows_examined));
+  std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), target.txn, eval, &result.rows_examined,
+                                                       nullptr, triggers.get()));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 1);
   result.affected_rows = counts[0][0].uint_value();
   return result;

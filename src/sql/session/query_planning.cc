@@ -164,6 +164,9 @@ Status CombineSetOperand(PlannedQuery* out, PlannedQuery next, ast::SetOp op, bo
 }
 
 Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated) {
+  for (size_t i = 0; i < stmt.with.size(); i++)
+    for (size_t j = 0; j < i; j++)
+      if (EqualsIgnoreCase(stmt.with[i].name, stmt.with[j].name)) return ErrNonUniqueTable(stmt.with[i].name);
   CteScope with(stmt);  // its WITH's names, if any, for the query and its subqueries
   STRATA_ASSIGN_OR_RETURN(PlannedQuery out, PlanSelectTerm(session, stmt, outer, correlated));
   if (stmt.set_operands.empty()) return out;

@@ -75,7 +75,21 @@ EvalContext Session::eval_context() const {
   EvalContext ctx;
   ctx.now_unix_seconds = static_cast<int64_t>(std::time(nullptr));
   ctx.interrupted = engine_->interrupted();
+  if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
   return ctx;
+}
+
+void Session::SetUserVariable(std::string_view name, Value value) { user_vars_[ToLower(name)] = std::move(value); }
+
+Status Session::CheckTriggerTarget(const TableSchema& table) const {
+  for (const TriggerFrame& frame : trigger_frames_) {
+    if (frame.table->id == table.id)  // ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG
+      return Status::InvalidArgument(fmt::format("Can't update table '{}' in stored function/trigger because it is "
+                                                 "already used by statement which invoked this stored function/trigger.",
+                                                 table.name))
+          .WithMysql(1442, "HY000");
+  }
+  return Status::OK();
 }
 
 txn::ReadRequirement Session::ReadRequirement() const {
@@ -213,6 +227,10 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kCreateIndex: case SK::kDropIndex:
       STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
       return ExecuteDdl(*this, stmt);
+    case SK::kCreateTrigger: case SK::kDropTrigger:
+      STRATA_RETURN_IF_ERROR(CommitOpen());
+      return stmt.kind == SK::kCreateTrigger ? CreateTrigger(*this, static_cast<const ast::CreateTrigger&>(stmt))
+                                             : DropTrigger(*this, static_cast<const ast::DropTrigger&>(stmt));
     case SK::kCreateView: {
       STRATA_RETURN_IF_ERROR(CommitOpen());
       Result<QueryResult> result = CreateView(*this, static_cast<const ast::CreateView&>(stmt));
@@ -305,6 +323,7 @@ Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
     if (item.value) {
       BindContext ctx;
       ctx.session = this;
+      ctx.outer = statement_outer();  // NEW / OLD inside a trigger
       STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*item.value, ctx));
       STRATA_ASSIGN_OR_RETURN(value, EvaluateExpression(*this, *e));
     }
