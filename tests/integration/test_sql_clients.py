@@ -297,6 +297,29 @@ class PyMySQLTest(unittest.TestCase):
         self.assertEqual(self.cur.fetchall(), ((1, 1, 1),))
         self.cur.execute("DROP TABLE e")
 
+    def test_hostile_sql(self):
+        """Issue 16 item 7: long chains are evaluated, limits are clear errors, the session lives."""
+        self.cur.execute("CREATE TABLE h (a INT PRIMARY KEY, b INT)")
+        self.cur.execute("INSERT INTO h VALUES (1, 1), (2, 2), (49999, 3)")
+        ors = " OR ".join(f"a = {i}" for i in range(50000))
+        self.cur.execute("SELECT COUNT(*) FROM h WHERE " + ors)
+        self.assertEqual(self.cur.fetchone()[0], 3)
+        ands = " AND ".join(f"a <> {i}" for i in range(2, 50000))
+        self.cur.execute("SELECT COUNT(*) FROM h WHERE " + ands)
+        self.assertEqual(self.cur.fetchone()[0], 1)
+        self.cur.execute("SELECT COUNT(*) FROM h WHERE a IN (" + ",".join(str(i) for i in range(50000)) + ")")
+        self.assertEqual(self.cur.fetchone()[0], 3)
+        for sql in ("SELECT " + "+".join("1" for _ in range(50000)), "SELECT " + "(" * 5000 + "1" + ")" * 5000):
+            with self.assertRaises(pymysql.MySQLError) as ctx:
+                self.cur.execute(sql)
+            self.assertEqual(ctx.exception.args[0], 1064)
+            self.assertNotIn("kMax", ctx.exception.args[1])  # no internal names in errors
+        self.cur.execute("SELECT LENGTH(%s)", ("x" * (10 << 20),))  # a 10 MB literal
+        self.assertEqual(self.cur.fetchone()[0], 10 << 20)
+        self.cur.execute("SELECT COUNT(*) FROM h")
+        self.assertEqual(self.cur.fetchone()[0], 3)
+        self.cur.execute("DROP TABLE h")
+
     def test_update_delete_counts(self):
         self.cur.execute("CREATE TABLE u (id INT PRIMARY KEY, n INT)")
         self.assertEqual(self.cur.execute("INSERT INTO u VALUES (1,1),(2,2),(3,3),(4,4)"), 4)

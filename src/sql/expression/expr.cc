@@ -138,7 +138,18 @@ Result<Value> Bitwise(Op op, const Value& a, const Value& b) {
 
 Result<Value> Binary(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
   Op op = e.op;
-  if (op == Op::kAnd || op == Op::kOr || op == Op::kXor) {
+  if (op == Op::kAnd || op == Op::kOr) {  // n-ary: every operand of a chain, left to right
+    bool unknown = false;
+    for (const BoundExprPtr& child : e.children) {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
+      std::optional<bool> x = v.ToBool();
+      if (op == Op::kAnd && x == false) return Value::Bool(false);
+      if (op == Op::kOr && x == true) return Value::Bool(true);
+      unknown = unknown || !x;
+    }
+    return unknown ? Value::Null() : Value::Bool(op == Op::kAnd);
+  }
+  if (op == Op::kXor) {
     STRATA_ASSIGN_OR_RETURN(Value a, Eval(*e.children[0], row, ctx));
     std::optional<bool> x = a.ToBool();
     if (op == Op::kAnd && x == false) return Value::Bool(false);
@@ -473,12 +484,16 @@ Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext
 
 void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out) {
   if (!e) return;
-  if (e->kind == BoundExpr::Kind::kBinary && e->op == ast::Op::kAnd) {
-    SplitConjuncts(e->children[0].get(), out);
-    SplitConjuncts(e->children[1].get(), out);
-    return;
+  std::vector<const BoundExpr*> stack{e};
+  while (!stack.empty()) {
+    const BoundExpr* top = stack.back();
+    stack.pop_back();
+    if (top->kind == BoundExpr::Kind::kBinary && top->op == ast::Op::kAnd) {
+      for (size_t i = top->children.size(); i-- > 0;) stack.push_back(top->children[i].get());  // written order
+      continue;
+    }
+    out->push_back(top);
   }
-  out->push_back(e);
 }
 
 }  // namespace strata::sql

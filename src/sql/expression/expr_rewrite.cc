@@ -76,8 +76,7 @@ void TakeConjuncts(BoundExprPtr root, std::vector<BoundExprPtr>* out) {
     BoundExprPtr e = std::move(stack.back());
     stack.pop_back();
     if (e->kind == BoundExpr::Kind::kBinary && e->op == ast::Op::kAnd) {
-      stack.push_back(std::move(e->children[1]));  // left first out: the written order
-      stack.push_back(std::move(e->children[0]));
+      for (size_t i = e->children.size(); i-- > 0;) stack.push_back(std::move(e->children[i]));  // written order
       continue;
     }
     out->push_back(std::move(e));
@@ -85,8 +84,10 @@ void TakeConjuncts(BoundExprPtr root, std::vector<BoundExprPtr>* out) {
 }
 
 BoundExprPtr CombineConjuncts(std::vector<BoundExprPtr> conjuncts) {
-  BoundExprPtr out;
-  for (BoundExprPtr& c : conjuncts) out = out ? MakeAnd(std::move(out), std::move(c)) : std::move(c);
+  if (conjuncts.empty()) return nullptr;
+  if (conjuncts.size() == 1) return std::move(conjuncts[0]);
+  BoundExprPtr out = MakeAnd(std::move(conjuncts[0]), std::move(conjuncts[1]));  // one n-ary AND
+  for (size_t i = 2; i < conjuncts.size(); i++) out->children.push_back(std::move(conjuncts[i]));
   return out;
 }
 

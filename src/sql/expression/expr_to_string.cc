@@ -98,8 +98,11 @@ std::string ExprToString(const BoundExpr& e) {
     case K::kConst: return ConstText(e.constant);
     case K::kColumn: return fmt::format("#{}", e.column);
     case K::kUnary: return fmt::format("{}{}", OpText(e.op), ExprToString(*e.children[0]));
-    case K::kBinary:
-      return fmt::format("({} {} {})", ExprToString(*e.children[0]), OpText(e.op), ExprToString(*e.children[1]));
+    case K::kBinary: {  // AND / OR chains have any number of operands
+      std::string out = "(" + ExprToString(*e.children[0]);
+      for (size_t i = 1; i < e.children.size(); i++) out += fmt::format(" {} {}", OpText(e.op), ExprToString(*e.children[i]));
+      return out + ")";
+    }
     case K::kFunc:
       if (e.fn == Fn::kValues) return fmt::format("values(#{})", e.column);
       if (e.fn == Fn::kBuiltin && e.builtin) return fmt::format("{}({})", ToLower(e.builtin->name), Children(e, 0));

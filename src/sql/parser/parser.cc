@@ -123,13 +123,13 @@ Status Parser::ErrorAt(const Token& t) const { return SyntaxError(sql_, t.begin)
 
 Status Parser::DepthError() const {
   return SyntaxErrorWithReason(
-      "Expression nesting exceeds the parser's limit (kMaxParseDepth = " + std::to_string(kMaxParseDepth) + ")",
+      "Expression nested more than " + std::to_string(kMaxParseDepth) + " levels deep",
       sql_, Peek().begin);
 }
 
 Status Parser::HeightError() const {
   return SyntaxErrorWithReason(
-      "Expression is too complex (kMaxExprHeight = " + std::to_string(kMaxExprHeight) + ")", sql_,
+      "Expression is too complex (more than " + std::to_string(kMaxExprHeight) + " operators deep)", sql_,
       Peek().begin);
 }
 

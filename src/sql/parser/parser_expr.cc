@@ -68,16 +68,23 @@ bool ComparisonOp(const Token& t, Op* op) {
 
 }  // namespace
 
+// a OR b OR c ... is one node with every operand as a child (and so for AND): a chain of
+// 50,000 terms is as shallow as one of two, for the parser, the binder and evaluation.
 Result<ExprPtr> Parser::ParseExpr() {
   DepthScope depth(&depth_);
   if (depth.exceeded()) return DepthError();
   size_t start = pos_;
   STRATA_ASSIGN_OR_RETURN(ExprPtr left, ParseXor());
-  while (AcceptWord("OR") || AcceptPunct("||")) {
-    STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseXor());
-    left = MakeBinary(Op::kOr, std::move(left), std::move(right));
-    Finish(left.get(), start);
+  if (PeekWord("OR") || PeekPunct("||")) {
+    ExprPtr chain = MakeBinary(Op::kOr, std::move(left), nullptr);
+    chain->children.pop_back();
+    while (AcceptWord("OR") || AcceptPunct("||")) {
+      STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseXor());
+      chain->children.push_back(std::move(right));
+    }
+    Finish(chain.get(), start);
     if (height_exceeded_) return HeightError();
+    left = std::move(chain);
   }
   if (depth_ == 1) FinishTopLevel(left.get());  // the outermost ParseExpr: a top-level expression
   return left;
@@ -98,13 +105,16 @@ Result<ExprPtr> Parser::ParseXor() {
 Result<ExprPtr> Parser::ParseAnd() {
   size_t start = pos_;
   STRATA_ASSIGN_OR_RETURN(ExprPtr left, ParseNot());
+  if (!PeekWord("AND") && !PeekPunct("&&")) return left;
+  ExprPtr chain = MakeBinary(Op::kAnd, std::move(left), nullptr);
+  chain->children.pop_back();
   while (AcceptWord("AND") || AcceptPunct("&&")) {
     STRATA_ASSIGN_OR_RETURN(ExprPtr right, ParseNot());
-    left = MakeBinary(Op::kAnd, std::move(left), std::move(right));
-    Finish(left.get(), start);
-    if (height_exceeded_) return HeightError();
+    chain->children.push_back(std::move(right));
   }
-  return left;
+  Finish(chain.get(), start);
+  if (height_exceeded_) return HeightError();
+  return chain;
 }
 
 Result<ExprPtr> Parser::ParseNot() {
