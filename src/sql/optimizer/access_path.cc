@@ -148,16 +148,48 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where) {
       return path;
     }
   }
+  // A secondary index: equalities on its leading columns, then an IN list or a range on the
+  // next one. The index with the most equalities wins, then IN over a range.
+  int best_score = 0;
   for (const IndexSchema& index : table.indexes) {
-    bool all_eq = !index.columns.empty();
-    for (uint32_t c : index.columns) all_eq = all_eq && cons.count(c) && cons[c].eq;
-    if (!all_eq) continue;
     Bytes prefix = IndexPrefix(table.id, index.id);
-    for (uint32_t c : index.columns) prefix = Encoded(prefix, *cons[c].eq);
-    path.kind = AccessPath::Kind::kIndexPrefix;
-    path.index = &index;
-    path.ranges.push_back({prefix, PrefixSuccessor(prefix)});
-    return path;
+    size_t k = 0;
+    while (k < index.columns.size() && cons.count(index.columns[k]) && cons[index.columns[k]].eq)
+      prefix = Encoded(prefix, *cons[index.columns[k++]].eq);
+    AccessPath candidate;
+    candidate.kind = AccessPath::Kind::kIndexPrefix;
+    candidate.index = &index;
+    int score = static_cast<int>(k) * 4;
+    auto next = k < index.columns.size() ? cons.find(index.columns[k]) : cons.end();
+    if (next != cons.end() && !next->second.in.empty()) {
+      std::vector<Bytes> keys;
+      for (const Value& v : next->second.in) keys.push_back(Encoded(prefix, v));
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      for (Bytes& key : keys) candidate.ranges.push_back({key, PrefixSuccessor(key)});
+      candidate.index_equality = false;
+      score += 2;
+    } else if (next != cons.end() && (next->second.lo || next->second.hi)) {
+      KeyRange r;
+      r.begin = next->second.lo ? Encoded(prefix, next->second.lo->value) : prefix;
+      if (next->second.lo && !next->second.lo->inclusive) r.begin = PrefixSuccessor(r.begin);
+      if (next->second.hi) {
+        r.end = Encoded(prefix, next->second.hi->value);
+        if (next->second.hi->inclusive) r.end = PrefixSuccessor(r.end);
+      } else {
+        r.end = PrefixSuccessor(prefix);
+      }
+      if (r.begin < r.end) candidate.ranges.push_back(std::move(r));
+      candidate.index_equality = false;
+      score += 1;
+    } else if (k > 0) {
+      candidate.ranges.push_back({prefix, PrefixSuccessor(prefix)});
+      candidate.index_whole_key = k == index.columns.size();
+    }
+    if (score > best_score) {
+      best_score = score;
+      path = std::move(candidate);
+    }
   }
   return path;
 }

@@ -21,6 +21,8 @@ struct AccessPath {
   std::vector<KeyRange> ranges;  // kPrimaryRanges / kIndexPrefix (index key ranges)
   std::vector<Bytes> points;     // kPrimaryPoints: full row keys
   const IndexSchema* index = nullptr;  // kIndexPrefix
+  bool index_equality = true;          // kIndexPrefix: every range is one equality prefix (EXPLAIN "ref")
+  bool index_whole_key = false;        // kIndexPrefix: ... of every column of the index (EXPLAIN "const" if unique)
 };
 
 }  // namespace strata::sql

@@ -68,8 +68,8 @@ class TraditionalRows {
         key = "PRIMARY";
         break;
       case AccessPath::Kind::kIndexPrefix:  // equality on every column of the index
-        type = path.index && path.index->unique ? "const" : "ref";
-        if (path.ranges.size() != 1) type = "range";
+        type = path.index && path.index->unique && path.index_whole_key ? "const" : "ref";
+        if (path.ranges.size() != 1 || !path.index_equality) type = "range";
         key = path.index ? path.index->name : "";
         break;
     }
