@@ -175,6 +175,8 @@ enum class StatementKind : uint8_t {
   kExplain,                    // EXPLAIN [FORMAT = TRADITIONAL | TREE] query
   kCreateTrigger, kDropTrigger,
   kSetRowColumns,              // SET NEW.c = e, ... (only inside a trigger body)
+  kTruncate,                   // TRUNCATE [TABLE] t
+  kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
 };
 
 struct Statement {
@@ -250,6 +252,16 @@ struct SetRowColumns : Statement {
   SetRowColumns() : Statement(StatementKind::kSetRowColumns) {}
   bool old_row = false;  // SET OLD.c = ...: refused when the trigger is created (1362)
   std::vector<std::pair<std::string, ExprPtr>> assignments;  // NEW.column = value, in order
+};
+
+struct TruncateTable : Statement {
+  TruncateTable() : Statement(StatementKind::kTruncate) {}
+  TableName table;
+};
+
+struct RenameTable : Statement {
+  RenameTable() : Statement(StatementKind::kRenameTable) {}
+  std::vector<std::pair<TableName, TableName>> renames;  // from → to, applied in order
 };
 
 struct CreateIndex : Statement {
@@ -431,6 +443,8 @@ enum class ShowKind : uint8_t {
   kDatabases, kTables, kColumns, kVariables, kStatus, kCreateTable, kCreateDatabase,
   kWarnings, kErrors, kEngines, kCollation, kCharset, kProcessList, kIndex, kTableStatus,
   kClusterStatus,  // SHOW CLUSTER STATUS
+  kCreateView,     // SHOW CREATE VIEW v
+  kTriggers,       // SHOW TRIGGERS [FROM db] [LIKE 'table pattern' | WHERE ...]
 };
 
 // EXPLAIN [EXTENDED] [FORMAT = TRADITIONAL | TREE] query: the optimized plan of a query

@@ -269,7 +269,25 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   }
   if (IsWord(t, "WITH")) return ParseSelect();
   if (IsWord(t, "ALTER") && PeekWord("CLUSTER", 1)) return ParseAlterCluster();
-  if (IsWord(t, "ALTER") || IsWord(t, "TRUNCATE") || IsWord(t, "RENAME")) {
+  if (IsWord(t, "TRUNCATE")) {
+    Advance();
+    AcceptWord("TABLE");
+    auto truncate = std::make_unique<ast::TruncateTable>();
+    STRATA_ASSIGN_OR_RETURN(truncate->table, ParseTableName());
+    return ast::StatementPtr(std::move(truncate));
+  }
+  if (IsWord(t, "RENAME") && PeekWord("TABLE", 1)) {
+    pos_ += 2;
+    auto rename = std::make_unique<ast::RenameTable>();
+    do {
+      STRATA_ASSIGN_OR_RETURN(ast::TableName from, ParseTableName());
+      STRATA_RETURN_IF_ERROR(ExpectWord("TO"));
+      STRATA_ASSIGN_OR_RETURN(ast::TableName to, ParseTableName());
+      rename->renames.emplace_back(std::move(from), std::move(to));
+    } while (AcceptPunct(","));
+    return ast::StatementPtr(std::move(rename));
+  }
+  if (IsWord(t, "ALTER") || IsWord(t, "RENAME")) {
     return ErrNotSupportedYet(ToUpper(t.value) + (PeekWord("TABLE", 1) ? " TABLE" : ""));
   }
   return Error();

@@ -151,6 +151,9 @@ Result<ast::StatementPtr> Parser::ParseShow() {
   } else if (AcceptWord("TABLES")) {
     show->show = ast::ShowKind::kTables;
     from_db_allowed = true;
+  } else if (AcceptWord("TRIGGERS")) {
+    show->show = ast::ShowKind::kTriggers;
+    from_db_allowed = true;
   } else if (AcceptWord("COLUMNS") || AcceptWord("FIELDS")) {
     show->show = ast::ShowKind::kColumns;
     if (!AcceptWord("FROM") && !AcceptWord("IN")) return Error();
@@ -163,6 +166,9 @@ Result<ast::StatementPtr> Parser::ParseShow() {
   } else if (AcceptWord("CREATE")) {
     if (AcceptWord("TABLE")) {
       show->show = ast::ShowKind::kCreateTable;
+      STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
+    } else if (AcceptWord("VIEW")) {
+      show->show = ast::ShowKind::kCreateView;
       STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
     } else if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       show->show = ast::ShowKind::kCreateDatabase;

@@ -17,8 +17,8 @@ namespace {
 
 constexpr size_t kDeleteBatch = 10000;
 
+}  // namespace
 
-// Deletes every key with `prefix`, in transactions of kDeleteBatch keys.
 Status DeletePrefix(Session& session, const Bytes& prefix) {
   while (true) {
     std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
@@ -29,6 +29,8 @@ Status DeletePrefix(Session& session, const Bytes& prefix) {
     if (!s.ok() && s.mysql_errno() != kErLockDeadlock) return s;
   }
 }
+
+namespace {
 
 
 ColumnType ToColumnType(const ast::TypeName& t) {
@@ -321,6 +323,9 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
       for (const auto& trigger : catalog->TriggersOn(stmt.name, t->name))
         STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTrigger(txn, *trigger));
     }
+    std::string lower = ToLower(stmt.name);  // and its views
+    for (auto it = catalog->views.lower_bound({lower, ""}); it != catalog->views.end() && it->first.first == lower; ++it)
+      STRATA_RETURN_IF_ERROR(session.engine().catalog().DropView(txn, *it->second));
     result.affected_rows = dropped.size();
     return session.engine().catalog().DropDatabase(txn, stmt.name);
   });
@@ -347,6 +352,8 @@ Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt) {
     }
     case SK::kCreateIndex: return CreateIndex(session, static_cast<const ast::CreateIndex&>(stmt));
     case SK::kDropIndex: return DropIndex(session, static_cast<const ast::DropIndex&>(stmt));
+    case SK::kTruncate: return TruncateTable(session, static_cast<const ast::TruncateTable&>(stmt));
+    case SK::kRenameTable: return RenameTables(session, static_cast<const ast::RenameTable&>(stmt));
     default: return Status::Internal("not a DDL statement");
   }
 }

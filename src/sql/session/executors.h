@@ -91,6 +91,11 @@ Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& st
 Result<QueryResult> DropTrigger(Session& session, const ast::DropTrigger& stmt);
 std::unique_ptr<TriggerRunner> MakeTriggerRunner(Session& session);
 Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt);
+// TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
+Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
+Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);
+// Deletes every key with `prefix`, in transactions of a bounded number of keys (ddl.cc).
+Status DeletePrefix(Session& session, const Bytes& prefix);
 
 // Shared by the DDL executors.
 constexpr int kDdlRetries = 5;

@@ -187,10 +187,52 @@ Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
     return ApplyWhere(session, stmt, std::move(r));
   }
   QueryResult r = stmt.full ? TextResult({header, "Table_type"}) : TextResult({header});
-  for (const auto& t : catalog->TablesOf(db)) {
-    if (!Matches(stmt, t->name)) continue;
-    if (stmt.full) r.rows.push_back({Str(t->name), Str("BASE TABLE")});
-    else r.rows.push_back({Str(t->name)});
+  std::map<std::string, std::pair<std::string, const char*>> names;  // lower → (name, type): tables and views by name
+  for (const auto& t : catalog->TablesOf(db)) names[ToLower(t->name)] = {t->name, "BASE TABLE"};
+  std::string lower_db = ToLower(db);
+  for (auto it = catalog->views.lower_bound({lower_db, ""}); it != catalog->views.end() && it->first.first == lower_db; ++it)
+    names[it->first.second] = {it->second->name, "VIEW"};
+  for (const auto& [lower, entry] : names) {
+    if (!Matches(stmt, entry.first)) continue;
+    if (stmt.full) r.rows.push_back({Str(entry.first), Str(entry.second)});
+    else r.rows.push_back({Str(entry.first)});
+  }
+  return ApplyWhere(session, stmt, std::move(r));
+}
+
+QueryResult CreateViewResult(const ViewDefinition& view) {
+  std::string columns;
+  for (size_t i = 0; i < view.columns.size(); i++) columns += (i ? "," : " (") + Quote(view.columns[i]);
+  if (!columns.empty()) columns += ")";
+  QueryResult r = TextResult({"View", "Create View", "character_set_client", "collation_connection"});
+  r.rows.push_back({Str(view.name),
+                    Str("CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW " + Quote(view.name) +
+                        columns + " AS " + view.query),
+                    Str("utf8mb4"), Str("utf8mb4_general_ci")});
+  return r;
+}
+
+Result<QueryResult> ShowTriggers(Session& session, const ast::Show& stmt) {
+  std::string db = stmt.database.empty() ? session.database() : stmt.database;
+  if (db.empty()) return ErrNoDatabaseSelected();
+  STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
+  if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
+  QueryResult r = TextResult({"Trigger", "Event", "Table", "Statement", "Timing", "Created", "sql_mode", "Definer",
+                              "character_set_client", "collation_connection", "Database Collation"});
+  std::vector<std::shared_ptr<const TriggerDefinition>> triggers;
+  std::string lower_db = ToLower(db);
+  for (auto it = catalog->triggers.lower_bound({lower_db, ""}); it != catalog->triggers.end() && it->first.first == lower_db; ++it)
+    triggers.push_back(it->second);
+  std::sort(triggers.begin(), triggers.end(), [](const auto& a, const auto& b) {
+    return a->table != b->table ? a->table < b->table : a->order < b->order;
+  });
+  for (const auto& t : triggers) {
+    if (!Matches(stmt, t->table)) continue;  // LIKE matches the table, as in MySQL
+    const char* event = t->event == TriggerEvent::kInsert ? "INSERT" : t->event == TriggerEvent::kUpdate ? "UPDATE" : "DELETE";
+    r.rows.push_back({Str(t->name), Str(event), Str(t->table), Str(t->body),
+                      Str(t->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER"), Value::Null(),
+                      Str("STRICT_TRANS_TABLES"), Str("root@%"), Str("utf8mb4"), Str("utf8mb4_general_ci"),
+                      Str("utf8mb4_general_ci")});
   }
   return ApplyWhere(session, stmt, std::move(r));
 }
@@ -229,8 +271,23 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
         if (Matches(stmt, name)) r.rows.push_back({Str(name), Str(value)});
       return ApplyWhere(session, stmt, std::move(r));
     }
+    case ShowKind::kTriggers: return ShowTriggers(session, stmt);
+    case ShowKind::kCreateView: {
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(stmt.table));
+      if (!view) {
+        STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+        STRATA_RETURN_IF_ERROR(session.ResolveTable(stmt.table).status());  // 1146 when there is nothing by that name
+        return ErrNotView(db, stmt.table.name);
+      }
+      return CreateViewResult(*view);
+    }
     case ShowKind::kCreateTable: {
-      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, session.ResolveTable(stmt.table));
+      Result<std::shared_ptr<const TableSchema>> table = session.ResolveTable(stmt.table);
+      if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {  // a view: its CREATE VIEW, as MySQL
+        STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(stmt.table));
+        if (view) return CreateViewResult(*view);
+      }
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, std::move(table));
       QueryResult r = TextResult({"Table", "Create Table"});
       r.rows.push_back({Str(t->name), Str(CreateTableText(*t))});
       return r;
