@@ -208,6 +208,7 @@ class Session final : public SessionContext {
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   std::map<std::string, Value> user_vars_;     // lower-case name → value
   std::vector<TriggerFrame> trigger_frames_;   // innermost last
+  std::shared_ptr<const CatalogSnapshot> txn_catalog_;  // the open transaction's catalog, once loaded
 };
 
 }  // namespace strata::sql

@@ -107,8 +107,12 @@ Result<txn::Transaction*> Session::Txn() {
 }
 
 Result<std::shared_ptr<const CatalogSnapshot>> Session::LoadCatalog() {
+  // One transaction sees one catalog (its snapshot; DDL runs in transactions of its own), so
+  // the statements of a transaction share the snapshot its first one loaded.
+  if (txn_catalog_) return txn_catalog_;
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, Txn());
-  return engine_->catalog().Load(*txn);
+  STRATA_ASSIGN_OR_RETURN(txn_catalog_, engine_->catalog().Load(*txn));
+  return txn_catalog_;
 }
 
 Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::TableName& name) {
@@ -188,6 +192,7 @@ void Session::Reset() {
 
 Status Session::CommitOpen() {
   explicit_txn_ = false;
+  txn_catalog_.reset();
   if (!txn_) return Status::OK();
   std::unique_ptr<txn::Transaction> txn = std::move(txn_);
   return txn->Commit();
@@ -195,6 +200,7 @@ Status Session::CommitOpen() {
 
 void Session::RollbackOpen() {
   explicit_txn_ = false;
+  txn_catalog_.reset();
   if (txn_) txn_->Rollback();
   txn_.reset();
 }
