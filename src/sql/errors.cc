@@ -73,6 +73,9 @@ Status ErrWrongParameterCount(std::string_view function) {
 }
 Status ErrInvalidGroupFunction() { return Invalid(1111, "HY000", "Invalid use of group function"); }
 Status ErrWrongLimitArguments() { return Invalid(1210, "HY000", "Incorrect arguments to LIMIT"); }
+Status ErrWrongValue(std::string_view kind, std::string_view value) {
+  return Invalid(1525, "HY000", fmt::format("Incorrect {} value: '{}'", kind, value));
+}
 Status ErrWrongArguments(std::string_view function) {
   return Invalid(1210, "HY000", fmt::format("Incorrect arguments to {}", function));
 }

@@ -53,6 +53,7 @@ Status ErrWrongParameterCount(std::string_view function);              // ER_WRO
 Status ErrInvalidGroupFunction();                                       // ER_INVALID_GROUP_FUNC_USE 1111
 Status ErrWrongLimitArguments();                                        // ER_WRONG_ARGUMENTS 1210 (LIMIT)
 Status ErrWrongArguments(std::string_view function);                    // ER_WRONG_ARGUMENTS 1210
+Status ErrWrongValue(std::string_view kind, std::string_view value);     // ER_WRONG_VALUE 1525
 // ER_INVALID_JSON_TEXT_IN_PARAM 3141: argument `arg` (1-based) of `function` is not JSON.
 Status ErrInvalidJsonText(size_t arg, std::string_view function, std::string_view problem, size_t position);
 Status ErrInvalidJsonPath(size_t arg, std::string_view function);          // ER_INVALID_JSON_PATH 3143

@@ -22,7 +22,9 @@ Status UnknownColumn(const ast::Expr& e, std::string_view clause) {
 Result<BoundExprPtr> Fold(BoundExprPtr e, const BindContext& ctx) {
   // A subquery runs only inside a statement's execution; an outer reference varies per row.
   if (e->kind == K::kConst || e->kind == K::kColumn || e->kind == K::kSubquery || e->kind == K::kOuterColumn) return e;
-  if (e->kind == K::kFunc && (e->fn == Fn::kNow || e->fn == Fn::kCurDate || e->fn == Fn::kValues)) return e;
+  if (e->kind == K::kFunc && (e->fn == Fn::kNow || e->fn == Fn::kCurDate || e->fn == Fn::kValues ||
+                              e->fn == Fn::kSetLastInsertId))
+    return e;
   if (e->kind == K::kFunc && e->fn == Fn::kBuiltin && !e->builtin->deterministic) return e;
   for (const auto& c : e->children)
     if (!c->IsConst()) return e;
@@ -279,6 +281,14 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       node->type.table = nullptr;
       node->type.column = -1;
       node->type.not_null = false;
+      if (e.typed_literal && node->children[0]->IsConst() && !node->children[0]->constant.is_null()) {
+        // DATE '2024-02-30' is an error, not NULL (a CAST of the same string is NULL).
+        std::string text = node->children[0]->constant.ToText().value_or("");
+        STRATA_ASSIGN_OR_RETURN(BoundExprPtr folded, Fold(std::move(node), ctx));
+        if (folded->IsConst() && folded->constant.is_null())
+          return ErrWrongValue(t.kind == ast::TypeKind::kDate ? "DATE" : t.kind == ast::TypeKind::kTime ? "TIME" : "DATETIME", text);
+        return folded;
+      }
       break;
     }
   }

@@ -303,6 +303,16 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   }
   if (auto special = SpecialFunctions().find(name); special != SpecialFunctions().end())
     return BindSpecial(e, special->second, ctx);
+  if (name == "LAST_INSERT_ID") {  // LAST_INSERT_ID(expr); LAST_INSERT_ID() is a session constant
+    if (e.children.size() != 1) return ErrWrongParameterCount(name);
+    auto out = std::make_unique<BoundExpr>();
+    out->kind = K::kFunc;
+    out->fn = Fn::kSetLastInsertId;
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr arg, BindExpr(*e.children[0], ctx));
+    out->children.push_back(std::move(arg));
+    out->type.kind = OutKind::kUint;
+    return BoundExprPtr(std::move(out));
+  }
   if (name == "MOD") {  // MOD(a, b) is a % b
     if (e.children.size() != 2) return ErrWrongParameterCount(name);
     auto out = std::make_unique<BoundExpr>();

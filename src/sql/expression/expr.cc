@@ -228,6 +228,13 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
       return (*ctx.values_row)[e.column];
     case Fn::kNow: return Value::String(FormatTime(ctx.now_unix_seconds, true));
     case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
+    case Fn::kSetLastInsertId: {
+      STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      if (v.is_null()) return v;
+      uint64_t id = v.kind() == ValueKind::kUint ? v.uint_value() : static_cast<uint64_t>(SaturatingInt64(v.ToDouble()));
+      if (ctx.last_insert_id) *ctx.last_insert_id = id;
+      return Value::Uint(id);
+    }
     default: break;
   }
   std::vector<Value> args;

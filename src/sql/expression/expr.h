@@ -42,6 +42,7 @@ enum class Fn : uint8_t {
   // scalar functions that evaluate lazily, read the statement's clock or the row being
   // inserted; the rest are Fn::kBuiltin (functions.h)
   kIf, kIfNull, kCoalesce, kNullIf, kNow, kCurDate, kValues /* VALUES(col) in ON DUPLICATE KEY UPDATE */,
+  kSetLastInsertId,  // LAST_INSERT_ID(expr): returns expr and makes it the session's LAST_INSERT_ID()
   // aggregates (only as AggregateSpec::fn)
   kCount, kCountStar, kSum, kMin, kMax, kAvg, kGroupConcat, kBitAnd, kBitOr, kBitXor,
   kStdPop, kStdSamp, kVarPop, kVarSamp, kJsonArrayAgg, kJsonObjectAgg,
@@ -136,6 +137,7 @@ struct EvalContext {
   const std::atomic<bool>* interrupted = nullptr;
   int64_t deadline_ns = 0;
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
+  uint64_t* last_insert_id = nullptr;  // the session's, which LAST_INSERT_ID(expr) sets
   SubqueryRunner* subqueries = nullptr;  // runs kSubquery plans (nullptr: none may occur)
   TriggerRunner* triggers = nullptr;     // fires tables' triggers around row writes (nullptr: none)
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).

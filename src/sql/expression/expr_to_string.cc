@@ -71,6 +71,7 @@ std::string_view FnName(Fn fn) {
     case Fn::kNow: return "now";
     case Fn::kCurDate: return "curdate";
     case Fn::kValues: return "values";
+    case Fn::kSetLastInsertId: return "last_insert_id";
     case Fn::kCount: return "count";
     case Fn::kCountStar: return "count";
     case Fn::kSum: return "sum";

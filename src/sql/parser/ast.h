@@ -84,6 +84,7 @@ struct Expr {
   bool distinct = false;         // COUNT(DISTINCT x)
   bool has_case_operand = false;  // CASE x WHEN ...
   bool has_else = false;          // CASE ... ELSE e (last child)
+  bool typed_literal = false;     // kCast written DATE '...', TIME '...', TIMESTAMP '...': invalid is 1525
   std::unique_ptr<TypeName> cast_type;
   std::unique_ptr<Select> subquery;  // kSubquery, kExists, kInSubquery
   std::vector<std::unique_ptr<Expr>> children;

@@ -493,6 +493,7 @@ Result<ExprPtr> Parser::ParseWordPrimary() {
   if (string_follows && (upper == "DATE" || upper == "TIME" || upper == "TIMESTAMP")) {
     Advance();  // DATE '2024-01-31': a typed literal, i.e. a cast of the string
     ExprPtr e = NewExpr(ExprKind::kCast, start);
+    e->typed_literal = true;
     e->cast_type = std::make_unique<ast::TypeName>();
     e->cast_type->kind = upper == "DATE" ? ast::TypeKind::kDate
                          : upper == "TIME" ? ast::TypeKind::kTime

@@ -76,6 +76,7 @@ EvalContext Session::eval_context() const {
   ctx.now_unix_seconds = static_cast<int64_t>(std::time(nullptr));
   ctx.interrupted = engine_->interrupted();
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
+  ctx.last_insert_id = const_cast<uint64_t*>(&last_insert_id_);  // LAST_INSERT_ID(expr) sets it
   return ctx;
 }
 
