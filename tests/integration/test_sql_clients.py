@@ -320,6 +320,20 @@ class PyMySQLTest(unittest.TestCase):
         self.assertEqual(self.cur.fetchone()[0], 3)
         self.cur.execute("DROP TABLE h")
 
+    def test_explain_analyze(self):
+        """EXPLAIN ANALYZE runs the query and shows each plan node's actual rows and loops."""
+        self.cur.execute("CREATE TABLE ea (id INT PRIMARY KEY, k INT, KEY k (k))")
+        self.cur.execute("INSERT INTO ea VALUES (1, 1), (2, 2), (3, 3), (4, 1)")
+        self.cur.execute("EXPLAIN ANALYZE SELECT k, COUNT(*) FROM ea WHERE k < 3 GROUP BY k")
+        lines = self.cur.fetchone()[0].split("\n")
+        self.assertRegex(lines[0], r"^Project .*\(actual rows=2 loops=1 time=[0-9.]+ ms\)$")
+        self.assertRegex(lines[-1], r"^ +Get py.ea \(index k, 1 range\(s\)\)  \(actual rows=3 loops=1 ")
+        self.cur.execute("EXPLAIN ANALYZE WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r "
+                         "WHERE i < 10) SELECT SUM(i) FROM r")
+        text = self.cur.fetchone()[0]
+        self.assertRegex(text, r"WorkTable r \(1 value\(s\)\)  \(actual rows=10 loops=10 ")
+        self.cur.execute("DROP TABLE ea")
+
     def test_update_delete_counts(self):
         self.cur.execute("CREATE TABLE u (id INT PRIMARY KEY, n INT)")
         self.assertEqual(self.cur.execute("INSERT INTO u VALUES (1,1),(2,2),(3,3),(4,4)"), 4)

@@ -1,5 +1,7 @@
 #include "sql/execution/physical_planner.h"
 
+#include <chrono>
+
 #include "common/check.h"
 
 namespace strata::sql {
@@ -12,9 +14,38 @@ std::vector<const BoundExpr*> Pointers(const std::vector<BoundExprPtr>& exprs) {
   return out;
 }
 
+class ProfiledOp : public Operator {
+ public:
+  ProfiledOp(OperatorPtr inner, OperatorProfile* profile) : inner_(std::move(inner)), profile_(profile) {
+    profile_->loops++;
+  }
+  Result<bool> Next(RowBatch* out) override {
+    size_t before = out->size();
+    auto start = std::chrono::steady_clock::now();
+    Result<bool> more = inner_->Next(out);
+    profile_->ns += (std::chrono::steady_clock::now() - start).count();
+    profile_->rows += out->size() - before;
+    return more;
+  }
+
+ private:
+  OperatorPtr inner_;
+  OperatorProfile* profile_;
+};
+
+OperatorPtr Build(const LogicalOperator& plan, const ExecutionContext& ctx);
+
 }  // namespace
 
 OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& ctx) {
+  OperatorPtr op = Build(plan, ctx);
+  if (!ctx.profile) return op;
+  return std::make_unique<ProfiledOp>(std::move(op), &(*ctx.profile)[&plan]);
+}
+
+namespace {
+
+OperatorPtr Build(const LogicalOperator& plan, const ExecutionContext& ctx) {
   STRATA_CHECK(ctx.eval != nullptr && ctx.rows_examined != nullptr);
   switch (plan.kind) {
     case LogicalKind::kGet: {
@@ -80,5 +111,7 @@ OperatorPtr BuildOperators(const LogicalOperator& plan, const ExecutionContext& 
   STRATA_CHECK_MSG(false, "unknown logical operator");
   return nullptr;
 }
+
+}  // namespace
 
 }  // namespace strata::sql

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 
 #include "sql/execution/operators.h"
 #include "sql/planner/logical_plan.h"
@@ -14,11 +15,20 @@
 
 namespace strata::sql {
 
+// EXPLAIN ANALYZE: what the operators built for one plan node did.
+struct OperatorProfile {
+  uint64_t rows = 0;   // rows returned
+  uint64_t loops = 0;  // times built (a recursive CTE's part: once per round)
+  int64_t ns = 0;      // time inside Next, its inputs' included
+};
+
 struct ExecutionContext {
   txn::Transaction* txn = nullptr;    // REQUIRES: set when the plan reads a table
   const EvalContext* eval = nullptr;  // REQUIRES: set
   uint64_t* rows_examined = nullptr;  // REQUIRES: set; scans add the rows they read
   AutoIncrement* auto_increment = nullptr;  // REQUIRES: set when the plan inserts or updates
+  // When set, every operator counts its rows and time into the entry of its plan node.
+  std::unordered_map<const LogicalOperator*, OperatorProfile>* profile = nullptr;
 };
 
 // The operators point into `plan` and `ctx`'s targets: both must outlive them.

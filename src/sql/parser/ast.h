@@ -452,7 +452,8 @@ enum class ShowKind : uint8_t {
 // (SELECT, set operations).
 struct Explain : Statement {
   Explain() : Statement(StatementKind::kExplain) {}
-  bool tree = false;  // FORMAT = TREE
+  bool tree = false;     // FORMAT = TREE
+  bool analyze = false;  // EXPLAIN ANALYZE: runs the query; the tree with actual rows and time
   std::unique_ptr<Select> query;
 };
 

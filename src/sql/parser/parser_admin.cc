@@ -256,7 +256,20 @@ Result<ast::StatementPtr> Parser::ParseDescribe() {
       PeekWord("TABLE")) {
     return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
   }
-  if (PeekWord("ANALYZE")) return ErrNotSupportedYet("EXPLAIN ANALYZE");
+  if (PeekWord("ANALYZE") && (PeekWord("SELECT", 1) || PeekWord("WITH", 1) || PeekPunct("(", 1) ||
+                              PeekWord("FORMAT", 1))) {
+    Advance();
+    auto explain = std::make_unique<ast::Explain>();
+    explain->analyze = explain->tree = true;
+    if (AcceptWord("FORMAT")) {  // EXPLAIN ANALYZE FORMAT=TREE (the only one)
+      STRATA_RETURN_IF_ERROR(ExpectPunct("="));
+      if (!AcceptWord("TREE")) return ErrNotSupportedYet("EXPLAIN ANALYZE in a format other than TREE");
+    }
+    STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
+    explain->query.reset(static_cast<ast::Select*>(query.release()));
+    return ast::StatementPtr(std::move(explain));
+  }
+  if (PeekWord("ANALYZE")) return ErrNotSupportedYet("EXPLAIN ANALYZE of a statement other than a query");
   if (PeekWord("FOR")) return ErrNotSupportedYet("EXPLAIN FOR CONNECTION");
   auto show = std::make_unique<ast::Show>();
   show->show = ast::ShowKind::kColumns;

@@ -24,11 +24,13 @@ std::string List(const std::vector<BoundExprPtr>& exprs) {
   return out;
 }
 
-void Print(const LogicalOperator& node, int depth, std::string* out) {
+void Print(const LogicalOperator& node, int depth, std::string* out,
+           const std::function<std::string(const LogicalOperator&)>* annotate) {
   out->append(static_cast<size_t>(depth) * 2, ' ');
   out->append(node.Describe());
+  if (annotate) out->append((*annotate)(node));
   out->push_back('\n');
-  for (const LogicalPlan& child : node.children) Print(*child, depth + 1, out);
+  for (const LogicalPlan& child : node.children) Print(*child, depth + 1, out, annotate);
 }
 
 }  // namespace
@@ -154,7 +156,13 @@ LogicalPlan Stack(LogicalPlan parent, LogicalPlan child) {
 
 std::string PlanToString(const LogicalOperator& plan) {
   std::string out;
-  Print(plan, 0, &out);
+  Print(plan, 0, &out, nullptr);
+  return out;
+}
+
+std::string PlanToString(const LogicalOperator& plan, const std::function<std::string(const LogicalOperator&)>& annotate) {
+  std::string out;
+  Print(plan, 0, &out, &annotate);
   return out;
 }
 

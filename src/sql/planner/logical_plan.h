@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -317,5 +318,7 @@ LogicalPlan MakeJoin(JoinType type, BoundExprPtr predicate, LogicalPlan left, Lo
 
 // The whole tree, one node a line, each child indented two spaces below its parent.
 std::string PlanToString(const LogicalOperator& plan);
+// The same, with annotate(node) appended to each node's line (EXPLAIN ANALYZE's figures).
+std::string PlanToString(const LogicalOperator& plan, const std::function<std::string(const LogicalOperator&)>& annotate);
 
 }  // namespace strata::sql

@@ -65,7 +65,7 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
       {"SELECT * FROM t LEFT JOIN (u JOIN v ON u.a = v.a) ON t.a = u.a", "nested joins"},
       {"SELECT * FROM t WHERE a = ANY (SELECT b FROM u)", "subqueries"},
       {"(SELECT 1 UNION SELECT 2 ORDER BY 1) UNION SELECT 3", "ORDER BY or LIMIT inside a parenthesized set operation"},
-      {"EXPLAIN ANALYZE SELECT 1", "EXPLAIN ANALYZE"},
+      {"EXPLAIN ANALYZE DELETE FROM t", "EXPLAIN ANALYZE of a statement other than a query"},
       {"/*!40000 ALTER TABLE `t` DISABLE KEYS */", "ALTER TABLE"},
       {"RENAME USER a TO b", "RENAME"},
   };
