@@ -91,6 +91,11 @@ Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& st
 Result<QueryResult> DropTrigger(Session& session, const ast::DropTrigger& stmt);
 std::unique_ptr<TriggerRunner> MakeTriggerRunner(Session& session);
 Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt);
+// Writes through an updatable view (view_dml.cc): the statement rewritten onto the view's
+// table and run; nullopt when the target is not a view (1288 for a view that is not updatable).
+Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast::Insert& stmt);
+Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast::Update& stmt);
+Result<std::optional<QueryResult>> DeleteThroughView(Session& session, const ast::Delete& stmt);
 // TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
 Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);

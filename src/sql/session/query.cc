@@ -111,6 +111,8 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
 }
 
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, InsertThroughView(session, stmt));
+  if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
                           session.ResolveWriteTable(stmt.table, stmt.replace ? "REPLACE" : "INSERT"));
   STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*table));
@@ -145,6 +147,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
 }
 
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, UpdateThroughView(session, stmt));
+  if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "UPDATE"));
   STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
@@ -160,6 +164,8 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
 }
 
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, DeleteThroughView(session, stmt));
+  if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));
   STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
   QueryResult result;

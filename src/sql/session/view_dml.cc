@@ -1,0 +1,273 @@
+// INSERT, UPDATE and DELETE through a view (executors.h). A view is updatable when its query
+// reads one table (or one updatable view) with no DISTINCT, GROUP BY, HAVING, aggregate,
+// window function, set operation, WITH, LIMIT or subquery. The statement is rewritten onto
+// that table: the view's column names become the expressions they stand for, its WHERE is
+// ANDed to the statement's, and a column the view computes cannot be written (1348).
+// Otherwise the view is read-only (1288), as in MySQL.
+#include <fmt/format.h>
+
+#include "sql/binder/binder.h"
+#include "sql/parser/parser.h"
+#include "sql/session/executors.h"
+
+namespace strata::sql {
+namespace {
+
+using ast::ExprKind;
+using ast::ExprPtr;
+
+Status ErrNotUpdatableColumn(std::string_view column, std::string_view view) {  // ER_NONUPDATEABLE_COLUMN
+  return Status::InvalidArgument(fmt::format("Column '{}' is not updatable", column)).WithMysql(1348, "HY000");
+}
+
+// The view, parsed, and what each of its columns stands for over its table.
+struct UpdatableView {
+  ast::StatementPtr statement;  // owns the query the expressions point into
+  const ast::Select* query = nullptr;
+  ast::TableName table;         // its table (or view), in the view's database
+  std::string alias;            // how the query names it
+  std::vector<std::pair<std::string, const ast::Expr*>> columns;  // view column → expression (nullptr: a * column)
+};
+
+bool HasSubqueryOrWindow(const ast::Expr& e) {
+  if (e.kind == ExprKind::kSubquery || e.kind == ExprKind::kExists || e.kind == ExprKind::kInSubquery || e.window)
+    return true;
+  for (const ExprPtr& c : e.children)
+    if (c && HasSubqueryOrWindow(*c)) return true;
+  return false;
+}
+
+Result<UpdatableView> Analyze(Session& session, const ViewDefinition& view, std::string_view statement) {
+  UpdatableView out;
+  STRATA_ASSIGN_OR_RETURN(out.statement, ParseOne(view.query));
+  if (out.statement->kind != ast::StatementKind::kSelect) return Status::Corruption("a view's query is not a SELECT");
+  const auto& q = static_cast<const ast::Select&>(*out.statement);
+  out.query = &q;
+  bool plain = q.set_operands.empty() && q.with.empty() && !q.distinct && q.group_by.empty() && !q.having &&
+               q.windows.empty() && !q.limit && q.from.size() == 1 && !q.from[0].derived && !q.from[0].on &&
+               (!q.where || !HasSubqueryOrWindow(*q.where));
+  for (const ast::SelectItem& item : q.items)
+    plain = plain && !ContainsAggregate(*item.expr) && !HasSubqueryOrWindow(*item.expr);
+  if (!plain) return ErrViewNotUpdatable(view.name, statement);
+  out.table = q.from[0].table;
+  if (out.table.schema.empty()) out.table.schema = view.database;
+  out.alias = q.from[0].alias.empty() ? q.from[0].table.name : q.from[0].alias;
+  for (const ast::SelectItem& item : q.items) {
+    if (item.expr->kind == ExprKind::kStar) {
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(out.table));
+      for (const ColumnSchema& c : table->columns) out.columns.emplace_back(c.name, nullptr);
+      continue;
+    }
+    out.columns.emplace_back(item.alias.empty() ? ExprHeader(*item.expr) : item.alias, item.expr.get());
+  }
+  if (!view.columns.empty()) {
+    if (view.columns.size() != out.columns.size()) return ErrViewColumnCount();
+    for (size_t i = 0; i < view.columns.size(); i++) out.columns[i].first = view.columns[i];
+  }
+  return out;
+}
+
+// The base-table column a view column writes, or 1348 when the view computes it.
+Result<std::string> BaseColumn(const UpdatableView& v, std::string_view name, std::string_view view_name) {
+  for (const auto& [column, expr] : v.columns) {
+    if (!EqualsIgnoreCase(column, name)) continue;
+    if (!expr) return column;
+    if (expr->kind != ExprKind::kColumn) return ErrNotUpdatableColumn(name, view_name);
+    return expr->name;
+  }
+  return ErrUnknownColumn(name, "field list");
+}
+
+ExprPtr Clone(const ast::Expr& e);
+
+std::unique_ptr<ast::TypeName> CloneType(const std::unique_ptr<ast::TypeName>& t) {
+  return t ? std::make_unique<ast::TypeName>(*t) : nullptr;
+}
+
+ExprPtr Clone(const ast::Expr& e) {
+  auto out = std::make_unique<ast::Expr>();
+  out->kind = e.kind;
+  out->literal_kind = e.literal_kind;
+  out->text = e.text;
+  out->schema = e.schema;
+  out->qualifier = e.qualifier;
+  out->name = e.name;
+  out->scope = e.scope;
+  out->op = e.op;
+  out->negated = e.negated;
+  out->distinct = e.distinct;
+  out->has_case_operand = e.has_case_operand;
+  out->has_else = e.has_else;
+  out->typed_literal = e.typed_literal;
+  out->cast_type = CloneType(e.cast_type);
+  out->separator = e.separator;
+  for (const ast::OrderItem& o : e.order_by) out->order_by.push_back({Clone(*o.expr), o.descending});
+  out->source = e.source;
+  out->offset = e.offset;
+  out->length = e.length;
+  for (const ExprPtr& c : e.children) out->children.push_back(c ? Clone(*c) : nullptr);
+  return out;
+}
+
+// `e` of a statement on the view, over the view's table: its view column names replaced by
+// what they stand for. Subqueries (which would need their own rewrite) are 1235.
+Result<ExprPtr> Substitute(const ast::Expr& e, const UpdatableView& v, const std::string& view_name) {
+  if (e.kind == ExprKind::kSubquery || e.kind == ExprKind::kExists || e.kind == ExprKind::kInSubquery || e.window)
+    return ErrNotSupportedYet("subqueries in a statement that writes through a view");
+  if (e.kind == ExprKind::kColumn && e.schema.empty() && (e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, view_name))) {
+    for (const auto& [column, expr] : v.columns) {
+      if (!EqualsIgnoreCase(column, e.name)) continue;
+      if (expr) return Clone(*expr);
+      ExprPtr ref = Clone(e);
+      ref->qualifier = v.alias;
+      return ref;
+    }
+    return ErrUnknownColumn(e.qualifier.empty() ? e.name : e.qualifier + "." + e.name, "where clause");
+  }
+  ExprPtr out = Clone(e);
+  out->children.clear();
+  for (const ExprPtr& c : e.children) {
+    if (!c) {
+      out->children.push_back(nullptr);
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(ExprPtr s, Substitute(*c, v, view_name));
+    out->children.push_back(std::move(s));
+  }
+  return out;
+}
+
+// The view's WHERE AND the statement's (either may be absent).
+Result<ExprPtr> CombinedWhere(const UpdatableView& v, const ast::Expr* where, const std::string& view_name) {
+  ExprPtr own;
+  if (where) {
+    STRATA_ASSIGN_OR_RETURN(own, Substitute(*where, v, view_name));
+  }
+  if (!v.query->where) return own;
+  ExprPtr view_where = Clone(*v.query->where);
+  if (!own) return view_where;
+  auto both = std::make_unique<ast::Expr>();
+  both->kind = ExprKind::kBinary;
+  both->op = ast::Op::kAnd;
+  both->children.push_back(std::move(view_where));
+  both->children.push_back(std::move(own));
+  return ExprPtr(std::move(both));
+}
+
+Result<std::vector<ast::OrderItem>> OrderBy(const std::vector<ast::OrderItem>& items, const UpdatableView& v,
+                                            const std::string& view_name) {
+  std::vector<ast::OrderItem> out;
+  for (const ast::OrderItem& o : items) {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr e, Substitute(*o.expr, v, view_name));
+    out.push_back({std::move(e), o.descending});
+  }
+  return out;
+}
+
+// Views through views nest at most this deep.
+constexpr int kMaxViewWriteDepth = 16;
+thread_local int view_write_depth = 0;
+
+struct Nest {
+  Nest() { ++view_write_depth; }
+  ~Nest() { --view_write_depth; }
+};
+
+// The view `name` names, when it is a view (nullptr: a table, or nothing).
+Result<std::shared_ptr<const ViewDefinition>> ViewTarget(Session& session, const ast::TableName& name) {
+  Result<std::shared_ptr<const TableSchema>> table = session.ResolveTable(name);
+  if (table.ok() || table.status().mysql_errno() != kErNoSuchTable) return std::shared_ptr<const ViewDefinition>();
+  return session.ResolveView(name);
+}
+
+}  // namespace
+
+Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast::Update& stmt) {
+  STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table.table));
+  if (!view) return std::optional<QueryResult>();
+  if (view_write_depth >= kMaxViewWriteDepth) return ErrViewRecursion(view->database, view->name);
+  Nest nest;
+  STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, "UPDATE"));
+  std::string view_name = stmt.table.alias.empty() ? view->name : stmt.table.alias;
+  ast::Update rewritten;
+  rewritten.text = stmt.text;
+  rewritten.table.table = v.table;
+  rewritten.table.alias = v.alias;
+  rewritten.ignore = stmt.ignore;
+  for (const ast::Assignment& a : stmt.assignments) {
+    ast::Assignment out;
+    STRATA_ASSIGN_OR_RETURN(out.column, BaseColumn(v, a.column, view->name));
+    if (a.value) {
+      STRATA_ASSIGN_OR_RETURN(out.value, Substitute(*a.value, v, view_name));
+    }
+    rewritten.assignments.push_back(std::move(out));
+  }
+  STRATA_ASSIGN_OR_RETURN(rewritten.where, CombinedWhere(v, stmt.where.get(), view_name));
+  STRATA_ASSIGN_OR_RETURN(rewritten.order_by, OrderBy(stmt.order_by, v, view_name));
+  if (stmt.limit) rewritten.limit = Clone(*stmt.limit);
+  STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteUpdate(session, rewritten));
+  return std::optional<QueryResult>(std::move(result));
+}
+
+Result<std::optional<QueryResult>> DeleteThroughView(Session& session, const ast::Delete& stmt) {
+  STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table.table));
+  if (!view) return std::optional<QueryResult>();
+  if (view_write_depth >= kMaxViewWriteDepth) return ErrViewRecursion(view->database, view->name);
+  Nest nest;
+  STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, "DELETE"));
+  std::string view_name = stmt.table.alias.empty() ? view->name : stmt.table.alias;
+  ast::Delete rewritten;
+  rewritten.text = stmt.text;
+  rewritten.table.table = v.table;
+  rewritten.table.alias = v.alias;
+  rewritten.ignore = stmt.ignore;
+  STRATA_ASSIGN_OR_RETURN(rewritten.where, CombinedWhere(v, stmt.where.get(), view_name));
+  STRATA_ASSIGN_OR_RETURN(rewritten.order_by, OrderBy(stmt.order_by, v, view_name));
+  if (stmt.limit) rewritten.limit = Clone(*stmt.limit);
+  STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteDelete(session, rewritten));
+  return std::optional<QueryResult>(std::move(result));
+}
+
+Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast::Insert& stmt) {
+  STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table));
+  if (!view) return std::optional<QueryResult>();
+  if (view_write_depth >= kMaxViewWriteDepth) return ErrViewRecursion(view->database, view->name);
+  Nest nest;
+  std::string_view verb = stmt.replace ? "REPLACE" : "INSERT";
+  STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, verb));
+  if (!stmt.on_duplicate.empty()) return ErrNotSupportedYet("ON DUPLICATE KEY UPDATE through a view");
+  if (stmt.select) return ErrNotSupportedYet("INSERT ... SELECT into a view");
+  ast::Insert rewritten;
+  rewritten.text = stmt.text;
+  rewritten.table = v.table;
+  rewritten.replace = stmt.replace;
+  rewritten.ignore = stmt.ignore;
+  std::vector<std::string> names = stmt.columns;
+  if (names.empty() && stmt.set_assignments.empty()) {  // every view column: none may be computed
+    for (const auto& [column, expr] : v.columns) {
+      if (expr && expr->kind != ExprKind::kColumn)  // ER_NON_INSERTABLE_TABLE
+        return Status::InvalidArgument(fmt::format("The target table {} of the INSERT is not insertable-into", view->name))
+            .WithMysql(1471, "HY000");
+      names.push_back(column);
+    }
+  }
+  for (const std::string& name : names) {
+    STRATA_ASSIGN_OR_RETURN(std::string base, BaseColumn(v, name, view->name));
+    rewritten.columns.push_back(std::move(base));
+  }
+  for (const auto& row : stmt.rows) {
+    std::vector<ExprPtr> values;
+    for (const ExprPtr& value : row) values.push_back(value ? Clone(*value) : nullptr);
+    rewritten.rows.push_back(std::move(values));
+  }
+  for (const ast::Assignment& a : stmt.set_assignments) {
+    ast::Assignment out;
+    STRATA_ASSIGN_OR_RETURN(out.column, BaseColumn(v, a.column, view->name));
+    if (a.value) out.value = Clone(*a.value);
+    rewritten.set_assignments.push_back(std::move(out));
+  }
+  STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteInsert(session, rewritten));
+  return std::optional<QueryResult>(std::move(result));
+}
+
+}  // namespace strata::sql
