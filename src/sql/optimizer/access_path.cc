@@ -86,6 +86,20 @@ Bytes Encoded(Bytes prefix, const Value& v) {
   return prefix;
 }
 
+// The keys under `prefix` whose next value lies within c's bounds.
+KeyRange RangeOf(const Bytes& prefix, const ColumnConstraint& c) {
+  KeyRange r;
+  r.begin = c.lo ? Encoded(prefix, c.lo->value) : prefix;
+  if (c.lo && !c.lo->inclusive) r.begin = PrefixSuccessor(r.begin);
+  if (c.hi) {
+    r.end = Encoded(prefix, c.hi->value);
+    if (c.hi->inclusive) r.end = PrefixSuccessor(r.end);
+  } else {
+    r.end = PrefixSuccessor(prefix);
+  }
+  return r;
+}
+
 }  // namespace
 
 std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v) {
@@ -129,15 +143,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where) {
       return path;
     }
     if (it != cons.end() && (it->second.lo || it->second.hi)) {
-      KeyRange r;
-      r.begin = it->second.lo ? Encoded(prefix, it->second.lo->value) : prefix;
-      if (it->second.lo && !it->second.lo->inclusive) r.begin = PrefixSuccessor(r.begin);
-      if (it->second.hi) {
-        r.end = Encoded(prefix, it->second.hi->value);
-        if (it->second.hi->inclusive) r.end = PrefixSuccessor(r.end);
-      } else {
-        r.end = PrefixSuccessor(prefix);
-      }
+      KeyRange r = RangeOf(prefix, it->second);
       path.kind = AccessPath::Kind::kPrimaryRanges;
       if (r.begin < r.end) path.ranges.push_back(std::move(r));
       return path;
@@ -170,15 +176,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where) {
       candidate.index_equality = false;
       score += 2;
     } else if (next != cons.end() && (next->second.lo || next->second.hi)) {
-      KeyRange r;
-      r.begin = next->second.lo ? Encoded(prefix, next->second.lo->value) : prefix;
-      if (next->second.lo && !next->second.lo->inclusive) r.begin = PrefixSuccessor(r.begin);
-      if (next->second.hi) {
-        r.end = Encoded(prefix, next->second.hi->value);
-        if (next->second.hi->inclusive) r.end = PrefixSuccessor(r.end);
-      } else {
-        r.end = PrefixSuccessor(prefix);
-      }
+      KeyRange r = RangeOf(prefix, next->second);
       if (r.begin < r.end) candidate.ranges.push_back(std::move(r));
       candidate.index_equality = false;
       score += 1;

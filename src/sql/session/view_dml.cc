@@ -20,6 +20,15 @@ Status ErrNotUpdatableColumn(std::string_view column, std::string_view view) {  
   return Status::InvalidArgument(fmt::format("Column '{}' is not updatable", column)).WithMysql(1348, "HY000");
 }
 
+// Views through views nest at most this deep.
+constexpr int kMaxViewWriteDepth = 16;
+thread_local int view_write_depth = 0;
+
+struct Nest {
+  Nest() { ++view_write_depth; }
+  ~Nest() { --view_write_depth; }
+};
+
 // The view, parsed, and what each of its columns stands for over its table.
 struct UpdatableView {
   ast::StatementPtr statement;  // owns the query the expressions point into
@@ -38,6 +47,7 @@ bool HasSubqueryOrWindow(const ast::Expr& e) {
 }
 
 Result<UpdatableView> Analyze(Session& session, const ViewDefinition& view, std::string_view statement) {
+  if (view_write_depth > kMaxViewWriteDepth) return ErrViewRecursion(view.database, view.name);
   UpdatableView out;
   STRATA_ASSIGN_OR_RETURN(out.statement, ParseOne(view.query));
   if (out.statement->kind != ast::StatementKind::kSelect) return Status::Corruption("a view's query is not a SELECT");
@@ -164,14 +174,18 @@ Result<std::vector<ast::OrderItem>> OrderBy(const std::vector<ast::OrderItem>& i
   return out;
 }
 
-// Views through views nest at most this deep.
-constexpr int kMaxViewWriteDepth = 16;
-thread_local int view_write_depth = 0;
-
-struct Nest {
-  Nest() { ++view_write_depth; }
-  ~Nest() { --view_write_depth; }
-};
+// An UPDATE's or DELETE's target rows (WHERE, ORDER BY, LIMIT) onto the view's table.
+template <typename Statement>
+Status RewriteTargetRows(const Statement& stmt, const UpdatableView& v, const std::string& view_name, Statement* out) {
+  out->text = stmt.text;
+  out->table.table = v.table;
+  out->table.alias = v.alias;
+  out->ignore = stmt.ignore;
+  STRATA_ASSIGN_OR_RETURN(out->where, CombinedWhere(v, stmt.where.get(), view_name));
+  STRATA_ASSIGN_OR_RETURN(out->order_by, OrderBy(stmt.order_by, v, view_name));
+  if (stmt.limit) out->limit = Clone(*stmt.limit);
+  return Status::OK();
+}
 
 // The view `name` names, when it is a view (nullptr: a table, or nothing).
 Result<std::shared_ptr<const ViewDefinition>> ViewTarget(Session& session, const ast::TableName& name) {
@@ -185,15 +199,10 @@ Result<std::shared_ptr<const ViewDefinition>> ViewTarget(Session& session, const
 Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table.table));
   if (!view) return std::optional<QueryResult>();
-  if (view_write_depth >= kMaxViewWriteDepth) return ErrViewRecursion(view->database, view->name);
   Nest nest;
   STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, "UPDATE"));
   std::string view_name = stmt.table.alias.empty() ? view->name : stmt.table.alias;
   ast::Update rewritten;
-  rewritten.text = stmt.text;
-  rewritten.table.table = v.table;
-  rewritten.table.alias = v.alias;
-  rewritten.ignore = stmt.ignore;
   for (const ast::Assignment& a : stmt.assignments) {
     ast::Assignment out;
     STRATA_ASSIGN_OR_RETURN(out.column, BaseColumn(v, a.column, view->name));
@@ -202,9 +211,7 @@ Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast
     }
     rewritten.assignments.push_back(std::move(out));
   }
-  STRATA_ASSIGN_OR_RETURN(rewritten.where, CombinedWhere(v, stmt.where.get(), view_name));
-  STRATA_ASSIGN_OR_RETURN(rewritten.order_by, OrderBy(stmt.order_by, v, view_name));
-  if (stmt.limit) rewritten.limit = Clone(*stmt.limit);
+  STRATA_RETURN_IF_ERROR(RewriteTargetRows(stmt, v, view_name, &rewritten));
   STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteUpdate(session, rewritten));
   return std::optional<QueryResult>(std::move(result));
 }
@@ -212,18 +219,11 @@ Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast
 Result<std::optional<QueryResult>> DeleteThroughView(Session& session, const ast::Delete& stmt) {
   STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table.table));
   if (!view) return std::optional<QueryResult>();
-  if (view_write_depth >= kMaxViewWriteDepth) return ErrViewRecursion(view->database, view->name);
   Nest nest;
   STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, "DELETE"));
   std::string view_name = stmt.table.alias.empty() ? view->name : stmt.table.alias;
   ast::Delete rewritten;
-  rewritten.text = stmt.text;
-  rewritten.table.table = v.table;
-  rewritten.table.alias = v.alias;
-  rewritten.ignore = stmt.ignore;
-  STRATA_ASSIGN_OR_RETURN(rewritten.where, CombinedWhere(v, stmt.where.get(), view_name));
-  STRATA_ASSIGN_OR_RETURN(rewritten.order_by, OrderBy(stmt.order_by, v, view_name));
-  if (stmt.limit) rewritten.limit = Clone(*stmt.limit);
+  STRATA_RETURN_IF_ERROR(RewriteTargetRows(stmt, v, view_name, &rewritten));
   STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteDelete(session, rewritten));
   return std::optional<QueryResult>(std::move(result));
 }
@@ -231,7 +231,6 @@ Result<std::optional<QueryResult>> DeleteThroughView(Session& session, const ast
 Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table));
   if (!view) return std::optional<QueryResult>();
-  if (view_write_depth >= kMaxViewWriteDepth) return ErrViewRecursion(view->database, view->name);
   Nest nest;
   std::string_view verb = stmt.replace ? "REPLACE" : "INSERT";
   STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, verb));
