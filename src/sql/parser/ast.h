@@ -401,10 +401,16 @@ struct Update : Statement {
   std::vector<OrderItem> order_by;
   ExprPtr limit;
   bool ignore = false;  // UPDATE IGNORE
+  // Multi-table UPDATE t1 JOIN t2 ON ... SET ...: every table reference (`table` unused).
+  std::vector<TableRef> from;
 };
 
 struct Delete : Statement {
   Delete() : Statement(StatementKind::kDelete) {}
+  // Multi-table DELETE t1, t2 FROM refs / DELETE FROM t1, t2 USING refs: the tables (or
+  // aliases) to delete from, and every table reference (`table` unused).
+  std::vector<TableName> targets;
+  std::vector<TableRef> from;
   TableRef table;
   ExprPtr where;
   std::vector<OrderItem> order_by;
@@ -500,5 +506,13 @@ struct AlterCluster : Statement {
   uint64_t node_id = 0;
   std::string raft_addr, admin_addr, mysql_addr;
 };
+
+// Whether CloneExpr can copy `e`: no subquery and no window anywhere inside (those hold
+// statements, which are not copied).
+bool Clonable(const Expr& e);
+// A deep copy of `e` (its cast type, GROUP_CONCAT order and children). REQUIRES: Clonable(e).
+ExprPtr CloneExpr(const Expr& e);
+// `e` alone, without its children. REQUIRES: `e` itself holds no subquery or window.
+ExprPtr CloneNode(const Expr& e);
 
 }  // namespace strata::sql::ast

@@ -460,16 +460,22 @@ Result<ast::StatementPtr> Parser::ParseUpdate() {
   auto update = std::make_unique<ast::Update>();
   AcceptWord("LOW_PRIORITY");
   update->ignore = AcceptWord("IGNORE");
+  size_t tables_start = pos_;
   STRATA_ASSIGN_OR_RETURN(update->table.table, ParseTableName());
   STRATA_ASSIGN_OR_RETURN(update->table.alias, ParseOptionalAlias());
   if (PeekPunct(",") || (Peek().kind == TokenKind::kWord && IsJoinWord(ToUpper(Peek().value)))) {
-    return ErrNotSupportedYet("multi-table UPDATE");
+    pos_ = tables_start;  // multi-table: the table references, as a FROM clause reads them
+    ast::Select refs;
+    STRATA_RETURN_IF_ERROR(ParseFromClause(&refs));
+    update->from = std::move(refs.from);
   }
   STRATA_RETURN_IF_ERROR(ExpectWord("SET"));
   STRATA_ASSIGN_OR_RETURN(update->assignments, ParseAssignmentList());
   if (AcceptWord("WHERE")) {
     STRATA_ASSIGN_OR_RETURN(update->where, ParseExpr());
   }
+  if (!update->from.empty() && (PeekWord("ORDER") || PeekWord("LIMIT")))  // ER_WRONG_USAGE
+    return Status::InvalidArgument("Incorrect usage of UPDATE and " + ToUpper(Peek().value)).WithMysql(1221, "HY000");
   if (AcceptWord("ORDER")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
     STRATA_ASSIGN_OR_RETURN(update->order_by, ParseOrderList());
@@ -488,11 +494,42 @@ Result<ast::StatementPtr> Parser::ParseDelete() {
     if (AcceptWord("IGNORE")) del->ignore = true;
     else if (!AcceptWord("LOW_PRIORITY") && !AcceptWord("QUICK")) break;
   }
-  if (!PeekWord("FROM")) return ErrNotSupportedYet("multi-table DELETE");
-  Advance();
-  STRATA_ASSIGN_OR_RETURN(del->table.table, ParseTableName());
-  if (PeekPunct(",") || PeekWord("USING") || PeekPunct(".")) return ErrNotSupportedYet("multi-table DELETE");
-  STRATA_ASSIGN_OR_RETURN(del->table.alias, ParseOptionalAlias());
+  // The tables of a multi-table DELETE: t1[.*][, t2[.*]].
+  auto targets = [&]() -> Status {
+    do {
+      STRATA_ASSIGN_OR_RETURN(ast::TableName name, ParseTableName());
+      if (AcceptPunct(".")) STRATA_RETURN_IF_ERROR(ExpectPunct("*"));
+      del->targets.push_back(std::move(name));
+    } while (AcceptPunct(","));
+    return Status::OK();
+  };
+  ast::Select refs;
+  if (!AcceptWord("FROM")) {  // DELETE t1, t2 FROM refs
+    STRATA_RETURN_IF_ERROR(targets());
+    STRATA_RETURN_IF_ERROR(ExpectWord("FROM"));
+    STRATA_RETURN_IF_ERROR(ParseFromClause(&refs));
+    del->from = std::move(refs.from);
+  } else {
+    size_t tables_start = pos_;
+    STRATA_ASSIGN_OR_RETURN(del->table.table, ParseTableName());
+    if (PeekPunct(",") || PeekWord("USING") || PeekPunct(".")) {  // DELETE FROM t1, t2 USING refs
+      pos_ = tables_start;
+      STRATA_RETURN_IF_ERROR(targets());
+      STRATA_RETURN_IF_ERROR(ExpectWord("USING"));
+      STRATA_RETURN_IF_ERROR(ParseFromClause(&refs));
+      del->from = std::move(refs.from);
+    } else {
+      STRATA_ASSIGN_OR_RETURN(del->table.alias, ParseOptionalAlias());
+    }
+  }
+  if (!del->from.empty()) {
+    if (AcceptWord("WHERE")) {
+      STRATA_ASSIGN_OR_RETURN(del->where, ParseExpr());
+    }
+    if (PeekWord("ORDER") || PeekWord("LIMIT"))  // ER_WRONG_USAGE
+      return Status::InvalidArgument("Incorrect usage of DELETE and " + ToUpper(Peek().value)).WithMysql(1221, "HY000");
+    return ast::StatementPtr(std::move(del));
+  }
   if (AcceptWord("WHERE")) {
     STRATA_ASSIGN_OR_RETURN(del->where, ParseExpr());
   }

@@ -69,6 +69,12 @@ class CteBarrier {
 Result<std::optional<FromTable>> ResolveCte(Session& session, const std::string& name, const std::string& alias,
                                             std::vector<std::shared_ptr<const TableSchema>>* tables);
 
+// Optimizes `plan`, runs it and returns every row (at most kMaxSortRows), with subqueries
+// and triggers run in the same transaction (query.cc).
+Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
+                                 uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
+                                 TriggerRunner* triggers = nullptr);
+
 // Statement executors. Each runs in the session's open transaction (Session::Txn).
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
@@ -96,6 +102,9 @@ Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt);
 Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast::Insert& stmt);
 Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast::Update& stmt);
 Result<std::optional<QueryResult>> DeleteThroughView(Session& session, const ast::Delete& stmt);
+// Multi-table UPDATE and DELETE (multi_table_dml.cc).
+Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update& stmt);
+Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete& stmt);
 // TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
 Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);

@@ -38,11 +38,10 @@ ResultColumn DescribeColumn(const PlannedQuery& query, size_t i) {
   return c;
 }
 
-// Optimizes `plan`, runs it and returns every row (at most kMaxSortRows). Subqueries in
-// its expressions run in the same transaction.
-Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
-                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
-                             TriggerRunner* triggers = nullptr) {
+}  // namespace
+
+Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
+                                 uint64_t* rows_examined, AutoIncrement* auto_increment, TriggerRunner* triggers) {
   plan = Optimize(std::move(plan));
   ExecutionContext exec{txn, nullptr, rows_examined, auto_increment};
   std::unique_ptr<SubqueryRunner> subqueries = MakeSubqueryRunner(exec);
@@ -52,6 +51,14 @@ Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const Eval
   exec.eval = &with_subqueries;
   OperatorPtr root = BuildOperators(*plan, exec);
   return Drain(*root);
+}
+
+namespace {
+
+Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
+                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
+                             TriggerRunner* triggers = nullptr) {
+  return RunPlan(std::move(plan), txn, eval, rows_examined, auto_increment, triggers);
 }
 
 // The table an UPDATE or DELETE writes, and the transaction it writes in.
@@ -147,6 +154,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
 }
 
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
+  if (!stmt.from.empty()) return ExecuteMultiTableUpdate(session, stmt);
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, UpdateThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "UPDATE"));
@@ -164,6 +172,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
 }
 
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
+  if (!stmt.from.empty()) return ExecuteMultiTableDelete(session, stmt);
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, DeleteThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));

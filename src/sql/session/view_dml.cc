@@ -88,54 +88,21 @@ Result<std::string> BaseColumn(const UpdatableView& v, std::string_view name, st
   return ErrUnknownColumn(name, "field list");
 }
 
-ExprPtr Clone(const ast::Expr& e);
-
-std::unique_ptr<ast::TypeName> CloneType(const std::unique_ptr<ast::TypeName>& t) {
-  return t ? std::make_unique<ast::TypeName>(*t) : nullptr;
-}
-
-ExprPtr Clone(const ast::Expr& e) {
-  auto out = std::make_unique<ast::Expr>();
-  out->kind = e.kind;
-  out->literal_kind = e.literal_kind;
-  out->text = e.text;
-  out->schema = e.schema;
-  out->qualifier = e.qualifier;
-  out->name = e.name;
-  out->scope = e.scope;
-  out->op = e.op;
-  out->negated = e.negated;
-  out->distinct = e.distinct;
-  out->has_case_operand = e.has_case_operand;
-  out->has_else = e.has_else;
-  out->typed_literal = e.typed_literal;
-  out->cast_type = CloneType(e.cast_type);
-  out->separator = e.separator;
-  for (const ast::OrderItem& o : e.order_by) out->order_by.push_back({Clone(*o.expr), o.descending});
-  out->source = e.source;
-  out->offset = e.offset;
-  out->length = e.length;
-  for (const ExprPtr& c : e.children) out->children.push_back(c ? Clone(*c) : nullptr);
-  return out;
-}
-
 // `e` of a statement on the view, over the view's table: its view column names replaced by
 // what they stand for. Subqueries (which would need their own rewrite) are 1235.
 Result<ExprPtr> Substitute(const ast::Expr& e, const UpdatableView& v, const std::string& view_name) {
-  if (e.kind == ExprKind::kSubquery || e.kind == ExprKind::kExists || e.kind == ExprKind::kInSubquery || e.window)
-    return ErrNotSupportedYet("subqueries in a statement that writes through a view");
+  if (!ast::Clonable(e)) return ErrNotSupportedYet("subqueries in a statement that writes through a view");
   if (e.kind == ExprKind::kColumn && e.schema.empty() && (e.qualifier.empty() || EqualsIgnoreCase(e.qualifier, view_name))) {
     for (const auto& [column, expr] : v.columns) {
       if (!EqualsIgnoreCase(column, e.name)) continue;
-      if (expr) return Clone(*expr);
-      ExprPtr ref = Clone(e);
+      if (expr) return ast::CloneExpr(*expr);
+      ExprPtr ref = ast::CloneExpr(e);
       ref->qualifier = v.alias;
       return ref;
     }
     return ErrUnknownColumn(e.qualifier.empty() ? e.name : e.qualifier + "." + e.name, "where clause");
   }
-  ExprPtr out = Clone(e);
-  out->children.clear();
+  ExprPtr out = ast::CloneNode(e);
   for (const ExprPtr& c : e.children) {
     if (!c) {
       out->children.push_back(nullptr);
@@ -154,7 +121,7 @@ Result<ExprPtr> CombinedWhere(const UpdatableView& v, const ast::Expr* where, co
     STRATA_ASSIGN_OR_RETURN(own, Substitute(*where, v, view_name));
   }
   if (!v.query->where) return own;
-  ExprPtr view_where = Clone(*v.query->where);
+  ExprPtr view_where = ast::CloneExpr(*v.query->where);
   if (!own) return view_where;
   auto both = std::make_unique<ast::Expr>();
   both->kind = ExprKind::kBinary;
@@ -183,7 +150,7 @@ Status RewriteTargetRows(const Statement& stmt, const UpdatableView& v, const st
   out->ignore = stmt.ignore;
   STRATA_ASSIGN_OR_RETURN(out->where, CombinedWhere(v, stmt.where.get(), view_name));
   STRATA_ASSIGN_OR_RETURN(out->order_by, OrderBy(stmt.order_by, v, view_name));
-  if (stmt.limit) out->limit = Clone(*stmt.limit);
+  if (stmt.limit) out->limit = ast::CloneExpr(*stmt.limit);
   return Status::OK();
 }
 
@@ -256,13 +223,17 @@ Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast
   }
   for (const auto& row : stmt.rows) {
     std::vector<ExprPtr> values;
-    for (const ExprPtr& value : row) values.push_back(value ? Clone(*value) : nullptr);
+    for (const ExprPtr& value : row) {
+      if (value && !ast::Clonable(*value)) return ErrNotSupportedYet("subqueries in a statement that writes through a view");
+      values.push_back(value ? ast::CloneExpr(*value) : nullptr);
+    }
     rewritten.rows.push_back(std::move(values));
   }
   for (const ast::Assignment& a : stmt.set_assignments) {
     ast::Assignment out;
     STRATA_ASSIGN_OR_RETURN(out.column, BaseColumn(v, a.column, view->name));
-    if (a.value) out.value = Clone(*a.value);
+    if (a.value && !ast::Clonable(*a.value)) return ErrNotSupportedYet("subqueries in a statement that writes through a view");
+    if (a.value) out.value = ast::CloneExpr(*a.value);
     rewritten.set_assignments.push_back(std::move(out));
   }
   STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteInsert(session, rewritten));
