@@ -227,7 +227,9 @@ TEST_F(RaftClusterTest, LeadershipMovesToTheNamedVoter) {
   ASSERT_TRUE(leader->node->TransferLeader(target->id).ok());
   ASSERT_TRUE(WaitFor([&] { return target->node->info().role == Role::kLeader; }));
   EXPECT_GE(target->node->info().leader_changes, 1u);
-  // The old leader's proposals now go to the new one.
+  // The old leader's proposals now go to the new one, once it has heard from it (until then
+  // it knows only that it is no longer the leader, and refuses with "leader=0").
+  ASSERT_TRUE(WaitFor([&] { return leader->node->info().leader == target->id; }));
   Result<Bytes> r = leader->node->ProposeAndWait("b");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, "2");
