@@ -126,7 +126,15 @@ class RaftClusterTest : public ::testing::Test {
     std::map<NodeId, std::string> peers;
     for (NodeId id : {1, 2, 3}) peers[id] = Add(id)->address;
     for (auto& m : members_) Start(m.get(), peers, /*bootstrap=*/true);
-    return WaitLeader();
+    Member* leader = WaitLeader();
+    // Every member has heard from the leader: until then a follower refuses a proposal
+    // ("not leader; leader=0") instead of forwarding it, which CI hit once.
+    bool all_know = leader && WaitFor([&] {
+      for (auto& m : members_)
+        if (m->node->info().leader != leader->id) return false;
+      return true;
+    });
+    return all_know ? leader : nullptr;
   }
   Member* WaitLeader(NodeId not_this = kNoNode) {
     auto deadline = std::chrono::steady_clock::now() + 15s;
