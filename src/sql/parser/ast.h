@@ -452,6 +452,7 @@ enum class ShowKind : uint8_t {
   kClusterStatus,  // SHOW CLUSTER STATUS
   kCreateView,     // SHOW CREATE VIEW v
   kTriggers,       // SHOW TRIGGERS [FROM db] [LIKE 'table pattern' | WHERE ...]
+  kCreateTrigger,  // SHOW CREATE TRIGGER name
 };
 
 // EXPLAIN [EXTENDED] [FORMAT = TRADITIONAL | TREE] query: the optimized plan of a query

@@ -170,6 +170,9 @@ Result<ast::StatementPtr> Parser::ParseShow() {
     } else if (AcceptWord("VIEW")) {
       show->show = ast::ShowKind::kCreateView;
       STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
+    } else if (AcceptWord("TRIGGER")) {
+      show->show = ast::ShowKind::kCreateTrigger;
+      STRATA_ASSIGN_OR_RETURN(show->table, ParseTableName());
     } else if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       show->show = ast::ShowKind::kCreateDatabase;
       if (AcceptWord("IF")) {

@@ -272,6 +272,23 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       return ApplyWhere(session, stmt, std::move(r));
     }
     case ShowKind::kTriggers: return ShowTriggers(session, stmt);
+    case ShowKind::kCreateTrigger: {  // what mysqldump reads to dump a table's triggers
+      STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+      STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
+      auto t = catalog->FindTrigger(db, stmt.table.name);
+      if (!t) return Status::InvalidArgument("Trigger does not exist").WithMysql(1360, "HY000");
+      QueryResult r = TextResult({"Trigger", "sql_mode", "SQL Original Statement", "character_set_client",
+                                  "collation_connection", "Database Collation", "Created"});
+      std::string statement = fmt::format("CREATE DEFINER=`root`@`%` TRIGGER {} {} {} ON {} FOR EACH ROW {}", Quote(t->name),
+                                          t->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER",
+                                          t->event == TriggerEvent::kInsert   ? "INSERT"
+                                          : t->event == TriggerEvent::kUpdate ? "UPDATE"
+                                                                              : "DELETE",
+                                          Quote(t->table), t->body);
+      r.rows.push_back({Str(t->name), Str("STRICT_TRANS_TABLES"), Str(statement), Str("utf8mb4"),
+                        Str("utf8mb4_general_ci"), Str("utf8mb4_general_ci"), Value::Null()});
+      return r;
+    }
     case ShowKind::kCreateView: {
       STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(stmt.table));
       if (!view) {
