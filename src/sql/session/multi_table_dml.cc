@@ -97,6 +97,25 @@ std::optional<Bytes> KeyOf(Target& t, const Row& row) {
   return key;
 }
 
+// The statement's WHERE, copied into the SELECT that finds the target rows.
+Status CopyWhere(const ast::ExprPtr& where, ast::Select* select) {
+  if (!where) return Status::OK();
+  if (!ast::Clonable(*where)) return ErrNotSupportedYet("subqueries in a multi-table UPDATE or DELETE");
+  select->where = ast::CloneExpr(*where);
+  return Status::OK();
+}
+
+// Target `t`'s stored row that `row` found (its key and values), or nullopt when there is
+// none, or it was already written.
+Result<std::optional<std::pair<Bytes, Row>>> StoredTarget(Target& t, const Row& row, txn::Transaction* txn) {
+  std::optional<Bytes> pk = KeyOf(t, row);
+  if (!pk) return std::optional<std::pair<Bytes, Row>>();
+  STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, txn->Get(RowKey(*t.table, *pk)));
+  if (!stored) return std::optional<std::pair<Bytes, Row>>();
+  STRATA_ASSIGN_OR_RETURN(Row values, DecodeRow(*stored, t.table->columns.size()));
+  return std::optional<std::pair<Bytes, Row>>(std::make_pair(std::move(*pk), std::move(values)));
+}
+
 }  // namespace
 
 Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update& stmt) {
@@ -130,10 +149,7 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
     targets[i].assignments.emplace_back(*column, select.items.size());
     select.items.push_back({ast::CloneExpr(*a.value), ""});
   }
-  if (stmt.where) {
-    if (!ast::Clonable(*stmt.where)) return ErrNotSupportedYet("subqueries in a multi-table UPDATE or DELETE");
-    select.where = ast::CloneExpr(*stmt.where);
-  }
+  STRATA_RETURN_IF_ERROR(CopyWhere(stmt.where, &select));
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, Matches(session, select, &targets));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   EvalContext eval = session.eval_context();
@@ -142,11 +158,9 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
   uint64_t matched = 0, changed = 0;
   for (const Row& row : rows) {
     for (Target& t : targets) {
-      std::optional<Bytes> pk = KeyOf(t, row);
-      if (!pk) continue;
-      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, txn->Get(RowKey(*t.table, *pk)));
-      if (!stored) continue;
-      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*stored, t.table->columns.size()));
+      STRATA_ASSIGN_OR_RETURN(auto target_row, StoredTarget(t, row, txn));
+      if (!target_row) continue;
+      const auto& [pk, old_row] = *target_row;
       Row updated = old_row;
       for (const auto& [column, position] : t.assignments) {
         const ColumnSchema& col = t.table->columns[column];
@@ -158,7 +172,7 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
       matched++;
       STRATA_RETURN_IF_ERROR(FireTableTriggers(&eval, *t.table, TriggerTiming::kBefore, TriggerEvent::kUpdate, &old_row, &updated));
       if (!RowsEqual(updated, old_row)) {
-        STRATA_RETURN_IF_ERROR(ReplaceRow(txn, *t.table, old_row, *pk, updated));
+        STRATA_RETURN_IF_ERROR(ReplaceRow(txn, *t.table, old_row, pk, updated));
         changed++;
       }
       STRATA_RETURN_IF_ERROR(FireTableTriggers(&eval, *t.table, TriggerTiming::kAfter, TriggerEvent::kUpdate, &old_row, &updated));
@@ -178,10 +192,7 @@ Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete&
     STRATA_ASSIGN_OR_RETURN(Target t, FindTarget(session, stmt.from, name, "DELETE"));
     targets.push_back(std::move(t));
   }
-  if (stmt.where) {
-    if (!ast::Clonable(*stmt.where)) return ErrNotSupportedYet("subqueries in a multi-table UPDATE or DELETE");
-    select.where = ast::CloneExpr(*stmt.where);
-  }
+  STRATA_RETURN_IF_ERROR(CopyWhere(stmt.where, &select));
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, Matches(session, select, &targets));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   EvalContext eval = session.eval_context();
@@ -190,13 +201,11 @@ Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete&
   uint64_t deleted = 0;
   for (const Row& row : rows) {
     for (Target& t : targets) {
-      std::optional<Bytes> pk = KeyOf(t, row);
-      if (!pk) continue;
-      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, txn->Get(RowKey(*t.table, *pk)));
-      if (!stored) continue;
-      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*stored, t.table->columns.size()));
+      STRATA_ASSIGN_OR_RETURN(auto target_row, StoredTarget(t, row, txn));
+      if (!target_row) continue;
+      const auto& [pk, old_row] = *target_row;
       STRATA_RETURN_IF_ERROR(FireTableTriggers(&eval, *t.table, TriggerTiming::kBefore, TriggerEvent::kDelete, &old_row, nullptr));
-      STRATA_RETURN_IF_ERROR(DeleteRow(txn, *t.table, old_row, *pk));
+      STRATA_RETURN_IF_ERROR(DeleteRow(txn, *t.table, old_row, pk));
       STRATA_RETURN_IF_ERROR(FireTableTriggers(&eval, *t.table, TriggerTiming::kAfter, TriggerEvent::kDelete, &old_row, nullptr));
       deleted++;
     }
