@@ -18,11 +18,13 @@ ASAN_LABELS := unit model process crash cluster
 TSAN_LABELS := unit process crash cluster
 empty :=
 space := $(empty) $(empty)
-label_regex = $(subst $(space),|,$(strip $(1)))
+# Anchored: ctest -L matches a regular expression, and `cluster` must not select
+# `cluster-faults`.
+label_regex = ^($(subst $(space),|,$(strip $(1))))$$
 label_targets = $(addprefix tests_,$(1))
 
 .PHONY: setup configure build run test test-release test-fast test-asan build-asan \
-        test-tsan build-tsan test-fuzz build-fuzz soak conformance bench format clean
+        test-tsan build-tsan test-fuzz build-fuzz soak cluster-faults-soak conformance bench format clean
 
 setup:
 	@bash scripts/setup.sh
@@ -91,7 +93,15 @@ test-fuzz: build-fuzz
 
 # Long variants (many seeds, many kill cycles); not part of `make test`.
 soak: build
-	cd $(BUILD_DIR) && STRATA_SOAK=1 ctest --output-on-failure -j $(JOBS) -L 'unit|sim|crash|process'
+	cd $(BUILD_DIR) && STRATA_SOAK=1 ctest --output-on-failure -j $(JOBS) -L '^(unit|sim|crash|process)$$'
+
+# The cluster fault harness for FAULTS_SECONDS (default 20 minutes) of faults, every nemesis;
+# the history lands in FAULTS_OUT. Not part of `make test` (CI runs 75 s of it).
+FAULTS_SECONDS ?= 1200
+FAULTS_OUT     ?= $(BUILD_DIR)/cluster-faults-soak
+cluster-faults-soak: build
+	STRATADB_BIN=$(BUILD_DIR)/stratadb /usr/bin/python3 tests/cluster_faults/cluster_faults.py \
+	  --duration $(FAULTS_SECONDS) --out $(FAULTS_OUT)
 
 # sqllogictest: any directory or file (default: the whole external corpus), per-file
 # run/passed/failed/skipped and a total; exits non-zero when a record fails

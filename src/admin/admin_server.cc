@@ -24,7 +24,8 @@ constexpr size_t kMaxPartitionPeers = 64;
 
 bool IsKnownPath(const std::string& path) {
   return path == "/metrics" || path == "/health" || path == "/status" || path == "/debug/power-loss" ||
-         path == "/debug/partition" || path == "/debug/heal" || path == "/config/io" || path == "/cluster/status" ||
+         path == "/debug/partition" || path == "/debug/heal" || path == "/debug/compact" || path == "/config/io" ||
+         path == "/cluster/status" ||
          path == "/cluster/join" || path == "/cluster/add" || path == "/cluster/remove" ||
          path == "/cluster/transfer-leader" || path == "/cluster/watermark";
 }
@@ -109,6 +110,17 @@ void AdminServer::Impl::ServeDebug() {
     };
     std::string list = req.get_param_value("peers");
     if (list.empty()) return fail(400, "missing peers=<admin port>[,<admin port>...]");
+    std::string direction_name = req.has_param("direction") ? req.get_param_value("direction") : "both";
+    AdminOptions::Direction direction;
+    if (direction_name == "both") {
+      direction = AdminOptions::Direction::kBoth;
+    } else if (direction_name == "out") {
+      direction = AdminOptions::Direction::kOut;
+    } else if (direction_name == "in") {
+      direction = AdminOptions::Direction::kIn;
+    } else {
+      return fail(400, "direction must be both, out or in");
+    }
     std::vector<uint64_t> ids;
     std::string peers_json = "[";
     size_t start = 0;
@@ -128,16 +140,25 @@ void AdminServer::Impl::ServeDebug() {
       peers_json += obs::JsonObject().Add("peer", std::string_view(entry)).Add("node_id", *id).Finish();
     }
     if (ids.empty()) return fail(400, "missing peers=<admin port>[,<admin port>...]");
-    Status s = options.partition(ids);
+    Status s = options.partition(ids, direction);
     if (!s.ok()) return fail(503, s.ToString());
-    obs::Warn("admin", "POST /debug/partition: Raft traffic to and from these peers is dropped",
-              {{"peers", list}});
-    res.set_content(obs::JsonObject().AddRaw("partitioned", peers_json + "]").Finish() + "\n", "application/json");
+    obs::Warn("admin", "POST /debug/partition: Raft traffic with these peers is dropped",
+              {{"peers", list}, {"direction", direction_name}});
+    res.set_content(obs::JsonObject()
+                        .AddRaw("partitioned", peers_json + "]")
+                        .Add("direction", std::string_view(direction_name))
+                        .Finish() + "\n",
+                    "application/json");
   });
   http.Post("/debug/heal", [this](const httplib::Request&, httplib::Response& res) {
     options.heal();
     obs::Warn("admin", "POST /debug/heal: every partition ended");
     res.set_content("{\"healed\":true}\n", "application/json");
+  });
+  http.Post("/debug/compact", [this](const httplib::Request&, httplib::Response& res) {
+    options.compact();
+    obs::Warn("admin", "POST /debug/compact: Raft log compaction requested");
+    res.set_content("{\"compaction_requested\":true}\n", "application/json");
   });
 }
 
@@ -168,7 +189,7 @@ Status AdminServer::Start() {
     res.set_content(im.options.status_json ? im.options.status_json() : "{}", "application/json");
   });
   if (im.options.power_loss) {
-    STRATA_CHECK(im.options.partition && im.options.heal);
+    STRATA_CHECK(im.options.partition && im.options.heal && im.options.compact);
     im.ServeDebug();
   }
   if (im.options.io_config_json && im.options.apply_io_config) {

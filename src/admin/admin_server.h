@@ -9,9 +9,11 @@
 // and, only when the wiring layer passes the fault-injection callbacks (stratadb start
 // --fault-injection; docs/operations.md, "Fault injection"):
 //   POST /debug/power-loss                 simulated power loss: never answers, the process exits
-//   POST /debug/partition?peers=P1,P2,...  drop Raft traffic to and from the nodes whose admin
-//                                          ports (or host:port) are listed
+//   POST /debug/partition?peers=P1,P2,...[&direction=both|out|in]
+//                                          drop Raft traffic to and/or from the nodes whose
+//                                          admin ports (or host:port) are listed
 //   POST /debug/heal                       end every partition
+//   POST /debug/compact                    snapshot and compact the Raft log now
 // and, when the wiring layer passes `cluster_action` (docs/operations.md, "Cluster"):
 //   GET /cluster/status                     the "raft" object of /status
 //   POST /cluster/join?id=&raft=&admin=&mysql=   add (or promote) a member; leader only, others 307
@@ -57,9 +59,11 @@ struct AdminOptions {
   std::function<Status(const std::vector<std::pair<std::string, std::string>>&)> apply_io_config;
   // Fault injection; the /debug endpoints exist only when `power_loss` is set.
   std::function<void()> power_loss;  // must not return
-  // Drops Raft traffic to/from these node ids (added to those already cut off).
-  std::function<Status(const std::vector<uint64_t>& node_ids)> partition;
+  // Drops Raft traffic to and/or from these node ids (added to those already cut off).
+  enum class Direction { kBoth, kOut, kIn };
+  std::function<Status(const std::vector<uint64_t>& node_ids, Direction direction)> partition;
   std::function<void()> heal;
+  std::function<void()> compact;  // POST /debug/compact: snapshot and compact the Raft log now
   uint64_t self_node_id = 0;  // refused as a partition peer
   // Cluster endpoints: (HTTP status, JSON body) for POST /cluster/<action> with its query
   // parameters, and the JSON of GET /cluster/status. Must be thread-safe; may block.

@@ -414,11 +414,15 @@ Status Node::StartAdmin() {
   if (durability_) {
     io::DurabilityTracker* tracker = durability_.get();
     options.power_loss = [tracker] { tracker->PowerLossAndExit(io::kPowerLossExitStatus); };
-    options.partition = [this](const std::vector<uint64_t>& ids) {
-      for (uint64_t id : ids) raft_->transport().SetPartitioned(id, true);
+    options.partition = [this](const std::vector<uint64_t>& ids, admin::AdminOptions::Direction d) {
+      using D = raft::Transport::Direction;
+      D direction = d == admin::AdminOptions::Direction::kOut ? D::kOut
+                    : d == admin::AdminOptions::Direction::kIn ? D::kIn : D::kBoth;
+      for (uint64_t id : ids) raft_->transport().SetPartitioned(id, true, direction);
       return Status::OK();
     };
     options.heal = [this] { raft_->transport().HealAll(); };
+    options.compact = [this] { raft_->RequestCompaction(); };
     options.self_node_id = data_dir_->identity().node_id;
   }
   admin_ = std::make_unique<admin::AdminServer>(std::move(options));

@@ -77,6 +77,10 @@ void RaftNode::Impl::Run() {
     }
     for (NodeId peer : in.unreachable) core->ReportUnreachable(peer);
     for (Result<LogIndex>& done : in.compactions_done) OnCompactionDone(std::move(done));
+    if (in.compact_now) {
+      force_compaction = true;
+      MaybeCompact();
+    }
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     for (ConfChangeRequest& r : in.conf_changes) HandleConfChange(std::move(r));
     for (TransferRequest& r : in.transfers) r.done(core->TransferLeader(r.target));
@@ -422,6 +426,10 @@ void RaftNode::Stop() {
     std::swap(rest, impl_->inbox);
   }
   for (auto& p : rest.proposals) p.done(Status::Unavailable("node stopped"));
+}
+
+void RaftNode::RequestCompaction() {
+  impl_->Push([](Impl::Inbox& in) { in.compact_now = true; });
 }
 
 void RaftNode::Propose(Bytes data, ProposeCallback done) { Propose(std::move(data), std::move(done), nullptr); }

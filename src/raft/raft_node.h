@@ -216,6 +216,10 @@ class RaftNode {
   // How long ago this node last heard from the leader (zero on the leader itself; a day
   // when no leader was ever heard). Bounds how stale a follower's applied state can be.
   std::chrono::milliseconds LeaderContactAge() const;
+  // Takes a snapshot and compacts the log now, as if a compaction threshold had been
+  // reached (fault tests: a follower that lags behind the log's start then needs a
+  // snapshot). Returns at once; info().compactions shows when it is done.
+  void RequestCompaction();
   // Where member `id`'s Raft port is (from the replicated member list).
   Status SetPeerAddress(NodeId id, std::string_view address);
 

@@ -92,9 +92,11 @@ struct RaftNode::Impl {
     std::vector<ConfChangeRequest> conf_changes;
     std::vector<TransferRequest> transfers;
     std::vector<ReadRequest> reads;
+    bool compact_now = false;  // RequestCompaction
     bool empty() const {
       return messages.empty() && proposals.empty() && chunks_dropped.empty() && unreachable.empty() &&
-             compactions_done.empty() && conf_changes.empty() && transfers.empty() && reads.empty();
+             compactions_done.empty() && conf_changes.empty() && transfers.empty() && reads.empty() &&
+             !compact_now;
     }
   };
   // A Ready taken from the core whose persistence has not succeeded yet (see "Disk errors"

@@ -86,7 +86,8 @@ struct Transport::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<bool> stopped{false};
   std::mutex filter_mu;
-  std::set<NodeId> partitioned;  // guarded by filter_mu
+  std::set<NodeId> cut_out;  // messages to these peers are dropped; guarded by filter_mu
+  std::set<NodeId> cut_in;   // messages from these peers are dropped; guarded by filter_mu
   std::atomic<bool> any_partition{false};
   std::mt19937_64 rng{std::random_device{}()};  // backoff jitter; io thread only
   uint16_t port = 0;
@@ -113,10 +114,10 @@ struct Transport::Impl {
     m_connects = &r.AddCounterFamily("strata_raft_transport_connects_total", "Outbound connections established", {"node"}).With(node);
   }
 
-  bool Filtered(NodeId peer) {
+  bool Filtered(NodeId peer, Direction d) {
     if (!any_partition.load(std::memory_order_relaxed)) return false;
     std::lock_guard lock(filter_mu);
-    return partitioned.count(peer) > 0;
+    return (d == Direction::kOut ? cut_out : cut_in).count(peer) > 0;
   }
 
   void Spawn(awaitable<void> task) {
@@ -274,7 +275,7 @@ struct Transport::Impl {
         RefuseFrame(s, m.status().ToString());
         break;
       }
-      if (Filtered(m->from)) {
+      if (Filtered(m->from, Direction::kIn)) {
         dropped_filtered++;
         m_dropped->Inc();
         continue;
@@ -375,7 +376,7 @@ void Transport::Send(const Message& m, SendDone done) {
     auto it = raw->peers.find(m.to);
     if (it != raw->peers.end()) p = it->second.get();
   }
-  if (raw->stopped || p == nullptr || raw->Filtered(m.to)) {
+  if (raw->stopped || p == nullptr || raw->Filtered(m.to, Direction::kOut)) {
     if (p != nullptr && !raw->stopped) raw->dropped_filtered++;
     raw->m_dropped->Inc();
     if (done) done(false);
@@ -447,21 +448,28 @@ Status Transport::SetPeerAddress(NodeId id, std::string_view address) {
   return Status::OK();
 }
 
-void Transport::SetPartitioned(NodeId peer, bool on) {
+void Transport::SetPartitioned(NodeId peer, bool on, Direction direction) {
   std::lock_guard lock(impl_->filter_mu);
-  if (on) impl_->partitioned.insert(peer); else impl_->partitioned.erase(peer);
-  impl_->any_partition = !impl_->partitioned.empty();
+  auto apply = [&](std::set<NodeId>& cut) {
+    if (on) cut.insert(peer); else cut.erase(peer);
+  };
+  if (direction != Direction::kIn) apply(impl_->cut_out);
+  if (direction != Direction::kOut) apply(impl_->cut_in);
+  impl_->any_partition = !impl_->cut_out.empty() || !impl_->cut_in.empty();
 }
 
 void Transport::HealAll() {
   std::lock_guard lock(impl_->filter_mu);
-  impl_->partitioned.clear();
+  impl_->cut_out.clear();
+  impl_->cut_in.clear();
   impl_->any_partition = false;
 }
 
 std::vector<NodeId> Transport::partitioned() const {
   std::lock_guard lock(impl_->filter_mu);
-  return std::vector<NodeId>(impl_->partitioned.begin(), impl_->partitioned.end());
+  std::set<NodeId> any = impl_->cut_out;
+  any.insert(impl_->cut_in.begin(), impl_->cut_in.end());
+  return std::vector<NodeId>(any.begin(), any.end());
 }
 
 Transport::Stats Transport::stats() const {

@@ -80,11 +80,13 @@ class Transport {
   Status SetPeerAddress(NodeId id, std::string_view address);
 
   // Fault filter (tests; DESIGN D13 wants it behind the admin endpoint): while on, every
-  // message to or from `peer` is dropped silently, as a network partition would.
-  // Behind POST /debug/partition and /debug/heal (stratadb start --fault-injection).
-  void SetPartitioned(NodeId peer, bool partitioned);
+  // message to `peer` (kOut), from it (kIn) or both is dropped silently, as a network
+  // partition would; one direction alone is a one-way partition. Behind POST
+  // /debug/partition and /debug/heal (stratadb start --fault-injection).
+  enum class Direction { kBoth, kOut, kIn };
+  void SetPartitioned(NodeId peer, bool partitioned, Direction direction = Direction::kBoth);
   void HealAll();
-  std::vector<NodeId> partitioned() const;  // sorted
+  std::vector<NodeId> partitioned() const;  // sorted; cut off in either direction
 
   struct Stats {
     uint64_t frames_sent = 0;

@@ -4,6 +4,7 @@ resolving peers by admin port, /debug/heal, and a power loss that keeps synced d
 import json
 import os
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -55,7 +56,7 @@ class EndpointsTest(unittest.TestCase):
 
     def test_no_debug_endpoints_without_the_flag(self):
         s = self.start()
-        for path in ("/debug/power-loss", "/debug/partition?peers=1", "/debug/heal"):
+        for path in ("/debug/power-loss", "/debug/partition?peers=1", "/debug/heal", "/debug/compact"):
             self.assertEqual(post(s, path)[0], 404, path)
         self.assertNotIn("FAULT INJECTION", s.log())
         self.assertEqual(s.proc.poll(), None)
@@ -69,8 +70,19 @@ class EndpointsTest(unittest.TestCase):
         code, body = post(a, f"/debug/partition?peers={b.admin_port}")
         self.assertEqual(code, 200, body)
         b_id = b.status()["node_id"]
-        self.assertEqual(json.loads(body), {"partitioned": [{"peer": str(b.admin_port), "node_id": b_id}]})
+        self.assertEqual(json.loads(body), {"partitioned": [{"peer": str(b.admin_port), "node_id": b_id}],
+                                            "direction": "both"})
         self.assertEqual(a.status()["raft"]["partitioned_peers"], [b_id])
+        # One direction only (a one-way partition); a bad direction changes nothing.
+        self.assertEqual(post(a, "/debug/heal")[0], 200)
+        code, body = post(a, f"/debug/partition?peers={b.admin_port}&direction=out")
+        self.assertEqual((code, json.loads(body)["direction"]), (200, "out"), body)
+        self.assertEqual(a.status()["raft"]["partitioned_peers"], [b_id])
+        self.assertEqual(post(a, "/debug/heal")[0], 200)
+        self.assertEqual(post(a, f"/debug/partition?peers={b.admin_port}&direction=sideways")[0], 400)
+        self.assertEqual(a.status()["raft"]["partitioned_peers"], [])
+        code, body = post(a, f"/debug/partition?peers={b.admin_port}&direction=in")
+        self.assertEqual(code, 200, body)
         # A peer resolved once can be named again while it is down.
         b.kill9()
         code, body = post(a, f"/debug/partition?peers=127.0.0.1:{b.admin_port}")
@@ -84,6 +96,18 @@ class EndpointsTest(unittest.TestCase):
         with connect(a) as c, c.cursor() as cur:  # still serving
             cur.execute("SELECT 1")
             self.assertEqual(cur.fetchone(), (1,))
+
+    def test_compact_now(self):
+        s = self.start("--fault-injection")
+        with connect(s) as c, c.cursor() as cur:
+            cur.execute("CREATE DATABASE q")
+        before = s.status()["raft"]["compactions"]
+        self.assertEqual(post(s, "/debug/compact"), (200, '{"compaction_requested":true}\n'))
+        deadline = time.time() + 20
+        while s.status()["raft"]["compactions"] == before:
+            self.assertLess(time.time(), deadline, "no compaction after POST /debug/compact")
+            time.sleep(0.05)
+        self.assertGreater(s.status()["raft"]["first_index"], 1)
 
     def test_power_loss_keeps_acknowledged_rows(self):
         s = self.start("--fault-injection")
