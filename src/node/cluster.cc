@@ -177,6 +177,7 @@ std::string Cluster::StatusJson() const {
       .Add("snapshots_installed", info.snapshots_installed)
       .Add("snapshot_bytes_sent", info.snapshot_bytes_sent)
       .Add("proposals_forwarded", info.proposals_forwarded)
+      .Add("lease_reads", info.lease_reads)
       .Add("leader_changes", info.leader_changes)
       .AddRaw("members", list)
       .Add("log_write_error", std::string_view(info.log_write_error))

@@ -113,7 +113,7 @@ Status RaftProposer::ReadBarrier(const txn::ReadRequirement& requirement) {
         .WithMysql(kErQueryInterrupted, "70100");
   }
   // ReadIndex asks again while an election runs; it gives up after the timeout.
-  Result<raft::LogIndex> index = raft_->ReadIndex(propose_timeout_);
+  Result<raft::LogIndex> index = raft_->ReadIndex(propose_timeout_, requirement.lease);
   if (index.ok()) return Status::OK();
   return Status::Unavailable(fmt::format("no Raft leader confirmed this node's reads are current within {} ms ({}); "
                                          "nothing was read or written, retry",

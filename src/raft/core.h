@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,12 @@ struct CoreConfig {
   // refuses to vote for others during its first election_tick ticks after (re)start.
   bool lease_reads = false;
   int lease_drift_ticks = 2;
+  // The leader's clock for leases, in ticks: when set, heartbeats are stamped with it and
+  // the lease is checked against it instead of the count of Tick() calls. A driver that
+  // skips ticks after a stall (a SIGSTOP, a long GC-like pause) must set it from a
+  // monotonic clock: counted ticks stand still while the process is stopped, so a lease
+  // measured in them would outlive the pause (raft_sim_test shows it).
+  std::function<uint64_t()> lease_clock;
   uint64_t max_bytes_per_append = 1 << 20;     // entry data per append message
   size_t max_inflight_appends = 64;            // per follower in replicate state
   uint64_t max_committed_bytes_per_ready = 16 << 20;
@@ -115,6 +122,7 @@ struct CoreCounters {
   uint64_t snapshots_sent = 0;
   uint64_t snapshots_received = 0;
   uint64_t messages_dropped_stale = 0;
+  uint64_t lease_reads = 0;  // ReadIndex requests this leader answered from its lease
 };
 
 class Core {
@@ -134,8 +142,10 @@ class Core {
   Result<LogIndex> ProposeConfChange(const ConfChange& cc);
   // Requests a linearizable read; the answer is a ReadState with the same context in a
   // later Ready (never, if leadership is lost: callers time out). `context` must be
-  // non-empty and unique among pending reads. Followers forward to the leader.
-  Status ReadIndex(Bytes context);
+  // non-empty and unique among pending reads. Followers forward to the leader. With
+  // `lease` (and lease_reads configured) the leader answers from its lease while it holds,
+  // without a heartbeat round: correct as long as clocks drift less than the lease margin.
+  Status ReadIndex(Bytes context, bool lease = false);
   // Leader only: hands leadership to `target` (a voter) once its log is caught up.
   Status TransferLeader(NodeId target);
   // Starts an election now (tests and the "campaign" admin action).
@@ -198,7 +208,7 @@ class Core {
   void StepLeader(const Message& m);
   void HandleAppendResponse(const Message& m, Progress* pr);
   void HandleHeartbeatResponse(const Message& m, Progress* pr);
-  void HandleReadIndexRequest(NodeId from, Bytes context);
+  void HandleReadIndexRequest(NodeId from, Bytes context, bool lease);
   void RespondToRead(NodeId from, LogIndex index, Bytes context);
   void ReleaseDeferredReads();
   bool SendAppend(NodeId to, bool send_if_empty);
@@ -226,7 +236,12 @@ class Core {
   std::map<NodeId, bool> votes_;         // candidate only
   NodeId lead_transferee_ = kNoNode;
   ReadOnlyQueue read_only_;
-  std::vector<std::pair<NodeId, Bytes>> deferred_reads_;  // until own-term commit
+  struct DeferredRead {
+    NodeId from;
+    Bytes context;
+    bool lease;
+  };
+  std::vector<DeferredRead> deferred_reads_;  // until own-term commit
   bool lease_revoked_ = false;
   std::deque<std::pair<LogIndex, uint64_t>> uncommitted_;  // leader: (index, bytes) proposed
   uint64_t uncommitted_bytes_ = 0;  // a TimeoutNow was sent: another node may win any moment
@@ -234,6 +249,7 @@ class Core {
   int heartbeat_elapsed_ = 0;
   int randomized_election_timeout_ = 0;
   uint64_t ticks_ = 0;  // ticks since this core was created: its local clock
+  uint64_t LeaseNow() const { return config_.lease_clock ? config_.lease_clock() : ticks_; }
   uint64_t rng_state_;
   std::vector<Message> messages_;
   std::vector<ReadState> read_states_;

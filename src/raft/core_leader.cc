@@ -104,7 +104,7 @@ void Core::StepLeader(const Message& m) {
       HandleHeartbeatResponse(m, &it->second);
       break;
     case MessageType::kReadIndex:
-      HandleReadIndexRequest(m.from, m.context);
+      HandleReadIndexRequest(m.from, m.context, m.index == kReadLease);
       break;
     case MessageType::kAppend:
     case MessageType::kHeartbeat:
@@ -208,7 +208,7 @@ void Core::BroadcastHeartbeat(const Bytes& context) {
     Send(Message{.type = MessageType::kHeartbeat,
                  .to = id,
                  .commit = std::min(pr.match, log_.committed()),
-                 .send_tick = ticks_,
+                 .send_tick = LeaseNow(),
                  .context = context});
   }
 }
@@ -252,30 +252,32 @@ bool Core::QuorumActive() {
 
 // --- reads -------------------------------------------------------------------------------
 
-Status Core::ReadIndex(Bytes context) {
+Status Core::ReadIndex(Bytes context, bool lease) {
   if (context.empty()) return Status::InvalidArgument("read index context must not be empty");
   if (role_ == Role::kLeader) {
     if (read_only_.size() + deferred_reads_.size() >= config_.max_pending_reads) {
       return Status::ResourceExhausted(
           fmt::format("max_pending_reads ({}) reached", config_.max_pending_reads));
     }
-    HandleReadIndexRequest(id_, std::move(context));
+    HandleReadIndexRequest(id_, std::move(context), lease);
     return Status::OK();
   }
   if (leader_ == kNoNode) return Status::Unavailable("no leader known");
-  Send(Message{.type = MessageType::kReadIndex, .to = leader_, .context = std::move(context)});
+  Send(Message{.type = MessageType::kReadIndex, .to = leader_, .index = lease ? kReadLease : 0,
+               .context = std::move(context)});
   return Status::OK();
 }
 
-void Core::HandleReadIndexRequest(NodeId from, Bytes context) {
+void Core::HandleReadIndexRequest(NodeId from, Bytes context, bool lease) {
   if (context.empty()) return;
   if (!CommittedInCurrentTerm()) {
     // Until its no-op commits, a new leader's commit index may be behind entries that
     // an earlier leader already acknowledged (fault finding #3): wait.
-    if (deferred_reads_.size() < config_.max_pending_reads) deferred_reads_.emplace_back(from, std::move(context));
+    if (deferred_reads_.size() < config_.max_pending_reads) deferred_reads_.push_back({from, std::move(context), lease});
     return;
   }
-  if (conf().voters.size() == 1 || LeaseValid()) {
+  if (conf().voters.size() == 1 || (lease && LeaseValid())) {
+    if (lease && conf().voters.size() > 1) counters_.lease_reads++;
     RespondToRead(from, log_.committed(), std::move(context));
     return;
   }
@@ -297,7 +299,7 @@ void Core::RespondToRead(NodeId from, LogIndex index, Bytes context) {
 void Core::ReleaseDeferredReads() {
   auto deferred = std::move(deferred_reads_);
   deferred_reads_.clear();
-  for (auto& [from, context] : deferred) HandleReadIndexRequest(from, std::move(context));
+  for (DeferredRead& r : deferred) HandleReadIndexRequest(r.from, std::move(r.context), r.lease);
 }
 
 bool Core::LeaseValid() const {
@@ -305,13 +307,14 @@ bool Core::LeaseValid() const {
   if (lease_revoked_ || !CommittedInCurrentTerm()) return false;
   // The lease starts when the heartbeat that a quorum acknowledged was sent; followers
   // refuse to elect anyone else for election_tick ticks after receiving it.
-  uint64_t start = QuorumIndex(conf().voters, [this](NodeId id) -> uint64_t {
-    if (id == id_) return ticks_;
+  const uint64_t now = LeaseNow();
+  uint64_t start = QuorumIndex(conf().voters, [this, now](NodeId id) -> uint64_t {
+    if (id == id_) return now;
     auto it = progress_.find(id);
     return it == progress_.end() ? 0 : it->second.lease_ack_tick;
   });
   if (start == 0) return false;
-  return ticks_ < start + static_cast<uint64_t>(config_.election_tick - config_.lease_drift_ticks);
+  return now < start + static_cast<uint64_t>(config_.election_tick - config_.lease_drift_ticks);
 }
 
 // --- transfer and transport feedback -----------------------------------------------------

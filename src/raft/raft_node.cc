@@ -319,6 +319,7 @@ void RaftNode::Impl::PublishInfo() {
   info.first_index = storage->FirstIndex();
   info.last_index = storage->LastIndex();
   info.snapshot_bytes_sent = snapshot_sender->bytes_sent();
+  info.lease_reads = core->counters().lease_reads;
   info.log_write_error = log_health->healthy() ? std::string() : log_health->error().ToString();
   info.log_disk_full = log_health->error().code() == StatusCode::kNoSpace;
   info.inbox_messages_dropped = inbox_messages_dropped.load(std::memory_order_relaxed);
@@ -358,6 +359,13 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   config.id = options.id;
   config.election_tick = options.election_tick;
   config.heartbeat_tick = options.heartbeat_tick;
+  config.lease_reads = options.lease_reads;
+  config.lease_drift_ticks = options.lease_drift_ticks;
+  // Leases in real time: the driver skips ticks after a stall (Run), which must not
+  // stretch a lease across a SIGSTOP. Starts at 1 (0 means "no acknowledgement").
+  config.lease_clock = [epoch = Clock::now(), interval = options.tick_interval] {
+    return 1 + static_cast<uint64_t>((Clock::now() - epoch) / interval);
+  };
   config.applied = sm->applied();  // RaftLog raises it to the log's start when below
   config.rng_seed = options.rng_seed ? options.rng_seed
                                      : options.id * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(Clock::now().time_since_epoch().count());

@@ -101,6 +101,12 @@ struct RaftNodeOptions {
   std::chrono::milliseconds tick_interval{100};
   int election_tick = 10;                       // election timeout: [10, 20) ticks = 1-2 s
   int heartbeat_tick = 1;
+  // Leader leases for ReadIndex(…, lease = true): the lease lasts election_tick -
+  // lease_drift_ticks ticks from the heartbeat a quorum acknowledged; followers do not
+  // vote for another candidate within election_tick ticks of hearing from the leader, nor
+  // within election_tick ticks of their own (re)start. Off: every read takes a round.
+  bool lease_reads = true;
+  int lease_drift_ticks = 2;
   uint64_t compact_every = 0;                   // applied entries between compactions; 0 = never
   // Also compact once this many log bytes were written since the last compaction (0 =
   // never): bounds the log on disk and the replay at start when entries are large.
@@ -161,6 +167,7 @@ struct RaftNodeInfo {
   // Leader only: each member's highest index known replicated (its Raft "match"), self included.
   std::map<NodeId, LogIndex> match;
   uint64_t proposals_forwarded = 0;  // proposals this node sent on to the leader
+  uint64_t lease_reads = 0;          // reads this leader answered from its lease (no round)
   uint64_t leader_changes = 0;       // times this node saw the leader change (elections it saw)
 };
 
@@ -208,8 +215,10 @@ class RaftNode {
   // A linearizable read barrier (ReadIndex, Raft thesis §6.4): an index such that every
   // write acknowledged before the call is at or below it, reported once this node has
   // applied it. On a follower it asks the leader; asks again while the leader changes or
-  // none is known. Waits up to `timeout` (TimedOut, or the last Unavailable).
-  Result<LogIndex> ReadIndex(std::chrono::milliseconds timeout);
+  // none is known. Waits up to `timeout` (TimedOut, or the last Unavailable). With `lease`
+  // the leader may answer from its lease (RaftNodeOptions::lease_reads) without a
+  // heartbeat round: linearizable while clocks drift less than the lease margin.
+  Result<LogIndex> ReadIndex(std::chrono::milliseconds timeout, bool lease = false);
   // This node leads a group in which it is the only voter: everything acknowledged is
   // applied here, so a read at the applied index is already linearizable. Cheap (atomic).
   bool IsSoleVoterLeader() const;

@@ -135,7 +135,7 @@ void RaftNode::Impl::HandleConfChange(ConfChangeRequest r) {
 
 void RaftNode::Impl::HandleRead(ReadRequest r) {
   uint64_t ctx = next_request_id++;
-  Status s = core->ReadIndex(RequestId(ctx));
+  Status s = core->ReadIndex(RequestId(ctx), r.lease);
   if (!s.ok()) {
     r.done(s);
     return;
@@ -250,7 +250,7 @@ Status RaftNode::TransferLeader(NodeId target) {
   return Await(future, impl_->options.propose_timeout, "leadership transfer").status();
 }
 
-Result<LogIndex> RaftNode::ReadIndex(std::chrono::milliseconds timeout) {
+Result<LogIndex> RaftNode::ReadIndex(std::chrono::milliseconds timeout, bool lease) {
   // Asked again while the leader changes or none is known yet (an election is running):
   // any leader's answer is as good. Gives up at `timeout`.
   auto deadline = Clock::now() + timeout;
@@ -260,7 +260,8 @@ Result<LogIndex> RaftNode::ReadIndex(std::chrono::milliseconds timeout) {
     {
       std::lock_guard lock(impl_->mu);
       if (impl_->stop) return Status::Unavailable("node stopped");
-      impl_->inbox.reads.push_back({[promise](Result<LogIndex> r) { promise->set_value(std::move(r)); }, Clock::now()});
+      impl_->inbox.reads.push_back(
+          {[promise](Result<LogIndex> r) { promise->set_value(std::move(r)); }, Clock::now(), lease});
     }
     impl_->cv.notify_one();
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

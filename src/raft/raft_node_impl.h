@@ -75,6 +75,7 @@ struct RaftNode::Impl {
   struct ReadRequest {
     ReadCallback done;
     Clock::time_point start;
+    bool lease = false;  // an answer from the leader's lease will do
   };
   // Everything other threads hand to the driver; swapped out whole each loop turn.
   struct Inbox {

@@ -103,13 +103,15 @@ enum class MessageType : uint8_t {
   kHeartbeatResponse = 8, // context and send_tick echoed
   kSnapshot = 9,          // snapshot
   kTimeoutNow = 10,       // leadership transfer: campaign now, skipping pre-vote
-  kReadIndex = 11,        // follower -> leader: context
+  kReadIndex = 11,        // follower -> leader: context; index: kReadLease when a lease answer will do
   kReadIndexResponse = 12,// leader -> follower: index, context (index 0 + reject: dropped)
   kForwardPropose = 13,   // follower -> leader (driver only): entries[0].data, context: request id
   kForwardProposeResponse = 14,  // leader -> follower: index/log_term where it was appended,
                                  // or reject (reject_hint: the leader it knows); context echoed
 };
 constexpr uint8_t kMaxMessageType = 14;
+// kReadIndex's `index` when the reader accepts an answer from the leader's lease.
+constexpr LogIndex kReadLease = 1;
 // Types above this are the driver's own (RaftNode's proposal forwarding): Core::Step refuses them.
 constexpr uint8_t kMaxCoreMessageType = 12;
 

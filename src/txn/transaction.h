@@ -48,9 +48,12 @@ struct CommitFate {
 // a direct in-process apply.
 // How current a new transaction's snapshot must be (session variable
 // strata_read_consistency): `linearizable` sees every write acknowledged anywhere before it
-// began; otherwise (`follower`) it may be up to max_staleness_ms behind the leader.
+// began (`lease`: the same, established from the leader's lease without a heartbeat round,
+// which assumes bounded clock drift); otherwise (`follower`) it may be up to
+// max_staleness_ms behind the leader.
 struct ReadRequirement {
   bool linearizable = true;
+  bool lease = false;
   uint64_t max_staleness_ms = 0;
 };
 

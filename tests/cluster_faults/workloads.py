@@ -110,19 +110,24 @@ class Register(Workload):
             k = rng.choice(own)
             self.next_value[k] += 1
             return "write", (k, self.next_value[k])
-        return "read", (rng.randrange(self.keys), None)
+        # Half the reads through the leader's lease (strata_read_consistency = 'lease'):
+        # pauses and partitions of the leader must not let a lease outlive its leadership.
+        return "read", (rng.randrange(self.keys), None, rng.choice(["linearizable", "lease"]))
 
     def run(self, op, conn):
-        k, v = op["value"]
+        k, v = op["value"][:2]
         with conn.cursor() as cur:
             if op["f"] == "write":
                 _exec(cur, "UPDATE faults.reg SET v = %s WHERE k = %s", (v, k), committing=True)
                 return op["value"]
+            mode = op["value"][2]
             if self.follower_reads:
                 _exec(cur, "SET strata_read_consistency = 'follower', strata_max_staleness_ms = 3600000")
+            else:
+                _exec(cur, f"SET strata_read_consistency = '{mode}'")
             _exec(cur, "SELECT v FROM faults.reg WHERE k = %s", (k,))
             row = cur.fetchone()
-            return (k, row[0] if row else None)
+            return (k, row[0] if row else None, mode)
 
     def check(self, history, finals):
         from checkers import check_register

@@ -154,7 +154,7 @@ void Simulator::IssueOp(Client& c) {
       return;
     }
     c.read_context = fmt::format("read-{}", c.op_id);
-    if (!n.core->ReadIndex(c.read_context).ok()) {
+    if (!n.core->ReadIndex(c.read_context, /*lease=*/cfg_.lease_reads).ok()) {
       history_.Fail(c.history_id);
       stats_.failed++;
       c.next_issue_at = now_ + 1 + Rand(10);  // back off, as a client would

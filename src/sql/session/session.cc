@@ -96,7 +96,9 @@ Status Session::CheckTriggerTarget(const TableSchema& table) const {
 txn::ReadRequirement Session::ReadRequirement() const {
   txn::ReadRequirement r;
   std::optional<Value> mode = GetVariable("strata_read_consistency");
-  r.linearizable = !mode || mode->ToText().value_or("") != "follower";
+  std::string name = mode ? mode->ToText().value_or("") : "";
+  r.linearizable = name != "follower";
+  r.lease = name == "lease";
   std::optional<Value> staleness = GetVariable("strata_max_staleness_ms");
   r.max_staleness_ms = staleness ? static_cast<uint64_t>(std::max(0.0, staleness->ToDouble())) : 0;
   return r;
@@ -393,8 +395,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
   if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
   if (name == "strata_read_consistency") {
     std::string mode = ToLower(v.ToText().value_or(""));
-    if (mode == "lease") return ErrNotSupportedYet("strata_read_consistency = 'lease'");
-    if (mode != "linearizable" && mode != "follower") return ErrWrongValueForVariable("strata_read_consistency", mode);
+    if (mode != "linearizable" && mode != "lease" && mode != "follower") return ErrWrongValueForVariable("strata_read_consistency", mode);
     v = Value::String(mode);
   }
   if (name == "strata_max_staleness_ms") {

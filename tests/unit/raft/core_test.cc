@@ -261,10 +261,24 @@ TEST(CoreTest, LeaseReadServesWithoutARoundAndExpires) {
   c.TickAll(2);
   ASSERT_TRUE(c.core(leader).LeaseValid());
   c.sent().clear();
-  ASSERT_TRUE(c.core(leader).ReadIndex("l").ok());
+  ASSERT_TRUE(c.core(leader).ReadIndex("l", /*lease=*/true).ok());
   c.Stabilize();
   EXPECT_EQ(c.node(leader).reads.size(), 1u);
   EXPECT_TRUE(c.sent().empty()) << "a lease read needs no messages";
+  EXPECT_EQ(c.core(leader).counters().lease_reads, 1u);
+  // A reader that did not ask for the lease gets a heartbeat round all the same.
+  ASSERT_TRUE(c.core(leader).ReadIndex("r").ok());
+  c.Stabilize();
+  EXPECT_FALSE(c.sent().empty()) << "a linearizable read without the lease confirms leadership";
+  EXPECT_EQ(c.node(leader).reads.size(), 2u);
+  EXPECT_EQ(c.core(leader).counters().lease_reads, 1u);
+  // A follower's lease read is answered by the leader without a round either.
+  NodeId follower = leader == 1 ? 2 : 1;
+  c.sent().clear();
+  ASSERT_TRUE(c.core(follower).ReadIndex("f", /*lease=*/true).ok());
+  c.Stabilize();
+  ASSERT_EQ(c.node(follower).reads.size(), 1u);
+  EXPECT_EQ(c.core(leader).counters().lease_reads, 2u);
   c.Isolate(leader);
   c.Tick(leader, 8);  // election_tick (10) - drift (2)
   EXPECT_FALSE(c.core(leader).LeaseValid());

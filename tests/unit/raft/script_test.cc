@@ -31,7 +31,7 @@ class ScriptRunner {
       std::string opt;
       in >> voters >> learners >> opt;
       CoreConfig cfg;
-      cfg.lease_reads = opt == "lease";
+      cfg.lease_reads = lease_ = opt == "lease";
       cluster_ = std::make_unique<testing::TestCluster>(voters, cfg, learners);
       return "";
     }
@@ -60,7 +60,7 @@ class ScriptRunner {
     } else if (cmd == "read") {
       std::string ctx;
       in >> id >> ctx;
-      Status s = c.core(id).ReadIndex(ctx);
+      Status s = c.core(id).ReadIndex(ctx, lease_);
       c.Stabilize();
       if (!s.ok()) out << s.ToString() << "\n";
       for (const ReadState& r : c.node(id).reads) out << "read " << r.context << " at index " << r.index << "\n";
@@ -112,6 +112,7 @@ class ScriptRunner {
 
  private:
   std::unique_ptr<testing::TestCluster> cluster_;
+  bool lease_ = false;  // the cluster was made with "lease": reads ask for the lease
 };
 
 // Runs one script; returns the text it should contain (commands + actual output).
