@@ -16,9 +16,10 @@ LogicalPlan ReorderJoins(LogicalPlan plan);
 // outer joins allow; equalities between a join's two sides become its hash-join keys.
 LogicalPlan PushDownPredicates(LogicalPlan plan);
 
-// index_join.cc: a join whose hash keys cover the whole primary key of a right side that
-// only reads a table becomes an index nested-loop join (one key lookup per left row); the
-// right side's filter joins the join's predicate.
+// index_join.cc: a join whose hash keys give a prefix of the primary key or of a secondary
+// index of a right side that only reads a table becomes an index nested-loop join (one key
+// lookup or key-prefix range per left row, index_join.h); the right side's filter joins the
+// join's predicate.
 LogicalPlan ChooseIndexJoins(LogicalPlan plan);
 
 // index_selection.cc: a Filter directly above a Get chooses the Get's access path from the
