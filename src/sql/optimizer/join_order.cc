@@ -195,7 +195,7 @@ JoinGraph::Step JoinGraph::Join(uint64_t joined, double rows, size_t next) const
   if (!equi) matched = t.rows;
   step.rows = std::max(1.0, rows * matched * other_selectivity);
   LookupIndex lookup = t.get ? BestLookupIndex(*t.get->table, given) : LookupIndex{};
-  if (lookup.index != nullptr && (lookup.unique || rows * kLookupCost <= t.base)) {
+  if (lookup.index != nullptr) {  // the index-join rule takes every index that serves
     double fetched = rows * matched * (t.base / t.rows);  // before the table's own conditions
     step.cost = rows * kLookupCost + fetched * (lookup.index->id == kPrimaryIndexId ? 1 : 2);
   } else {

@@ -6,9 +6,9 @@
 
 namespace strata::sql {
 
-// join_order.cc: a WHERE above three or more tables joined by inner joins: the tables are
-// joined in a greedy order that follows the conditions instead of FROM order (no cross
-// product while a condition connects a remaining table); a Project restores FROM order.
+// join_order.cc: a chain of inner joins (under a WHERE or not) joins its tables in the order
+// of least estimated cost (cardinality.h) instead of FROM order (no cross product while a
+// condition connects a remaining table); a Project restores FROM order when it changed.
 LogicalPlan ReorderJoins(LogicalPlan plan);
 
 // predicate_pushdown.cc: WHERE and ON conjuncts move down to the lowest node that sees all
