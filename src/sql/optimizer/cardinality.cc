@@ -25,7 +25,33 @@ const BoundExpr* EqualityColumn(const BoundExpr& e) {
   return a->kind == K::kColumn && b->IsConst() ? a : nullptr;
 }
 
+// The rows of `table` as a Get of it under `plan` estimates them, or 0 when none reads it.
+double RowsOfTableUnder(const LogicalOperator& plan, const TableSchema* table) {
+  if (plan.kind == LogicalKind::kGet && static_cast<const LogicalGet&>(plan).table.get() == table)
+    return TableRows(static_cast<const LogicalGet&>(plan));
+  for (const LogicalPlan& child : plan.children)
+    if (double rows = RowsOfTableUnder(*child, table); rows > 0) return rows;
+  return 0;
+}
+
+bool UniqueColumnExpr(const BoundExpr& e) {
+  return e.kind == K::kColumn && e.type.table != nullptr && e.type.column >= 0 &&
+         IsUniqueColumn(*e.type.table, static_cast<uint32_t>(e.type.column));
+}
+
 }  // namespace
+
+double RowsPerKey(const LogicalOperator& left, double left_rows, const std::vector<BoundExprPtr>& left_keys,
+                  double right_rows, double right_base, const std::vector<BoundExprPtr>& right_keys) {
+  double per_row = std::min(right_rows / std::max(1.0, std::min(left_rows, right_rows)), 0.1 * right_rows);
+  for (const BoundExprPtr& key : right_keys)
+    if (UniqueColumnExpr(*key)) per_row = std::min(per_row, right_rows / std::max(1.0, right_base));
+  for (const BoundExprPtr& key : left_keys) {
+    if (!UniqueColumnExpr(*key)) continue;
+    if (double base = RowsOfTableUnder(left, key->type.table); base > 0) per_row = std::min(per_row, right_rows / base);
+  }
+  return per_row;
+}
 
 double TableRows(const LogicalGet& get) {
   return std::max(1.0, get.estimated_rows ? static_cast<double>(*get.estimated_rows) : kUnknownTableRows);
@@ -77,11 +103,15 @@ double EstimateRows(const LogicalOperator& plan) {
     case LogicalKind::kJoin: {
       const auto& join = static_cast<const LogicalJoin&>(plan);
       double left = EstimateRows(*plan.children[0]), right = EstimateRows(*plan.children[1]);
-      // An equi-join is taken to follow a foreign key: each row of the larger side meets one
-      // of the other. Without equalities, every pair the predicate keeps (a third of them).
-      double rows = join.lookup_unique() ? left
-                    : !join.left_keys.empty() ? std::max(left, right)
-                    : left * right * (join.predicate ? 1.0 / 3 : 1.0);
+      // Without equalities, every pair the predicate keeps (a third of them).
+      double rows = left * right * (join.predicate ? 1.0 / 3 : 1.0);
+      if (join.lookup_unique()) {
+        rows = left;
+      } else if (!join.left_keys.empty()) {
+        const double base = plan.children[1]->kind == LogicalKind::kGet
+                                ? TableRows(static_cast<const LogicalGet&>(*plan.children[1])) : right;
+        rows = left * RowsPerKey(*plan.children[0], left, join.left_keys, right, base, join.right_keys);
+      }
       if (join.type == JoinType::kLeft) rows = std::max(rows, left);
       if (join.type == JoinType::kRight) rows = std::max(rows, right);
       return std::max(1.0, rows);

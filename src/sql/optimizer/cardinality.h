@@ -26,6 +26,14 @@ bool IsUniqueColumn(const TableSchema& table, uint32_t column);
 // The share of rows `conjunct` keeps. `get`, when not null, is the table whose columns start
 // at position `offset` of the conjunct's row (for unique keys).
 double Selectivity(const BoundExpr& conjunct, const LogicalGet* get, uint32_t offset);
+// How many rows of a right side of `right_rows` rows (`right_base` in its table) each row of
+// `left` (`left_rows` rows) meets through equalities left_keys[i] = right_keys[i]
+// (right_keys may be empty: unknown). A key that is a unique column of its table is taken as
+// a foreign key's target: a unique right key meets at most right_rows / right_base rows, a
+// unique left key (a table of n rows under `left`) right_rows / n; otherwise a value repeats
+// in a tenth of the right side, or right_rows / min(left_rows, right_rows) if that is less.
+double RowsPerKey(const LogicalOperator& left, double left_rows, const std::vector<BoundExprPtr>& left_keys,
+                  double right_rows, double right_base, const std::vector<BoundExprPtr>& right_keys);
 // The rows `plan` returns, roughly; at least 1.
 double EstimateRows(const LogicalOperator& plan);
 

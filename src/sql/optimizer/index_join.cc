@@ -1,10 +1,12 @@
 // ChooseIndexJoins (rules.h): a join whose equalities give a prefix of an index of its right
-// table reads that table through the index, once per left row, instead of reading all of it.
+// table reads that table through the index, once per left row, instead of reading all of it
+// — when the lookups are estimated to cost less than the whole read (LookupsPay).
 #include "sql/optimizer/index_join.h"
 
 #include <algorithm>
 #include <tuple>
 
+#include "sql/optimizer/cardinality.h"
 #include "sql/optimizer/rules.h"
 
 namespace strata::sql {
@@ -56,6 +58,17 @@ std::vector<KeySource> KeySources(const LogicalJoin& join, const LogicalFilter* 
   return out;
 }
 
+// Whether lookups beat reading the right table whole for a hash join (cardinality.h's cost
+// units). A unique lookup always does: it reads at most one row per left row.
+bool LookupsPay(const LogicalJoin& join, const LogicalGet& get, const LookupIndex& choice) {
+  if (choice.unique) return true;
+  const double left = EstimateRows(*join.children[0]);
+  const double right = TableRows(get);
+  const double per_row = RowsPerKey(*join.children[0], left, join.left_keys, right, right, join.right_keys);
+  const double per_fetch = choice.index->id == kPrimaryIndexId ? 1 : 2;
+  return left * (kLookupCost + per_row * per_fetch) <= right + left;
+}
+
 void TryIndexJoin(LogicalJoin& join) {
   if (join.type == JoinType::kRight || join.right_keys.empty()) return;
   LogicalGet* get = nullptr;
@@ -76,6 +89,7 @@ void TryIndexJoin(LogicalJoin& join) {
       break;
     }
   }
+  if (!LookupsPay(join, *get, choice)) return;
   // The right side's filter is checked with the join's predicate, over the combined row.
   const size_t left_width = join.children[0]->width();
   if (filter) {

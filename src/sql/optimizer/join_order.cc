@@ -8,9 +8,9 @@
 //   * the first table costs its scan: its rows, or a lookup when a condition of its own
 //     constrains the first column of one of its indexes;
 //   * each next table costs an index lookup per row joined so far when the conditions give
-//     a prefix of one of its indexes (index_join.h — what the index-join rule will then
-//     choose), else a read of the whole table for a hash join (or a nested-loop join when
-//     no equality connects it);
+//     a prefix of one of its indexes (index_join.h) and that is cheaper than reading the
+//     whole table (as the index-join rule will then choose), else the read of the whole
+//     table for a hash join (or a nested-loop join when no equality connects it);
 //   * every step also costs the rows it produces, which the steps after it must process.
 //
 // A table that no condition connects to those already joined comes only when no connected
@@ -195,11 +195,12 @@ JoinGraph::Step JoinGraph::Join(uint64_t joined, double rows, size_t next) const
   if (!equi) matched = t.rows;
   step.rows = std::max(1.0, rows * matched * other_selectivity);
   LookupIndex lookup = t.get ? BestLookupIndex(*t.get->table, given) : LookupIndex{};
-  if (lookup.index != nullptr) {  // the index-join rule takes every index that serves
+  // The index-join rule's choice: lookups when unique or cheaper than the whole read.
+  step.cost = t.base + (equi ? rows : rows * t.rows);
+  if (lookup.index != nullptr) {
     double fetched = rows * matched * (t.base / t.rows);  // before the table's own conditions
-    step.cost = rows * kLookupCost + fetched * (lookup.index->id == kPrimaryIndexId ? 1 : 2);
-  } else {
-    step.cost = t.base + (equi ? rows : rows * t.rows);
+    double lookups = rows * kLookupCost + fetched * (lookup.index->id == kPrimaryIndexId ? 1 : 2);
+    if (lookup.unique || lookups < step.cost) step.cost = lookups;
   }
   step.cost += step.rows;
   return step;
