@@ -28,6 +28,7 @@
 #include "sql/binder/session_context.h"
 #include "sql/catalog/auto_increment.h"
 #include "sql/catalog/catalog.h"
+#include "sql/catalog/row_estimates.h"
 #include "sql/expression/expr.h"
 #include "sql/node_variables.h"
 #include "sql/parser/ast.h"
@@ -90,6 +91,7 @@ class SqlEngine {
   txn::TxnManager& txn() { return *options_.txn; }
   Catalog& catalog() { return catalog_; }
   AutoIncrement& auto_increment() { return auto_increment_; }
+  RowEstimates& row_estimates() { return row_estimates_; }
   const std::string& server_version() const { return options_.server_version; }
   std::vector<std::pair<std::string, std::string>> StatusRows() const {
     return options_.status ? options_.status() : std::vector<std::pair<std::string, std::string>>();
@@ -111,6 +113,7 @@ class SqlEngine {
   SqlEngineOptions options_;
   Catalog catalog_;
   AutoIncrement auto_increment_;
+  RowEstimates row_estimates_;
   std::mutex globals_mu_;
   std::map<std::string, Value> globals_;
 };

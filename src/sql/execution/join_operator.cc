@@ -4,6 +4,7 @@
 
 #include "common/check.h"
 #include "sql/execution/operators.h"
+#include "sql/optimizer/access_path.h"
 #include "sql/types/codec.h"
 
 namespace strata::sql {
@@ -164,63 +165,91 @@ class JoinOp : public LeftDrivenJoin {
   Row combined_;
 };
 
-// Index nested-loop join: for each left row, the right table's row whose primary key the
-// left row's lookup keys give, read by key. A key value the column cannot hold exactly (a
-// conversion error, or 1.5 for an INT key) matches no row.
+// Index nested-loop join: for each left row, the right table's rows whose key (of
+// plan->lookup_index) starts with the left row's lookup values, read by the scan operator
+// along a one-range access path — the same code, and the same snapshot, as a WHERE on that
+// index prefix. A key value the column cannot hold exactly (a conversion error, or 1.5 for
+// an INT key) matches no row, and NULL matches none; a value of the other class than the
+// index expects (a string for a number column: the planner allows only matching static
+// types, so only an odd expression does this) is matched against every row, as the hash
+// join does.
 class IndexJoinOp : public LeftDrivenJoin {
  public:
   IndexJoinOp(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
               uint64_t* rows_examined)
       : LeftDrivenJoin(std::move(left), ctx), plan_(*plan),
-        table_(*static_cast<const LogicalGet&>(*plan->children[1]).table), txn_(txn), rows_examined_(rows_examined),
-        left_width_(plan->children[0]->width()) {}
+        table_(*static_cast<const LogicalGet&>(*plan->children[1]).table), index_(*plan->lookup_index), txn_(txn),
+        rows_examined_(rows_examined), left_width_(plan->children[0]->width()) {
+    STRATA_CHECK(!plan_.lookup_keys.empty() && plan_.lookup_keys.size() <= index_.columns.size());
+  }
 
  private:
-  // The right row the left row's keys name, or nullopt.
-  Result<std::optional<Row>> Lookup(const Row& left_row) {
-    Row key_row(table_.columns.size());
+  // The access path to the rows the left row's keys name; nullopt: no row can match.
+  Result<std::optional<AccessPath>> LookupPath(const Row& left_row) {
+    Bytes prefix = IndexPrefix(table_.id, index_.id);
     for (size_t i = 0; i < plan_.lookup_keys.size(); i++) {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*plan_.lookup_keys[i], left_row, eval_));
-      if (v.is_null()) return std::optional<Row>();
-      const uint32_t column = table_.primary.columns[i];
-      Result<Value> converted = ConvertForColumn(table_.columns[column], v, 1);
-      if (!converted.ok() || converted->is_null() || CompareValues(*converted, v) != 0) return std::optional<Row>();
-      key_row[column] = std::move(*converted);
+      if (v.is_null()) return std::optional<AccessPath>();
+      const ColumnSchema& column = table_.columns[index_.columns[i]];
+      if (column.type.IsString() != IsString(v)) return std::optional<AccessPath>(AccessPath{});  // full scan
+      std::optional<Value> key = KeyConstant(column, v);
+      if (!key) return std::optional<AccessPath>();
+      AppendKeyValue(*key, &prefix);
     }
-    ++*rows_examined_;
-    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, txn_->Get(RowKey(table_, PrimaryKeySuffix(table_, key_row, 0))));
-    if (!stored) return std::optional<Row>();
-    STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(*stored, table_.columns.size()));
-    return std::optional<Row>(std::move(row));
+    AccessPath path;
+    if (index_.id != kPrimaryIndexId) {
+      path.kind = AccessPath::Kind::kIndexPrefix;
+      path.index = &index_;
+    } else if (plan_.lookup_keys.size() == index_.columns.size()) {
+      path.kind = AccessPath::Kind::kPrimaryPoints;
+      path.points.push_back(std::move(prefix));
+      return std::optional<AccessPath>(std::move(path));
+    } else {
+      path.kind = AccessPath::Kind::kPrimaryRanges;
+    }
+    Bytes end = PrefixSuccessor(prefix);
+    path.ranges.push_back({std::move(prefix), std::move(end)});
+    return std::optional<AccessPath>(std::move(path));
   }
 
   Status Probe(const Row& left_row, RowBatch* out) override {
-    STRATA_ASSIGN_OR_RETURN(std::optional<Row> right_row, Lookup(left_row));
-    Row combined(left_row.begin(), left_row.end());
-    if (right_row) {
-      combined.insert(combined.end(), right_row->begin(), right_row->end());
-      bool matched = true;
-      if (plan_.predicate) {
-        STRATA_ASSIGN_OR_RETURN(matched, EvalPredicate(*plan_.predicate, combined, eval_));
+    STRATA_ASSIGN_OR_RETURN(std::optional<AccessPath> path, LookupPath(left_row));
+    bool matched = false;
+    combined_.assign(left_row.begin(), left_row.end());
+    if (path) {
+      OperatorPtr scan = MakeScan(txn_, &table_, std::move(*path), /*with_keys=*/false, rows_examined_);
+      bool more = true;
+      while (more) {
+        right_rows_.clear();
+        STRATA_ASSIGN_OR_RETURN(more, scan->Next(&right_rows_));
+        for (const Row& right_row : right_rows_) {
+          combined_.resize(left_width_);
+          combined_.insert(combined_.end(), right_row.begin(), right_row.end());
+          if (plan_.predicate) {
+            STRATA_ASSIGN_OR_RETURN(bool ok, EvalPredicate(*plan_.predicate, combined_, eval_));
+            if (!ok) continue;
+          }
+          matched = true;
+          out->push_back(combined_);
+        }
       }
-      if (matched) {
-        out->push_back(std::move(combined));
-        return Status::OK();
-      }
-      combined.resize(left_width_);
     }
-    if (plan_.type == JoinType::kLeft) {
-      combined.resize(left_width_ + table_.columns.size());
-      out->push_back(std::move(combined));
+    if (!matched && plan_.type == JoinType::kLeft) {
+      combined_.resize(left_width_);
+      combined_.resize(left_width_ + table_.columns.size());  // NULLs
+      out->push_back(std::move(combined_));
     }
     return Status::OK();
   }
 
   const LogicalJoin& plan_;
   const TableSchema& table_;
+  const IndexSchema& index_;
   txn::Transaction* txn_;
   uint64_t* rows_examined_;
   const size_t left_width_;
+  Row combined_;
+  RowBatch right_rows_;
 };
 
 }  // namespace

@@ -45,8 +45,8 @@ OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const Eval
 // JOIN (join_operator.cc): `plan`'s type, predicate and hash keys over its two inputs. Reads
 // the right input whole first (at most kMaxSortRows rows). Points into `plan`.
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx);
-// An index join (plan->index_lookup): one primary-key read of the right table per left row;
-// adds the reads to *rows_examined.
+// An index join (plan->index_lookup): for each left row, a read of the right table along
+// plan->lookup_index (a key, or a key-prefix range); adds the rows read to *rows_examined.
 OperatorPtr MakeIndexJoin(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
                           uint64_t* rows_examined);
 // UNION / EXCEPT / INTERSECT [ALL] (set_operator.cc): UNION streams both inputs; EXCEPT and

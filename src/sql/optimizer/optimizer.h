@@ -1,14 +1,15 @@
 // The optimizer: rewrites a logical plan (planner/logical_plan.h) into one that returns the
 // same rows and costs less to run. Each rule is one file and a pure function of the plan
-// (rules.h); Optimize applies them in a fixed order. Today's rules are heuristics: there are
-// no statistics yet, so nothing here estimates cost.
+// (rules.h); Optimize applies them in a fixed order. Rules are heuristics; join ordering
+// weighs orders by a small cost model over table row counts (LogicalGet::estimated_rows,
+// set by the session) and fixed selectivities (cardinality.h).
 #pragma once
 
 #include "sql/planner/logical_plan.h"
 
 namespace strata::sql {
 
-// Index selection (index_selection.cc), then limit pushdown (limit_pushdown.cc).
+// Join ordering, predicate pushdown, index joins, index selection, limit pushdown.
 LogicalPlan Optimize(LogicalPlan plan);
 
 }  // namespace strata::sql

@@ -6,9 +6,9 @@
 
 namespace strata::sql {
 
-// join_order.cc: a WHERE above three or more tables joined by inner joins: the tables are
-// joined in a greedy order that follows the conditions instead of FROM order (no cross
-// product while a condition connects a remaining table); a Project restores FROM order.
+// join_order.cc: a chain of inner joins (under a WHERE or not) joins its tables in the order
+// of least estimated cost (cardinality.h) instead of FROM order (no cross product while a
+// condition connects a remaining table); a Project restores FROM order when it changed.
 LogicalPlan ReorderJoins(LogicalPlan plan);
 
 // predicate_pushdown.cc: WHERE and ON conjuncts move down to the lowest node that sees all
@@ -16,9 +16,10 @@ LogicalPlan ReorderJoins(LogicalPlan plan);
 // outer joins allow; equalities between a join's two sides become its hash-join keys.
 LogicalPlan PushDownPredicates(LogicalPlan plan);
 
-// index_join.cc: a join whose hash keys cover the whole primary key of a right side that
-// only reads a table becomes an index nested-loop join (one key lookup per left row); the
-// right side's filter joins the join's predicate.
+// index_join.cc: a join whose hash keys give a prefix of the primary key or of a secondary
+// index of a right side that only reads a table becomes an index nested-loop join (one key
+// lookup or key-prefix range per left row, index_join.h); the right side's filter joins the
+// join's predicate.
 LogicalPlan ChooseIndexJoins(LogicalPlan plan);
 
 // index_selection.cc: a Filter directly above a Get chooses the Get's access path from the

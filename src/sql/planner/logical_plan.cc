@@ -58,11 +58,28 @@ std::string LogicalFilter::Describe() const { return "Filter " + ExprToString(*p
 
 std::string LogicalJoin::Describe() const {
   const char* name = type == JoinType::kInner ? "inner" : type == JoinType::kLeft ? "left" : "right";
-  std::string text = index_lookup       ? fmt::format("IndexJoin {} primary key = [{}]", name, List(lookup_keys))
+  std::string text = index_lookup       ? fmt::format("IndexJoin {}, {}", name, LookupText())
                      : left_keys.empty() ? fmt::format("NestedLoopJoin {}", name)
                                          : fmt::format("HashJoin {} [{}] = [{}]", name, List(left_keys), List(right_keys));
   if (predicate) text += " on " + ExprToString(*predicate);
   return text;
+}
+
+// "index lookup on t using ik (k = #1, g = #2)": the index columns the left row's values give.
+std::string LogicalJoin::LookupText() const {
+  STRATA_CHECK(index_lookup && lookup_index != nullptr && children[1]->kind == LogicalKind::kGet);
+  const auto& get = static_cast<const LogicalGet&>(*children[1]);
+  std::string columns;
+  for (size_t i = 0; i < lookup_keys.size(); i++) {
+    columns += fmt::format("{}{} = {}", i ? ", " : "", get.table->columns[lookup_index->columns[i]].name,
+                           ExprToString(*lookup_keys[i]));
+  }
+  return fmt::format("index lookup on {} using {} ({})", get.alias, lookup_index->name, columns);
+}
+
+bool LogicalJoin::lookup_unique() const {
+  return index_lookup && lookup_index != nullptr && (lookup_index->unique || lookup_index->id == kPrimaryIndexId) &&
+         lookup_keys.size() == lookup_index->columns.size();
 }
 
 std::string LogicalSetOp::Describe() const {

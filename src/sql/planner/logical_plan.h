@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ class LogicalGet final : public LogicalOperator {
   bool with_row_keys;
   // Set by the index-selection rule (optimizer/index_selection.cc); a full scan until then.
   AccessPath path;
+  // How many rows the table holds, roughly (catalog/row_estimates.h), set before optimizing
+  // a plan with joins; nullopt: unknown. Only join ordering reads it.
+  std::optional<uint64_t> estimated_rows;
 };
 
 class LogicalValues final : public LogicalOperator {
@@ -134,9 +138,15 @@ class LogicalJoin final : public LogicalOperator {
   std::vector<BoundExprPtr> left_keys, right_keys;
   // An index nested-loop join (set by the index-join rule): the right child is a Get whose
   // table is not scanned; for each left row, lookup_keys[i] (over the left row) gives the
-  // value of primary-key column i, and the one row with that key is read.
+  // value of column i of `lookup_index` (nullptr: the primary key), and the rows whose key
+  // starts with those values are read. lookup_keys covers a prefix of the key (at least
+  // its first column); `predicate` still holds every equality, so the lookup only narrows.
   bool index_lookup = false;
+  const IndexSchema* lookup_index = nullptr;
   std::vector<BoundExprPtr> lookup_keys;
+  // The lookup gives the whole key of a primary key or unique index: one row at most.
+  bool lookup_unique() const;
+  std::string LookupText() const;  // REQUIRES: index_lookup
 };
 
 // UNION [ALL], EXCEPT [ALL], INTERSECT [ALL] of its two children's rows (equal widths).

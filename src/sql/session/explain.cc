@@ -34,11 +34,12 @@ class TraditionalRows {
       case LogicalKind::kJoin: {
         const auto& join = static_cast<const LogicalJoin&>(node);
         Visit(*node.children[0], false, nullptr);
-        if (join.index_lookup) {  // one primary-key read per left row
+        if (join.index_lookup) {  // one index read per left row: eq_ref when it gives one row at most
           const auto& get = static_cast<const LogicalGet&>(*node.children[1]);
+          const std::string& key = join.lookup_index->name;
           rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::String(get.alias), Value::Null(),
-                          Value::String("eq_ref"), Value::String("PRIMARY"), Value::String("PRIMARY"), Value::Null(),
-                          Value::Null(), Value::Null(), Value::String("100.00"),
+                          Value::String(join.lookup_unique() ? "eq_ref" : "ref"), Value::String(key),
+                          Value::String(key), Value::Null(), Value::Null(), Value::Null(), Value::String("100.00"),
                           join.predicate ? Value::String("Using where") : Value::Null()});
           return;
         }

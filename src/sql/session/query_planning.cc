@@ -16,6 +16,29 @@ namespace {
 constexpr int kMaxViewDepth = 32;
 thread_local int view_depth = 0;
 
+bool HasJoin(const LogicalOperator& plan) {
+  if (plan.kind == LogicalKind::kJoin) return true;
+  for (const LogicalPlan& child : plan.children)
+    if (HasJoin(*child)) return true;
+  return false;
+}
+
+void SetRowEstimates(RowEstimates& estimates, txn::Transaction& txn, LogicalOperator& plan) {
+  if (plan.kind == LogicalKind::kGet) {
+    auto& get = static_cast<LogicalGet&>(plan);
+    if (!get.estimated_rows) get.estimated_rows = estimates.Estimate(txn, *get.table);
+  }
+  for (LogicalPlan& child : plan.children) SetRowEstimates(estimates, txn, *child);
+}
+
+// Join ordering reads table sizes (catalog/row_estimates.h) from the Gets; a plan without a
+// join does not pay for counting them. Resolving the tables began the transaction.
+void EstimateRows(Session& session, LogicalOperator& plan) {
+  if (!session.has_txn() || !HasJoin(plan)) return;
+  Result<txn::Transaction*> txn = session.Txn();
+  if (txn.ok()) SetRowEstimates(session.engine().row_estimates(), **txn, plan);
+}
+
 }  // namespace
 
 // A planned query as a FROM item named `alias`: a schema of its visible columns (named
@@ -169,6 +192,7 @@ Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const 
       if (EqualsIgnoreCase(stmt.with[i].name, stmt.with[j].name)) return ErrNonUniqueTable(stmt.with[i].name);
   CteScope with(stmt);  // its WITH's names, if any, for the query and its subqueries
   STRATA_ASSIGN_OR_RETURN(PlannedQuery out, PlanSelectTerm(session, stmt, outer, correlated));
+  EstimateRows(session, *out.plan);
   if (stmt.set_operands.empty()) return out;
   for (const ast::SetOperand& operand : stmt.set_operands) {
     STRATA_ASSIGN_OR_RETURN(PlannedQuery next, PlanQuery(session, *operand.select, outer, correlated));

@@ -1,0 +1,51 @@
+#include "sql/catalog/row_estimates.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "sql/types/codec.h"
+
+namespace strata::sql {
+namespace {
+
+// The live keys of `table`'s primary index, counted up to `limit` (nullopt on a read error).
+std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& table, uint64_t limit) {
+  constexpr size_t kChunk = 4096;
+  Bytes begin = IndexPrefix(table.id, kPrimaryIndexId);
+  const Bytes end = PrefixSuccessor(begin);
+  uint64_t rows = 0;
+  while (rows < limit) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, limit - rows));
+    Result<std::vector<txn::KeyValue>> chunk = txn.Scan(begin, end, want);
+    if (!chunk.ok()) return std::nullopt;
+    rows += chunk->size();
+    if (chunk->size() < want) break;
+    begin = chunk->back().key + '\0';
+  }
+  return rows;
+}
+
+}  // namespace
+
+uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = large_.find(table.id);
+    if (it != large_.end() && now - it->second.counted < kFreshFor) return it->second.rows;
+  }
+  std::optional<uint64_t> rows = CountRows(txn, table, kExactRows);
+  if (!rows) return kExactRows;
+  if (*rows < kExactRows) {
+    std::lock_guard<std::mutex> lock(mu_);
+    large_.erase(table.id);
+    return *rows;
+  }
+  rows = CountRows(txn, table, kMaxCountedRows);
+  if (!rows) return kExactRows;
+  std::lock_guard<std::mutex> lock(mu_);
+  large_[table.id] = Count{*rows, now};
+  return *rows;
+}
+
+}  // namespace strata::sql

@@ -1,0 +1,48 @@
+// Row-count estimates: roughly how many rows a table holds, for join ordering
+// (optimizer/join_order.cc). Nothing is stored: no statement maintains a count (a counter
+// key written by every INSERT would make all writers of a table conflict), and the storage
+// engine keeps no per-range key counts. Instead the estimate is counted from the table's
+// primary index at the reader's snapshot, kept cheap by two limits:
+//
+//   * A table of fewer than kExactRows rows is counted exactly, every time it is asked for:
+//     one scan of at most kExactRows keys, microseconds. Small tables' plans therefore
+//     follow their current contents exactly (tests rely on that).
+//   * A larger table is counted once up to kMaxCountedRows and the count is kept on this
+//     node for kFreshFor; then it is counted again. In between, a large table that grew or
+//     shrank is seen at its old size (a plan is then ordered by a stale figure, never
+//     wrong: estimates choose among equivalent plans only).
+//
+// Thread-safety: shared by every session of the node (SqlEngine); Estimate may be called
+// concurrently (two sessions may count the same table at once; the later count wins).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+
+#include "sql/types/schema.h"
+#include "txn/transaction.h"
+
+namespace strata::sql {
+
+class RowEstimates {
+ public:
+  static constexpr uint64_t kExactRows = 1000;
+  static constexpr uint64_t kMaxCountedRows = 1'000'000;  // larger tables count as this many
+  static constexpr std::chrono::seconds kFreshFor{60};
+
+  // The estimated row count of `table` as `txn` sees it. A read error gives kExactRows (an
+  // estimate never fails a statement).
+  uint64_t Estimate(txn::Transaction& txn, const TableSchema& table);
+
+ private:
+  struct Count {
+    uint64_t rows = 0;
+    std::chrono::steady_clock::time_point counted;
+  };
+  std::mutex mu_;
+  std::map<TableId, Count> large_;  // tables of at least kExactRows rows
+};
+
+}  // namespace strata::sql

@@ -1,0 +1,134 @@
+// Cardinality estimates (cardinality.h).
+#include "sql/optimizer/cardinality.h"
+
+#include <algorithm>
+
+namespace strata::sql {
+namespace {
+
+using K = BoundExpr::Kind;
+using ast::Op;
+
+// The column of `get`'s table that `e` is, or -1.
+int64_t TableColumn(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
+  if (get == nullptr || e.kind != K::kColumn || e.column < offset) return -1;
+  uint32_t column = e.column - offset;
+  return column < get->table->columns.size() ? column : -1;
+}
+
+// `column = constant` (either way round): the column, or nullptr.
+const BoundExpr* EqualityColumn(const BoundExpr& e) {
+  if (e.kind != K::kBinary || (e.op != Op::kEq && e.op != Op::kNullSafeEq)) return nullptr;
+  const BoundExpr* a = e.children[0].get();
+  const BoundExpr* b = e.children[1].get();
+  if (a->IsConst()) std::swap(a, b);
+  return a->kind == K::kColumn && b->IsConst() ? a : nullptr;
+}
+
+// The rows of `table` as a Get of it under `plan` estimates them, or 0 when none reads it.
+double RowsOfTableUnder(const LogicalOperator& plan, const TableSchema* table) {
+  if (plan.kind == LogicalKind::kGet && static_cast<const LogicalGet&>(plan).table.get() == table)
+    return TableRows(static_cast<const LogicalGet&>(plan));
+  for (const LogicalPlan& child : plan.children)
+    if (double rows = RowsOfTableUnder(*child, table); rows > 0) return rows;
+  return 0;
+}
+
+bool UniqueColumnExpr(const BoundExpr& e) {
+  return e.kind == K::kColumn && e.type.table != nullptr && e.type.column >= 0 &&
+         IsUniqueColumn(*e.type.table, static_cast<uint32_t>(e.type.column));
+}
+
+}  // namespace
+
+double RowsPerKey(const LogicalOperator& left, double left_rows, const std::vector<BoundExprPtr>& left_keys,
+                  double right_rows, double right_base, const std::vector<BoundExprPtr>& right_keys) {
+  double per_row = std::min(right_rows / std::max(1.0, std::min(left_rows, right_rows)), 0.1 * right_rows);
+  for (const BoundExprPtr& key : right_keys)
+    if (UniqueColumnExpr(*key)) per_row = std::min(per_row, right_rows / std::max(1.0, right_base));
+  for (const BoundExprPtr& key : left_keys) {
+    if (!UniqueColumnExpr(*key)) continue;
+    if (double base = RowsOfTableUnder(left, key->type.table); base > 0) per_row = std::min(per_row, right_rows / base);
+  }
+  return per_row;
+}
+
+double TableRows(const LogicalGet& get) {
+  return std::max(1.0, get.estimated_rows ? static_cast<double>(*get.estimated_rows) : kUnknownTableRows);
+}
+
+bool IsUniqueColumn(const TableSchema& table, uint32_t column) {
+  if (table.primary.columns.size() == 1 && table.primary.columns[0] == column) return true;
+  for (const IndexSchema& index : table.indexes)
+    if (index.unique && index.columns.size() == 1 && index.columns[0] == column) return true;
+  return false;
+}
+
+double Selectivity(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
+  switch (e.kind) {
+    case K::kBinary:
+      switch (e.op) {
+        case Op::kAnd: return Selectivity(*e.children[0], get, offset) * Selectivity(*e.children[1], get, offset);
+        case Op::kOr: {
+          double a = Selectivity(*e.children[0], get, offset), b = Selectivity(*e.children[1], get, offset);
+          return std::min(1.0, a + b - a * b);
+        }
+        case Op::kEq: case Op::kNullSafeEq: {
+          const BoundExpr* column = EqualityColumn(e);
+          int64_t c = column ? TableColumn(*column, get, offset) : -1;
+          if (c >= 0 && IsUniqueColumn(*get->table, static_cast<uint32_t>(c))) return 1.0 / TableRows(*get);
+          return 0.1;
+        }
+        case Op::kNe: return 0.9;
+        case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: return 1.0 / 3;
+        default: return 0.5;
+      }
+    case K::kBetween: return e.negated ? 0.9 : 1.0 / 9;
+    case K::kIn: return e.negated ? 0.9 : std::min(0.5, 0.1 * static_cast<double>(e.children.size() - 1));
+    case K::kUnary: return e.op == Op::kNot ? 0.9 : 0.5;
+    default: return 0.5;
+  }
+}
+
+double EstimateRows(const LogicalOperator& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kGet: return TableRows(static_cast<const LogicalGet&>(plan));
+    case LogicalKind::kValues: return std::max<double>(1, static_cast<double>(static_cast<const LogicalValues&>(plan).rows.size()));
+    case LogicalKind::kFilter: {
+      const LogicalOperator& child = plan.child();
+      const auto* get = child.kind == LogicalKind::kGet ? static_cast<const LogicalGet*>(&child) : nullptr;
+      double rows = EstimateRows(child) * Selectivity(*static_cast<const LogicalFilter&>(plan).predicate, get, 0);
+      return std::max(1.0, rows);
+    }
+    case LogicalKind::kJoin: {
+      const auto& join = static_cast<const LogicalJoin&>(plan);
+      double left = EstimateRows(*plan.children[0]), right = EstimateRows(*plan.children[1]);
+      // Without equalities, every pair the predicate keeps (a third of them).
+      double rows = left * right * (join.predicate ? 1.0 / 3 : 1.0);
+      if (join.lookup_unique()) {
+        rows = left;
+      } else if (!join.left_keys.empty()) {
+        const double base = plan.children[1]->kind == LogicalKind::kGet
+                                ? TableRows(static_cast<const LogicalGet&>(*plan.children[1])) : right;
+        rows = left * RowsPerKey(*plan.children[0], left, join.left_keys, right, base, join.right_keys);
+      }
+      if (join.type == JoinType::kLeft) rows = std::max(rows, left);
+      if (join.type == JoinType::kRight) rows = std::max(rows, right);
+      return std::max(1.0, rows);
+    }
+    case LogicalKind::kSetOp: return EstimateRows(*plan.children[0]) + EstimateRows(*plan.children[1]);
+    case LogicalKind::kAggregate: {
+      const auto& aggregate = static_cast<const LogicalAggregate&>(plan);
+      return aggregate.group_by.empty() ? 1 : std::max(1.0, EstimateRows(plan.child()) / 10);
+    }
+    case LogicalKind::kLimit: {
+      const auto& limit = static_cast<const LogicalLimit&>(plan);
+      double rows = EstimateRows(plan.child());
+      return limit.count == UINT64_MAX ? rows : std::max(1.0, std::min(rows, static_cast<double>(limit.count)));
+    }
+    case LogicalKind::kWorkTable: return kUnknownTableRows;
+    default: return plan.children.empty() ? 1 : EstimateRows(*plan.children[0]);
+  }
+}
+
+}  // namespace strata::sql
