@@ -3,27 +3,21 @@ into it (nemeses). Every node runs with --fault-injection, so /debug/power-loss,
 /debug/partition and /debug/compact answer."""
 import json
 import os
-import random
 import shutil
 import signal
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import TIMEOUT_SCALE, Server, curl  # noqa: E402
+from harness import TIMEOUT_SCALE, Server, curl, post, wait_until  # noqa: E402
 from sql_common import PASSWORD  # noqa: E402
 
 
-def post(node, path, timeout=10):
-    req = urllib.request.Request(f"http://127.0.0.1:{node.admin_port}{path}", data=b"", method="POST")
+def try_post(node, path, timeout=10):
+    """harness.post, with a connection that fails or closes unanswered as (0, reason)."""
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+        return post(node, path, timeout)
     except OSError as e:
         return 0, str(e)
 
@@ -37,7 +31,6 @@ class Node(Server):
                          (["--unsafe-skip-fsync"] if Node.unsafe else []))
         self.name = name
         self.paused = False
-        self.ids = []  # node ids this directory has had (a wipe gives a new one)
         self.set_join(join)
 
     def set_join(self, join):
@@ -48,18 +41,11 @@ class Node(Server):
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def raft(self, timeout=2):
+    def status_or_none(self, timeout=2):
         code, body = curl(f"http://127.0.0.1:{self.admin_port}/status", timeout=timeout)
         if code != 200:
             return None
         return json.loads(body)
-
-    def start(self, wait=True):
-        super().start(wait=wait)
-        st = self.raft()
-        if st and st["node_id"] not in self.ids:
-            self.ids.append(st["node_id"])
-        return self
 
 
 class Cluster:
@@ -79,9 +65,9 @@ class Cluster:
         return [n for n in self.nodes if n.alive() and not n.paused]
 
     def status(self, node):
+        """node's /status, or None when it does not answer."""
         try:
-            st = node.raft()
-            return st
+            return node.status_or_none()
         except Exception:
             return None
 
@@ -103,15 +89,7 @@ class Cluster:
         return True
 
     def wait(self, cond, timeout, what):
-        deadline = time.time() + timeout * TIMEOUT_SCALE
-        while time.time() < deadline:
-            try:
-                if cond():
-                    return
-            except Exception:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}")
+        wait_until(cond, timeout, what, interval=0.1)
 
     def converged(self):
         """Every node up, one leader, every node applied what the leader committed."""
@@ -140,7 +118,7 @@ class Cluster:
             n.paused = False
         for n in self.nodes:
             if n.alive():
-                post(n, "/debug/heal")
+                try_post(n, "/debug/heal")
         for n in self.nodes:
             if not n.alive():
                 self.restart(n)
@@ -189,7 +167,7 @@ def kill_majority(cluster, rng, hold):
 
 def power_loss(cluster, rng, hold):
     victim = rng.choice(cluster.live())
-    post(victim, "/debug/power-loss", timeout=5)
+    try_post(victim, "/debug/power-loss", timeout=5)
     code = victim.proc.wait(timeout=30)
     victim.stderr.close()
     if code != 86:
@@ -203,7 +181,7 @@ def power_loss_all(cluster, rng, hold):
     """Every node loses power at once (a whole rack): only what was durable survives, so
     every acknowledged write must have been fsynced by a majority."""
     victims = cluster.live()
-    threads = [threading.Thread(target=post, args=(v, "/debug/power-loss", 5)) for v in victims]
+    threads = [threading.Thread(target=try_post, args=(v, "/debug/power-loss", 5)) for v in victims]
     for t in threads:
         t.start()
     for t in threads:
@@ -233,7 +211,7 @@ def pause_leader(cluster, rng, hold):
 
 def _cut(node, peers, direction="both"):
     ports = ",".join(str(p.admin_port) for p in peers)
-    code, body = post(node, f"/debug/partition?peers={ports}&direction={direction}")
+    code, body = try_post(node, f"/debug/partition?peers={ports}&direction={direction}")
     if code != 200:
         raise AssertionError(f"partition on {node.name} answered {code}: {body}")
 
@@ -241,7 +219,7 @@ def _cut(node, peers, direction="both"):
 def _heal_all(cluster):
     for n in cluster.nodes:
         if n.alive():
-            post(n, "/debug/heal")
+            try_post(n, "/debug/heal")
 
 
 def partition_leader(cluster, rng, hold):
@@ -288,7 +266,7 @@ def transfer_leader(cluster, rng, hold):
         return "transfer skipped (no leader)"
     target = rng.choice([n for n in cluster.live() if n is not leader])
     tid = cluster.status(target)["node_id"]
-    code, body = post(leader, f"/cluster/transfer-leader?id={tid}")
+    code, body = try_post(leader, f"/cluster/transfer-leader?id={tid}")
     time.sleep(hold)
     return f"transfer {leader.name} -> {target.name}: {code}"
 
@@ -310,7 +288,7 @@ def grow_shrink(cluster, rng, hold):
     for n in added:
         nid = cluster.status(n)["node_id"]
         leader = cluster.leader(timeout=10)
-        code, body = post(leader, f"/cluster/remove?id={nid}", timeout=30)
+        code, body = try_post(leader, f"/cluster/remove?id={nid}", timeout=30)
         if code != 200:
             raise AssertionError(f"remove of {n.name} answered {code}: {body}")
         n.stop()
@@ -334,7 +312,7 @@ def wipe_rejoin(cluster, rng, hold):
     if new_id == old_id:
         raise AssertionError(f"{victim.name} came back with its old id {old_id} after a wipe")
     leader = cluster.leader(timeout=10)
-    code, body = post(leader, f"/cluster/remove?id={old_id}", timeout=30)
+    code, body = try_post(leader, f"/cluster/remove?id={old_id}", timeout=30)
     if code != 200:
         raise AssertionError(f"remove of the wiped id {old_id} answered {code}: {body}")
     cluster.wait(lambda: cluster.members_everywhere(len(cluster.nodes)), 60, "the wiped node as a member")
@@ -353,7 +331,7 @@ def snapshot_lagging(cluster, rng, hold):
     time.sleep(hold)
     for n in cluster.live():
         if n is not victim:
-            post(n, "/debug/compact")
+            try_post(n, "/debug/compact")
     time.sleep(1.0)
     _heal_all(cluster)
     try:

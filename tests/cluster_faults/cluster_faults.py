@@ -83,8 +83,7 @@ class Client(threading.Thread):
 
     def run(self):
         while not self.stop.is_set():
-            nodes = [n for n in self.cluster.nodes]
-            node = self.rng.choice(nodes)
+            node = self.rng.choice(self.cluster.nodes)
             f, value = self.workload.next_op(self.process % 1000, self.rng)
             op = dict(process=self.process, workload=self.workload.name, f=f, value=value, node=node.name,
                       start=self.rec.now())

@@ -11,6 +11,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 BIN = os.environ.get("STRATADB_BIN", os.path.join(os.path.dirname(__file__), "../../build/stratadb"))
 # Sanitizer trees run the binary several times slower (cmake/Sanitizers.cmake sets the
@@ -31,6 +33,31 @@ def curl(url, timeout=5):
                          capture_output=True, text=True)
     body, _, code = out.stdout.rpartition("\n")
     return int(code or 0), body
+
+
+def post(server, path, timeout=10):
+    """POST with an empty body to the admin port; returns (status, body). A connection that
+    closes without an answer raises (as /debug/power-loss does)."""
+    req = urllib.request.Request(f"http://127.0.0.1:{server.admin_port}{path}", data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def wait_until(cond, timeout=20, what="condition", interval=0.05):
+    """Polls cond() (an exception counts as false) until it is true; AssertionError after
+    timeout seconds (scaled for sanitizer trees)."""
+    deadline = time.time() + timeout * TIMEOUT_SCALE
+    while time.time() < deadline:
+        try:
+            if cond():
+                return
+        except Exception:
+            pass
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Server:

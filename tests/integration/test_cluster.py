@@ -23,7 +23,7 @@ import unittest
 
 import pymysql
 
-from harness import BIN, TIMEOUT_SCALE, Server, free_port, run_binary
+from harness import BIN, TIMEOUT_SCALE, Server, free_port, run_binary, wait_until
 from sql_common import PASSWORD, connect
 
 STATUS_KEYS = {"role", "term", "leader_id", "leader_admin_addr", "commit_index", "applied_index", "members"}
@@ -65,15 +65,7 @@ class ClusterTest(unittest.TestCase):
         self.fail("no leader")
 
     def wait(self, cond, timeout=20, what="condition"):
-        deadline = time.time() + timeout * TIMEOUT_SCALE
-        while time.time() < deadline:
-            try:
-                if cond():
-                    return
-            except Exception:
-                pass
-            time.sleep(0.05)
-        self.fail(f"timed out waiting for {what}")
+        wait_until(cond, timeout, what)
 
     def rows(self, n, sql="SELECT id, v FROM app.t ORDER BY id"):
         with connect(n) as c, c.cursor() as cur:

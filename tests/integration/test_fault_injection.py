@@ -9,18 +9,8 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import Server, free_port, run_binary
+from harness import Server, free_port, post, run_binary
 from sql_common import PASSWORD, connect
-
-
-def post(server, path, timeout=10):
-    """POST with an empty body; returns (status, body)."""
-    req = urllib.request.Request(f"http://127.0.0.1:{server.admin_port}{path}", data=b"", method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 class FlagsTest(unittest.TestCase):
