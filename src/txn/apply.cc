@@ -22,6 +22,13 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
     STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
     return ApplyOutcome::kSnapshotTooOld;
   }
+  for (const Bytes& key : ws.unchanged) {
+    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
+    if (latest > ws.start_index) {
+      STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
+      return ApplyOutcome::kConflict;
+    }
+  }
   storage::WriteBatch batch;
   batch.SetAppliedIndex(index);
   for (const auto& [key, value] : ws.writes) {

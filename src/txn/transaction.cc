@@ -76,6 +76,7 @@ bool Transaction::HasWritesIn(Slice prefix) const {
 
 Status Transaction::Put(Slice key, Slice value) { return Buffer(key, value); }
 Status Transaction::Delete(Slice key) { return Buffer(key, std::nullopt); }
+void Transaction::RequireUnchanged(Slice key) { writes_.unchanged.emplace(key); }
 
 Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
   STRATA_RETURN_IF_ERROR(begin_status_);

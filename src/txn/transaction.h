@@ -86,6 +86,10 @@ class Transaction {
   // when the sessions' memory budget cannot hold them; the write is then not buffered.
   Status Put(Slice key, Slice value);
   Status Delete(Slice key);
+  // The commit depends on `key` staying as this transaction's snapshot saw it: if another
+  // transaction wrote it after we began, Commit fails as a conflict (1213) even though we
+  // never wrote it. Ignored by a transaction that writes nothing.
+  void RequireUnchanged(Slice key);
 
   // OK when committed; Aborted (mysql 1213 / 40001) when another transaction committed a
   // write to one of our keys after we began, or when the snapshot fell below the GC

@@ -5,17 +5,21 @@
 namespace strata::txn {
 
 constexpr uint8_t kWriteSetVersion = 1;
-constexpr uint8_t kPut = 1, kDelete = 2;
+constexpr uint8_t kPut = 1, kDelete = 2, kUnchanged = 3;
 
 Bytes WriteSet::Encode() const {
   Bytes out;
   out.push_back(static_cast<char>(kWriteSetVersion));
   PutVarint64(&out, start_index);
-  PutVarint64(&out, writes.size());
+  PutVarint64(&out, writes.size() + unchanged.size());
   for (const auto& [key, value] : writes) {
     out.push_back(static_cast<char>(value ? kPut : kDelete));
     PutLengthPrefixed(&out, key);
     if (value) PutLengthPrefixed(&out, *value);
+  }
+  for (const Bytes& key : unchanged) {
+    out.push_back(static_cast<char>(kUnchanged));
+    PutLengthPrefixed(&out, key);
   }
   return out;
 }
@@ -38,6 +42,8 @@ Result<WriteSet> WriteSet::Decode(Slice in) {
       ws.writes[Bytes(key)] = Bytes(value);
     } else if (kind == kDelete) {
       ws.writes[Bytes(key)] = std::nullopt;
+    } else if (kind == kUnchanged) {
+      ws.unchanged.insert(Bytes(key));
     } else {
       return bad();
     }

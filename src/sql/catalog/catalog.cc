@@ -39,6 +39,12 @@ Bytes TableKey(std::string_view db, std::string_view table) { return ObjectKey(k
 Bytes ViewKey(std::string_view db, std::string_view view) { return ObjectKey(kViewsIndex, db, view); }
 Bytes TriggerKey(std::string_view db, std::string_view trigger) { return ObjectKey(kTriggersIndex, db, trigger); }
 
+}  // namespace
+
+Bytes CatalogTableKey(std::string_view db, std::string_view table) { return TableKey(db, table); }
+
+namespace {
+
 Result<uint64_t> ReadCounter(txn::Transaction& txn, const Bytes& key) {
   STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> v, txn.Get(key));
   if (!v) return uint64_t{0};

@@ -72,6 +72,12 @@ struct CatalogSnapshot {
   std::vector<std::shared_ptr<const TriggerDefinition>> TriggersOn(std::string_view db, std::string_view table) const;
 };
 
+// The key of table db.table's catalog entry. Every DDL that drops, truncates, renames or
+// changes the table writes it; a transaction that writes the table's rows names it as
+// unchanged (txn::Transaction::RequireUnchanged, table_writer.cc), so it cannot commit rows
+// under a table definition that changed after it began.
+Bytes CatalogTableKey(std::string_view db, std::string_view table);
+
 class Catalog {
  public:
   // The catalog as `txn` sees it (its snapshot plus its own writes).

@@ -1,5 +1,6 @@
 #include "sql/execution/table_writer.h"
 
+#include "sql/catalog/catalog.h"
 #include "sql/errors.h"
 
 namespace strata::sql {
@@ -41,6 +42,7 @@ Result<std::optional<Bytes>> UniqueConflict(txn::Transaction* txn, const TableSc
 }
 
 Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
+  txn->RequireUnchanged(CatalogTableKey(table.database, table.name));
   STRATA_RETURN_IF_ERROR(txn->Put(RowKey(table, pk_suffix), EncodeRow(row)));
   for (const IndexSchema& index : table.indexes)
     STRATA_RETURN_IF_ERROR(txn->Put(IndexKey(table, index, row, pk_suffix), ""));
@@ -48,6 +50,7 @@ Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, S
 }
 
 Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
+  txn->RequireUnchanged(CatalogTableKey(table.database, table.name));
   STRATA_RETURN_IF_ERROR(txn->Delete(RowKey(table, pk_suffix)));
   for (const IndexSchema& index : table.indexes)
     STRATA_RETURN_IF_ERROR(txn->Delete(IndexKey(table, index, row, pk_suffix)));

@@ -2,6 +2,10 @@
 // transaction, so they reach Raft in one WriteSet (DESIGN D4). Uniqueness of the primary key
 // and of unique indexes is checked against what the transaction sees: its snapshot plus its
 // own writes (the commit's conflict check catches a concurrent writer of the same key).
+// Every row write also names the table's catalog entry as unchanged (CatalogTableKey): a
+// transaction whose table was dropped, truncated or altered after it began fails its
+// commit with 1213 instead of leaving rows under the old definition (orphaned, or without
+// the new index's entries).
 //
 // `pk_suffix` is always the primary-key part of a row key (codec.h: what follows
 // table_id | index_id).

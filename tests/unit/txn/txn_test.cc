@@ -342,15 +342,41 @@ RC_GTEST_PROP(MvccKeyProp, VersionedKeysOrderByKeyThenNewestFirst,
   RC_ASSERT(v == va);
 }
 
+// A key a transaction required unchanged (it read it and depends on it: a table's catalog
+// entry) fails its commit once another transaction wrote it after the snapshot, like a
+// write-write conflict; it is never written itself, and a transaction that writes nothing
+// ignores it.
+TEST_F(TxnTest, RequiredUnchangedKeyConflictsWhenWrittenMeanwhile) {
+  Set("schema", "v1");
+  auto writer = txns_->Begin();
+  writer->RequireUnchanged("schema");
+  ASSERT_TRUE(writer->Put("row", "x").ok());
+  auto reader = txns_->Begin();
+  reader->RequireUnchanged("schema");
+  Set("schema", "v2");
+  Status s = writer->Commit();
+  EXPECT_EQ(s.mysql_errno(), 1213u) << s.ToString();
+  EXPECT_FALSE(Read("row").has_value());
+  EXPECT_TRUE(reader->Commit().ok());  // wrote nothing: nothing to refuse
+  auto later = txns_->Begin();
+  later->RequireUnchanged("schema");
+  ASSERT_TRUE(later->Put("row", "y").ok());
+  ASSERT_TRUE(later->Commit().ok());
+  EXPECT_EQ(Read("row"), "y");
+  EXPECT_EQ(Read("schema"), "v2");  // required, never written by them
+}
+
 TEST(WriteSetTest, RoundTripAndMalformed) {
   WriteSet ws;
   ws.start_index = 42;
   ws.writes["a"] = Bytes("1");
   ws.writes["b"] = std::nullopt;
+  ws.unchanged = {"c", "d"};
   auto back = WriteSet::Decode(ws.Encode());
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->start_index, 42u);
   EXPECT_EQ(back->writes, ws.writes);
+  EXPECT_EQ(back->unchanged, ws.unchanged);
   Bytes bad = ws.Encode();
   bad.pop_back();
   EXPECT_FALSE(WriteSet::Decode(bad).ok());
