@@ -21,7 +21,7 @@ using strata::txn::WriteSet;
 namespace {
 
 bool Equal(const WriteSet& a, const WriteSet& b) {
-  return a.start_index == b.start_index && a.writes == b.writes;
+  return a.start_index == b.start_index && a.writes == b.writes && a.unchanged == b.unchanged;
 }
 
 void CheckDecode(Slice bytes) {
@@ -51,10 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ws.start_index = in.ConsumeIntegral<uint64_t>();
   while (in.remaining_bytes() > 0 && ws.writes.size() < 256) {
     std::string key = in.ConsumeRandomLengthString(64);
-    if (in.ConsumeBool()) {
-      ws.writes[key] = in.ConsumeRandomLengthString(256);
-    } else {
-      ws.writes[key] = std::nullopt;
+    switch (in.ConsumeIntegralInRange(0, 2)) {
+      case 0: ws.writes[key] = in.ConsumeRandomLengthString(256); break;
+      case 1: ws.writes[key] = std::nullopt; break;
+      default: ws.unchanged.insert(key); break;
     }
   }
   strata::Bytes encoded = ws.Encode();
