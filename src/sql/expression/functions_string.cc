@@ -129,6 +129,10 @@ Result<Value> Pad(Args a, bool left) {
   if (pad.empty()) return Value::Null();
   std::string fill;
   size_t pad_chars = Utf8Chars(pad);
+  if (pad_chars == 0) {  // no character starts in it (stray continuation bytes): pad by bytes
+    for (size_t i = 0; i < want - have; i++) fill += pad[i % pad.size()];
+    return Str(left ? fill + s : s + fill);
+  }
   for (size_t need = want - have; need > 0;) {
     size_t take = std::min(need, pad_chars);
     fill += Chars(pad, 0, take);
@@ -185,7 +189,10 @@ Result<Value> Ord(Args a, const EvalContext&) {  // a multi-byte first character
 
 Result<Value> SubstringIndex(Args a, const EvalContext&) {
   std::string s = Text(a[0]), delim = Text(a[1]);
-  int64_t count = Int(a[2]);
+  // s holds at most s.size() delimiters: a larger count (up to INT64_MIN, which has no
+  // negation) means "all of s".
+  const int64_t bound = static_cast<int64_t>(s.size()) + 1;
+  int64_t count = std::clamp<int64_t>(Int(a[2]), -bound, bound);
   if (delim.empty() || count == 0) return Str("");
   if (count > 0) {
     size_t at = 0;
