@@ -69,6 +69,7 @@ Bytes ViewDefinition::Encode() const {
   PutVarint64(&out, columns.size());
   for (const std::string& c : columns) PutLengthPrefixed(&out, c);
   PutLengthPrefixed(&out, query);
+  if (!check_option.empty()) PutLengthPrefixed(&out, check_option);  // absent in older entries
   return out;
 }
 
@@ -89,6 +90,9 @@ Result<ViewDefinition> ViewDefinition::Decode(Slice in) {
   }
   if (!GetLengthPrefixed(&in, &query)) return Status::Corruption("view definition query");
   view.query = std::string(query);
+  Slice check;
+  if (!in.empty() && !GetLengthPrefixed(&in, &check)) return Status::Corruption("view definition check option");
+  view.check_option = std::string(check);
   return view;
 }
 

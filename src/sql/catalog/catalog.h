@@ -34,6 +34,7 @@ struct ViewDefinition {
   std::string name;
   std::vector<std::string> columns;
   std::string query;
+  std::string check_option;  // "", "CASCADED" or "LOCAL"; stored after the query when set
 
   Bytes Encode() const;
   static Result<ViewDefinition> Decode(Slice in);

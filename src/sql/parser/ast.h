@@ -391,6 +391,7 @@ struct CreateView : Statement {
   bool or_replace = false;
   std::string query_text;            // the query as written (stored in the catalog)
   std::unique_ptr<Select> query;
+  std::string check_option;          // "", "CASCADED" or "LOCAL" (WITH [..] CHECK OPTION)
 };
 
 struct Update : Statement {

@@ -116,7 +116,8 @@ Result<ast::StatementPtr> Parser::ParseCreateView() {
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
   size_t end = tokens_[pos_ - 1].end;
   if (AcceptWord("WITH")) {
-    if (!AcceptWord("CASCADED")) AcceptWord("LOCAL");
+    view->check_option = AcceptWord("LOCAL") ? "LOCAL" : "CASCADED";  // CASCADED: the default
+    if (view->check_option == "CASCADED") AcceptWord("CASCADED");
     STRATA_RETURN_IF_ERROR(ExpectWord("CHECK"));
     STRATA_RETURN_IF_ERROR(ExpectWord("OPTION"));
   }

@@ -207,7 +207,8 @@ QueryResult CreateViewResult(const ViewDefinition& view) {
   QueryResult r = TextResult({"View", "Create View", "character_set_client", "collation_connection"});
   r.rows.push_back({Str(view.name),
                     Str("CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW " + Quote(view.name) +
-                        columns + " AS " + view.query),
+                        columns + " AS " + view.query +
+                        (view.check_option.empty() ? "" : " WITH " + view.check_option + " CHECK OPTION")),
                     Str("utf8mb4"), Str("utf8mb4_general_ci")});
   return r;
 }

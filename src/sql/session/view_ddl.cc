@@ -21,7 +21,7 @@ Result<QueryResult> CreateView(Session& session, const ast::CreateView& stmt) {
     for (size_t j = 0; j < i; j++)
       if (EqualsIgnoreCase(names[i], names[j])) return ErrDuplicateColumn(names[i]);
   }
-  ViewDefinition view{db, stmt.name.name, stmt.columns, stmt.query_text};
+  ViewDefinition view{db, stmt.name.name, stmt.columns, stmt.query_text, stmt.check_option};
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
