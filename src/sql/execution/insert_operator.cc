@@ -171,7 +171,8 @@ class InsertOp : public Operator {
     }
     STRATA_RETURN_IF_ERROR(PutRow(txn_, table_, row, pk));
     affected_++;
-    if (!eval_.triggers) return Status::OK();
+    if (!eval_.triggers || !eval_.triggers->Has(table_, TriggerTiming::kAfter, TriggerEvent::kInsert))
+      return Status::OK();
     Row written = row;  // an AFTER trigger reads it only
     return Fire(TriggerTiming::kAfter, TriggerEvent::kInsert, nullptr, &written);
   }

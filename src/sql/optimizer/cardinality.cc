@@ -68,10 +68,19 @@ double Selectivity(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
   switch (e.kind) {
     case K::kBinary:
       switch (e.op) {
-        case Op::kAnd: return Selectivity(*e.children[0], get, offset) * Selectivity(*e.children[1], get, offset);
+        // AND and OR are n-ary (flattened chains): every operand counts.
+        case Op::kAnd: {
+          double s = 1.0;
+          for (const auto& c : e.children) s *= Selectivity(*c, get, offset);
+          return s;
+        }
         case Op::kOr: {
-          double a = Selectivity(*e.children[0], get, offset), b = Selectivity(*e.children[1], get, offset);
-          return std::min(1.0, a + b - a * b);
+          double s = 0.0;
+          for (const auto& c : e.children) {
+            double b = Selectivity(*c, get, offset);
+            s = s + b - s * b;
+          }
+          return std::min(1.0, s);
         }
         case Op::kEq: case Op::kNullSafeEq: {
           const BoundExpr* column = EqualityColumn(e);
