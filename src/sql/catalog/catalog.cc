@@ -45,6 +45,21 @@ Bytes CatalogTableKey(std::string_view db, std::string_view table) { return Tabl
 
 namespace {
 
+// Decodes every catalog entry of one kind (tables, views, triggers: each has Decode and a
+// database and name) into `out`, keyed by lower-cased (database, name).
+template <typename T>
+Status LoadObjects(txn::Transaction& txn, IndexId index,
+                   std::map<std::pair<std::string, std::string>, std::shared_ptr<const T>>* out) {
+  Bytes prefix = IndexPrefix(kCatalogTableId, index);
+  STRATA_ASSIGN_OR_RETURN(auto entries, txn.Scan(prefix, PrefixSuccessor(prefix), kMaxCatalogEntries));
+  for (auto& kv : entries) {
+    STRATA_ASSIGN_OR_RETURN(T object, T::Decode(kv.value));
+    auto key = std::make_pair(ToLower(object.database), ToLower(object.name));
+    (*out)[key] = std::make_shared<const T>(std::move(object));
+  }
+  return Status::OK();
+}
+
 Result<uint64_t> ReadCounter(txn::Transaction& txn, const Bytes& key) {
   STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> v, txn.Get(key));
   if (!v) return uint64_t{0};
@@ -173,27 +188,9 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load(txn::Transaction& t
   Bytes db_prefix = IndexPrefix(kCatalogTableId, kDatabasesIndex);
   STRATA_ASSIGN_OR_RETURN(auto dbs, txn.Scan(db_prefix, PrefixSuccessor(db_prefix), kMaxCatalogEntries));
   for (auto& kv : dbs) snap->databases[ToLower(kv.value)] = kv.value;
-  Bytes table_prefix = IndexPrefix(kCatalogTableId, kTablesIndex);
-  STRATA_ASSIGN_OR_RETURN(auto tables, txn.Scan(table_prefix, PrefixSuccessor(table_prefix), kMaxCatalogEntries));
-  for (auto& kv : tables) {
-    STRATA_ASSIGN_OR_RETURN(TableSchema schema, TableSchema::Decode(kv.value));
-    auto key = std::make_pair(ToLower(schema.database), ToLower(schema.name));
-    snap->tables[key] = std::make_shared<const TableSchema>(std::move(schema));
-  }
-  Bytes view_prefix = IndexPrefix(kCatalogTableId, kViewsIndex);
-  STRATA_ASSIGN_OR_RETURN(auto views, txn.Scan(view_prefix, PrefixSuccessor(view_prefix), kMaxCatalogEntries));
-  for (auto& kv : views) {
-    STRATA_ASSIGN_OR_RETURN(ViewDefinition view, ViewDefinition::Decode(kv.value));
-    auto key = std::make_pair(ToLower(view.database), ToLower(view.name));
-    snap->views[key] = std::make_shared<const ViewDefinition>(std::move(view));
-  }
-  Bytes trigger_prefix = IndexPrefix(kCatalogTableId, kTriggersIndex);
-  STRATA_ASSIGN_OR_RETURN(auto triggers, txn.Scan(trigger_prefix, PrefixSuccessor(trigger_prefix), kMaxCatalogEntries));
-  for (auto& kv : triggers) {
-    STRATA_ASSIGN_OR_RETURN(TriggerDefinition trigger, TriggerDefinition::Decode(kv.value));
-    auto key = std::make_pair(ToLower(trigger.database), ToLower(trigger.name));
-    snap->triggers[key] = std::make_shared<const TriggerDefinition>(std::move(trigger));
-  }
+  STRATA_RETURN_IF_ERROR(LoadObjects(txn, kTablesIndex, &snap->tables));
+  STRATA_RETURN_IF_ERROR(LoadObjects(txn, kViewsIndex, &snap->views));
+  STRATA_RETURN_IF_ERROR(LoadObjects(txn, kTriggersIndex, &snap->triggers));
   std::lock_guard lock(mu_);
   if (!txn.HasWritesIn(IndexPrefix(kCatalogTableId, 0)) && (!cached_ || cached_->version <= version))
     cached_ = snap;

@@ -152,20 +152,8 @@ Result<Value> Binary(const BoundExpr& e, const Row& row, const EvalContext& ctx)
   if (op == Op::kXor) {
     STRATA_ASSIGN_OR_RETURN(Value a, Eval(*e.children[0], row, ctx));
     std::optional<bool> x = a.ToBool();
-    if (op == Op::kAnd && x == false) return Value::Bool(false);
-    if (op == Op::kOr && x == true) return Value::Bool(true);
     STRATA_ASSIGN_OR_RETURN(Value b, Eval(*e.children[1], row, ctx));
     std::optional<bool> y = b.ToBool();
-    if (op == Op::kAnd) {
-      if (y == false) return Value::Bool(false);
-      if (!x || !y) return Value::Null();
-      return Value::Bool(true);
-    }
-    if (op == Op::kOr) {
-      if (y == true) return Value::Bool(true);
-      if (!x || !y) return Value::Null();
-      return Value::Bool(false);
-    }
     if (!x || !y) return Value::Null();
     return Value::Bool(*x != *y);
   }
