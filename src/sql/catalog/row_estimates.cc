@@ -32,19 +32,27 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = large_.find(table.id);
-    if (it != large_.end() && now - it->second.counted < kFreshFor) return it->second.rows;
+    if (it != large_.end()) {
+      // Fresh, or being counted again by another session: the figure on hand will do (one
+      // session recounts; the others do not all scan the table at once).
+      if (now - it->second.counted < kFreshFor || it->second.recounting) return it->second.rows;
+      it->second.recounting = true;
+    }
   }
   std::optional<uint64_t> rows = CountRows(txn, table, kExactRows);
-  if (!rows) return kExactRows;
+  if (rows && *rows >= kExactRows) rows = CountRows(txn, table, kMaxCountedRows);
+  if (!rows) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = large_.find(table.id); it != large_.end()) it->second.recounting = false;
+    return kExactRows;
+  }
   if (*rows < kExactRows) {
     std::lock_guard<std::mutex> lock(mu_);
     large_.erase(table.id);
     return *rows;
   }
-  rows = CountRows(txn, table, kMaxCountedRows);
-  if (!rows) return kExactRows;
   std::lock_guard<std::mutex> lock(mu_);
-  large_[table.id] = Count{*rows, now};
+  large_[table.id] = Count{*rows, now, false};
   return *rows;
 }
 

@@ -8,12 +8,12 @@
 //     one scan of at most kExactRows keys, microseconds. Small tables' plans therefore
 //     follow their current contents exactly (tests rely on that).
 //   * A larger table is counted once up to kMaxCountedRows and the count is kept on this
-//     node for kFreshFor; then it is counted again. In between, a large table that grew or
-//     shrank is seen at its old size (a plan is then ordered by a stale figure, never
+//     node for kFreshFor; then one session counts it again while the others keep using the
+//     old figure. In between, a large table that grew or shrank is seen at its old size (a plan is then ordered by a stale figure, never
 //     wrong: estimates choose among equivalent plans only).
 //
 // Thread-safety: shared by every session of the node (SqlEngine); Estimate may be called
-// concurrently (two sessions may count the same table at once; the later count wins).
+// concurrently (two sessions may count a table not yet counted at once; the later count wins).
 #pragma once
 
 #include <chrono>
@@ -40,6 +40,7 @@ class RowEstimates {
   struct Count {
     uint64_t rows = 0;
     std::chrono::steady_clock::time_point counted;
+    bool recounting = false;  // a session is counting it again; others use `rows` meanwhile
   };
   std::mutex mu_;
   std::map<TableId, Count> large_;  // tables of at least kExactRows rows
