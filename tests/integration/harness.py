@@ -5,6 +5,7 @@ Run with Debian's /usr/bin/python3. The binary path comes from STRATADB_BIN (CTe
 """
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -20,11 +21,37 @@ BIN = os.environ.get("STRATADB_BIN", os.path.join(os.path.dirname(__file__), "..
 TIMEOUT_SCALE = float(os.environ.get("STRATA_TEST_TIMEOUT_SCALE", "1"))
 
 
+def _ephemeral_floor():
+    """The lowest port the kernel hands to outgoing connections (ip_local_port_range)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_given = set()
+_rng = random.Random()
+
+
 def free_port():
-    """A port that was free a moment ago (the kernel picks it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on right now, below the kernel's ephemeral range: a
+    port the kernel picked (bind to 0) is an ephemeral one, which any outgoing connection
+    (a client, another test) may take as its local port before the server binds it, and
+    a restart on the same port then fails with "Address already in use". Ports are drawn
+    at random from [10000, ephemeral floor) and never handed out twice by one process."""
+    top = max(10001, _ephemeral_floor())
+    while True:
+        port = _rng.randrange(10000, top)
+        if port in _given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given.add(port)
+        return port
 
 
 def curl(url, timeout=5):

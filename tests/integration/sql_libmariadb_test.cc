@@ -22,22 +22,13 @@
 
 #include <gtest/gtest.h>
 
+#include "../testing/free_port.h"
+
 namespace {
 
-constexpr const char* kPassword = "libmariadb-Pw1";
+using strata::testing::FreePort;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) std::abort();
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+constexpr const char* kPassword = "libmariadb-Pw1";
 
 struct MysqlCloser {
   void operator()(MYSQL* m) const { mysql_close(m); }
