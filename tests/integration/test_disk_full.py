@@ -38,7 +38,14 @@ class DiskFullTest(unittest.TestCase):
 
     def tearDown(self):
         self.server.cleanup()
-        subprocess.run(["umount", self.mnt], check=False)
+        # The kernel releases an exited process's io_uring files from a work queue, after
+        # wait() has returned, so the mount can stay busy for a moment: retry, then detach.
+        for _ in range(50):
+            if subprocess.run(["umount", self.mnt], stderr=subprocess.DEVNULL).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            subprocess.run(["umount", "--lazy", self.mnt], check=True)
         os.rmdir(self.mnt)
 
     def fill(self):
