@@ -23,7 +23,7 @@ space := $(empty) $(empty)
 label_regex = ^($(subst $(space),|,$(strip $(1))))$$
 label_targets = $(addprefix tests_,$(1))
 
-.PHONY: setup configure build run test test-release test-fast test-asan build-asan \
+.PHONY: setup setup-server configure build build-server run test test-release test-fast test-asan build-asan \
         test-tsan build-tsan test-fuzz build-fuzz soak cluster-faults-soak conformance bench format clean
 
 setup:
@@ -37,7 +37,14 @@ configure: $(BUILD_DIR)/build.ninja
 build: setup configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only the server binary: a fresh machine serves in minutes, not after every test target.
+setup-server:
+	@bash scripts/setup.sh server
+
+build-server: setup-server configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target stratadb
+
+run: build-server
 	$(BUILD_DIR)/stratadb start --data-dir $(DATA_DIR) --port $(PORT) --admin-port $(ADMIN_PORT)
 
 # What CI runs (.ci/run). Each step is one checked ctest run (scripts/run_ctest.sh:

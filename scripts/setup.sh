@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # Installs every Debian package StrataDB needs to build, test and benchmark.
 # Idempotent: installs only what is missing. Runs as root, or through sudo.
+# `setup.sh server` installs only what building and running the server needs.
 set -euo pipefail
 
-PACKAGES=(
-  # build tools
-  build-essential cmake ninja-build ccache pkg-config git clang lld
-  # libraries
+# What building and running the server needs (`make run` installs only these).
+SERVER_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
   libasio-dev liburing-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libxxhash-dev liblz4-dev libzstd-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
-  # test and benchmark tools
-  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  mariadb-client mariadb-server libmariadb-dev sysbench python3 python3-pymysql curl prometheus fio hyperfine strace
-  # peers that benchmarks run side by side
-  librocksdb-dev libleveldb-dev
+  mariadb-client
+  # small: configuring the one build tree (cmake/Dependencies.cmake) finds the test libraries
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libmariadb-dev
 )
+# What the tests and benchmarks need on top (`make test`, `make bench`).
+TEST_PACKAGES=(
+  clang lld
+  mariadb-server sysbench python3 python3-pymysql curl prometheus fio hyperfine strace
+  # peers that benchmarks run side by side
+  librocksdb-dev libleveldb-dev galera-4
+)
+
+PACKAGES=("${SERVER_PACKAGES[@]}")
+if [ "${1:-all}" != "server" ]; then
+  PACKAGES+=("${TEST_PACKAGES[@]}")
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
