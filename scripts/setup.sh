@@ -18,7 +18,7 @@ TEST_PACKAGES=(
   clang lld
   mariadb-server sysbench python3 python3-pymysql curl prometheus fio hyperfine strace
   # peers that benchmarks run side by side
-  librocksdb-dev libleveldb-dev galera-4
+  librocksdb-dev libleveldb-dev galera-4 rsync
 )
 
 PACKAGES=("${SERVER_PACKAGES[@]}")

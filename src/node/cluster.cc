@@ -162,6 +162,22 @@ std::string Cluster::StatusJson() const {
   for (uint64_t id : info.conf.voters) add(id, id == info.leader ? "leader" : "follower");
   for (uint64_t id : info.conf.learners) add(id, "learner");
   list += "]";
+  std::string transfers = "[";
+  auto transfer = [&](const raft::SnapshotTransfer& t, std::string_view direction) {
+    if (transfers.size() > 1) transfers += ",";
+    transfers += obs::JsonObject()
+                     .Add("direction", direction)
+                     .Add("peer", t.peer)
+                     .Add("index", t.index)
+                     .Add("files_done", uint64_t{t.files_done})
+                     .Add("files_total", uint64_t{t.files_total})
+                     .Add("bytes_done", t.bytes_done)
+                     .Add("bytes_total", t.bytes_total)
+                     .Finish();
+  };
+  for (const raft::SnapshotTransfer& t : info.snapshots_sending) transfer(t, "sending");
+  if (info.snapshot_receiving) transfer(*info.snapshot_receiving, "receiving");
+  transfers += "]";
   return obs::JsonObject()
       .Add("id", info.id)
       .Add("role", RoleOf(info, info.id))
@@ -176,6 +192,7 @@ std::string Cluster::StatusJson() const {
       .Add("compactions", info.compactions)
       .Add("snapshots_installed", info.snapshots_installed)
       .Add("snapshot_bytes_sent", info.snapshot_bytes_sent)
+      .AddRaw("snapshot_transfers", transfers)
       .Add("proposals_forwarded", info.proposals_forwarded)
       .Add("lease_reads", info.lease_reads)
       .Add("leader_changes", info.leader_changes)

@@ -72,6 +72,13 @@ Status CheckJoin(std::string_view v) {
   return Status::OK();
 }
 
+Status ParseFollowerRequests(std::string_view v, bool* forward) {
+  if (v != "forward" && v != "redirect")
+    return Status::InvalidArgument(fmt::format("'follower_requests' must be forward or redirect, not '{}'", v));
+  *forward = v == "forward";
+  return Status::OK();
+}
+
 Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
@@ -108,6 +115,10 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
     STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(static_cast<uint64_t>(*v)));
     c->max_txn_bytes = static_cast<uint64_t>(*v);
     return Status::OK();
+  }
+  if (key == "follower_requests") {
+    STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
+    return ParseFollowerRequests(s, &c->forward_to_leader);
   }
   if (key == "join") {
     STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
@@ -165,6 +176,7 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
     c.join = *o.join;
   }
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  if (o.follower_requests) STRATA_RETURN_IF_ERROR(ParseFollowerRequests(*o.follower_requests, &c.forward_to_leader));
   if (o.memory_limit_mb) {
     STRATA_RETURN_IF_ERROR(CheckMemoryLimit(*o.memory_limit_mb));
     c.memory_limit_mb = *o.memory_limit_mb;
@@ -203,12 +215,13 @@ std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
-      "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={}",
+      "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={} "
+      "follower_requests={}",
       c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
-      c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join);
+      c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join, c.forward_to_leader ? "forward" : "redirect");
 }
 
 }  // namespace strata::node

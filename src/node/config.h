@@ -54,6 +54,10 @@ struct NodeConfig {
   // joins that cluster (as a learner, then a voter) instead of founding its own. Ignored
   // once this node is a voter. Empty: a new data directory founds a single-node cluster.
   std::string join;
+  // What a follower does with a write or a linearizable/lease read: forward it to the
+  // leader (true, the default), or refuse it with MySQL 1290 naming the leader's MySQL
+  // address, for clients and routers that prefer to reconnect there (false).
+  bool forward_to_leader = true;
 };
 
 inline constexpr uint64_t kMinMemoryLimitMb = 64;
@@ -63,7 +67,7 @@ inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
 
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
-  std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password, join;
+  std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password, join, follower_requests;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;

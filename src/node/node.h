@@ -110,6 +110,8 @@ class Node {
   Status StartRaft();
   Member SelfMember() const;
   Status JoinCluster();
+  // follower_requests = redirect: OK on the leader; elsewhere MySQL 1290 naming the leader.
+  Status RefuseIfFollower() const;
   Status CatchUp();
   void StartAnnouncer();
   void StartTransactions();

@@ -1,6 +1,8 @@
 // node::Node's part in a cluster at start-up: joining (--join), catching up before it
-// serves, and announcing its own addresses (node/cluster.h has the protocol).
+// serves, and announcing its own addresses (node/cluster.h has the protocol); and, with
+// follower_requests = redirect, the refusal that names the leader.
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include "node/cluster.h"
 #include "node/data_dir.h"
 #include "node/node.h"
+#include "node/raft_proposer.h"
 #include "node/state_machine.h"
 #include "obs/log.h"
 #include "raft/raft_node.h"
@@ -19,6 +22,22 @@ Member Node::SelfMember() const {
   return Member{data_dir_->identity().node_id, fmt::format("{}:{}", config_.listen_addr, raft_port()),
                 fmt::format("{}:{}", config_.listen_addr, config_.admin_port),
                 fmt::format("{}:{}", config_.listen_addr, config_.port)};
+}
+
+Status Node::RefuseIfFollower() const {
+  raft::RaftNodeInfo info = raft_->info();
+  if (info.role == raft::Role::kLeader) return Status::OK();
+  std::string leader = "no leader is known yet (an election is running), retry shortly";
+  if (info.leader != raft::kNoNode) {
+    std::map<uint64_t, Member> members = state_machine_->members();
+    auto it = members.find(info.leader);
+    leader = it == members.end() ? fmt::format("the leader is node {} (address not known here)", info.leader)
+                                 : fmt::format("the leader is node {} at {}", info.leader, it->second.mysql_addr);
+  }
+  return Status::Unavailable(fmt::format("this node is a Raft follower and follower_requests = redirect: {}; "
+                                         "nothing was read or written, reconnect to the leader",
+                                         leader))
+      .WithMysql(kErOptionPreventsStatement, "HY000");
 }
 
 Status Node::JoinCluster() {

@@ -75,6 +75,13 @@ Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, 
       return MapProposeError(admitted);
     }
   }
+  if (follower_refusal_) {
+    Status refused = follower_refusal_();
+    if (!refused.ok()) {
+      fate->settled.store(true, std::memory_order_release);  // never proposed
+      return refused;
+    }
+  }
   auto start = std::chrono::steady_clock::now();
   auto waiter = std::make_shared<Waiter>();
   auto done = [waiter, fate](Result<Bytes> r) {
@@ -112,6 +119,7 @@ Status RaftProposer::ReadBarrier(const txn::ReadRequirement& requirement) {
                                            age.count(), requirement.max_staleness_ms))
         .WithMysql(kErQueryInterrupted, "70100");
   }
+  if (follower_refusal_) STRATA_RETURN_IF_ERROR(follower_refusal_());
   // ReadIndex asks again while an election runs; it gives up after the timeout.
   Result<raft::LogIndex> index = raft_->ReadIndex(propose_timeout_, requirement.lease);
   if (index.ok()) return Status::OK();

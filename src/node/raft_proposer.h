@@ -33,6 +33,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 #include "raft/raft_node.h"
 #include "txn/transaction.h"
@@ -78,12 +79,18 @@ class RaftProposer final : public txn::Proposer {
   // heard from a leader within max_staleness_ms.
   Status ReadBarrier(const txn::ReadRequirement& requirement) override;
 
+  // follower_requests = redirect: called before a commit or a linearizable/lease read; a
+  // non-OK answer (1290 naming the leader, on a follower) is returned instead of going on
+  // to the leader. Set once, before sessions start.
+  void SetFollowerRefusal(std::function<Status()> refusal) { follower_refusal_ = std::move(refusal); }
+
  private:
   raft::RaftNode* const raft_;
   const TxnStateMachine* const state_machine_;
   DiskMonitor* const disk_;
   obs::Histogram& commit_seconds_;
   const std::chrono::milliseconds propose_timeout_;
+  std::function<Status()> follower_refusal_;
 };
 
 }  // namespace strata::node

@@ -81,6 +81,7 @@ void Core::ResetForTerm(Term term) {
   votes_.clear();
   progress_.clear();
   read_only_.Clear();
+  read_round_.clear();
   deferred_reads_.clear();
   lease_revoked_ = false;
   uncommitted_.clear();

@@ -209,6 +209,7 @@ class Core {
   void HandleAppendResponse(const Message& m, Progress* pr);
   void HandleHeartbeatResponse(const Message& m, Progress* pr);
   void HandleReadIndexRequest(NodeId from, Bytes context, bool lease);
+  void StartReadRound();
   void RespondToRead(NodeId from, LogIndex index, Bytes context);
   void ReleaseDeferredReads();
   bool SendAppend(NodeId to, bool send_if_empty);
@@ -236,6 +237,9 @@ class Core {
   std::map<NodeId, bool> votes_;         // candidate only
   NodeId lead_transferee_ = kNoNode;
   ReadOnlyQueue read_only_;
+  // The context of the read heartbeat round in flight (empty: none). Reads that arrive
+  // meanwhile wait for it to end and then share one round (StartReadRound).
+  Bytes read_round_;
   struct DeferredRead {
     NodeId from;
     Bytes context;

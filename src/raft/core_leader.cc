@@ -162,6 +162,7 @@ void Core::HandleHeartbeatResponse(const Message& m, Progress* pr) {
   for (ReadRequest& r : read_only_.PopThrough(m.context)) {
     RespondToRead(r.from, r.index, std::move(r.context));
   }
+  if (!read_only_.Contains(read_round_)) StartReadRound();  // the round in flight ended
 }
 
 // --- sending ---------------------------------------------------------------------------
@@ -285,7 +286,17 @@ void Core::HandleReadIndexRequest(NodeId from, Bytes context, bool lease) {
   Bytes ctx = context;
   read_only_.Add(log_.committed(), from, std::move(context));
   read_only_.RecvAck(id_, ctx);
-  BroadcastHeartbeat(ctx);
+  if (read_round_.empty()) StartReadRound();
+}
+
+// One heartbeat round confirms every read registered before it was sent, so reads that
+// arrive while a round is in flight wait for the next one, which starts as soon as that
+// round ends: under load a round serves a batch, not one read. The periodic heartbeat also
+// carries the newest context, so a round whose answers were lost does not hold reads back
+// for longer than a heartbeat interval.
+void Core::StartReadRound() {
+  read_round_ = read_only_.LastContext();
+  if (!read_round_.empty()) BroadcastHeartbeat(read_round_);
 }
 
 void Core::RespondToRead(NodeId from, LogIndex index, Bytes context) {

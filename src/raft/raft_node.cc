@@ -81,6 +81,11 @@ void RaftNode::Impl::Run() {
       force_compaction = true;
       MaybeCompact();
     }
+    if (!awaiting_leader.empty() && core->leader() != kNoNode) {
+      std::deque<Proposal> waited = std::move(awaiting_leader);
+      awaiting_leader.clear();
+      for (Proposal& p : waited) HandleProposal(std::move(p));
+    }
     for (Proposal& p : in.proposals) HandleProposal(std::move(p));
     for (ConfChangeRequest& r : in.conf_changes) HandleConfChange(std::move(r));
     for (TransferRequest& r : in.transfers) r.done(core->TransferLeader(r.target));
@@ -128,6 +133,8 @@ void RaftNode::Impl::HandleProposal(Proposal p) {
   if (core->role() != Role::kLeader) {
     if (options.forward_proposals && core->leader() != kNoNode) {
       ForwardProposal(std::move(p));
+    } else if (options.forward_proposals && awaiting_leader.size() < kMaxAwaitingLeader) {
+      awaiting_leader.push_back(std::move(p));  // an election is running: wait for its leader
     } else {
       p.done(Status::Unavailable(fmt::format("not leader; leader={}", core->leader())));
     }
@@ -298,6 +305,8 @@ void RaftNode::Impl::FailPending(const std::string& why, bool forwarded_too) {
     }
   }
   if (forwarded_too) {
+    for (Proposal& p : awaiting_leader) p.done(Status::Unavailable(fmt::format("not leader; leader=0 ({})", why)));
+    awaiting_leader.clear();
     for (auto& [id, f] : forwarded) failed.push_back(Pending{0, std::move(f.done), f.start});
     forwarded.clear();
     for (auto& [ctx, r] : reads_asked) r.done(Status::Unavailable(why));
@@ -319,6 +328,8 @@ void RaftNode::Impl::PublishInfo() {
   info.first_index = storage->FirstIndex();
   info.last_index = storage->LastIndex();
   info.snapshot_bytes_sent = snapshot_sender->bytes_sent();
+  info.snapshots_sending = snapshot_sender->Transfers();
+  info.snapshot_receiving = snapshot_receiver->Transfer();
   info.lease_reads = core->counters().lease_reads;
   info.log_write_error = log_health->healthy() ? std::string() : log_health->error().ToString();
   info.log_disk_full = log_health->error().code() == StatusCode::kNoSpace;

@@ -34,7 +34,8 @@
 // leader appends the entry and answers with its index and term; the follower completes the
 // proposal when it applies that index itself — with the state machine's result when the
 // term matches, Aborted when another leader's entry took the index. So a write acknowledged
-// on a follower is already visible there (read-your-writes on every node).
+// on a follower is already visible there (read-your-writes on every node). A proposal made
+// while no leader is known waits for the election (options.leader_wait) in the driver.
 //
 // Thread-safety: Propose, the cluster operations, info and Stop are safe from any thread;
 // the StateMachine is called only from the driver thread.
@@ -44,8 +45,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "obs/metrics.h"
@@ -140,6 +143,10 @@ struct RaftNodeOptions {
   // A proposal made on a follower goes to the leader (see above); false: refused with
   // Unavailable "not leader".
   bool forward_proposals = true;
+  // With forwarding, a proposal made while no leader is known (an election is running)
+  // waits this long for one, then is refused with Unavailable "not leader; leader=0"
+  // (never proposed). At most kMaxAwaitingLeader wait; past that they are refused at once.
+  std::chrono::milliseconds leader_wait{2000};
 };
 
 // What GET /state and tests show; a copy taken by the driver after every loop turn.
@@ -156,6 +163,8 @@ struct RaftNodeInfo {
   LogIndex last_snapshot_installed = 0;
   uint64_t compactions = 0;
   uint64_t snapshot_bytes_sent = 0;  // snapshot file bytes streamed by this node, all peers
+  std::vector<SnapshotTransfer> snapshots_sending;       // streams to followers in progress
+  std::optional<SnapshotTransfer> snapshot_receiving;    // a stream from the leader in progress
   // Set while the Raft log (or a received snapshot) cannot be made durable: the error of
   // the last attempt, which names the path. Empty when the log is healthy.
   std::string log_write_error;

@@ -168,6 +168,11 @@ void RaftNode::Impl::ExpireWaits(Clock::time_point now) {
   // Answers that never came (a leader that died, a lost message): the waiting caller gave
   // up after propose_timeout already; drop what it waited on.
   const auto limit = options.propose_timeout;
+  while (!awaiting_leader.empty() && now - awaiting_leader.front().start >= options.leader_wait) {
+    awaiting_leader.front().done(Status::Unavailable(
+        fmt::format("not leader; leader=0 (no leader elected within {} ms)", options.leader_wait.count())));
+    awaiting_leader.pop_front();
+  }
   for (auto it = forwarded.begin(); it != forwarded.end();) {
     if (now - it->second.start < limit) {
       ++it;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,8 @@ inline uint64_t InboxBytes(const Message& m) {
 // After a failed log compaction (a flush + checkpoint + log mark: on a full disk every
 // attempt fails at once), the wait before the next attempt.
 inline constexpr std::chrono::seconds kCompactRetry{10};
+// Proposals that may wait for a leader to be elected (RaftNodeOptions::leader_wait).
+inline constexpr size_t kMaxAwaitingLeader = 16384;
 
 struct RaftNode::Impl {
   struct Proposal {
@@ -131,6 +134,7 @@ struct RaftNode::Impl {
   // Driver thread only.
   std::map<LogIndex, Pending> pending;  // proposals in the log, not yet applied
   std::map<uint64_t, Forwarded> forwarded;  // by request id: sent to the leader, no answer yet
+  std::deque<Proposal> awaiting_leader;     // made while no leader was known; never proposed
   uint64_t next_request_id = 1;             // forwarded proposals and ReadIndex contexts
   std::map<uint64_t, ReadRequest> reads_asked;          // by context: ReadIndex not yet answered
   std::multimap<LogIndex, ReadRequest> reads_answered;  // by read index: waiting for apply

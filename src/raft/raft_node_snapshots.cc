@@ -164,9 +164,14 @@ void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
   }
   RemoveOtherSnapshots(path);  // no longer referenced by the log
   last_compacted = at;
-  std::lock_guard lock(info_mu);
-  info.compactions++;
+  {
+    std::lock_guard lock(info_mu);
+    info.compactions++;
+  }
   obs::Info("raft", "compacted log", {{"node", options.id}, {"index", at}});
+  // What was written while this one ran may already call for the next: a burst of writes
+  // followed by silence must not leave the log long until the next write.
+  MaybeCompact();
 }
 
 void RaftNode::Impl::WaitCompactorIdle() {

@@ -23,6 +23,13 @@ const std::set<NodeId>* ReadOnlyQueue::RecvAck(NodeId id, Slice context) {
   return nullptr;
 }
 
+bool ReadOnlyQueue::Contains(Slice context) const {
+  for (const ReadRequest& r : queue_) {
+    if (r.context == context) return true;
+  }
+  return false;
+}
+
 std::vector<ReadRequest> ReadOnlyQueue::PopThrough(Slice context) {
   size_t n = 0;
   while (n < queue_.size() && queue_[n].context != context) ++n;

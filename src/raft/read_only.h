@@ -35,6 +35,7 @@ class ReadOnlyQueue {
   std::vector<ReadRequest> PopThrough(Slice context);
   // The newest request's context, carried by the next heartbeat; empty if none.
   Bytes LastContext() const { return queue_.empty() ? Bytes() : queue_.back().context; }
+  bool Contains(Slice context) const;
   void Clear() { queue_.clear(); }
 
  private:

@@ -178,6 +178,7 @@ bool SnapshotSender::OnAck(const Message& m, bool* complete) {
   if (s.templ.term != m.term || s.templ.snapshot->metadata.index != index || !s.in_flight) return false;
   s.in_flight = false;
   if (next->file_index >= s.files.size()) {
+    s.position = {static_cast<uint32_t>(s.files.size()), 0};  // all of it (progress)
     *complete = true;
     return true;
   }
@@ -197,6 +198,23 @@ std::vector<NodeId> SnapshotSender::Stalled(Clock::time_point now, std::chrono::
 
 void SnapshotSender::End(NodeId to) { streams_.erase(to); }
 
+std::vector<SnapshotTransfer> SnapshotSender::Transfers() const {
+  std::vector<SnapshotTransfer> out;
+  for (const auto& [to, s] : streams_) {
+    SnapshotTransfer t{.peer = to,
+                       .index = s->templ.snapshot->metadata.index,
+                       .files_done = s->position.file_index,
+                       .files_total = static_cast<uint32_t>(s->files.size())};
+    for (size_t i = 0; i < s->files.size(); ++i) {
+      t.bytes_total += s->files[i].second;
+      if (i < s->position.file_index) t.bytes_done += s->files[i].second;
+    }
+    t.bytes_done += s->position.offset;
+    out.push_back(t);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------- receiver
 
 struct SnapshotReceiver::Stream {
@@ -208,6 +226,7 @@ struct SnapshotReceiver::Stream {
   SnapshotPosition next;
   std::string last_name;  // names arrive strictly increasing: no file is written twice
   uint64_t file_size = 0;
+  uint64_t bytes_written = 0;      // over every file, for progress
   std::unique_ptr<io::File> file;  // files[next.file_index] while it is being written
 };
 
@@ -229,6 +248,15 @@ void SnapshotReceiver::Drop() {
 std::optional<SnapshotPosition> SnapshotReceiver::position() const {
   if (!stream_) return std::nullopt;
   return stream_->next;
+}
+
+std::optional<SnapshotTransfer> SnapshotReceiver::Transfer() const {
+  if (!stream_) return std::nullopt;
+  return SnapshotTransfer{.peer = stream_->from,
+                          .index = stream_->index,
+                          .files_done = stream_->next.file_index,
+                          .files_total = stream_->file_count,
+                          .bytes_done = stream_->bytes_written};
 }
 
 Message SnapshotReceiver::Ack(const Message& chunk, const SnapshotPosition& next) const {
@@ -286,6 +314,7 @@ Result<SnapshotReceiver::Outcome> SnapshotReceiver::Write(const Message& m, cons
   const Bytes& data = m.snapshot->data;
   if (!data.empty()) STRATA_RETURN_IF_ERROR(s.file->WriteAt(io::IoClass::kSnapshot, h.position.offset, data));
   s.next.offset += data.size();
+  s.bytes_written += data.size();
   if (s.next.offset == s.file_size) {
     STRATA_RETURN_IF_ERROR(s.file->Sync(io::IoClass::kSnapshot));
     s.file.reset();

@@ -95,6 +95,8 @@ class SnapshotSender {
   void End(NodeId to);
   // Snapshot bytes sent so far (every chunk's data, resent ones included): tests and metrics.
   uint64_t bytes_sent() const { return bytes_sent_; }
+  // Every live stream, positioned at the last ack.
+  std::vector<SnapshotTransfer> Transfers() const;
 
  private:
   struct Stream;
@@ -128,6 +130,8 @@ class SnapshotReceiver {
   Result<Outcome> OnChunk(const Message& m);
   // The position needed next, when a stream is in progress (tests).
   std::optional<SnapshotPosition> position() const;
+  // The stream in progress, if any (bytes_done: bytes written to its partial directory).
+  std::optional<SnapshotTransfer> Transfer() const;
 
  private:
   struct Stream;

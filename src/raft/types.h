@@ -135,4 +135,15 @@ struct Message {
   bool operator==(const Message&) const = default;
 };
 
+// A snapshot stream in progress, as /status shows it. The sender knows the total; the
+// receiver learns each file's size only when that file starts (bytes_total = 0: unknown).
+struct SnapshotTransfer {
+  NodeId peer = kNoNode;  // the receiver (sending) or the sender (receiving)
+  LogIndex index = 0;     // the snapshot's last included index
+  uint32_t files_done = 0;
+  uint32_t files_total = 0;
+  uint64_t bytes_done = 0;
+  uint64_t bytes_total = 0;
+};
+
 }  // namespace strata::raft

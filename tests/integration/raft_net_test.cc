@@ -272,6 +272,18 @@ TEST_F(SnapshotStreamTest, DirectoryCrossesInChunksAndWrongPositionsAreNotWritte
   EXPECT_EQ(DecodeSnapshotAck(out->ack.context), (SnapshotPosition{0, 3000}));
   bool complete = false;
   ASSERT_TRUE(sender.OnAck(out->ack, &complete));
+  // Progress, as /status shows it: the sender knows the total, the receiver what it wrote.
+  std::vector<SnapshotTransfer> sending = sender.Transfers();
+  ASSERT_EQ(sending.size(), 1u);
+  EXPECT_EQ(sending[0].peer, 2u);
+  EXPECT_EQ(sending[0].index, 42u);
+  EXPECT_EQ(sending[0].bytes_done, 3000u);
+  EXPECT_EQ(sending[0].bytes_total, total_);
+  EXPECT_EQ(sending[0].files_total, files_.size());
+  std::optional<SnapshotTransfer> receiving = receiver.Transfer();
+  ASSERT_TRUE(receiving.has_value());
+  EXPECT_EQ(receiving->bytes_done, 3000u);
+  EXPECT_EQ(receiving->files_done, 0u);
   auto second = sender.NextChunk(2, SnapshotSender::Clock::now());
   ASSERT_TRUE(second.ok());
   Message ahead = *second;
@@ -297,6 +309,11 @@ TEST_F(SnapshotStreamTest, DirectoryCrossesInChunksAndWrongPositionsAreNotWritte
   }
   ASSERT_TRUE(whole.has_value());
   EXPECT_TRUE(complete);
+  EXPECT_EQ(sender.Transfers().at(0).bytes_done, total_);
+  EXPECT_EQ(sender.Transfers().at(0).files_done, files_.size());
+  EXPECT_FALSE(receiver.Transfer().has_value()) << "a finished stream is no longer in progress";
+  sender.End(2);
+  EXPECT_TRUE(sender.Transfers().empty());
   EXPECT_TRUE(whole->context.empty());
   EXPECT_EQ(whole->snapshot->metadata.index, 42u);
   ExpectIdentical(whole->snapshot->data);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -188,6 +189,27 @@ TEST_F(RaftClusterTest, FollowerProposalsAreForwardedAndAppliedThereFirst) {
   EXPECT_GE(*read, leader->sm.applied());
   EXPECT_GE(follower->sm.applied(), *read);
   EXPECT_EQ(follower->sm.items().back(), "l");
+}
+
+TEST_F(RaftClusterTest, ProposalsMadeBeforeAnyLeaderIsKnownWaitForTheElection) {
+  std::map<NodeId, std::string> peers;
+  for (NodeId id : {1, 2, 3}) peers[id] = Add(id)->address;
+  for (auto& m : members_) Start(m.get(), peers, /*bootstrap=*/true);
+  // Right after start no node knows a leader: each proposal waits for the election (it
+  // used to be refused at once with "not leader; leader=0").
+  std::vector<std::future<Result<Bytes>>> results;
+  for (auto& m : members_) {
+    ASSERT_EQ(m->node->info().leader, kNoNode);
+    RaftNode* node = m->node.get();
+    results.push_back(std::async(std::launch::async, [node] { return node->ProposeAndWait("early"); }));
+  }
+  for (auto& f : results) {
+    Result<Bytes> r = f.get();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+  }
+  Member* leader = WaitLeader();
+  ASSERT_NE(leader, nullptr);
+  EXPECT_TRUE(WaitFor([&] { return leader->sm.items().size() == 3; }));
 }
 
 TEST_F(RaftClusterTest, AnEmptyNodeJoinsAsLearnerCatchesUpAndIsPromoted) {

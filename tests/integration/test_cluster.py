@@ -92,6 +92,7 @@ class ClusterTest(unittest.TestCase):
         self.assertTrue(STATUS_KEYS <= set(st), st)
         self.assertEqual(st["role"], "follower")
         self.assertEqual(st["leader_admin_addr"], f"127.0.0.1:{n1.admin_port}")
+        self.assertEqual(st["snapshot_transfers"], [])  # joined and caught up: none in progress
         roles = sorted(m["role"] for m in st["members"])
         self.assertEqual(roles, ["follower", "follower", "leader"])
         for m in n1.status()["raft"]["members"]:
@@ -270,6 +271,41 @@ class ClusterTest(unittest.TestCase):
             with self.assertRaises(pymysql.MySQLError) as ctx:
                 cur.execute("SET strata_read_consistency = 'bogus'")
             self.assertEqual(ctx.exception.args[0], 1231, ctx.exception)
+
+    def test_redirect_mode_names_the_leader_instead_of_forwarding(self):
+        """--follower-requests redirect: a follower answers writes and linearizable reads
+        with 1290 naming the leader's MySQL address (nothing done); follower reads and the
+        leader itself serve as usual."""
+        def redirecting(join=None):
+            n = node(join)
+            n.extra_args += ["--follower-requests", "redirect"]
+            return n
+        n1 = redirecting().start()
+        n2 = redirecting(join=n1).start()
+        n3 = redirecting(join=n1).start()
+        self.nodes += [n1, n2, n3]
+        self.wait(lambda: all(len(n.status()["raft"]["members"]) == 3 for n in self.nodes), what="3 members")
+        leader = self.leader()
+        follower = next(n for n in self.nodes if n is not leader)
+        with connect(leader) as c, c.cursor() as cur:
+            cur.execute("CREATE DATABASE app")
+            cur.execute("CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(20))")
+            cur.execute("INSERT INTO app.t VALUES (1, 'on leader')")
+        with connect(follower) as c, c.cursor() as cur:
+            for sql in ("INSERT INTO app.t VALUES (2, 'on follower')", "SELECT v FROM app.t WHERE id = 1"):
+                with self.assertRaises(pymysql.MySQLError) as ctx:
+                    cur.execute(sql)
+                code, message = ctx.exception.args
+                self.assertEqual(code, 1290, message)
+                self.assertIn(f"127.0.0.1:{leader.port}", message)
+                self.assertIn("nothing was read or written", message)
+            cur.execute("SET strata_read_consistency = 'follower'")
+            self.wait(lambda: cur.execute("SELECT v FROM app.t WHERE id = 1") == 1, what="follower read")
+            self.assertEqual(cur.fetchone(), ("on leader",))
+        self.assertEqual(self.rows(leader), ((1, "on leader"),))  # the refused insert did nothing
+        r = run_binary(["start", "--data-dir", "/nonexistent-never-created", "--follower-requests", "sideways"])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("follower_requests", r.stderr)
 
     def test_join_errors_are_clear(self):
         r = run_binary(["start", "--data-dir", "/nonexistent-never-created", "--join", "nonsense"])

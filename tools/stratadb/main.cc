@@ -136,6 +136,9 @@ int main(int argc, char** argv) {
   start->add_flag("--unsafe-skip-fsync", o.unsafe_skip_fsync,
                   "TEST ONLY, with --fault-injection: every fsync becomes a no-op, so a power loss loses "
                   "acknowledged writes (the negative control of the power-loss tests)");
+  start->add_option("--follower-requests", o.follower_requests,
+                    "Writes and linearizable reads reaching a follower: forward (to the leader) or "
+                    "redirect (MySQL error 1290 naming the leader's address) [forward]");
   start->add_option("--join", o.join,
                     "HOST:ADMIN_PORT of a member of an existing cluster: a new data directory joins it "
                     "(learner, then voter) instead of founding a single-node cluster");

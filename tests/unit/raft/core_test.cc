@@ -237,6 +237,28 @@ TEST(CoreTest, ReadIndexNeedsAQuorumHeartbeatRound) {
   ASSERT_EQ(c.node(1).reads.size(), 1u);
 }
 
+TEST(CoreTest, ReadsArrivingDuringARoundShareTheNextOne) {
+  TestCluster c(3);
+  c.Elect(1);
+  c.Stabilize();
+  c.sent().clear();
+  // "a" starts a round; "b" and "c" arrive before it ends and must not be answered by it
+  // (its heartbeat left before they were registered), but they share one round after it.
+  ASSERT_TRUE(c.core(1).ReadIndex("a").ok());
+  ASSERT_TRUE(c.core(1).ReadIndex("b").ok());
+  ASSERT_TRUE(c.core(1).ReadIndex("c").ok());
+  c.Stabilize();
+  ASSERT_EQ(c.node(1).reads.size(), 3u);
+  std::vector<Bytes> rounds;
+  for (const Message& m : c.sent()) {
+    if (m.type == MessageType::kHeartbeat && m.to == 2) rounds.push_back(m.context);
+  }
+  EXPECT_EQ(rounds, (std::vector<Bytes>{"a", "c"})) << "one round for a, one shared by b and c";
+  std::vector<Bytes> order;
+  for (const ReadState& r : c.node(1).reads) order.push_back(r.context);
+  EXPECT_EQ(order, (std::vector<Bytes>{"a", "b", "c"}));
+}
+
 TEST(CoreTest, FollowerReadIndexIsForwardedToTheLeader) {
   TestCluster c(3);
   c.Elect(1);
