@@ -370,6 +370,15 @@ struct Select : Statement {
   bool sql_calc_found_rows = false;
 };
 
+// A WITH CHECK OPTION that a write through a view carries down to its table
+// (session/view_dml.cc): every row written must satisfy `condition`, in which the table is
+// named `qualifier`; else 1369 names `view` ("db.name").
+struct ViewCheck {
+  std::string view;
+  std::string qualifier;
+  ExprPtr condition;
+};
+
 struct Insert : Statement {
   Insert() : Statement(StatementKind::kInsert) {}
   TableName table;
@@ -380,6 +389,9 @@ struct Insert : Statement {
   std::vector<Assignment> set_assignments;     // INSERT ... SET a=1 (rows empty then)
   std::unique_ptr<Select> select;              // INSERT ... SELECT (rows empty then)
   std::vector<Assignment> on_duplicate;        // ON DUPLICATE KEY UPDATE
+  // Set only on a statement rewritten from one on a view (never parsed).
+  std::vector<ViewCheck> view_checks;
+  bool cascade_view_checks = false;  // a CASCADED check above: every view below checks its WHERE
 };
 
 // CREATE [OR REPLACE] [ALGORITHM=..] [DEFINER=..] [SQL SECURITY ..] VIEW name [(columns)]
@@ -404,6 +416,9 @@ struct Update : Statement {
   bool ignore = false;  // UPDATE IGNORE
   // Multi-table UPDATE t1 JOIN t2 ON ... SET ...: every table reference (`table` unused).
   std::vector<TableRef> from;
+  // As Insert's: set only on a statement rewritten from one on a view.
+  std::vector<ViewCheck> view_checks;
+  bool cascade_view_checks = false;
 };
 
 struct Delete : Statement {

@@ -96,6 +96,11 @@ Result<QueryResult> CreateView(Session& session, const ast::CreateView& stmt);
 Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& stmt);
 Result<QueryResult> DropTrigger(Session& session, const ast::DropTrigger& stmt);
 std::unique_ptr<TriggerRunner> MakeTriggerRunner(Session& session);
+// `triggers`, then the CHECK OPTION conditions a write through views carried to `table`
+// (view_dml.cc): 1369 for a row written that fails one.
+Result<std::unique_ptr<TriggerRunner>> AddViewChecks(Session& session, const TableSchema& table,
+                                                     const std::vector<ast::ViewCheck>& checks,
+                                                     std::unique_ptr<TriggerRunner> triggers);
 Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt);
 // Writes through an updatable view (view_dml.cc): the statement rewritten onto the view's
 // table and run; nullopt when the target is not a view (1288 for a view that is not updatable).

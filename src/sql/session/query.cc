@@ -123,6 +123,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
                           session.ResolveWriteTable(stmt.table, stmt.replace ? "REPLACE" : "INSERT"));
   STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*table));
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
+                          AddViewChecks(session, *table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   LogicalPlan source;
   std::vector<std::shared_ptr<const TableSchema>> source_tables;  // the plan points into them
@@ -137,7 +139,6 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   }
   QueryResult result;
   EvalContext eval = session.eval_context();
-  std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
                           Run(PlanInsert(bound, std::move(source)), txn, eval, &result.rows_examined,
                               &session.engine().auto_increment(), triggers.get()));
@@ -161,7 +162,8 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
-  std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
+                          AddViewChecks(session, *target.table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), target.txn, eval, &result.rows_examined,
                                                        &session.engine().auto_increment(), triggers.get()));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);

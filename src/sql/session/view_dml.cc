@@ -3,8 +3,11 @@
 // window function, set operation, WITH, LIMIT or subquery. The statement is rewritten onto
 // that table: the view's column names become the expressions they stand for, its WHERE is
 // ANDed to the statement's, and a column the view computes cannot be written (1348).
-// Otherwise the view is read-only (1288), as in MySQL. A view WITH CHECK OPTION takes
-// DELETE but refuses INSERT and UPDATE (1235) until the check itself is implemented.
+// Otherwise the view is read-only (1288), as in MySQL. A view WITH CHECK OPTION hands its
+// WHERE down with the rewritten INSERT or UPDATE (ast::ViewCheck, rewritten at each view
+// below it); at the table every row written must satisfy it, after BEFORE triggers, or the
+// statement fails with 1369. LOCAL checks the views that say so; CASCADED also every view
+// below, as in MySQL.
 #include <fmt/format.h>
 
 #include "sql/binder/binder.h"
@@ -41,10 +44,6 @@ struct UpdatableView {
 
 Result<UpdatableView> Analyze(Session& session, const ViewDefinition& view, std::string_view statement) {
   if (view_write_depth > kMaxViewWriteDepth) return ErrViewRecursion(view.database, view.name);
-  // WITH CHECK OPTION would refuse (1369) rows the view cannot see; until that check
-  // exists, rows are not written through such a view at all, rather than unchecked.
-  if (!view.check_option.empty() && statement != "DELETE")
-    return ErrNotSupportedYet(fmt::format("{} through a view WITH CHECK OPTION", statement));
   UpdatableView out;
   STRATA_ASSIGN_OR_RETURN(out.statement, ParseOne(view.query));
   if (out.statement->kind != ast::StatementKind::kSelect) return Status::Corruption("a view's query is not a SELECT");
@@ -138,6 +137,21 @@ Result<std::vector<ast::OrderItem>> OrderBy(const std::vector<ast::OrderItem>& i
   return out;
 }
 
+// The checks the rewritten statement carries onto the view's table: those from the views
+// above (named `view_name` here; restated over the table), then this view's WHERE when it
+// has a CHECK OPTION or a CASCADED one above asks for it.
+Status CarryChecks(const std::vector<ast::ViewCheck>& above, bool cascade_above, const ViewDefinition& view,
+                   const UpdatableView& v, std::vector<ast::ViewCheck>* out, bool* cascade_out) {
+  for (const ast::ViewCheck& check : above) {
+    STRATA_ASSIGN_OR_RETURN(ExprPtr condition, Substitute(*check.condition, v, check.qualifier));
+    out->push_back({check.view, v.alias, std::move(condition)});
+  }
+  if ((cascade_above || !view.check_option.empty()) && v.query->where)
+    out->push_back({view.database + "." + view.name, v.alias, ast::CloneExpr(*v.query->where)});
+  *cascade_out = cascade_above || view.check_option == "CASCADED";
+  return Status::OK();
+}
+
 // An UPDATE's or DELETE's target rows (WHERE, ORDER BY, LIMIT) onto the view's table.
 template <typename Statement>
 Status RewriteTargetRows(const Statement& stmt, const UpdatableView& v, const std::string& view_name, Statement* out) {
@@ -158,7 +172,64 @@ Result<std::shared_ptr<const ViewDefinition>> ViewTarget(Session& session, const
   return session.ResolveView(name);
 }
 
+// Runs the table's triggers, then checks each row an INSERT or UPDATE writes against the
+// conditions its views carried down (after BEFORE triggers, which may change the row).
+class ViewCheckRunner final : public TriggerRunner {
+ public:
+  struct Check {
+    std::string view;
+    BoundExprPtr condition;
+  };
+  ViewCheckRunner(const TableSchema& table, std::vector<Check> checks, std::unique_ptr<TriggerRunner> inner,
+                  EvalContext eval)
+      : table_id_(table.id), checks_(std::move(checks)), inner_(std::move(inner)), eval_(std::move(eval)) {}
+
+  bool Has(const TableSchema& table, TriggerTiming timing, TriggerEvent event) override {
+    return Checks(table, timing, event) || (inner_ && inner_->Has(table, timing, event));
+  }
+
+  Status Fire(const TableSchema& table, TriggerTiming timing, TriggerEvent event, const Row* old_row,
+              Row* new_row) override {
+    if (inner_ && inner_->Has(table, timing, event))
+      STRATA_RETURN_IF_ERROR(inner_->Fire(table, timing, event, old_row, new_row));
+    if (!Checks(table, timing, event) || new_row == nullptr) return Status::OK();
+    for (const Check& check : checks_) {
+      STRATA_ASSIGN_OR_RETURN(bool ok, EvalPredicate(*check.condition, *new_row, eval_));
+      if (!ok)  // ER_VIEW_CHECK_FAILED
+        return Status::InvalidArgument(fmt::format("CHECK OPTION failed '{}'", check.view)).WithMysql(1369, "HY000");
+    }
+    return Status::OK();
+  }
+
+ private:
+  bool Checks(const TableSchema& table, TriggerTiming timing, TriggerEvent event) const {
+    return table.id == table_id_ && timing == TriggerTiming::kBefore && event != TriggerEvent::kDelete;
+  }
+
+  const TableId table_id_;
+  const std::vector<Check> checks_;
+  const std::unique_ptr<TriggerRunner> inner_;
+  const EvalContext eval_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<TriggerRunner>> AddViewChecks(Session& session, const TableSchema& table,
+                                                     const std::vector<ast::ViewCheck>& checks,
+                                                     std::unique_ptr<TriggerRunner> triggers) {
+  if (checks.empty()) return triggers;
+  std::vector<ViewCheckRunner::Check> bound;
+  for (const ast::ViewCheck& check : checks) {
+    BindContext ctx;
+    ctx.session = &session;
+    ctx.scope = BindScope(&table, check.qualifier);
+    ctx.clause = "where clause";
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr condition, BindExpr(*check.condition, ctx));
+    bound.push_back({check.view, std::move(condition)});
+  }
+  return std::unique_ptr<TriggerRunner>(
+      std::make_unique<ViewCheckRunner>(table, std::move(bound), std::move(triggers), session.eval_context()));
+}
 
 Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table.table));
@@ -176,6 +247,8 @@ Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast
     rewritten.assignments.push_back(std::move(out));
   }
   STRATA_RETURN_IF_ERROR(RewriteTargetRows(stmt, v, view_name, &rewritten));
+  STRATA_RETURN_IF_ERROR(CarryChecks(stmt.view_checks, stmt.cascade_view_checks, *view, v, &rewritten.view_checks,
+                                     &rewritten.cascade_view_checks));
   STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteUpdate(session, rewritten));
   return std::optional<QueryResult>(std::move(result));
 }
@@ -233,6 +306,8 @@ Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast
     if (a.value) out.value = ast::CloneExpr(*a.value);
     rewritten.set_assignments.push_back(std::move(out));
   }
+  STRATA_RETURN_IF_ERROR(CarryChecks(stmt.view_checks, stmt.cascade_view_checks, *view, v, &rewritten.view_checks,
+                                     &rewritten.cascade_view_checks));
   STRATA_ASSIGN_OR_RETURN(QueryResult result, ExecuteInsert(session, rewritten));
   return std::optional<QueryResult>(std::move(result));
 }
