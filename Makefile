@@ -106,9 +106,10 @@ soak: build
 # the history lands in FAULTS_OUT. Not part of `make test` (CI runs 75 s of it).
 FAULTS_SECONDS ?= 1200
 FAULTS_OUT     ?= $(BUILD_DIR)/cluster-faults-soak
+FAULTS_NODES   ?= 3
 cluster-faults-soak: build
 	STRATADB_BIN=$(BUILD_DIR)/stratadb /usr/bin/python3 tests/cluster_faults/cluster_faults.py \
-	  --duration $(FAULTS_SECONDS) --out $(FAULTS_OUT)
+	  --duration $(FAULTS_SECONDS) --nodes $(FAULTS_NODES) --out $(FAULTS_OUT)
 
 # sqllogictest: any directory or file (default: the whole external corpus), per-file
 # run/passed/failed/skipped and a total; exits non-zero when a record fails

@@ -419,6 +419,8 @@ struct Update : Statement {
   // As Insert's: set only on a statement rewritten from one on a view.
   std::vector<ViewCheck> view_checks;
   bool cascade_view_checks = false;
+  std::vector<CommonTableExpr> with;  // WITH [RECURSIVE] ... UPDATE
+  bool with_recursive = false;
 };
 
 struct Delete : Statement {
@@ -432,6 +434,8 @@ struct Delete : Statement {
   std::vector<OrderItem> order_by;
   ExprPtr limit;
   bool ignore = false;  // DELETE IGNORE
+  std::vector<CommonTableExpr> with;  // WITH [RECURSIVE] ... DELETE
+  bool with_recursive = false;
 };
 
 struct Begin : Statement {  // BEGIN [WORK] / START TRANSACTION [READ ONLY|READ WRITE|WITH CONSISTENT SNAPSHOT]

@@ -58,7 +58,8 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
   return ast::StatementPtr(std::move(result));
 }
 
-// WITH [RECURSIVE] cte [, cte]... query, where cte is name [(columns)] AS (query).
+// WITH [RECURSIVE] cte [, cte]... query|UPDATE|DELETE, where cte is name [(columns)] AS
+// (query).
 Result<ast::StatementPtr> Parser::ParseWith() {
   STRATA_RETURN_IF_ERROR(ExpectWord("WITH"));
   std::vector<ast::CommonTableExpr> ctes;
@@ -79,8 +80,21 @@ Result<ast::StatementPtr> Parser::ParseWith() {
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     ctes.push_back(std::move(cte));
   } while (AcceptPunct(","));
-  if (PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("INSERT") || PeekWord("REPLACE"))
-    return ErrNotSupportedYet("WITH before " + ToUpper(Peek().value));
+  if (PeekWord("UPDATE") || PeekWord("DELETE")) {
+    bool update = PeekWord("UPDATE");
+    STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, update ? ParseUpdate() : ParseDelete());
+    if (update) {
+      auto* u = static_cast<ast::Update*>(statement.get());
+      u->with = std::move(ctes);
+      u->with_recursive = recursive;
+    } else {
+      auto* d = static_cast<ast::Delete*>(statement.get());
+      d->with = std::move(ctes);
+      d->with_recursive = recursive;
+    }
+    return statement;
+  }
+  if (PeekWord("INSERT") || PeekWord("REPLACE")) return ErrNotSupportedYet("WITH before " + ToUpper(Peek().value));
   if (PeekWord("WITH")) return Error();
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseSelect());
   auto* select = static_cast<ast::Select*>(statement.get());

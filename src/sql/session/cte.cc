@@ -150,12 +150,14 @@ Result<FromTable> PlanCte(Session& session, const CteFrame& frame, size_t index,
 
 }  // namespace
 
-CteScope::CteScope(const ast::Select& stmt) : saved_(current) {
-  if (stmt.with.empty()) return;
+CteScope::CteScope(const ast::Select& stmt) : CteScope(stmt.with, stmt.with_recursive) {}
+
+CteScope::CteScope(const std::vector<ast::CommonTableExpr>& with, bool recursive) : saved_(current) {
+  if (with.empty()) return;
   frame_ = std::make_unique<CteFrame>();
-  frame_->ctes = &stmt.with;
-  frame_->visible = stmt.with.size();
-  frame_->recursive = stmt.with_recursive;
+  frame_->ctes = &with;
+  frame_->visible = with.size();
+  frame_->recursive = recursive;
   frame_->parent = current;
   current = frame_.get();
 }
@@ -164,6 +166,14 @@ CteScope::~CteScope() { current = saved_; }
 
 CteBarrier::CteBarrier() : saved_(current) { current = nullptr; }
 CteBarrier::~CteBarrier() { current = saved_; }
+
+bool CteInScope(std::string_view name) {
+  for (const CteFrame* frame = current; frame; frame = frame->parent) {
+    for (size_t i = 0; i < frame->visible; i++)
+      if (EqualsIgnoreCase((*frame->ctes)[i].name, name)) return true;
+  }
+  return false;
+}
 
 Result<std::optional<FromTable>> ResolveCte(Session& session, const std::string& name, const std::string& alias,
                                             std::vector<std::shared_ptr<const TableSchema>>* tables) {

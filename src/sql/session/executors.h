@@ -47,6 +47,7 @@ struct CteFrame;
 class CteScope {
  public:
   explicit CteScope(const ast::Select& stmt);
+  CteScope(const std::vector<ast::CommonTableExpr>& with, bool recursive);
   ~CteScope();
   CteScope(const CteScope&) = delete;
   CteScope& operator=(const CteScope&) = delete;
@@ -66,6 +67,8 @@ class CteBarrier {
  private:
   const CteFrame* saved_;
 };
+// Whether `name` is a CTE of a WITH in scope on this thread.
+bool CteInScope(std::string_view name);
 Result<std::optional<FromTable>> ResolveCte(Session& session, const std::string& name, const std::string& alias,
                                             std::vector<std::shared_ptr<const TableSchema>>* tables);
 

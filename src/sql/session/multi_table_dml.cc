@@ -127,6 +127,7 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
     std::string alias = a.qualifier;
     if (alias.empty()) {  // an unqualified column: the one table reference that has it
       for (const ast::TableRef& ref : stmt.from) {
+        if (ref.table.schema.empty() && CteInScope(ref.table.name)) continue;  // read-only: not a target
         STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveTable(ref.table));
         if (!table->FindColumn(a.column)) continue;
         if (!alias.empty()) return ErrAmbiguousColumn(a.column, "field list");

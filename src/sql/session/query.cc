@@ -155,6 +155,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
 }
 
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
+  CteScope ctes(stmt.with, stmt.with_recursive);  // for the statement's subqueries and joins
   if (!stmt.from.empty()) return ExecuteMultiTableUpdate(session, stmt);
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, UpdateThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
@@ -174,6 +175,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
 }
 
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
+  CteScope ctes(stmt.with, stmt.with_recursive);
   if (!stmt.from.empty()) return ExecuteMultiTableDelete(session, stmt);
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, DeleteThroughView(session, stmt));
   if (through_view) return std::move(*through_view);

@@ -61,7 +61,7 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
       {"CREATE TABLE t (a INT REFERENCES u (b))", "FOREIGN KEY"},
       {"CREATE TABLE t (a INT, CHECK (a > 0))", "CHECK"},
       {"INSERT INTO t TABLE u", "INSERT ... TABLE"},
-      {"WITH x AS (SELECT 1) UPDATE t SET a = 1", "WITH before UPDATE"},
+      {"WITH x AS (SELECT 1) INSERT INTO t VALUES (1)", "WITH before INSERT"},
       {"SELECT * FROM t LEFT JOIN (u JOIN v ON u.a = v.a) ON t.a = u.a", "nested joins"},
       {"SELECT * FROM t WHERE a = ANY (SELECT b FROM u)", "subqueries"},
       {"(SELECT 1 UNION SELECT 2 ORDER BY 1) UNION SELECT 3", "ORDER BY or LIMIT inside a parenthesized set operation"},
