@@ -272,7 +272,7 @@ def transfer_leader(cluster, rng, hold):
 
 
 def grow_shrink(cluster, rng, hold):
-    """Two more members (5 voters), then both removed again."""
+    """Two more members (5 voters from 3), then both removed again."""
     seed = cluster.leader(timeout=5) or cluster.live()[0]
     added = []
     for i in range(2):
@@ -293,7 +293,7 @@ def grow_shrink(cluster, rng, hold):
             raise AssertionError(f"remove of {n.name} answered {code}: {body}")
         n.stop()
     cluster.wait(lambda: cluster.members_everywhere(len(cluster.nodes)), 60, "back to the original members")
-    return "grew to 5 voters and back"
+    return f"grew to {total} voters and back"
 
 
 def wipe_rejoin(cluster, rng, hold):
