@@ -200,7 +200,7 @@ TEST_F(PreparedTest, EveryParameterTypeRoundTrips) {
       .Text(MYSQL_TYPE_BLOB, std::string("a\0b", 3))
       .Time(MYSQL_TYPE_DATE, MakeTime(MYSQL_TIMESTAMP_DATE, 2026, 11, 25))
       .Time(MYSQL_TYPE_DATETIME, MakeTime(MYSQL_TIMESTAMP_DATETIME, 2026, 11, 25, 10, 20, 30))
-      .Time(MYSQL_TYPE_TIME, MakeTime(MYSQL_TIMESTAMP_TIME, 0, 0, 0, 100, 2, 3, 0, /*neg=*/true))
+      .Time(MYSQL_TYPE_TIME, MakeTime(MYSQL_TIMESTAMP_TIME, 0, 0, 0, 10, 2, 3))
       .Time(MYSQL_TYPE_TIMESTAMP, MakeTime(MYSQL_TIMESTAMP_DATETIME, 2001, 2, 3, 4, 5, 6));
   EXPECT_EQ(Run(ins.get(), &p), Rows{});
   EXPECT_EQ(mysql_stmt_affected_rows(ins.get()), 1u);
@@ -208,7 +208,7 @@ TEST_F(PreparedTest, EveryParameterTypeRoundTrips) {
   // Text protocol view of what was stored.
   EXPECT_EQ(Query(m(), "SELECT ti, si, i, bi, ub, f, d, dec_, s, HEX(b), da, dt, tm, ts FROM ty"),
             (Rows{{"-5", "-300", "-70000", "-9000000000", "18446744073709551615", "1.5", "-22500000000", "-12345.678",
-                   "héllo", "610062", "2026-11-25", "2026-11-25 10:20:30", "-100:02:03", "2001-02-03 04:05:06"}}));
+                   "héllo", "610062", "2026-11-25", "2026-11-25 10:20:30", "10:02:03", "2001-02-03 04:05:06"}}));
 
   // Binary rows, each converted to text by libmariadb.
   Stmt sel = Prepare("SELECT ti, si, i, bi, ub, d, dec_, s, da, dt, tm, ts FROM ty WHERE id = ?");
@@ -217,7 +217,7 @@ TEST_F(PreparedTest, EveryParameterTypeRoundTrips) {
   key.Int(MYSQL_TYPE_LONG, 1);
   EXPECT_EQ(Run(sel.get(), &key),
             (Rows{{"-5", "-300", "-70000", "-9000000000", "18446744073709551615", "-22500000000", "-12345.678", "héllo",
-                   "2026-11-25", "2026-11-25 10:20:30", "-100:02:03", "2001-02-03 04:05:06"}}));
+                   "2026-11-25", "2026-11-25 10:20:30", "10:02:03", "2001-02-03 04:05:06"}}));
 
   // Typed result binds: the exact binary values.
   ASSERT_EQ(mysql_stmt_bind_param(sel.get(), key.Bind()), 0);
@@ -239,7 +239,13 @@ TEST_F(PreparedTest, EveryParameterTypeRoundTrips) {
   out[9].buffer = &dt;
   out[10].buffer_type = MYSQL_TYPE_TIME;
   out[10].buffer = &tm;
-  for (int i : {0, 1, 2, 6, 7, 8, 11}) out[i].buffer_type = MYSQL_TYPE_NULL;  // skipped
+  char skipped[7][64];
+  int k = 0;
+  for (int i : {0, 1, 2, 6, 7, 8, 11}) {  // checked above as text
+    out[i].buffer_type = MYSQL_TYPE_STRING;
+    out[i].buffer = skipped[k++];
+    out[i].buffer_length = sizeof skipped[0];
+  }
   ASSERT_EQ(mysql_stmt_bind_result(sel.get(), out.data()), 0) << mysql_stmt_error(sel.get());
   ASSERT_EQ(mysql_stmt_fetch(sel.get()), 0) << mysql_stmt_error(sel.get());
   EXPECT_EQ(bi, -9000000000LL);
@@ -247,8 +253,8 @@ TEST_F(PreparedTest, EveryParameterTypeRoundTrips) {
   EXPECT_EQ(d, -2.25e10);
   EXPECT_EQ(dt.year, 2026u);
   EXPECT_EQ(dt.second, 30u);
-  EXPECT_EQ(tm.neg, 1);
-  EXPECT_EQ(tm.hour, 100u);
+  EXPECT_EQ(tm.neg, 0);
+  EXPECT_EQ(tm.hour, 10u);
   EXPECT_EQ(tm.minute, 2u);
   EXPECT_EQ(mysql_stmt_fetch(sel.get()), MYSQL_NO_DATA);
 }
@@ -263,6 +269,12 @@ TEST_F(PreparedTest, ExpressionsFractionsAndNulls) {
       .Time(MYSQL_TYPE_TIME, MakeTime(MYSQL_TIMESTAMP_TIME, 0, 0, 0, 1, 2, 3, 500000))
       .Null();
   EXPECT_EQ(Run(s.get(), &p), (Rows{{"42", "ax", "2026-01-02 03:04:05.123456", "01:02:03.500000", "1"}}));
+  // A TIME result beyond a day and negative: TIMEDIFF's column is TIME, sent in binary.
+  Stmt diff = Prepare("SELECT TIMEDIFF(?, ?)");
+  ASSERT_TRUE(diff);
+  Params days;
+  days.Text(MYSQL_TYPE_STRING, "2026-01-01 00:00:00").Text(MYSQL_TYPE_STRING, "2026-01-05 04:02:03");
+  EXPECT_EQ(Run(diff.get(), &days), (Rows{{"-100:02:03"}}));
   Params nulls;
   nulls.Null().Null().Null().Null().Null();
   EXPECT_EQ(Run(s.get(), &nulls), (Rows{{"NULL", "NULL", "NULL", "NULL", "1"}}));
@@ -352,7 +364,7 @@ TEST_F(PreparedTest, CursorFetchesInBatches) {
 }
 
 TEST_F(PreparedTest, LongDataResetAndClose) {
-  Exec(m(), "CREATE TABLE ld (id INT PRIMARY KEY, body BLOB)");
+  Exec(m(), "CREATE TABLE ld (id INT PRIMARY KEY, body MEDIUMBLOB)");
   Stmt s = Prepare("INSERT INTO ld VALUES (?, ?)");
   ASSERT_TRUE(s);
   Params p;

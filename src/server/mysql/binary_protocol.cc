@@ -83,7 +83,9 @@ bool ReadDateTimeParam(PacketReader* r, FieldType type, ParamValue* out) {
   if (len >= 4 && !(r->ReadU16(&year) && r->ReadU8(&month) && r->ReadU8(&day))) return false;
   if (len >= 7 && !(r->ReadU8(&hour) && r->ReadU8(&minute) && r->ReadU8(&second))) return false;
   if (len == 11 && !r->ReadU32(&micros)) return false;
-  if (month > 12 || day > 31 || hour > 23 || minute > 59 || second > 59 || micros > 999999) return false;
+  // Fields out of range (month 13) become text the SQL layer refuses as it refuses such
+  // text; only the microseconds must fit their six digits.
+  if (micros > 999999) return false;
   out->kind = ParamValue::Kind::kTemporal;
   out->text = fmt::format("{:04}-{:02}-{:02}", year, month, day);
   if (type == FieldType::kDate) return true;
@@ -102,8 +104,9 @@ bool ReadTimeParam(PacketReader* r, ParamValue* out) {
                     r->ReadU8(&second)))
     return false;
   if (len == 12 && !r->ReadU32(&micros)) return false;
-  // TIME's range is ±838:59:59; past 34 days the value is out of range whatever the rest says.
-  if (days > 34 || hour > 23 || minute > 59 || second > 59 || micros > 999999) return false;
+  // Clients put whole days in `days` or all hours in `hour` (libmariadb sends hour 100);
+  // the total goes to the SQL layer, which checks TIME's ±838:59:59 range.
+  if (micros > 999999) return false;
   out->kind = ParamValue::Kind::kTemporal;
   out->text = fmt::format("{}{:02}:{:02}:{:02}", negative ? "-" : "", uint64_t{days} * 24 + hour, minute, second);
   if (micros) out->text += fmt::format(".{:06}", micros);
