@@ -106,8 +106,7 @@ class Connection {
   void DoStmtClose(std::string_view args);
   Status DoStmtReset(std::string_view args);
   Status DoStmtFetch(std::string_view args);
-  Status WriteBinaryResultSet(PreparedState* state, StatementResult result, bool open_cursor,
-                              MemoryCharge* memory);
+  Status WriteBinaryResultSet(PreparedState* state, const StatementResult& result, bool open_cursor);
 
   ServerContext* ctx_;
   int fd_;

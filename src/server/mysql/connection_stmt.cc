@@ -87,16 +87,15 @@ Status Connection::DoStmtExecute(std::string_view args) {
   if (!result.is_result_set) {
     return w.WriteOk({result.affected_rows, result.last_insert_id, StatusFlags(), result.warnings, result.info});
   }
-  return WriteBinaryResultSet(&state, std::move(result), (request.flags & kCursorTypeReadOnly) != 0, &resp.memory);
+  // resp.memory keeps the text rows charged until they are sent (or kept as a cursor's).
+  return WriteBinaryResultSet(&state, result, (request.flags & kCursorTypeReadOnly) != 0);
 }
 
 // The binary result set of an execute: column definitions then binary rows, or, when the
 // client asked for a cursor, the column definitions and an end marker with
 // SERVER_STATUS_CURSOR_EXISTS while the rows wait (encoded, charged to the memory budget)
 // for COM_STMT_FETCH.
-Status Connection::WriteBinaryResultSet(PreparedState* state, StatementResult result, bool open_cursor,
-                                        MemoryCharge* memory) {
-  (void)memory;  // the text rows stay charged until the response is gone
+Status Connection::WriteBinaryResultSet(PreparedState* state, const StatementResult& result, bool open_cursor) {
   ResultWriter w(&channel_, capabilities_);
   const uint16_t flags = StatusFlags();
   if (result.columns.empty()) return w.WriteErr(er::kUnknownError, "HY000", "internal error: result set without columns");

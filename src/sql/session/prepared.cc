@@ -43,11 +43,13 @@ std::optional<Value> Session::Parameter(uint32_t index) const {
 
 // Plans the statement with NULL parameters to learn its result columns; runs nothing that
 // could write. A SELECT is planned only; SHOW and EXPLAIN (which read the catalog, never a
-// table's rows) are run. Any other statement returns no rows.
+// table's rows) are run. Other statements, and EXPLAIN ANALYZE (which would run its query),
+// are described as returning no rows: clients take the columns an execute sends then.
 Result<PreparedDescription> Session::Describe(const ast::Statement& stmt) {
   PreparedDescription d;
   d.param_count = stmt.param_count;
-  if (stmt.kind != SK::kSelect && stmt.kind != SK::kShow && stmt.kind != SK::kExplain) return d;
+  const bool analyze = stmt.kind == SK::kExplain && static_cast<const ast::Explain&>(stmt).analyze;
+  if ((stmt.kind != SK::kSelect && stmt.kind != SK::kShow && stmt.kind != SK::kExplain) || analyze) return d;
   const bool had_txn = txn_ != nullptr;
   describing_prepared_ = true;
   Result<QueryResult> r = stmt.kind == SK::kSelect ? DescribeSelect(*this, static_cast<const ast::Select&>(stmt))
