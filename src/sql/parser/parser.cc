@@ -255,6 +255,7 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "SET")) return ParseSet();
   if (IsWord(t, "SHOW")) return ParseShow();
   if (IsWord(t, "CREATE")) return ParseCreate();
+  if (IsWord(t, "DEALLOCATE") || (IsWord(t, "DROP") && PeekWord("PREPARE", 1))) return ParseDeallocate();
   if (IsWord(t, "DROP")) return ParseDrop();
   if (IsWord(t, "BEGIN")) return ParseBegin();
   if (IsWord(t, "START")) return ParseStartTransaction();
@@ -264,7 +265,6 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "LOCK")) return ParseLockTables();
   if (IsWord(t, "PREPARE")) return ParsePrepare();
   if (IsWord(t, "EXECUTE")) return ParseExecute();
-  if (IsWord(t, "DEALLOCATE") || (IsWord(t, "DROP") && PeekWord("PREPARE", 1))) return ParseDeallocate();
   if (IsWord(t, "UNLOCK")) return ParseUnlockTables();
   if (IsWord(t, "USE")) {
     Advance();
