@@ -91,6 +91,7 @@ class Connection {
     std::vector<ParamType> param_types;                // as the last execute declared them
     std::vector<std::optional<std::string>> long_data;  // COM_STMT_SEND_LONG_DATA, per parameter
     uint64_t long_data_bytes = 0;
+    MemoryCharge long_data_memory;  // long_data, charged to the sessions' memory budget
     Status long_data_error;  // reported by the next execute (SEND_LONG_DATA has no reply)
     // An open cursor (COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY): its rows in binary form.
     bool cursor_open = false;

@@ -44,7 +44,9 @@ void Connection::PreparedState::CloseCursor() {
 
 void Connection::PreparedState::ResetLongData() {
   long_data.assign(param_count, std::nullopt);
+  long_data.shrink_to_fit();
   long_data_bytes = 0;
+  long_data_memory.Reset();
   long_data_error = Status::OK();
 }
 
@@ -56,6 +58,7 @@ Status Connection::DoStmtPrepare(std::string_view sql) {
   state = PreparedState();
   state.param_count = info->param_count;
   state.cursor_memory = MemoryCharge(ctx_->options.memory);
+  state.long_data_memory = MemoryCharge(ctx_->options.memory);
   state.ResetLongData();
   STRATA_RETURN_IF_ERROR(channel_.WritePayload(EncodePrepareOk(
       info->id, static_cast<uint16_t>(std::min<size_t>(info->columns.size(), 0xffff)), info->param_count, 0)));
@@ -142,12 +145,20 @@ void Connection::DoStmtSendLongData(std::string_view args) {
                                 .WithMysql(er::kWrongArguments, "HY000");
     return;
   }
-  // A parameter's pieces add up to at most max_allowed_packet, like one packet would.
+  // All the long data of one execution adds up to at most max_allowed_packet, like one packet.
   state.long_data_bytes += req->data.size();
   if (state.long_data_bytes > ctx_->options.max_allowed_packet) {
     state.ResetLongData();
     state.long_data_error = Status::ResourceExhausted("Got a packet bigger than 'max_allowed_packet' bytes")
                                 .WithMysql(er::kNetPacketTooLarge, "08S01");
+    return;
+  }
+  if (!state.long_data_memory.GrowTo(state.long_data_bytes, 1 << 20)) {
+    Status error = ErrOutOfSessionMemory(*state.long_data_memory.budget(),
+                                         fmt::format("{} bytes of long data", state.long_data_bytes),
+                                         "the long data was dropped");
+    state.ResetLongData();
+    state.long_data_error = error;
     return;
   }
   std::optional<std::string>& slot = state.long_data[req->param];
