@@ -41,21 +41,58 @@ std::optional<Value> Session::Parameter(uint32_t index) const {
   return (*parameters_)[index];
 }
 
-// Plans the statement with NULL parameters to learn its result columns; runs nothing that
-// could write. A SELECT is planned only; SHOW and EXPLAIN (which read the catalog, never a
-// table's rows) are run. Other statements, and EXPLAIN ANALYZE (which would run its query),
-// are described as returning no rows: clients take the columns an execute sends then.
+namespace {
+
+// The table a single-table INSERT / UPDATE / DELETE writes, or nullptr.
+const ast::TableName* WriteTarget(const ast::Statement& stmt) {
+  switch (stmt.kind) {
+    case SK::kInsert: return &static_cast<const ast::Insert&>(stmt).table;
+    case SK::kUpdate: {
+      const auto& update = static_cast<const ast::Update&>(stmt);
+      return update.from.empty() ? &update.table.table : nullptr;
+    }
+    case SK::kDelete: {
+      const auto& del = static_cast<const ast::Delete&>(stmt);
+      return del.from.empty() ? &del.table.table : nullptr;
+    }
+    default: return nullptr;
+  }
+}
+
+// What Describe learns without running anything that could write. A SELECT is planned; SHOW
+// and EXPLAIN (which read the catalog, never a table's rows) are run; the table a
+// single-table INSERT / UPDATE / DELETE writes must exist (1146 at prepare, as in MySQL; a
+// view will do). Other statements, and EXPLAIN ANALYZE (which would run its query), are
+// described as returning no rows: clients take the columns an execute sends then.
+Result<QueryResult> DescribeInTransaction(Session& session, const ast::Statement& stmt) {
+  if (const ast::TableName* target = WriteTarget(stmt)) {
+    Result<std::shared_ptr<const TableSchema>> table = session.ResolveTable(*target);
+    if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(*target));
+      if (view) return QueryResult();
+    }
+    if (!table.ok()) return table.status();
+    return QueryResult();
+  }
+  const bool analyze = stmt.kind == SK::kExplain && static_cast<const ast::Explain&>(stmt).analyze;
+  if (stmt.kind == SK::kSelect) return DescribeSelect(session, static_cast<const ast::Select&>(stmt));
+  if (stmt.kind == SK::kShow) return ExecuteShow(session, static_cast<const ast::Show&>(stmt));
+  if (stmt.kind == SK::kExplain && !analyze) return ExecuteExplain(session, static_cast<const ast::Explain&>(stmt));
+  return QueryResult();
+}
+
+}  // namespace
+
+// Plans the statement with NULL parameters to learn its result columns (DescribeInTransaction).
 Result<PreparedDescription> Session::Describe(const ast::Statement& stmt) {
   PreparedDescription d;
   d.param_count = stmt.param_count;
-  const bool analyze = stmt.kind == SK::kExplain && static_cast<const ast::Explain&>(stmt).analyze;
-  if ((stmt.kind != SK::kSelect && stmt.kind != SK::kShow && stmt.kind != SK::kExplain) || analyze) return d;
+  if (stmt.kind != SK::kSelect && stmt.kind != SK::kShow && stmt.kind != SK::kExplain && !WriteTarget(stmt)) return d;
   const bool had_txn = txn_ != nullptr;
   describing_prepared_ = true;
-  Result<QueryResult> r = stmt.kind == SK::kSelect ? DescribeSelect(*this, static_cast<const ast::Select&>(stmt))
-                                                   : Dispatch(stmt);
+  Result<QueryResult> r = DescribeInTransaction(*this, stmt);
   describing_prepared_ = false;
-  if (!had_txn) RollbackOpen();  // the read-only transaction planning began
+  if (!had_txn) RollbackOpen();  // the read-only transaction describing began
   if (!r.ok()) return r.status();
   d.has_rows = r->has_rows;
   d.columns = std::move(r->columns);

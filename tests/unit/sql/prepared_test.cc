@@ -85,6 +85,13 @@ TEST_F(SqlTest, PreparedWritesErrorsAndLimits) {
   EXPECT_EQ(Error(s_->ExecutePrepared(999, {}, "mysqld_stmt_execute").status()),
             "ERROR 1243: Unknown prepared statement handler (999) given to mysqld_stmt_execute");
   EXPECT_EQ(Error(s_->Prepare("SELECT * FROM nope").status()), "ERROR 1146: Table 'd.nope' doesn't exist");
+  EXPECT_EQ(Error(s_->Prepare("INSERT INTO nope VALUES (?)").status()), "ERROR 1146: Table 'd.nope' doesn't exist");
+  EXPECT_EQ(Error(s_->Prepare("UPDATE nope SET a = ?").status()), "ERROR 1146: Table 'd.nope' doesn't exist");
+  Ok("CREATE VIEW wv AS SELECT id, v FROM w");
+  auto through_view = s_->Prepare("DELETE FROM wv WHERE id = ?");  // a view is a write target too
+  ASSERT_TRUE(through_view.ok()) << through_view.status().ToString();
+  s_->ClosePrepared(through_view->id);
+  Ok("DROP VIEW wv");
   EXPECT_EQ(Error(s_->Prepare("PREPARE x FROM 'SELECT 1'").status()),
             "ERROR 1295: This command is not supported in the prepared statement protocol yet");
   EXPECT_EQ(s_->Prepare("SELECT 1; SELECT 2").status().mysql_errno(), 1064);
