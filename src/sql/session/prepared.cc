@@ -109,8 +109,8 @@ Result<PreparedDescription> Session::Prepare(std::string_view text) {
   const uint64_t limit = limit_value ? static_cast<uint64_t>(std::max(0.0, limit_value->ToDouble())) : 16382;
   if (prepared_.size() >= limit) return ErrMaxPreparedStmtCount(limit);
   STRATA_ASSIGN_OR_RETURN(PreparedDescription d, Describe(*stmt));
-  // Ids are never reused while the session lives (a stale id from the client must not run
-  // another statement); 0 is skipped after a wrap.
+  // Ids count up and are not reused before the 32-bit counter wraps (a stale id from the
+  // client must not run another statement); after a wrap, 0 and ids still held are skipped.
   if (next_statement_id_ == 0) next_statement_id_ = 1;
   while (prepared_.count(next_statement_id_)) next_statement_id_++;
   d.id = next_statement_id_++;
