@@ -202,10 +202,13 @@ Status Connection::DoStmtFetch(std::string_view args) {
     state.cursor_next++;
     sent++;
   }
-  uint16_t flags = StatusFlags() | kStatusCursorExists;
+  // As MySQL: CURSOR_EXISTS while rows remain, LAST_ROW_SENT (alone) once they are all sent.
+  uint16_t flags = StatusFlags();
   if (state.cursor_next == state.cursor_rows.size()) {
     flags |= kStatusLastRowSent;
     state.CloseCursor();
+  } else {
+    flags |= kStatusCursorExists;
   }
   return w.WriteEnd(0, flags);
 }

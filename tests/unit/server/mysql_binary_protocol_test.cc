@@ -125,7 +125,8 @@ TEST(BinaryParams, MalformedRequestsAreErrors) {
   EXPECT_FALSE(ReadStatementId("abc").has_value());
   EXPECT_FALSE(DecodeFetch(Bytes({1, 0, 0, 0, 5})).has_value());
   EXPECT_FALSE(DecodeLongData(Bytes({1, 0, 0, 0, 5})).has_value());
-  std::optional<LongDataRequest> ld = DecodeLongData(Bytes({1, 0, 0, 0, 2, 0, 'x'}));
+  const std::string long_data = Bytes({1, 0, 0, 0, 2, 0, 'x'});  // ld->data points into it
+  std::optional<LongDataRequest> ld = DecodeLongData(long_data);
   ASSERT_TRUE(ld.has_value());
   EXPECT_EQ(ld->param, 2u);
   EXPECT_EQ(ld->data, "x");

@@ -126,6 +126,12 @@ TEST_F(TranscriptTest, PreparedStatement) {
   EXPECT_EQ(Exchange(*c, std::string("\x17\x01\x00\x00\x00\x00\x01\x00\x00\x00", 10), 4),
             (std::vector<std::string>{"1:01", std::string("2:") + kSelect1Column, "3:00000100000000000000",
                                       "4:fe000002000000"}));
+  // With CURSOR_TYPE_READ_ONLY: the columns and an end marker with CURSOR_EXISTS (0x40);
+  // FETCH then sends the row and an end marker with LAST_ROW_SENT (0x80).
+  EXPECT_EQ(Exchange(*c, std::string("\x17\x01\x00\x00\x00\x01\x01\x00\x00\x00", 10), 3),
+            (std::vector<std::string>{"1:01", std::string("2:") + kSelect1Column, "3:fe000042000000"}));
+  EXPECT_EQ(Exchange(*c, std::string("\x1c\x01\x00\x00\x00\x05\x00\x00\x00", 9), 2),
+            (std::vector<std::string>{"1:00000100000000000000", "2:fe000082000000"}));
   // An unknown statement: 1243, and the connection goes on.
   EXPECT_EQ(Exchange(*c, std::string("\x17\x09\x00\x00\x00\x00\x01\x00\x00\x00", 10), 1)[0],
             "1:ffdb04" + Hex("#HY000Unknown prepared statement handler (9) given to mysqld_stmt_execute"));
