@@ -11,7 +11,7 @@ PACKAGES=(
   libxxhash-dev liblz4-dev libzstd-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
   # test and benchmark tools
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  mariadb-client mariadb-server libmariadb-dev sysbench python3 python3-pymysql curl prometheus fio hyperfine strace
+  mariadb-client mariadb-server libmariadb-dev sysbench python3 python3-pymysql php-cli php-mysql curl prometheus fio hyperfine strace
   # peers that benchmarks run side by side
   librocksdb-dev libleveldb-dev
 )
