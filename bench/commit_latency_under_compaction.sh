@@ -21,7 +21,7 @@ sb() {  # sb PORT ACTION [ARGS...]
   local port=$1 action=$2
   shift 2
   sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=root \
-    --mysql-password=sb --mysql-db=sbtest --tables=1 --table-size=1000 --db-ps-mode=disable \
+    --mysql-password=sb --mysql-db=sbtest --tables=1 --table-size=1000 \
     --threads="$THREADS" "$@" "$action"
 }
 

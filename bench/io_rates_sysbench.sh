@@ -31,7 +31,7 @@ echo $! > "$WORK/strata.pid"
 for _ in $(seq 100); do mariadb --no-defaults -h127.0.0.1 -P"$SPORT" -uroot -psb -e "select 1" >/dev/null 2>&1 && break; sleep 0.2; done
 
 COMMON=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$SPORT" --mysql-user=root --mysql-password=sb
-        --mysql-db=sbtest --tables="$TABLES" --table-size="$TABLE_SIZE" --db-ps-mode=disable)
+        --mysql-db=sbtest --tables="$TABLES" --table-size="$TABLE_SIZE")
 mariadb --no-defaults -h127.0.0.1 -P"$SPORT" -uroot -psb -e "CREATE DATABASE sbtest"
 start=$(date +%s)
 sysbench oltp_common "${COMMON[@]}" --threads="$TABLES" prepare > "$WORK/prepare.log" 2>&1

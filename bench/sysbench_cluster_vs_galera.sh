@@ -12,14 +12,14 @@
 # Runs are interleaved (A B B A) so machine drift hits both; the ratio is StrataDB/Galera
 # (geometric mean of the two pairs).
 #
-# Tunables: TABLES [4] TABLE_SIZE [50000] THREADS [8] TIME [20] PS_MODE [disable]
+# Tunables: TABLES [4] TABLE_SIZE [50000] THREADS [8] TIME [20] PS_MODE [auto]
 #           TESTS ["oltp_point_select oltp_read_write oltp_write_only oltp_insert"]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 SHARED=${SHARED:-$ROOT/../shared}
 export TABLES=${TABLES:-4} TABLE_SIZE=${TABLE_SIZE:-50000} THREADS=${THREADS:-8} TIME=${TIME:-20}
-export TESTS=${TESTS:-"oltp_point_select oltp_read_write oltp_write_only oltp_insert"} PS_MODE=${PS_MODE:-disable}
+export TESTS=${TESTS:-"oltp_point_select oltp_read_write oltp_write_only oltp_insert"} PS_MODE=${PS_MODE:-auto}
 WORK=$(mktemp -d /tmp/sysbench-galera-XXXX)
 chmod 755 "$WORK"
 GPORT=24306 SPORT=25306   # Galera: SQL GPORT+i, group 24567+10i; StrataDB: SQL SPORT+i

@@ -7,13 +7,13 @@
 # both, and prints TPS per test and the StrataDB/MariaDB ratio (geometric mean of the pairs).
 #
 # Tunables: TABLES [4] TABLE_SIZE [100000] THREADS [8] TIME [20]
-#           TESTS ["oltp_point_select oltp_write_only oltp_insert"] PS_MODE [disable]
+#           TESTS ["oltp_point_select oltp_write_only oltp_insert"] PS_MODE [auto]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 SHARED=${SHARED:-$ROOT/../shared}
 export TABLES=${TABLES:-4} TABLE_SIZE=${TABLE_SIZE:-100000} THREADS=${THREADS:-8} TIME=${TIME:-20}
-export TESTS=${TESTS:-"oltp_point_select oltp_write_only oltp_insert"} PS_MODE=${PS_MODE:-disable}
+export TESTS=${TESTS:-"oltp_point_select oltp_write_only oltp_insert"} PS_MODE=${PS_MODE:-auto}
 WORK=$(mktemp -d /tmp/sysbench-vs-XXXX)
 MPORT=23306 SPORT=23307
 trap 'kill $(cat $WORK/*.pid 2>/dev/null) 2>/dev/null || true; sleep 1' EXIT

@@ -6,6 +6,7 @@
 
 #include "obs/json.h"
 #include "obs/log.h"
+#include "sql/errors.h"
 #include "sql/parser/parser.h"
 
 namespace strata::server {
@@ -126,14 +127,83 @@ class SqlSessionHandler : public mysql::SessionHandler {
 
   void Reset() override { session_->Reset(); }
 
+  Result<mysql::PreparedInfo> Prepare(std::string_view sql) override {
+    Result<sql::PreparedDescription> d = session_->Prepare(sql);
+    if (!d.ok()) {
+      CountError(d.status());
+      return d.status();
+    }
+    mysql::PreparedInfo info;
+    info.id = d->id;
+    info.param_count = static_cast<uint16_t>(d->param_count);  // Prepare refuses more than 65535
+    for (const sql::ResultColumn& c : d->columns) info.columns.push_back(ToColumn(c));
+    return info;
+  }
+
+  QueryResponse Execute(uint32_t id, const std::vector<mysql::ParamValue>& params) override {
+    QueryResponse response;
+    response.memory = MemoryCharge(memory_);
+    const sql::ast::Statement* stmt = session_->PreparedStatement(id);
+    if (stmt == nullptr) {
+      response.error = sql::ErrUnknownStmtHandler(std::to_string(id), "mysqld_stmt_execute");
+      CountError(response.error);
+      return response;
+    }
+    std::vector<sql::Value> values;
+    values.reserve(params.size());
+    for (const mysql::ParamValue& p : params) values.push_back(ToValue(p));
+    Result<sql::QueryResult> result = Run(*stmt, [&] {
+      return session_->ExecutePrepared(id, std::move(values), "mysqld_stmt_execute");
+    });
+    if (!result.ok()) {
+      response.error = result.status();
+      return response;
+    }
+    Result<mysql::StatementResult> converted = ToProtocolResult(*result, &response.memory);
+    if (!converted.ok()) {
+      response.error = converted.status();
+      CountError(response.error);
+      return response;
+    }
+    response.results.push_back(std::move(converted).value());
+    return response;
+  }
+
+  void CloseStatement(uint32_t id) override { session_->ClosePrepared(id); }
+
   mysql::SessionStatus status() const override {
     return {session_->in_transaction(), session_->autocommit()};
   }
 
  private:
+  // A COM_STMT_EXECUTE parameter as an SQL value: temporal values as their text (how the
+  // SQL layer holds them), a DECIMAL as an exact decimal when it reads as one.
+  static sql::Value ToValue(const mysql::ParamValue& p) {
+    using Kind = mysql::ParamValue::Kind;
+    switch (p.kind) {
+      case Kind::kNull: return sql::Value::Null();
+      case Kind::kInt: return sql::Value::Int(p.int_value);
+      case Kind::kUint: return sql::Value::Uint(p.uint_value);
+      case Kind::kDouble: return sql::Value::Double(p.double_value);
+      case Kind::kDecimal: {
+        Result<sql::Decimal> d = sql::Decimal::Parse(p.text);
+        return d.ok() ? sql::Value::Dec(*d) : sql::Value::String(p.text);
+      }
+      case Kind::kString: case Kind::kTemporal: return sql::Value::String(p.text);
+    }
+    return sql::Value::Null();
+  }
+
   Result<sql::QueryResult> Run(const sql::ast::Statement& stmt) {
+    return Run(stmt, [&] { return session_->Execute(stmt); });
+  }
+
+  // Runs `execute` (which executes `stmt`), recording its latency, kind, errors and the
+  // slow-query log line.
+  template <typename Execute>
+  Result<sql::QueryResult> Run(const sql::ast::Statement& stmt, Execute execute) {
     auto start = std::chrono::steady_clock::now();
-    Result<sql::QueryResult> result = session_->Execute(stmt);
+    Result<sql::QueryResult> result = execute();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kind(sql::StatementKindName(stmt));
     metrics_->latency->With({kind}).Observe(seconds);

@@ -1,7 +1,8 @@
 // The session layer: connects the MySQL protocol (mysql/handler.h) to the SQL layer
 // (sql/sql.h). One SqlSessionHandler per client connection parses each COM_QUERY,
-// executes its statements, turns results into text result sets, and records metrics and
-// the slow-query log.
+// executes its statements, turns results into the protocol's rows (text form: the binary
+// protocol encodes them from it), prepares and executes prepared statements (parameters
+// from their binary values to SQL values), and records metrics and the slow-query log.
 #pragma once
 
 #include <cstdio>

@@ -213,4 +213,18 @@ Status ErrWrongValueForVariable(std::string_view name, std::string_view value) {
   return Invalid(1231, "42000", fmt::format("Variable '{}' can't be set to the value of '{}'", name, value));
 }
 
+Status ErrUnknownStmtHandler(std::string_view name, std::string_view where) {
+  return Invalid(1243, "HY000", fmt::format("Unknown prepared statement handler ({}) given to {}", name, where));
+}
+Status ErrMaxPreparedStmtCount(uint64_t limit) {
+  return Invalid(1461, "42000",
+                 fmt::format("Can't create more than max_prepared_stmt_count statements (current value: {})", limit));
+}
+Status ErrTooManyPlaceholders() {
+  return Invalid(1390, "HY000", "Prepared statement contains too many placeholders");
+}
+Status ErrUnsupportedPs() {
+  return Invalid(1295, "HY000", "This command is not supported in the prepared statement protocol yet");
+}
+
 }  // namespace strata::sql

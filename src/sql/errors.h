@@ -123,4 +123,15 @@ Status ErrGlobalVariable(std::string_view name);                           // ER
 Status ErrWrongTypeForVariable(std::string_view name);                     // ER_WRONG_TYPE_FOR_VAR 1232
 Status ErrWrongValueForVariable(std::string_view name, std::string_view value);  // ER_WRONG_VALUE_FOR_VAR 1231
 
+// ---- Prepared statements ------------------------------------------------------------------
+
+// ER_UNKNOWN_STMT_HANDLER 1243: "Unknown prepared statement handler (<name>) given to <where>".
+Status ErrUnknownStmtHandler(std::string_view name, std::string_view where);
+// ER_MAX_PREPARED_STMT_COUNT_REACHED 1461 (42000).
+Status ErrMaxPreparedStmtCount(uint64_t limit);
+// ER_PS_MANY_PARAM 1390: "Prepared statement contains too many placeholders".
+Status ErrTooManyPlaceholders();
+// ER_UNSUPPORTED_PS 1295: a statement kind PREPARE does not take.
+Status ErrUnsupportedPs();
+
 }  // namespace strata::sql

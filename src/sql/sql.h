@@ -60,6 +60,16 @@ struct QueryResult {
   std::vector<std::shared_ptr<const TableSchema>> schemas;
 };
 
+// A statement kept by Session::Prepare: its parsed form and, when it returns rows, the
+// columns it returns as planned at prepare time with every parameter NULL.
+struct PreparedDescription {
+  uint32_t id = 0;
+  uint32_t param_count = 0;
+  bool has_rows = false;
+  std::vector<ResultColumn> columns;
+  std::vector<std::shared_ptr<const TableSchema>> schemas;  // columns[i].type.table points into them
+};
+
 // SHOW [GLOBAL] STATUS rows (name → value), supplied by the node from its metrics.
 using StatusProvider = std::function<std::vector<std::pair<std::string, std::string>>()>;
 
@@ -131,8 +141,26 @@ class Session final : public SessionContext {
   // The schema of `table` in the current database, read in a transaction of its own (so
   // it neither opens nor joins the session's): COM_FIELD_LIST. 1046 / 1146 as ResolveTable.
   Result<std::shared_ptr<const TableSchema>> DescribeTable(std::string_view table);
-  // COM_RESET_CONNECTION: rolls back, resets variables; keeps user and database.
+  // COM_RESET_CONNECTION: rolls back, resets variables, closes prepared statements; keeps
+  // user and database.
   void Reset();
+
+  // ---- Prepared statements (session/prepared.cc) ----
+  // The statement is parsed once and kept; each execution binds it again with that
+  // execution's parameter values as constants (so a DDL between executions is seen: the
+  // tables are resolved anew), then plans and runs it like any statement.
+  //
+  // Parses `text` (exactly one statement) and keeps it under a new id. 1461 when the session
+  // already holds max_prepared_stmt_count statements; 1390 past 65535 placeholders; 1295 for
+  // PREPARE / EXECUTE / DEALLOCATE themselves.
+  Result<PreparedDescription> Prepare(std::string_view text);
+  // Runs statement `id` with one value per placeholder: 1243 for an unknown id and 1210 for a
+  // wrong number of values, both naming `command` (MySQL: "mysqld_stmt_execute", "EXECUTE").
+  Result<QueryResult> ExecutePrepared(uint32_t id, std::vector<Value> params, std::string_view command);
+  // The statement kept under `id`, or nullptr.
+  const ast::Statement* PreparedStatement(uint32_t id) const;
+  void ClosePrepared(uint32_t id);  // no-op for an unknown id (COM_STMT_CLOSE has no reply)
+  size_t prepared_count() const { return prepared_.size(); }
 
   const std::string& database() const override { return database_; }
   const std::string& user() const override { return user_; }
@@ -156,6 +184,8 @@ class Session final : public SessionContext {
   const BindContext* statement_outer() const override {
     return trigger_frames_.empty() ? nullptr : trigger_frames_.back().names;
   }
+  std::optional<Value> Parameter(uint32_t index) const override;
+  bool describing_prepared() const override { return describing_prepared_; }
 
   // ---- used by the statement executors (session/executors.h) ----
   SqlEngine& engine() { return *engine_; }
@@ -196,6 +226,10 @@ class Session final : public SessionContext {
   Status CommitOpen();
   void RollbackOpen();
   Result<QueryResult> ExecuteSet(const ast::Set& stmt);
+  Result<PreparedDescription> Describe(const ast::Statement& stmt);
+  Result<QueryResult> ExecutePrepare(const ast::Prepare& stmt);
+  Result<QueryResult> ExecuteExecute(const ast::Execute& stmt);
+  Result<QueryResult> ExecuteDeallocate(const ast::Deallocate& stmt);
   Status SetSystemVariable(const ast::SetItem& item, const Value& value);
 
   SqlEngine* engine_;
@@ -212,6 +246,13 @@ class Session final : public SessionContext {
   std::map<std::string, Value> user_vars_;     // lower-case name → value
   std::vector<TriggerFrame> trigger_frames_;   // innermost last
   std::shared_ptr<const CatalogSnapshot> txn_catalog_;  // the open transaction's catalog, once loaded
+  // Prepared statements by id (COM_STMT_PREPARE and PREPARE name FROM share the ids and the
+  // max_prepared_stmt_count limit); named ones also by their lower-case name.
+  std::map<uint32_t, std::shared_ptr<const ast::Statement>> prepared_;
+  std::map<std::string, uint32_t> prepared_names_;
+  uint32_t next_statement_id_ = 1;
+  const std::vector<Value>* parameters_ = nullptr;  // the running prepared statement's values
+  bool describing_prepared_ = false;
 };
 
 }  // namespace strata::sql

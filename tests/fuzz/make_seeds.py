@@ -120,3 +120,7 @@ write("mysql_packet_fuzz", "reader", b"\x01" + bytes([3]) + b"abc" + b"xyz\x00" 
 framed = b"\x05\x00\x00\x00\x03SELECT"[:9] + b"\x01\x00\x00\x01\x0e"
 write("mysql_packet_fuzz", "channel", b"\x03" + bytes([7, 0x40, 0, 1]) + framed)
 write("mysql_packet_fuzz", "write-read", b"\x04" + bytes(range(128)))
+# COM_STMT_EXECUTE of two parameters (LONGLONG 5, VAR_STRING "hi"), types bound.
+write("mysql_packet_fuzz", "stmt-execute", b"\x05" + bytes([2, 0]) + struct.pack("<IBI", 1, 0, 1) + bytes([0, 1, 8, 0, 0xfd, 0])
+      + struct.pack("<q", 5) + b"\x02hi")
+write("mysql_packet_fuzz", "binary-row", b"\x06" + bytes([7, 0, 0]) + b"2026-11-25 10:20:30" + bytes([9, 0, 0]) + b"-100:02:03")

@@ -7,7 +7,12 @@
 //   3: PacketChannel framing and reassembly over a byte stream that delivers the input in
 //      pieces of input-chosen sizes;
 //   4: values described by the input, written with PacketWriter / PacketChannel and read
-//      back with PacketReader / PacketChannel.
+//      back with PacketReader / PacketChannel;
+//   5: the prepared-statement request decoders (COM_STMT_EXECUTE for an input-chosen
+//      parameter count, with and without remembered types and long data; SEND_LONG_DATA;
+//      FETCH);
+//   6: binary result rows of input-chosen column types and text values, and the temporal
+//      encodings read back through the parameter decoder.
 // Properties: errors are Status values of the documented kinds; a reader never reports more
 // than it was given; written values and payloads round-trip exactly.
 #include <fuzzer/FuzzedDataProvider.h>
@@ -22,6 +27,7 @@
 
 #include "fuzz_util.h"
 #include "server/mysql/auth.h"
+#include "server/mysql/binary_protocol.h"
 #include "server/mysql/handshake.h"
 #include "server/mysql/packet_io.h"
 #include "server/mysql/protocol.h"
@@ -136,12 +142,75 @@ void WriteThenRead(FuzzedDataProvider& in) {
   FUZZ_CHECK(!back.has_buffered_input());
 }
 
+void StmtRequests(FuzzedDataProvider& in) {
+  uint16_t param_count = in.ConsumeIntegralInRange<uint16_t>(0, 70);
+  std::vector<ParamType> types;
+  if (in.ConsumeBool()) types.assign(param_count, ParamType{static_cast<uint8_t>(FieldType::kLongLong), false});
+  std::vector<std::optional<std::string>> long_data(param_count);
+  for (auto& slot : long_data) {
+    if (in.ConsumeIntegralInRange<int>(0, 9) == 0) slot = in.ConsumeRandomLengthString(20);
+  }
+  std::string args = in.ConsumeRemainingBytesAsString();
+  ExecuteRequest req;
+  Status s = DecodeExecute(args, param_count, &types, long_data, &req);
+  if (s.ok()) {
+    FUZZ_CHECK(req.params.size() == param_count || (param_count == 0 && req.params.empty()));
+    FUZZ_CHECK(types.size() == param_count || param_count == 0);
+    for (size_t i = 0; i < req.params.size(); i++) {
+      const ParamValue& p = req.params[i];
+      bool bytes = p.kind == ParamValue::Kind::kString || p.kind == ParamValue::Kind::kDecimal;
+      if (bytes && !long_data[i]) FUZZ_CHECK(p.text.size() <= args.size());  // a slice of the packet
+    }
+  } else {
+    fuzz::CheckErrorKind(s, {StatusCode::kInvalidArgument});
+  }
+  if (auto ld = DecodeLongData(args)) FUZZ_CHECK(ld->data.size() + 6 == args.size());
+  (void)DecodeFetch(args);
+  (void)ReadStatementId(args);
+}
+
+void BinaryRows(FuzzedDataProvider& in) {
+  static const FieldType kTypes[] = {FieldType::kTiny, FieldType::kShort, FieldType::kLong, FieldType::kLongLong,
+                                     FieldType::kFloat, FieldType::kDouble, FieldType::kDate, FieldType::kDateTime,
+                                     FieldType::kTimestamp, FieldType::kTime, FieldType::kYear, FieldType::kVarString,
+                                     FieldType::kNewDecimal, FieldType::kBlob, FieldType::kNull};
+  std::vector<Column> columns;
+  TextRow row;
+  while (in.remaining_bytes() > 0 && columns.size() < 40) {
+    Column c;
+    c.type = in.PickValueInArray(kTypes);
+    if (in.ConsumeBool()) c.flags |= kUnsignedFlag;
+    columns.push_back(c);
+    if (in.ConsumeBool()) row.push_back(std::nullopt);
+    else row.push_back(in.ConsumeRandomLengthString(40));
+  }
+  Result<std::string> encoded = EncodeBinaryRow(columns, row);
+  if (encoded.ok()) {
+    FUZZ_CHECK(!encoded->empty() && (*encoded)[0] == '\0');
+    FUZZ_CHECK(encoded->size() >= 1 + (columns.size() + 9) / 8);
+  }
+  // A temporal value that encodes reads back as itself (canonical text) through the decoder.
+  for (size_t i = 0; i < columns.size(); i++) {
+    if (!row[i] || (columns[i].type != FieldType::kDateTime && columns[i].type != FieldType::kTime)) continue;
+    std::string bytes;
+    bool is_time = columns[i].type == FieldType::kTime;
+    if (!(is_time ? AppendBinaryTime(*row[i], &bytes) : AppendBinaryDateTime(*row[i], &bytes))) continue;
+    PacketReader r(bytes);
+    ParamValue v;
+    FUZZ_CHECK(ReadBinaryValue(&r, ParamType{static_cast<uint8_t>(columns[i].type), false}, &v));
+    FUZZ_CHECK(r.at_end());
+    std::string again;
+    FUZZ_CHECK(is_time ? AppendBinaryTime(v.text, &again) : AppendBinaryDateTime(v.text, &again));
+    FUZZ_CHECK(again == bytes);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 7) {
     case 0: {
       auto r = DecodeHandshakeResponse(input);
       if (r.ok()) {
@@ -186,9 +255,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Channel(in);
       break;
     }
-    default: {
+    case 4: {
       FuzzedDataProvider in(data + 1, size - 1);
       WriteThenRead(in);
+      break;
+    }
+    case 5: {
+      FuzzedDataProvider in(data + 1, size - 1);
+      StmtRequests(in);
+      break;
+    }
+    default: {
+      FuzzedDataProvider in(data + 1, size - 1);
+      BinaryRows(in);
     }
   }
   return 0;

@@ -130,21 +130,27 @@ Status Connection::Dispatch(std::string_view payload, bool* quit) {
       return DoFieldList(args);
     case Command::kResetConnection:
       session_->Reset();
+      statements_.clear();
       multi_statements_ = (capabilities_ & kClientMultiStatements) != 0;
       return w.WriteOk({0, 0, StatusFlags(), 0, {}});
     case Command::kStatistics:
       return DoStatistics();
     case Command::kSetOption:
       return DoSetOption(args);
-    case Command::kStmtClose:
-    case Command::kStmtSendLongData:
-      return Status::OK();  // these two never get a response, not even an error
     case Command::kStmtPrepare:
+      return DoStmtPrepare(args);
     case Command::kStmtExecute:
+      return DoStmtExecute(args);
+    case Command::kStmtSendLongData:  // these two never get a response, not even an error
+      DoStmtSendLongData(args);
+      return Status::OK();
+    case Command::kStmtClose:
+      DoStmtClose(args);
+      return Status::OK();
     case Command::kStmtReset:
+      return DoStmtReset(args);
     case Command::kStmtFetch:
-      return w.WriteErr(er::kUnsupportedPs, "HY000",
-                        "This command is not supported in the prepared statement protocol yet");
+      return DoStmtFetch(args);
     case Command::kProcessKill:
     case Command::kDebug:
     case Command::kChangeUser:

@@ -8,10 +8,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
+#include "server/mysql/binary_protocol.h"
 #include "server/mysql/handler.h"
 #include "server/mysql/handshake.h"
 #include "server/mysql/packet_io.h"
@@ -80,6 +84,31 @@ class Connection {
   uint16_t StatusFlags() const;
   Status SendProtocolError(const Status& read_error);
 
+  // Prepared statements (connection_stmt.cc). What the protocol keeps per statement; the
+  // statement itself lives in the session (SessionHandler::Prepare).
+  struct PreparedState {
+    uint16_t param_count = 0;
+    std::vector<ParamType> param_types;                // as the last execute declared them
+    std::vector<std::optional<std::string>> long_data;  // COM_STMT_SEND_LONG_DATA, per parameter
+    uint64_t long_data_bytes = 0;
+    MemoryCharge long_data_memory;  // long_data, charged to the sessions' memory budget
+    Status long_data_error;  // reported by the next execute (SEND_LONG_DATA has no reply)
+    // An open cursor (COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY): its rows in binary form.
+    bool cursor_open = false;
+    std::vector<std::string> cursor_rows;
+    size_t cursor_next = 0;
+    MemoryCharge cursor_memory;
+    void CloseCursor();
+    void ResetLongData();
+  };
+  Status DoStmtPrepare(std::string_view sql);
+  Status DoStmtExecute(std::string_view args);
+  void DoStmtSendLongData(std::string_view args);
+  void DoStmtClose(std::string_view args);
+  Status DoStmtReset(std::string_view args);
+  Status DoStmtFetch(std::string_view args);
+  Status WriteBinaryResultSet(PreparedState* state, const StatementResult& result, bool open_cursor);
+
   ServerContext* ctx_;
   int fd_;
   uint32_t connection_id_;
@@ -91,6 +120,7 @@ class Connection {
   bool denied_ = false;  // authentication failed (already counted and logged)
   bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, toggled by COM_SET_OPTION
   std::unique_ptr<SessionHandler> session_;
+  std::map<uint32_t, PreparedState> statements_;  // by statement id
 };
 
 // Sets SO_RCVTIMEO / SO_SNDTIMEO on `fd`.

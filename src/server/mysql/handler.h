@@ -24,8 +24,9 @@ enum class FieldType : uint8_t {
   kDecimal = 0x00, kTiny = 0x01, kShort = 0x02, kLong = 0x03, kFloat = 0x04,
   kDouble = 0x05, kNull = 0x06, kTimestamp = 0x07, kLongLong = 0x08, kInt24 = 0x09,
   kDate = 0x0a, kTime = 0x0b, kDateTime = 0x0c, kYear = 0x0d, kVarchar = 0x0f,
-  kBit = 0x10, kJson = 0xf5, kNewDecimal = 0xf6, kBlob = 0xfc, kVarString = 0xfd,
-  kString = 0xfe,
+  kBit = 0x10, kJson = 0xf5, kNewDecimal = 0xf6, kEnum = 0xf7, kSet = 0xf8, kTinyBlob = 0xf9,
+  kMediumBlob = 0xfa, kLongBlob = 0xfb, kBlob = 0xfc, kVarString = 0xfd, kString = 0xfe,
+  kGeometry = 0xff,
 };
 
 // Column definition flags (subset).
@@ -64,6 +65,32 @@ struct StatementResult {
   std::string info;             // e.g. "Records: 3  Duplicates: 0  Warnings: 0"
 };
 
+// A parameter value of COM_STMT_EXECUTE, decoded from its binary form (binary_protocol.h).
+struct ParamValue {
+  enum class Kind : uint8_t {
+    kNull,
+    kInt,       // int_value: TINY / SHORT / LONG / LONGLONG / YEAR (signed)
+    kUint,      // uint_value: the same types with the unsigned flag
+    kDouble,    // double_value: FLOAT, DOUBLE
+    kDecimal,   // text: DECIMAL / NEWDECIMAL as the client wrote it ("-12.50")
+    kString,    // text: the bytes of a string or blob (also from COM_STMT_SEND_LONG_DATA)
+    kTemporal,  // text: "YYYY-MM-DD", "YYYY-MM-DD hh:mm:ss[.ffffff]" or "[-]h:mm:ss[.ffffff]"
+  };
+  Kind kind = Kind::kNull;
+  int64_t int_value = 0;
+  uint64_t uint_value = 0;
+  double double_value = 0;
+  std::string text;
+};
+
+// What COM_STMT_PREPARE answers: the statement's id, its ? count and the columns it returns
+// (empty: no result set).
+struct PreparedInfo {
+  uint32_t id = 0;
+  uint16_t param_count = 0;
+  std::vector<Column> columns;
+};
+
 // Session state the protocol needs to report in OK/EOF status flags.
 struct SessionStatus {
   bool in_transaction = false;
@@ -93,8 +120,18 @@ class SessionHandler {
   // COM_FIELD_LIST: the columns of `table` in the current database (rows unused).
   virtual Result<std::vector<Column>> FieldList(std::string_view table) = 0;
 
-  // COM_RESET_CONNECTION: roll back, reset session variables, keep user and database.
+  // COM_RESET_CONNECTION: roll back, reset session variables, close prepared statements;
+  // keep user and database.
   virtual void Reset() = 0;
+
+  // COM_STMT_PREPARE: parses `sql` (one statement) and keeps it. Errors as Query's, plus
+  // 1461 past max_prepared_stmt_count.
+  virtual Result<PreparedInfo> Prepare(std::string_view sql) = 0;
+  // COM_STMT_EXECUTE: runs statement `id` with one value per placeholder; the response holds
+  // one result or an error (1243 for an unknown id, 1210 for a wrong value count).
+  virtual QueryResponse Execute(uint32_t id, const std::vector<ParamValue>& params) = 0;
+  // COM_STMT_CLOSE (and the end of the connection): forgets statement `id`, if any.
+  virtual void CloseStatement(uint32_t id) = 0;
 
   virtual SessionStatus status() const = 0;
 };

@@ -60,6 +60,8 @@ enum ServerStatus : uint16_t {
   kStatusInTrans = 0x0001,
   kStatusAutocommit = 0x0002,
   kMoreResultsExist = 0x0008,
+  kStatusCursorExists = 0x0040,  // COM_STMT_EXECUTE opened a cursor; COM_STMT_FETCH reads it
+  kStatusLastRowSent = 0x0080,   // COM_STMT_FETCH sent the cursor's last row (it is closed)
 };
 
 enum class Command : uint8_t {
@@ -87,8 +89,10 @@ inline constexpr uint16_t kCantCreateThread = 1135;  // HY000
 inline constexpr uint16_t kNetPacketTooLarge = 1153; // 08S01
 inline constexpr uint16_t kNetReadError = 1158;      // 08S01
 inline constexpr uint16_t kNetPacketsOutOfOrder = 1156;  // 08S01
+inline constexpr uint16_t kWrongArguments = 1210;    // HY000 Incorrect arguments to ...
 inline constexpr uint16_t kNotSupportedYet = 1235;   // 42000
-inline constexpr uint16_t kUnsupportedPs = 1295;     // HY000
+inline constexpr uint16_t kUnknownStmtHandler = 1243;  // HY000
+inline constexpr uint16_t kStmtHasNoOpenCursor = 1421;  // HY000
 inline constexpr uint16_t kMalformedPacket = 1835;   // HY000
 inline constexpr uint16_t kClientInteractionTimeout = 4031;  // HY000 (wait_timeout)
 }  // namespace er

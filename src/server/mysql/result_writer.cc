@@ -92,17 +92,32 @@ Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_
                       "internal error: a row's value count differs from the column count");
     }
   }
-  PacketWriter count;
-  count.LenencInt(result.columns.size());
-  STRATA_RETURN_IF_ERROR(channel_->WritePayload(count.str()));
-  for (const Column& c : result.columns) {
-    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeColumnDefinition(c)));
-  }
-  if (!deprecate_eof()) STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeEof(0, status_flags)));
+  STRATA_RETURN_IF_ERROR(WriteColumns(result.columns, status_flags));
   for (const TextRow& row : result.rows) {
     STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(row)));
   }
   return WriteEnd(result.warnings, status_flags);
+}
+
+Status ResultWriter::WriteColumns(const std::vector<Column>& columns, uint16_t status_flags, bool always_end) {
+  PacketWriter count;
+  count.LenencInt(columns.size());
+  STRATA_RETURN_IF_ERROR(channel_->WritePayload(count.str()));
+  for (const Column& c : columns) {
+    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeColumnDefinition(c)));
+  }
+  if (always_end) return WriteEnd(0, status_flags);
+  if (!deprecate_eof()) return channel_->WritePayload(EncodeEof(0, status_flags));
+  return Status::OK();
+}
+
+Status ResultWriter::WriteDefinitions(const std::vector<Column>& columns, uint16_t status_flags) {
+  if (columns.empty()) return Status::OK();
+  for (const Column& c : columns) {
+    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeColumnDefinition(c)));
+  }
+  if (!deprecate_eof()) return channel_->WritePayload(EncodeEof(0, status_flags));
+  return Status::OK();
 }
 
 Status ResultWriter::WriteOk(const OkFields& ok) { return channel_->WritePayload(EncodeOk(ok)); }

@@ -48,8 +48,17 @@ class ResultWriter {
   // Column definitions then the end marker (COM_FIELD_LIST's response).
   Status WriteFieldList(const std::vector<Column>& columns, uint16_t status_flags);
 
- private:
+  // The head of a result set: the column count, the column definitions, and the EOF packet
+  // that follows them unless CLIENT_DEPRECATE_EOF. `always_end` sends an end marker even
+  // then (an opened cursor's reply must carry its status flags: WriteEnd's form).
+  Status WriteColumns(const std::vector<Column>& columns, uint16_t status_flags, bool always_end = false);
+  // The end of a result set's rows: EOF, or an OK with a 0xfe header under CLIENT_DEPRECATE_EOF.
   Status WriteEnd(uint16_t warnings, uint16_t status_flags);
+  // Definitions only, each then an EOF unless CLIENT_DEPRECATE_EOF (COM_STMT_PREPARE's
+  // parameter and column blocks).
+  Status WriteDefinitions(const std::vector<Column>& columns, uint16_t status_flags);
+
+ private:
   bool deprecate_eof() const;
 
   PacketChannel* channel_;

@@ -203,8 +203,11 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
     case ExprKind::kFunction: return BindFunction(e, ctx);
     case ExprKind::kStar:
       return ErrStarNotAllowed();
-    case ExprKind::kParameter:
-      return ErrNotSupportedYet("? parameters in text queries");
+    case ExprKind::kParameter: {
+      std::optional<Value> v = ctx.session ? ctx.session->Parameter(e.param_index) : std::nullopt;
+      if (!v) return ErrNotSupportedYet("? parameters outside prepared statements");
+      return MakeConst(std::move(*v));
+    }
     case ExprKind::kRow:
       if (e.children.size() == 1) return BindExpr(*e.children[0], ctx);
       return ErrNotSupportedYet("row constructors");
@@ -296,6 +299,8 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
 }
 
 Result<uint64_t> BindLimit(const ast::Expr& e, const SessionContext& session) {
+  // LIMIT ? while preparing: the value is unknown and only the result columns are wanted.
+  if (e.kind == ExprKind::kParameter && session.describing_prepared()) return 0;
   BindContext ctx;
   ctx.session = &session;
   STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(e, ctx));

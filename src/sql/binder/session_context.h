@@ -56,6 +56,15 @@ class SessionContext {
   // What encloses a statement's own names: while a trigger body runs, the NEW / OLD row
   // (its values are eval_context().outer_rows[0]); nullptr otherwise.
   virtual const BindContext* statement_outer() const { return nullptr; }
+  // The value of the `index`th ? placeholder while a prepared statement runs; nullopt when
+  // the statement is not a prepared one (the binder raises 1235). While a statement is being
+  // prepared (describing_prepared()), every parameter is NULL: the binder plans with it only
+  // to learn the result columns, never to run.
+  virtual std::optional<Value> Parameter(uint32_t index) const {
+    (void)index;
+    return std::nullopt;
+  }
+  virtual bool describing_prepared() const { return false; }
 };
 
 }  // namespace strata::sql

@@ -29,6 +29,7 @@ ExprPtr CloneNode(const Expr& e) {
   out->has_case_operand = e.has_case_operand;
   out->has_else = e.has_else;
   out->typed_literal = e.typed_literal;
+  out->param_index = e.param_index;
   if (e.cast_type) out->cast_type = std::make_unique<TypeName>(*e.cast_type);
   out->separator = e.separator;
   for (const OrderItem& o : e.order_by) out->order_by.push_back({CloneExpr(*o.expr), o.descending});  // Clonable

@@ -29,7 +29,7 @@ enum class ExprKind : uint8_t {
   kColumn,      // [qualifier.]name  (qualifier: table or alias, may be empty; db.t.c → db in schema)
   kStar,        // * or qualifier.*  (only in select lists and COUNT(*))
   kVariable,    // @@[scope.]name (system) or @name (user): name, scope
-  kParameter,   // ? placeholder (prepared statements, later)
+  kParameter,   // ? placeholder of a prepared statement: param_index (0-based, in text order)
   kUnary,       // op, children[0]
   kBinary,      // op, children[0], children[1]
   kFunction,    // name (upper-cased), children = args; distinct for COUNT(DISTINCT x)
@@ -92,6 +92,7 @@ struct Expr {
   std::vector<OrderItem> order_by;
   std::optional<std::string> separator;
   std::unique_ptr<WindowSpec> window;  // f(...) OVER (...) / OVER name
+  uint32_t param_index = 0;            // kParameter: which ? of the statement (0-based)
   // The source text of this expression, as written (for column headers: SELECT 1+1
   // shows "1+1"), and its byte offset in the statement.
   std::string source;
@@ -178,6 +179,7 @@ enum class StatementKind : uint8_t {
   kSetRowColumns,              // SET NEW.c = e, ... (only inside a trigger body)
   kTruncate,                   // TRUNCATE [TABLE] t
   kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
+  kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
 };
 
 struct Statement {
@@ -185,6 +187,7 @@ struct Statement {
   virtual ~Statement() = default;
   StatementKind kind;
   std::string text;  // the statement's source text (for logs and the slow-query log)
+  uint32_t param_count = 0;  // its ? placeholders (prepared statements bind them by position)
 };
 using StatementPtr = std::unique_ptr<Statement>;
 
@@ -526,6 +529,27 @@ struct AlterCluster : Statement {
   Action action = Action::kAddNode;
   uint64_t node_id = 0;
   std::string raft_addr, admin_addr, mysql_addr;
+};
+
+// PREPARE name FROM 'text' | @variable
+struct Prepare : Statement {
+  Prepare() : Statement(StatementKind::kPrepare) {}
+  std::string name;
+  std::string text;           // the statement text, when written as a literal
+  std::string from_variable;  // the user variable holding it, when written FROM @v
+};
+
+// EXECUTE name [USING @a, @b, ...]
+struct Execute : Statement {
+  Execute() : Statement(StatementKind::kExecute) {}
+  std::string name;
+  std::vector<std::string> using_variables;
+};
+
+// {DEALLOCATE | DROP} PREPARE name
+struct Deallocate : Statement {
+  Deallocate() : Statement(StatementKind::kDeallocate) {}
+  std::string name;
 };
 
 // Whether CloneExpr can copy `e`: no subquery and no window anywhere inside (those hold

@@ -223,7 +223,9 @@ Result<std::vector<ast::StatementPtr>> Parser::ParseAll() {
     if (Peek().kind == TokenKind::kEnd) break;
     statement_begin_ = TrimRange(sql_, region_begin, Peek().begin).first;
     heights_.clear();
+    param_count_ = 0;
     STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseStatement());
+    statement->param_count = param_count_;
     if (!AtEnd()) return Error();
     size_t region_end = Peek().begin;
     auto [begin, end] = TrimRange(sql_, statement_begin_, region_end);
@@ -253,6 +255,7 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "SET")) return ParseSet();
   if (IsWord(t, "SHOW")) return ParseShow();
   if (IsWord(t, "CREATE")) return ParseCreate();
+  if (IsWord(t, "DEALLOCATE") || (IsWord(t, "DROP") && PeekWord("PREPARE", 1))) return ParseDeallocate();
   if (IsWord(t, "DROP")) return ParseDrop();
   if (IsWord(t, "BEGIN")) return ParseBegin();
   if (IsWord(t, "START")) return ParseStartTransaction();
@@ -260,6 +263,8 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "ROLLBACK")) return ParseCommitOrRollback(/*commit=*/false);
   if (IsWord(t, "DESCRIBE") || IsWord(t, "DESC") || IsWord(t, "EXPLAIN")) return ParseDescribe();
   if (IsWord(t, "LOCK")) return ParseLockTables();
+  if (IsWord(t, "PREPARE")) return ParsePrepare();
+  if (IsWord(t, "EXECUTE")) return ParseExecute();
   if (IsWord(t, "UNLOCK")) return ParseUnlockTables();
   if (IsWord(t, "USE")) {
     Advance();

@@ -397,4 +397,42 @@ Result<ast::StatementPtr> Parser::ParseAlterCluster() {
   return ast::StatementPtr(std::move(alter));
 }
 
+// ---- PREPARE / EXECUTE / DEALLOCATE PREPARE ----
+
+Result<ast::StatementPtr> Parser::ParsePrepare() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("PREPARE"));
+  auto prepare = std::make_unique<ast::Prepare>();
+  STRATA_ASSIGN_OR_RETURN(prepare->name, ParseIdentifier());
+  STRATA_RETURN_IF_ERROR(ExpectWord("FROM"));
+  if (Peek().kind == TokenKind::kString) {
+    prepare->text = Advance().value;
+  } else if (Peek().kind == TokenKind::kUserVar) {
+    prepare->from_variable = Advance().value;
+  } else {
+    return Error();
+  }
+  return ast::StatementPtr(std::move(prepare));
+}
+
+Result<ast::StatementPtr> Parser::ParseExecute() {
+  STRATA_RETURN_IF_ERROR(ExpectWord("EXECUTE"));
+  auto execute = std::make_unique<ast::Execute>();
+  STRATA_ASSIGN_OR_RETURN(execute->name, ParseIdentifier());
+  if (AcceptWord("USING")) {
+    do {
+      if (Peek().kind != TokenKind::kUserVar) return Error();
+      execute->using_variables.push_back(Advance().value);
+    } while (AcceptPunct(","));
+  }
+  return ast::StatementPtr(std::move(execute));
+}
+
+Result<ast::StatementPtr> Parser::ParseDeallocate() {
+  Advance();  // DEALLOCATE or DROP
+  STRATA_RETURN_IF_ERROR(ExpectWord("PREPARE"));
+  auto deallocate = std::make_unique<ast::Deallocate>();
+  STRATA_ASSIGN_OR_RETURN(deallocate->name, ParseIdentifier());
+  return ast::StatementPtr(std::move(deallocate));
+}
+
 }  // namespace strata::sql::internal

@@ -389,6 +389,7 @@ Result<ExprPtr> Parser::ParsePrimary() {
     case TokenKind::kParam: {
       Advance();
       ExprPtr e = NewExpr(ExprKind::kParameter, start);
+      e->param_index = param_count_++;
       Finish(e.get(), start);
       return e;
     }

@@ -62,6 +62,9 @@ class Parser {
   Result<ast::StatementPtr> ParseCommitOrRollback(bool commit);
   Result<ast::StatementPtr> ParseLockTables();
   Result<ast::StatementPtr> ParseAlterCluster();
+  Result<ast::StatementPtr> ParsePrepare();
+  Result<ast::StatementPtr> ParseExecute();
+  Result<ast::StatementPtr> ParseDeallocate();  // after DEALLOCATE or DROP
   Result<ast::StatementPtr> ParseUnlockTables();
 
   // ---- pieces of DDL (parser_ddl.cc) ----
@@ -162,6 +165,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   size_t statement_begin_ = 0;  // byte offset of the current statement's text
+  uint32_t param_count_ = 0;    // ? placeholders seen in the current statement
   int depth_ = 0;
   // Height of every finished expression node of the current statement (see Finish).
   std::unordered_map<const ast::Expr*, uint32_t> heights_;

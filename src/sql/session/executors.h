@@ -80,6 +80,8 @@ Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const 
 
 // Statement executors. Each runs in the session's open transaction (Session::Txn).
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);
+// A SELECT's result columns, planned but not run (a prepared statement's metadata).
+Result<QueryResult> DescribeSelect(Session& session, const ast::Select& stmt);
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);

@@ -92,15 +92,28 @@ Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr) {
   return Eval(expr, Row(), eval);
 }
 
-Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
-  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, stmt, nullptr, nullptr));
+namespace {
 
+QueryResult ColumnsOf(const PlannedQuery& query) {
   QueryResult result;
   result.has_rows = true;
   for (size_t i = 0; i < query.visible; i++) result.columns.push_back(DescribeColumn(query, i));
   // The columns' types point into the schemas: they must outlive the result, even when a DDL
   // replaces the catalog snapshot before the result is sent (found by ASan).
   result.schemas = query.tables;
+  return result;
+}
+
+}  // namespace
+
+Result<QueryResult> DescribeSelect(Session& session, const ast::Select& stmt) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, stmt, nullptr, nullptr));
+  return ColumnsOf(query);
+}
+
+Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, stmt, nullptr, nullptr));
+  QueryResult result = ColumnsOf(query);
 
   txn::Transaction* txn = nullptr;
   if (!query.tables.empty() || session.has_txn()) {  // a subquery's tables began it

@@ -52,6 +52,9 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
     case SK::kCreateIndex: case SK::kDropIndex: case SK::kCreateView:
       return "ddl";
     case SK::kAlterCluster: return "admin";
+    case SK::kPrepare: return "prepare";
+    case SK::kExecute: return "execute";
+    case SK::kDeallocate: return "deallocate";
     default: return "other";
   }
 }
@@ -191,6 +194,8 @@ void Session::Reset() {
   session_vars_.clear();
   user_vars_.clear();
   last_insert_id_ = 0;
+  prepared_.clear();
+  prepared_names_.clear();
 }
 
 Status Session::CommitOpen() {
@@ -252,6 +257,9 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     }
     case SK::kEmpty:
       return QueryResult();
+    case SK::kPrepare: return ExecutePrepare(static_cast<const ast::Prepare&>(stmt));
+    case SK::kExecute: return ExecuteExecute(static_cast<const ast::Execute&>(stmt));
+    case SK::kDeallocate: return ExecuteDeallocate(static_cast<const ast::Deallocate&>(stmt));
     case SK::kSet:
       return ExecuteSet(static_cast<const ast::Set&>(stmt));
     case SK::kLockTables: case SK::kUnlockTables:

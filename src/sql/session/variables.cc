@@ -58,6 +58,7 @@ const std::map<std::string, Default>& Defaults() {
       {"max_allowed_packet", {true, 67108864, ""}},
       {"max_connections", {true, 151, ""}},
       {"max_execution_time", {true, 0, ""}},
+      {"max_prepared_stmt_count", {true, 16382, ""}},
       {"net_buffer_length", {true, 16384, ""}},
       {"net_read_timeout", {true, 30, ""}},
       {"net_write_timeout", {true, 60, ""}},

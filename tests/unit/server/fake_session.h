@@ -62,7 +62,60 @@ class FakeSession final : public SessionHandler {
     return std::vector<Column>{id, name};
   }
 
-  void Reset() override { in_trans_ = false; }
+  void Reset() override {
+    in_trans_ = false;
+    prepared_.clear();
+  }
+
+  // Prepared statements: the text is kept; "SELECT ?" echoes its parameter (as text, or
+  // NULL), anything else runs as One() would.
+  Result<PreparedInfo> Prepare(std::string_view sql) override {
+    if (sql.starts_with("fail")) return One(sql).status();
+    PreparedInfo info;
+    info.id = next_id_++;
+    for (char c : sql) info.param_count += c == '?';
+    if (sql == "SELECT ?") {
+      Column c;
+      c.name = "?";
+      info.columns = {c};
+    } else if (Result<StatementResult> r = One(sql); r.ok() && r->is_result_set) {
+      info.columns = r->columns;
+    }
+    prepared_[info.id] = std::string(sql);
+    return info;
+  }
+  QueryResponse Execute(uint32_t id, const std::vector<ParamValue>& params) override {
+    QueryResponse resp;
+    auto it = prepared_.find(id);
+    if (it == prepared_.end()) {
+      resp.error = Status::NotFound("unknown").WithMysql(1243, "HY000");
+      return resp;
+    }
+    if (it->second == "SELECT ?") {
+      StatementResult r;
+      r.is_result_set = true;
+      Column c;
+      c.name = "?";
+      r.columns = {c};
+      const ParamValue& p = params.at(0);
+      std::optional<std::string> v;
+      switch (p.kind) {
+        case ParamValue::Kind::kNull: break;
+        case ParamValue::Kind::kInt: v = std::to_string(p.int_value); break;
+        case ParamValue::Kind::kUint: v = std::to_string(p.uint_value); break;
+        case ParamValue::Kind::kDouble: v = std::to_string(p.double_value); break;
+        default: v = p.text; break;
+      }
+      r.rows = {{v}};
+      resp.results.push_back(std::move(r));
+      return resp;
+    }
+    Result<StatementResult> r = One(it->second);
+    if (!r.ok()) resp.error = r.status();
+    else resp.results.push_back(std::move(r).value());
+    return resp;
+  }
+  void CloseStatement(uint32_t id) override { prepared_.erase(id); }
   SessionStatus status() const override { return {in_trans_, true}; }
 
  private:
@@ -121,6 +174,8 @@ class FakeSession final : public SessionHandler {
 
   std::string db_;
   bool in_trans_ = false;
+  std::map<uint32_t, std::string> prepared_;
+  uint32_t next_id_ = 1;
 };
 
 class FakeFactory final : public SessionFactory {

@@ -163,7 +163,19 @@ TEST(MysqlFuzz, LiveServer) {
         int commands = 1 + static_cast<int>(f.Below(6));
         for (int k = 0; k < commands; ++k) {
           std::string cmd;
-          if (f.Chance(50)) {
+          // COM_STMT_PREPARE of a one-parameter statement (id 1 on a fresh connection),
+          // then mutated COM_STMT_EXECUTE / FETCH / SEND_LONG_DATA / RESET of it.
+          static const std::string kStmtCommands[] = {
+              std::string("\x17\x01\x00\x00\x00\x00\x01\x00\x00\x00\x00\x01\xfe\x00\x02hi", 16),
+              std::string("\x17\x01\x00\x00\x00\x01\x01\x00\x00\x00\x00\x01\x0c\x00\x07\xea\x07\x0b\x19\x0a\x14\x1e", 23),
+              std::string("\x1c\x01\x00\x00\x00\x02\x00\x00\x00", 9),
+              std::string("\x18\x01\x00\x00\x00\x00\x00long", 11),
+              std::string("\x1a\x01\x00\x00\x00", 5)};
+          if (k == 0 && f.Chance(30)) {
+            cmd = "\x16SELECT ?";
+          } else if (f.Chance(30)) {
+            cmd = f.Mutate(kStmtCommands[f.Below(std::size(kStmtCommands))]);
+          } else if (f.Chance(50)) {
             cmd = std::string(1, static_cast<char>(f.Below(0x24))) + f.RandomBytes(40);
           } else {
             cmd = f.Mutate("\x03" + kQueries[f.Below(std::size(kQueries))]);

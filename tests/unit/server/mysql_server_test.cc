@@ -7,11 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <cstring>
 
 #include <gtest/gtest.h>
 
@@ -273,12 +276,43 @@ TEST_F(MysqlServerTest, MultiStatements) {
   EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
 }
 
-TEST_F(MysqlServerTest, PreparedStatementsNotSupportedYet) {
+// The binary protocol end to end through libmariadb (the SQL side is a fake; the real one
+// is tested in tests/integration/sql_libmariadb_test.cc).
+TEST_F(MysqlServerTest, PreparedStatementEchoesParameters) {
   MysqlPtr m = Connect("root", "pw");
   ASSERT_TRUE(m) << last_error_;
   MYSQL_STMT* stmt = mysql_stmt_init(m.get());
-  EXPECT_NE(mysql_stmt_prepare(stmt, "SELECT 1", 8), 0);
-  EXPECT_EQ(mysql_stmt_errno(stmt), 1295u);
+  ASSERT_EQ(mysql_stmt_prepare(stmt, "SELECT ?", 8), 0) << mysql_stmt_error(stmt);
+  EXPECT_EQ(mysql_stmt_param_count(stmt), 1u);
+  EXPECT_EQ(mysql_stmt_field_count(stmt), 1u);
+  for (const char* text : {"hello", ""}) {
+    MYSQL_BIND param{};
+    unsigned long len = std::strlen(text);
+    param.buffer_type = MYSQL_TYPE_STRING;
+    param.buffer = const_cast<char*>(text);
+    param.buffer_length = len;
+    param.length = &len;
+    ASSERT_EQ(mysql_stmt_bind_param(stmt, &param), 0);
+    ASSERT_EQ(mysql_stmt_execute(stmt), 0) << mysql_stmt_error(stmt);
+    char out[32] = {};
+    unsigned long out_len = 0;
+    my_bool is_null = 0;
+    MYSQL_BIND result{};
+    result.buffer_type = MYSQL_TYPE_STRING;
+    result.buffer = out;
+    result.buffer_length = sizeof out;
+    result.length = &out_len;
+    result.is_null = &is_null;
+    ASSERT_EQ(mysql_stmt_bind_result(stmt, &result), 0);
+    ASSERT_EQ(mysql_stmt_fetch(stmt), 0) << mysql_stmt_error(stmt);
+    EXPECT_EQ(std::string(out, out_len), text);
+    EXPECT_EQ(mysql_stmt_fetch(stmt), MYSQL_NO_DATA);
+  }
+  mysql_stmt_close(stmt);
+  // A statement that failed to prepare leaves the connection usable.
+  stmt = mysql_stmt_init(m.get());
+  EXPECT_NE(mysql_stmt_prepare(stmt, "fail", 4), 0);
+  EXPECT_EQ(mysql_stmt_errno(stmt), 1064u);
   mysql_stmt_close(stmt);
   EXPECT_EQ(Rows(m.get(), "SELECT 1").size(), 1u);
 }

@@ -102,9 +102,8 @@ TEST_F(TranscriptTest, MultiStatementsAndOkFields) {
 TEST_F(TranscriptTest, SmallCommands) {
   auto c = Login(kClientDeprecateEof);
   EXPECT_EQ(Exchange(*c, "\x0e", 1), (std::vector<std::string>{"1:00000002000000"}));
-  EXPECT_EQ(Exchange(*c, "\x16SELECT 1", 1)[0],
-            "1:ff0f05" + Hex("#HY000This command is not supported in the prepared statement "
-                             "protocol yet"));
+  EXPECT_EQ(Exchange(*c, "\x11", 1)[0],
+            "1:ffd304" + Hex("#42000This version of StrataDB doesn't yet support 'COM_change_user'"));
   EXPECT_EQ(Exchange(*c, "\x30", 1)[0], "1:ff1704" + Hex("#08S01Unknown command"));
   EXPECT_EQ(Exchange(*c, std::string("\x1b\x01\x00", 3), 1)[0], "1:fe00000200");
   // COM_STMT_CLOSE gets no answer: the next reply is the ping's.
@@ -114,6 +113,35 @@ TEST_F(TranscriptTest, SmallCommands) {
   c->SendPacket("\x0e", 3);
   EXPECT_EQ(Hex(c->ReadPacket()), "ff8404" + Hex("#08S01Got packets out of order"));
   EXPECT_TRUE(c->DrainUntilClosed());
+}
+
+// COM_STMT_PREPARE then COM_STMT_EXECUTE (docs/mysql_protocol.md, "Prepared statements").
+TEST_F(TranscriptTest, PreparedStatement) {
+  auto c = Login(kClientDeprecateEof);
+  // prepare-OK: id 1, one column, no parameters; then the column (no EOF: DEPRECATE_EOF).
+  EXPECT_EQ(Exchange(*c, "\x16SELECT 1", 2),
+            (std::vector<std::string>{"1:000100000001000000000000",
+                                      std::string("2:") + kSelect1Column}));
+  // execute: column count, column, one binary row (header, NULL bitmap, 8-byte integer), end.
+  EXPECT_EQ(Exchange(*c, std::string("\x17\x01\x00\x00\x00\x00\x01\x00\x00\x00", 10), 4),
+            (std::vector<std::string>{"1:01", std::string("2:") + kSelect1Column, "3:00000100000000000000",
+                                      "4:fe000002000000"}));
+  // With CURSOR_TYPE_READ_ONLY: the columns and an end marker with CURSOR_EXISTS (0x40);
+  // FETCH then sends the row and an end marker with LAST_ROW_SENT (0x80).
+  EXPECT_EQ(Exchange(*c, std::string("\x17\x01\x00\x00\x00\x01\x01\x00\x00\x00", 10), 3),
+            (std::vector<std::string>{"1:01", std::string("2:") + kSelect1Column, "3:fe000042000000"}));
+  EXPECT_EQ(Exchange(*c, std::string("\x1c\x01\x00\x00\x00\x05\x00\x00\x00", 9), 2),
+            (std::vector<std::string>{"1:00000100000000000000", "2:fe000082000000"}));
+  // An unknown statement: 1243, and the connection goes on.
+  EXPECT_EQ(Exchange(*c, std::string("\x17\x09\x00\x00\x00\x00\x01\x00\x00\x00", 10), 1)[0],
+            "1:ffdb04" + Hex("#HY000Unknown prepared statement handler (9) given to mysqld_stmt_execute"));
+  // A truncated execute: 1210.
+  EXPECT_EQ(Exchange(*c, std::string("\x17\x01\x00", 3), 1)[0],
+            "1:ffba04" + Hex("#HY000Incorrect arguments to mysqld_stmt_execute"));
+  // FETCH without a cursor: 1421.
+  EXPECT_EQ(Exchange(*c, std::string("\x1c\x01\x00\x00\x00\x05\x00\x00\x00", 9), 1)[0],
+            "1:ff8d05" + Hex("#HY000The statement (1) has no open cursor."));
+  EXPECT_EQ(Exchange(*c, "\x0e", 1), (std::vector<std::string>{"1:00000002000000"}));
 }
 
 }  // namespace
