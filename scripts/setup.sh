@@ -22,9 +22,26 @@ TEST_PACKAGES=(
 )
 
 PACKAGES=("${SERVER_PACKAGES[@]}")
+WITH_TESTS=0
 if [ "${1:-all}" != "server" ]; then
+  WITH_TESTS=1
   PACKAGES+=("${TEST_PACKAGES[@]}")
+  # Node.js runs the mysql2 client tests (tests/node). A node that is already installed
+  # (e.g. from NodeSource, which bundles npm) is used as it is.
+  command -v node >/dev/null || PACKAGES+=(nodejs)
+  command -v npm >/dev/null || PACKAGES+=(npm)
 fi
+
+# The JS test clients come from npm, pinned by tests/node/package-lock.json.
+install_node_clients() {
+  [ "$WITH_TESTS" = 1 ] || return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "setup: npm ci in tests/node"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -35,6 +52,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
+  install_node_clients
   exit 0
 fi
 
@@ -47,3 +65,4 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_node_clients
