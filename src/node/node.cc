@@ -369,6 +369,7 @@ Status Node::StartMysql() {
   server_options.listen_addr = config_.listen_addr;
   server_options.port = config_.port;
   STRATA_ASSIGN_OR_RETURN(mysql_, server::mysql::Server::Start(std::move(server_options), sessions_.get()));
+  sql_->processes().SetConnectionCloser([server = mysql_.get()](uint32_t id) { return server->CloseConnection(id); });
   obs::Info("node", "MySQL protocol server listening",
             {{"addr", config_.listen_addr}, {"port", int64_t{mysql_->port()}}});
   return Status::OK();
@@ -452,6 +453,7 @@ void Node::Stop() {
   admin_.reset();
   if (sql_) sql_->InterruptStatements();  // a statement in flight stops at its next check (1053)
   if (mysql_) mysql_->Stop();    // closes client connections; statements in flight finish first
+  if (sql_) sql_->processes().SetConnectionCloser(nullptr);  // KILL must not reach a freed server
   mysql_.reset();
   sessions_.reset();
   sql_.reset();

@@ -6,6 +6,7 @@
 
 #include "obs/json.h"
 #include "obs/log.h"
+#include "server/mysql/protocol.h"
 #include "sql/errors.h"
 #include "sql/parser/parser.h"
 
@@ -170,6 +171,10 @@ class SqlSessionHandler : public mysql::SessionHandler {
   }
 
   void CloseStatement(uint32_t id) override { session_->ClosePrepared(id); }
+
+  void SetClientCapabilities(uint32_t capabilities) override {
+    session_->set_client_found_rows((capabilities & mysql::kClientFoundRows) != 0);
+  }
 
   mysql::SessionStatus status() const override {
     return {session_->in_transaction(), session_->autocommit()};

@@ -154,6 +154,8 @@ Status ErrStatementMemory(size_t limit_bytes) {
       .WithMysql(1041, "HY000");
 }
 Status ErrServerShutdown() { return Invalid(1053, "08S01", "Server shutdown in progress"); }
+Status ErrQueryInterrupted() { return Invalid(1317, "70100", "Query execution was interrupted"); }
+Status ErrUnknownThread(uint64_t id) { return Invalid(1094, "HY000", fmt::format("Unknown thread id: {}", id)); }
 Status ErrExecutionTimeExceeded() {
   return Invalid(3024, "HY000", "Query execution was interrupted, maximum statement execution time exceeded");
 }

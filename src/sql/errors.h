@@ -93,6 +93,8 @@ Status ErrNoSuchWindow(std::string_view name);        // ER_WINDOW_NO_SUCH_WINDO
 Status ErrCteRecursionDepth(uint64_t rounds);  // ER_CTE_MAX_RECURSION_DEPTH 3636
 Status ErrCteRecursiveForm(std::string_view name);  // ER_CTE_RECURSIVE_REQUIRES_NONRECURSIVE_FIRST 3574
 Status ErrServerShutdown();           // ER_SERVER_SHUTDOWN 1053
+Status ErrQueryInterrupted();         // ER_QUERY_INTERRUPTED 1317 (KILL QUERY)
+Status ErrUnknownThread(uint64_t id); // ER_NO_SUCH_THREAD 1094
 Status ErrExecutionTimeExceeded();    // ER_QUERY_TIMEOUT 3024
 Status ErrStatementMemory(size_t limit_bytes);  // ER_OUT_OF_RESOURCES 1041
 

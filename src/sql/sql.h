@@ -32,6 +32,7 @@
 #include "sql/expression/expr.h"
 #include "sql/node_variables.h"
 #include "sql/parser/ast.h"
+#include "sql/session/process_list.h"
 #include "storage/engine.h"
 #include "txn/transaction.h"
 
@@ -118,8 +119,24 @@ class SqlEngine {
   void InterruptStatements() { interrupted_.store(true, std::memory_order_relaxed); }
   const std::atomic<bool>* interrupted() const { return &interrupted_; }
 
+  // The sessions of this node (SHOW PROCESSLIST, KILL).
+  ProcessList& processes() { return processes_; }
+
+  // Prepared statements held by all sessions, against the server-wide limit
+  // max_prepared_stmt_count (1461 past it, as MySQL).
+  bool AcquirePrepared(uint64_t limit) {
+    uint64_t n = prepared_statements_.load(std::memory_order_relaxed);
+    while (n < limit)
+      if (prepared_statements_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return true;
+    return false;
+  }
+  void ReleasePrepared(uint64_t n) { prepared_statements_.fetch_sub(n, std::memory_order_relaxed); }
+  uint64_t prepared_statements() const { return prepared_statements_.load(std::memory_order_relaxed); }
+
  private:
   std::atomic<bool> interrupted_{false};
+  std::atomic<uint64_t> prepared_statements_{0};
+  ProcessList processes_;
   SqlEngineOptions options_;
   Catalog catalog_;
   AutoIncrement auto_increment_;
@@ -165,6 +182,10 @@ class Session final : public SessionContext {
   const std::string& database() const override { return database_; }
   const std::string& user() const override { return user_; }
   bool autocommit() const { return autocommit_; }
+  // The client asked for CLIENT_FOUND_ROWS: an UPDATE's affected rows (and ROW_COUNT()) are
+  // the rows it matched, not only those it changed. Set once per connection.
+  void set_client_found_rows(bool on) { client_found_rows_ = on; }
+  bool client_found_rows() const { return client_found_rows_; }
   bool in_transaction() const { return txn_ != nullptr && explicit_txn_; }
   uint32_t connection_id() const override { return connection_id_; }
   // A session variable (lower-case name) or the global default; nullopt when unknown.
@@ -242,6 +263,9 @@ class Session final : public SessionContext {
   uint64_t last_insert_id_ = 0;
   int64_t row_count_ = -1;
   uint64_t found_rows_ = 0;
+  bool client_found_rows_ = false;
+  std::shared_ptr<ProcessEntry> process_;  // nullptr for internal sessions (connection id 0)
+  int execute_depth_ = 0;                  // Execute nests (EXECUTE of a prepared statement)
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   std::map<std::string, Value> user_vars_;     // lower-case name → value
   std::vector<TriggerFrame> trigger_frames_;   // innermost last

@@ -396,7 +396,10 @@ TEST_F(PreparedTest, LongDataResetAndClose) {
 }
 
 TEST_F(PreparedTest, StatementCountLimit) {
-  Exec(m(), "SET max_prepared_stmt_count = 3");
+  // Server-wide (MySQL's rule): SET SESSION is 1229; the global counts every session's.
+  EXPECT_NE(mysql_query(m(), "SET max_prepared_stmt_count = 3"), 0);
+  EXPECT_EQ(mysql_errno(m()), 1229u);
+  Exec(m(), "SET GLOBAL max_prepared_stmt_count = 3");
   std::vector<Stmt> kept;
   for (int i = 0; i < 3; i++) {
     kept.push_back(Prepare("SELECT 1"));
@@ -409,6 +412,7 @@ TEST_F(PreparedTest, StatementCountLimit) {
                "Can't create more than max_prepared_stmt_count statements (current value: 3)");
   kept.pop_back();  // closing one makes room
   EXPECT_EQ(mysql_stmt_prepare(over.get(), "SELECT 1", 8), 0) << mysql_stmt_error(over.get());
+  Exec(m(), "SET GLOBAL max_prepared_stmt_count = 16382");
 }
 
 TEST_F(PreparedTest, ReExecuteAfterDdl) {

@@ -12,6 +12,7 @@ import time
 import unittest
 
 import pymysql
+import pymysql.constants
 
 from harness import curl
 from sql_common import PASSWORD, connect, mariadb, sql_server
@@ -196,6 +197,20 @@ class PyMySQLTest(unittest.TestCase):
         self.cur.execute("SELECT s FROM p WHERE id IN %s ORDER BY id", ((0, 3),))
         self.assertEqual([r[0] for r in self.cur.fetchall()], [tricky[0], tricky[3]])
         self.cur.execute("DROP TABLE p")
+
+    def test_client_found_rows(self):
+        """CLIENT_FOUND_ROWS (Perl DBD::MariaDB sets it by default): an UPDATE that matches
+        rows without changing them reports the matched rows; without the flag, the changed."""
+        self.cur.execute("CREATE TABLE fr (id INT PRIMARY KEY, v INT)")
+        self.cur.execute("INSERT INTO fr VALUES (1, 5), (2, 5), (3, 6)")
+        self.assertEqual(self.cur.execute("UPDATE fr SET v = 5 WHERE id <= 2"), 0)
+        with connect(self.server, "py", client_flag=pymysql.constants.CLIENT.FOUND_ROWS) as c, c.cursor() as cur:
+            self.assertEqual(cur.execute("UPDATE fr SET v = 5 WHERE id <= 2"), 2)
+            self.assertEqual(cur.execute("UPDATE fr SET v = 5"), 3)  # two matched unchanged, one changed
+            cur.execute("SELECT ROW_COUNT()")
+            self.assertEqual(cur.fetchone()[0], 3)
+            self.assertEqual(cur.execute("UPDATE fr SET v = 7 WHERE id = 99"), 0)
+        self.cur.execute("DROP TABLE fr")
 
     def test_autocommit_off_and_on(self):
         self.cur.execute("CREATE TABLE ac (id INT PRIMARY KEY)")

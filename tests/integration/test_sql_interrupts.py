@@ -1,6 +1,8 @@
 """A statement that would run for hours stops: at max_execution_time (3024, and the session
-and server go on), and when the node is asked to stop (SIGTERM ends the process promptly,
-the client gets an error instead of hanging)."""
+and server go on), when another session KILLs it (KILL QUERY: 1317, the connection goes on;
+KILL CONNECTION: the connection ends, even an idle one), and when the node is asked to stop
+(SIGTERM ends the process promptly, the client gets an error instead of hanging). SHOW
+[FULL] PROCESSLIST lists every session with what it runs."""
 import signal
 import threading
 import time
@@ -39,6 +41,67 @@ class InterruptTest(unittest.TestCase):
             cur.execute("SET max_execution_time = 0")
             cur.execute("SELECT COUNT(*) FROM t")
             self.assertEqual(cur.fetchone()[0], 3)
+
+    def processlist(self, cur, full=True):
+        cur.execute("SHOW FULL PROCESSLIST" if full else "SHOW PROCESSLIST")
+        return {row[0]: row for row in cur.fetchall()}
+
+    def test_processlist_and_kill(self):
+        victim = connect(self.server, "i")
+        vcur = victim.cursor()
+        vcur.execute("SELECT CONNECTION_ID()")
+        victim_id = vcur.fetchone()[0]
+        outcome = {}
+
+        def run():
+            try:
+                vcur.execute(RUNAWAY)
+                outcome["rows"] = vcur.fetchall()
+            except pymysql.err.MySQLError as e:
+                outcome["error"] = e.args
+
+        client = threading.Thread(target=run)
+        client.start()
+        with connect(self.server) as admin, admin.cursor() as cur:
+            cur.execute("SELECT CONNECTION_ID()")
+            admin_id = cur.fetchone()[0]
+            deadline = time.time() + 10 * TIMEOUT_SCALE
+            while self.processlist(cur)[victim_id][7] != RUNAWAY:
+                self.assertLess(time.time(), deadline, "the running statement never showed up")
+                time.sleep(0.05)
+            rows = self.processlist(cur)
+            user, _, db, command = rows[victim_id][1:5]
+            self.assertEqual((user, db, command), ("root", "i", "Query"))
+            self.assertEqual(rows[admin_id][4], "Query")
+            self.assertEqual(rows[admin_id][7], "SHOW FULL PROCESSLIST")
+            self.assertEqual(self.processlist(cur, full=False)[victim_id][7], RUNAWAY[:100])
+
+            # KILL QUERY: the statement stops with 1317; the connection stays usable.
+            start = time.time()
+            cur.execute("KILL QUERY %s", (victim_id,))
+            client.join(timeout=20 * TIMEOUT_SCALE)
+            self.assertFalse(client.is_alive())
+            self.assertEqual(outcome.get("error", (None,))[0], 1317, outcome)
+            self.assertLess(time.time() - start, 10 * TIMEOUT_SCALE)
+            vcur.execute("SELECT COUNT(*) FROM t")
+            self.assertEqual(vcur.fetchone()[0], 3)
+            row = self.processlist(cur)[victim_id]
+            self.assertEqual((row[4], row[7]), ("Sleep", None))
+
+            # KILL [CONNECTION] of an idle connection: it ends, and leaves the list.
+            cur.execute("KILL %s", (victim_id,))
+            with self.assertRaises(pymysql.err.OperationalError):
+                vcur.execute("SELECT 1")
+            deadline = time.time() + 10 * TIMEOUT_SCALE
+            while victim_id in self.processlist(cur):
+                self.assertLess(time.time(), deadline, "the killed connection stayed in the list")
+                time.sleep(0.05)
+
+            with self.assertRaises(pymysql.err.MySQLError) as err:
+                cur.execute("KILL 4000000000")
+            self.assertEqual(err.exception.args, (1094, "Unknown thread id: 4000000000"))
+            cur.execute("SELECT 1")  # the admin session goes on
+        victim.close()
 
     def test_sigterm_interrupts_a_running_statement(self):
         outcome = {}

@@ -215,13 +215,16 @@ Status DecodeExecute(std::string_view args, uint16_t param_count, std::vector<Pa
   if (!r.ReadBytes((param_count + 7) / 8, &null_bitmap) || !r.ReadU8(&new_params_bound))
     return Malformed("short NULL bitmap");
   if (new_params_bound == 1) {
-    types->assign(param_count, ParamType());
-    for (ParamType& t : *types) {
+    // Read whole before replacing: a cut-short packet must not leave the remembered types
+    // half new, half NULL for the next execute that reuses them.
+    std::vector<ParamType> read(param_count);
+    for (ParamType& t : read) {
       uint16_t v;
       if (!r.ReadU16(&v)) return Malformed("short parameter types");
       t.type = static_cast<uint8_t>(v & 0xff);
       t.is_unsigned = (v & 0x8000) != 0;
     }
+    *types = std::move(read);
   } else if (new_params_bound != 0 || types->size() != param_count) {
     return Malformed("no parameter types");
   }

@@ -123,6 +123,7 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
     return session.status();
   }
   session_ = std::move(session).value();
+  session_->SetClientCapabilities(capabilities_);
   STRATA_RETURN_IF_ERROR(ResultWriter(&channel_, capabilities_).WriteOk({0, 0, StatusFlags(), 0, {}}));
   return channel_.Flush();
 }

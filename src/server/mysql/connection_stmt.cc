@@ -54,6 +54,10 @@ Status Connection::DoStmtPrepare(std::string_view sql) {
   ResultWriter w(&channel_, capabilities_);
   Result<PreparedInfo> info = session_->Prepare(sql);
   if (!info.ok()) return w.WriteErr(info.status());
+  if (info->columns.size() > 0xffff) {  // the prepare-OK packet counts columns in 16 bits
+    session_->CloseStatement(info->id);
+    return w.WriteErr(Status::InvalidArgument("Too many columns").WithMysql(1117, "HY000"));
+  }
   PreparedState& state = statements_[info->id];
   state = PreparedState();
   state.param_count = info->param_count;
@@ -61,7 +65,7 @@ Status Connection::DoStmtPrepare(std::string_view sql) {
   state.long_data_memory = MemoryCharge(ctx_->options.memory);
   state.ResetLongData();
   STRATA_RETURN_IF_ERROR(channel_.WritePayload(EncodePrepareOk(
-      info->id, static_cast<uint16_t>(std::min<size_t>(info->columns.size(), 0xffff)), info->param_count, 0)));
+      info->id, static_cast<uint16_t>(info->columns.size()), info->param_count, 0)));
   std::vector<Column> params(info->param_count, ParameterColumn());
   uint16_t flags = StatusFlags();
   STRATA_RETURN_IF_ERROR(w.WriteDefinitions(params, flags));

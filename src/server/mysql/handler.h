@@ -132,6 +132,9 @@ class SessionHandler {
   virtual QueryResponse Execute(uint32_t id, const std::vector<ParamValue>& params) = 0;
   // COM_STMT_CLOSE (and the end of the connection): forgets statement `id`, if any.
   virtual void CloseStatement(uint32_t id) = 0;
+  // The client's capability flags, once negotiated (CLIENT_FOUND_ROWS changes what an
+  // UPDATE reports as affected rows).
+  virtual void SetClientCapabilities(uint32_t capabilities) { (void)capabilities; }
 
   virtual SessionStatus status() const = 0;
 };

@@ -38,6 +38,7 @@ class Server::Impl {
   // joined, so Stop() can never shut down a reused descriptor.
   struct Slot {
     int fd = -1;
+    uint32_t id = 0;  // the connection id
     std::thread thread;
     std::atomic<bool> done{false};
   };
@@ -164,6 +165,7 @@ void Server::Impl::Spawn(int fd, std::string peer_host) {
   std::lock_guard<std::mutex> lock(mu);
   Slot& slot = slots.emplace_back();
   slot.fd = fd;
+  slot.id = id;
   ctx.open_connections.fetch_add(1);
   try {
     slot.thread = std::thread([this, &slot, id, host = std::move(peer_host)]() mutable {
@@ -259,5 +261,15 @@ Server::~Server() { Stop(); }
 uint16_t Server::port() const { return impl_->port; }
 void Server::Stop() { impl_->StopAll(); }
 size_t Server::open_connections() const { return impl_->ctx.open_connections.load(); }
+
+bool Server::CloseConnection(uint32_t connection_id) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  for (Impl::Slot& s : impl_->slots) {
+    if (s.id != connection_id || s.done.load()) continue;
+    ::shutdown(s.fd, SHUT_RDWR);  // safe: the descriptor is closed only after the slot leaves `slots`
+    return true;
+  }
+  return false;
+}
 
 }  // namespace strata::server::mysql

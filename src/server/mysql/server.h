@@ -71,6 +71,10 @@ class Server {
   // fail; a handler call in progress finishes first), joins all threads. Idempotent.
   void Stop();
   size_t open_connections() const;
+  // KILL CONNECTION: shuts down connection `connection_id`'s socket, so its blocked read or
+  // write fails and the connection ends (a statement in progress finishes or is interrupted
+  // first). False when no such connection is open.
+  bool CloseConnection(uint32_t connection_id);
 
   class Impl;
 

@@ -346,6 +346,7 @@ BoundExprPtr MakeColumnRef(uint32_t column, OutType type) {
 
 Status CheckInterrupted(const EvalContext& ctx) {
   if (ctx.interrupted && ctx.interrupted->load(std::memory_order_relaxed)) return ErrServerShutdown();
+  if (ctx.killed && ctx.killed->load(std::memory_order_relaxed)) return ErrQueryInterrupted();
   if (ctx.deadline_ns != 0 &&
       std::chrono::steady_clock::now().time_since_epoch().count() > ctx.deadline_ns) {
     return ErrExecutionTimeExceeded();

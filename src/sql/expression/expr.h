@@ -136,6 +136,7 @@ struct EvalContext {
   // and the statement's deadline (max_execution_time, 3024; 0: none), in steady-clock ns.
   const std::atomic<bool>* interrupted = nullptr;
   int64_t deadline_ns = 0;
+  const std::atomic<bool>* killed = nullptr;  // KILL QUERY of this session (1317)
   const Row* values_row = nullptr;  // VALUES(col) in ON DUPLICATE KEY UPDATE
   uint64_t* last_insert_id = nullptr;  // the session's, which LAST_INSERT_ID(expr) sets
   SubqueryRunner* subqueries = nullptr;  // runs kSubquery plans (nullptr: none may occur)

@@ -180,6 +180,7 @@ enum class StatementKind : uint8_t {
   kTruncate,                   // TRUNCATE [TABLE] t
   kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
   kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
+  kKill,                       // KILL [CONNECTION | QUERY] id
 };
 
 struct Statement {
@@ -550,6 +551,12 @@ struct Execute : Statement {
 struct Deallocate : Statement {
   Deallocate() : Statement(StatementKind::kDeallocate) {}
   std::string name;
+};
+
+struct Kill : Statement {
+  Kill() : Statement(StatementKind::kKill) {}
+  bool query_only = false;  // KILL QUERY: the statement, not the connection
+  ExprPtr id;
 };
 
 // Whether CloneExpr can copy `e`: no subquery and no window anywhere inside (those hold

@@ -266,6 +266,14 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "PREPARE")) return ParsePrepare();
   if (IsWord(t, "EXECUTE")) return ParseExecute();
   if (IsWord(t, "UNLOCK")) return ParseUnlockTables();
+  if (IsWord(t, "KILL")) {  // KILL [CONNECTION | QUERY] id
+    Advance();
+    auto kill = std::make_unique<ast::Kill>();
+    if (AcceptWord("QUERY")) kill->query_only = true;
+    else AcceptWord("CONNECTION");
+    STRATA_ASSIGN_OR_RETURN(kill->id, ParseExpr());
+    return ast::StatementPtr(std::move(kill));
+  }
   if (IsWord(t, "USE")) {
     Advance();
     auto use = std::make_unique<ast::Use>();

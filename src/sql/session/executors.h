@@ -86,6 +86,9 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
+// processes.cc: SHOW [FULL] PROCESSLIST's rows; KILL [CONNECTION | QUERY] id (1094: no such id).
+QueryResult ProcessListResult(Session& session, bool full);
+Result<QueryResult> ExecuteKill(Session& session, const ast::Kill& stmt);
 Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt);  // explain.cc
 // A bound expression outside a query (SET x = expr): its subqueries run in the session's
 // transaction when binding them began one.

@@ -180,7 +180,7 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
     }
   }
   QueryResult result;
-  result.affected_rows = changed;
+  result.affected_rows = session.client_found_rows() ? matched : changed;
   result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", matched, changed);
   return result;
 }

@@ -102,13 +102,20 @@ Result<PreparedDescription> Session::Describe(const ast::Statement& stmt) {
 
 Result<PreparedDescription> Session::Prepare(std::string_view text) {
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr stmt, ParseOne(text));
-  if (stmt->kind == SK::kPrepare || stmt->kind == SK::kExecute || stmt->kind == SK::kDeallocate)
+  // A trigger body is stored text: a ? in it would read whichever statement fires it.
+  if (stmt->kind == SK::kPrepare || stmt->kind == SK::kExecute || stmt->kind == SK::kDeallocate ||
+      stmt->kind == SK::kCreateTrigger)
     return ErrUnsupportedPs();
   if (stmt->param_count > kMaxPlaceholders) return ErrTooManyPlaceholders();
-  std::optional<Value> limit_value = GetVariable("max_prepared_stmt_count");
+  std::optional<Value> limit_value = engine_->GetGlobal("max_prepared_stmt_count");
   const uint64_t limit = limit_value ? static_cast<uint64_t>(std::max(0.0, limit_value->ToDouble())) : 16382;
-  if (prepared_.size() >= limit) return ErrMaxPreparedStmtCount(limit);
-  STRATA_ASSIGN_OR_RETURN(PreparedDescription d, Describe(*stmt));
+  if (!engine_->AcquirePrepared(limit)) return ErrMaxPreparedStmtCount(limit);
+  Result<PreparedDescription> described = Describe(*stmt);
+  if (!described.ok()) {
+    engine_->ReleasePrepared(1);
+    return described.status();
+  }
+  PreparedDescription d = std::move(described).value();
   // Ids count up and are not reused before the 32-bit counter wraps (a stale id from the
   // client must not run another statement); after a wrap, 0 and ids still held are skipped.
   if (next_statement_id_ == 0) next_statement_id_ = 1;
@@ -134,7 +141,7 @@ const ast::Statement* Session::PreparedStatement(uint32_t id) const {
 }
 
 void Session::ClosePrepared(uint32_t id) {
-  prepared_.erase(id);
+  engine_->ReleasePrepared(prepared_.erase(id));
   for (auto it = prepared_names_.begin(); it != prepared_names_.end();) {
     it = it->second == id ? prepared_names_.erase(it) : std::next(it);
   }

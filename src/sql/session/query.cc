@@ -182,7 +182,7 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
                                                        &session.engine().auto_increment(), triggers.get()));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
   uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
-  result.affected_rows = changed;
+  result.affected_rows = session.client_found_rows() ? matched : changed;
   result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", matched, changed);
   return result;
 }

@@ -55,6 +55,7 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
     case SK::kPrepare: return "prepare";
     case SK::kExecute: return "execute";
     case SK::kDeallocate: return "deallocate";
+    case SK::kKill: return "kill";
     default: return "other";
   }
 }
@@ -62,9 +63,15 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
 // ---- Session ------------------------------------------------------------------------
 
 Session::Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id)
-    : engine_(engine), user_(std::move(user)), host_(std::move(host)), connection_id_(connection_id) {}
+    : engine_(engine), user_(std::move(user)), host_(std::move(host)), connection_id_(connection_id) {
+  if (connection_id_ != 0) process_ = engine_->processes().Register(connection_id_, user_, host_);
+}
 
-Session::~Session() { RollbackOpen(); }
+Session::~Session() {
+  RollbackOpen();
+  engine_->ReleasePrepared(prepared_.size());
+  if (process_) engine_->processes().Unregister(connection_id_, process_.get());
+}
 
 const std::string& Session::server_version() const { return engine_->server_version(); }
 
@@ -78,6 +85,7 @@ EvalContext Session::eval_context() const {
   EvalContext ctx;
   ctx.now_unix_seconds = static_cast<int64_t>(std::time(nullptr));
   ctx.interrupted = engine_->interrupted();
+  if (process_) ctx.killed = &process_->kill_query;
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
   ctx.last_insert_id = const_cast<uint64_t*>(&last_insert_id_);  // LAST_INSERT_ID(expr) sets it
   return ctx;
@@ -194,6 +202,7 @@ void Session::Reset() {
   session_vars_.clear();
   user_vars_.clear();
   last_insert_id_ = 0;
+  engine_->ReleasePrepared(prepared_.size());
   prepared_.clear();
   prepared_names_.clear();
 }
@@ -214,7 +223,11 @@ void Session::RollbackOpen() {
 }
 
 Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
+  const bool top = execute_depth_++ == 0;
+  if (top && process_) process_->StatementStarted(database_, stmt.text);
   Result<QueryResult> result = ExecuteStatement(stmt);
+  if (top && process_) process_->StatementEnded(database_);
+  --execute_depth_;
   if (result.ok()) {
     // MySQL: ROW_COUNT() is the affected rows of a DML statement, -1 after a result set.
     row_count_ = result->has_rows ? -1 : static_cast<int64_t>(result->affected_rows);
@@ -260,6 +273,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kPrepare: return ExecutePrepare(static_cast<const ast::Prepare&>(stmt));
     case SK::kExecute: return ExecuteExecute(static_cast<const ast::Execute&>(stmt));
     case SK::kDeallocate: return ExecuteDeallocate(static_cast<const ast::Deallocate&>(stmt));
+    case SK::kKill: return ExecuteKill(*this, static_cast<const ast::Kill&>(stmt));
     case SK::kSet:
       return ExecuteSet(static_cast<const ast::Set&>(stmt));
     case SK::kLockTables: case SK::kUnlockTables:
@@ -363,6 +377,8 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     return Status::OK();
   }
   if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
+  // Server-wide in MySQL: one session must not raise its own share.
+  if (name == "max_prepared_stmt_count" && item.scope != ast::VariableScope::kGlobal) return ErrGlobalVariable(name);
   if (!item.value) {  // SET x = DEFAULT
     if (name == "autocommit") autocommit_ = true;
     session_vars_.erase(name);

@@ -348,13 +348,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       }
       return ApplyWhere(session, stmt, std::move(r));
     }
-    case ShowKind::kProcessList: {
-      QueryResult r = TextResult({"Id", "User", "Host", "db", "Command", "Time", "State", "Info"});
-      r.rows.push_back({Value::Uint(session.connection_id()), Str(session.user()), Str("localhost"),
-                        session.database().empty() ? Value::Null() : Str(session.database()), Str("Query"), Value::Int(0),
-                        Str("executing"), Str("SHOW PROCESSLIST")});
-      return r;
-    }
+    case ShowKind::kProcessList:
+      return ProcessListResult(session, stmt.full);
   }
   return Status::Internal("unknown SHOW");
 }

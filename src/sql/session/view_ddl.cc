@@ -13,6 +13,9 @@ Result<std::string> DatabaseFor(Session& session, const std::string& schema) {
 
 Result<QueryResult> CreateView(Session& session, const ast::CreateView& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.name.schema));
+  // A stored query cannot keep a prepared statement's ? (ER_VIEW_SELECT_VARIABLE).
+  if (stmt.param_count > 0)
+    return Status::InvalidArgument("View's SELECT contains a variable or parameter").WithMysql(1351, "HY000");
   // The query must plan now, as MySQL checks it: its tables exist, its columns resolve.
   STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.query, nullptr, nullptr));
   if (!stmt.columns.empty() && stmt.columns.size() != query.visible) return ErrViewColumnCount();

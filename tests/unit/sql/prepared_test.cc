@@ -92,10 +92,19 @@ TEST_F(SqlTest, PreparedWritesErrorsAndLimits) {
   ASSERT_TRUE(through_view.ok()) << through_view.status().ToString();
   s_->ClosePrepared(through_view->id);
   Ok("DROP VIEW wv");
+  // A ? cannot be stored: not in a view (1351), not in a trigger body (not preparable: 1295).
+  auto param_view = s_->Prepare("CREATE VIEW pv AS SELECT ? AS x");
+  ASSERT_TRUE(param_view.ok()) << param_view.status().ToString();
+  EXPECT_EQ(s_->ExecutePrepared(param_view->id, {Value::Int(1)}, "EXECUTE").status().mysql_errno(), 1351);
+  s_->ClosePrepared(param_view->id);
+  EXPECT_EQ(s_->Prepare("CREATE TRIGGER tr BEFORE INSERT ON w FOR EACH ROW SET NEW.v = ?").status().mysql_errno(), 1295);
   EXPECT_EQ(Error(s_->Prepare("PREPARE x FROM 'SELECT 1'").status()),
             "ERROR 1295: This command is not supported in the prepared statement protocol yet");
   EXPECT_EQ(s_->Prepare("SELECT 1; SELECT 2").status().mysql_errno(), 1064);
-  Ok("SET max_prepared_stmt_count = 2");
+  // Server-wide, as in MySQL: a session cannot raise its own limit.
+  EXPECT_EQ(Error(s_->Execute(*ParseOne("SET max_prepared_stmt_count = 100").value()).status()).substr(0, 10),
+            "ERROR 1229");
+  Ok("SET GLOBAL max_prepared_stmt_count = 2");
   EXPECT_EQ(s_->prepared_count(), 1u);
   ASSERT_TRUE(s_->Prepare("SELECT 1").ok());
   EXPECT_EQ(Error(s_->Prepare("SELECT 1").status()),
