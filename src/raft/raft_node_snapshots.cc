@@ -169,9 +169,10 @@ void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
     info.compactions++;
   }
   obs::Info("raft", "compacted log", {{"node", options.id}, {"index", at}});
-  // What was written while this one ran may already call for the next: a burst of writes
-  // followed by silence must not leave the log long until the next write.
-  MaybeCompact();
+  // The bytes written while this one ran may already call for the next: a burst of large
+  // entries followed by silence must not leave that much log on disk until the next write.
+  if (options.compact_bytes != 0 && storage->bytes_written() >= log_bytes_at_compaction + options.compact_bytes)
+    MaybeCompact();
 }
 
 void RaftNode::Impl::WaitCompactorIdle() {
