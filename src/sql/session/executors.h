@@ -86,6 +86,19 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
+// show.cc: what SHOW COLUMNS says of a column's default ("" when none) and key ("PRI",
+// "UNI", "MUL" or "").
+std::string ColumnDefaultText(const ColumnSchema& c);
+std::string ColumnKeyFlag(const TableSchema& t, uint32_t col);
+// view_dml.cc: whether INSERT/UPDATE/DELETE may write through the view.
+bool ViewIsUpdatable(Session& session, const ViewDefinition& view);
+// information_schema.cc: a FROM item naming information_schema.X (or X while it is the
+// current database) as constant rows built now; nullopt for any other database; 1109 for a
+// table information_schema does not have.
+bool IsInformationSchema(std::string_view database);
+Result<std::optional<FromTable>> ResolveInformationSchema(Session& session, const ast::TableName& name,
+                                                          const std::string& alias,
+                                                          std::vector<std::shared_ptr<const TableSchema>>* tables);
 // processes.cc: SHOW [FULL] PROCESSLIST's rows; KILL [CONNECTION | QUERY] id (1094: no such id).
 QueryResult ProcessListResult(Session& session, bool full);
 Result<QueryResult> ExecuteKill(Session& session, const ast::Kill& stmt);

@@ -110,6 +110,11 @@ Result<PlannedQuery> PlanSelectTerm(Session& session, const ast::Select& stmt, c
       continue;
     }
     std::string alias = ref.alias.empty() ? ref.table.name : ref.alias;
+    STRATA_ASSIGN_OR_RETURN(std::optional<FromTable> system, ResolveInformationSchema(session, ref.table, alias, &out.tables));
+    if (system) {
+      from.push_back(std::move(*system));
+      continue;
+    }
     if (ref.table.schema.empty()) {  // a CTE's name hides a table's
       STRATA_ASSIGN_OR_RETURN(std::optional<FromTable> cte, ResolveCte(session, ref.table.name, alias, &out.tables));
       if (cte) {

@@ -9,6 +9,23 @@
 #include "sql/session/executors.h"
 
 namespace strata::sql {
+
+std::string ColumnDefaultText(const ColumnSchema& c) {
+  switch (c.default_kind) {
+    case DefaultKind::kValue: return c.default_value.ToText().value_or("NULL");
+    case DefaultKind::kCurrentTimestamp: return "CURRENT_TIMESTAMP";
+    default: return "";
+  }
+}
+
+std::string ColumnKeyFlag(const TableSchema& t, uint32_t col) {
+  for (uint32_t c : t.primary.columns)
+    if (c == col) return "PRI";
+  for (const auto& index : t.indexes)
+    if (index.columns[0] == col) return index.unique && index.columns.size() == 1 ? "UNI" : "MUL";
+  return "";
+}
+
 namespace {
 
 using ast::ShowKind;
@@ -56,22 +73,6 @@ Result<QueryResult> ApplyWhere(Session& session, const ast::Show& stmt, QueryRes
   }
   r.rows = std::move(kept);
   return r;
-}
-
-std::string DefaultText(const ColumnSchema& c) {
-  switch (c.default_kind) {
-    case DefaultKind::kValue: return c.default_value.ToText().value_or("NULL");
-    case DefaultKind::kCurrentTimestamp: return "CURRENT_TIMESTAMP";
-    default: return "";
-  }
-}
-
-std::string KeyFlag(const TableSchema& t, uint32_t col) {
-  for (uint32_t c : t.primary.columns)
-    if (c == col) return "PRI";
-  for (const auto& index : t.indexes)
-    if (index.columns[0] == col) return index.unique && index.columns.size() == 1 ? "UNI" : "MUL";
-  return "";
 }
 
 std::string Quote(std::string_view name) {
@@ -135,15 +136,15 @@ Result<QueryResult> ShowColumns(Session& session, const ast::Show& stmt) {
     const ColumnSchema& c = t->columns[i];
     if (!stmt.column.empty() && !EqualsIgnoreCase(stmt.column, c.name)) continue;
     if (!Matches(stmt, c.name)) continue;
-    std::string def = DefaultText(c);
+    std::string def = ColumnDefaultText(c);
     Value default_value = c.default_kind == DefaultKind::kValue || c.default_kind == DefaultKind::kCurrentTimestamp ? Str(def) : Value::Null();
     std::string extra = c.auto_increment ? "auto_increment" : c.default_kind == DefaultKind::kCurrentTimestamp ? "DEFAULT_GENERATED" : "";
     Value collation = c.type.IsString() ? Str("utf8mb4_general_ci") : Value::Null();
     if (stmt.full) {
-      r.rows.push_back({Str(c.name), Str(c.type.ToSql()), collation, Str(c.nullable ? "YES" : "NO"), Str(KeyFlag(*t, i)),
+      r.rows.push_back({Str(c.name), Str(c.type.ToSql()), collation, Str(c.nullable ? "YES" : "NO"), Str(ColumnKeyFlag(*t, i)),
                         default_value, Str(extra), Str("select,insert,update,references"), Str(c.comment)});
     } else {
-      r.rows.push_back({Str(c.name), Str(c.type.ToSql()), Str(c.nullable ? "YES" : "NO"), Str(KeyFlag(*t, i)), default_value, Str(extra)});
+      r.rows.push_back({Str(c.name), Str(c.type.ToSql()), Str(c.nullable ? "YES" : "NO"), Str(ColumnKeyFlag(*t, i)), default_value, Str(extra)});
     }
   }
   return ApplyWhere(session, stmt, std::move(r));

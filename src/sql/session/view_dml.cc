@@ -231,6 +231,10 @@ Result<std::unique_ptr<TriggerRunner>> AddViewChecks(Session& session, const Tab
       std::make_unique<ViewCheckRunner>(table, std::move(bound), std::move(triggers), session.eval_context()));
 }
 
+bool ViewIsUpdatable(Session& session, const ViewDefinition& view) {
+  return Analyze(session, view, "UPDATE").ok();
+}
+
 Result<std::optional<QueryResult>> UpdateThroughView(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(auto view, ViewTarget(session, stmt.table.table));
   if (!view) return std::optional<QueryResult>();
@@ -272,7 +276,6 @@ Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast
   std::string_view verb = stmt.replace ? "REPLACE" : "INSERT";
   STRATA_ASSIGN_OR_RETURN(UpdatableView v, Analyze(session, *view, verb));
   if (!stmt.on_duplicate.empty()) return ErrNotSupportedYet("ON DUPLICATE KEY UPDATE through a view");
-  if (stmt.select) return ErrNotSupportedYet("INSERT ... SELECT into a view");
   ast::Insert rewritten;
   rewritten.text = stmt.text;
   rewritten.table = v.table;
@@ -305,6 +308,16 @@ Result<std::optional<QueryResult>> InsertThroughView(Session& session, const ast
     if (a.value && !ast::Clonable(*a.value)) return ErrNotSupportedYet("subqueries in a statement that writes through a view");
     if (a.value) out.value = ast::CloneExpr(*a.value);
     rewritten.set_assignments.push_back(std::move(out));
+  }
+  if (stmt.select) {
+    // INSERT ... SELECT: the rewritten statement needs a query of its own (a query is not
+    // clonable: it may hold subqueries), so the statement's text is parsed again; its ?
+    // placeholders keep their numbers and read the same values.
+    if (stmt.text.empty()) return ErrNotSupportedYet("INSERT ... SELECT into a view here");
+    STRATA_ASSIGN_OR_RETURN(ast::StatementPtr again, ParseOne(stmt.text));
+    auto* insert = again->kind == ast::StatementKind::kInsert ? static_cast<ast::Insert*>(again.get()) : nullptr;
+    if (!insert || !insert->select) return Status::Internal("INSERT ... SELECT did not parse back to one");
+    rewritten.select = std::move(insert->select);
   }
   STRATA_RETURN_IF_ERROR(CarryChecks(stmt.view_checks, stmt.cascade_view_checks, *view, v, &rewritten.view_checks,
                                      &rewritten.cascade_view_checks));
