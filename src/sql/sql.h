@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sql/binder/session_context.h"
@@ -180,6 +181,9 @@ class Session final : public SessionContext {
   size_t prepared_count() const { return prepared_.size(); }
 
   const std::string& database() const override { return database_; }
+  // Sets the current database without USE's checks and returns the previous one: a view's
+  // stored query names its tables relative to the view's database while it is planned.
+  std::string SwapDatabase(std::string db) { return std::exchange(database_, std::move(db)); }
   const std::string& user() const override { return user_; }
   bool autocommit() const { return autocommit_; }
   // The client asked for CLIENT_FOUND_ROWS: an UPDATE's affected rows (and ROW_COUNT()) are

@@ -1,5 +1,6 @@
 """Shared helpers for the SQL process-level tests: a password-protected server and
 PyMySQL / mariadb CLI connections to it."""
+import os
 import subprocess
 
 import pymysql
@@ -12,6 +13,20 @@ PASSWORD = "s3cret-Pw"
 def sql_server(**kwargs):
     """A started `stratadb start` with root's password set."""
     return Server(extra_args=["--root-password", PASSWORD], **kwargs).start()
+
+
+def run_client_script(test, argv, timeout=120):
+    """Starts a server, runs a client program (a script in another language or library)
+    with STRATA_PORT and STRATA_PASSWORD in its environment, and asserts that it exited 0
+    printing exactly "ok" (the script checks the server's answers itself)."""
+    server = sql_server()
+    try:
+        env = dict(os.environ, STRATA_PORT=str(server.port), STRATA_PASSWORD=PASSWORD)
+        out = subprocess.run(list(argv), capture_output=True, text=True, env=env, timeout=timeout)
+        test.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        test.assertEqual(out.stdout.strip(), "ok", out.stderr)
+    finally:
+        server.cleanup()
 
 
 def connect(server, database=None, autocommit=True, **kwargs):

@@ -3,10 +3,9 @@ prepared statements of every common type through execute(), text queries, and er
 (tests/node/mysql2_client.js)."""
 import os
 import shutil
-import subprocess
 import unittest
 
-from sql_common import PASSWORD, sql_server
+from sql_common import run_client_script
 
 NODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node")
 
@@ -17,15 +16,7 @@ class NodeMysql2Test(unittest.TestCase):
         self.assertIsNotNone(shutil.which("node"), "node is not installed (scripts/setup.sh)")
         self.assertTrue(os.path.isdir(os.path.join(NODE_DIR, "node_modules", "mysql2")),
                         "tests/node/node_modules/mysql2 is missing: run scripts/setup.sh")
-        server = sql_server()
-        try:
-            env = dict(os.environ, STRATA_PORT=str(server.port), STRATA_PASSWORD=PASSWORD)
-            out = subprocess.run(["node", os.path.join(NODE_DIR, "mysql2_client.js")], capture_output=True,
-                                 text=True, env=env, timeout=120)
-            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-            self.assertEqual(out.stdout.strip(), "ok", out.stderr)
-        finally:
-            server.cleanup()
+        run_client_script(self, ["node", os.path.join(NODE_DIR, "mysql2_client.js")])
 
 
 if __name__ == "__main__":

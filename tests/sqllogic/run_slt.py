@@ -10,53 +10,15 @@ Run with Debian's /usr/bin/python3.
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from harness import Server, free_port  # noqa: E402
+from harness import MariaDB, Server  # noqa: E402
 
 RUNNER = os.environ.get("SLT_RUNNER_BIN", os.path.join(HERE, "../../build/tests/sqllogic/slt_runner"))
 PASSWORD = "slt-Pw"
-
-
-class MariaDB:
-    """A throwaway mariadbd on a temporary data directory (no password for root)."""
-
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="slt-mariadb-")
-        self.port = free_port()
-        self.password = ""
-        self.proc = None
-
-    def start(self):
-        data = os.path.join(self.tmp, "data")
-        base = ["--no-defaults", f"--datadir={data}", "--user=root"]
-        subprocess.run(["mariadb-install-db", *base, "--auth-root-authentication-method=normal"],
-                       check=True, capture_output=True)
-        self.proc = subprocess.Popen(
-            ["mariadbd", *base, f"--port={self.port}", "--bind-address=127.0.0.1",
-             f"--socket={self.tmp}/mysqld.sock", "--skip-log-bin", "--skip-name-resolve",
-             "--innodb-flush-log-at-trx-commit=2", "--innodb-buffer-pool-size=256M"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.tmp, "err.log"), "wb"))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            ok = subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{self.port}", "-uroot",
-                                 "-e", "select 1"], capture_output=True).returncode == 0
-            if ok:
-                return self
-            time.sleep(0.2)
-        raise RuntimeError("mariadbd did not start: see " + self.tmp)
-
-    def cleanup(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=60)
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def main():

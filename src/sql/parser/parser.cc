@@ -300,6 +300,16 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     } while (AcceptPunct(","));
     return ast::StatementPtr(std::move(rename));
   }
+  if (IsWord(t, "ALTER") && PeekWord("TABLE", 1)) {
+    // ALTER TABLE t {DISABLE | ENABLE} KEYS, which every mysqldump wraps around a table's
+    // rows: MyISAM's switch; secondary indexes here are always maintained, so it does nothing.
+    size_t saved = pos_;
+    pos_ += 2;
+    Result<ast::TableName> table = ParseTableName();
+    if (table.ok() && (AcceptWord("DISABLE") || AcceptWord("ENABLE")) && AcceptWord("KEYS") && AtEnd())
+      return ast::StatementPtr(std::make_unique<ast::Empty>());
+    pos_ = saved;
+  }
   if (IsWord(t, "ALTER") || IsWord(t, "RENAME")) {
     return ErrNotSupportedYet(ToUpper(t.value) + (PeekWord("TABLE", 1) ? " TABLE" : ""));
   }

@@ -220,7 +220,8 @@ Result<ast::StatementPtr> Parser::ParseShow() {
   if ((show->full && !takes_full) || (scope_written && !takes_scope)) return ErrorAt(tokens_[pos_ - 1]);
   if (from_db_allowed && (AcceptWord("FROM") || AcceptWord("IN"))) {
     STRATA_ASSIGN_OR_RETURN(std::string db, ParseIdentifier());
-    if (show->show == ast::ShowKind::kTables || show->show == ast::ShowKind::kTableStatus) {
+    if (show->show == ast::ShowKind::kTables || show->show == ast::ShowKind::kTableStatus ||
+        show->show == ast::ShowKind::kTriggers) {
       show->database = std::move(db);
     } else {
       show->table.schema = std::move(db);

@@ -90,6 +90,9 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
 // "UNI", "MUL" or "").
 std::string ColumnDefaultText(const ColumnSchema& c);
 std::string ColumnKeyFlag(const TableSchema& t, uint32_t col);
+// query_planning.cc: a view's stored query planned (not yet optimized), its visible columns
+// named as the view names them.
+Result<PlannedQuery> PlanViewQuery(Session& session, const ViewDefinition& view);
 // view_dml.cc: whether INSERT/UPDATE/DELETE may write through the view.
 bool ViewIsUpdatable(Session& session, const ViewDefinition& view);
 // information_schema.cc: a FROM item naming information_schema.X (or X while it is the

@@ -5,6 +5,8 @@
 // names, order and values follow MySQL 8; numbers StrataDB does not track (data length,
 // cardinality) are 0 or NULL.
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -213,6 +215,40 @@ Table Views(Session& session, const CatalogSnapshot& c) {
   return t;
 }
 
+Table Triggers(const CatalogSnapshot& c) {
+  Table t = Make({{"TRIGGER_CATALOG", false}, {"TRIGGER_SCHEMA", false}, {"TRIGGER_NAME", false},
+                  {"EVENT_MANIPULATION", false}, {"EVENT_OBJECT_CATALOG", false}, {"EVENT_OBJECT_SCHEMA", false},
+                  {"EVENT_OBJECT_TABLE", false}, {"ACTION_ORDER", true}, {"ACTION_CONDITION", false},
+                  {"ACTION_STATEMENT", false}, {"ACTION_ORIENTATION", false}, {"ACTION_TIMING", false},
+                  {"ACTION_REFERENCE_OLD_TABLE", false}, {"ACTION_REFERENCE_NEW_TABLE", false},
+                  {"ACTION_REFERENCE_OLD_ROW", false}, {"ACTION_REFERENCE_NEW_ROW", false}, {"CREATED", false},
+                  {"SQL_MODE", false}, {"DEFINER", false}, {"CHARACTER_SET_CLIENT", false},
+                  {"COLLATION_CONNECTION", false}, {"DATABASE_COLLATION", false}});
+  // ACTION_ORDER counts 1, 2, ... per (table, timing, event), in firing order.
+  std::map<std::tuple<std::string, std::string, int, int>, uint64_t> seen;
+  std::vector<std::shared_ptr<const TriggerDefinition>> all;
+  for (const auto& [key, trigger] : c.triggers) all.push_back(trigger);
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a->order < b->order; });
+  for (const auto& tr : all) {
+    const char* event = tr->event == TriggerEvent::kInsert ? "INSERT" : tr->event == TriggerEvent::kUpdate ? "UPDATE" : "DELETE";
+    uint64_t order = ++seen[{tr->database, tr->table, static_cast<int>(tr->timing), static_cast<int>(tr->event)}];
+    t.rows.push_back({Str("def"), Str(tr->database), Str(tr->name), Str(event), Str("def"), Str(tr->database),
+                      Str(tr->table), Num(order), Value::Null(), Str(tr->body), Str("ROW"),
+                      Str(tr->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER"), Value::Null(), Value::Null(),
+                      Str("OLD"), Str("NEW"), Value::Null(), Str(""), Str("root@%"), Str(kCharset), Str(kCollation),
+                      Str(kCollation)});
+  }
+  return t;
+}
+
+// Stored routines and events do not exist: the tables are there, empty, for the tools that
+// list them (mysqldump --routines, ORMs).
+Table Routines() {
+  return Make({{"SPECIFIC_NAME", false}, {"ROUTINE_CATALOG", false}, {"ROUTINE_SCHEMA", false},
+               {"ROUTINE_NAME", false}, {"ROUTINE_TYPE", false}, {"DATA_TYPE", false}, {"ROUTINE_BODY", false},
+               {"ROUTINE_DEFINITION", false}, {"DEFINER", false}});
+}
+
 Table Processlist(Session& session) {
   Table t = Make({{"ID", true}, {"USER", false}, {"HOST", false}, {"DB", false}, {"COMMAND", false},
                   {"TIME", true}, {"STATE", false}, {"INFO", false}});
@@ -276,6 +312,8 @@ Result<Table> Build(Session& session, std::string_view name) {
   if (n == "KEY_COLUMN_USAGE") return KeyColumnUsage(c);
   if (n == "TABLE_CONSTRAINTS") return TableConstraints(c);
   if (n == "VIEWS") return Views(session, c);
+  if (n == "TRIGGERS") return Triggers(c);
+  if (n == "ROUTINES") return Routines();
   // ER_UNKNOWN_TABLE, as MySQL answers for a name information_schema does not have
   return Status::InvalidArgument(fmt::format("Unknown table '{}' in {}", ToUpper(name), kSchema))
       .WithMysql(1109, "42S02");

@@ -81,22 +81,34 @@ Result<FromTable> ResolveDerived(Session& session, const ast::Select& select, co
 // by the alias (or the view's name), its columns named by the view's column list.
 Result<FromTable> ResolveView(Session& session, const ViewDefinition& view, const std::string& alias,
                               std::vector<std::shared_ptr<const TableSchema>>* tables) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery inner, PlanViewQuery(session, view));
+  std::vector<std::string> names = inner.names;
+  return AsFromItem(std::move(inner), names, alias, tables);
+}
+
+}  // namespace
+
+Result<PlannedQuery> PlanViewQuery(Session& session, const ViewDefinition& view) {
   if (view_depth >= kMaxViewDepth) return ErrViewRecursion(view.database, view.name);
   ++view_depth;
   struct Leave {
     ~Leave() { --view_depth; }
   } leave;
   CteBarrier own_names_only;  // the view's query does not see the caller's CTEs
+  // Its unqualified table names are in the view's database, whatever the session's is.
+  struct Restore {
+    Session& session;
+    std::string saved;
+    ~Restore() { session.SwapDatabase(std::move(saved)); }
+  } restore{session, session.SwapDatabase(view.database)};
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr statement, ParseOne(view.query));
   if (statement->kind != ast::StatementKind::kSelect) return Status::Corruption("a view's query is not a SELECT");
   STRATA_ASSIGN_OR_RETURN(PlannedQuery inner,
                           PlanQuery(session, static_cast<const ast::Select&>(*statement), nullptr, nullptr));
   if (!view.columns.empty() && view.columns.size() != inner.visible) return ErrViewColumnCount();
-  std::vector<std::string> names = view.columns.empty() ? inner.names : view.columns;
-  return AsFromItem(std::move(inner), names, alias, tables);
+  if (!view.columns.empty()) inner.names = view.columns;
+  return inner;
 }
-
-}  // namespace
 
 // One SELECT (its set operands, if any, are the caller's business).
 Result<PlannedQuery> PlanSelectTerm(Session& session, const ast::Select& stmt, const BindContext* outer,

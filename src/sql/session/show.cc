@@ -126,10 +126,53 @@ std::string CreateTableText(const TableSchema& t) {
   return out;
 }
 
+// The SQL type a view column shows: its table column's when it is one, else its kind's.
+std::string OutTypeSql(const OutType& t) {
+  if (t.table && t.column >= 0) return t.table->columns[static_cast<size_t>(t.column)].type.ToSql();
+  switch (t.kind) {
+    case OutKind::kInt: return "bigint";
+    case OutKind::kUint: return "bigint unsigned";
+    case OutKind::kDouble: return "double";
+    case OutKind::kDecimal: return fmt::format("decimal(65,{})", std::min<int>(t.decimals, 30));
+    case OutKind::kBlob: return "longblob";
+    case OutKind::kDate: return "date";
+    case OutKind::kDateTime: return "datetime";
+    case OutKind::kTime: return "time";
+    case OutKind::kJson: return "json";
+    case OutKind::kNull: return "binary(0)";
+    default: return fmt::format("varchar({})", t.length ? t.length : 255);
+  }
+}
+
+// SHOW COLUMNS of a view (mysqldump asks it of every view): its query's columns.
+Result<QueryResult> ShowViewColumns(Session& session, const ast::Show& stmt, const ViewDefinition& view) {
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery q, PlanViewQuery(session, view));
+  QueryResult r = stmt.full ? TextResult({"Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"})
+                            : TextResult({"Field", "Type", "Null", "Key", "Default", "Extra"});
+  for (size_t i = 0; i < q.visible; i++) {
+    if (!stmt.column.empty() && !EqualsIgnoreCase(stmt.column, q.names[i])) continue;
+    if (!Matches(stmt, q.names[i])) continue;
+    const OutType& t = q.types[i];
+    Value collation = t.kind == OutKind::kString ? Str("utf8mb4_general_ci") : Value::Null();
+    if (stmt.full) {
+      r.rows.push_back({Str(q.names[i]), Str(OutTypeSql(t)), collation, Str(t.not_null ? "NO" : "YES"), Str(""),
+                        Value::Null(), Str(""), Str("select,insert,update,references"), Str("")});
+    } else {
+      r.rows.push_back({Str(q.names[i]), Str(OutTypeSql(t)), Str(t.not_null ? "NO" : "YES"), Str(""), Value::Null(), Str("")});
+    }
+  }
+  return ApplyWhere(session, stmt, std::move(r));
+}
+
 Result<QueryResult> ShowColumns(Session& session, const ast::Show& stmt) {
   ast::TableName name = stmt.table;
   if (!stmt.database.empty()) name.schema = stmt.database;
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, session.ResolveTable(name));
+  Result<std::shared_ptr<const TableSchema>> resolved = session.ResolveTable(name);
+  if (!resolved.ok() && resolved.status().mysql_errno() == kErNoSuchTable) {
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(name));
+    if (view) return ShowViewColumns(session, stmt, *view);
+  }
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, std::move(resolved));
   QueryResult r = stmt.full ? TextResult({"Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"})
                             : TextResult({"Field", "Type", "Null", "Key", "Default", "Extra"});
   for (uint32_t i = 0; i < t->columns.size(); i++) {
