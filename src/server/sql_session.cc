@@ -91,18 +91,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
       return response;
     }
     for (const auto& stmt : *parsed) {
-      Result<sql::QueryResult> result = Run(*stmt);
-      if (!result.ok()) {
-        response.error = result.status();
-        return response;
-      }
-      Result<mysql::StatementResult> converted = ToProtocolResult(*result, &response.memory);
-      if (!converted.ok()) {
-        response.error = converted.status();
-        CountError(response.error);
-        return response;
-      }
-      response.results.push_back(std::move(converted).value());
+      if (!Append(Run(*stmt), &response)) return response;
     }
     return response;
   }
@@ -153,21 +142,26 @@ class SqlSessionHandler : public mysql::SessionHandler {
     std::vector<sql::Value> values;
     values.reserve(params.size());
     for (const mysql::ParamValue& p : params) values.push_back(ToValue(p));
-    Result<sql::QueryResult> result = Run(*stmt, [&] {
-      return session_->ExecutePrepared(id, std::move(values), "mysqld_stmt_execute");
-    });
-    if (!result.ok()) {
-      response.error = result.status();
-      return response;
-    }
-    Result<mysql::StatementResult> converted = ToProtocolResult(*result, &response.memory);
-    if (!converted.ok()) {
-      response.error = converted.status();
-      CountError(response.error);
-      return response;
-    }
-    response.results.push_back(std::move(converted).value());
+    Append(Run(*stmt, [&] { return session_->ExecutePrepared(id, std::move(values), "mysqld_stmt_execute"); }),
+           &response);
     return response;
+  }
+
+  // Adds one statement's result to `response` in protocol form; false (and the error set)
+  // when the statement or the conversion failed.
+  bool Append(Result<sql::QueryResult> result, QueryResponse* response) {
+    if (!result.ok()) {
+      response->error = result.status();
+      return false;
+    }
+    Result<mysql::StatementResult> converted = ToProtocolResult(*result, &response->memory);
+    if (!converted.ok()) {
+      response->error = converted.status();
+      CountError(response->error);
+      return false;
+    }
+    response->results.push_back(std::move(converted).value());
+    return true;
   }
 
   void CloseStatement(uint32_t id) override { session_->ClosePrepared(id); }
