@@ -40,6 +40,29 @@ class MariadbCliTest(unittest.TestCase):
         """Result rows of the last statement in `sql` (tab-separated batch output), header dropped."""
         return [line.split("\t") for line in self.cli(sql).splitlines()[1:]]
 
+    def admin(self, *args):
+        out = subprocess.run(["mariadb-admin", "--no-defaults", "-h127.0.0.1", f"-P{self.server.port}", "-uroot",
+                              f"--password={PASSWORD}", *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return out.stdout
+
+    def test_mariadb_admin(self):
+        self.assertEqual(self.admin("ping").strip(), "mysqld is alive")
+        self.assertRegex(self.admin("status"), r"^Uptime: \d+\s+Threads: \d+")
+        self.assertIn("| autocommit ", self.admin("variables"))
+        self.assertIn("Server version\t\t8.0", self.admin("version"))
+        self.assertIn("| Threads_connected ", self.admin("extended-status"))
+        # processlist lists the other sessions too; kill ends one of them.
+        idle = connect(self.server)
+        with idle.cursor() as cur:
+            cur.execute("SELECT CONNECTION_ID()")
+            idle_id = cur.fetchone()[0]
+        listed = self.admin("processlist")
+        self.assertRegex(listed, rf"\|\s*{idle_id}\s*\|\s*root\s*\|.*\|\s*Sleep\s*\|")
+        self.admin("kill", str(idle_id))
+        with self.assertRaises(pymysql.err.OperationalError):
+            idle.cursor().execute("SELECT 1")
+
     def test_wrong_password_is_1045(self):
         out = mariadb(self.server, "SELECT 1;\n", password="wrong")
         self.assertNotEqual(out.returncode, 0)
