@@ -433,6 +433,34 @@ Result<Value> FromUnixtime(Args a, const EvalContext&) {
   return Value::String(FormatDateTime(t));
 }
 
+// A time zone as CONVERT_TZ takes it, in minutes east of UTC: 'UTC', 'SYSTEM' (the
+// server's zone is UTC) or '+HH:MM' / '-HH:MM' within MySQL's -13:59 .. +14:00. Named zones
+// need time zone tables StrataDB does not have: nullopt, so the result is NULL (MySQL
+// without loaded tables answers the same).
+std::optional<int64_t> ZoneOffsetMinutes(std::string_view zone) {
+  if (EqualsIgnoreCase(zone, "UTC") || EqualsIgnoreCase(zone, "SYSTEM")) return 0;
+  if (zone.size() < 5 || zone.size() > 6 || (zone[0] != '+' && zone[0] != '-')) return std::nullopt;
+  size_t colon = zone.find(':');
+  if (colon == std::string_view::npos || zone.size() - colon != 3) return std::nullopt;
+  int64_t h = 0, m = 0;
+  for (size_t i = 1; i < zone.size(); i++) {
+    if (i == colon) continue;
+    if (!std::isdigit(static_cast<unsigned char>(zone[i]))) return std::nullopt;
+    (i < colon ? h : m) = (i < colon ? h : m) * 10 + (zone[i] - '0');
+  }
+  int64_t total = h * 60 + m;
+  if (m > 59 || (zone[0] == '+' && total > 14 * 60) || (zone[0] == '-' && total > 13 * 60 + 59)) return std::nullopt;
+  return zone[0] == '-' ? -total : total;
+}
+
+Result<Value> ConvertTz(Args a, const EvalContext&) {
+  auto t = Date(a[0]);
+  auto from = ZoneOffsetMinutes(Text(a[1])), to = ZoneOffsetMinutes(Text(a[2]));
+  if (!t || !from || !to) return Value::Null();
+  DateTime out = FromEpochMicros(EpochMicros(*t) + (*to - *from) * 60 * kMicrosPerSecond);
+  return Value::String(FormatDateTime(out));
+}
+
 Result<Value> TimeToSec(Args a, const EvalContext&) {
   auto micros = ReadTimeMicros(a[0]);
   return micros ? Value::Int(*micros / kMicrosPerSecond) : Value::Null();
@@ -504,6 +532,7 @@ const BuiltinFunction kDateTimeFunctions[] = {
     {"UTC_TIME", 0, 1, TI, ResultRule::kFixed, true, false, UtcTime},
     {"UNIX_TIMESTAMP", 0, 1, I, ResultRule::kFixed, false, false, UnixTimestamp},
     {"FROM_UNIXTIME", 1, 2, DT, ResultRule::kFixed, true, true, FromUnixtime},
+    {"CONVERT_TZ", 3, 3, DT, ResultRule::kFixed, true, true, ConvertTz},
     {"TIME_TO_SEC", 1, 1, I, ResultRule::kFixed, true, true, TimeToSec},
     {"SEC_TO_TIME", 1, 1, TI, ResultRule::kFixed, true, true, SecToTime},
 };

@@ -249,6 +249,19 @@ Table Routines() {
                {"ROUTINE_DEFINITION", false}, {"DEFINER", false}});
 }
 
+// CHECK constraints and foreign keys do not exist yet: empty, for the ORMs that ask.
+Table CheckConstraints() {
+  return Make({{"CONSTRAINT_CATALOG", false}, {"CONSTRAINT_SCHEMA", false}, {"CONSTRAINT_NAME", false},
+               {"CHECK_CLAUSE", false}});
+}
+
+Table ReferentialConstraints() {
+  return Make({{"CONSTRAINT_CATALOG", false}, {"CONSTRAINT_SCHEMA", false}, {"CONSTRAINT_NAME", false},
+               {"UNIQUE_CONSTRAINT_CATALOG", false}, {"UNIQUE_CONSTRAINT_SCHEMA", false},
+               {"UNIQUE_CONSTRAINT_NAME", false}, {"MATCH_OPTION", false}, {"UPDATE_RULE", false},
+               {"DELETE_RULE", false}, {"TABLE_NAME", false}, {"REFERENCED_TABLE_NAME", false}});
+}
+
 Table Processlist(Session& session) {
   Table t = Make({{"ID", true}, {"USER", false}, {"HOST", false}, {"DB", false}, {"COMMAND", false},
                   {"TIME", true}, {"STATE", false}, {"INFO", false}});
@@ -314,6 +327,8 @@ Result<Table> Build(Session& session, std::string_view name) {
   if (n == "VIEWS") return Views(session, c);
   if (n == "TRIGGERS") return Triggers(c);
   if (n == "ROUTINES") return Routines();
+  if (n == "CHECK_CONSTRAINTS") return CheckConstraints();
+  if (n == "REFERENTIAL_CONSTRAINTS") return ReferentialConstraints();
   // ER_UNKNOWN_TABLE, as MySQL answers for a name information_schema does not have
   return Status::InvalidArgument(fmt::format("Unknown table '{}' in {}", ToUpper(name), kSchema))
       .WithMysql(1109, "42S02");
