@@ -353,9 +353,13 @@ Status Node::StartMysql() {
                           std::string_view mysql) {
     return cluster_->Change(action, Member{id, std::string(raft), std::string(admin), std::string(mysql)});
   };
-  sql_ = std::make_unique<sql::SqlEngine>(sql::SqlEngineOptions{txns_.get(), engine_.get(), STRATA_MYSQL_VERSION,
-                                                                std::move(status), io_rates_.get(), std::move(ids),
-                                                                std::move(cluster)});
+  // SHOW ENGINE STRATADB STATUS: what /status says of the LSM (levels, cache) and of Raft.
+  auto engine_status = [this] {
+    return "engine: " + EngineStatusJson() + "\nraft: " + RaftStatusJson() + "\ndisk: " + DiskStatusJson() + "\n";
+  };
+  sql::SqlEngineOptions sql_options{txns_.get(),     engine_.get(),  STRATA_MYSQL_VERSION, std::move(status),
+                                    io_rates_.get(), std::move(ids), std::move(cluster),   engine_status};
+  sql_ = std::make_unique<sql::SqlEngine>(std::move(sql_options));
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
   options.engine = sql_.get();

@@ -94,6 +94,8 @@ struct SqlEngineOptions {
   NodeVariables* node_variables = nullptr;  // node-level globals; outlives the engine (may be null)
   IdReservations id_reservations;           // empty: every node counts on its own (one node)
   ClusterHooks cluster;                     // empty: SHOW CLUSTER STATUS / ALTER CLUSTER refused
+  // SHOW ENGINE STRATADB STATUS: the node's engine and Raft state as text (empty: refused).
+  std::function<std::string()> engine_status;
 };
 
 class SqlEngine {
@@ -111,6 +113,7 @@ class SqlEngine {
 
   NodeVariables* node_variables() const { return options_.node_variables; }
   const ClusterHooks& cluster() const { return options_.cluster; }
+  std::string EngineStatus() const { return options_.engine_status ? options_.engine_status() : std::string(); }
   // Global system variables (SET GLOBAL): name (lower case) → value.
   std::optional<Value> GetGlobal(std::string_view name);
   void SetGlobal(std::string_view name, Value v);

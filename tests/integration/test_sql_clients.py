@@ -221,6 +221,17 @@ class PyMySQLTest(unittest.TestCase):
         self.assertEqual([r[0] for r in self.cur.fetchall()], [tricky[0], tricky[3]])
         self.cur.execute("DROP TABLE p")
 
+    def test_show_engine_status(self):
+        self.cur.execute("SHOW ENGINE STRATADB STATUS")
+        (kind, name, text), = self.cur.fetchall()
+        self.assertEqual((kind, name), ("StrataDB", ""))
+        self.assertIn("engine: {", text)
+        self.assertIn("\nraft: {", text)
+        self.assertIn('"commit_index"', text)
+        self.cur.execute("SHOW ENGINE INNODB STATUS")  # what tools ask a MySQL server
+        self.assertEqual(len(self.cur.fetchall()), 1)
+        self.assert_error(1286, "Unknown storage engine 'MYISAM'", "SHOW ENGINE MYISAM STATUS")
+
     def test_client_found_rows(self):
         """CLIENT_FOUND_ROWS (Perl DBD::MariaDB sets it by default): an UPDATE that matches
         rows without changing them reports the matched rows; without the flag, the changed."""

@@ -474,6 +474,7 @@ enum class ShowKind : uint8_t {
   kDatabases, kTables, kColumns, kVariables, kStatus, kCreateTable, kCreateDatabase,
   kWarnings, kErrors, kEngines, kCollation, kCharset, kProcessList, kIndex, kTableStatus,
   kClusterStatus,  // SHOW CLUSTER STATUS
+  kEngineStatus,   // SHOW ENGINE name STATUS (the name in `table.name`)
   kCreateView,     // SHOW CREATE VIEW v
   kTriggers,       // SHOW TRIGGERS [FROM db] [LIKE 'table pattern' | WHERE ...]
   kCreateTrigger,  // SHOW CREATE TRIGGER name

@@ -207,6 +207,12 @@ Result<ast::StatementPtr> Parser::ParseShow() {
     pos_ += 2;
     show->show = ast::ShowKind::kTableStatus;
     from_db_allowed = true;
+  } else if (PeekWord("ENGINE") && PeekWord("STATUS", 2)) {
+    pos_ += 1;
+    show->show = ast::ShowKind::kEngineStatus;
+    STRATA_ASSIGN_OR_RETURN(show->table.name, ParseIdentifier());
+    pos_ += 1;  // STATUS
+    like_allowed = false;
   } else if (PeekWord("CLUSTER") && PeekWord("STATUS", 1)) {
     pos_ += 2;
     show->show = ast::ShowKind::kClusterStatus;
