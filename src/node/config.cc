@@ -83,6 +83,7 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
   if (key == "listen_addr") return ReadString(value, key, &c->listen_addr);
+  if (key == "advertise_addr") return ReadString(value, key, &c->advertise_addr);
   if (key == "root_password") return ReadString(value, key, &c->root_password);
   if (key == "port") return ReadPort(value, key, &c->port);
   if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
@@ -167,6 +168,9 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   }
   if (o.data_dir) c.data_dir = *o.data_dir;
   if (o.listen_addr) c.listen_addr = *o.listen_addr;
+  if (o.advertise_addr) c.advertise_addr = *o.advertise_addr;
+  if (std::count(c.advertise_addr.begin(), c.advertise_addr.end(), ':') == 1)  // host:port, not IPv6
+    return Status::InvalidArgument(fmt::format("'advertise_addr' is a host without a port, not '{}'", c.advertise_addr));
   if (o.root_password) c.root_password = *o.root_password;
   if (o.port) c.port = *o.port;
   if (o.admin_port) c.admin_port = *o.admin_port;
@@ -213,11 +217,11 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
-      "data_dir={} listen_addr={} port={} admin_port={} raft_port={} log_format={} "
+      "data_dir={} listen_addr={} advertise_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
       "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={} "
       "follower_requests={}",
-      c.data_dir, c.listen_addr, c.port, c.admin_port, c.raft_port,
+      c.data_dir, c.listen_addr, c.advertise_addr.empty() ? "(listen_addr)" : c.advertise_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,

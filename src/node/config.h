@@ -14,6 +14,9 @@ namespace strata::node {
 struct NodeConfig {
   std::string data_dir = "./stratadb-data";
   std::string listen_addr = "127.0.0.1";
+  // The host other members and clients reach this node at, announced with its ports (a
+  // node listening on 0.0.0.0, or behind NAT, must say where it is). Empty: listen_addr.
+  std::string advertise_addr;
   uint16_t port = 3306;         // MySQL protocol
   uint16_t admin_port = 8080;   // HTTP: /metrics, /health, /status
   uint16_t raft_port = 7000;    // Raft transport
@@ -67,7 +70,8 @@ inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
 
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
-  std::optional<std::string> data_dir, listen_addr, log_format, log_level, root_password, join, follower_requests;
+  std::optional<std::string> data_dir, listen_addr, advertise_addr, log_format, log_level, root_password, join,
+      follower_requests;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;

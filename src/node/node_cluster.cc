@@ -19,9 +19,9 @@
 namespace strata::node {
 
 Member Node::SelfMember() const {
-  return Member{data_dir_->identity().node_id, fmt::format("{}:{}", config_.listen_addr, raft_port()),
-                fmt::format("{}:{}", config_.listen_addr, config_.admin_port),
-                fmt::format("{}:{}", config_.listen_addr, config_.port)};
+  const std::string& host = config_.advertise_addr.empty() ? config_.listen_addr : config_.advertise_addr;
+  return Member{data_dir_->identity().node_id, fmt::format("{}:{}", host, raft_port()),
+                fmt::format("{}:{}", host, config_.admin_port), fmt::format("{}:{}", host, config_.port)};
 }
 
 Status Node::RefuseIfFollower() const {

@@ -307,6 +307,29 @@ class ClusterTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("follower_requests", r.stderr)
 
+    def test_advertise_addr_is_what_members_announce(self):
+        """--listen-addr 0.0.0.0 binds every interface; --advertise-addr says where the node
+        is, and that is the address members record, show and use."""
+        def advertised(join=None):
+            n = node(join)
+            n.extra_args += ["--listen-addr", "0.0.0.0", "--advertise-addr", "127.0.0.1"]
+            return n
+        n1 = advertised().start()
+        n2 = advertised(join=n1).start()
+        self.nodes += [n1, n2]
+        self.wait(lambda: all(len(n.status()["raft"]["members"]) == 2 for n in self.nodes), what="2 members")
+        addrs = sorted(m["admin_addr"] for m in n2.status()["raft"]["members"])
+        self.assertEqual(addrs, sorted(f"127.0.0.1:{n.admin_port}" for n in self.nodes))
+        self.assertEqual(n2.status()["raft"]["leader_admin_addr"], f"127.0.0.1:{n1.admin_port}")
+        with connect(n2) as c, c.cursor() as cur:  # forwarded through the advertised Raft address
+            cur.execute("CREATE DATABASE adv")
+            cur.execute("CREATE TABLE adv.t (id INT PRIMARY KEY)")
+            cur.execute("INSERT INTO adv.t VALUES (1)")
+        self.assertEqual(self.rows(n1, "SELECT id FROM adv.t"), ((1,),))
+        r = run_binary(["start", "--data-dir", "/nonexistent-never-created", "--advertise-addr", "h:1"])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("advertise_addr", r.stderr)
+
     def test_join_errors_are_clear(self):
         r = run_binary(["start", "--data-dir", "/nonexistent-never-created", "--join", "nonsense"])
         self.assertNotEqual(r.returncode, 0)

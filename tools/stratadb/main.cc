@@ -107,6 +107,9 @@ int main(int argc, char** argv) {
   start->add_option("--config", config_path, "TOML configuration file (flags override it)");
   start->add_option("--data-dir", o.data_dir, "Data directory [./stratadb-data]");
   start->add_option("--listen-addr", o.listen_addr, "Address to listen on [127.0.0.1]");
+  start->add_option("--advertise-addr", o.advertise_addr,
+                    "Host other members and clients reach this node at, announced with its ports "
+                    "[the listen address]");
   start->add_option("--port", o.port, "MySQL protocol port [3306]");
   start->add_option("--admin-port", o.admin_port, "Admin HTTP port: /metrics /health /status [8080]");
   start->add_option("--raft-port", o.raft_port, "Raft transport port [7000]");

@@ -37,6 +37,26 @@ TEST(ConfigTest, StorageDirectIo) {
   EXPECT_FALSE(ApplyConfigToml("storage_direct_io = \"no\"\n", "t.toml", &c).ok());
 }
 
+TEST(ConfigTest, ClusterKeys) {
+  NodeConfig c;
+  EXPECT_TRUE(c.forward_to_leader);
+  EXPECT_TRUE(c.advertise_addr.empty());
+  ASSERT_TRUE(ApplyConfigToml("follower_requests = \"redirect\"\nadvertise_addr = \"db1.example\"\n", "t.toml", &c).ok());
+  EXPECT_FALSE(c.forward_to_leader);
+  EXPECT_EQ(c.advertise_addr, "db1.example");
+  Status s = ApplyConfigToml("follower_requests = \"sideways\"\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("forward or redirect"), std::string::npos) << s.ToString();
+  ConfigOverrides o;
+  o.advertise_addr = "db1.example:3306";  // a host, not host:port
+  EXPECT_EQ(LoadConfig(std::nullopt, o).status().code(), StatusCode::kInvalidArgument);
+  o.advertise_addr = "fd00::1";  // IPv6 is a host
+  o.follower_requests = "forward";
+  Result<NodeConfig> ok = LoadConfig(std::nullopt, o);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->advertise_addr, "fd00::1");
+  EXPECT_TRUE(ok->forward_to_leader);
+}
+
 TEST(ConfigTest, IoRateLimits) {
   NodeConfig c;
   EXPECT_EQ(c.flush_rate_mb, 0);  // auto
