@@ -156,4 +156,20 @@ inline std::vector<std::vector<std::string>> Query(MYSQL* m, const std::string& 
 
 using Rows = std::vector<std::vector<std::string>>;
 
+// A started server and a root connection to its database `app` (created for each test).
+class AppDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(server_.Start());
+    conn_ = server_.Connect();
+    ASSERT_TRUE(conn_);
+    Exec(m(), "CREATE DATABASE app");
+    Exec(m(), "USE app");
+  }
+  MYSQL* m() { return conn_.get(); }
+
+  StrataProcess server_;
+  Conn conn_;
+};
+
 }  // namespace strata::testing

@@ -114,17 +114,8 @@ MYSQL_TIME MakeTime(enum_mysql_timestamp_type type, unsigned year, unsigned mont
   return t;
 }
 
-class PreparedTest : public ::testing::Test {
+class PreparedTest : public AppDatabaseTest {
  protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(server_.Start());
-    conn_ = server_.Connect();
-    ASSERT_TRUE(conn_);
-    Exec(m(), "CREATE DATABASE app");
-    Exec(m(), "USE app");
-  }
-  MYSQL* m() { return conn_.get(); }
-
   Stmt Prepare(const std::string& sql) {
     Stmt s(mysql_stmt_init(m()));
     if (mysql_stmt_prepare(s.get(), sql.c_str(), sql.size()) != 0) {
@@ -175,8 +166,6 @@ class PreparedTest : public ::testing::Test {
     return out;
   }
 
-  StrataProcess server_;
-  Conn conn_;
 };
 
 TEST_F(PreparedTest, EveryParameterTypeRoundTrips) {

@@ -14,26 +14,14 @@ namespace {
 
 using namespace strata::testing;
 
-class LibmariadbTest : public ::testing::Test {
+class LibmariadbTest : public AppDatabaseTest {
  protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(server_.Start());
-    conn_ = server_.Connect();
-    ASSERT_TRUE(conn_);
-    Exec(m(), "CREATE DATABASE app");
-    Exec(m(), "USE app");
-  }
-  MYSQL* m() { return conn_.get(); }
-
   void ExpectError(const std::string& sql, unsigned code, const char* sqlstate, const std::string& message) {
     EXPECT_NE(mysql_query(m(), sql.c_str()), 0) << sql;
     EXPECT_EQ(mysql_errno(m()), code) << sql << ": " << mysql_error(m());
     EXPECT_STREQ(mysql_sqlstate(m()), sqlstate) << sql;
     EXPECT_EQ(std::string(mysql_error(m())), message) << sql;
   }
-
-  StrataProcess server_;
-  Conn conn_;
 };
 
 TEST_F(LibmariadbTest, WrongPasswordIs1045) {
