@@ -89,27 +89,18 @@ for _ in $(seq 300); do
 done
 [ "$voters" = 3 ] || { echo "stratadb cluster has $voters voters, not 3 (logs: $WORK)" >&2; exit 1; }
 
-run() {  # run NAME PORT USER TEST  → prints TPS and errors/s
-  local out="$WORK/$1-$4-$RANDOM"
-  DB_USER=$3 DB_PASSWORD=sb OUTDIR=$out TESTS=$4 PREPARE=0 CREATE_DB=0 \
-    bash "$SHARED/tools/run-sysbench.sh" 127.0.0.1 "$2" > "$out.log" 2>&1
-  awk -F'\t' 'NR==2 {print $2 "/" $7}' "$out/summary.tsv"
-}
-prepare() {  # prepare NAME PORT USER
-  DB_USER=$3 DB_PASSWORD=sb OUTDIR="$WORK/$1-prepare" TESTS=" " \
-    bash "$SHARED/tools/run-sysbench.sh" 127.0.0.1 "$2" > "$WORK/$1-prepare.log" 2>&1
-  grep prepare: "$WORK/$1-prepare/info.txt"
-}
+source "$ROOT/bench/sysbench_lib.sh"
+export SYSBENCH_ERRORS=1  # cells are TPS/errors-per-second
 
 echo "# sysbench $(sysbench --version | awk '{print $2}'), 3-node clusters on loopback, tables=$TABLES size=$TABLE_SIZE threads=$THREADS time=${TIME}s ps_mode=$PS_MODE, $(nproc) cores"
-echo "galera   $(prepare galera $((GPORT + 1)) sb)"
-echo "stratadb $(prepare strata $((SPORT + 1)) root)"
+echo "galera   $(sysbench_prepare galera $((GPORT + 1)) sb)"
+echo "stratadb $(sysbench_prepare strata $((SPORT + 1)) root)"
 echo "# columns: TPS/errors-per-second; ratio = StrataDB/Galera TPS"
 printf "%-20s %16s %16s %16s %16s %8s\n" test galera_1 strata_1 strata_2 galera_2 ratio
 pair() {  # pair TEST LABEL
   local t=$1 g1 s1 s2 g2 ratio
-  g1=$(run galera $((GPORT + 1)) sb "$t"); s1=$(run strata $((SPORT + 1)) root "$t")
-  s2=$(run strata $((SPORT + 1)) root "$t"); g2=$(run galera $((GPORT + 1)) sb "$t")
+  g1=$(sysbench_run galera $((GPORT + 1)) sb "$t"); s1=$(sysbench_run strata $((SPORT + 1)) root "$t")
+  s2=$(sysbench_run strata $((SPORT + 1)) root "$t"); g2=$(sysbench_run galera $((GPORT + 1)) sb "$t")
   ratio=$(awk -v a="${s1%/*}" -v b="${g1%/*}" -v c="${s2%/*}" -v d="${g2%/*}" \
     'BEGIN{ if (b>0 && d>0 && a>0 && c>0) printf "%.2f", sqrt((a/b)*(c/d)); else print "n/a" }')
   printf "%-20s %16s %16s %16s %16s %8s\n" "$2" "$g1" "$s1" "$s2" "$g2" "$ratio"
