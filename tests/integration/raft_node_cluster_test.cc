@@ -212,6 +212,23 @@ TEST_F(RaftClusterTest, ProposalsMadeBeforeAnyLeaderIsKnownWaitForTheElection) {
   EXPECT_TRUE(WaitFor([&] { return leader->sm.items().size() == 3; }));
 }
 
+TEST_F(RaftClusterTest, AProposalWithNoLeaderElectedIsRefusedAfterTheWaitNeverProposed) {
+  // One of three founding voters alone: no leader can be elected. The proposal waits
+  // leader_wait (2 s) and is refused as never proposed ("not leader"), not as unknown.
+  std::map<NodeId, std::string> peers;
+  for (NodeId id : {1, 2, 3}) peers[id] = Add(id)->address;
+  Start(members_[0].get(), peers, /*bootstrap=*/true);
+  auto start = std::chrono::steady_clock::now();
+  Result<Bytes> r = members_[0]->node->ProposeAndWait("lonely");
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.status().message().find("not leader; leader=0 (no leader elected within 2000 ms)"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_GE(waited, 1900ms);
+  EXPECT_TRUE(members_[0]->sm.items().empty());
+}
+
 TEST_F(RaftClusterTest, AnEmptyNodeJoinsAsLearnerCatchesUpAndIsPromoted) {
   Member* leader = StartThree();
   ASSERT_NE(leader, nullptr);
