@@ -222,6 +222,9 @@ class Session final : public SessionContext {
   bool has_txn() const { return txn_ != nullptr; }
   // What strata_read_consistency / strata_max_staleness_ms ask of a new transaction.
   txn::ReadRequirement ReadRequirement() const;
+  // How the running statement's row locks wait: innodb_lock_wait_timeout, ended early by
+  // KILL QUERY (1317) or shutdown.
+  txn::LockWait StatementLockWait() const;
   Result<std::shared_ptr<const CatalogSnapshot>> LoadCatalog();
   // Resolves a table name (empty schema: current database): 1046 no database selected,
   // 1146 unknown table.

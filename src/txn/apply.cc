@@ -29,11 +29,18 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
       return ApplyOutcome::kConflict;
     }
   }
+  for (const WriteSet::Range& r : ws.unchanged_ranges) {
+    STRATA_ASSIGN_OR_RETURN(bool changed, HasVersionAfter(engine, r.begin, r.end, std::max(ws.start_index, r.base)));
+    if (changed) {
+      STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
+      return ApplyOutcome::kConflict;
+    }
+  }
   storage::WriteBatch batch;
   batch.SetAppliedIndex(index);
   for (const auto& [key, value] : ws.writes) {
     STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
-    if (latest > ws.start_index) {
+    if (latest > ws.BaseOf(key)) {
       STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
       return ApplyOutcome::kConflict;
     }

@@ -30,7 +30,9 @@ enum class ApplyOutcome : uint8_t { kCommitted, kConflict, kSnapshotTooOld };
 
 // Applies the WriteSet carried by the Raft entry at `index`. Refused (kSnapshotTooOld) when
 // ws.start_index < gc_horizon; otherwise first-committer-wins — if any written key has a
-// version newer than ws.start_index, nothing is written (kConflict); otherwise all writes
+// version newer than its base (ws.start_index, or a later index it was read at under a row
+// lock: WriteSet::bases), any `unchanged` key one newer than ws.start_index, or any
+// unchanged range one newer than its base, nothing is written (kConflict); otherwise all writes
 // become versions at `index`, in one engine batch that also records `index` as applied. A
 // refused or conflicting entry still advances the applied index.
 // REQUIRES: index greater than every index applied before; gc_horizon the applied horizon.

@@ -107,6 +107,22 @@ Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key) {
   return version;
 }
 
+Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, LogIndex after) {
+  storage::ReadOptions ro;
+  ro.lower_bound = VersionPrefix(begin);
+  ro.upper_bound = VersionPrefix(end);
+  auto it = engine.NewIterator(ro);
+  Bytes key;
+  LogIndex version = 0;
+  for (it->Seek(ro.lower_bound); it->Valid(); it->Next()) {
+    if (IsMetaKey(it->key())) continue;
+    STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
+    if (version > after) return true;
+  }
+  STRATA_RETURN_IF_ERROR(it->status());
+  return false;
+}
+
 Result<std::vector<KeyValue>> ScanAt(storage::Engine& engine, Slice begin, Slice end, LogIndex snapshot,
                                      size_t limit) {
   std::vector<KeyValue> out;

@@ -47,6 +47,9 @@ Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, Log
 // The index of the newest version of `user_key` (live or deletion), 0 when none.
 Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key);
 
+// Whether any user key in [begin, end) has a version (live or deletion) newer than `after`.
+Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, LogIndex after);
+
 struct KeyValue {
   Bytes key;
   Bytes value;

@@ -17,8 +17,8 @@ uint64_t WriteBytes(const Bytes& key, const std::optional<Bytes>& value) {
 }
 }  // namespace
 
-Transaction::Transaction(TxnManager* manager, LogIndex start_index)
-    : manager_(manager), start_index_(start_index), memory_(manager->options_.memory) {
+Transaction::Transaction(TxnManager* manager, LogIndex start_index, LockManager::TxnId id)
+    : manager_(manager), start_index_(start_index), memory_(manager->options_.memory), id_(id) {
   writes_.start_index = start_index;
 }
 
@@ -29,6 +29,9 @@ Transaction::~Transaction() {
 void Transaction::Finish(std::shared_ptr<CommitFate> unsettled) {
   if (!open_) return;
   open_ = false;
+  // After the commit's outcome is known (applied here, or refused): a waiter that gets the
+  // lock next reads the version this transaction wrote.
+  if (holds_locks_) manager_->locks_.ReleaseAll(id_);
   memory_.Reset();
   std::lock_guard lock(manager_->mu_);
   // The pin moves to unsettled_ in the same critical section: GcWatermark never sees the
@@ -41,17 +44,121 @@ Result<std::optional<Bytes>> Transaction::Get(Slice key) {
   STRATA_RETURN_IF_ERROR(begin_status_);
   auto own = writes_.writes.find(Bytes(key));
   if (own != writes_.writes.end()) return own->second;
+  reads_.AddPoint(key);
   return ReadAt(*manager_->engine_, key, start_index_);
 }
 
 Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t limit) {
   STRATA_RETURN_IF_ERROR(begin_status_);
+  STRATA_ASSIGN_OR_RETURN(auto kvs, ScanMerged(begin, end, limit, start_index_));
+  if (kvs.size() == limit && limit > 0) {
+    reads_.AddRange(begin, kvs.back().key + '\0');
+  } else {
+    reads_.AddRange(begin, end);
+  }
+  return kvs;
+}
+
+LogIndex Transaction::LatestIndex() const { return manager_->proposer_->AppliedIndex(); }
+
+Status Transaction::Lock(Slice key, LockMode mode) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
+  bool newly = false;
+  STRATA_RETURN_IF_ERROR(manager_->locks_.Acquire(id_, key, mode, lock_wait_, &newly));
+  holds_locks_ = true;
+  if (newly) {
+    lock_bytes_ += key.size() + kLockOverheadBytes;
+    if (!memory_.GrowTo(buffered_bytes_ + lock_bytes_, 1 << 20)) {
+      return ErrOutOfSessionMemory(*memory_.budget(), fmt::format("a transaction holding {} bytes of row locks", lock_bytes_),
+                                   "the statement is rolled back");
+    }
+  }
+  return Status::OK();
+}
+
+void Transaction::NoteLockedRead(Slice key, LogIndex at) {
+  // Read through the snapshot before: its writes keep conflicting from start_index.
+  if (at <= start_index_ || reads_.Contains(key)) return;
+  locked_reads_.emplace(key, at);  // the first locking read's index stays: never less strict
+}
+
+LogIndex Transaction::LockedBase(Slice key) const {
+  auto it = locked_reads_.find(key);
+  return it == locked_reads_.end() ? 0 : it->second;
+}
+
+Result<std::optional<Bytes>> Transaction::GetForUpdate(Slice key, LockMode mode) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
+  if (lock_wait_.skip_locked) {
+    bool newly = false;
+    if (!manager_->locks_.TryAcquire(id_, key, mode, &newly)) return std::optional<Bytes>();
+    holds_locks_ = true;
+    if (newly) lock_bytes_ += key.size() + kLockOverheadBytes;
+  } else {
+    STRATA_RETURN_IF_ERROR(Lock(key, mode));
+  }
+  auto own = writes_.writes.find(Bytes(key));
+  if (own != writes_.writes.end()) return own->second;
+  LogIndex at = LatestIndex();
+  STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, ReadAt(*manager_->engine_, key, at));
+  NoteLockedRead(key, at);
+  return value;
+}
+
+Result<std::vector<KeyValue>> Transaction::ScanLatest(Slice begin, Slice end, size_t limit, LogIndex* read_at) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
+  *read_at = LatestIndex();
+  return ScanMerged(begin, end, limit, *read_at);
+}
+
+Result<Transaction::LockedRows> Transaction::ScanForUpdate(Slice begin, Slice end, size_t limit, LockMode mode) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
+  LogIndex at = LatestIndex();
+  STRATA_ASSIGN_OR_RETURN(std::vector<KeyValue> kvs, ScanMerged(begin, end, limit, at));
+  LockedRows out;
+  if (kvs.size() == limit && limit > 0) out.resume = kvs.back().key + '\0';
+  std::vector<KeyValue> locked;
+  locked.reserve(kvs.size());
+  for (KeyValue& kv : kvs) {
+    if (lock_wait_.skip_locked) {
+      bool newly = false;
+      if (!manager_->locks_.TryAcquire(id_, kv.key, mode, &newly)) continue;
+      holds_locks_ = true;
+      if (newly) lock_bytes_ += kv.key.size() + kLockOverheadBytes;
+    } else {
+      STRATA_RETURN_IF_ERROR(Lock(kv.key, mode));
+    }
+    locked.push_back(std::move(kv));
+  }
+  // Rows committed by others while this scan waited for their locks: read them again.
+  LogIndex now = LatestIndex();
+  for (KeyValue& kv : locked) {
+    if (writes_.writes.contains(kv.key)) {
+      out.rows.push_back(std::move(kv));
+      continue;
+    }
+    if (now != at) {
+      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, ReadAt(*manager_->engine_, kv.key, now));
+      if (!value) continue;  // deleted meanwhile
+      kv.value = std::move(*value);
+    }
+    NoteLockedRead(kv.key, now);
+    out.rows.push_back(std::move(kv));
+  }
+  return out;
+}
+
+void Transaction::RequireRangeUnchanged(Slice begin, Slice end, LogIndex base) {
+  writes_.unchanged_ranges.push_back({Bytes(begin), Bytes(end), std::max(base, start_index_)});
+}
+
+Result<std::vector<KeyValue>> Transaction::ScanMerged(Slice begin, Slice end, size_t limit, LogIndex at) {
   auto lo = writes_.writes.lower_bound(Bytes(begin));
   auto hi = end.empty() ? writes_.writes.end() : writes_.writes.lower_bound(Bytes(end));
   size_t own = static_cast<size_t>(std::distance(lo, hi));
-  // Own deletes may hide up to `own` snapshot keys: read that many more.
-  STRATA_ASSIGN_OR_RETURN(auto snapshot, ScanAt(*manager_->engine_, begin, end, start_index_, limit + own));
-  if (own == 0) return snapshot;  // nothing of ours in the range: the snapshot is the answer
+  // Own deletes may hide up to `own` committed keys: read that many more.
+  STRATA_ASSIGN_OR_RETURN(auto snapshot, ScanAt(*manager_->engine_, begin, end, at, limit + own));
+  if (own == 0) return snapshot;  // nothing of ours in the range: the committed state is the answer
   std::map<Bytes, Bytes> merged;
   for (auto& kv : snapshot) merged.emplace(std::move(kv.key), std::move(kv.value));
   for (auto it = lo; it != hi; ++it) {
@@ -74,12 +181,13 @@ bool Transaction::HasWritesIn(Slice prefix) const {
   return it != writes_.writes.end() && Slice(it->first).substr(0, prefix.size()) == prefix;
 }
 
-Status Transaction::Put(Slice key, Slice value) { return Buffer(key, value); }
-Status Transaction::Delete(Slice key) { return Buffer(key, std::nullopt); }
+Status Transaction::Put(Slice key, Slice value, LogIndex base) { return Buffer(key, value, base); }
+Status Transaction::Delete(Slice key, LogIndex base) { return Buffer(key, std::nullopt, base); }
 void Transaction::RequireUnchanged(Slice key) { writes_.unchanged.emplace(key); }
 
-Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
+Status Transaction::Buffer(Slice key, std::optional<Slice> value, LogIndex base) {
   STRATA_RETURN_IF_ERROR(begin_status_);
+  if (base == 0 && !locked_reads_.empty()) base = LockedBase(key);
   // One map lookup on this hot path (every row an INSERT/UPDATE/DELETE writes).
   Bytes k(key);
   auto it = writes_.writes.lower_bound(k);
@@ -94,7 +202,7 @@ Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
                            limit))
         .WithMysql(kErTransCacheFull, "HY000");
   }
-  if (uint64_t next = buffered_bytes_ - replaced + added; !memory_.GrowTo(next, 1 << 20)) {
+  if (uint64_t next = buffered_bytes_ - replaced + added; !memory_.GrowTo(next + lock_bytes_, 1 << 20)) {
     return ErrOutOfSessionMemory(*memory_.budget(), fmt::format("a transaction buffering {} bytes", next),
                                  "the statement is rolled back");
   }
@@ -103,6 +211,8 @@ Status Transaction::Buffer(Slice key, std::optional<Slice> value) {
     if (present) before = it->second;
     statement_undo_.emplace(k, std::move(before));
   }
+  // The first base stays: a later one would be less strict for the value written first.
+  if (base > start_index_) writes_.bases.emplace(k, base);
   std::optional<Bytes> v;
   if (value) v = Bytes(*value);
   if (present) {
@@ -134,11 +244,13 @@ void Transaction::BeginStatement() {
   STRATA_CHECK(!in_statement_);
   in_statement_ = true;
   statement_undo_.clear();
+  statement_ranges_ = writes_.unchanged_ranges.size();
 }
 
 void Transaction::RollbackStatement() {
   STRATA_CHECK(in_statement_);
   for (auto& [key, before] : statement_undo_) SetBuffered(key, std::move(before));
+  writes_.unchanged_ranges.resize(statement_ranges_);
   EndStatement();
 }
 
@@ -189,7 +301,7 @@ std::unique_ptr<Transaction> TxnManager::Begin(const ReadRequirement& requiremen
   std::lock_guard lock(mu_);
   LogIndex start = proposer_->AppliedIndex();
   active_.insert(start);
-  auto txn = std::unique_ptr<Transaction>(new Transaction(this, start));
+  auto txn = std::unique_ptr<Transaction>(new Transaction(this, start, next_id_++));
   txn->begin_status_ = std::move(barrier);
   return txn;
 }

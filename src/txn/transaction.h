@@ -7,6 +7,14 @@
 // conflict is MySQL error 1213 (ER_LOCK_DEADLOCK, SQLSTATE 40001) so clients retry.
 // Read-only transactions never touch Raft.
 //
+// Locking reads (GetForUpdate, ScanForUpdate: UPDATE, DELETE, INSERT, SELECT … FOR UPDATE)
+// first lock the row (lock_manager.h, held until the transaction ends, waiting behind
+// other writers), then read it at the latest applied version, not the snapshot's: a writer
+// that waited for another works on that one's result, as in InnoDB. The key's conflict
+// check at commit then starts from the index it was read at (WriteSet::bases) — unless the
+// transaction had read the row through its snapshot before (ReadSet): a read-then-write of
+// a row someone changed since the snapshot still gets 1213 at commit (no lost update).
+//
 // Thread-safety: a Transaction belongs to one session (one thread at a time); the
 // TxnManager is shared by all sessions.
 #pragma once
@@ -22,7 +30,9 @@
 #include "common/memory_budget.h"
 #include "storage/engine.h"
 #include "txn/apply.h"
+#include "txn/lock_manager.h"
 #include "txn/mvcc.h"
+#include "txn/read_set.h"
 #include "txn/write_set.h"
 
 namespace strata::txn {
@@ -84,8 +94,38 @@ class Transaction {
   // Buffer a write. Fail with MySQL 1197 (ER_TRANS_CACHE_FULL, HY000) when the buffered
   // writes would grow past TxnOptions::max_txn_bytes, and with 1041 (ER_OUT_OF_RESOURCES)
   // when the sessions' memory budget cannot hold them; the write is then not buffered.
-  Status Put(Slice key, Slice value);
-  Status Delete(Slice key);
+  // `base` (0: none) is the index the value was derived from under a lock, for a key that
+  // belongs to a locked row (an index entry of it: LockedBase of the row's key); a key read
+  // by GetForUpdate/ScanForUpdate gets its own base without it.
+  Status Put(Slice key, Slice value, LogIndex base = 0);
+  Status Delete(Slice key, LogIndex base = 0);
+
+  // ---- Locking reads (see the top of this file) ----
+  // How lock requests wait from now on (the session sets it per statement).
+  void SetLockWait(LockWait wait) { lock_wait_ = std::move(wait); }
+  // Locks `key` in `mode` (waiting), then returns its latest committed value (or this
+  // transaction's own write). With lock_wait().skip_locked, a key locked by another
+  // transaction reads as absent instead. Errors: 1205, 1213, 3572, an interrupt.
+  Result<std::optional<Bytes>> GetForUpdate(Slice key, LockMode mode);
+  struct LockedRows {
+    std::vector<KeyValue> rows;  // locked, at their latest committed values
+    Bytes resume;                // where the range continues; empty when it is done
+  };
+  // Up to `limit` live keys of [begin, end) at the latest applied state (own writes
+  // included), each locked in `mode`; rows that changed while waiting are read again, and
+  // rows deleted meanwhile are left out.
+  Result<LockedRows> ScanForUpdate(Slice begin, Slice end, size_t limit, LockMode mode);
+  // Live keys of [begin, end) at the latest applied state (own writes included), unlocked;
+  // *read_at is the index read at.
+  Result<std::vector<KeyValue>> ScanLatest(Slice begin, Slice end, size_t limit, LogIndex* read_at);
+  // Locks a key that need not name a row (a unique index value).
+  Status Lock(Slice key, LockMode mode);
+  // The commit fails (1213) if any key in [begin, end) gets a version newer than `base`.
+  void RequireRangeUnchanged(Slice begin, Slice end, LogIndex base);
+  // The index a locking read read `key` at; 0 when there was none, or when the snapshot
+  // had read the key before (its writes then conflict from start_index).
+  LogIndex LockedBase(Slice key) const;
+  const LockWait& lock_wait() const { return lock_wait_; }
   // The commit depends on `key` staying as this transaction's snapshot saw it: if another
   // transaction wrote it after we began, Commit fails as a conflict (1213) even though we
   // never wrote it. Ignored by a transaction that writes nothing.
@@ -115,12 +155,19 @@ class Transaction {
   // What one buffered write counts against max_txn_bytes: its key and value plus the
   // bookkeeping of one map entry, so the limit bounds the memory, not just the payload.
   static constexpr uint64_t kWriteOverheadBytes = 64;
+  // What one held row lock is charged to the sessions' memory budget, beyond its key.
+  static constexpr uint64_t kLockOverheadBytes = 96;
 
  private:
   friend class TxnManager;
-  Transaction(TxnManager* manager, LogIndex start_index);
+  Transaction(TxnManager* manager, LogIndex start_index, LockManager::TxnId id);
   void Finish(std::shared_ptr<CommitFate> unsettled = nullptr);
-  Status Buffer(Slice key, std::optional<Slice> value);
+  Status Buffer(Slice key, std::optional<Slice> value, LogIndex base);
+  // Own writes merged over the committed state at `at`.
+  Result<std::vector<KeyValue>> ScanMerged(Slice begin, Slice end, size_t limit, LogIndex at);
+  // Records that `key` was read at `at` under a lock (see LockedBase).
+  void NoteLockedRead(Slice key, LogIndex at);
+  LogIndex LatestIndex() const;
   // Replaces the buffered state of `key` (nullopt: not written), keeping buffered_bytes_.
   void SetBuffered(const Bytes& key, std::optional<std::optional<Bytes>> state);
 
@@ -135,7 +182,15 @@ class Transaction {
   bool in_statement_ = false;
   // key -> its state before the statement: nullopt = not written by this transaction.
   std::map<Bytes, std::optional<std::optional<Bytes>>> statement_undo_;
+  size_t statement_ranges_ = 0;  // writes_.unchanged_ranges when the statement began
   bool open_ = true;
+
+  const LockManager::TxnId id_;
+  LockWait lock_wait_;
+  bool holds_locks_ = false;
+  uint64_t lock_bytes_ = 0;  // charged to memory_ with buffered_bytes_
+  ReadSet reads_;            // keys read through the snapshot
+  std::map<Bytes, LogIndex, std::less<>> locked_reads_;  // key -> index a locking read read it at
 };
 
 struct TxnOptions {
@@ -160,6 +215,7 @@ class TxnManager {
   // horizon (apply.h).
   LogIndex GcWatermark() const;
   const TxnOptions& options() const { return options_; }
+  LockManager& locks() { return locks_; }
 
   struct Stats {
     uint64_t commits = 0, conflicts = 0, rollbacks = 0, read_only = 0;
@@ -173,6 +229,8 @@ class TxnManager {
   const TxnOptions options_;
   mutable std::mutex mu_;
   std::multiset<LogIndex> active_;  // start indices of open transactions
+  LockManager::TxnId next_id_ = 1;   // guarded by mu_
+  LockManager locks_;
   // Finished transactions whose commit outcome is unknown: start index and fate. Pruned
   // by GcWatermark once final.
   mutable std::vector<std::pair<LogIndex, std::shared_ptr<CommitFate>>> unsettled_;

@@ -5,13 +5,15 @@
 namespace strata::txn {
 
 constexpr uint8_t kWriteSetVersion = 1;
-constexpr uint8_t kPut = 1, kDelete = 2, kUnchanged = 3;
+constexpr uint8_t kWriteSetVersionWithBases = 2;
+constexpr uint8_t kPut = 1, kDelete = 2, kUnchanged = 3, kBase = 4, kUnchangedRange = 5;
 
 Bytes WriteSet::Encode() const {
   Bytes out;
-  out.push_back(static_cast<char>(kWriteSetVersion));
+  bool v2 = !bases.empty() || !unchanged_ranges.empty();
+  out.push_back(static_cast<char>(v2 ? kWriteSetVersionWithBases : kWriteSetVersion));
   PutVarint64(&out, start_index);
-  PutVarint64(&out, writes.size() + unchanged.size());
+  PutVarint64(&out, writes.size() + unchanged.size() + bases.size() + unchanged_ranges.size());
   for (const auto& [key, value] : writes) {
     out.push_back(static_cast<char>(value ? kPut : kDelete));
     PutLengthPrefixed(&out, key);
@@ -21,12 +23,25 @@ Bytes WriteSet::Encode() const {
     out.push_back(static_cast<char>(kUnchanged));
     PutLengthPrefixed(&out, key);
   }
+  for (const auto& [key, base] : bases) {
+    out.push_back(static_cast<char>(kBase));
+    PutLengthPrefixed(&out, key);
+    PutVarint64(&out, base);
+  }
+  for (const Range& r : unchanged_ranges) {
+    out.push_back(static_cast<char>(kUnchangedRange));
+    PutLengthPrefixed(&out, r.begin);
+    PutLengthPrefixed(&out, r.end);
+    PutVarint64(&out, r.base);
+  }
   return out;
 }
 
 Result<WriteSet> WriteSet::Decode(Slice in) {
   auto bad = [] { return Status::Corruption("malformed write set"); };
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kWriteSetVersion) return bad();
+  if (in.empty()) return bad();
+  uint8_t version = static_cast<uint8_t>(in[0]);
+  if (version != kWriteSetVersion && version != kWriteSetVersionWithBases) return bad();
   in.remove_prefix(1);
   WriteSet ws;
   uint64_t count;
@@ -44,6 +59,15 @@ Result<WriteSet> WriteSet::Decode(Slice in) {
       ws.writes[Bytes(key)] = std::nullopt;
     } else if (kind == kUnchanged) {
       ws.unchanged.insert(Bytes(key));
+    } else if (kind == kBase && version == kWriteSetVersionWithBases) {
+      uint64_t base;
+      if (!GetVarint64(&in, &base)) return bad();
+      ws.bases[Bytes(key)] = base;
+    } else if (kind == kUnchangedRange && version == kWriteSetVersionWithBases) {
+      Slice end;
+      uint64_t base;
+      if (!GetLengthPrefixed(&in, &end) || !GetVarint64(&in, &base)) return bad();
+      ws.unchanged_ranges.push_back({Bytes(key), Bytes(end), base});
     } else {
       return bad();
     }

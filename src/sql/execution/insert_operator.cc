@@ -141,7 +141,12 @@ class InsertOp : public Operator {
       STRATA_ASSIGN_OR_RETURN(hidden_id, auto_increment_->Next(table_));
     }
     Bytes pk = PrimaryKeySuffix(table_, row, hidden_id);
-    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, txn_->Get(RowKey(table_, pk)));
+    // A locking read (InnoDB's duplicate check): a concurrent inserter of the same key waits
+    // for this one, then sees its row. A hidden key is new by construction.
+    Bytes row_key = RowKey(table_, pk);
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, table_.has_hidden_key()
+                                                               ? txn_->Get(row_key)
+                                                               : txn_->GetForUpdate(row_key, txn::LockMode::kExclusive));
     if (existing) {
       STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*existing, table_.columns.size()));
       if (on_duplicate) return UpdateDuplicate(row, old_row, pk);
@@ -162,7 +167,8 @@ class InsertOp : public Operator {
       }
       if (!plan_.replace && !on_duplicate) return ErrDuplicateKey(table_, index, row);
       // REPLACE deletes, and ON DUPLICATE KEY UPDATE updates, the row holding the unique values.
-      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other, txn_->Get(RowKey(table_, *other_pk)));
+      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other,
+                              txn_->GetForUpdate(RowKey(table_, *other_pk), txn::LockMode::kExclusive));
       if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, table_.name));
       STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, table_.columns.size()));
       if (on_duplicate) return UpdateDuplicate(row, other_row, *other_pk);

@@ -16,8 +16,9 @@ namespace {
 
 class ScanOp : public Operator {
  public:
-  ScanOp(txn::Transaction* txn, const TableSchema* table, AccessPath path, bool with_keys, uint64_t* examined)
-      : txn_(txn), table_(table), path_(std::move(path)), with_keys_(with_keys), examined_(examined) {
+  ScanOp(txn::Transaction* txn, const TableSchema* table, AccessPath path, bool with_keys, uint64_t* examined,
+         txn::LockMode lock)
+      : txn_(txn), table_(table), path_(std::move(path)), with_keys_(with_keys), examined_(examined), lock_(lock) {
     if (path_.kind == AccessPath::Kind::kFullScan) {
       Bytes prefix = IndexPrefix(table->id, kPrimaryIndexId);
       path_.ranges.push_back({prefix, PrefixSuccessor(prefix)});
@@ -29,8 +30,9 @@ class ScanOp : public Operator {
   Result<bool> Next(RowBatch* out) override {
     switch (path_.kind) {
       case AccessPath::Kind::kPrimaryPoints: return NextPoints(out);
-      case AccessPath::Kind::kIndexPrefix: return NextRanges(out, true);
-      default: return NextRanges(out, false);
+      case AccessPath::Kind::kIndexPrefix:
+        return lock_ == txn::LockMode::kNone ? NextRanges(out, true) : NextLockedIndexRanges(out);
+      default: return lock_ == txn::LockMode::kNone ? NextRanges(out, false) : NextLockedRanges(out);
     }
   }
 
@@ -46,7 +48,8 @@ class ScanOp : public Operator {
   Result<bool> NextPoints(RowBatch* out) {
     while (point_ < path_.points.size() && out->size() < kBatchRows) {
       const Bytes& key = path_.points[point_++];
-      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, txn_->Get(key));
+      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value,
+                              lock_ == txn::LockMode::kNone ? txn_->Get(key) : txn_->GetForUpdate(key, lock_));
       if (value) STRATA_RETURN_IF_ERROR(Emit(key, *value, out));
     }
     return point_ < path_.points.size();
@@ -77,11 +80,60 @@ class ScanOp : public Operator {
     return false;
   }
 
+  // Steps to the next range once the current one is done; whether any range is left.
+  bool NextRange() {
+    if (++range_ < path_.ranges.size()) cursor_ = path_.ranges[range_].begin;
+    return range_ < path_.ranges.size();
+  }
+
+  // A locking read along the primary key: the rows as locked and read again.
+  Result<bool> NextLockedRanges(RowBatch* out) {
+    while (range_ < path_.ranges.size() && out->size() < kBatchRows) {
+      STRATA_ASSIGN_OR_RETURN(txn::Transaction::LockedRows locked,
+                              txn_->ScanForUpdate(cursor_, path_.ranges[range_].end, kBatchRows - out->size(), lock_));
+      for (auto& kv : locked.rows) STRATA_RETURN_IF_ERROR(Emit(kv.key, kv.value, out));
+      if (!locked.resume.empty()) {
+        cursor_ = std::move(locked.resume);
+      } else {
+        NextRange();
+      }
+    }
+    return range_ < path_.ranges.size();
+  }
+
+  // A locking read through a secondary index: the index at its latest state, then each row
+  // locked and read; a row whose indexed values changed while this waited for its lock no
+  // longer matches the entry that led here and is left out (its new entry, if in range, is
+  // met later in the scan).
+  Result<bool> NextLockedIndexRanges(RowBatch* out) {
+    while (range_ < path_.ranges.size() && out->size() < kBatchRows) {
+      txn::LogIndex read_at = 0;
+      size_t limit = kBatchRows - out->size();
+      STRATA_ASSIGN_OR_RETURN(auto kvs, txn_->ScanLatest(cursor_, path_.ranges[range_].end, limit, &read_at));
+      for (auto& kv : kvs) {
+        STRATA_ASSIGN_OR_RETURN(Bytes pk, PkSuffixFromIndexKey(*table_, *path_.index, kv.key));
+        Bytes row_key = RowKey(*table_, pk);
+        STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, txn_->GetForUpdate(row_key, lock_));
+        if (!value) continue;  // deleted meanwhile (or SKIP LOCKED)
+        STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(*value, table_->columns.size()));
+        if (IndexKey(*table_, *path_.index, row, pk) != kv.key) continue;  // moved meanwhile
+        STRATA_RETURN_IF_ERROR(Emit(row_key, *value, out));
+      }
+      if (kvs.size() == limit) {
+        cursor_ = kvs.back().key + '\0';
+      } else {
+        NextRange();
+      }
+    }
+    return range_ < path_.ranges.size();
+  }
+
   txn::Transaction* txn_;
   const TableSchema* table_;
   AccessPath path_;
   bool with_keys_;
   uint64_t* examined_;
+  txn::LockMode lock_;
   size_t range_ = 0, point_ = 0;
   Bytes cursor_;
 };
@@ -229,8 +281,8 @@ class LimitOp : public Operator {
 }  // namespace
 
 OperatorPtr MakeScan(txn::Transaction* txn, const TableSchema* table, AccessPath path, bool with_keys,
-                     uint64_t* rows_examined) {
-  return std::make_unique<ScanOp>(txn, table, std::move(path), with_keys, rows_examined);
+                     uint64_t* rows_examined, txn::LockMode lock) {
+  return std::make_unique<ScanOp>(txn, table, std::move(path), with_keys, rows_examined, lock);
 }
 OperatorPtr MakeValues(const std::vector<Row>* rows) { return std::make_unique<ValuesOp>(rows); }
 OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const EvalContext* ctx) {

@@ -36,9 +36,12 @@ using OperatorPtr = std::unique_ptr<Operator>;
 
 // Emits table rows (all columns in schema order). With `with_keys`, each row gets its row
 // key as one more trailing string value (DML needs it). Adds the rows it reads to
-// *rows_examined (for the slow-query log).
+// *rows_examined (for the slow-query log). With a `lock` mode it is a locking read
+// (txn/transaction.h): each row is locked, then read at its latest committed version; a
+// row found through a secondary index that no longer matches that index entry once locked
+// is left out.
 OperatorPtr MakeScan(txn::Transaction* txn, const TableSchema* table, AccessPath path, bool with_keys,
-                     uint64_t* rows_examined);
+                     uint64_t* rows_examined, txn::LockMode lock = txn::LockMode::kNone);
 // Emits `*rows` (copies; the rows must outlive the operator).
 OperatorPtr MakeValues(const std::vector<Row>* rows);
 OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const EvalContext* ctx);

@@ -51,7 +51,8 @@ OperatorPtr Build(const LogicalOperator& plan, const ExecutionContext& ctx) {
     case LogicalKind::kGet: {
       const auto& get = static_cast<const LogicalGet&>(plan);
       STRATA_CHECK_MSG(ctx.txn != nullptr, "a plan that reads a table needs a transaction");
-      return MakeScan(ctx.txn, get.table.get(), get.path, get.with_row_keys, ctx.rows_examined);
+      txn::LockMode lock = get.with_row_keys ? txn::LockMode::kExclusive : ctx.select_lock;
+      return MakeScan(ctx.txn, get.table.get(), get.path, get.with_row_keys, ctx.rows_examined, lock);
     }
     case LogicalKind::kValues: return MakeValues(&static_cast<const LogicalValues&>(plan).rows);
     case LogicalKind::kFilter:

@@ -29,6 +29,9 @@ struct ExecutionContext {
   AutoIncrement* auto_increment = nullptr;  // REQUIRES: set when the plan inserts or updates
   // When set, every operator counts its rows and time into the entry of its plan node.
   std::unordered_map<const LogicalOperator*, OperatorProfile>* profile = nullptr;
+  // SELECT … FOR UPDATE / FOR SHARE: the lock every table scan takes on the rows it reads.
+  // (An UPDATE's or DELETE's target rows are always locked exclusively.)
+  txn::LockMode select_lock = txn::LockMode::kNone;
 };
 
 // The operators point into `plan` and `ctx`'s targets: both must outlive them.

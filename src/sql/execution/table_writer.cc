@@ -30,31 +30,73 @@ Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const
   return ErrDuplicateEntry(key, table.name, index.name.empty() ? "PRIMARY" : index.name);
 }
 
+// The key prefix every entry of `row`'s values in unique `index` shares: the lock key and
+// the range the uniqueness check reads.
+Bytes UniqueValuePrefix(const TableSchema& table, const IndexSchema& index, const Row& row) {
+  Bytes prefix = IndexPrefix(table.id, index.id);
+  for (uint32_t c : index.columns) AppendKeyValue(row[c], &prefix);
+  return prefix;
+}
+
 Result<std::optional<Bytes>> UniqueConflict(txn::Transaction* txn, const TableSchema& table,
                                             const IndexSchema& index, const Row& row, Slice pk_suffix) {
   if (!index.unique || HasNull(index, row)) return std::optional<Bytes>();
-  Bytes prefix = IndexPrefix(table.id, index.id);
-  for (uint32_t c : index.columns) AppendKeyValue(row[c], &prefix);
-  STRATA_ASSIGN_OR_RETURN(auto hits, txn->Scan(prefix, PrefixSuccessor(prefix), 2));
+  // A locking read of the value at its latest state: a concurrent claimer of the same value
+  // waits here and then sees this one's entry (1062, as in InnoDB); a writer that does not
+  // take the lock (another node) makes this commit fail instead (the unchanged range).
+  Bytes prefix = UniqueValuePrefix(table, index, row);
+  STRATA_RETURN_IF_ERROR(txn->Lock(prefix, txn::LockMode::kExclusive));
+  txn::LogIndex read_at = 0;
+  Bytes end = PrefixSuccessor(prefix);
+  STRATA_ASSIGN_OR_RETURN(auto hits, txn->ScanLatest(prefix, end, 2, &read_at));
+  txn->RequireRangeUnchanged(prefix, end, read_at);
   for (const auto& kv : hits)
     if (Slice(kv.key).substr(prefix.size()) != pk_suffix) return std::optional<Bytes>(kv.key.substr(prefix.size()));
   return std::optional<Bytes>();
 }
 
+// A row's index entries are written only together with the row itself, so they conflict
+// from the index the row was read at under its lock (Transaction::LockedBase).
 Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
   txn->RequireUnchanged(CatalogTableKey(table.database, table.name));
-  STRATA_RETURN_IF_ERROR(txn->Put(RowKey(table, pk_suffix), EncodeRow(row)));
+  Bytes row_key = RowKey(table, pk_suffix);
+  txn::LogIndex base = txn->LockedBase(row_key);
+  STRATA_RETURN_IF_ERROR(txn->Put(row_key, EncodeRow(row), base));
   for (const IndexSchema& index : table.indexes)
-    STRATA_RETURN_IF_ERROR(txn->Put(IndexKey(table, index, row, pk_suffix), ""));
+    STRATA_RETURN_IF_ERROR(txn->Put(IndexKey(table, index, row, pk_suffix), "", base));
   return Status::OK();
 }
 
-Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
+namespace {
+
+bool SameIndexValues(const IndexSchema& index, const Row& a, const Row& b) {
+  for (uint32_t c : index.columns) {
+    if (a[c].is_null() != b[c].is_null()) return false;
+    if (!a[c].is_null() && (a[c].kind() != b[c].kind() || CompareValues(a[c], b[c]) != 0)) return false;
+  }
+  return true;
+}
+
+// DeleteRow; with `replacement`, a unique value the replacement keeps is not released.
+Status DeleteRowFor(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix,
+                    const Row* replacement) {
   txn->RequireUnchanged(CatalogTableKey(table.database, table.name));
-  STRATA_RETURN_IF_ERROR(txn->Delete(RowKey(table, pk_suffix)));
-  for (const IndexSchema& index : table.indexes)
-    STRATA_RETURN_IF_ERROR(txn->Delete(IndexKey(table, index, row, pk_suffix)));
+  Bytes row_key = RowKey(table, pk_suffix);
+  txn::LogIndex base = txn->LockedBase(row_key);
+  STRATA_RETURN_IF_ERROR(txn->Delete(row_key, base));
+  for (const IndexSchema& index : table.indexes) {
+    // Releasing a unique value: a concurrent claimer of it waits for this commit.
+    if (index.unique && !HasNull(index, row) && !(replacement && SameIndexValues(index, row, *replacement)))
+      STRATA_RETURN_IF_ERROR(txn->Lock(UniqueValuePrefix(table, index, row), txn::LockMode::kExclusive));
+    STRATA_RETURN_IF_ERROR(txn->Delete(IndexKey(table, index, row, pk_suffix), base));
+  }
   return Status::OK();
+}
+
+}  // namespace
+
+Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix) {
+  return DeleteRowFor(txn, table, row, pk_suffix, nullptr);
 }
 
 Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& old_row, Slice old_pk,
@@ -62,14 +104,15 @@ Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& ol
   Bytes new_pk = PrimaryKeySuffix(table, new_row, 0);
   if (table.has_hidden_key()) new_pk = Bytes(old_pk);
   if (new_pk != old_pk) {
-    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, txn->Get(RowKey(table, new_pk)));
+    STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, txn->GetForUpdate(RowKey(table, new_pk), txn::LockMode::kExclusive));
     if (existing) return ErrDuplicateKey(table, table.primary, new_row);
   }
   for (const IndexSchema& index : table.indexes) {
+    if (SameIndexValues(index, old_row, new_row)) continue;  // the row keeps the value it holds
     STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other, UniqueConflict(txn, table, index, new_row, old_pk));
     if (other) return ErrDuplicateKey(table, index, new_row);
   }
-  STRATA_RETURN_IF_ERROR(DeleteRow(txn, table, old_row, old_pk));
+  STRATA_RETURN_IF_ERROR(DeleteRowFor(txn, table, old_row, old_pk, &new_row));
   return PutRow(txn, table, new_row, new_pk);
 }
 

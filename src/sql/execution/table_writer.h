@@ -1,7 +1,9 @@
 // Writing table rows. A row and its secondary-index entries are written into the same
 // transaction, so they reach Raft in one WriteSet (DESIGN D4). Uniqueness of the primary key
-// and of unique indexes is checked against what the transaction sees: its snapshot plus its
-// own writes (the commit's conflict check catches a concurrent writer of the same key).
+// and of unique indexes is checked by locking reads (txn/transaction.h): the row key, or
+// the unique value, is locked and read at its latest state plus the transaction's own
+// writes; the commit's conflict check catches a writer that did not wait for the lock (the
+// same key written, or an entry added under the unique value: an unchanged range).
 // Every row write also names the table's catalog entry as unchanged (CatalogTableKey): a
 // transaction whose table was dropped, truncated or altered after it began fails its
 // commit with 1213 instead of leaving rows under the old definition (orphaned, or without

@@ -370,7 +370,12 @@ struct Select : Statement {
   std::vector<OrderItem> order_by;
   ExprPtr limit;   // LIMIT n, LIMIT off, n, LIMIT n OFFSET off
   ExprPtr offset;
-  bool for_update = false;         // FOR UPDATE / LOCK IN SHARE MODE (accepted)
+  // A locking read (txn/lock_manager.h): FOR UPDATE, or FOR SHARE / LOCK IN SHARE MODE
+  // (for_share also set), with NOWAIT or SKIP LOCKED.
+  bool for_update = false;
+  bool for_share = false;
+  bool lock_nowait = false;
+  bool lock_skip_locked = false;
   bool sql_calc_found_rows = false;
 };
 

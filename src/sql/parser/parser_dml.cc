@@ -362,15 +362,22 @@ Result<ast::ExprPtr> Parser::ParseLimitValue() {
 
 Status Parser::ParseLockingClause(ast::Select* select) {
   if (PeekWord("FOR") && (PeekWord("UPDATE", 1) || PeekWord("SHARE", 1))) {
+    select->for_share = PeekWord("SHARE", 1);
     pos_ += 2;
     select->for_update = true;
     if (AcceptWord("OF")) return ErrNotSupportedYet("FOR UPDATE OF");
-    if (!AcceptWord("NOWAIT") && PeekWord("SKIP") && PeekWord("LOCKED", 1)) pos_ += 2;
+    if (AcceptWord("NOWAIT")) {
+      select->lock_nowait = true;
+    } else if (PeekWord("SKIP") && PeekWord("LOCKED", 1)) {
+      pos_ += 2;
+      select->lock_skip_locked = true;
+    }
   } else if (AcceptWord("LOCK")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("IN"));
     STRATA_RETURN_IF_ERROR(ExpectWord("SHARE"));
     STRATA_RETURN_IF_ERROR(ExpectWord("MODE"));
     select->for_update = true;
+    select->for_share = true;
   }
   return Status::OK();
 }

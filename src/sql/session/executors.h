@@ -76,7 +76,8 @@ Result<std::optional<FromTable>> ResolveCte(Session& session, const std::string&
 // and triggers run in the same transaction (query.cc).
 Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
                                  uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
-                                 TriggerRunner* triggers = nullptr);
+                                 TriggerRunner* triggers = nullptr,
+                                 txn::LockMode select_lock = txn::LockMode::kNone);
 
 // Statement executors. Each runs in the session's open transaction (Session::Txn).
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);

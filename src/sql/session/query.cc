@@ -41,9 +41,11 @@ ResultColumn DescribeColumn(const PlannedQuery& query, size_t i) {
 }  // namespace
 
 Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
-                                 uint64_t* rows_examined, AutoIncrement* auto_increment, TriggerRunner* triggers) {
+                                 uint64_t* rows_examined, AutoIncrement* auto_increment, TriggerRunner* triggers,
+                                 txn::LockMode select_lock) {
   plan = Optimize(std::move(plan));
   ExecutionContext exec{txn, nullptr, rows_examined, auto_increment};
+  exec.select_lock = select_lock;
   std::unique_ptr<SubqueryRunner> subqueries = MakeSubqueryRunner(exec);
   EvalContext with_subqueries = eval;
   with_subqueries.subqueries = subqueries.get();
@@ -57,8 +59,8 @@ namespace {
 
 Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
                              uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
-                             TriggerRunner* triggers = nullptr) {
-  return RunPlan(std::move(plan), txn, eval, rows_examined, auto_increment, triggers);
+                             TriggerRunner* triggers = nullptr, txn::LockMode select_lock = txn::LockMode::kNone) {
+  return RunPlan(std::move(plan), txn, eval, rows_examined, auto_increment, triggers, select_lock);
 }
 
 // The table an UPDATE or DELETE writes, and the transaction it writes in.
@@ -125,7 +127,17 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(SaturatingInt64(limit->ToDouble()));
     eval.deadline_ns = deadline.time_since_epoch().count();
   }
-  STRATA_ASSIGN_OR_RETURN(result.rows, Run(std::move(query.plan), txn, eval, &result.rows_examined));
+  txn::LockMode lock = txn::LockMode::kNone;
+  if (stmt.for_update && txn) {  // a locking read (txn/lock_manager.h)
+    lock = stmt.for_share ? txn::LockMode::kShared : txn::LockMode::kExclusive;
+    txn::LockWait wait = session.StatementLockWait();
+    wait.nowait = stmt.lock_nowait;
+    wait.skip_locked = stmt.lock_skip_locked;
+    txn->SetLockWait(std::move(wait));
+  }
+  Result<std::vector<Row>> rows = Run(std::move(query.plan), txn, eval, &result.rows_examined, nullptr, nullptr, lock);
+  if (lock != txn::LockMode::kNone) txn->SetLockWait(session.StatementLockWait());  // NOWAIT is this statement's
+  STRATA_ASSIGN_OR_RETURN(result.rows, std::move(rows));
   for (Row& row : result.rows) row.resize(query.visible);
   return result;
 }

@@ -1,5 +1,6 @@
 #include "sql/sql.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -115,8 +116,24 @@ txn::ReadRequirement Session::ReadRequirement() const {
   return r;
 }
 
+txn::LockWait Session::StatementLockWait() const {
+  txn::LockWait wait;
+  std::optional<Value> timeout = GetVariable("innodb_lock_wait_timeout");
+  double seconds = timeout ? std::clamp(timeout->ToDouble(), 0.0, 1073741824.0) : 50.0;
+  wait.timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  wait.interrupted = [engine = engine_, process = process_.get()]() -> Status {
+    if (engine->interrupted()->load(std::memory_order_relaxed)) return ErrServerShutdown();
+    if (process && process->kill_query.load(std::memory_order_relaxed)) return ErrQueryInterrupted();
+    return Status::OK();
+  };
+  return wait;
+}
+
 Result<txn::Transaction*> Session::Txn() {
-  if (!txn_) txn_ = engine_->txn().Begin(ReadRequirement());
+  if (!txn_) {
+    txn_ = engine_->txn().Begin(ReadRequirement());
+    txn_->SetLockWait(StatementLockWait());
+  }
   return txn_.get();
 }
 
@@ -301,8 +318,10 @@ Result<QueryResult> Session::ExecuteInTransaction(const ast::Statement& stmt) {
   auto deadline = std::chrono::steady_clock::now() + kAutocommitRetryFor;
   thread_local std::minstd_rand rng(std::random_device{}());
   for (int attempt = 0;; attempt++) {
+    // Asked before running: a deadlock victim's transaction is rolled back, which ends it.
+    bool in_transaction = explicit_txn_ || !autocommit_;
     Result<QueryResult> result = ExecuteOnce(stmt);
-    if (result.ok() || result.status().mysql_errno() != kErLockDeadlock || explicit_txn_ || !autocommit_ ||
+    if (result.ok() || result.status().mysql_errno() != kErLockDeadlock || in_transaction ||
         std::chrono::steady_clock::now() > deadline)
       return result;
     // Randomised exponential backoff, so that the sessions that lost together do not
@@ -316,14 +335,17 @@ Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
   if (!autocommit_) explicit_txn_ = true;
   // The first statement of an autocommit=0 transaction needs its savepoint too.
   if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();
+  if (txn_) txn_->SetLockWait(StatementLockWait());
   bool have_savepoint = explicit_txn_ && stmt.kind != SK::kSelect && stmt.kind != SK::kShow;
   if (have_savepoint) txn_->BeginStatement();
   Result<QueryResult> result = Dispatch(stmt);
   if (!result.ok()) {
-    // A transaction past max_txn_bytes is rolled back whole, as InnoDB does with a
-    // deadlock: nothing of it may become visible, and a later COMMIT must not commit the
-    // statements before the one that failed.
-    if (explicit_txn_ && result.status().mysql_errno() != kErTransCacheFull) {
+    // A deadlock victim is rolled back whole, as InnoDB does (a lock wait timeout only
+    // rolls back the statement), and so is a transaction past max_txn_bytes: nothing of it
+    // may become visible, and a later COMMIT must not commit the statements before the one
+    // that failed.
+    uint16_t error = result.status().mysql_errno();
+    if (explicit_txn_ && error != kErTransCacheFull && error != kErLockDeadlock) {
       if (have_savepoint) txn_->RollbackStatement();
     } else {
       RollbackOpen();

@@ -262,6 +262,19 @@ TEST(GrammarTest, SelectClauses) {
   auto share = ParseAs<ast::Select>("SELECT ALL a FROM t FOR SHARE");
   ASSERT_NE(share, nullptr);
   EXPECT_TRUE(share->for_update);
+  EXPECT_TRUE(share->for_share);
+  EXPECT_FALSE(offset->for_share);
+  auto nowait = ParseAs<ast::Select>("SELECT a FROM t WHERE a = 1 FOR UPDATE NOWAIT");
+  ASSERT_NE(nowait, nullptr);
+  EXPECT_TRUE(nowait->lock_nowait);
+  EXPECT_FALSE(nowait->lock_skip_locked);
+  auto skip = ParseAs<ast::Select>("SELECT a FROM t FOR SHARE SKIP LOCKED");
+  ASSERT_NE(skip, nullptr);
+  EXPECT_TRUE(skip->lock_skip_locked);
+  EXPECT_TRUE(skip->for_share);
+  auto in_share = ParseAs<ast::Select>("SELECT a FROM t LOCK IN SHARE MODE");
+  ASSERT_NE(in_share, nullptr);
+  EXPECT_TRUE(in_share->for_share);
   EXPECT_NE(ParseAs<ast::Select>("SELECT a FROM t USE INDEX (k_1) WHERE a = ?"), nullptr);
 }
 
