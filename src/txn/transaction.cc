@@ -76,10 +76,21 @@ Status Transaction::Lock(Slice key, LockMode mode) {
   return Status::OK();
 }
 
-void Transaction::NoteLockedRead(Slice key, LogIndex at) {
-  // Read through the snapshot before: its writes keep conflicting from start_index.
-  if (at <= start_index_ || reads_.Contains(key)) return;
-  locked_reads_.emplace(key, at);  // the first locking read's index stays: never less strict
+Status Transaction::NoteLockedRead(Slice key, LogIndex at) {
+  if (at <= start_index_) return Status::OK();  // nothing committed since the snapshot
+  if (!reads_.Contains(key)) {
+    locked_reads_.emplace(key, at);  // the first locking read's index stays: never less strict
+    return Status::OK();
+  }
+  // Read through the snapshot before: whatever this transaction does with the row is
+  // based on that read, so a change since the snapshot dooms it (1213 at commit, even if
+  // it ends up writing nothing: an UPDATE that now finds the value it meant to write), and
+  // a change still to come fails its commit (an unchanged key; its writes conflict from
+  // start_index anyway).
+  writes_.unchanged.emplace(key);
+  STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(*manager_->engine_, key));
+  if (latest > start_index_) doomed_ = true;
+  return Status::OK();
 }
 
 LogIndex Transaction::LockedBase(Slice key) const {
@@ -101,7 +112,7 @@ Result<std::optional<Bytes>> Transaction::GetForUpdate(Slice key, LockMode mode)
   if (own != writes_.writes.end()) return own->second;
   LogIndex at = LatestIndex();
   STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, ReadAt(*manager_->engine_, key, at));
-  NoteLockedRead(key, at);
+  STRATA_RETURN_IF_ERROR(NoteLockedRead(key, at));
   return value;
 }
 
@@ -137,12 +148,12 @@ Result<Transaction::LockedRows> Transaction::ScanForUpdate(Slice begin, Slice en
       out.rows.push_back(std::move(kv));
       continue;
     }
+    STRATA_RETURN_IF_ERROR(NoteLockedRead(kv.key, now));
     if (now != at) {
       STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, ReadAt(*manager_->engine_, kv.key, now));
       if (!value) continue;  // deleted meanwhile
       kv.value = std::move(*value);
     }
-    NoteLockedRead(kv.key, now);
     out.rows.push_back(std::move(kv));
   }
   return out;
@@ -261,6 +272,13 @@ void Transaction::EndStatement() {
 
 Status Transaction::Commit() {
   if (!open_) return Status::InvalidArgument("transaction already finished");
+  if (doomed_) {  // a row it read through its snapshot changed before it locked it
+    Finish();
+    std::lock_guard lock(manager_->mu_);
+    manager_->stats_.conflicts++;
+    return Status::Aborted("Deadlock found when trying to get lock; try restarting transaction")
+        .WithMysql(kErLockDeadlock, "40001");
+  }
   if (read_only()) {
     Finish();
     std::lock_guard lock(manager_->mu_);

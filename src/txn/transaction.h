@@ -132,8 +132,9 @@ class Transaction {
   void RequireUnchanged(Slice key);
 
   // OK when committed; Aborted (mysql 1213 / 40001) when another transaction committed a
-  // write to one of our keys after we began, or when the snapshot fell below the GC
-  // horizon ("snapshot too old"). Either way the transaction is finished.
+  // write to one of our keys after we began, when a locking read found a row we had read
+  // through the snapshot changed since, or when the snapshot fell below the GC horizon
+  // ("snapshot too old"). Either way the transaction is finished.
   Status Commit();
   void Rollback();
 
@@ -165,8 +166,8 @@ class Transaction {
   Status Buffer(Slice key, std::optional<Slice> value, LogIndex base);
   // Own writes merged over the committed state at `at`.
   Result<std::vector<KeyValue>> ScanMerged(Slice begin, Slice end, size_t limit, LogIndex at);
-  // Records that `key` was read at `at` under a lock (see LockedBase).
-  void NoteLockedRead(Slice key, LogIndex at);
+  // Records that `key` was read at `at` under a lock (see LockedBase and doomed_).
+  Status NoteLockedRead(Slice key, LogIndex at);
   LogIndex LatestIndex() const;
   // Replaces the buffered state of `key` (nullopt: not written), keeping buffered_bytes_.
   void SetBuffered(const Bytes& key, std::optional<std::optional<Bytes>> state);
@@ -190,6 +191,9 @@ class Transaction {
   bool holds_locks_ = false;
   uint64_t lock_bytes_ = 0;  // charged to memory_ with buffered_bytes_
   ReadSet reads_;            // keys read through the snapshot
+  // A locking read found a row this transaction had read through its snapshot changed
+  // since: Commit fails with 1213 (a lost update refused).
+  bool doomed_ = false;
   std::map<Bytes, LogIndex, std::less<>> locked_reads_;  // key -> index a locking read read it at
 };
 

@@ -343,9 +343,13 @@ TEST_F(SqlTest, WriteWriteConflictIs1213) {
   Ok(other, "USE d");
   Ok("BEGIN");
   Ok(other, "BEGIN");
+  // `other` reads the row through its snapshot, then writes it after the first session
+  // committed a change to it: a lost update, refused at commit. (Had it not read the row
+  // first, its UPDATE would have waited for the row lock and worked on the new version.)
+  EXPECT_EQ(Q(other, "SELECT v FROM t WHERE id = 1"), "1");
   Ok("UPDATE t SET v = 2 WHERE id = 1");
-  Ok(other, "UPDATE t SET v = 3 WHERE id = 1");
   Ok("COMMIT");
+  Ok(other, "UPDATE t SET v = 3 WHERE id = 1");
   EXPECT_EQ(E(other, "COMMIT"),
             "ERROR 1213 (40001): Deadlock found when trying to get lock; try restarting transaction");
   EXPECT_FALSE(other->in_transaction());

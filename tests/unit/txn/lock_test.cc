@@ -250,6 +250,24 @@ TEST_F(LockingTxnTest, ReadThroughTheSnapshotFirstStillConflicts) {
   EXPECT_EQ(Read("n"), "1");
 }
 
+TEST_F(LockingTxnTest, ReadThenLockedReadOfAChangedRowFailsEvenWritingNothing) {
+  // The client read n = 0, meant to write 1, and finds 1 there: an UPDATE that changes
+  // nothing. The increment it stood for would be lost, so the commit fails.
+  Set("n", "0");
+  auto b = txns_->Begin();
+  ASSERT_EQ(*b->Get("n"), "0");
+  Set("n", "1");
+  auto v = b->GetForUpdate("n", LockMode::kExclusive);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, "1");
+  EXPECT_EQ(b->Commit().mysql_errno(), 1213);
+  // Unchanged since the snapshot: the same sequence commits.
+  auto c = txns_->Begin();
+  ASSERT_EQ(*c->Get("n"), "1");
+  ASSERT_TRUE(c->GetForUpdate("n", LockMode::kExclusive).ok());
+  EXPECT_TRUE(c->Commit().ok());
+}
+
 TEST_F(LockingTxnTest, AWriterThatBypassesTheLocksMakesTheLockedCommitFail) {
   // The lock orders writers on this node only; a write that did not take it (another
   // leader's) after the locking read still conflicts at apply.
