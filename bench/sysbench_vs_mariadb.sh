@@ -32,16 +32,18 @@ mariadb -h127.0.0.1 -P$MPORT -uroot -e "CREATE USER IF NOT EXISTS 'sb'@'%' IDENT
   --root-password sb --log-level warn > "$WORK/strata.out" 2>&1 &
 echo $! > "$WORK/strata.pid"
 for _ in $(seq 100); do mariadb -h127.0.0.1 -P$SPORT -uroot -psb -e "select 1" >/dev/null 2>&1 && break; sleep 0.2; done
+# The same non-root account on both sides (CREATE USER / GRANT).
+mariadb -h127.0.0.1 -P$SPORT -uroot -psb -e "CREATE USER IF NOT EXISTS 'sb'@'%' IDENTIFIED BY 'sb'; GRANT ALL ON *.* TO 'sb'@'%';"
 
 source "$ROOT/bench/sysbench_lib.sh"
 
 echo "# sysbench $(sysbench --version | awk '{print $2}'), tables=$TABLES size=$TABLE_SIZE threads=$THREADS time=${TIME}s ps_mode=$PS_MODE, $(nproc) cores"
 echo "mariadb  $(sysbench_prepare maria $MPORT sb)"
-echo "stratadb $(sysbench_prepare strata $SPORT root)"
+echo "stratadb $(sysbench_prepare strata $SPORT sb)"
 printf "%-20s %12s %12s %12s %12s %8s\n" test maria_1 strata_1 strata_2 maria_2 ratio
 for t in $TESTS; do
-  m1=$(sysbench_run maria $MPORT sb "$t"); s1=$(sysbench_run strata $SPORT root "$t")
-  s2=$(sysbench_run strata $SPORT root "$t"); m2=$(sysbench_run maria $MPORT sb "$t")
+  m1=$(sysbench_run maria $MPORT sb "$t"); s1=$(sysbench_run strata $SPORT sb "$t")
+  s2=$(sysbench_run strata $SPORT sb "$t"); m2=$(sysbench_run maria $MPORT sb "$t")
   ratio=$(awk -v a="$s1" -v b="$m1" -v c="$s2" -v d="$m2" 'BEGIN{ if (b>0 && d>0 && a>0 && c>0) printf "%.2f", sqrt((a/b)*(c/d)); else print "n/a" }')
   printf "%-20s %12s %12s %12s %12s %8s\n" "$t" "$m1" "$s1" "$s2" "$m2" "$ratio"
 done

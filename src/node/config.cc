@@ -85,6 +85,8 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "listen_addr") return ReadString(value, key, &c->listen_addr);
   if (key == "advertise_addr") return ReadString(value, key, &c->advertise_addr);
   if (key == "root_password") return ReadString(value, key, &c->root_password);
+  if (key == "tls_cert") return ReadString(value, key, &c->tls_cert);
+  if (key == "tls_key") return ReadString(value, key, &c->tls_key);
   if (key == "port") return ReadPort(value, key, &c->port);
   if (key == "admin_port") return ReadPort(value, key, &c->admin_port);
   if (key == "raft_port") return ReadPort(value, key, &c->raft_port);
@@ -172,6 +174,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   if (std::count(c.advertise_addr.begin(), c.advertise_addr.end(), ':') == 1)  // host:port, not IPv6
     return Status::InvalidArgument(fmt::format("'advertise_addr' is a host without a port, not '{}'", c.advertise_addr));
   if (o.root_password) c.root_password = *o.root_password;
+  if (o.tls_cert) c.tls_cert = *o.tls_cert;
+  if (o.tls_key) c.tls_key = *o.tls_key;
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    return Status::InvalidArgument("'tls_cert' and 'tls_key' go together: set both or neither");
   if (o.port) c.port = *o.port;
   if (o.admin_port) c.admin_port = *o.admin_port;
   if (o.raft_port) c.raft_port = *o.raft_port;
@@ -220,12 +226,13 @@ std::string DescribeConfig(const NodeConfig& c) {
       "data_dir={} listen_addr={} advertise_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
       "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={} "
-      "follower_requests={}",
+      "follower_requests={} tls_cert={}",
       c.data_dir, c.listen_addr, c.advertise_addr.empty() ? "(listen_addr)" : c.advertise_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
-      c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join, c.forward_to_leader ? "forward" : "redirect");
+      c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join, c.forward_to_leader ? "forward" : "redirect",
+      c.tls_cert.empty() ? "(generated)" : c.tls_cert);
 }
 
 }  // namespace strata::node

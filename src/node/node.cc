@@ -46,6 +46,10 @@ constexpr const char* kAppliedIndex = "stratadb_state_machine_applied_index";
 constexpr const char* kGcWatermark = "stratadb_txn_gc_watermark";
 constexpr const char* kGcHorizon = "stratadb_txn_gc_horizon";
 constexpr const char* kDiskFull = "stratadb_disk_full";
+constexpr const char* kRowLockWaits = "stratadb_row_lock_waits_total";
+constexpr const char* kRowLockTimeouts = "stratadb_row_lock_timeouts_total";
+constexpr const char* kRowLockDeadlocks = "stratadb_row_lock_deadlocks_total";
+constexpr const char* kRowLockWaiting = "stratadb_row_lock_waiting";
 
 // Free space kept in reserve on the data directory's file system: below it, writes are
 // refused with 1021 (docs/operations.md, "Full disks"). One Raft log segment's worth, so
@@ -304,6 +308,14 @@ void Node::RegisterMetrics() {
                 T::kGauge, [this] { return disk_->Check().full ? 1.0 : 0.0; });
   r.AddCallback(kGcHorizon, "Applied GC horizon (replicated): WriteSets that started below it are refused",
                 T::kGauge, [this] { return static_cast<double>(state_machine_->gc_horizon()); });
+  r.AddCallback(kRowLockWaits, "Row lock requests that had to wait for another transaction", T::kCounter,
+                [this] { return static_cast<double>(txns_->locks().stats().waits); });
+  r.AddCallback(kRowLockTimeouts, "Row lock waits ended by innodb_lock_wait_timeout (MySQL 1205)", T::kCounter,
+                [this] { return static_cast<double>(txns_->locks().stats().timeouts); });
+  r.AddCallback(kRowLockDeadlocks, "Row lock requests refused as a deadlock (MySQL 1213)", T::kCounter,
+                [this] { return static_cast<double>(txns_->locks().stats().deadlocks); });
+  r.AddCallback(kRowLockWaiting, "Transactions waiting for a row lock now", T::kGauge,
+                [this] { return static_cast<double>(txns_->locks().stats().waiting); });
   metrics_registered_ = true;
 }
 
@@ -311,7 +323,7 @@ void Node::UnregisterMetrics() {
   if (!metrics_registered_) return;
   obs::Registry& r = obs::Registry::Default();
   for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark,
-                           kGcHorizon, kDiskFull})
+                           kGcHorizon, kDiskFull, kRowLockWaits, kRowLockTimeouts, kRowLockDeadlocks, kRowLockWaiting})
     r.RemoveCallback(name);
   metrics_registered_ = false;
 }
@@ -320,6 +332,7 @@ Status Node::StartMysql() {
   // SHOW STATUS answers from the same counters /metrics shows (DESIGN D12).
   sql::StatusProvider status = [this] {
     txn::TxnManager::Stats t = txns_->stats();
+    txn::LockManager::Stats locks = txns_->locks().stats();
     uint64_t uptime = static_cast<uint64_t>(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count());
     raft::RaftNodeInfo raft = raft_->info();
@@ -330,6 +343,10 @@ Status Node::StartMysql() {
         {"Com_rollback", std::to_string(t.rollbacks)},
         {"Strata_txn_conflicts", std::to_string(t.conflicts)},
         {"Strata_txn_read_only", std::to_string(t.read_only)},
+        // InnoDB's names, which monitoring tools read.
+        {"Innodb_row_lock_waits", std::to_string(locks.waits)},
+        {"Innodb_row_lock_current_waits", std::to_string(locks.waiting)},
+        {"Innodb_deadlocks", std::to_string(locks.deadlocks)},
         {"Strata_raft_term", std::to_string(raft.term)},
         {"Strata_raft_role", std::string(raft::RoleName(raft.role))},
         {"Strata_raft_commit_index", std::to_string(raft.commit)},
@@ -372,6 +389,8 @@ Status Node::StartMysql() {
   server_options.memory = session_memory_.get();
   server_options.listen_addr = config_.listen_addr;
   server_options.port = config_.port;
+  server_options.tls_cert_file = config_.tls_cert;
+  server_options.tls_key_file = config_.tls_key;
   STRATA_ASSIGN_OR_RETURN(mysql_, server::mysql::Server::Start(std::move(server_options), sessions_.get()));
   sql_->processes().SetConnectionCloser([server = mysql_.get()](uint32_t id) { return server->CloseConnection(id); });
   obs::Info("node", "MySQL protocol server listening",

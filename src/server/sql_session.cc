@@ -292,15 +292,30 @@ SqlSessionFactory::SqlSessionFactory(SessionFactoryOptions options) : options_(s
                                         "Statements slower than long_query_time (written to the slow-query log)");
 }
 
-std::optional<mysql::Account> SqlSessionFactory::FindAccount(std::string_view user) {
+std::optional<mysql::Account> SqlSessionFactory::FindAccount(std::string_view user, std::string_view peer_host) {
   if (user == options_.root.user) return options_.root;
-  return std::nullopt;
+  Result<std::shared_ptr<const sql::UserAccount>> found = options_.engine->FindLoginAccount(user, peer_host);
+  if (!found.ok()) {
+    obs::Warn("mysql", "account lookup failed", {{"user", user}, {"error", found.status().ToString()}});
+    return std::nullopt;
+  }
+  if (!*found) return std::nullopt;
+  const sql::UserAccount& a = **found;
+  mysql::Account account{a.user, a.native_hash, a.sha256_hash};
+  account.host = a.host;
+  account.require_ssl = a.require_ssl;
+  account.locked = a.locked;
+  return account;
 }
 
-Result<std::unique_ptr<mysql::SessionHandler>> SqlSessionFactory::OpenSession(std::string_view user,
+Result<std::unique_ptr<mysql::SessionHandler>> SqlSessionFactory::OpenSession(const mysql::Account& account,
+                                                                             std::string_view peer_host,
                                                                              std::string_view database,
                                                                              uint32_t connection_id) {
-  auto session = std::make_unique<sql::Session>(options_.engine, std::string(user), "localhost", connection_id);
+  // Loopback clients show as localhost, as MySQL shows them.
+  std::string host = peer_host == "127.0.0.1" || peer_host == "::1" || peer_host.empty() ? "localhost" : std::string(peer_host);
+  auto session = std::make_unique<sql::Session>(options_.engine, account.user, host, connection_id);
+  if (account.user != options_.root.user) session->SetAccount(account.host);
   if (!database.empty()) STRATA_RETURN_IF_ERROR(session->Use(database));
   return std::unique_ptr<mysql::SessionHandler>(
       std::make_unique<SqlSessionHandler>(std::move(session), options_.slow_log, &metrics_, options_.memory));

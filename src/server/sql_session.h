@@ -44,8 +44,10 @@ struct SessionFactoryOptions {
 class SqlSessionFactory : public mysql::SessionFactory {
  public:
   explicit SqlSessionFactory(SessionFactoryOptions options);
-  std::optional<mysql::Account> FindAccount(std::string_view user) override;
-  Result<std::unique_ptr<mysql::SessionHandler>> OpenSession(std::string_view user, std::string_view database,
+  // root (node.toml) first, then the catalog's accounts (sql/catalog/accounts.h).
+  std::optional<mysql::Account> FindAccount(std::string_view user, std::string_view peer_host) override;
+  Result<std::unique_ptr<mysql::SessionHandler>> OpenSession(const mysql::Account& account, std::string_view peer_host,
+                                                             std::string_view database,
                                                              uint32_t connection_id) override;
 
   struct Metrics {

@@ -229,4 +229,40 @@ Status ErrUnsupportedPs() {
   return Invalid(1295, "HY000", "This command is not supported in the prepared statement protocol yet");
 }
 
+Status ErrTableAccessDenied(std::string_view command, std::string_view user, std::string_view host,
+                            std::string_view table) {
+  return Invalid(1142, "42000", fmt::format("{} command denied to user '{}'@'{}' for table '{}'", command, user, host, table));
+}
+
+Status ErrDbAccessDenied(std::string_view user, std::string_view host, std::string_view db) {
+  return Invalid(1044, "42000", fmt::format("Access denied for user '{}'@'{}' to database '{}'", user, host, db));
+}
+
+Status ErrSpecificAccessDenied(std::string_view privilege) {
+  return Invalid(1227, "42000",
+                 fmt::format("Access denied; you need (at least one of) the {} privilege(s) for this operation", privilege));
+}
+
+Status ErrCannotUser(std::string_view operation, std::string_view accounts) {
+  return Invalid(1396, "HY000", fmt::format("Operation {} failed for {}", operation, accounts));
+}
+
+Status ErrNonexistingGrant(std::string_view user, std::string_view host) {
+  return Invalid(1141, "42000", fmt::format("There is no such grant defined for user '{}' on host '{}'", user, host));
+}
+
+Status ErrCantCreateUserWithGrant() {
+  return Invalid(1410, "42000", "You are not allowed to create a user with GRANT");
+}
+
+Status ErrIllegalGrantForTable() {
+  return Invalid(1144, "42000", "Illegal GRANT/REVOKE command; please consult the manual to see which privileges can be used");
+}
+
+Status ErrPluginNotLoaded(std::string_view plugin) {
+  return Invalid(1524, "HY000", fmt::format("Plugin '{}' is not loaded", plugin));
+}
+
+Status ErrKillDenied(uint64_t id) { return Invalid(1095, "HY000", fmt::format("You are not owner of thread {}", id)); }
+
 }  // namespace strata::sql

@@ -136,4 +136,26 @@ Status ErrTooManyPlaceholders();
 // ER_UNSUPPORTED_PS 1295: a statement kind PREPARE does not take.
 Status ErrUnsupportedPs();
 
+// ---- Accounts and privileges (session/accounts.cc) ---------------------------------------
+
+// ER_TABLEACCESS_DENIED_ERROR 1142: "SELECT command denied to user 'u'@'h' for table 't'".
+Status ErrTableAccessDenied(std::string_view command, std::string_view user, std::string_view host,
+                            std::string_view table);
+// ER_DBACCESS_DENIED_ERROR 1044: "Access denied for user 'u'@'h' to database 'db'".
+Status ErrDbAccessDenied(std::string_view user, std::string_view host, std::string_view db);
+// ER_SPECIFIC_ACCESS_DENIED_ERROR 1227: "… you need (at least one of) the X privilege(s) …".
+Status ErrSpecificAccessDenied(std::string_view privilege);
+// ER_CANNOT_USER 1396: "Operation CREATE USER failed for 'u'@'h'".
+Status ErrCannotUser(std::string_view operation, std::string_view accounts);
+// ER_NONEXISTING_GRANT 1141: "There is no such grant defined for user 'u' on host 'h'".
+Status ErrNonexistingGrant(std::string_view user, std::string_view host);
+// ER_CANT_CREATE_USER_WITH_GRANT 1410: GRANT to an account that does not exist.
+Status ErrCantCreateUserWithGrant();
+// ER_ILLEGAL_GRANT_FOR_TABLE 1144: a global privilege granted on a database or table.
+Status ErrIllegalGrantForTable();
+// ER_PLUGIN_IS_NOT_LOADED 1524: an authentication plugin other than the two supported.
+Status ErrPluginNotLoaded(std::string_view plugin);
+// ER_KILL_DENIED_ERROR 1095: "You are not owner of thread N".
+Status ErrKillDenied(uint64_t id);
+
 }  // namespace strata::sql

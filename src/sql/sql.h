@@ -96,6 +96,9 @@ struct SqlEngineOptions {
   ClusterHooks cluster;                     // empty: SHOW CLUSTER STATUS / ALTER CLUSTER refused
   // SHOW ENGINE STRATADB STATUS: the node's engine and Raft state as text (empty: refused).
   std::function<std::string()> engine_status;
+  // The data directory's root user (it has every privilege and is not a catalog account:
+  // CREATE USER of that name is refused).
+  std::string root_user = "root";
 };
 
 class SqlEngine {
@@ -107,6 +110,10 @@ class SqlEngine {
   AutoIncrement& auto_increment() { return auto_increment_; }
   RowEstimates& row_estimates() { return row_estimates_; }
   const std::string& server_version() const { return options_.server_version; }
+  const std::string& root_user() const { return options_.root_user; }
+  // The catalog account a client `user` connecting from `peer` logs in as (accounts.h),
+  // read at the latest applied state; nullptr when none admits it.
+  Result<std::shared_ptr<const UserAccount>> FindLoginAccount(std::string_view user, std::string_view peer);
   std::vector<std::pair<std::string, std::string>> StatusRows() const {
     return options_.status ? options_.status() : std::vector<std::pair<std::string, std::string>>();
   }
@@ -188,6 +195,29 @@ class Session final : public SessionContext {
   // stored query names its tables relative to the view's database while it is planned.
   std::string SwapDatabase(std::string db) { return std::exchange(database_, std::move(db)); }
   const std::string& user() const override { return user_; }
+  std::string client_host() const override { return host_; }
+  std::string account_host() const override { return account_host_; }
+
+  // ---- accounts and privileges (session/accounts.cc) ----
+  // Makes this session one of account user()@`account_host` (catalog accounts): from now on
+  // every statement needs that account's privileges. A session never given an account (the
+  // data directory's root, internal sessions, tests) may do everything.
+  void SetAccount(std::string account_host) {
+    account_host_ = std::move(account_host);
+    superuser_ = false;
+  }
+  bool superuser() const { return superuser_; }
+  // 1142 unless the account holds every privilege in `privileges` on db.table (at the
+  // global, database or table level); `command` names the statement in the message.
+  Status RequireTablePrivilege(uint32_t privileges, std::string_view command, std::string_view db,
+                               std::string_view table);
+  // 1044 unless it holds `privileges` on db (or globally); privileges 0: any privilege on
+  // db or on one of its tables (USE).
+  Status RequireDatabasePrivilege(uint32_t privileges, std::string_view db);
+  // 1227 unless it holds `privileges` globally.
+  Status RequireGlobalPrivilege(uint32_t privileges);
+  // Whether SHOW DATABASES / information_schema show `db` to this session.
+  bool SeesDatabase(std::string_view db);
   bool autocommit() const { return autocommit_; }
   // The client asked for CLIENT_FOUND_ROWS: an UPDATE's affected rows (and ROW_COUNT()) are
   // the rows it matched, not only those it changed. Set once per connection.
@@ -227,11 +257,12 @@ class Session final : public SessionContext {
   txn::LockWait StatementLockWait() const;
   Result<std::shared_ptr<const CatalogSnapshot>> LoadCatalog();
   // Resolves a table name (empty schema: current database): 1046 no database selected,
-  // 1146 unknown table.
+  // 1146 unknown table; 1142 when the session's account may not SELECT from it.
   Result<std::shared_ptr<const TableSchema>> ResolveTable(const ast::TableName& name);
   // The view `name` names, or nullptr (1046 as ResolveTable).
   Result<std::shared_ptr<const ViewDefinition>> ResolveView(const ast::TableName& name);
-  // A table to write: ResolveTable, with 1288 for a view (views are read-only).
+  // A table to write: ResolveTable, with 1288 for a view (views are read-only), and the
+  // statement's privilege (INSERT, UPDATE, DELETE; REPLACE: INSERT and DELETE) instead of SELECT.
   Result<std::shared_ptr<const TableSchema>> ResolveWriteTable(const ast::TableName& name, std::string_view statement);
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
   void SetUserVariable(std::string_view name, Value value);
@@ -251,6 +282,8 @@ class Session final : public SessionContext {
 
  private:
   Result<QueryResult> ExecuteStatement(const ast::Statement& stmt);
+  // ResolveTable without the privilege check.
+  Result<std::shared_ptr<const TableSchema>> FindTable(const ast::TableName& name);
   Result<QueryResult> ExecuteInTransaction(const ast::Statement& stmt);
   Result<QueryResult> ExecuteOnce(const ast::Statement& stmt);
   Result<QueryResult> Dispatch(const ast::Statement& stmt);
@@ -265,6 +298,9 @@ class Session final : public SessionContext {
 
   SqlEngine* engine_;
   std::string user_, host_;
+  std::string account_host_ = "%";
+  bool superuser_ = true;
+  bool statement_may_lock_ = true;  // the running statement is not a plain SELECT / SHOW
   uint32_t connection_id_;
   std::string database_;
   bool autocommit_ = true;

@@ -24,6 +24,12 @@ class ReadSet {
   void AddRange(Slice begin, Slice end);
   bool Contains(Slice key) const;
   bool overflowed() const { return overflowed_; }
+  // From now on every key counts as read (as past the cap).
+  void MarkAllRead() {
+    points_.clear();
+    ranges_.clear();
+    overflowed_ = true;
+  }
 
  private:
   std::set<Bytes, std::less<>> points_;

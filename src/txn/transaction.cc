@@ -51,6 +51,7 @@ Result<std::optional<Bytes>> Transaction::Get(Slice key) {
 Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t limit) {
   STRATA_RETURN_IF_ERROR(begin_status_);
   STRATA_ASSIGN_OR_RETURN(auto kvs, ScanMerged(begin, end, limit, start_index_));
+  if (reads_.overflowed()) return kvs;
   if (kvs.size() == limit && limit > 0) {
     reads_.AddRange(begin, kvs.back().key + '\0');
   } else {

@@ -126,6 +126,10 @@ class Transaction {
   // had read the key before (its writes then conflict from start_index).
   LogIndex LockedBase(Slice key) const;
   const LockWait& lock_wait() const { return lock_wait_; }
+  // Stops remembering snapshot reads (ReadSet): from now on every key counts as read, so
+  // a later locking read is never less strict. For a transaction that will take no lock
+  // (an autocommit SELECT), which then saves the bookkeeping.
+  void StopTrackingReads() { reads_.MarkAllRead(); }
   // The commit depends on `key` staying as this transaction's snapshot saw it: if another
   // transaction wrote it after we began, Commit fails as a conflict (1213) even though we
   // never wrote it. Ignored by a transaction that writes nothing.

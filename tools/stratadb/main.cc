@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
                     "Host other members and clients reach this node at, announced with its ports "
                     "[the listen address]");
   start->add_option("--port", o.port, "MySQL protocol port [3306]");
+  start->add_option("--tls-cert", o.tls_cert, "PEM certificate (chain) for TLS on the MySQL port [a generated self-signed one]");
+  start->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
   start->add_option("--admin-port", o.admin_port, "Admin HTTP port: /metrics /health /status [8080]");
   start->add_option("--raft-port", o.raft_port, "Raft transport port [7000]");
   start->add_option("--log-format", o.log_format, "Log format: json or text [json]");

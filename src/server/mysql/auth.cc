@@ -45,20 +45,6 @@ std::string GenerateNonce() {
   return nonce;
 }
 
-std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
-std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
-
-std::string HexEncodeUpper(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 bool HexDecode(std::string_view hex, std::string* out) {
   if (hex.size() % 2 != 0) return false;
   auto nibble = [](char c) -> int {
@@ -74,16 +60,6 @@ bool HexDecode(std::string_view hex, std::string* out) {
     out->push_back(static_cast<char>(hi * 16 + lo));
   }
   return true;
-}
-
-std::string NativeVerifier(std::string_view password) {
-  return "*" + HexEncodeUpper(Sha1(Sha1(password)));
-}
-
-std::string CachingSha2Verifier(std::string_view password) {
-  std::string upper = HexEncodeUpper(Sha256(Sha256(password)));
-  for (char& c : upper) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return upper;
 }
 
 std::string NativeScramble(std::string_view password, std::string_view nonce) {

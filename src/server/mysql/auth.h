@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/password_verifier.h"
+
 namespace strata::server::mysql {
 
 inline constexpr size_t kNonceLength = 20;
@@ -25,15 +27,15 @@ inline constexpr std::string_view kCachingSha2Plugin = "caching_sha2_password";
 // clients treat the scramble as a C string).
 std::string GenerateNonce();
 
-std::string Sha1(std::string_view data);
-std::string Sha256(std::string_view data);
-std::string HexEncodeUpper(std::string_view bytes);
+using strata::HexEncodeUpper;
+using strata::Sha1;
+using strata::Sha256;
 // Decodes hex (either case); false on odd length or a non-hex digit.
 bool HexDecode(std::string_view hex, std::string* out);
 
-// Verifiers, as the session layer stores them (for tests and CREATE USER).
-std::string NativeVerifier(std::string_view password);      // "*" + 40 upper hex
-std::string CachingSha2Verifier(std::string_view password); // 64 lower hex
+// Verifiers, as accounts store them (common/password_verifier.h).
+using strata::CachingSha2Verifier;
+using strata::NativeVerifier;
 
 // What a client computes (for tests and the fuzzer's "good client").
 std::string NativeScramble(std::string_view password, std::string_view nonce);

@@ -87,7 +87,7 @@ Status Connection::ReadHandshakeResponse(HandshakeResponse* resp) {
 }
 
 Status Connection::Authenticate(const HandshakeResponse& resp) {
-  std::optional<Account> account = ctx_->factory->FindAccount(resp.user);
+  std::optional<Account> account = ctx_->factory->FindAccount(resp.user, peer_host_);
   const bool known_user = account.has_value();
   if (!known_user) {
     // An unknown user goes through the same exchange as a known one (with verifiers no
@@ -115,8 +115,17 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
                                             : RunCachingSha2(*account, response);
   if (!ok.ok()) return ok.status();
   if (!*ok || !known_user) return Deny(resp.user, !IsEmptyResponse(response));
+  // REQUIRE SSL: the right password over a connection without TLS is still refused.
+  if (account->require_ssl && !tls_active_) return Deny(resp.user, !IsEmptyResponse(response));
+  if (account->locked) {
+    std::string msg = fmt::format("Access denied for user '{}'@'{}'. Account is locked.", resp.user, peer_host_);
+    obs::Warn("mysql", "access denied: account locked", {{"user", resp.user}, {"host", peer_host_}});
+    (void)ResultWriter(&channel_, capabilities_).WriteErr(3118, "HY000", msg);
+    (void)channel_.Flush();
+    return Status::InvalidArgument(msg);
+  }
 
-  auto session = ctx_->factory->OpenSession(resp.user, resp.database, connection_id_);
+  auto session = ctx_->factory->OpenSession(*account, peer_host_, resp.database, connection_id_);
   if (!session.ok()) {
     (void)ResultWriter(&channel_, capabilities_).WriteErr(session.status());
     (void)channel_.Flush();

@@ -144,18 +144,22 @@ struct Account {
   std::string user;
   std::string native_hash;  // "*" + HEX(SHA1(SHA1(pw))), empty = no password
   std::string sha256_hash;  // hex(SHA256(SHA256(pw))), empty = no password
+  std::string host = "%";   // the account's host part ('u'@'host'), as the factory matched it
+  bool require_ssl = false; // REQUIRE SSL: refused (1045) over a connection without TLS
+  bool locked = false;      // ACCOUNT LOCK: refused (3118)
 };
 
 // What the server asks of the layer above at connection time.
 class SessionFactory {
  public:
   virtual ~SessionFactory() = default;
-  // The account named `user`, or nullopt (access denied, error 1045).
-  virtual std::optional<Account> FindAccount(std::string_view user) = 0;
-  // Opens a session for an authenticated user; `database` is the connect-time schema
-  // (empty: none). An error (unknown database: 1049) is sent to the client and the
-  // connection closes.
-  virtual Result<std::unique_ptr<SessionHandler>> OpenSession(std::string_view user,
+  // The account a client `user` connecting from `peer_host` logs in as, or nullopt
+  // (access denied, error 1045).
+  virtual std::optional<Account> FindAccount(std::string_view user, std::string_view peer_host) = 0;
+  // Opens a session for an authenticated account; `database` is the connect-time schema
+  // (empty: none). An error (unknown database: 1049, no access to it: 1044) is sent to the
+  // client and the connection closes.
+  virtual Result<std::unique_ptr<SessionHandler>> OpenSession(const Account& account, std::string_view peer_host,
                                                               std::string_view database,
                                                               uint32_t connection_id) = 0;
 };

@@ -197,7 +197,7 @@ Result<BoundExprPtr> BindSessionFunction(const ast::Expr& e, const SessionContex
     return MakeConst(s.database().empty() ? Value::Null() : Value::String(s.database()));
   if (name == "VERSION") return MakeConst(Value::String(s.server_version()));
   if (name == "USER" || name == "SESSION_USER" || name == "SYSTEM_USER" || name == "CURRENT_USER")
-    return MakeConst(Value::String(s.user() + (name == "CURRENT_USER" ? "@%" : "@localhost")));
+    return MakeConst(Value::String(s.user() + "@" + (name == "CURRENT_USER" ? s.account_host() : s.client_host())));
   if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
   if (name == "LAST_INSERT_ID" && e.children.empty()) return MakeConst(Value::Uint(s.last_insert_id()));
   if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));

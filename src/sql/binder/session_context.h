@@ -40,6 +40,10 @@ class SessionContext {
 
   virtual const std::string& database() const = 0;  // "" when none is selected
   virtual const std::string& user() const = 0;
+  // The client's host (USER()) and the host part of the account it logged in as
+  // (CURRENT_USER()).
+  virtual std::string client_host() const { return "localhost"; }
+  virtual std::string account_host() const { return "%"; }
   virtual uint32_t connection_id() const = 0;
   virtual const std::string& server_version() const = 0;  // VERSION(), @@version
   virtual uint64_t last_insert_id() const = 0;

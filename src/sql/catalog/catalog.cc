@@ -18,6 +18,7 @@ constexpr IndexId kNextTableIdIndex = 3;
 constexpr IndexId kVersionIndex = 4;
 constexpr IndexId kViewsIndex = 5;
 constexpr IndexId kTriggersIndex = 6;
+constexpr IndexId kAccountsIndex = 7;
 constexpr size_t kMaxCatalogEntries = 1 << 20;
 
 Bytes DatabaseKey(std::string_view name) {
@@ -38,6 +39,13 @@ Bytes ObjectKey(IndexId index, std::string_view db, std::string_view name) {
 Bytes TableKey(std::string_view db, std::string_view table) { return ObjectKey(kTablesIndex, db, table); }
 Bytes ViewKey(std::string_view db, std::string_view view) { return ObjectKey(kViewsIndex, db, view); }
 Bytes TriggerKey(std::string_view db, std::string_view trigger) { return ObjectKey(kTriggersIndex, db, trigger); }
+Bytes AccountKey(std::string_view user, std::string_view host) {
+  Bytes key = IndexPrefix(kCatalogTableId, kAccountsIndex);
+  KeyEncoder enc(&key);
+  enc.PutBytes(user);
+  enc.PutBytes(ToLower(host));
+  return key;
+}
 
 }  // namespace
 
@@ -191,6 +199,13 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load(txn::Transaction& t
   STRATA_RETURN_IF_ERROR(LoadObjects(txn, kTablesIndex, &snap->tables));
   STRATA_RETURN_IF_ERROR(LoadObjects(txn, kViewsIndex, &snap->views));
   STRATA_RETURN_IF_ERROR(LoadObjects(txn, kTriggersIndex, &snap->triggers));
+  Bytes account_prefix = IndexPrefix(kCatalogTableId, kAccountsIndex);
+  STRATA_ASSIGN_OR_RETURN(auto accounts, txn.Scan(account_prefix, PrefixSuccessor(account_prefix), kMaxCatalogEntries));
+  for (auto& kv : accounts) {
+    STRATA_ASSIGN_OR_RETURN(UserAccount account, UserAccount::Decode(kv.value));
+    auto key = std::make_pair(account.user, ToLower(account.host));
+    snap->accounts[key] = std::make_shared<const UserAccount>(std::move(account));
+  }
   std::lock_guard lock(mu_);
   if (!txn.HasWritesIn(IndexPrefix(kCatalogTableId, 0)) && (!cached_ || cached_->version <= version))
     cached_ = snap;
@@ -253,6 +268,34 @@ Status Catalog::PutTrigger(txn::Transaction& txn, TriggerDefinition* trigger) {
 Status Catalog::DropTrigger(txn::Transaction& txn, const TriggerDefinition& trigger) {
   STRATA_RETURN_IF_ERROR(txn.Delete(TriggerKey(trigger.database, trigger.name)));
   return BumpVersion(txn);
+}
+
+Status Catalog::PutAccount(txn::Transaction& txn, const UserAccount& account) {
+  STRATA_RETURN_IF_ERROR(txn.Put(AccountKey(account.user, account.host), account.Encode()));
+  return BumpVersion(txn);
+}
+
+Status Catalog::DropAccount(txn::Transaction& txn, const UserAccount& account) {
+  STRATA_RETURN_IF_ERROR(txn.Delete(AccountKey(account.user, account.host)));
+  return BumpVersion(txn);
+}
+
+std::shared_ptr<const UserAccount> CatalogSnapshot::FindAccount(std::string_view user, std::string_view host) const {
+  auto it = accounts.find({std::string(user), ToLower(host)});
+  return it == accounts.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const UserAccount> CatalogSnapshot::MatchAccount(std::string_view user, std::string_view peer) const {
+  std::shared_ptr<const UserAccount> best;
+  auto rank = [](const std::string& host) {
+    bool wildcard = host.find_first_of("%_") != std::string::npos;
+    return std::make_pair(wildcard ? 0 : 1, host.size());
+  };
+  for (auto it = accounts.lower_bound({std::string(user), ""}); it != accounts.end() && it->first.first == user; ++it) {
+    if (!HostMatches(it->second->host, peer)) continue;
+    if (!best || rank(it->second->host) > rank(best->host)) best = it->second;
+  }
+  return best;
 }
 
 }  // namespace strata::sql

@@ -8,6 +8,7 @@
 //   1 | 4                                → catalog version (u64 varint), bumped by every DDL
 //   1 | 5 | db(lowercase) | view(lower)  → ViewDefinition::Encode()
 //   1 | 6 | db(lowercase) | trigger(lower) → TriggerDefinition::Encode()
+//   1 | 7 | user | host(lowercase)      → UserAccount::Encode() (accounts.h)
 //
 // Readers load the catalog as of their transaction's snapshot. A loaded catalog is cached
 // per version: a statement reads one key (the version) and reuses the parsed schemas.
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "common/ascii.h"
+#include "sql/catalog/accounts.h"
 #include "sql/expression/expr.h"
 #include "sql/types/schema.h"
 #include "txn/transaction.h"
@@ -62,6 +64,14 @@ struct CatalogSnapshot {
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const TableSchema>> tables;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const ViewDefinition>> views;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const TriggerDefinition>> triggers;  // (db, name)
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const UserAccount>> accounts;  // (user, lower host)
+
+  // The account `user`@`host` exactly (host compared case-insensitively), or nullptr.
+  std::shared_ptr<const UserAccount> FindAccount(std::string_view user, std::string_view host) const;
+  // The account a client `user` connecting from `peer` logs in as: among the accounts of
+  // that user whose host pattern admits the peer, the most specific (no wildcard first,
+  // then the longest pattern), as MySQL sorts them. nullptr when none admits it.
+  std::shared_ptr<const UserAccount> MatchAccount(std::string_view user, std::string_view peer) const;
 
   bool HasDatabase(std::string_view db) const { return databases.count(ToLower(db)) > 0; }
   // nullptr when absent.
@@ -98,6 +108,9 @@ class Catalog {
   // Creates the trigger; its `order` is set from the catalog version (later triggers fire later).
   Status PutTrigger(txn::Transaction& txn, TriggerDefinition* trigger);
   Status DropTrigger(txn::Transaction& txn, const TriggerDefinition& trigger);
+  // Creates or replaces the account.
+  Status PutAccount(txn::Transaction& txn, const UserAccount& account);
+  Status DropAccount(txn::Transaction& txn, const UserAccount& account);
 
  private:
   Status BumpVersion(txn::Transaction& txn);

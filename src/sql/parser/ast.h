@@ -181,6 +181,7 @@ enum class StatementKind : uint8_t {
   kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
   kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
   kKill,                       // KILL [CONNECTION | QUERY] id
+  kAccount,                    // CREATE/ALTER/DROP USER, GRANT, REVOKE, SHOW GRANTS (ast_account.h)
 };
 
 struct Statement {

@@ -252,11 +252,43 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "INSERT") || IsWord(t, "REPLACE")) return ParseInsert();
   if (IsWord(t, "UPDATE")) return ParseUpdate();
   if (IsWord(t, "DELETE")) return ParseDelete();
+  if (IsWord(t, "SET") && PeekWord("PASSWORD", 1) && (PeekWord("FOR", 2) || PeekPunct("=", 2))) {
+    pos_ += 2;
+    return ParseSetPassword();
+  }
   if (IsWord(t, "SET")) return ParseSet();
+  if (IsWord(t, "SHOW") && PeekWord("GRANTS", 1)) {
+    pos_ += 2;
+    return ParseShowGrants();
+  }
   if (IsWord(t, "SHOW")) return ParseShow();
+  if (IsWord(t, "CREATE") && PeekWord("USER", 1)) {
+    pos_ += 2;
+    return ParseCreateUser();
+  }
   if (IsWord(t, "CREATE")) return ParseCreate();
   if (IsWord(t, "DEALLOCATE") || (IsWord(t, "DROP") && PeekWord("PREPARE", 1))) return ParseDeallocate();
+  if (IsWord(t, "DROP") && PeekWord("USER", 1)) {
+    pos_ += 2;
+    return ParseDropUser();
+  }
   if (IsWord(t, "DROP")) return ParseDrop();
+  if (IsWord(t, "GRANT")) {
+    Advance();
+    return ParseGrant();
+  }
+  if (IsWord(t, "REVOKE")) {
+    Advance();
+    return ParseRevoke();
+  }
+  if (IsWord(t, "ALTER") && PeekWord("USER", 1)) {
+    pos_ += 2;
+    return ParseAlterUser();
+  }
+  if (IsWord(t, "FLUSH") && (PeekWord("PRIVILEGES", 1) || PeekWord("TABLES", 1))) {
+    pos_ += 2;  // grants apply at once, and there is no table cache to flush
+    return ast::StatementPtr(std::make_unique<ast::Empty>());
+  }
   if (IsWord(t, "BEGIN")) return ParseBegin();
   if (IsWord(t, "START")) return ParseStartTransaction();
   if (IsWord(t, "COMMIT")) return ParseCommitOrRollback(/*commit=*/true);

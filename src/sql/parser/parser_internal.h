@@ -17,6 +17,7 @@
 #include "common/ascii.h"
 #include "common/status.h"
 #include "sql/parser/ast.h"
+#include "sql/parser/ast_account.h"
 #include "sql/parser/lexer.h"
 #include "sql/errors.h"
 
@@ -65,6 +66,19 @@ class Parser {
   Result<ast::StatementPtr> ParsePrepare();
   Result<ast::StatementPtr> ParseExecute();
   Result<ast::StatementPtr> ParseDeallocate();  // after DEALLOCATE or DROP
+  // ---- account statements (parser_account.cc); each after its leading keywords ----
+  Result<ast::StatementPtr> ParseCreateUser();
+  Result<ast::StatementPtr> ParseAlterUser();
+  Result<ast::StatementPtr> ParseDropUser();
+  Result<ast::StatementPtr> ParseSetPassword();
+  Result<ast::StatementPtr> ParseGrant();
+  Result<ast::StatementPtr> ParseRevoke();
+  Result<ast::StatementPtr> ParseShowGrants();
+  Result<ast::AccountName> ParseAccountName();
+  Status ParseIdentified(ast::AccountSpec* spec);
+  Status ParseAccountOptions(ast::AccountStatement* stmt);
+  Status ParsePrivileges(ast::AccountStatement* stmt);
+  Status ParseGrantObject(ast::GrantObject* object);
   Result<ast::StatementPtr> ParseUnlockTables();
 
   // ---- pieces of DDL (parser_ddl.cc) ----

@@ -9,6 +9,7 @@
 
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
+#include "sql/parser/ast_account.h"
 #include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
 
@@ -135,6 +136,12 @@ Result<std::optional<QueryResult>> DeleteThroughView(Session& session, const ast
 // Multi-table UPDATE and DELETE (multi_table_dml.cc).
 Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete& stmt);
+// Account statements (accounts.cc): CREATE/ALTER/DROP USER, SET PASSWORD, GRANT, REVOKE,
+// SHOW GRANTS.
+Result<QueryResult> ExecuteAccount(Session& session, const ast::AccountStatement& stmt);
+// The privileges a DDL or administrative statement needs (1142 / 1044 / 1227), for a
+// session with an account; table reads and writes are checked where their tables resolve.
+Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt);
 // TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
 Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);

@@ -297,6 +297,24 @@ Table UserPrivileges(Session& session) {
   return t;
 }
 
+// The part of the catalog an account sees: the databases it holds a privilege in (or on
+// a table of), with their objects, as MySQL's information_schema shows an account.
+std::shared_ptr<const CatalogSnapshot> VisibleTo(Session& session, const CatalogSnapshot& all) {
+  auto visible = std::make_shared<CatalogSnapshot>();
+  visible->version = all.version;
+  for (const auto& [lower, name] : all.databases) {
+    if (!session.SeesDatabase(name)) continue;
+    visible->databases.emplace(lower, name);
+    auto copy = [&](const auto& from, auto* to) {
+      for (auto it = from.lower_bound({lower, ""}); it != from.end() && it->first.first == lower; ++it) to->insert(*it);
+    };
+    copy(all.tables, &visible->tables);
+    copy(all.views, &visible->views);
+    copy(all.triggers, &visible->triggers);
+  }
+  return visible;
+}
+
 Result<Table> Build(Session& session, std::string_view name) {
   std::string n = ToUpper(name);
   if (n == "PROCESSLIST") return Processlist(session);
@@ -317,6 +335,7 @@ Result<Table> Build(Session& session, std::string_view name) {
                      {"MAXLEN", true}},
                     {0, 2, 1, 3});
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const CatalogSnapshot> catalog, session.LoadCatalog());
+  if (!session.superuser()) catalog = VisibleTo(session, *catalog);
   const CatalogSnapshot& c = *catalog;
   if (n == "SCHEMATA") return Schemata(c);
   if (n == "TABLES") return Tables(session, c);

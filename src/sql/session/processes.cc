@@ -26,7 +26,10 @@ QueryResult ProcessListResult(Session& session, bool full) {
     c.type.length = number ? 21 : 256;
     r.columns.push_back(std::move(c));
   }
+  // Without PROCESS an account sees its own sessions only, as in MySQL.
+  const bool all = session.superuser() || session.RequireGlobalPrivilege(kPrivProcess).ok();
   for (ProcessEntry::Row& p : session.engine().processes().Rows()) {
+    if (!all && p.user != session.user()) continue;
     auto text = [](std::string s) { return s.empty() ? Value::Null() : Value::String(std::move(s)); };
     if (!full && p.info.size() > kInfoChars) p.info.resize(kInfoChars);
     r.rows.push_back({Value::Uint(p.id), Value::String(p.user), Value::String(p.host), text(p.db),
@@ -45,6 +48,8 @@ Result<QueryResult> ExecuteKill(Session& session, const ast::Kill& stmt) {
   const auto id = static_cast<uint32_t>(d);
   std::shared_ptr<ProcessEntry> target = session.engine().processes().Find(id);
   if (!target) return ErrUnknownThread(id);
+  if (target->Snapshot().user != session.user() && !session.RequireGlobalPrivilege(kPrivSuper).ok())
+    return ErrKillDenied(id);
   target->kill_query.store(true, std::memory_order_relaxed);
   if (!stmt.query_only) {
     target->kill_connection.store(true, std::memory_order_relaxed);

@@ -128,6 +128,8 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
     eval.deadline_ns = deadline.time_since_epoch().count();
   }
   txn::LockMode lock = txn::LockMode::kNone;
+  // An autocommit SELECT takes no lock after its reads: nothing needs to remember them.
+  if (txn && !stmt.for_update && !session.in_transaction()) txn->StopTrackingReads();
   if (stmt.for_update && txn) {  // a locking read (txn/lock_manager.h)
     lock = stmt.for_share ? txn::LockMode::kShared : txn::LockMode::kExclusive;
     txn::LockWait wait = session.StatementLockWait();

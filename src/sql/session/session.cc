@@ -132,7 +132,7 @@ txn::LockWait Session::StatementLockWait() const {
 Result<txn::Transaction*> Session::Txn() {
   if (!txn_) {
     txn_ = engine_->txn().Begin(ReadRequirement());
-    txn_->SetLockWait(StatementLockWait());
+    if (statement_may_lock_) txn_->SetLockWait(StatementLockWait());
   }
   return txn_.get();
 }
@@ -146,7 +146,7 @@ Result<std::shared_ptr<const CatalogSnapshot>> Session::LoadCatalog() {
   return txn_catalog_;
 }
 
-Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::TableName& name) {
+Result<std::shared_ptr<const TableSchema>> Session::FindTable(const ast::TableName& name) {
   std::string db = name.schema.empty() ? database_ : name.schema;
   if (db.empty()) return ErrNoDatabaseSelected();
   STRATA_ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
@@ -156,19 +156,34 @@ Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::Tabl
   return table;
 }
 
+Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::TableName& name) {
+  STRATA_ASSIGN_OR_RETURN(auto table, FindTable(name));
+  if (!superuser_) STRATA_RETURN_IF_ERROR(RequireTablePrivilege(kPrivSelect, "SELECT", table->database, table->name));
+  return table;
+}
+
 Result<std::shared_ptr<const ViewDefinition>> Session::ResolveView(const ast::TableName& name) {
   std::string db = name.schema.empty() ? database_ : name.schema;
   if (db.empty()) return ErrNoDatabaseSelected();
   STRATA_ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
-  return catalog->FindView(db, name.name);
+  auto view = catalog->FindView(db, name.name);
+  if (view && !superuser_) STRATA_RETURN_IF_ERROR(RequireTablePrivilege(kPrivSelect, "SELECT", view->database, view->name));
+  return view;
 }
 
 Result<std::shared_ptr<const TableSchema>> Session::ResolveWriteTable(const ast::TableName& name,
                                                                        std::string_view statement) {
-  Result<std::shared_ptr<const TableSchema>> table = ResolveTable(name);
+  Result<std::shared_ptr<const TableSchema>> table = FindTable(name);
   if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {
     STRATA_ASSIGN_OR_RETURN(auto view, ResolveView(name));
     if (view) return ErrViewNotUpdatable(name.name, statement);
+  }
+  if (table.ok() && !superuser_) {
+    uint32_t need = statement == "REPLACE" ? kPrivInsert | kPrivDelete
+                    : statement == "UPDATE" ? kPrivUpdate
+                    : statement == "DELETE" ? kPrivDelete
+                                            : kPrivInsert;
+    STRATA_RETURN_IF_ERROR(RequireTablePrivilege(need, statement, (*table)->database, (*table)->name));
   }
   return table;
 }
@@ -196,6 +211,8 @@ Status Session::Use(std::string_view database) {
   std::unique_ptr<txn::Transaction> txn = engine_->txn().Begin();
   STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
   txn->Rollback();
+  if (!superuser_ && !EqualsIgnoreCase(database, "information_schema"))
+    STRATA_RETURN_IF_ERROR(RequireDatabasePrivilege(0, database));  // before 1049: names stay private
   if (!catalog->HasDatabase(database))
     return ErrUnknownDatabase(database);
   database_ = catalog->databases.at(ToLower(database));
@@ -254,6 +271,7 @@ Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
 }
 
 Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
+  if (!superuser_) STRATA_RETURN_IF_ERROR(CheckStatementPrivileges(*this, stmt));
   switch (stmt.kind) {
     case SK::kBegin: {
       STRATA_RETURN_IF_ERROR(CommitOpen());  // BEGIN commits an open transaction, as MySQL does
@@ -291,6 +309,9 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kExecute: return ExecuteExecute(static_cast<const ast::Execute&>(stmt));
     case SK::kDeallocate: return ExecuteDeallocate(static_cast<const ast::Deallocate&>(stmt));
     case SK::kKill: return ExecuteKill(*this, static_cast<const ast::Kill&>(stmt));
+    case SK::kAccount:
+      STRATA_RETURN_IF_ERROR(CommitOpen());  // account statements commit implicitly, as DDL
+      return ExecuteAccount(*this, static_cast<const ast::AccountStatement&>(stmt));
     case SK::kSet:
       return ExecuteSet(static_cast<const ast::Set&>(stmt));
     case SK::kLockTables: case SK::kUnlockTables:
@@ -335,7 +356,10 @@ Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
   if (!autocommit_) explicit_txn_ = true;
   // The first statement of an autocommit=0 transaction needs its savepoint too.
   if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();
-  if (txn_) txn_->SetLockWait(StatementLockWait());
+  // A plain SELECT takes no lock (FOR UPDATE sets its own wait): it skips reading the
+  // timeout variable.
+  statement_may_lock_ = stmt.kind != SK::kSelect && stmt.kind != SK::kShow;
+  if (txn_ && statement_may_lock_) txn_->SetLockWait(StatementLockWait());
   bool have_savepoint = explicit_txn_ && stmt.kind != SK::kSelect && stmt.kind != SK::kShow;
   if (have_savepoint) txn_->BeginStatement();
   Result<QueryResult> result = Dispatch(stmt);
@@ -398,6 +422,9 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     if (!item.collation.empty()) session_vars_["collation_connection"] = Value::String(item.collation);
     return Status::OK();
   }
+  // Server-wide settings need SUPER (MySQL: SYSTEM_VARIABLES_ADMIN or SUPER): 1227.
+  if ((item.scope == ast::VariableScope::kGlobal || IsNodeVariable(*engine_, name)) && !superuser_)
+    STRATA_RETURN_IF_ERROR(RequireGlobalPrivilege(kPrivSuper));
   if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
   // Server-wide in MySQL: one session must not raise its own share.
   if (name == "max_prepared_stmt_count" && item.scope != ast::VariableScope::kGlobal) return ErrGlobalVariable(name);

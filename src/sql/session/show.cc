@@ -290,7 +290,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
       QueryResult r = TextResult({"Database"});
       std::vector<std::string> names = {"information_schema"};
-      for (const auto& [lower, name] : catalog->databases) names.push_back(name);
+      for (const auto& [lower, name] : catalog->databases)
+        if (session.SeesDatabase(name)) names.push_back(name);
       std::sort(names.begin(), names.end());
       for (const auto& n : names)
         if (Matches(stmt, n)) r.rows.push_back({Str(n)});

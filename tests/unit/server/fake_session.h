@@ -186,12 +186,12 @@ class FakeFactory final : public SessionFactory {
     accounts_["sha_only"] = {"sha_only", "", CachingSha2Verifier("shapw")};
     accounts_["native_only"] = {"native_only", NativeVerifier("npw"), ""};
   }
-  std::optional<Account> FindAccount(std::string_view user) override {
+  std::optional<Account> FindAccount(std::string_view user, std::string_view) override {
     auto it = accounts_.find(std::string(user));
     if (it == accounts_.end()) return std::nullopt;
     return it->second;
   }
-  Result<std::unique_ptr<SessionHandler>> OpenSession(std::string_view user,
+  Result<std::unique_ptr<SessionHandler>> OpenSession(const Account&, std::string_view,
                                                       std::string_view database,
                                                       uint32_t connection_id) override {
     if (!database.empty() && database != "test" && database != "other") {

@@ -1,0 +1,198 @@
+"""Accounts and privileges (sql/catalog/accounts.h): CREATE/ALTER/DROP USER, GRANT and
+REVOKE at the global, database and table levels, SHOW GRANTS, 1045 with a log line,
+1142/1044/1227 with MySQL's texts, REQUIRE SSL, ACCOUNT LOCK, host patterns, both
+password plugins (PyMySQL and the mariadb CLI), and what PROCESSLIST / KILL allow."""
+import os
+import ssl
+import subprocess
+import tempfile
+import unittest
+
+import pymysql
+
+from harness import Server, run_binary
+from sql_common import PASSWORD, connect, mariadb, sql_server
+
+
+def tls_context():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # the server's certificate is self-signed
+    return ctx
+
+
+class AccountsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = sql_server()
+        cls.root = connect(cls.server)
+        with cls.root.cursor() as cur:
+            cur.execute("CREATE DATABASE app")
+            cur.execute("CREATE TABLE app.t (id INT PRIMARY KEY, v INT)")
+            cur.execute("CREATE TABLE app.t2 (id INT PRIMARY KEY)")
+            cur.execute("INSERT INTO app.t VALUES (1, 10)")
+            cur.execute("CREATE DATABASE other")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.root.close()
+        cls.server.cleanup()
+
+    def sql(self, statement, args=None):
+        with self.root.cursor() as cur:
+            cur.execute(statement, args)
+            return cur.fetchall()
+
+    def login(self, user, password, database=None, **kwargs):
+        return pymysql.connect(host="127.0.0.1", port=self.server.port, user=user, password=password,
+                               database=database, autocommit=True, connect_timeout=10, **kwargs)
+
+    def assertError(self, code, fn, *args, message=None):
+        with self.assertRaises(pymysql.MySQLError) as ctx:
+            fn(*args)
+        self.assertEqual(ctx.exception.args[0], code, ctx.exception.args)
+        if message is not None:
+            self.assertEqual(ctx.exception.args[1], message)
+        return ctx.exception.args[1]
+
+    def test_login_password_and_1045(self):
+        self.sql("CREATE USER 'alice'@'%' IDENTIFIED BY 'a-pw'")
+        with self.login("alice", "a-pw") as c, c.cursor() as cur:
+            cur.execute("SELECT CURRENT_USER(), USER()")
+            self.assertEqual(cur.fetchone(), ("alice@%", "alice@localhost"))
+        text = self.assertError(1045, self.login, "alice", "wrong")
+        self.assertTrue(text.startswith("Access denied for user 'alice'@"), text)
+        self.assertIn('"msg":"access denied"', self.server.log())
+        self.assertIn('"user":"alice"', self.server.log())
+        self.assertError(1396, self.sql, "CREATE USER 'alice'@'%' IDENTIFIED BY 'x'",
+                         message="Operation CREATE USER failed for 'alice'@'%'")
+        self.sql("CREATE USER IF NOT EXISTS 'alice'@'%' IDENTIFIED BY 'x'")  # a warning, not an error
+        # Her own password she may change without CREATE USER.
+        with self.login("alice", "a-pw") as c, c.cursor() as cur:
+            cur.execute("SET PASSWORD = 'a-pw2'")
+        self.login("alice", "a-pw2").close()
+        self.assertError(1045, self.login, "alice", "a-pw")
+        self.sql("ALTER USER 'alice'@'%' IDENTIFIED BY 'a-pw3'")
+        self.login("alice", "a-pw3").close()
+        self.sql("DROP USER 'alice'@'%'")
+        self.assertError(1045, self.login, "alice", "a-pw3")
+        self.assertError(1396, self.sql, "DROP USER 'alice'@'%'")
+        self.sql("DROP USER IF EXISTS 'alice'@'%'")
+
+    def test_privileges_at_each_level(self):
+        self.sql("CREATE USER bob IDENTIFIED BY 'b-pw'")
+        bob = self.login("bob", "b-pw")
+        cur = bob.cursor()
+        # No privilege: the tables and the database are closed, with MySQL's texts.
+        self.assertError(1142, cur.execute, "SELECT * FROM app.t",
+                         message="SELECT command denied to user 'bob'@'localhost' for table 't'")
+        self.assertError(1044, cur.execute, "USE app",
+                         message="Access denied for user 'bob'@'localhost' to database 'app'")
+        self.assertError(1044, self.login, "bob", "b-pw", "app")
+        cur.execute("SHOW DATABASES")
+        self.assertEqual([r[0] for r in cur.fetchall()], ["information_schema"])
+        cur.execute("SHOW GRANTS")
+        self.assertEqual(cur.fetchall(), (("GRANT USAGE ON *.* TO `bob`@`%`",),))
+        # Database level.
+        self.sql("GRANT SELECT ON app.* TO 'bob'@'%'")
+        cur.execute("SELECT v FROM app.t")
+        self.assertEqual(cur.fetchall(), ((10,),))
+        cur.execute("USE app")
+        self.assertError(1142, cur.execute, "INSERT INTO t2 VALUES (1)",
+                         message="INSERT command denied to user 'bob'@'localhost' for table 't2'")
+        self.assertError(1142, cur.execute, "CREATE TABLE t3 (id INT)")
+        # Table level: INSERT on t2 only.
+        self.sql("GRANT INSERT, UPDATE ON app.t2 TO bob")
+        cur.execute("INSERT INTO t2 VALUES (1)")
+        self.assertError(1142, cur.execute, "INSERT INTO t VALUES (2, 2)")
+        self.assertError(1142, cur.execute, "DELETE FROM t2")
+        self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR 'bob'@'%'")],
+                         ["GRANT USAGE ON *.* TO `bob`@`%`", "GRANT SELECT ON `app`.* TO `bob`@`%`",
+                          "GRANT INSERT, UPDATE ON `app`.`t2` TO `bob`@`%`"])
+        # REVOKE takes effect at the next statement of an open session.
+        self.sql("REVOKE SELECT ON app.* FROM bob")
+        self.assertError(1142, cur.execute, "SELECT * FROM t")
+        self.assertError(1141, self.sql, "REVOKE SELECT ON other.* FROM bob")
+        # Global level and administrative privileges.
+        self.assertError(1227, cur.execute, "CREATE USER eve",
+                         message="Access denied; you need (at least one of) the CREATE USER privilege(s) for this operation")
+        self.assertError(1227, cur.execute, "SET GLOBAL max_connections = 10")
+        self.sql("GRANT ALL PRIVILEGES ON *.* TO bob WITH GRANT OPTION")
+        cur.execute("CREATE DATABASE bobs")
+        cur.execute("CREATE USER eve IDENTIFIED BY 'e'")
+        cur.execute("GRANT SELECT ON bobs.* TO eve")
+        cur.execute("DROP USER eve")
+        self.sql("REVOKE ALL PRIVILEGES, GRANT OPTION FROM bob")
+        self.assertError(1044, cur.execute, "DROP DATABASE bobs")
+        self.assertError(1410, self.sql, "GRANT SELECT ON app.* TO nobody")
+        self.assertError(1144, self.sql, "GRANT SUPER ON app.* TO bob")
+        bob.close()
+        self.sql("DROP USER bob")
+
+    def test_require_ssl_lock_and_hosts(self):
+        self.sql("CREATE USER 'sec'@'%' IDENTIFIED BY 's-pw' REQUIRE SSL")
+        self.assertError(1045, self.login, "sec", "s-pw")
+        with self.login("sec", "s-pw", ssl=tls_context()) as c, c.cursor() as cur:
+            cur.execute("SELECT CURRENT_USER()")
+            self.assertEqual(cur.fetchone()[0], "sec@%")
+        self.sql("ALTER USER 'sec'@'%' REQUIRE NONE ACCOUNT LOCK")
+        self.assertError(3118, self.login, "sec", "s-pw")
+        self.sql("ALTER USER 'sec'@'%' ACCOUNT UNLOCK")
+        self.login("sec", "s-pw").close()
+        # Host patterns: an account for another network does not admit a loopback client;
+        # the most specific matching account wins.
+        self.sql("CREATE USER 'far'@'10.%' IDENTIFIED BY 'f'")
+        self.assertError(1045, self.login, "far", "f")
+        self.sql("CREATE USER 'two'@'%' IDENTIFIED BY 'any'")
+        self.sql("CREATE USER 'two'@'localhost' IDENTIFIED BY 'local'")
+        with self.login("two", "local") as c, c.cursor() as cur:
+            cur.execute("SELECT CURRENT_USER()")
+            self.assertEqual(cur.fetchone()[0], "two@localhost")
+        self.assertError(1045, self.login, "two", "any")
+
+    def test_native_password_plugin_with_the_mariadb_cli(self):
+        self.sql("CREATE USER 'nat'@'%' IDENTIFIED WITH mysql_native_password BY 'n-pw'")
+        self.sql("GRANT SELECT ON app.t TO 'nat'@'%'")
+        out = mariadb(self.server, "SELECT v FROM app.t;", password="n-pw", extra=["-u", "nat"])
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.split(), ["v", "10"])
+        out = mariadb(self.server, "SELECT * FROM app.t2;", password="n-pw", extra=["-u", "nat"])
+        self.assertIn("ERROR 1142 (42000)", out.stderr)
+
+    def test_processlist_and_kill_need_privileges(self):
+        self.sql("CREATE USER pl IDENTIFIED BY 'p'")
+        with self.login("pl", "p") as c, c.cursor() as cur:
+            cur.execute("SHOW PROCESSLIST")
+            users = {r[1] for r in cur.fetchall()}
+            self.assertEqual(users, {"pl"})  # root's sessions are not shown without PROCESS
+            root_id = self.sql("SELECT CONNECTION_ID()")[0][0]
+            self.assertError(1095, cur.execute, f"KILL {root_id}", message=f"You are not owner of thread {root_id}")
+            self.sql("GRANT PROCESS ON *.* TO pl")
+            cur.execute("SHOW PROCESSLIST")
+            self.assertIn("root", {r[1] for r in cur.fetchall()})
+
+
+class OperatorCertificateTest(unittest.TestCase):
+    """tls_cert / tls_key: the MySQL port offers the operator's certificate."""
+
+    def test_server_presents_the_configured_certificate(self):
+        with tempfile.TemporaryDirectory() as d:
+            cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                            "-subj", "/CN=strata-operator-test", "-days", "2"], check=True, capture_output=True)
+            server = Server(extra_args=["--root-password", PASSWORD, "--tls-cert", cert, "--tls-key", key]).start()
+            try:
+                ctx = ssl.create_default_context(cafile=cert)  # trusts only the operator's certificate
+                ctx.check_hostname = False
+                with connect(server, ssl=ctx) as c:
+                    subject = dict(item[0] for item in c._sock.getpeercert()["subject"])
+                    self.assertEqual(subject["commonName"], "strata-operator-test")
+            finally:
+                server.cleanup()
+            out = run_binary(["start", "--data-dir", os.path.join(d, "data"), "--tls-cert", cert])
+            self.assertNotEqual(out.returncode, 0)
+            self.assertIn("'tls_cert' and 'tls_key' go together", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
