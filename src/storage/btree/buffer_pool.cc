@@ -112,7 +112,7 @@ Result<PageRef> BufferPool::NewPage(PageId id) {
     STRATA_CHECK_MSG(f->pins == 0 && !f->loading, "a reallocated btree page is still pinned");
   } else {
     if (dirty_count_.load() > budget_frames_ / 2) {
-      STRATA_RETURN_IF_ERROR(WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 4, io::IoClass::kFlush));
+      STRATA_RETURN_IF_ERROR(WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 4, io::IoClass::kFlush, false));
     }
     f = TakeVictim();
     f->page = id;
@@ -145,13 +145,16 @@ void BufferPool::Forget(PageId id) {
   table_.erase(it);
 }
 
-Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class) {
-  // Pinned frames are written too: pins keep readers' pages in memory, and readers never
-  // change page bytes; only the writer does, and the writer is the caller.
+Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class,
+                                 bool include_pinned) {
+  // Only the writer changes page bytes, and the writer is the caller. In the middle of a
+  // change it holds pins on the pages it is changing, which may already be marked dirty:
+  // those are skipped, or the rest of the change would be lost with the dirty bit. A
+  // checkpoint (include_pinned) runs between changes; the pins it meets are readers'.
   std::vector<Frame*> batch;
   for (Frame& f : frames_) {
     if (batch.size() >= max) break;
-    if (f.dirty && !f.loading) {
+    if (f.dirty && !f.loading && (include_pinned || f.pins == 0)) {
       f.pins++;
       batch.push_back(&f);
     }
@@ -176,7 +179,7 @@ Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max,
 Status BufferPool::WriteBackAll(io::IoClass io_class) {
   std::unique_lock lock(mu_);
   while (dirty_count_.load() > 0) {
-    STRATA_RETURN_IF_ERROR(WriteBackSome(lock, 256, io_class));
+    STRATA_RETURN_IF_ERROR(WriteBackSome(lock, 256, io_class, true));
   }
   return Status::OK();
 }
@@ -184,7 +187,7 @@ Status BufferPool::WriteBackAll(io::IoClass io_class) {
 Status BufferPool::TrimDirty() {
   std::unique_lock lock(mu_);
   if (dirty_count_.load() <= budget_frames_ / 2) return Status::OK();
-  return WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 4, io::IoClass::kFlush);
+  return WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 4, io::IoClass::kFlush, false);
 }
 
 }  // namespace strata::storage::btree

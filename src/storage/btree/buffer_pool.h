@@ -79,7 +79,7 @@ class BufferPool {
   // Drops the frame of a page that was freed (no reader can reach it), dirty or not.
   void Forget(PageId id);
 
-  // Writes every dirty frame (a checkpoint).
+  // Writes every dirty frame (a checkpoint). REQUIRES: the writer holds no pins.
   Status WriteBackAll(io::IoClass io_class);
   // Writes dirty frames back until at most half of the budget is dirty.
   Status TrimDirty();
@@ -96,8 +96,9 @@ class BufferPool {
   // A frame to reuse: clean, unpinned, not loading; grows the pool when none is found.
   // REQUIRES: mu_ held.
   Frame* TakeVictim();
-  // Writes back up to `max` dirty unpinned frames. REQUIRES: mu_ held (released for the I/O).
-  Status WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class);
+  // Writes back up to `max` dirty frames (pinned ones only with include_pinned).
+  // REQUIRES: mu_ held (released for the I/O); called by the writer.
+  Status WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class, bool include_pinned);
 
   PageFile* const file_;
   const size_t budget_frames_;
