@@ -16,14 +16,32 @@ void Put16(char* p, uint16_t v) { std::memcpy(p, &v, 2); }
 void Put32(char* p, uint32_t v) { std::memcpy(p, &v, 4); }
 void Put64(char* p, uint64_t v) { std::memcpy(p, &v, 8); }
 
+// Cell lengths are below 2^14 (cells fit a page): one or two varint bytes, decoded inline
+// here; this is the inner loop of every binary search.
+inline bool DecodeLength(const char** p, const char* limit, uint32_t* v) {
+  const auto* b = reinterpret_cast<const uint8_t*>(*p);
+  if (*p < limit && b[0] < 0x80) {
+    *v = b[0];
+    *p += 1;
+    return true;
+  }
+  if (*p + 1 < limit && b[1] < 0x80) {
+    *v = (b[0] & 0x7fu) | (static_cast<uint32_t>(b[1]) << 7);
+    *p += 2;
+    return true;
+  }
+  return false;  // longer varints never describe a cell inside a page
+}
+
 // Parses the cell at `offset`; false when it does not lie inside the page.
 bool ParseCell(const char* page, size_t offset, CellRef* out) {
-  Slice in(page + offset, kPageSize - offset);
+  const char* p = page + offset;
+  const char* limit = page + kPageSize;
   uint32_t key_len = 0, payload_len = 0;
-  if (!GetVarint32(&in, &key_len) || !GetVarint32(&in, &payload_len)) return false;
-  if (static_cast<uint64_t>(key_len) + payload_len > in.size()) return false;
-  out->key = in.substr(0, key_len);
-  out->payload = in.substr(key_len, payload_len);
+  if (!DecodeLength(&p, limit, &key_len) || !DecodeLength(&p, limit, &payload_len)) return false;
+  if (static_cast<uint64_t>(key_len) + payload_len > static_cast<uint64_t>(limit - p)) return false;
+  out->key = Slice(p, key_len);
+  out->payload = Slice(p + key_len, payload_len);
   return true;
 }
 
