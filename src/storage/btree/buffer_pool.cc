@@ -27,15 +27,20 @@ BufferPool::BufferPool(PageFile* file, size_t budget_bytes)
 
 BufferPool::~BufferPool() {
   for (Frame& f : frames_) {
-    STRATA_CHECK_MSG(f.pins == 0, "btree page still pinned when its buffer pool is destroyed");
+    STRATA_CHECK_MSG(f.pins.load() == 0, "btree page still pinned when its buffer pool is destroyed");
     std::free(f.data);
   }
 }
 
 void BufferPool::Unpin(Frame* f) {
-  std::lock_guard lock(mu_);
-  STRATA_CHECK(f->pins > 0);
-  f->pins--;
+  int before = f->pins.fetch_sub(1, std::memory_order_acq_rel);
+  STRATA_CHECK(before > 0);
+}
+
+bool BufferPool::TooDirty() const {
+  // Below the budget nothing needs evicting: dirty pages wait for the checkpoint, and a
+  // page changed again before it is written costs one write, not two.
+  return frames_.size() >= budget_frames_ && dirty_count_.load() > budget_frames_ * 3 / 4;
 }
 
 Frame* BufferPool::TakeVictim() {
@@ -45,7 +50,7 @@ Frame* BufferPool::TakeVictim() {
     for (size_t step = 0; step < 2 * n; step++) {
       Frame& f = frames_[clock_hand_];
       clock_hand_ = (clock_hand_ + 1) % n;
-      if (f.pins > 0 || f.loading || f.dirty) continue;
+      if (f.pins.load(std::memory_order_acquire) > 0 || f.loading || f.dirty) continue;
       if (f.referenced) {
         f.referenced = false;
         continue;
@@ -73,7 +78,7 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
       loaded_cv_.wait(lock);
       continue;
     }
-    f->pins++;
+    f->pins.fetch_add(1, std::memory_order_relaxed);
     if (fill_cache) f->referenced = true;
     hits_.fetch_add(1, std::memory_order_relaxed);
     return PageRef(this, f);
@@ -81,7 +86,7 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
   Frame* f = TakeVictim();
   f->page = id;
   f->loading = true;
-  f->pins = 1;
+  f->pins.store(1, std::memory_order_relaxed);
   table_[id] = f;
   lock.unlock();
   Status s = file_->Read(id, f->data, io_class);
@@ -94,7 +99,7 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
   if (!s.ok()) {  // a page that failed its checks is never cached
     table_.erase(id);
     f->page = kNoPage;
-    f->pins = 0;
+    f->pins.store(0, std::memory_order_release);
     return s;
   }
   f->referenced = fill_cache;
@@ -109,16 +114,17 @@ Result<PageRef> BufferPool::NewPage(PageId id) {
   if (it != table_.end()) {
     f = it->second;
     // A page is reallocated only once no version can reach it, so nobody holds it.
-    STRATA_CHECK_MSG(f->pins == 0 && !f->loading, "a reallocated btree page is still pinned");
+    STRATA_CHECK_MSG(f->pins.load(std::memory_order_acquire) == 0 && !f->loading,
+                     "a reallocated btree page is still pinned");
   } else {
-    if (dirty_count_.load() > budget_frames_ / 2) {
-      STRATA_RETURN_IF_ERROR(WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 4, io::IoClass::kFlush, false));
+    if (TooDirty()) {
+      STRATA_RETURN_IF_ERROR(WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 2, io::IoClass::kFlush, false));
     }
     f = TakeVictim();
     f->page = id;
     table_[id] = f;
   }
-  f->pins = 1;
+  f->pins.store(1, std::memory_order_relaxed);
   f->referenced = true;
   return PageRef(this, f);
 }
@@ -137,7 +143,7 @@ void BufferPool::Forget(PageId id) {
   auto it = table_.find(id);
   if (it == table_.end()) return;
   Frame* f = it->second;
-  if (f->pins > 0 || f->loading) return;
+  if (f->pins.load(std::memory_order_acquire) > 0 || f->loading) return;
   if (f->dirty) dirty_count_.fetch_sub(1, std::memory_order_relaxed);
   f->dirty = false;
   f->referenced = false;
@@ -154,8 +160,8 @@ Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max,
   std::vector<Frame*> batch;
   for (Frame& f : frames_) {
     if (batch.size() >= max) break;
-    if (f.dirty && !f.loading && (include_pinned || f.pins == 0)) {
-      f.pins++;
+    if (f.dirty && !f.loading && (include_pinned || f.pins.load(std::memory_order_acquire) == 0)) {
+      f.pins.fetch_add(1, std::memory_order_relaxed);
       batch.push_back(&f);
     }
   }
@@ -171,7 +177,7 @@ Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max,
       f->dirty = false;
       dirty_count_.fetch_sub(1, std::memory_order_relaxed);
     }
-    f->pins--;
+    f->pins.fetch_sub(1, std::memory_order_release);
   }
   return s;
 }
@@ -186,8 +192,8 @@ Status BufferPool::WriteBackAll(io::IoClass io_class) {
 
 Status BufferPool::TrimDirty() {
   std::unique_lock lock(mu_);
-  if (dirty_count_.load() <= budget_frames_ / 2) return Status::OK();
-  return WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 4, io::IoClass::kFlush, false);
+  if (!TooDirty()) return Status::OK();
+  return WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 2, io::IoClass::kFlush, false);
 }
 
 }  // namespace strata::storage::btree

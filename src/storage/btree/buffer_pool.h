@@ -6,8 +6,8 @@
 // (NewPage, WriteBack*), never by a reader's eviction: the writer is the only thread that
 // modifies page bytes, so a page can never be written while it changes. Readers evict
 // clean frames only; when every frame is pinned or dirty they allocate one more frame
-// (past the budget) rather than wait, and the writer keeps dirty frames under half of the
-// budget (TrimDirty), so that stays rare.
+// (past the budget) rather than wait, and once the pool is full the writer keeps dirty
+// frames under three quarters of the budget (TrimDirty), so that stays rare.
 //
 // Thread-safety: Fetch, PageRef and the statistics from any thread; NewPage, MarkDirty,
 // WriteBack*, TrimDirty and Forget only from the writer (the caller serializes them).
@@ -31,7 +31,9 @@ class BufferPool;
 struct Frame {
   char* data = nullptr;        // kPageSize bytes, 4 KiB aligned, owned by the pool
   PageId page = kNoPage;       // guarded by the pool mutex
-  int pins = 0;                // guarded by the pool mutex
+  // Raised only under the pool mutex, lowered without it (Unpin): a frame seen unpinned
+  // under the mutex stays unpinned until the mutex is released.
+  std::atomic<int> pins{0};
   bool dirty = false;          // guarded by the pool mutex
   bool referenced = false;     // CLOCK's second-chance bit
   bool loading = false;        // a read is in progress; waiters sleep on the pool's cv
@@ -81,7 +83,8 @@ class BufferPool {
 
   // Writes every dirty frame (a checkpoint). REQUIRES: the writer holds no pins.
   Status WriteBackAll(io::IoClass io_class);
-  // Writes dirty frames back until at most half of the budget is dirty.
+  // Once the pool is full and over three quarters of it dirty, writes dirty frames back
+  // until half of the budget is.
   Status TrimDirty();
 
   size_t budget_frames() const { return budget_frames_; }
@@ -96,6 +99,7 @@ class BufferPool {
   // A frame to reuse: clean, unpinned, not loading; grows the pool when none is found.
   // REQUIRES: mu_ held.
   Frame* TakeVictim();
+  bool TooDirty() const;  // REQUIRES: mu_ held
   // Writes back up to `max` dirty frames (pinned ones only with include_pinned).
   // REQUIRES: mu_ held (released for the I/O); called by the writer.
   Status WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class, bool include_pinned);
