@@ -18,7 +18,7 @@ TEST_PACKAGES=(
   clang lld
   mariadb-server sysbench python3 python3-pymysql php-cli php-mysql libdbd-mariadb-perl python3-sqlalchemy python3-django python3-mysqldb curl prometheus fio hyperfine strace
   # peers that benchmarks run side by side
-  librocksdb-dev libleveldb-dev galera-4 rsync
+  librocksdb-dev libleveldb-dev liblmdb-dev libsqlite3-dev galera-4 rsync
 )
 
 PACKAGES=("${SERVER_PACKAGES[@]}")

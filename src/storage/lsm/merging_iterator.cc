@@ -73,15 +73,25 @@ class MergingIterator final : public InternalIterator {
   }
 
  private:
+  // A child that stopped on an error (a corrupt block) stops the merge: going on with the
+  // others would serve what the failed child hid, e.g. a key its tombstone deleted.
   void FindSmallest() {
     current_ = nullptr;
     for (auto& c : children_) {
+      if (!c->Valid() && !c->status().ok()) {
+        current_ = nullptr;
+        return;
+      }
       if (c->Valid() && (!current_ || CompareInternalKeys(c->key(), current_->key()) < 0)) current_ = c.get();
     }
   }
   void FindLargest() {
     current_ = nullptr;
     for (auto& c : children_) {
+      if (!c->Valid() && !c->status().ok()) {
+        current_ = nullptr;
+        return;
+      }
       if (c->Valid() && (!current_ || CompareInternalKeys(c->key(), current_->key()) > 0)) current_ = c.get();
     }
   }

@@ -1,7 +1,8 @@
-"""Kills the LSM writer with SIGKILL at random moments; after every restart the engine must
-hold exactly the batches up to its persisted applied index (lsm_crash_writer verifies).
+"""Kills the engine writer with SIGKILL at random moments; after every restart the engine
+must hold exactly the batches up to its persisted applied index (engine_crash_writer
+verifies). Runs against either engine: lsm or btree.
 
-Usage: lsm_crash_test.py WRITER_BINARY [CYCLES]   (STRATA_SOAK=1: 300 cycles)"""
+Usage: engine_crash_test.py WRITER_BINARY lsm|btree [CYCLES]   (STRATA_SOAK=1: 300 cycles)"""
 import os
 import random
 import shutil
@@ -12,17 +13,18 @@ import tempfile
 import time
 
 writer = sys.argv[1]
-cycles = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+engine = sys.argv[2]
+cycles = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 if os.environ.get("STRATA_SOAK"):
     cycles = 300
 seed = int(os.environ.get("STRATA_CRASH_SEED", time.time_ns() % 1_000_000))
 rng = random.Random(seed)
-print(f"seed {seed}, {cycles} kill cycles", flush=True)
-d = tempfile.mkdtemp(prefix="lsm-crash-")
+print(f"{engine}: seed {seed}, {cycles} kill cycles", flush=True)
+d = tempfile.mkdtemp(prefix=f"{engine}-crash-")
 try:
     last = 0
     for cycle in range(cycles):
-        p = subprocess.Popen([writer, d, "run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen([writer, engine, d, "run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # The kill lands only after the writer has verified its state on start: a kill
         # during verification would prove nothing (and leave the check unread).
         first = p.stdout.readline()
@@ -40,7 +42,7 @@ try:
         if idx < last:
             sys.exit(f"cycle {cycle}: persisted index went backwards {last} -> {idx}")
         last = idx
-    v = subprocess.run([writer, d, "verify-only"], capture_output=True, text=True)
+    v = subprocess.run([writer, engine, d, "verify-only"], capture_output=True, text=True)
     if v.returncode != 0:
         sys.exit(f"final verification failed\n{v.stdout}\n{v.stderr}")
     print(v.stdout.strip())

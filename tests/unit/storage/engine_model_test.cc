@@ -1,7 +1,8 @@
-// Model-based tests of the LSM engine: random batches, snapshots, iterators, flushes,
-// compactions and reopens, checked against a std::map model after every step.
+// Model-based tests of both storage engines (LSM and B+tree): random batches, snapshots,
+// iterators, flushes, compactions (LSM) and reopens, checked against a std::map model after
+// every step. One suite, parameterised over the engine.
 //
-// Reopen drops unflushed memtables (there is no engine WAL; DESIGN D1): after a reopen the
+// Reopen drops what was not flushed (there is no engine WAL; DESIGN D1): after a reopen the
 // engine must hold exactly the batches up to PersistedAppliedIndex(), which the model
 // rebuilds from its log of batches.
 #include <algorithm>
@@ -14,9 +15,10 @@
 #include <gtest/gtest.h>
 
 #include "io/io.h"
+#include "storage/btree/btree_engine.h"
 #include "storage/lsm/engine_impl.h"
 
-namespace strata::storage::lsm {
+namespace strata::storage {
 namespace {
 
 using Model = std::map<Bytes, Bytes>;
@@ -38,13 +40,21 @@ void ApplyToModel(const ModelBatch& b, Model* m) {
   }
 }
 
-// Parameters: background compaction (else inline), direct I/O (else buffered, page cache).
-class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
+struct EngineKind {
+  bool btree;       // else the LSM
+  bool background;  // LSM: background compaction (else inline)
+  bool direct;      // direct I/O (else buffered, page cache)
+  // Sizes of the padding of values: the B+tree's are larger so that its pages split, merge
+  // and spill values into overflow pages with only a few hundred keys.
+  size_t small_pad, big_pad;
+};
+
+class EngineModelTest : public ::testing::TestWithParam<EngineKind> {
  protected:
   void SetUp() override {
     std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::replace(name.begin(), name.end(), '/', '_');
-    dir_ = ::testing::TempDir() + "/lsm_model_" + std::to_string(::getpid()) + "_" + name;
+    dir_ = ::testing::TempDir() + "/engine_model_" + std::to_string(::getpid()) + "_" + name;
     std::filesystem::remove_all(dir_);
     auto s = io::Scheduler::Create({});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -57,8 +67,8 @@ class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
     std::filesystem::remove_all(dir_);
   }
 
-  LsmOptions Options() {
-    LsmOptions o;
+  lsm::LsmOptions Options() {
+    lsm::LsmOptions o;
     o.dir = dir_;
     o.scheduler = sched_.get();
     o.memtable_bytes = 32 << 10;
@@ -67,22 +77,32 @@ class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
     o.target_file_size = 48 << 10;
     o.level_size_multiplier = 4;
     o.table.block_size = 1024;
-    o.background_compaction = std::get<0>(GetParam());
-    o.use_direct_io = std::get<1>(GetParam());
+    o.background_compaction = GetParam().background;
+    o.use_direct_io = GetParam().direct;
     return o;
   }
   // Closes the engine, keeping its work counters for the end-of-test check.
   void Close() {
     if (!engine_) return;
     for (const auto& p : engine_->Properties()) {
-      if (p.name == "flush_count") total_flushes_ += p.value;
-      if (p.name == "compaction_count") total_compactions_ += p.value;
+      if (p.name == "flush_count" || p.name == "checkpoint_count") total_flushes_ += p.value;
+      if (p.name == "compaction_count" || p.name == "pages_copied") total_compactions_ += p.value;
     }
     engine_.reset();
+    lsm_ = nullptr;
   }
   void Open() {
-    auto e = OpenLsmEngine(Options());
+    if (GetParam().btree) {
+      // 64 pages of buffer pool: the tree is read back from disk as it grows.
+      auto e = btree::OpenBtreeEngine(
+          {.dir = dir_, .scheduler = sched_.get(), .use_direct_io = GetParam().direct, .memory_budget = 0});
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      engine_ = std::move(e).value();
+      return;
+    }
+    auto e = lsm::OpenLsmEngine(Options());
     ASSERT_TRUE(e.ok()) << e.status().ToString();
+    lsm_ = e->get();
     engine_ = std::move(e).value();
   }
 
@@ -182,7 +202,8 @@ class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
           Bytes k = RandomKey(rng);
           uint64_t kind = rng() % 20;
           if (kind < 14) {
-            Bytes v = "v" + std::to_string(rng()) + Bytes(rng() % 5 == 0 ? 300 : 10, 'x');
+            Bytes v = "v" + std::to_string(rng()) +
+                      Bytes(rng() % 5 == 0 ? GetParam().big_pad : GetParam().small_pad, 'x');
             batch.Put(k, v);
             mb.ops.emplace_back(BatchOp::kPut, k, v);
           } else if (kind < 19) {
@@ -223,7 +244,9 @@ class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
         ASSERT_TRUE(engine_->Flush().ok());
         EXPECT_EQ(engine_->PersistedAppliedIndex(), engine_->AppliedIndex());
       } else if (r < 95) {
-        ASSERT_TRUE(engine_->CompactAll().ok());
+        if (lsm_ != nullptr) {
+          ASSERT_TRUE(lsm_->CompactAll().ok());
+        }
       } else if (r < 97) {
         // Reopen: what was not flushed is gone; replay from the persisted index.
         snaps.clear();
@@ -248,11 +271,13 @@ class LsmModelTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
 
   std::string dir_;
   std::unique_ptr<io::Scheduler> sched_;
-  std::unique_ptr<LsmEngine> engine_;
+  std::unique_ptr<Engine> engine_;
+  lsm::LsmEngine* lsm_ = nullptr;  // engine_, when it is the LSM
+  // LSM: flushes and compactions. B+tree: checkpoints and pages copied on write.
   double total_flushes_ = 0, total_compactions_ = 0;
 };
 
-TEST_P(LsmModelTest, RandomOperationsMatchModel) {
+TEST_P(EngineModelTest, RandomOperationsMatchModel) {
   int seeds = std::getenv("STRATA_SOAK") ? 200 : 6;
   for (int seed = 1; seed <= seeds; seed++) {
     RunSeed(seed, 500);
@@ -264,11 +289,17 @@ TEST_P(LsmModelTest, RandomOperationsMatchModel) {
   EXPECT_GT(total_compactions_, 5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Compaction, LsmModelTest, ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+INSTANTIATE_TEST_SUITE_P(Engines, EngineModelTest,
+                         ::testing::Values(EngineKind{false, false, false, 10, 300}, EngineKind{false, false, true, 10, 300},
+                                           EngineKind{false, true, false, 10, 300}, EngineKind{false, true, true, 10, 300},
+                                           EngineKind{true, false, false, 200, 5000},
+                                           EngineKind{true, false, true, 200, 5000}),
                          [](const auto& info) {
-                           return std::string(std::get<0>(info.param) ? "Background" : "Inline") +
-                                  (std::get<1>(info.param) ? "Direct" : "Buffered");
+                           const EngineKind& k = info.param;
+                           if (k.btree) return std::string("Btree") + (k.direct ? "Direct" : "Buffered");
+                           return std::string("Lsm") + (k.background ? "Background" : "Inline") +
+                                  (k.direct ? "Direct" : "Buffered");
                          });
 
 }  // namespace
-}  // namespace strata::storage::lsm
+}  // namespace strata::storage
