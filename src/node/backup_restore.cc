@@ -112,11 +112,28 @@ Result<uint64_t> LoadEngine(io::Scheduler& io, const std::string& checkpoint, co
     progress({.phase = verifying ? "scan" : "load", .unit = "records", .done = p.records_done, .total = p.records_total});
   };
   STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary loaded, LoadEngineSnapshot(io, checkpoint, index, *engine, loading));
-  STRATA_ASSIGN_OR_RETURN(auto members, ReadMembers(*engine));
-  for (const auto& [id, member] : members) STRATA_RETURN_IF_ERROR(ApplyMemberDelete(*engine, index, id));
+  STRATA_RETURN_IF_ERROR(DeleteAllMembers(*engine));
   STRATA_RETURN_IF_ERROR(engine->Flush());
   STRATA_CHECK(engine->PersistedAppliedIndex() == index);
   return loaded.records;
+}
+
+// Builds the new node in `staging`: identity, checkpoint copy, engine, Raft log.
+Result<RestoreSummary> BuildNode(io::Scheduler& io, const RestoreOptions& options, const BackupManifest& m,
+                                 const std::string& staging, const WorkProgressFn& progress) {
+  STRATA_ASSIGN_OR_RETURN(auto dir, DataDir::Open(staging, options.root_password));  // a new identity
+  RestoreSummary summary;
+  summary.applied_index = m.applied_index;
+  summary.node_id = dir->identity().node_id;
+  summary.cluster_id = dir->identity().cluster_id;
+  const std::string checkpoint = staging + "/snap/restore";
+  STRATA_RETURN_IF_ERROR(io::CreateDir(staging + "/snap"));
+  STRATA_RETURN_IF_ERROR(io::CreateDir(checkpoint));
+  STRATA_RETURN_IF_ERROR(CheckFiles(io, options.from + "/" + kBackupDataDir, m, checkpoint, "copy", progress));
+  STRATA_ASSIGN_OR_RETURN(summary.records, LoadEngine(io, checkpoint, staging + "/lsm", m.applied_index, progress));
+  STRATA_RETURN_IF_ERROR(io::RemoveAll(checkpoint));  // the engine holds the data now
+  STRATA_RETURN_IF_ERROR(WriteRaftLog(io, staging + "/raft", summary.node_id, m.applied_index));
+  return summary;  // the lock is released: the directory is complete
 }
 
 }  // namespace
@@ -128,24 +145,13 @@ Result<RestoreSummary> RestoreBackup(const RestoreOptions& options, const WorkPr
   STRATA_ASSIGN_OR_RETURN(BackupManifest m, ReadBackupManifest(options.from));
   STRATA_RETURN_IF_ERROR(ClaimTarget(data_dir, staging));
   STRATA_ASSIGN_OR_RETURN(auto io, io::Scheduler::Create({}));
-  const std::string files = options.from + "/" + kBackupDataDir;
   // Nothing is created before the whole backup has been read and found intact.
-  STRATA_RETURN_IF_ERROR(CheckFiles(*io, files, m, "", "verify", progress));
-
-  RestoreSummary summary;
-  summary.applied_index = m.applied_index;
-  {
-    STRATA_ASSIGN_OR_RETURN(auto dir, DataDir::Open(staging, options.root_password));  // a new identity
-    summary.node_id = dir->identity().node_id;
-    summary.cluster_id = dir->identity().cluster_id;
-    const std::string checkpoint = staging + "/snap/restore";
-    STRATA_RETURN_IF_ERROR(io::CreateDir(staging + "/snap"));
-    STRATA_RETURN_IF_ERROR(io::CreateDir(checkpoint));
-    STRATA_RETURN_IF_ERROR(CheckFiles(*io, files, m, checkpoint, "copy", progress));
-    STRATA_ASSIGN_OR_RETURN(summary.records, LoadEngine(*io, checkpoint, staging + "/lsm", m.applied_index, progress));
-    STRATA_RETURN_IF_ERROR(io::RemoveAll(checkpoint));  // the engine holds the data now
-    STRATA_RETURN_IF_ERROR(WriteRaftLog(*io, staging + "/raft", summary.node_id, m.applied_index));
-  }  // the lock is released: the directory is complete
+  STRATA_RETURN_IF_ERROR(CheckFiles(*io, options.from + "/" + kBackupDataDir, m, "", "verify", progress));
+  Result<RestoreSummary> summary = BuildNode(*io, options, m, staging, progress);
+  if (!summary.ok()) {
+    (void)io::RemoveAll(staging);  // ours (ClaimTarget found none): nothing half-made stays
+    return summary;
+  }
   if (io::FileExists(data_dir)) STRATA_RETURN_IF_ERROR(io::RemoveAll(data_dir));  // empty (ClaimTarget)
   STRATA_RETURN_IF_ERROR(io::RenameFile(staging, data_dir));
   std::string parent = data_dir.find('/') == std::string::npos ? "." : data_dir.substr(0, data_dir.rfind('/'));

@@ -6,10 +6,15 @@
 
 #include "node/backup.h"
 #include "obs/json.h"
+#include "obs/log.h"
 
 namespace strata::tools {
 
 namespace {
+
+// The libraries' info lines (an engine opened, a file written) are noise here, and would
+// scribble over the bar: only warnings and errors reach stderr.
+void QuietLogs() { obs::InitLogging(obs::LogFormat::kText, obs::LogLevel::kWarn); }
 
 int Fail(ProgressReporter& progress, const Status& s) {
   progress.Close();
@@ -26,6 +31,7 @@ void Summary(ProgressReporter& progress, const std::string& json, const std::str
 }  // namespace
 
 int RunBackup(const std::string& admin_addr, const std::string& to_dir, ProgressStyle style) {
+  QuietLogs();
   auto progress = ProgressReporter::Create(style, "backup");
   Result<node::BackupManifest> m =
       node::TakeBackup(admin_addr, to_dir, [&progress](const node::WorkProgress& p) { progress->Report(p); });
@@ -48,6 +54,7 @@ int RunBackup(const std::string& admin_addr, const std::string& to_dir, Progress
 
 int RunRestore(const std::string& from_dir, const std::string& data_dir, const std::string& root_password,
                ProgressStyle style) {
+  QuietLogs();
   auto progress = ProgressReporter::Create(style, "restore");
   node::RestoreOptions options{.from = from_dir, .data_dir = data_dir, .root_password = root_password};
   Result<node::RestoreSummary> r =
