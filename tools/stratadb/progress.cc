@@ -1,6 +1,8 @@
 #include "progress.h"
 
 #include <newt.h>
+#include <signal.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,13 +96,37 @@ class JsonProgress final : public ProgressReporter {
   Clock::time_point last_;
 };
 
+// newt puts the terminal in raw mode, where Ctrl-C and Ctrl-\ are plain keys nobody reads
+// here. KeepInterruptKeys turns them back into signals; their handler gives the terminal
+// back (newtFinished) and dies of the signal as it would have without the bar. newtFinished
+// is not async-signal-safe, but the process ends right after it either way.
+extern "C" void RestoreTerminalAndDie(int sig) {
+  newtFinished();
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// `before`: the terminal's settings before newtInit (which also clears the interrupt keys).
+void KeepInterruptKeys(const termios& before) {
+  termios t{};
+  if (tcgetattr(STDIN_FILENO, &t) != 0) return;
+  t.c_lflag |= ISIG;
+  t.c_cc[VINTR] = before.c_cc[VINTR];
+  t.c_cc[VQUIT] = before.c_cc[VQUIT];
+  (void)tcsetattr(STDIN_FILENO, TCSANOW, &t);
+  for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) ::signal(sig, RestoreTerminalAndDie);
+}
+
 // newt's scale in a centred window: the phase above the bar, amounts, rate and ETA below.
 class BarProgress final : public ProgressReporter {
  public:
   explicit BarProgress(std::string task) : title_("stratadb " + std::move(task)) {
+    termios before{};
+    bool known = tcgetattr(STDIN_FILENO, &before) == 0;
     newtInit();
     newtCls();
     open_ = true;
+    if (known) KeepInterruptKeys(before);
   }
   ~BarProgress() override { Close(); }
 
@@ -125,6 +151,7 @@ class BarProgress final : public ProgressReporter {
 
   void Close() override {
     if (!open_) return;
+    for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
     DestroyWindow();
     newtFinished();
     open_ = false;
