@@ -16,6 +16,8 @@ pkg_check_modules(URING REQUIRED IMPORTED_TARGET liburing)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# newt (Debian libnewt-dev): the progress bar the CLI shows on a terminal (tools/stratadb/progress.h).
+pkg_check_modules(NEWT REQUIRED IMPORTED_TARGET libnewt)
 # libmariadb (Debian libmariadb-dev): the real MySQL client library the strata_mysql tests use.
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

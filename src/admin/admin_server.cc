@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,7 +28,8 @@ bool IsKnownPath(const std::string& path) {
          path == "/debug/partition" || path == "/debug/heal" || path == "/debug/compact" || path == "/config/io" ||
          path == "/cluster/status" ||
          path == "/cluster/join" || path == "/cluster/add" || path == "/cluster/remove" ||
-         path == "/cluster/transfer-leader" || path == "/cluster/watermark";
+         path == "/cluster/transfer-leader" || path == "/cluster/watermark" || path == "/backup/begin" ||
+         path == "/backup/chunk" || path == "/backup/finish";
 }
 
 // "8081" -> (default_host, 8081); "10.0.0.2:8081" -> as given.
@@ -95,7 +97,32 @@ struct AdminServer::Impl {
   }
 
   void ServeDebug();
+  void ServeBackups();
 };
+
+// The backup endpoints: thin; the node's BackupSource does the work.
+void AdminServer::Impl::ServeBackups() {
+  auto reply = [](httplib::Response& res, const AdminOptions::Answer& answer) {
+    res.status = answer.status;
+    res.set_content(answer.json, answer.content_type);
+  };
+  // A missing or malformed number is 0, which names no backup and no chunk beyond the first.
+  auto number = [](const httplib::Request& req, const char* key) -> uint64_t {
+    return std::strtoull(req.get_param_value(key).c_str(), nullptr, 10);
+  };
+  http.Post("/backup/begin", [this, reply](const httplib::Request&, httplib::Response& res) {
+    reply(res, options.backup_begin());
+  });
+  http.Get("/backup/chunk", [this, reply, number](const httplib::Request& req, httplib::Response& res) {
+    uint64_t file = number(req, "file");
+    if (file > UINT32_MAX) file = UINT32_MAX;
+    reply(res, options.backup_chunk(number(req, "id"), static_cast<uint32_t>(file), number(req, "offset"),
+                                    number(req, "max_bytes")));
+  });
+  http.Post("/backup/finish", [this, reply, number](const httplib::Request& req, httplib::Response& res) {
+    reply(res, options.backup_finish(number(req, "id")));
+  });
+}
 
 // The fault-injection endpoints (docs/operations.md, "Fault injection").
 void AdminServer::Impl::ServeDebug() {
@@ -225,6 +252,7 @@ Status AdminServer::Start() {
       res.set_content(answer.json, "application/json");
     });
   }
+  if (im.options.backup_begin && im.options.backup_chunk && im.options.backup_finish) im.ServeBackups();
   im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) {
     // Unknown paths are folded into one label value so a scanner cannot grow the registry.
     bool known = IsKnownPath(req.path);

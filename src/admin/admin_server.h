@@ -22,6 +22,11 @@
 //   POST /cluster/transfer-leader?id=N      hand leadership to a voter
 //   GET /cluster/watermark                  {"gc_watermark": N}: this node's oldest open snapshot
 //                                           (the leader keeps the replicated GC horizon below it)
+// and, when the wiring layer passes the backup callbacks (node/backup_source.h,
+// docs/backup_format.md):
+//   POST /backup/begin                        take an engine checkpoint to serve; its description
+//   GET /backup/chunk?id=&file=&offset=[&max_bytes=]   one chunk of it (binary)
+//   POST /backup/finish?id=                   delete it
 // A peer is named by its admin port: the node asks that peer's GET /status for its node_id
 // (and remembers the answer, so a peer that is down now but was asked before still works).
 //
@@ -69,12 +74,17 @@ struct AdminOptions {
   // parameters, and the JSON of GET /cluster/status. Must be thread-safe; may block.
   struct Answer {
     int status = 200;
-    std::string json;
+    std::string json;  // the body: JSON unless content_type says otherwise
+    std::string content_type = "application/json";
   };
   std::function<Answer(const std::string& action, const std::vector<std::pair<std::string, std::string>>& params)>
       cluster_action;
   std::function<std::string()> cluster_status;
   std::function<uint64_t()> gc_watermark;
+  // Backups: all three or none (404). Must be thread-safe; may block (a checkpoint, a read).
+  std::function<Answer()> backup_begin;
+  std::function<Answer(uint64_t id, uint32_t file, uint64_t offset, uint64_t max_bytes)> backup_chunk;
+  std::function<Answer(uint64_t id)> backup_finish;
 };
 
 class AdminServer {

@@ -38,14 +38,6 @@ std::string DoubleHash(const EVP_MD* md, std::string_view password, bool upper) 
   return Hex(twice, n2, upper);
 }
 
-std::string NowIso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 NodeIdentity NewIdentity(const std::string& root_password) {
   std::random_device rd;  // getrandom(2): ids must differ across machines and restarts
   auto word = [&rd] { return (uint64_t{rd()} << 32) | rd(); };
@@ -89,6 +81,14 @@ Result<int> LockDirectory(const std::string& dir) {
 }
 
 }  // namespace
+
+std::string NowIso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
 
 std::string FormatNodeToml(const NodeIdentity& id) {
   return fmt::format(

@@ -47,6 +47,9 @@ class DataDir {
   bool created_now_ = false;
 };
 
+// The current UTC time, ISO 8601 to the second ("2026-11-25T08:16:46Z").
+std::string NowIso8601();
+
 // Serializes / parses node.toml (exposed for tests).
 std::string FormatNodeToml(const NodeIdentity& id);
 Result<NodeIdentity> ParseNodeToml(std::string_view text, std::string_view source);

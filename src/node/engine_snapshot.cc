@@ -76,13 +76,19 @@ Status DeleteEverything(storage::Engine& engine) {
   return engine.Write(batch);
 }
 
-Result<EngineSnapshotSummary> Verify(storage::Engine& checkpoint, const std::string& dir, uint64_t expected_index) {
+// Verifying reports progress every this many records (its bytes are not counted).
+constexpr uint64_t kVerifyProgressRecords = 16384;
+
+Result<EngineSnapshotSummary> Verify(storage::Engine& checkpoint, const std::string& dir, uint64_t expected_index,
+                                     const RestoreProgressFn& progress) {
   EngineSnapshotSummary summary{.applied_index = checkpoint.PersistedAppliedIndex()};
   if (summary.applied_index != expected_index)
     return Status::Corruption(fmt::format("snapshot {} holds applied index {}, expected {}", dir,
                                           summary.applied_index, expected_index));
   Status s = Scan(checkpoint, [&](Slice, Slice) {
     summary.records++;
+    if (progress && summary.records % kVerifyProgressRecords == 0)
+      progress({.phase = RestoreProgress::Phase::kVerifying, .records_done = summary.records});
     return Status::OK();
   });
   if (!s.ok()) return std::move(s).Annotate(fmt::format("snapshot {}", dir));
@@ -101,18 +107,22 @@ Result<EngineSnapshotSummary> WriteEngineSnapshot(storage::Engine& engine, const
 Result<EngineSnapshotSummary> VerifyEngineSnapshot(io::Scheduler& io, const std::string& dir,
                                                    uint64_t expected_index) {
   STRATA_ASSIGN_OR_RETURN(auto checkpoint, OpenedCheckpoint::Open(io, dir));
-  return Verify(checkpoint->engine(), dir, expected_index);
+  return Verify(checkpoint->engine(), dir, expected_index, {});
 }
 
 Result<EngineSnapshotSummary> LoadEngineSnapshot(io::Scheduler& io, const std::string& dir,
-                                                 uint64_t expected_index, storage::Engine& engine) {
+                                                 uint64_t expected_index, storage::Engine& engine,
+                                                 const RestoreProgressFn& progress) {
   STRATA_ASSIGN_OR_RETURN(auto checkpoint, OpenedCheckpoint::Open(io, dir));
   // Check everything before deleting anything: a damaged snapshot must not cost our data.
-  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary, Verify(checkpoint->engine(), dir, expected_index));
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary summary,
+                          Verify(checkpoint->engine(), dir, expected_index, progress));
   if (expected_index <= engine.AppliedIndex())
     return Status::InvalidArgument(fmt::format("snapshot at index {} is not above the applied index {}",
                                                expected_index, engine.AppliedIndex()));
   STRATA_RETURN_IF_ERROR(DeleteEverything(engine));
+  RestoreProgress loaded{.phase = RestoreProgress::Phase::kLoading, .records_total = summary.records};
+  if (progress) progress(loaded);
   storage::WriteBatch batch;
   size_t batch_bytes = 0, batch_records = 0;
   STRATA_RETURN_IF_ERROR(Scan(checkpoint->engine(), [&](Slice key, Slice value) {
@@ -121,15 +131,21 @@ Result<EngineSnapshotSummary> LoadEngineSnapshot(io::Scheduler& io, const std::s
     batch_bytes += key.size() + value.size();
     if (batch_bytes < kRestoreBatchBytes) return Status::OK();
     Status s = engine.Write(batch);
+    loaded.records_done += batch_records;
+    if (progress) progress(loaded);
     batch.Clear();
     batch_bytes = batch_records = 0;
     return s;
   }));
   if (batch_records > 0) STRATA_RETURN_IF_ERROR(engine.Write(batch));
+  loaded.records_done += batch_records;
+  // The checkpoint did not change under us (a scratch copy): both scans saw the same keys.
+  STRATA_CHECK(loaded.records_done == summary.records);
   storage::WriteBatch mark;
   mark.SetAppliedIndex(expected_index);
   STRATA_RETURN_IF_ERROR(engine.Write(mark));
   STRATA_RETURN_IF_ERROR(engine.Flush());  // durable on return
+  if (progress) progress(loaded);
   return summary;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/status.h"
@@ -32,6 +33,18 @@ struct EngineSnapshotSummary {
   uint64_t records = 0;  // live keys (restore only)
 };
 
+// How far a restore has come, for /status and the CLI's progress: the checkpoint is first
+// read whole to verify it (records_total unknown: 0), then copied into the engine.
+struct RestoreProgress {
+  enum class Phase { kVerifying, kLoading };
+  Phase phase = Phase::kVerifying;
+  uint64_t records_done = 0;
+  uint64_t records_total = 0;  // known once verified
+};
+// Called every kRestoreBatchBytes copied (and as often while verifying), on the restoring
+// thread; must be cheap.
+using RestoreProgressFn = std::function<void(const RestoreProgress&)>;
+
 // Writes a checkpoint of `engine` to `dir` (which must not exist): a flush, then hard links.
 // Safe while the apply loop goes on writing; the summary's applied_index is the index the
 // checkpoint holds (at least the engine's applied index when called).
@@ -49,6 +62,7 @@ Result<EngineSnapshotSummary> VerifyEngineSnapshot(io::Scheduler& io, const std:
 // applied index. Not atomic: after a crash part-way, RaftNode restores again on restart
 // (the log's snapshot mark is above the engine's persisted index).
 Result<EngineSnapshotSummary> LoadEngineSnapshot(io::Scheduler& io, const std::string& dir,
-                                                 uint64_t expected_index, storage::Engine& engine);
+                                                 uint64_t expected_index, storage::Engine& engine,
+                                                 const RestoreProgressFn& progress = {});
 
 }  // namespace strata::node

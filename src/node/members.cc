@@ -84,6 +84,13 @@ Status ApplyMemberDelete(storage::Engine& engine, uint64_t applied_index, uint64
   return engine.Write(batch);
 }
 
+Status DeleteAllMembers(storage::Engine& engine) {
+  STRATA_ASSIGN_OR_RETURN(auto members, ReadMembers(engine));
+  storage::WriteBatch batch;
+  for (const auto& [id, m] : members) batch.Delete(MemberKey(id));
+  return members.empty() ? Status::OK() : engine.Write(batch);
+}
+
 Result<std::map<uint64_t, Member>> ReadMembers(storage::Engine& engine) {
   std::map<uint64_t, Member> out;
   storage::ReadOptions ro;

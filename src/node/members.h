@@ -40,5 +40,8 @@ std::string MemberJson(const Member& m);
 Status ApplyMemberPut(storage::Engine& engine, uint64_t applied_index, const Member& m);
 Status ApplyMemberDelete(storage::Engine& engine, uint64_t applied_index, uint64_t id);
 Result<std::map<uint64_t, Member>> ReadMembers(storage::Engine& engine);
+// Deletes every member record in one batch that records no applied index: for a restore
+// (node/backup.h), whose node is not a member of the cluster the records describe.
+Status DeleteAllMembers(storage::Engine& engine);
 
 }  // namespace strata::node

@@ -10,6 +10,7 @@
 #include "io/durability.h"
 #include "io/io.h"
 #include "io/rate_tuner.h"
+#include "node/backup_source.h"
 #include "node/io_rates.h"
 #include "node/data_dir.h"
 #include "node/disk_monitor.h"
@@ -450,6 +451,7 @@ Status Node::StartAdmin() {
     options.compact = [this] { raft_->RequestCompaction(); };
     options.self_node_id = data_dir_->identity().node_id;
   }
+  STRATA_RETURN_IF_ERROR(StartBackups(options));
   admin_ = std::make_unique<admin::AdminServer>(std::move(options));
   return admin_->Start();
 }
@@ -474,6 +476,7 @@ void Node::Stop() {
   // Stop accepting first: the admin endpoint reads the parts shut down below.
   if (admin_) admin_->Stop();
   admin_.reset();
+  backups_.reset();  // deletes the checkpoints of backups not finished
   if (sql_) sql_->InterruptStatements();  // a statement in flight stops at its next check (1053)
   if (mysql_) mysql_->Stop();    // closes client connections; statements in flight finish first
   if (sql_) sql_->processes().SetConnectionCloser(nullptr);  // KILL must not reach a freed server
@@ -544,7 +547,8 @@ std::string Node::RaftStatusJson() const {
   // The cluster's view (node/cluster.h) plus this node's fault-injection partitions.
   std::string json = cluster_->StatusJson();
   json.pop_back();  // the closing brace
-  return json + ",\"partitioned_peers\":" + PartitionedJson(*raft_) + "}";
+  return json + ",\"partitioned_peers\":" + PartitionedJson(*raft_) + ",\"snapshot_install\":" +
+         SnapshotInstallJson() + "}";
 }
 
 std::string Node::EngineStatusJson() const {
@@ -614,6 +618,7 @@ std::string Node::StatusJson() const {
       .AddRaw("engine", EngineStatusJson())
       .AddRaw("transactions", transactions)
       .AddRaw("disk", DiskStatusJson())
+      .AddRaw("backups", BackupsStatusJson())
       .AddRaw("memory", obs::JsonObject()
                             .Add("limit_mb", config_.memory_limit_mb)
                             .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)

@@ -26,6 +26,7 @@
 
 namespace strata::admin {
 class AdminServer;
+struct AdminOptions;
 }
 namespace strata::io {
 class DurabilityTracker;
@@ -58,6 +59,7 @@ class TxnManager;
 
 namespace strata::node {
 
+class BackupSource;
 class Cluster;
 class DataDir;
 class DiskMonitor;
@@ -120,6 +122,10 @@ class Node {
   void ProposeGcHorizon(uint64_t watermark);  // a txn::LogIndex
   void UnregisterMetrics();
   Status StartAdmin();
+  // node_backup.cc: the BackupSource and its /backup/* callbacks; /status pieces.
+  Status StartBackups(admin::AdminOptions& options);
+  std::string BackupsStatusJson() const;
+  std::string SnapshotInstallJson() const;  // the snapshot being restored into the engine, or null
   std::string RaftStatusJson() const;
   std::string EngineStatusJson() const;
   std::string DiskStatusJson() const;
@@ -159,6 +165,7 @@ class Node {
   std::unique_ptr<server::SlowQueryLog> slow_log_;
   std::unique_ptr<server::SqlSessionFactory> sessions_;
   std::unique_ptr<server::mysql::Server> mysql_;
+  std::unique_ptr<BackupSource> backups_;  // served through admin_; stopped after it
   std::unique_ptr<admin::AdminServer> admin_;
   std::atomic<bool> serving_{false};
   const std::chrono::steady_clock::time_point started_at_;

@@ -223,7 +223,20 @@ Result<raft::LogIndex> TxnStateMachine::CreateSnapshot(const std::string& dir) {
 Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex index) {
   // LoadEngineSnapshot checks the whole checkpoint before deleting anything: a damaged
   // snapshot must not cost the data we have. It flushes: durable on return.
-  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary loaded, LoadEngineSnapshot(*io_, dir, index, *engine_));
+  {
+    std::lock_guard lock(install_mu_);
+    install_ = SnapshotInstall{.index = index};
+  }
+  auto progress = [this](const RestoreProgress& p) {
+    std::lock_guard lock(install_mu_);
+    install_->progress = p;
+  };
+  Result<EngineSnapshotSummary> restored = LoadEngineSnapshot(*io_, dir, index, *engine_, progress);
+  {
+    std::lock_guard lock(install_mu_);
+    install_.reset();
+  }
+  STRATA_ASSIGN_OR_RETURN(EngineSnapshotSummary loaded, std::move(restored));
   LoadGcHorizon();  // the checkpoint carries the horizon and the members applied with it
   LoadMembers();
   applied_.store(index, std::memory_order_release);
@@ -233,6 +246,11 @@ Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex i
   obs::Info("node", "restored state machine snapshot",
             {{"dir", dir}, {"applied_index", index}, {"records", loaded.records}});
   return Status::OK();
+}
+
+std::optional<TxnStateMachine::SnapshotInstall> TxnStateMachine::snapshot_install() const {
+  std::lock_guard lock(install_mu_);
+  return install_;
 }
 
 }  // namespace strata::node

@@ -34,8 +34,10 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
+#include "node/engine_snapshot.h"
 #include "node/members.h"
 #include "raft/raft_node.h"
 #include "storage/engine.h"
@@ -81,6 +83,14 @@ class TxnStateMachine final : public raft::StateMachine {
   // Records (add) or deletes (remove) the member's addresses; advances applied().
   Status ApplyConfChange(raft::LogIndex index, const raft::ConfChange& cc) override;
 
+  // The snapshot RestoreSnapshot is installing into the engine, if any (/status shows it
+  // beside raft.snapshot_transfers, which covers the stream before it). Thread-safe.
+  struct SnapshotInstall {
+    raft::LogIndex index = 0;
+    RestoreProgress progress{};
+  };
+  std::optional<SnapshotInstall> snapshot_install() const;
+
   // The member records (node/members.h), as of applied(). Thread-safe.
   std::map<uint64_t, Member> members() const;
   // Called on the driver thread whenever a member record is written or a snapshot
@@ -101,6 +111,8 @@ class TxnStateMachine final : public raft::StateMachine {
   mutable std::mutex members_mu_;
   std::map<uint64_t, Member> members_;  // guarded by members_mu_; written on the driver thread
   std::function<void(const Member&)> member_hook_;
+  mutable std::mutex install_mu_;
+  std::optional<SnapshotInstall> install_;  // guarded by install_mu_
 };
 
 }  // namespace strata::node

@@ -81,16 +81,65 @@ Status SyncSnapshotDir(io::Scheduler* scheduler, const std::string& dir) {
   return io::SyncDir(dir);
 }
 
+// ------------------------------------------------------------------------------ reader
+
+SnapshotFileReader::SnapshotFileReader(io::Scheduler* scheduler, std::string dir)
+    : scheduler_(scheduler), dir_(std::move(dir)) {}
+SnapshotFileReader::~SnapshotFileReader() = default;
+
+Result<std::unique_ptr<SnapshotFileReader>> SnapshotFileReader::Open(io::Scheduler* scheduler, std::string dir) {
+  STRATA_CHECK(scheduler != nullptr);
+  std::unique_ptr<SnapshotFileReader> reader(new SnapshotFileReader(scheduler, std::move(dir)));
+  const std::string& d = reader->dir_;
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDir(d));
+  if (names.empty()) return Status::NotFound(fmt::format("snapshot directory {} is empty", d));
+  if (names.size() > kMaxSnapshotFiles)
+    return Status::InvalidArgument(
+        fmt::format("snapshot {} holds {} files, more than kMaxSnapshotFiles ({})", d, names.size(), kMaxSnapshotFiles));
+  for (const std::string& name : names) {
+    if (!ValidFileName(name)) return Status::InvalidArgument(fmt::format("snapshot file name {} cannot be sent", name));
+    STRATA_ASSIGN_OR_RETURN(uint64_t size, io::FileSize(d + "/" + name));
+    reader->files_.push_back({name, size});
+  }
+  return reader;
+}
+
+uint64_t SnapshotFileReader::total_bytes() const { return BytesBefore({static_cast<uint32_t>(files_.size()), 0}); }
+
+uint64_t SnapshotFileReader::BytesBefore(const SnapshotPosition& p) const {
+  STRATA_CHECK(p.file_index <= files_.size());
+  uint64_t bytes = p.offset;
+  for (uint32_t i = 0; i < p.file_index; ++i) bytes += files_[i].size;
+  return bytes;
+}
+
+Result<SnapshotChunkHeader> SnapshotFileReader::Read(const SnapshotPosition& p, size_t max_bytes, Bytes* data) {
+  STRATA_CHECK(max_bytes > 0);
+  if (p.file_index >= files_.size() || p.offset > files_[p.file_index].size)
+    return Status::InvalidArgument(fmt::format("position ({}, {}) lies outside snapshot {}", p.file_index, p.offset, dir_));
+  const File& f = files_[p.file_index];
+  if (!open_ || open_index_ != p.file_index) {
+    open_.reset();
+    STRATA_ASSIGN_OR_RETURN(open_, scheduler_->Open(dir_ + "/" + f.name, {.read_only = true}));
+    open_index_ = p.file_index;
+  }
+  size_t n = static_cast<size_t>(std::min<uint64_t>(max_bytes, f.size - p.offset));
+  data->resize(n);
+  if (n > 0) STRATA_RETURN_IF_ERROR(open_->ReadExact(io::IoClass::kSnapshot, p.offset, data->data(), n));
+  return SnapshotChunkHeader{.position = p,
+                             .file_count = static_cast<uint32_t>(files_.size()),
+                             .file_size = f.size,
+                             .checksum = Checksum64(*data),
+                             .file_name = f.name};
+}
+
 // ------------------------------------------------------------------------------ sender
 
 struct SnapshotSender::Stream {
   uint64_t generation = 0;
   Message templ;  // the core's message, snapshot data empty
-  std::string dir;
-  std::vector<std::pair<std::string, uint64_t>> files;  // name order: name, size
-  SnapshotPosition position;                            // of the next chunk: the last ack
-  std::unique_ptr<io::File> file;                       // files[open_index], opened lazily
-  uint32_t open_index = 0;
+  std::unique_ptr<SnapshotFileReader> reader;
+  SnapshotPosition position;  // of the next chunk: the last ack
   bool in_flight = false;
   Clock::time_point sent_at;
 };
@@ -104,24 +153,15 @@ SnapshotSender::~SnapshotSender() = default;
 Result<uint64_t> SnapshotSender::Begin(const Message& m, const std::string& dir) {
   STRATA_CHECK(m.type == MessageType::kSnapshot && m.snapshot.has_value());
   auto stream = std::make_unique<Stream>();
-  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, io::ListDir(dir));
-  if (names.empty()) return Status::NotFound(fmt::format("snapshot directory {} is empty", dir));
-  if (names.size() > kMaxSnapshotFiles)
-    return Status::InvalidArgument(fmt::format("snapshot {} holds {} files, more than kMaxSnapshotFiles ({})", dir,
-                                               names.size(), kMaxSnapshotFiles));
-  for (const std::string& name : names) {
-    STRATA_ASSIGN_OR_RETURN(uint64_t size, io::FileSize(dir + "/" + name));
-    if (!ValidFileName(name)) return Status::InvalidArgument(fmt::format("snapshot file name {} cannot be sent", name));
-    stream->files.emplace_back(name, size);
-  }
+  STRATA_ASSIGN_OR_RETURN(stream->reader, SnapshotFileReader::Open(scheduler_, dir));
+  const std::vector<SnapshotFileReader::File>& files = stream->reader->files();
   stream->generation = next_generation_++;
-  stream->dir = dir;
   stream->templ = m;
   stream->templ.snapshot->data.clear();
   auto r = resume_.find(m.to);
   if (r != resume_.end() && r->second.term == m.term && r->second.index == m.snapshot->metadata.index &&
-      r->second.position.file_index < stream->files.size() &&
-      r->second.position.offset <= stream->files[r->second.position.file_index].second)
+      r->second.position.file_index < files.size() &&
+      r->second.position.offset <= files[r->second.position.file_index].size)
     stream->position = r->second.position;  // resume where the receiver stands
   uint64_t generation = stream->generation;
   streams_[m.to] = std::move(stream);
@@ -143,26 +183,13 @@ Result<Message> SnapshotSender::NextChunk(NodeId to, Clock::time_point now) {
   auto it = streams_.find(to);
   STRATA_CHECK(it != streams_.end());
   Stream& s = *it->second;
-  const SnapshotPosition p = s.position;
-  STRATA_CHECK(p.file_index < s.files.size());
-  const auto& [name, size] = s.files[p.file_index];
-  if (!s.file || s.open_index != p.file_index) {
-    s.file.reset();
-    STRATA_ASSIGN_OR_RETURN(s.file, scheduler_->Open(s.dir + "/" + name, {.read_only = true}));
-    s.open_index = p.file_index;
-  }
-  size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_bytes_, size - p.offset));
+  STRATA_CHECK(s.position.file_index < s.reader->files().size());
   Message m = s.templ;
-  m.snapshot->data.resize(n);
-  if (n > 0) STRATA_RETURN_IF_ERROR(s.file->ReadExact(io::IoClass::kSnapshot, p.offset, m.snapshot->data.data(), n));
-  m.context = EncodeSnapshotChunkHeader({.position = p,
-                                         .file_count = static_cast<uint32_t>(s.files.size()),
-                                         .file_size = size,
-                                         .checksum = Checksum64(m.snapshot->data),
-                                         .file_name = name});
+  STRATA_ASSIGN_OR_RETURN(SnapshotChunkHeader h, s.reader->Read(s.position, chunk_bytes_, &m.snapshot->data));
+  m.context = EncodeSnapshotChunkHeader(h);
   s.in_flight = true;
   s.sent_at = now;
-  bytes_sent_ += n;
+  bytes_sent_ += m.snapshot->data.size();
   return m;
 }
 
@@ -177,13 +204,14 @@ bool SnapshotSender::OnAck(const Message& m, bool* complete) {
   Stream& s = *it->second;
   if (s.templ.term != m.term || s.templ.snapshot->metadata.index != index || !s.in_flight) return false;
   s.in_flight = false;
-  if (next->file_index >= s.files.size()) {
-    s.position = {static_cast<uint32_t>(s.files.size()), 0};  // all of it (progress)
+  const std::vector<SnapshotFileReader::File>& files = s.reader->files();
+  if (next->file_index >= files.size()) {
+    s.position = {static_cast<uint32_t>(files.size()), 0};  // all of it (progress)
     *complete = true;
     return true;
   }
   // A position this stream cannot have produced (a confused peer): start over.
-  bool valid = next->offset <= s.files[next->file_index].second;
+  bool valid = next->offset <= files[next->file_index].size;
   s.position = valid ? *next : SnapshotPosition{};
   return true;
 }
@@ -201,16 +229,12 @@ void SnapshotSender::End(NodeId to) { streams_.erase(to); }
 std::vector<SnapshotTransfer> SnapshotSender::Transfers() const {
   std::vector<SnapshotTransfer> out;
   for (const auto& [to, s] : streams_) {
-    SnapshotTransfer t{.peer = to,
-                       .index = s->templ.snapshot->metadata.index,
-                       .files_done = s->position.file_index,
-                       .files_total = static_cast<uint32_t>(s->files.size())};
-    for (size_t i = 0; i < s->files.size(); ++i) {
-      t.bytes_total += s->files[i].second;
-      if (i < s->position.file_index) t.bytes_done += s->files[i].second;
-    }
-    t.bytes_done += s->position.offset;
-    out.push_back(t);
+    out.push_back({.peer = to,
+                   .index = s->templ.snapshot->metadata.index,
+                   .files_done = s->position.file_index,
+                   .files_total = static_cast<uint32_t>(s->reader->files().size()),
+                   .bytes_done = s->reader->BytesBefore(s->position),
+                   .bytes_total = s->reader->total_bytes()});
   }
   return out;
 }

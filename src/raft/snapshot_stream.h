@@ -69,6 +69,39 @@ std::optional<SnapshotPosition> DecodeSnapshotAck(Slice context);
 // fsyncs every file in `dir` and the directory itself (snapshot I/O class).
 Status SyncSnapshotDir(io::Scheduler* scheduler, const std::string& dir);
 
+// A snapshot directory read as a sequence of checksummed chunks: its files in name order,
+// read in the snapshot I/O class. SnapshotSender streams a follower's snapshot through it;
+// the node's backup endpoint serves a backup's checkpoint with it (node/backup_source.h).
+// Thread-safety: none.
+class SnapshotFileReader {
+ public:
+  struct File {
+    std::string name;
+    uint64_t size = 0;
+  };
+  // Lists `dir` (files only, at most kMaxSnapshotFiles, each name sendable). NotFound when
+  // it is empty.
+  static Result<std::unique_ptr<SnapshotFileReader>> Open(io::Scheduler* scheduler, std::string dir);
+  ~SnapshotFileReader();
+
+  const std::vector<File>& files() const { return files_; }
+  uint64_t total_bytes() const;
+  // The bytes of the stream before `p` (progress). REQUIRES: p.file_index <= files().size().
+  uint64_t BytesBefore(const SnapshotPosition& p) const;
+  // Reads the chunk at `p`: at most `max_bytes`, fewer at the end of its file, into *data,
+  // and returns its header (checksum of *data). InvalidArgument when `p` lies outside the
+  // snapshot.
+  Result<SnapshotChunkHeader> Read(const SnapshotPosition& p, size_t max_bytes, Bytes* data);
+
+ private:
+  SnapshotFileReader(io::Scheduler* scheduler, std::string dir);
+  io::Scheduler* scheduler_;
+  std::string dir_;
+  std::vector<File> files_;
+  std::unique_ptr<io::File> open_;  // files_[open_index_], opened lazily
+  uint32_t open_index_ = 0;
+};
+
 class SnapshotSender {
  public:
   using Clock = std::chrono::steady_clock;

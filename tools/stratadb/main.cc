@@ -1,18 +1,22 @@
 // The `stratadb` binary: `stratadb start` runs a node in the foreground until SIGTERM or
 // SIGINT; `stratadb cluster status|add|remove|transfer-leader --admin HOST:PORT` manages a
-// cluster through any member's admin endpoint; `stratadb version` prints the version.
+// cluster through any member's admin endpoint; `stratadb backup` and `stratadb restore` take
+// an online backup and make a node from one (backup_commands.h); `stratadb version` prints
+// the version.
 // Errors print one line and exit non-zero.
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <httplib.h>
 
+#include "backup_commands.h"
 #include "node/config.h"
 #include "node/node.h"
 #include "node/version.h"
@@ -165,6 +169,19 @@ int main(int argc, char** argv) {
   cluster_add->add_option("--admin-addr", member_admin, "HOST:PORT of the node's admin port");
   cluster_add->add_option("--mysql-addr", member_mysql, "HOST:PORT of the node's MySQL port");
 
+  std::string backup_to, restore_from, restore_data_dir, restore_root_password, progress_name = "auto";
+  CLI::App* backup = app.add_subcommand("backup", "Take an online, consistent backup of a running node");
+  backup->add_option("--admin", admin_addr, "HOST:PORT of the node's admin endpoint")->required();
+  backup->add_option("--to", backup_to, "Directory to write the backup to (new or empty)")->required();
+  CLI::App* restore = app.add_subcommand("restore", "Make a new node's data directory from a backup");
+  restore->add_option("--from", restore_from, "Backup directory (written by stratadb backup)")->required();
+  restore->add_option("--data-dir", restore_data_dir, "Data directory to create (new or empty)")->required();
+  restore->add_option("--root-password", restore_root_password,
+                      "Password of the new node's MySQL root user (or STRATADB_ROOT_PASSWORD)");
+  for (CLI::App* sub : {backup, restore})
+    sub->add_option("--progress", progress_name,
+                    "auto (a bar on a terminal, else JSON lines), bar, json or none [auto]");
+
   CLI::App* version = app.add_subcommand("version", "Print the version and exit");
 
   try {
@@ -187,6 +204,19 @@ int main(int argc, char** argv) {
     params.emplace("admin", member_admin);
     params.emplace("mysql", member_mysql);
     return RunCluster("add", admin_addr, params);
+  }
+  if (backup->parsed() || restore->parsed()) {
+    strata::tools::ProgressStyle style;
+    if (!strata::tools::ParseProgressStyle(progress_name, &style)) {
+      std::fprintf(stderr, "stratadb: error: --progress must be auto, bar, json or none (see 'stratadb --help')\n");
+      return 2;
+    }
+    if (backup->parsed()) return strata::tools::RunBackup(admin_addr, backup_to, style);
+    if (restore_root_password.empty()) {
+      const char* env = std::getenv("STRATADB_ROOT_PASSWORD");
+      if (env != nullptr) restore_root_password = env;
+    }
+    return strata::tools::RunRestore(restore_from, restore_data_dir, restore_root_password, style);
   }
   if (version->parsed()) {
     std::printf("stratadb %s (git %s, MySQL protocol %s)\n", STRATA_VERSION, STRATA_GIT_SHA,
