@@ -97,6 +97,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
   }
 
   Status InitDb(std::string_view database) override { return session_->Use(database); }
+  void SetLocalFiles(LocalFileOpener open) override { session_->set_local_files(std::move(open)); }
 
   Result<std::vector<mysql::Column>> FieldList(std::string_view table) override {
     STRATA_ASSIGN_OR_RETURN(auto schema, session_->DescribeTable(table));
@@ -219,7 +220,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
           .Add("rows_examined", result.ok() ? result->rows_examined : uint64_t{0})
           .Add("rows_sent", result.ok() ? static_cast<uint64_t>(result->rows.size()) : uint64_t{0})
           .Add("error", static_cast<int64_t>(result.ok() ? 0 : result.status().mysql_errno()))
-          .Add("statement", std::string_view(stmt.text));
+          .Add("statement", std::string_view(sql::TextForLogs(stmt)));
       slow_log_->Write(line.Finish());
     }
     return result;
@@ -313,6 +314,7 @@ Result<std::unique_ptr<mysql::SessionHandler>> SqlSessionFactory::OpenSession(co
                                                                              std::string_view database,
                                                                              uint32_t connection_id) {
   // Loopback clients show as localhost, as MySQL shows them.
+  if (peer_host.starts_with("::ffff:") && peer_host.find('.') != std::string_view::npos) peer_host.remove_prefix(7);
   std::string host = peer_host == "127.0.0.1" || peer_host == "::1" || peer_host.empty() ? "localhost" : std::string(peer_host);
   auto session = std::make_unique<sql::Session>(options_.engine, account.user, host, connection_id);
   if (account.user != options_.root.user) session->SetAccount(account.host);

@@ -251,6 +251,11 @@ Status ErrNonexistingGrant(std::string_view user, std::string_view host) {
   return Invalid(1141, "42000", fmt::format("There is no such grant defined for user '{}' on host '{}'", user, host));
 }
 
+Status ErrNonexistingTableGrant(std::string_view user, std::string_view host, std::string_view table) {
+  return Invalid(1147, "42000",
+                 fmt::format("There is no such grant defined for user '{}' on host '{}' on table '{}'", user, host, table));
+}
+
 Status ErrCantCreateUserWithGrant() {
   return Invalid(1410, "42000", "You are not allowed to create a user with GRANT");
 }

@@ -149,6 +149,8 @@ Status ErrSpecificAccessDenied(std::string_view privilege);
 Status ErrCannotUser(std::string_view operation, std::string_view accounts);
 // ER_NONEXISTING_GRANT 1141: "There is no such grant defined for user 'u' on host 'h'".
 Status ErrNonexistingGrant(std::string_view user, std::string_view host);
+// ER_NONEXISTING_TABLE_GRANT 1147.
+Status ErrNonexistingTableGrant(std::string_view user, std::string_view host, std::string_view table);
 // ER_CANT_CREATE_USER_WITH_GRANT 1410: GRANT to an account that does not exist.
 Status ErrCantCreateUserWithGrant();
 // ER_ILLEGAL_GRANT_FOR_TABLE 1144: a global privilege granted on a database or table.

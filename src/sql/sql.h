@@ -101,6 +101,10 @@ struct SqlEngineOptions {
   std::string root_user = "root";
 };
 
+// A statement's text as logs and SHOW PROCESSLIST may show it: passwords in account
+// statements replaced by '<secret>'.
+std::string TextForLogs(const ast::Statement& stmt);
+
 class SqlEngine {
  public:
   explicit SqlEngine(SqlEngineOptions options)
@@ -218,10 +222,17 @@ class Session final : public SessionContext {
   Status RequireGlobalPrivilege(uint32_t privileges);
   // Whether SHOW DATABASES / information_schema show `db` to this session.
   bool SeesDatabase(std::string_view db);
+  // Whether SHOW TABLES / information_schema show db.table (any privilege on it).
+  bool SeesTable(std::string_view db, std::string_view table);
   bool autocommit() const { return autocommit_; }
   // The client asked for CLIENT_FOUND_ROWS: an UPDATE's affected rows (and ROW_COUNT()) are
   // the rows it matched, not only those it changed. Set once per connection.
   void set_client_found_rows(bool on) { client_found_rows_ = on; }
+  // LOAD DATA LOCAL INFILE: asks the client for a file and returns a function giving its
+  // contents chunk by chunk ("" at the end). Empty when the client did not offer its files.
+  using LocalFiles = std::function<Result<std::function<Result<std::string>()>>(std::string_view file)>;
+  void set_local_files(LocalFiles files) { local_files_ = std::move(files); }
+  const LocalFiles& local_files() const { return local_files_; }
   bool client_found_rows() const { return client_found_rows_; }
   bool in_transaction() const { return txn_ != nullptr && explicit_txn_; }
   uint32_t connection_id() const override { return connection_id_; }
@@ -310,6 +321,7 @@ class Session final : public SessionContext {
   int64_t row_count_ = -1;
   uint64_t found_rows_ = 0;
   bool client_found_rows_ = false;
+  LocalFiles local_files_;
   std::shared_ptr<ProcessEntry> process_;  // nullptr for internal sessions (connection id 0)
   int execute_depth_ = 0;                  // Execute nests (EXECUTE of a prepared statement)
   std::map<std::string, Value> session_vars_;  // lower-case name → value

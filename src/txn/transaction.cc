@@ -45,18 +45,18 @@ Result<std::optional<Bytes>> Transaction::Get(Slice key) {
   auto own = writes_.writes.find(Bytes(key));
   if (own != writes_.writes.end()) return own->second;
   reads_.AddPoint(key);
+  // A value read through the snapshot may be older than one a locking read saw: writes
+  // derived from it must conflict from start_index again.
+  if (!locked_reads_.empty()) locked_reads_.erase(Bytes(key));
   return ReadAt(*manager_->engine_, key, start_index_);
 }
 
 Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t limit) {
   STRATA_RETURN_IF_ERROR(begin_status_);
   STRATA_ASSIGN_OR_RETURN(auto kvs, ScanMerged(begin, end, limit, start_index_));
-  if (reads_.overflowed()) return kvs;
-  if (kvs.size() == limit && limit > 0) {
-    reads_.AddRange(begin, kvs.back().key + '\0');
-  } else {
-    reads_.AddRange(begin, end);
-  }
+  Bytes read_end = kvs.size() == limit && limit > 0 ? kvs.back().key + '\0' : Bytes(end);
+  ForgetLockedReads(begin, read_end);
+  if (!reads_.overflowed()) reads_.AddRange(begin, read_end);
   return kvs;
 }
 
@@ -67,31 +67,42 @@ Status Transaction::Lock(Slice key, LockMode mode) {
   bool newly = false;
   STRATA_RETURN_IF_ERROR(manager_->locks_.Acquire(id_, key, mode, lock_wait_, &newly));
   holds_locks_ = true;
-  if (newly) {
-    lock_bytes_ += key.size() + kLockOverheadBytes;
-    if (!memory_.GrowTo(buffered_bytes_ + lock_bytes_, 1 << 20)) {
-      return ErrOutOfSessionMemory(*memory_.budget(), fmt::format("a transaction holding {} bytes of row locks", lock_bytes_),
-                                   "the statement is rolled back");
-    }
+  return newly ? ChargeLock(key) : Status::OK();
+}
+
+Status Transaction::ChargeLock(Slice key) {
+  lock_bytes_ += key.size() + kLockOverheadBytes;
+  if (!memory_.GrowTo(buffered_bytes_ + lock_bytes_, 1 << 20)) {
+    return ErrOutOfSessionMemory(*memory_.budget(), fmt::format("a transaction holding {} bytes of row locks", lock_bytes_),
+                                 "the statement is rolled back");
   }
   return Status::OK();
 }
 
 Status Transaction::NoteLockedRead(Slice key, LogIndex at) {
-  if (at <= start_index_) return Status::OK();  // nothing committed since the snapshot
-  if (!reads_.Contains(key)) {
-    locked_reads_.emplace(key, at);  // the first locking read's index stays: never less strict
-    return Status::OK();
-  }
-  // Read through the snapshot before: whatever this transaction does with the row is
-  // based on that read, so a change since the snapshot dooms it (1213 at commit, even if
-  // it ends up writing nothing: an UPDATE that now finds the value it meant to write), and
-  // a change still to come fails its commit (an unchanged key; its writes conflict from
-  // start_index anyway).
+  // Read through the snapshot before: its writes keep conflicting from start_index.
+  if (at <= start_index_ || reads_.Contains(key)) return Status::OK();
+  locked_reads_.emplace(key, at);  // the first locking read's index stays: never less strict
+  return Status::OK();
+}
+
+Status Transaction::DependOn(Slice key) {
+  if (!reads_.Contains(key)) return Status::OK();  // known only at its latest version: not stale
+  // Read through the snapshot before: what the statement decided from the row rests on
+  // that read, so a change since the snapshot dooms the transaction (1213 at commit, even
+  // though it writes nothing here: an UPDATE that now finds the value it meant to write),
+  // and a change still to come fails its commit.
   writes_.unchanged.emplace(key);
   STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(*manager_->engine_, key));
   if (latest > start_index_) doomed_ = true;
   return Status::OK();
+}
+
+void Transaction::ForgetLockedReads(Slice begin, Slice end) {
+  if (locked_reads_.empty()) return;
+  auto lo = locked_reads_.lower_bound(begin);
+  auto hi = end.empty() ? locked_reads_.end() : locked_reads_.lower_bound(end);
+  locked_reads_.erase(lo, hi);
 }
 
 LogIndex Transaction::LockedBase(Slice key) const {
@@ -105,7 +116,7 @@ Result<std::optional<Bytes>> Transaction::GetForUpdate(Slice key, LockMode mode)
     bool newly = false;
     if (!manager_->locks_.TryAcquire(id_, key, mode, &newly)) return std::optional<Bytes>();
     holds_locks_ = true;
-    if (newly) lock_bytes_ += key.size() + kLockOverheadBytes;
+    if (newly) STRATA_RETURN_IF_ERROR(ChargeLock(key));
   } else {
     STRATA_RETURN_IF_ERROR(Lock(key, mode));
   }
@@ -136,7 +147,7 @@ Result<Transaction::LockedRows> Transaction::ScanForUpdate(Slice begin, Slice en
       bool newly = false;
       if (!manager_->locks_.TryAcquire(id_, kv.key, mode, &newly)) continue;
       holds_locks_ = true;
-      if (newly) lock_bytes_ += kv.key.size() + kLockOverheadBytes;
+      if (newly) STRATA_RETURN_IF_ERROR(ChargeLock(kv.key));
     } else {
       STRATA_RETURN_IF_ERROR(Lock(kv.key, mode));
     }

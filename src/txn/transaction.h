@@ -120,6 +120,10 @@ class Transaction {
   Result<std::vector<KeyValue>> ScanLatest(Slice begin, Slice end, size_t limit, LogIndex* read_at);
   // Locks a key that need not name a row (a unique index value).
   Status Lock(Slice key, LockMode mode);
+  // The statement acted on a row it locked without writing it (an UPDATE that matched it
+  // but changed nothing): if the transaction had read the row through its snapshot and the
+  // row changed since, the commit fails with 1213 (a lost update refused).
+  Status DependOn(Slice key);
   // The commit fails (1213) if any key in [begin, end) gets a version newer than `base`.
   void RequireRangeUnchanged(Slice begin, Slice end, LogIndex base);
   // The index a locking read read `key` at; 0 when there was none, or when the snapshot
@@ -170,8 +174,12 @@ class Transaction {
   Status Buffer(Slice key, std::optional<Slice> value, LogIndex base);
   // Own writes merged over the committed state at `at`.
   Result<std::vector<KeyValue>> ScanMerged(Slice begin, Slice end, size_t limit, LogIndex at);
-  // Records that `key` was read at `at` under a lock (see LockedBase and doomed_).
+  // Records that `key` was read at `at` under a lock (see LockedBase).
   Status NoteLockedRead(Slice key, LogIndex at);
+  // A snapshot read of [begin, end) (end empty: unbounded): the keys' locked bases no
+  // longer hold (what is derived from the snapshot's value conflicts from start_index).
+  void ForgetLockedReads(Slice begin, Slice end);
+  Status ChargeLock(Slice key);  // a newly held lock, against the memory budget
   LogIndex LatestIndex() const;
   // Replaces the buffered state of `key` (nullopt: not written), keeping buffered_bytes_.
   void SetBuffered(const Bytes& key, std::optional<std::optional<Bytes>> state);
@@ -195,8 +203,8 @@ class Transaction {
   bool holds_locks_ = false;
   uint64_t lock_bytes_ = 0;  // charged to memory_ with buffered_bytes_
   ReadSet reads_;            // keys read through the snapshot
-  // A locking read found a row this transaction had read through its snapshot changed
-  // since: Commit fails with 1213 (a lost update refused).
+  // DependOn found a row this transaction had read through its snapshot changed since:
+  // Commit fails with 1213 (a lost update refused).
   bool doomed_ = false;
   std::map<Bytes, LogIndex, std::less<>> locked_reads_;  // key -> index a locking read read it at
 };

@@ -101,14 +101,40 @@ class AccountsTest(unittest.TestCase):
         self.assertError(1142, cur.execute, "INSERT INTO t2 VALUES (1)",
                          message="INSERT command denied to user 'bob'@'localhost' for table 't2'")
         self.assertError(1142, cur.execute, "CREATE TABLE t3 (id INT)")
-        # Table level: INSERT on t2 only.
+        # Table level: INSERT and UPDATE on t2 only.
         self.sql("GRANT INSERT, UPDATE ON app.t2 TO bob")
         cur.execute("INSERT INTO t2 VALUES (1)")
         self.assertError(1142, cur.execute, "INSERT INTO t VALUES (2, 2)")
         self.assertError(1142, cur.execute, "DELETE FROM t2")
+        cur.execute("SHOW TABLES")  # t through the database grant, t2 through its own
+        self.assertEqual(sorted(r[0] for r in cur.fetchall()), ["t", "t2"])
+        self.assertError(1146, cur.execute, "SELECT * FROM app.nosuch")  # SELECT on app.*: it may know
+        self.sql("REVOKE SELECT ON app.* FROM bob")
+        # Without a privilege a table that does not exist answers 1142 too: no probing for names.
+        self.assertError(1142, cur.execute, "SELECT * FROM app.nosuch")
+        cur.execute("SHOW TABLES")
+        self.assertEqual([r[0] for r in cur.fetchall()], ["t2"])
+        # Reading columns in UPDATE's WHERE needs SELECT; so does ON DUPLICATE KEY UPDATE's
+        # change of an existing row need UPDATE (bob has it on t2).
+        cur.execute("UPDATE t2 SET id = 5")
+        self.assertError(1142, cur.execute, "UPDATE t2 SET id = 6 WHERE id = 5",
+                         message="SELECT command denied to user 'bob'@'localhost' for table 't2'")
+        cur.execute("INSERT INTO t2 VALUES (5) ON DUPLICATE KEY UPDATE id = 7")
+        self.sql("REVOKE UPDATE ON app.t2 FROM bob")
+        self.assertError(1142, cur.execute, "INSERT INTO t2 VALUES (8) ON DUPLICATE KEY UPDATE id = 9")
+        self.sql("GRANT SELECT ON app.* TO bob")
         self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR 'bob'@'%'")],
                          ["GRANT USAGE ON *.* TO `bob`@`%`", "GRANT SELECT ON `app`.* TO `bob`@`%`",
-                          "GRANT INSERT, UPDATE ON `app`.`t2` TO `bob`@`%`"])
+                          "GRANT INSERT ON `app`.`t2` TO `bob`@`%`"])
+        self.assertError(1147, self.sql, "REVOKE DELETE ON app.t FROM bob")
+        # GRANT OPTION on a table does not let bob change another account's password.
+        self.sql("CREATE USER victim IDENTIFIED BY 'v'")
+        self.sql("GRANT SELECT ON app.t TO bob WITH GRANT OPTION")
+        self.assertError(1227, cur.execute, "GRANT SELECT ON app.t TO victim IDENTIFIED BY 'pwn'")
+        cur.execute("GRANT SELECT ON app.t TO victim")
+        self.login("victim", "v").close()
+        self.sql("DROP USER victim")
+        self.sql("REVOKE SELECT, GRANT OPTION ON app.t FROM bob")
         # REVOKE takes effect at the next statement of an open session.
         self.sql("REVOKE SELECT ON app.* FROM bob")
         self.assertError(1142, cur.execute, "SELECT * FROM t")
@@ -135,6 +161,9 @@ class AccountsTest(unittest.TestCase):
         with self.login("sec", "s-pw", ssl=tls_context()) as c, c.cursor() as cur:
             cur.execute("SELECT CURRENT_USER()")
             self.assertEqual(cur.fetchone()[0], "sec@%")
+        with self.login("sec", "s-pw", ssl=tls_context()) as c, c.cursor() as cur:
+            # Dropping one's own REQUIRE SSL is not a password change: CREATE USER is needed.
+            self.assertError(1227, cur.execute, "ALTER USER CURRENT_USER() REQUIRE NONE")
         self.sql("ALTER USER 'sec'@'%' REQUIRE NONE ACCOUNT LOCK")
         self.assertError(3118, self.login, "sec", "s-pw")
         self.sql("ALTER USER 'sec'@'%' ACCOUNT UNLOCK")
@@ -165,6 +194,8 @@ class AccountsTest(unittest.TestCase):
             cur.execute("SHOW PROCESSLIST")
             users = {r[1] for r in cur.fetchall()}
             self.assertEqual(users, {"pl"})  # root's sessions are not shown without PROCESS
+            cur.execute("SELECT DISTINCT USER FROM information_schema.PROCESSLIST")
+            self.assertEqual(cur.fetchall(), (("pl",),))
             root_id = self.sql("SELECT CONNECTION_ID()")[0][0]
             self.assertError(1095, cur.execute, f"KILL {root_id}", message=f"You are not owner of thread {root_id}")
             self.sql("GRANT PROCESS ON *.* TO pl")

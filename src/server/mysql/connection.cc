@@ -162,8 +162,25 @@ Status Connection::Dispatch(std::string_view payload, bool* quit) {
   }
 }
 
+Result<std::function<Result<std::string>()>> Connection::OpenLocalFile(std::string_view name) {
+  if (local_file_open_) return Status::InvalidArgument("a LOCAL INFILE is already being read");
+  STRATA_RETURN_IF_ERROR(channel_.WritePayload("\xfb" + std::string(name)));
+  STRATA_RETURN_IF_ERROR(channel_.Flush());
+  local_file_open_ = true;
+  return std::function<Result<std::string>()>([this]() -> Result<std::string> {
+    if (!local_file_open_) return std::string();
+    STRATA_ASSIGN_OR_RETURN(std::string chunk, channel_.ReadPayload(ctx_->options.max_allowed_packet));
+    if (chunk.empty()) local_file_open_ = false;
+    return chunk;
+  });
+}
+
 Status Connection::DoQuery(std::string_view sql) {
   SessionHandler::QueryResponse resp = session_->Query(sql, multi_statements_);
+  while (local_file_open_) {  // a statement that failed part-way: read the rest of the file
+    STRATA_ASSIGN_OR_RETURN(std::string chunk, channel_.ReadPayload(ctx_->options.max_allowed_packet));
+    if (chunk.empty()) local_file_open_ = false;
+  }
   uint16_t flags = StatusFlags();
   ResultWriter w(&channel_, capabilities_);
   const size_t n = resp.results.size();

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,10 @@ class Connection {
   void CommandLoop();
   Status Dispatch(std::string_view payload, bool* quit);
   Status DoQuery(std::string_view sql);
+  // LOAD DATA LOCAL INFILE: sends the request for `name`; the function returned reads the
+  // client's packets ("" after the empty one that ends the file). DoQuery reads what the
+  // statement left unread, so the client is back in step before the reply.
+  Result<std::function<Result<std::string>()>> OpenLocalFile(std::string_view name);
   Status DoFieldList(std::string_view args);
   Status DoStatistics();
   Status DoSetOption(std::string_view args);
@@ -119,6 +124,7 @@ class Connection {
   bool tls_active_ = false;
   bool denied_ = false;  // authentication failed (already counted and logged)
   bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, toggled by COM_SET_OPTION
+  bool local_file_open_ = false;   // the client is sending a LOCAL INFILE (until an empty packet)
   std::unique_ptr<SessionHandler> session_;
   std::map<uint32_t, PreparedState> statements_;  // by statement id
 };

@@ -133,6 +133,8 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
   }
   session_ = std::move(session).value();
   session_->SetClientCapabilities(capabilities_);
+  if (capabilities_ & kClientLocalFiles)
+    session_->SetLocalFiles([this](std::string_view name) { return OpenLocalFile(name); });
   STRATA_RETURN_IF_ERROR(ResultWriter(&channel_, capabilities_).WriteOk({0, 0, StatusFlags(), 0, {}}));
   return channel_.Flush();
 }

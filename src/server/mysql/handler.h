@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,6 +136,12 @@ class SessionHandler {
   // The client's capability flags, once negotiated (CLIENT_FOUND_ROWS changes what an
   // UPDATE reports as affected rows).
   virtual void SetClientCapabilities(uint32_t capabilities) { (void)capabilities; }
+  // LOAD DATA LOCAL INFILE, for a client that sent CLIENT_LOCAL_FILES: `open(name)` sends
+  // the client the request for file `name` and returns a function giving the file's
+  // contents chunk by chunk ("" at the end). Valid during Query() only.
+  using LocalFileOpener =
+      std::function<Result<std::function<Result<std::string>()>>(std::string_view name)>;
+  virtual void SetLocalFiles(LocalFileOpener open) { (void)open; }
 
   virtual SessionStatus status() const = 0;
 };

@@ -44,10 +44,10 @@ enum Capability : uint32_t {
   kClientDeprecateEof = 1u << 24,
 };
 
-// What this server offers. Not offered: compression, LOCAL INFILE, session tracking,
-// query attributes, optional result-set metadata.
+// What this server offers. Not offered: compression, session tracking, query attributes,
+// optional result-set metadata. LOCAL INFILE is offered; the local_infile variable decides.
 inline constexpr uint32_t kServerCapabilities =
-    kClientLongPassword | kClientFoundRows | kClientLongFlag | kClientConnectWithDb |
+    kClientLongPassword | kClientFoundRows | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles |
     kClientNoSchema | kClientOdbc | kClientIgnoreSpace | kClientProtocol41 |
     kClientInteractive | kClientSsl | kClientIgnoreSigpipe | kClientTransactions |
     kClientReserved | kClientSecureConnection | kClientMultiStatements |

@@ -120,7 +120,9 @@ uint32_t UserAccount::PrivilegesOn(std::string_view db, std::string_view table) 
 }
 
 bool UserAccount::SeesDatabase(std::string_view db) const {
-  if (global & ~kPrivGrantOption) return true;
+  // A global privilege that applies to databases (or SHOW DATABASES) shows them all; a
+  // purely administrative one (PROCESS, RELOAD, …) does not.
+  if (global & (AllPrivileges(GrantLevel::kDatabase) | kPrivShowDatabases)) return true;
   std::string lower_db = ToLower(db);
   if (auto it = databases.find(lower_db); it != databases.end() && it->second != 0) return true;
   auto it = tables.lower_bound({lower_db, ""});
@@ -183,6 +185,7 @@ Result<UserAccount> UserAccount::Decode(Slice in) {
 }
 
 bool HostMatches(std::string_view pattern, std::string_view peer) {
+  if (peer.starts_with("::ffff:") && peer.find('.') != std::string_view::npos) peer.remove_prefix(7);  // IPv4-mapped
   bool loopback = peer == "localhost" || peer == "127.0.0.1" || peer == "::1" || peer == "::ffff:127.0.0.1";
   if (EqualsIgnoreCase(pattern, "localhost")) return loopback;
   if (loopback && (pattern == "127.0.0.1" || pattern == "::1")) return true;

@@ -176,10 +176,10 @@ class JoinOp : public LeftDrivenJoin {
 class IndexJoinOp : public LeftDrivenJoin {
  public:
   IndexJoinOp(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
-              uint64_t* rows_examined)
+              uint64_t* rows_examined, txn::LockMode lock)
       : LeftDrivenJoin(std::move(left), ctx), plan_(*plan),
         table_(*static_cast<const LogicalGet&>(*plan->children[1]).table), index_(*plan->lookup_index), txn_(txn),
-        rows_examined_(rows_examined), left_width_(plan->children[0]->width()) {
+        rows_examined_(rows_examined), lock_(lock), left_width_(plan->children[0]->width()) {
     STRATA_CHECK(!plan_.lookup_keys.empty() && plan_.lookup_keys.size() <= index_.columns.size());
   }
 
@@ -217,7 +217,7 @@ class IndexJoinOp : public LeftDrivenJoin {
     bool matched = false;
     combined_.assign(left_row.begin(), left_row.end());
     if (path) {
-      OperatorPtr scan = MakeScan(txn_, &table_, std::move(*path), /*with_keys=*/false, rows_examined_);
+      OperatorPtr scan = MakeScan(txn_, &table_, std::move(*path), /*with_keys=*/false, rows_examined_, lock_);
       bool more = true;
       while (more) {
         right_rows_.clear();
@@ -247,6 +247,7 @@ class IndexJoinOp : public LeftDrivenJoin {
   const IndexSchema& index_;
   txn::Transaction* txn_;
   uint64_t* rows_examined_;
+  txn::LockMode lock_;  // FOR UPDATE / FOR SHARE: the inner rows are locked too
   const size_t left_width_;
   Row combined_;
   RowBatch right_rows_;
@@ -255,9 +256,9 @@ class IndexJoinOp : public LeftDrivenJoin {
 }  // namespace
 
 OperatorPtr MakeIndexJoin(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
-                          uint64_t* rows_examined) {
+                          uint64_t* rows_examined, txn::LockMode lock) {
   STRATA_CHECK(plan->index_lookup && plan->children[1]->kind == LogicalKind::kGet && txn != nullptr);
-  return std::make_unique<IndexJoinOp>(std::move(left), plan, txn, ctx, rows_examined);
+  return std::make_unique<IndexJoinOp>(std::move(left), plan, txn, ctx, rows_examined, lock);
 }
 
 OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* plan, const EvalContext* ctx) {

@@ -42,6 +42,8 @@ class UpdateOp : public Operator {
         updated.resize(table_->columns.size());
         STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, *table_, target, PkSuffixOfRowKey(key), updated));
         changed++;
+      } else {
+        STRATA_RETURN_IF_ERROR(txn_->DependOn(key));  // matched, unchanged: still a lost update if stale
       }
       STRATA_RETURN_IF_ERROR(FireTriggers(ctx_, *table_, TriggerTiming::kAfter, TriggerEvent::kUpdate, &target, &updated));
     }

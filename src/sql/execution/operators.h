@@ -51,7 +51,7 @@ OperatorPtr MakeJoin(OperatorPtr left, OperatorPtr right, const LogicalJoin* pla
 // An index join (plan->index_lookup): for each left row, a read of the right table along
 // plan->lookup_index (a key, or a key-prefix range); adds the rows read to *rows_examined.
 OperatorPtr MakeIndexJoin(OperatorPtr left, const LogicalJoin* plan, txn::Transaction* txn, const EvalContext* ctx,
-                          uint64_t* rows_examined);
+                          uint64_t* rows_examined, txn::LockMode lock = txn::LockMode::kNone);
 // UNION / EXCEPT / INTERSECT [ALL] (set_operator.cc): UNION streams both inputs; EXCEPT and
 // INTERSECT read the right input whole first (at most kMaxSortRows rows).
 OperatorPtr MakeSetOp(OperatorPtr left, OperatorPtr right, ast::SetOp op, bool all);

@@ -62,7 +62,7 @@ OperatorPtr Build(const LogicalOperator& plan, const ExecutionContext& ctx) {
       if (static_cast<const LogicalJoin&>(plan).index_lookup) {
         STRATA_CHECK_MSG(ctx.txn != nullptr, "an index join reads a table: it needs a transaction");
         return MakeIndexJoin(BuildOperators(*plan.children[0], ctx), static_cast<const LogicalJoin*>(&plan), ctx.txn,
-                             ctx.eval, ctx.rows_examined);
+                             ctx.eval, ctx.rows_examined, ctx.select_lock);
       }
       return MakeJoin(BuildOperators(*plan.children[0], ctx), BuildOperators(*plan.children[1], ctx),
                       static_cast<const LogicalJoin*>(&plan), ctx.eval);

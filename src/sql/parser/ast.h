@@ -182,6 +182,7 @@ enum class StatementKind : uint8_t {
   kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
   kKill,                       // KILL [CONNECTION | QUERY] id
   kAccount,                    // CREATE/ALTER/DROP USER, GRANT, REVOKE, SHOW GRANTS (ast_account.h)
+  kLoadData,                   // LOAD DATA [LOCAL] INFILE (ast_load.h)
 };
 
 struct Statement {

@@ -285,6 +285,10 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     pos_ += 2;
     return ParseAlterUser();
   }
+  if (IsWord(t, "LOAD") && PeekWord("DATA", 1)) {
+    pos_ += 2;
+    return ParseLoadData();
+  }
   if (IsWord(t, "FLUSH") && (PeekWord("PRIVILEGES", 1) || PeekWord("TABLES", 1))) {
     pos_ += 2;  // grants apply at once, and there is no table cache to flush
     return ast::StatementPtr(std::make_unique<ast::Empty>());

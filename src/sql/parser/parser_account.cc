@@ -1,6 +1,8 @@
 // Account statements (ast_account.h): CREATE / ALTER / DROP USER, SET PASSWORD, GRANT,
-// REVOKE, SHOW GRANTS.
+// REVOKE, SHOW GRANTS; and LOAD DATA (ast_load.h), the other statement about what a client
+// may bring into the server.
 #include "sql/parser/ast_account.h"
+#include "sql/parser/ast_load.h"
 #include "sql/parser/parser_internal.h"
 
 namespace strata::sql::internal {
@@ -250,6 +252,86 @@ Result<ast::StatementPtr> Parser::ParseShowGrants() {  // after SHOW GRANTS
     stmt->accounts.push_back(std::move(spec));
   }
   return ast::StatementPtr(std::move(stmt));
+}
+
+// After LOAD DATA.
+Result<ast::StatementPtr> Parser::ParseLoadData() {
+  auto load = std::make_unique<ast::LoadData>();
+  if (!AcceptWord("LOW_PRIORITY")) AcceptWord("CONCURRENT");
+  load->local = AcceptWord("LOCAL");
+  STRATA_RETURN_IF_ERROR(ExpectWord("INFILE"));
+  if (Peek().kind != TokenKind::kString) return Error();
+  load->file = Advance().value;
+  if (AcceptWord("REPLACE")) load->replace = true;
+  else if (AcceptWord("IGNORE")) load->ignore = true;
+  STRATA_RETURN_IF_ERROR(ExpectWord("INTO"));
+  STRATA_RETURN_IF_ERROR(ExpectWord("TABLE"));
+  STRATA_ASSIGN_OR_RETURN(load->table, ParseTableName());
+  if (PeekWord("PARTITION")) return ErrNotSupportedYet("LOAD DATA ... PARTITION");
+  if (AcceptCharsetKeyword()) STRATA_RETURN_IF_ERROR(ParseNameOrString().status());
+  auto text = [&](std::string* out) -> Status {
+    if (Peek().kind != TokenKind::kString) return Error();
+    *out = Advance().value;
+    return Status::OK();
+  };
+  if (AcceptWord("FIELDS") || AcceptWord("COLUMNS")) {
+    bool any = false;
+    while (true) {
+      if (AcceptWord("TERMINATED")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        STRATA_RETURN_IF_ERROR(text(&load->fields_terminated));
+      } else if (PeekWord("ENCLOSED") || (PeekWord("OPTIONALLY") && PeekWord("ENCLOSED", 1))) {
+        load->optionally_enclosed = AcceptWord("OPTIONALLY");
+        Advance();
+        STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        STRATA_RETURN_IF_ERROR(text(&load->enclosed));
+        if (load->enclosed.size() > 1) return ErrorAt(tokens_[pos_ - 1]);
+      } else if (AcceptWord("ESCAPED")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        STRATA_RETURN_IF_ERROR(text(&load->escaped));
+        if (load->escaped.size() > 1) return ErrorAt(tokens_[pos_ - 1]);
+      } else {
+        break;
+      }
+      any = true;
+    }
+    if (!any) return Error();
+  }
+  if (AcceptWord("LINES")) {
+    bool any = false;
+    while (true) {
+      if (AcceptWord("STARTING")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        STRATA_RETURN_IF_ERROR(text(&load->lines_starting));
+      } else if (AcceptWord("TERMINATED")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
+        STRATA_RETURN_IF_ERROR(text(&load->lines_terminated));
+      } else {
+        break;
+      }
+      any = true;
+    }
+    if (!any) return Error();
+  }
+  if (load->fields_terminated.empty() || load->lines_terminated.empty())
+    return ErrNotSupportedYet("LOAD DATA with an empty field or line terminator");
+  if (AcceptWord("IGNORE")) {
+    STRATA_ASSIGN_OR_RETURN(load->ignore_lines, ParseUnsigned());
+    if (!AcceptWord("LINES")) STRATA_RETURN_IF_ERROR(ExpectWord("ROWS"));
+  }
+  if (AcceptPunct("(")) {
+    do {
+      if (Peek().kind == TokenKind::kUserVar) {
+        load->columns.push_back("@" + Advance().value);
+      } else {
+        STRATA_ASSIGN_OR_RETURN(std::string column, ParseIdentifier());
+        load->columns.push_back(std::move(column));
+      }
+    } while (AcceptPunct(","));
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  }
+  if (PeekWord("SET")) return ErrNotSupportedYet("LOAD DATA ... SET");
+  return ast::StatementPtr(std::move(load));
 }
 
 }  // namespace strata::sql::internal

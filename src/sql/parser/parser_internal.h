@@ -79,6 +79,7 @@ class Parser {
   Status ParseAccountOptions(ast::AccountStatement* stmt);
   Status ParsePrivileges(ast::AccountStatement* stmt);
   Status ParseGrantObject(ast::GrantObject* object);
+  Result<ast::StatementPtr> ParseLoadData();  // after LOAD DATA
   Result<ast::StatementPtr> ParseUnlockTables();
 
   // ---- pieces of DDL (parser_ddl.cc) ----

@@ -1,5 +1,7 @@
 // Accounts and privileges (catalog/accounts.h): CREATE / ALTER / DROP USER, SET PASSWORD,
 // GRANT, REVOKE, SHOW GRANTS, and the privilege checks statements make (executors.h).
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "common/password_verifier.h"
@@ -65,6 +67,12 @@ Status Session::RequireGlobalPrivilege(uint32_t privileges) {
 bool Session::SeesDatabase(std::string_view db) {
   if (superuser_ || EqualsIgnoreCase(db, "information_schema")) return true;
   return RequireDatabasePrivilege(0, db).ok();
+}
+
+bool Session::SeesTable(std::string_view db, std::string_view table) {
+  if (superuser_) return true;
+  Result<std::shared_ptr<const UserAccount>> account = CurrentAccount(*this);
+  return account.ok() && *account && ((*account)->PrivilegesOn(db, table) & ~kPrivGrantOption) != 0;
 }
 
 Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt) {
@@ -208,6 +216,10 @@ Result<QueryResult> GrantOrRevoke(Session& session, const ast::AccountStatement&
     }
   }
   bool grant = stmt.action == Action::kGrant;
+  // Changing an account's password or TLS requirement is CREATE USER's business, not GRANT's.
+  bool changes_account = stmt.require_ssl.has_value();
+  for (const ast::AccountSpec& spec : stmt.accounts) changes_account = changes_account || spec.has_password || spec.hash;
+  if (changes_account) STRATA_RETURN_IF_ERROR(session.RequireGlobalPrivilege(kPrivCreateUser));
   STRATA_RETURN_IF_ERROR(RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     if (level == GrantLevel::kTable && grant && !catalog->FindTable(db, table) && !catalog->FindView(db, table))
@@ -231,7 +243,7 @@ Result<QueryResult> GrantOrRevoke(Session& session, const ast::AccountStatement&
         p = grant ? p | bits : p & ~bits;
         if (p == 0) account.databases.erase(db);
       } else {
-        if (!grant && !account.tables.contains({db, table})) return ErrNonexistingGrant(user, host);
+        if (!grant && !account.tables.contains({db, table})) return ErrNonexistingTableGrant(user, host, table);
         uint32_t& p = account.tables[{db, table}];
         p = grant ? p | bits : p & ~bits;
         if (p == 0) account.tables.erase({db, table});
@@ -245,10 +257,13 @@ Result<QueryResult> GrantOrRevoke(Session& session, const ast::AccountStatement&
 
 // CREATE / ALTER / DROP USER and SET PASSWORD.
 Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& stmt) {
-  bool own_password = stmt.action == Action::kSetPassword || stmt.action == Action::kAlterUser;
+  // One's own password needs no privilege; anything else about an account needs CREATE USER.
+  bool own_password = (stmt.action == Action::kSetPassword || stmt.action == Action::kAlterUser) &&
+                      !stmt.require_ssl && !stmt.lock;
   for (const ast::AccountSpec& spec : stmt.accounts) {
     auto [user, host] = Resolve(session, spec.name);
-    own_password = own_password && user == session.user() && host == session.account_host();
+    own_password = own_password && user == session.user() && host == session.account_host() && spec.plugin.empty() &&
+                   !spec.hash;
   }
   if (!own_password) STRATA_RETURN_IF_ERROR(session.RequireGlobalPrivilege(kPrivCreateUser));
   std::string_view operation = stmt.action == Action::kCreateUser ? "CREATE USER"
@@ -306,6 +321,14 @@ Result<QueryResult> ShowGrants(Session& session, const ast::AccountStatement& st
 }
 
 }  // namespace
+
+std::string TextForLogs(const ast::Statement& stmt) {
+  if (stmt.kind != ast::StatementKind::kAccount) return stmt.text;
+  // Every string after BY, AS or = in an account statement is a password or a verifier.
+  static const std::regex kSecret(R"(((?:\bBY|\bAS|=)\s*(?:PASSWORD\s*\(\s*)?)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"))",
+                                  std::regex::icase);
+  return std::regex_replace(stmt.text, kSecret, "$1'<secret>'");
+}
 
 Result<std::shared_ptr<const UserAccount>> SqlEngine::FindLoginAccount(std::string_view user, std::string_view peer) {
   std::unique_ptr<txn::Transaction> txn = options_.txn->Begin();

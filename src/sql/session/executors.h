@@ -10,6 +10,7 @@
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 #include "sql/parser/ast_account.h"
+#include "sql/parser/ast_load.h"
 #include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
 
@@ -142,6 +143,9 @@ Result<QueryResult> ExecuteAccount(Session& session, const ast::AccountStatement
 // The privileges a DDL or administrative statement needs (1142 / 1044 / 1227), for a
 // session with an account; table reads and writes are checked where their tables resolve.
 Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt);
+// LOAD DATA LOCAL INFILE (load_data.cc): 3948 unless local_infile is ON and the client
+// offered its files (Session::local_files).
+Result<QueryResult> ExecuteLoadData(Session& session, const ast::LoadData& stmt);
 // TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
 Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);

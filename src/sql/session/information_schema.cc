@@ -265,7 +265,10 @@ Table ReferentialConstraints() {
 Table Processlist(Session& session) {
   Table t = Make({{"ID", true}, {"USER", false}, {"HOST", false}, {"DB", false}, {"COMMAND", false},
                   {"TIME", true}, {"STATE", false}, {"INFO", false}});
+  // Without PROCESS an account sees its own sessions only (as SHOW PROCESSLIST).
+  const bool all = session.superuser() || session.RequireGlobalPrivilege(kPrivProcess).ok();
   for (ProcessEntry::Row& p : session.engine().processes().Rows()) {
+    if (!all && p.user != session.user()) continue;
     t.rows.push_back({Num(p.id), Str(p.user), Str(p.host), StrOrNull(p.db), Str(p.command),
                       Num(static_cast<uint64_t>(std::max<int64_t>(0, p.seconds))), Str(p.state), StrOrNull(p.info)});
   }
@@ -305,12 +308,17 @@ std::shared_ptr<const CatalogSnapshot> VisibleTo(Session& session, const Catalog
   for (const auto& [lower, name] : all.databases) {
     if (!session.SeesDatabase(name)) continue;
     visible->databases.emplace(lower, name);
-    auto copy = [&](const auto& from, auto* to) {
-      for (auto it = from.lower_bound({lower, ""}); it != from.end() && it->first.first == lower; ++it) to->insert(*it);
+    // Tables and views the account holds a privilege on; triggers of tables it may TRIGGER.
+    auto copy = [&](const auto& from, auto* to, auto table_of, uint32_t need) {
+      for (auto it = from.lower_bound({lower, ""}); it != from.end() && it->first.first == lower; ++it) {
+        bool ok = need == 0 ? session.SeesTable(name, table_of(*it->second))
+                            : session.RequireTablePrivilege(need, "TRIGGER", name, table_of(*it->second)).ok();
+        if (ok) to->insert(*it);
+      }
     };
-    copy(all.tables, &visible->tables);
-    copy(all.views, &visible->views);
-    copy(all.triggers, &visible->triggers);
+    copy(all.tables, &visible->tables, [](const TableSchema& t) { return t.name; }, 0);
+    copy(all.views, &visible->views, [](const ViewDefinition& v) { return v.name; }, 0);
+    copy(all.triggers, &visible->triggers, [](const TriggerDefinition& t) { return t.table; }, kPrivTrigger);
   }
   return visible;
 }

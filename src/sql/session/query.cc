@@ -70,6 +70,21 @@ struct WriteTarget {
   txn::Transaction* txn = nullptr;
 };
 
+// Whether `e` reads a column of the statement's table (MySQL then wants SELECT besides the
+// write privilege; a subquery's own tables are checked where they resolve).
+bool ReadsColumns(const ast::Expr* e) {
+  if (e == nullptr) return false;
+  if (e->kind == ast::ExprKind::kColumn) return true;
+  for (const ast::ExprPtr& child : e->children)
+    if (ReadsColumns(child.get())) return true;
+  return false;
+}
+
+Status RequireSelectIfRead(Session& session, const TableSchema& table, bool reads) {
+  if (!reads || session.superuser()) return Status::OK();
+  return session.RequireTablePrivilege(kPrivSelect, "SELECT", table.database, table.name);
+}
+
 Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref, std::string_view statement) {
   WriteTarget target;
   STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveWriteTable(ref.table, statement));
@@ -149,6 +164,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
                           session.ResolveWriteTable(stmt.table, stmt.replace ? "REPLACE" : "INSERT"));
+  if (!stmt.on_duplicate.empty() && !session.superuser())  // it changes existing rows: UPDATE too, as MySQL
+    STRATA_RETURN_IF_ERROR(session.RequireTablePrivilege(kPrivUpdate, "UPDATE", table->database, table->name));
   STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*table));
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
                           AddViewChecks(session, *table, stmt.view_checks, MakeTriggerRunner(session)));
@@ -187,6 +204,9 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, UpdateThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "UPDATE"));
+  bool reads = ReadsColumns(stmt.where.get()) || !stmt.order_by.empty();
+  for (const ast::Assignment& a : stmt.assignments) reads = reads || ReadsColumns(a.value.get());
+  STRATA_RETURN_IF_ERROR(RequireSelectIfRead(session, *target.table, reads));
   STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
@@ -207,6 +227,8 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, DeleteThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));
+  STRATA_RETURN_IF_ERROR(
+      RequireSelectIfRead(session, *target.table, ReadsColumns(stmt.where.get()) || !stmt.order_by.empty()));
   STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();

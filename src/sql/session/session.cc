@@ -157,9 +157,12 @@ Result<std::shared_ptr<const TableSchema>> Session::FindTable(const ast::TableNa
 }
 
 Result<std::shared_ptr<const TableSchema>> Session::ResolveTable(const ast::TableName& name) {
-  STRATA_ASSIGN_OR_RETURN(auto table, FindTable(name));
-  if (!superuser_) STRATA_RETURN_IF_ERROR(RequireTablePrivilege(kPrivSelect, "SELECT", table->database, table->name));
-  return table;
+  if (!superuser_) {  // 1142 before 1146, as MySQL: a missing privilege does not tell what exists
+    std::string db = name.schema.empty() ? database_ : name.schema;
+    if (db.empty()) return ErrNoDatabaseSelected();
+    STRATA_RETURN_IF_ERROR(RequireTablePrivilege(kPrivSelect, "SELECT", db, name.name));
+  }
+  return FindTable(name);
 }
 
 Result<std::shared_ptr<const ViewDefinition>> Session::ResolveView(const ast::TableName& name) {
@@ -221,6 +224,7 @@ Status Session::Use(std::string_view database) {
 
 Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_view table) {
   if (database_.empty()) return ErrNoDatabaseSelected();
+  if (!SeesTable(database_, table)) return ErrTableAccessDenied("SELECT", user_, host_, table);
   std::unique_ptr<txn::Transaction> txn = engine_->txn().Begin();
   STRATA_ASSIGN_OR_RETURN(auto catalog, engine_->catalog().Load(*txn));
   txn->Rollback();
@@ -258,7 +262,7 @@ void Session::RollbackOpen() {
 
 Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
   const bool top = execute_depth_++ == 0;
-  if (top && process_) process_->StatementStarted(database_, stmt.text);
+  if (top && process_) process_->StatementStarted(database_, TextForLogs(stmt));
   Result<QueryResult> result = ExecuteStatement(stmt);
   if (top && process_) process_->StatementEnded(database_);
   --execute_depth_;
@@ -340,7 +344,8 @@ Result<QueryResult> Session::ExecuteInTransaction(const ast::Statement& stmt) {
   thread_local std::minstd_rand rng(std::random_device{}());
   for (int attempt = 0;; attempt++) {
     // Asked before running: a deadlock victim's transaction is rolled back, which ends it.
-    bool in_transaction = explicit_txn_ || !autocommit_;
+    // LOAD DATA LOCAL is not run again: the client's file was read once.
+    bool in_transaction = explicit_txn_ || !autocommit_ || stmt.kind == SK::kLoadData;
     Result<QueryResult> result = ExecuteOnce(stmt);
     if (result.ok() || result.status().mysql_errno() != kErLockDeadlock || in_transaction ||
         std::chrono::steady_clock::now() > deadline)
@@ -389,6 +394,7 @@ Result<QueryResult> Session::Dispatch(const ast::Statement& stmt) {
     case SK::kDelete: return ExecuteDelete(*this, static_cast<const ast::Delete&>(stmt));
     case SK::kShow: return ExecuteShow(*this, static_cast<const ast::Show&>(stmt));
     case SK::kExplain: return ExecuteExplain(*this, static_cast<const ast::Explain&>(stmt));
+    case SK::kLoadData: return ExecuteLoadData(*this, static_cast<const ast::LoadData&>(stmt));
     default:
       return ErrStatementNotSupportedYet();
   }

@@ -215,6 +215,7 @@ Result<QueryResult> ShowIndex(Session& session, const ast::Show& stmt) {
 Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
   std::string db = stmt.database.empty() ? session.database() : stmt.database;
   if (db.empty()) return ErrNoDatabaseSelected();
+  if (!session.SeesDatabase(db)) return ErrDbAccessDenied(session.user(), session.client_host(), db);
   STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
   if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
   std::string header = "Tables_in_" + catalog->databases.at(ToLower(db));
@@ -223,7 +224,7 @@ Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
                                 "Max_data_length", "Index_length", "Data_free", "Auto_increment", "Create_time",
                                 "Update_time", "Check_time", "Collation", "Checksum", "Create_options", "Comment"});
     for (const auto& t : catalog->TablesOf(db)) {
-      if (!Matches(stmt, t->name)) continue;
+      if (!Matches(stmt, t->name) || !session.SeesTable(db, t->name)) continue;
       r.rows.push_back({Str(t->name), Str(t->engine), Value::Int(10), Str("Dynamic"), Value::Int(0), Value::Int(0),
                         Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), Value::Null(), Value::Null(),
                         Value::Null(), Value::Null(), Str("utf8mb4_general_ci"), Value::Null(), Str(""), Str(t->comment)});
@@ -232,7 +233,8 @@ Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
   }
   QueryResult r = stmt.full ? TextResult({header, "Table_type"}) : TextResult({header});
   std::map<std::string, std::pair<std::string, const char*>> names;  // lower → (name, type): tables and views by name
-  for (const auto& t : catalog->TablesOf(db)) names[ToLower(t->name)] = {t->name, "BASE TABLE"};
+  for (const auto& t : catalog->TablesOf(db))
+    if (session.SeesTable(db, t->name)) names[ToLower(t->name)] = {t->name, "BASE TABLE"};
   std::string lower_db = ToLower(db);
   for (auto it = catalog->views.lower_bound({lower_db, ""}); it != catalog->views.end() && it->first.first == lower_db; ++it)
     names[it->first.second] = {it->second->name, "VIEW"};
@@ -267,7 +269,7 @@ Result<QueryResult> ShowTriggers(Session& session, const ast::Show& stmt) {
   std::vector<std::shared_ptr<const TriggerDefinition>> triggers;
   std::string lower_db = ToLower(db);
   for (auto it = catalog->triggers.lower_bound({lower_db, ""}); it != catalog->triggers.end() && it->first.first == lower_db; ++it)
-    triggers.push_back(it->second);
+    if (session.RequireTablePrivilege(kPrivTrigger, "TRIGGER", db, it->second->table).ok()) triggers.push_back(it->second);
   std::sort(triggers.begin(), triggers.end(), [](const auto& a, const auto& b) {
     return a->table != b->table ? a->table < b->table : a->order < b->order;
   });
@@ -323,6 +325,7 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
       auto t = catalog->FindTrigger(db, stmt.table.name);
       if (!t) return Status::InvalidArgument("Trigger does not exist").WithMysql(1360, "HY000");
+      STRATA_RETURN_IF_ERROR(session.RequireTablePrivilege(kPrivTrigger, "TRIGGER", db, t->table));
       QueryResult r = TextResult({"Trigger", "sql_mode", "SQL Original Statement", "character_set_client",
                                   "collation_connection", "Database Collation", "Created"});
       std::string statement = fmt::format("CREATE DEFINER=`root`@`%` TRIGGER {} {} {} ON {} FOR EACH ROW {}", Quote(t->name),
@@ -356,6 +359,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       return r;
     }
     case ShowKind::kCreateDatabase: {
+      if (!session.SeesDatabase(stmt.database))
+        return ErrDbAccessDenied(session.user(), session.client_host(), stmt.database);
       STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
       if (!catalog->HasDatabase(stmt.database))
         return ErrUnknownDatabase(stmt.database);

@@ -51,6 +51,8 @@ const std::map<std::string, Default>& Defaults() {
       {"interactive_timeout", {true, 28800, ""}},
       {"lc_messages", {false, 0, "en_US"}},
       {"license", {false, 0, "Apache-2.0"}},
+      // LOAD DATA LOCAL INFILE: off by default, as in MySQL 8 (SET GLOBAL local_infile = ON).
+      {"local_infile", {true, 0, ""}},
       {"long_query_time", {false, 0, "10.000000"}},
       {"lower_case_table_names", {true, 1, ""}},
       {"strata_max_staleness_ms", {true, 1000, ""}},

@@ -356,6 +356,16 @@ TEST_F(SqlTest, WriteWriteConflictIs1213) {
   EXPECT_EQ(Q(other, "SELECT v FROM t"), "2");
 }
 
+TEST(TextForLogsTest, AccountStatementsHidePasswords) {
+  auto text = [](std::string_view sql) { return TextForLogs(**ParseOne(sql)); };
+  EXPECT_EQ(text("CREATE USER 'a'@'%' IDENTIFIED BY 'pw', b IDENTIFIED WITH mysql_native_password BY \"x'y\""),
+            "CREATE USER 'a'@'%' IDENTIFIED BY '<secret>', b IDENTIFIED WITH mysql_native_password BY '<secret>'");
+  EXPECT_EQ(text("SET PASSWORD FOR u = 'it''s'"), "SET PASSWORD FOR u = '<secret>'");
+  EXPECT_EQ(text("ALTER USER u IDENTIFIED WITH caching_sha2_password AS 'abc'"),
+            "ALTER USER u IDENTIFIED WITH caching_sha2_password AS '<secret>'");
+  EXPECT_EQ(text("SELECT 'pw' AS a"), "SELECT 'pw' AS a");  // other statements are left alone
+}
+
 TEST_F(SqlTest, Variables) {
   EXPECT_NE(Q("SELECT @@version_comment"), "");
   EXPECT_EQ(Q("SELECT @@version"), "8.0.36-strata");

@@ -260,12 +260,35 @@ TEST_F(LockingTxnTest, ReadThenLockedReadOfAChangedRowFailsEvenWritingNothing) {
   auto v = b->GetForUpdate("n", LockMode::kExclusive);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, "1");
+  ASSERT_TRUE(b->DependOn("n").ok());  // the UPDATE matched the row and changed nothing
   EXPECT_EQ(b->Commit().mysql_errno(), 1213);
   // Unchanged since the snapshot: the same sequence commits.
   auto c = txns_->Begin();
   ASSERT_EQ(*c->Get("n"), "1");
   ASSERT_TRUE(c->GetForUpdate("n", LockMode::kExclusive).ok());
+  ASSERT_TRUE(c->DependOn("n").ok());
   EXPECT_TRUE(c->Commit().ok());
+  // A locked row the statement did not act on (filtered out by its WHERE) dooms nothing.
+  auto d = txns_->Begin();
+  ASSERT_EQ(*d->Get("n"), "1");
+  Set("n", "2");
+  ASSERT_TRUE(d->GetForUpdate("n", LockMode::kExclusive).ok());
+  EXPECT_TRUE(d->Commit().ok());
+}
+
+TEST_F(LockingTxnTest, ASnapshotReadAfterALockingReadConflictsFromTheSnapshot) {
+  // FOR UPDATE saw the latest value, then the transaction read the row through its
+  // snapshot (a multi-table UPDATE does) and wrote from that older value: refused.
+  Set("n", "0");
+  auto b = txns_->Begin();
+  Set("n", "5");
+  auto locked = b->GetForUpdate("n", LockMode::kExclusive);
+  ASSERT_TRUE(locked.ok());
+  EXPECT_EQ(*locked, "5");
+  ASSERT_EQ(*b->Get("n"), "0");
+  ASSERT_TRUE(b->Put("n", "-10").ok());
+  EXPECT_EQ(b->Commit().mysql_errno(), 1213);
+  EXPECT_EQ(Read("n"), "5");
 }
 
 TEST_F(LockingTxnTest, AWriterThatBypassesTheLocksMakesTheLockedCommitFail) {
