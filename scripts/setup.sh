@@ -8,7 +8,7 @@ set -euo pipefail
 SERVER_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libasio-dev liburing-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libxxhash-dev liblz4-dev libzstd-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
+  libxxhash-dev liblz4-dev libzstd-dev zlib1g-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
   libnewt-dev  # the CLI's progress bar (backup, restore)
   mariadb-client
   # small: configuring the one build tree (cmake/Dependencies.cmake) finds the test libraries

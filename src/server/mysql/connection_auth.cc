@@ -10,6 +10,8 @@
 //    AuthSwitchRequest to the client's plugin when the account can use it, else to the
 //    account's (native first: every client has it built in), with the same nonce.
 // An account with no verifiers has no password: an empty response is accepted.
+#include <algorithm>
+
 #include <openssl/crypto.h>
 
 #include <fmt/format.h>
@@ -17,6 +19,7 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "server/mysql/auth.h"
+#include "server/mysql/compression.h"
 #include "server/mysql/connection.h"
 #include "server/mysql/protocol.h"
 #include "server/mysql/tls.h"
@@ -136,7 +139,16 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
   if (capabilities_ & kClientLocalFiles)
     session_->SetLocalFiles([this](std::string_view name) { return OpenLocalFile(name); });
   STRATA_RETURN_IF_ERROR(ResultWriter(&channel_, capabilities_).WriteOk({0, 0, StatusFlags(), 0, {}}));
-  return channel_.Flush();
+  STRATA_RETURN_IF_ERROR(channel_.Flush());
+  // The compressed protocol starts with the client's next command.
+  if (capabilities_ & (kClientZstdCompression | kClientCompress)) {
+    bool zstd = capabilities_ & kClientZstdCompression;
+    int level = zstd ? std::clamp<int>(resp.zstd_level, 1, 22) : 6;
+    STRATA_RETURN_IF_ERROR(channel_.WrapTransport([&](std::unique_ptr<Transport> inner) {
+      return MakeCompressedTransport(std::move(inner), zstd ? Compression::kZstd : Compression::kZlib, level);
+    }));
+  }
+  return Status::OK();
 }
 
 Result<bool> Connection::RunNative(const Account& account, std::string_view response) {

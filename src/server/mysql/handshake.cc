@@ -88,6 +88,11 @@ Result<HandshakeResponse> DecodeHandshakeResponse(std::string_view payload) {
       if (++resp.connect_attrs > kMaxConnectAttrs) return Malformed("too many attributes");
     }
   }
+  if ((resp.capabilities & kClientZstdCompression) && !r.at_end()) {
+    uint8_t level;
+    if (!r.ReadU8(&level)) return Malformed("zstd compression level");
+    resp.zstd_level = level;
+  }
   return resp;
 }
 

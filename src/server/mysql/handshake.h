@@ -33,6 +33,7 @@ struct HandshakeResponse {
   std::string database;       // CLIENT_CONNECT_WITH_DB; empty when none
   std::string auth_plugin;    // CLIENT_PLUGIN_AUTH; empty when the client sent none
   size_t connect_attrs = 0;   // number of attribute pairs parsed (and ignored)
+  uint8_t zstd_level = 3;     // CLIENT_ZSTD_COMPRESSION_ALGORITHM: the level the client asks for
 };
 // Decodes a HandshakeResponse41 or an SSLRequest. Clients before protocol 4.1 are refused.
 // Fields after the auth response are optional, as in MySQL (old clients stop early).

@@ -68,6 +68,13 @@ class PacketChannel {
   // (a client must not pipeline bytes behind its SSLRequest) and no queued output.
   Status ReplaceTransport(std::unique_ptr<Transport> transport);
   bool has_buffered_input() const { return in_pos_ < in_.size(); }
+  // Wraps the byte stream (the compressed protocol, compression.h). Same REQUIRES.
+  template <typename Wrap>
+  Status WrapTransport(Wrap wrap) {
+    if (has_buffered_input() || !out_.empty()) return Status::InvalidArgument("bytes pipelined behind the handshake");
+    transport_ = wrap(std::move(transport_));
+    return Status::OK();
+  }
 
   // While set, reads take from the stream only the bytes of the current packet, never
   // read ahead. Needed until the client's SSLRequest has been read: a client starts its

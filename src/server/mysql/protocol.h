@@ -42,12 +42,15 @@ enum Capability : uint32_t {
   kClientCanHandleExpiredPasswords = 1u << 22,
   kClientSessionTrack = 1u << 23,
   kClientDeprecateEof = 1u << 24,
+  kClientZstdCompression = 1u << 26,
 };
 
-// What this server offers. Not offered: compression, session tracking, query attributes,
-// optional result-set metadata. LOCAL INFILE is offered; the local_infile variable decides.
+// What this server offers. Not offered: session tracking, query attributes, optional
+// result-set metadata. LOCAL INFILE is offered; the local_infile variable decides.
+// Compression: zlib (COMPRESS) and zstd (compression.h).
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientFoundRows | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles |
+    kClientCompress | kClientZstdCompression |
     kClientNoSchema | kClientOdbc | kClientIgnoreSpace | kClientProtocol41 |
     kClientInteractive | kClientSsl | kClientIgnoreSigpipe | kClientTransactions |
     kClientReserved | kClientSecureConnection | kClientMultiStatements |
