@@ -175,18 +175,60 @@ bool ValidDate(int y, int m, int d) {
   return !(m == 2 && d == 29 && !leap);
 }
 
+// Up to `max` digits (at least one) at *pos.
+bool ReadNumber(std::string_view s, size_t* pos, size_t max, int64_t* out) {
+  size_t start = *pos;
+  int64_t v = 0;
+  while (*pos < s.size() && *pos - start < max && std::isdigit(static_cast<unsigned char>(s[*pos])))
+    v = v * 10 + (s[(*pos)++] - '0');
+  *out = v;
+  return *pos > start;
+}
+
+// TIME as MySQL reads it: [-][D ]H:MM[:SS][.frac] (hours past 24 allowed) or the digits
+// [-]HHMMSS / MMSS / SS [.frac]; the fraction rounds to whole seconds (TIME(0)); values
+// past MySQL's range are clamped to ±838:59:59, as MySQL does.
+std::optional<std::string> ParseTime(std::string_view s) {
+  constexpr int64_t kMaxSeconds = 838 * 3600 + 59 * 60 + 59;
+  bool negative = !s.empty() && s[0] == '-';
+  if (negative) s.remove_prefix(1);
+  size_t pos = 0;
+  int64_t days = 0, h = 0, m = 0, sec = 0;
+  size_t colon = s.find(':');
+  if (colon == std::string_view::npos) {
+    int64_t n = 0;
+    if (!ReadNumber(s, &pos, 10, &n)) return std::nullopt;
+    h = n / 10000, m = n / 100 % 100, sec = n % 100;
+  } else {
+    size_t space = s.find(' ');
+    if (space != std::string_view::npos && space < colon) {
+      if (!ReadNumber(s, &pos, 2, &days) || pos != space || days > 34) return std::nullopt;
+      while (pos < s.size() && s[pos] == ' ') pos++;
+    }
+    if (!ReadNumber(s, &pos, 4, &h) || pos >= s.size() || s[pos++] != ':' || !ReadNumber(s, &pos, 2, &m)) return std::nullopt;
+    if (pos < s.size() && s[pos] == ':') {
+      pos++;
+      if (!ReadNumber(s, &pos, 2, &sec)) return std::nullopt;
+    }
+  }
+  bool round_up = false;
+  if (pos < s.size() && s[pos] == '.') {
+    pos++;
+    round_up = pos < s.size() && s[pos] >= '5' && s[pos] <= '9';
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) pos++;
+  }
+  if (pos != s.size() || m > 59 || sec > 59) return std::nullopt;
+  int64_t total = std::min(((days * 24 + h) * 60 + m) * 60 + sec + (round_up ? 1 : 0), kMaxSeconds);
+  return fmt::format("{}{:02}:{:02}:{:02}", negative && total != 0 ? "-" : "", total / 3600, total / 60 % 60, total % 60);
+}
+
 // Canonical text for DATE / DATETIME / TIMESTAMP / TIME, or nullopt.
 std::optional<std::string> ParseTemporal(const ColumnType& t, std::string_view s) {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   size_t pos = 0;
   int h = 0, mi = 0, sec = 0;
-  if (t.kind == TypeKind::kTime) {
-    if (!ReadDigits(s, &pos, 2, &h) || pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &mi)) return std::nullopt;
-    if (pos < s.size() && (s[pos++] != ':' || !ReadDigits(s, &pos, 2, &sec))) return std::nullopt;
-    if (pos != s.size() || mi > 59 || sec > 59) return std::nullopt;
-    return fmt::format("{:02}:{:02}:{:02}", h, mi, sec);
-  }
+  if (t.kind == TypeKind::kTime) return ParseTime(s);
   int y, m, d;
   if (s.size() == 8 && s.find('-') == std::string_view::npos) {  // 20261125
     if (!ReadDigits(s, &pos, 4, &y) || !ReadDigits(s, &pos, 2, &m) || !ReadDigits(s, &pos, 2, &d)) return std::nullopt;
