@@ -26,7 +26,9 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "raft/raft_node.h"
+#include "storage/btree/btree_engine.h"
 #include "storage/lsm/engine_impl.h"  // the complete LsmEngine type, to own it as an Engine
+#include "storage/routed_engine.h"
 #include "txn/transaction.h"
 
 namespace strata::node {
@@ -74,6 +76,14 @@ io::WritePressure EngineWritePressure(const storage::Engine& engine) {
 }
 
 }  // namespace
+
+StorageMemory SplitStorageMemory(const NodeConfig& config) {
+  // Half of memory_limit_mb for the engines (config.h): three quarters of it to the default
+  // engine, a quarter to the other.
+  uint64_t storage = (config.memory_limit_mb << 20) / 2;
+  uint64_t minor = storage / 4, major = storage - minor;
+  return config.default_btree ? StorageMemory{minor, major} : StorageMemory{major, minor};
+}
 
 Result<uint64_t> RaftClusterId(std::string_view cluster_id_hex) {
   if (cluster_id_hex.size() < 16)
@@ -186,24 +196,37 @@ void Node::StartIoRates(bool rotational) {
   obs::Info("node", "I/O rate limits", {{"io_rates", io_rates_->StatusJson()}});
 }
 
+// Both engines behind one RoutedEngine (storage/routed_engine.h): B+tree tables' keys go to
+// <data_dir>/btree, everything else to <data_dir>/lsm. A data directory from before the
+// B+tree gets an empty btree/ at its first start.
 Status Node::StartStorage() {
   storage::lsm::LsmOptions options;
   options.dir = data_dir_->path() + "/lsm";
   options.scheduler = io_.get();
   options.registry = &obs::Registry::Default();
   options.use_direct_io = config_.storage_direct_io;
-  // Half of memory_limit_mb: block cache and memtables share it (config.h).
-  uint64_t limit = config_.memory_limit_mb << 20;
-  options.memory_budget = limit / 2;
-  options.memtable_bytes = std::clamp<uint64_t>(limit / 16, 4 << 20, 64 << 20);
+  StorageMemory memory = SplitStorageMemory(config_);
+  options.memory_budget = memory.lsm_bytes;
+  options.memtable_bytes = std::clamp<uint64_t>((config_.memory_limit_mb << 20) / 16, 4 << 20, 64 << 20);
   Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
   if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
   lsm_ = lsm->get();
-  engine_ = std::move(*lsm);
-  rate_controller_->SetWritePressure([engine = engine_.get()] { return EngineWritePressure(*engine); });
+  storage::btree::BtreeOptions btree_options;
+  btree_options.dir = data_dir_->path() + "/btree";
+  btree_options.scheduler = io_.get();
+  btree_options.registry = &obs::Registry::Default();
+  btree_options.use_direct_io = config_.storage_direct_io;
+  btree_options.memory_budget = memory.btree_bytes;
+  Result<std::unique_ptr<storage::Engine>> btree = storage::btree::OpenBtreeEngine(btree_options);
+  if (!btree.ok()) return std::move(btree).take_status().Annotate("opening the B+tree engine");
+  uint64_t lsm_index = (*lsm)->PersistedAppliedIndex(), btree_index = (*btree)->PersistedAppliedIndex();
+  engine_ = storage::NewRoutedEngine(std::move(*lsm), std::move(*btree));
+  rate_controller_->SetWritePressure([engine = lsm_] { return EngineWritePressure(*engine); });
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
-  obs::Info("node", "storage engine open",
-            {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
+  obs::Info("node", "storage engines open",
+            {{"lsm_dir", options.dir}, {"lsm_persisted_applied_index", lsm_index},
+             {"btree_dir", btree_options.dir}, {"btree_persisted_applied_index", btree_index},
+             {"default_engine", config_.default_btree ? "btree" : "lsm"}});
   return Status::OK();
 }
 
@@ -272,7 +295,8 @@ void Node::StartTransactions() {
       txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes, .memory = session_memory_.get()});
   GcHooks hooks;
   hooks.propose_horizon = [this](txn::LogIndex watermark) { ProposeGcHorizon(watermark); };
-  hooks.applied_horizon = [this] { return state_machine_->gc_horizon(); };
+  // Only below the horizon in force at the persisted index (state_machine.h).
+  hooks.applied_horizon = [this] { return state_machine_->durable_gc_horizon(); };
   gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), std::move(hooks), GarbageCollectorOptions{});
   RegisterMetrics();
 }
@@ -371,12 +395,14 @@ Status Node::StartMysql() {
                           std::string_view mysql) {
     return cluster_->Change(action, Member{id, std::string(raft), std::string(admin), std::string(mysql)});
   };
-  // SHOW ENGINE STRATADB STATUS: what /status says of the LSM (levels, cache) and of Raft.
+  // SHOW ENGINE STRATADB STATUS: what /status says of the engines (LSM levels and cache,
+  // the B+tree's btree_* properties) and of Raft.
   auto engine_status = [this] {
     return "engine: " + EngineStatusJson() + "\nraft: " + RaftStatusJson() + "\ndisk: " + DiskStatusJson() + "\n";
   };
   sql::SqlEngineOptions sql_options{txns_.get(),     engine_.get(),  STRATA_MYSQL_VERSION, std::move(status),
                                     io_rates_.get(), std::move(ids), std::move(cluster),   engine_status};
+  sql_options.default_btree = config_.default_btree;
   sql_ = std::make_unique<sql::SqlEngine>(std::move(sql_options));
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
@@ -556,7 +582,8 @@ std::string Node::EngineStatusJson() const {
   obs::JsonObject properties;
   for (const storage::EngineProperty& p : engine_->Properties()) properties.Add(p.name, p.value);
   return obs::JsonObject()
-      .Add("name", "lsm")
+      .Add("name", "lsm+btree")
+      .Add("default_engine", config_.default_btree ? "btree" : "lsm")
       .Add("applied_index", engine_->AppliedIndex())
       .Add("persisted_applied_index", engine_->PersistedAppliedIndex())
       .AddRaw("properties", properties.Finish())
@@ -621,7 +648,8 @@ std::string Node::StatusJson() const {
       .AddRaw("backups", BackupsStatusJson())
       .AddRaw("memory", obs::JsonObject()
                             .Add("limit_mb", config_.memory_limit_mb)
-                            .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)
+                            .Add("lsm_budget_bytes", SplitStorageMemory(config_).lsm_bytes)
+                            .Add("btree_budget_bytes", SplitStorageMemory(config_).btree_bytes)
                             .Add("raft_log_compact_bytes", (config_.memory_limit_mb << 20) / 4)
                             .Add("raft_log_cache_bytes", (config_.memory_limit_mb << 20) / 8)
                             .Add("sessions_limit_bytes", session_memory_ ? session_memory_->limit() : 0)
