@@ -2,9 +2,9 @@
 // directory holding a checkpoint of both engines (storage/routed_engine.h) — hard links to
 // the LSM's SST files plus a MANIFEST and CURRENT that record the applied Raft index the
 // LSM part stands for, and the B+tree's btree.db, whose meta records its own. The snapshot
-// stands for the smaller index; entries after it that one part holds already are applied
-// again on restore (idempotently: conflict checks ignore versions at or above the entry's
-// index). A snapshot without btree.db (written before the B+tree) has an empty B+tree part.
+// stands for the smaller index; restoring leaves out the versions of later entries that one
+// part holds already, so the restored engine is exactly the state at that index. A snapshot
+// without btree.db (written before the B+tree) has an empty B+tree part.
 //
 // Creating one is cheap and runs beside the Raft thread (RaftNode's compaction worker): a
 // flush (which the log compaction needs anyway, DESIGN D1) and a hard link per SST, no scan

@@ -9,10 +9,13 @@
 
 #include "common/check.h"
 #include "io/io.h"
+#include "storage/btree/page.h"
 
 namespace strata::storage {
 
 namespace {
+
+static_assert(kMaxBtreeKeyBytes == btree::kMaxKeySize);
 
 // The key space in four segments, in key order. The metadata segment is served by the
 // engine that has applied the least (kBoth).

@@ -49,6 +49,9 @@ namespace strata::storage {
 
 // The first engine-key byte of the B+tree's key space.
 inline constexpr unsigned char kBtreeKeyByte = 0x80;
+// The longest engine key the B+tree holds (docs/btree_format.md); a batch with a longer one is
+// refused whole, so writers above check before they commit (txn::Transaction: MySQL 1071).
+inline constexpr size_t kMaxBtreeKeyBytes = 3072;
 
 enum class EnginePart { kLsm, kBtree, kBoth };
 // Which engine holds `engine_key` (kBoth: a metadata key, kept in both).
