@@ -93,9 +93,13 @@ class DurabilityTest(unittest.TestCase):
     # ENGINE clauses of the two tables (test_sql_engines.py puts them in different engines).
     SINGLE_ENGINE = ""
     GROUP_ENGINE = ""
+    SERVER_FLAGS = ()
+
+    def before_kill(self, rng):
+        """Called in each cycle just before the kill."""
 
     def setUp(self):
-        self.server = sql_server()
+        self.server = sql_server(self.SERVER_FLAGS)
         self.tmp = tempfile.mkdtemp(prefix="stratadb-dur-")
         self.stop_path = os.path.join(self.tmp, "stop")
         self.clients = []
@@ -177,6 +181,7 @@ class DurabilityTest(unittest.TestCase):
             self.wait_progress(single_log, len(read_log(single_log)[1]))
             self.wait_progress(group_log, len(read_log(group_log)[1]))
             time.sleep(rng.uniform(0.0, 0.3))
+            self.before_kill(rng)
             self.server.kill9()
             self.server.start()
             self.check(single_log, group_log, where)
