@@ -17,6 +17,15 @@ namespace {
 
 static_assert(kMaxBtreeKeyBytes == btree::kMaxKeySize);
 
+// The B+tree is checkpointed after this many batches with a Raft index. Between checkpoints
+// it cannot reuse the pages its copy-on-write writes replace (the last two checkpoints may
+// still name them), and in a node a snapshot is taken between nearly every two commits, so
+// each commit copies its leaf-to-root path: without checkpoints of its own the file would
+// grow until the next Raft log compaction (about 4 pages per batch: at most ~64 MiB between
+// two here). A checkpoint also moves the B+tree's persisted index, which garbage collection
+// waits for (node/state_machine.h); one without changed pages is a meta write and two syncs.
+constexpr uint64_t kBtreeCheckpointBatches = 1000;
+
 // The key space in four segments, in key order. The metadata segment is served by the
 // engine that has applied the least (kBoth).
 const Slice kMetaBegin("\x00\x02", 2);
@@ -227,16 +236,25 @@ class RoutedEngineImpl final : public RoutedEngine {
     uint64_t index = batch.applied_index();
     split.lsm.SetAppliedIndex(index);
     split.btree.SetAppliedIndex(index);
-    std::unique_lock lock(mu_);
-    // An engine that holds this index already (it persisted further before a crash) skips
-    // its part; index 0 (no Raft index) is always written.
-    if (index == 0 || index > btree_->AppliedIndex()) {
-      if (index != 0 || !split.btree.empty()) STRATA_RETURN_IF_ERROR(btree_->Write(split.btree));
+    bool checkpoint = false;
+    {
+      std::unique_lock lock(mu_);
+      // An engine that holds this index already (it persisted further before a crash) skips
+      // its part; index 0 (no Raft index) is always written.
+      if (index == 0 || index > btree_->AppliedIndex()) {
+        if (index != 0 || !split.btree.empty()) STRATA_RETURN_IF_ERROR(btree_->Write(split.btree));
+        if (index != 0 && ++btree_batches_ >= kBtreeCheckpointBatches) {
+          btree_batches_ = 0;
+          checkpoint = true;
+        }
+      }
+      if (index == 0 || index > lsm_->AppliedIndex()) {
+        if (index != 0 || !split.lsm.empty()) STRATA_RETURN_IF_ERROR(lsm_->Write(split.lsm));
+      }
     }
-    if (index == 0 || index > lsm_->AppliedIndex()) {
-      if (index != 0 || !split.lsm.empty()) STRATA_RETURN_IF_ERROR(lsm_->Write(split.lsm));
-    }
-    return Status::OK();
+    // Outside the lock: readers may take snapshots meanwhile (the B+tree's writer lock
+    // orders the checkpoint with later writes).
+    return checkpoint ? btree_->Flush() : Status::OK();
   }
 
   Status Flush() override {
@@ -296,6 +314,7 @@ class RoutedEngineImpl final : public RoutedEngine {
   std::unique_ptr<Engine> btree_;
   // Write holds it exclusively, snapshots shared: a snapshot is a cut between routed batches.
   std::shared_mutex mu_;
+  uint64_t btree_batches_ = 0;  // indexed batches since the B+tree's last checkpoint; guarded by mu_
 };
 
 }  // namespace

@@ -16,7 +16,9 @@
 // Writes. A WriteBatch is split by key (a DeleteRange at the boundaries) and each engine gets
 // its part stamped with the batch's applied index — an empty part too, so both engines'
 // applied indexes move together. The B+tree part is written first: it is the one that can
-// refuse a batch (keys over 3072 bytes), and then nothing was written anywhere.
+// refuse a batch (keys over 3072 bytes), and then nothing was written anywhere. Every 1000
+// batches with a Raft index, Write also checkpoints the B+tree (its copy-on-write pages are
+// reused only after checkpoints; routed_engine.cc, kBtreeCheckpointBatches).
 //
 // Recovery ("each engine replays from its own applied index"). The two engines persist
 // independently (LSM memtable flushes, B+tree checkpoints), so after a crash one may hold

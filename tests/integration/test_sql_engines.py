@@ -89,7 +89,8 @@ class EngineVisibilityTest(unittest.TestCase):
                             cur.execute(f"ALTER TABLE t ENGINE={engine}")
                             break
                         except pymysql.MySQLError as e:
-                            self.assertEqual(e.args[0], 1213, e.args)
+                            log = [line for line in self.server.log().splitlines()[-200:] if '"info"' not in line]
+                            self.assertEqual(e.args[0], 1213, (e.args, "\n".join(log[-30:])))
         finally:
             stop.set()
             for t in threads:
