@@ -12,8 +12,8 @@
 //      entry at the new id. Row writers name the catalog entry as unchanged
 //      (execution/table_writer.h), so a writer of the old table that commits after the swap
 //      fails with 1213 and retries against the new id; one that committed before it makes
-//      the swap fail with 1213, and the swap is tried again (RunDdl, kDdlRetries times).
-//      No acknowledged row is lost either way;
+//      the swap fail with 1213, and the swap is tried again (kSwapAttempts times, each after
+//      a catch-up of its own). No acknowledged row is lost either way;
 //   4. the old keys are deleted in bounded transactions.
 // A failure before the swap deletes the partial copy. A crash before the swap leaves the
 // copied keys under an id the catalog never names (garbage, not data).
@@ -25,6 +25,7 @@ namespace strata::sql {
 namespace {
 
 constexpr size_t kCopyBatch = 1024;  // keys per copy transaction and per scan of the catch-up
+constexpr int kSwapAttempts = 20;    // swaps lost to concurrent writers before giving up (1213)
 
 Bytes TablePrefix(TableId id) {
   Bytes prefix;
@@ -128,20 +129,32 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
   STRATA_RETURN_IF_ERROR(s);
   if (new_id == 0) return QueryResult();
   s = CopyTable(session, old->id, new_id);
-  if (s.ok()) {
-    s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
-      STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
-      auto now = catalog->FindTable(db, stmt.table.name);
-      if (!now || now->id != old->id)  // dropped, truncated or moved meanwhile
-        return Status::Aborted("the table changed during ALTER TABLE ENGINE").WithMysql(kErLockDeadlock, "40001");
-      STRATA_RETURN_IF_ERROR(CatchUp(txn, old->id, new_id));
-      Bytes prefix = TablePrefix(old->id);
-      txn.RequireRangeUnchanged(prefix, PrefixSuccessor(prefix), 0);
-      TableSchema moved = *now;
-      moved.id = new_id;
-      moved.engine = std::string(target);
-      return session.engine().catalog().UpdateTable(txn, moved);
-    });
+  auto swap = [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    auto now = catalog->FindTable(db, stmt.table.name);
+    if (!now || now->id != old->id)  // dropped, truncated or moved meanwhile
+      return Status::Aborted("the table changed during ALTER TABLE ENGINE").WithMysql(kErLockDeadlock, "40001");
+    STRATA_RETURN_IF_ERROR(CatchUp(txn, old->id, new_id));
+    Bytes prefix = TablePrefix(old->id);
+    txn.RequireRangeUnchanged(prefix, PrefixSuccessor(prefix), 0);
+    TableSchema moved = *now;
+    moved.id = new_id;
+    moved.engine = std::string(target);
+    return session.engine().catalog().UpdateTable(txn, moved);
+  };
+  // Each attempt first catches the copy up in a transaction of its own (it writes only the
+  // new id's keys: it never conflicts), so that the swap's own catch-up is short and
+  // writers have little time to commit in between.
+  for (int attempt = 0; s.ok(); attempt++) {
+    std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
+    s = CatchUp(*txn, old->id, new_id);
+    if (s.ok()) s = txn->Commit();
+    if (!s.ok()) break;
+    txn = session.engine().txn().Begin();
+    s = swap(*txn);
+    if (s.ok()) s = txn->Commit();
+    if (s.ok() || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kSwapAttempts) break;
+    s = Status::OK();
   }
   if (!s.ok()) {
     (void)DeletePrefix(session, TablePrefix(new_id));  // the partial copy; the table is unchanged
