@@ -251,6 +251,8 @@ class RoutedEngineImpl final : public RoutedEngine {
       if (index == 0 || index > lsm_->AppliedIndex()) {
         if (index != 0 || !split.lsm.empty()) STRATA_RETURN_IF_ERROR(lsm_->Write(split.lsm));
       }
+      // Both engines hold every index: a gap would be replayed into neither.
+      STRATA_CHECK(index == 0 || (lsm_->AppliedIndex() >= index && btree_->AppliedIndex() >= index));
     }
     // Outside the lock: readers may take snapshots meanwhile (the B+tree's writer lock
     // orders the checkpoint with later writes).
