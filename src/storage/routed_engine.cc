@@ -60,7 +60,8 @@ class RoutedSnapshot final : public Snapshot, public std::enable_shared_from_thi
 };
 
 // Iterates over the segments one after the other, each through the engine serving it; the
-// snapshot (taken for this iterator when the caller gave none) keeps both views alive.
+// snapshot (the caller's, or one taken for an iterator over both engines; none for a read
+// within one engine without a snapshot) keeps both views alive.
 class RoutedIterator final : public Iterator {
  public:
   struct Part {
@@ -203,26 +204,25 @@ class RoutedEngineImpl final : public RoutedEngine {
 
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options) override {
     std::shared_ptr<const RoutedSnapshot> snapshot;
-    if (options.snapshot != nullptr) {
+    if (options.snapshot != nullptr)
       snapshot = static_cast<const RoutedSnapshot*>(options.snapshot)->shared_from_this();
-    } else {
+    std::vector<Range> ranges = RangesWithin(options, snapshot ? snapshot->meta_from_btree() : MetaFromBtree());
+    bool lsm = false, btree = false;
+    for (const Range& r : ranges) (r.btree ? btree : lsm) = true;
+    // Without a snapshot, a read within one engine is consistent through that engine alone
+    // (the common case: an MVCC read of one key or one table); one across both takes a cut.
+    if (!snapshot && lsm && btree) {
       snapshot = TakeSnapshot();
+      ranges = RangesWithin(options, snapshot->meta_from_btree());
     }
     std::vector<RoutedIterator::Part> parts;
-    for (const Segment& s : kSegments) {
-      // This segment within [lower_bound, upper_bound).
-      Slice lower = options.lower_bound < s.begin ? s.begin : Slice(options.lower_bound);
-      Slice upper = s.end;
-      if (!options.upper_bound.empty() && (upper.empty() || Slice(options.upper_bound) < upper))
-        upper = options.upper_bound;
-      if (!upper.empty() && !(lower < upper)) continue;
-      bool btree = s.part == EnginePart::kBtree || (s.part == EnginePart::kBoth && snapshot->meta_from_btree());
+    for (const Range& r : ranges) {
       ReadOptions ro;
-      ro.snapshot = btree ? snapshot->btree() : snapshot->lsm();
-      ro.lower_bound = Bytes(lower);
-      ro.upper_bound = Bytes(upper);
+      if (snapshot) ro.snapshot = r.btree ? snapshot->btree() : snapshot->lsm();
+      ro.lower_bound = Bytes(r.lower);
+      ro.upper_bound = Bytes(r.upper);
       ro.fill_cache = options.fill_cache;
-      RoutedIterator::Part part{ro.lower_bound, ro.upper_bound, (btree ? btree_ : lsm_)->NewIterator(ro)};
+      RoutedIterator::Part part{ro.lower_bound, ro.upper_bound, (r.btree ? btree_ : lsm_)->NewIterator(ro)};
       parts.push_back(std::move(part));
     }
     return std::make_unique<RoutedIterator>(std::move(snapshot), std::move(parts));
@@ -303,6 +303,24 @@ class RoutedEngineImpl final : public RoutedEngine {
   }
 
  private:
+  // The segments that intersect [lower_bound, upper_bound), cut to it, and their engines.
+  struct Range {
+    Slice lower, upper;  // upper empty: unbounded
+    bool btree;
+  };
+  static std::vector<Range> RangesWithin(const ReadOptions& options, bool meta_from_btree) {
+    std::vector<Range> out;
+    for (const Segment& s : kSegments) {
+      Slice lower = options.lower_bound < s.begin ? s.begin : Slice(options.lower_bound);
+      Slice upper = s.end;
+      if (!options.upper_bound.empty() && (upper.empty() || Slice(options.upper_bound) < upper))
+        upper = options.upper_bound;
+      if (!upper.empty() && !(lower < upper)) continue;
+      out.push_back({lower, upper, s.part == EnginePart::kBtree || (s.part == EnginePart::kBoth && meta_from_btree)});
+    }
+    return out;
+  }
+
   // Metadata is read from the engine that has applied the least: during replay after a
   // crash, it holds the metadata exactly as of the entry before the one being applied.
   bool MetaFromBtree() const { return btree_->AppliedIndex() < lsm_->AppliedIndex(); }

@@ -38,8 +38,9 @@
 // MANIFEST and CURRENT beside the B+tree's btree.db; the names never collide), each at its
 // own applied index, and returns the smaller (node/engine_snapshot.cc opens such a directory).
 //
-// Thread-safety: as storage::Engine. GetSnapshot and NewIterator take both engines' views
-// under a lock that Write holds exclusively, so no reader sees half of a routed batch.
+// Thread-safety: as storage::Engine. GetSnapshot, and NewIterator over both engines without
+// a snapshot, take both engines' views under a lock that Write holds exclusively, so no
+// reader sees half of a routed batch.
 #pragma once
 
 #include <memory>
