@@ -260,6 +260,11 @@ Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex i
   LoadGcHorizon();  // the checkpoint carries the horizon and the members applied with it
   LoadMembers();
   applied_.store(index, std::memory_order_release);
+  {
+    std::lock_guard lock(history_mu_);  // the restored horizon is the one in force at `index`
+    horizon_history_.clear();
+    horizon_history_[index] = gc_horizon();
+  }
   if (member_hook_) {
     for (const auto& [id, m] : members()) member_hook_(m);
   }
