@@ -14,15 +14,12 @@
 #include "node/engine_snapshot.h"
 #include "node/members.h"
 #include "raft/disk_log_storage.h"
-#include "storage/lsm/engine_impl.h"
-#include "storage/lsm/lsm_engine.h"
 
 namespace strata::node {
 
 namespace {
 
 constexpr size_t kCopyBytes = 1 << 20;
-constexpr size_t kRestoreMemoryBudget = 64 << 20;  // the LSM engine's, while loading
 
 // Reads `path` whole, checking its size and XXH3 against the manifest's `file`, and hands
 // each piece to `sink` (may be empty). Corruption names the file.
@@ -97,15 +94,11 @@ Status WriteRaftLog(io::Scheduler& io, const std::string& dir, uint64_t node_id,
   return log->Save(&hard_state, {});
 }
 
-// Loads the checkpoint copied to `checkpoint` into a new LSM engine in `lsm_dir`, without
-// the source cluster's member records; durable on return.
-Result<uint64_t> LoadEngine(io::Scheduler& io, const std::string& checkpoint, const std::string& lsm_dir,
+// Loads the checkpoint copied to `checkpoint` into the new node's engines in `data_dir`
+// (lsm/ and btree/), without the source cluster's member records; durable on return.
+Result<uint64_t> LoadEngine(io::Scheduler& io, const std::string& checkpoint, const std::string& data_dir,
                             uint64_t index, const WorkProgressFn& progress) {
-  storage::lsm::LsmOptions options;
-  options.dir = lsm_dir;
-  options.scheduler = &io;
-  options.memory_budget = kRestoreMemoryBudget;
-  STRATA_ASSIGN_OR_RETURN(auto engine, storage::lsm::OpenLsmEngine(options));
+  STRATA_ASSIGN_OR_RETURN(auto engine, OpenScratchEngines(io, data_dir + "/lsm", data_dir + "/btree", true));
   auto loading = [&progress](const RestoreProgress& p) {
     if (!progress) return;
     bool verifying = p.phase == RestoreProgress::Phase::kVerifying;
@@ -130,7 +123,7 @@ Result<RestoreSummary> BuildNode(io::Scheduler& io, const RestoreOptions& option
   STRATA_RETURN_IF_ERROR(io::CreateDir(staging + "/snap"));
   STRATA_RETURN_IF_ERROR(io::CreateDir(checkpoint));
   STRATA_RETURN_IF_ERROR(CheckFiles(io, options.from + "/" + kBackupDataDir, m, checkpoint, "copy", progress));
-  STRATA_ASSIGN_OR_RETURN(summary.records, LoadEngine(io, checkpoint, staging + "/lsm", m.applied_index, progress));
+  STRATA_ASSIGN_OR_RETURN(summary.records, LoadEngine(io, checkpoint, staging, m.applied_index, progress));
   STRATA_RETURN_IF_ERROR(io::RemoveAll(checkpoint));  // the engine holds the data now
   STRATA_RETURN_IF_ERROR(WriteRaftLog(io, staging + "/raft", summary.node_id, m.applied_index));
   return summary;  // the lock is released: the directory is complete

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <tuple>
 
@@ -79,6 +80,15 @@ Status ParseFollowerRequests(std::string_view v, bool* forward) {
   return Status::OK();
 }
 
+Status ParseDefaultEngine(std::string_view v, bool* btree) {
+  std::string lower;
+  for (char ch : v) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  if (lower != "lsm" && lower != "btree")
+    return Status::InvalidArgument(fmt::format("'default_engine' must be lsm or btree, not '{}'", v));
+  *btree = lower == "btree";
+  return Status::OK();
+}
+
 Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   std::string s;
   if (key == "data_dir") return ReadString(value, key, &c->data_dir);
@@ -122,6 +132,10 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
   if (key == "follower_requests") {
     STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
     return ParseFollowerRequests(s, &c->forward_to_leader);
+  }
+  if (key == "default_engine") {
+    STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
+    return ParseDefaultEngine(s, &c->default_btree);
   }
   if (key == "join") {
     STRATA_RETURN_IF_ERROR(ReadString(value, key, &s));
@@ -187,6 +201,7 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
   }
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
   if (o.follower_requests) STRATA_RETURN_IF_ERROR(ParseFollowerRequests(*o.follower_requests, &c.forward_to_leader));
+  if (o.default_engine) STRATA_RETURN_IF_ERROR(ParseDefaultEngine(*o.default_engine, &c.default_btree));
   if (o.memory_limit_mb) {
     STRATA_RETURN_IF_ERROR(CheckMemoryLimit(*o.memory_limit_mb));
     c.memory_limit_mb = *o.memory_limit_mb;
@@ -226,13 +241,13 @@ std::string DescribeConfig(const NodeConfig& c) {
       "data_dir={} listen_addr={} advertise_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
       "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={} "
-      "follower_requests={} tls_cert={}",
+      "follower_requests={} tls_cert={} default_engine={}",
       c.data_dir, c.listen_addr, c.advertise_addr.empty() ? "(listen_addr)" : c.advertise_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
       c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join, c.forward_to_leader ? "forward" : "redirect",
-      c.tls_cert.empty() ? "(generated)" : c.tls_cert);
+      c.tls_cert.empty() ? "(generated)" : c.tls_cert, c.default_btree ? "btree" : "lsm");
 }
 
 }  // namespace strata::node

@@ -61,6 +61,11 @@ struct NodeConfig {
   // leader (true, the default), or refuse it with MySQL 1290 naming the leader's MySQL
   // address, for clients and routers that prefer to reconnect there (false).
   bool forward_to_leader = true;
+  // The engine of a table created without ENGINE=LSM / ENGINE=BTREE (MySQL's engine names,
+  // InnoDB and the others, and no ENGINE clause): true = the B+tree, false = the LSM.
+  // Key `default_engine` ("lsm" or "btree"), flag --default-engine. It also decides which
+  // engine gets the larger share of the storage memory (docs/operations.md).
+  bool default_btree = false;
   // PEM files of the certificate (chain) and private key the MySQL port offers for TLS.
   // Both or neither; neither: a self-signed certificate is generated at each start.
   std::string tls_cert;
@@ -75,7 +80,7 @@ inline constexpr uint64_t kMaxTxnBytesLimit = 768ull << 20;
 // Values given on the command line; unset ones leave the file's or the default value.
 struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, advertise_addr, log_format, log_level, root_password, join,
-      follower_requests, tls_cert, tls_key;
+      follower_requests, tls_cert, tls_key, default_engine;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io;
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;

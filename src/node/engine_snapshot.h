@@ -1,6 +1,10 @@
 // The Raft snapshot of the transaction state machine (docs/replicated_commands.md): a
-// directory holding a checkpoint of the LSM engine — hard links to its SST files plus a
-// MANIFEST and CURRENT that record the applied Raft index the checkpoint stands for.
+// directory holding a checkpoint of both engines (storage/routed_engine.h) — hard links to
+// the LSM's SST files plus a MANIFEST and CURRENT that record the applied Raft index the
+// LSM part stands for, and the B+tree's btree.db, whose meta records its own. The snapshot
+// stands for the smaller index; restoring leaves out the versions of later entries that one
+// part holds already, so the restored engine is exactly the state at that index. A snapshot
+// without btree.db (written before the B+tree) has an empty B+tree part.
 //
 // Creating one is cheap and runs beside the Raft thread (RaftNode's compaction worker): a
 // flush (which the log compaction needs anyway, DESIGN D1) and a hard link per SST, no scan
@@ -18,6 +22,7 @@
 
 #include "common/status.h"
 #include "storage/engine.h"
+#include "storage/routed_engine.h"
 
 namespace strata::io {
 class Scheduler;
@@ -44,6 +49,12 @@ struct RestoreProgress {
 // Called every kRestoreBatchBytes copied (and as often while verifying), on the restoring
 // thread; must be cheap.
 using RestoreProgressFn = std::function<void(const RestoreProgress&)>;
+
+// Opens (creating when missing) the node's two engines in lsm_dir and btree_dir behind one
+// RoutedEngine, with small memory budgets and no metrics: for opening checkpoints (`loading`
+// false: read only, no background compaction) and loading backups (true), not for serving.
+Result<std::unique_ptr<storage::RoutedEngine>> OpenScratchEngines(io::Scheduler& io, const std::string& lsm_dir,
+                                                                  const std::string& btree_dir, bool loading);
 
 // Writes a checkpoint of `engine` to `dir` (which must not exist): a flush, then hard links.
 // Safe while the apply loop goes on writing; the summary's applied_index is the index the

@@ -26,7 +26,9 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "raft/raft_node.h"
+#include "storage/btree/btree_engine.h"
 #include "storage/lsm/engine_impl.h"  // the complete LsmEngine type, to own it as an Engine
+#include "storage/routed_engine.h"
 #include "txn/transaction.h"
 
 namespace strata::node {
@@ -57,21 +59,6 @@ constexpr const char* kRowLockWaiting = "stratadb_row_lock_waiting";
 // that what must still be written while writes are refused (a memtable flush, the next
 // segment, a compaction's outputs before it deletes its inputs) has room.
 constexpr uint64_t kMinFreeBytes = 64ull << 20;
-
-// L0 files from which the rate tuner treats compaction as behind: half of the LSM's
-// l0_slowdown_trigger (20), so it catches up well before writes are delayed.
-constexpr double kL0FilesBehind = 10;
-
-// The LSM's backlog for the rate tuner (io::WritePressure), from its properties. Flushes
-// and compactions run on separate threads, so each class answers for its own backlog.
-io::WritePressure EngineWritePressure(const storage::Engine& engine) {
-  io::WritePressure p;
-  for (const storage::EngineProperty& prop : engine.Properties()) {
-    if (prop.name == "immutable_memtables") p.flush_behind = prop.value >= 1;
-    if (prop.name == "level_files{level=\"0\"}") p.compaction_behind = prop.value >= kL0FilesBehind;
-  }
-  return p;
-}
 
 }  // namespace
 
@@ -186,27 +173,6 @@ void Node::StartIoRates(bool rotational) {
   obs::Info("node", "I/O rate limits", {{"io_rates", io_rates_->StatusJson()}});
 }
 
-Status Node::StartStorage() {
-  storage::lsm::LsmOptions options;
-  options.dir = data_dir_->path() + "/lsm";
-  options.scheduler = io_.get();
-  options.registry = &obs::Registry::Default();
-  options.use_direct_io = config_.storage_direct_io;
-  // Half of memory_limit_mb: block cache and memtables share it (config.h).
-  uint64_t limit = config_.memory_limit_mb << 20;
-  options.memory_budget = limit / 2;
-  options.memtable_bytes = std::clamp<uint64_t>(limit / 16, 4 << 20, 64 << 20);
-  Result<std::unique_ptr<storage::lsm::LsmEngine>> lsm = storage::lsm::OpenLsmEngine(options);
-  if (!lsm.ok()) return std::move(lsm).take_status().Annotate("opening the LSM engine");
-  lsm_ = lsm->get();
-  engine_ = std::move(*lsm);
-  rate_controller_->SetWritePressure([engine = engine_.get()] { return EngineWritePressure(*engine); });
-  state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
-  obs::Info("node", "storage engine open",
-            {{"dir", options.dir}, {"persisted_applied_index", engine_->PersistedAppliedIndex()}});
-  return Status::OK();
-}
-
 Status Node::StartRaft() {
   const NodeIdentity& id = data_dir_->identity();
   raft::RaftNodeOptions options;
@@ -272,7 +238,8 @@ void Node::StartTransactions() {
       txn::TxnOptions{.max_txn_bytes = config_.max_txn_bytes, .memory = session_memory_.get()});
   GcHooks hooks;
   hooks.propose_horizon = [this](txn::LogIndex watermark) { ProposeGcHorizon(watermark); };
-  hooks.applied_horizon = [this] { return state_machine_->gc_horizon(); };
+  // Only below the horizon in force at the persisted index (state_machine.h).
+  hooks.applied_horizon = [this] { return state_machine_->durable_gc_horizon(); };
   gc_ = std::make_unique<GarbageCollector>(engine_.get(), txns_.get(), std::move(hooks), GarbageCollectorOptions{});
   RegisterMetrics();
 }
@@ -371,12 +338,14 @@ Status Node::StartMysql() {
                           std::string_view mysql) {
     return cluster_->Change(action, Member{id, std::string(raft), std::string(admin), std::string(mysql)});
   };
-  // SHOW ENGINE STRATADB STATUS: what /status says of the LSM (levels, cache) and of Raft.
+  // SHOW ENGINE STRATADB STATUS: what /status says of the engines (LSM levels and cache,
+  // the B+tree's btree_* properties) and of Raft.
   auto engine_status = [this] {
     return "engine: " + EngineStatusJson() + "\nraft: " + RaftStatusJson() + "\ndisk: " + DiskStatusJson() + "\n";
   };
   sql::SqlEngineOptions sql_options{txns_.get(),     engine_.get(),  STRATA_MYSQL_VERSION, std::move(status),
                                     io_rates_.get(), std::move(ids), std::move(cluster),   engine_status};
+  sql_options.default_btree = config_.default_btree;
   sql_ = std::make_unique<sql::SqlEngine>(std::move(sql_options));
   STRATA_ASSIGN_OR_RETURN(slow_log_, server::SlowQueryLog::Open(data_dir_->path() + "/slow-query.log"));
   server::SessionFactoryOptions options;
@@ -556,7 +525,8 @@ std::string Node::EngineStatusJson() const {
   obs::JsonObject properties;
   for (const storage::EngineProperty& p : engine_->Properties()) properties.Add(p.name, p.value);
   return obs::JsonObject()
-      .Add("name", "lsm")
+      .Add("name", "lsm+btree")
+      .Add("default_engine", config_.default_btree ? "btree" : "lsm")
       .Add("applied_index", engine_->AppliedIndex())
       .Add("persisted_applied_index", engine_->PersistedAppliedIndex())
       .AddRaw("properties", properties.Finish())
@@ -621,7 +591,8 @@ std::string Node::StatusJson() const {
       .AddRaw("backups", BackupsStatusJson())
       .AddRaw("memory", obs::JsonObject()
                             .Add("limit_mb", config_.memory_limit_mb)
-                            .Add("lsm_budget_bytes", (config_.memory_limit_mb << 20) / 2)
+                            .Add("lsm_budget_bytes", SplitStorageMemory(config_).lsm_bytes)
+                            .Add("btree_budget_bytes", SplitStorageMemory(config_).btree_bytes)
                             .Add("raft_log_compact_bytes", (config_.memory_limit_mb << 20) / 4)
                             .Add("raft_log_cache_bytes", (config_.memory_limit_mb << 20) / 8)
                             .Add("sessions_limit_bytes", session_memory_ ? session_memory_->limit() : 0)

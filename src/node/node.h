@@ -3,8 +3,8 @@
 // the transaction manager and the admin endpoint; the MySQL server is wired here next.
 //
 // Start sequence (docs/architecture.md, "Node start and recovery"):
-//   data dir → I/O scheduler → LSM engine (<data_dir>/lsm; recovers to its persisted
-//   applied index) → state machine → RaftNode (<data_dir>/raft, <data_dir>/snap; replays
+//   data dir → I/O scheduler → storage engines (<data_dir>/lsm and <data_dir>/btree behind
+//   one RoutedEngine; each recovers to its own persisted applied index) → state machine → RaftNode (<data_dir>/raft, <data_dir>/snap; replays
 //   committed entries after that index) → wait for leadership (a single voter elects
 //   itself) and apply a no-op barrier → transactions, garbage collector, metrics → admin.
 // Stop runs it backwards. There is no path that writes user data around the Raft log:
@@ -144,7 +144,7 @@ class Node {
   std::unique_ptr<io::RateController> rate_controller_;  // the background classes' buckets
   std::unique_ptr<IoRates> io_rates_;      // their settings for SET GLOBAL, /config/io, /status
   std::unique_ptr<storage::Engine> engine_;
-  storage::lsm::LsmEngine* lsm_ = nullptr;  // engine_, as the LSM engine it is (its disk state)
+  storage::lsm::LsmEngine* lsm_ = nullptr;  // engine_'s LSM part (its disk state, write pressure)
   std::unique_ptr<TxnStateMachine> state_machine_;
   std::unique_ptr<raft::RaftNode> raft_;
   std::atomic<raft::RaftNode*> raft_for_hooks_{nullptr};  // raft_, for the state machine's member hook
@@ -170,6 +170,13 @@ class Node {
   std::atomic<bool> serving_{false};
   const std::chrono::steady_clock::time_point started_at_;
 };
+
+// How the engines share the storage half of memory_limit_mb (docs/operations.md).
+struct StorageMemory {
+  uint64_t lsm_bytes;    // block cache and memtables
+  uint64_t btree_bytes;  // buffer pool
+};
+StorageMemory SplitStorageMemory(const NodeConfig& config);
 
 // The Raft cluster id carried in every transport frame: the first 16 hex digits of
 // node.toml's 32-hex-digit cluster_id (InvalidArgument when they are not hex).

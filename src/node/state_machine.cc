@@ -137,6 +137,25 @@ void TxnStateMachine::LoadGcHorizon() {
   // Unreadable engine metadata is corruption: serving on would let replicas diverge.
   STRATA_CHECK_MSG(horizon.ok(), horizon.status().ToString().c_str());
   gc_horizon_.store(*horizon, std::memory_order_release);
+  std::lock_guard lock(history_mu_);
+  horizon_history_.clear();
+  horizon_history_[applied()] = *horizon;
+}
+
+void TxnStateMachine::RecordHorizon(raft::LogIndex index, txn::LogIndex horizon) {
+  std::lock_guard lock(history_mu_);
+  if (horizon_history_.empty() || horizon_history_.rbegin()->second != horizon) horizon_history_[index] = horizon;
+}
+
+txn::LogIndex TxnStateMachine::durable_gc_horizon() const {
+  raft::LogIndex persisted = engine_->PersistedAppliedIndex();
+  std::lock_guard lock(history_mu_);
+  STRATA_CHECK(!horizon_history_.empty());
+  auto after = horizon_history_.upper_bound(persisted);
+  if (after == horizon_history_.begin()) return 0;  // nothing recorded that far back
+  auto in_force = std::prev(after);
+  horizon_history_.erase(horizon_history_.begin(), in_force);  // no longer needed
+  return in_force->second;
 }
 
 Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
@@ -154,6 +173,7 @@ Result<Bytes> TxnStateMachine::Apply(raft::LogIndex index, Slice data) {
       return Status::Corruption(fmt::format("Raft entry {} has a malformed GC horizon", index));
     STRATA_ASSIGN_OR_RETURN(txn::LogIndex horizon, txn::ApplyGcHorizon(*engine_, index, gc_horizon(), proposed));
     gc_horizon_.store(horizon, std::memory_order_release);
+    RecordHorizon(index, horizon);
     applied_.store(index, std::memory_order_release);
     return Bytes();
   }
@@ -240,6 +260,11 @@ Status TxnStateMachine::RestoreSnapshot(const std::string& dir, raft::LogIndex i
   LoadGcHorizon();  // the checkpoint carries the horizon and the members applied with it
   LoadMembers();
   applied_.store(index, std::memory_order_release);
+  {
+    std::lock_guard lock(history_mu_);  // the restored horizon is the one in force at `index`
+    horizon_history_.clear();
+    horizon_history_[index] = gc_horizon();
+  }
   if (member_hook_) {
     for (const auto& [id, m] : members()) member_hook_(m);
   }

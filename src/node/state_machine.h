@@ -74,6 +74,12 @@ class TxnStateMachine final : public raft::StateMachine {
   raft::LogIndex applied() const override { return applied_.load(std::memory_order_acquire); }
   // The applied GC horizon (txn/apply.h): garbage collection stays at or below it.
   txn::LogIndex gc_horizon() const { return gc_horizon_.load(std::memory_order_acquire); }
+  // The GC horizon that was in force at the engine's PersistedAppliedIndex(): the limit for
+  // garbage collection. A crash may make the node replay entries after that index, and
+  // their conflict checks must find every version they found the first time — also in an
+  // engine that persisted further and collected garbage meanwhile (storage/routed_engine.h).
+  // Versions at or below this horizon are older than the start of every entry replayed.
+  txn::LogIndex durable_gc_horizon() const;
   Status Sync() override;
   // A checkpoint of the engine (node/engine_snapshot.h): a flush and hard links, no scan.
   // Runs on RaftNode's compaction worker while Apply goes on.
@@ -108,6 +114,10 @@ class TxnStateMachine final : public raft::StateMachine {
   io::Scheduler* const io_;
   std::atomic<raft::LogIndex> applied_;
   std::atomic<txn::LogIndex> gc_horizon_{0};  // written on the driver thread only
+  void RecordHorizon(raft::LogIndex index, txn::LogIndex horizon);
+  mutable std::mutex history_mu_;
+  // Applied index -> horizon from that index on, since the persisted applied index.
+  mutable std::map<raft::LogIndex, txn::LogIndex> horizon_history_;  // guarded by history_mu_
   mutable std::mutex members_mu_;
   std::map<uint64_t, Member> members_;  // guarded by members_mu_; written on the driver thread
   std::function<void(const Member&)> member_hook_;

@@ -99,6 +99,9 @@ struct SqlEngineOptions {
   // The data directory's root user (it has every privilege and is not a catalog account:
   // CREATE USER of that name is refused).
   std::string root_user = "root";
+  // The engine of CREATE TABLE without ENGINE=LSM/BTREE (no ENGINE clause, or one of MySQL's
+  // engine names): the node's default_engine.
+  bool default_btree = false;
 };
 
 // A statement's text as logs and SHOW PROCESSLIST may show it: passwords in account
@@ -115,6 +118,7 @@ class SqlEngine {
   RowEstimates& row_estimates() { return row_estimates_; }
   const std::string& server_version() const { return options_.server_version; }
   const std::string& root_user() const { return options_.root_user; }
+  bool default_btree() const { return options_.default_btree; }
   // The catalog account a client `user` connecting from `peer` logs in as (accounts.h),
   // read at the latest applied state; nullptr when none admits it.
   Result<std::shared_ptr<const UserAccount>> FindLoginAccount(std::string_view user, std::string_view peer);

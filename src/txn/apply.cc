@@ -23,14 +23,14 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
     return ApplyOutcome::kSnapshotTooOld;
   }
   for (const Bytes& key : ws.unchanged) {
-    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
+    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersionBefore(engine, key, index));
     if (latest > ws.start_index) {
       STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
       return ApplyOutcome::kConflict;
     }
   }
   for (const WriteSet::Range& r : ws.unchanged_ranges) {
-    STRATA_ASSIGN_OR_RETURN(bool changed, HasVersionAfter(engine, r.begin, r.end, std::max(ws.start_index, r.base)));
+    STRATA_ASSIGN_OR_RETURN(bool changed, HasVersionAfter(engine, r.begin, r.end, std::max(ws.start_index, r.base), index));
     if (changed) {
       STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
       return ApplyOutcome::kConflict;
@@ -39,7 +39,7 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
   storage::WriteBatch batch;
   batch.SetAppliedIndex(index);
   for (const auto& [key, value] : ws.writes) {
-    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersion(engine, key));
+    STRATA_ASSIGN_OR_RETURN(LogIndex latest, LatestVersionBefore(engine, key, index));
     if (latest > ws.BaseOf(key)) {
       STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
       return ApplyOutcome::kConflict;

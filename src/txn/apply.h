@@ -34,7 +34,10 @@ enum class ApplyOutcome : uint8_t { kCommitted, kConflict, kSnapshotTooOld };
 // lock: WriteSet::bases), any `unchanged` key one newer than ws.start_index, or any
 // unchanged range one newer than its base, nothing is written (kConflict); otherwise all writes
 // become versions at `index`, in one engine batch that also records `index` as applied. A
-// refused or conflicting entry still advances the applied index.
+// refused or conflicting entry still advances the applied index. The checks look only at
+// versions older than `index`: none newer exist when entries apply in order, but an engine
+// replaying after a crash may already hold later ones (storage/routed_engine.h), and the
+// decision must be the one the entry got the first time.
 // REQUIRES: index greater than every index applied before; gc_horizon the applied horizon.
 Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, const WriteSet& ws,
                                    LogIndex gc_horizon);

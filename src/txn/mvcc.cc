@@ -91,12 +91,17 @@ Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, Log
 }
 
 Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key) {
+  return LatestVersionBefore(engine, user_key, 0);
+}
+
+Result<LogIndex> LatestVersionBefore(storage::Engine& engine, Slice user_key, LogIndex before) {
   Bytes prefix = VersionPrefix(user_key);
   storage::ReadOptions ro;
-  ro.lower_bound = prefix;
+  // Versions sort newest first: the first at or below before - 1.
+  ro.lower_bound = before == 0 ? prefix : EncodeVersionedKey(user_key, before - 1);
   ro.upper_bound = PrefixSuccessor(prefix);
   auto it = engine.NewIterator(ro);
-  it->Seek(prefix);
+  it->Seek(ro.lower_bound);
   if (!it->Valid()) {
     STRATA_RETURN_IF_ERROR(it->status());
     return LogIndex{0};
@@ -107,7 +112,7 @@ Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key) {
   return version;
 }
 
-Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, LogIndex after) {
+Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, LogIndex after, LogIndex before) {
   storage::ReadOptions ro;
   ro.lower_bound = VersionPrefix(begin);
   ro.upper_bound = VersionPrefix(end);
@@ -117,7 +122,7 @@ Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, Lo
   for (it->Seek(ro.lower_bound); it->Valid(); it->Next()) {
     if (IsMetaKey(it->key())) continue;
     STRATA_RETURN_IF_ERROR(DecodeVersionedKey(it->key(), &key, &version));
-    if (version > after) return true;
+    if (version > after && (before == 0 || version < before)) return true;
   }
   STRATA_RETURN_IF_ERROR(it->status());
   return false;

@@ -46,9 +46,15 @@ Bytes GcHorizonKey();
 Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, LogIndex snapshot);
 // The index of the newest version of `user_key` (live or deletion), 0 when none.
 Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key);
+// The same among versions older than `before` (conflict checks of the entry at `before`:
+// after a crash, an engine may already hold versions of entries being replayed,
+// storage/routed_engine.h).
+Result<LogIndex> LatestVersionBefore(storage::Engine& engine, Slice user_key, LogIndex before);
 
-// Whether any user key in [begin, end) has a version (live or deletion) newer than `after`.
-Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, LogIndex after);
+// Whether any user key in [begin, end) has a version (live or deletion) newer than `after`
+// and older than `before` (0: no upper limit).
+Result<bool> HasVersionAfter(storage::Engine& engine, Slice begin, Slice end, LogIndex after,
+                             LogIndex before = 0);
 
 struct KeyValue {
   Bytes key;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/check.h"
+#include "storage/routed_engine.h"
 
 namespace strata::txn {
 
@@ -210,6 +211,14 @@ void Transaction::RequireUnchanged(Slice key) { writes_.unchanged.emplace(key); 
 
 Status Transaction::Buffer(Slice key, std::optional<Slice> value, LogIndex base) {
   STRATA_RETURN_IF_ERROR(begin_status_);
+  // A key the B+tree cannot hold must be refused now: at apply it would stop the node.
+  if (!key.empty() && static_cast<unsigned char>(key[0]) >= storage::kBtreeKeyByte) {
+    size_t engine_key = key.size() + static_cast<size_t>(std::count(key.begin(), key.end(), '\0')) + 10;
+    if (engine_key > storage::kMaxBtreeKeyBytes)  // ER_TOO_LONG_KEY
+      return Status::InvalidArgument(fmt::format("Specified key was too long; max key length is {} bytes",
+                                                 storage::kMaxBtreeKeyBytes - 10))
+          .WithMysql(1071, "42000");
+  }
   if (base == 0 && !locked_reads_.empty()) base = LockedBase(key);
   // One map lookup on this hot path (every row an INSERT/UPDATE/DELETE writes).
   Bytes k(key);

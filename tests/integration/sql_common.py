@@ -10,9 +10,9 @@ from harness import Server
 PASSWORD = "s3cret-Pw"
 
 
-def sql_server(**kwargs):
-    """A started `stratadb start` with root's password set."""
-    return Server(extra_args=["--root-password", PASSWORD], **kwargs).start()
+def sql_server(extra=(), **kwargs):
+    """A started `stratadb start` with root's password set (and the flags in `extra`)."""
+    return Server(extra_args=["--root-password", PASSWORD] + list(extra), **kwargs).start()
 
 
 def run_client_script(test, argv, timeout=120):

@@ -89,16 +89,26 @@ def read_log(path):
 
 
 class DurabilityTest(unittest.TestCase):
+    CYCLES = 30
+    # ENGINE clauses of the two tables (test_sql_engines.py puts them in different engines).
+    SINGLE_ENGINE = ""
+    GROUP_ENGINE = ""
+    SERVER_FLAGS = ()
+
+    def before_kill(self, rng):
+        """Called in each cycle just before the kill."""
+
     def setUp(self):
-        self.server = sql_server()
+        self.server = sql_server(self.SERVER_FLAGS)
         self.tmp = tempfile.mkdtemp(prefix="stratadb-dur-")
         self.stop_path = os.path.join(self.tmp, "stop")
         self.clients = []
         with connect(self.server) as c, c.cursor() as cur:
             cur.execute("CREATE DATABASE dur")
             # No primary key (hidden row id): a commit applied twice would show up as a duplicate.
-            cur.execute("CREATE TABLE dur.t (id INT NOT NULL, payload VARCHAR(200) NOT NULL)")
-            cur.execute("CREATE TABLE dur.g (id INT NOT NULL, grp INT NOT NULL, payload VARCHAR(200) NOT NULL)")
+            cur.execute("CREATE TABLE dur.t (id INT NOT NULL, payload VARCHAR(200) NOT NULL)" + self.SINGLE_ENGINE)
+            cur.execute("CREATE TABLE dur.g (id INT NOT NULL, grp INT NOT NULL, payload VARCHAR(200) NOT NULL)" +
+                        self.GROUP_ENGINE)
 
     def tearDown(self):
         open(self.stop_path, "w").close()
@@ -159,7 +169,7 @@ class DurabilityTest(unittest.TestCase):
         self.fail(f"client made no progress after restart: {self.server.log()[-3000:]}")
 
     def test_kill9_cycles(self):
-        cycles = 200 if os.environ.get("STRATA_SOAK") == "1" else 30
+        cycles = 200 if os.environ.get("STRATA_SOAK") == "1" else self.CYCLES
         seed = int(os.environ.get("STRATA_SEED", random.randrange(1 << 31)))
         print(f"\nSTRATA_SEED={seed} cycles={cycles}", file=sys.stderr)
         rng = random.Random(seed)
@@ -171,6 +181,7 @@ class DurabilityTest(unittest.TestCase):
             self.wait_progress(single_log, len(read_log(single_log)[1]))
             self.wait_progress(group_log, len(read_log(group_log)[1]))
             time.sleep(rng.uniform(0.0, 0.3))
+            self.before_kill(rng)
             self.server.kill9()
             self.server.start()
             self.check(single_log, group_log, where)

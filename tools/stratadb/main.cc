@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
   start->add_option("--follower-requests", o.follower_requests,
                     "Writes and linearizable reads reaching a follower: forward (to the leader) or "
                     "redirect (MySQL error 1290 naming the leader's address) [forward]");
+  start->add_option("--default-engine", o.default_engine,
+                    "Engine of tables created without ENGINE=LSM/BTREE (InnoDB and other MySQL names "
+                    "map to it): lsm or btree [lsm]");
   start->add_option("--join", o.join,
                     "HOST:ADMIN_PORT of a member of an existing cluster: a new data directory joins it "
                     "(learner, then voter) instead of founding a single-node cluster");

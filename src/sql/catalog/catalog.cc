@@ -15,6 +15,7 @@ namespace {
 constexpr IndexId kDatabasesIndex = 1;
 constexpr IndexId kTablesIndex = 2;
 constexpr IndexId kNextTableIdIndex = 3;
+constexpr IndexId kNextBtreeTableIdIndex = 8;  // the B+tree tables' counter (ids from kFirstBtreeTableId)
 constexpr IndexId kVersionIndex = 4;
 constexpr IndexId kViewsIndex = 5;
 constexpr IndexId kTriggersIndex = 6;
@@ -228,13 +229,20 @@ Status Catalog::DropDatabase(txn::Transaction& txn, std::string_view name) {
   return BumpVersion(txn);
 }
 
-Status Catalog::CreateTable(txn::Transaction& txn, TableSchema* schema) {
-  Bytes counter_key = IndexPrefix(kCatalogTableId, kNextTableIdIndex);
+Result<TableId> Catalog::AllocateTableId(txn::Transaction& txn, bool btree) {
+  // Each engine has its own range of ids (schema.h) and counter.
+  Bytes counter_key = IndexPrefix(kCatalogTableId, btree ? kNextBtreeTableIdIndex : kNextTableIdIndex);
   STRATA_ASSIGN_OR_RETURN(uint64_t next, ReadCounter(txn, counter_key));
-  if (next < kFirstUserTableId) next = kFirstUserTableId;
-  if (next >= UINT32_MAX) return Status::ResourceExhausted("table ids exhausted");
-  schema->id = static_cast<TableId>(next);
+  uint64_t first = btree ? kFirstBtreeTableId : kFirstUserTableId;
+  uint64_t limit = btree ? UINT32_MAX : kFirstBtreeTableId;
+  if (next < first) next = first;
+  if (next >= limit) return Status::ResourceExhausted("table ids exhausted");
   STRATA_RETURN_IF_ERROR(WriteCounter(txn, counter_key, next + 1));
+  return static_cast<TableId>(next);
+}
+
+Status Catalog::CreateTable(txn::Transaction& txn, TableSchema* schema) {
+  STRATA_ASSIGN_OR_RETURN(schema->id, AllocateTableId(txn, EqualsIgnoreCase(schema->engine, kBtreeEngineName)));
   STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema->database, schema->name), schema->Encode()));
   return BumpVersion(txn);
 }

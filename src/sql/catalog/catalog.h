@@ -9,6 +9,7 @@
 //   1 | 5 | db(lowercase) | view(lower)  → ViewDefinition::Encode()
 //   1 | 6 | db(lowercase) | trigger(lower) → TriggerDefinition::Encode()
 //   1 | 7 | user | host(lowercase)      → UserAccount::Encode() (accounts.h)
+//   1 | 8                                → next B+tree table id (from kFirstBtreeTableId)
 //
 // Readers load the catalog as of their transaction's snapshot. A loaded catalog is cached
 // per version: a statement reads one key (the version) and reuses the parsed schemas.
@@ -98,8 +99,12 @@ class Catalog {
   // concurrent DDL transactions conflict (1213) instead of interleaving.
   Status CreateDatabase(txn::Transaction& txn, std::string_view name);
   Status DropDatabase(txn::Transaction& txn, std::string_view name);
-  // Assigns schema.id from the table-id counter.
+  // Assigns schema.id from the table-id counter of schema.engine (kBtreeEngineName: the
+  // B+tree's range, anything else the LSM's).
   Status CreateTable(txn::Transaction& txn, TableSchema* schema);
+  // Takes the next id of the engine's range (ALTER TABLE … ENGINE copies rows to it before
+  // the schema names it). Does not bump the catalog version.
+  Result<TableId> AllocateTableId(txn::Transaction& txn, bool btree);
   Status DropTable(txn::Transaction& txn, const TableSchema& schema);
   Status UpdateTable(txn::Transaction& txn, const TableSchema& schema);
   // Creates or replaces the view.

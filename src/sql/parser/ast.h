@@ -178,6 +178,7 @@ enum class StatementKind : uint8_t {
   kCreateTrigger, kDropTrigger,
   kSetRowColumns,              // SET NEW.c = e, ... (only inside a trigger body)
   kTruncate,                   // TRUNCATE [TABLE] t
+  kAlterTableEngine,           // ALTER TABLE t ENGINE [=] name
   kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
   kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
   kKill,                       // KILL [CONNECTION | QUERY] id
@@ -264,6 +265,12 @@ struct SetRowColumns : Statement {
 struct TruncateTable : Statement {
   TruncateTable() : Statement(StatementKind::kTruncate) {}
   TableName table;
+};
+
+struct AlterTableEngine : Statement {
+  AlterTableEngine() : Statement(StatementKind::kAlterTableEngine) {}
+  TableName table;
+  std::string engine;  // as written
 };
 
 struct RenameTable : Statement {

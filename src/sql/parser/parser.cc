@@ -344,6 +344,17 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     Result<ast::TableName> table = ParseTableName();
     if (table.ok() && (AcceptWord("DISABLE") || AcceptWord("ENABLE")) && AcceptWord("KEYS") && AtEnd())
       return ast::StatementPtr(std::make_unique<ast::Empty>());
+    pos_ = saved + 2;
+    table = ParseTableName();
+    // ALTER TABLE t ENGINE [=] name: moves the table between engines (the one ALTER TABLE
+    // form with a table option that is offered; others stay 1235).
+    if (table.ok() && AcceptWord("ENGINE")) {
+      (void)AcceptPunct("=");
+      auto alter = std::make_unique<ast::AlterTableEngine>();
+      alter->table = std::move(*table);
+      STRATA_ASSIGN_OR_RETURN(alter->engine, ParseNameOrString());
+      if (AtEnd()) return ast::StatementPtr(std::move(alter));
+    }
     pos_ = saved;
   }
   if (IsWord(t, "ALTER") || IsWord(t, "RENAME")) {

@@ -95,6 +95,8 @@ Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt) {
       return Status::OK();
     case SK::kTruncate:
       return table_priv(kPrivDrop, "DROP", static_cast<const ast::TruncateTable&>(stmt).table);
+    case SK::kAlterTableEngine:
+      return table_priv(kPrivAlter, "ALTER", static_cast<const ast::AlterTableEngine&>(stmt).table);
     case SK::kCreateIndex:
       return table_priv(kPrivIndex, "INDEX", static_cast<const ast::CreateIndex&>(stmt).table);
     case SK::kDropIndex:

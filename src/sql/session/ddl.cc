@@ -128,7 +128,7 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   TableSchema t;
   t.database = db;
   t.name = stmt.table.name;
-  t.engine = stmt.engine.empty() ? "InnoDB" : stmt.engine;
+  t.engine = std::string(ResolveEngine(session, stmt.engine));
   t.comment = stmt.comment;
   t.auto_increment_start = stmt.auto_increment_start.value_or(1);
   if (stmt.columns.empty()) return ErrTableMustHaveColumns();
@@ -354,6 +354,7 @@ Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt) {
     case SK::kDropIndex: return DropIndex(session, static_cast<const ast::DropIndex&>(stmt));
     case SK::kTruncate: return TruncateTable(session, static_cast<const ast::TruncateTable&>(stmt));
     case SK::kRenameTable: return RenameTables(session, static_cast<const ast::RenameTable&>(stmt));
+    case SK::kAlterTableEngine: return AlterTableEngine(session, static_cast<const ast::AlterTableEngine&>(stmt));
     default: return Status::Internal("not a DDL statement");
   }
 }

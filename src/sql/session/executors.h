@@ -149,6 +149,11 @@ Result<QueryResult> ExecuteLoadData(Session& session, const ast::LoadData& stmt)
 // TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
 Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);
+// ALTER TABLE t ENGINE = … (alter_engine.cc).
+Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngine& stmt);
+// The engine a table created or altered with ENGINE=`asked` goes to: LSM or BTREE as named;
+// no name and MySQL's names (InnoDB, MyISAM, …) the node's default engine.
+std::string_view ResolveEngine(Session& session, std::string_view asked);
 // Deletes every key with `prefix`, in transactions of a bounded number of keys (ddl.cc).
 Status DeletePrefix(Session& session, const Bytes& prefix);
 

@@ -70,7 +70,7 @@ Table Tables(Session& session, const CatalogSnapshot& c) {
   for (const auto& [key, table] : c.tables) {
     // TABLE_ROWS is an estimate, as InnoDB's is (exact below 1,000 rows; catalog/row_estimates.h).
     Value rows = txn.ok() ? Num(session.engine().row_estimates().Estimate(**txn, *table)) : Value::Null();
-    t.rows.push_back({Str("def"), Str(table->database), Str(table->name), Str("BASE TABLE"), Str("InnoDB"), Num(10),
+    t.rows.push_back({Str("def"), Str(table->database), Str(table->name), Str("BASE TABLE"), Str(std::string(table->engine_name())), Num(10),
                       Str("Dynamic"), rows, Num(0), Num(0), Num(0), Num(0), Num(0), Value::Null(), Value::Null(),
                       Value::Null(), Value::Null(), Str(kCollation), Value::Null(), Str(""), Str("")});
   }

@@ -291,6 +291,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
       return QueryResult();
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
     case SK::kCreateIndex: case SK::kDropIndex: case SK::kTruncate: case SK::kRenameTable:
+    case SK::kAlterTableEngine:
       STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
       return ExecuteDdl(*this, stmt);
     case SK::kCreateTrigger: case SK::kDropTrigger:

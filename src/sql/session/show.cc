@@ -121,7 +121,7 @@ std::string CreateTableText(const TableSchema& t) {
   for (const auto& index : t.indexes)
     out += fmt::format("  {}KEY {} ({}),\n", index.unique ? "UNIQUE " : "", Quote(index.name), IndexColumns(t, index));
   out.resize(out.size() - 2);
-  out += "\n) ENGINE=" + t.engine + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
+  out += "\n) ENGINE=" + std::string(t.engine_name()) + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
   if (!t.comment.empty()) out += " COMMENT=" + QuoteString(t.comment);
   return out;
 }
@@ -225,7 +225,7 @@ Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
                                 "Update_time", "Check_time", "Collation", "Checksum", "Create_options", "Comment"});
     for (const auto& t : catalog->TablesOf(db)) {
       if (!Matches(stmt, t->name) || !session.SeesTable(db, t->name)) continue;
-      r.rows.push_back({Str(t->name), Str(t->engine), Value::Int(10), Str("Dynamic"), Value::Int(0), Value::Int(0),
+      r.rows.push_back({Str(t->name), Str(std::string(t->engine_name())), Value::Int(10), Str("Dynamic"), Value::Int(0), Value::Int(0),
                         Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), Value::Null(), Value::Null(),
                         Value::Null(), Value::Null(), Str("utf8mb4_general_ci"), Value::Null(), Str(""), Str(t->comment)});
     }
@@ -372,7 +372,11 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
     case ShowKind::kWarnings: case ShowKind::kErrors: return TextResult({"Level", "Code", "Message"});
     case ShowKind::kEngines: {
       QueryResult r = TextResult({"Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"});
-      r.rows.push_back({Str("InnoDB"), Str("DEFAULT"), Str("StrataDB LSM engine (MVCC over Raft)"), Str("YES"), Str("NO"), Str("NO")});
+      // InnoDB stays the DEFAULT row (dumps and tools ask for it); it maps to the node's
+      // default_engine, as every MySQL engine name does.
+      r.rows.push_back({Str("InnoDB"), Str("DEFAULT"), Str("Maps to the node's default engine (default_engine)"), Str("YES"), Str("NO"), Str("NO")});
+      r.rows.push_back({Str("LSM"), Str("YES"), Str("StrataDB LSM engine (MVCC over Raft)"), Str("YES"), Str("NO"), Str("NO")});
+      r.rows.push_back({Str("BTREE"), Str("YES"), Str("StrataDB B+tree engine (MVCC over Raft), read-heavy workloads"), Str("YES"), Str("NO"), Str("NO")});
       return r;
     }
     case ShowKind::kCollation: {

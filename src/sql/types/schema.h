@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/slice.h"
@@ -18,6 +19,12 @@ using TableId = uint32_t;
 using IndexId = uint32_t;
 
 constexpr IndexId kPrimaryIndexId = 1;  // the clustered index: primary key → row
+// Tables with ids from here on live in the B+tree engine, the others in the LSM: the node
+// routes by the first key byte (storage/routed_engine.h), so the id is the placement.
+constexpr TableId kFirstBtreeTableId = 0x80000000;
+// The engine names a table shows (SHOW CREATE TABLE, information_schema.TABLES.ENGINE).
+inline constexpr std::string_view kLsmEngineName = "LSM";
+inline constexpr std::string_view kBtreeEngineName = "BTREE";
 
 struct ColumnType {
   ast::TypeKind kind = ast::TypeKind::kInt;
@@ -63,11 +70,17 @@ struct TableSchema {
   // is empty and rows are keyed by an auto-allocated 64-bit integer.
   IndexSchema primary;
   std::vector<IndexSchema> indexes;  // secondary indexes
-  std::string engine = "InnoDB";     // as shown; every MySQL engine name maps to LSM
+  // The engine asked for when the table was created: kLsmEngineName or kBtreeEngineName
+  // (MySQL's engine names are resolved to the default engine first; tables created before
+  // per-table engines may hold "InnoDB" or another name). Only the id decides where the
+  // rows live: engine_name() is what a client is shown.
+  std::string engine = std::string(kLsmEngineName);
   std::string comment;
   uint64_t auto_increment_start = 1;
 
   bool has_hidden_key() const { return primary.columns.empty(); }
+  bool in_btree() const { return id >= kFirstBtreeTableId; }
+  std::string_view engine_name() const { return in_btree() ? kBtreeEngineName : kLsmEngineName; }
   std::optional<uint32_t> FindColumn(std::string_view name) const;  // case-insensitive
   std::optional<uint32_t> AutoIncrementColumn() const;
   IndexId NextIndexId() const;

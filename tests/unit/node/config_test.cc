@@ -1,4 +1,5 @@
 #include "node/config.h"
+#include "node/node.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -55,6 +56,26 @@ TEST(ConfigTest, ClusterKeys) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->advertise_addr, "fd00::1");
   EXPECT_TRUE(ok->forward_to_leader);
+}
+
+TEST(ConfigTest, DefaultEngine) {
+  NodeConfig c;
+  EXPECT_FALSE(c.default_btree);  // the LSM
+  ASSERT_TRUE(ApplyConfigToml("default_engine = \"btree\"\n", "t.toml", &c).ok());
+  EXPECT_TRUE(c.default_btree);
+  ASSERT_TRUE(ApplyConfigToml("default_engine = \"LSM\"\n", "t.toml", &c).ok());
+  EXPECT_FALSE(c.default_btree);
+  Status s = ApplyConfigToml("default_engine = \"innodb\"\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("lsm or btree"), std::string::npos) << s.ToString();
+  ConfigOverrides o;
+  o.default_engine = "btree";
+  Result<NodeConfig> flag = LoadConfig(std::nullopt, o);
+  ASSERT_TRUE(flag.ok()) << flag.status().ToString();
+  EXPECT_TRUE(flag->default_btree);
+  // The storage half of memory_limit_mb: three quarters to the default engine.
+  flag->memory_limit_mb = 1024;
+  EXPECT_EQ(SplitStorageMemory(*flag).btree_bytes, 384ull << 20);
+  EXPECT_EQ(SplitStorageMemory(*flag).lsm_bytes, 128ull << 20);
 }
 
 TEST(ConfigTest, IoRateLimits) {

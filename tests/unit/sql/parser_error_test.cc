@@ -67,6 +67,7 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
       {"(SELECT 1 UNION SELECT 2 ORDER BY 1) UNION SELECT 3", "ORDER BY or LIMIT inside a parenthesized set operation"},
       {"EXPLAIN ANALYZE DELETE FROM t", "EXPLAIN ANALYZE of a statement other than a query"},
       {"/*!40000 ALTER TABLE `t` ADD COLUMN b INT */", "ALTER TABLE"},
+      {"ALTER TABLE t ENGINE = BTREE, ADD COLUMN b INT", "ALTER TABLE"},  // only ENGINE alone
       {"RENAME USER a TO b", "RENAME"},
   };
   for (const Case& c : cases) {
@@ -78,6 +79,18 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
     EXPECT_EQ(result.status().message(),
               "This version of StrataDB doesn't yet support '" + std::string(c.feature) + "'")
         << c.sql;
+  }
+}
+
+TEST(ParseErrorTest, AlterTableEngineIsTheOneTableOption) {
+  for (std::string_view sql : {"ALTER TABLE d.t ENGINE = BTREE", "ALTER TABLE t ENGINE lsm", "ALTER TABLE `t` ENGINE='InnoDB';"}) {
+    Result<std::vector<ast::StatementPtr>> result = Parse(sql);
+    ASSERT_TRUE(result.ok()) << sql << ": " << result.status().ToString();
+    ASSERT_EQ(result->size(), 1u);
+    ASSERT_EQ((*result)[0]->kind, ast::StatementKind::kAlterTableEngine) << sql;
+    const auto& alter = static_cast<const ast::AlterTableEngine&>(*(*result)[0]);
+    EXPECT_EQ(alter.table.name, "t");
+    EXPECT_FALSE(alter.engine.empty());
   }
 }
 
