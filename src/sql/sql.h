@@ -34,6 +34,7 @@
 #include "sql/node_variables.h"
 #include "sql/parser/ast.h"
 #include "sql/session/process_list.h"
+#include "sql/session/user_locks.h"
 #include "storage/engine.h"
 #include "txn/transaction.h"
 
@@ -132,6 +133,8 @@ class SqlEngine {
 
   // The sessions of this node (SHOW PROCESSLIST, KILL).
   ProcessList& processes() { return processes_; }
+  // GET_LOCK and its family: the node's user-level locks (session/user_locks.h).
+  UserLockTable& user_locks() { return user_locks_; }
 
   // Prepared statements held by all sessions, against the server-wide limit
   // max_prepared_stmt_count (1461 past it, as MySQL).
@@ -148,6 +151,7 @@ class SqlEngine {
   std::atomic<bool> interrupted_{false};
   std::atomic<uint64_t> prepared_statements_{0};
   ProcessList processes_;
+  UserLockTable user_locks_;
   SqlEngineOptions options_;
   Catalog catalog_;
   AutoIncrement auto_increment_;
@@ -159,7 +163,7 @@ class SqlEngine {
 // The kind of a statement, for metrics ("select", "insert", ...).
 std::string_view StatementKindName(const ast::Statement& stmt);
 
-class Session final : public SessionContext {
+class Session final : public SessionContext, public UserLockRunner {
  public:
   Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id);
   ~Session() override;
@@ -169,9 +173,16 @@ class Session final : public SessionContext {
   // The schema of `table` in the current database, read in a transaction of its own (so
   // it neither opens nor joins the session's): COM_FIELD_LIST. 1046 / 1146 as ResolveTable.
   Result<std::shared_ptr<const TableSchema>> DescribeTable(std::string_view table);
-  // COM_RESET_CONNECTION: rolls back, resets variables, closes prepared statements; keeps
-  // user and database.
+  // COM_RESET_CONNECTION: rolls back, resets variables, closes prepared statements, releases
+  // user-level locks; keeps user and database.
   void Reset();
+  // sql_mode has NO_BACKSLASH_ESCAPES: statements are parsed with '\\' as an ordinary
+  // character, and the OK packets say so (clients choose their escaping from the flag).
+  bool no_backslash_escapes() const;
+  // The session's sql_mode lists `mode` (upper case); a SET GLOBAL sql_mode is not consulted.
+  bool SqlModeHas(std::string_view mode) const;
+  // GET_LOCK & co. as this session (session/user_locks.cc).
+  Result<Value> RunUserLock(UserLockOp op, const std::vector<Value>& args, const EvalContext& ctx) override;
 
   // ---- Prepared statements (session/prepared.cc) ----
   // The statement is parsed once and kept; each execution binds it again with that
@@ -295,6 +306,8 @@ class Session final : public SessionContext {
   Result<QueryResult> ExecuteExecute(const ast::Execute& stmt);
   Result<QueryResult> ExecuteDeallocate(const ast::Deallocate& stmt);
   Status SetSystemVariable(const ast::SetItem& item, const Value& value);
+  // SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE SAVEPOINT (session/savepoints.cc).
+  Result<QueryResult> ExecuteSavepoint(const ast::Savepoint& stmt);
 
   SqlEngine* engine_;
   std::string user_, host_;
@@ -306,6 +319,8 @@ class Session final : public SessionContext {
   bool autocommit_ = true;
   bool explicit_txn_ = false;  // BEGIN, or autocommit=0 with a statement run
   std::unique_ptr<txn::Transaction> txn_;
+  // The open transaction's savepoints by name (lower case), index i = txn_'s savepoint i.
+  std::vector<std::string> savepoints_;
   uint64_t last_insert_id_ = 0;
   int64_t row_count_ = -1;
   uint64_t found_rows_ = 0;

@@ -85,7 +85,7 @@ class InsertOp : public Operator {
     std::optional<uint32_t> ai = table_.AutoIncrementColumn();
     if (!ai) return Status::OK();
     Value& v = (*row)[*ai];
-    bool zero = !v.is_null() && v.ToDouble() == 0;
+    bool zero = !v.is_null() && v.ToDouble() == 0 && !eval_.no_auto_value_on_zero;
     if (v.is_null() || zero) {
       STRATA_ASSIGN_OR_RETURN(uint64_t id, auto_increment_->Next(table_));
       STRATA_ASSIGN_OR_RETURN(v, ConvertForColumn(table_.columns[*ai], Value::Uint(id), row_number));

@@ -70,6 +70,7 @@ Session::Session(SqlEngine* engine, std::string user, std::string host, uint32_t
 
 Session::~Session() {
   RollbackOpen();
+  engine_->user_locks().ReleaseAll(connection_id_);
   engine_->ReleasePrepared(prepared_.size());
   if (process_) engine_->processes().Unregister(connection_id_, process_.get());
 }
@@ -77,7 +78,8 @@ Session::~Session() {
 const std::string& Session::server_version() const { return engine_->server_version(); }
 
 std::optional<Value> Session::SystemVariable(std::string_view lower_name, bool global) const {
-  std::optional<Value> v = global ? engine_->GetGlobal(lower_name) : GetVariable(lower_name);
+  std::optional<Value> v = global ? engine_->GetGlobal(CanonicalVariableName(std::string(lower_name)))
+                                  : GetVariable(lower_name);
   if (!v) v = SystemVariableDefault(lower_name, *engine_);
   return v;
 }
@@ -89,6 +91,8 @@ EvalContext Session::eval_context() const {
   if (process_) ctx.killed = &process_->kill_query;
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
   ctx.last_insert_id = const_cast<uint64_t*>(&last_insert_id_);  // LAST_INSERT_ID(expr) sets it
+  ctx.user_locks = const_cast<Session*>(this);                   // GET_LOCK & co.
+  ctx.no_auto_value_on_zero = SqlModeHas("NO_AUTO_VALUE_ON_ZERO");
   return ctx;
 }
 
@@ -194,7 +198,7 @@ Result<Value> Session::UserVariable(std::string_view name) const {
 }
 
 std::optional<Value> Session::GetVariable(std::string_view name) const {
-  std::string lower = ToLower(name);
+  std::string lower = CanonicalVariableName(ToLower(name));
   if (lower == "autocommit") return Value::Int(autocommit_ ? 1 : 0);
   if (lower == "last_insert_id" || lower == "identity") return Value::Uint(last_insert_id_);
   auto it = session_vars_.find(lower);
@@ -213,6 +217,14 @@ Status Session::Use(std::string_view database) {
   txn->Rollback();
   if (!superuser_ && !EqualsIgnoreCase(database, "information_schema"))
     STRATA_RETURN_IF_ERROR(RequireDatabasePrivilege(0, database));  // before 1049: names stay private
+  std::vector<std::string_view> system = SystemSchemas();
+  system.push_back("information_schema");
+  for (std::string_view s : system) {
+    if (EqualsIgnoreCase(database, s)) {
+      database_ = std::string(s);
+      return Status::OK();
+    }
+  }
   if (!catalog->HasDatabase(database))
     return ErrUnknownDatabase(database);
   database_ = catalog->databases.at(ToLower(database));
@@ -230,8 +242,18 @@ Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_vi
   return schema;
 }
 
+bool Session::SqlModeHas(std::string_view mode) const {
+  auto it = session_vars_.find("sql_mode");
+  if (it == session_vars_.end()) return false;  // the default mode has neither of the ones asked
+  std::string modes = "," + ToUpper(it->second.ToText().value_or("")) + ",";
+  return modes.find(fmt::format(",{},", mode)) != std::string::npos;
+}
+
+bool Session::no_backslash_escapes() const { return SqlModeHas("NO_BACKSLASH_ESCAPES"); }
+
 void Session::Reset() {
   RollbackOpen();
+  engine_->user_locks().ReleaseAll(connection_id_);
   autocommit_ = true;
   session_vars_.clear();
   user_vars_.clear();
@@ -243,6 +265,7 @@ void Session::Reset() {
 
 Status Session::CommitOpen() {
   explicit_txn_ = false;
+  savepoints_.clear();
   txn_catalog_.reset();
   if (!txn_) return Status::OK();
   std::unique_ptr<txn::Transaction> txn = std::move(txn_);
@@ -251,6 +274,7 @@ Status Session::CommitOpen() {
 
 void Session::RollbackOpen() {
   explicit_txn_ = false;
+  savepoints_.clear();
   txn_catalog_.reset();
   if (txn_) txn_->Rollback();
   txn_.reset();
@@ -285,6 +309,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kRollback:
       RollbackOpen();
       return QueryResult();
+    case SK::kSavepoint: return ExecuteSavepoint(static_cast<const ast::Savepoint&>(stmt));
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
     case SK::kCreateIndex: case SK::kDropIndex: case SK::kTruncate: case SK::kRenameTable:
       STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
@@ -414,7 +439,7 @@ Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
 }
 
 Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) {
-  std::string name = ToLower(item.name);
+  std::string name = CanonicalVariableName(ToLower(item.name));
   if (name == "names" || name == "character_set") {
     std::string cs = value.ToText().value_or("utf8mb4");
     for (const char* v : {"character_set_client", "character_set_results", "character_set_connection"})
@@ -455,7 +480,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     autocommit_ = on;
     return Status::OK();
   }
-  if (name == "transaction_isolation" || name == "tx_isolation") {
+  if (name == "transaction_isolation") {
     std::string level = v.ToText().value_or("");
     for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     for (char& c : level)
@@ -465,6 +490,10 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     v = Value::String(level);
     name = "transaction_isolation";
   }
+  // Behaviour StrataDB does not have is refused, never silently ignored (a client that asks
+  // for it would get other answers than it expects).
+  if (name == "sql_auto_is_null" && v.ToBool().value_or(false))
+    return ErrWrongValueForVariable(name, v.ToText().value_or("1"));
   if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
   if (name == "strata_read_consistency") {
     std::string mode = ToLower(v.ToText().value_or(""));
