@@ -145,7 +145,7 @@ Status Connection::DoChangeUser(std::string_view args) {
   Status s = Authenticate(resp);
   // Authenticate answered (OK, or the denial); a failure ends the connection without the
   // "malformed packet" error CommandLoop sends for InvalidArgument.
-  if (!s.ok()) return Status::Aborted(s.message());
+  if (!s.ok()) return Status::Aborted(std::string(s.message()));
   return s;
 }
 

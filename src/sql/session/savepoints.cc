@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/ascii.h"
+#include "sql/errors.h"
 #include "sql/sql.h"
 
 namespace strata::sql {

@@ -78,7 +78,7 @@ constexpr size_t kMaxUserLockNameChars = 64;  // MySQL's limit
 // The lock name of args[0], lower-cased: 3057 for NULL, '' or more than 64 characters.
 Result<std::string> LockName(const std::vector<Value>& args) {
   std::optional<std::string> text = args.empty() ? std::nullopt : args[0].ToText();
-  if (!text || text->empty() || Utf8Chars(*text) > kMaxUserLockNameChars)  // ER_USER_LOCK_WRONG_NAME
+  if (!text || text->empty() || functions::Utf8Chars(*text) > kMaxUserLockNameChars)  // ER_USER_LOCK_WRONG_NAME
     return Status::InvalidArgument(fmt::format("Incorrect user-level lock name '{}'.", text.value_or("NULL")))
         .WithMysql(3057, "42000");
   return ToLower(*text);
