@@ -48,6 +48,15 @@ struct ResultColumn {
   bool primary_key = false, auto_increment = false, is_unsigned = false;
 };
 
+// One row of SHOW WARNINGS: a note, warning or error of the last statement.
+struct Warning {
+  std::string level;  // "Note", "Warning" or "Error"
+  uint16_t code = 0;
+  std::string message;
+};
+// An error a statement turned into a note or warning (IF [NOT] EXISTS, INSERT IGNORE).
+Warning AsWarning(std::string_view level, const Status& error);
+
 // What a statement returns: rows (has_rows: SELECT, SHOW) or an OK packet's fields.
 struct QueryResult {
   bool has_rows = false;
@@ -55,7 +64,8 @@ struct QueryResult {
   std::vector<Row> rows;           // each of columns.size() values
   uint64_t affected_rows = 0;
   uint64_t last_insert_id = 0;     // the first id this statement generated, 0 when none
-  uint16_t warnings = 0;
+  uint16_t warnings = 0;            // set from warning_list when the statement ends (Session::Execute)
+  std::vector<Warning> warning_list;  // what SHOW WARNINGS lists after this statement
   std::string info;                // "Rows matched: 1  Changed: 1  Warnings: 0"
   uint64_t rows_examined = 0;      // rows the scans read (slow-query log)
   // Keeps the tables whose columns `columns[i].type.table` point into alive while the result
@@ -235,6 +245,9 @@ class Session final : public SessionContext, public UserLockRunner {
   void set_client_found_rows(bool on) { client_found_rows_ = on; }
   bool client_found_rows() const { return client_found_rows_; }
   bool in_transaction() const { return txn_ != nullptr && explicit_txn_; }
+  // The last statement's notes, warnings and error (SHOW WARNINGS / SHOW ERRORS, which leave
+  // them in place; @@warning_count, @@error_count).
+  const std::vector<Warning>& warnings() const { return warnings_; }
   uint32_t connection_id() const override { return connection_id_; }
   // A session variable (lower-case name) or the global default; nullopt when unknown.
   std::optional<Value> GetVariable(std::string_view name) const;
@@ -308,6 +321,10 @@ class Session final : public SessionContext, public UserLockRunner {
   Status SetSystemVariable(const ast::SetItem& item, const Value& value);
   // SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE SAVEPOINT (session/savepoints.cc).
   Result<QueryResult> ExecuteSavepoint(const ast::Savepoint& stmt);
+  // Keeps a finished top-level statement's warnings (or error) for SHOW WARNINGS.
+  void KeepWarnings(const ast::Statement& stmt, Result<QueryResult>* result);
+  // MySQL's max_error_count default: SHOW WARNINGS lists at most this many of a statement's.
+  static constexpr size_t kMaxWarnings = 1024;
 
   SqlEngine* engine_;
   std::string user_, host_;
@@ -321,6 +338,7 @@ class Session final : public SessionContext, public UserLockRunner {
   std::unique_ptr<txn::Transaction> txn_;
   // The open transaction's savepoints by name (lower case), index i = txn_'s savepoint i.
   std::vector<std::string> savepoints_;
+  std::vector<Warning> warnings_;  // the last statement's, at most kMaxWarnings
   uint64_t last_insert_id_ = 0;
   int64_t row_count_ = -1;
   uint64_t found_rows_ = 0;

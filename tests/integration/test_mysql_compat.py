@@ -375,6 +375,32 @@ class MysqlCompatTest(unittest.TestCase):
         self.assertEqual(self.one("SELECT LAST_INSERT_ID()"), first)
         self.assertEqual(self.q("SELECT id FROM t20 WHERE v > 0 ORDER BY v"), tuple((first + i,) for i in range(4)))
 
+    def test_21_warning_count_matches_show_warnings(self):
+        """21. warning_count = rows of SHOW WARNINGS; SHOW WARNINGS raises none itself."""
+        self.cur.execute("CREATE TABLE t21 (id INT PRIMARY KEY)")
+        self.cur.execute("INSERT INTO t21 VALUES (1), (2)")
+        cases = [("INSERT IGNORE INTO t21 VALUES (1), (2), (3)",
+                  (("Warning", "1062", "Duplicate entry '1' for key 't21.PRIMARY'"),
+                   ("Warning", "1062", "Duplicate entry '2' for key 't21.PRIMARY'"))),
+                 ("DROP TABLE IF EXISTS nope21", (("Note", "1051", f"Unknown table '{DB}.nope21'"),)),
+                 ("CREATE TABLE IF NOT EXISTS t21 (id INT)", (("Note", "1050", "Table 't21' already exists"),)),
+                 ("SELECT COUNT(*) FROM t21", ())]
+        for sql, expected in cases:
+            self.cur.execute(sql)
+            self.cur.fetchall()
+            count = self.cur._result.warning_count  # from the OK / EOF packet
+            self.assertEqual(self.q("SHOW WARNINGS"), expected, sql)
+            self.assertEqual(count, len(expected), sql)
+            self.assertEqual(self.cur._result.warning_count, 0)  # SHOW WARNINGS raises none itself
+            self.assertEqual(self.q("SHOW WARNINGS"), expected, sql)  # and leaves them in place
+        self.cur.execute("INSERT IGNORE INTO t21 VALUES (1), (2), (3)")
+        self.assertEqual(self.q("SHOW WARNINGS LIMIT 1, 1"), (cases[0][1][1],))
+        self.cur.execute("DROP TABLE IF EXISTS nope21")
+        self.assertEqual(self.q("SELECT @@warning_count, @@error_count"), ((1, 0),))
+        self.assertEqual(self.error("SELECT * FROM nope21"), 1146)
+        errors = (("Error", "1146", f"Table '{DB}.nope21' doesn't exist"),)
+        self.assertEqual((self.q("SHOW WARNINGS"), self.q("SHOW ERRORS")), (errors, errors))
+
     def test_22_more_results_exists_on_all_but_last(self):
         """22. SERVER_MORE_RESULTS_EXISTS on every result but the last."""
         m = mysqldb(self.server, client_flag=MySQLdb.constants.CLIENT.MULTI_STATEMENTS)

@@ -201,6 +201,9 @@ std::optional<Value> Session::GetVariable(std::string_view name) const {
   std::string lower = CanonicalVariableName(ToLower(name));
   if (lower == "autocommit") return Value::Int(autocommit_ ? 1 : 0);
   if (lower == "last_insert_id" || lower == "identity") return Value::Uint(last_insert_id_);
+  if (lower == "warning_count") return Value::Uint(warnings_.size());
+  if (lower == "error_count")
+    return Value::Uint(std::count_if(warnings_.begin(), warnings_.end(), [](const Warning& w) { return w.level == "Error"; }));
   auto it = session_vars_.find(lower);
   if (it != session_vars_.end()) return it->second;
   return engine_->GetGlobal(lower);
@@ -286,12 +289,37 @@ Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
   Result<QueryResult> result = ExecuteStatement(stmt);
   if (top && process_) process_->StatementEnded(database_);
   --execute_depth_;
+  if (top) KeepWarnings(stmt, &result);
   if (result.ok()) {
     // MySQL: ROW_COUNT() is the affected rows of a DML statement, -1 after a result set.
     row_count_ = result->has_rows ? -1 : static_cast<int64_t>(result->affected_rows);
     if (result->has_rows) found_rows_ = result->rows.size();
   }
   return result;
+}
+
+Warning AsWarning(std::string_view level, const Status& error) {
+  // An error without a MySQL number reaches clients as 1105 (the protocol layer's default).
+  return Warning{std::string(level), error.mysql_errno() ? error.mysql_errno() : uint16_t{1105},
+                 std::string(error.message())};
+}
+
+// MySQL's diagnostics area: every statement but SHOW WARNINGS / SHOW ERRORS replaces it with
+// its own notes and warnings (or its error), and the OK packet's warning count is their
+// number, so a client that reads SHOW WARNINGS after a count gets exactly that many rows.
+void Session::KeepWarnings(const ast::Statement& stmt, Result<QueryResult>* result) {
+  if (stmt.kind == SK::kShow) {
+    auto kind = static_cast<const ast::Show&>(stmt).show;
+    if (kind == ast::ShowKind::kWarnings || kind == ast::ShowKind::kErrors) return;
+  }
+  if (!result->ok()) {
+    warnings_ = {AsWarning("Error", result->status())};
+    return;
+  }
+  std::vector<Warning>& list = (*result)->warning_list;
+  if (list.size() > kMaxWarnings) list.resize(kMaxWarnings);
+  warnings_ = list;
+  (*result)->warnings = static_cast<uint16_t>(list.size());
 }
 
 Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {

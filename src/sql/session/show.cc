@@ -379,7 +379,26 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       r.rows.push_back({Str(name), Str("CREATE DATABASE " + Quote(name) + " /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */")});
       return r;
     }
-    case ShowKind::kWarnings: case ShowKind::kErrors: return TextResult({"Level", "Code", "Message"});
+    case ShowKind::kWarnings: case ShowKind::kErrors: {  // the last other statement's (Session::KeepWarnings)
+      QueryResult r = TextResult({"Level", "Code", "Message"});
+      uint64_t offset = 0, count = UINT64_MAX;
+      if (stmt.limit) {
+        STRATA_ASSIGN_OR_RETURN(count, BindLimit(*stmt.limit, session));
+      }
+      if (stmt.offset) {
+        STRATA_ASSIGN_OR_RETURN(offset, BindLimit(*stmt.offset, session));
+      }
+      for (const Warning& w : session.warnings()) {
+        if (stmt.show == ShowKind::kErrors && w.level != "Error") continue;
+        if (offset > 0) {
+          offset--;
+          continue;
+        }
+        if (r.rows.size() >= count) break;
+        r.rows.push_back({Str(w.level), Str(std::to_string(w.code)), Str(w.message)});
+      }
+      return r;
+    }
     case ShowKind::kEngines: {
       QueryResult r = TextResult({"Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"});
       r.rows.push_back({Str("InnoDB"), Str("DEFAULT"), Str("StrataDB LSM engine (MVCC over Raft)"), Str("YES"), Str("NO"), Str("YES")});
