@@ -339,6 +339,12 @@ class Session final : public SessionContext, public UserLockRunner {
   // The open transaction's savepoints by name (lower case), index i = txn_'s savepoint i.
   std::vector<std::string> savepoints_;
   std::vector<Warning> warnings_;  // the last statement's, at most kMaxWarnings
+  // The open transaction is READ ONLY (writes are 1792 until it ends): START TRANSACTION READ
+  // ONLY, SET TRANSACTION READ ONLY for the next one, or the session's transaction_read_only.
+  bool txn_read_only_ = false;
+  std::optional<bool> next_txn_read_only_;  // SET TRANSACTION READ ONLY|WRITE (no scope)
+  // Whether a transaction starting now is read-only (consumes next_txn_read_only_).
+  bool StartingReadOnly();
   uint64_t last_insert_id_ = 0;
   int64_t row_count_ = -1;
   uint64_t found_rows_ = 0;

@@ -226,9 +226,18 @@ class MysqlCompatTest(unittest.TestCase):
                          (("READ-COMMITTED",) * 3,))
         self.cur.execute("SET SESSION tx_isolation = 'SERIALIZABLE'")
         self.assertEqual(self.q("SELECT @@transaction_isolation, @@tx_isolation"), (("SERIALIZABLE",) * 2,))
+        self.cur.execute("CREATE TABLE t11 (id INT PRIMARY KEY)")
         self.cur.execute("SET SESSION TRANSACTION READ ONLY")
         self.assertEqual(self.q("SELECT @@transaction_read_only, @@tx_read_only"), ((1, 1),))
+        self.assertEqual(self.error("INSERT INTO t11 VALUES (1)"), 1792)  # and it is in effect
         self.cur.execute("SET SESSION TRANSACTION READ WRITE")
+        self.cur.execute("START TRANSACTION READ ONLY")
+        self.assertEqual(self.q("SELECT COUNT(*) FROM t11"), ((0,),))
+        self.assertEqual(self.error("UPDATE t11 SET id = 2"), 1792)
+        self.cur.execute("COMMIT")
+        self.cur.execute("SET TRANSACTION READ ONLY")  # the next transaction only
+        self.assertEqual(self.error("DELETE FROM t11"), 1792)
+        self.cur.execute("INSERT INTO t11 VALUES (1)")
         self.cur.execute("SET SESSION tx_read_only = 1")
         self.assertEqual(self.q("SELECT @@transaction_read_only, @@tx_read_only"), ((1, 1),))
         self.cur.execute("SET SESSION transaction_read_only = 0")

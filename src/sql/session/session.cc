@@ -256,6 +256,7 @@ bool Session::no_backslash_escapes() const { return SqlModeHas("NO_BACKSLASH_ESC
 
 void Session::Reset() {
   RollbackOpen();
+  next_txn_read_only_.reset();
   engine_->user_locks().ReleaseAll(connection_id_);
   autocommit_ = true;
   session_vars_.clear();
@@ -268,6 +269,7 @@ void Session::Reset() {
 
 Status Session::CommitOpen() {
   explicit_txn_ = false;
+  txn_read_only_ = false;
   savepoints_.clear();
   txn_catalog_.reset();
   if (!txn_) return Status::OK();
@@ -277,6 +279,7 @@ Status Session::CommitOpen() {
 
 void Session::RollbackOpen() {
   explicit_txn_ = false;
+  txn_read_only_ = false;
   savepoints_.clear();
   txn_catalog_.reset();
   if (txn_) txn_->Rollback();
@@ -329,6 +332,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
       STRATA_RETURN_IF_ERROR(CommitOpen());  // BEGIN commits an open transaction, as MySQL does
       txn_ = engine_->txn().Begin(ReadRequirement());
       explicit_txn_ = true;
+      txn_read_only_ = StartingReadOnly() || static_cast<const ast::Begin&>(stmt).read_only;
       return QueryResult();
     }
     case SK::kCommit:
@@ -405,7 +409,18 @@ Result<QueryResult> Session::ExecuteInTransaction(const ast::Statement& stmt) {
   }
 }
 
+bool Session::StartingReadOnly() {
+  if (std::optional<bool> next = std::exchange(next_txn_read_only_, std::nullopt)) return *next;
+  std::optional<Value> v = GetVariable("transaction_read_only");
+  return v && v->ToBool().value_or(false);
+}
+
 Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
+  // A read-only transaction (START TRANSACTION READ ONLY, or transaction_read_only / SET
+  // SESSION TRANSACTION READ ONLY for every transaction) refuses writes, as MySQL does.
+  if (!(explicit_txn_ && txn_)) txn_read_only_ = StartingReadOnly();  // this statement starts one
+  if (txn_read_only_ && (stmt.kind == SK::kInsert || stmt.kind == SK::kUpdate || stmt.kind == SK::kDelete))
+    return Status::InvalidArgument("Cannot execute statement in a READ ONLY transaction.").WithMysql(1792, "25006");
   if (!autocommit_) explicit_txn_ = true;
   // The first statement of an autocommit=0 transaction needs its savepoint too.
   if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();
@@ -506,6 +521,10 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     }
     if (on && !autocommit_) STRATA_RETURN_IF_ERROR(CommitOpen());  // turning autocommit on commits
     autocommit_ = on;
+    return Status::OK();
+  }
+  if (name == "transaction_read_only" && item.scope == ast::VariableScope::kDefault) {
+    next_txn_read_only_ = v.ToBool().value_or(false);  // SET TRANSACTION READ ONLY: the next one only
     return Status::OK();
   }
   if (name == "transaction_isolation") {
