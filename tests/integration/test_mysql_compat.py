@@ -838,8 +838,14 @@ class MysqlCompatTest(unittest.TestCase):
         self.assertEqual(self.error("CREATE DATABASE DB43"), 1007)
         self.cur.execute("USE db43")
         self.assertEqual(self.one("SELECT id FROM MIXEDCASE WHERE ID = 1"), 1)  # column names never had case
-        # (MySQL also stores such names in lower case; StrataDB keeps them as written: SHOW
-        # TABLES says MixedCase. docs/mysql_protocol.md, "Client compatibility".)
+        # Stored (and shown) in lower case, as MySQL does with lower_case_table_names = 1.
+        self.assertEqual(self.q("SHOW TABLES"), (("mixedcase",),))
+        self.assertIn(("db43",), self.q("SHOW DATABASES"))
+        self.assertEqual(self.q("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES "
+                                "WHERE TABLE_NAME = 'mixedcase'"), (("db43", "mixedcase"),))
+        self.cur.execute("RENAME TABLE MixedCase TO OtherCase")
+        self.cur.execute("CREATE VIEW MixedView AS SELECT Id FROM OTHERCASE")
+        self.assertEqual(self.q("SHOW FULL TABLES"), (("mixedview", "VIEW"), ("othercase", "BASE TABLE")))
 
 
 if __name__ == "__main__":
