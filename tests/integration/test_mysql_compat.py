@@ -282,6 +282,17 @@ class MysqlCompatTest(unittest.TestCase):
             self.assertEqual(self.q("SELECT v FROM t14 WHERE id IS NULL"), ((3,),))
         self.cur.execute("SET sql_auto_is_null = 0")
         self.assertEqual(self.q("SELECT v FROM t14 WHERE id IS NULL"), ())
+        # The mariadb CLI's --safe-updates: refused, or DELETE without a key must fail and a
+        # SELECT return at most sql_select_limit rows.
+        try:
+            self.cur.execute("SET SQL_SAFE_UPDATES = 1, SQL_SELECT_LIMIT = 2")
+        except pymysql.MySQLError as e:
+            self.assertEqual(e.args[0], 1231, e.args)
+        else:
+            self.assertEqual(len(self.q("SELECT * FROM t14")), 2)
+            self.assertEqual(self.error("DELETE FROM t14"), 1175)
+        self.cur.execute("SET SQL_SAFE_UPDATES = 0, SQL_SELECT_LIMIT = DEFAULT")
+        self.assertEqual(len(self.q("SELECT * FROM t14")), 3)
 
     def test_15_django_multi_statement_init(self):
         """15. Django's init is one multi-statement query: SET SQL_AUTO_IS_NULL = 0; SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED."""

@@ -539,8 +539,10 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
   }
   // Behaviour StrataDB does not have is refused, never silently ignored (a client that asks
   // for it would get other answers than it expects).
-  if (name == "sql_auto_is_null" && v.ToBool().value_or(false))
+  if ((name == "sql_auto_is_null" || name == "sql_safe_updates") && v.ToBool().value_or(false))
     return ErrWrongValueForVariable(name, v.ToText().value_or("1"));
+  if (name == "sql_select_limit" && v.ToText().value_or("") != current->ToText().value_or(""))
+    return ErrWrongValueForVariable(name, v.ToText().value_or("NULL"));
   if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
   if (name == "strata_read_consistency") {
     std::string mode = ToLower(v.ToText().value_or(""));
