@@ -94,7 +94,7 @@ Result<Value> Session::RunUserLock(UserLockOp op, const std::vector<Value>& args
     case UserLockOp::kGet: {
       // A negative timeout waits for ever (bounded here by KILL QUERY and shutdown).
       double seconds = args.size() > 1 && !args[1].is_null() ? args[1].ToDouble() : 0;
-      auto timeout = seconds < 0 ? std::chrono::milliseconds(int64_t{1} << 50)
+      auto timeout = seconds < 0 ? std::chrono::milliseconds(int64_t{1000000000000})  // ~31 years
                                  : std::chrono::milliseconds(static_cast<int64_t>(std::min(seconds, 1e9) * 1000));
       STRATA_ASSIGN_OR_RETURN(bool got, locks.Acquire(name, connection_id_, timeout,
                                                       [&ctx] { return CheckInterrupted(ctx); }));
