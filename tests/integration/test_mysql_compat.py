@@ -765,6 +765,23 @@ class MysqlCompatTest(unittest.TestCase):
         self.assertEqual(got.get("r"), 1)
         self.assertEqual(self.one("SELECT RELEASE_ALL_LOCKS()"), 1)
         self.assertEqual(self.one("SELECT IS_FREE_LOCK('m38')"), 1)
+        # A wait without a timeout ends with KILL QUERY (the CLI's Ctrl-C).
+        with connect(self.server, DB) as holder, holder.cursor() as hc:
+            self.assertEqual(self.one("SELECT GET_LOCK('k38', 0)", cur=hc), 1)
+            killed = {}
+
+            def wait_forever():
+                try:
+                    self.one("SELECT GET_LOCK('k38', -1)")
+                except pymysql.MySQLError as e:
+                    killed["code"] = e.args[0]
+            t = threading.Thread(target=wait_forever)
+            t.start()
+            wait_until(lambda: any((r[7] or "").startswith("SELECT GET_LOCK('k38'")
+                                   for r in self.q("SHOW FULL PROCESSLIST", cur=hc)), what="GET_LOCK to wait")
+            hc.execute(f"KILL QUERY {me}")
+            t.join(30)
+            self.assertEqual(killed.get("code"), 1317)
 
     def test_39_select_for_update_locks(self):
         """39. SELECT … FOR UPDATE really locks (or makes the row part of the conflict set)."""
