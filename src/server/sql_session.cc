@@ -45,14 +45,27 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
       numeric = false;
       break;
   }
-  if (t.kind == sql::OutKind::kInt && t.table && t.column >= 0) {
-    // Table integer columns: report their real width so clients pick the right type.
-    switch (t.table->columns[static_cast<size_t>(t.column)].type.kind) {
-      case sql::ast::TypeKind::kTinyInt: out.type = FieldType::kTiny; out.length = 4; break;
-      case sql::ast::TypeKind::kSmallInt: out.type = FieldType::kShort; out.length = 6; break;
-      case sql::ast::TypeKind::kMediumInt: out.type = FieldType::kInt24; out.length = 9; break;
-      case sql::ast::TypeKind::kInt: out.type = FieldType::kLong; out.length = 11; break;
+  if ((t.kind == sql::OutKind::kInt || t.kind == sql::OutKind::kUint) && t.table && t.column >= 0) {
+    // Table integer columns: report their real type and width so clients pick the right
+    // type (JDBC and Rails read TINYINT(1), and BOOL, as a boolean).
+    const sql::ColumnType& ct = t.table->columns[static_cast<size_t>(t.column)].type;
+    const bool u = ct.is_unsigned;
+    switch (ct.kind) {
+      case sql::ast::TypeKind::kTinyInt: out.type = FieldType::kTiny; out.length = u ? 3 : 4; break;
+      case sql::ast::TypeKind::kSmallInt: out.type = FieldType::kShort; out.length = u ? 5 : 6; break;
+      case sql::ast::TypeKind::kMediumInt: out.type = FieldType::kInt24; out.length = u ? 8 : 9; break;
+      case sql::ast::TypeKind::kInt: out.type = FieldType::kLong; out.length = u ? 10 : 11; break;
       default: break;
+    }
+    if (ct.kind == sql::ast::TypeKind::kTinyInt && (ct.is_boolean || ct.length == 1)) out.length = 1;
+  }
+  if (t.table && t.column >= 0) {
+    // UNIQUE_KEY for a column that is a one-column unique key, MULTIPLE_KEY for the first
+    // column of a non-unique (or several-column) key, as MySQL sets them.
+    const auto col = static_cast<uint32_t>(t.column);
+    for (const sql::IndexSchema& index : t.table->indexes) {
+      if (index.columns.empty() || index.columns[0] != col) continue;
+      out.flags |= index.unique && index.columns.size() == 1 ? mysql::kUniqueKeyFlag : mysql::kMultipleKeyFlag;
     }
   }
   out.charset = numeric || t.kind == sql::OutKind::kBlob ? 63 : 45;
@@ -73,7 +86,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
   QueryResponse Query(std::string_view text, bool multi_statements) override {
     QueryResponse response;
     response.memory = MemoryCharge(memory_);
-    Result<std::vector<sql::ast::StatementPtr>> parsed = sql::Parse(text);
+    Result<std::vector<sql::ast::StatementPtr>> parsed = sql::Parse(text, !session_->no_backslash_escapes());
     if (!parsed.ok()) {
       response.error = parsed.status();
       CountError(response.error);
@@ -172,7 +185,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
   }
 
   mysql::SessionStatus status() const override {
-    return {session_->in_transaction(), session_->autocommit()};
+    return {session_->in_transaction(), session_->autocommit(), session_->no_backslash_escapes()};
   }
 
  private:

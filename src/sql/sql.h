@@ -34,6 +34,7 @@
 #include "sql/node_variables.h"
 #include "sql/parser/ast.h"
 #include "sql/session/process_list.h"
+#include "sql/session/user_locks.h"
 #include "storage/engine.h"
 #include "txn/transaction.h"
 
@@ -47,6 +48,15 @@ struct ResultColumn {
   bool primary_key = false, auto_increment = false, is_unsigned = false;
 };
 
+// One row of SHOW WARNINGS: a note, warning or error of the last statement.
+struct Warning {
+  std::string level;  // "Note", "Warning" or "Error"
+  uint16_t code = 0;
+  std::string message;
+};
+// An error a statement turned into a note or warning (IF [NOT] EXISTS, INSERT IGNORE).
+Warning AsWarning(std::string_view level, const Status& error);
+
 // What a statement returns: rows (has_rows: SELECT, SHOW) or an OK packet's fields.
 struct QueryResult {
   bool has_rows = false;
@@ -54,7 +64,8 @@ struct QueryResult {
   std::vector<Row> rows;           // each of columns.size() values
   uint64_t affected_rows = 0;
   uint64_t last_insert_id = 0;     // the first id this statement generated, 0 when none
-  uint16_t warnings = 0;
+  uint16_t warnings = 0;            // set from warning_list when the statement ends (Session::Execute)
+  std::vector<Warning> warning_list;  // what SHOW WARNINGS lists after this statement
   std::string info;                // "Rows matched: 1  Changed: 1  Warnings: 0"
   uint64_t rows_examined = 0;      // rows the scans read (slow-query log)
   // Keeps the tables whose columns `columns[i].type.table` point into alive while the result
@@ -140,6 +151,8 @@ class SqlEngine {
 
   // The sessions of this node (SHOW PROCESSLIST, KILL).
   ProcessList& processes() { return processes_; }
+  // GET_LOCK and its family: the node's user-level locks (session/user_locks.h).
+  UserLockTable& user_locks() { return user_locks_; }
 
   // Prepared statements held by all sessions, against the server-wide limit
   // max_prepared_stmt_count (1461 past it, as MySQL).
@@ -156,6 +169,7 @@ class SqlEngine {
   std::atomic<bool> interrupted_{false};
   std::atomic<uint64_t> prepared_statements_{0};
   ProcessList processes_;
+  UserLockTable user_locks_;
   SqlEngineOptions options_;
   Catalog catalog_;
   AutoIncrement auto_increment_;
@@ -167,7 +181,7 @@ class SqlEngine {
 // The kind of a statement, for metrics ("select", "insert", ...).
 std::string_view StatementKindName(const ast::Statement& stmt);
 
-class Session final : public SessionContext {
+class Session final : public SessionContext, public UserLockRunner {
  public:
   Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id);
   ~Session() override;
@@ -177,9 +191,16 @@ class Session final : public SessionContext {
   // The schema of `table` in the current database, read in a transaction of its own (so
   // it neither opens nor joins the session's): COM_FIELD_LIST. 1046 / 1146 as ResolveTable.
   Result<std::shared_ptr<const TableSchema>> DescribeTable(std::string_view table);
-  // COM_RESET_CONNECTION: rolls back, resets variables, closes prepared statements; keeps
-  // user and database.
+  // COM_RESET_CONNECTION: rolls back, resets variables, closes prepared statements, releases
+  // user-level locks; keeps user and database.
   void Reset();
+  // sql_mode has NO_BACKSLASH_ESCAPES: statements are parsed with '\\' as an ordinary
+  // character, and the OK packets say so (clients choose their escaping from the flag).
+  bool no_backslash_escapes() const;
+  // The session's sql_mode lists `mode` (upper case); a SET GLOBAL sql_mode is not consulted.
+  bool SqlModeHas(std::string_view mode) const;
+  // GET_LOCK & co. as this session (session/user_locks.cc).
+  Result<Value> RunUserLock(UserLockOp op, const std::vector<Value>& args, const EvalContext& ctx) override;
 
   // ---- Prepared statements (session/prepared.cc) ----
   // The statement is parsed once and kept; each execution binds it again with that
@@ -239,6 +260,9 @@ class Session final : public SessionContext {
   const LocalFiles& local_files() const { return local_files_; }
   bool client_found_rows() const { return client_found_rows_; }
   bool in_transaction() const { return txn_ != nullptr && explicit_txn_; }
+  // The last statement's notes, warnings and error (SHOW WARNINGS / SHOW ERRORS, which leave
+  // them in place; @@warning_count, @@error_count).
+  const std::vector<Warning>& warnings() const { return warnings_; }
   uint32_t connection_id() const override { return connection_id_; }
   // A session variable (lower-case name) or the global default; nullopt when unknown.
   std::optional<Value> GetVariable(std::string_view name) const;
@@ -310,6 +334,12 @@ class Session final : public SessionContext {
   Result<QueryResult> ExecuteExecute(const ast::Execute& stmt);
   Result<QueryResult> ExecuteDeallocate(const ast::Deallocate& stmt);
   Status SetSystemVariable(const ast::SetItem& item, const Value& value);
+  // SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE SAVEPOINT (session/savepoints.cc).
+  Result<QueryResult> ExecuteSavepoint(const ast::Savepoint& stmt);
+  // Keeps a finished top-level statement's warnings (or error) for SHOW WARNINGS.
+  void KeepWarnings(const ast::Statement& stmt, Result<QueryResult>* result);
+  // MySQL's max_error_count default: SHOW WARNINGS lists at most this many of a statement's.
+  static constexpr size_t kMaxWarnings = 1024;
 
   SqlEngine* engine_;
   std::string user_, host_;
@@ -321,6 +351,15 @@ class Session final : public SessionContext {
   bool autocommit_ = true;
   bool explicit_txn_ = false;  // BEGIN, or autocommit=0 with a statement run
   std::unique_ptr<txn::Transaction> txn_;
+  // The open transaction's savepoints by name (lower case), index i = txn_'s savepoint i.
+  std::vector<std::string> savepoints_;
+  std::vector<Warning> warnings_;  // the last statement's, at most kMaxWarnings
+  // The open transaction is READ ONLY (writes are 1792 until it ends): START TRANSACTION READ
+  // ONLY, SET TRANSACTION READ ONLY for the next one, or the session's transaction_read_only.
+  bool txn_read_only_ = false;
+  std::optional<bool> next_txn_read_only_;  // SET TRANSACTION READ ONLY|WRITE (no scope)
+  // Whether a transaction starting now is read-only (consumes next_txn_read_only_).
+  bool StartingReadOnly();
   uint64_t last_insert_id_ = 0;
   int64_t row_count_ = -1;
   uint64_t found_rows_ = 0;

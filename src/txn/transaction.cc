@@ -238,10 +238,12 @@ Status Transaction::Buffer(Slice key, std::optional<Slice> value, LogIndex base)
     return ErrOutOfSessionMemory(*memory_.budget(), fmt::format("a transaction buffering {} bytes", next),
                                  "the statement is rolled back");
   }
-  if (in_statement_ && !statement_undo_.contains(k)) {  // the first change's state only
+  if ((in_statement_ && !statement_undo_.contains(k)) || !savepoints_.empty()) {  // the first change's state only
     std::optional<std::optional<Bytes>> before;
     if (present) before = it->second;
-    statement_undo_.emplace(k, std::move(before));
+    for (SavepointUndo& sp : savepoints_)
+      if (!sp.undo.contains(k)) sp.undo.emplace(k, before);
+    if (in_statement_ && !statement_undo_.contains(k)) statement_undo_.emplace(k, std::move(before));
   }
   // The first base stays: a later one would be less strict for the value written first.
   if (base > start_index_) writes_.bases.emplace(k, base);
@@ -289,6 +291,36 @@ void Transaction::RollbackStatement() {
 void Transaction::EndStatement() {
   in_statement_ = false;
   statement_undo_.clear();
+}
+
+void Transaction::SetSavepoint() {
+  STRATA_CHECK(savepoints_.size() < kMaxSavepoints);
+  savepoints_.push_back(SavepointUndo{{}, writes_.unchanged_ranges.size()});
+}
+
+void Transaction::RollbackToSavepoint(size_t index) {
+  STRATA_CHECK(index < savepoints_.size());
+  savepoints_.resize(index + 1);
+  SavepointUndo& sp = savepoints_.back();
+  for (auto& [key, before] : sp.undo) {
+    // A statement running now (ROLLBACK TO itself) must be able to undo this too.
+    if (in_statement_ && !statement_undo_.contains(key)) {
+      auto it = writes_.writes.find(key);
+      std::optional<std::optional<Bytes>> current;
+      if (it != writes_.writes.end()) current = it->second;
+      statement_undo_.emplace(key, std::move(current));
+    }
+    SetBuffered(key, std::move(before));
+  }
+  sp.undo.clear();
+  STRATA_CHECK(sp.ranges <= writes_.unchanged_ranges.size());
+  writes_.unchanged_ranges.resize(sp.ranges);
+  if (in_statement_) statement_ranges_ = std::min(statement_ranges_, sp.ranges);
+}
+
+void Transaction::ReleaseSavepoint(size_t index) {
+  STRATA_CHECK(index < savepoints_.size());
+  savepoints_.resize(index);
 }
 
 Status Transaction::Commit() {

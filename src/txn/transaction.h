@@ -154,6 +154,16 @@ class Transaction {
   void BeginStatement();
   void RollbackStatement();
   void EndStatement();
+  // Savepoints (SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE SAVEPOINT), the same undo
+  // generalised: each savepoint records the state, as of its creation, of every key first
+  // changed after it. Savepoints are numbered 0.. in creation order; the session names them.
+  // Row locks taken since a savepoint stay held after rolling back to it, as in InnoDB.
+  // At most kMaxSavepoints at once (each write costs one map lookup per savepoint).
+  static constexpr size_t kMaxSavepoints = 64;
+  size_t savepoint_count() const { return savepoints_.size(); }
+  void SetSavepoint();                     // REQUIRES: savepoint_count() < kMaxSavepoints
+  void RollbackToSavepoint(size_t index);  // keeps savepoint `index`, drops later ones
+  void ReleaseSavepoint(size_t index);     // drops savepoint `index` and later ones
   size_t write_count() const { return writes_.writes.size(); }
   // Bytes the buffered writes count against max_txn_bytes.
   uint64_t buffered_bytes() const { return buffered_bytes_; }
@@ -196,6 +206,11 @@ class Transaction {
   // key -> its state before the statement: nullopt = not written by this transaction.
   std::map<Bytes, std::optional<std::optional<Bytes>>> statement_undo_;
   size_t statement_ranges_ = 0;  // writes_.unchanged_ranges when the statement began
+  struct SavepointUndo {
+    std::map<Bytes, std::optional<std::optional<Bytes>>> undo;  // as statement_undo_
+    size_t ranges = 0;  // writes_.unchanged_ranges when the savepoint was set
+  };
+  std::vector<SavepointUndo> savepoints_;
   bool open_ = true;
 
   const LockManager::TxnId id_;

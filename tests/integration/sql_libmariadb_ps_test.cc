@@ -269,6 +269,7 @@ TEST_F(PreparedTest, ExpressionsFractionsAndNulls) {
   EXPECT_EQ(Run(s.get(), &nulls), (Rows{{"NULL", "NULL", "NULL", "NULL", "1"}}));
 }
 
+// mysql-compat.md item 23 (also test_mysql_compat.py test_23_*).
 TEST_F(PreparedTest, MetadataAtPrepareTime) {
   Exec(m(), "CREATE TABLE md (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, amount DECIMAL(8,2), at DATETIME)");
   Stmt s = Prepare("SELECT * FROM md WHERE id > ? LIMIT ?");
@@ -326,6 +327,7 @@ TEST_F(PreparedTest, DmlAffectedRowsAndInsertId) {
   EXPECT_EQ(Query(m(), "SELECT n FROM dm ORDER BY id"), (Rows{{"10"}, {"21"}}));
 }
 
+// mysql-compat.md item 25 (also test_mysql_compat.py test_25_*).
 TEST_F(PreparedTest, CursorFetchesInBatches) {
   Exec(m(), "CREATE TABLE cu (id INT PRIMARY KEY, s VARCHAR(10))");
   Exec(m(), "INSERT INTO cu VALUES (1,'a'),(2,'b'),(3,'c'),(4,'d'),(5,NULL)");
@@ -352,6 +354,7 @@ TEST_F(PreparedTest, CursorFetchesInBatches) {
   EXPECT_EQ(FetchAll(s.get()), Rows{});
 }
 
+// mysql-compat.md item 25 (also test_mysql_compat.py test_25_*).
 TEST_F(PreparedTest, LongDataResetAndClose) {
   Exec(m(), "CREATE TABLE ld (id INT PRIMARY KEY, body MEDIUMBLOB)");
   Stmt s = Prepare("INSERT INTO ld VALUES (?, ?)");

@@ -48,6 +48,7 @@ uint16_t Connection::StatusFlags() const {
   uint16_t flags = 0;
   if (st.autocommit) flags |= kStatusAutocommit;
   if (st.in_transaction) flags |= kStatusInTrans;
+  if (st.no_backslash_escapes) flags |= kStatusNoBackslashEscapes;
   return flags;
 }
 
@@ -151,9 +152,10 @@ Status Connection::Dispatch(std::string_view payload, bool* quit) {
       return DoStmtReset(args);
     case Command::kStmtFetch:
       return DoStmtFetch(args);
+    case Command::kChangeUser:
+      return DoChangeUser(args);
     case Command::kProcessKill:
     case Command::kDebug:
-    case Command::kChangeUser:
       return w.WriteErr(er::kNotSupportedYet, "42000",
                         fmt::format("This version of StrataDB doesn't yet support 'COM_{}'",
                                     CommandName(command)));

@@ -74,6 +74,10 @@ class Connection {
   Result<bool> RunCachingSha2(const Account& account, std::string_view response);
   Result<bool> CachingSha2FullAuth(const Account& account);
   Status Deny(std::string_view user, bool used_password);
+  // COM_CHANGE_USER: ends the session (its transaction rolls back, its statements and locks
+  // go), then authenticates the new user against the handshake's nonce as at connect and
+  // opens a fresh session. A denial is sent and closes the connection, as MySQL does.
+  Status DoChangeUser(std::string_view args);
 
   // Command phase.
   void CommandLoop();

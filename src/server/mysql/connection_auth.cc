@@ -151,6 +151,18 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
   return Status::OK();
 }
 
+Status Connection::DoChangeUser(std::string_view args) {
+  STRATA_ASSIGN_OR_RETURN(HandshakeResponse resp, DecodeChangeUser(args, capabilities_));
+  session_.reset();
+  statements_.clear();
+  multi_statements_ = (capabilities_ & kClientMultiStatements) != 0;
+  Status s = Authenticate(resp);
+  // Authenticate answered (OK, or the denial); a failure ends the connection without the
+  // "malformed packet" error CommandLoop sends for InvalidArgument.
+  if (!s.ok()) return Status::Aborted(std::string(s.message()));
+  return s;
+}
+
 Result<bool> Connection::RunNative(const Account& account, std::string_view response) {
   if (HasNoPassword(account)) return IsEmptyResponse(response);
   return VerifyNative(account.native_hash, nonce_, response);

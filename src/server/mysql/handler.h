@@ -96,6 +96,7 @@ struct PreparedInfo {
 struct SessionStatus {
   bool in_transaction = false;
   bool autocommit = true;
+  bool no_backslash_escapes = false;  // sql_mode NO_BACKSLASH_ESCAPES: '\\' is an ordinary character
 };
 
 class SessionHandler {

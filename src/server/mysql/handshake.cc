@@ -31,6 +31,35 @@ std::string EncodeHandshakeV10(const HandshakeV10& h) {
   return w.Take();
 }
 
+Result<HandshakeResponse> DecodeChangeUser(std::string_view payload, uint32_t capabilities) {
+  PacketReader r(payload);
+  HandshakeResponse resp;
+  resp.capabilities = capabilities;
+  std::string_view user, auth, db;
+  if (!r.ReadNulString(&user)) return Malformed("user name");
+  if (user.size() > kMaxUserLength) return Malformed("user name too long");
+  resp.user = std::string(user);
+  if (capabilities & kClientSecureConnection) {
+    uint8_t len;
+    if (!r.ReadU8(&len) || !r.ReadBytes(len, &auth)) return Malformed("auth response");
+  } else if (!r.ReadNulString(&auth)) {
+    return Malformed("auth response");
+  }
+  resp.auth_response = std::string(auth);
+  if (!r.at_end()) {
+    if (!r.ReadNulString(&db)) return Malformed("database");
+    resp.database = std::string(db);
+  }
+  uint16_t charset = 0;
+  if (r.remaining() >= 2 && r.ReadU16(&charset)) resp.charset = static_cast<uint8_t>(charset);
+  if ((capabilities & kClientPluginAuth) && !r.at_end()) {
+    std::string_view plugin;
+    if (!r.ReadNulString(&plugin)) plugin = r.ReadRest();
+    resp.auth_plugin = std::string(plugin);
+  }
+  return resp;  // connect attributes, if any, are ignored as at connect
+}
+
 Result<HandshakeResponse> DecodeHandshakeResponse(std::string_view payload) {
   PacketReader r(payload);
   HandshakeResponse resp;

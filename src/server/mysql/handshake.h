@@ -38,6 +38,10 @@ struct HandshakeResponse {
 // Decodes a HandshakeResponse41 or an SSLRequest. Clients before protocol 4.1 are refused.
 // Fields after the auth response are optional, as in MySQL (old clients stop early).
 Result<HandshakeResponse> DecodeHandshakeResponse(std::string_view payload);
+// Decodes COM_CHANGE_USER's arguments (after the command byte) into the same fields: user,
+// auth response (1-byte length with CLIENT_SECURE_CONNECTION, else NUL-terminated),
+// database, character set, plugin, attributes; `capabilities` are the connection's.
+Result<HandshakeResponse> DecodeChangeUser(std::string_view payload, uint32_t capabilities);
 
 // 0xfe, plugin name, plugin data (the nonce followed by a NUL, as MySQL sends it).
 std::string EncodeAuthSwitchRequest(std::string_view plugin, std::string_view nonce);

@@ -65,6 +65,7 @@ enum ServerStatus : uint16_t {
   kMoreResultsExist = 0x0008,
   kStatusCursorExists = 0x0040,  // COM_STMT_EXECUTE opened a cursor; COM_STMT_FETCH reads it
   kStatusLastRowSent = 0x0080,   // COM_STMT_FETCH sent the cursor's last row (it is closed)
+  kStatusNoBackslashEscapes = 0x0200,  // sql_mode has NO_BACKSLASH_ESCAPES (clients escape by it)
 };
 
 enum class Command : uint8_t {

@@ -23,7 +23,7 @@ Result<BoundExprPtr> Fold(BoundExprPtr e, const BindContext& ctx) {
   // A subquery runs only inside a statement's execution; an outer reference varies per row.
   if (e->kind == K::kConst || e->kind == K::kColumn || e->kind == K::kSubquery || e->kind == K::kOuterColumn) return e;
   if (e->kind == K::kFunc && (e->fn == Fn::kNow || e->fn == Fn::kCurDate || e->fn == Fn::kValues ||
-                              e->fn == Fn::kSetLastInsertId))
+                              e->fn == Fn::kSetLastInsertId || e->fn == Fn::kUserLock))
     return e;
   if (e->kind == K::kFunc && e->fn == Fn::kBuiltin && !e->builtin->deterministic) return e;
   for (const auto& c : e->children)

@@ -303,6 +303,24 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   }
   if (auto special = SpecialFunctions().find(name); special != SpecialFunctions().end())
     return BindSpecial(e, special->second, ctx);
+  static const std::unordered_map<std::string_view, std::pair<UserLockOp, size_t>> kUserLocks = {
+      {"GET_LOCK", {UserLockOp::kGet, 2}},       {"RELEASE_LOCK", {UserLockOp::kRelease, 1}},
+      {"IS_FREE_LOCK", {UserLockOp::kIsFree, 1}}, {"IS_USED_LOCK", {UserLockOp::kIsUsed, 1}},
+      {"RELEASE_ALL_LOCKS", {UserLockOp::kReleaseAll, 0}}};
+  if (auto lock = kUserLocks.find(name); lock != kUserLocks.end()) {  // run per row, never folded
+    if (e.children.size() != lock->second.second) return ErrWrongParameterCount(name);
+    auto out = std::make_unique<BoundExpr>();
+    out->kind = K::kFunc;
+    out->fn = Fn::kUserLock;
+    out->column = static_cast<uint32_t>(lock->second.first);
+    for (const auto& child : e.children) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr arg, BindExpr(*child, ctx));
+      out->children.push_back(std::move(arg));
+    }
+    out->type.kind = lock->second.first == UserLockOp::kIsUsed ? OutKind::kUint : OutKind::kInt;
+    out->type.length = 21;
+    return BoundExprPtr(std::move(out));
+  }
   if (name == "LAST_INSERT_ID") {  // LAST_INSERT_ID(expr); LAST_INSERT_ID() is a session constant
     if (e.children.size() != 1) return ErrWrongParameterCount(name);
     auto out = std::make_unique<BoundExpr>();

@@ -49,6 +49,12 @@ Result<uint64_t> AutoIncrement::Next(const TableSchema& table) {
   return (*next)++;
 }
 
+Result<uint64_t> AutoIncrement::Peek(const TableSchema& table) {
+  std::lock_guard lock(mu_);
+  STRATA_ASSIGN_OR_RETURN(uint64_t * next, Counter(table));
+  return *next;
+}
+
 Status AutoIncrement::Observe(const TableSchema& table, uint64_t value) {
   std::lock_guard lock(mu_);
   STRATA_ASSIGN_OR_RETURN(uint64_t * next, Counter(table));

@@ -38,6 +38,10 @@ class AutoIncrement {
   Result<uint64_t> Next(const TableSchema& table);
   // An explicit value was inserted: later allocations go above it.
   Status Observe(const TableSchema& table, uint64_t value);
+  // The value this node would give next, without taking it (information_schema.TABLES
+  // .AUTO_INCREMENT, SHOW TABLE STATUS); in a multi-node cluster another node may give a
+  // value above it first.
+  Result<uint64_t> Peek(const TableSchema& table);
   void Forget(TableId table);
 
  private:

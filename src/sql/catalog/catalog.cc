@@ -219,8 +219,10 @@ Status Catalog::BumpVersion(txn::Transaction& txn) {
   return WriteCounter(txn, key, version + 1);
 }
 
+// lower_case_table_names = 1 (what StrataDB reports): database, table and view names are
+// stored in lower case, as MySQL stores them, and compared case-insensitively (the keys).
 Status Catalog::CreateDatabase(txn::Transaction& txn, std::string_view name) {
-  STRATA_RETURN_IF_ERROR(txn.Put(DatabaseKey(name), name));
+  STRATA_RETURN_IF_ERROR(txn.Put(DatabaseKey(name), ToLower(name)));
   return BumpVersion(txn);
 }
 
@@ -243,6 +245,8 @@ Result<TableId> Catalog::AllocateTableId(txn::Transaction& txn, bool btree) {
 
 Status Catalog::CreateTable(txn::Transaction& txn, TableSchema* schema) {
   STRATA_ASSIGN_OR_RETURN(schema->id, AllocateTableId(txn, EqualsIgnoreCase(schema->engine, kBtreeEngineName)));
+  schema->database = ToLower(schema->database);  // names are stored lower-case (lower_case_table_names = 1)
+  schema->name = ToLower(schema->name);
   STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema->database, schema->name), schema->Encode()));
   return BumpVersion(txn);
 }
@@ -253,11 +257,25 @@ Status Catalog::DropTable(txn::Transaction& txn, const TableSchema& schema) {
 }
 
 Status Catalog::UpdateTable(txn::Transaction& txn, const TableSchema& schema) {
+  if (schema.name != ToLower(schema.name) || schema.database != ToLower(schema.database)) {  // RENAME TABLE
+    TableSchema lower = schema;
+    lower.database = ToLower(schema.database);
+    lower.name = ToLower(schema.name);
+    STRATA_RETURN_IF_ERROR(txn.Put(TableKey(lower.database, lower.name), lower.Encode()));
+    return BumpVersion(txn);
+  }
   STRATA_RETURN_IF_ERROR(txn.Put(TableKey(schema.database, schema.name), schema.Encode()));
   return BumpVersion(txn);
 }
 
 Status Catalog::PutView(txn::Transaction& txn, const ViewDefinition& view) {
+  if (view.name != ToLower(view.name) || view.database != ToLower(view.database)) {
+    ViewDefinition lower = view;
+    lower.database = ToLower(view.database);
+    lower.name = ToLower(view.name);
+    STRATA_RETURN_IF_ERROR(txn.Put(ViewKey(lower.database, lower.name), lower.Encode()));
+    return BumpVersion(txn);
+  }
   STRATA_RETURN_IF_ERROR(txn.Put(ViewKey(view.database, view.name), view.Encode()));
   return BumpVersion(txn);
 }

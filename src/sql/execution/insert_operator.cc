@@ -45,7 +45,7 @@ class InsertOp : public Operator {
       }
     }
     out->push_back({Value::Uint(affected_), Value::Uint(duplicates_), Value::Uint(first_generated_id_),
-                    Value::Uint(processed)});
+                    Value::Uint(processed), Value::String(std::move(duplicate_messages_))});
     return false;
   }
 
@@ -81,11 +81,20 @@ class InsertOp : public Operator {
 
   // NULL or 0 in the auto-increment column takes the next value; an explicit value moves the
   // counter above it.
+  // INSERT IGNORE: the row is skipped; its error becomes a warning (SHOW WARNINGS).
+  Status SkipDuplicate(const Status& error) {
+    if (duplicates_++ < kMaxDuplicateMessages) {
+      if (!duplicate_messages_.empty()) duplicate_messages_ += '\n';
+      duplicate_messages_ += error.message();
+    }
+    return Status::OK();
+  }
+
   Status FillAutoIncrement(Row* row, std::vector<bool>* given, uint64_t row_number) {
     std::optional<uint32_t> ai = table_.AutoIncrementColumn();
     if (!ai) return Status::OK();
     Value& v = (*row)[*ai];
-    bool zero = !v.is_null() && v.ToDouble() == 0;
+    bool zero = !v.is_null() && v.ToDouble() == 0 && !eval_.no_auto_value_on_zero;
     if (v.is_null() || zero) {
       STRATA_ASSIGN_OR_RETURN(uint64_t id, auto_increment_->Next(table_));
       STRATA_ASSIGN_OR_RETURN(v, ConvertForColumn(table_.columns[*ai], Value::Uint(id), row_number));
@@ -150,10 +159,7 @@ class InsertOp : public Operator {
     if (existing) {
       STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*existing, table_.columns.size()));
       if (on_duplicate) return UpdateDuplicate(row, old_row, pk);
-      if (plan_.ignore) {
-        duplicates_++;
-        return Status::OK();
-      }
+      if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, table_.primary, row));
       if (!plan_.replace) return ErrDuplicateKey(table_, table_.primary, row);
       STRATA_RETURN_IF_ERROR(DeleteOld(old_row, pk));
       affected_++;
@@ -161,10 +167,7 @@ class InsertOp : public Operator {
     for (const IndexSchema& index : table_.indexes) {
       STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other_pk, UniqueConflict(txn_, table_, index, row, pk));
       if (!other_pk) continue;
-      if (plan_.ignore) {
-        duplicates_++;
-        return Status::OK();
-      }
+      if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, index, row));
       if (!plan_.replace && !on_duplicate) return ErrDuplicateKey(table_, index, row);
       // REPLACE deletes, and ON DUPLICATE KEY UPDATE updates, the row holding the unique values.
       STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other,
@@ -189,7 +192,9 @@ class InsertOp : public Operator {
   txn::Transaction* txn_;
   AutoIncrement* auto_increment_;
   EvalContext eval_;  // a copy: ON DUPLICATE KEY UPDATE points values_row at the new row
+  static constexpr uint64_t kMaxDuplicateMessages = 1024;  // MySQL's max_error_count
   uint64_t affected_ = 0, duplicates_ = 0, first_generated_id_ = 0;
+  std::string duplicate_messages_;  // one a line
   bool done_ = false;
 };
 

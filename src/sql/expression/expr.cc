@@ -216,6 +216,15 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
       return (*ctx.values_row)[e.column];
     case Fn::kNow: return Value::String(FormatTime(ctx.now_unix_seconds, true));
     case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
+    case Fn::kUserLock: {
+      std::vector<Value> args;
+      for (const auto& child : e.children) {
+        STRATA_ASSIGN_OR_RETURN(Value v, Eval(*child, row, ctx));
+        args.push_back(std::move(v));
+      }
+      if (!ctx.user_locks) return Value::Null();  // no session (a constant folded at prepare)
+      return ctx.user_locks->RunUserLock(static_cast<UserLockOp>(e.column), args, ctx);
+    }
     case Fn::kSetLastInsertId: {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
       if (v.is_null()) return v;

@@ -43,6 +43,7 @@ enum class Fn : uint8_t {
   // inserted; the rest are Fn::kBuiltin (functions.h)
   kIf, kIfNull, kCoalesce, kNullIf, kNow, kCurDate, kValues /* VALUES(col) in ON DUPLICATE KEY UPDATE */,
   kSetLastInsertId,  // LAST_INSERT_ID(expr): returns expr and makes it the session's LAST_INSERT_ID()
+  kUserLock,  // GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, RELEASE_ALL_LOCKS: BoundExpr::column = UserLockOp
   // aggregates (only as AggregateSpec::fn)
   kCount, kCountStar, kSum, kMin, kMax, kAvg, kGroupConcat, kBitAnd, kBitOr, kBitXor,
   kStdPop, kStdSamp, kVarPop, kVarSamp, kJsonArrayAgg, kJsonObjectAgg,
@@ -129,6 +130,10 @@ struct SortKey {
 
 class SubqueryRunner;
 class TriggerRunner;
+class UserLockRunner;
+
+// MySQL's user-level locks (GET_LOCK and its family), in the order of their Fn::kUserLock ops.
+enum class UserLockOp : uint8_t { kGet, kRelease, kIsFree, kIsUsed, kReleaseAll };
 
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
@@ -141,8 +146,19 @@ struct EvalContext {
   uint64_t* last_insert_id = nullptr;  // the session's, which LAST_INSERT_ID(expr) sets
   SubqueryRunner* subqueries = nullptr;  // runs kSubquery plans (nullptr: none may occur)
   TriggerRunner* triggers = nullptr;     // fires tables' triggers around row writes (nullptr: none)
+  UserLockRunner* user_locks = nullptr;  // the session's GET_LOCK & co. (nullptr: they return NULL)
+  // sql_mode NO_AUTO_VALUE_ON_ZERO: an INSERT's 0 in an AUTO_INCREMENT column is stored as 0
+  // (only NULL asks for the next value), as dumps and Rails need.
+  bool no_auto_value_on_zero = false;
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
   std::vector<const Row*> outer_rows;
+};
+
+// Runs GET_LOCK and its family for Eval with the session's identity (session/user_locks.cc).
+class UserLockRunner {
+ public:
+  virtual ~UserLockRunner() = default;
+  virtual Result<Value> RunUserLock(UserLockOp op, const std::vector<Value>& args, const EvalContext& ctx) = 0;
 };
 
 // Runs subquery plans for Eval (the executor implements it: plans are above this layer).

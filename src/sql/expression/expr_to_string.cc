@@ -72,6 +72,7 @@ std::string_view FnName(Fn fn) {
     case Fn::kCurDate: return "curdate";
     case Fn::kValues: return "values";
     case Fn::kSetLastInsertId: return "last_insert_id";
+    case Fn::kUserLock: return "get_lock";  // the family: ExprToString names each by BoundExpr::column
     case Fn::kCount: return "count";
     case Fn::kCountStar: return "count";
     case Fn::kSum: return "sum";
@@ -107,6 +108,11 @@ std::string ExprToString(const BoundExpr& e) {
     case K::kFunc:
       if (e.fn == Fn::kValues) return fmt::format("values(#{})", e.column);
       if (e.fn == Fn::kBuiltin && e.builtin) return fmt::format("{}({})", ToLower(e.builtin->name), Children(e, 0));
+      if (e.fn == Fn::kUserLock) {
+        static const char* const kNames[] = {"get_lock", "release_lock", "is_free_lock", "is_used_lock",
+                                             "release_all_locks"};
+        return fmt::format("{}({})", kNames[e.column < 5 ? e.column : 0], Children(e, 0));
+      }
       return fmt::format("{}({})", FnName(e.fn), Children(e, 0));
     case K::kIsNull: return fmt::format("({} IS {}NULL)", ExprToString(*e.children[0]), negated);
     case K::kIsBool:

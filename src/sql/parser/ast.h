@@ -184,6 +184,7 @@ enum class StatementKind : uint8_t {
   kKill,                       // KILL [CONNECTION | QUERY] id
   kAccount,                    // CREATE/ALTER/DROP USER, GRANT, REVOKE, SHOW GRANTS (ast_account.h)
   kLoadData,                   // LOAD DATA [LOCAL] INFILE (ast_load.h)
+  kSavepoint,                  // SAVEPOINT n / ROLLBACK [WORK] TO [SAVEPOINT] n / RELEASE SAVEPOINT n
 };
 
 struct Statement {
@@ -466,6 +467,12 @@ struct Commit : Statement {  // COMMIT [WORK]
 struct Rollback : Statement {  // ROLLBACK [WORK]
   Rollback() : Statement(StatementKind::kRollback) {}
 };
+struct Savepoint : Statement {
+  enum class Action : uint8_t { kSet, kRollbackTo, kRelease };
+  Savepoint() : Statement(StatementKind::kSavepoint) {}
+  Action action = Action::kSet;
+  std::string name;  // as written; savepoint names compare case-insensitively
+};
 
 // SET a = 1, @@session.b = 'x', @u := 3 / SET NAMES utf8mb4 [COLLATE c] /
 // SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL ... / SET CHARACTER SET x.
@@ -492,6 +499,9 @@ enum class ShowKind : uint8_t {
   kCreateView,     // SHOW CREATE VIEW v
   kTriggers,       // SHOW TRIGGERS [FROM db] [LIKE 'table pattern' | WHERE ...]
   kCreateTrigger,  // SHOW CREATE TRIGGER name
+  kPlugins,          // SHOW PLUGINS
+  kProcedureStatus,  // SHOW PROCEDURE STATUS [LIKE | WHERE] (no stored routines: no rows)
+  kFunctionStatus,   // SHOW FUNCTION STATUS [LIKE | WHERE]
 };
 
 // EXPLAIN [EXTENDED] [FORMAT = TRADITIONAL | TREE] query: the optimized plan of a query

@@ -61,7 +61,7 @@ std::string DecodeBits(std::string_view digits) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view sql) : sql_(sql) {}
+  Lexer(std::string_view sql, bool backslash_escapes) : sql_(sql), backslash_escapes_(backslash_escapes) {}
 
   Result<std::vector<Token>> Run() {
     while (true) {
@@ -154,7 +154,7 @@ class Lexer {
       case '\'':
       case '"': {
         size_t begin = pos_;
-        STRATA_ASSIGN_OR_RETURN(std::string value, LexQuoted(c, /*backslash_escapes=*/true));
+        STRATA_ASSIGN_OR_RETURN(std::string value, LexQuoted(c, backslash_escapes_));
         Push(TokenKind::kString, begin, pos_, std::move(value)).quoted_string = true;
         return Status::OK();
       }
@@ -365,6 +365,7 @@ class Lexer {
   }
 
   std::string_view sql_;
+  bool backslash_escapes_ = true;  // false under sql_mode NO_BACKSLASH_ESCAPES
   size_t pos_ = 0;
   bool in_executable_comment_ = false;
   std::vector<Token> tokens_;
@@ -385,7 +386,11 @@ std::string_view PrefixChars(std::string_view s, size_t max_chars) {
 
 }  // namespace
 
-Result<std::vector<Token>> Tokenize(std::string_view sql) { return Lexer(sql).Run(); }
+Result<std::vector<Token>> Tokenize(std::string_view sql) { return Lexer(sql, /*backslash_escapes=*/true).Run(); }
+
+Result<std::vector<Token>> Tokenize(std::string_view sql, bool backslash_escapes) {
+  return Lexer(sql, backslash_escapes).Run();
+}
 
 Status SyntaxErrorWithReason(std::string_view what, std::string_view sql, size_t offset) {
   if (offset > sql.size()) offset = sql.size();

@@ -58,6 +58,9 @@ struct Token {
 // string or comment, stray character, bad hex literal) are 1064 syntax errors pointing at
 // the offending token.
 Result<std::vector<Token>> Tokenize(std::string_view sql);
+// With backslash_escapes false (sql_mode NO_BACKSLASH_ESCAPES) a backslash in a string is
+// an ordinary character.
+Result<std::vector<Token>> Tokenize(std::string_view sql, bool backslash_escapes);
 
 // The 1064 (SQLSTATE 42000) error MySQL sends for a syntax error at byte `offset` of `sql`:
 //   You have an error in your SQL syntax; check the manual that corresponds to your MySQL

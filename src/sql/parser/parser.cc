@@ -297,6 +297,7 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "START")) return ParseStartTransaction();
   if (IsWord(t, "COMMIT")) return ParseCommitOrRollback(/*commit=*/true);
   if (IsWord(t, "ROLLBACK")) return ParseCommitOrRollback(/*commit=*/false);
+  if (IsWord(t, "SAVEPOINT") || (IsWord(t, "RELEASE") && PeekWord("SAVEPOINT", 1))) return ParseSavepoint();
   if (IsWord(t, "DESCRIBE") || IsWord(t, "DESC") || IsWord(t, "EXPLAIN")) return ParseDescribe();
   if (IsWord(t, "LOCK")) return ParseLockTables();
   if (IsWord(t, "PREPARE")) return ParsePrepare();
@@ -365,8 +366,10 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
 
 }  // namespace internal
 
-Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql) {
-  STRATA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql));
+Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql) { return Parse(sql, /*backslash_escapes=*/true); }
+
+Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql, bool backslash_escapes) {
+  STRATA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql, backslash_escapes));
   internal::Parser parser(sql, std::move(tokens));
   return parser.ParseAll();
 }

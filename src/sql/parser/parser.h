@@ -39,6 +39,8 @@ inline constexpr size_t kMaxNestedSourceBytes = 256;
 // within that statement text. Empty statements between semicolons are skipped; input of only
 // whitespace and comments yields a single ast::Empty.
 Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql);
+// The same under sql_mode NO_BACKSLASH_ESCAPES when backslash_escapes is false.
+Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql, bool backslash_escapes);
 
 // Parses exactly one statement (a trailing ';' is allowed); a second one is a 1064 error.
 Result<ast::StatementPtr> ParseOne(std::string_view sql);

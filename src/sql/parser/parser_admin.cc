@@ -195,6 +195,12 @@ Result<ast::StatementPtr> Parser::ParseShow() {
     show->show = ast::ShowKind::kCollation;
   } else if (AcceptCharsetKeyword()) {
     show->show = ast::ShowKind::kCharset;
+  } else if (AcceptWord("PLUGINS")) {
+    show->show = ast::ShowKind::kPlugins;
+    like_allowed = false;
+  } else if ((PeekWord("PROCEDURE") || PeekWord("FUNCTION")) && PeekWord("STATUS", 1)) {
+    show->show = PeekWord("PROCEDURE") ? ast::ShowKind::kProcedureStatus : ast::ShowKind::kFunctionStatus;
+    pos_ += 2;
   } else if (AcceptWord("PROCESSLIST")) {
     show->show = ast::ShowKind::kProcessList;
     like_allowed = false;
@@ -324,7 +330,13 @@ Result<ast::StatementPtr> Parser::ParseStartTransaction() {
 Result<ast::StatementPtr> Parser::ParseCommitOrRollback(bool commit) {
   Advance();
   AcceptWord("WORK");
-  if (!commit && PeekWord("TO")) return ErrNotSupportedYet("SAVEPOINT");
+  if (!commit && AcceptWord("TO")) {  // ROLLBACK [WORK] TO [SAVEPOINT] name
+    AcceptWord("SAVEPOINT");
+    auto sp = std::make_unique<ast::Savepoint>();
+    sp->action = ast::Savepoint::Action::kRollbackTo;
+    STRATA_ASSIGN_OR_RETURN(sp->name, ParseIdentifier());
+    return ast::StatementPtr(std::move(sp));
+  }
   if (AcceptWord("AND")) {
     if (!AcceptWord("NO")) {
       if (PeekWord("CHAIN")) return ErrNotSupportedYet("AND CHAIN");
@@ -339,6 +351,14 @@ Result<ast::StatementPtr> Parser::ParseCommitOrRollback(bool commit) {
   }
   if (commit) return ast::StatementPtr(std::make_unique<ast::Commit>());
   return ast::StatementPtr(std::make_unique<ast::Rollback>());
+}
+
+Result<ast::StatementPtr> Parser::ParseSavepoint() {
+  auto sp = std::make_unique<ast::Savepoint>();
+  if (AcceptWord("RELEASE")) sp->action = ast::Savepoint::Action::kRelease;
+  STRATA_RETURN_IF_ERROR(ExpectWord("SAVEPOINT"));
+  STRATA_ASSIGN_OR_RETURN(sp->name, ParseIdentifier());
+  return ast::StatementPtr(std::move(sp));
 }
 
 // ---- LOCK / UNLOCK TABLES ----

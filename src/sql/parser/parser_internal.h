@@ -61,6 +61,8 @@ class Parser {
   Result<ast::StatementPtr> ParseBegin();
   Result<ast::StatementPtr> ParseStartTransaction();
   Result<ast::StatementPtr> ParseCommitOrRollback(bool commit);
+  // SAVEPOINT n / RELEASE SAVEPOINT n (the first word is current).
+  Result<ast::StatementPtr> ParseSavepoint();
   Result<ast::StatementPtr> ParseLockTables();
   Result<ast::StatementPtr> ParseAlterCluster();
   Result<ast::StatementPtr> ParsePrepare();

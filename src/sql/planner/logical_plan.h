@@ -255,14 +255,15 @@ class LogicalDelete final : public LogicalOperator {
 // query's plan: then `rows` is one row of column references evaluated over each row the
 // query returns, and every row is read before the first is written (INSERT INTO t SELECT
 // ... FROM t never sees its own rows). Each row is converted and written before the next.
-// One output row: affected, duplicates, first generated id, rows processed.
+// One output row: affected, duplicates, first generated id, rows processed, and the
+// duplicate-key messages of the rows INSERT IGNORE skipped (the first 1024, one a line).
 class LogicalInsert final : public LogicalOperator {
  public:
   LogicalInsert(std::shared_ptr<const TableSchema> table, std::vector<uint32_t> targets,
                 std::vector<std::vector<BoundExprPtr>> rows)
       : LogicalOperator(LogicalKind::kInsert), table(std::move(table)), targets(std::move(targets)),
         rows(std::move(rows)) {}
-  size_t width() const override { return 4; }
+  size_t width() const override { return 5; }
   std::string Describe() const override;
 
   std::shared_ptr<const TableSchema> table;

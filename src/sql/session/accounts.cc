@@ -273,7 +273,7 @@ Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& s
                                                                   : "ALTER USER";
   QueryResult result;
   STRATA_RETURN_IF_ERROR(RunDdl(session, [&](txn::Transaction& txn) -> Status {
-    result.warnings = 0;
+    result.warning_list.clear();  // (RunDdl may run this again)
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     std::string failed;
     for (const ast::AccountSpec& spec : stmt.accounts) {
@@ -281,8 +281,12 @@ Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& s
       auto found = catalog->FindAccount(user, host);
       bool exists = found != nullptr || (stmt.action == Action::kCreateUser && user == session.engine().root_user());
       if (stmt.action == Action::kCreateUser ? exists : !exists) {
-        if (stmt.if_not_exists || stmt.if_exists) {
-          result.warnings++;
+        if (stmt.if_not_exists || stmt.if_exists) {  // ER_USER_ALREADY_EXISTS / ER_USER_DOES_NOT_EXIST notes
+          bool create = stmt.action == Action::kCreateUser;
+          result.warning_list.push_back(AsWarning(
+              "Note", Status::InvalidArgument(fmt::format("Authorization ID {} {}.", QuoteAccount(user, host),
+                                                          create ? "already exists" : "does not exist"))
+                          .WithMysql(create ? 3163 : 3162, "HY000")));
           continue;
         }
         failed += (failed.empty() ? "" : ",") + QuoteAccount(user, host);

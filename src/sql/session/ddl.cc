@@ -181,7 +181,7 @@ Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) 
     if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
     if (catalog->FindTable(db, schema.name) || catalog->FindView(db, schema.name)) {
       if (stmt.if_not_exists) {
-        result.warnings = 1;
+        result.warning_list = {AsWarning("Note", ErrTableExists(schema.name))};
         return Status::OK();
       }
       return ErrTableExists(schema.name);
@@ -212,7 +212,8 @@ Result<QueryResult> DropTables(Session& session, const ast::DropTable& stmt) {
         STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTrigger(txn, *trigger));
     }
     if (!missing.empty() && !stmt.if_exists) return ErrUnknownTable(missing);
-    result.warnings = missing.empty() ? 0 : 1;
+    result.warning_list.clear();  // (RunDdl may run this again)
+    if (!missing.empty()) result.warning_list = {AsWarning("Note", ErrUnknownTable(missing))};
     return Status::OK();
   });
   STRATA_RETURN_IF_ERROR(s);
@@ -293,7 +294,7 @@ Result<QueryResult> CreateDatabase(Session& session, const ast::CreateDatabase& 
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     if (catalog->HasDatabase(stmt.name)) {
       if (stmt.if_not_exists) {
-        result.warnings = 1;
+        result.warning_list = {AsWarning("Note", ErrDatabaseExists(stmt.name))};
         return Status::OK();
       }
       return ErrDatabaseExists(stmt.name);
@@ -312,7 +313,7 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     if (!catalog->HasDatabase(stmt.name)) {
       if (stmt.if_exists) {
-        result.warnings = 1;
+        result.warning_list = {AsWarning("Note", ErrDatabaseDoesNotExist(stmt.name))};
         return Status::OK();
       }
       return ErrDatabaseDoesNotExist(stmt.name);

@@ -102,6 +102,9 @@ bool ViewIsUpdatable(Session& session, const ViewDefinition& view);
 // current database) as constant rows built now; nullopt for any other database; 1109 for a
 // table information_schema does not have.
 bool IsInformationSchema(std::string_view database);
+// MySQL's other system databases, which clients USE and expect in SHOW DATABASES; they hold
+// no tables here (a query on one is 1146).
+std::vector<std::string_view> SystemSchemas();  // "mysql", "performance_schema"
 Result<std::optional<FromTable>> ResolveInformationSchema(Session& session, const ast::TableName& name,
                                                           const std::string& alias,
                                                           std::vector<std::shared_ptr<const TableSchema>>* tables);
@@ -174,6 +177,9 @@ Result<std::string> DatabaseFor(Session& session, const std::string& schema);
 
 // System variables: defaults and whether they exist (variables.cc).
 std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine);
+// The name a variable is kept under: MySQL 5.7's tx_isolation / tx_read_only are other names
+// of transaction_isolation / transaction_read_only (lower-case in, lower-case out).
+std::string CanonicalVariableName(std::string name);
 std::vector<std::string> SystemVariableNames(const SqlEngine& engine);
 // SET [GLOBAL] of a variable that SqlEngineOptions::node_variables owns.
 bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name);

@@ -70,8 +70,13 @@ Table Tables(Session& session, const CatalogSnapshot& c) {
   for (const auto& [key, table] : c.tables) {
     // TABLE_ROWS is an estimate, as InnoDB's is (exact below 1,000 rows; catalog/row_estimates.h).
     Value rows = txn.ok() ? Num(session.engine().row_estimates().Estimate(**txn, *table)) : Value::Null();
+    Value next_id = Value::Null();  // NULL for a table without an AUTO_INCREMENT column, as MySQL
+    if (table->AutoIncrementColumn()) {
+      Result<uint64_t> peek = session.engine().auto_increment().Peek(*table);
+      if (peek.ok()) next_id = Num(*peek);
+    }
     t.rows.push_back({Str("def"), Str(table->database), Str(table->name), Str("BASE TABLE"), Str(std::string(table->engine_name())), Num(10),
-                      Str("Dynamic"), rows, Num(0), Num(0), Num(0), Num(0), Num(0), Value::Null(), Value::Null(),
+                      Str("Dynamic"), rows, Num(0), Num(0), Num(0), Num(0), Num(0), next_id, Value::Null(),
                       Value::Null(), Value::Null(), Str(kCollation), Value::Null(), Str(""), Str("")});
   }
   for (const auto& [key, view] : c.views) {
@@ -262,6 +267,26 @@ Table ReferentialConstraints() {
                {"DELETE_RULE", false}, {"TABLE_NAME", false}, {"REFERENCED_TABLE_NAME", false}});
 }
 
+// mysqldump queries both (tablespaces, histograms); StrataDB has neither: empty, with MySQL
+// 8's columns.
+Table Files() {
+  return Make({{"FILE_ID", true}, {"FILE_NAME", false}, {"FILE_TYPE", false}, {"TABLESPACE_NAME", false},
+               {"TABLE_CATALOG", false}, {"TABLE_SCHEMA", false}, {"TABLE_NAME", false},
+               {"LOGFILE_GROUP_NAME", false}, {"LOGFILE_GROUP_NUMBER", true}, {"ENGINE", false},
+               {"FULLTEXT_KEYS", false}, {"DELETED_ROWS", true}, {"UPDATE_COUNT", true}, {"FREE_EXTENTS", true},
+               {"TOTAL_EXTENTS", true}, {"EXTENT_SIZE", true}, {"INITIAL_SIZE", true}, {"MAXIMUM_SIZE", true},
+               {"AUTOEXTEND_SIZE", true}, {"CREATION_TIME", false}, {"LAST_UPDATE_TIME", false},
+               {"LAST_ACCESS_TIME", false}, {"RECOVER_TIME", true}, {"TRANSACTION_COUNTER", true},
+               {"VERSION", true}, {"ROW_FORMAT", false}, {"TABLE_ROWS", true}, {"AVG_ROW_LENGTH", true},
+               {"DATA_LENGTH", true}, {"MAX_DATA_LENGTH", true}, {"INDEX_LENGTH", true}, {"DATA_FREE", true},
+               {"CREATE_TIME", false}, {"UPDATE_TIME", false}, {"CHECK_TIME", false}, {"CHECKSUM", true},
+               {"STATUS", false}, {"EXTRA", false}});
+}
+
+Table ColumnStatistics() {
+  return Make({{"SCHEMA_NAME", false}, {"TABLE_NAME", false}, {"COLUMN_NAME", false}, {"HISTOGRAM", false}});
+}
+
 Table Processlist(Session& session) {
   Table t = Make({{"ID", true}, {"USER", false}, {"HOST", false}, {"DB", false}, {"COMMAND", false},
                   {"TIME", true}, {"STATE", false}, {"INFO", false}});
@@ -356,6 +381,8 @@ Result<Table> Build(Session& session, std::string_view name) {
   if (n == "ROUTINES") return Routines();
   if (n == "CHECK_CONSTRAINTS") return CheckConstraints();
   if (n == "REFERENTIAL_CONSTRAINTS") return ReferentialConstraints();
+  if (n == "FILES") return Files();
+  if (n == "COLUMN_STATISTICS") return ColumnStatistics();
   // ER_UNKNOWN_TABLE, as MySQL answers for a name information_schema does not have
   return Status::InvalidArgument(fmt::format("Unknown table '{}' in {}", ToUpper(name), kSchema))
       .WithMysql(1109, "42S02");
@@ -364,6 +391,8 @@ Result<Table> Build(Session& session, std::string_view name) {
 }  // namespace
 
 bool IsInformationSchema(std::string_view database) { return EqualsIgnoreCase(database, kSchema); }
+
+std::vector<std::string_view> SystemSchemas() { return {"mysql", "performance_schema"}; }
 
 Result<std::optional<FromTable>> ResolveInformationSchema(Session& session, const ast::TableName& name,
                                                           const std::string& alias,

@@ -101,7 +101,17 @@ Result<PreparedDescription> Session::Describe(const ast::Statement& stmt) {
 }
 
 Result<PreparedDescription> Session::Prepare(std::string_view text) {
-  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr stmt, ParseOne(text));
+  ast::StatementPtr stmt;
+  if (no_backslash_escapes()) {  // parsed as COM_QUERY parses it under this sql_mode
+    STRATA_ASSIGN_OR_RETURN(std::vector<ast::StatementPtr> parsed, Parse(text, /*backslash_escapes=*/false));
+    if (parsed.size() != 1)
+      return ErrSyntax("You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
+                       "server version for the right syntax to use",
+                       text.substr(0, 80), 1);
+    stmt = std::move(parsed[0]);
+  } else {
+    STRATA_ASSIGN_OR_RETURN(stmt, ParseOne(text));
+  }
   // A trigger body is stored text: a ? in it would read whichever statement fires it.
   if (stmt->kind == SK::kPrepare || stmt->kind == SK::kExecute || stmt->kind == SK::kDeallocate ||
       stmt->kind == SK::kCreateTrigger)

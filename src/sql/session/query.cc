@@ -186,13 +186,19 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
                           Run(PlanInsert(bound, std::move(source)), txn, eval, &result.rows_examined,
                               &session.engine().auto_increment(), triggers.get()));
-  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 4);
+  STRATA_CHECK(counts.size() == 1 && counts[0].size() == 5);
   const uint64_t duplicates = counts[0][1].uint_value(), first_generated_id = counts[0][2].uint_value();
   const uint64_t rows = counts[0][3].uint_value();
   result.affected_rows = counts[0][0].uint_value();
   result.last_insert_id = first_generated_id;
   if (first_generated_id) session.set_last_insert_id(first_generated_id);
-  result.warnings = static_cast<uint16_t>(std::min<uint64_t>(duplicates, 65535));
+  const std::string& messages = counts[0][4].string_value();
+  for (size_t begin = 0; begin < messages.size();) {  // one warning per skipped row, as MySQL
+    size_t end = std::min(messages.find('\n', begin), messages.size());
+    result.warning_list.push_back(
+        Warning{"Warning", 1062, messages.substr(begin, end - begin)});  // ER_DUP_ENTRY
+    begin = end + 1;
+  }
   if (rows > 1 || stmt.ignore || stmt.select)
     result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows, duplicates, duplicates);
   return result;

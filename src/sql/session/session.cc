@@ -70,6 +70,7 @@ Session::Session(SqlEngine* engine, std::string user, std::string host, uint32_t
 
 Session::~Session() {
   RollbackOpen();
+  engine_->user_locks().ReleaseAll(connection_id_);
   engine_->ReleasePrepared(prepared_.size());
   if (process_) engine_->processes().Unregister(connection_id_, process_.get());
 }
@@ -77,7 +78,8 @@ Session::~Session() {
 const std::string& Session::server_version() const { return engine_->server_version(); }
 
 std::optional<Value> Session::SystemVariable(std::string_view lower_name, bool global) const {
-  std::optional<Value> v = global ? engine_->GetGlobal(lower_name) : GetVariable(lower_name);
+  std::optional<Value> v = global ? engine_->GetGlobal(CanonicalVariableName(std::string(lower_name)))
+                                  : GetVariable(lower_name);
   if (!v) v = SystemVariableDefault(lower_name, *engine_);
   return v;
 }
@@ -89,6 +91,8 @@ EvalContext Session::eval_context() const {
   if (process_) ctx.killed = &process_->kill_query;
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
   ctx.last_insert_id = const_cast<uint64_t*>(&last_insert_id_);  // LAST_INSERT_ID(expr) sets it
+  ctx.user_locks = const_cast<Session*>(this);                   // GET_LOCK & co.
+  ctx.no_auto_value_on_zero = SqlModeHas("NO_AUTO_VALUE_ON_ZERO");
   return ctx;
 }
 
@@ -197,9 +201,12 @@ Result<Value> Session::UserVariable(std::string_view name) const {
 }
 
 std::optional<Value> Session::GetVariable(std::string_view name) const {
-  std::string lower = ToLower(name);
+  std::string lower = CanonicalVariableName(ToLower(name));
   if (lower == "autocommit") return Value::Int(autocommit_ ? 1 : 0);
   if (lower == "last_insert_id" || lower == "identity") return Value::Uint(last_insert_id_);
+  if (lower == "warning_count") return Value::Uint(warnings_.size());
+  if (lower == "error_count")
+    return Value::Uint(std::count_if(warnings_.begin(), warnings_.end(), [](const Warning& w) { return w.level == "Error"; }));
   auto it = session_vars_.find(lower);
   if (it != session_vars_.end()) return it->second;
   return engine_->GetGlobal(lower);
@@ -216,6 +223,14 @@ Status Session::Use(std::string_view database) {
   txn->Rollback();
   if (!superuser_ && !EqualsIgnoreCase(database, "information_schema"))
     STRATA_RETURN_IF_ERROR(RequireDatabasePrivilege(0, database));  // before 1049: names stay private
+  std::vector<std::string_view> system = SystemSchemas();
+  system.push_back("information_schema");
+  for (std::string_view s : system) {
+    if (EqualsIgnoreCase(database, s)) {
+      database_ = std::string(s);
+      return Status::OK();
+    }
+  }
   if (!catalog->HasDatabase(database))
     return ErrUnknownDatabase(database);
   database_ = catalog->databases.at(ToLower(database));
@@ -234,8 +249,19 @@ Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_vi
   return schema;
 }
 
+bool Session::SqlModeHas(std::string_view mode) const {
+  auto it = session_vars_.find("sql_mode");
+  if (it == session_vars_.end()) return false;  // the default mode has neither of the ones asked
+  std::string modes = "," + ToUpper(it->second.ToText().value_or("")) + ",";
+  return modes.find(fmt::format(",{},", mode)) != std::string::npos;
+}
+
+bool Session::no_backslash_escapes() const { return SqlModeHas("NO_BACKSLASH_ESCAPES"); }
+
 void Session::Reset() {
   RollbackOpen();
+  next_txn_read_only_.reset();
+  engine_->user_locks().ReleaseAll(connection_id_);
   autocommit_ = true;
   session_vars_.clear();
   user_vars_.clear();
@@ -247,6 +273,8 @@ void Session::Reset() {
 
 Status Session::CommitOpen() {
   explicit_txn_ = false;
+  txn_read_only_ = false;
+  savepoints_.clear();
   txn_catalog_.reset();
   if (!txn_) return Status::OK();
   std::unique_ptr<txn::Transaction> txn = std::move(txn_);
@@ -255,6 +283,8 @@ Status Session::CommitOpen() {
 
 void Session::RollbackOpen() {
   explicit_txn_ = false;
+  txn_read_only_ = false;
+  savepoints_.clear();
   txn_catalog_.reset();
   if (txn_) txn_->Rollback();
   txn_.reset();
@@ -266,12 +296,37 @@ Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
   Result<QueryResult> result = ExecuteStatement(stmt);
   if (top && process_) process_->StatementEnded(database_);
   --execute_depth_;
+  if (top) KeepWarnings(stmt, &result);
   if (result.ok()) {
     // MySQL: ROW_COUNT() is the affected rows of a DML statement, -1 after a result set.
     row_count_ = result->has_rows ? -1 : static_cast<int64_t>(result->affected_rows);
     if (result->has_rows) found_rows_ = result->rows.size();
   }
   return result;
+}
+
+Warning AsWarning(std::string_view level, const Status& error) {
+  // An error without a MySQL number reaches clients as 1105 (the protocol layer's default).
+  return Warning{std::string(level), error.mysql_errno() ? error.mysql_errno() : uint16_t{1105},
+                 std::string(error.message())};
+}
+
+// MySQL's diagnostics area: every statement but SHOW WARNINGS / SHOW ERRORS replaces it with
+// its own notes and warnings (or its error), and the OK packet's warning count is their
+// number, so a client that reads SHOW WARNINGS after a count gets exactly that many rows.
+void Session::KeepWarnings(const ast::Statement& stmt, Result<QueryResult>* result) {
+  if (stmt.kind == SK::kShow) {
+    auto kind = static_cast<const ast::Show&>(stmt).show;
+    if (kind == ast::ShowKind::kWarnings || kind == ast::ShowKind::kErrors) return;
+  }
+  if (!result->ok()) {
+    warnings_ = {AsWarning("Error", result->status())};
+    return;
+  }
+  std::vector<Warning>& list = (*result)->warning_list;
+  if (list.size() > kMaxWarnings) list.resize(kMaxWarnings);
+  warnings_ = list;
+  (*result)->warnings = static_cast<uint16_t>(list.size());
 }
 
 Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
@@ -281,6 +336,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
       STRATA_RETURN_IF_ERROR(CommitOpen());  // BEGIN commits an open transaction, as MySQL does
       txn_ = engine_->txn().Begin(ReadRequirement());
       explicit_txn_ = true;
+      txn_read_only_ = StartingReadOnly() || static_cast<const ast::Begin&>(stmt).read_only;
       return QueryResult();
     }
     case SK::kCommit:
@@ -289,6 +345,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kRollback:
       RollbackOpen();
       return QueryResult();
+    case SK::kSavepoint: return ExecuteSavepoint(static_cast<const ast::Savepoint&>(stmt));
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
     case SK::kCreateIndex: case SK::kDropIndex: case SK::kTruncate: case SK::kRenameTable:
     case SK::kAlterTableEngine:
@@ -358,7 +415,18 @@ Result<QueryResult> Session::ExecuteInTransaction(const ast::Statement& stmt) {
   }
 }
 
+bool Session::StartingReadOnly() {
+  if (std::optional<bool> next = std::exchange(next_txn_read_only_, std::nullopt)) return *next;
+  std::optional<Value> v = GetVariable("transaction_read_only");
+  return v && v->ToBool().value_or(false);
+}
+
 Result<QueryResult> Session::ExecuteOnce(const ast::Statement& stmt) {
+  // A read-only transaction (START TRANSACTION READ ONLY, or transaction_read_only / SET
+  // SESSION TRANSACTION READ ONLY for every transaction) refuses writes, as MySQL does.
+  if (!(explicit_txn_ && txn_)) txn_read_only_ = StartingReadOnly();  // this statement starts one
+  if (txn_read_only_ && (stmt.kind == SK::kInsert || stmt.kind == SK::kUpdate || stmt.kind == SK::kDelete))
+    return Status::InvalidArgument("Cannot execute statement in a READ ONLY transaction.").WithMysql(1792, "25006");
   if (!autocommit_) explicit_txn_ = true;
   // The first statement of an autocommit=0 transaction needs its savepoint too.
   if (explicit_txn_ && !txn_) txn_ = engine_->txn().Begin();
@@ -421,7 +489,7 @@ Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
 }
 
 Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) {
-  std::string name = ToLower(item.name);
+  std::string name = CanonicalVariableName(ToLower(item.name));
   if (name == "names" || name == "character_set") {
     std::string cs = value.ToText().value_or("utf8mb4");
     for (const char* v : {"character_set_client", "character_set_results", "character_set_connection"})
@@ -462,7 +530,11 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     autocommit_ = on;
     return Status::OK();
   }
-  if (name == "transaction_isolation" || name == "tx_isolation") {
+  if (name == "transaction_read_only" && item.scope == ast::VariableScope::kDefault) {
+    next_txn_read_only_ = v.ToBool().value_or(false);  // SET TRANSACTION READ ONLY: the next one only
+    return Status::OK();
+  }
+  if (name == "transaction_isolation") {
     std::string level = v.ToText().value_or("");
     for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     for (char& c : level)
@@ -472,6 +544,12 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     v = Value::String(level);
     name = "transaction_isolation";
   }
+  // Behaviour StrataDB does not have is refused, never silently ignored (a client that asks
+  // for it would get other answers than it expects).
+  if ((name == "sql_auto_is_null" || name == "sql_safe_updates") && v.ToBool().value_or(false))
+    return ErrWrongValueForVariable(name, v.ToText().value_or("1"));
+  if (name == "sql_select_limit" && v.ToText().value_or("") != current->ToText().value_or(""))
+    return ErrWrongValueForVariable(name, v.ToText().value_or("NULL"));
   if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
   if (name == "strata_read_consistency") {
     std::string mode = ToLower(v.ToText().value_or(""));

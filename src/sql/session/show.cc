@@ -104,6 +104,7 @@ std::string CreateTableText(const TableSchema& t) {
   for (const auto& c : t.columns) {
     out += "  " + Quote(c.name) + " " + c.type.ToSql();
     if (!c.nullable) out += " NOT NULL";
+    if (c.nullable && c.type.kind == ast::TypeKind::kTimestamp) out += " NULL";  // MySQL spells it out
     if (c.default_kind == DefaultKind::kValue) {
       const Value& v = c.default_value;
       out += " DEFAULT " + (v.kind() == ValueKind::kString || c.type.IsInteger() || c.type.kind == ast::TypeKind::kDecimal ? QuoteString(*v.ToText()) : *v.ToText());
@@ -217,16 +218,28 @@ Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
   if (db.empty()) return ErrNoDatabaseSelected();
   if (!session.SeesDatabase(db)) return ErrDbAccessDenied(session.user(), session.client_host(), db);
   STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
+  for (std::string_view system : SystemSchemas())  // USE mysql works; it holds no tables here
+    if (EqualsIgnoreCase(db, system) && stmt.show != ShowKind::kTableStatus)
+      return ApplyWhere(session, stmt, stmt.full ? TextResult({"Tables_in_" + std::string(system), "Table_type"})
+                                                 : TextResult({"Tables_in_" + std::string(system)}));
   if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
   std::string header = "Tables_in_" + catalog->databases.at(ToLower(db));
   if (stmt.show == ShowKind::kTableStatus) {
     QueryResult r = TextResult({"Name", "Engine", "Version", "Row_format", "Rows", "Avg_row_length", "Data_length",
                                 "Max_data_length", "Index_length", "Data_free", "Auto_increment", "Create_time",
                                 "Update_time", "Check_time", "Collation", "Checksum", "Create_options", "Comment"});
+    Result<txn::Transaction*> txn = session.Txn();
     for (const auto& t : catalog->TablesOf(db)) {
       if (!Matches(stmt, t->name) || !session.SeesTable(db, t->name)) continue;
-      r.rows.push_back({Str(t->name), Str(std::string(t->engine_name())), Value::Int(10), Str("Dynamic"), Value::Int(0), Value::Int(0),
-                        Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), Value::Null(), Value::Null(),
+      // Rows: the same estimate as information_schema.TABLES.TABLE_ROWS (exact below 1,000 rows).
+      Value rows = txn.ok() ? Value::Uint(session.engine().row_estimates().Estimate(**txn, *t)) : Value::Null();
+      Value next_id = Value::Null();
+      if (t->AutoIncrementColumn()) {
+        Result<uint64_t> peek = session.engine().auto_increment().Peek(*t);
+        if (peek.ok()) next_id = Value::Uint(*peek);
+      }
+      r.rows.push_back({Str(t->name), Str(std::string(t->engine_name())), Value::Int(10), Str("Dynamic"), rows, Value::Int(0),
+                        Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), next_id, Value::Null(),
                         Value::Null(), Value::Null(), Str("utf8mb4_general_ci"), Value::Null(), Str(""), Str(t->comment)});
     }
     return ApplyWhere(session, stmt, std::move(r));
@@ -292,6 +305,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       STRATA_ASSIGN_OR_RETURN(auto catalog, session.LoadCatalog());
       QueryResult r = TextResult({"Database"});
       std::vector<std::string> names = {"information_schema"};
+      for (std::string_view system : SystemSchemas())  // mysql, performance_schema: USE works (Session::Use)
+        if (session.SeesDatabase(system)) names.emplace_back(system);
       for (const auto& [lower, name] : catalog->databases)
         if (session.SeesDatabase(name)) names.push_back(name);
       std::sort(names.begin(), names.end());
@@ -369,16 +384,46 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       r.rows.push_back({Str(name), Str("CREATE DATABASE " + Quote(name) + " /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */")});
       return r;
     }
-    case ShowKind::kWarnings: case ShowKind::kErrors: return TextResult({"Level", "Code", "Message"});
+    case ShowKind::kWarnings: case ShowKind::kErrors: {  // the last other statement's (Session::KeepWarnings)
+      QueryResult r = TextResult({"Level", "Code", "Message"});
+      uint64_t offset = 0, count = UINT64_MAX;
+      if (stmt.limit) {
+        STRATA_ASSIGN_OR_RETURN(count, BindLimit(*stmt.limit, session));
+      }
+      if (stmt.offset) {
+        STRATA_ASSIGN_OR_RETURN(offset, BindLimit(*stmt.offset, session));
+      }
+      for (const Warning& w : session.warnings()) {
+        if (stmt.show == ShowKind::kErrors && w.level != "Error") continue;
+        if (offset > 0) {
+          offset--;
+          continue;
+        }
+        if (r.rows.size() >= count) break;
+        r.rows.push_back({Str(w.level), Str(std::to_string(w.code)), Str(w.message)});
+      }
+      return r;
+    }
     case ShowKind::kEngines: {
       QueryResult r = TextResult({"Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"});
       // InnoDB stays the DEFAULT row (dumps and tools ask for it); it maps to the node's
       // default_engine, as every MySQL engine name does.
-      r.rows.push_back({Str("InnoDB"), Str("DEFAULT"), Str("Maps to the node's default engine (default_engine)"), Str("YES"), Str("NO"), Str("NO")});
-      r.rows.push_back({Str("LSM"), Str("YES"), Str("StrataDB LSM engine (MVCC over Raft)"), Str("YES"), Str("NO"), Str("NO")});
-      r.rows.push_back({Str("BTREE"), Str("YES"), Str("StrataDB B+tree engine (MVCC over Raft), read-heavy workloads"), Str("YES"), Str("NO"), Str("NO")});
+      r.rows.push_back({Str("InnoDB"), Str("DEFAULT"), Str("Maps to the node's default engine (default_engine)"), Str("YES"), Str("NO"), Str("YES")});
+      r.rows.push_back({Str("LSM"), Str("YES"), Str("StrataDB LSM engine (MVCC over Raft)"), Str("YES"), Str("NO"), Str("YES")});
+      r.rows.push_back({Str("BTREE"), Str("YES"), Str("StrataDB B+tree engine (MVCC over Raft), read-heavy workloads"), Str("YES"), Str("NO"), Str("YES")});
       return r;
     }
+    case ShowKind::kPlugins: {  // what GUI tools and connectors look for: the engine and the auth plugins
+      QueryResult r = TextResult({"Name", "Status", "Type", "Library", "License"});
+      for (const char* auth : {"mysql_native_password", "caching_sha2_password"})
+        r.rows.push_back({Str(auth), Str("ACTIVE"), Str("AUTHENTICATION"), Value::Null(), Str("Apache-2.0")});
+      r.rows.push_back({Str("InnoDB"), Str("ACTIVE"), Str("STORAGE ENGINE"), Value::Null(), Str("Apache-2.0")});
+      return r;
+    }
+    case ShowKind::kProcedureStatus: case ShowKind::kFunctionStatus:  // no stored routines: no rows
+      return ApplyWhere(session, stmt,
+                        TextResult({"Db", "Name", "Type", "Definer", "Modified", "Created", "Security_type", "Comment",
+                                    "character_set_client", "collation_connection", "Database Collation"}));
     case ShowKind::kCollation: {
       QueryResult r = TextResult({"Collation", "Charset", "Id", "Default", "Compiled", "Sortlen", "Pad_attribute"});
       r.rows.push_back({Str("utf8mb4_general_ci"), Str("utf8mb4"), Value::Int(45), Str("Yes"), Str("Yes"), Value::Int(1), Str("PAD SPACE")});

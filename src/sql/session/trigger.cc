@@ -188,7 +188,7 @@ Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& st
     trigger.table = table->name;
     if (catalog->FindTrigger(db, trigger.name)) {
       if (!stmt.if_not_exists) return ErrTriggerExists();
-      result.warnings = 1;
+      result.warning_list = {AsWarning("Note", ErrTriggerExists())};
       return Status::OK();
     }
     return session.engine().catalog().PutTrigger(txn, &trigger);
@@ -205,7 +205,7 @@ Result<QueryResult> DropTrigger(Session& session, const ast::DropTrigger& stmt) 
     auto trigger = catalog->FindTrigger(db, stmt.name.name);
     if (!trigger) {
       if (!stmt.if_exists) return ErrTriggerMissing();
-      result.warnings = 1;
+      result.warning_list = {AsWarning("Note", ErrTriggerMissing())};
       return Status::OK();
     }
     return session.engine().catalog().DropTrigger(txn, *trigger);

@@ -46,6 +46,7 @@ const std::map<std::string, Default>& Defaults() {
       {"foreign_key_checks", {true, 1, ""}},
       {"group_concat_max_len", {true, 1024, ""}},
       {"have_ssl", {false, 0, "YES"}},
+      {"information_schema_stats_expiry", {true, 86400, ""}},
       {"init_connect", {false, 0, ""}},
       {"innodb_lock_wait_timeout", {true, 50, ""}},
       {"interactive_timeout", {true, 28800, ""}},
@@ -94,6 +95,12 @@ const std::map<std::string, Default>& Defaults() {
 }
 
 }  // namespace
+
+std::string CanonicalVariableName(std::string name) {
+  if (name == "tx_isolation") return "transaction_isolation";
+  if (name == "tx_read_only") return "transaction_read_only";
+  return name;
+}
 
 std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngine& engine) {
   if (name == "version") return Value::String(engine.server_version());

@@ -53,7 +53,8 @@ Result<QueryResult> DropViews(Session& session, const ast::DropTable& stmt) {
       STRATA_RETURN_IF_ERROR(session.engine().catalog().DropView(txn, *view));
     }
     if (!missing.empty() && !stmt.if_exists) return ErrUnknownTable(missing);
-    result.warnings = missing.empty() ? 0 : 1;
+    result.warning_list.clear();  // (RunDdl may run this again)
+    if (!missing.empty()) result.warning_list = {AsWarning("Note", ErrUnknownTable(missing))};
     return Status::OK();
   });
   STRATA_RETURN_IF_ERROR(s);

@@ -135,6 +135,30 @@ TEST(Handshake, DecodeResponse41) {
   EXPECT_EQ(DecodeHandshakeResponse(old.str()).status().code(), StatusCode::kNotSupported);
 }
 
+TEST(Handshake, DecodeChangeUser) {
+  uint32_t caps = kClientProtocol41 | kClientSecureConnection | kClientPluginAuth | kClientConnectAttrs;
+  PacketWriter w;
+  w.NulString("cu").U8(20).Bytes(std::string(20, '\x02')).NulString("app").U16(255).NulString("mysql_native_password");
+  auto r = DecodeChangeUser(w.str(), caps);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->user, "cu");
+  EXPECT_EQ(r->auth_response, std::string(20, '\x02'));
+  EXPECT_EQ(r->database, "app");
+  EXPECT_EQ(r->charset, 255);
+  EXPECT_EQ(r->auth_plugin, "mysql_native_password");
+  // Without CLIENT_SECURE_CONNECTION the response is NUL-terminated; the rest is optional.
+  PacketWriter old;
+  old.NulString("u").NulString("scramble");
+  auto o = DecodeChangeUser(old.str(), kClientProtocol41);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->auth_response, "scramble");
+  EXPECT_EQ(o->database, "");
+  // Every truncation is rejected or decoded, never read past.
+  std::string full = w.str();
+  for (size_t n = 0; n < full.size(); ++n) (void)DecodeChangeUser(full.substr(0, n), caps);
+  EXPECT_FALSE(DecodeChangeUser("", caps).ok());
+}
+
 TEST(Auth, VerifiersAndScrambles) {
   // Known values: MySQL's PASSWORD('pw') and SHA2(UNHEX(SHA2('pw',256)),256).
   EXPECT_EQ(NativeVerifier(""), "*BE1BDEC0AA74B4DCB079943E70528096CCA985F8");

@@ -102,8 +102,8 @@ TEST_F(TranscriptTest, MultiStatementsAndOkFields) {
 TEST_F(TranscriptTest, SmallCommands) {
   auto c = Login(kClientDeprecateEof);
   EXPECT_EQ(Exchange(*c, "\x0e", 1), (std::vector<std::string>{"1:00000002000000"}));
-  EXPECT_EQ(Exchange(*c, "\x11", 1)[0],
-            "1:ffd304" + Hex("#42000This version of StrataDB doesn't yet support 'COM_change_user'"));
+  EXPECT_EQ(Exchange(*c, "\x0d", 1)[0],
+            "1:ffd304" + Hex("#42000This version of StrataDB doesn't yet support 'COM_debug'"));
   EXPECT_EQ(Exchange(*c, "\x30", 1)[0], "1:ff1704" + Hex("#08S01Unknown command"));
   EXPECT_EQ(Exchange(*c, std::string("\x1b\x01\x00", 3), 1)[0], "1:fe00000200");
   // COM_STMT_CLOSE gets no answer: the next reply is the ping's.

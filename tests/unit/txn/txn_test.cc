@@ -327,6 +327,42 @@ TEST_F(TxnTest, StatementRollbackRestoresWritesAndByteCount) {
   EXPECT_EQ(*Read("c"), "kept");
 }
 
+// Savepoints nest: rolling back to one restores every key to its state when that savepoint
+// was set (keys first written after a later savepoint included), keeps it, drops later ones;
+// a statement that fails after a rollback-to still undoes only its own writes.
+TEST_F(TxnTest, SavepointsNestAndRollBackToTheirState) {
+  auto t = txns_->Begin();
+  ASSERT_TRUE(t->Put("a", "0").ok());
+  uint64_t bytes_at_sp0 = t->buffered_bytes();
+  t->SetSavepoint();  // 0
+  ASSERT_TRUE(t->Put("a", "1").ok());
+  ASSERT_TRUE(t->Put("b", "1").ok());
+  t->SetSavepoint();  // 1
+  ASSERT_TRUE(t->Put("c", "2").ok());
+  ASSERT_TRUE(t->Delete("a").ok());
+  t->RollbackToSavepoint(1);
+  EXPECT_EQ(t->savepoint_count(), 2u);
+  EXPECT_EQ(**t->Get("a"), "1");
+  EXPECT_FALSE(t->Get("c")->has_value());
+  t->RollbackToSavepoint(0);  // b and a's second value go; c was never seen by savepoint 0's state
+  EXPECT_EQ(t->savepoint_count(), 1u);
+  EXPECT_EQ(**t->Get("a"), "0");
+  EXPECT_FALSE(t->Get("b")->has_value());
+  EXPECT_EQ(t->buffered_bytes(), bytes_at_sp0);
+  // A statement after the rollback that fails undoes itself only.
+  ASSERT_TRUE(t->Put("d", "kept").ok());
+  t->BeginStatement();
+  ASSERT_TRUE(t->Put("a", "stmt").ok());
+  t->RollbackStatement();
+  EXPECT_EQ(**t->Get("a"), "0");
+  t->ReleaseSavepoint(0);
+  EXPECT_EQ(t->savepoint_count(), 0u);
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(*Read("a"), "0");
+  EXPECT_EQ(*Read("d"), "kept");
+  EXPECT_FALSE(Read("b").has_value());
+}
+
 RC_GTEST_PROP(MvccKeyProp, VersionedKeysOrderByKeyThenNewestFirst,
               (std::string a, std::string b, uint64_t va, uint64_t vb)) {
   Bytes ea = EncodeVersionedKey(a, va), eb = EncodeVersionedKey(b, vb);
