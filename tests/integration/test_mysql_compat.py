@@ -599,7 +599,7 @@ class MysqlCompatTest(unittest.TestCase):
             self.assertEqual(self.cur.fetchall(), ())
 
     def test_31_show_create_table_exact_layout(self):
-        """31. SHOW CREATE TABLE in MySQL's exact layout (SQLAlchemy parses it by regex)."""
+        """31. SHOW CREATE TABLE in MySQL's exact layout (SQLAlchemy parses it by regex); ENGINE names the engine that holds the table."""
         self.cur.execute("CREATE TABLE t31 (id INT NOT NULL AUTO_INCREMENT, name VARCHAR(40) NOT NULL DEFAULT '', "
                          "n BIGINT UNSIGNED, d DECIMAL(10,2) DEFAULT '1.50', c TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP, "
                          "PRIMARY KEY (id), UNIQUE KEY uk (name), KEY k_n (n, d)) COMMENT='t 31'")
@@ -613,7 +613,7 @@ class MysqlCompatTest(unittest.TestCase):
             "  PRIMARY KEY (`id`),\n"
             "  UNIQUE KEY `uk` (`name`),\n"
             "  KEY `k_n` (`n`,`d`)\n"
-            ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='t 31'")))
+            ") ENGINE=LSM DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci COMMENT='t 31'")))
 
     def test_32_information_schema_mysql8_columns(self):
         """32. information_schema with MySQL 8 columns: COLUMNS (EXTRA DEFAULT_GENERATED), TABLES.AUTO_INCREMENT, KEY_COLUMN_USAGE with REFERENCED_*, TABLE_CONSTRAINTS, FILES, COLUMN_STATISTICS."""
