@@ -107,20 +107,6 @@ def check_set(history, final_reads):
 # version (the prefix) of its key, and the longest list read shows each key's version order.
 
 
-def _cycle_through(graph, src, dst, allowed):
-    """Is there a path dst -> ... -> src over edges whose kind is in `allowed`?"""
-    seen, stack = {dst}, [dst]
-    while stack:
-        n = stack.pop()
-        if n == src:
-            return True
-        for m, kinds in graph[n].items():
-            if m not in seen and kinds & allowed:
-                seen.add(m)
-                stack.append(m)
-    return False
-
-
 def _sccs(nodes, graph, allowed):
     """Strongly connected components (iterative Tarjan) over edges of the allowed kinds."""
     index, low, on, stack, out, counter = {}, {}, set(), [], [], [0]
@@ -166,9 +152,29 @@ def _sccs(nodes, graph, allowed):
     return out
 
 
+def _returns_through_wr(graph, src, dst):
+    """Is there a path dst -> ... -> y over ww/wr edges (y may be dst) with an edge y -wr-> src?"""
+    seen, stack = {dst}, [dst]
+    while stack:
+        n = stack.pop()
+        if "wr" in graph[n].get(src, set()):
+            return True
+        for m, kinds in graph[n].items():
+            if m not in seen and kinds & {"ww", "wr"}:
+                seen.add(m)
+                stack.append(m)
+    return False
+
+
 def check_list_append(history, final_lists=None):
-    """G0, G1a, G1b, G1c, G-single and lost update (P4) for snapshot isolation, plus
-    duplicate elements, incompatible version orders and internal inconsistency.
+    """G0, G1a, G1b, G1c, G-single and lost update (P4), plus duplicate elements,
+    incompatible version orders and internal inconsistency. The isolation checked is
+    StrataDB's (DESIGN D4): plain reads see one snapshot, but a write waits for the row's
+    lock and is applied after the writer it waited for, as InnoDB's. So a cycle with one
+    anti-dependency a -rw-> b is a G-single only when it comes back into a through a wr edge
+    (a's snapshot then contains a write made after b's, yet misses b's); coming back through
+    a ww edge (a appended after a transaction that followed b) is the read skew locking
+    writes allow. Lost updates stay anomalies: StrataDB refuses them.
     final_lists: {key: list} read at the end (optional; extends the version orders)."""
     anomalies = []
     txns = [op for op in history if op["f"] == "txn"]
@@ -201,14 +207,14 @@ def check_list_append(history, final_lists=None):
                 anomalies.append(f"list-append: internal: txn {i} read {lst} of key {key} after appending {own[key]}")
             # The version it read from others: without its own appends.
             ext = lst[:len(lst) - len(own[key])] if own[key] else lst
-            reads.append((i, key, ext, lst))
+            reads.append((i, key, ext, lst, bool(own[key])))
             longest.setdefault(key, [])
             if len(lst) > len(longest[key]):
                 longest[key] = lst
     for key, lst in (final_lists or {}).items():
         if len(lst) > len(longest.get(key, [])):
             longest[key] = lst
-    for i, key, ext, lst in reads:
+    for i, key, ext, lst, _ in reads:
         if longest[key][:len(lst)] != lst:
             anomalies.append(f"list-append: incompatible orders for key {key}: {lst} vs {longest[key]}")
     for key, lst in (final_lists or {}).items():
@@ -216,7 +222,7 @@ def check_list_append(history, final_lists=None):
             anomalies.append(f"list-append: final list of key {key} is not the longest version: {lst}")
 
     # G1a (aborted read) and G1b (intermediate read); elements nobody appended.
-    for i, key, ext, lst in reads:
+    for i, key, ext, lst, _ in reads:
         for x in lst:
             if (key, x) in failed_elems:
                 anomalies.append(f"list-append: G1a: txn {i} read {x} of key {key}, appended by a failed txn")
@@ -244,8 +250,10 @@ def check_list_append(history, final_lists=None):
             if wa is not None and wb is not None and wa != wb:
                 graph[wa][wb].add("ww")
     readers_of = defaultdict(set)  # (key, version length) -> txns that read that version
-    for i, key, ext, lst in reads:
-        if ext:
+    for i, key, ext, lst, after_own_append in reads:
+        # A read after the txn's own append shows what its locking write was applied on
+        # (the version order's ww edge already says so), not its snapshot: no wr edge.
+        if ext and not after_own_append:
             w = writer.get((key, ext[-1]))
             if w is not None and w != i:
                 graph[w][i].add("wr")
@@ -272,7 +280,7 @@ def check_list_append(history, final_lists=None):
                 sub[a] = {b: kinds for b, kinds in graph[a].items() if b in members}
             for a in comp:
                 for b, kinds in sub[a].items():
-                    if "rw" in kinds and _cycle_through(sub, a, b, {"ww", "wr"}):
+                    if "rw" in kinds and _returns_through_wr(sub, a, b):
                         anomalies.append(f"list-append: G-single (one anti-dependency in a cycle): "
                                          f"txn {a} -rw-> txn {b}")
                         break
