@@ -5,7 +5,7 @@ import subprocess
 
 import pymysql
 
-from harness import Server
+from harness import TIMEOUT_SCALE, Server
 
 PASSWORD = "s3cret-Pw"
 
@@ -29,10 +29,12 @@ def run_client_script(test, argv, timeout=120):
         server.cleanup()
 
 
-def connect(server, database=None, autocommit=True, **kwargs):
+def connect(server, database=None, autocommit=True, read_timeout=60, **kwargs):
+    """A root connection. `read_timeout` (seconds) grows with STRATA_TEST_TIMEOUT_SCALE, as
+    the sanitizer builds run several times slower."""
     return pymysql.connect(host="127.0.0.1", port=server.port, user="root", password=PASSWORD,
                            database=database, autocommit=autocommit, connect_timeout=10,
-                           read_timeout=60, write_timeout=60, **kwargs)
+                           read_timeout=int(read_timeout * TIMEOUT_SCALE), write_timeout=60, **kwargs)
 
 
 def mariadb(server, sql, password=PASSWORD, database=None, force=False, extra=(), timeout=60):
