@@ -31,6 +31,10 @@ DiskStatus DiskMonitor::Evaluate() {
     Status s = options_.engine_error();
     if (!s.ok()) return {true, options_.data_dir + "/lsm", s.ToString()};
   }
+  if (options_.btree_error) {
+    Status s = options_.btree_error();
+    if (!s.ok()) return {true, options_.data_dir + "/btree", s.ToString()};
+  }
   Result<uint64_t> free = options_.free_bytes ? options_.free_bytes(options_.data_dir)
                                               : FileSystemFreeBytes(options_.data_dir);
   if (!free.ok()) return {};  // cannot tell: the writes themselves will report

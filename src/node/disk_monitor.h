@@ -5,7 +5,9 @@
 //     (statvfs). The margin leaves room for what must still be written while writes are
 //     refused: the memtable flush, a compaction's outputs, the next Raft log segment;
 //   * the Raft log: a write of it failed and is being retried (RaftNode, "Disk errors");
-//   * the LSM engine: flushes or compactions fail for lack of space and are being retried.
+//   * the LSM engine: flushes or compactions fail for lack of space and are being retried;
+//   * the B+tree engine: its periodic checkpoint failed and is being retried
+//     (storage::RoutedEngine::checkpoint_error).
 // While full, RaftProposer refuses commits with NoSpace (MySQL 1021) before proposing them,
 // so a refused transaction is definitely not committed. Reads are not affected. When the
 // condition clears, writes are admitted again: no restart.
@@ -39,7 +41,8 @@ struct DiskMonitorOptions {
   std::chrono::milliseconds check_interval{100};
   // Errors of the components that write; OK when healthy. Must be thread-safe.
   std::function<Status()> log_error;     // the Raft log's last failed write
-  std::function<Status()> engine_error;  // the storage engine's failing flush/compaction
+  std::function<Status()> engine_error;  // the LSM's failing flush/compaction
+  std::function<Status()> btree_error;   // the B+tree's failing checkpoint
   // Available bytes of the file system holding `path`; the default asks statvfs.
   std::function<Result<uint64_t>(const std::string& path)> free_bytes;
 };

@@ -228,6 +228,7 @@ void Node::StartTransactions() {
     return info.log_disk_full ? Status::NoSpace(info.log_write_error) : Status::IOError(info.log_write_error);
   };
   disk.engine_error = [this] { return lsm_->space_error(); };
+  disk.btree_error = [this] { return routed_->checkpoint_error(); };
   disk_ = std::make_unique<DiskMonitor>(std::move(disk));
   proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry,
                                              std::chrono::milliseconds(5000), disk_.get());
@@ -465,6 +466,7 @@ void Node::Stop() {
   state_machine_.reset();
   if (rate_controller_) rate_controller_->SetWritePressure(nullptr);  // before the engine goes
   lsm_ = nullptr;
+  routed_ = nullptr;
   engine_.reset();               // unflushed memtables are dropped: the log replays them
   io_rates_.reset();
   rate_controller_.reset();      // joins the tuner thread before the scheduler goes

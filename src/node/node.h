@@ -39,6 +39,7 @@ struct RaftNodeInfo;
 }
 namespace strata::storage {
 class Engine;
+class RoutedEngine;
 }
 namespace strata::storage::lsm {
 class LsmEngine;
@@ -145,6 +146,7 @@ class Node {
   std::unique_ptr<IoRates> io_rates_;      // their settings for SET GLOBAL, /config/io, /status
   std::unique_ptr<storage::Engine> engine_;
   storage::lsm::LsmEngine* lsm_ = nullptr;  // engine_'s LSM part (its disk state, write pressure)
+  storage::RoutedEngine* routed_ = nullptr;  // engine_ itself, for the B+tree's checkpoint state
   std::unique_ptr<TxnStateMachine> state_machine_;
   std::unique_ptr<raft::RaftNode> raft_;
   std::atomic<raft::RaftNode*> raft_for_hooks_{nullptr};  // raft_, for the state machine's member hook

@@ -65,7 +65,9 @@ Status Node::StartStorage() {
   Result<std::unique_ptr<storage::Engine>> btree = storage::btree::OpenBtreeEngine(btree_options);
   if (!btree.ok()) return std::move(btree).take_status().Annotate("opening the B+tree engine");
   uint64_t lsm_index = (*lsm)->PersistedAppliedIndex(), btree_index = (*btree)->PersistedAppliedIndex();
-  engine_ = storage::NewRoutedEngine(std::move(*lsm), std::move(*btree));
+  std::unique_ptr<storage::RoutedEngine> routed = storage::NewRoutedEngine(std::move(*lsm), std::move(*btree));
+  routed_ = routed.get();
+  engine_ = std::move(routed);
   rate_controller_->SetWritePressure([engine = lsm_] { return EngineWritePressure(*engine); });
   state_machine_ = std::make_unique<TxnStateMachine>(engine_.get(), io_.get());
   obs::Info("node", "storage engines open",

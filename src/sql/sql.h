@@ -302,6 +302,8 @@ class Session final : public SessionContext, public UserLockRunner {
   Result<std::shared_ptr<const ViewDefinition>> ResolveView(const ast::TableName& name);
   // A table to write: ResolveTable, with 1288 for a view (views are read-only), and the
   // statement's privilege (INSERT, UPDATE, DELETE; REPLACE: INSERT and DELETE) instead of SELECT.
+  // A table that ALTER TABLE … ENGINE fences (TableSchema::write_fence_until_ms) makes it
+  // wait first (session.cc, WaitForWriteFence).
   Result<std::shared_ptr<const TableSchema>> ResolveWriteTable(const ast::TableName& name, std::string_view statement);
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
   void SetUserVariable(std::string_view name, Value value);

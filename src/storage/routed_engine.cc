@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <shared_mutex>
 
@@ -9,6 +11,7 @@
 
 #include "common/check.h"
 #include "io/io.h"
+#include "obs/log.h"
 #include "storage/btree/page.h"
 
 namespace strata::storage {
@@ -25,6 +28,8 @@ static_assert(kMaxBtreeKeyBytes == btree::kMaxKeySize);
 // two here). A checkpoint also moves the B+tree's persisted index, which garbage collection
 // waits for (node/state_machine.h); one without changed pages is a meta write and two syncs.
 constexpr uint64_t kBtreeCheckpointBatches = 1000;
+// A failed checkpoint is retried no more often than this.
+constexpr std::chrono::milliseconds kCheckpointRetryInterval{1000};
 
 // The key space in four segments, in key order. The metadata segment is served by the
 // engine that has applied the least (kBoth).
@@ -243,7 +248,7 @@ class RoutedEngineImpl final : public RoutedEngine {
       // its part; index 0 (no Raft index) is always written.
       if (index == 0 || index > btree_->AppliedIndex()) {
         if (index != 0 || !split.btree.empty()) STRATA_RETURN_IF_ERROR(btree_->Write(split.btree));
-        if (index != 0 && ++btree_batches_ >= kBtreeCheckpointBatches) {
+        if (index != 0 && (++btree_batches_ >= kBtreeCheckpointBatches || RetryDue())) {
           btree_batches_ = 0;
           checkpoint = true;
         }
@@ -255,8 +260,16 @@ class RoutedEngineImpl final : public RoutedEngine {
       STRATA_CHECK(index == 0 || (lsm_->AppliedIndex() >= index && btree_->AppliedIndex() >= index));
     }
     // Outside the lock: readers may take snapshots meanwhile (the B+tree's writer lock
-    // orders the checkpoint with later writes).
-    return checkpoint ? btree_->Flush() : Status::OK();
+    // orders the checkpoint with later writes). A failure is kept, not returned: this batch
+    // is applied, and the Raft log holds it until a checkpoint succeeds.
+    if (checkpoint) CheckpointBtree();
+    return Status::OK();
+  }
+
+  Status checkpoint_error() override {
+    if (RetryDue()) CheckpointBtree();
+    std::lock_guard lock(checkpoint_mu_);
+    return checkpoint_error_;
   }
 
   Status Flush() override {
@@ -325,6 +338,32 @@ class RoutedEngineImpl final : public RoutedEngine {
   // crash, it holds the metadata exactly as of the entry before the one being applied.
   bool MetaFromBtree() const { return btree_->AppliedIndex() < lsm_->AppliedIndex(); }
 
+  // A failed checkpoint waits for its retry.
+  bool RetryDue() {
+    if (!checkpoint_failing_.load(std::memory_order_acquire)) return false;
+    std::lock_guard lock(checkpoint_mu_);
+    return std::chrono::steady_clock::now() - last_attempt_ >= kCheckpointRetryInterval;
+  }
+
+  // Checkpoints the B+tree; logs and keeps a failure (and its end) for checkpoint_error().
+  void CheckpointBtree() {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      last_attempt_ = std::chrono::steady_clock::now();  // one attempt at a time per interval
+    }
+    Status s = btree_->Flush();
+    std::lock_guard lock(checkpoint_mu_);
+    last_attempt_ = std::chrono::steady_clock::now();
+    if (s.ok() && !checkpoint_error_.ok()) {
+      obs::Info("storage", "btree checkpoint succeeded again", {{"failed_with", checkpoint_error_.ToString()}});
+    } else if (!s.ok() && checkpoint_error_.ok()) {
+      obs::Warn("storage", "btree checkpoint failed; retrying every second, commits are refused meanwhile",
+                {{"error", s.ToString()}});
+    }
+    checkpoint_error_ = s;
+    checkpoint_failing_.store(!s.ok(), std::memory_order_release);
+  }
+
   std::shared_ptr<const RoutedSnapshot> TakeSnapshot() {
     std::shared_lock lock(mu_);
     return std::make_shared<RoutedSnapshot>(lsm_->GetSnapshot(), btree_->GetSnapshot(), MetaFromBtree());
@@ -335,6 +374,10 @@ class RoutedEngineImpl final : public RoutedEngine {
   // Write holds it exclusively, snapshots shared: a snapshot is a cut between routed batches.
   std::shared_mutex mu_;
   uint64_t btree_batches_ = 0;  // indexed batches since the B+tree's last checkpoint; guarded by mu_
+  std::mutex checkpoint_mu_;
+  Status checkpoint_error_;                              // guarded by checkpoint_mu_
+  std::chrono::steady_clock::time_point last_attempt_;  // guarded by checkpoint_mu_
+  std::atomic<bool> checkpoint_failing_{false};          // !checkpoint_error_.ok()
 };
 
 }  // namespace

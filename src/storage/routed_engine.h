@@ -18,7 +18,11 @@
 // applied indexes move together. The B+tree part is written first: it is the one that can
 // refuse a batch (keys over 3072 bytes), and then nothing was written anywhere. Every 1000
 // batches with a Raft index, Write also checkpoints the B+tree (its copy-on-write pages are
-// reused only after checkpoints; routed_engine.cc, kBtreeCheckpointBatches).
+// reused only after checkpoints; routed_engine.cc, kBtreeCheckpointBatches). A checkpoint that
+// fails (a full disk, an I/O error) does not fail the write: the batch is applied and the Raft
+// log holds it (D1). The failure is kept in checkpoint_error(), logged once, and the
+// checkpoint retried at most once a second (by the next write, or by checkpoint_error()
+// itself) until it succeeds; the node refuses commits meanwhile (node/disk_monitor.h).
 //
 // Recovery ("each engine replays from its own applied index"). The two engines persist
 // independently (LSM memtable flushes, B+tree checkpoints), so after a crash one may hold
@@ -65,6 +69,10 @@ class RoutedEngine : public Engine {
   // The two parts, for what must address one of them (restore, metrics, disk state).
   virtual Engine& lsm() = 0;
   virtual Engine& btree() = 0;
+  // OK, or why the B+tree's last periodic checkpoint failed. While it is failing, a call
+  // retries it when the last attempt is a second old, so that a node whose writes are
+  // refused (no batches arrive) still notices when space returns.
+  virtual Status checkpoint_error() = 0;
 };
 
 // REQUIRES: both non-null. Names the B+tree's properties "btree_<name>".

@@ -18,7 +18,6 @@ import unittest
 import pymysql
 
 import test_sql_durability as durability
-from harness import TIMEOUT_SCALE
 from harness import curl, post
 from sql_common import connect, sql_server
 
@@ -61,8 +60,10 @@ class EngineVisibilityTest(unittest.TestCase):
     # Known liveness bug (issue 19 note, 2026-12-05): under a sanitizer build's slowness
     # ALTER TABLE … ENGINE's catch-up never converges while writers keep inserting, so the
     # statement runs past any client timeout. The release build runs this case in every CI.
-    @unittest.skipIf(TIMEOUT_SCALE > 1, "ALTER ENGINE under writes does not converge in sanitizer builds (known bug)")
     def test_alter_engine_under_writes_loses_nothing(self):
+        """Writers flood the table while it moves between engines three times: each ALTER
+        succeeds at its first try (its swap fences the writers: they wait instead of racing
+        it), no autocommit writer sees an error, and no acknowledged row is lost."""
         with connect(self.server) as c, c.cursor() as cur:
             cur.execute("CREATE DATABASE m")
             cur.execute("CREATE TABLE m.t (id INT PRIMARY KEY, v INT) ENGINE=LSM")
@@ -77,13 +78,9 @@ class EngineVisibilityTest(unittest.TestCase):
                         cur.execute("INSERT INTO t VALUES (%s, %s)", (n, n))
                         acked.append(n)
                         n += 2
-                        # A steady stream, not a flood: ALTER's catch-up must be able to
-                        # converge (under a flood it may not finish; docs/sql.md).
-                        time.sleep(0.005)
                     except pymysql.MySQLError as e:
-                        if e.args[0] != 1213:  # a write that raced the move: retried
-                            errors.append(e.args)
-                            return
+                        errors.append(e.args)
+                        return
 
         threads = [threading.Thread(target=writer, args=(100000 + k,)) for k in range(2)]
         for t in threads:
@@ -92,13 +89,8 @@ class EngineVisibilityTest(unittest.TestCase):
         try:
             with connect(self.server, "m") as c, c.cursor() as cur:
                 for engine in moves:
-                    while True:  # the move itself may lose to the writers (1213) a few times
-                        try:
-                            cur.execute(f"ALTER TABLE t ENGINE={engine}")
-                            break
-                        except pymysql.MySQLError as e:
-                            log = [line for line in self.server.log().splitlines()[-200:] if '"info"' not in line]
-                            self.assertEqual(e.args[0], 1213, (e.args, "\n".join(log[-30:])))
+                    time.sleep(0.3)  # the writers get going on the table as it is
+                    cur.execute(f"ALTER TABLE t ENGINE={engine}")
         finally:
             stop.set()
             for t in threads:

@@ -3,20 +3,30 @@
 //
 // A table's engine is its id (types/schema.h: B+tree tables have ids from
 // kFirstBtreeTableId), so moving it means new keys under a new id:
-//   1. a new id is taken from the target engine's counter (its own transaction);
+//   1. a new id is taken from the target engine's counter, and the catalog entry records it
+//      (TableSchema::moving_to) in the same transaction;
 //   2. every key of the table (rows and index entries) is copied as of one snapshot to the
-//      new id, in transactions of kCopyBatch keys; nothing names the new id yet, so
+//      new id, in transactions of kCopyBatch keys; nothing names the new id as a table, so
 //      nobody else writes there;
-//   3. one transaction brings the copy up to date with what committed since that snapshot,
-//      requires the old table's keys unchanged until it commits, and points the catalog
-//      entry at the new id. Row writers name the catalog entry as unchanged
-//      (execution/table_writer.h), so a writer of the old table that commits after the swap
-//      fails with 1213 and retries against the new id; one that committed before it makes
-//      the swap fail with 1213, and the swap is tried again (kSwapAttempts times, each after
-//      a catch-up of its own). No acknowledged row is lost either way;
-//   4. the old keys are deleted in bounded transactions.
-// A failure before the swap deletes the partial copy. A crash before the swap leaves the
-// copied keys under an id the catalog never names (garbage, not data).
+//   3. a catch-up transaction brings the copy up to date with what committed since (it
+//      writes only the new id's keys: it never conflicts). Its duration sizes the fence;
+//   4. the catalog entry gets a write fence (TableSchema::write_fence_until_ms): writers of
+//      the table wait (Session::ResolveWriteTable), and one whose transaction began before
+//      the fence fails its commit with 1213 on the changed entry (table_writer.h), so after
+//      the fence commits nothing more commits to the old keys;
+//   5. one transaction catches the copy up again, requires the old keys unchanged until it
+//      commits, and points the catalog entry at the new id, fence lifted. Waiting writers
+//      then fail with 1213 and an autocommit statement runs again at once, on the new id.
+//      If the swap still loses (the fence expired: a catch-up slower than the fence), steps
+//      3-5 run again, up to kSwapAttempts times. No acknowledged row is lost either way;
+//   6. the old keys are deleted in bounded transactions.
+// A failure before the swap lifts the fence and deletes the partial copy. A crash leaves the
+// fence to expire and the copy under TableSchema::moving_to, which the next ALTER TABLE …
+// ENGINE, TRUNCATE or DROP of the table deletes.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+
 #include "common/coding.h"
 #include "sql/session/executors.h"
 
@@ -26,6 +36,26 @@ namespace {
 
 constexpr size_t kCopyBatch = 1024;  // keys per copy transaction and per scan of the catch-up
 constexpr int kSwapAttempts = 20;    // swaps lost to concurrent writers before giving up (1213)
+// Writers are held for at most max(kMinFence, kFenceFactor × the last unfenced catch-up).
+constexpr std::chrono::milliseconds kMinFence{2000};
+constexpr int kFenceFactor = 4;
+
+Status ErrTableChanged() {
+  return Status::Aborted("the table changed during ALTER TABLE ENGINE").WithMysql(kErLockDeadlock, "40001");
+}
+
+// Changes the move state in db.table's catalog entry if the entry still has id `id`.
+Status UpdateMoveState(Session& session, const std::string& db, const std::string& name, TableId id,
+                       const std::function<void(TableSchema&)>& change) {
+  return RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    std::shared_ptr<const TableSchema> now = catalog->FindTable(db, name);
+    if (!now || now->id != id) return ErrTableChanged();
+    TableSchema updated = *now;
+    change(updated);
+    return session.engine().catalog().UpdateTable(txn, updated);
+  });
+}
 
 Bytes TablePrefix(TableId id) {
   Bytes prefix;
@@ -117,38 +147,53 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
   std::string_view target = ResolveEngine(session, stmt.engine);
   bool to_btree = target == kBtreeEngineName;
   std::shared_ptr<const TableSchema> old;
-  TableId new_id = 0;
+  TableId new_id = 0, leftover = 0;
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     old = catalog->FindTable(db, stmt.table.name);
     if (!old) return ErrNoSuchTable(db, stmt.table.name);
-    if (old->in_btree() == to_btree) return Status::OK();  // there already: nothing to move
-    STRATA_ASSIGN_OR_RETURN(new_id, session.engine().catalog().AllocateTableId(txn, to_btree));
-    return Status::OK();
+    leftover = old->moving_to;  // an interrupted move's copy
+    new_id = 0;
+    if (old->in_btree() != to_btree) {
+      STRATA_ASSIGN_OR_RETURN(new_id, session.engine().catalog().AllocateTableId(txn, to_btree));
+    } else if (leftover == 0) {
+      return Status::OK();  // there already: nothing to move
+    }
+    TableSchema marked = *old;
+    marked.moving_to = new_id;
+    marked.write_fence_until_ms = 0;
+    return session.engine().catalog().UpdateTable(txn, marked);
   });
   STRATA_RETURN_IF_ERROR(s);
+  if (leftover != 0) STRATA_RETURN_IF_ERROR(DeletePrefix(session, TablePrefix(leftover)));
   if (new_id == 0) return QueryResult();
+  const std::string name = old->name;
   s = CopyTable(session, old->id, new_id);
   auto swap = [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
-    auto now = catalog->FindTable(db, stmt.table.name);
-    if (!now || now->id != old->id)  // dropped, truncated or moved meanwhile
-      return Status::Aborted("the table changed during ALTER TABLE ENGINE").WithMysql(kErLockDeadlock, "40001");
+    auto now = catalog->FindTable(db, name);
+    if (!now || now->id != old->id) return ErrTableChanged();  // dropped, truncated or moved meanwhile
     STRATA_RETURN_IF_ERROR(CatchUp(txn, old->id, new_id));
     Bytes prefix = TablePrefix(old->id);
     txn.RequireRangeUnchanged(prefix, PrefixSuccessor(prefix), 0);
     TableSchema moved = *now;
     moved.id = new_id;
     moved.engine = std::string(target);
+    moved.moving_to = 0;
+    moved.write_fence_until_ms = 0;
     return session.engine().catalog().UpdateTable(txn, moved);
   };
-  // Each attempt first catches the copy up in a transaction of its own (it writes only the
-  // new id's keys: it never conflicts), so that the swap's own catch-up is short and
-  // writers have little time to commit in between.
   for (int attempt = 0; s.ok(); attempt++) {
+    auto started = std::chrono::steady_clock::now();
     std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
     s = CatchUp(*txn, old->id, new_id);
     if (s.ok()) s = txn->Commit();
+    if (!s.ok()) break;
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    uint64_t fence_ms = static_cast<uint64_t>(std::max(kMinFence, kFenceFactor * took).count());
+    s = UpdateMoveState(session, db, name, old->id, [&](TableSchema& t) {
+      t.write_fence_until_ms = TableSchema::FenceClockMs() + fence_ms;
+    });
     if (!s.ok()) break;
     txn = session.engine().txn().Begin();
     s = swap(*txn);
@@ -157,7 +202,12 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
     s = Status::OK();
   }
   if (!s.ok()) {
-    (void)DeletePrefix(session, TablePrefix(new_id));  // the partial copy; the table is unchanged
+    // The table is unchanged: lift the fence, forget the copy, delete it.
+    (void)UpdateMoveState(session, db, name, old->id, [](TableSchema& t) {
+      t.moving_to = 0;
+      t.write_fence_until_ms = 0;
+    });
+    (void)DeletePrefix(session, TablePrefix(new_id));
     return s;
   }
   session.engine().auto_increment().Forget(old->id);

@@ -13,6 +13,16 @@
 #include "sql/session/executors.h"
 
 namespace strata::sql {
+Status DeleteTableKeys(Session& session, const TableSchema& table) {
+  for (TableId id : {table.id, table.moving_to}) {
+    if (id == 0) continue;
+    Bytes prefix;
+    PutBigEndian32(&prefix, id);
+    STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
+  }
+  return Status::OK();
+}
+
 namespace {
 
 constexpr size_t kDeleteBatch = 10000;
@@ -219,9 +229,7 @@ Result<QueryResult> DropTables(Session& session, const ast::DropTable& stmt) {
   STRATA_RETURN_IF_ERROR(s);
   for (const auto& table : dropped) {
     session.engine().auto_increment().Forget(table->id);
-    Bytes prefix;
-    PutBigEndian32(&prefix, table->id);
-    STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
+    STRATA_RETURN_IF_ERROR(DeleteTableKeys(session, *table));
   }
   return result;
 }
@@ -331,11 +339,7 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
     return session.engine().catalog().DropDatabase(txn, stmt.name);
   });
   STRATA_RETURN_IF_ERROR(s);
-  for (const auto& table : dropped) {
-    Bytes prefix;
-    PutBigEndian32(&prefix, table->id);
-    STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
-  }
+  for (const auto& table : dropped) STRATA_RETURN_IF_ERROR(DeleteTableKeys(session, *table));
   return result;
 }
 

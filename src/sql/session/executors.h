@@ -159,6 +159,9 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
 std::string_view ResolveEngine(Session& session, std::string_view asked);
 // Deletes every key with `prefix`, in transactions of a bounded number of keys (ddl.cc).
 Status DeletePrefix(Session& session, const Bytes& prefix);
+// Deletes a dropped or truncated table's keys: its rows and index entries, and the copy an
+// interrupted ALTER TABLE … ENGINE left (TableSchema::moving_to).
+Status DeleteTableKeys(Session& session, const TableSchema& table);
 
 // Shared by the DDL executors.
 constexpr int kDdlRetries = 5;

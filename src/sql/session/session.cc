@@ -178,6 +178,32 @@ Result<std::shared_ptr<const ViewDefinition>> Session::ResolveView(const ast::Ta
   return view;
 }
 
+namespace {
+
+// ALTER TABLE … ENGINE holds the writers of a table for its final catch-up and swap
+// (TableSchema::write_fence_until_ms). Waits until the latest catalog shows the fence gone
+// (the move done or given up) or expired. Then, if the table's entry is still the one this
+// transaction's snapshot holds, the statement goes on; otherwise it fails with 1213, since
+// it would fail at commit anyway (table_writer.h), and an autocommit statement runs again
+// at once on the new catalog. innodb_lock_wait_timeout bounds the wait (1205), and KILL
+// QUERY ends it.
+Status WaitForWriteFence(SqlEngine& engine, const TableSchema& table, const txn::LockWait& wait) {
+  auto deadline = std::chrono::steady_clock::now() + wait.timeout;
+  while (true) {
+    if (wait.interrupted) STRATA_RETURN_IF_ERROR(wait.interrupted());
+    std::unique_ptr<txn::Transaction> reader = engine.txn().Begin();
+    STRATA_ASSIGN_OR_RETURN(auto catalog, engine.catalog().Load(*reader));
+    std::shared_ptr<const TableSchema> now = catalog->FindTable(table.database, table.name);
+    if (!now || now->id != table.id || now->write_fence_until_ms != table.write_fence_until_ms)
+      return txn::ErrLockDeadlock();
+    if (!now->write_fenced()) return Status::OK();  // expired: its ALTER is gone or late
+    if (std::chrono::steady_clock::now() >= deadline) return txn::ErrLockWaitTimeout();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const TableSchema>> Session::ResolveWriteTable(const ast::TableName& name,
                                                                        std::string_view statement) {
   Result<std::shared_ptr<const TableSchema>> table = FindTable(name);
@@ -192,6 +218,8 @@ Result<std::shared_ptr<const TableSchema>> Session::ResolveWriteTable(const ast:
                                             : kPrivInsert;
     STRATA_RETURN_IF_ERROR(RequireTablePrivilege(need, statement, (*table)->database, (*table)->name));
   }
+  if (table.ok() && (*table)->write_fenced())
+    STRATA_RETURN_IF_ERROR(WaitForWriteFence(*engine_, **table, StatementLockWait()));
   return table;
 }
 

@@ -18,14 +18,14 @@ Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& st
     old = catalog->FindTable(db, stmt.table.name);
     if (!old) return ErrNoSuchTable(db, stmt.table.name);
     TableSchema fresh = *old;
+    fresh.moving_to = 0;  // an interrupted ALTER TABLE … ENGINE's copy goes with the rows
+    fresh.write_fence_until_ms = 0;
     STRATA_RETURN_IF_ERROR(session.engine().catalog().DropTable(txn, *old));
     return session.engine().catalog().CreateTable(txn, &fresh);
   });
   STRATA_RETURN_IF_ERROR(s);
   session.engine().auto_increment().Forget(old->id);
-  Bytes prefix;
-  PutBigEndian32(&prefix, old->id);
-  STRATA_RETURN_IF_ERROR(DeletePrefix(session, prefix));
+  STRATA_RETURN_IF_ERROR(DeleteTableKeys(session, *old));
   return QueryResult();
 }
 

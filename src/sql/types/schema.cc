@@ -1,6 +1,7 @@
 #include "sql/types/schema.h"
 
 #include <cctype>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -162,6 +163,12 @@ struct Reader {
 
 }  // namespace
 
+uint64_t TableSchema::FenceClockMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
 Bytes TableSchema::Encode() const {
   Bytes out;
   out.push_back(kSchemaVersion);
@@ -189,6 +196,10 @@ Bytes TableSchema::Encode() const {
   PutIndex(primary, &out);
   PutVarint32(&out, static_cast<uint32_t>(indexes.size()));
   for (const IndexSchema& index : indexes) PutIndex(index, &out);
+  if (moving_to != 0 || write_fence_until_ms != 0) {  // an optional trailer: older schemas end here
+    PutVarint32(&out, moving_to);
+    PutVarint64(&out, write_fence_until_ms);
+  }
   return out;
 }
 
@@ -231,6 +242,10 @@ Result<TableSchema> TableSchema::Decode(Slice in) {
   t.primary = r.Index();
   uint32_t nidx = r.U32();
   for (uint32_t i = 0; r.ok && i < nidx && i < 1024; i++) t.indexes.push_back(r.Index());
+  if (r.ok && !r.in.empty()) {
+    t.moving_to = r.U32();
+    t.write_fence_until_ms = r.U64();
+  }
   if (!r.ok || !r.in.empty()) return Status::Corruption(fmt::format("table schema of '{}': truncated", t.name));
   for (const IndexSchema* index : {&t.primary}) {
     for (uint32_t c : index->columns)

@@ -77,6 +77,16 @@ struct TableSchema {
   std::string engine = std::string(kLsmEngineName);
   std::string comment;
   uint64_t auto_increment_start = 1;
+  // ALTER TABLE … ENGINE in progress (session/alter_engine.cc): the id the rows are being
+  // copied to (0: none). Keys under it are the copy's; a crash leaves them, and the next
+  // ALTER TABLE … ENGINE, TRUNCATE or DROP of the table deletes them.
+  TableId moving_to = 0;
+  // Until this wall-clock time (ms since the Unix epoch), writers of the table wait: the
+  // move's final catch-up and swap run without them. Past it the fence counts for nothing,
+  // so an ALTER that crashed holds no writer up.
+  uint64_t write_fence_until_ms = 0;
+  static uint64_t FenceClockMs();  // the wall clock write_fence_until_ms is read against
+  bool write_fenced() const { return write_fence_until_ms != 0 && write_fence_until_ms > FenceClockMs(); }
 
   bool has_hidden_key() const { return primary.columns.empty(); }
   bool in_btree() const { return id >= kFirstBtreeTableId; }

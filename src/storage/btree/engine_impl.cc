@@ -197,8 +197,13 @@ Status BtreeEngine::Apply(const std::function<Status(TreeWriter&)>& change) {
     return s;
   }
   if (Status trim = core_->pool->TrimDirty(); !trim.ok()) {
-    // The pages stay dirty and are written by the next checkpoint (which reports it).
-    obs::Warn("btree", "writing dirty pages back failed", {{"error", trim.ToString()}});
+    // The pages stay dirty and are written by the next checkpoint (which reports it). Logged
+    // once per streak: on a full disk this fails at every write until space returns.
+    if (!trim_failing_) obs::Warn("btree", "writing dirty pages back failed", {{"error", trim.ToString()}});
+    trim_failing_ = true;
+  } else if (trim_failing_) {
+    obs::Info("btree", "writing dirty pages back works again");
+    trim_failing_ = false;
   }
   UpdateGauges();
   return Status::OK();
@@ -211,6 +216,16 @@ Status BtreeEngine::Write(const WriteBatch& batch) {
   if (index != 0 && index <= applied_index_.load()) {
     return Status::InvalidArgument(fmt::format("write batch applied index {} is not above {}", index,
                                                applied_index_.load()));
+  }
+  if (batch.empty()) {
+    // Only the index moves (RoutedEngine gives every Raft entry to both engines, so most
+    // batches here are empty): no tree walk, no write-back, no new epoch.
+    if (index != 0) {
+      std::unique_lock tree_lock(core_->tree_mu);  // snapshots read root and index together
+      core_->applied_index = index;
+      applied_index_.store(index);
+    }
+    return Status::OK();
   }
   // Refuse what the tree cannot hold before touching it: the batch stays all-or-nothing.
   struct Checker : WriteBatch::Handler {

@@ -114,6 +114,7 @@ class BtreeEngine final : public Engine {
   uint64_t durable_prev_epoch_ = 0;  // the older kept checkpoint; guarded by write_mu_
   bool changed_ = false;             // since the last checkpoint; guarded by write_mu_
   Status failed_;                    // guarded by write_mu_
+  bool trim_failing_ = false;        // the last write-back of dirty pages failed; guarded by write_mu_
   std::atomic<bool> has_failed_{false};
 
   std::atomic<uint64_t> applied_index_{0};

@@ -3,9 +3,12 @@
 // the two engines persisted different applied indexes.
 #include "storage/routed_engine.h"
 
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -24,7 +27,7 @@ class RoutedEngineTest : public ::testing::Test {
     dir_ = ::testing::TempDir() + "/routed_engine_" + std::to_string(::getpid()) + "_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
-    auto s = io::Scheduler::Create({});
+    auto s = io::Scheduler::Create({.faults = &faults_});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sched_ = std::move(s).value();
     Open();
@@ -88,6 +91,7 @@ class RoutedEngineTest : public ::testing::Test {
   }
 
   std::string dir_;
+  io::FaultInjector faults_;
   std::unique_ptr<io::Scheduler> sched_;
   std::unique_ptr<RoutedEngine> engine_;
 };
@@ -283,6 +287,33 @@ TEST_F(RoutedEngineTest, ABatchTheBtreeRefusesWritesNothing) {
   EXPECT_FALSE(engine_->Write(b).ok());
   EXPECT_EQ(*engine_->Get({}, "\x10" "b"), std::nullopt);
   EXPECT_EQ(engine_->lsm().AppliedIndex(), 1u);
+}
+
+// A full disk under the B+tree: its periodic checkpoint fails, but the batches are applied
+// (the Raft log holds them), the failure is reported, and the checkpoint is retried — also
+// with no writes arriving, since a node refuses commits while it fails — until it succeeds.
+TEST_F(RoutedEngineTest, AFailingBtreeCheckpointIsReportedAndRetriedWithoutFailingWrites) {
+  faults_.Add({.op = io::IoOp::kWrite, .error = ENOSPC, .path_contains = "btree", .times = -1});
+  constexpr uint64_t kBatches = 1500;  // past the checkpoint every 1000 batches
+  for (uint64_t i = 1; i <= kBatches; i++) Write(i, {{"\x90" + std::to_string(i), "v" + std::to_string(i)}});
+  Status error = engine_->checkpoint_error();
+  EXPECT_EQ(error.code(), StatusCode::kNoSpace) << error.ToString();
+  EXPECT_EQ(engine_->btree().PersistedAppliedIndex(), 0u);
+  EXPECT_EQ(engine_->AppliedIndex(), kBatches);
+  EXPECT_EQ(*engine_->Get({}, "\x90" "77"), std::optional<Bytes>("v77"));
+
+  faults_.Clear();  // space returns
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!engine_->checkpoint_error().ok() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(engine_->checkpoint_error().ok());
+  EXPECT_EQ(engine_->btree().PersistedAppliedIndex(), kBatches);
+
+  engine_.reset();  // a restart finds every batch in the B+tree's checkpoint
+  Open();
+  EXPECT_EQ(engine_->btree().PersistedAppliedIndex(), kBatches);
+  for (uint64_t i = 1; i <= kBatches; i += 149)
+    EXPECT_EQ(*engine_->Get({}, "\x90" + std::to_string(i)), std::optional<Bytes>("v" + std::to_string(i)));
 }
 
 }  // namespace
