@@ -291,7 +291,10 @@ class RoutedEngineImpl final : public RoutedEngine {
         return Status::AlreadyExists(fmt::format("checkpoint {}: both engines wrote {}", dir, name));
       STRATA_RETURN_IF_ERROR(io::RenameFile(btree_dir + "/" + name, dir + "/" + name));
     }
+    // Both ends of the renames: a rename between directories is durable only once both are
+    // synced (the power-loss simulation, io/durability.h, undoes it otherwise).
     STRATA_RETURN_IF_ERROR(io::SyncDir(dir));
+    STRATA_RETURN_IF_ERROR(io::SyncDir(btree_dir));
     STRATA_RETURN_IF_ERROR(io::RemoveAll(btree_dir));
     return std::min(lsm_index, btree_index);
   }

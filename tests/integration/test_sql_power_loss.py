@@ -99,7 +99,8 @@ class PowerLossTest(dur.DurabilityTest):
               f"transactions; rolled back: {files} files ({restored} bytes restored), {ns_ops} namespace "
               f"operations undone", file=sys.stderr)
         self.assertEqual(len(summaries), cycles)
-        self.assertEqual(errors, 0)
+        complaints = [line for line in self.server.log().splitlines() if "power-loss rollback:" in line]
+        self.assertEqual(errors, 0, "\n".join(complaints[:20]))
         # Every start leaves an unsynced deletion (the previous MANIFEST): the simulation
         # must have had something to undo, or it tested nothing.
         self.assertGreater(ns_ops, 0)
