@@ -111,7 +111,23 @@ CellRef NodePage::Cell(int i) const {
   return c;
 }
 
+// The binary search below touches about log2(count) slots and cells, each usually a cache
+// miss of its own. Asking for the whole slot array and the first probes' cells at once lets
+// those misses overlap instead of queueing one after another.
+void NodePage::PrefetchForSearch() const {
+  const char* slots = p_ + kPageHeaderSize;
+  size_t bytes = 2 * static_cast<size_t>(count());
+  for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(slots + at);
+  int n = count();
+  if (n >= 4) {
+    __builtin_prefetch(p_ + SlotAt(n / 2));
+    __builtin_prefetch(p_ + SlotAt(n / 4));
+    __builtin_prefetch(p_ + SlotAt(n / 2 + n / 4));
+  }
+}
+
 int NodePage::LowerBound(Slice key, bool* found) const {
+  PrefetchForSearch();
   int lo = 0, hi = count();
   while (lo < hi) {
     int mid = (lo + hi) / 2;
@@ -123,6 +139,7 @@ int NodePage::LowerBound(Slice key, bool* found) const {
 }
 
 int NodePage::UpperBound(Slice key) const {
+  PrefetchForSearch();
   int lo = 0, hi = count();
   while (lo < hi) {
     int mid = (lo + hi) / 2;

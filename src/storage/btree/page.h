@@ -118,6 +118,7 @@ class NodePage {
   void set_upper(uint16_t v);
   void set_frag(uint16_t v);
   uint16_t SlotAt(int i) const { return DecodeFixed16(p_ + kPageHeaderSize + 2 * i); }
+  void PrefetchForSearch() const;
   void Compact();
   char* p_;
 };
