@@ -60,6 +60,27 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
     if (ct.kind == sql::ast::TypeKind::kTinyInt && (ct.is_boolean || ct.length == 1)) out.length = 1;
   }
   if (t.table && t.column >= 0) {
+    // FLOAT and FLOAT(M,D)/DOUBLE(M,D) columns as MySQL describes them (a FLOAT's text is
+    // cut to 6 significant digits by the text protocol: mysql/result_writer.h); VARBINARY
+    // and BINARY as binary strings, not BLOBs.
+    const sql::ColumnType& ct = t.table->columns[static_cast<size_t>(t.column)].type;
+    using TK = sql::ast::TypeKind;
+    if (t.kind == sql::OutKind::kDouble && (ct.kind == TK::kFloat || ct.kind == TK::kDouble)) {
+      if (ct.kind == TK::kFloat) {
+        out.type = FieldType::kFloat;
+        out.length = 12;
+      }
+      if (ct.length > 0) {
+        out.length = ct.length;
+        out.decimals = static_cast<uint8_t>(ct.scale);
+      }
+    } else if (t.kind == sql::OutKind::kBlob && (ct.kind == TK::kVarbinary || ct.kind == TK::kBinary)) {
+      out.type = ct.kind == TK::kVarbinary ? FieldType::kVarString : FieldType::kString;
+      out.length = ct.length;
+      out.flags &= ~mysql::kBlobFlag;
+    }
+  }
+  if (t.table && t.column >= 0) {
     // UNIQUE_KEY for a column that is a one-column unique key, MULTIPLE_KEY for the first
     // column of a non-unique (or several-column) key, as MySQL sets them.
     const auto col = static_cast<uint32_t>(t.column);
@@ -259,14 +280,25 @@ Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, 
   out.warnings = result.warnings;
   out.info = result.info;
   if (!result.has_rows) return out;
-  for (const auto& c : result.columns) out.columns.push_back(ToColumn(c));
+  // FLOAT(M,D)/DOUBLE(M,D) columns show exactly D decimals ("1.00"), in both protocols.
+  std::vector<int> fixed_decimals;
+  for (const auto& c : result.columns) {
+    out.columns.push_back(ToColumn(c));
+    const mysql::Column& col = out.columns.back();
+    bool fixed = (col.type == FieldType::kFloat || col.type == FieldType::kDouble) && col.decimals < 31;
+    fixed_decimals.push_back(fixed ? col.decimals : -1);
+  }
   out.rows.reserve(result.rows.size());
   uint64_t bytes = 0;
   for (const sql::Row& row : result.rows) {
     mysql::TextRow text;
     text.reserve(row.size());
-    for (const sql::Value& v : row) {
-      text.push_back(v.ToText());
+    for (size_t i = 0; i < row.size(); i++) {
+      const sql::Value& v = row[i];
+      if (i < fixed_decimals.size() && fixed_decimals[i] >= 0 && v.kind() == sql::ValueKind::kDouble)
+        text.push_back(fmt::format("{:.{}f}", v.double_value(), fixed_decimals[i]));
+      else
+        text.push_back(v.ToText());
       // The value and its text: each about the text's length plus its own bookkeeping.
       bytes += 2 * (text.back() ? text.back()->size() : 0) + sizeof(sql::Value) + sizeof(text.back());
     }

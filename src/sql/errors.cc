@@ -164,8 +164,15 @@ Status ErrTooManyRows(std::string_view what, size_t limit) {
       .WithMysql(1104, "42000");
 }
 
-Status ErrTooBigPrecision(uint32_t precision, std::string_view column) {
-  return Invalid(1426, "42000", fmt::format("Too-big precision {} specified for '{}'. Maximum is 38.", precision, column));
+Status ErrTooBigPrecision(uint32_t precision, std::string_view column, uint32_t max) {
+  return Invalid(1426, "42000", fmt::format("Too-big precision {} specified for '{}'. Maximum is {}.", precision, column, max));
+}
+Status ErrTooBigScale(uint32_t scale, std::string_view column) {
+  return Invalid(1425, "42000", fmt::format("Too big scale {} specified for column '{}'. Maximum is 30.", scale, column));
+}
+Status ErrMBiggerThanD(std::string_view column) {
+  return Invalid(1427, "42000",
+                 fmt::format("For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '{}').", column));
 }
 Status ErrColumnLengthTooBig(std::string_view column) {
   return Invalid(1074, "42000",

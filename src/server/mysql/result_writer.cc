@@ -1,5 +1,9 @@
 #include "server/mysql/result_writer.h"
 
+#include <cstdlib>
+#include <vector>
+
+#include "common/float_text.h"
 #include "server/mysql/packet_io.h"
 #include "server/mysql/protocol.h"
 
@@ -93,8 +97,22 @@ Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_
     }
   }
   STRATA_RETURN_IF_ERROR(WriteColumns(result.columns, status_flags));
+  // A FLOAT column's value arrives with a double's digits (the binary protocol sends the
+  // float itself); in text MySQL shows 6 significant digits: 1.1, not 1.100000023841858.
+  std::vector<size_t> floats;
+  for (size_t i = 0; i < result.columns.size(); i++) {
+    if (result.columns[i].type == FieldType::kFloat && result.columns[i].decimals == 31) floats.push_back(i);
+  }
   for (const TextRow& row : result.rows) {
-    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(row)));
+    if (floats.empty()) {
+      STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(row)));
+      continue;
+    }
+    TextRow shown = row;
+    for (size_t i : floats) {
+      if (shown[i]) shown[i] = FloatText(std::strtod(shown[i]->c_str(), nullptr));
+    }
+    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(shown)));
   }
   return WriteEnd(result.warnings, status_flags);
 }

@@ -52,6 +52,14 @@ ColumnType ToColumnType(const ast::TypeName& t) {
   using TK = ast::TypeKind;
   switch (t.kind) {
     case TK::kDecimal: c.length = t.length.value_or(10); c.scale = t.scale.value_or(0); break;
+    case TK::kFloat: case TK::kDouble:
+      // FLOAT(M,D) / DOUBLE(M,D): M digits, D of them after the point (rounded at write,
+      // shown with D decimals). Plain FLOAT/DOUBLE (and FLOAT(p)) keep length 0.
+      if (t.scale) {
+        c.length = t.length.value_or(0);
+        c.scale = *t.scale;
+      }
+      break;
     case TK::kChar: case TK::kBinary: c.length = t.length.value_or(1); break;
     case TK::kDateTime: case TK::kTimestamp: case TK::kTime: c.scale = t.length.value_or(0); break;
     default: c.length = t.length.value_or(0); break;
@@ -63,6 +71,11 @@ Status ValidateType(const ColumnSchema& c) {
   using TK = ast::TypeKind;
   if (c.type.kind == TK::kDecimal && (c.type.length > 38 || c.type.length == 0 || c.type.scale > c.type.length || c.type.scale > 30))
     return ErrTooBigPrecision(c.type.length, c.name);
+  if ((c.type.kind == TK::kFloat || c.type.kind == TK::kDouble) && c.type.length > 0) {
+    if (c.type.scale > 30) return ErrTooBigScale(c.type.scale, c.name);
+    if (c.type.length < c.type.scale) return ErrMBiggerThanD(c.name);
+    if (c.type.length > 255) return ErrTooBigPrecision(c.type.length, c.name, 255);
+  }
   if ((c.type.kind == TK::kVarchar || c.type.kind == TK::kVarbinary) && c.type.length == 0 )
     return Status::OK();
   if (c.type.kind == TK::kVarchar && c.type.length > 16383)

@@ -142,6 +142,15 @@ Result<Value> ToDouble(const ColumnSchema& col, const Value& v, uint64_t row) {
     d = v.ToDouble();
   }
   if (std::isnan(d) || std::isinf(d)) return ErrOutOfRangeForColumn(col.name, row);
+  if (col.type.length > 0) {
+    // FLOAT(M,D) / DOUBLE(M,D): rounded to D decimals as MySQL does (rint of the value
+    // times 10^D, so an exact half goes to even: 0.005 is 0.00, 0.015 is 0.02), and at most
+    // M - D digits before the point (1264).
+    double factor = std::pow(10.0, static_cast<double>(col.type.scale));
+    d = std::nearbyint(d * factor) / factor;
+    double limit = std::pow(10.0, static_cast<double>(col.type.length) - static_cast<double>(col.type.scale));
+    if (std::fabs(d) >= limit) return ErrOutOfRangeForColumn(col.name, row);
+  }
   if (col.type.kind == TypeKind::kFloat) {
     if (std::fabs(d) > std::numeric_limits<float>::max()) return ErrOutOfRangeForColumn(col.name, row);
     d = static_cast<double>(static_cast<float>(d));

@@ -49,8 +49,8 @@ std::string ColumnType::ToSql() const {
     case TypeKind::kMediumInt: base = "mediumint"; break;
     case TypeKind::kInt: base = "int"; break;
     case TypeKind::kBigInt: base = "bigint"; break;
-    case TypeKind::kFloat: base = "float"; break;
-    case TypeKind::kDouble: base = "double"; break;
+    case TypeKind::kFloat: base = length ? fmt::format("float({},{})", length, scale) : "float"; break;
+    case TypeKind::kDouble: base = length ? fmt::format("double({},{})", length, scale) : "double"; break;
     case TypeKind::kDecimal: base = fmt::format("decimal({},{})", length, scale); break;
     case TypeKind::kChar: base = fmt::format("char({})", length); break;
     case TypeKind::kVarchar: base = fmt::format("varchar({})", length); break;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/float_text.h"
 #include "sql/errors.h"
 
 namespace strata::sql {
@@ -191,21 +192,7 @@ std::optional<std::string> Value::ToText() const {
     case ValueKind::kNull: return std::nullopt;
     case ValueKind::kInt: return fmt::format("{}", int_value());
     case ValueKind::kUint: return fmt::format("{}", uint_value());
-    case ValueKind::kDouble: {
-      double d = double_value();
-      if (std::isnan(d) || std::isinf(d)) return std::string(std::isnan(d) ? "NaN" : d > 0 ? "inf" : "-inf");
-      std::string s = fmt::format("{}", d);
-      // MySQL writes exponents as "1e20" and "1e-7", not "1e+20" / "1e-07".
-      size_t e = s.find('e');
-      if (e != std::string::npos) {
-        std::string mant = s.substr(0, e), exp = s.substr(e + 1);
-        bool neg = !exp.empty() && exp[0] == '-';
-        if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) exp.erase(0, 1);
-        while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
-        s = mant + "e" + (neg ? "-" : "") + exp;
-      }
-      return s;
-    }
+    case ValueKind::kDouble: return DoubleText(double_value());
     case ValueKind::kDecimal: return decimal_value().ToString();
     case ValueKind::kString: return string_value();
   }

@@ -124,6 +124,11 @@ TEST(ValueTest, ToText) {
   EXPECT_EQ(*Value::Double(-2.5e-10).ToText(), "-2.5e-10");
   EXPECT_EQ(*Value::Double(0.1).ToText(), "0.1");
   EXPECT_EQ(*Value::Double(1.5).ToText(), "1.5");
+  EXPECT_EQ(*Value::Double(0.0001).ToText(), "0.0001");  // fixed while the exponent is in [-4, 14]
+  EXPECT_EQ(*Value::Double(123456789012345.0).ToText(), "123456789012345");
+  EXPECT_EQ(*Value::Double(1e15).ToText(), "1e15");
+  EXPECT_EQ(*Value::Double(-1234.5e12).ToText(), "-1.2345e15");
+  EXPECT_EQ(*Value::Double(100).ToText(), "100");
   EXPECT_EQ(*Value::Dec(D("3.10")).ToText(), "3.10");
   EXPECT_EQ(*Value::String("x").ToText(), "x");
   EXPECT_EQ(Value::String("12abc").ToDouble(), 12);
