@@ -35,8 +35,18 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
       out.length = (t.length ? t.length : 65) + 2;
       break;
     case sql::OutKind::kDate: out.type = FieldType::kDate; out.length = 10; numeric = false; break;
-    case sql::OutKind::kDateTime: out.type = FieldType::kDateTime; out.length = 19; numeric = false; break;
-    case sql::OutKind::kTime: out.type = FieldType::kTime; out.length = 10; numeric = false; break;
+    case sql::OutKind::kDateTime:  // DATETIME(fsp): 19 characters, and "." and fsp digits
+      out.type = FieldType::kDateTime;
+      out.decimals = std::min<uint8_t>(t.decimals, 6);
+      out.length = 19 + (out.decimals ? out.decimals + 1u : 0u);
+      numeric = false;
+      break;
+    case sql::OutKind::kTime:
+      out.type = FieldType::kTime;
+      out.decimals = std::min<uint8_t>(t.decimals, 6);
+      out.length = 10 + (out.decimals ? out.decimals + 1u : 0u);
+      numeric = false;
+      break;
     case sql::OutKind::kBlob: out.type = FieldType::kBlob; out.length = 65535; out.flags |= mysql::kBlobFlag | mysql::kBinaryFlag; numeric = false; break;
     case sql::OutKind::kString: case sql::OutKind::kJson:  // JSON goes out as text, as MariaDB sends it
       out.type = FieldType::kVarString;

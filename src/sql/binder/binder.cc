@@ -275,6 +275,11 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       node->cast_type.kind = t.kind;
       node->cast_type.length = t.length.value_or(t.kind == ast::TypeKind::kDecimal ? 10 : 0);
       node->cast_type.scale = t.scale.value_or(0);
+      if (node->cast_type.IsTemporal()) {  // DATETIME(3), TIME(6): the fractional digits
+        if (node->cast_type.length > 6) return ErrTooBigPrecision(node->cast_type.length, "CAST", 6);
+        node->cast_type.scale = node->cast_type.length;
+        node->cast_type.length = 0;
+      }
       node->cast_type.is_unsigned = t.is_unsigned;
       ColumnSchema fake;
       fake.type = node->cast_type;

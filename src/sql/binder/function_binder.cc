@@ -228,7 +228,17 @@ Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info
   out->fn = info.fn;
   if (info.fn == Fn::kNow || info.fn == Fn::kCurDate) {
     out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
-    return BoundExprPtr(std::move(out));  // any fsp argument is ignored
+    if (info.fn == Fn::kNow && n == 1) {  // NOW(fsp): fractional-second digits, a constant 0-6
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr fsp, BindExpr(*e.children[0], ctx));
+      if (!fsp->IsConst() || (fsp->constant.kind() != ValueKind::kInt && fsp->constant.kind() != ValueKind::kUint))
+        return ErrSyntax("You have an error in your SQL syntax; the precision of " + std::string(e.text) +
+                             " must be an integer", e.text, 1);
+      uint64_t digits = fsp->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(std::max<int64_t>(0, fsp->constant.int_value()))
+                                                                 : fsp->constant.uint_value();
+      if (digits > 6) return ErrTooBigPrecision(static_cast<uint32_t>(std::min<uint64_t>(digits, UINT32_MAX)), ToLower(e.text), 6);
+      out->type.decimals = static_cast<uint8_t>(digits);
+    }
+    return BoundExprPtr(std::move(out));
   }
   for (const auto& child : e.children) {
     STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));

@@ -1,5 +1,4 @@
 // MakeInsert (operators.h): INSERT, INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE.
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -10,14 +9,6 @@
 
 namespace strata::sql {
 namespace {
-
-std::string NowText() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
 
 class InsertOp : public Operator {
  public:
@@ -59,7 +50,8 @@ class InsertOp : public Operator {
     for (size_t i = 0; i < table_.columns.size(); i++) {
       const ColumnSchema& c = table_.columns[i];
       if (c.default_kind == DefaultKind::kValue) row[i] = c.default_value;
-      if (c.default_kind == DefaultKind::kCurrentTimestamp) row[i] = Value::String(NowText());
+      if (c.default_kind == DefaultKind::kCurrentTimestamp)
+        row[i] = Value::String(CurrentTimestampText(eval_, static_cast<int>(c.type.scale)));
     }
     for (size_t i = 0; i < values.size(); i++) {
       uint32_t col = plan_.targets[i];
@@ -137,6 +129,9 @@ class InsertOp : public Operator {
     eval_.values_row = nullptr;
     STRATA_RETURN_IF_ERROR(Fire(TriggerTiming::kBefore, TriggerEvent::kUpdate, &old_row, &updated));
     if (!RowsEqual(updated, old_row)) {
+      std::vector<bool> assigned(table_.columns.size(), false);
+      for (uint32_t col : plan_.update_columns) assigned[col] = true;
+      TouchOnUpdateColumns(table_, assigned, eval_, &updated);
       STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, table_, old_row, old_pk, updated));
       affected_ += 2;
     }

@@ -26,7 +26,9 @@ class UpdateOp : public Operator {
   UpdateOp(OperatorPtr child, txn::Transaction* txn, const TableSchema* table, std::vector<Assignment> assignments,
            AutoIncrement* auto_increment, const EvalContext* ctx)
       : child_(std::move(child)), txn_(txn), table_(table), assignments_(std::move(assignments)),
-        auto_increment_(auto_increment), ctx_(ctx) {}
+        assigned_(table->columns.size(), false), auto_increment_(auto_increment), ctx_(ctx) {
+    for (const Assignment& a : assignments_) assigned_[a.column] = true;
+  }
 
   Result<bool> Next(RowBatch* out) override {
     if (done_) return false;
@@ -40,6 +42,7 @@ class UpdateOp : public Operator {
       STRATA_RETURN_IF_ERROR(FireTriggers(ctx_, *table_, TriggerTiming::kBefore, TriggerEvent::kUpdate, &target, &updated));
       if (!RowsEqual(updated, target)) {
         updated.resize(table_->columns.size());
+        TouchOnUpdateColumns(*table_, assigned_, *ctx_, &updated);
         STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, *table_, target, PkSuffixOfRowKey(key), updated));
         changed++;
       } else {
@@ -71,6 +74,7 @@ class UpdateOp : public Operator {
   txn::Transaction* txn_;
   const TableSchema* table_;
   std::vector<Assignment> assignments_;
+  std::vector<bool> assigned_;  // by column: an assignment names it (ON UPDATE columns)
   AutoIncrement* auto_increment_;
   const EvalContext* ctx_;
   bool done_ = false;

@@ -124,4 +124,13 @@ bool RowsEqual(const Row& a, const Row& b) {
   return true;
 }
 
+void TouchOnUpdateColumns(const TableSchema& table, const std::vector<bool>& assigned, const EvalContext& ctx,
+                          Row* updated) {
+  for (size_t i = 0; i < table.columns.size() && i < updated->size(); i++) {
+    const ColumnSchema& c = table.columns[i];
+    if (!c.on_update_current_timestamp || (i < assigned.size() && assigned[i])) continue;
+    (*updated)[i] = Value::String(CurrentTimestampText(ctx, static_cast<int>(c.type.scale)));
+  }
+}
+
 }  // namespace strata::sql

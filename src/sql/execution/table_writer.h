@@ -14,9 +14,11 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "common/slice.h"
 #include "common/status.h"
+#include "sql/expression/expr.h"
 #include "sql/types/codec.h"
 #include "txn/transaction.h"
 
@@ -41,6 +43,12 @@ Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row
 // changes; 1062 when the new key or a unique index value belongs to another row.
 Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& old_row, Slice old_pk,
                   const Row& new_row);
+
+// ON UPDATE CURRENT_TIMESTAMP, as MySQL: when an UPDATE changes a row, every such column the
+// statement did not assign (`assigned`, by column) gets the statement's time, with the
+// column's fractional digits. Call it only for a row that changed.
+void TouchOnUpdateColumns(const TableSchema& table, const std::vector<bool>& assigned, const EvalContext& ctx,
+                          Row* updated);
 
 // The same values column by column (NULL equals NULL, 1 does not equal 1.0): an UPDATE that
 // changes nothing writes nothing and does not count the row as changed.

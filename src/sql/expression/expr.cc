@@ -214,7 +214,7 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
     case Fn::kValues:
       if (!ctx.values_row || e.column >= ctx.values_row->size()) return Value::Null();
       return (*ctx.values_row)[e.column];
-    case Fn::kNow: return Value::String(FormatTime(ctx.now_unix_seconds, true));
+    case Fn::kNow: return Value::String(CurrentTimestampText(ctx, e.type.decimals));
     case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
     case Fn::kUserLock: {
       std::vector<Value> args;
@@ -292,6 +292,16 @@ Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
 
 }  // namespace
 
+std::string CurrentTimestampText(const EvalContext& ctx, int fsp) {
+  std::string text = FormatTime(ctx.now_unix_seconds, true);
+  if (fsp > 0 && fsp <= 6) {
+    int64_t divisor = 1;
+    for (int i = fsp; i < 6; i++) divisor *= 10;
+    text += fmt::format(".{:0{}}", ctx.now_micros / divisor, fsp);  // the clock's digits, cut
+  }
+  return text;
+}
+
 OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
   const ColumnSchema& c = table.columns[column];
   OutType t;
@@ -312,8 +322,10 @@ OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
     t.kind = OutKind::kDate;
   } else if (c.type.kind == TK::kDateTime || c.type.kind == TK::kTimestamp) {
     t.kind = OutKind::kDateTime;
+    t.decimals = static_cast<uint8_t>(c.type.scale);  // fractional-second digits
   } else if (c.type.kind == TK::kTime) {
     t.kind = OutKind::kTime;
+    t.decimals = static_cast<uint8_t>(c.type.scale);
   } else if (c.type.kind == TK::kBlob || c.type.kind == TK::kTinyBlob || c.type.kind == TK::kMediumBlob ||
              c.type.kind == TK::kLongBlob || c.type.kind == TK::kBinary || c.type.kind == TK::kVarbinary ||
              c.type.IsSpatial()) {

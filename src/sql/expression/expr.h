@@ -137,6 +137,7 @@ enum class UserLockOp : uint8_t { kGet, kRelease, kIsFree, kIsUsed, kReleaseAll 
 
 struct EvalContext {
   int64_t now_unix_seconds = 0;  // NOW() for the whole statement
+  int64_t now_micros = 0;        // and its microseconds (NOW(6))
   // Long loops (joins, subqueries) call CheckInterrupted: the engine's shutdown flag (1053)
   // and the statement's deadline (max_execution_time, 3024; 0: none), in steady-clock ns.
   const std::atomic<bool>* interrupted = nullptr;
@@ -194,6 +195,9 @@ Status CheckInterrupted(const EvalContext& ctx);
 // Evaluates `e` over `row`. Errors: division by zero is NULL (as MySQL in non-strict
 // SELECT), integer overflow is 1690; a scalar subquery of more than one row is 1242.
 Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx);
+// The statement's time (ctx.now_*) as DATETIME text with `fsp` fractional digits (0-6):
+// NOW(fsp), and CURRENT_TIMESTAMP defaults and ON UPDATE columns of DATETIME(fsp).
+std::string CurrentTimestampText(const EvalContext& ctx, int fsp);
 
 // Like Eval but only for WHERE/HAVING/ON: NULL and false are both "not true".
 Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx);

@@ -71,6 +71,7 @@ Status ValidateType(const ColumnSchema& c) {
   using TK = ast::TypeKind;
   if (c.type.kind == TK::kDecimal && (c.type.length > 38 || c.type.length == 0 || c.type.scale > c.type.length || c.type.scale > 30))
     return ErrTooBigPrecision(c.type.length, c.name);
+  if (c.type.IsTemporal() && c.type.scale > 6) return ErrTooBigPrecision(c.type.scale, c.name, 6);
   if ((c.type.kind == TK::kFloat || c.type.kind == TK::kDouble) && c.type.length > 0) {
     if (c.type.scale > 30) return ErrTooBigScale(c.type.scale, c.name);
     if (c.type.length < c.type.scale) return ErrMBiggerThanD(c.name);

@@ -173,6 +173,9 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
       matched++;
       STRATA_RETURN_IF_ERROR(FireTableTriggers(&eval, *t.table, TriggerTiming::kBefore, TriggerEvent::kUpdate, &old_row, &updated));
       if (!RowsEqual(updated, old_row)) {
+        std::vector<bool> assigned(t.table->columns.size(), false);
+        for (const auto& [column, position] : t.assignments) assigned[column] = true;
+        TouchOnUpdateColumns(*t.table, assigned, eval, &updated);
         STRATA_RETURN_IF_ERROR(ReplaceRow(txn, *t.table, old_row, pk, updated));
         changed++;
       }

@@ -86,7 +86,10 @@ std::optional<Value> Session::SystemVariable(std::string_view lower_name, bool g
 
 EvalContext Session::eval_context() const {
   EvalContext ctx;
-  ctx.now_unix_seconds = static_cast<int64_t>(std::time(nullptr));
+  int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  ctx.now_unix_seconds = now_us / 1'000'000;
+  ctx.now_micros = now_us % 1'000'000;
   ctx.interrupted = engine_->interrupted();
   if (process_) ctx.killed = &process_->kill_query;
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD

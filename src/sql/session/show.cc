@@ -109,11 +109,12 @@ std::string CreateTableText(const TableSchema& t) {
       const Value& v = c.default_value;
       out += " DEFAULT " + (v.kind() == ValueKind::kString || c.type.IsInteger() || c.type.kind == ast::TypeKind::kDecimal ? QuoteString(*v.ToText()) : *v.ToText());
     } else if (c.default_kind == DefaultKind::kCurrentTimestamp) {
-      out += " DEFAULT CURRENT_TIMESTAMP";
+      out += " DEFAULT CURRENT_TIMESTAMP" + (c.type.scale ? fmt::format("({})", c.type.scale) : std::string());
     } else if (c.default_kind == DefaultKind::kNull && c.nullable) {
       out += " DEFAULT NULL";
     }
-    if (c.on_update_current_timestamp) out += " ON UPDATE CURRENT_TIMESTAMP";
+    if (c.on_update_current_timestamp)
+      out += " ON UPDATE CURRENT_TIMESTAMP" + (c.type.scale ? fmt::format("({})", c.type.scale) : std::string());
     if (c.auto_increment) out += " AUTO_INCREMENT";
     if (!c.comment.empty()) out += " COMMENT " + QuoteString(c.comment);
     out += ",\n";

@@ -194,10 +194,60 @@ bool ReadNumber(std::string_view s, size_t* pos, size_t max, int64_t* out) {
   return *pos > start;
 }
 
+// The fraction after a '.' at *pos (any number of digits), rounded half up to `fsp` digits:
+// 0 ..= 10^fsp, where 10^fsp means "carry one second". No '.' reads as 0.
+int64_t ReadFraction(std::string_view s, size_t* pos, int fsp) {
+  if (*pos >= s.size() || s[*pos] != '.') return 0;
+  (*pos)++;
+  int64_t kept = 0;
+  int digits = 0;
+  bool round_up = false;
+  while (*pos < s.size() && std::isdigit(static_cast<unsigned char>(s[*pos]))) {
+    int digit = s[(*pos)++] - '0';
+    if (digits < fsp) kept = kept * 10 + digit;
+    else if (digits == fsp) round_up = digit >= 5;
+    digits++;
+  }
+  for (; digits < fsp; digits++) kept *= 10;
+  return kept + (round_up ? 1 : 0);
+}
+
+int64_t Pow10(int n) {
+  int64_t v = 1;
+  while (n-- > 0) v *= 10;
+  return v;
+}
+
+// ".ffffff" with exactly fsp digits; empty for fsp 0.
+std::string FractionText(int64_t fraction, int fsp) {
+  return fsp > 0 ? fmt::format(".{:0{}}", fraction, fsp) : std::string();
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+void CivilFromDays(int64_t z, int* y, int* m, int* d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
+}
+
 // TIME as MySQL reads it: [-][D ]H:MM[:SS][.frac] (hours past 24 allowed) or the digits
-// [-]HHMMSS / MMSS / SS [.frac]; the fraction rounds to whole seconds (TIME(0)); values
+// [-]HHMMSS / MMSS / SS [.frac]; the fraction rounds to `fsp` digits (TIME(fsp)); values
 // past MySQL's range are clamped to ±838:59:59, as MySQL does.
-std::optional<std::string> ParseTime(std::string_view s) {
+std::optional<std::string> ParseTime(std::string_view s, int fsp) {
   constexpr int64_t kMaxSeconds = 838 * 3600 + 59 * 60 + 59;
   bool negative = !s.empty() && s[0] == '-';
   if (negative) s.remove_prefix(1);
@@ -220,15 +270,19 @@ std::optional<std::string> ParseTime(std::string_view s) {
       if (!ReadNumber(s, &pos, 2, &sec)) return std::nullopt;
     }
   }
-  bool round_up = false;
-  if (pos < s.size() && s[pos] == '.') {
-    pos++;
-    round_up = pos < s.size() && s[pos] >= '5' && s[pos] <= '9';
-    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) pos++;
-  }
+  int64_t fraction = ReadFraction(s, &pos, fsp);
   if (pos != s.size() || m > 59 || sec > 59) return std::nullopt;
-  int64_t total = std::min(((days * 24 + h) * 60 + m) * 60 + sec + (round_up ? 1 : 0), kMaxSeconds);
-  return fmt::format("{}{:02}:{:02}:{:02}", negative && total != 0 ? "-" : "", total / 3600, total / 60 % 60, total % 60);
+  int64_t total = ((days * 24 + h) * 60 + m) * 60 + sec;
+  if (fraction == Pow10(fsp)) {
+    total++;
+    fraction = 0;
+  }
+  if (total >= kMaxSeconds && (total > kMaxSeconds || fraction > 0)) {
+    total = kMaxSeconds;
+    fraction = 0;
+  }
+  return fmt::format("{}{:02}:{:02}:{:02}{}", negative && (total != 0 || fraction != 0) ? "-" : "", total / 3600,
+                     total / 60 % 60, total % 60, FractionText(fraction, fsp));
 }
 
 // Canonical text for DATE / DATETIME / TIMESTAMP / TIME, or nullopt.
@@ -237,7 +291,9 @@ std::optional<std::string> ParseTemporal(const ColumnType& t, std::string_view s
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   size_t pos = 0;
   int h = 0, mi = 0, sec = 0;
-  if (t.kind == TypeKind::kTime) return ParseTime(s);
+  int64_t fraction = 0;
+  int fsp = static_cast<int>(std::min<uint32_t>(t.scale, 6));
+  if (t.kind == TypeKind::kTime) return ParseTime(s, fsp);
   int y, m, d;
   if (s.size() == 8 && s.find('-') == std::string_view::npos) {  // 20261125
     if (!ReadDigits(s, &pos, 4, &y) || !ReadDigits(s, &pos, 2, &m) || !ReadDigits(s, &pos, 2, &d)) return std::nullopt;
@@ -262,14 +318,26 @@ std::optional<std::string> ParseTemporal(const ColumnType& t, std::string_view s
     if (!ReadDigits(s, &pos, 2, &h) || pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &mi) ||
         pos >= s.size() || s[pos++] != ':' || !ReadDigits(s, &pos, 2, &sec))
       return std::nullopt;
-    if (pos < s.size() && s[pos] == '.') {
-      pos++;
-      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) pos++;  // fraction dropped
-    }
+    fraction = ReadFraction(s, &pos, t.kind == TypeKind::kDate ? 0 : fsp);
     if (pos != s.size() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
   }
   if (t.kind == TypeKind::kDate) return fmt::format("{:04}-{:02}-{:02}", y, m, d);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, h, mi, sec);
+  if (fraction == Pow10(fsp)) {  // rounded up into the next second (and maybe the next day)
+    fraction = 0;
+    if (++sec == 60) {
+      sec = 0;
+      if (++mi == 60) {
+        mi = 0;
+        if (++h == 24) {
+          h = 0;
+          if (y == 0 && m == 0 && d == 0) return std::nullopt;
+          CivilFromDays(DaysFromCivil(y, m, d) + 1, &y, &m, &d);
+          if (y > 9999) return std::nullopt;
+        }
+      }
+    }
+  }
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}{}", y, m, d, h, mi, sec, FractionText(fraction, fsp));
 }
 
 Result<Value> ToString(const ColumnSchema& col, const Value& v, uint64_t row) {

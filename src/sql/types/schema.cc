@@ -67,7 +67,7 @@ std::string ColumnType::ToSql() const {
     case TypeKind::kDate: base = "date"; break;
     case TypeKind::kDateTime: base = scale ? fmt::format("datetime({})", scale) : "datetime"; break;
     case TypeKind::kTimestamp: base = scale ? fmt::format("timestamp({})", scale) : "timestamp"; break;
-    case TypeKind::kTime: base = "time"; break;
+    case TypeKind::kTime: base = scale ? fmt::format("time({})", scale) : "time"; break;
     case TypeKind::kYear: base = "year"; break;
     case TypeKind::kJson: base = "json"; break;
     case TypeKind::kBit: base = fmt::format("bit({})", length ? length : 1); break;
