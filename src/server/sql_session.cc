@@ -1,5 +1,6 @@
 #include "server/sql_session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -14,6 +15,91 @@ namespace strata::server {
 namespace {
 
 using mysql::FieldType;
+
+// A table column's metadata as MySQL sends it (checked against MariaDB's in
+// tests/integration/test_column_metadata.py): its real type and display length in bytes
+// (utf8mb4: 4 per character), BLOB for the TEXT types, ENUM/SET, YEAR, TIMESTAMP, and the key
+// flags. Numeric table columns carry no BINARY flag (expressions do).
+void DescribeTableColumn(const sql::TableSchema& table, uint32_t column, mysql::Column* out) {
+  const sql::ColumnType& ct = table.columns[column].type;
+  using TK = sql::ast::TypeKind;
+  const bool u = ct.is_unsigned;
+  auto text = [&](FieldType type, uint64_t chars) {
+    out->type = type;
+    out->length = static_cast<uint32_t>(std::min<uint64_t>(chars * 4, UINT32_MAX));
+    out->decimals = 0;
+  };
+  auto blob = [&](uint64_t bytes) {
+    out->type = FieldType::kBlob;
+    out->length = static_cast<uint32_t>(std::min<uint64_t>(bytes, UINT32_MAX));
+    out->flags |= mysql::kBlobFlag;
+    out->decimals = 0;
+  };
+  switch (ct.kind) {
+    case TK::kTinyInt: out->type = FieldType::kTiny; out->length = ct.is_boolean || ct.length == 1 ? 1 : u ? 3 : 4; break;
+    case TK::kSmallInt: out->type = FieldType::kShort; out->length = u ? 5 : 6; break;
+    case TK::kMediumInt: out->type = FieldType::kInt24; out->length = u ? 8 : 9; break;
+    case TK::kInt: out->type = FieldType::kLong; out->length = u ? 10 : 11; break;
+    case TK::kBigInt: out->type = FieldType::kLongLong; out->length = 20; break;
+    case TK::kYear:
+      out->type = FieldType::kYear;
+      out->length = 4;
+      out->flags |= mysql::kUnsignedFlag | mysql::kZerofillFlag;
+      break;
+    case TK::kFloat: case TK::kDouble:
+      // A FLOAT's text is cut to 6 significant digits by the text protocol (result_writer.h).
+      out->type = ct.kind == TK::kFloat ? FieldType::kFloat : FieldType::kDouble;
+      out->length = ct.length > 0 ? ct.length : ct.kind == TK::kFloat ? 12 : 22;
+      out->decimals = ct.length > 0 ? static_cast<uint8_t>(ct.scale) : 31;
+      break;
+    case TK::kDecimal:
+      out->length = ct.length + (ct.scale > 0 ? 1 : 0) + (u ? 0 : 1);
+      break;
+    case TK::kChar: text(FieldType::kString, ct.length); break;
+    case TK::kVarchar: text(FieldType::kVarString, ct.length); break;
+    case TK::kBinary: case TK::kVarbinary:
+      out->type = ct.kind == TK::kBinary ? FieldType::kString : FieldType::kVarString;
+      out->length = ct.length;
+      out->flags = static_cast<uint16_t>((out->flags & ~mysql::kBlobFlag) | mysql::kBinaryFlag);
+      out->decimals = 0;
+      break;
+    case TK::kTinyText: blob(255 * 4); break;
+    case TK::kText: blob(65535 * 4); break;
+    case TK::kMediumText: blob(16777215ull * 4); break;
+    case TK::kLongText: case TK::kJson: blob(4294967295ull); break;
+    case TK::kTinyBlob: blob(255); break;
+    case TK::kBlob: blob(65535); break;
+    case TK::kMediumBlob: blob(16777215); break;
+    case TK::kLongBlob: blob(4294967295ull); break;
+    case TK::kEnum: case TK::kSet: {
+      uint64_t chars = 0;
+      for (size_t i = 0; i < ct.enum_values.size(); i++) {
+        uint64_t n = ct.enum_values[i].size();
+        chars = ct.kind == TK::kEnum ? std::max(chars, n) : chars + n + (i ? 1 : 0);
+      }
+      text(FieldType::kString, chars);
+      out->flags |= ct.kind == TK::kEnum ? mysql::kEnumFlag : mysql::kSetFlag;
+      break;
+    }
+    case TK::kTimestamp:
+      out->type = FieldType::kTimestamp;
+      out->flags |= mysql::kUnsignedFlag;
+      break;
+    default: break;
+  }
+  if (ct.IsInteger() || ct.kind == TK::kFloat || ct.kind == TK::kDouble || ct.kind == TK::kDecimal ||
+      ct.kind == TK::kYear)
+    out->flags &= static_cast<uint16_t>(~mysql::kBinaryFlag);
+  // UNIQUE_KEY for a column that is a one-column unique key, MULTIPLE_KEY for the first
+  // column of a non-unique (or several-column) key, PART_KEY for any column of any key.
+  bool in_key = std::find(table.primary.columns.begin(), table.primary.columns.end(), column) != table.primary.columns.end();
+  for (const sql::IndexSchema& index : table.indexes) {
+    if (std::find(index.columns.begin(), index.columns.end(), column) != index.columns.end()) in_key = true;
+    if (index.columns.empty() || index.columns[0] != column) continue;
+    out->flags |= index.unique && index.columns.size() == 1 ? mysql::kUniqueKeyFlag : mysql::kMultipleKeyFlag;
+  }
+  if (in_key) out->flags |= mysql::kPartKeyFlag;
+}
 
 mysql::Column ToColumn(const sql::ResultColumn& c) {
   mysql::Column out;
@@ -55,52 +141,14 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
       numeric = false;
       break;
   }
-  if ((t.kind == sql::OutKind::kInt || t.kind == sql::OutKind::kUint) && t.table && t.column >= 0) {
-    // Table integer columns: report their real type and width so clients pick the right
-    // type (JDBC and Rails read TINYINT(1), and BOOL, as a boolean).
-    const sql::ColumnType& ct = t.table->columns[static_cast<size_t>(t.column)].type;
-    const bool u = ct.is_unsigned;
-    switch (ct.kind) {
-      case sql::ast::TypeKind::kTinyInt: out.type = FieldType::kTiny; out.length = u ? 3 : 4; break;
-      case sql::ast::TypeKind::kSmallInt: out.type = FieldType::kShort; out.length = u ? 5 : 6; break;
-      case sql::ast::TypeKind::kMediumInt: out.type = FieldType::kInt24; out.length = u ? 8 : 9; break;
-      case sql::ast::TypeKind::kInt: out.type = FieldType::kLong; out.length = u ? 10 : 11; break;
-      default: break;
-    }
-    if (ct.kind == sql::ast::TypeKind::kTinyInt && (ct.is_boolean || ct.length == 1)) out.length = 1;
-  }
-  if (t.table && t.column >= 0) {
-    // FLOAT and FLOAT(M,D)/DOUBLE(M,D) columns as MySQL describes them (a FLOAT's text is
-    // cut to 6 significant digits by the text protocol: mysql/result_writer.h); VARBINARY
-    // and BINARY as binary strings, not BLOBs.
-    const sql::ColumnType& ct = t.table->columns[static_cast<size_t>(t.column)].type;
-    using TK = sql::ast::TypeKind;
-    if (t.kind == sql::OutKind::kDouble && (ct.kind == TK::kFloat || ct.kind == TK::kDouble)) {
-      if (ct.kind == TK::kFloat) {
-        out.type = FieldType::kFloat;
-        out.length = 12;
-      }
-      if (ct.length > 0) {
-        out.length = ct.length;
-        out.decimals = static_cast<uint8_t>(ct.scale);
-      }
-    } else if (t.kind == sql::OutKind::kBlob && (ct.kind == TK::kVarbinary || ct.kind == TK::kBinary)) {
-      out.type = ct.kind == TK::kVarbinary ? FieldType::kVarString : FieldType::kString;
-      out.length = ct.length;
-      out.flags &= ~mysql::kBlobFlag;
-    }
-  }
-  if (t.table && t.column >= 0) {
-    // UNIQUE_KEY for a column that is a one-column unique key, MULTIPLE_KEY for the first
-    // column of a non-unique (or several-column) key, as MySQL sets them.
-    const auto col = static_cast<uint32_t>(t.column);
-    for (const sql::IndexSchema& index : t.table->indexes) {
-      if (index.columns.empty() || index.columns[0] != col) continue;
-      out.flags |= index.unique && index.columns.size() == 1 ? mysql::kUniqueKeyFlag : mysql::kMultipleKeyFlag;
-    }
-  }
-  out.charset = numeric || t.kind == sql::OutKind::kBlob ? 63 : 45;
+  bool temporal = t.kind == sql::OutKind::kDate || t.kind == sql::OutKind::kDateTime || t.kind == sql::OutKind::kTime;
+  out.charset = numeric || temporal || t.kind == sql::OutKind::kBlob ? 63 : 45;
   if (numeric && t.kind != sql::OutKind::kNull) out.flags |= mysql::kNumFlag | mysql::kBinaryFlag;
+  if (temporal) out.flags |= mysql::kBinaryFlag;
+  // Only where the column's declared type is what the value is (a virtual table such as
+  // information_schema's may declare its columns loosely).
+  if (t.table && t.column >= 0 && sql::OutTypeOfColumn(*t.table, static_cast<uint32_t>(t.column)).kind == t.kind)
+    DescribeTableColumn(*t.table, static_cast<uint32_t>(t.column), &out);
   if (t.not_null) out.flags |= mysql::kNotNullFlag;
   if (c.primary_key) out.flags |= mysql::kPriKeyFlag;
   if (c.auto_increment) out.flags |= mysql::kAutoIncrementFlag;

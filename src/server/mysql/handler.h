@@ -33,8 +33,8 @@ enum class FieldType : uint8_t {
 // Column definition flags (subset).
 enum ColumnFlag : uint16_t {
   kNotNullFlag = 1, kPriKeyFlag = 2, kUniqueKeyFlag = 4, kMultipleKeyFlag = 8,
-  kBlobFlag = 16, kUnsignedFlag = 32, kBinaryFlag = 128, kAutoIncrementFlag = 512,
-  kNumFlag = 32768,
+  kBlobFlag = 16, kUnsignedFlag = 32, kZerofillFlag = 64, kBinaryFlag = 128, kEnumFlag = 256,
+  kAutoIncrementFlag = 512, kSetFlag = 2048, kPartKeyFlag = 16384, kNumFlag = 32768,
 };
 
 struct Column {
