@@ -103,6 +103,36 @@ class InterruptTest(unittest.TestCase):
             cur.execute("SELECT 1")  # the admin session goes on
         victim.close()
 
+    def test_kill_query_ends_a_sleep_which_returns_1(self):
+        """As MySQL: SLEEP() that KILL QUERY interrupts returns 1 at once, without an error."""
+        victim = connect(self.server, "i")
+        vcur = victim.cursor()
+        vcur.execute("SELECT CONNECTION_ID()")
+        victim_id = vcur.fetchone()[0]
+        outcome = {}
+
+        def run():
+            start = time.time()
+            vcur.execute("SELECT SLEEP(60)")
+            outcome["rows"] = vcur.fetchall()
+            outcome["seconds"] = time.time() - start
+
+        client = threading.Thread(target=run)
+        client.start()
+        with connect(self.server) as admin, admin.cursor() as cur:
+            deadline = time.time() + 10 * TIMEOUT_SCALE
+            while self.processlist(cur).get(victim_id, [None] * 8)[7] != "SELECT SLEEP(60)":
+                self.assertLess(time.time(), deadline, "the sleep never showed up")
+                time.sleep(0.05)
+            cur.execute("KILL QUERY %s", (victim_id,))
+        client.join(timeout=20 * TIMEOUT_SCALE)
+        self.assertFalse(client.is_alive())
+        self.assertEqual(outcome["rows"], ((1,),))
+        self.assertLess(outcome["seconds"], 30)
+        vcur.execute("SELECT SLEEP(0)")  # the next statement is not killed
+        self.assertEqual(vcur.fetchall(), ((0,),))
+        victim.close()
+
     def test_sigterm_interrupts_a_running_statement(self):
         outcome = {}
 

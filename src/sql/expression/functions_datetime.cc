@@ -2,11 +2,15 @@
 // NULL, as MySQL does outside strict-mode writes. "Now" is the statement's start
 // (EvalContext::now_unix_seconds) in the server's time zone.
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <ctime>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "common/ascii.h"
+#include "sql/errors.h"
 #include "sql/expression/function_library.h"
 #include "sql/expression/temporal.h"
 
@@ -395,6 +399,23 @@ DateTime LocalTime(int64_t unix_seconds, bool utc) {
   return DateTime{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 0, true};
 }
 
+// SLEEP(seconds): waits, in slices, so that KILL QUERY ends it at once (returning 1, as
+// MySQL) and max_execution_time and shutdown interrupt it; 0 when it slept the whole time.
+Result<Value> Sleep(Args a, const EvalContext& ctx) {
+  double seconds = a[0].ToDouble();
+  if (std::isnan(seconds) || seconds < 0) return ErrWrongArguments("sleep");
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(std::min(seconds, 1e9)));
+  while (true) {
+    if (ctx.killed && ctx.killed->load(std::memory_order_relaxed)) return Value::Int(1);
+    STRATA_RETURN_IF_ERROR(CheckInterrupted(ctx));
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return Value::Int(0);
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(10)));
+  }
+}
+
 Result<Value> CurTime(Args, const EvalContext& ctx) {
   DateTime t = LocalTime(ctx.now_unix_seconds, false);
   return Value::String(fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second));
@@ -525,6 +546,7 @@ const BuiltinFunction kDateTimeFunctions[] = {
     {"EXTRACT", 2, 2, I, ResultRule::kFixed, true, true, Extract},
     {"DATE_FORMAT", 2, 2, S, ResultRule::kFixed, true, true, DateFormat},
     {"STR_TO_DATE", 2, 2, S, ResultRule::kFixed, true, true, StrToDate},
+    {"SLEEP", 1, 1, I, ResultRule::kFixed, true, false, Sleep},
     {"CURTIME", 0, 1, TI, ResultRule::kFixed, true, false, CurTime},
     {"CURRENT_TIME", 0, 1, TI, ResultRule::kFixed, true, false, CurTime},
     {"UTC_TIMESTAMP", 0, 1, DT, ResultRule::kFixed, true, false, UtcTimestamp},

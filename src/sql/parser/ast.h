@@ -372,6 +372,8 @@ struct Select : Statement {
 
   bool distinct = false;
   std::vector<SelectItem> items;
+  // SELECT ... INTO @a, @b: the user variables the single row goes to (names as written).
+  std::vector<std::string> into_vars;
   std::vector<TableRef> from;  // empty: no FROM (SELECT 1); several: joined left to right
   ExprPtr where;
   std::vector<ExprPtr> group_by;

@@ -121,7 +121,7 @@ Result<std::unique_ptr<ast::Select>> Parser::ParseSelectTerm() {
   do {
     STRATA_RETURN_IF_ERROR(ParseSelectItem(select.get()));
   } while (AcceptPunct(","));
-  if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
+  STRATA_RETURN_IF_ERROR(ParseSelectInto(select.get()));
   if (AcceptWord("FROM")) STRATA_RETURN_IF_ERROR(ParseFromClause(select.get()));
   if (AcceptWord("WHERE")) {
     STRATA_ASSIGN_OR_RETURN(select->where, ParseExpr());
@@ -157,8 +157,24 @@ Result<std::unique_ptr<ast::Select>> Parser::ParseSelectTerm() {
     STRATA_RETURN_IF_ERROR(ParseLimit(&select->limit, &select->offset, /*allow_offset=*/true));
   }
   STRATA_RETURN_IF_ERROR(ParseLockingClause(select.get()));
-  if (PeekWord("INTO")) return ErrNotSupportedYet("SELECT ... INTO");
+  STRATA_RETURN_IF_ERROR(ParseSelectInto(select.get()));
   return select;
+}
+
+// INTO @a [, @b ...] after the select list or at the end; INTO OUTFILE / DUMPFILE and
+// local variables are not supported.
+Status Parser::ParseSelectInto(ast::Select* select) {
+  if (!PeekWord("INTO")) return Status::OK();
+  if (PeekWord("OUTFILE", 1) || PeekWord("DUMPFILE", 1) || !select->into_vars.empty())
+    return ErrNotSupportedYet("SELECT ... INTO OUTFILE");
+  AcceptWord("INTO");
+  do {
+    STRATA_ASSIGN_OR_RETURN(ast::ExprPtr target, ParsePrimary());
+    if (target->kind != ast::ExprKind::kVariable || target->scope != ast::VariableScope::kUser)
+      return ErrNotSupportedYet("SELECT ... INTO a local variable");
+    select->into_vars.push_back(target->name);
+  } while (AcceptPunct(","));
+  return Status::OK();
 }
 
 // SELECT ... or (SELECT ...), as the source of INSERT ... SELECT.

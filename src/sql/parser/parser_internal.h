@@ -112,6 +112,7 @@ class Parser {
   Status ParseLimit(ast::ExprPtr* limit, ast::ExprPtr* offset, bool allow_offset);
   Result<ast::ExprPtr> ParseLimitValue();
   Status ParseLockingClause(ast::Select* select);
+  Status ParseSelectInto(ast::Select* select);
   Result<ast::Assignment> ParseAssignment();
   Result<std::vector<ast::Assignment>> ParseAssignmentList();
   Result<std::vector<ast::ExprPtr>> ParseValuesRow();

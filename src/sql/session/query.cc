@@ -128,6 +128,28 @@ Result<QueryResult> DescribeSelect(Session& session, const ast::Select& stmt) {
   return ColumnsOf(query);
 }
 
+namespace {
+
+// SELECT ... INTO @a, @b: the one row's values go to the user variables, as MySQL: more
+// than one row is 1172, no row leaves them as they were with warning 1329, a column count
+// other than the variables' is 1222.
+Result<QueryResult> SelectIntoVariables(Session& session, const std::vector<std::string>& vars, QueryResult rows) {
+  if (rows.columns.size() != vars.size())
+    return Status::InvalidArgument("The used SELECT statements have a different number of columns").WithMysql(1222, "21000");
+  if (rows.rows.size() > 1) return Status::InvalidArgument("Result consisted of more than one row").WithMysql(1172, "42000");
+  QueryResult result;
+  if (rows.rows.empty()) {
+    result.warning_list = {AsWarning("Warning", Status::NotFound("No data - zero rows fetched, selected, or processed")
+                                                    .WithMysql(1329, "02000"))};
+    return result;
+  }
+  for (size_t i = 0; i < vars.size(); i++) session.SetUserVariable(vars[i], rows.rows[0][i]);
+  result.affected_rows = 1;
+  return result;
+}
+
+}  // namespace
+
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, stmt, nullptr, nullptr));
   QueryResult result = ColumnsOf(query);
@@ -156,6 +178,7 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   if (lock != txn::LockMode::kNone) txn->SetLockWait(session.StatementLockWait());  // NOWAIT is this statement's
   STRATA_ASSIGN_OR_RETURN(result.rows, std::move(rows));
   for (Row& row : result.rows) row.resize(query.visible);
+  if (!stmt.into_vars.empty()) return SelectIntoVariables(session, stmt.into_vars, std::move(result));
   return result;
 }
 
