@@ -152,7 +152,7 @@ class InsertOp : public Operator {
                                                                ? txn_->Get(row_key)
                                                                : txn_->GetForUpdate(row_key, txn::LockMode::kExclusive));
     if (existing) {
-      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*existing, table_.columns.size()));
+      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*existing, table_));
       if (on_duplicate) return UpdateDuplicate(row, old_row, pk);
       if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, table_.primary, row));
       if (!plan_.replace) return ErrDuplicateKey(table_, table_.primary, row);
@@ -168,7 +168,7 @@ class InsertOp : public Operator {
       STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other,
                               txn_->GetForUpdate(RowKey(table_, *other_pk), txn::LockMode::kExclusive));
       if (!other) return Status::Corruption(fmt::format("index '{}' of '{}' names a missing row", index.name, table_.name));
-      STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, table_.columns.size()));
+      STRATA_ASSIGN_OR_RETURN(Row other_row, DecodeRow(*other, table_));
       if (on_duplicate) return UpdateDuplicate(row, other_row, *other_pk);
       STRATA_RETURN_IF_ERROR(DeleteOld(other_row, *other_pk));
       affected_++;

@@ -38,7 +38,7 @@ class ScanOp : public Operator {
 
  private:
   Status Emit(Slice key, Slice value, RowBatch* out) {
-    STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(value, table_->columns.size()));
+    STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(value, *table_));
     if (with_keys_) row.push_back(Value::String(Bytes(key)));
     out->push_back(std::move(row));
     ++*examined_;
@@ -115,7 +115,7 @@ class ScanOp : public Operator {
         Bytes row_key = RowKey(*table_, pk);
         STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, txn_->GetForUpdate(row_key, lock_));
         if (!value) continue;  // deleted meanwhile (or SKIP LOCKED)
-        STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(*value, table_->columns.size()));
+        STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(*value, *table_));
         if (IndexKey(*table_, *path_.index, row, pk) != kv.key) continue;  // moved meanwhile
         STRATA_RETURN_IF_ERROR(Emit(row_key, *value, out));
       }

@@ -179,6 +179,7 @@ enum class StatementKind : uint8_t {
   kSetRowColumns,              // SET NEW.c = e, ... (only inside a trigger body)
   kTruncate,                   // TRUNCATE [TABLE] t
   kAlterTableEngine,           // ALTER TABLE t ENGINE [=] name
+  kAlterTable,                 // ALTER TABLE t ADD COLUMN … / RENAME COLUMN (ast_alter.h)
   kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
   kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
   kKill,                       // KILL [CONNECTION | QUERY] id

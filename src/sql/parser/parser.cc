@@ -356,6 +356,9 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
       STRATA_ASSIGN_OR_RETURN(alter->engine, ParseNameOrString());
       if (AtEnd()) return ast::StatementPtr(std::move(alter));
     }
+    pos_ = saved + 2;
+    table = ParseTableName();
+    if (table.ok()) return ParseAlterTable(std::move(*table));
     pos_ = saved;
   }
   if (IsWord(t, "ALTER") || IsWord(t, "RENAME")) {

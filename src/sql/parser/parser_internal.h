@@ -86,6 +86,7 @@ class Parser {
 
   // ---- pieces of DDL (parser_ddl.cc) ----
   Status ParseTableElement(ast::CreateTable* create);
+  Result<ast::StatementPtr> ParseAlterTable(ast::TableName table);  // after ALTER TABLE t
   Result<ast::ColumnDef> ParseColumnDef();
   Status ParseColumnAttribute(ast::ColumnDef* column, bool* matched);
   Result<ast::TypeName> ParseColumnType();

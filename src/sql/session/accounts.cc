@@ -7,6 +7,7 @@
 #include "common/password_verifier.h"
 #include "sql/errors.h"
 #include "sql/parser/ast_account.h"
+#include "sql/parser/ast_alter.h"
 #include "sql/session/executors.h"
 
 namespace strata::sql {
@@ -97,6 +98,8 @@ Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt) {
       return table_priv(kPrivDrop, "DROP", static_cast<const ast::TruncateTable&>(stmt).table);
     case SK::kAlterTableEngine:
       return table_priv(kPrivAlter, "ALTER", static_cast<const ast::AlterTableEngine&>(stmt).table);
+    case SK::kAlterTable:
+      return table_priv(kPrivAlter, "ALTER", static_cast<const ast::AlterTable&>(stmt).table);
     case SK::kCreateIndex:
       return table_priv(kPrivIndex, "INDEX", static_cast<const ast::CreateIndex&>(stmt).table);
     case SK::kDropIndex:

@@ -10,6 +10,7 @@
 #include "sql/binder/binder.h"
 #include "sql/errors.h"
 #include "sql/execution/table_writer.h"
+#include "sql/parser/ast_alter.h"
 #include "sql/session/executors.h"
 
 namespace strata::sql {
@@ -266,7 +267,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
     while (true) {
       STRATA_ASSIGN_OR_RETURN(auto kvs, txn.Scan(cursor, PrefixSuccessor(prefix), 4096));
       for (const auto& kv : kvs) {
-        STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(kv.value, updated.columns.size()));
+        STRATA_ASSIGN_OR_RETURN(Row row, DecodeRow(kv.value, updated));
         Slice pk = PkSuffixOfRowKey(kv.key);
         if (index.unique) {
           Bytes values;
@@ -357,6 +358,61 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
   return result;
 }
 
+// What rows stored before ALTER TABLE … ADD COLUMN read as in the new column: its default,
+// the ALTER's time for DEFAULT CURRENT_TIMESTAMP, NULL for a nullable column without one,
+// and MySQL's implicit default (0, '', the first ENUM member, the zero date) for NOT NULL.
+Result<Value> AddedDefault(Session& session, const ColumnSchema& col) {
+  using TK = ast::TypeKind;
+  switch (col.default_kind) {
+    case DefaultKind::kValue: return col.default_value;
+    case DefaultKind::kCurrentTimestamp:
+      return Value::String(CurrentTimestampText(session.eval_context(), static_cast<int>(col.type.scale)));
+    case DefaultKind::kNull: return Value::Null();
+    case DefaultKind::kNone: break;
+  }
+  if (col.nullable) return Value::Null();
+  if (col.type.kind == TK::kEnum) return Value::String(col.type.enum_values.empty() ? "" : col.type.enum_values[0]);
+  if (col.type.kind == TK::kJson) return Value::String("null");
+  if (col.type.kind == TK::kDate) return Value::String("0000-00-00");
+  if (col.type.kind == TK::kDateTime || col.type.kind == TK::kTimestamp) return Value::String("0000-00-00 00:00:00");
+  if (col.type.kind == TK::kTime) return Value::String("00:00:00");
+  if (col.type.IsString()) return Value::String("");
+  return ConvertForColumn(col, Value::Int(0), 1);
+}
+
+// ALTER TABLE t ADD COLUMN (at the end; existing rows are not rewritten: they read the
+// column's added_default, DecodeRow) and RENAME COLUMN. Both change only the catalog entry, so
+// a transaction that wrote the table meanwhile fails its commit with 1213 (table_writer.h).
+Result<QueryResult> AlterTableColumns(Session& session, const ast::AlterTable& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+  using Action = ast::AlterTable::Action;
+  if (stmt.action == Action::kAddColumn &&
+      (stmt.column.auto_increment || stmt.column.primary_key || stmt.column.unique))
+    return ErrNotSupportedYet("ALTER TABLE ... ADD COLUMN with AUTO_INCREMENT, PRIMARY KEY or UNIQUE");
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    auto table = catalog->FindTable(db, stmt.table.name);
+    if (!table) return ErrNoSuchTable(db, stmt.table.name);
+    TableSchema updated = *table;
+    if (stmt.action == Action::kAddColumn) {
+      if (updated.FindColumn(stmt.column.name)) return ErrDuplicateColumn(stmt.column.name);
+      ColumnSchema col;
+      STRATA_RETURN_IF_ERROR(BuildColumn(session, stmt.column, &col));
+      STRATA_ASSIGN_OR_RETURN(col.added_default, AddedDefault(session, col));
+      updated.columns.push_back(std::move(col));
+    } else {
+      std::optional<uint32_t> from = updated.FindColumn(stmt.from);
+      if (!from) return ErrUnknownColumn(stmt.from, updated.name);
+      std::optional<uint32_t> to = updated.FindColumn(stmt.to);
+      if (to && *to != *from) return ErrDuplicateColumn(stmt.to);
+      updated.columns[*from].name = stmt.to;
+    }
+    return session.engine().catalog().UpdateTable(txn, updated);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  return QueryResult();
+}
+
 }  // namespace
 
 Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt) {
@@ -374,6 +430,7 @@ Result<QueryResult> ExecuteDdl(Session& session, const ast::Statement& stmt) {
     case SK::kTruncate: return TruncateTable(session, static_cast<const ast::TruncateTable&>(stmt));
     case SK::kRenameTable: return RenameTables(session, static_cast<const ast::RenameTable&>(stmt));
     case SK::kAlterTableEngine: return AlterTableEngine(session, static_cast<const ast::AlterTableEngine&>(stmt));
+    case SK::kAlterTable: return AlterTableColumns(session, static_cast<const ast::AlterTable&>(stmt));
     default: return Status::Internal("not a DDL statement");
   }
 }

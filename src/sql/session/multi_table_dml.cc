@@ -112,7 +112,7 @@ Result<std::optional<std::pair<Bytes, Row>>> StoredTarget(Target& t, const Row& 
   if (!pk) return std::optional<std::pair<Bytes, Row>>();
   STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> stored, txn->Get(RowKey(*t.table, *pk)));
   if (!stored) return std::optional<std::pair<Bytes, Row>>();
-  STRATA_ASSIGN_OR_RETURN(Row values, DecodeRow(*stored, t.table->columns.size()));
+  STRATA_ASSIGN_OR_RETURN(Row values, DecodeRow(*stored, *t.table));
   return std::optional<std::pair<Bytes, Row>>(std::make_pair(std::move(*pk), std::move(values)));
 }
 

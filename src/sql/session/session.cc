@@ -11,6 +11,7 @@
 #include "common/ascii.h"
 #include "sql/binder/binder.h"
 #include "sql/errors.h"
+#include "sql/parser/ast_alter.h"
 #include "sql/session/executors.h"
 
 namespace strata::sql {
@@ -379,7 +380,7 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kSavepoint: return ExecuteSavepoint(static_cast<const ast::Savepoint&>(stmt));
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
     case SK::kCreateIndex: case SK::kDropIndex: case SK::kTruncate: case SK::kRenameTable:
-    case SK::kAlterTableEngine:
+    case SK::kAlterTableEngine: case SK::kAlterTable:
       STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
       return ExecuteDdl(*this, stmt);
     case SK::kCreateTrigger: case SK::kDropTrigger:

@@ -126,7 +126,8 @@ Bytes EncodeRow(const Row& row) {
   return out;
 }
 
-Result<Row> DecodeRow(Slice in, size_t column_count) {
+Result<Row> DecodeRow(Slice in, const TableSchema& table) {
+  const size_t column_count = table.columns.size();
   if (in.empty() || in[0] != kRowFormatVersion) return Bad("row version");
   in.remove_prefix(1);
   uint64_t n;
@@ -138,7 +139,8 @@ Result<Row> DecodeRow(Slice in, size_t column_count) {
     row.push_back(std::move(v));
   }
   if (!in.empty()) return Bad("trailing bytes");
-  row.resize(column_count);  // columns the row predates read as NULL
+  for (size_t i = row.size(); i < column_count; i++) row.push_back(table.columns[i].added_default);
+  row.resize(column_count);
   return row;
 }
 

@@ -30,7 +30,9 @@ void EncodeValue(const Value& v, Bytes* out);
 Result<Value> DecodeValue(Slice* in);
 
 Bytes EncodeRow(const Row& row);
-Result<Row> DecodeRow(Slice in, size_t column_count);
+// The row of `table`: a row stored before ALTER TABLE … ADD COLUMN reads each column it
+// predates as that column's added_default.
+Result<Row> DecodeRow(Slice in, const TableSchema& table);
 
 // table_id | index_id: the prefix of every key of one index.
 Bytes IndexPrefix(TableId table, IndexId index);

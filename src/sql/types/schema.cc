@@ -196,9 +196,21 @@ Bytes TableSchema::Encode() const {
   PutIndex(primary, &out);
   PutVarint32(&out, static_cast<uint32_t>(indexes.size()));
   for (const IndexSchema& index : indexes) PutIndex(index, &out);
-  if (moving_to != 0 || write_fence_until_ms != 0) {  // an optional trailer: older schemas end here
+  // An optional trailer (older schemas end before it): the move state, then the columns
+  // whose added_default is not NULL.
+  uint32_t added = 0;
+  for (const ColumnSchema& c : columns) added += c.added_default.is_null() ? 0 : 1;
+  if (moving_to != 0 || write_fence_until_ms != 0 || added != 0) {
     PutVarint32(&out, moving_to);
     PutVarint64(&out, write_fence_until_ms);
+  }
+  if (added != 0) {
+    PutVarint32(&out, added);
+    for (uint32_t i = 0; i < columns.size(); i++) {
+      if (columns[i].added_default.is_null()) continue;
+      PutVarint32(&out, i);
+      EncodeValue(columns[i].added_default, &out);
+    }
   }
   return out;
 }
@@ -245,6 +257,16 @@ Result<TableSchema> TableSchema::Decode(Slice in) {
   if (r.ok && !r.in.empty()) {
     t.moving_to = r.U32();
     t.write_fence_until_ms = r.U64();
+  }
+  if (r.ok && !r.in.empty()) {
+    uint32_t added = r.U32();
+    for (uint32_t i = 0; r.ok && i < added && i < 4096; i++) {
+      uint32_t column = r.U32();
+      if (!r.ok || column >= t.columns.size()) return Status::Corruption("table schema: added default of no column");
+      auto v = DecodeValue(&r.in);
+      if (!v.ok()) return v.status();
+      t.columns[column].added_default = std::move(*v);
+    }
   }
   if (!r.ok || !r.in.empty()) return Status::Corruption(fmt::format("table schema of '{}': truncated", t.name));
   for (const IndexSchema* index : {&t.primary}) {

@@ -52,6 +52,9 @@ struct ColumnSchema {
   Value default_value;  // kValue: already converted to the column's type
   bool on_update_current_timestamp = false;
   std::string comment;
+  // What a row stored before ALTER TABLE … ADD COLUMN added this column reads as (its
+  // default at that time; NULL for columns the table was created with). See DecodeRow.
+  Value added_default;
 };
 
 struct IndexSchema {

@@ -40,19 +40,28 @@ Row EveryKind() {
              Value::Null()};
 }
 
+// A table of `n` columns (their types do not matter to the row codec).
+TableSchema TableOf(size_t n) {
+  TableSchema t;
+  t.columns.resize(n);
+  return t;
+}
+
 TEST(RowCodecTest, RoundTripsEveryKind) {
   Row row = EveryKind();
   Bytes enc = EncodeRow(row);
-  auto decoded = DecodeRow(enc, row.size());
+  auto decoded = DecodeRow(enc, TableOf(row.size()));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   ASSERT_EQ(decoded->size(), row.size());
   for (size_t i = 0; i < row.size(); i++) ExpectSameValue((*decoded)[i], row[i]);
-  // Columns added after the row was written read as NULL.
-  auto wider = DecodeRow(enc, row.size() + 2);
+  // Columns added after the row was written read as their added_default (NULL unless set).
+  TableSchema wider_table = TableOf(row.size() + 2);
+  wider_table.columns[row.size() + 1].added_default = Value::Int(7);
+  auto wider = DecodeRow(enc, wider_table);
   ASSERT_TRUE(wider.ok());
   EXPECT_TRUE((*wider)[row.size()].is_null());
-  EXPECT_TRUE((*wider)[row.size() + 1].is_null());
-  auto empty = DecodeRow(EncodeRow(Row{}), 0);
+  EXPECT_EQ((*wider)[row.size() + 1].int_value(), 7);
+  auto empty = DecodeRow(EncodeRow(Row{}), TableOf(0));
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());
 }
@@ -60,11 +69,11 @@ TEST(RowCodecTest, RoundTripsEveryKind) {
 TEST(RowCodecTest, EveryTruncationIsCorruption) {
   Bytes enc = EncodeRow(EveryKind());
   for (size_t n = 0; n < enc.size(); n++) {
-    auto r = DecodeRow(Slice(enc).substr(0, n), 14);
+    auto r = DecodeRow(Slice(enc).substr(0, n), TableOf(14));
     ASSERT_FALSE(r.ok()) << "prefix of " << n << " bytes";
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   }
-  auto trailing = DecodeRow(enc + "x", 14);
+  auto trailing = DecodeRow(enc + "x", TableOf(14));
   EXPECT_EQ(trailing.status().code(), StatusCode::kCorruption);
 }
 
@@ -82,7 +91,7 @@ TEST(RowCodecTest, RandomGarbageNeverCrashes) {
       for (char& c : in) c = static_cast<char>(rng());
       if (!in.empty() && rng() % 2) in[0] = 1;  // get past the version byte
     }
-    auto r = DecodeRow(in, 14);
+    auto r = DecodeRow(in, TableOf(14));
     if (r.ok()) {
       ok++;
     } else {
@@ -189,6 +198,14 @@ TEST(SchemaCodecTest, MoveStateRoundTripsAndIsOptional) {
   EXPECT_EQ(d->write_fence_until_ms, t.write_fence_until_ms);
   EXPECT_EQ(d->indexes.size(), 2u);
   EXPECT_FALSE(TableSchema::Decode(Slice(enc).substr(0, enc.size() - 1)).ok());  // a cut trailer
+  // Added defaults (ALTER TABLE ... ADD COLUMN) follow the move state.
+  t.moving_to = 0;
+  t.write_fence_until_ms = 0;
+  t.columns[3].added_default = Value::String("dflt");
+  auto e = TableSchema::Decode(t.Encode());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->columns[3].added_default.string_value(), "dflt");
+  EXPECT_TRUE(e->columns[2].added_default.is_null());
 }
 
 TEST(SchemaCodecTest, CorruptSchemasAreRejected) {
