@@ -1,4 +1,5 @@
-// ALTER TABLE forms that change columns (parser_alter.cc; run by session/ddl.cc). The index
+// ALTER TABLE forms that change columns (parser_alter.cc; run by session/ddl.cc: ADD and
+// RENAME change the catalog entry only, DROP / MODIFY / CHANGE rebuild the table online). The index
 // and rename forms of ALTER TABLE become CreateIndex, DropIndex and RenameTable statements.
 #pragma once
 
@@ -10,11 +11,11 @@ namespace strata::sql::ast {
 
 struct AlterTable : Statement {
   AlterTable() : Statement(StatementKind::kAlterTable) {}
-  enum class Action : uint8_t { kAddColumn, kRenameColumn };
+  enum class Action : uint8_t { kAddColumn, kRenameColumn, kDropColumn, kModifyColumn, kChangeColumn };
   TableName table;
   Action action = Action::kAddColumn;
-  ColumnDef column;      // kAddColumn
-  std::string from, to;  // kRenameColumn
+  ColumnDef column;      // kAddColumn, kModifyColumn, kChangeColumn (the new definition)
+  std::string from, to;  // kRenameColumn; from: kDropColumn, kChangeColumn
 };
 
 }  // namespace strata::sql::ast

@@ -3,9 +3,10 @@
 //   ADD {INDEX | KEY | UNIQUE …} [name] (cols) → ast::CreateIndex
 //   DROP {INDEX | KEY} name                   → ast::DropIndex
 //   RENAME COLUMN a TO b                      → ast::AlterTable (kRenameColumn)
+//   DROP [COLUMN] c, MODIFY [COLUMN] def, CHANGE [COLUMN] old def → ast::AlterTable
 //   RENAME [TO | AS] new_name                 → ast::RenameTable
-// ALGORITHM= and LOCK= hints are accepted and ignored. Anything else (DROP COLUMN, MODIFY,
-// CHANGE, FIRST/AFTER, several changes at once) is 1235.
+// ALGORITHM= and LOCK= hints are accepted and ignored. Anything else (FIRST/AFTER, several
+// changes at once, PRIMARY KEY / FOREIGN KEY / CHECK) is 1235.
 #include "sql/parser/ast_alter.h"
 #include "sql/parser/parser_internal.h"
 
@@ -39,11 +40,35 @@ Result<ast::StatementPtr> Parser::ParseAlterTable(ast::TableName table) {
       out = std::move(create);
     }
   } else if (AcceptWord("DROP")) {
-    if (!AcceptWord("INDEX") && !AcceptWord("KEY")) return ErrNotSupportedYet("ALTER TABLE ... DROP " + ToUpper(Peek().value));
-    auto drop = std::make_unique<ast::DropIndex>();
-    drop->table = std::move(table);
-    STRATA_ASSIGN_OR_RETURN(drop->name, ParseIdentifier());
-    out = std::move(drop);
+    if (AcceptWord("INDEX") || AcceptWord("KEY")) {
+      auto drop = std::make_unique<ast::DropIndex>();
+      drop->table = std::move(table);
+      STRATA_ASSIGN_OR_RETURN(drop->name, ParseIdentifier());
+      out = std::move(drop);
+    } else {
+      if (PeekWord("PRIMARY") || PeekWord("FOREIGN") || PeekWord("CHECK") || PeekWord("CONSTRAINT"))
+        return ErrNotSupportedYet("ALTER TABLE ... DROP " + ToUpper(Peek().value));
+      AcceptWord("COLUMN");
+      auto alter = std::make_unique<ast::AlterTable>();
+      alter->table = std::move(table);
+      alter->action = ast::AlterTable::Action::kDropColumn;
+      STRATA_ASSIGN_OR_RETURN(alter->from, ParseIdentifier());
+      out = std::move(alter);
+    }
+  } else if (PeekWord("MODIFY") || PeekWord("CHANGE")) {
+    bool change = PeekWord("CHANGE");  // CHANGE [COLUMN] old <new definition> / MODIFY [COLUMN] <definition>
+    Advance();
+    AcceptWord("COLUMN");
+    auto alter = std::make_unique<ast::AlterTable>();
+    alter->table = std::move(table);
+    alter->action = change ? ast::AlterTable::Action::kChangeColumn : ast::AlterTable::Action::kModifyColumn;
+    if (change) {
+      STRATA_ASSIGN_OR_RETURN(alter->from, ParseIdentifier());
+    }
+    STRATA_ASSIGN_OR_RETURN(alter->column, ParseColumnDef());
+    if (!change) alter->from = alter->column.name;
+    if (PeekWord("FIRST") || PeekWord("AFTER")) return ErrNotSupportedYet("ALTER TABLE ... FIRST/AFTER");
+    out = std::move(alter);
   } else if (AcceptWord("RENAME")) {
     if (AcceptWord("COLUMN")) {
       auto alter = std::make_unique<ast::AlterTable>();

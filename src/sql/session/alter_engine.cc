@@ -28,6 +28,7 @@
 #include <functional>
 
 #include "common/coding.h"
+#include "sql/execution/table_writer.h"
 #include "sql/session/executors.h"
 
 namespace strata::sql {
@@ -142,19 +143,30 @@ std::string_view ResolveEngine(Session& session, std::string_view asked) {
   return session.engine().default_btree() ? kBtreeEngineName : kLsmEngineName;
 }
 
-Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngine& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
-  std::string_view target = ResolveEngine(session, stmt.engine);
-  bool to_btree = target == kBtreeEngineName;
+namespace {
+
+// How one move copies and catches up (raw keys for an engine move, rows for a rebuild), and
+// the definition the swap installs.
+struct Mover {
+  std::function<Status(TableId from, TableId to)> copy;
+  std::function<Status(txn::Transaction& txn, TableId from, TableId to)> catch_up;
+  // The catalog entry after the swap, from the entry as it is at the swap (id set by MoveTable).
+  std::function<Result<TableSchema>(const TableSchema& now)> reshape;
+};
+
+// Steps 1-6 above for db.name, into a new id of the engine `to_btree` names; `force` moves
+// even a table that is in that engine already (a rebuild).
+Status MoveTable(Session& session, const std::string& db, const std::string& table_name, bool to_btree, bool force,
+                 const Mover& mover) {
   std::shared_ptr<const TableSchema> old;
   TableId new_id = 0, leftover = 0;
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
-    old = catalog->FindTable(db, stmt.table.name);
-    if (!old) return ErrNoSuchTable(db, stmt.table.name);
+    old = catalog->FindTable(db, table_name);
+    if (!old) return ErrNoSuchTable(db, table_name);
     leftover = old->moving_to;  // an interrupted move's copy
     new_id = 0;
-    if (old->in_btree() != to_btree) {
+    if (force || old->in_btree() != to_btree) {
       STRATA_ASSIGN_OR_RETURN(new_id, session.engine().catalog().AllocateTableId(txn, to_btree));
     } else if (leftover == 0) {
       return Status::OK();  // there already: nothing to move
@@ -166,19 +178,18 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
   });
   STRATA_RETURN_IF_ERROR(s);
   if (leftover != 0) STRATA_RETURN_IF_ERROR(DeletePrefix(session, TablePrefix(leftover)));
-  if (new_id == 0) return QueryResult();
+  if (new_id == 0) return Status::OK();
   const std::string name = old->name;
-  s = CopyTable(session, old->id, new_id);
+  s = mover.copy(old->id, new_id);
   auto swap = [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     auto now = catalog->FindTable(db, name);
     if (!now || now->id != old->id) return ErrTableChanged();  // dropped, truncated or moved meanwhile
-    STRATA_RETURN_IF_ERROR(CatchUp(txn, old->id, new_id));
+    STRATA_RETURN_IF_ERROR(mover.catch_up(txn, old->id, new_id));
     Bytes prefix = TablePrefix(old->id);
     txn.RequireRangeUnchanged(prefix, PrefixSuccessor(prefix), 0);
-    TableSchema moved = *now;
+    STRATA_ASSIGN_OR_RETURN(TableSchema moved, mover.reshape(*now));
     moved.id = new_id;
-    moved.engine = std::string(target);
     moved.moving_to = 0;
     moved.write_fence_until_ms = 0;
     return session.engine().catalog().UpdateTable(txn, moved);
@@ -186,7 +197,7 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
   for (int attempt = 0; s.ok(); attempt++) {
     auto started = std::chrono::steady_clock::now();
     std::unique_ptr<txn::Transaction> txn = session.engine().txn().Begin();
-    s = CatchUp(*txn, old->id, new_id);
+    s = mover.catch_up(*txn, old->id, new_id);
     if (s.ok()) s = txn->Commit();
     if (!s.ok()) break;
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -211,7 +222,133 @@ Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngi
     return s;
   }
   session.engine().auto_increment().Forget(old->id);
-  STRATA_RETURN_IF_ERROR(DeletePrefix(session, TablePrefix(old->id)));
+  return DeletePrefix(session, TablePrefix(old->id));
+}
+
+}  // namespace
+
+namespace {
+
+// The rows (primary index entries) of one table in key order, kCopyBatch at a time.
+class RowCursor {
+ public:
+  RowCursor(txn::Transaction& txn, TableId id)
+      : txn_(txn), cursor_(IndexPrefix(id, kPrimaryIndexId)), end_(PrefixSuccessor(cursor_)) {}
+  Status Load() {
+    STRATA_ASSIGN_OR_RETURN(batch_, txn_.Scan(cursor_, end_, kCopyBatch));
+    pos_ = 0;
+    done_ = batch_.size() < kCopyBatch;
+    if (!batch_.empty()) cursor_ = batch_.back().key + '\0';
+    return Status::OK();
+  }
+  bool Valid() const { return pos_ < batch_.size(); }
+  Slice pk() const { return Slice(batch_[pos_].key).substr(8); }  // table id | index id | pk
+  Slice value() const { return batch_[pos_].value; }
+  Status Next() {
+    if (++pos_ < batch_.size() || done_) return Status::OK();
+    return Load();
+  }
+
+ private:
+  txn::Transaction& txn_;
+  Bytes cursor_, end_;
+  std::vector<txn::KeyValue> batch_;
+  size_t pos_ = 0;
+  bool done_ = false;
+};
+
+// The definition without the move state: what must not change while a rebuild runs.
+Bytes Definition(TableSchema t) {
+  t.moving_to = 0;
+  t.write_fence_until_ms = 0;
+  return t.Encode();
+}
+
+}  // namespace
+
+Status RebuildTable(Session& session, const std::string& db, const std::string& table_name,
+                    const std::function<Result<TableSchema>(const TableSchema&)>& reshape,
+                    const std::function<Result<Row>(const Row&, uint64_t row_number)>& transform) {
+  std::shared_ptr<const TableSchema> before;
+  {
+    std::unique_ptr<txn::Transaction> reader = session.engine().txn().Begin();
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(*reader));
+    before = catalog->FindTable(db, table_name);
+    if (!before) return ErrNoSuchTable(db, table_name);
+  }
+  STRATA_ASSIGN_OR_RETURN(TableSchema after, reshape(*before));
+  for (ColumnSchema& c : after.columns) c.added_default = Value::Null();  // every row is rewritten whole
+  const Bytes definition = Definition(*before);
+  auto schema_at = [&](TableId id) {
+    TableSchema t = after;
+    t.id = id;
+    return t;
+  };
+  Mover mover;
+  mover.copy = [&](TableId from, TableId to) -> Status {
+    TableSchema target = schema_at(to);
+    std::unique_ptr<txn::Transaction> reader = session.engine().txn().Begin();
+    RowCursor rows(*reader, from);
+    STRATA_RETURN_IF_ERROR(rows.Load());
+    uint64_t row_number = 0;
+    while (rows.Valid()) {
+      std::unique_ptr<txn::Transaction> writer = session.engine().txn().Begin();
+      for (size_t n = 0; n < kCopyBatch && rows.Valid(); n++) {
+        STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(rows.value(), *before));
+        STRATA_ASSIGN_OR_RETURN(Row new_row, transform(old_row, ++row_number));
+        STRATA_RETURN_IF_ERROR(PutRow(writer.get(), target, new_row, rows.pk()));
+        STRATA_RETURN_IF_ERROR(rows.Next());
+      }
+      STRATA_RETURN_IF_ERROR(writer->Commit());
+    }
+    return Status::OK();
+  };
+  mover.catch_up = [&](txn::Transaction& txn, TableId from, TableId to) -> Status {
+    TableSchema target = schema_at(to);
+    RowCursor old_rows(txn, from), new_rows(txn, to);
+    STRATA_RETURN_IF_ERROR(old_rows.Load());
+    STRATA_RETURN_IF_ERROR(new_rows.Load());
+    uint64_t row_number = 0;
+    while (old_rows.Valid() || new_rows.Valid()) {
+      int order = !old_rows.Valid() ? 1 : !new_rows.Valid() ? -1 : old_rows.pk().compare(new_rows.pk());
+      if (order > 0) {  // deleted since the copy
+        STRATA_ASSIGN_OR_RETURN(Row gone, DecodeRow(new_rows.value(), target));
+        STRATA_RETURN_IF_ERROR(DeleteRow(&txn, target, gone, new_rows.pk()));
+        STRATA_RETURN_IF_ERROR(new_rows.Next());
+        continue;
+      }
+      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(old_rows.value(), *before));
+      STRATA_ASSIGN_OR_RETURN(Row want, transform(old_row, ++row_number));
+      if (order < 0) {  // inserted since
+        STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, old_rows.pk()));
+      } else {
+        STRATA_ASSIGN_OR_RETURN(Row have, DecodeRow(new_rows.value(), target));
+        if (!RowsEqual(want, have)) STRATA_RETURN_IF_ERROR(ReplaceRow(&txn, target, have, new_rows.pk(), want));
+        STRATA_RETURN_IF_ERROR(new_rows.Next());
+      }
+      STRATA_RETURN_IF_ERROR(old_rows.Next());
+    }
+    return Status::OK();
+  };
+  mover.reshape = [&](const TableSchema& now) -> Result<TableSchema> {
+    if (Definition(now) != definition) return ErrTableChanged();  // another DDL changed it meanwhile
+    return after;
+  };
+  return MoveTable(session, db, table_name, before->in_btree(), /*force=*/true, mover);
+}
+
+Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngine& stmt) {
+  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+  std::string_view target = ResolveEngine(session, stmt.engine);
+  Mover mover;
+  mover.copy = [&](TableId from, TableId to) { return CopyTable(session, from, to); };
+  mover.catch_up = [](txn::Transaction& txn, TableId from, TableId to) { return CatchUp(txn, from, to); };
+  mover.reshape = [&](const TableSchema& now) -> Result<TableSchema> {
+    TableSchema moved = now;
+    moved.engine = std::string(target);
+    return moved;
+  };
+  STRATA_RETURN_IF_ERROR(MoveTable(session, db, stmt.table.name, target == kBtreeEngineName, false, mover));
   return QueryResult();
 }
 

@@ -1,6 +1,7 @@
 // DDL: CREATE/DROP DATABASE, CREATE/DROP TABLE, CREATE/DROP INDEX. Each runs in its own
 // transaction (retried on a conflict with concurrent DDL); schema changes are catalog
 // writes, replicated through Raft like rows.
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -380,12 +381,93 @@ Result<Value> AddedDefault(Session& session, const ColumnSchema& col) {
   return ConvertForColumn(col, Value::Int(0), 1);
 }
 
+bool InPrimaryKey(const TableSchema& t, uint32_t column) {
+  return std::find(t.primary.columns.begin(), t.primary.columns.end(), column) != t.primary.columns.end();
+}
+
+// ALTER TABLE t DROP COLUMN c: the column leaves the rows and every index; an index of that
+// column alone goes with it. Not offered (1235): a primary key column, or one in a unique
+// index with other columns (which could then hold duplicates).
+Result<QueryResult> DropColumn(Session& session, const std::string& db, const ast::AlterTable& stmt) {
+  auto reshape = [&](const TableSchema& old) -> Result<TableSchema> {
+    std::optional<uint32_t> k = old.FindColumn(stmt.from);
+    if (!k) return ErrCantDropKey(stmt.from);
+    if (old.columns.size() == 1)
+      return Status::InvalidArgument("You can't delete all columns with ALTER TABLE; use DROP TABLE instead")
+          .WithMysql(1090, "42000");
+    if (InPrimaryKey(old, *k)) return ErrNotSupportedYet("ALTER TABLE ... DROP COLUMN of a PRIMARY KEY column");
+    TableSchema t = old;
+    t.columns.erase(t.columns.begin() + *k);
+    std::vector<IndexSchema> kept;
+    for (IndexSchema index : t.indexes) {
+      bool has = std::find(index.columns.begin(), index.columns.end(), *k) != index.columns.end();
+      if (has && index.columns.size() == 1) continue;
+      if (has && index.unique) return ErrNotSupportedYet("ALTER TABLE ... DROP COLUMN of a column in a several-column UNIQUE key");
+      std::vector<uint32_t> columns;
+      for (uint32_t c : index.columns)
+        if (c != *k) columns.push_back(c > *k ? c - 1 : c);
+      index.columns = std::move(columns);
+      kept.push_back(std::move(index));
+    }
+    t.indexes = std::move(kept);
+    for (uint32_t& c : t.primary.columns) c = c > *k ? c - 1 : c;
+    return t;
+  };
+  std::optional<uint32_t> dropped;
+  auto transform = [&](const Row& row, uint64_t) -> Result<Row> {
+    Row out = row;
+    out.erase(out.begin() + *dropped);
+    return out;
+  };
+  auto reshape_and_note = [&](const TableSchema& old) -> Result<TableSchema> {
+    dropped = old.FindColumn(stmt.from);
+    return reshape(old);
+  };
+  STRATA_RETURN_IF_ERROR(RebuildTable(session, db, stmt.table.name, reshape_and_note, transform));
+  return QueryResult();
+}
+
+// ALTER TABLE t MODIFY [COLUMN] def / CHANGE [COLUMN] old def: a new definition (and name),
+// every row's value converted to it with INSERT's strict errors (a NULL into NOT NULL is
+// 1138). Not offered (1235): a primary key column, or making a column AUTO_INCREMENT,
+// PRIMARY KEY or UNIQUE.
+Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const ast::AlterTable& stmt) {
+  const ast::ColumnDef& def = stmt.column;
+  ColumnSchema col;
+  std::optional<uint32_t> k;
+  auto reshape = [&](const TableSchema& old) -> Result<TableSchema> {
+    k = old.FindColumn(stmt.from);
+    if (!k) return ErrUnknownColumn(stmt.from, old.name);
+    if (InPrimaryKey(old, *k)) return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE of a PRIMARY KEY column");
+    if (def.primary_key || def.unique || (def.auto_increment && !old.columns[*k].auto_increment))
+      return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE to AUTO_INCREMENT, PRIMARY KEY or UNIQUE");
+    std::optional<uint32_t> clash = old.FindColumn(def.name);
+    if (clash && *clash != *k) return ErrDuplicateColumn(def.name);
+    STRATA_RETURN_IF_ERROR(BuildColumn(session, def, &col));
+    TableSchema t = old;
+    t.columns[*k] = col;
+    return t;
+  };
+  auto transform = [&](const Row& row, uint64_t row_number) -> Result<Row> {
+    Row out = row;
+    STRATA_ASSIGN_OR_RETURN(out[*k], ConvertForColumn(col, row[*k], row_number));
+    if (out[*k].is_null() && !col.nullable)
+      return Status::InvalidArgument("Invalid use of NULL value").WithMysql(1138, "22004");
+    return out;
+  };
+  STRATA_RETURN_IF_ERROR(RebuildTable(session, db, stmt.table.name, reshape, transform));
+  return QueryResult();
+}
+
 // ALTER TABLE t ADD COLUMN (at the end; existing rows are not rewritten: they read the
 // column's added_default, DecodeRow) and RENAME COLUMN. Both change only the catalog entry, so
 // a transaction that wrote the table meanwhile fails its commit with 1213 (table_writer.h).
+// DROP / MODIFY / CHANGE rebuild the table (RebuildTable).
 Result<QueryResult> AlterTableColumns(Session& session, const ast::AlterTable& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
   using Action = ast::AlterTable::Action;
+  if (stmt.action == Action::kDropColumn) return DropColumn(session, db, stmt);
+  if (stmt.action == Action::kModifyColumn || stmt.action == Action::kChangeColumn) return ModifyColumn(session, db, stmt);
   if (stmt.action == Action::kAddColumn &&
       (stmt.column.auto_increment || stmt.column.primary_key || stmt.column.unique))
     return ErrNotSupportedYet("ALTER TABLE ... ADD COLUMN with AUTO_INCREMENT, PRIMARY KEY or UNIQUE");

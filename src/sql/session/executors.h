@@ -2,6 +2,7 @@
 // each) and the system-variable table. Not part of the front door (sql.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -154,6 +155,12 @@ Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& st
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);
 // ALTER TABLE t ENGINE = … (alter_engine.cc).
 Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngine& stmt);
+// Rewrites db.table under a new id of its engine, online, as ALTER TABLE … ENGINE moves it
+// (alter_engine.cc: copy, catch-up, write fence, swap): every row becomes transform(row),
+// and the catalog entry reshape(entry). DROP / MODIFY / CHANGE COLUMN (ddl.cc).
+Status RebuildTable(Session& session, const std::string& db, const std::string& table_name,
+                    const std::function<Result<TableSchema>(const TableSchema&)>& reshape,
+                    const std::function<Result<Row>(const Row&, uint64_t row_number)>& transform);
 // The engine a table created or altered with ENGINE=`asked` goes to: LSM or BTREE as named;
 // no name and MySQL's names (InnoDB, MyISAM, …) the node's default engine.
 std::string_view ResolveEngine(Session& session, std::string_view asked);
