@@ -66,7 +66,7 @@ TEST(ParseErrorTest, NotSupportedIs1235) {
       {"SELECT * FROM t WHERE a = ANY (SELECT b FROM u)", "subqueries"},
       {"(SELECT 1 UNION SELECT 2 ORDER BY 1) UNION SELECT 3", "ORDER BY or LIMIT inside a parenthesized set operation"},
       {"EXPLAIN ANALYZE DELETE FROM t", "EXPLAIN ANALYZE of a statement other than a query"},
-      {"/*!40000 ALTER TABLE `t` DROP COLUMN b */", "ALTER TABLE ... DROP COLUMN"},
+      {"/*!40000 ALTER TABLE `t` ADD COLUMN b INT FIRST */", "ALTER TABLE ... ADD COLUMN ... FIRST/AFTER"},
       {"ALTER TABLE t ENGINE = BTREE, ADD COLUMN b INT", "ALTER TABLE ... ENGINE with other changes"},
       {"RENAME USER a TO b", "RENAME"},
   };
