@@ -49,8 +49,8 @@ void DescribeTableColumn(const sql::TableSchema& table, uint32_t column, mysql::
     case TK::kFloat: case TK::kDouble:
       // A FLOAT's text is cut to 6 significant digits by the text protocol (result_writer.h).
       out->type = ct.kind == TK::kFloat ? FieldType::kFloat : FieldType::kDouble;
-      out->length = ct.length > 0 ? ct.length : ct.kind == TK::kFloat ? 12 : 22;
-      out->decimals = ct.length > 0 ? static_cast<uint8_t>(ct.scale) : 31;
+      out->length = ct.fixed_decimals ? ct.length : ct.kind == TK::kFloat ? 12 : 22;
+      out->decimals = ct.fixed_decimals ? static_cast<uint8_t>(ct.scale) : 31;
       break;
     case TK::kDecimal:
       out->length = ct.length + (ct.scale > 0 ? 1 : 0) + (u ? 0 : 1);

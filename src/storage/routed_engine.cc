@@ -341,19 +341,18 @@ class RoutedEngineImpl final : public RoutedEngine {
   // crash, it holds the metadata exactly as of the entry before the one being applied.
   bool MetaFromBtree() const { return btree_->AppliedIndex() < lsm_->AppliedIndex(); }
 
-  // A failed checkpoint waits for its retry.
+  // A failed checkpoint waits for its retry. True claims the retry: one caller per interval.
   bool RetryDue() {
     if (!checkpoint_failing_.load(std::memory_order_acquire)) return false;
     std::lock_guard lock(checkpoint_mu_);
-    return std::chrono::steady_clock::now() - last_attempt_ >= kCheckpointRetryInterval;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_attempt_ < kCheckpointRetryInterval) return false;
+    last_attempt_ = now;
+    return true;
   }
 
   // Checkpoints the B+tree; logs and keeps a failure (and its end) for checkpoint_error().
   void CheckpointBtree() {
-    {
-      std::lock_guard lock(checkpoint_mu_);
-      last_attempt_ = std::chrono::steady_clock::now();  // one attempt at a time per interval
-    }
     Status s = btree_->Flush();
     std::lock_guard lock(checkpoint_mu_);
     last_attempt_ = std::chrono::steady_clock::now();

@@ -106,7 +106,7 @@ class Register(Workload):
 
     def next_op(self, process, rng):
         own = [k for k in range(self.keys) if k % self.writers == process]
-        if rng.random() < 0.5:
+        if own and rng.random() < 0.5:  # processes past the writers only read
             k = rng.choice(own)
             self.next_value[k] += 1
             return "write", (k, self.next_value[k])

@@ -230,7 +230,8 @@ Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info
     out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
     if (info.fn == Fn::kNow && n == 1) {  // NOW(fsp): fractional-second digits, a constant 0-6
       STRATA_ASSIGN_OR_RETURN(BoundExprPtr fsp, BindExpr(*e.children[0], ctx));
-      if (!fsp->IsConst() || (fsp->constant.kind() != ValueKind::kInt && fsp->constant.kind() != ValueKind::kUint))
+      if (!fsp->IsConst() || (fsp->constant.kind() != ValueKind::kInt && fsp->constant.kind() != ValueKind::kUint) ||
+          (fsp->constant.kind() == ValueKind::kInt && fsp->constant.int_value() < 0))
         return ErrSyntax("You have an error in your SQL syntax; the precision of " + std::string(e.text) +
                              " must be an integer", e.text, 1);
       uint64_t digits = fsp->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(std::max<int64_t>(0, fsp->constant.int_value()))

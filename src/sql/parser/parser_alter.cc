@@ -25,6 +25,8 @@ Result<ast::StatementPtr> Parser::ParseAlterTable(ast::TableName table) {
       element.columns.push_back(std::move(def));
     } else {
       STRATA_RETURN_IF_ERROR(ParseTableElement(&element));
+      if (!element.indexes.empty() && element.indexes[0].primary)  // ADD CONSTRAINT c PRIMARY KEY
+        return ErrNotSupportedYet("ALTER TABLE ... ADD PRIMARY KEY");
     }
     if (PeekWord("FIRST") || PeekWord("AFTER")) return ErrNotSupportedYet("ALTER TABLE ... ADD COLUMN ... FIRST/AFTER");
     if (!element.columns.empty()) {

@@ -45,13 +45,15 @@ Status ErrTableChanged() {
   return Status::Aborted("the table changed during ALTER TABLE ENGINE").WithMysql(kErLockDeadlock, "40001");
 }
 
-// Changes the move state in db.table's catalog entry if the entry still has id `id`.
+// Changes the move state in db.table's catalog entry if the entry still has id `id` and is
+// still being moved to `moving_to` (another ALTER of the table may have taken it over: then
+// this one has lost, and must not touch the entry).
 Status UpdateMoveState(Session& session, const std::string& db, const std::string& name, TableId id,
-                       const std::function<void(TableSchema&)>& change) {
+                       TableId moving_to, const std::function<void(TableSchema&)>& change) {
   return RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     std::shared_ptr<const TableSchema> now = catalog->FindTable(db, name);
-    if (!now || now->id != id) return ErrTableChanged();
+    if (!now || now->id != id || now->moving_to != moving_to) return ErrTableChanged();
     TableSchema updated = *now;
     change(updated);
     return session.engine().catalog().UpdateTable(txn, updated);
@@ -181,14 +183,23 @@ Status MoveTable(Session& session, const std::string& db, const std::string& tab
   if (new_id == 0) return Status::OK();
   const std::string name = old->name;
   s = mover.copy(old->id, new_id);
+  bool changed = false;  // dropped, truncated, moved or altered meanwhile: give up at once
   auto swap = [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     auto now = catalog->FindTable(db, name);
-    if (!now || now->id != old->id) return ErrTableChanged();  // dropped, truncated or moved meanwhile
+    if (!now || now->id != old->id || now->moving_to != new_id) {
+      changed = true;
+      return ErrTableChanged();
+    }
     STRATA_RETURN_IF_ERROR(mover.catch_up(txn, old->id, new_id));
     Bytes prefix = TablePrefix(old->id);
     txn.RequireRangeUnchanged(prefix, PrefixSuccessor(prefix), 0);
-    STRATA_ASSIGN_OR_RETURN(TableSchema moved, mover.reshape(*now));
+    Result<TableSchema> reshaped = mover.reshape(*now);
+    if (!reshaped.ok()) {
+      changed = true;
+      return reshaped.status();
+    }
+    TableSchema moved = std::move(*reshaped);
     moved.id = new_id;
     moved.moving_to = 0;
     moved.write_fence_until_ms = 0;
@@ -202,19 +213,19 @@ Status MoveTable(Session& session, const std::string& db, const std::string& tab
     if (!s.ok()) break;
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     uint64_t fence_ms = static_cast<uint64_t>(std::max(kMinFence, kFenceFactor * took).count());
-    s = UpdateMoveState(session, db, name, old->id, [&](TableSchema& t) {
+    s = UpdateMoveState(session, db, name, old->id, new_id, [&](TableSchema& t) {
       t.write_fence_until_ms = TableSchema::FenceClockMs() + fence_ms;
     });
     if (!s.ok()) break;
     txn = session.engine().txn().Begin();
     s = swap(*txn);
     if (s.ok()) s = txn->Commit();
-    if (s.ok() || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kSwapAttempts) break;
+    if (s.ok() || changed || s.mysql_errno() != kErLockDeadlock || attempt + 1 >= kSwapAttempts) break;
     s = Status::OK();
   }
   if (!s.ok()) {
     // The table is unchanged: lift the fence, forget the copy, delete it.
-    (void)UpdateMoveState(session, db, name, old->id, [](TableSchema& t) {
+    (void)UpdateMoveState(session, db, name, old->id, new_id, [](TableSchema& t) {
       t.moving_to = 0;
       t.write_fence_until_ms = 0;
     });
@@ -323,7 +334,13 @@ Status RebuildTable(Session& session, const std::string& db, const std::string& 
         STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, old_rows.pk()));
       } else {
         STRATA_ASSIGN_OR_RETURN(Row have, DecodeRow(new_rows.value(), target));
-        if (!RowsEqual(want, have)) STRATA_RETURN_IF_ERROR(ReplaceRow(&txn, target, have, new_rows.pk(), want));
+        if (!RowsEqual(want, have)) {
+          // Not ReplaceRow: its uniqueness check would look at a half-updated copy (two rows
+          // that swapped unique values). The old table's commits enforced uniqueness, and a
+          // rebuild never changes a unique key column (ddl.cc).
+          STRATA_RETURN_IF_ERROR(DeleteRow(&txn, target, have, new_rows.pk()));
+          STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, new_rows.pk()));
+        }
         STRATA_RETURN_IF_ERROR(new_rows.Next());
       }
       STRATA_RETURN_IF_ERROR(old_rows.Next());

@@ -60,6 +60,7 @@ ColumnType ToColumnType(const ast::TypeName& t) {
       if (t.scale) {
         c.length = t.length.value_or(0);
         c.scale = *t.scale;
+        c.fixed_decimals = true;
       }
       break;
     case TK::kChar: case TK::kBinary: c.length = t.length.value_or(1); break;
@@ -74,7 +75,7 @@ Status ValidateType(const ColumnSchema& c) {
   if (c.type.kind == TK::kDecimal && (c.type.length > 38 || c.type.length == 0 || c.type.scale > c.type.length || c.type.scale > 30))
     return ErrTooBigPrecision(c.type.length, c.name);
   if (c.type.IsTemporal() && c.type.scale > 6) return ErrTooBigPrecision(c.type.scale, c.name, 6);
-  if ((c.type.kind == TK::kFloat || c.type.kind == TK::kDouble) && c.type.length > 0) {
+  if ((c.type.kind == TK::kFloat || c.type.kind == TK::kDouble) && c.type.fixed_decimals) {
     if (c.type.scale > 30) return ErrTooBigScale(c.type.scale, c.name);
     if (c.type.length < c.type.scale) return ErrMBiggerThanD(c.name);
     if (c.type.length > 255) return ErrTooBigPrecision(c.type.length, c.name, 255);
@@ -429,8 +430,8 @@ Result<QueryResult> DropColumn(Session& session, const std::string& db, const as
 
 // ALTER TABLE t MODIFY [COLUMN] def / CHANGE [COLUMN] old def: a new definition (and name),
 // every row's value converted to it with INSERT's strict errors (a NULL into NOT NULL is
-// 1138). Not offered (1235): a primary key column, or making a column AUTO_INCREMENT,
-// PRIMARY KEY or UNIQUE.
+// 1138). Not offered (1235): a primary key column, a column of a UNIQUE key (converted
+// values could collide), or making a column AUTO_INCREMENT, PRIMARY KEY or UNIQUE.
 Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const ast::AlterTable& stmt) {
   const ast::ColumnDef& def = stmt.column;
   ColumnSchema col;
@@ -439,6 +440,10 @@ Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const 
     k = old.FindColumn(stmt.from);
     if (!k) return ErrUnknownColumn(stmt.from, old.name);
     if (InPrimaryKey(old, *k)) return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE of a PRIMARY KEY column");
+    for (const IndexSchema& index : old.indexes) {  // converted values could collide (MySQL: 1062)
+      if (index.unique && std::find(index.columns.begin(), index.columns.end(), *k) != index.columns.end())
+        return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE of a column in a UNIQUE key");
+    }
     if (def.primary_key || def.unique || (def.auto_increment && !old.columns[*k].auto_increment))
       return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE to AUTO_INCREMENT, PRIMARY KEY or UNIQUE");
     std::optional<uint32_t> clash = old.FindColumn(def.name);

@@ -142,7 +142,7 @@ Result<Value> ToDouble(const ColumnSchema& col, const Value& v, uint64_t row) {
     d = v.ToDouble();
   }
   if (std::isnan(d) || std::isinf(d)) return ErrOutOfRangeForColumn(col.name, row);
-  if (col.type.length > 0) {
+  if (col.type.fixed_decimals) {
     // FLOAT(M,D) / DOUBLE(M,D): rounded to D decimals as MySQL does (rint of the value
     // times 10^D, so an exact half goes to even: 0.005 is 0.00, 0.015 is 0.02), and at most
     // M - D digits before the point (1264).

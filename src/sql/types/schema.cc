@@ -49,8 +49,8 @@ std::string ColumnType::ToSql() const {
     case TypeKind::kMediumInt: base = "mediumint"; break;
     case TypeKind::kInt: base = "int"; break;
     case TypeKind::kBigInt: base = "bigint"; break;
-    case TypeKind::kFloat: base = length ? fmt::format("float({},{})", length, scale) : "float"; break;
-    case TypeKind::kDouble: base = length ? fmt::format("double({},{})", length, scale) : "double"; break;
+    case TypeKind::kFloat: base = fixed_decimals ? fmt::format("float({},{})", length, scale) : "float"; break;
+    case TypeKind::kDouble: base = fixed_decimals ? fmt::format("double({},{})", length, scale) : "double"; break;
     case TypeKind::kDecimal: base = fmt::format("decimal({},{})", length, scale); break;
     case TypeKind::kChar: base = fmt::format("char({})", length); break;
     case TypeKind::kVarchar: base = fmt::format("varchar({})", length); break;
@@ -186,7 +186,7 @@ Bytes TableSchema::Encode() const {
     PutVarint32(&out, c.type.scale);
     out.push_back(static_cast<char>((c.type.is_unsigned ? 1 : 0) | (c.type.is_boolean ? 2 : 0) |
                                     (c.nullable ? 4 : 0) | (c.auto_increment ? 8 : 0) |
-                                    (c.on_update_current_timestamp ? 16 : 0)));
+                                    (c.on_update_current_timestamp ? 16 : 0) | (c.type.fixed_decimals ? 32 : 0)));
     PutVarint32(&out, static_cast<uint32_t>(c.type.enum_values.size()));
     for (const std::string& e : c.type.enum_values) PutLengthPrefixed(&out, e);
     out.push_back(static_cast<char>(c.default_kind));
@@ -240,6 +240,7 @@ Result<TableSchema> TableSchema::Decode(Slice in) {
     c.nullable = flags & 4;
     c.auto_increment = flags & 8;
     c.on_update_current_timestamp = flags & 16;
+    c.type.fixed_decimals = flags & 32;
     uint32_t nenum = r.U32();
     for (uint32_t e = 0; r.ok && e < nenum && e < 65536; e++) c.type.enum_values.push_back(r.Str());
     c.default_kind = static_cast<DefaultKind>(r.Byte());

@@ -32,6 +32,9 @@ struct ColumnType {
   uint32_t scale = 0;   // DECIMAL scale
   bool is_unsigned = false;
   bool is_boolean = false;
+  // FLOAT(M,D) / DOUBLE(M,D): length is M and scale D. Without it a FLOAT/DOUBLE's length
+  // means nothing (schemas written before (M,D) was honoured hold FLOAT(p)'s p there).
+  bool fixed_decimals = false;
   std::vector<std::string> enum_values;
 
   bool IsInteger() const;

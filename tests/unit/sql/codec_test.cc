@@ -208,6 +208,29 @@ TEST(SchemaCodecTest, MoveStateRoundTripsAndIsOptional) {
   EXPECT_TRUE(e->columns[2].added_default.is_null());
 }
 
+// A FLOAT/DOUBLE column's length counts only with fixed_decimals (FLOAT(M,D)): schemas
+// written before (M,D) was honoured hold FLOAT(p)'s p there and must stay plain FLOAT.
+TEST(SchemaCodecTest, FloatLengthWithoutFixedDecimalsIsPlain) {
+  TableSchema t = SampleSchema();
+  ColumnSchema& f = t.columns[2];
+  f.type = ColumnType{};
+  f.type.kind = ast::TypeKind::kDouble;
+  f.type.length = 10;  // a legacy DOUBLE(10,2) lost its scale: length 10, scale 0
+  auto legacy = TableSchema::Decode(t.Encode());
+  ASSERT_TRUE(legacy.ok());
+  EXPECT_FALSE(legacy->columns[2].type.fixed_decimals);
+  EXPECT_EQ(legacy->columns[2].type.ToSql(), "double");
+  auto v = ConvertForColumn(legacy->columns[2], Value::Double(12.34), 1);
+  ASSERT_TRUE(v.ok());
+  EXPECT_DOUBLE_EQ(v->double_value(), 12.34);  // not rounded to a whole number
+  f.type.scale = 2;
+  f.type.fixed_decimals = true;
+  auto fixed = TableSchema::Decode(t.Encode());
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->columns[2].type.ToSql(), "double(10,2)");
+  EXPECT_DOUBLE_EQ(ConvertForColumn(fixed->columns[2], Value::Double(12.346), 1)->double_value(), 12.35);
+}
+
 TEST(SchemaCodecTest, CorruptSchemasAreRejected) {
   Bytes enc = SampleSchema().Encode();
   for (size_t n = 0; n < enc.size(); n++)
