@@ -338,14 +338,7 @@ Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, 
   out.warnings = result.warnings;
   out.info = result.info;
   if (!result.has_rows) return out;
-  // FLOAT(M,D)/DOUBLE(M,D) columns show exactly D decimals ("1.00"), in both protocols.
-  std::vector<int> fixed_decimals;
-  for (const auto& c : result.columns) {
-    out.columns.push_back(ToColumn(c));
-    const mysql::Column& col = out.columns.back();
-    bool fixed = (col.type == FieldType::kFloat || col.type == FieldType::kDouble) && col.decimals < 31;
-    fixed_decimals.push_back(fixed ? col.decimals : -1);
-  }
+  for (const auto& c : result.columns) out.columns.push_back(ToColumn(c));
   out.rows.reserve(result.rows.size());
   uint64_t bytes = 0;
   for (const sql::Row& row : result.rows) {
@@ -353,8 +346,11 @@ Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, 
     text.reserve(row.size());
     for (size_t i = 0; i < row.size(); i++) {
       const sql::Value& v = row[i];
-      if (i < fixed_decimals.size() && fixed_decimals[i] >= 0 && v.kind() == sql::ValueKind::kDouble)
-        text.push_back(fmt::format("{:.{}f}", v.double_value(), fixed_decimals[i]));
+      // FLOAT(M,D)/DOUBLE(M,D) columns show exactly D decimals ("1.00"), in both protocols.
+      const mysql::Column* col = i < out.columns.size() ? &out.columns[i] : nullptr;
+      if (v.kind() == sql::ValueKind::kDouble && col && col->decimals < 31 &&
+          (col->type == FieldType::kFloat || col->type == FieldType::kDouble))
+        text.push_back(fmt::format("{:.{}f}", v.double_value(), col->decimals));
       else
         text.push_back(v.ToText());
       // The value and its text: each about the text's length plus its own bookkeeping.
