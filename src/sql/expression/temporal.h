@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sql/types/calendar.h"
 #include "sql/types/value.h"
 
 namespace strata::sql::functions {
@@ -29,10 +30,10 @@ std::string FormatDate(const DateTime& t);
 std::string FormatDateTime(const DateTime& t);  // with ".ffffff" when micro != 0
 std::string FormatTimeMicros(int64_t micros);   // "-01:02:03", hours may pass 24
 
-// Days since 1970-01-01 (proleptic Gregorian), and back.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d);
-void CivilFromDays(int64_t days, int64_t* y, int64_t* m, int64_t* d);
-int64_t DaysInMonth(int64_t y, int64_t m);
+// Day numbers (sql/types/calendar.h).
+using sql::CivilFromDays;
+using sql::DaysFromCivil;
+using sql::DaysInMonth;
 
 // Microseconds since 1970-01-01 00:00:00 of `t` (no time zone).
 int64_t EpochMicros(const DateTime& t);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/ascii.h"
+#include "sql/types/calendar.h"
 #include "sql/types/schema.h"
 #include "sql/errors.h"
 
@@ -178,10 +179,7 @@ bool ReadDigits(std::string_view s, size_t* pos, int count, int* out) {
 
 bool ValidDate(int y, int m, int d) {
   if (y == 0 && m == 0 && d == 0) return true;  // the zero date
-  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return !(m == 2 && d == 29 && !leap);
+  return d >= 1 && d <= DaysInMonth(y, m);
 }
 
 // Up to `max` digits (at least one) at *pos.
@@ -221,27 +219,6 @@ int64_t Pow10(int n) {
 // ".ffffff" with exactly fsp digits; empty for fsp 0.
 std::string FractionText(int64_t fraction, int fsp) {
   return fsp > 0 ? fmt::format(".{:0{}}", fraction, fsp) : std::string();
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-void CivilFromDays(int64_t z, int* y, int* m, int* d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
 }
 
 // TIME as MySQL reads it: [-][D ]H:MM[:SS][.frac] (hours past 24 allowed) or the digits
@@ -331,8 +308,10 @@ std::optional<std::string> ParseTemporal(const ColumnType& t, std::string_view s
         if (++h == 24) {
           h = 0;
           if (y == 0 && m == 0 && d == 0) return std::nullopt;
-          CivilFromDays(DaysFromCivil(y, m, d) + 1, &y, &m, &d);
-          if (y > 9999) return std::nullopt;
+          int64_t ny, nm, nd;
+          CivilFromDays(DaysFromCivil(y, m, d) + 1, &ny, &nm, &nd);
+          if (ny > 9999) return std::nullopt;
+          y = static_cast<int>(ny), m = static_cast<int>(nm), d = static_cast<int>(nd);
         }
       }
     }
