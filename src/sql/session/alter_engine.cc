@@ -89,11 +89,12 @@ Status CopyTable(Session& session, TableId from, TableId to) {
   }
 }
 
-// The keys of one table in order, read kCopyBatch at a time through `txn`.
-class TableCursor {
+// The keys under one prefix in order, read kCopyBatch at a time through `txn`: a whole table
+// (table id) for an engine move, its rows (table id | primary index id) for a rebuild.
+class PrefixCursor {
  public:
-  TableCursor(txn::Transaction& txn, TableId id)
-      : txn_(txn), cursor_(TablePrefix(id)), end_(PrefixSuccessor(cursor_)) {}
+  PrefixCursor(txn::Transaction& txn, Bytes prefix)
+      : txn_(txn), prefix_size_(prefix.size()), cursor_(std::move(prefix)), end_(PrefixSuccessor(cursor_)) {}
   Status Load() {
     STRATA_ASSIGN_OR_RETURN(batch_, txn_.Scan(cursor_, end_, kCopyBatch));
     pos_ = 0;
@@ -102,7 +103,7 @@ class TableCursor {
     return Status::OK();
   }
   bool Valid() const { return pos_ < batch_.size(); }
-  Slice suffix() const { return Slice(batch_[pos_].key).substr(4); }  // the key without the table id
+  Slice suffix() const { return Slice(batch_[pos_].key).substr(prefix_size_); }  // the key past the prefix
   const txn::KeyValue& kv() const { return batch_[pos_]; }
   Status Next() {
     if (++pos_ < batch_.size() || done_) return Status::OK();
@@ -111,6 +112,7 @@ class TableCursor {
 
  private:
   txn::Transaction& txn_;
+  const size_t prefix_size_;
   Bytes cursor_, end_;
   std::vector<txn::KeyValue> batch_;
   size_t pos_ = 0;
@@ -119,7 +121,7 @@ class TableCursor {
 
 // Step 3's catch-up: makes the keys of `to` equal those of `from` as `txn` sees them.
 Status CatchUp(txn::Transaction& txn, TableId from, TableId to) {
-  TableCursor old_keys(txn, from), new_keys(txn, to);
+  PrefixCursor old_keys(txn, TablePrefix(from)), new_keys(txn, TablePrefix(to));
   STRATA_RETURN_IF_ERROR(old_keys.Load());
   STRATA_RETURN_IF_ERROR(new_keys.Load());
   while (old_keys.Valid() || new_keys.Valid()) {
@@ -236,38 +238,6 @@ Status MoveTable(Session& session, const std::string& db, const std::string& tab
   return DeletePrefix(session, TablePrefix(old->id));
 }
 
-}  // namespace
-
-namespace {
-
-// The rows (primary index entries) of one table in key order, kCopyBatch at a time.
-class RowCursor {
- public:
-  RowCursor(txn::Transaction& txn, TableId id)
-      : txn_(txn), cursor_(IndexPrefix(id, kPrimaryIndexId)), end_(PrefixSuccessor(cursor_)) {}
-  Status Load() {
-    STRATA_ASSIGN_OR_RETURN(batch_, txn_.Scan(cursor_, end_, kCopyBatch));
-    pos_ = 0;
-    done_ = batch_.size() < kCopyBatch;
-    if (!batch_.empty()) cursor_ = batch_.back().key + '\0';
-    return Status::OK();
-  }
-  bool Valid() const { return pos_ < batch_.size(); }
-  Slice pk() const { return Slice(batch_[pos_].key).substr(8); }  // table id | index id | pk
-  Slice value() const { return batch_[pos_].value; }
-  Status Next() {
-    if (++pos_ < batch_.size() || done_) return Status::OK();
-    return Load();
-  }
-
- private:
-  txn::Transaction& txn_;
-  Bytes cursor_, end_;
-  std::vector<txn::KeyValue> batch_;
-  size_t pos_ = 0;
-  bool done_ = false;
-};
-
 // The definition without the move state: what must not change while a rebuild runs.
 Bytes Definition(TableSchema t) {
   t.moving_to = 0;
@@ -299,15 +269,15 @@ Status RebuildTable(Session& session, const std::string& db, const std::string& 
   mover.copy = [&](TableId from, TableId to) -> Status {
     TableSchema target = schema_at(to);
     std::unique_ptr<txn::Transaction> reader = session.engine().txn().Begin();
-    RowCursor rows(*reader, from);
+    PrefixCursor rows(*reader, IndexPrefix(from, kPrimaryIndexId));
     STRATA_RETURN_IF_ERROR(rows.Load());
     uint64_t row_number = 0;
     while (rows.Valid()) {
       std::unique_ptr<txn::Transaction> writer = session.engine().txn().Begin();
       for (size_t n = 0; n < kCopyBatch && rows.Valid(); n++) {
-        STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(rows.value(), *before));
+        STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(rows.kv().value, *before));
         STRATA_ASSIGN_OR_RETURN(Row new_row, transform(old_row, ++row_number));
-        STRATA_RETURN_IF_ERROR(PutRow(writer.get(), target, new_row, rows.pk()));
+        STRATA_RETURN_IF_ERROR(PutRow(writer.get(), target, new_row, rows.suffix()));
         STRATA_RETURN_IF_ERROR(rows.Next());
       }
       STRATA_RETURN_IF_ERROR(writer->Commit());
@@ -316,30 +286,30 @@ Status RebuildTable(Session& session, const std::string& db, const std::string& 
   };
   mover.catch_up = [&](txn::Transaction& txn, TableId from, TableId to) -> Status {
     TableSchema target = schema_at(to);
-    RowCursor old_rows(txn, from), new_rows(txn, to);
+    PrefixCursor old_rows(txn, IndexPrefix(from, kPrimaryIndexId)), new_rows(txn, IndexPrefix(to, kPrimaryIndexId));
     STRATA_RETURN_IF_ERROR(old_rows.Load());
     STRATA_RETURN_IF_ERROR(new_rows.Load());
     uint64_t row_number = 0;
     while (old_rows.Valid() || new_rows.Valid()) {
-      int order = !old_rows.Valid() ? 1 : !new_rows.Valid() ? -1 : old_rows.pk().compare(new_rows.pk());
+      int order = !old_rows.Valid() ? 1 : !new_rows.Valid() ? -1 : old_rows.suffix().compare(new_rows.suffix());
       if (order > 0) {  // deleted since the copy
-        STRATA_ASSIGN_OR_RETURN(Row gone, DecodeRow(new_rows.value(), target));
-        STRATA_RETURN_IF_ERROR(DeleteRow(&txn, target, gone, new_rows.pk()));
+        STRATA_ASSIGN_OR_RETURN(Row gone, DecodeRow(new_rows.kv().value, target));
+        STRATA_RETURN_IF_ERROR(DeleteRow(&txn, target, gone, new_rows.suffix()));
         STRATA_RETURN_IF_ERROR(new_rows.Next());
         continue;
       }
-      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(old_rows.value(), *before));
+      STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(old_rows.kv().value, *before));
       STRATA_ASSIGN_OR_RETURN(Row want, transform(old_row, ++row_number));
       if (order < 0) {  // inserted since
-        STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, old_rows.pk()));
+        STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, old_rows.suffix()));
       } else {
-        STRATA_ASSIGN_OR_RETURN(Row have, DecodeRow(new_rows.value(), target));
+        STRATA_ASSIGN_OR_RETURN(Row have, DecodeRow(new_rows.kv().value, target));
         if (!RowsEqual(want, have)) {
           // Not ReplaceRow: its uniqueness check would look at a half-updated copy (two rows
           // that swapped unique values). The old table's commits enforced uniqueness, and a
           // rebuild never changes a unique key column (ddl.cc).
-          STRATA_RETURN_IF_ERROR(DeleteRow(&txn, target, have, new_rows.pk()));
-          STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, new_rows.pk()));
+          STRATA_RETURN_IF_ERROR(DeleteRow(&txn, target, have, new_rows.suffix()));
+          STRATA_RETURN_IF_ERROR(PutRow(&txn, target, want, new_rows.suffix()));
         }
         STRATA_RETURN_IF_ERROR(new_rows.Next());
       }
