@@ -46,11 +46,22 @@ class InterruptTest(unittest.TestCase):
         cur.execute("SHOW FULL PROCESSLIST" if full else "SHOW PROCESSLIST")
         return {row[0]: row for row in cur.fetchall()}
 
+    def victim(self):
+        """A connection to database i: (connection, cursor, its connection id)."""
+        conn = connect(self.server, "i")
+        cur = conn.cursor()
+        cur.execute("SELECT CONNECTION_ID()")
+        return conn, cur, cur.fetchone()[0]
+
+    def wait_running(self, cur, conn_id, statement):
+        """Until SHOW FULL PROCESSLIST shows `statement` running on connection conn_id."""
+        deadline = time.time() + 10 * TIMEOUT_SCALE
+        while self.processlist(cur).get(conn_id, [None] * 8)[7] != statement:
+            self.assertLess(time.time(), deadline, f"{statement} never showed up running")
+            time.sleep(0.05)
+
     def test_processlist_and_kill(self):
-        victim = connect(self.server, "i")
-        vcur = victim.cursor()
-        vcur.execute("SELECT CONNECTION_ID()")
-        victim_id = vcur.fetchone()[0]
+        victim, vcur, victim_id = self.victim()
         outcome = {}
 
         def run():
@@ -65,10 +76,7 @@ class InterruptTest(unittest.TestCase):
         with connect(self.server) as admin, admin.cursor() as cur:
             cur.execute("SELECT CONNECTION_ID()")
             admin_id = cur.fetchone()[0]
-            deadline = time.time() + 10 * TIMEOUT_SCALE
-            while self.processlist(cur)[victim_id][7] != RUNAWAY:
-                self.assertLess(time.time(), deadline, "the running statement never showed up")
-                time.sleep(0.05)
+            self.wait_running(cur, victim_id, RUNAWAY)
             rows = self.processlist(cur)
             user, _, db, command = rows[victim_id][1:5]
             self.assertEqual((user, db, command), ("root", "i", "Query"))
@@ -105,10 +113,7 @@ class InterruptTest(unittest.TestCase):
 
     def test_kill_query_ends_a_sleep_which_returns_1(self):
         """As MySQL: SLEEP() that KILL QUERY interrupts returns 1 at once, without an error."""
-        victim = connect(self.server, "i")
-        vcur = victim.cursor()
-        vcur.execute("SELECT CONNECTION_ID()")
-        victim_id = vcur.fetchone()[0]
+        victim, vcur, victim_id = self.victim()
         outcome = {}
 
         def run():
@@ -120,10 +125,7 @@ class InterruptTest(unittest.TestCase):
         client = threading.Thread(target=run)
         client.start()
         with connect(self.server) as admin, admin.cursor() as cur:
-            deadline = time.time() + 10 * TIMEOUT_SCALE
-            while self.processlist(cur).get(victim_id, [None] * 8)[7] != "SELECT SLEEP(60)":
-                self.assertLess(time.time(), deadline, "the sleep never showed up")
-                time.sleep(0.05)
+            self.wait_running(cur, victim_id, "SELECT SLEEP(60)")
             cur.execute("KILL QUERY %s", (victim_id,))
         client.join(timeout=20 * TIMEOUT_SCALE)
         self.assertFalse(client.is_alive())
