@@ -77,7 +77,8 @@ class Node {
 
   // Opens the data directory, recovers storage and Raft, joins the cluster named by
   // config.join when this node is not a voter yet (node/cluster.h), waits until it has
-  // applied everything committed (a single voter: until it leads; up to kLeaderTimeout)
+  // applied everything committed (a single voter: until it leads; gives up after
+  // kLeaderTimeout without replay progress)
   // and starts serving. On error nothing is left running and the returned Status says
   // what failed.
   static Result<std::unique_ptr<Node>> Start(const NodeConfig& config);

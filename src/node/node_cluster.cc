@@ -11,6 +11,7 @@
 #include "node/data_dir.h"
 #include "node/node.h"
 #include "node/raft_proposer.h"
+#include "node/stall_deadline.h"
 #include "node/state_machine.h"
 #include "obs/log.h"
 #include "raft/raft_node.h"
@@ -101,12 +102,23 @@ Status Node::CatchUp() {
   // one election timeout (1-2 s) and then applies a no-op barrier through the state
   // machine: once it is applied, the replay of the log after the engine's persisted index
   // is complete. A member of a larger group asks the leader (ReadIndex).
-  auto deadline = std::chrono::steady_clock::now() + kLeaderTimeout;
+  // The replay itself runs on the Raft thread before the first election can finish: the
+  // wait gives up after kLeaderTimeout *without progress*, so a long replay is waited for.
+  using Clock = StallDeadline::Clock;
+  StallDeadline deadline(kLeaderTimeout, state_machine_->applied(), Clock::now());
   const uint64_t self = data_dir_->identity().node_id;
   uint64_t persisted = engine_->PersistedAppliedIndex();
   Status last_error = Status::OK();
-  while (std::chrono::steady_clock::now() < deadline) {
+  Clock::time_point next_report = Clock::now() + std::chrono::seconds(5);
+  while (!deadline.Expired(Clock::now())) {
+    deadline.Observe(state_machine_->applied(), Clock::now());
     raft::RaftNodeInfo info = raft_->info();
+    if (Clock::now() >= next_report) {
+      next_report = Clock::now() + std::chrono::seconds(5);
+      obs::Info("node", "replaying the Raft log before serving",
+                {{"applied_index", state_machine_->applied()}, {"commit_index", info.commit},
+                 {"replayed_from", persisted}, {"role", std::string(raft::RoleName(info.role))}});
+    }
     bool sole_voter = info.conf.voters.size() == 1 && info.conf.voters[0] == self;
     if (sole_voter && info.role == raft::Role::kLeader) {
       Result<Bytes> barrier = raft_->ProposeAndWait(Bytes());
@@ -139,9 +151,9 @@ Status Node::CatchUp() {
     return Status::OK();
   }
   return Status::Unavailable(fmt::format(
-      "this node did not become Raft leader within {} s (term {}, role {}, leader {}, commit {}, applied {}{}); "
+      "this node did not become Raft leader: no progress for {} s (term {}, role {}, leader {}, commit {}, applied {}{}); "
       "a single-voter group elects itself, so check the log above for Raft errors",
-      kLeaderTimeout.count(), info.term, raft::RoleName(info.role), info.leader, info.commit, info.applied,
+      kLeaderTimeout.count(), info.term, raft::RoleName(info.role), info.leader, info.commit, state_machine_->applied(),
       last_error.ok() ? "" : "; last barrier error: " + last_error.ToString()));
 }
 
