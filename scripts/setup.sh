@@ -17,6 +17,7 @@ SERVER_PACKAGES=(
 # What the tests and benchmarks need on top (`make test`, `make bench`).
 TEST_PACKAGES=(
   clang lld
+  chromium  # the web console test (tests/node/web_console.js, puppeteer-core)
   mariadb-server sysbench python3 python3-pymysql php-cli php-mysql libdbd-mariadb-perl python3-sqlalchemy python3-django python3-mysqldb curl prometheus fio hyperfine strace
   # peers that benchmarks run side by side
   librocksdb-dev libleveldb-dev liblmdb-dev libsqlite3-dev galera-4 rsync

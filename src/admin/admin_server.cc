@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "admin/console.h"
 #include "common/check.h"
 #include "obs/json.h"
 #include "obs/log.h"
@@ -29,7 +30,9 @@ bool IsKnownPath(const std::string& path) {
          path == "/cluster/status" ||
          path == "/cluster/join" || path == "/cluster/add" || path == "/cluster/remove" ||
          path == "/cluster/transfer-leader" || path == "/cluster/watermark" || path == "/backup/begin" ||
-         path == "/backup/chunk" || path == "/backup/finish";
+         path == "/backup/chunk" || path == "/backup/finish" || path == "/" || path == "/console" ||
+         path == "/console/console.js" || path == "/console/console.css" ||
+         path == "/sessions" || path == "/sessions/kill" || path == "/slow-queries";
 }
 
 // "8081" -> (default_host, 8081); "10.0.0.2:8081" -> as given.
@@ -213,6 +216,8 @@ Status AdminServer::Start() {
     res.set_content(!serving ? "not serving\n" : detail.empty() ? "ok\n" : detail + "\n", "text/plain");
   });
   im.http.Get("/status", [&im](const httplib::Request&, httplib::Response& res) {
+    // The web console of one member reads the others' /status (it holds nothing secret).
+    res.set_header("Access-Control-Allow-Origin", "*");
     res.set_content(im.options.status_json ? im.options.status_json() : "{}", "application/json");
   });
   if (im.options.power_loss) {
@@ -253,6 +258,8 @@ Status AdminServer::Start() {
     });
   }
   if (im.options.backup_begin && im.options.backup_chunk && im.options.backup_finish) im.ServeBackups();
+  if (im.options.check_root && im.options.sessions_json && im.options.kill_session && im.options.slow_queries_json)
+    ServeConsole(im.http, im.options);
   im.http.set_logger([&im](const httplib::Request& req, const httplib::Response& res) {
     // Unknown paths are folded into one label value so a scanner cannot grow the registry.
     bool known = IsKnownPath(req.path);

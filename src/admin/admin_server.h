@@ -27,6 +27,12 @@
 //   POST /backup/begin                        take an engine checkpoint to serve; its description
 //   GET /backup/chunk?id=&file=&offset=[&max_bytes=]   one chunk of it (binary)
 //   POST /backup/finish?id=                   delete it
+// and, when the wiring layer passes the console callbacks (docs/operations.md, "Web console"):
+//   GET /  and  GET /console              the web console (its files are compiled in)
+//   GET /sessions                         the node's sessions (SHOW PROCESSLIST as JSON)  [root]
+//   POST /sessions/kill?id=N[&scope=query]  KILL CONNECTION (or QUERY) N                  [root]
+//   GET /slow-queries                     the slow-query log's latest entries             [root]
+// [root]: HTTP Basic authentication as the root account; 401 otherwise (and a log line).
 // A peer is named by its admin port: the node asks that peer's GET /status for its node_id
 // (and remembers the answer, so a peer that is down now but was asked before still works).
 //
@@ -38,6 +44,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -85,6 +92,11 @@ struct AdminOptions {
   std::function<Answer()> backup_begin;
   std::function<Answer(uint64_t id, uint32_t file, uint64_t offset, uint64_t max_bytes)> backup_chunk;
   std::function<Answer(uint64_t id)> backup_finish;
+  // The web console: all four or none (404). Must be thread-safe.
+  std::function<bool(std::string_view user, std::string_view password)> check_root;
+  std::function<std::string()> sessions_json;  // a JSON array of process rows
+  std::function<bool(uint32_t id, bool query_only)> kill_session;  // false: no such session
+  std::function<std::string()> slow_queries_json;  // a JSON array, oldest first
 };
 
 class AdminServer {

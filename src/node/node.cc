@@ -374,58 +374,6 @@ uint16_t Node::mysql_port() const {
   return mysql_->port();
 }
 
-Status Node::StartAdmin() {
-  admin::AdminOptions options;
-  options.listen_addr = config_.listen_addr;
-  options.port = config_.admin_port;
-  options.registry = &obs::Registry::Default();
-  options.is_serving = [this] { return serving_.load(); };
-  options.health_detail = [this] { return HealthDetail(); };
-  options.status_json = [this] { return StatusJson(); };
-  options.io_config_json = [this] { return io_rates_->StatusJson(); };
-  options.apply_io_config = [this](const std::vector<std::pair<std::string, std::string>>& params) {
-    return io_rates_->Apply(params);
-  };
-  options.cluster_status = [this] { return cluster_->StatusJson(); };
-  options.gc_watermark = [this] { return txns_->GcWatermark(); };
-  options.cluster_action = [this](const std::string& action,
-                                  const std::vector<std::pair<std::string, std::string>>& params) {
-    auto param = [&](std::string_view key) {
-      for (const auto& [k, v] : params) {
-        if (k == key) return v;
-      }
-      return std::string();
-    };
-    uint64_t id = std::strtoull(param("id").c_str(), nullptr, 10);
-    HttpAnswer answer;
-    if (action == "join" || action == "add") {
-      answer = cluster_->Join(Member{id, param("raft"), param("admin"), param("mysql")});
-    } else if (action == "remove") {
-      answer = cluster_->Remove(id);
-    } else {
-      answer = cluster_->TransferLeader(id);
-    }
-    return admin::AdminOptions::Answer{answer.status, std::move(answer.json)};
-  };
-  if (durability_) {
-    io::DurabilityTracker* tracker = durability_.get();
-    options.power_loss = [tracker] { tracker->PowerLossAndExit(io::kPowerLossExitStatus); };
-    options.partition = [this](const std::vector<uint64_t>& ids, admin::AdminOptions::Direction d) {
-      using D = raft::Transport::Direction;
-      D direction = d == admin::AdminOptions::Direction::kOut ? D::kOut
-                    : d == admin::AdminOptions::Direction::kIn ? D::kIn : D::kBoth;
-      for (uint64_t id : ids) raft_->transport().SetPartitioned(id, true, direction);
-      return Status::OK();
-    };
-    options.heal = [this] { raft_->transport().HealAll(); };
-    options.compact = [this] { raft_->RequestCompaction(); };
-    options.self_node_id = data_dir_->identity().node_id;
-  }
-  STRATA_RETURN_IF_ERROR(StartBackups(options));
-  admin_ = std::make_unique<admin::AdminServer>(std::move(options));
-  return admin_->Start();
-}
-
 void Node::Stop() {
   if (!data_dir_) {  // never started, or stopped already
     StopFaultInjection();

@@ -123,7 +123,8 @@ class Node {
   void RegisterMetrics();
   void ProposeGcHorizon(uint64_t watermark);  // a txn::LogIndex
   void UnregisterMetrics();
-  Status StartAdmin();
+  Status StartAdmin();                               // node_admin.cc
+  void StartConsole(admin::AdminOptions& options);   // node_admin.cc
   // node_backup.cc: the BackupSource and its /backup/* callbacks; /status pieces.
   Status StartBackups(admin::AdminOptions& options);
   std::string BackupsStatusJson() const;

@@ -379,6 +379,18 @@ void SlowQueryLog::Write(std::string_view json_line) {
   std::fwrite(json_line.data(), 1, json_line.size(), file_);
   std::fputc('\n', file_);
   std::fflush(file_);
+  recent_.emplace_back(json_line);
+  if (recent_.size() > kRecent) recent_.pop_front();
+}
+
+std::string SlowQueryLog::RecentJson() const {
+  std::lock_guard lock(mu_);
+  std::string out = "[";
+  for (const std::string& line : recent_) {
+    if (out.size() > 1) out += ',';
+    out += line;
+  }
+  return out + "]";
 }
 
 SqlSessionFactory::SqlSessionFactory(SessionFactoryOptions options) : options_(std::move(options)) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,11 +25,15 @@ class SlowQueryLog {
   static Result<std::unique_ptr<SlowQueryLog>> Open(const std::string& path);
   ~SlowQueryLog();
   void Write(std::string_view json_line);
+  // The last kRecent entries, oldest first, as a JSON array (the web console's view).
+  static constexpr size_t kRecent = 100;
+  std::string RecentJson() const;
 
  private:
   explicit SlowQueryLog(std::FILE* file) : file_(file) {}
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::FILE* file_;
+  std::deque<std::string> recent_;  // guarded by mu_
 };
 
 struct SessionFactoryOptions {

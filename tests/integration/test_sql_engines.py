@@ -138,9 +138,10 @@ class EngineVisibilityTest(unittest.TestCase):
         round: after the restart the table is either as it was or fully changed, every row is
         there once with its value, writes go on (a fence left by the dead ALTER expires), and
         the next ALTER (which deletes the dead one's copy) succeeds."""
-        # Fewer rows under a sanitizer: it is slow enough to die mid-ALTER anyway, and a restart
-        # replays the dead ALTER's copy from the Raft log (under ASan 40,000 rows took the 4th
-        # start past the node's 10 s wait for leadership; noted in issue 19).
+        # Fewer rows under a sanitizer, to keep CI short: it is slow enough to die mid-ALTER
+        # anyway. (A restart replays the dead ALTER's copy from the Raft log: under ASan, with
+        # 40,000 rows, that once took a start past the 10 s leadership wait, which is now a wait
+        # for replay progress; 40,000 rows pass under ASan since.)
         rows, interrupted = (40000 if TIMEOUT_SCALE == 1 else 10000), 0
         with connect(self.server) as c, c.cursor() as cur:
             cur.execute("CREATE DATABASE k")

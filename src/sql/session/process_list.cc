@@ -78,4 +78,15 @@ std::shared_ptr<ProcessEntry> ProcessList::Find(uint32_t id) const {
   return it == entries_.end() ? nullptr : it->second.lock();
 }
 
+bool ProcessList::Kill(uint32_t id, bool query_only) const {
+  std::shared_ptr<ProcessEntry> target = Find(id);
+  if (!target) return false;
+  target->kill_query.store(true, std::memory_order_relaxed);
+  if (!query_only) {
+    target->kill_connection.store(true, std::memory_order_relaxed);
+    CloseConnection(id);  // a connection waiting for its next command ends too
+  }
+  return true;
+}
+
 }  // namespace strata::sql

@@ -62,6 +62,9 @@ class ProcessList {
   // Every live entry, by id.
   std::vector<ProcessEntry::Row> Rows() const;
   std::shared_ptr<ProcessEntry> Find(uint32_t id) const;
+  // KILL QUERY (`query_only`) or KILL CONNECTION of session `id`, permission already
+  // checked; false when there is no such session.
+  bool Kill(uint32_t id, bool query_only) const;
 
   // The server's side of KILL CONNECTION: closes the client socket of connection `id`
   // (false: no such connection). Installed once by the node before sessions start.

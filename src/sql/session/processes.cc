@@ -50,11 +50,7 @@ Result<QueryResult> ExecuteKill(Session& session, const ast::Kill& stmt) {
   if (!target) return ErrUnknownThread(id);
   if (target->Snapshot().user != session.user() && !session.RequireGlobalPrivilege(kPrivSuper).ok())
     return ErrKillDenied(id);
-  target->kill_query.store(true, std::memory_order_relaxed);
-  if (!stmt.query_only) {
-    target->kill_connection.store(true, std::memory_order_relaxed);
-    session.engine().processes().CloseConnection(id);  // a connection waiting for a command ends too
-  }
+  if (!session.engine().processes().Kill(id, stmt.query_only)) return ErrUnknownThread(id);
   return QueryResult();
 }
 
