@@ -8,6 +8,7 @@
 #include "obs/json.h"
 #include "obs/log.h"
 #include "server/mysql/protocol.h"
+#include "server/session_track.h"
 #include "sql/errors.h"
 #include "sql/parser/parser.h"
 
@@ -160,7 +161,8 @@ class SqlSessionHandler : public mysql::SessionHandler {
  public:
   SqlSessionHandler(std::unique_ptr<sql::Session> session, SlowQueryLog* slow_log,
                     const SqlSessionFactory::Metrics* metrics, MemoryBudget* memory)
-      : session_(std::move(session)), slow_log_(slow_log), metrics_(metrics), memory_(memory) {}
+      : session_(std::move(session)), tracker_(session_.get()), slow_log_(slow_log), metrics_(metrics),
+        memory_(memory) {}
 
   QueryResponse Query(std::string_view text, bool multi_statements) override {
     QueryResponse response;
@@ -183,12 +185,18 @@ class SqlSessionHandler : public mysql::SessionHandler {
       return response;
     }
     for (const auto& stmt : *parsed) {
-      if (!Append(Run(*stmt), &response)) return response;
+      if (!RunTracked(*stmt, [&] { return Run(*stmt); }, &response)) return response;
     }
     return response;
   }
 
-  Status InitDb(std::string_view database) override { return session_->Use(database); }
+  Status InitDb(std::string_view database) override {
+    if (tracker_.enabled()) tracker_.Before();
+    STRATA_RETURN_IF_ERROR(session_->Use(database));
+    if (tracker_.enabled()) init_db_changes_ = tracker_.After(sql::ast::Statement(sql::ast::StatementKind::kUse), false);
+    return Status::OK();
+  }
+  std::vector<mysql::SessionStateChange> TakeStateChanges() override { return std::move(init_db_changes_); }
   void SetLocalFiles(LocalFileOpener open) override { session_->set_local_files(std::move(open)); }
 
   Result<std::vector<mysql::Column>> FieldList(std::string_view table) override {
@@ -208,7 +216,10 @@ class SqlSessionHandler : public mysql::SessionHandler {
     return out;
   }
 
-  void Reset() override { session_->Reset(); }
+  void Reset() override {
+    session_->Reset();
+    tracker_.Reset();
+  }
 
   Result<mysql::PreparedInfo> Prepare(std::string_view sql) override {
     Result<sql::PreparedDescription> d = session_->Prepare(sql);
@@ -235,9 +246,22 @@ class SqlSessionHandler : public mysql::SessionHandler {
     std::vector<sql::Value> values;
     values.reserve(params.size());
     for (const mysql::ParamValue& p : params) values.push_back(ToValue(p));
-    Append(Run(*stmt, [&] { return session_->ExecutePrepared(id, std::move(values), "mysqld_stmt_execute"); }),
-           &response);
+    RunTracked(*stmt, [&] {
+      return Run(*stmt, [&] { return session_->ExecutePrepared(id, std::move(values), "mysqld_stmt_execute"); });
+    }, &response);
     return response;
+  }
+
+  // Runs one statement and appends its result, with what it changed in the session when the
+  // client tracks that (CLIENT_SESSION_TRACK); false when it failed.
+  template <typename RunStatement>
+  bool RunTracked(const sql::ast::Statement& stmt, RunStatement run, QueryResponse* response) {
+    if (!tracker_.enabled()) return Append(run(), response);
+    tracker_.Before();
+    if (!Append(run(), response)) return false;
+    mysql::StatementResult& result = response->results.back();
+    result.state_changes = tracker_.After(stmt, result.is_result_set);
+    return true;
   }
 
   // Adds one statement's result to `response` in protocol form; false (and the error set)
@@ -261,6 +285,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
 
   void SetClientCapabilities(uint32_t capabilities) override {
     session_->set_client_found_rows((capabilities & mysql::kClientFoundRows) != 0);
+    if (capabilities & mysql::kClientSessionTrack) tracker_.Enable();
   }
 
   mysql::SessionStatus status() const override {
@@ -323,6 +348,8 @@ class SqlSessionHandler : public mysql::SessionHandler {
   }
 
   std::unique_ptr<sql::Session> session_;
+  SessionTracker tracker_;
+  std::vector<mysql::SessionStateChange> init_db_changes_;  // COM_INIT_DB's, until taken
   SlowQueryLog* slow_log_;
   const SqlSessionFactory::Metrics* metrics_;
   MemoryBudget* memory_;

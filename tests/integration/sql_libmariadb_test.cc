@@ -157,3 +157,84 @@ TEST_F(LibmariadbTest, ReconnectAfterRestart) {
 }
 
 }  // namespace
+
+namespace {
+
+// CLIENT_SESSION_TRACK (libmariadb asks for it by default): what the last OK packet said
+// changed, as "type:value" strings (a system variable as "0:name=value").
+std::vector<std::string> Tracked(MYSQL* m) {
+  std::vector<std::string> out;
+  for (int type = SESSION_TRACK_BEGIN; type <= SESSION_TRACK_END; type++) {
+    const char* data = nullptr;
+    size_t len = 0;
+    auto t = static_cast<enum_session_state_type>(type);
+    if (mysql_session_track_get_first(m, t, &data, &len) != 0) continue;
+    do {
+      std::string value(data, len);
+      if (t == SESSION_TRACK_SYSTEM_VARIABLES) {  // the name, then its value
+        EXPECT_EQ(mysql_session_track_get_next(m, t, &data, &len), 0);
+        value += "=" + std::string(data, len);
+      }
+      out.push_back(std::to_string(type) + ":" + value);
+    } while (mysql_session_track_get_next(m, t, &data, &len) == 0);
+  }
+  return out;
+}
+
+TEST_F(LibmariadbTest, SessionTrackReportsSchemaAndSystemVariables) {
+  EXPECT_TRUE(m()->server_capabilities & CLIENT_SESSION_TRACKING);
+  Exec(m(), "CREATE DATABASE tracked");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{});  // nothing changed in the session
+  Exec(m(), "USE tracked");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"1:tracked"});
+  // COM_INIT_DB's OK carries the schema too, but mysql_select_db() does not read session
+  // state (mysql_server_test checks that packet).
+  EXPECT_EQ(mysql_select_db(m(), "app"), 0);
+  Exec(m(), "SET autocommit = 0");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"0:autocommit=OFF"});
+  Exec(m(), "SET autocommit = 1, time_zone = '+01:00', sql_notes = 0");  // sql_notes is not tracked
+  EXPECT_EQ(Tracked(m()), (std::vector<std::string>{"0:autocommit=ON", "0:time_zone=+01:00"}));
+  Exec(m(), "SET NAMES latin1");
+  EXPECT_EQ(Tracked(m()), (std::vector<std::string>{"0:character_set_client=latin1",
+                                                    "0:character_set_connection=latin1",
+                                                    "0:character_set_results=latin1"}));
+  Exec(m(), "SET NAMES utf8mb4");
+  // The tracked list is itself a variable; '*' tracks every one; state changes on request.
+  Exec(m(), "SET session_track_system_variables = '*', session_track_state_change = ON, @u = 1");
+  EXPECT_EQ(Tracked(m()), (std::vector<std::string>{"0:session_track_system_variables=*",
+                                                    "0:session_track_state_change=1", "2:1"}));
+  Exec(m(), "SET session_track_schema = OFF");
+  Exec(m(), "USE tracked");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"2:1"});  // the state changed; the schema is not told
+  EXPECT_NE(mysql_query(m(), "SET session_track_transaction_info = 'SOMETIMES'"), 0);
+  EXPECT_EQ(mysql_errno(m()), 1231u);
+}
+
+TEST_F(LibmariadbTest, SessionTrackReportsTransactionState) {
+  Exec(m(), "CREATE TABLE tx (id INT PRIMARY KEY)");
+  Exec(m(), "SET session_track_transaction_info = 'CHARACTERISTICS'");
+  Exec(m(), "BEGIN");
+  EXPECT_EQ(Tracked(m()), (std::vector<std::string>{"4:START TRANSACTION;", "5:T_______"}));
+  Exec(m(), "INSERT INTO tx VALUES (1)");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"5:T___W___"});
+  Exec(m(), "INSERT INTO tx VALUES (2)");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{});  // unchanged: not repeated
+  EXPECT_EQ(Query(m(), "SELECT COUNT(*) FROM tx"), (Rows{{"2"}}));
+  Exec(m(), "COMMIT");
+  EXPECT_EQ(Tracked(m()), (std::vector<std::string>{"4:", "5:________"}));
+  // autocommit=0: the first statement opens the transaction implicitly.
+  Exec(m(), "SET session_track_transaction_info = 'STATE', autocommit = 0");
+  Exec(m(), "DELETE FROM tx WHERE id = 2");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"5:I___W___"});
+  Exec(m(), "ROLLBACK");
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"5:________"});
+  // Through a prepared statement too.
+  MYSQL_STMT* stmt = mysql_stmt_init(m());
+  ASSERT_EQ(mysql_stmt_prepare(stmt, "INSERT INTO tx VALUES (3)", 25), 0) << mysql_stmt_error(stmt);
+  ASSERT_EQ(mysql_stmt_execute(stmt), 0) << mysql_stmt_error(stmt);
+  EXPECT_EQ(Tracked(m()), std::vector<std::string>{"5:I___W___"});
+  mysql_stmt_close(stmt);
+  Exec(m(), "COMMIT");
+}
+
+}  // namespace

@@ -123,7 +123,8 @@ Status Connection::Dispatch(std::string_view payload, bool* quit) {
     case Command::kInitDb: {
       Status s = session_->InitDb(args);
       if (!s.ok()) return w.WriteErr(s);
-      return w.WriteOk({0, 0, StatusFlags(), 0, {}});
+      std::vector<SessionStateChange> changes = session_->TakeStateChanges();
+      return w.WriteOk({0, 0, StatusFlags(), 0, {}, &changes});
     }
     case Command::kPing:
       return w.WriteOk({0, 0, StatusFlags(), 0, {}});

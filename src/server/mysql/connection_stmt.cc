@@ -92,7 +92,8 @@ Status Connection::DoStmtExecute(std::string_view args) {
   if (resp.results.empty()) return w.WriteOk({0, 0, StatusFlags(), 0, {}});
   StatementResult& result = resp.results.front();
   if (!result.is_result_set) {
-    return w.WriteOk({result.affected_rows, result.last_insert_id, StatusFlags(), result.warnings, result.info});
+    return w.WriteOk({result.affected_rows, result.last_insert_id, StatusFlags(), result.warnings, result.info,
+                      &result.state_changes});
   }
   // resp.memory keeps the text rows charged until they are sent (or kept as a cursor's).
   return WriteBinaryResultSet(&state, result, (request.flags & kCursorTypeReadOnly) != 0);

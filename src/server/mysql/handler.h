@@ -54,6 +54,17 @@ struct Column {
 // form ("42", "1.5", "2026-11-25 10:00:00", raw bytes for strings).
 using TextRow = std::vector<std::optional<std::string>>;
 
+// CLIENT_SESSION_TRACK: one change a statement made to the session, reported in its OK
+// packet (the session state information block; docs/mysql_protocol.md).
+struct SessionStateChange {
+  enum class Type : uint8_t {
+    kSystemVariable = 0, kSchema = 1, kStateChange = 2, kTransactionCharacteristics = 4, kTransactionState = 5,
+  };
+  Type type = Type::kStateChange;
+  std::string name;   // kSystemVariable: the variable
+  std::string value;  // its value; the schema; "1"; the characteristics; the 8-character state
+};
+
 // The outcome of one statement.
 struct StatementResult {
   bool is_result_set = false;
@@ -64,6 +75,8 @@ struct StatementResult {
   uint64_t last_insert_id = 0;
   uint16_t warnings = 0;
   std::string info;             // e.g. "Records: 3  Duplicates: 0  Warnings: 0"
+  // Only when the client negotiated CLIENT_SESSION_TRACK (sent with an OK packet).
+  std::vector<SessionStateChange> state_changes;
 };
 
 // A parameter value of COM_STMT_EXECUTE, decoded from its binary form (binary_protocol.h).
@@ -137,6 +150,8 @@ class SessionHandler {
   // The client's capability flags, once negotiated (CLIENT_FOUND_ROWS changes what an
   // UPDATE reports as affected rows).
   virtual void SetClientCapabilities(uint32_t capabilities) { (void)capabilities; }
+  // CLIENT_SESSION_TRACK: what the last COM_INIT_DB changed (the schema), for its OK packet.
+  virtual std::vector<SessionStateChange> TakeStateChanges() { return {}; }
   // LOAD DATA LOCAL INFILE, for a client that sent CLIENT_LOCAL_FILES: `open(name)` sends
   // the client the request for file `name` and returns a function giving the file's
   // contents chunk by chunk ("" at the end). Valid during Query() only.

@@ -45,8 +45,7 @@ enum Capability : uint32_t {
   kClientZstdCompression = 1u << 26,
 };
 
-// What this server offers. Not offered: session tracking, query attributes, optional
-// result-set metadata. LOCAL INFILE is offered; the local_infile variable decides.
+// What this server offers. Not offered: query attributes, optional result-set metadata. LOCAL INFILE is offered; the local_infile variable decides.
 // Compression: zlib (COMPRESS) and zstd (compression.h).
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientFoundRows | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles |
@@ -55,7 +54,7 @@ inline constexpr uint32_t kServerCapabilities =
     kClientInteractive | kClientSsl | kClientIgnoreSigpipe | kClientTransactions |
     kClientReserved | kClientSecureConnection | kClientMultiStatements |
     kClientMultiResults | kClientPsMultiResults | kClientPluginAuth | kClientConnectAttrs |
-    kClientPluginAuthLenencClientData | kClientCanHandleExpiredPasswords |
+    kClientPluginAuthLenencClientData | kClientCanHandleExpiredPasswords | kClientSessionTrack |
     kClientDeprecateEof;
 
 // Server status flags (OK / EOF packets).
@@ -66,6 +65,7 @@ enum ServerStatus : uint16_t {
   kStatusCursorExists = 0x0040,  // COM_STMT_EXECUTE opened a cursor; COM_STMT_FETCH reads it
   kStatusLastRowSent = 0x0080,   // COM_STMT_FETCH sent the cursor's last row (it is closed)
   kStatusNoBackslashEscapes = 0x0200,  // sql_mode has NO_BACKSLASH_ESCAPES (clients escape by it)
+  kStatusSessionStateChanged = 0x4000,  // the OK packet carries session state (CLIENT_SESSION_TRACK)
 };
 
 enum class Command : uint8_t {

@@ -11,11 +11,24 @@ namespace strata::server::mysql {
 
 std::string EncodeOk(const OkFields& ok, uint8_t header) {
   PacketWriter w;
+  const bool state_changed = ok.state_changes != nullptr && !ok.state_changes->empty();
   w.U8(header).LenencInt(ok.affected_rows).LenencInt(ok.last_insert_id);
-  w.U16(ok.status_flags).U16(ok.warnings);
+  w.U16(ok.status_flags | (state_changed ? kStatusSessionStateChanged : 0)).U16(ok.warnings);
   // The protocol documents info as string<EOF> without CLIENT_SESSION_TRACK, but MySQL
   // sends it length-encoded and libmariadb reads it so; both agree on an empty tail.
-  if (!ok.info.empty()) w.LenencString(ok.info);
+  if (!ok.info.empty() || state_changed) w.LenencString(ok.info);
+  if (state_changed) {
+    PacketWriter block;
+    for (const SessionStateChange& c : *ok.state_changes) {
+      PacketWriter data;
+      if (c.type == SessionStateChange::Type::kSystemVariable) data.LenencString(c.name);
+      // Each value is length-encoded inside the entry except the state-change flag ("1").
+      if (c.type == SessionStateChange::Type::kStateChange) data.Bytes(c.value);
+      else data.LenencString(c.value);
+      block.U8(static_cast<uint8_t>(c.type)).LenencString(data.str());
+    }
+    w.LenencString(block.str());
+  }
   return w.Take();
 }
 
@@ -81,8 +94,8 @@ Status ResultWriter::WriteEnd(uint16_t warnings, uint16_t status_flags) {
 
 Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_flags) {
   if (!result.is_result_set) {
-    return WriteOk({result.affected_rows, result.last_insert_id, status_flags,
-                    result.warnings, result.info});
+    return WriteOk({result.affected_rows, result.last_insert_id, status_flags, result.warnings, result.info,
+                    &result.state_changes});
   }
   // A handler bug must not desynchronize the client: a column count of 0 reads as an OK
   // packet, and a short or long row shifts every later value. Checked before any byte goes

@@ -21,6 +21,9 @@ struct OkFields {
   uint16_t status_flags = 0;
   uint16_t warnings = 0;
   std::string_view info;
+  // CLIENT_SESSION_TRACK's session state information (sets SERVER_SESSION_STATE_CHANGED).
+  // REQUIRES: the client negotiated CLIENT_SESSION_TRACK when non-empty.
+  const std::vector<SessionStateChange>* state_changes = nullptr;
 };
 // header 0x00 (OK) or 0xfe (OK used as end of result set under CLIENT_DEPRECATE_EOF).
 std::string EncodeOk(const OkFields& ok, uint8_t header = 0x00);

@@ -144,6 +144,17 @@ Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete&
 // Account statements (accounts.cc): CREATE/ALTER/DROP USER, SET PASSWORD, GRANT, REVOKE,
 // SHOW GRANTS.
 Result<QueryResult> ExecuteAccount(Session& session, const ast::AccountStatement& stmt);
+// Roles (roles.cc): CREATE / DROP ROLE, GRANT / REVOKE roles, SET [DEFAULT] ROLE.
+Result<QueryResult> ExecuteRoleStatement(Session& session, const ast::AccountStatement& stmt);
+// `account` with the privileges of the session's active roles added (itself when none).
+std::shared_ptr<const UserAccount> WithActiveRoles(Session& session, const CatalogSnapshot& catalog,
+                                                   std::shared_ptr<const UserAccount> account);
+// SHOW GRANTS' role lines of `account` ("GRANT `r`@`%` TO …"), and the privileges of the
+// USING roles added to `privileges` (3530 for a role not granted to it).
+Result<std::vector<std::string>> RoleGrantLines(Session& session, const CatalogSnapshot& catalog,
+                                                const UserAccount& account,
+                                                const std::vector<ast::AccountName>& using_roles,
+                                                UserAccount* privileges);
 // The privileges a DDL or administrative statement needs (1142 / 1044 / 1227), for a
 // session with an account; table reads and writes are checked where their tables resolve.
 Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt);
@@ -191,6 +202,9 @@ std::optional<Value> SystemVariableDefault(std::string_view name, const SqlEngin
 // of transaction_isolation / transaction_read_only (lower-case in, lower-case out).
 std::string CanonicalVariableName(std::string name);
 std::vector<std::string> SystemVariableNames(const SqlEngine& engine);
+// Checks and normalizes a value SET gives variable `name` (an enumeration's spelling, a
+// number's range): 1231 for a value the variable does not take.
+Status NormalizeVariableValue(std::string_view name, Value* v);
 // SET [GLOBAL] of a variable that SqlEngineOptions::node_variables owns.
 bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name);
 Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value);

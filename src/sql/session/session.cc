@@ -566,32 +566,13 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     next_txn_read_only_ = v.ToBool().value_or(false);  // SET TRANSACTION READ ONLY: the next one only
     return Status::OK();
   }
-  if (name == "transaction_isolation") {
-    std::string level = v.ToText().value_or("");
-    for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    for (char& c : level)
-      if (c == ' ') c = '-';
-    if (level != "READ-UNCOMMITTED" && level != "READ-COMMITTED" && level != "REPEATABLE-READ" && level != "SERIALIZABLE")
-      return ErrWrongValueForVariable("transaction_isolation", level);
-    v = Value::String(level);
-    name = "transaction_isolation";
-  }
+  STRATA_RETURN_IF_ERROR(NormalizeVariableValue(name, &v));
   // Behaviour StrataDB does not have is refused, never silently ignored (a client that asks
   // for it would get other answers than it expects).
   if ((name == "sql_auto_is_null" || name == "sql_safe_updates") && v.ToBool().value_or(false))
     return ErrWrongValueForVariable(name, v.ToText().value_or("1"));
   if (name == "sql_select_limit" && v.ToText().value_or("") != current->ToText().value_or(""))
     return ErrWrongValueForVariable(name, v.ToText().value_or("NULL"));
-  if (name == "long_query_time") v = Value::Double(std::max(0.0, v.ToDouble()));
-  if (name == "strata_read_consistency") {
-    std::string mode = ToLower(v.ToText().value_or(""));
-    if (mode != "linearizable" && mode != "lease" && mode != "follower") return ErrWrongValueForVariable("strata_read_consistency", mode);
-    v = Value::String(mode);
-  }
-  if (name == "strata_max_staleness_ms") {
-    if (v.ToDouble() < 0) return ErrWrongValueForVariable("strata_max_staleness_ms", v.ToText().value_or("NULL"));
-    v = Value::Int(static_cast<int64_t>(v.ToDouble()));
-  }
   if (item.scope == ast::VariableScope::kGlobal) engine_->SetGlobal(name, v);
   else if (item.scope != ast::VariableScope::kDefault || name != "transaction_isolation") session_vars_[name] = v;
   return Status::OK();

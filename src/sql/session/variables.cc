@@ -24,6 +24,7 @@ struct Default {
 
 const std::map<std::string, Default>& Defaults() {
   static const auto* m = new std::map<std::string, Default>{
+      {"activate_all_roles_on_login", {true, 0, ""}},
       {"auto_increment_increment", {true, 1, ""}},
       {"auto_increment_offset", {true, 1, ""}},
       {"autocommit", {true, 1, ""}},
@@ -69,7 +70,13 @@ const std::map<std::string, Default>& Defaults() {
       {"query_cache_size", {true, 0, ""}},
       {"query_cache_type", {false, 0, "OFF"}},
       {"server_id", {true, 1, ""}},
+      // CLIENT_SESSION_TRACK (server/sql_session.cc reports what changed in OK packets).
+      {"session_track_gtids", {false, 0, "OFF"}},
       {"session_track_schema", {true, 1, ""}},
+      {"session_track_state_change", {true, 0, ""}},
+      {"session_track_system_variables",
+       {false, 0, "time_zone,autocommit,character_set_client,character_set_results,character_set_connection"}},
+      {"session_track_transaction_info", {false, 0, "OFF"}},
       {"slow_query_log", {true, 1, ""}},
       {"sql_auto_is_null", {true, 0, ""}},
       {"sql_mode", {false, 0, "STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"}},
@@ -122,6 +129,30 @@ std::vector<std::string> SystemVariableNames(const SqlEngine& engine) {
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+Status NormalizeVariableValue(std::string_view name, Value* v) {
+  // An enumeration: the value in canonical spelling, or 1231.
+  auto one_of = [&](std::initializer_list<std::string_view> allowed, bool upper) -> Status {
+    std::string text = v->ToText().value_or("");
+    std::string key = upper ? ToUpper(text) : ToLower(text);
+    if (name == "transaction_isolation") std::replace(key.begin(), key.end(), ' ', '-');
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) return ErrWrongValueForVariable(name, text);
+    *v = Value::String(key);
+    return Status::OK();
+  };
+  if (name == "transaction_isolation")
+    return one_of({"READ-UNCOMMITTED", "READ-COMMITTED", "REPEATABLE-READ", "SERIALIZABLE"}, true);
+  if (name == "strata_read_consistency") return one_of({"linearizable", "lease", "follower"}, false);
+  if (name == "session_track_transaction_info") return one_of({"OFF", "STATE", "CHARACTERISTICS"}, true);
+  if (name == "session_track_gtids") return one_of({"OFF"}, true);  // there are no GTIDs to report
+  if (name == "long_query_time") *v = Value::Double(std::max(0.0, v->ToDouble()));
+  if (name == "strata_max_staleness_ms") {
+    if (v->ToDouble() < 0) return ErrWrongValueForVariable(name, v->ToText().value_or("NULL"));
+    *v = Value::Int(static_cast<int64_t>(v->ToDouble()));
+  }
+  if (name == "session_track_system_variables") *v = Value::String(ToLower(v->ToText().value_or("")));
+  return Status::OK();
 }
 
 bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name) {

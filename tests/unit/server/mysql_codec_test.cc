@@ -51,6 +51,29 @@ TEST(PacketCodec, ReaderNeverReadsPastTheEnd) {
   EXPECT_FALSE(r4.ReadLenencInt(&v));  // NULL is not an integer
 }
 
+TEST(PacketCodec, OkWithSessionStateLayout) {
+  // MySQL's layout: info as a length-encoded string (empty here), then the whole block
+  // length-encoded; each entry is its type, its length, then its data (variable: name and
+  // value; schema, characteristics, state: one length-encoded string; state change: "1").
+  using T = SessionStateChange::Type;
+  std::vector<SessionStateChange> changes = {{T::kSystemVariable, "autocommit", "ON"},
+                                             {T::kSchema, {}, "db"},
+                                             {T::kStateChange, {}, "1"},
+                                             {T::kTransactionState, {}, "T___W___"}};
+  OkFields ok{0, 0, 0x0002, 0, {}, &changes};
+  std::string expected("\x00\x00\x00\x02\x40\x00\x00"  // status: autocommit | SESSION_STATE_CHANGED
+                       "\x00"                              // info ""
+                       "\x23"                              // the block: 35 bytes
+                       "\x00\x0e\x0a" "autocommit\x02ON"  // variable
+                       "\x01\x03\x02" "db"                 // schema
+                       "\x02\x01" "1"                      // state change
+                       "\x05\x09\x08" "T___W___",          // transaction state
+                       8 + 1 + 35);
+  EXPECT_EQ(EncodeOk(ok), expected);
+  std::vector<SessionStateChange> none;
+  EXPECT_EQ(EncodeOk({1, 2, 0x0002, 3, {}, &none}), std::string("\x00\x01\x02\x02\x00\x03\x00", 7));
+}
+
 TEST(PacketCodec, OkErrEofLayout) {
   EXPECT_EQ(EncodeOk({1, 2, 0x0002, 3, {}}), std::string("\x00\x01\x02\x02\x00\x03\x00", 7));
   EXPECT_EQ(EncodeOk({0, 0, 0, 0, "hi"}), std::string("\x00\x00\x00\x00\x00\x00\x00\x02hi", 10));
