@@ -254,6 +254,24 @@ Status ErrCannotUser(std::string_view operation, std::string_view accounts) {
   return Invalid(1396, "HY000", fmt::format("Operation {} failed for {}", operation, accounts));
 }
 
+Status ErrUnknownAuthId(std::string_view user, std::string_view host) {
+  return Invalid(3523, "HY000", fmt::format("Unknown authorization ID `{}`@`{}`", user, host));
+}
+
+Status ErrRoleNotGranted(std::string_view role_user, std::string_view role_host, std::string_view user,
+                         std::string_view host) {
+  return Invalid(3530, "HY000",
+                 fmt::format("`{}`@`{}` is not granted to `{}`@`{}`", role_user, role_host, user, host));
+}
+
+Status ErrRoleGrantedToItself(std::string_view user, std::string_view host, std::string_view role_user,
+                              std::string_view role_host) {
+  return Invalid(3573, "HY000",
+                 fmt::format("User account `{}`@`{}` is directly or indirectly granted to the role `{}`@`{}`. "
+                             "The GRANT would create a loop",
+                             user, host, role_user, role_host));
+}
+
 Status ErrNonexistingGrant(std::string_view user, std::string_view host) {
   return Invalid(1141, "42000", fmt::format("There is no such grant defined for user '{}' on host '{}'", user, host));
 }

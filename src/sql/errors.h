@@ -151,6 +151,13 @@ Status ErrSpecificAccessDenied(std::string_view privilege);
 Status ErrCannotUser(std::string_view operation, std::string_view accounts);
 // ER_NONEXISTING_GRANT 1141: "There is no such grant defined for user 'u' on host 'h'".
 Status ErrNonexistingGrant(std::string_view user, std::string_view host);
+// Roles: ER_UNKNOWN_AUTHID 3523, ER_ROLE_NOT_GRANTED 3530, ER_ROLE_GRANTED_TO_ITSELF 3573
+// (each account as `user`@`host`).
+Status ErrUnknownAuthId(std::string_view user, std::string_view host);
+Status ErrRoleNotGranted(std::string_view role_user, std::string_view role_host, std::string_view user,
+                         std::string_view host);
+Status ErrRoleGrantedToItself(std::string_view user, std::string_view host, std::string_view role_user,
+                              std::string_view role_host);
 // ER_NONEXISTING_TABLE_GRANT 1147.
 Status ErrNonexistingTableGrant(std::string_view user, std::string_view host, std::string_view table);
 // ER_CANT_CREATE_USER_WITH_GRANT 1410: GRANT to an account that does not exist.

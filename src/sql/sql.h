@@ -231,11 +231,16 @@ class Session final : public SessionContext, public UserLockRunner {
   // Makes this session one of account user()@`account_host` (catalog accounts): from now on
   // every statement needs that account's privileges. A session never given an account (the
   // data directory's root, internal sessions, tests) may do everything.
-  void SetAccount(std::string account_host) {
-    account_host_ = std::move(account_host);
-    superuser_ = false;
-  }
+  // Its active roles start as the account's default roles (session/roles.cc).
+  void SetAccount(std::string account_host);
   bool superuser() const { return superuser_; }
+  // The roles this session activated (SET ROLE); nullopt until it chose: the account's
+  // default roles then (session/roles.cc). Each is (user, host).
+  using RoleList = std::vector<std::pair<std::string, std::string>>;
+  const std::optional<RoleList>& active_roles() const { return active_roles_; }
+  void set_active_roles(std::optional<RoleList> roles) { active_roles_ = std::move(roles); }
+  // CURRENT_ROLE(): the active roles as `r`@`h`,… in name order, or NONE.
+  std::string current_role() const override;
   // 1142 unless the account holds every privilege in `privileges` on db.table (at the
   // global, database or table level); `command` names the statement in the message.
   Status RequireTablePrivilege(uint32_t privileges, std::string_view command, std::string_view db,
@@ -347,6 +352,7 @@ class Session final : public SessionContext, public UserLockRunner {
   std::string user_, host_;
   std::string account_host_ = "%";
   bool superuser_ = true;
+  std::optional<RoleList> active_roles_;
   bool statement_may_lock_ = true;  // the running statement is not a plain SELECT / SHOW
   uint32_t connection_id_;
   std::string database_;

@@ -1,7 +1,7 @@
 """Accounts and privileges (sql/catalog/accounts.h): CREATE/ALTER/DROP USER, GRANT and
 REVOKE at the global, database and table levels, SHOW GRANTS, 1045 with a log line,
 1142/1044/1227 with MySQL's texts, REQUIRE SSL, ACCOUNT LOCK, host patterns, both
-password plugins (PyMySQL and the mariadb CLI), and what PROCESSLIST / KILL allow."""
+password plugins (PyMySQL and the mariadb CLI), what PROCESSLIST / KILL allow, and roles."""
 import os
 import ssl
 import subprocess
@@ -201,6 +201,84 @@ class AccountsTest(unittest.TestCase):
             self.sql("GRANT PROCESS ON *.* TO pl")
             cur.execute("SHOW PROCESSLIST")
             self.assertIn("root", {r[1] for r in cur.fetchall()})
+
+    def test_roles(self):
+        """MySQL 8 roles: privileges reach a user only through active roles (default roles
+        at login, SET ROLE), role hierarchies, SHOW GRANTS … USING, loops refused, DROP ROLE
+        takes the role away from everyone, and the error codes of each misuse."""
+        self.sql("CREATE ROLE app_read, 'app_write'@'%', app_all")
+        self.sql("GRANT SELECT ON app.* TO app_read")
+        self.sql("GRANT INSERT, UPDATE ON app.t TO app_write")
+        self.sql("GRANT app_read, app_write TO app_all")  # a role of roles
+        self.sql("CREATE USER carol IDENTIFIED BY 'c-pw'")
+        self.sql("GRANT app_all TO carol")
+        self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR carol")],
+                         ["GRANT USAGE ON *.* TO `carol`@`%`", "GRANT `app_all`@`%` TO `carol`@`%`"])
+        self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR carol USING app_all")],
+                         ["GRANT USAGE ON *.* TO `carol`@`%`", "GRANT SELECT ON `app`.* TO `carol`@`%`",
+                          "GRANT INSERT, UPDATE ON `app`.`t` TO `carol`@`%`", "GRANT `app_all`@`%` TO `carol`@`%`"])
+        self.assertError(3530, self.sql, "SHOW GRANTS FOR carol USING app_read",
+                         message="`app_read`@`%` is not granted to `carol`@`%`")
+        # A granted role gives nothing until it is active.
+        with self.login("carol", "c-pw") as c, c.cursor() as cur:
+            cur.execute("SELECT CURRENT_ROLE()")
+            self.assertEqual(cur.fetchone()[0], "NONE")
+            self.assertError(1142, cur.execute, "SELECT * FROM app.t")
+            cur.execute("SET ROLE app_all")
+            cur.execute("SELECT CURRENT_ROLE()")
+            self.assertEqual(cur.fetchone()[0], "`app_all`@`%`")
+            cur.execute("SELECT v FROM app.t WHERE id = 1")
+            self.assertEqual(cur.fetchone()[0], 10)
+            cur.execute("INSERT INTO app.t VALUES (50, 1)")
+            self.assertError(1142, cur.execute, "DELETE FROM app.t WHERE id = 50")  # no role has DELETE
+            self.assertError(3530, cur.execute, "SET ROLE app_read")  # granted to app_all, not to carol
+            cur.execute("SET ROLE NONE")
+            self.assertError(1142, cur.execute, "SELECT * FROM app.t")
+            # Her own default role, without CREATE USER.
+            cur.execute("SET DEFAULT ROLE app_all TO CURRENT_USER")
+            cur.execute("SET ROLE DEFAULT")
+            cur.execute("SELECT COUNT(*) FROM app.t")
+            self.assertError(1227, cur.execute, "CREATE ROLE x")
+            self.assertError(1227, cur.execute, "GRANT app_read TO carol")
+        with self.login("carol", "c-pw") as c, c.cursor() as cur:  # the default role is active at login
+            cur.execute("SELECT CURRENT_ROLE()")
+            self.assertEqual(cur.fetchone()[0], "`app_all`@`%`")
+            cur.execute("SELECT COUNT(*) FROM app.t")
+            # A revoked role lapses in sessions that had it active.
+            self.sql("REVOKE app_all FROM carol")
+            self.assertError(1142, cur.execute, "SELECT COUNT(*) FROM app.t")
+            self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR carol")], ["GRANT USAGE ON *.* TO `carol`@`%`"])
+        # activate_all_roles_on_login, WITH ADMIN OPTION, ALTER USER … DEFAULT ROLE NONE.
+        self.sql("GRANT app_read TO carol WITH ADMIN OPTION")
+        self.sql("ALTER USER carol DEFAULT ROLE NONE")
+        self.sql("CREATE USER dave IDENTIFIED BY 'd-pw'")
+        with self.login("carol", "c-pw") as c, c.cursor() as cur:
+            cur.execute("SELECT CURRENT_ROLE()")
+            self.assertEqual(cur.fetchone()[0], "NONE")
+            cur.execute("GRANT app_read TO dave")  # she administers app_read
+            self.assertError(1227, cur.execute, "GRANT app_write TO dave")
+        self.sql("SET GLOBAL activate_all_roles_on_login = ON")
+        try:
+            with self.login("dave", "d-pw") as c, c.cursor() as cur:
+                cur.execute("SELECT CURRENT_ROLE()")
+                self.assertEqual(cur.fetchone()[0], "`app_read`@`%`")
+                cur.execute("SELECT COUNT(*) FROM app.t")
+        finally:
+            self.sql("SET GLOBAL activate_all_roles_on_login = OFF")
+        # Misuse: unknown roles, loops, duplicates, a role cannot log in.
+        self.assertError(3523, self.sql, "GRANT nosuchrole TO dave", message="Unknown authorization ID `nosuchrole`@`%`")
+        self.assertError(3573, self.sql, "GRANT app_all TO app_read")
+        self.assertError(1396, self.sql, "CREATE ROLE app_read", message="Operation CREATE ROLE failed for 'app_read'@'%'")
+        self.sql("CREATE ROLE IF NOT EXISTS app_read")
+        self.assertError(3118, self.login, "app_read", "")
+        # DROP ROLE takes it away from every account and role.
+        self.sql("DROP ROLE app_read")
+        self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR dave")], ["GRANT USAGE ON *.* TO `dave`@`%`"])
+        self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR app_all")],
+                         ["GRANT USAGE ON *.* TO `app_all`@`%`", "GRANT `app_write`@`%` TO `app_all`@`%`"])
+        self.assertError(1396, self.sql, "DROP ROLE app_read")
+        self.sql("DROP ROLE IF EXISTS app_read, app_write, app_all")
+        self.sql("DROP USER carol, dave")
 
 
 class OperatorCertificateTest(unittest.TestCase):

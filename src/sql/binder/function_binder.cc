@@ -198,6 +198,7 @@ Result<BoundExprPtr> BindSessionFunction(const ast::Expr& e, const SessionContex
   if (name == "VERSION") return MakeConst(Value::String(s.server_version()));
   if (name == "USER" || name == "SESSION_USER" || name == "SYSTEM_USER" || name == "CURRENT_USER")
     return MakeConst(Value::String(s.user() + "@" + (name == "CURRENT_USER" ? s.account_host() : s.client_host())));
+  if (name == "CURRENT_ROLE") return MakeConst(Value::String(s.current_role()));
   if (name == "CONNECTION_ID") return MakeConst(Value::Uint(s.connection_id()));
   if (name == "LAST_INSERT_ID" && e.children.empty()) return MakeConst(Value::Uint(s.last_insert_id()));
   if (name == "ROW_COUNT") return MakeConst(Value::Int(s.row_count()));

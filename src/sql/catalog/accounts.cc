@@ -133,7 +133,7 @@ Bytes UserAccount::Encode() const {
   Bytes out;
   out.push_back(static_cast<char>(kAccountFormat));
   for (const std::string* s : {&user, &host, &plugin, &native_hash, &sha256_hash}) PutLengthPrefixed(&out, *s);
-  out.push_back(static_cast<char>((require_ssl ? 1 : 0) | (locked ? 2 : 0)));
+  out.push_back(static_cast<char>((require_ssl ? 1 : 0) | (locked ? 2 : 0) | (is_role ? 4 : 0)));
   PutVarint64(&out, global);
   PutVarint64(&out, databases.size());
   for (const auto& [db, privileges] : databases) {
@@ -145,6 +145,20 @@ Bytes UserAccount::Encode() const {
     PutLengthPrefixed(&out, name.first);
     PutLengthPrefixed(&out, name.second);
     PutVarint64(&out, privileges);
+  }
+  // The role trailer, only when there is something in it (older records end here).
+  if (!roles.empty() || !default_roles.empty()) {
+    PutVarint64(&out, roles.size());
+    for (const RoleGrant& r : roles) {
+      PutLengthPrefixed(&out, r.user);
+      PutLengthPrefixed(&out, r.host);
+      out.push_back(static_cast<char>(r.admin ? 1 : 0));
+    }
+    PutVarint64(&out, default_roles.size());
+    for (const auto& [user, host] : default_roles) {
+      PutLengthPrefixed(&out, user);
+      PutLengthPrefixed(&out, host);
+    }
   }
   return out;
 }
@@ -164,6 +178,7 @@ Result<UserAccount> UserAccount::Decode(Slice in) {
   in.remove_prefix(1);
   a.require_ssl = flags & 1;
   a.locked = flags & 2;
+  a.is_role = flags & 4;
   uint64_t global = 0, n = 0;
   if (!GetVarint64(&in, &global) || !GetVarint64(&in, &n) || n > kMaxGrants) return bad();
   a.global = static_cast<uint32_t>(global);
@@ -179,6 +194,20 @@ Result<UserAccount> UserAccount::Decode(Slice in) {
     uint64_t privileges = 0;
     if (!GetLengthPrefixed(&in, &db) || !GetLengthPrefixed(&in, &table) || !GetVarint64(&in, &privileges)) return bad();
     a.tables[{std::string(db), std::string(table)}] = static_cast<uint32_t>(privileges);
+  }
+  if (in.empty()) return a;
+  if (!GetVarint64(&in, &n) || n > kMaxGrants) return bad();
+  for (uint64_t i = 0; i < n; i++) {
+    Slice user, host;
+    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host) || in.empty()) return bad();
+    a.roles.push_back({std::string(user), std::string(host), in[0] == 1});
+    in.remove_prefix(1);
+  }
+  if (!GetVarint64(&in, &n) || n > kMaxGrants) return bad();
+  for (uint64_t i = 0; i < n; i++) {
+    Slice user, host;
+    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host)) return bad();
+    a.default_roles.emplace_back(std::string(user), std::string(host));
   }
   if (!in.empty()) return bad();
   return a;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/slice.h"
 #include "common/status.h"
@@ -73,6 +74,15 @@ struct UserAccount {
   uint32_t global = 0;
   std::map<std::string, uint32_t> databases;                      // lower-case db → privileges
   std::map<std::pair<std::string, std::string>, uint32_t> tables;  // lower-case (db, table)
+  // Roles (MySQL 8): a role is an account made by CREATE ROLE, locked so that nobody logs in
+  // as it; its privileges reach the accounts it is granted to while a session activates it.
+  bool is_role = false;
+  struct RoleGrant {
+    std::string user, host;
+    bool admin = false;  // WITH ADMIN OPTION
+  };
+  std::vector<RoleGrant> roles;                                // granted to this account
+  std::vector<std::pair<std::string, std::string>> default_roles;  // activated at login
 
   // What the account may do on db.table (table empty: on the database as a whole).
   uint32_t PrivilegesOn(std::string_view db, std::string_view table) const;

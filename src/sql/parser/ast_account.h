@@ -1,5 +1,7 @@
 // Account statements: CREATE / ALTER / DROP USER, SET PASSWORD, GRANT, REVOKE, SHOW GRANTS
-// (parser_account.cc; run by session/accounts.cc).
+// (parser_account.cc; run by session/accounts.cc), and roles: CREATE / DROP ROLE, GRANT role
+// TO, REVOKE role FROM, SET ROLE, SET DEFAULT ROLE / ALTER USER … DEFAULT ROLE (run by
+// session/roles.cc).
 #pragma once
 
 #include <optional>
@@ -33,8 +35,11 @@ struct GrantObject {
 
 struct AccountStatement : Statement {
   enum class Action : uint8_t {
-    kCreateUser, kAlterUser, kDropUser, kSetPassword, kGrant, kRevoke, kShowGrants
+    kCreateUser, kAlterUser, kDropUser, kSetPassword, kGrant, kRevoke, kShowGrants,
+    kCreateRole, kDropRole, kGrantRole, kRevokeRole, kSetRole, kSetDefaultRole,
   };
+  // SET ROLE / SET DEFAULT ROLE: DEFAULT (SET ROLE only), NONE, ALL, ALL EXCEPT roles, or roles.
+  enum class RoleChoice : uint8_t { kList, kDefault, kNone, kAll, kAllExcept };
   AccountStatement() : Statement(StatementKind::kAccount) {}
   Action action = Action::kCreateUser;
   bool if_not_exists = false;  // CREATE USER IF NOT EXISTS
@@ -47,6 +52,12 @@ struct AccountStatement : Statement {
   bool grant_option = false;            // WITH GRANT OPTION; REVOKE …, GRANT OPTION
   bool revoke_everything = false;       // REVOKE ALL [PRIVILEGES], GRANT OPTION FROM …
   GrantObject object;
+  // Roles: CREATE / DROP ROLE's `accounts` are the roles. GRANT / REVOKE roles: these
+  // roles, to / from `accounts`; SET ROLE and SET DEFAULT ROLE … TO `accounts`: the choice.
+  std::vector<AccountName> roles;
+  bool admin_option = false;  // GRANT role TO u WITH ADMIN OPTION
+  RoleChoice role_choice = RoleChoice::kList;
+  std::vector<AccountName> show_using;  // SHOW GRANTS FOR u USING role, ...
 };
 
 }  // namespace strata::sql::ast

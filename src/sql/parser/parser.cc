@@ -256,6 +256,14 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     pos_ += 2;
     return ParseSetPassword();
   }
+  if (IsWord(t, "SET") && PeekWord("ROLE", 1)) {
+    pos_ += 2;
+    return ParseSetRole(false);
+  }
+  if (IsWord(t, "SET") && PeekWord("DEFAULT", 1) && PeekWord("ROLE", 2)) {
+    pos_ += 3;
+    return ParseSetRole(true);
+  }
   if (IsWord(t, "SET")) return ParseSet();
   if (IsWord(t, "SHOW") && PeekWord("GRANTS", 1)) {
     pos_ += 2;
@@ -265,6 +273,10 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "CREATE") && PeekWord("USER", 1)) {
     pos_ += 2;
     return ParseCreateUser();
+  }
+  if ((IsWord(t, "CREATE") || IsWord(t, "DROP")) && PeekWord("ROLE", 1)) {
+    pos_ += 2;
+    return ParseCreateOrDropRole(IsWord(tokens_[pos_ - 2], "CREATE"));
   }
   if (IsWord(t, "CREATE")) return ParseCreate();
   if (IsWord(t, "DEALLOCATE") || (IsWord(t, "DROP") && PeekWord("PREPARE", 1))) return ParseDeallocate();

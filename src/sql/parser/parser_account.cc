@@ -118,6 +118,13 @@ Result<ast::StatementPtr> Parser::ParseAlterUser() {  // after ALTER USER
   do {
     ast::AccountSpec spec;
     STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
+    if (stmt->accounts.empty() && PeekWord("DEFAULT") && PeekWord("ROLE", 1)) {  // ALTER USER u DEFAULT ROLE …
+      pos_ += 2;
+      stmt->action = Account::Action::kSetDefaultRole;
+      stmt->accounts.push_back(std::move(spec));
+      STRATA_RETURN_IF_ERROR(ParseRoleChoice(stmt.get(), false));
+      return ast::StatementPtr(std::move(stmt));
+    }
     STRATA_RETURN_IF_ERROR(ParseIdentified(&spec));
     stmt->accounts.push_back(std::move(spec));
   } while (AcceptPunct(","));
@@ -204,9 +211,9 @@ Status Parser::ParseGrantObject(ast::GrantObject* object) {
 
 Result<ast::StatementPtr> Parser::ParseGrant() {  // after GRANT
   auto stmt = std::make_unique<Account>();
+  if (IsRoleGrant("TO")) return ParseRoleGrant(true);
   stmt->action = Account::Action::kGrant;
   STRATA_RETURN_IF_ERROR(ParsePrivileges(stmt.get()));
-  if (PeekWord("TO")) return ErrNotSupportedYet("roles");
   STRATA_RETURN_IF_ERROR(ParseGrantObject(&stmt->object));
   STRATA_RETURN_IF_ERROR(ExpectWord("TO"));
   do {
@@ -226,6 +233,7 @@ Result<ast::StatementPtr> Parser::ParseGrant() {  // after GRANT
 
 Result<ast::StatementPtr> Parser::ParseRevoke() {  // after REVOKE
   auto stmt = std::make_unique<Account>();
+  if (IsRoleGrant("FROM")) return ParseRoleGrant(false);
   stmt->action = Account::Action::kRevoke;
   STRATA_RETURN_IF_ERROR(ParsePrivileges(stmt.get()));
   if (AcceptWord("FROM")) {  // REVOKE ALL [PRIVILEGES], GRANT OPTION FROM …
@@ -250,6 +258,9 @@ Result<ast::StatementPtr> Parser::ParseShowGrants() {  // after SHOW GRANTS
     ast::AccountSpec spec;
     STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
     stmt->accounts.push_back(std::move(spec));
+    if (AcceptWord("USING")) {
+      STRATA_ASSIGN_OR_RETURN(stmt->show_using, ParseRoleList());
+    }
   }
   return ast::StatementPtr(std::move(stmt));
 }

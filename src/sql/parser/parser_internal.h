@@ -81,6 +81,13 @@ class Parser {
   Status ParseAccountOptions(ast::AccountStatement* stmt);
   Status ParsePrivileges(ast::AccountStatement* stmt);
   Status ParseGrantObject(ast::GrantObject* object);
+  // ---- role statements (parser_roles.cc) ----
+  Result<std::vector<ast::AccountName>> ParseRoleList();
+  Result<ast::StatementPtr> ParseCreateOrDropRole(bool create);
+  bool IsRoleGrant(std::string_view keyword) const;
+  Result<ast::StatementPtr> ParseRoleGrant(bool grant);
+  Status ParseRoleChoice(ast::AccountStatement* stmt, bool set_role);
+  Result<ast::StatementPtr> ParseSetRole(bool default_role);
   Result<ast::StatementPtr> ParseLoadData();  // after LOAD DATA
   Result<ast::StatementPtr> ParseUnlockTables();
 

@@ -1,5 +1,6 @@
 // Accounts and privileges (catalog/accounts.h): CREATE / ALTER / DROP USER, SET PASSWORD,
 // GRANT, REVOKE, SHOW GRANTS, and the privilege checks statements make (executors.h).
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -37,7 +38,7 @@ namespace {
 // (its sessions then hold no privilege, as in MySQL).
 Result<std::shared_ptr<const UserAccount>> CurrentAccount(Session& session) {
   STRATA_ASSIGN_OR_RETURN(auto catalog, CatalogForCheck(session));
-  return catalog->FindAccount(session.user(), session.account_host());
+  return WithActiveRoles(session, *catalog, catalog->FindAccount(session.user(), session.account_host()));
 }
 
 }  // namespace
@@ -326,7 +327,22 @@ Result<QueryResult> ShowGrants(Session& session, const ast::AccountStatement& st
   STRATA_ASSIGN_OR_RETURN(auto catalog, CatalogForCheck(session));
   auto account = catalog->FindAccount(user, host);
   if (!account) return ErrNonexistingGrant(user, host);
-  return GrantsResult(user, host, GrantLines(*account));
+  // SHOW GRANTS (for oneself, without FOR) adds the active roles' privileges, as MySQL does.
+  std::vector<ast::AccountName> using_roles = stmt.show_using;
+  if (stmt.accounts.empty() && session.active_roles()) {
+    for (const auto& [role_user, role_host] : *session.active_roles()) {
+      bool still_granted = std::any_of(account->roles.begin(), account->roles.end(), [&](const auto& g) {
+        return g.user == role_user && EqualsIgnoreCase(g.host, role_host);
+      });
+      if (still_granted) using_roles.push_back({role_user, role_host});
+    }
+  }
+  UserAccount privileges = *account;
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> role_lines,
+                          RoleGrantLines(session, *catalog, *account, using_roles, &privileges));
+  std::vector<std::string> lines = GrantLines(privileges);
+  lines.insert(lines.end(), role_lines.begin(), role_lines.end());
+  return GrantsResult(user, host, std::move(lines));
 }
 
 }  // namespace
@@ -350,6 +366,12 @@ Result<QueryResult> ExecuteAccount(Session& session, const ast::AccountStatement
     case Action::kGrant:
     case Action::kRevoke: return GrantOrRevoke(session, stmt);
     case Action::kShowGrants: return ShowGrants(session, stmt);
+    case Action::kCreateRole:
+    case Action::kDropRole:
+    case Action::kGrantRole:
+    case Action::kRevokeRole:
+    case Action::kSetDefaultRole:
+    case Action::kSetRole: return ExecuteRoleStatement(session, stmt);
     default: return ChangeUsers(session, stmt);
   }
 }
