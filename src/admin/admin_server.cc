@@ -215,9 +215,15 @@ Status AdminServer::Start() {
     // Still 200 with a detail: the node serves reads; a 503 would take it out of rotation.
     res.set_content(!serving ? "not serving\n" : detail.empty() ? "ok\n" : detail + "\n", "text/plain");
   });
-  im.http.Get("/status", [&im](const httplib::Request&, httplib::Response& res) {
-    // The web console of one member reads the others' /status (it holds nothing secret).
-    res.set_header("Access-Control-Allow-Origin", "*");
+  im.http.Get("/status", [&im](const httplib::Request& req, httplib::Response& res) {
+    // The web console served by another member of the cluster reads this one's /status:
+    // allowed for exactly the members' admin addresses (http://host:port), no other origin.
+    std::string origin = req.get_header_value("Origin");
+    if (origin.starts_with("http://") && im.options.cluster_status &&
+        im.options.cluster_status().find("\"admin_addr\":\"" + origin.substr(7) + "\"") != std::string::npos) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+    }
     res.set_content(im.options.status_json ? im.options.status_json() : "{}", "application/json");
   });
   if (im.options.power_loss) {

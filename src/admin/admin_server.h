@@ -32,7 +32,8 @@
 //   GET /sessions                         the node's sessions (SHOW PROCESSLIST as JSON)  [root]
 //   POST /sessions/kill?id=N[&scope=query]  KILL CONNECTION (or QUERY) N                  [root]
 //   GET /slow-queries                     the slow-query log's latest entries             [root]
-// [root]: HTTP Basic authentication as the root account; 401 otherwise (and a log line).
+// [root]: HTTP Basic authentication as the root account; 401 otherwise (a log line for wrong
+// credentials); after 5 failures in a minute from one address, 429 for the rest of it.
 // A peer is named by its admin port: the node asks that peer's GET /status for its node_id
 // (and remembers the answer, so a peer that is down now but was asked before still works).
 //
@@ -97,6 +98,7 @@ struct AdminOptions {
   std::function<std::string()> sessions_json;  // a JSON array of process rows
   std::function<bool(uint32_t id, bool query_only)> kill_session;  // false: no such session
   std::function<std::string()> slow_queries_json;  // a JSON array, oldest first
+  bool root_has_password = true;  // false: sign-in cannot succeed; 401 says why
 };
 
 class AdminServer {

@@ -110,9 +110,9 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
         "'{}' is refused in a config file: it is a test-only switch, pass --{} on the command line", key,
         key == "fault_injection" ? "fault-injection" : "unsafe-skip-fsync"));
   }
-  if (key == "storage_direct_io") {
+  if (key == "storage_direct_io" || key == "admin_console") {
     if (!value.is_boolean()) return Status::InvalidArgument(fmt::format("'{}' must be true or false", key));
-    c->storage_direct_io = *value.value<bool>();
+    (key == "storage_direct_io" ? c->storage_direct_io : c->admin_console) = *value.value<bool>();
     return Status::OK();
   }
   if (key == "memory_limit_mb") {
@@ -200,6 +200,7 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
     c.join = *o.join;
   }
   if (o.storage_direct_io) c.storage_direct_io = *o.storage_direct_io;
+  if (o.admin_console) c.admin_console = *o.admin_console;
   if (o.follower_requests) STRATA_RETURN_IF_ERROR(ParseFollowerRequests(*o.follower_requests, &c.forward_to_leader));
   if (o.default_engine) STRATA_RETURN_IF_ERROR(ParseDefaultEngine(*o.default_engine, &c.default_btree));
   if (o.memory_limit_mb) {
@@ -241,13 +242,13 @@ std::string DescribeConfig(const NodeConfig& c) {
       "data_dir={} listen_addr={} advertise_addr={} port={} admin_port={} raft_port={} log_format={} "
       "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
       "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={} "
-      "follower_requests={} tls_cert={} default_engine={}",
+      "follower_requests={} tls_cert={} default_engine={} admin_console={}",
       c.data_dir, c.listen_addr, c.advertise_addr.empty() ? "(listen_addr)" : c.advertise_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
       c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
       c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join, c.forward_to_leader ? "forward" : "redirect",
-      c.tls_cert.empty() ? "(generated)" : c.tls_cert, c.default_btree ? "btree" : "lsm");
+      c.tls_cert.empty() ? "(generated)" : c.tls_cert, c.default_btree ? "btree" : "lsm", c.admin_console);
 }
 
 }  // namespace strata::node

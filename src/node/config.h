@@ -70,6 +70,10 @@ struct NodeConfig {
   // Both or neither; neither: a self-signed certificate is generated at each start.
   std::string tls_cert;
   std::string tls_key;
+  // The web console on the admin port (docs/operations.md, "Web console"): key
+  // `admin_console`, flag --admin-console=false. Off: / and /console answer 404, and so do
+  // its root-only endpoints.
+  bool admin_console = true;
 };
 
 inline constexpr uint64_t kMinMemoryLimitMb = 64;
@@ -82,7 +86,7 @@ struct ConfigOverrides {
   std::optional<std::string> data_dir, listen_addr, advertise_addr, log_format, log_level, root_password, join,
       follower_requests, tls_cert, tls_key, default_engine;
   std::optional<uint16_t> port, admin_port, raft_port;
-  std::optional<bool> storage_direct_io;
+  std::optional<bool> storage_direct_io, admin_console;
   std::optional<uint64_t> max_txn_bytes, memory_limit_mb;
   bool fault_injection = false;    // flags only: no config key
   bool unsafe_skip_fsync = false;

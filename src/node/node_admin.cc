@@ -74,7 +74,9 @@ Status Node::StartAdmin() {
 }
 
 void Node::StartConsole(admin::AdminOptions& options) {
+  if (!config_.admin_console) return;
   const std::string root_sha256 = data_dir_->identity().root_sha256_hash;
+  options.root_has_password = !root_sha256.empty();
   options.check_root = [root_sha256](std::string_view user, std::string_view password) {
     if (user != "root") return false;
     std::string verifier = CachingSha2Verifier(password);
@@ -88,7 +90,8 @@ void Node::StartConsole(admin::AdminOptions& options) {
       obs::JsonObject row;
       row.Add("id", uint64_t{r.id}).Add("user", r.user).Add("host", r.host).Add("db", r.db)
           .Add("command", r.command).Add("time", r.seconds).Add("state", r.state);
-      if (r.info.empty()) row.AddRaw("info", "null"); else row.Add("info", r.info);
+      if (r.info.empty()) row.AddRaw("info", "null");
+      else row.Add("info", server::ShortenForDisplay(r.info, server::SlowQueryLog::kShownStatementBytes));
       out += row.Finish();
     }
     return out + "]";

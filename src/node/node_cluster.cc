@@ -110,9 +110,16 @@ Status Node::CatchUp() {
   uint64_t persisted = engine_->PersistedAppliedIndex();
   Status last_error = Status::OK();
   Clock::time_point next_report = Clock::now() + std::chrono::seconds(5);
-  while (!deadline.Expired(Clock::now())) {
-    deadline.Observe(state_machine_->applied(), Clock::now());
+  const Clock::time_point started = Clock::now();
+  while (true) {
+    deadline.Observe(state_machine_->applied(), Clock::now());  // before the check: a blocking wait may have applied
+    if (deadline.Expired(Clock::now())) break;
     raft::RaftNodeInfo info = raft_->info();
+    // A member of a larger group that cannot confirm a leader serves anyway after
+    // kLeaderTimeout (below), however much the leader's stream keeps it applying.
+    // (Until the Raft thread's first pass over the log, `info.conf` may still be empty.)
+    const bool one_of_several = info.conf.voters.size() > 1 || info.conf.IsLearner(self);
+    if (one_of_several && Clock::now() - started >= kLeaderTimeout) break;
     if (Clock::now() >= next_report) {
       next_report = Clock::now() + std::chrono::seconds(5);
       obs::Info("node", "replaying the Raft log before serving",

@@ -79,7 +79,15 @@ bool SessionTracker::Tracks(const std::string& variable) const {
 
 std::string SessionTracker::VariableText(const std::string& variable) const {
   if (variable == "autocommit") return session_->autocommit() ? "ON" : "OFF";
-  return Text(session_->GetVariable(variable));
+  // Boolean variables read ON / OFF, as MySQL reports them.
+  static constexpr std::string_view kBooleans[] = {
+      "activate_all_roles_on_login", "explicit_defaults_for_timestamp", "foreign_key_checks", "local_infile",
+      "session_track_schema", "session_track_state_change", "slow_query_log", "sql_auto_is_null", "sql_notes",
+      "sql_quote_show_create", "sql_safe_updates", "sql_warnings", "transaction_read_only", "unique_checks"};
+  std::optional<sql::Value> v = session_->GetVariable(variable);
+  if (v && std::find(std::begin(kBooleans), std::end(kBooleans), variable) != std::end(kBooleans))
+    return v->ToBool().value_or(false) ? "ON" : "OFF";
+  return Text(v);
 }
 
 void SessionTracker::Before() {
@@ -109,9 +117,13 @@ std::string SessionTracker::TransactionState(const sql::ast::Statement& stmt, bo
   return state;
 }
 
-std::vector<Change> SessionTracker::After(const sql::ast::Statement& stmt, bool result_set) {
+std::vector<Change> SessionTracker::After(const sql::ast::Statement& stmt, bool result_set, bool deliverable) {
   std::vector<Change> changes;
   bool state_changed = false;
+  if (!deliverable) {  // only the transaction state can change here: leave it to be reported later
+    if (track_txn_ != TxnInfo::kOff) TransactionState(stmt, result_set);
+    return changes;
+  }
   if (stmt.kind == Kind::kSet) {
     const auto& set = static_cast<const sql::ast::Set&>(stmt);
     ReadSettings();  // the statement may have changed them
@@ -122,7 +134,7 @@ std::vector<Change> SessionTracker::After(const sql::ast::Statement& stmt, bool 
       }
     }
   }
-  if (session_->database() != database_before_) {
+  if (session_->database() != database_before_ || stmt.kind == Kind::kUse) {
     state_changed = true;
     if (track_schema_) changes.push_back({Change::Type::kSchema, {}, session_->database()});
   }

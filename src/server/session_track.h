@@ -1,13 +1,14 @@
 // CLIENT_SESSION_TRACK for one session: after each statement, what changed in the session
 // that the client asked to hear about, in the form MySQL reports it in the OK packet:
-//   session_track_schema            ON   the current database after USE / COM_INIT_DB
+//   session_track_schema            ON   the current database after USE / COM_INIT_DB (even
+//                                        when it is the same one, as MySQL)
 //   session_track_system_variables  time_zone,autocommit,character_set_client,
 //                                   character_set_results,character_set_connection
 //                                   ('*' = all): the value of each one a SET assigned
 //   session_track_state_change      OFF  "1" when the session state changed (database,
 //                                   system or user variables)
 //   session_track_transaction_info  OFF | STATE | CHARACTERISTICS: the 8-character state
-//                                   (T/I, R, W, S; docs/mysql_protocol.md) when it changes,
+//                                   (T/I, R after a SELECT, W, S; docs/mysql_protocol.md) when it changes,
 //                                   and with CHARACTERISTICS "START TRANSACTION;" while a
 //                                   transaction BEGIN started is open
 // Only a client that negotiated CLIENT_SESSION_TRACK gets any of it (Enable()).
@@ -33,7 +34,10 @@ class SessionTracker {
   // Around each statement that succeeded (a failed one reports nothing; the next one
   // reports from where the client last heard).
   void Before();
-  std::vector<mysql::SessionStateChange> After(const sql::ast::Statement& stmt, bool result_set);
+  // `deliverable`: the packet that ends the statement's response can carry the changes (an
+  // OK; a result set's end only under CLIENT_DEPRECATE_EOF). When it cannot, the transaction
+  // state is reported by the next statement that can.
+  std::vector<mysql::SessionStateChange> After(const sql::ast::Statement& stmt, bool result_set, bool deliverable);
 
  private:
   enum class TxnInfo { kOff, kState, kCharacteristics };

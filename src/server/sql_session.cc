@@ -167,7 +167,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
   QueryResponse Query(std::string_view text, bool multi_statements) override {
     QueryResponse response;
     response.memory = MemoryCharge(memory_);
-    Result<std::vector<sql::ast::StatementPtr>> parsed = sql::Parse(text, !session_->no_backslash_escapes());
+    Result<std::vector<sql::ast::StatementPtr>> parsed = sql::Parse(text, session_->parse_options());
     if (!parsed.ok()) {
       response.error = parsed.status();
       CountError(response.error);
@@ -193,7 +193,8 @@ class SqlSessionHandler : public mysql::SessionHandler {
   Status InitDb(std::string_view database) override {
     if (tracker_.enabled()) tracker_.Before();
     STRATA_RETURN_IF_ERROR(session_->Use(database));
-    if (tracker_.enabled()) init_db_changes_ = tracker_.After(sql::ast::Statement(sql::ast::StatementKind::kUse), false);
+    if (tracker_.enabled())
+      init_db_changes_ = tracker_.After(sql::ast::Statement(sql::ast::StatementKind::kUse), false, true);
     return Status::OK();
   }
   std::vector<mysql::SessionStateChange> TakeStateChanges() override { return std::move(init_db_changes_); }
@@ -260,7 +261,9 @@ class SqlSessionHandler : public mysql::SessionHandler {
     tracker_.Before();
     if (!Append(run(), response)) return false;
     mysql::StatementResult& result = response->results.back();
-    result.state_changes = tracker_.After(stmt, result.is_result_set);
+    std::vector<mysql::SessionStateChange> changes =
+        tracker_.After(stmt, result.is_result_set, !result.is_result_set || deprecate_eof_);
+    result.state_changes = std::move(changes);
     return true;
   }
 
@@ -286,6 +289,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
   void SetClientCapabilities(uint32_t capabilities) override {
     session_->set_client_found_rows((capabilities & mysql::kClientFoundRows) != 0);
     if (capabilities & mysql::kClientSessionTrack) tracker_.Enable();
+    deprecate_eof_ = (capabilities & mysql::kClientDeprecateEof) != 0;
   }
 
   mysql::SessionStatus status() const override {
@@ -328,17 +332,27 @@ class SqlSessionHandler : public mysql::SessionHandler {
     if (!result.ok()) CountError(result.status());
     if (slow_log_ && seconds >= session_->long_query_time() && stmt.kind != sql::ast::StatementKind::kEmpty) {
       metrics_->slow_queries->Inc();
-      obs::JsonObject line;
-      line.Add("ts", static_cast<int64_t>(std::time(nullptr)))
-          .Add("user", std::string_view(session_->user()))
-          .Add("connection_id", static_cast<uint64_t>(session_->connection_id()))
-          .Add("db", std::string_view(session_->database()))
-          .Add("query_time", seconds)
-          .Add("rows_examined", result.ok() ? result->rows_examined : uint64_t{0})
-          .Add("rows_sent", result.ok() ? static_cast<uint64_t>(result->rows.size()) : uint64_t{0})
-          .Add("error", static_cast<int64_t>(result.ok() ? 0 : result.status().mysql_errno()))
-          .Add("statement", std::string_view(sql::TextForLogs(stmt)));
-      slow_log_->Write(line.Finish());
+      const int64_t now = static_cast<int64_t>(std::time(nullptr));
+      auto line = [&](std::string_view statement) {
+        return obs::JsonObject()
+            .Add("ts", now)
+            .Add("user", std::string_view(session_->user()))
+            .Add("connection_id", static_cast<uint64_t>(session_->connection_id()))
+            .Add("db", std::string_view(session_->database()))
+            .Add("query_time", seconds)
+            .Add("rows_examined", result.ok() ? result->rows_examined : uint64_t{0})
+            .Add("rows_sent", result.ok() ? static_cast<uint64_t>(result->rows.size()) : uint64_t{0})
+            .Add("error", static_cast<int64_t>(result.ok() ? 0 : result.status().mysql_errno()))
+            .Add("statement", statement)
+            .Finish();
+      };
+      const std::string text = sql::TextForLogs(stmt);
+      std::string full = line(text);
+      // The in-memory copy (the web console's) keeps a bounded prefix of a long statement.
+      std::string shown = text.size() > SlowQueryLog::kShownStatementBytes
+                              ? line(ShortenForDisplay(text, SlowQueryLog::kShownStatementBytes))
+                              : full;
+      slow_log_->Write(full, std::move(shown));
     }
     return result;
   }
@@ -349,6 +363,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
 
   std::unique_ptr<sql::Session> session_;
   SessionTracker tracker_;
+  bool deprecate_eof_ = false;  // a result set ends with an OK packet (which carries session state)
   std::vector<mysql::SessionStateChange> init_db_changes_;  // COM_INIT_DB's, until taken
   SlowQueryLog* slow_log_;
   const SqlSessionFactory::Metrics* metrics_;
@@ -401,12 +416,19 @@ Result<std::unique_ptr<SlowQueryLog>> SlowQueryLog::Open(const std::string& path
 
 SlowQueryLog::~SlowQueryLog() { std::fclose(file_); }
 
-void SlowQueryLog::Write(std::string_view json_line) {
+std::string ShortenForDisplay(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) cut--;  // not inside a UTF-8 character
+  return std::string(text.substr(0, cut)) + "\u2026";
+}
+
+void SlowQueryLog::Write(std::string_view json_line, std::string shown_line) {
   std::lock_guard lock(mu_);
   std::fwrite(json_line.data(), 1, json_line.size(), file_);
   std::fputc('\n', file_);
   std::fflush(file_);
-  recent_.emplace_back(json_line);
+  recent_.push_back(std::move(shown_line));
   if (recent_.size() > kRecent) recent_.pop_front();
 }
 

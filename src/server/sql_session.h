@@ -24,9 +24,13 @@ class SlowQueryLog {
   // Opens (appends to) `path`; an empty path disables the log.
   static Result<std::unique_ptr<SlowQueryLog>> Open(const std::string& path);
   ~SlowQueryLog();
-  void Write(std::string_view json_line);
-  // The last kRecent entries, oldest first, as a JSON array (the web console's view).
+  // Appends `json_line` to the file and keeps `shown_line` (the same entry, its statement
+  // shortened to kShownStatementBytes) among the recent ones.
+  void Write(std::string_view json_line, std::string shown_line);
+  // The last kRecent entries since the process started, oldest first, as a JSON array (the
+  // web console's view).
   static constexpr size_t kRecent = 100;
+  static constexpr size_t kShownStatementBytes = 4096;
   std::string RecentJson() const;
 
  private:
@@ -35,6 +39,9 @@ class SlowQueryLog {
   std::FILE* file_;
   std::deque<std::string> recent_;  // guarded by mu_
 };
+
+// `text` cut to at most `max_bytes` (at a UTF-8 character boundary) plus "…" when longer.
+std::string ShortenForDisplay(std::string_view text, size_t max_bytes);
 
 struct SessionFactoryOptions {
   sql::SqlEngine* engine = nullptr;

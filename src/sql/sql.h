@@ -33,6 +33,7 @@
 #include "sql/expression/expr.h"
 #include "sql/node_variables.h"
 #include "sql/parser/ast.h"
+#include "sql/parser/parser.h"
 #include "sql/session/process_list.h"
 #include "sql/session/user_locks.h"
 #include "storage/engine.h"
@@ -197,8 +198,12 @@ class Session final : public SessionContext, public UserLockRunner {
   // sql_mode has NO_BACKSLASH_ESCAPES: statements are parsed with '\\' as an ordinary
   // character, and the OK packets say so (clients choose their escaping from the flag).
   bool no_backslash_escapes() const;
-  // The session's sql_mode lists `mode` (upper case); a SET GLOBAL sql_mode is not consulted.
+  // How this session's statements are read (NO_BACKSLASH_ESCAPES, ANSI_QUOTES).
+  ParseOptions parse_options() const;
+  // The session's sql_mode (else the global one) lists `mode` (upper case).
   bool SqlModeHas(std::string_view mode) const;
+  std::string SqlModeList() const;  // ",MODE,MODE,": upper case, commas around each
+  static bool SqlModeListHas(std::string_view list, std::string_view mode);
   // GET_LOCK & co. as this session (session/user_locks.cc).
   Result<Value> RunUserLock(UserLockOp op, const std::vector<Value>& args, const EvalContext& ctx) override;
 
@@ -362,6 +367,7 @@ class Session final : public SessionContext, public UserLockRunner {
   // The open transaction's savepoints by name (lower case), index i = txn_'s savepoint i.
   std::vector<std::string> savepoints_;
   std::vector<Warning> warnings_;  // the last statement's, at most kMaxWarnings
+  std::vector<Status> statement_warnings_;  // the running statement's lenient conversions (EvalContext)
   // The open transaction is READ ONLY (writes are 1792 until it ends): START TRANSACTION READ
   // ONLY, SET TRANSACTION READ ONLY for the next one, or the session's transaction_read_only.
   bool txn_read_only_ = false;

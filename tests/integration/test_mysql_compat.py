@@ -400,10 +400,10 @@ class MysqlCompatTest(unittest.TestCase):
         self.cur.execute("CREATE TABLE t21 (id INT PRIMARY KEY)")
         self.cur.execute("INSERT INTO t21 VALUES (1), (2)")
         cases = [("INSERT IGNORE INTO t21 VALUES (1), (2), (3)",
-                  (("Warning", "1062", "Duplicate entry '1' for key 't21.PRIMARY'"),
-                   ("Warning", "1062", "Duplicate entry '2' for key 't21.PRIMARY'"))),
-                 ("DROP TABLE IF EXISTS nope21", (("Note", "1051", f"Unknown table '{DB}.nope21'"),)),
-                 ("CREATE TABLE IF NOT EXISTS t21 (id INT)", (("Note", "1050", "Table 't21' already exists"),)),
+                  (("Warning", 1062, "Duplicate entry '1' for key 't21.PRIMARY'"),
+                   ("Warning", 1062, "Duplicate entry '2' for key 't21.PRIMARY'"))),
+                 ("DROP TABLE IF EXISTS nope21", (("Note", 1051, f"Unknown table '{DB}.nope21'"),)),
+                 ("CREATE TABLE IF NOT EXISTS t21 (id INT)", (("Note", 1050, "Table 't21' already exists"),)),
                  ("SELECT COUNT(*) FROM t21", ())]
         for sql, expected in cases:
             self.cur.execute(sql)
@@ -418,7 +418,7 @@ class MysqlCompatTest(unittest.TestCase):
         self.cur.execute("DROP TABLE IF EXISTS nope21")
         self.assertEqual(self.q("SELECT @@warning_count, @@error_count"), ((1, 0),))
         self.assertEqual(self.error("SELECT * FROM nope21"), 1146)
-        errors = (("Error", "1146", f"Table '{DB}.nope21' doesn't exist"),)
+        errors = (("Error", 1146, f"Table '{DB}.nope21' doesn't exist"),)
         self.assertEqual((self.q("SHOW WARNINGS"), self.q("SHOW ERRORS")), (errors, errors))
 
     def test_22_more_results_exists_on_all_but_last(self):
@@ -799,6 +799,29 @@ class MysqlCompatTest(unittest.TestCase):
             self.assertEqual(cur.execute("UPDATE t39 SET v = v + 10 WHERE id = 1"), 1)
         self.assertEqual(self.q("SELECT v FROM t39 ORDER BY id"), ((11,), (5,)))
         holder.close()
+
+    def test_40_sql_mode_takes_effect(self):
+        """40. sql_mode takes effect: STRICT (and its absence), ONLY_FULL_GROUP_BY, NO_ZERO_DATE, ANSI_QUOTES, NO_AUTO_VALUE_ON_ZERO."""
+        with connect(self.server, DB) as c, c.cursor() as cur:
+            cur.execute("CREATE TABLE t40 (id INT AUTO_INCREMENT PRIMARY KEY, n TINYINT, d DATE, g VARCHAR(2))")
+            self.assertEqual(self.error("INSERT INTO t40 (n) VALUES (1000)", cur=cur), 1264)  # strict: refused
+            self.assertEqual(self.error("INSERT INTO t40 (d) VALUES ('0000-00-00')", cur=cur), 1292)  # NO_ZERO_DATE
+            cur.execute("SET sql_mode = ''")  # what old applications and some dumps run with
+            cur.execute("INSERT INTO t40 (n, d) VALUES (1000, '0000-00-00'), ('7 apples', '2024-02-30')")
+            cur.execute("SHOW WARNINGS")
+            self.assertEqual([w[1] for w in cur.fetchall()], [1264, 1265, 1265])
+            cur.execute("SELECT n, CAST(d AS CHAR) FROM t40 ORDER BY id")
+            self.assertEqual(cur.fetchall(), ((127, "0000-00-00"), (7, "0000-00-00")))
+            cur.execute("SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO'")  # mysqldump's preamble
+            cur.execute("INSERT INTO t40 (id, n) VALUES (0, 1)")
+            cur.execute("SELECT COUNT(*) FROM t40 WHERE id = 0")
+            self.assertEqual(cur.fetchone()[0], 1)
+            cur.execute("SET sql_mode = 'ANSI_QUOTES,ONLY_FULL_GROUP_BY'")
+            cur.execute('SELECT "n" FROM "t40" WHERE "id" = 0')
+            self.assertEqual(cur.fetchone()[0], 1)
+            self.assertEqual(self.error("SELECT g, n FROM t40 GROUP BY g", cur=cur), 1055)
+            cur.execute("SELECT id, n FROM t40 GROUP BY id ORDER BY id")  # n depends on the primary key
+            self.assertEqual(len(cur.fetchall()), 3)
 
     # I. Errors
 

@@ -43,9 +43,9 @@ class AccountsTest(unittest.TestCase):
             cur.execute(statement, args)
             return cur.fetchall()
 
-    def login(self, user, password, database=None, **kwargs):
+    def login(self, user, password, database=None, autocommit=True, **kwargs):
         return pymysql.connect(host="127.0.0.1", port=self.server.port, user=user, password=password,
-                               database=database, autocommit=True, connect_timeout=10, **kwargs)
+                               database=database, autocommit=autocommit, connect_timeout=10, **kwargs)
 
     def assertError(self, code, fn, *args, message=None):
         with self.assertRaises(pymysql.MySQLError) as ctx:
@@ -277,6 +277,25 @@ class AccountsTest(unittest.TestCase):
         self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR app_all")],
                          ["GRANT USAGE ON *.* TO `app_all`@`%`", "GRANT `app_write`@`%` TO `app_all`@`%`"])
         self.assertError(1396, self.sql, "DROP ROLE app_read")
+        # DROP USER of an account used as a role forgets it too: a new account of that name
+        # does not reach anyone.
+        self.sql("CREATE USER helper")
+        self.sql("GRANT helper TO dave")
+        self.sql("DROP USER helper")
+        self.sql("CREATE USER helper")
+        self.sql("GRANT SELECT ON app.* TO helper")
+        self.assertEqual([r[0] for r in self.sql("SHOW GRANTS FOR dave")], ["GRANT USAGE ON *.* TO `dave`@`%`"])
+        self.sql("DROP USER helper")
+        # SET ROLE and SHOW GRANTS leave an open transaction open (MySQL commits only DDL).
+        self.sql("GRANT app_write TO carol")
+        with self.login("carol", "c-pw", autocommit=False) as c, c.cursor() as cur:
+            cur.execute("SET ROLE app_write")
+            cur.execute("INSERT INTO app.t VALUES (60, 1)")
+            cur.execute("SET ROLE ALL")
+            cur.execute("SHOW GRANTS")
+            c.rollback()
+        self.assertEqual(self.sql("SELECT COUNT(*) FROM app.t WHERE id = 60")[0][0], 0)
+        self.assertError(1229, self.sql, "SET SESSION activate_all_roles_on_login = ON")
         self.sql("DROP ROLE IF EXISTS app_read, app_write, app_all")
         self.sql("DROP USER carol, dave")
 

@@ -123,6 +123,8 @@ int main(int argc, char** argv) {
   start->add_option("--log-level", o.log_level, "Minimum log level: debug, info, warn, error [info]");
   start->add_option("--storage-direct-io", o.storage_direct_io,
                     "SST I/O with O_DIRECT (true) or through the page cache (false) [true]");
+  start->add_option("--admin-console", o.admin_console,
+                    "Serve the web console on the admin port (true) or not (false) [true]");
   start->add_option("--memory-limit-mb", o.memory_limit_mb,
                     "Memory the node plans for, in MiB: block cache + memtables, the Raft log's "
                     "in-memory entries, buffers [a quarter of RAM]");

@@ -2,7 +2,8 @@
 // each other member's /status), turns counters into rates and histograms into quantiles over
 // the last second, and draws them as hand-written SVG line charts. Sessions and the
 // slow-query log need the root password (HTTP Basic on /sessions, /slow-queries and
-// /sessions/kill); the password is kept in this page's memory only.
+// /sessions/kill); the password is kept in this page's memory only, and travels with every
+// request of those (the admin port speaks plain HTTP: keep it on a trusted network).
 "use strict";
 
 const HISTORY = 120;      // points per series: two minutes at one per second
@@ -363,7 +364,9 @@ async function refreshRootOnly() {
 async function kill(id, scope) {
   const r = await fetchJson(`/sessions/kill?id=${encodeURIComponent(id)}&scope=${scope}`, { method: "POST", headers: { Authorization: auth } });
   if (r.status === 401) return signOut(r.body && r.body.error);
-  if (r.status !== 200) document.getElementById("login-error").textContent = (r.body && r.body.error) || `KILL failed (${r.status})`;
+  const killError = document.getElementById("kill-error");
+  killError.textContent = r.status === 200 ? "" : (r.body && r.body.error) || `KILL failed (${r.status})`;
+  killError.hidden = r.status === 200;
   await refreshRootOnly();
 }
 

@@ -126,7 +126,7 @@ Status Connection::WriteBinaryResultSet(PreparedState* state, const StatementRes
     state->cursor_rows = std::move(rows);
     state->cursor_next = 0;
     state->cursor_open = true;
-    return w.WriteColumns(result.columns, flags | kStatusCursorExists, /*always_end=*/true);
+    return w.WriteColumns(result.columns, flags | kStatusCursorExists, /*always_end=*/true, &result.state_changes);
   }
   STRATA_RETURN_IF_ERROR(w.WriteColumns(result.columns, flags));
   for (const TextRow& row : result.rows) {
@@ -135,7 +135,7 @@ Status Connection::WriteBinaryResultSet(PreparedState* state, const StatementRes
     if (!encoded.ok()) return w.WriteErr(er::kUnknownError, "HY000", encoded.status().message());
     STRATA_RETURN_IF_ERROR(channel_.WritePayload(*encoded));
   }
-  return w.WriteEnd(result.warnings, flags);
+  return w.WriteEnd(result.warnings, flags, &result.state_changes);
 }
 
 void Connection::DoStmtSendLongData(std::string_view args) {

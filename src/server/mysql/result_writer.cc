@@ -85,9 +85,10 @@ bool ResultWriter::deprecate_eof() const {
   return (capabilities_ & kClientDeprecateEof) != 0;
 }
 
-Status ResultWriter::WriteEnd(uint16_t warnings, uint16_t status_flags) {
+Status ResultWriter::WriteEnd(uint16_t warnings, uint16_t status_flags,
+                              const std::vector<SessionStateChange>* state_changes) {
   if (deprecate_eof()) {
-    return channel_->WritePayload(EncodeOk({0, 0, status_flags, warnings, {}}, 0xfe));
+    return channel_->WritePayload(EncodeOk({0, 0, status_flags, warnings, {}, state_changes}, 0xfe));
   }
   return channel_->WritePayload(EncodeEof(warnings, status_flags));
 }
@@ -127,17 +128,18 @@ Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_
     }
     STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(shown)));
   }
-  return WriteEnd(result.warnings, status_flags);
+  return WriteEnd(result.warnings, status_flags, &result.state_changes);
 }
 
-Status ResultWriter::WriteColumns(const std::vector<Column>& columns, uint16_t status_flags, bool always_end) {
+Status ResultWriter::WriteColumns(const std::vector<Column>& columns, uint16_t status_flags, bool always_end,
+                                  const std::vector<SessionStateChange>* state_changes) {
   PacketWriter count;
   count.LenencInt(columns.size());
   STRATA_RETURN_IF_ERROR(channel_->WritePayload(count.str()));
   for (const Column& c : columns) {
     STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeColumnDefinition(c)));
   }
-  if (always_end) return WriteEnd(0, status_flags);
+  if (always_end) return WriteEnd(0, status_flags, state_changes);
   if (!deprecate_eof()) return channel_->WritePayload(EncodeEof(0, status_flags));
   return Status::OK();
 }

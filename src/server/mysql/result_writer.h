@@ -54,9 +54,12 @@ class ResultWriter {
   // The head of a result set: the column count, the column definitions, and the EOF packet
   // that follows them unless CLIENT_DEPRECATE_EOF. `always_end` sends an end marker even
   // then (an opened cursor's reply must carry its status flags: WriteEnd's form).
-  Status WriteColumns(const std::vector<Column>& columns, uint16_t status_flags, bool always_end = false);
-  // The end of a result set's rows: EOF, or an OK with a 0xfe header under CLIENT_DEPRECATE_EOF.
-  Status WriteEnd(uint16_t warnings, uint16_t status_flags);
+  Status WriteColumns(const std::vector<Column>& columns, uint16_t status_flags, bool always_end = false,
+                      const std::vector<SessionStateChange>* state_changes = nullptr);
+  // The end of a result set's rows: EOF, or an OK with a 0xfe header under CLIENT_DEPRECATE_EOF
+  // (which also carries CLIENT_SESSION_TRACK's `state_changes`; an EOF cannot).
+  Status WriteEnd(uint16_t warnings, uint16_t status_flags,
+                  const std::vector<SessionStateChange>* state_changes = nullptr);
   // Definitions only, each then an EOF unless CLIENT_DEPRECATE_EOF (COM_STMT_PREPARE's
   // parameter and column blocks).
   Status WriteDefinitions(const std::vector<Column>& columns, uint16_t status_flags);

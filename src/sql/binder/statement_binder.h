@@ -67,6 +67,11 @@ struct BoundSelect {
 // 1054, 1051, 1096, 1111, 1210 and those of BindExpr.
 // For a subquery, `outer` is the enclosing query's context and *correlated is set when the
 // subquery reads one of its columns.
+// sql_mode ONLY_FULL_GROUP_BY (full_group_by.cc): 1055 / 1140 when grouped `select`
+// reads a FROM column (`width` of them, `scope`'s tables) neither aggregated, grouped nor
+// functionally dependent on the grouped ones.
+Status CheckFullGroupBy(const BoundSelect& select, const BindScope& scope, uint32_t width);
+
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session,
                                const BindContext* outer = nullptr, bool* correlated = nullptr);
 // The same for at most one table (nullptr: none).

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include <fmt/format.h>
+
 #include "common/ascii.h"
 #include "common/coding.h"
 
@@ -45,7 +47,11 @@ constexpr std::array<PrivilegeInfo, 27> kPrivileges{{
     {kPrivTrigger, "TRIGGER", true, true},
 }};
 
+// Format 2 = format 1 plus the role section. A record without roles is still written as 1,
+// so a binary older than roles reads every account that does not use them; one that does
+// fails to decode there with an explicit unknown-format error rather than a silent misread.
 constexpr uint8_t kAccountFormat = 1;
+constexpr uint8_t kAccountFormatWithRoles = 2;
 constexpr uint64_t kMaxGrants = 1 << 20;
 
 char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -131,7 +137,8 @@ bool UserAccount::SeesDatabase(std::string_view db) const {
 
 Bytes UserAccount::Encode() const {
   Bytes out;
-  out.push_back(static_cast<char>(kAccountFormat));
+  const bool with_roles = !roles.empty() || !default_roles.empty();
+  out.push_back(static_cast<char>(with_roles ? kAccountFormatWithRoles : kAccountFormat));
   for (const std::string* s : {&user, &host, &plugin, &native_hash, &sha256_hash}) PutLengthPrefixed(&out, *s);
   out.push_back(static_cast<char>((require_ssl ? 1 : 0) | (locked ? 2 : 0) | (is_role ? 4 : 0)));
   PutVarint64(&out, global);
@@ -146,8 +153,8 @@ Bytes UserAccount::Encode() const {
     PutLengthPrefixed(&out, name.second);
     PutVarint64(&out, privileges);
   }
-  // The role trailer, only when there is something in it (older records end here).
-  if (!roles.empty() || !default_roles.empty()) {
+  // The role section (format 2 only).
+  if (with_roles) {
     PutVarint64(&out, roles.size());
     for (const RoleGrant& r : roles) {
       PutLengthPrefixed(&out, r.user);
@@ -165,7 +172,11 @@ Bytes UserAccount::Encode() const {
 
 Result<UserAccount> UserAccount::Decode(Slice in) {
   auto bad = [] { return Status::Corruption("account record"); };
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kAccountFormat) return bad();
+  if (in.empty()) return bad();
+  const uint8_t format = static_cast<uint8_t>(in[0]);
+  if (format != kAccountFormat && format != kAccountFormatWithRoles) {
+    return Status::Corruption(fmt::format("account record of format {}: written by a newer StrataDB", format));
+  }
   in.remove_prefix(1);
   UserAccount a;
   for (std::string* s : {&a.user, &a.host, &a.plugin, &a.native_hash, &a.sha256_hash}) {
@@ -195,11 +206,16 @@ Result<UserAccount> UserAccount::Decode(Slice in) {
     if (!GetLengthPrefixed(&in, &db) || !GetLengthPrefixed(&in, &table) || !GetVarint64(&in, &privileges)) return bad();
     a.tables[{std::string(db), std::string(table)}] = static_cast<uint32_t>(privileges);
   }
-  if (in.empty()) return a;
+  if (format == kAccountFormat) {
+    if (!in.empty()) return bad();
+    return a;
+  }
   if (!GetVarint64(&in, &n) || n > kMaxGrants) return bad();
   for (uint64_t i = 0; i < n; i++) {
     Slice user, host;
-    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host) || in.empty()) return bad();
+    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host) || in.empty() ||
+        static_cast<uint8_t>(in[0]) > 1)
+      return bad();
     a.roles.push_back({std::string(user), std::string(host), in[0] == 1});
     in.remove_prefix(1);
   }

@@ -57,16 +57,29 @@ class InsertOp : public Operator {
       uint32_t col = plan_.targets[i];
       if (!values[i]) continue;  // DEFAULT
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], source_row, eval_));
-      STRATA_ASSIGN_OR_RETURN(row[col], ConvertForColumn(table_.columns[col], v, row_number));
+      STRATA_ASSIGN_OR_RETURN(row[col], AssignColumn(table_.columns[col], v, row_number, eval_));
       given[col] = true;
     }
     STRATA_RETURN_IF_ERROR(FillAutoIncrement(&row, &given, row_number));
     for (size_t i = 0; i < table_.columns.size(); i++) {
       const ColumnSchema& c = table_.columns[i];
       if (!row[i].is_null() || c.nullable) continue;
-      if (given[i]) return ErrColumnCannotBeNull(c.name);
-      if (c.default_kind == DefaultKind::kNone) return ErrNoDefaultForField(c.name);
-      return ErrColumnCannotBeNull(c.name);
+      if (!given[i] && c.default_kind == DefaultKind::kNone) {
+        // MySQL: a NOT NULL ENUM's default is its first member; without strict mode any
+        // other column takes its type's implicit default, with a warning.
+        if (c.type.kind == ast::TypeKind::kEnum) {
+          row[i] = ImplicitDefault(c.type);
+          continue;
+        }
+        if (eval_.assignment.strict) return ErrNoDefaultForField(c.name);
+        if (eval_.warnings) eval_.warnings->push_back(ErrNoDefaultForField(c.name));
+        row[i] = ImplicitDefault(c.type);
+        continue;
+      }
+      // NULL into NOT NULL: an error, but a warning and the implicit default for a lenient
+      // statement of several rows (or INSERT IGNORE), as in MySQL.
+      if (!plan_.ignore && !source_ && plan_.rows.size() == 1) return ErrColumnCannotBeNull(c.name);
+      STRATA_ASSIGN_OR_RETURN(row[i], AssignNullToNotNull(c, eval_));
     }
     return row;
   }
@@ -123,8 +136,10 @@ class InsertOp : public Operator {
     for (size_t i = 0; i < plan_.update_values.size(); i++) {
       uint32_t col = plan_.update_columns[i];
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*plan_.update_values[i], updated, eval_));
-      STRATA_ASSIGN_OR_RETURN(updated[col], ConvertForColumn(table_.columns[col], v, 1));
-      if (updated[col].is_null() && !table_.columns[col].nullable) return ErrColumnCannotBeNull(table_.columns[col].name);
+      STRATA_ASSIGN_OR_RETURN(updated[col], AssignColumn(table_.columns[col], v, 1, eval_));
+      if (updated[col].is_null() && !table_.columns[col].nullable) {
+        STRATA_ASSIGN_OR_RETURN(updated[col], AssignNullToNotNull(table_.columns[col], eval_));
+      }
     }
     eval_.values_row = nullptr;
     STRATA_RETURN_IF_ERROR(Fire(TriggerTiming::kBefore, TriggerEvent::kUpdate, &old_row, &updated));

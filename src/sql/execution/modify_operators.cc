@@ -61,8 +61,10 @@ class UpdateOp : public Operator {
     for (const Assignment& a : assignments_) {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*a.value, updated, *ctx_));
       const ColumnSchema& col = table_->columns[a.column];
-      STRATA_ASSIGN_OR_RETURN(updated[a.column], ConvertForColumn(col, v, row_number));
-      if (updated[a.column].is_null() && !col.nullable) return ErrColumnCannotBeNull(col.name);
+      STRATA_ASSIGN_OR_RETURN(updated[a.column], AssignColumn(col, v, row_number, *ctx_));
+      if (updated[a.column].is_null() && !col.nullable) {
+        STRATA_ASSIGN_OR_RETURN(updated[a.column], AssignNullToNotNull(col, *ctx_));
+      }
       if (col.auto_increment && updated[a.column].ToDouble() > 0) {
         STRATA_RETURN_IF_ERROR(auto_increment_->Observe(*table_, SaturatingUint64(updated[a.column].ToDouble())));
       }

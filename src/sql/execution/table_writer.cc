@@ -4,6 +4,21 @@
 #include "sql/errors.h"
 
 namespace strata::sql {
+
+Result<Value> AssignColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const EvalContext& eval) {
+  Status warning;
+  STRATA_ASSIGN_OR_RETURN(Value out, AssignToColumn(col, v, row_number, eval.assignment, &warning));
+  if (!warning.ok() && eval.warnings) eval.warnings->push_back(std::move(warning));
+  return out;
+}
+
+Result<Value> AssignNullToNotNull(const ColumnSchema& col, const EvalContext& eval) {
+  Status error = ErrColumnCannotBeNull(col.name);
+  if (eval.assignment.strict) return error;
+  if (eval.warnings) eval.warnings->push_back(std::move(error));
+  return ImplicitDefault(col.type);
+}
+
 namespace {
 
 constexpr size_t kKeyPrefixBytes = 8;  // table_id | index_id

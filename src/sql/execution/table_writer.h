@@ -24,6 +24,13 @@
 
 namespace strata::sql {
 
+// Converts `v` for column `col` as the statement's sql_mode says (eval.assignment), adding a
+// lenient conversion's warning to eval.warnings.
+Result<Value> AssignColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const EvalContext& eval);
+// NULL for NOT NULL column `col`: 1048, or under a lenient statement the column's implicit
+// default and a 1048 warning.
+Result<Value> AssignNullToNotNull(const ColumnSchema& col, const EvalContext& eval);
+
 // The primary-key part of a row key. REQUIRES: `row_key` is a row key (RowKey).
 Slice PkSuffixOfRowKey(Slice row_key);
 

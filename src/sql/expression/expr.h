@@ -151,6 +151,11 @@ struct EvalContext {
   // sql_mode NO_AUTO_VALUE_ON_ZERO: an INSERT's 0 in an AUTO_INCREMENT column is stored as 0
   // (only NULL asks for the next value), as dumps and Rails need.
   bool no_auto_value_on_zero = false;
+  // sql_mode's rules for values an INSERT / UPDATE stores (strict mode, NO_ZERO_DATE; IGNORE
+  // makes the statement lenient), and where the warnings of a lenient one go (the session's
+  // list for the statement; nullptr: dropped).
+  AssignmentMode assignment;
+  std::vector<Status>* warnings = nullptr;
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
   std::vector<const Row*> outer_rows;
 };

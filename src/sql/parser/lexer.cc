@@ -61,7 +61,8 @@ std::string DecodeBits(std::string_view digits) {
 
 class Lexer {
  public:
-  Lexer(std::string_view sql, bool backslash_escapes) : sql_(sql), backslash_escapes_(backslash_escapes) {}
+  Lexer(std::string_view sql, bool backslash_escapes, bool ansi_quotes = false)
+      : sql_(sql), backslash_escapes_(backslash_escapes), ansi_quotes_(ansi_quotes) {}
 
   Result<std::vector<Token>> Run() {
     while (true) {
@@ -150,6 +151,7 @@ class Lexer {
       LexWord(pos_);
       return Status::OK();
     }
+    if (c == '"' && ansi_quotes_) c = '`';  // ANSI_QUOTES: "name" is an identifier
     switch (c) {
       case '\'':
       case '"': {
@@ -160,7 +162,7 @@ class Lexer {
       }
       case '`': {
         size_t begin = pos_;
-        STRATA_ASSIGN_OR_RETURN(std::string value, LexQuoted('`', /*backslash_escapes=*/false));
+        STRATA_ASSIGN_OR_RETURN(std::string value, LexQuoted(sql_[pos_], /*backslash_escapes=*/false));
         Push(TokenKind::kQuotedIdent, begin, pos_, std::move(value));
         return Status::OK();
       }
@@ -366,6 +368,7 @@ class Lexer {
 
   std::string_view sql_;
   bool backslash_escapes_ = true;  // false under sql_mode NO_BACKSLASH_ESCAPES
+  bool ansi_quotes_ = false;       // sql_mode ANSI_QUOTES
   size_t pos_ = 0;
   bool in_executable_comment_ = false;
   std::vector<Token> tokens_;
@@ -390,6 +393,10 @@ Result<std::vector<Token>> Tokenize(std::string_view sql) { return Lexer(sql, /*
 
 Result<std::vector<Token>> Tokenize(std::string_view sql, bool backslash_escapes) {
   return Lexer(sql, backslash_escapes).Run();
+}
+
+Result<std::vector<Token>> Tokenize(std::string_view sql, bool backslash_escapes, bool ansi_quotes) {
+  return Lexer(sql, backslash_escapes, ansi_quotes).Run();
 }
 
 Status SyntaxErrorWithReason(std::string_view what, std::string_view sql, size_t offset) {

@@ -61,6 +61,8 @@ Result<std::vector<Token>> Tokenize(std::string_view sql);
 // With backslash_escapes false (sql_mode NO_BACKSLASH_ESCAPES) a backslash in a string is
 // an ordinary character.
 Result<std::vector<Token>> Tokenize(std::string_view sql, bool backslash_escapes);
+// And with ansi_quotes (sql_mode ANSI_QUOTES) "…" is a quoted identifier, like `…`.
+Result<std::vector<Token>> Tokenize(std::string_view sql, bool backslash_escapes, bool ansi_quotes);
 
 // The 1064 (SQLSTATE 42000) error MySQL sends for a syntax error at byte `offset` of `sql`:
 //   You have an error in your SQL syntax; check the manual that corresponds to your MySQL

@@ -384,7 +384,11 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
 Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql) { return Parse(sql, /*backslash_escapes=*/true); }
 
 Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql, bool backslash_escapes) {
-  STRATA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql, backslash_escapes));
+  return Parse(sql, ParseOptions{.backslash_escapes = backslash_escapes});
+}
+
+Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql, const ParseOptions& options) {
+  STRATA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql, options.backslash_escapes, options.ansi_quotes));
   internal::Parser parser(sql, std::move(tokens));
   return parser.ParseAll();
 }

@@ -41,6 +41,12 @@ inline constexpr size_t kMaxNestedSourceBytes = 256;
 Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql);
 // The same under sql_mode NO_BACKSLASH_ESCAPES when backslash_escapes is false.
 Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql, bool backslash_escapes);
+// The sql_mode flags that change how text is read.
+struct ParseOptions {
+  bool backslash_escapes = true;  // false: NO_BACKSLASH_ESCAPES
+  bool ansi_quotes = false;       // ANSI_QUOTES: "…" is a quoted identifier
+};
+Result<std::vector<ast::StatementPtr>> Parse(std::string_view sql, const ParseOptions& options);
 
 // Parses exactly one statement (a trailing ';' is allowed); a second one is a 1064 error.
 Result<ast::StatementPtr> ParseOne(std::string_view sql);

@@ -2,6 +2,7 @@
 // GRANT, REVOKE, SHOW GRANTS, and the privilege checks statements make (executors.h).
 #include <algorithm>
 #include <regex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -280,6 +281,7 @@ Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& s
     result.warning_list.clear();  // (RunDdl may run this again)
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     std::string failed;
+    std::set<std::pair<std::string, std::string>> dropped;
     for (const ast::AccountSpec& spec : stmt.accounts) {
       auto [user, host] = Resolve(session, spec.name);
       auto found = catalog->FindAccount(user, host);
@@ -298,6 +300,7 @@ Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& s
       }
       if (stmt.action == Action::kDropUser) {
         STRATA_RETURN_IF_ERROR(session.engine().catalog().DropAccount(txn, *found));
+        dropped.insert({user, ToLower(host)});
         continue;
       }
       UserAccount account = found ? *found : UserAccount{};
@@ -312,7 +315,7 @@ Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& s
       STRATA_RETURN_IF_ERROR(session.engine().catalog().PutAccount(txn, account));
     }
     if (!failed.empty()) return ErrCannotUser(operation, failed);
-    return Status::OK();
+    return ForgetDroppedAccounts(session, txn, *catalog, dropped);
   }));
   return result;
 }

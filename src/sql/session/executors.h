@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -146,6 +147,10 @@ Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete&
 Result<QueryResult> ExecuteAccount(Session& session, const ast::AccountStatement& stmt);
 // Roles (roles.cc): CREATE / DROP ROLE, GRANT / REVOKE roles, SET [DEFAULT] ROLE.
 Result<QueryResult> ExecuteRoleStatement(Session& session, const ast::AccountStatement& stmt);
+// After DROP USER / DROP ROLE of `dropped` ((user, lower-case host)): no other account keeps
+// them as granted or default roles (a later account of that name must not inherit them).
+Status ForgetDroppedAccounts(Session& session, txn::Transaction& txn, const CatalogSnapshot& catalog,
+                             const std::set<std::pair<std::string, std::string>>& dropped);
 // `account` with the privileges of the session's active roles added (itself when none).
 std::shared_ptr<const UserAccount> WithActiveRoles(Session& session, const CatalogSnapshot& catalog,
                                                    std::shared_ptr<const UserAccount> account);

@@ -154,6 +154,8 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, Matches(session, select, &targets));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   EvalContext eval = session.eval_context();
+  if (stmt.ignore) eval.assignment.strict = false;
+  const size_t warnings_before = eval.warnings ? eval.warnings->size() : 0;
   std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
   eval.triggers = triggers.get();
   uint64_t matched = 0, changed = 0;
@@ -165,8 +167,10 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
       Row updated = old_row;
       for (const auto& [column, position] : t.assignments) {
         const ColumnSchema& col = t.table->columns[column];
-        STRATA_ASSIGN_OR_RETURN(updated[column], ConvertForColumn(col, row[position], matched + 1));
-        if (updated[column].is_null() && !col.nullable) return ErrColumnCannotBeNull(col.name);
+        STRATA_ASSIGN_OR_RETURN(updated[column], AssignColumn(col, row[position], matched + 1, eval));
+        if (updated[column].is_null() && !col.nullable) {
+          STRATA_ASSIGN_OR_RETURN(updated[column], AssignNullToNotNull(col, eval));
+        }
         if (col.auto_increment && updated[column].ToDouble() > 0)
           STRATA_RETURN_IF_ERROR(session.engine().auto_increment().Observe(*t.table, SaturatingUint64(updated[column].ToDouble())));
       }
@@ -184,7 +188,8 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
   }
   QueryResult result;
   result.affected_rows = session.client_found_rows() ? matched : changed;
-  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", matched, changed);
+  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: {}", matched, changed,
+                            eval.warnings ? eval.warnings->size() - warnings_before : 0);
   return result;
 }
 

@@ -102,8 +102,9 @@ Result<PreparedDescription> Session::Describe(const ast::Statement& stmt) {
 
 Result<PreparedDescription> Session::Prepare(std::string_view text) {
   ast::StatementPtr stmt;
-  if (no_backslash_escapes()) {  // parsed as COM_QUERY parses it under this sql_mode
-    STRATA_ASSIGN_OR_RETURN(std::vector<ast::StatementPtr> parsed, Parse(text, /*backslash_escapes=*/false));
+  const ParseOptions options = parse_options();
+  if (!options.backslash_escapes || options.ansi_quotes) {  // parsed as COM_QUERY parses it under this sql_mode
+    STRATA_ASSIGN_OR_RETURN(std::vector<ast::StatementPtr> parsed, Parse(text, options));
     if (parsed.size() != 1)
       return ErrSyntax("You have an error in your SQL syntax; check the manual that corresponds to your MySQL "
                        "server version for the right syntax to use",

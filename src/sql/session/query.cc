@@ -206,6 +206,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   }
   QueryResult result;
   EvalContext eval = session.eval_context();
+  if (stmt.ignore) eval.assignment.strict = false;  // INSERT IGNORE: bad values become warnings
+  const size_t warnings_before = eval.warnings ? eval.warnings->size() : 0;
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
                           Run(PlanInsert(bound, std::move(source)), txn, eval, &result.rows_examined,
                               &session.engine().auto_increment(), triggers.get()));
@@ -222,8 +224,9 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
         Warning{"Warning", 1062, messages.substr(begin, end - begin)});  // ER_DUP_ENTRY
     begin = end + 1;
   }
+  const size_t conversions = eval.warnings ? eval.warnings->size() - warnings_before : 0;
   if (rows > 1 || stmt.ignore || stmt.select)
-    result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows, duplicates, duplicates);
+    result.info = fmt::format("Records: {}  Duplicates: {}  Warnings: {}", rows, duplicates, duplicates + conversions);
   return result;
 }
 
@@ -239,6 +242,8 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
   QueryResult result;
   EvalContext eval = session.eval_context();
+  if (stmt.ignore) eval.assignment.strict = false;
+  const size_t warnings_before = eval.warnings ? eval.warnings->size() : 0;
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
                           AddViewChecks(session, *target.table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), target.txn, eval, &result.rows_examined,
@@ -246,7 +251,8 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
   uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
   result.affected_rows = session.client_found_rows() ? matched : changed;
-  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: 0", matched, changed);
+  result.info = fmt::format("Rows matched: {}  Changed: {}  Warnings: {}", matched, changed,
+                            eval.warnings ? eval.warnings->size() - warnings_before : 0);
   return result;
 }
 

@@ -83,7 +83,8 @@ Status RequireRoleAdmin(Session& session, const CatalogSnapshot& catalog, const 
   if (session.superuser() || session.RequireGlobalPrivilege(kPrivCreateUser).ok()) return Status::OK();
   if (stmt.action == Action::kGrantRole || stmt.action == Action::kRevokeRole) {
     std::shared_ptr<const UserAccount> me = catalog.FindAccount(session.user(), session.account_host());
-    bool admin_of_all = me != nullptr;
+    if (!me) return session.RequireGlobalPrivilege(kPrivCreateUser);
+    bool admin_of_all = true;
     for (const ast::AccountName& r : stmt.roles) {
       auto role = Name(session, r);
       admin_of_all = admin_of_all && std::any_of(me->roles.begin(), me->roles.end(), [&](const auto& g) {
@@ -133,17 +134,7 @@ Result<QueryResult> CreateOrDropRoles(Session& session, const ast::AccountStatem
       }
     }
     if (!failed.empty()) return ErrCannotUser(create ? "CREATE ROLE" : "DROP ROLE", failed);
-    // A dropped role is no longer granted to, nor a default role of, anyone.
-    auto gone = [&](const std::string& u, const std::string& h) { return dropped.contains({u, ToLower(h)}); };
-    for (const auto& [key, account] : catalog->accounts) {
-      if (dropped.contains(key)) continue;
-      UserAccount changed = *account;
-      std::erase_if(changed.roles, [&](const auto& g) { return gone(g.user, g.host); });
-      std::erase_if(changed.default_roles, [&](const auto& r) { return gone(r.first, r.second); });
-      if (changed.roles.size() != account->roles.size() || changed.default_roles.size() != account->default_roles.size())
-        STRATA_RETURN_IF_ERROR(session.engine().catalog().PutAccount(txn, changed));
-    }
-    return Status::OK();
+    return ForgetDroppedAccounts(session, txn, *catalog, dropped);
   }));
   return result;
 }
@@ -265,6 +256,21 @@ std::string Session::current_role() const {
   std::string out;
   for (const auto& [user, host] : sorted) out += fmt::format("{}`{}`@`{}`", out.empty() ? "" : ",", user, host);
   return out;
+}
+
+Status ForgetDroppedAccounts(Session& session, txn::Transaction& txn, const CatalogSnapshot& catalog,
+                             const std::set<std::pair<std::string, std::string>>& dropped) {
+  if (dropped.empty()) return Status::OK();
+  auto gone = [&](const std::string& u, const std::string& h) { return dropped.contains({u, ToLower(h)}); };
+  for (const auto& [key, account] : catalog.accounts) {
+    if (dropped.contains(key)) continue;
+    UserAccount changed = *account;
+    std::erase_if(changed.roles, [&](const auto& g) { return gone(g.user, g.host); });
+    std::erase_if(changed.default_roles, [&](const auto& r) { return gone(r.first, r.second); });
+    if (changed.roles.size() != account->roles.size() || changed.default_roles.size() != account->default_roles.size())
+      STRATA_RETURN_IF_ERROR(session.engine().catalog().PutAccount(txn, changed));
+  }
+  return Status::OK();
 }
 
 std::shared_ptr<const UserAccount> WithActiveRoles(Session& session, const CatalogSnapshot& catalog,

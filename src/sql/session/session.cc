@@ -11,6 +11,7 @@
 #include "common/ascii.h"
 #include "sql/binder/binder.h"
 #include "sql/errors.h"
+#include "sql/parser/ast_account.h"
 #include "sql/parser/ast_alter.h"
 #include "sql/session/executors.h"
 
@@ -96,7 +97,11 @@ EvalContext Session::eval_context() const {
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
   ctx.last_insert_id = const_cast<uint64_t*>(&last_insert_id_);  // LAST_INSERT_ID(expr) sets it
   ctx.user_locks = const_cast<Session*>(this);                   // GET_LOCK & co.
-  ctx.no_auto_value_on_zero = SqlModeHas("NO_AUTO_VALUE_ON_ZERO");
+  const std::string modes = SqlModeList();
+  ctx.no_auto_value_on_zero = SqlModeListHas(modes, "NO_AUTO_VALUE_ON_ZERO");
+  ctx.assignment.strict = SqlModeListHas(modes, "STRICT_TRANS_TABLES") || SqlModeListHas(modes, "STRICT_ALL_TABLES");
+  ctx.assignment.no_zero_date = SqlModeListHas(modes, "NO_ZERO_DATE");
+  ctx.warnings = const_cast<std::vector<Status>*>(&statement_warnings_);  // the statement's, kept by KeepWarnings
   return ctx;
 }
 
@@ -281,15 +286,6 @@ Result<std::shared_ptr<const TableSchema>> Session::DescribeTable(std::string_vi
   return schema;
 }
 
-bool Session::SqlModeHas(std::string_view mode) const {
-  auto it = session_vars_.find("sql_mode");
-  if (it == session_vars_.end()) return false;  // the default mode has neither of the ones asked
-  std::string modes = "," + ToUpper(it->second.ToText().value_or("")) + ",";
-  return modes.find(fmt::format(",{},", mode)) != std::string::npos;
-}
-
-bool Session::no_backslash_escapes() const { return SqlModeHas("NO_BACKSLASH_ESCAPES"); }
-
 void Session::Reset() {
   RollbackOpen();
   next_txn_read_only_.reset();
@@ -324,6 +320,7 @@ void Session::RollbackOpen() {
 
 Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
   const bool top = execute_depth_++ == 0;
+  if (top) statement_warnings_.clear();
   if (top && process_) process_->StatementStarted(database_, TextForLogs(stmt));
   Result<QueryResult> result = ExecuteStatement(stmt);
   if (top && process_) process_->StatementEnded(database_);
@@ -356,6 +353,11 @@ void Session::KeepWarnings(const ast::Statement& stmt, Result<QueryResult>* resu
     return;
   }
   std::vector<Warning>& list = (*result)->warning_list;
+  // The warnings of lenient value conversions come first (they happened as rows were built).
+  std::vector<Warning> converted;
+  for (const Status& w : statement_warnings_) converted.push_back(AsWarning("Warning", w));
+  list.insert(list.begin(), converted.begin(), converted.end());
+  statement_warnings_.clear();
   if (list.size() > kMaxWarnings) list.resize(kMaxWarnings);
   warnings_ = list;
   (*result)->warnings = static_cast<uint16_t>(list.size());
@@ -403,9 +405,14 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kExecute: return ExecuteExecute(static_cast<const ast::Execute&>(stmt));
     case SK::kDeallocate: return ExecuteDeallocate(static_cast<const ast::Deallocate&>(stmt));
     case SK::kKill: return ExecuteKill(*this, static_cast<const ast::Kill&>(stmt));
-    case SK::kAccount:
-      STRATA_RETURN_IF_ERROR(CommitOpen());  // account statements commit implicitly, as DDL
-      return ExecuteAccount(*this, static_cast<const ast::AccountStatement&>(stmt));
+    case SK::kAccount: {
+      // Account statements commit implicitly, as DDL; SET ROLE and SHOW GRANTS do not.
+      using AccountAction = ast::AccountStatement::Action;
+      const auto& account = static_cast<const ast::AccountStatement&>(stmt);
+      if (account.action != AccountAction::kSetRole && account.action != AccountAction::kShowGrants)
+        STRATA_RETURN_IF_ERROR(CommitOpen());
+      return ExecuteAccount(*this, account);
+    }
     case SK::kSet:
       return ExecuteSet(static_cast<const ast::Set&>(stmt));
     case SK::kLockTables: case SK::kUnlockTables:
@@ -534,7 +541,9 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     STRATA_RETURN_IF_ERROR(RequireGlobalPrivilege(kPrivSuper));
   if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
   // Server-wide in MySQL: one session must not raise its own share.
-  if (name == "max_prepared_stmt_count" && item.scope != ast::VariableScope::kGlobal) return ErrGlobalVariable(name);
+  if ((name == "max_prepared_stmt_count" || name == "activate_all_roles_on_login") &&
+      item.scope != ast::VariableScope::kGlobal)
+    return ErrGlobalVariable(name);
   if (!item.value) {  // SET x = DEFAULT
     if (name == "autocommit") autocommit_ = true;
     session_vars_.erase(name);

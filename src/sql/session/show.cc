@@ -387,6 +387,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
     }
     case ShowKind::kWarnings: case ShowKind::kErrors: {  // the last other statement's (Session::KeepWarnings)
       QueryResult r = TextResult({"Level", "Code", "Message"});
+      r.columns[1].type.kind = OutKind::kUint;  // INT UNSIGNED, as MySQL's (clients read it as a number)
+      r.columns[1].type.length = 4;
       uint64_t offset = 0, count = UINT64_MAX;
       if (stmt.limit) {
         STRATA_ASSIGN_OR_RETURN(count, BindLimit(*stmt.limit, session));
@@ -401,7 +403,7 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
           continue;
         }
         if (r.rows.size() >= count) break;
-        r.rows.push_back({Str(w.level), Str(std::to_string(w.code)), Str(w.message)});
+        r.rows.push_back({Str(w.level), Value::Uint(w.code), Str(w.message)});
       }
       return r;
     }

@@ -131,6 +131,42 @@ std::vector<std::string> SystemVariableNames(const SqlEngine& engine) {
   return names;
 }
 
+namespace {
+
+// sql_mode as MySQL shows it: upper case, no spaces, each mode once, the combination modes
+// ANSI and TRADITIONAL spelled out. Modes StrataDB does not know are kept (dumps of other
+// servers set them) and have no effect (docs/sql.md lists the ones that do).
+std::string NormalizeSqlMode(std::string_view text) {
+  std::vector<std::string> modes;
+  auto add = [&](std::string mode) {
+    if (!mode.empty() && std::find(modes.begin(), modes.end(), mode) == modes.end()) modes.push_back(std::move(mode));
+  };
+  std::string upper = ToUpper(text);
+  size_t start = 0;
+  while (start <= upper.size()) {
+    size_t comma = std::min(upper.find(',', start), upper.size());
+    std::string mode = upper.substr(start, comma - start);
+    mode.erase(0, mode.find_first_not_of(' '));
+    mode.erase(mode.find_last_not_of(' ') + 1);
+    if (mode == "TRADITIONAL") {
+      for (const char* m : {"STRICT_TRANS_TABLES", "STRICT_ALL_TABLES", "NO_ZERO_IN_DATE", "NO_ZERO_DATE",
+                            "ERROR_FOR_DIVISION_BY_ZERO", "NO_ENGINE_SUBSTITUTION"})
+        add(m);
+    } else if (mode == "ANSI") {
+      for (const char* m : {"REAL_AS_FLOAT", "PIPES_AS_CONCAT", "ANSI_QUOTES", "IGNORE_SPACE", "ONLY_FULL_GROUP_BY"})
+        add(m);
+    } else {
+      add(std::move(mode));
+    }
+    start = comma + 1;
+  }
+  std::string out;
+  for (const std::string& m : modes) out += (out.empty() ? "" : ",") + m;
+  return out;
+}
+
+}  // namespace
+
 Status NormalizeVariableValue(std::string_view name, Value* v) {
   // An enumeration: the value in canonical spelling, or 1231.
   auto one_of = [&](std::initializer_list<std::string_view> allowed, bool upper) -> Status {
@@ -152,6 +188,7 @@ Status NormalizeVariableValue(std::string_view name, Value* v) {
     *v = Value::Int(static_cast<int64_t>(v->ToDouble()));
   }
   if (name == "session_track_system_variables") *v = Value::String(ToLower(v->ToText().value_or("")));
+  if (name == "sql_mode") *v = Value::String(NormalizeSqlMode(v->ToText().value_or("")));
   return Status::OK();
 }
 
@@ -185,6 +222,30 @@ Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value&
     v = *parsed;
   }
   return engine.node_variables()->Set(name, v);
+}
+
+// ---- sql_mode as the session reads it ----
+
+bool Session::SqlModeHas(std::string_view mode) const { return SqlModeListHas(SqlModeList(), mode); }
+
+std::string Session::SqlModeList() const {
+  std::optional<Value> value = GetVariable("sql_mode");  // the session's, else the global one
+  return "," + ToUpper(value ? value->ToText().value_or("") : "") + ",";
+}
+
+bool Session::SqlModeListHas(std::string_view list, std::string_view mode) {
+  for (size_t at = list.find(mode); at != std::string_view::npos; at = list.find(mode, at + 1)) {
+    if (list[at - 1] == ',' && list[at + mode.size()] == ',') return true;
+  }
+  return false;
+}
+
+bool Session::no_backslash_escapes() const { return SqlModeHas("NO_BACKSLASH_ESCAPES"); }
+
+ParseOptions Session::parse_options() const {
+  const std::string modes = SqlModeList();
+  return {.backslash_escapes = !SqlModeListHas(modes, "NO_BACKSLASH_ESCAPES"),
+          .ansi_quotes = SqlModeListHas(modes, "ANSI_QUOTES")};
 }
 
 }  // namespace strata::sql

@@ -110,4 +110,20 @@ struct TableSchema {
 // datetime value. NULL passes through (NOT NULL is checked by the caller: 1048).
 Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t row_number);
 
+// How an INSERT or UPDATE assigns values under the session's sql_mode (assign.cc).
+struct AssignmentMode {
+  bool strict = true;         // STRICT_TRANS_TABLES / STRICT_ALL_TABLES / TRADITIONAL, and no IGNORE
+  bool no_zero_date = false;  // NO_ZERO_DATE: '0000-00-00' is refused (strict) or warned about
+};
+// ConvertForColumn under `mode`. Strict: its errors, and NO_ZERO_DATE's 1292. Otherwise what
+// MySQL stores instead — the range's end for an out-of-range number, a string's numeric
+// prefix (or 0), text cut to the column's length, the zero date for an invalid one, '' for an
+// ENUM value that is no member — with the error it would have been as *warning (untouched
+// when there is nothing to warn about). Errors no mode forgives (1416) stay errors.
+Result<Value> AssignToColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const AssignmentMode& mode,
+                             Status* warning);
+// The value MySQL gives a NOT NULL column that has no default (non-strict INSERT, INSERT
+// IGNORE): 0, '', the zero date, an ENUM's first member.
+Value ImplicitDefault(const ColumnType& type);
+
 }  // namespace strata::sql

@@ -133,6 +133,14 @@ class FakeSession final : public SessionHandler {
       c.charset = 63;
       r.columns = {c};
       r.rows = {{std::string("1")}};
+    } else if (sql == "SELECT tracked") {  // a result set whose statement changed the session state
+      r.is_result_set = true;
+      Column c = text_col("1");
+      c.type = FieldType::kLongLong;
+      c.charset = 63;
+      r.columns = {c};
+      r.rows = {{std::string("1")}};
+      r.state_changes = {{SessionStateChange::Type::kTransactionState, {}, "I_R___S_"}};
     } else if (sql == "SELECT NULL, 'a'") {
       r.is_result_set = true;
       r.columns = {text_col("NULL"), text_col("a")};

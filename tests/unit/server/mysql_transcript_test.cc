@@ -79,6 +79,16 @@ TEST_F(TranscriptTest, ResultSetWithDeprecateEof) {
                                       "4:fe000002000000"}));
 }
 
+// CLIENT_SESSION_TRACK: the OK that ends a result set carries the statement's session
+// state (SERVER_SESSION_STATE_CHANGED, empty info, the block); the handler only fills it in
+// when the client negotiated CLIENT_DEPRECATE_EOF (an EOF packet cannot carry it).
+TEST_F(TranscriptTest, ResultSetEndCarriesSessionState) {
+  auto c = Login(kClientDeprecateEof | kClientSessionTrack);
+  EXPECT_EQ(Exchange(*c, "\x03SELECT tracked", 4),
+            (std::vector<std::string>{"1:01", std::string("2:") + kSelect1Column, "3:0131",
+                                      "4:fe00000240000000" "0b" "0509" "08" + Hex("I_R___S_")}));
+}
+
 TEST_F(TranscriptTest, ResultSetWithEofPackets) {
   auto c = Login(0);
   EXPECT_EQ(Exchange(*c, "\x03SELECT 1", 5),

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sql/catalog/accounts.h"
+
 #include "sql/types/codec.h"
 #include "sql/types/schema.h"
 
@@ -309,6 +311,42 @@ TEST(KeyCodecTest, HiddenRowIds) {
   EXPECT_LT(RowKey(t, PrimaryKeySuffix(t, row, 2)), RowKey(t, PrimaryKeySuffix(t, row, 10)));
   EXPECT_FALSE(HiddenRowIdFromKey("short").ok());
   EXPECT_EQ(IndexPrefix(3000, 2).size(), 8u);
+}
+
+TEST(AccountRecordTest, RolesRoundTripAndOldRecordsStayFormatOne) {
+  UserAccount a;
+  a.user = "u";
+  a.host = "%";
+  a.plugin = "caching_sha2_password";
+  a.global = kPrivSelect;
+  Bytes plain = a.Encode();
+  EXPECT_EQ(static_cast<uint8_t>(plain[0]), 1);  // no roles: the format older binaries read
+  a.roles = {{"r1", "%", false}, {"r2", "localhost", true}};
+  a.default_roles = {{"r1", "%"}};
+  Bytes with_roles = a.Encode();
+  EXPECT_EQ(static_cast<uint8_t>(with_roles[0]), 2);
+  auto back = UserAccount::Decode(Slice(with_roles));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->roles.size(), 2u);
+  EXPECT_EQ(back->roles[1].user, "r2");
+  EXPECT_TRUE(back->roles[1].admin);
+  EXPECT_EQ(back->default_roles, a.default_roles);
+  UserAccount role;
+  role.user = "r";
+  role.is_role = role.locked = true;
+  auto role_back = UserAccount::Decode(Slice(role.Encode()));
+  ASSERT_TRUE(role_back.ok());
+  EXPECT_TRUE(role_back->is_role);
+  // Damage: an admin flag other than 0/1, trailing bytes after format 1, an unknown format.
+  Bytes bad_flag = with_roles;
+  bad_flag[bad_flag.size() - 1 - (1 + 2 + 1 + 1 + 1)] = 7;  // r2's admin byte (before the default-roles section)
+  EXPECT_FALSE(UserAccount::Decode(Slice(bad_flag)).ok());
+  Bytes trailing = plain;
+  trailing.push_back('\0');
+  EXPECT_FALSE(UserAccount::Decode(Slice(trailing)).ok());
+  Bytes future = plain;
+  future[0] = 9;
+  EXPECT_FALSE(UserAccount::Decode(Slice(future)).ok());
 }
 
 }  // namespace

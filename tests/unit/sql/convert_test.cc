@@ -216,5 +216,52 @@ TEST(ConvertTest, NullPassesThroughEveryType) {
   }
 }
 
+// AssignToColumn without strict mode: the value MySQL stores, and "/W<errno>" for the warning.
+std::string Lenient(const ColumnSchema& col, const Value& v, bool no_zero_date = false) {
+  Status warning;
+  auto r = AssignToColumn(col, v, 1, AssignmentMode{.strict = false, .no_zero_date = no_zero_date}, &warning);
+  if (!r.ok()) return "E" + std::to_string(r.status().mysql_errno());
+  std::string out = r->ToText().value_or("NULL");
+  if (!warning.ok()) out += "/W" + std::to_string(warning.mysql_errno());
+  return out;
+}
+
+TEST(AssignTest, NonStrictClipsTruncatesAndWarns) {
+  EXPECT_EQ(Lenient(Col(TypeKind::kTinyInt), Value::Int(300)), "127/W1264");
+  EXPECT_EQ(Lenient(Col(TypeKind::kTinyInt), Value::Int(-300)), "-128/W1264");
+  EXPECT_EQ(Lenient(Col(TypeKind::kInt, 0, 0, true), Value::Int(-1)), "0/W1264");
+  EXPECT_EQ(Lenient(Col(TypeKind::kBigInt, 0, 0, true), Value::String("1e30")), "18446744073709551615/W1264");
+  EXPECT_EQ(Lenient(Col(TypeKind::kInt), Value::String("12abc")), "12/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kInt), Value::String("abc")), "0/W1366");
+  EXPECT_EQ(Lenient(Col(TypeKind::kInt), Value::String("-7.6e1xyz")), "-76/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kDecimal, 5, 2), Value::String("-12345.6")), "-999.99/W1264");
+  EXPECT_EQ(Lenient(Col(TypeKind::kDecimal, 5, 2, true), Value::Int(-3)), "0.00/W1264");
+  EXPECT_EQ(Lenient(Col(TypeKind::kDouble), Value::String("2.5 apples")), "2.5/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kVarchar, 3), Value::String("abcdef")), "abc/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kVarchar, 2), Value::String("\xc3\xa9\xc3\xa9\xc3\xa9")), "\xc3\xa9\xc3\xa9/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kVarbinary, 2), Value::String("abc")), "ab/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kDate), Value::String("2024-02-30")), "0000-00-00/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kDateTime), Value::String("nope")), "0000-00-00 00:00:00/W1265");
+  ColumnSchema e = Col(TypeKind::kEnum);
+  e.type.enum_values = {"a", "b"};
+  EXPECT_EQ(Lenient(e, Value::String("c")), "/W1265");
+  EXPECT_EQ(Lenient(Col(TypeKind::kInt), Value::Int(5)), "5");  // nothing to warn about
+  EXPECT_EQ(Lenient(Col(TypeKind::kPoint), Value::String("x")), "E1416");  // no mode forgives this
+}
+
+TEST(AssignTest, NoZeroDate) {
+  Status warning;
+  auto strict = AssignToColumn(Col(TypeKind::kDate), Value::String("0000-00-00"), 1,
+                               AssignmentMode{.strict = true, .no_zero_date = true}, &warning);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.status().mysql_errno(), 1292);
+  EXPECT_EQ(Lenient(Col(TypeKind::kDate), Value::String("0000-00-00"), true), "0000-00-00/W1292");
+  EXPECT_EQ(Lenient(Col(TypeKind::kDate), Value::String("0000-00-00"), false), "0000-00-00");
+  EXPECT_EQ(ImplicitDefault(Col(TypeKind::kDateTime).type).ToText().value_or(""), "0000-00-00 00:00:00");
+  ColumnSchema e = Col(TypeKind::kEnum);
+  e.type.enum_values = {"x", "y"};
+  EXPECT_EQ(ImplicitDefault(e.type).ToText().value_or(""), "x");
+}
+
 }  // namespace
 }  // namespace strata::sql
