@@ -144,6 +144,7 @@ class SqlEngine {
   // Global system variables (SET GLOBAL): name (lower case) → value.
   std::optional<Value> GetGlobal(std::string_view name);
   void SetGlobal(std::string_view name, Value v);
+  uint64_t globals_version() const { return globals_version_.load(std::memory_order_acquire); }
 
   // Shutdown: every statement still running stops at its next check with 1053 (a query that
   // would run for hours must not hold the node's Stop()).
@@ -177,6 +178,7 @@ class SqlEngine {
   RowEstimates row_estimates_;
   std::mutex globals_mu_;
   std::map<std::string, Value> globals_;
+  std::atomic<uint64_t> globals_version_{0};  // +1 at each SetGlobal (sessions' caches check it)
 };
 
 // The kind of a statement, for metrics ("select", "insert", ...).
@@ -202,8 +204,11 @@ class Session final : public SessionContext, public UserLockRunner {
   ParseOptions parse_options() const;
   // The session's sql_mode (else the global one) lists `mode` (upper case).
   bool SqlModeHas(std::string_view mode) const;
-  std::string SqlModeList() const;  // ",MODE,MODE,": upper case, commas around each
+  // ",MODE,MODE,": upper case, commas around each. Cached: read again only after a SET of a
+  // session variable or a SET GLOBAL (every statement asks, twice).
+  const std::string& SqlModeList() const;
   static bool SqlModeListHas(std::string_view list, std::string_view mode);
+  bool only_full_group_by() const override { return SqlModeListHas(SqlModeList(), "ONLY_FULL_GROUP_BY"); }
   // GET_LOCK & co. as this session (session/user_locks.cc).
   Result<Value> RunUserLock(UserLockOp op, const std::vector<Value>& args, const EvalContext& ctx) override;
 
@@ -246,6 +251,15 @@ class Session final : public SessionContext, public UserLockRunner {
   void set_active_roles(std::optional<RoleList> roles) { active_roles_ = std::move(roles); }
   // CURRENT_ROLE(): the active roles as `r`@`h`,… in name order, or NONE.
   std::string current_role() const override;
+  // Whose privileges statements are checked with: the session's account, or a trigger's
+  // definer while its body runs (trigger.cc swaps it in and back; USER() then names the
+  // definer too).
+  struct Identity {
+    std::string user, account_host;
+    bool superuser = false;
+    std::optional<RoleList> active_roles;
+  };
+  Identity SwapIdentity(Identity next);
   // 1142 unless the account holds every privilege in `privileges` on db.table (at the
   // global, database or table level); `command` names the statement in the message.
   Status RequireTablePrivilege(uint32_t privileges, std::string_view command, std::string_view db,
@@ -382,6 +396,12 @@ class Session final : public SessionContext, public UserLockRunner {
   std::shared_ptr<ProcessEntry> process_;  // nullptr for internal sessions (connection id 0)
   int execute_depth_ = 0;                  // Execute nests (EXECUTE of a prepared statement)
   std::map<std::string, Value> session_vars_;  // lower-case name → value
+  uint64_t session_vars_version_ = 0;          // +1 at each change of session_vars_
+  struct SqlModeCache {
+    uint64_t session_version = UINT64_MAX, global_version = UINT64_MAX;
+    std::string list;
+  };
+  mutable SqlModeCache sql_mode_cache_;
   std::map<std::string, Value> user_vars_;     // lower-case name → value
   std::vector<TriggerFrame> trigger_frames_;   // innermost last
   std::shared_ptr<const CatalogSnapshot> txn_catalog_;  // the open transaction's catalog, once loaded

@@ -299,6 +299,39 @@ class AccountsTest(unittest.TestCase):
         self.sql("DROP ROLE IF EXISTS app_read, app_write, app_all")
         self.sql("DROP USER carol, dave")
 
+    def test_trigger_definer(self):
+        """A trigger body runs with its DEFINER's privileges (the creator by default): an
+        invoker without rights on the audit table still fires an audit trigger root defined;
+        one defined as a weaker account fails; only SUPER names another definer; a dropped
+        definer is 1449; SHOW TRIGGERS / SHOW CREATE TRIGGER / information_schema show it."""
+        self.sql("CREATE TABLE app.d (id INT PRIMARY KEY)")
+        self.sql("CREATE TABLE app.audit (id INT PRIMARY KEY, what VARCHAR(10))")
+        self.sql("CREATE TRIGGER d_audit AFTER INSERT ON app.d FOR EACH ROW INSERT INTO app.audit VALUES (NEW.id, 'root')")
+        self.sql("CREATE USER writer IDENTIFIED BY 'w-pw'")
+        self.sql("GRANT INSERT, DELETE ON app.d TO writer")
+        with self.login("writer", "w-pw") as c, c.cursor() as cur:
+            cur.execute("INSERT INTO app.d VALUES (1)")  # the trigger writes app.audit as root
+            self.assertError(1142, cur.execute, "INSERT INTO app.audit VALUES (99, 'x')")
+        self.assertEqual(self.sql("SELECT id, what FROM app.audit"), ((1, "root"),))
+        self.sql("DROP TRIGGER app.d_audit")
+        self.sql("CREATE DEFINER = 'writer'@'%' TRIGGER d_weak AFTER INSERT ON app.d FOR EACH ROW "
+                 "INSERT INTO app.audit VALUES (NEW.id, 'writer')")
+        self.assertEqual(self.sql("SELECT Definer FROM information_schema.TRIGGERS WHERE TRIGGER_NAME = 'd_weak'"),
+                         (("writer@%",),))
+        self.assertIn("CREATE DEFINER=`writer`@`%` TRIGGER `d_weak`", self.sql("SHOW CREATE TRIGGER app.d_weak")[0][2])
+        with self.login("writer", "w-pw") as c, c.cursor() as cur:
+            self.assertError(1142, cur.execute, "INSERT INTO app.d VALUES (2)")  # writer may not write app.audit
+        self.assertError(1142, self.sql, "INSERT INTO app.d VALUES (3)")  # root fires it too: as writer
+        # Naming another definer needs SUPER.
+        self.sql("GRANT TRIGGER ON app.* TO writer")
+        with self.login("writer", "w-pw") as c, c.cursor() as cur:
+            self.assertError(1227, cur.execute, "CREATE DEFINER = root TRIGGER d_up BEFORE DELETE ON app.d "
+                                                "FOR EACH ROW DELETE FROM app.audit")
+        self.sql("DROP USER writer")
+        self.assertError(1449, self.sql, "INSERT INTO app.d VALUES (4)",
+                         message="The user specified as a definer ('writer'@'%') does not exist")
+        self.sql("DROP TABLE app.d, app.audit")
+
 
 class OperatorCertificateTest(unittest.TestCase):
     """tls_cert / tls_key: the MySQL port offers the operator's certificate."""

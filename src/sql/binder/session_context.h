@@ -45,6 +45,7 @@ class SessionContext {
   virtual std::string client_host() const { return "localhost"; }
   virtual std::string account_host() const { return "%"; }
   virtual std::string current_role() const { return "NONE"; }  // CURRENT_ROLE()
+  virtual bool only_full_group_by() const { return false; }      // sql_mode ONLY_FULL_GROUP_BY
   virtual uint32_t connection_id() const = 0;
   virtual const std::string& server_version() const = 0;  // VERSION(), @@version
   virtual uint64_t last_insert_id() const = 0;

@@ -129,6 +129,11 @@ Bytes TriggerDefinition::Encode() const {
   out.push_back(static_cast<char>(event));
   PutLengthPrefixed(&out, body);
   PutVarint64(&out, order);
+  // The definer follows: older binaries read up to `order` and ignore it.
+  if (!definer_user.empty()) {
+    PutLengthPrefixed(&out, definer_user);
+    PutLengthPrefixed(&out, definer_host);
+  }
   return out;
 }
 
@@ -149,6 +154,13 @@ Result<TriggerDefinition> TriggerDefinition::Decode(Slice in) {
   t.timing = static_cast<TriggerTiming>(timing);
   t.event = static_cast<TriggerEvent>(event);
   t.body = std::string(body);
+  if (!in.empty()) {
+    Slice user, host;
+    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host) || !in.empty())
+      return Status::Corruption("trigger definition");
+    t.definer_user = std::string(user);
+    t.definer_host = std::string(host);
+  }
   return t;
 }
 

@@ -54,6 +54,9 @@ struct TriggerDefinition {
   TriggerEvent event = TriggerEvent::kInsert;
   std::string body;
   uint64_t order = 0;
+  // The account whose privileges the body runs with (CREATE DEFINER = …; the creator by
+  // default). Empty user: a trigger from before definers were kept, run as the invoker.
+  std::string definer_user, definer_host;
 
   Bytes Encode() const;
   static Result<TriggerDefinition> Decode(Slice in);

@@ -250,6 +250,8 @@ struct CreateTrigger : Statement {
   TriggerAction action = TriggerAction::kInsert;
   std::string body_text;                // as written; parsed again when the trigger fires
   std::vector<StatementPtr> body;       // its statements
+  // DEFINER = 'u'@'h'; nullopt (also DEFINER = CURRENT_USER): the creating account.
+  std::optional<std::pair<std::string, std::string>> definer;
 };
 
 struct DropTrigger : Statement {

@@ -1,4 +1,5 @@
 // CREATE TRIGGER and DROP TRIGGER, and the statements a trigger body may hold.
+#include "sql/parser/ast_account.h"
 #include "sql/parser/parser.h"
 #include "sql/parser/parser_internal.h"
 
@@ -7,11 +8,10 @@ namespace internal {
 
 Result<ast::StatementPtr> Parser::ParseCreateTrigger() {
   auto trigger = std::make_unique<ast::CreateTrigger>();
-  if (AcceptWord("DEFINER")) {  // user[@host] | CURRENT_USER: accepted, ignored
+  if (AcceptWord("DEFINER")) {  // user[@host] | CURRENT_USER[()]
     STRATA_RETURN_IF_ERROR(ExpectPunct("="));
-    Advance();
-    if (Peek().kind == TokenKind::kUserVar) Advance();
-    if (AcceptPunct("(")) STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    STRATA_ASSIGN_OR_RETURN(ast::AccountName definer, ParseAccountName());
+    if (!definer.current_user) trigger->definer = {definer.user, definer.host};
   }
   STRATA_RETURN_IF_ERROR(ExpectWord("TRIGGER"));
   if (AcceptWord("IF")) {

@@ -163,6 +163,9 @@ Result<std::vector<std::string>> RoleGrantLines(Session& session, const CatalogS
 // The privileges a DDL or administrative statement needs (1142 / 1044 / 1227), for a
 // session with an account; table reads and writes are checked where their tables resolve.
 Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt);
+// A trigger's definer as SHOW TRIGGERS writes it, "user@host" (root@% for one kept from
+// before definers were recorded).
+std::string DefinerText(const TriggerDefinition& trigger);
 // LOAD DATA LOCAL INFILE (load_data.cc): 3948 unless local_infile is ON and the client
 // offered its files (Session::local_files).
 Result<QueryResult> ExecuteLoadData(Session& session, const ast::LoadData& stmt);

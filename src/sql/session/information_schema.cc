@@ -240,7 +240,7 @@ Table Triggers(const CatalogSnapshot& c) {
     t.rows.push_back({Str("def"), Str(tr->database), Str(tr->name), Str(event), Str("def"), Str(tr->database),
                       Str(tr->table), Num(order), Value::Null(), Str(tr->body), Str("ROW"),
                       Str(tr->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER"), Value::Null(), Value::Null(),
-                      Str("OLD"), Str("NEW"), Value::Null(), Str(""), Str("root@%"), Str(kCharset), Str(kCollation),
+                      Str("OLD"), Str("NEW"), Value::Null(), Str(""), Str(DefinerText(*tr)), Str(kCharset), Str(kCollation),
                       Str(kCollation)});
   }
   return t;

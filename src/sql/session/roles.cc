@@ -249,6 +249,15 @@ void Session::SetAccount(std::string account_host) {
   if (auto account = (*catalog)->FindAccount(user_, account_host_)) active_roles_ = LoginRoles(*this, *account);
 }
 
+Session::Identity Session::SwapIdentity(Identity next) {
+  Identity previous{user_, account_host_, superuser_, active_roles_};
+  user_ = std::move(next.user);
+  account_host_ = std::move(next.account_host);
+  superuser_ = next.superuser;
+  active_roles_ = std::move(next.active_roles);
+  return previous;
+}
+
 std::string Session::current_role() const {
   if (!active_roles_ || active_roles_->empty()) return "NONE";
   RoleList sorted = *active_roles_;

@@ -35,6 +35,7 @@ std::optional<Value> SqlEngine::GetGlobal(std::string_view name) {
 void SqlEngine::SetGlobal(std::string_view name, Value v) {
   std::lock_guard lock(globals_mu_);
   globals_[std::string(name)] = std::move(v);
+  globals_version_.fetch_add(1, std::memory_order_release);
 }
 
 std::string_view StatementKindName(const ast::Statement& stmt) {
@@ -97,7 +98,7 @@ EvalContext Session::eval_context() const {
   if (!trigger_frames_.empty()) ctx.outer_rows.push_back(trigger_frames_.back().row);  // NEW / OLD
   ctx.last_insert_id = const_cast<uint64_t*>(&last_insert_id_);  // LAST_INSERT_ID(expr) sets it
   ctx.user_locks = const_cast<Session*>(this);                   // GET_LOCK & co.
-  const std::string modes = SqlModeList();
+  const std::string& modes = SqlModeList();
   ctx.no_auto_value_on_zero = SqlModeListHas(modes, "NO_AUTO_VALUE_ON_ZERO");
   ctx.assignment.strict = SqlModeListHas(modes, "STRICT_TRANS_TABLES") || SqlModeListHas(modes, "STRICT_ALL_TABLES");
   ctx.assignment.no_zero_date = SqlModeListHas(modes, "NO_ZERO_DATE");
@@ -292,6 +293,7 @@ void Session::Reset() {
   engine_->user_locks().ReleaseAll(connection_id_);
   autocommit_ = true;
   session_vars_.clear();
+  session_vars_version_++;
   user_vars_.clear();
   last_insert_id_ = 0;
   engine_->ReleasePrepared(prepared_.size());
@@ -528,6 +530,7 @@ Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
 }
 
 Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) {
+  session_vars_version_++;  // whatever it changes below
   std::string name = CanonicalVariableName(ToLower(item.name));
   if (name == "names" || name == "character_set") {
     std::string cs = value.ToText().value_or("utf8mb4");

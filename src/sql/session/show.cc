@@ -292,7 +292,7 @@ Result<QueryResult> ShowTriggers(Session& session, const ast::Show& stmt) {
     const char* event = t->event == TriggerEvent::kInsert ? "INSERT" : t->event == TriggerEvent::kUpdate ? "UPDATE" : "DELETE";
     r.rows.push_back({Str(t->name), Str(event), Str(t->table), Str(t->body),
                       Str(t->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER"), Value::Null(),
-                      Str("STRICT_TRANS_TABLES"), Str("root@%"), Str("utf8mb4"), Str("utf8mb4_general_ci"),
+                      Str("STRICT_TRANS_TABLES"), Str(DefinerText(*t)), Str("utf8mb4"), Str("utf8mb4_general_ci"),
                       Str("utf8mb4_general_ci")});
   }
   return ApplyWhere(session, stmt, std::move(r));
@@ -344,7 +344,10 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       STRATA_RETURN_IF_ERROR(session.RequireTablePrivilege(kPrivTrigger, "TRIGGER", db, t->table));
       QueryResult r = TextResult({"Trigger", "sql_mode", "SQL Original Statement", "character_set_client",
                                   "collation_connection", "Database Collation", "Created"});
-      std::string statement = fmt::format("CREATE DEFINER=`root`@`%` TRIGGER {} {} {} ON {} FOR EACH ROW {}", Quote(t->name),
+      std::string definer = DefinerText(*t);
+      size_t at = definer.rfind('@');
+      std::string statement = fmt::format("CREATE DEFINER=`{}`@`{}` TRIGGER {} {} {} ON {} FOR EACH ROW {}",
+                                          definer.substr(0, at), definer.substr(at + 1), Quote(t->name),
                                           t->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER",
                                           t->event == TriggerEvent::kInsert   ? "INSERT"
                                           : t->event == TriggerEvent::kUpdate ? "UPDATE"

@@ -93,12 +93,28 @@ class SessionTriggers final : public TriggerRunner {
       if (new_row && i < new_row->size()) row[i] = (*new_row)[i];
       if (old_row && i < old_row->size()) row[n + i] = (*old_row)[i];
     }
+    // The body runs with its definer's privileges (MySQL's SQL SECURITY DEFINER); a trigger
+    // kept from before definers were recorded runs as the invoker.
+    std::optional<Session::Identity> invoker;
+    if (!trigger.definition->definer_user.empty()) {
+      STRATA_ASSIGN_OR_RETURN(Session::Identity definer, DefinerIdentity(*trigger.definition));
+      invoker = session_.SwapIdentity(std::move(definer));
+    }
+    struct Restore {
+      Session& s;
+      std::optional<Session::Identity>& invoker;
+      ~Restore() {
+        if (invoker) s.SwapIdentity(std::move(*invoker));
+      }
+    } restore{session_, invoker};
     session_.PushTrigger({&names, &row, &table});
     struct Pop {
       Session& s;
       ~Pop() { s.PopTrigger(); }
     } pop{session_};
     for (const ast::StatementPtr& statement : trigger.body) {
+      if (statement->kind != ast::StatementKind::kSetRowColumns && !session_.superuser())
+        STRATA_RETURN_IF_ERROR(CheckStatementPrivileges(session_, *statement));
       switch (statement->kind) {
         case ast::StatementKind::kSetRowColumns:
           STRATA_RETURN_IF_ERROR(SetNew(static_cast<const ast::SetRowColumns&>(*statement), table, &row, new_row));
@@ -119,6 +135,19 @@ class SessionTriggers final : public TriggerRunner {
       }
     }
     return Status::OK();
+  }
+
+  // The definer as a privilege identity: root is every privilege; another account must still
+  // exist (1449, as MySQL) and has its default roles active.
+  Result<Session::Identity> DefinerIdentity(const TriggerDefinition& t) {
+    if (t.definer_user == session_.engine().root_user()) return Session::Identity{t.definer_user, t.definer_host, true, {}};
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const CatalogSnapshot> catalog, session_.LoadCatalog());
+    if (!catalog->FindAccount(t.definer_user, t.definer_host)) {  // ER_NO_SUCH_USER
+      return Status::InvalidArgument(fmt::format("The user specified as a definer ('{}'@'{}') does not exist",
+                                                 t.definer_user, t.definer_host))
+          .WithMysql(1449, "HY000");
+    }
+    return Session::Identity{t.definer_user, t.definer_host, false, std::nullopt};
   }
 
   // SET NEW.c = e: converted to c's type, as a write of c would be.
@@ -165,6 +194,11 @@ class SessionTriggers final : public TriggerRunner {
 
 std::unique_ptr<TriggerRunner> MakeTriggerRunner(Session& session) { return std::make_unique<SessionTriggers>(session); }
 
+std::string DefinerText(const TriggerDefinition& trigger) {
+  if (trigger.definer_user.empty()) return "root@%";
+  return trigger.definer_user + "@" + trigger.definer_host;
+}
+
 Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
   if (!stmt.name.schema.empty() && !EqualsIgnoreCase(stmt.name.schema, db))  // ER_TRG_IN_WRONG_SCHEMA
@@ -176,6 +210,19 @@ Result<QueryResult> CreateTrigger(Session& session, const ast::CreateTrigger& st
   trigger.timing = TimingOf(stmt.time);
   trigger.event = EventOf(stmt.action);
   trigger.body = stmt.body_text;
+  // DEFINER = another account needs SUPER (MySQL: SET_USER_ID or SUPER): the body would run
+  // with that account's privileges.
+  trigger.definer_user = session.user();
+  trigger.definer_host = session.account_host();
+  if (stmt.definer && (stmt.definer->first != session.user() ||
+                       !EqualsIgnoreCase(stmt.definer->second, session.account_host()))) {
+    if (!session.superuser() && !session.RequireGlobalPrivilege(kPrivSuper).ok())
+      return Status::InvalidArgument("Access denied; you need (at least one of) the SUPER or SET_USER_ID privilege(s) "
+                                     "for this operation")
+          .WithMysql(1227, "42000");
+    trigger.definer_user = stmt.definer->first;
+    trigger.definer_host = stmt.definer->second;
+  }
   QueryResult result;
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));

@@ -228,9 +228,16 @@ Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value&
 
 bool Session::SqlModeHas(std::string_view mode) const { return SqlModeListHas(SqlModeList(), mode); }
 
-std::string Session::SqlModeList() const {
-  std::optional<Value> value = GetVariable("sql_mode");  // the session's, else the global one
-  return "," + ToUpper(value ? value->ToText().value_or("") : "") + ",";
+const std::string& Session::SqlModeList() const {
+  SqlModeCache& c = sql_mode_cache_;
+  const uint64_t global_version = engine_->globals_version();
+  if (c.session_version != session_vars_version_ || c.global_version != global_version) {
+    std::optional<Value> value = GetVariable("sql_mode");  // the session's, else the global one
+    c.list = "," + ToUpper(value ? value->ToText().value_or("") : "") + ",";
+    c.session_version = session_vars_version_;
+    c.global_version = global_version;
+  }
+  return c.list;
 }
 
 bool Session::SqlModeListHas(std::string_view list, std::string_view mode) {
@@ -243,7 +250,7 @@ bool Session::SqlModeListHas(std::string_view list, std::string_view mode) {
 bool Session::no_backslash_escapes() const { return SqlModeHas("NO_BACKSLASH_ESCAPES"); }
 
 ParseOptions Session::parse_options() const {
-  const std::string modes = SqlModeList();
+  const std::string& modes = SqlModeList();
   return {.backslash_escapes = !SqlModeListHas(modes, "NO_BACKSLASH_ESCAPES"),
           .ansi_quotes = SqlModeListHas(modes, "ANSI_QUOTES")};
 }
