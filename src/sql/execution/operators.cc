@@ -202,19 +202,16 @@ class ProjectOp : public Operator {
 
 class SortOp : public Operator {
  public:
-  SortOp(OperatorPtr child, std::vector<SortKey> keys) : child_(std::move(child)), keys_(std::move(keys)) {}
+  SortOp(OperatorPtr child, std::vector<SortKey> keys, uint64_t top_n)
+      : child_(std::move(child)), keys_(std::move(keys)), top_n_(top_n) {}
   Result<bool> Next(RowBatch* out) override {
     if (!sorted_) {
-      STRATA_ASSIGN_OR_RETURN(rows_, Drain(*child_));
-      std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
-        for (const SortKey& k : keys_) {
-          const Value& x = a[k.column];
-          const Value& y = b[k.column];
-          int c = x.is_null() ? (y.is_null() ? 0 : -1) : y.is_null() ? 1 : CompareValues(x, y);
-          if (c != 0) return k.descending ? c > 0 : c < 0;
-        }
-        return false;
-      });
+      if (top_n_ > 0) {
+        STRATA_RETURN_IF_ERROR(KeepTopN());
+      } else {
+        STRATA_ASSIGN_OR_RETURN(rows_, Drain(*child_));
+        std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) { return Before(a, b); });
+      }
       sorted_ = true;
     }
     while (pos_ < rows_.size() && out->size() < kBatchRows) out->push_back(std::move(rows_[pos_++]));
@@ -222,8 +219,53 @@ class SortOp : public Operator {
   }
 
  private:
+  // Whether `a` sorts before `b` by the keys (NULLs first).
+  bool Before(const Row& a, const Row& b) const {
+    for (const SortKey& k : keys_) {
+      const Value& x = a[k.column];
+      const Value& y = b[k.column];
+      int c = x.is_null() ? (y.is_null() ? 0 : -1) : y.is_null() ? 1 : CompareValues(x, y);
+      if (c != 0) return k.descending ? c > 0 : c < 0;
+    }
+    return false;
+  }
+
+  // Top-N: a max-heap of the best top_n_ rows seen so far (the worst on top); a row's
+  // arrival number breaks ties, so the result is exactly the full stable sort's first rows.
+  Status KeepTopN() {
+    using Entry = std::pair<Row, uint64_t>;
+    auto before = [this](const Entry& a, const Entry& b) {  // the heap's order: its top sorts last
+      if (Before(a.first, b.first)) return true;
+      if (Before(b.first, a.first)) return false;
+      return a.second < b.second;
+    };
+    std::vector<Entry> heap;
+    uint64_t arrival = 0;
+    while (true) {
+      RowBatch in;
+      STRATA_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+      for (Row& row : in) {
+        Entry e{std::move(row), arrival++};
+        if (heap.size() < top_n_) {
+          heap.push_back(std::move(e));
+          std::push_heap(heap.begin(), heap.end(), before);
+        } else if (before(e, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), before);
+          heap.back() = std::move(e);
+          std::push_heap(heap.begin(), heap.end(), before);
+        }
+      }
+      if (!more) break;
+    }
+    std::sort_heap(heap.begin(), heap.end(), before);
+    rows_.reserve(heap.size());
+    for (Entry& e : heap) rows_.push_back(std::move(e.first));
+    return Status::OK();
+  }
+
   OperatorPtr child_;
   std::vector<SortKey> keys_;
+  uint64_t top_n_;
   std::vector<Row> rows_;
   size_t pos_ = 0;
   bool sorted_ = false;
@@ -291,8 +333,8 @@ OperatorPtr MakeFilter(OperatorPtr child, const BoundExpr* predicate, const Eval
 OperatorPtr MakeProject(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx) {
   return std::make_unique<ProjectOp>(std::move(child), std::move(exprs), ctx);
 }
-OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys) {
-  return std::make_unique<SortOp>(std::move(child), std::move(keys));
+OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys, uint64_t top_n) {
+  return std::make_unique<SortOp>(std::move(child), std::move(keys), top_n);
 }
 OperatorPtr MakeDistinct(OperatorPtr child, size_t width) { return std::make_unique<DistinctOp>(std::move(child), width); }
 OperatorPtr MakeLimit(OperatorPtr child, uint64_t offset, uint64_t count) {

@@ -64,7 +64,9 @@ OperatorPtr MakeAggregate(OperatorPtr child, std::vector<const BoundExpr*> group
                           const std::vector<AggregateSpec>* aggregates, size_t input_width,
                           const EvalContext* ctx);
 
-OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys);
+// `top_n` > 0: only the first top_n rows of the sorted order are produced, kept in a bounded
+// heap while the child's rows stream by (ties keep input order, as the full stable sort).
+OperatorPtr MakeSort(OperatorPtr child, std::vector<SortKey> keys, uint64_t top_n = 0);
 // Keeps the first row of each distinct prefix of `width` values.
 OperatorPtr MakeDistinct(OperatorPtr child, size_t width);
 OperatorPtr MakeLimit(OperatorPtr child, uint64_t offset, uint64_t count);

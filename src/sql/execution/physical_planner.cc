@@ -84,7 +84,8 @@ OperatorPtr Build(const LogicalOperator& plan, const ExecutionContext& ctx) {
     case LogicalKind::kDistinct:
       return MakeDistinct(BuildOperators(plan.child(), ctx), static_cast<const LogicalDistinct&>(plan).key_width);
     case LogicalKind::kSort:
-      return MakeSort(BuildOperators(plan.child(), ctx), static_cast<const LogicalSort&>(plan).keys);
+      return MakeSort(BuildOperators(plan.child(), ctx), static_cast<const LogicalSort&>(plan).keys,
+                      static_cast<const LogicalSort&>(plan).top_n);
     case LogicalKind::kLimit: {
       const auto& limit = static_cast<const LogicalLimit&>(plan);
       return MakeLimit(BuildOperators(plan.child(), ctx), limit.offset, limit.count);

@@ -10,6 +10,7 @@ LogicalPlan Optimize(LogicalPlan plan) {
   plan = ChooseIndexJoins(std::move(plan));
   plan = SelectIndexes(std::move(plan));
   plan = PushDownLimits(std::move(plan));
+  plan = UseTopN(std::move(plan));
   return plan;
 }
 

@@ -31,4 +31,9 @@ LogicalPlan SelectIndexes(LogicalPlan plan);
 // only for the rows that are returned.
 LogicalPlan PushDownLimits(LogicalPlan plan);
 
+// top_n.cc: a Sort directly under a Limit needs only its first offset + count rows (at
+// most kMaxTopN): it keeps them in a bounded heap (top-N sort) instead of sorting all rows.
+inline constexpr uint64_t kMaxTopN = 100000;
+LogicalPlan UseTopN(LogicalPlan plan);
+
 }  // namespace strata::sql

@@ -105,7 +105,7 @@ std::string LogicalProject::Describe() const { return "Project " + List(exprs); 
 std::string LogicalDistinct::Describe() const { return fmt::format("Distinct on the first {} value(s)", key_width); }
 
 std::string LogicalSort::Describe() const {
-  std::string out = "Sort";
+  std::string out = top_n ? fmt::format("Sort (top {})", top_n) : std::string("Sort");
   for (size_t i = 0; i < keys.size(); i++)
     out += fmt::format("{} #{}{}", i ? "," : "", keys[i].column, keys[i].descending ? " DESC" : "");
   return out;

@@ -213,6 +213,9 @@ class LogicalSort final : public LogicalOperator {
   std::string Describe() const override;
 
   std::vector<SortKey> keys;
+  // > 0: only the first top_n rows are read (a Limit above, optimizer/top_n.cc), so a
+  // bounded heap replaces the full sort. The rows are the same, in the same order.
+  uint64_t top_n = 0;
 };
 
 class LogicalLimit final : public LogicalOperator {
