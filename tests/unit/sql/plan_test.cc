@@ -98,10 +98,11 @@ TEST_F(PlanTest, LimitPushdownMovesALimitBelowTheProjection) {
             "Project upper(#2)\n"
             "  Limit 10 offset 0\n"
             "    Get d.t (full scan)\n");
-  // Not below a sort or DISTINCT: those need every row first.
+  // Not below a sort or DISTINCT: those need every row first (the sort keeps only the
+  // first 10 of them: a top-N sort).
   EXPECT_EQ(Plan("SELECT b FROM t ORDER BY a LIMIT 10"),
             "Limit 10 offset 0\n"
-            "  Sort #1\n"
+            "  Sort (top 10) #1\n"
             "    Project #2, #1\n"
             "      Get d.t (full scan)\n");
   EXPECT_EQ(Plan("SELECT DISTINCT b FROM t LIMIT 10"),
@@ -115,7 +116,7 @@ TEST_F(PlanTest, UpdateAndDeleteTargetRowsCarryTheirRowKeys) {
   EXPECT_EQ(TargetPlan("id >= 5", "ORDER BY a DESC LIMIT 2"),
             "Delete d.t\n"
             "  Limit 2 offset 0\n"
-            "    Sort #1 DESC\n"
+            "    Sort (top 2) #1 DESC\n"
             "      Filter (#0 >= 5)\n"
             "        Get d.t (primary key, 1 range(s), with row keys)\n");
 }
