@@ -190,13 +190,11 @@ Result<Value> Unary(const BoundExpr& e, const Row& row, const EvalContext& ctx) 
   }
 }
 
-std::string FormatTime(int64_t unix_seconds, bool with_time) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  if (!with_time) return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+// NOW() / CURDATE() in the session's time zone.
+std::string FormatTime(const EvalContext& ctx, bool with_time) {
+  TimeZone::Civil c = CivilNow(ctx);
+  if (!with_time) return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
 }
 
 Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
@@ -215,7 +213,7 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
       if (!ctx.values_row || e.column >= ctx.values_row->size()) return Value::Null();
       return (*ctx.values_row)[e.column];
     case Fn::kNow: return Value::String(CurrentTimestampText(ctx, e.type.decimals));
-    case Fn::kCurDate: return Value::String(FormatTime(ctx.now_unix_seconds, false));
+    case Fn::kCurDate: return Value::String(FormatTime(ctx, false));
     case Fn::kUserLock: {
       std::vector<Value> args;
       for (const auto& child : e.children) {
@@ -292,8 +290,31 @@ Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
 
 }  // namespace
 
+TimeZone::Civil CivilTime(const EvalContext& ctx, int64_t unix_seconds) {
+  if (ctx.time_zone) return ctx.time_zone->ToCivil(unix_seconds);
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return TimeZone::Civil{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
+}
+
+TimeZone::Civil CivilNow(const EvalContext& ctx) { return CivilTime(ctx, ctx.now_unix_seconds); }
+
+int64_t UnixTime(const EvalContext& ctx, const TimeZone::Civil& c) {
+  if (ctx.time_zone) return ctx.time_zone->ToUnix(c);
+  std::tm tm{};
+  tm.tm_year = static_cast<int>(c.year - 1900);
+  tm.tm_mon = c.month - 1;
+  tm.tm_mday = c.day;
+  tm.tm_hour = c.hour;
+  tm.tm_min = c.minute;
+  tm.tm_sec = c.second;
+  tm.tm_isdst = -1;
+  return static_cast<int64_t>(mktime(&tm));
+}
+
 std::string CurrentTimestampText(const EvalContext& ctx, int fsp) {
-  std::string text = FormatTime(ctx.now_unix_seconds, true);
+  std::string text = FormatTime(ctx, true);
   if (fsp > 0 && fsp <= 6) {
     int64_t divisor = 1;
     for (int i = fsp; i < 6; i++) divisor *= 10;

@@ -10,6 +10,7 @@
 
 #include "sql/parser/ast.h"
 #include "sql/types/codec.h"
+#include "sql/types/time_zone.h"
 #include "sql/types/value.h"
 
 namespace strata::sql {
@@ -136,7 +137,7 @@ class UserLockRunner;
 enum class UserLockOp : uint8_t { kGet, kRelease, kIsFree, kIsUsed, kReleaseAll };
 
 struct EvalContext {
-  int64_t now_unix_seconds = 0;  // NOW() for the whole statement
+  int64_t now_unix_seconds = 0;  // NOW() for the whole statement (Unix time; civil in time_zone)
   int64_t now_micros = 0;        // and its microseconds (NOW(6))
   // Long loops (joins, subqueries) call CheckInterrupted: the engine's shutdown flag (1053)
   // and the statement's deadline (max_execution_time, 3024; 0: none), in steady-clock ns.
@@ -156,6 +157,8 @@ struct EvalContext {
   // list for the statement; nullptr: dropped).
   AssignmentMode assignment;
   std::vector<Status>* warnings = nullptr;
+  // The session's time_zone (sql/types/time_zone.h); nullptr: the server's (SYSTEM).
+  const TimeZone* time_zone = nullptr;
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
   std::vector<const Row*> outer_rows;
 };
@@ -203,6 +206,12 @@ Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx);
 // The statement's time (ctx.now_*) as DATETIME text with `fsp` fractional digits (0-6):
 // NOW(fsp), and CURRENT_TIMESTAMP defaults and ON UPDATE columns of DATETIME(fsp).
 std::string CurrentTimestampText(const EvalContext& ctx, int fsp);
+// Unix time `unix_seconds` (CivilNow: the statement's NOW()) as civil time in the session's
+// time zone.
+TimeZone::Civil CivilTime(const EvalContext& ctx, int64_t unix_seconds);
+TimeZone::Civil CivilNow(const EvalContext& ctx);
+// Civil time in the session's time zone as Unix time (UNIX_TIMESTAMP(date)).
+int64_t UnixTime(const EvalContext& ctx, const TimeZone::Civil& civil);
 
 // Like Eval but only for WHERE/HAVING/ON: NULL and false are both "not true".
 Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx);

@@ -1,6 +1,6 @@
 // Date and time functions. An argument that is not a valid date (or time) makes the result
 // NULL, as MySQL does outside strict-mode writes. "Now" is the statement's start
-// (EvalContext::now_unix_seconds) in the server's time zone.
+// (EvalContext::now_unix_seconds) in the session's time zone (EvalContext::time_zone).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -391,11 +391,10 @@ Result<Value> StrToDate(Args a, const EvalContext&) {
   return Value::String(t.has_time ? FormatDateTime(t) : FormatDate(t));
 }
 
-DateTime LocalTime(int64_t unix_seconds, bool utc) {
+DateTime UtcCivil(int64_t unix_seconds) {
   std::time_t tt = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
-  if (utc) gmtime_r(&tt, &tm);
-  else localtime_r(&tt, &tm);
+  gmtime_r(&tt, &tm);
   return DateTime{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 0, true};
 }
 
@@ -417,13 +416,13 @@ Result<Value> Sleep(Args a, const EvalContext& ctx) {
 }
 
 Result<Value> CurTime(Args, const EvalContext& ctx) {
-  DateTime t = LocalTime(ctx.now_unix_seconds, false);
+  TimeZone::Civil t = CivilNow(ctx);
   return Value::String(fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second));
 }
-Result<Value> UtcTimestamp(Args, const EvalContext& ctx) { return Value::String(FormatDateTime(LocalTime(ctx.now_unix_seconds, true))); }
-Result<Value> UtcDate(Args, const EvalContext& ctx) { return Value::String(FormatDate(LocalTime(ctx.now_unix_seconds, true))); }
+Result<Value> UtcTimestamp(Args, const EvalContext& ctx) { return Value::String(FormatDateTime(UtcCivil(ctx.now_unix_seconds))); }
+Result<Value> UtcDate(Args, const EvalContext& ctx) { return Value::String(FormatDate(UtcCivil(ctx.now_unix_seconds))); }
 Result<Value> UtcTime(Args, const EvalContext& ctx) {
-  DateTime t = LocalTime(ctx.now_unix_seconds, true);
+  DateTime t = UtcCivil(ctx.now_unix_seconds);
   return Value::String(fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second));
 }
 
@@ -432,53 +431,35 @@ Result<Value> UnixTimestamp(Args a, const EvalContext& ctx) {
   if (a[0].is_null()) return Value::Null();
   auto t = Date(a[0]);
   if (!t) return Value::Int(0);
-  std::tm tm{};
-  tm.tm_year = static_cast<int>(t->year - 1900);
-  tm.tm_mon = static_cast<int>(t->month - 1);
-  tm.tm_mday = static_cast<int>(t->day);
-  tm.tm_hour = static_cast<int>(t->hour);
-  tm.tm_min = static_cast<int>(t->minute);
-  tm.tm_sec = static_cast<int>(t->second);
-  tm.tm_isdst = -1;
-  int64_t seconds = static_cast<int64_t>(mktime(&tm));
+  int64_t seconds = UnixTime(ctx, TimeZone::Civil{t->year, static_cast<int>(t->month), static_cast<int>(t->day),
+                                                  static_cast<int>(t->hour), static_cast<int>(t->minute),
+                                                  static_cast<int>(t->second)});
   if (seconds < 0) return Value::Int(0);
   if (t->micro == 0) return Value::Int(seconds);
   return Value::Dec(Decimal{static_cast<__int128>(seconds) * 1'000'000 + t->micro, 6});
 }
 
-Result<Value> FromUnixtime(Args a, const EvalContext&) {
+Result<Value> FromUnixtime(Args a, const EvalContext& ctx) {
   double d = a[0].ToDouble();
   if (d < 0 || d > 32536771199.0) return Value::Null();
-  DateTime t = LocalTime(SaturatingInt64(d), false);
+  TimeZone::Civil c = CivilTime(ctx, SaturatingInt64(d));
+  DateTime t{c.year, c.month, c.day, c.hour, c.minute, c.second, 0, true};
   if (a.size() > 1) return Value::String(Format(t, Text(a[1])));
   return Value::String(FormatDateTime(t));
 }
 
-// A time zone as CONVERT_TZ takes it, in minutes east of UTC: 'UTC', 'SYSTEM' (the
-// server's zone is UTC) or '+HH:MM' / '-HH:MM' within MySQL's -13:59 .. +14:00. Named zones
-// need time zone tables StrataDB does not have: nullopt, so the result is NULL (MySQL
-// without loaded tables answers the same).
-std::optional<int64_t> ZoneOffsetMinutes(std::string_view zone) {
-  if (EqualsIgnoreCase(zone, "UTC") || EqualsIgnoreCase(zone, "SYSTEM")) return 0;
-  if (zone.size() < 5 || zone.size() > 6 || (zone[0] != '+' && zone[0] != '-')) return std::nullopt;
-  size_t colon = zone.find(':');
-  if (colon == std::string_view::npos || zone.size() - colon != 3) return std::nullopt;
-  int64_t h = 0, m = 0;
-  for (size_t i = 1; i < zone.size(); i++) {
-    if (i == colon) continue;
-    if (!std::isdigit(static_cast<unsigned char>(zone[i]))) return std::nullopt;
-    (i < colon ? h : m) = (i < colon ? h : m) * 10 + (zone[i] - '0');
-  }
-  int64_t total = h * 60 + m;
-  if (m > 59 || (zone[0] == '+' && total > 14 * 60) || (zone[0] == '-' && total > 13 * 60 + 59)) return std::nullopt;
-  return zone[0] == '-' ? -total : total;
-}
-
+// CONVERT_TZ(dt, from, to): each zone SYSTEM, UTC, an offset or a tz database name; NULL for
+// an unknown zone, as MySQL.
 Result<Value> ConvertTz(Args a, const EvalContext&) {
   auto t = Date(a[0]);
-  auto from = ZoneOffsetMinutes(Text(a[1])), to = ZoneOffsetMinutes(Text(a[2]));
-  if (!t || !from || !to) return Value::Null();
-  DateTime out = FromEpochMicros(EpochMicros(*t) + (*to - *from) * 60 * kMicrosPerSecond);
+  if (!t || a[1].is_null() || a[2].is_null()) return Value::Null();
+  Result<TimeZone> from = TimeZone::Parse(Text(a[1])), to = TimeZone::Parse(Text(a[2]));
+  if (!from.ok() || !to.ok()) return Value::Null();
+  int64_t unix = from->ToUnix(TimeZone::Civil{t->year, static_cast<int>(t->month), static_cast<int>(t->day),
+                                              static_cast<int>(t->hour), static_cast<int>(t->minute),
+                                              static_cast<int>(t->second)});
+  TimeZone::Civil c = to->ToCivil(unix);
+  DateTime out{c.year, c.month, c.day, c.hour, c.minute, c.second, t->micro, true};
   return Value::String(FormatDateTime(out));
 }
 

@@ -103,6 +103,7 @@ EvalContext Session::eval_context() const {
   ctx.assignment.strict = SqlModeListHas(modes, "STRICT_TRANS_TABLES") || SqlModeListHas(modes, "STRICT_ALL_TABLES");
   ctx.assignment.no_zero_date = SqlModeListHas(modes, "NO_ZERO_DATE");
   ctx.warnings = const_cast<std::vector<Status>*>(&statement_warnings_);  // the statement's, kept by KeepWarnings
+  ctx.time_zone = time_zone();
   return ctx;
 }
 

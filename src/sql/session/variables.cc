@@ -189,6 +189,10 @@ Status NormalizeVariableValue(std::string_view name, Value* v) {
   }
   if (name == "session_track_system_variables") *v = Value::String(ToLower(v->ToText().value_or("")));
   if (name == "sql_mode") *v = Value::String(NormalizeSqlMode(v->ToText().value_or("")));
+  if (name == "time_zone") {  // 1298 for a zone that does not exist
+    STRATA_ASSIGN_OR_RETURN(TimeZone zone, TimeZone::Parse(v->ToText().value_or("")));
+    *v = Value::String(zone.name());
+  }
   return Status::OK();
 }
 
@@ -225,6 +229,20 @@ Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value&
 }
 
 // ---- sql_mode as the session reads it ----
+
+const TimeZone* Session::time_zone() const {
+  TimeZoneCache& c = time_zone_cache_;
+  const uint64_t global_version = engine_->globals_version();
+  if (c.session_version != session_vars_version_ || c.global_version != global_version) {
+    std::optional<Value> value = GetVariable("time_zone");
+    Result<TimeZone> zone = TimeZone::Parse(value ? value->ToText().value_or("SYSTEM") : "SYSTEM");
+    c.zone.reset();
+    if (zone.ok()) c.zone.emplace(std::move(zone).value());
+    c.session_version = session_vars_version_;
+    c.global_version = global_version;
+  }
+  return c.zone ? &*c.zone : nullptr;
+}
 
 bool Session::SqlModeHas(std::string_view mode) const { return SqlModeListHas(SqlModeList(), mode); }
 

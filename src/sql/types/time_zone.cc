@@ -1,0 +1,63 @@
+#include "sql/types/time_zone.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "absl/time/civil_time.h"
+#include "common/ascii.h"
+
+namespace strata::sql {
+namespace {
+
+Status UnknownTimeZone(std::string_view name) {
+  return Status::InvalidArgument(fmt::format("Unknown or incorrect time zone: '{}'", name)).WithMysql(1298, "HY000");
+}
+
+// '+HH:MM' / '-HH:MM' within MySQL's -13:59 .. +14:00, in seconds east of UTC.
+std::optional<int> OffsetSeconds(std::string_view s) {
+  if (s.size() < 5 || s.size() > 6 || (s[0] != '+' && s[0] != '-')) return std::nullopt;
+  size_t colon = s.find(':');
+  if (colon == std::string_view::npos || colon < 2 || s.size() - colon != 3) return std::nullopt;
+  int h = 0, m = 0;
+  for (size_t i = 1; i < s.size(); i++) {
+    if (i == colon) continue;
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+    (i < colon ? h : m) = (i < colon ? h : m) * 10 + (s[i] - '0');
+  }
+  int total = h * 60 + m;
+  if (m > 59 || (s[0] == '+' && total > 14 * 60) || (s[0] == '-' && total > 13 * 60 + 59)) return std::nullopt;
+  return (s[0] == '-' ? -total : total) * 60;
+}
+
+}  // namespace
+
+Result<TimeZone> TimeZone::Parse(std::string_view name) {
+  if (EqualsIgnoreCase(name, "SYSTEM")) return TimeZone("SYSTEM", absl::LocalTimeZone());
+  if (EqualsIgnoreCase(name, "UTC")) return TimeZone("UTC", absl::UTCTimeZone());
+  if (std::optional<int> offset = OffsetSeconds(name)) return TimeZone(std::string(name), absl::FixedTimeZone(*offset));
+  // A tz database name: letters, digits, '_', '-', '+' and '/' between parts; never a path
+  // that leaves the database ('..', a leading '/').
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string_view::npos)
+    return UnknownTimeZone(name);
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '+' && c != '/')
+      return UnknownTimeZone(name);
+  }
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(std::string(name), &zone)) return UnknownTimeZone(name);
+  return TimeZone(std::string(name), zone);
+}
+
+TimeZone::Civil TimeZone::ToCivil(int64_t unix_seconds) const {
+  absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixSeconds(unix_seconds), zone_);
+  return Civil{cs.year(), cs.month(), cs.day(), cs.hour(), cs.minute(), cs.second()};
+}
+
+int64_t TimeZone::ToUnix(const Civil& c) const {
+  absl::TimeZone::TimeInfo info = zone_.At(absl::CivilSecond(c.year, c.month, c.day, c.hour, c.minute, c.second));
+  absl::Time t = info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
+  return absl::ToUnixSeconds(t);
+}
+
+}  // namespace strata::sql
