@@ -415,15 +415,32 @@ Result<Value> Sleep(Args a, const EvalContext& ctx) {
   }
 }
 
-Result<Value> CurTime(Args, const EvalContext& ctx) {
-  TimeZone::Civil t = CivilNow(ctx);
-  return Value::String(fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second));
+// The fractional seconds CURTIME(fsp) / UTC_TIMESTAMP(fsp) / UTC_TIME(fsp) add: the
+// statement clock's first fsp digits ("" for none); 1426 past 6, as MySQL.
+Result<std::string> ClockFraction(Args a, const EvalContext& ctx, std::string_view function) {
+  if (a.empty() || a[0].is_null()) return std::string();
+  int64_t fsp = Int(a[0]);
+  if (fsp < 0 || fsp > 6) return ErrTooBigPrecision(static_cast<uint32_t>(std::max<int64_t>(fsp, 0)), function, 6);
+  if (fsp == 0) return std::string();
+  int64_t divisor = 1;
+  for (int64_t i = fsp; i < 6; i++) divisor *= 10;
+  return fmt::format(".{:0{}}", ctx.now_micros / divisor, fsp);
 }
-Result<Value> UtcTimestamp(Args, const EvalContext& ctx) { return Value::String(FormatDateTime(UtcCivil(ctx.now_unix_seconds))); }
+
+Result<Value> CurTime(Args a, const EvalContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(std::string fraction, ClockFraction(a, ctx, "curtime"));
+  TimeZone::Civil t = CivilNow(ctx);
+  return Value::String(fmt::format("{:02}:{:02}:{:02}{}", t.hour, t.minute, t.second, fraction));
+}
+Result<Value> UtcTimestamp(Args a, const EvalContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(std::string fraction, ClockFraction(a, ctx, "utc_timestamp"));
+  return Value::String(FormatDateTime(UtcCivil(ctx.now_unix_seconds)) + fraction);
+}
 Result<Value> UtcDate(Args, const EvalContext& ctx) { return Value::String(FormatDate(UtcCivil(ctx.now_unix_seconds))); }
-Result<Value> UtcTime(Args, const EvalContext& ctx) {
+Result<Value> UtcTime(Args a, const EvalContext& ctx) {
+  STRATA_ASSIGN_OR_RETURN(std::string fraction, ClockFraction(a, ctx, "utc_time"));
   DateTime t = UtcCivil(ctx.now_unix_seconds);
-  return Value::String(fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second));
+  return Value::String(fmt::format("{:02}:{:02}:{:02}{}", t.hour, t.minute, t.second, fraction));
 }
 
 Result<Value> UnixTimestamp(Args a, const EvalContext& ctx) {
