@@ -404,11 +404,11 @@ class Session final : public SessionContext, public UserLockRunner {
   mutable SqlModeCache sql_mode_cache_;
   struct TimeZoneCache {
     uint64_t session_version = UINT64_MAX, global_version = UINT64_MAX;
-    std::optional<TimeZone> zone;  // nullopt: the server's (an unreadable setting)
+    std::shared_ptr<const TimeZone> zone;  // nullptr: the server's (an unreadable setting)
   };
   mutable TimeZoneCache time_zone_cache_;
   // The session's time_zone, parsed once per change (variables.cc); nullptr: SYSTEM.
-  const TimeZone* time_zone() const;
+  std::shared_ptr<const TimeZone> time_zone() const;
   std::map<std::string, Value> user_vars_;     // lower-case name → value
   std::vector<TriggerFrame> trigger_frames_;   // innermost last
   std::shared_ptr<const CatalogSnapshot> txn_catalog_;  // the open transaction's catalog, once loaded

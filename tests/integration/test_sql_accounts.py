@@ -306,13 +306,22 @@ class AccountsTest(unittest.TestCase):
         definer is 1449; SHOW TRIGGERS / SHOW CREATE TRIGGER / information_schema show it."""
         self.sql("CREATE TABLE app.d (id INT PRIMARY KEY)")
         self.sql("CREATE TABLE app.audit (id INT PRIMARY KEY, what VARCHAR(10))")
-        self.sql("CREATE TRIGGER d_audit AFTER INSERT ON app.d FOR EACH ROW INSERT INTO app.audit VALUES (NEW.id, 'root')")
+        # The body names `audit` unqualified: the trigger's schema's, whatever database the
+        # invoker has selected (a root-defined body must not reach the invoker's database).
+        self.sql("USE app")
+        self.sql("CREATE TRIGGER d_audit AFTER INSERT ON d FOR EACH ROW INSERT INTO audit VALUES (NEW.id, 'root')")
+        self.sql("CREATE TABLE other.audit (id INT PRIMARY KEY, what VARCHAR(10))")
         self.sql("CREATE USER writer IDENTIFIED BY 'w-pw'")
         self.sql("GRANT INSERT, DELETE ON app.d TO writer")
-        with self.login("writer", "w-pw") as c, c.cursor() as cur:
+        self.sql("GRANT SELECT ON other.* TO writer")
+        with self.login("writer", "w-pw", database="other") as c, c.cursor() as cur:
             cur.execute("INSERT INTO app.d VALUES (1)")  # the trigger writes app.audit as root
             self.assertError(1142, cur.execute, "INSERT INTO app.audit VALUES (99, 'x')")
+            cur.execute("SELECT DATABASE()")
+            self.assertEqual(cur.fetchone()[0], "other")  # the invoker's database is back
         self.assertEqual(self.sql("SELECT id, what FROM app.audit"), ((1, "root"),))
+        self.assertEqual(self.sql("SELECT COUNT(*) FROM other.audit"), ((0,),))
+        self.sql("DROP TABLE other.audit")
         self.sql("DROP TRIGGER app.d_audit")
         self.sql("CREATE DEFINER = 'writer'@'%' TRIGGER d_weak AFTER INSERT ON app.d FOR EACH ROW "
                  "INSERT INTO app.audit VALUES (NEW.id, 'writer')")

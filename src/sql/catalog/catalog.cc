@@ -156,7 +156,7 @@ Result<TriggerDefinition> TriggerDefinition::Decode(Slice in) {
   t.body = std::string(body);
   if (!in.empty()) {
     Slice user, host;
-    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host) || !in.empty())
+    if (!GetLengthPrefixed(&in, &user) || !GetLengthPrefixed(&in, &host))  // later fields: ignored
       return Status::Corruption("trigger definition");
     t.definer_user = std::string(user);
     t.definer_host = std::string(host);

@@ -241,19 +241,23 @@ class SortOp : public Operator {
     };
     std::vector<Entry> heap;
     uint64_t arrival = 0;
+    size_t bytes = 0;  // of the rows held: the statement's materialization cap applies (1041)
     while (true) {
       RowBatch in;
       STRATA_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       for (Row& row : in) {
         Entry e{std::move(row), arrival++};
         if (heap.size() < top_n_) {
+          bytes += RowBytes(e.first);
           heap.push_back(std::move(e));
           std::push_heap(heap.begin(), heap.end(), before);
         } else if (before(e, heap.front())) {
           std::pop_heap(heap.begin(), heap.end(), before);
+          bytes = bytes - RowBytes(heap.back().first) + RowBytes(e.first);
           heap.back() = std::move(e);
           std::push_heap(heap.begin(), heap.end(), before);
         }
+        if (bytes > kMaxMaterializedBytes) return ErrStatementMemory(kMaxMaterializedBytes);
       }
       if (!more) break;
     }

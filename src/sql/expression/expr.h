@@ -157,8 +157,9 @@ struct EvalContext {
   // list for the statement; nullptr: dropped).
   AssignmentMode assignment;
   std::vector<Status>* warnings = nullptr;
-  // The session's time_zone (sql/types/time_zone.h); nullptr: the server's (SYSTEM).
-  const TimeZone* time_zone = nullptr;
+  // The session's time_zone (sql/types/time_zone.h); nullptr: the server's (SYSTEM). Held
+  // for the statement: a SET GLOBAL meanwhile does not change it under the statement.
+  std::shared_ptr<const TimeZone> time_zone;
   // The rows of the enclosing queries, innermost last (kOuterColumn reads them).
   std::vector<const Row*> outer_rows;
 };

@@ -475,6 +475,8 @@ Result<Value> ConvertTz(Args a, const EvalContext&) {
   int64_t unix = from->ToUnix(TimeZone::Civil{t->year, static_cast<int>(t->month), static_cast<int>(t->day),
                                               static_cast<int>(t->hour), static_cast<int>(t->minute),
                                               static_cast<int>(t->second)});
+  // Outside TIMESTAMP's range (as UTC) MySQL converts nothing: the value comes back as given.
+  if (unix < 1 || unix > 32536771199) return Value::String(FormatDateTime(*t));
   TimeZone::Civil c = to->ToCivil(unix);
   DateTime out{c.year, c.month, c.day, c.hour, c.minute, c.second, t->micro, true};
   return Value::String(FormatDateTime(out));

@@ -346,8 +346,8 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
                                   "collation_connection", "Database Collation", "Created"});
       std::string definer = DefinerText(*t);
       size_t at = definer.rfind('@');
-      std::string statement = fmt::format("CREATE DEFINER=`{}`@`{}` TRIGGER {} {} {} ON {} FOR EACH ROW {}",
-                                          definer.substr(0, at), definer.substr(at + 1), Quote(t->name),
+      std::string statement = fmt::format("CREATE DEFINER={}@{} TRIGGER {} {} {} ON {} FOR EACH ROW {}",
+                                          Quote(definer.substr(0, at)), Quote(definer.substr(at + 1)), Quote(t->name),
                                           t->timing == TriggerTiming::kBefore ? "BEFORE" : "AFTER",
                                           t->event == TriggerEvent::kInsert   ? "INSERT"
                                           : t->event == TriggerEvent::kUpdate ? "UPDATE"

@@ -100,13 +100,20 @@ class SessionTriggers final : public TriggerRunner {
       STRATA_ASSIGN_OR_RETURN(Session::Identity definer, DefinerIdentity(*trigger.definition));
       invoker = session_.SwapIdentity(std::move(definer));
     }
+    // Unqualified names in the body are the trigger's schema's, not the invoker's current
+    // database (as MySQL; with the definer's privileges it must not reach another database).
     struct Restore {
       Session& s;
       std::optional<Session::Identity>& invoker;
+      std::string database;
       ~Restore() {
+        s.SwapDatabase(std::move(database));
         if (invoker) s.SwapIdentity(std::move(*invoker));
       }
-    } restore{session_, invoker};
+    } restore{session_, invoker, session_.SwapDatabase(trigger.definition->database)};
+    // The definer must still hold TRIGGER on the table (1142), as MySQL checks when it fires.
+    if (invoker && !session_.superuser())
+      STRATA_RETURN_IF_ERROR(session_.RequireTablePrivilege(kPrivTrigger, "TRIGGER", table.database, table.name));
     session_.PushTrigger({&names, &row, &table});
     struct Pop {
       Session& s;

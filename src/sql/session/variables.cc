@@ -230,18 +230,17 @@ Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value&
 
 // ---- sql_mode as the session reads it ----
 
-const TimeZone* Session::time_zone() const {
+std::shared_ptr<const TimeZone> Session::time_zone() const {
   TimeZoneCache& c = time_zone_cache_;
   const uint64_t global_version = engine_->globals_version();
   if (c.session_version != session_vars_version_ || c.global_version != global_version) {
     std::optional<Value> value = GetVariable("time_zone");
     Result<TimeZone> zone = TimeZone::Parse(value ? value->ToText().value_or("SYSTEM") : "SYSTEM");
-    c.zone.reset();
-    if (zone.ok()) c.zone.emplace(std::move(zone).value());
+    c.zone = zone.ok() ? std::make_shared<const TimeZone>(std::move(zone).value()) : nullptr;
     c.session_version = session_vars_version_;
     c.global_version = global_version;
   }
-  return c.zone ? &*c.zone : nullptr;
+  return c.zone;
 }
 
 bool Session::SqlModeHas(std::string_view mode) const { return SqlModeListHas(SqlModeList(), mode); }

@@ -1,6 +1,8 @@
 #include "sql/types/time_zone.h"
 
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -44,6 +46,13 @@ Result<TimeZone> TimeZone::Parse(std::string_view name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '+' && c != '/')
       return UnknownTimeZone(name);
   }
+  // Only names the database has reach abseil: it keeps every name it was asked for (failed
+  // ones too) for the life of the process. Leap-second zones ("right/…") are not offered.
+  const char* tzdir = std::getenv("TZDIR");
+  std::error_code ec;
+  if (name.starts_with("right/") ||
+      !std::filesystem::is_regular_file(std::filesystem::path(tzdir ? tzdir : "/usr/share/zoneinfo") / name, ec))
+    return UnknownTimeZone(name);
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(std::string(name), &zone)) return UnknownTimeZone(name);
   return TimeZone(std::string(name), zone);
