@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,15 @@
 
 namespace strata::sql {
 namespace {
+
+// Every call into abseil's zone loading goes through this mutex. Loading is thread-safe in
+// abseil itself, but Debian's libabsl is not built with ThreadSanitizer, so its internal lazy
+// initialization looks like a race to it; ordering the loads on our own (instrumented) mutex
+// makes each loaded zone visibly published to the threads that use it.
+std::mutex& LoadMutex() {
+  static std::mutex mu;
+  return mu;
+}
 
 Status UnknownTimeZone(std::string_view name) {
   return Status::InvalidArgument(fmt::format("Unknown or incorrect time zone: '{}'", name)).WithMysql(1298, "HY000");
@@ -35,6 +45,7 @@ std::optional<int> OffsetSeconds(std::string_view s) {
 }  // namespace
 
 Result<TimeZone> TimeZone::Parse(std::string_view name) {
+  std::lock_guard lock(LoadMutex());
   if (EqualsIgnoreCase(name, "SYSTEM")) return TimeZone("SYSTEM", absl::LocalTimeZone());
   if (EqualsIgnoreCase(name, "UTC")) return TimeZone("UTC", absl::UTCTimeZone());
   if (std::optional<int> offset = OffsetSeconds(name)) return TimeZone(std::string(name), absl::FixedTimeZone(*offset));
