@@ -30,6 +30,15 @@ Result<ast::AccountName> Parser::ParseAccountName() {
   return name;
 }
 
+Status Parser::ParseAccountNames(std::vector<ast::AccountSpec>* accounts) {
+  do {
+    ast::AccountSpec spec;
+    STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
+    accounts->push_back(std::move(spec));
+  } while (AcceptPunct(","));
+  return Status::OK();
+}
+
 // [IDENTIFIED {BY 'pw' | WITH plugin [BY 'pw' | AS 'hash']}]
 Status Parser::ParseIdentified(ast::AccountSpec* spec) {
   if (!AcceptWord("IDENTIFIED")) return Status::OK();
@@ -139,11 +148,7 @@ Result<ast::StatementPtr> Parser::ParseDropUser() {  // after DROP USER
     STRATA_RETURN_IF_ERROR(ExpectWord("EXISTS"));
     stmt->if_exists = true;
   }
-  do {
-    ast::AccountSpec spec;
-    STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
-    stmt->accounts.push_back(std::move(spec));
-  } while (AcceptPunct(","));
+  STRATA_RETURN_IF_ERROR(ParseAccountNames(&stmt->accounts));
   return ast::StatementPtr(std::move(stmt));
 }
 
@@ -243,11 +248,7 @@ Result<ast::StatementPtr> Parser::ParseRevoke() {  // after REVOKE
     STRATA_RETURN_IF_ERROR(ParseGrantObject(&stmt->object));
     STRATA_RETURN_IF_ERROR(ExpectWord("FROM"));
   }
-  do {
-    ast::AccountSpec spec;
-    STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
-    stmt->accounts.push_back(std::move(spec));
-  } while (AcceptPunct(","));
+  STRATA_RETURN_IF_ERROR(ParseAccountNames(&stmt->accounts));
   return ast::StatementPtr(std::move(stmt));
 }
 

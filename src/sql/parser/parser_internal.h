@@ -77,6 +77,7 @@ class Parser {
   Result<ast::StatementPtr> ParseRevoke();
   Result<ast::StatementPtr> ParseShowGrants();
   Result<ast::AccountName> ParseAccountName();
+  Status ParseAccountNames(std::vector<ast::AccountSpec>* accounts);  // name [, name ...]
   Status ParseIdentified(ast::AccountSpec* spec);
   Status ParseAccountOptions(ast::AccountStatement* stmt);
   Status ParsePrivileges(ast::AccountStatement* stmt);

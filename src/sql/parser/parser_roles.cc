@@ -52,11 +52,7 @@ Result<ast::StatementPtr> Parser::ParseRoleGrant(bool grant) {
   stmt->action = grant ? Account::Action::kGrantRole : Account::Action::kRevokeRole;
   STRATA_ASSIGN_OR_RETURN(stmt->roles, ParseRoleList());
   STRATA_RETURN_IF_ERROR(ExpectWord(grant ? "TO" : "FROM"));
-  do {
-    ast::AccountSpec spec;
-    STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
-    stmt->accounts.push_back(std::move(spec));
-  } while (AcceptPunct(","));
+  STRATA_RETURN_IF_ERROR(ParseAccountNames(&stmt->accounts));
   if (grant && AcceptWord("WITH")) {
     STRATA_RETURN_IF_ERROR(ExpectWord("ADMIN"));
     STRATA_RETURN_IF_ERROR(ExpectWord("OPTION"));
@@ -91,11 +87,7 @@ Result<ast::StatementPtr> Parser::ParseSetRole(bool default_role) {
   STRATA_RETURN_IF_ERROR(ParseRoleChoice(stmt.get(), !default_role));
   if (default_role) {
     STRATA_RETURN_IF_ERROR(ExpectWord("TO"));
-    do {
-      ast::AccountSpec spec;
-      STRATA_ASSIGN_OR_RETURN(spec.name, ParseAccountName());
-      stmt->accounts.push_back(std::move(spec));
-    } while (AcceptPunct(","));
+    STRATA_RETURN_IF_ERROR(ParseAccountNames(&stmt->accounts));
   }
   return ast::StatementPtr(std::move(stmt));
 }

@@ -288,11 +288,7 @@ Result<QueryResult> ChangeUsers(Session& session, const ast::AccountStatement& s
       bool exists = found != nullptr || (stmt.action == Action::kCreateUser && user == session.engine().root_user());
       if (stmt.action == Action::kCreateUser ? exists : !exists) {
         if (stmt.if_not_exists || stmt.if_exists) {  // ER_USER_ALREADY_EXISTS / ER_USER_DOES_NOT_EXIST notes
-          bool create = stmt.action == Action::kCreateUser;
-          result.warning_list.push_back(AsWarning(
-              "Note", Status::InvalidArgument(fmt::format("Authorization ID {} {}.", QuoteAccount(user, host),
-                                                          create ? "already exists" : "does not exist"))
-                          .WithMysql(create ? 3163 : 3162, "HY000")));
+          result.warning_list.push_back(AuthorizationIdNote(user, host, stmt.action == Action::kCreateUser));
           continue;
         }
         failed += (failed.empty() ? "" : ",") + QuoteAccount(user, host);
@@ -349,6 +345,12 @@ Result<QueryResult> ShowGrants(Session& session, const ast::AccountStatement& st
 }
 
 }  // namespace
+
+Warning AuthorizationIdNote(std::string_view user, std::string_view host, bool create) {
+  return AsWarning("Note", Status::InvalidArgument(fmt::format("Authorization ID {} {}.", QuoteAccount(user, host),
+                                                               create ? "already exists" : "does not exist"))
+                               .WithMysql(create ? 3163 : 3162, "HY000"));  // ER_USER_ALREADY_EXISTS / _DOES_NOT_EXIST
+}
 
 std::string TextForLogs(const ast::Statement& stmt) {
   if (stmt.kind != ast::StatementKind::kAccount) return stmt.text;

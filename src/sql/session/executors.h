@@ -145,6 +145,8 @@ Result<QueryResult> ExecuteMultiTableDelete(Session& session, const ast::Delete&
 // Account statements (accounts.cc): CREATE/ALTER/DROP USER, SET PASSWORD, GRANT, REVOKE,
 // SHOW GRANTS.
 Result<QueryResult> ExecuteAccount(Session& session, const ast::AccountStatement& stmt);
+// The note IF [NOT] EXISTS gives for an account or role that exists / does not (3163 / 3162).
+Warning AuthorizationIdNote(std::string_view user, std::string_view host, bool create);
 // Roles (roles.cc): CREATE / DROP ROLE, GRANT / REVOKE roles, SET [DEFAULT] ROLE.
 Result<QueryResult> ExecuteRoleStatement(Session& session, const ast::AccountStatement& stmt);
 // After DROP USER / DROP ROLE of `dropped` ((user, lower-case host)): no other account keeps

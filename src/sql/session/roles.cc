@@ -111,10 +111,7 @@ Result<QueryResult> CreateOrDropRoles(Session& session, const ast::AccountStatem
       bool exists = found != nullptr || (create && user == session.engine().root_user());
       if (create ? exists : !exists) {
         if (stmt.if_not_exists || stmt.if_exists) {
-          result.warning_list.push_back(AsWarning(
-              "Note", Status::InvalidArgument(fmt::format("Authorization ID {} {}.", QuoteAccount(user, host),
-                                                          create ? "already exists" : "does not exist"))
-                          .WithMysql(create ? 3163 : 3162, "HY000")));
+          result.warning_list.push_back(AuthorizationIdNote(user, host, create));
           continue;
         }
         failed += (failed.empty() ? "" : ",") + QuoteAccount(user, host);
