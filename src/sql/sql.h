@@ -301,6 +301,8 @@ class Session final : public SessionContext, public UserLockRunner {
   Result<Value> UserVariable(std::string_view name) const override;
   std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const override;
   EvalContext eval_context() const override;
+  // The session's time_zone, parsed once per change (variables.cc); nullptr: SYSTEM.
+  std::shared_ptr<const TimeZone> time_zone() const;
   Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer) const override;
   const BindContext* statement_outer() const override {
     return trigger_frames_.empty() ? nullptr : trigger_frames_.back().names;
@@ -407,8 +409,6 @@ class Session final : public SessionContext, public UserLockRunner {
     std::shared_ptr<const TimeZone> zone;  // nullptr: the server's (an unreadable setting)
   };
   mutable TimeZoneCache time_zone_cache_;
-  // The session's time_zone, parsed once per change (variables.cc); nullptr: SYSTEM.
-  std::shared_ptr<const TimeZone> time_zone() const;
   std::map<std::string, Value> user_vars_;     // lower-case name → value
   std::vector<TriggerFrame> trigger_frames_;   // innermost last
   std::shared_ptr<const CatalogSnapshot> txn_catalog_;  // the open transaction's catalog, once loaded

@@ -76,7 +76,7 @@ Result<BoundExprPtr> FindInScope(const ast::Expr& e, const BindScope& scope, std
     std::optional<uint32_t> col = table.FindColumn(e.name);
     if (!col || (e.qualifier.empty() && *col < st.hidden.size() && st.hidden[*col])) continue;
     if (found) return ErrAmbiguousColumn(e.name, clause);
-    found = MakeColumnRef(st.offset + *col, st.TypeOf(*col));
+    found = st.Ref(*col);
   }
   return found;
 }

@@ -32,6 +32,13 @@ struct ScopeTable {
     t.column = static_cast<int32_t>(column);
     return t;
   }
+  // A reference to `column` in the combined row. A stored table's TIMESTAMP column holds UTC
+  // and reads as the session's time (BoundExpr::timestamp_utc).
+  BoundExprPtr Ref(uint32_t column) const {
+    BoundExprPtr e = MakeColumnRef(offset + column, TypeOf(column));
+    e->timestamp_utc = !column_types && table->columns[column].type.kind == ast::TypeKind::kTimestamp;
+    return e;
+  }
 };
 
 // The columns in scope: none (SELECT without FROM, VALUES), one table, or the tables of a

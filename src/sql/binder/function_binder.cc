@@ -311,6 +311,7 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
     out->fn = Fn::kValues;
     out->column = *col;
     out->type = OutTypeOfColumn(table, *col);
+    out->timestamp_utc = table.columns[*col].type.kind == ast::TypeKind::kTimestamp;  // the row to insert, as stored
     return BoundExprPtr(std::move(out));
   }
   if (auto special = SpecialFunctions().find(name); special != SpecialFunctions().end())

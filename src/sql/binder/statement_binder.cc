@@ -30,7 +30,7 @@ Status ExpandStar(const ast::Expr& star, const BindScope& scope, BoundSelect* ou
     const TableSchema& table = *st.table;
     for (uint32_t c = 0; c < table.columns.size(); c++) {
       if (star.qualifier.empty() && c < st.hidden.size() && st.hidden[c]) continue;
-      out->outputs.push_back({table.columns[c].name, MakeColumnRef(st.offset + c, st.TypeOf(c))});
+      out->outputs.push_back({table.columns[c].name, st.Ref(c)});
     }
   }
   if (!matched) return ErrUnknownTable(star.qualifier);
@@ -150,8 +150,8 @@ Result<BoundExprPtr> BindUsing(const ast::TableRef& ref, BindScope* scope) {
     eq->kind = BoundExpr::Kind::kBinary;
     eq->op = ast::Op::kEq;
     eq->type.kind = OutKind::kInt;
-    eq->children.push_back(MakeColumnRef(lt.offset + l->second, lt.TypeOf(l->second)));
-    eq->children.push_back(MakeColumnRef(right.offset + *r, right.TypeOf(*r)));
+    eq->children.push_back(lt.Ref(l->second));
+    eq->children.push_back(right.Ref(*r));
     right.hidden[*r] = true;
     on = on ? MakeAnd(std::move(on), std::move(eq)) : std::move(eq);
   }

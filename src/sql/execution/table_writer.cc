@@ -5,11 +5,39 @@
 
 namespace strata::sql {
 
+namespace {
+
+// A TIMESTAMP value in the session's time zone as the column stores it (UTC), with
+// `warning` set when a lenient statement stores the zero date for a time out of range.
+Result<Value> ToUtc(const ColumnSchema& col, Value local, uint64_t row_number, const EvalContext& eval,
+                    Status* warning) {
+  if (col.type.kind != ast::TypeKind::kTimestamp || local.kind() != ValueKind::kString) return local;
+  std::string utc = TimestampToUtc(local.string_value(), eval.time_zone.get());
+  if (TimestampInRange(utc)) return Value::String(std::move(utc));
+  if (eval.assignment.strict) return ErrIncorrectValueForColumn("datetime", local.string_value(), col.name, row_number);
+  *warning = ErrOutOfRangeForColumn(col.name, row_number);
+  return ImplicitDefault(col.type);
+}
+
+}  // namespace
+
 Result<Value> AssignColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const EvalContext& eval) {
   Status warning;
   STRATA_ASSIGN_OR_RETURN(Value out, AssignToColumn(col, v, row_number, eval.assignment, &warning));
+  STRATA_ASSIGN_OR_RETURN(out, ToUtc(col, std::move(out), row_number, eval, &warning));
   if (!warning.ok() && eval.warnings) eval.warnings->push_back(std::move(warning));
   return out;
+}
+
+Result<Value> StoredValue(const ColumnSchema& col, Value converted, uint64_t row_number, const EvalContext& eval) {
+  Status warning;
+  STRATA_ASSIGN_OR_RETURN(Value out, ToUtc(col, std::move(converted), row_number, eval, &warning));
+  if (!warning.ok() && eval.warnings) eval.warnings->push_back(std::move(warning));
+  return out;
+}
+
+Value CurrentTimeForColumn(const ColumnSchema& col, const EvalContext& eval) {
+  return Value::String(CurrentTimestampText(eval, static_cast<int>(col.type.scale), col.type.kind == ast::TypeKind::kTimestamp));
 }
 
 Result<Value> AssignNullToNotNull(const ColumnSchema& col, const EvalContext& eval) {
@@ -144,7 +172,7 @@ void TouchOnUpdateColumns(const TableSchema& table, const std::vector<bool>& ass
   for (size_t i = 0; i < table.columns.size() && i < updated->size(); i++) {
     const ColumnSchema& c = table.columns[i];
     if (!c.on_update_current_timestamp || (i < assigned.size() && assigned[i])) continue;
-    (*updated)[i] = Value::String(CurrentTimestampText(ctx, static_cast<int>(c.type.scale)));
+    (*updated)[i] = CurrentTimeForColumn(c, ctx);
   }
 }
 

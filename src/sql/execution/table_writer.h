@@ -25,8 +25,15 @@
 namespace strata::sql {
 
 // Converts `v` for column `col` as the statement's sql_mode says (eval.assignment), adding a
-// lenient conversion's warning to eval.warnings.
+// lenient conversion's warning to eval.warnings. A TIMESTAMP is stored in UTC (StoredValue).
 Result<Value> AssignColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const EvalContext& eval);
+// A value already converted to `col`'s type (a column default, SET NEW.c = …) as the column
+// stores it: a TIMESTAMP in the session's time zone becomes UTC (1292 past TIMESTAMP's range,
+// or the zero date and a warning under a lenient statement); other columns unchanged.
+Result<Value> StoredValue(const ColumnSchema& col, Value converted, uint64_t row_number, const EvalContext& eval);
+// The statement's time as `col` stores it (DEFAULT / ON UPDATE CURRENT_TIMESTAMP): UTC for a
+// TIMESTAMP column, the session's time for a DATETIME.
+Value CurrentTimeForColumn(const ColumnSchema& col, const EvalContext& eval);
 // NULL for NOT NULL column `col`: 1048, or under a lenient statement the column's implicit
 // default and a 1048 warning.
 Result<Value> AssignNullToNotNull(const ColumnSchema& col, const EvalContext& eval);

@@ -211,6 +211,7 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
       return Value::Null();
     case Fn::kValues:
       if (!ctx.values_row || e.column >= ctx.values_row->size()) return Value::Null();
+      if (e.timestamp_utc) return StoredTimestamp((*ctx.values_row)[e.column], ctx);
       return (*ctx.values_row)[e.column];
     case Fn::kNow: return Value::String(CurrentTimestampText(ctx, e.type.decimals));
     case Fn::kCurDate: return Value::String(FormatTime(ctx, false));
@@ -313,8 +314,19 @@ int64_t UnixTime(const EvalContext& ctx, const TimeZone::Civil& c) {
   return static_cast<int64_t>(mktime(&tm));
 }
 
-std::string CurrentTimestampText(const EvalContext& ctx, int fsp) {
-  std::string text = FormatTime(ctx, true);
+Value StoredTimestamp(const Value& stored, const EvalContext& ctx) {
+  if (stored.kind() != ValueKind::kString) return stored;
+  return Value::String(TimestampFromUtc(stored.string_value(), ctx.time_zone.get()));
+}
+
+std::string CurrentTimestampText(const EvalContext& ctx, int fsp, bool utc) {
+  std::string text;
+  if (utc) {
+    const TimeZone::Civil c = TimeZone::Utc().ToCivil(ctx.now_unix_seconds);
+    text = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
+  } else {
+    text = FormatTime(ctx, true);
+  }
   if (fsp > 0 && fsp <= 6) {
     int64_t divisor = 1;
     for (int i = fsp; i < 6; i++) divisor *= 10;
@@ -434,11 +446,13 @@ Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     case K::kConst: return e.constant;
     case K::kColumn:
       if (e.column >= row.size()) return Status::Internal("column reference out of range");
+      if (e.timestamp_utc) return StoredTimestamp(row[e.column], ctx);
       return row[e.column];
     case K::kOuterColumn: {
       if (e.depth == 0 || e.depth > ctx.outer_rows.size()) return Status::Internal("outer reference out of range");
       const Row& outer = *ctx.outer_rows[ctx.outer_rows.size() - e.depth];
       if (e.column >= outer.size()) return Status::Internal("outer column reference out of range");
+      if (e.timestamp_utc) return StoredTimestamp(outer[e.column], ctx);
       return outer[e.column];
     }
     case K::kSubquery: return Subquery(e, row, ctx);

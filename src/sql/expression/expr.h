@@ -74,6 +74,9 @@ struct BoundExpr {
   SubqueryKind subquery_kind = SubqueryKind::kScalar;
   std::shared_ptr<const SubqueryPlan> subquery;  // kSubquery
   bool correlated = false;                       // kSubquery: reads an enclosing row
+  // kColumn / kOuterColumn / VALUES(col): a TIMESTAMP column of a stored row, which holds UTC;
+  // the value read is the session's civil time (time_zone.h, TimestampFromUtc).
+  bool timestamp_utc = false;
   std::vector<BoundExprPtr> children;
   OutType type;
 
@@ -205,8 +208,11 @@ Status CheckInterrupted(const EvalContext& ctx);
 // SELECT), integer overflow is 1690; a scalar subquery of more than one row is 1242.
 Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx);
 // The statement's time (ctx.now_*) as DATETIME text with `fsp` fractional digits (0-6):
-// NOW(fsp), and CURRENT_TIMESTAMP defaults and ON UPDATE columns of DATETIME(fsp).
-std::string CurrentTimestampText(const EvalContext& ctx, int fsp);
+// NOW(fsp), and CURRENT_TIMESTAMP defaults and ON UPDATE columns of DATETIME(fsp); in UTC
+// (`utc`) for a TIMESTAMP column, which stores UTC.
+std::string CurrentTimestampText(const EvalContext& ctx, int fsp, bool utc = false);
+// A TIMESTAMP column's stored (UTC) value as the session reads it (BoundExpr::timestamp_utc).
+Value StoredTimestamp(const Value& stored, const EvalContext& ctx);
 // Unix time `unix_seconds` (CivilNow: the statement's NOW()) as civil time in the session's
 // time zone.
 TimeZone::Civil CivilTime(const EvalContext& ctx, int64_t unix_seconds);

@@ -39,6 +39,9 @@ BoundExprPtr CloneExpr(const BoundExpr& root) {
     c->subquery_kind = e.subquery_kind;
     c->subquery = e.subquery;
     c->correlated = e.correlated;
+    c->builtin = e.builtin;
+    c->json_args = e.json_args;
+    c->timestamp_utc = e.timestamp_utc;
     c->type = e.type;
     c->children.resize(e.children.size());
     return c;

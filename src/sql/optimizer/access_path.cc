@@ -31,7 +31,28 @@ Op Flip(Op op) {
   }
 }
 
-void Collect(const TableSchema& table, const BoundExpr* e, std::map<uint32_t, ColumnConstraint>* out) {
+// A TIMESTAMP column stores UTC and the query compares the session's civil time
+// (BoundExpr::timestamp_utc): the stored values that read as civil `key` lie between these
+// two, equal unless `key` falls in a daylight-saving overlap. Outside such an overlap the
+// mapping keeps order, so bounds converted this way keep a range a superset of its rows.
+struct StoredBounds {
+  Value earliest, latest;
+};
+
+StoredBounds ToStored(const ColumnSchema& column, const Value& key, const TimeZone* zone) {
+  if (column.type.kind != ast::TypeKind::kTimestamp || key.kind() != ValueKind::kString) return {key, key};
+  return {Value::String(TimestampToUtc(key.string_value(), zone)),
+          Value::String(TimestampToUtc(key.string_value(), zone, /*latest=*/true))};
+}
+
+void Collect(const TableSchema& table, const BoundExpr* e, const TimeZone* zone,
+             std::map<uint32_t, ColumnConstraint>* out) {
+  // Across a daylight-saving change an exclusive bound could drop the rows of the other
+  // reading of the same civil time: such bounds are taken inclusive (the filter still runs).
+  auto exact = [&](uint32_t column) {
+    return table.columns[column].type.kind != ast::TypeKind::kTimestamp ||
+           (zone ? zone : &TimeZone::System())->is_fixed();
+  };
   if (e->kind == K::kBinary && e->children.size() == 2) {
     const BoundExpr* a = e->children[0].get();
     const BoundExpr* b = e->children[1].get();
@@ -41,13 +62,22 @@ void Collect(const TableSchema& table, const BoundExpr* e, std::map<uint32_t, Co
       op = Flip(op);
     }
     if (a->kind != K::kColumn || !b->IsConst() || a->column >= table.columns.size()) return;
-    auto key = KeyConstant(table.columns[a->column], b->constant);
+    const ColumnSchema& column = table.columns[a->column];
+    auto key = KeyConstant(column, b->constant);
     if (!key) return;
+    StoredBounds stored = ToStored(column, *key, zone);
     ColumnConstraint& c = (*out)[a->column];
     switch (op) {
-      case Op::kEq: case Op::kNullSafeEq: c.eq = *key; break;
-      case Op::kGt: case Op::kGe: c.lo = Bound{*key, op == Op::kGe}; break;
-      case Op::kLt: case Op::kLe: c.hi = Bound{*key, op == Op::kLe}; break;
+      case Op::kEq: case Op::kNullSafeEq:
+        if (CompareValues(stored.earliest, stored.latest) == 0) {
+          c.eq = stored.earliest;
+        } else {
+          c.lo = Bound{stored.earliest, true};
+          c.hi = Bound{stored.latest, true};
+        }
+        break;
+      case Op::kGt: case Op::kGe: c.lo = Bound{stored.earliest, op == Op::kGe || !exact(a->column)}; break;
+      case Op::kLt: case Op::kLe: c.hi = Bound{stored.latest, op == Op::kLe || !exact(a->column)}; break;
       default: break;
     }
     return;
@@ -60,8 +90,8 @@ void Collect(const TableSchema& table, const BoundExpr* e, std::map<uint32_t, Co
     auto hi = KeyConstant(table.columns[col], e->children[2]->constant);
     if (!lo || !hi) return;
     ColumnConstraint& c = (*out)[col];
-    c.lo = Bound{*lo, true};
-    c.hi = Bound{*hi, true};
+    c.lo = Bound{ToStored(table.columns[col], *lo, zone).earliest, true};
+    c.hi = Bound{ToStored(table.columns[col], *hi, zone).latest, true};
     return;
   }
   if (e->kind == K::kIn && !e->negated && e->children[0]->kind == K::kColumn) {
@@ -75,7 +105,9 @@ void Collect(const TableSchema& table, const BoundExpr* e, std::map<uint32_t, Co
         if (e->children[i]->constant.is_null()) continue;  // never equal
         return;
       }
-      values.push_back(*v);
+      StoredBounds stored = ToStored(table.columns[col], *v, zone);
+      if (CompareValues(stored.earliest, stored.latest) != 0) return;  // two readings: not one point
+      values.push_back(std::move(stored.earliest));
     }
     (*out)[col].in = std::move(values);
   }
@@ -114,12 +146,12 @@ std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v) {
   return *converted;
 }
 
-AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where) {
+AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, const TimeZone* zone) {
   AccessPath path;
   std::vector<const BoundExpr*> conjuncts;
   SplitConjuncts(where, &conjuncts);
   std::map<uint32_t, ColumnConstraint> cons;
-  for (const BoundExpr* c : conjuncts) Collect(table, c, &cons);
+  for (const BoundExpr* c : conjuncts) Collect(table, c, zone, &cons);
   if (cons.empty()) return path;
 
   if (!table.has_hidden_key()) {

@@ -12,8 +12,9 @@
 
 namespace strata::sql {
 
-// `where` may be nullptr (full scan).
-AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where);
+// `where` may be nullptr (full scan). `zone` is the session's time zone (nullptr: SYSTEM),
+// which turns constants compared with a TIMESTAMP column into the UTC the column stores.
+AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, const TimeZone* zone);
 
 // Converts a constant to what `column` stores, only if the conversion keeps its value
 // (so a key built from it finds exactly the rows the comparison would).

@@ -4,12 +4,12 @@
 
 namespace strata::sql {
 
-LogicalPlan SelectIndexes(LogicalPlan plan) {
-  for (LogicalPlan& child : plan->children) child = SelectIndexes(std::move(child));
+LogicalPlan SelectIndexes(LogicalPlan plan, const TimeZone* zone) {
+  for (LogicalPlan& child : plan->children) child = SelectIndexes(std::move(child), zone);
   if (plan->kind == LogicalKind::kFilter && plan->child().kind == LogicalKind::kGet) {
     auto& filter = static_cast<LogicalFilter&>(*plan);
     auto& get = static_cast<LogicalGet&>(plan->child());
-    get.path = ChooseAccessPath(*get.table, filter.predicate.get());
+    get.path = ChooseAccessPath(*get.table, filter.predicate.get(), zone);
   }
   return plan;
 }

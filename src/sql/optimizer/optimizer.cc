@@ -4,11 +4,11 @@
 
 namespace strata::sql {
 
-LogicalPlan Optimize(LogicalPlan plan) {
+LogicalPlan Optimize(LogicalPlan plan, const TimeZone* zone) {
   plan = ReorderJoins(std::move(plan));
   plan = PushDownPredicates(std::move(plan));
   plan = ChooseIndexJoins(std::move(plan));
-  plan = SelectIndexes(std::move(plan));
+  plan = SelectIndexes(std::move(plan), zone);
   plan = PushDownLimits(std::move(plan));
   plan = UseTopN(std::move(plan));
   return plan;

@@ -9,7 +9,8 @@
 
 namespace strata::sql {
 
-// Join ordering, predicate pushdown, index joins, index selection, limit pushdown.
-LogicalPlan Optimize(LogicalPlan plan);
+// Join ordering, predicate pushdown, index joins, index selection, limit pushdown. `zone`:
+// the session's time zone (nullptr: SYSTEM), for key ranges over TIMESTAMP columns.
+LogicalPlan Optimize(LogicalPlan plan, const TimeZone* zone);
 
 }  // namespace strata::sql

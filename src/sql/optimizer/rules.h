@@ -24,7 +24,7 @@ LogicalPlan ChooseIndexJoins(LogicalPlan plan);
 
 // index_selection.cc: a Filter directly above a Get chooses the Get's access path from the
 // predicate's conjuncts (access_path.h). The Filter stays: the path returns a superset.
-LogicalPlan SelectIndexes(LogicalPlan plan);
+LogicalPlan SelectIndexes(LogicalPlan plan, const TimeZone* zone);
 
 // limit_pushdown.cc: a Limit directly above a Project moves below it. A projection maps each
 // row to one row, so limiting first returns the same rows and evaluates the select list

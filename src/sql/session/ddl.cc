@@ -366,9 +366,8 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
 Result<Value> AddedDefault(Session& session, const ColumnSchema& col) {
   using TK = ast::TypeKind;
   switch (col.default_kind) {
-    case DefaultKind::kValue: return col.default_value;
-    case DefaultKind::kCurrentTimestamp:
-      return Value::String(CurrentTimestampText(session.eval_context(), static_cast<int>(col.type.scale)));
+    case DefaultKind::kValue: return StoredValue(col, col.default_value, 1, session.eval_context());
+    case DefaultKind::kCurrentTimestamp: return CurrentTimeForColumn(col, session.eval_context());
     case DefaultKind::kNull: return Value::Null();
     case DefaultKind::kNone: break;
   }
@@ -436,9 +435,11 @@ Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const 
   const ast::ColumnDef& def = stmt.column;
   ColumnSchema col;
   std::optional<uint32_t> k;
+  bool from_timestamp = false;
   auto reshape = [&](const TableSchema& old) -> Result<TableSchema> {
     k = old.FindColumn(stmt.from);
     if (!k) return ErrUnknownColumn(stmt.from, old.name);
+    from_timestamp = old.columns[*k].type.kind == ast::TypeKind::kTimestamp;
     if (InPrimaryKey(old, *k)) return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE of a PRIMARY KEY column");
     for (const IndexSchema& index : old.indexes) {  // converted values could collide (MySQL: 1062)
       if (index.unique && std::find(index.columns.begin(), index.columns.end(), *k) != index.columns.end())
@@ -453,9 +454,21 @@ Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const 
     t.columns[*k] = col;
     return t;
   };
+  // A TIMESTAMP's stored UTC reads as the session's time when the column becomes another
+  // type, and the session's time is stored as UTC when a column becomes a TIMESTAMP (as MySQL).
+  const std::shared_ptr<const TimeZone> zone = session.eval_context().time_zone;
   auto transform = [&](const Row& row, uint64_t row_number) -> Result<Row> {
     Row out = row;
-    STRATA_ASSIGN_OR_RETURN(out[*k], ConvertForColumn(col, row[*k], row_number));
+    const bool to_timestamp = col.type.kind == ast::TypeKind::kTimestamp;
+    Value source = row[*k];
+    if (from_timestamp && !to_timestamp && source.kind() == ValueKind::kString)
+      source = Value::String(TimestampFromUtc(source.string_value(), zone.get()));
+    STRATA_ASSIGN_OR_RETURN(out[*k], ConvertForColumn(col, source, row_number));
+    if (to_timestamp && !from_timestamp && out[*k].kind() == ValueKind::kString) {
+      std::string utc = TimestampToUtc(out[*k].string_value(), zone.get());
+      if (!TimestampInRange(utc)) return ErrIncorrectValueForColumn("datetime", out[*k].string_value(), col.name, row_number);
+      out[*k] = Value::String(std::move(utc));
+    }
     if (out[*k].is_null() && !col.nullable)
       return Status::InvalidArgument("Invalid use of NULL value").WithMysql(1138, "22004");
     return out;

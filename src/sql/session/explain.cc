@@ -119,7 +119,7 @@ Result<QueryResult> ExplainAnalyze(Session& session, LogicalPlan plan, const Pla
 
 Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt) {
   STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.query, nullptr, nullptr));
-  LogicalPlan plan = Optimize(std::move(query.plan));
+  LogicalPlan plan = Optimize(std::move(query.plan), session.time_zone().get());
   QueryResult result;
   result.has_rows = true;
   result.schemas = std::move(query.tables);

@@ -43,7 +43,7 @@ ResultColumn DescribeColumn(const PlannedQuery& query, size_t i) {
 Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
                                  uint64_t* rows_examined, AutoIncrement* auto_increment, TriggerRunner* triggers,
                                  txn::LockMode select_lock) {
-  plan = Optimize(std::move(plan));
+  plan = Optimize(std::move(plan), eval.time_zone.get());
   ExecutionContext exec{txn, nullptr, rows_examined, auto_increment};
   exec.select_lock = select_lock;
   std::unique_ptr<SubqueryRunner> subqueries = MakeSubqueryRunner(exec);

@@ -248,7 +248,7 @@ Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const Bin
   auto plan = std::make_shared<SubqueryPlan>();
   plan->visible = planned.visible;
   plan->correlated = correlated;
-  plan->plan = Optimize(std::move(planned.plan));
+  plan->plan = Optimize(std::move(planned.plan), time_zone().get());
   out.plan = std::move(plan);
   out.correlated = correlated;
   return out;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sql/binder/binder.h"
+#include "sql/execution/table_writer.h"
 #include "sql/parser/parser.h"
 #include "sql/session/executors.h"
 
@@ -166,6 +167,7 @@ class SessionTriggers final : public TriggerRunner {
       STRATA_ASSIGN_OR_RETURN(Value v, Evaluate(*value));
       const ColumnSchema& col = table.columns[*c];
       STRATA_ASSIGN_OR_RETURN(Value converted, ConvertForColumn(col, v, 1));
+      STRATA_ASSIGN_OR_RETURN(converted, StoredValue(col, std::move(converted), 1, session_.eval_context()));
       if (converted.is_null() && !col.nullable) return ErrColumnCannotBeNull(col.name);
       (*row)[*c] = converted;
       (*new_row)[*c] = std::move(converted);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -44,6 +45,25 @@ std::optional<int> OffsetSeconds(std::string_view s) {
 
 }  // namespace
 
+TimeZone::TimeZone(std::string name, absl::TimeZone zone) : name_(std::move(name)), zone_(zone) {
+  absl::TimeZone::CivilTransition transition;
+  fixed_ = !zone_.NextTransition(absl::InfinitePast(), &transition);
+  utc_ = fixed_ && zone_.At(absl::UnixEpoch()).offset == 0;
+}
+
+const TimeZone& TimeZone::System() {
+  static const TimeZone* system = [] {
+    std::lock_guard lock(LoadMutex());
+    return new TimeZone("SYSTEM", absl::LocalTimeZone());
+  }();
+  return *system;
+}
+
+const TimeZone& TimeZone::Utc() {
+  static const TimeZone* utc = new TimeZone("UTC", absl::UTCTimeZone());
+  return *utc;
+}
+
 Result<TimeZone> TimeZone::Parse(std::string_view name) {
   std::lock_guard lock(LoadMutex());
   if (EqualsIgnoreCase(name, "SYSTEM")) return TimeZone("SYSTEM", absl::LocalTimeZone());
@@ -78,6 +98,71 @@ int64_t TimeZone::ToUnix(const Civil& c) const {
   absl::TimeZone::TimeInfo info = zone_.At(absl::CivilSecond(c.year, c.month, c.day, c.hour, c.minute, c.second));
   absl::Time t = info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
   return absl::ToUnixSeconds(t);
+}
+
+int64_t TimeZone::ToUnixLatest(const Civil& c) const {
+  absl::TimeZone::TimeInfo info = zone_.At(absl::CivilSecond(c.year, c.month, c.day, c.hour, c.minute, c.second));
+  absl::Time t = info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.post;
+  return absl::ToUnixSeconds(t);
+}
+
+namespace {
+
+// 'YYYY-MM-DD HH:MM:SS' at the front of `text` (a fraction may follow); not the zero date.
+std::optional<TimeZone::Civil> ParseCivil(std::string_view text) {
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  auto number = [&](size_t at, size_t n, int64_t* out) {
+    *out = 0;
+    for (size_t i = at; i < at + n; i++) {
+      if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+      *out = *out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int64_t y, mo, d, h, mi, s;
+  if (!number(0, 4, &y) || !number(5, 2, &mo) || !number(8, 2, &d) || !number(11, 2, &h) || !number(14, 2, &mi) ||
+      !number(17, 2, &s) || mo == 0 || d == 0)
+    return std::nullopt;
+  return TimeZone::Civil{y, static_cast<int>(mo), static_cast<int>(d), static_cast<int>(h), static_cast<int>(mi),
+                         static_cast<int>(s)};
+}
+
+std::string WithFraction(const TimeZone::Civil& c, std::string_view rest) {
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}{}", c.year, c.month, c.day, c.hour, c.minute, c.second, rest);
+}
+
+TimeZone::Civil UtcCivil(int64_t unix_seconds) {
+  absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixSeconds(unix_seconds), absl::UTCTimeZone());
+  return TimeZone::Civil{cs.year(), cs.month(), cs.day(), cs.hour(), cs.minute(), cs.second()};
+}
+
+int64_t UtcUnix(const TimeZone::Civil& c) {
+  return absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilSecond(c.year, c.month, c.day, c.hour, c.minute, c.second), absl::UTCTimeZone()));
+}
+
+}  // namespace
+
+std::string TimestampFromUtc(std::string_view utc, const TimeZone* zone) {
+  if (zone == nullptr) zone = &TimeZone::System();
+  if (zone->is_utc()) return std::string(utc);
+  std::optional<TimeZone::Civil> c = ParseCivil(utc);
+  if (!c) return std::string(utc);
+  return WithFraction(zone->ToCivil(UtcUnix(*c)), utc.substr(19));
+}
+
+std::string TimestampToUtc(std::string_view local, const TimeZone* zone, bool latest) {
+  if (zone == nullptr) zone = &TimeZone::System();
+  if (zone->is_utc()) return std::string(local);
+  std::optional<TimeZone::Civil> c = ParseCivil(local);
+  if (!c) return std::string(local);
+  return WithFraction(UtcCivil(latest ? zone->ToUnixLatest(*c) : zone->ToUnix(*c)), local.substr(19));
+}
+
+bool TimestampInRange(std::string_view utc) {
+  if (utc.starts_with("0000-00-00")) return true;
+  return utc.substr(0, 19) >= "1970-01-01 00:00:01" && utc.substr(0, 19) <= "2038-01-19 03:14:07";
 }
 
 }  // namespace strata::sql

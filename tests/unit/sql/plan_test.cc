@@ -34,7 +34,7 @@ class PlanTest : public SqlTest {
     auto bound = BindSelect(select, table, alias, *s_);
     if (!bound.ok()) return bound.status().ToString();
     LogicalPlan plan = PlanSelect(*bound);
-    if (optimize) plan = Optimize(std::move(plan));
+    if (optimize) plan = Optimize(std::move(plan), nullptr);
     return PlanToString(*plan);
   }
 
@@ -46,7 +46,7 @@ class PlanTest : public SqlTest {
     EXPECT_TRUE(table.ok());
     auto bound = BindDelete(del, *table, "t", *s_);
     if (!bound.ok()) return bound.status().ToString();
-    return PlanToString(*Optimize(PlanDelete(*bound)));
+    return PlanToString(*Optimize(PlanDelete(*bound), nullptr));
   }
 };
 
@@ -129,7 +129,7 @@ TEST_F(PlanTest, UpdateSitsAboveItsTargetRows) {
   ASSERT_TRUE(table.ok());
   auto bound = BindUpdate(update, *table, "t", *s_);
   ASSERT_TRUE(bound.ok()) << bound.status().ToString();
-  EXPECT_EQ(PlanToString(*Optimize(PlanUpdate(*bound))),
+  EXPECT_EQ(PlanToString(*Optimize(PlanUpdate(*bound), nullptr)),
             "Update d.t set a = (#1 + 1), b = NULL\n"
             "  Filter (#1 = 3)\n"
             "    Get d.t (index ia, 1 range(s), with row keys)\n");
@@ -143,7 +143,7 @@ TEST_F(PlanTest, InsertIsOneNode) {
   ASSERT_TRUE(table.ok());
   auto bound = BindInsert(insert, *table, *s_);
   ASSERT_TRUE(bound.ok()) << bound.status().ToString();
-  EXPECT_EQ(PlanToString(*Optimize(PlanInsert(*bound))),
+  EXPECT_EQ(PlanToString(*Optimize(PlanInsert(*bound), nullptr)),
             "Insert d.t (id, b), 2 row(s), on duplicate key update b = values(#2)\n");
 }
 
