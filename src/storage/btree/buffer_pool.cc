@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "common/check.h"
 
 namespace strata::storage::btree {
@@ -32,6 +34,24 @@ BufferPool::~BufferPool() {
   }
 }
 
+namespace {
+
+void DropHeads(Frame* f) { f->heads_state.store(Frame::kNoHeads, std::memory_order_release); }
+
+}  // namespace
+
+const KeyHeads* BufferPool::Heads(const PageRef& ref) {
+  Frame* f = ref.frame();
+  uint8_t state = f->heads_state.load(std::memory_order_acquire);
+  if (state == Frame::kReady) return &f->heads;
+  if (state != Frame::kNoHeads ||
+      !f->heads_state.compare_exchange_strong(state, Frame::kBuilding, std::memory_order_acquire))
+    return nullptr;
+  f->heads.Build(NodePage(f->data));
+  f->heads_state.store(Frame::kReady, std::memory_order_release);
+  return &f->heads;
+}
+
 void BufferPool::Unpin(Frame* f) {
   int before = f->pins.fetch_sub(1, std::memory_order_acq_rel);
   STRATA_CHECK(before > 0);
@@ -41,6 +61,17 @@ bool BufferPool::TooDirty() const {
   // Below the budget nothing needs evicting: dirty pages wait for the checkpoint, and a
   // page changed again before it is written costs one write, not two.
   return frames_.size() >= budget_frames_ && dirty_count_.load() > budget_frames_ * 3 / 4;
+}
+
+Frame* BufferPool::Lookup(PageId id) const { return id < table_.size() ? table_[id] : nullptr; }
+
+void BufferPool::Map(PageId id, Frame* f) {
+  if (id >= table_.size()) table_.resize(std::max<size_t>(id + 1, table_.size() * 2), nullptr);
+  table_[id] = f;
+}
+
+void BufferPool::Unmap(PageId id) {
+  if (id < table_.size()) table_[id] = nullptr;
 }
 
 Frame* BufferPool::TakeVictim() {
@@ -55,8 +86,9 @@ Frame* BufferPool::TakeVictim() {
         f.referenced = false;
         continue;
       }
-      if (f.page != kNoPage) table_.erase(f.page);
+      if (f.page != kNoPage) Unmap(f.page);
       f.page = kNoPage;
+      DropHeads(&f);
       return &f;
     }
   }
@@ -71,9 +103,8 @@ Frame* BufferPool::TakeVictim() {
 Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cache) {
   std::unique_lock lock(mu_);
   for (;;) {
-    auto it = table_.find(id);
-    if (it == table_.end()) break;
-    Frame* f = it->second;
+    Frame* f = Lookup(id);
+    if (f == nullptr) break;
     if (f->loading) {
       loaded_cv_.wait(lock);
       continue;
@@ -83,11 +114,19 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
     hits_.fetch_add(1, std::memory_order_relaxed);
     return PageRef(this, f);
   }
+  if (id >= table_.size()) {
+    // The page table grows to the largest page id seen: a damaged pointer must not make it
+    // huge. (Below its size, a page past the file's end fails its read.)
+    Result<uint64_t> pages = file_->SizeInPages();
+    STRATA_RETURN_IF_ERROR(pages.status());
+    if (id >= *pages)
+      return Status::Corruption(fmt::format("btree page {} lies past the end of the file ({} pages)", id, *pages));
+  }
   Frame* f = TakeVictim();
   f->page = id;
   f->loading = true;
   f->pins.store(1, std::memory_order_relaxed);
-  table_[id] = f;
+  Map(id, f);
   lock.unlock();
   Status s = file_->Read(id, f->data, io_class);
   if (s.ok() && (HeaderType(f->data) == PageType::kLeaf || HeaderType(f->data) == PageType::kBranch)) {
@@ -97,7 +136,7 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
   f->loading = false;
   loaded_cv_.notify_all();
   if (!s.ok()) {  // a page that failed its checks is never cached
-    table_.erase(id);
+    Unmap(id);
     f->page = kNoPage;
     f->pins.store(0, std::memory_order_release);
     return s;
@@ -110,19 +149,19 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
 Result<PageRef> BufferPool::NewPage(PageId id) {
   std::unique_lock lock(mu_);
   Frame* f;
-  auto it = table_.find(id);
-  if (it != table_.end()) {
-    f = it->second;
+  if (Frame* held = Lookup(id)) {
+    f = held;
     // A page is reallocated only once no version can reach it, so nobody holds it.
     STRATA_CHECK_MSG(f->pins.load(std::memory_order_acquire) == 0 && !f->loading,
                      "a reallocated btree page is still pinned");
+    DropHeads(f);
   } else {
     if (TooDirty()) {
       STRATA_RETURN_IF_ERROR(WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 2, io::IoClass::kFlush, false));
     }
     f = TakeVictim();
     f->page = id;
-    table_[id] = f;
+    Map(id, f);
   }
   f->pins.store(1, std::memory_order_relaxed);
   f->referenced = true;
@@ -132,6 +171,7 @@ Result<PageRef> BufferPool::NewPage(PageId id) {
 void BufferPool::MarkDirty(const PageRef& ref) {
   std::lock_guard lock(mu_);
   Frame* f = ref.frame();
+  DropHeads(f);  // the writer is about to change the page
   if (!f->dirty) {
     f->dirty = true;
     dirty_count_.fetch_add(1, std::memory_order_relaxed);
@@ -140,15 +180,15 @@ void BufferPool::MarkDirty(const PageRef& ref) {
 
 void BufferPool::Forget(PageId id) {
   std::lock_guard lock(mu_);
-  auto it = table_.find(id);
-  if (it == table_.end()) return;
-  Frame* f = it->second;
+  Frame* f = Lookup(id);
+  if (f == nullptr) return;
   if (f->pins.load(std::memory_order_acquire) > 0 || f->loading) return;
   if (f->dirty) dirty_count_.fetch_sub(1, std::memory_order_relaxed);
   f->dirty = false;
   f->referenced = false;
   f->page = kNoPage;
-  table_.erase(it);
+  DropHeads(f);
+  Unmap(id);
 }
 
 Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class,

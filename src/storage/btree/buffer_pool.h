@@ -19,9 +19,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
+#include "storage/btree/key_heads.h"
 #include "storage/btree/page_file.h"
 
 namespace strata::storage::btree {
@@ -37,6 +37,13 @@ struct Frame {
   bool dirty = false;          // guarded by the pool mutex
   bool referenced = false;     // CLOCK's second-chance bit
   bool loading = false;        // a read is in progress; waiters sleep on the pool's cv
+  // The page's key heads (key_heads.h), valid while heads_state is kReady: built by one
+  // reader (kBuilding claims it), dropped by the pool when the frame gets another page and
+  // by MarkDirty before the writer changes the page. Nobody reads a page while the writer
+  // changes it (tree.h), so no reader can hold heads being dropped.
+  enum HeadsState : uint8_t { kNoHeads, kBuilding, kReady };
+  std::atomic<uint8_t> heads_state{kNoHeads};
+  KeyHeads heads;
 };
 
 // A pinned page. Movable; unpins on destruction.
@@ -78,6 +85,10 @@ class BufferPool {
   // initializes all of it (InitPage, or a copy).
   Result<PageRef> NewPage(PageId id);
   void MarkDirty(const PageRef& ref);
+  // The key heads of a pinned leaf or branch page, building them if nobody is; nullptr
+  // while another reader builds them (search the page itself then). Readers only: the
+  // writer must not build heads of a page it may still change.
+  static const KeyHeads* Heads(const PageRef& ref);
   // Drops the frame of a page that was freed (no reader can reach it), dirty or not.
   void Forget(PageId id);
 
@@ -100,6 +111,9 @@ class BufferPool {
   // REQUIRES: mu_ held.
   Frame* TakeVictim();
   bool TooDirty() const;  // REQUIRES: mu_ held
+  Frame* Lookup(PageId id) const;  // REQUIRES: mu_ held (also Map, Unmap)
+  void Map(PageId id, Frame* f);
+  void Unmap(PageId id);
   // Writes back up to `max` dirty frames (pinned ones only with include_pinned).
   // REQUIRES: mu_ held (released for the I/O); called by the writer.
   Status WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class, bool include_pinned);
@@ -109,7 +123,9 @@ class BufferPool {
   std::mutex mu_;
   std::condition_variable loaded_cv_;
   std::deque<Frame> frames_;                   // stable addresses
-  std::unordered_map<PageId, Frame*> table_;   // page -> frame holding it
+  // Page -> the frame holding it (nullptr: none), indexed by page id: page ids are dense
+  // (the file's page numbers), and a lookup is one load instead of a hash table's chain.
+  std::vector<Frame*> table_;
   size_t clock_hand_ = 0;
   std::atomic<uint64_t> hits_{0}, misses_{0}, dirty_count_{0}, frame_count_{0};
 };

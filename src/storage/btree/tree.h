@@ -46,7 +46,10 @@ Status VisitPages(BufferPool* pool, TreeRoot root, const std::function<Status(co
 // A position in one version of the tree: the pinned path from the root to a leaf cell.
 class TreeCursor {
  public:
-  TreeCursor(BufferPool* pool, TreeRoot root, bool fill_cache) : pool_(pool), root_(root), fill_cache_(fill_cache) {}
+  // `use_heads`: search pages through their key heads (key_heads.h). A reader's choice; the
+  // writer, which changes the pages it searches, passes false.
+  TreeCursor(BufferPool* pool, TreeRoot root, bool fill_cache, bool use_heads = true)
+      : pool_(pool), root_(root), fill_cache_(fill_cache), use_heads_(use_heads) {}
   Status SeekToFirst();
   Status SeekToLast();
   Status SeekGE(Slice key);  // first key >= key
@@ -70,10 +73,13 @@ class TreeCursor {
   Status Descend(Slice key);  // path to the leaf that may hold key (leaf pos unset)
   Status StepLeaf(bool forward);  // to the neighbouring leaf, skipping empty ones
   Result<PageRef> Child(const PageRef& parent, int pos);
+  int LowerBound(const PageRef& page, Slice key, bool* found) const;
+  int UpperBound(const PageRef& page, Slice key) const;
 
   BufferPool* pool_;
   TreeRoot root_;
   bool fill_cache_;
+  bool use_heads_;
   std::vector<Level> path_;
   bool valid_ = false;
 };

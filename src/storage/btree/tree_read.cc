@@ -19,6 +19,19 @@ Result<PageRef> FetchRoot(BufferPool* pool, TreeRoot root, bool fill_cache, io::
   return page;
 }
 
+// Searches of a page through its key heads when they are ready (a reader's search).
+int HeadsLowerBound(const PageRef& page, Slice key, bool* found) {
+  NodePage node(page.data());
+  if (const KeyHeads* heads = BufferPool::Heads(page)) return heads->LowerBound(node, key, found);
+  return node.LowerBound(key, found);
+}
+
+int HeadsUpperBound(const PageRef& page, Slice key) {
+  NodePage node(page.data());
+  if (const KeyHeads* heads = BufferPool::Heads(page)) return heads->UpperBound(node, key);
+  return node.UpperBound(key);
+}
+
 }  // namespace
 
 // A child must sit exactly one level below its parent: a wrong pointer is caught here.
@@ -38,13 +51,13 @@ Result<std::optional<Bytes>> TreeGet(BufferPool* pool, TreeRoot root, Slice key,
   STRATA_ASSIGN_OR_RETURN(PageRef page, FetchRoot(pool, root, fill_cache, kRead));
   while (!NodePage(page.data()).is_leaf()) {
     NodePage node(page.data());
-    STRATA_ASSIGN_OR_RETURN(PageRef child, pool->Fetch(node.ChildAt(node.UpperBound(key)), kRead, fill_cache));
+    STRATA_ASSIGN_OR_RETURN(PageRef child, pool->Fetch(node.ChildAt(HeadsUpperBound(page, key)), kRead, fill_cache));
     STRATA_RETURN_IF_ERROR(CheckChild(page, child));
     page = std::move(child);
   }
   NodePage leaf(page.data());
   bool found = false;
-  int i = leaf.LowerBound(key, &found);
+  int i = HeadsLowerBound(page, key, &found);
   if (!found) return std::optional<Bytes>();
   Bytes value;
   STRATA_RETURN_IF_ERROR(ReadLeafValue(pool, leaf.PayloadAt(i), &value, fill_cache, kRead));
@@ -145,6 +158,14 @@ Status TreeCursor::DescendEdge(Edge edge) {
   }
 }
 
+int TreeCursor::LowerBound(const PageRef& page, Slice key, bool* found) const {
+  return use_heads_ ? HeadsLowerBound(page, key, found) : NodePage(page.data()).LowerBound(key, found);
+}
+
+int TreeCursor::UpperBound(const PageRef& page, Slice key) const {
+  return use_heads_ ? HeadsUpperBound(page, key) : NodePage(page.data()).UpperBound(key);
+}
+
 Status TreeCursor::Descend(Slice key) {
   path_.clear();
   valid_ = false;
@@ -154,7 +175,7 @@ Status TreeCursor::Descend(Slice key) {
     Level& top = path_.back();
     NodePage node(top.page.data());
     if (node.is_leaf()) return Status::OK();
-    top.pos = node.UpperBound(key);
+    top.pos = UpperBound(top.page, key);
     STRATA_ASSIGN_OR_RETURN(PageRef child, Child(top.page, top.pos));
     path_.push_back({std::move(child), 0});
   }
@@ -222,7 +243,7 @@ Status TreeCursor::SeekGE(Slice key) {
     STRATA_RETURN_IF_ERROR(Descend(key));
     NodePage leaf(path_.back().page.data());
     bool found = false;
-    path_.back().pos = leaf.LowerBound(key, &found);
+    path_.back().pos = LowerBound(path_.back().page, key, &found);
     if (path_.back().pos < leaf.count()) {
       valid_ = true;
       return Status::OK();
@@ -234,7 +255,7 @@ Status TreeCursor::SeekGE(Slice key) {
 Status TreeCursor::SeekLE(Slice key) {
   return Guard(&valid_, [&]() -> Status {
     STRATA_RETURN_IF_ERROR(Descend(key));
-    path_.back().pos = NodePage(path_.back().page.data()).UpperBound(key) - 1;
+    path_.back().pos = UpperBound(path_.back().page, key) - 1;
     if (path_.back().pos >= 0) {
       valid_ = true;
       return Status::OK();
@@ -247,7 +268,7 @@ Status TreeCursor::SeekLT(Slice key) {
   return Guard(&valid_, [&]() -> Status {
     STRATA_RETURN_IF_ERROR(Descend(key));
     bool found = false;
-    path_.back().pos = NodePage(path_.back().page.data()).LowerBound(key, &found) - 1;
+    path_.back().pos = LowerBound(path_.back().page, key, &found) - 1;
     if (path_.back().pos >= 0) {
       valid_ = true;
       return Status::OK();

@@ -105,7 +105,7 @@ Status TreeWriter::DescendForWrite(Slice key) {
 }
 
 Result<bool> TreeWriter::Contains(Slice key) {
-  TreeCursor cursor(pool_, *root_, true);
+  TreeCursor cursor(pool_, *root_, true, /*use_heads=*/false);
   STRATA_RETURN_IF_ERROR(cursor.SeekGE(key));
   return cursor.Valid() && cursor.key() == key;
 }
@@ -158,7 +158,7 @@ Status TreeWriter::DeleteRange(Slice begin, Slice end) {
   for (;;) {
     Bytes first;
     {
-      TreeCursor cursor(pool_, *root_, true);
+      TreeCursor cursor(pool_, *root_, true, /*use_heads=*/false);
       STRATA_RETURN_IF_ERROR(cursor.SeekGE(begin));
       if (!cursor.Valid() || cursor.key() >= end) return Status::OK();
       first.assign(cursor.key());
