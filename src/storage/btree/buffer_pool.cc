@@ -44,6 +44,8 @@ const KeyHeads* BufferPool::Heads(const PageRef& ref) {
   Frame* f = ref.frame();
   uint8_t state = f->heads_state.load(std::memory_order_acquire);
   if (state == Frame::kReady) return &f->heads;
+  const PageType type = HeaderType(f->data);
+  if (type != PageType::kLeaf && type != PageType::kBranch) return nullptr;  // not a tree page: no heads
   if (state != Frame::kNoHeads ||
       !f->heads_state.compare_exchange_strong(state, Frame::kBuilding, std::memory_order_acquire))
     return nullptr;

@@ -85,9 +85,9 @@ class BufferPool {
   // initializes all of it (InitPage, or a copy).
   Result<PageRef> NewPage(PageId id);
   void MarkDirty(const PageRef& ref);
-  // The key heads of a pinned leaf or branch page, building them if nobody is; nullptr
-  // while another reader builds them (search the page itself then). Readers only: the
-  // writer must not build heads of a page it may still change.
+  // The key heads of a pinned page, building them if nobody is; nullptr for a page that is
+  // not a leaf or branch, and while another reader builds them (search the page itself
+  // then). Readers only: the writer must not build heads of a page it may still change.
   static const KeyHeads* Heads(const PageRef& ref);
   // Drops the frame of a page that was freed (no reader can reach it), dirty or not.
   void Forget(PageId id);

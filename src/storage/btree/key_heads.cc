@@ -20,6 +20,7 @@ uint32_t HeadAt(Slice key, size_t offset) {
 
 void KeyHeads::Build(const NodePage& page) {
   const int n = page.count();
+  level_ = page.level();
   heads_.resize(n);
   prefix_.clear();
   if (n == 0) return;
@@ -44,6 +45,14 @@ int KeyHeads::Place(Slice key, uint32_t* head) const {
 }
 
 void KeyHeads::EqualRange(uint32_t head, int* first, int* last) const {
+  // A leaf's heads span a few cache lines, which the binary search would miss one after
+  // another (each probe depends on the last): ask for all of them at once. Larger arrays
+  // (branches of short separators) are few and stay cached.
+  const size_t bytes = heads_.size() * sizeof(uint32_t);
+  if (bytes <= 1024) {
+    const char* at = reinterpret_cast<const char*>(heads_.data());
+    for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(at + offset);
+  }
   auto range = std::equal_range(heads_.begin(), heads_.end(), head);
   *first = static_cast<int>(range.first - heads_.begin());
   *last = static_cast<int>(range.second - heads_.begin());

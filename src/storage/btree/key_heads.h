@@ -23,13 +23,16 @@ namespace strata::storage::btree {
 
 class KeyHeads {
  public:
-  // From `page`'s current cells. REQUIRES: page is a validated leaf or branch page.
+  // From `page`'s current cells and level. REQUIRES: a validated leaf or branch page.
   void Build(const NodePage& page);
 
   // As NodePage::LowerBound / UpperBound over the page the heads were built from.
   int LowerBound(const NodePage& page, Slice key, bool* found) const;
   int UpperBound(const NodePage& page, Slice key) const;
 
+  // The page's level as it was built (0: a leaf): a search that descends checks a child's
+  // level here instead of reading its header, one cache miss fewer per level.
+  int level() const { return level_; }
   size_t memory_bytes() const { return prefix_.capacity() + heads_.capacity() * sizeof(uint32_t); }
 
  private:
@@ -41,6 +44,7 @@ class KeyHeads {
 
   std::string prefix_;
   std::vector<uint32_t> heads_;
+  int level_ = 0;
 };
 
 }  // namespace strata::storage::btree

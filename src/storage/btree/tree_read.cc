@@ -49,15 +49,21 @@ Status CheckChild(const PageRef& parent, const PageRef& child) {
 Result<std::optional<Bytes>> TreeGet(BufferPool* pool, TreeRoot root, Slice key, bool fill_cache) {
   constexpr io::IoClass kRead = io::IoClass::kForegroundRead;
   STRATA_ASSIGN_OR_RETURN(PageRef page, FetchRoot(pool, root, fill_cache, kRead));
-  while (!NodePage(page.data()).is_leaf()) {
+  const KeyHeads* heads = BufferPool::Heads(page);
+  for (int level = HeaderLevel(page.data()); level > 0; level--) {
     NodePage node(page.data());
-    STRATA_ASSIGN_OR_RETURN(PageRef child, pool->Fetch(node.ChildAt(HeadsUpperBound(page, key)), kRead, fill_cache));
-    STRATA_RETURN_IF_ERROR(CheckChild(page, child));
+    const int pos = heads ? heads->UpperBound(node, key) : node.UpperBound(key);
+    STRATA_ASSIGN_OR_RETURN(PageRef child, pool->Fetch(node.ChildAt(pos), kRead, fill_cache));
+    // A child with heads was a tree page of their level when they were built (and has not
+    // changed since): checking that level leaves its header untouched.
+    const KeyHeads* child_heads = BufferPool::Heads(child);
+    if (child_heads == nullptr || child_heads->level() != level - 1) STRATA_RETURN_IF_ERROR(CheckChild(page, child));
     page = std::move(child);
+    heads = child_heads;
   }
   NodePage leaf(page.data());
   bool found = false;
-  int i = HeadsLowerBound(page, key, &found);
+  int i = heads ? heads->LowerBound(leaf, key, &found) : leaf.LowerBound(key, &found);
   if (!found) return std::optional<Bytes>();
   Bytes value;
   STRATA_RETURN_IF_ERROR(ReadLeafValue(pool, leaf.PayloadAt(i), &value, fill_cache, kRead));
