@@ -90,12 +90,20 @@ class ColumnMetadataTest(unittest.TestCase):
 
     def test_expressions(self):
         got = describe(self.strata.port, PASSWORD,
-                       "SELECT NOW(), CURDATE(), CURTIME(), NOW(6), 1 + 1, 1.5, 'x', COUNT(*) FROM t")
+                       "SELECT NOW(), CURDATE(), CURTIME(), NOW(6), CURTIME(3), UTC_TIMESTAMP(6), UTC_TIME(2), "
+                       "1 + 1, 1.5, 'x', COUNT(*) FROM t")
         for name in ("NOW()", "CURDATE()", "CURTIME()", "NOW(6)"):
             self.assertIn("Collation: binary (63)", got[name], name)
             self.assertIn("BINARY", got[name].split("Flags:")[1], name)
         self.assertIn("Decimals: 6", got["NOW(6)"])
         self.assertIn("Length: 26", got["NOW(6)"])
+        # The clock functions' fsp is the column's decimals; type and length as MariaDB's.
+        want = describe(self.maria.port, "", "SELECT CURTIME(3), UTC_TIMESTAMP(6), UTC_TIME(2)")
+        for name, decimals in (("CURTIME(3)", 3), ("UTC_TIMESTAMP(6)", 6), ("UTC_TIME(2)", 2)):
+            self.assertIn(f"Decimals: {decimals}", got[name], name)
+            for field in ("Type", "Length", "Decimals"):
+                pick = lambda text: re.search(field + r": [^|]*", text).group(0).strip()
+                self.assertEqual(pick(got[name]), pick(want[name]), name)
         for name in ("1 + 1", "1.5", "COUNT(*)"):
             self.assertIn("NUM", got[name].split("Flags:")[1], name)
         self.assertIn("Collation: utf8mb4_general_ci (45)", got["x"])

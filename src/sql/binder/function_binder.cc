@@ -221,6 +221,20 @@ const std::unordered_map<std::string_view, SpecialFunction>& SpecialFunctions() 
   return *m;
 }
 
+// The fsp of NOW(fsp), CURTIME(fsp), UTC_TIMESTAMP(fsp), UTC_TIME(fsp): fractional-second
+// digits, a constant 0-6 (else a syntax error, as MySQL; 1426 past 6).
+Result<uint8_t> ClockPrecision(const BoundExpr& fsp, std::string_view function) {
+  if (!fsp.IsConst() || (fsp.constant.kind() != ValueKind::kInt && fsp.constant.kind() != ValueKind::kUint) ||
+      (fsp.constant.kind() == ValueKind::kInt && fsp.constant.int_value() < 0))
+    return ErrSyntax("You have an error in your SQL syntax; the precision of " + std::string(function) +
+                         " must be an integer",
+                     function, 1);
+  uint64_t digits = fsp.constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(fsp.constant.int_value())
+                                                           : fsp.constant.uint_value();
+  if (digits > 6) return ErrTooBigPrecision(static_cast<uint32_t>(std::min<uint64_t>(digits, UINT32_MAX)), ToLower(function), 6);
+  return static_cast<uint8_t>(digits);
+}
+
 Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info, BindContext& ctx) {
   int n = static_cast<int>(e.children.size());
   if (n < info.min_args || (info.max_args >= 0 && n > info.max_args)) return ErrWrongParameterCount(e.text);
@@ -229,16 +243,9 @@ Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info
   out->fn = info.fn;
   if (info.fn == Fn::kNow || info.fn == Fn::kCurDate) {
     out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
-    if (info.fn == Fn::kNow && n == 1) {  // NOW(fsp): fractional-second digits, a constant 0-6
+    if (info.fn == Fn::kNow && n == 1) {  // NOW(fsp)
       STRATA_ASSIGN_OR_RETURN(BoundExprPtr fsp, BindExpr(*e.children[0], ctx));
-      if (!fsp->IsConst() || (fsp->constant.kind() != ValueKind::kInt && fsp->constant.kind() != ValueKind::kUint) ||
-          (fsp->constant.kind() == ValueKind::kInt && fsp->constant.int_value() < 0))
-        return ErrSyntax("You have an error in your SQL syntax; the precision of " + std::string(e.text) +
-                             " must be an integer", e.text, 1);
-      uint64_t digits = fsp->constant.kind() == ValueKind::kInt ? static_cast<uint64_t>(std::max<int64_t>(0, fsp->constant.int_value()))
-                                                                 : fsp->constant.uint_value();
-      if (digits > 6) return ErrTooBigPrecision(static_cast<uint32_t>(std::min<uint64_t>(digits, UINT32_MAX)), ToLower(e.text), 6);
-      out->type.decimals = static_cast<uint8_t>(digits);
+      STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*fsp, e.text));
     }
     return BoundExprPtr(std::move(out));
   }
@@ -276,6 +283,9 @@ Result<BoundExprPtr> BindBuiltin(const BuiltinFunction& f, std::vector<BoundExpr
     if (args[i]->type.kind == OutKind::kJson) out->json_args |= uint64_t{1} << i;
   out->children = std::move(args);
   out->type = ResultType(f, *out, unit);
+  if ((f.name == "CURTIME" || f.name == "UTC_TIMESTAMP" || f.name == "UTC_TIME") && out->children.size() == 1) {
+    STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*out->children[0], f.name));  // column metadata
+  }
   return Fold(std::move(out), ctx);
 }
 

@@ -548,7 +548,13 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
   if ((name == "max_prepared_stmt_count" || name == "activate_all_roles_on_login") &&
       item.scope != ast::VariableScope::kGlobal)
     return ErrGlobalVariable(name);
-  if (!item.value) {  // SET x = DEFAULT
+  if (!item.value) {  // SET x = DEFAULT: the session takes the global value; GLOBAL, the server's default
+    if (item.scope == ast::VariableScope::kGlobal) {
+      std::optional<Value> server_default = SystemVariableDefault(name, *engine_);
+      if (!server_default) return ErrUnknownSystemVariable(item.name);
+      engine_->SetGlobal(name, std::move(*server_default));
+      return Status::OK();
+    }
     if (name == "autocommit") autocommit_ = true;
     session_vars_.erase(name);
     return Status::OK();

@@ -25,7 +25,9 @@ void PageRef::Reset() {
 }
 
 BufferPool::BufferPool(PageFile* file, size_t budget_bytes)
-    : file_(file), budget_frames_(std::max(kMinFrames, budget_bytes / kPageSize)) {}
+    : file_(file),
+      heads_budget_(budget_bytes / 16),
+      budget_frames_(std::max(kMinFrames, (budget_bytes - budget_bytes / 16) / kPageSize)) {}
 
 BufferPool::~BufferPool() {
   for (Frame& f : frames_) {
@@ -49,9 +51,32 @@ const KeyHeads* BufferPool::Heads(const PageRef& ref) {
   if (state != Frame::kNoHeads ||
       !f->heads_state.compare_exchange_strong(state, Frame::kBuilding, std::memory_order_acquire))
     return nullptr;
-  f->heads.Build(NodePage(f->data));
+  NodePage page(f->data);
+  const size_t want = KeyHeads::BytesFor(page);
+  if (want > f->heads_bytes && heads_bytes_.load(std::memory_order_relaxed) + (want - f->heads_bytes) > heads_budget_) {
+    f->heads_state.store(Frame::kNoHeads, std::memory_order_release);  // over the heads' share of the budget
+    return nullptr;
+  }
+  f->heads.Build(page);
+  const size_t bytes = f->heads.memory_bytes();
+  if (bytes > f->heads_bytes && heads_bytes_.load(std::memory_order_relaxed) + (bytes - f->heads_bytes) > heads_budget_) {
+    f->heads.Clear();  // a long shared prefix took more than estimated
+    heads_bytes_.fetch_sub(f->heads_bytes, std::memory_order_relaxed);
+    f->heads_bytes = 0;
+    f->heads_state.store(Frame::kNoHeads, std::memory_order_release);
+    return nullptr;
+  }
+  heads_bytes_.fetch_add(bytes - f->heads_bytes, std::memory_order_relaxed);  // wraps correctly when smaller
+  f->heads_bytes = bytes;
   f->heads_state.store(Frame::kReady, std::memory_order_release);
   return &f->heads;
+}
+
+void BufferPool::ReleaseHeads(Frame* f) {
+  DropHeads(f);
+  f->heads.Clear();
+  heads_bytes_.fetch_sub(f->heads_bytes, std::memory_order_relaxed);
+  f->heads_bytes = 0;
 }
 
 void BufferPool::Unpin(Frame* f) {
@@ -90,7 +115,7 @@ Frame* BufferPool::TakeVictim() {
       }
       if (f.page != kNoPage) Unmap(f.page);
       f.page = kNoPage;
-      DropHeads(&f);
+      ReleaseHeads(&f);
       return &f;
     }
   }
@@ -156,7 +181,7 @@ Result<PageRef> BufferPool::NewPage(PageId id) {
     // A page is reallocated only once no version can reach it, so nobody holds it.
     STRATA_CHECK_MSG(f->pins.load(std::memory_order_acquire) == 0 && !f->loading,
                      "a reallocated btree page is still pinned");
-    DropHeads(f);
+    ReleaseHeads(f);
   } else {
     if (TooDirty()) {
       STRATA_RETURN_IF_ERROR(WriteBackSome(lock, dirty_count_.load() - budget_frames_ / 2, io::IoClass::kFlush, false));
@@ -189,7 +214,7 @@ void BufferPool::Forget(PageId id) {
   f->dirty = false;
   f->referenced = false;
   f->page = kNoPage;
-  DropHeads(f);
+  ReleaseHeads(f);
   Unmap(id);
 }
 

@@ -44,6 +44,7 @@ struct Frame {
   enum HeadsState : uint8_t { kNoHeads, kBuilding, kReady };
   std::atomic<uint8_t> heads_state{kNoHeads};
   KeyHeads heads;
+  size_t heads_bytes = 0;      // heads' memory, counted in the pool's heads_bytes_ (written by the builder or under the pool mutex)
 };
 
 // A pinned page. Movable; unpins on destruction.
@@ -70,7 +71,8 @@ class PageRef {
 
 class BufferPool {
  public:
-  // `budget_bytes` is rounded down to whole frames (at least kMinFrames).
+  // `budget_bytes`: a sixteenth for key heads, the rest rounded down to whole frames (at
+  // least kMinFrames).
   BufferPool(PageFile* file, size_t budget_bytes);
   ~BufferPool();
   BufferPool(const BufferPool&) = delete;
@@ -86,9 +88,10 @@ class BufferPool {
   Result<PageRef> NewPage(PageId id);
   void MarkDirty(const PageRef& ref);
   // The key heads of a pinned page, building them if nobody is; nullptr for a page that is
-  // not a leaf or branch, and while another reader builds them (search the page itself
-  // then). Readers only: the writer must not build heads of a page it may still change.
-  static const KeyHeads* Heads(const PageRef& ref);
+  // not a leaf or branch, while another reader builds them, and when the heads of all
+  // frames hold their share of the budget (search the page itself then). Readers only: the
+  // writer must not build heads of a page it may still change.
+  const KeyHeads* Heads(const PageRef& ref);
   // Drops the frame of a page that was freed (no reader can reach it), dirty or not.
   void Forget(PageId id);
 
@@ -103,6 +106,7 @@ class BufferPool {
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
   uint64_t dirty_pages() const { return dirty_count_.load(std::memory_order_relaxed); }
   uint64_t frames() const { return frame_count_.load(std::memory_order_relaxed); }
+  uint64_t heads_bytes() const { return heads_bytes_.load(std::memory_order_relaxed); }
 
  private:
   friend class PageRef;
@@ -118,8 +122,13 @@ class BufferPool {
   // REQUIRES: mu_ held (released for the I/O); called by the writer.
   Status WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class, bool include_pinned);
 
+  // Frees a frame's heads when it gets another page. REQUIRES: nobody holds the frame.
+  void ReleaseHeads(Frame* f);
+
   PageFile* const file_;
+  const size_t heads_budget_;  // bytes all frames' key heads may hold together
   const size_t budget_frames_;
+  std::atomic<size_t> heads_bytes_{0};
   std::mutex mu_;
   std::condition_variable loaded_cv_;
   std::deque<Frame> frames_;                   // stable addresses

@@ -21,6 +21,11 @@ uint32_t HeadAt(Slice key, size_t offset) {
 void KeyHeads::Build(const NodePage& page) {
   const int n = page.count();
   level_ = page.level();
+  if (heads_.capacity() < static_cast<size_t>(n)) {  // exactly n: the pool counts this memory
+    std::vector<uint32_t> fresh;
+    fresh.reserve(n);
+    heads_.swap(fresh);
+  }
   heads_.resize(n);
   prefix_.clear();
   if (n == 0) return;

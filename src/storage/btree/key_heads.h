@@ -33,7 +33,14 @@ class KeyHeads {
   // The page's level as it was built (0: a leaf): a search that descends checks a child's
   // level here instead of reading its header, one cache miss fewer per level.
   int level() const { return level_; }
+  // Bytes held, and what Build would hold for `page`.
   size_t memory_bytes() const { return prefix_.capacity() + heads_.capacity() * sizeof(uint32_t); }
+  static size_t BytesFor(const NodePage& page) { return static_cast<size_t>(page.count()) * sizeof(uint32_t) + 64; }
+  // Frees the memory (the frame holds another page now).
+  void Clear() {
+    std::string().swap(prefix_);
+    std::vector<uint32_t>().swap(heads_);
+  }
 
  private:
   // Where `key` falls against the shared prefix: -1 below every key of the page, +1 above

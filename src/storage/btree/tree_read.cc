@@ -20,15 +20,15 @@ Result<PageRef> FetchRoot(BufferPool* pool, TreeRoot root, bool fill_cache, io::
 }
 
 // Searches of a page through its key heads when they are ready (a reader's search).
-int HeadsLowerBound(const PageRef& page, Slice key, bool* found) {
+int HeadsLowerBound(BufferPool* pool, const PageRef& page, Slice key, bool* found) {
   NodePage node(page.data());
-  if (const KeyHeads* heads = BufferPool::Heads(page)) return heads->LowerBound(node, key, found);
+  if (const KeyHeads* heads = pool->Heads(page)) return heads->LowerBound(node, key, found);
   return node.LowerBound(key, found);
 }
 
-int HeadsUpperBound(const PageRef& page, Slice key) {
+int HeadsUpperBound(BufferPool* pool, const PageRef& page, Slice key) {
   NodePage node(page.data());
-  if (const KeyHeads* heads = BufferPool::Heads(page)) return heads->UpperBound(node, key);
+  if (const KeyHeads* heads = pool->Heads(page)) return heads->UpperBound(node, key);
   return node.UpperBound(key);
 }
 
@@ -49,14 +49,14 @@ Status CheckChild(const PageRef& parent, const PageRef& child) {
 Result<std::optional<Bytes>> TreeGet(BufferPool* pool, TreeRoot root, Slice key, bool fill_cache) {
   constexpr io::IoClass kRead = io::IoClass::kForegroundRead;
   STRATA_ASSIGN_OR_RETURN(PageRef page, FetchRoot(pool, root, fill_cache, kRead));
-  const KeyHeads* heads = BufferPool::Heads(page);
+  const KeyHeads* heads = pool->Heads(page);
   for (int level = HeaderLevel(page.data()); level > 0; level--) {
     NodePage node(page.data());
     const int pos = heads ? heads->UpperBound(node, key) : node.UpperBound(key);
     STRATA_ASSIGN_OR_RETURN(PageRef child, pool->Fetch(node.ChildAt(pos), kRead, fill_cache));
     // A child with heads was a tree page of their level when they were built (and has not
     // changed since): checking that level leaves its header untouched.
-    const KeyHeads* child_heads = BufferPool::Heads(child);
+    const KeyHeads* child_heads = pool->Heads(child);
     if (child_heads == nullptr || child_heads->level() != level - 1) STRATA_RETURN_IF_ERROR(CheckChild(page, child));
     page = std::move(child);
     heads = child_heads;
@@ -165,11 +165,11 @@ Status TreeCursor::DescendEdge(Edge edge) {
 }
 
 int TreeCursor::LowerBound(const PageRef& page, Slice key, bool* found) const {
-  return use_heads_ ? HeadsLowerBound(page, key, found) : NodePage(page.data()).LowerBound(key, found);
+  return use_heads_ ? HeadsLowerBound(pool_, page, key, found) : NodePage(page.data()).LowerBound(key, found);
 }
 
 int TreeCursor::UpperBound(const PageRef& page, Slice key) const {
-  return use_heads_ ? HeadsUpperBound(page, key) : NodePage(page.data()).UpperBound(key);
+  return use_heads_ ? HeadsUpperBound(pool_, page, key) : NodePage(page.data()).UpperBound(key);
 }
 
 Status TreeCursor::Descend(Slice key) {

@@ -149,6 +149,41 @@ TEST_F(BtreeTest, SplitsGrowTheTreeAndMergesShrinkIt) {
   for (size_t i = 0; i < keys.size(); i++) EXPECT_EQ(keys[i], Key(static_cast<int>(i) * 1000));
 }
 
+// Readers search through key heads built from the pages they read; the writer changes those
+// pages next. Every read after a write must see it (heads dropped and rebuilt), and the
+// heads stay within their sixteenth of the budget.
+TEST_F(BtreeTest, KeyHeadsFollowChangesAndStayInTheirBudget) {
+  Open(1 << 20);
+  std::map<int, Bytes> model;
+  for (int n = 0; n < 30000; n += 500) {
+    WriteBatch b;
+    for (int i = n; i < n + 500; i++) b.Put(Key(i * 2), "v0");
+    ASSERT_TRUE(engine_->Write(b).ok());
+    for (int i = n; i < n + 500; i++) model[i * 2] = "v0";
+  }
+  std::mt19937_64 rng(7);
+  for (int round = 1; round <= 4000; round++) {
+    const int k = static_cast<int>(rng() % 60000);
+    auto it = model.find(k);
+    ASSERT_EQ(Get(Key(k)), it == model.end() ? std::nullopt : std::optional<Bytes>(it->second)) << k;
+    Bytes v = "v" + std::to_string(round);
+    if (round % 3 == 0) {
+      WriteBatch b;
+      b.Delete(Key(k));
+      ASSERT_TRUE(engine_->Write(b).ok());
+      model.erase(k);
+    } else {
+      Put(Key(k), v);
+      model[k] = v;
+    }
+    ASSERT_EQ(Get(Key(k)), model.count(k) ? std::optional<Bytes>(model[k]) : std::nullopt) << k;
+    const int near = k + 1 - 2 * static_cast<int>(rng() % 2);  // a neighbour on the same leaf
+    ASSERT_EQ(Get(Key(near)), model.count(near) ? std::optional<Bytes>(model[near]) : std::nullopt) << near;
+  }
+  EXPECT_GT(Property(*engine_, "key_heads_bytes"), 0);
+  EXPECT_LE(Property(*engine_, "key_heads_bytes"), (1 << 20) / 16);
+}
+
 TEST_F(BtreeTest, SequentialInsertsFillPages) {
   WriteBatch b;
   for (int i = 0; i < 50000; i++) b.Put(Key(i), Bytes(100, 'v'));
