@@ -283,7 +283,7 @@ Result<BoundExprPtr> BindBuiltin(const BuiltinFunction& f, std::vector<BoundExpr
     if (args[i]->type.kind == OutKind::kJson) out->json_args |= uint64_t{1} << i;
   out->children = std::move(args);
   out->type = ResultType(f, *out, unit);
-  if ((f.name == "CURTIME" || f.name == "UTC_TIMESTAMP" || f.name == "UTC_TIME") && out->children.size() == 1) {
+  if ((f.name == "CURTIME" || f.name == "CURRENT_TIME" || f.name == "UTC_TIMESTAMP" || f.name == "UTC_TIME") && out->children.size() == 1) {
     STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*out->children[0], f.name));  // column metadata
   }
   return Fold(std::move(out), ctx);

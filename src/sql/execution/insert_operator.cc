@@ -49,9 +49,7 @@ class InsertOp : public Operator {
     std::vector<bool> given(table_.columns.size(), false);
     for (size_t i = 0; i < table_.columns.size(); i++) {
       const ColumnSchema& c = table_.columns[i];
-      if (c.default_kind == DefaultKind::kValue) {
-        STRATA_ASSIGN_OR_RETURN(row[i], StoredValue(c, c.default_value, row_number, eval_));
-      }
+      if (c.default_kind == DefaultKind::kValue) row[i] = c.default_value;  // stored form (a TIMESTAMP's in UTC)
       if (c.default_kind == DefaultKind::kCurrentTimestamp) row[i] = CurrentTimeForColumn(c, eval_);
     }
     for (size_t i = 0; i < values.size(); i++) {

@@ -121,6 +121,12 @@ Status BuildColumn(Session& session, const ast::ColumnDef& def, ColumnSchema* ou
   }
   auto converted = ConvertForColumn(*out, v, 1);
   if (!converted.ok()) return ErrInvalidDefault(def.name);
+  if (out->type.kind == ast::TypeKind::kTimestamp && converted->kind() == ValueKind::kString) {
+    // As MySQL: the default is an instant, fixed in the creating session's time zone.
+    std::string utc = TimestampToUtc(converted->string_value(), session.time_zone().get());
+    if (!TimestampInRange(utc)) return ErrInvalidDefault(def.name);
+    converted = Value::String(std::move(utc));
+  }
   out->default_kind = DefaultKind::kValue;
   out->default_value = *converted;
   return Status::OK();
@@ -366,7 +372,7 @@ Result<QueryResult> DropDatabase(Session& session, const ast::DropDatabase& stmt
 Result<Value> AddedDefault(Session& session, const ColumnSchema& col) {
   using TK = ast::TypeKind;
   switch (col.default_kind) {
-    case DefaultKind::kValue: return StoredValue(col, col.default_value, 1, session.eval_context());
+    case DefaultKind::kValue: return col.default_value;  // a TIMESTAMP's is UTC already
     case DefaultKind::kCurrentTimestamp: return CurrentTimeForColumn(col, session.eval_context());
     case DefaultKind::kNull: return Value::Null();
     case DefaultKind::kNone: break;

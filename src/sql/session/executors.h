@@ -91,9 +91,9 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
-// show.cc: what SHOW COLUMNS says of a column's default ("" when none) and key ("PRI",
-// "UNI", "MUL" or "").
-std::string ColumnDefaultText(const ColumnSchema& c);
+// show.cc: what SHOW COLUMNS says of a column's default ("" when none; a TIMESTAMP's, which
+// is stored in UTC, in time zone `zone`, nullptr: SYSTEM) and key ("PRI", "UNI", "MUL" or "").
+std::string ColumnDefaultText(const ColumnSchema& c, const TimeZone* zone);
 std::string ColumnKeyFlag(const TableSchema& t, uint32_t col);
 // query_planning.cc: a view's stored query planned (not yet optimized), its visible columns
 // named as the view names them.

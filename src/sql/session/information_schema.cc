@@ -112,7 +112,7 @@ Value IntegerPrecision(const ColumnType& type) {
   return Value::Null();
 }
 
-Table Columns(const CatalogSnapshot& c) {
+Table Columns(const CatalogSnapshot& c, const TimeZone* zone) {
   Table t = Make({{"TABLE_CATALOG", false}, {"TABLE_SCHEMA", false}, {"TABLE_NAME", false}, {"COLUMN_NAME", false},
                   {"ORDINAL_POSITION", true}, {"COLUMN_DEFAULT", false}, {"IS_NULLABLE", false}, {"DATA_TYPE", false},
                   {"CHARACTER_MAXIMUM_LENGTH", true}, {"CHARACTER_OCTET_LENGTH", true}, {"NUMERIC_PRECISION", true},
@@ -141,7 +141,7 @@ Table Columns(const CatalogSnapshot& c) {
                           : col.default_kind == DefaultKind::kCurrentTimestamp ? "DEFAULT_GENERATED" : "";
       t.rows.push_back({Str("def"), Str(table->database), Str(table->name), Str(col.name), Num(i + 1),
                         col.default_kind == DefaultKind::kValue || col.default_kind == DefaultKind::kCurrentTimestamp
-                            ? Str(ColumnDefaultText(col)) : Value::Null(),
+                            ? Str(ColumnDefaultText(col, zone)) : Value::Null(),
                         Str(col.nullable ? "YES" : "NO"), Str(DataType(type)), max_chars, octets, precision, scale,
                         datetime_precision, text ? Str(kCharset) : Value::Null(),
                         text ? Str(kCollation) : Value::Null(), Str(type.ToSql()), Str(ColumnKeyFlag(*table, i)),
@@ -372,7 +372,7 @@ Result<Table> Build(Session& session, std::string_view name) {
   const CatalogSnapshot& c = *catalog;
   if (n == "SCHEMATA") return Schemata(c);
   if (n == "TABLES") return Tables(session, c);
-  if (n == "COLUMNS") return Columns(c);
+  if (n == "COLUMNS") return Columns(c, session.time_zone().get());
   if (n == "STATISTICS") return Statistics(c);
   if (n == "KEY_COLUMN_USAGE") return KeyColumnUsage(c);
   if (n == "TABLE_CONSTRAINTS") return TableConstraints(c);

@@ -78,6 +78,18 @@ Result<std::vector<Row>> Matches(Session& session, ast::Select& select, std::vec
     for (uint32_t c : t.table->primary.columns) select.items.push_back({ColumnRef(t.alias, t.table->columns[c].name), ""});
   }
   STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, select, nullptr, nullptr));
+  // The keys must be the stored values: a TIMESTAMP key column reads as the session's time
+  // otherwise (BoundExpr::timestamp_utc), which names another row, or none.
+  LogicalOperator* top = query.plan.get();
+  while (top->kind != LogicalKind::kProject && top->children.size() == 1) top = top->children[0].get();
+  if (top->kind != LogicalKind::kProject) return Status::Internal("a multi-table statement's query has no projection");
+  auto& outputs = static_cast<LogicalProject&>(*top).exprs;
+  for (const Target& t : *targets) {
+    for (size_t i = 0; i < t.table->primary.columns.size(); i++) {
+      if (t.first_key + i >= outputs.size()) return Status::Internal("a multi-table statement's key is not projected");
+      outputs[t.first_key + i]->timestamp_utc = false;
+    }
+  }
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
   uint64_t examined = 0;
   return RunPlan(std::move(query.plan), txn, session.eval_context(), &examined);

@@ -10,9 +10,12 @@
 
 namespace strata::sql {
 
-std::string ColumnDefaultText(const ColumnSchema& c) {
+std::string ColumnDefaultText(const ColumnSchema& c, const TimeZone* zone) {
   switch (c.default_kind) {
-    case DefaultKind::kValue: return c.default_value.ToText().value_or("NULL");
+    case DefaultKind::kValue:
+      if (c.type.kind == ast::TypeKind::kTimestamp && c.default_value.kind() == ValueKind::kString)
+        return TimestampFromUtc(c.default_value.string_value(), zone);  // stored in UTC
+      return c.default_value.ToText().value_or("NULL");
     case DefaultKind::kCurrentTimestamp: return "CURRENT_TIMESTAMP";
     default: return "";
   }
@@ -99,7 +102,7 @@ std::string IndexColumns(const TableSchema& t, const IndexSchema& index) {
   return out;
 }
 
-std::string CreateTableText(const TableSchema& t) {
+std::string CreateTableText(const TableSchema& t, const TimeZone* zone) {
   std::string out = "CREATE TABLE " + Quote(t.name) + " (\n";
   for (const auto& c : t.columns) {
     out += "  " + Quote(c.name) + " " + c.type.ToSql();
@@ -107,7 +110,8 @@ std::string CreateTableText(const TableSchema& t) {
     if (c.nullable && c.type.kind == ast::TypeKind::kTimestamp) out += " NULL";  // MySQL spells it out
     if (c.default_kind == DefaultKind::kValue) {
       const Value& v = c.default_value;
-      out += " DEFAULT " + (v.kind() == ValueKind::kString || c.type.IsInteger() || c.type.kind == ast::TypeKind::kDecimal ? QuoteString(*v.ToText()) : *v.ToText());
+      const std::string text = ColumnDefaultText(c, zone);
+      out += " DEFAULT " + (v.kind() == ValueKind::kString || c.type.IsInteger() || c.type.kind == ast::TypeKind::kDecimal ? QuoteString(text) : text);
     } else if (c.default_kind == DefaultKind::kCurrentTimestamp) {
       out += " DEFAULT CURRENT_TIMESTAMP" + (c.type.scale ? fmt::format("({})", c.type.scale) : std::string());
     } else if (c.default_kind == DefaultKind::kNull && c.nullable) {
@@ -181,7 +185,7 @@ Result<QueryResult> ShowColumns(Session& session, const ast::Show& stmt) {
     const ColumnSchema& c = t->columns[i];
     if (!stmt.column.empty() && !EqualsIgnoreCase(stmt.column, c.name)) continue;
     if (!Matches(stmt, c.name)) continue;
-    std::string def = ColumnDefaultText(c);
+    std::string def = ColumnDefaultText(c, session.time_zone().get());
     Value default_value = c.default_kind == DefaultKind::kValue || c.default_kind == DefaultKind::kCurrentTimestamp ? Str(def) : Value::Null();
     std::string extra = c.auto_increment ? "auto_increment" : c.default_kind == DefaultKind::kCurrentTimestamp ? "DEFAULT_GENERATED" : "";
     Value collation = c.type.IsString() ? Str("utf8mb4_general_ci") : Value::Null();
@@ -374,7 +378,7 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
       }
       STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> t, std::move(table));
       QueryResult r = TextResult({"Table", "Create Table"});
-      r.rows.push_back({Str(t->name), Str(CreateTableText(*t))});
+      r.rows.push_back({Str(t->name), Str(CreateTableText(*t, session.time_zone().get()))});
       return r;
     }
     case ShowKind::kCreateDatabase: {

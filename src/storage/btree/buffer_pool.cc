@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include <fmt/format.h>
-
 #include "common/check.h"
 
 namespace strata::storage::btree {
@@ -27,7 +25,9 @@ void PageRef::Reset() {
 BufferPool::BufferPool(PageFile* file, size_t budget_bytes)
     : file_(file),
       heads_budget_(budget_bytes / 16),
-      budget_frames_(std::max(kMinFrames, (budget_bytes - budget_bytes / 16) / kPageSize)) {}
+      budget_frames_(std::max(kMinFrames, (budget_bytes - budget_bytes / 16) / kPageSize)) {
+  table_.reserve(budget_frames_);
+}
 
 BufferPool::~BufferPool() {
   for (Frame& f : frames_) {
@@ -90,16 +90,14 @@ bool BufferPool::TooDirty() const {
   return frames_.size() >= budget_frames_ && dirty_count_.load() > budget_frames_ * 3 / 4;
 }
 
-Frame* BufferPool::Lookup(PageId id) const { return id < table_.size() ? table_[id] : nullptr; }
-
-void BufferPool::Map(PageId id, Frame* f) {
-  if (id >= table_.size()) table_.resize(std::max<size_t>(id + 1, table_.size() * 2), nullptr);
-  table_[id] = f;
+Frame* BufferPool::Lookup(PageId id) const {
+  auto it = table_.find(id);
+  return it == table_.end() ? nullptr : it->second;
 }
 
-void BufferPool::Unmap(PageId id) {
-  if (id < table_.size()) table_[id] = nullptr;
-}
+void BufferPool::Map(PageId id, Frame* f) { table_[id] = f; }
+
+void BufferPool::Unmap(PageId id) { table_.erase(id); }
 
 Frame* BufferPool::TakeVictim() {
   size_t n = frames_.size();
@@ -140,14 +138,6 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
     if (fill_cache) f->referenced = true;
     hits_.fetch_add(1, std::memory_order_relaxed);
     return PageRef(this, f);
-  }
-  if (id >= table_.size()) {
-    // The page table grows to the largest page id seen: a damaged pointer must not make it
-    // huge. (Below its size, a page past the file's end fails its read.)
-    Result<uint64_t> pages = file_->SizeInPages();
-    STRATA_RETURN_IF_ERROR(pages.status());
-    if (id >= *pages)
-      return Status::Corruption(fmt::format("btree page {} lies past the end of the file ({} pages)", id, *pages));
   }
   Frame* f = TakeVictim();
   f->page = id;

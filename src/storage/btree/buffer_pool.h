@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/btree/key_heads.h"
@@ -132,9 +133,7 @@ class BufferPool {
   std::mutex mu_;
   std::condition_variable loaded_cv_;
   std::deque<Frame> frames_;                   // stable addresses
-  // Page -> the frame holding it (nullptr: none), indexed by page id: page ids are dense
-  // (the file's page numbers), and a lookup is one load instead of a hash table's chain.
-  std::vector<Frame*> table_;
+  std::unordered_map<PageId, Frame*> table_;   // page -> frame holding it
   size_t clock_hand_ = 0;
   std::atomic<uint64_t> hits_{0}, misses_{0}, dirty_count_{0}, frame_count_{0};
 };
