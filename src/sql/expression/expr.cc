@@ -190,9 +190,9 @@ Result<Value> Unary(const BoundExpr& e, const Row& row, const EvalContext& ctx) 
   }
 }
 
-// NOW() / CURDATE() in the session's time zone.
-std::string FormatTime(const EvalContext& ctx, bool with_time) {
-  TimeZone::Civil c = CivilNow(ctx);
+// NOW() / CURDATE() in the session's time zone (`utc`: in UTC, as a TIMESTAMP column stores it).
+std::string FormatTime(const EvalContext& ctx, bool with_time, bool utc = false) {
+  TimeZone::Civil c = utc ? TimeZone::Utc().ToCivil(ctx.now_unix_seconds) : CivilNow(ctx);
   if (!with_time) return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
 }
@@ -320,13 +320,7 @@ Value StoredTimestamp(const Value& stored, const EvalContext& ctx) {
 }
 
 std::string CurrentTimestampText(const EvalContext& ctx, int fsp, bool utc) {
-  std::string text;
-  if (utc) {
-    const TimeZone::Civil c = TimeZone::Utc().ToCivil(ctx.now_unix_seconds);
-    text = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
-  } else {
-    text = FormatTime(ctx, true);
-  }
+  std::string text = FormatTime(ctx, true, utc);
   if (fsp > 0 && fsp <= 6) {
     int64_t divisor = 1;
     for (int i = fsp; i < 6; i++) divisor *= 10;

@@ -462,18 +462,16 @@ Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const 
   };
   // A TIMESTAMP's stored UTC reads as the session's time when the column becomes another
   // type, and the session's time is stored as UTC when a column becomes a TIMESTAMP (as MySQL).
-  const std::shared_ptr<const TimeZone> zone = session.eval_context().time_zone;
+  // Strict, as every conversion of a rebuild: an out-of-range time is 1292.
+  EvalContext zone;
+  zone.time_zone = session.time_zone();
   auto transform = [&](const Row& row, uint64_t row_number) -> Result<Row> {
     Row out = row;
     const bool to_timestamp = col.type.kind == ast::TypeKind::kTimestamp;
-    Value source = row[*k];
-    if (from_timestamp && !to_timestamp && source.kind() == ValueKind::kString)
-      source = Value::String(TimestampFromUtc(source.string_value(), zone.get()));
+    const Value source = from_timestamp && !to_timestamp ? StoredTimestamp(row[*k], zone) : row[*k];
     STRATA_ASSIGN_OR_RETURN(out[*k], ConvertForColumn(col, source, row_number));
-    if (to_timestamp && !from_timestamp && out[*k].kind() == ValueKind::kString) {
-      std::string utc = TimestampToUtc(out[*k].string_value(), zone.get());
-      if (!TimestampInRange(utc)) return ErrIncorrectValueForColumn("datetime", out[*k].string_value(), col.name, row_number);
-      out[*k] = Value::String(std::move(utc));
+    if (to_timestamp && !from_timestamp) {
+      STRATA_ASSIGN_OR_RETURN(out[*k], StoredValue(col, std::move(out[*k]), row_number, zone));
     }
     if (out[*k].is_null() && !col.nullable)
       return Status::InvalidArgument("Invalid use of NULL value").WithMysql(1138, "22004");

@@ -132,16 +132,6 @@ std::string WithFraction(const TimeZone::Civil& c, std::string_view rest) {
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}{}", c.year, c.month, c.day, c.hour, c.minute, c.second, rest);
 }
 
-TimeZone::Civil UtcCivil(int64_t unix_seconds) {
-  absl::CivilSecond cs = absl::ToCivilSecond(absl::FromUnixSeconds(unix_seconds), absl::UTCTimeZone());
-  return TimeZone::Civil{cs.year(), cs.month(), cs.day(), cs.hour(), cs.minute(), cs.second()};
-}
-
-int64_t UtcUnix(const TimeZone::Civil& c) {
-  return absl::ToUnixSeconds(
-      absl::FromCivil(absl::CivilSecond(c.year, c.month, c.day, c.hour, c.minute, c.second), absl::UTCTimeZone()));
-}
-
 }  // namespace
 
 std::string TimestampFromUtc(std::string_view utc, const TimeZone* zone) {
@@ -149,7 +139,7 @@ std::string TimestampFromUtc(std::string_view utc, const TimeZone* zone) {
   if (zone->is_utc()) return std::string(utc);
   std::optional<TimeZone::Civil> c = ParseCivil(utc);
   if (!c) return std::string(utc);
-  return WithFraction(zone->ToCivil(UtcUnix(*c)), utc.substr(19));
+  return WithFraction(zone->ToCivil(TimeZone::Utc().ToUnix(*c)), utc.substr(19));
 }
 
 std::string TimestampToUtc(std::string_view local, const TimeZone* zone, bool latest) {
@@ -157,7 +147,7 @@ std::string TimestampToUtc(std::string_view local, const TimeZone* zone, bool la
   if (zone->is_utc()) return std::string(local);
   std::optional<TimeZone::Civil> c = ParseCivil(local);
   if (!c) return std::string(local);
-  return WithFraction(UtcCivil(latest ? zone->ToUnixLatest(*c) : zone->ToUnix(*c)), local.substr(19));
+  return WithFraction(TimeZone::Utc().ToCivil(latest ? zone->ToUnixLatest(*c) : zone->ToUnix(*c)), local.substr(19));
 }
 
 bool TimestampInRange(std::string_view utc) {

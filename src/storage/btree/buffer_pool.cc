@@ -51,23 +51,23 @@ const KeyHeads* BufferPool::Heads(const PageRef& ref) {
   if (state != Frame::kNoHeads ||
       !f->heads_state.compare_exchange_strong(state, Frame::kBuilding, std::memory_order_acquire))
     return nullptr;
+  // Within the heads' share of the budget: checked before building (an estimate, so that a
+  // full share does not cost a build per search) and after (a long shared prefix).
+  auto fits = [&](size_t bytes) {
+    return bytes <= f->heads_bytes || heads_bytes_.load(std::memory_order_relaxed) + (bytes - f->heads_bytes) <= heads_budget_;
+  };
   NodePage page(f->data);
-  const size_t want = KeyHeads::BytesFor(page);
-  if (want > f->heads_bytes && heads_bytes_.load(std::memory_order_relaxed) + (want - f->heads_bytes) > heads_budget_) {
-    f->heads_state.store(Frame::kNoHeads, std::memory_order_release);  // over the heads' share of the budget
+  if (!fits(KeyHeads::BytesFor(page))) {
+    DropHeads(f);
     return nullptr;
   }
   f->heads.Build(page);
-  const size_t bytes = f->heads.memory_bytes();
-  if (bytes > f->heads_bytes && heads_bytes_.load(std::memory_order_relaxed) + (bytes - f->heads_bytes) > heads_budget_) {
-    f->heads.Clear();  // a long shared prefix took more than estimated
-    heads_bytes_.fetch_sub(f->heads_bytes, std::memory_order_relaxed);
-    f->heads_bytes = 0;
-    f->heads_state.store(Frame::kNoHeads, std::memory_order_release);
+  if (!fits(f->heads.memory_bytes())) {
+    ReleaseHeads(f);
     return nullptr;
   }
-  heads_bytes_.fetch_add(bytes - f->heads_bytes, std::memory_order_relaxed);  // wraps correctly when smaller
-  f->heads_bytes = bytes;
+  heads_bytes_.fetch_add(f->heads.memory_bytes() - f->heads_bytes, std::memory_order_relaxed);  // wraps when smaller
+  f->heads_bytes = f->heads.memory_bytes();
   f->heads_state.store(Frame::kReady, std::memory_order_release);
   return &f->heads;
 }
@@ -90,15 +90,6 @@ bool BufferPool::TooDirty() const {
   return frames_.size() >= budget_frames_ && dirty_count_.load() > budget_frames_ * 3 / 4;
 }
 
-Frame* BufferPool::Lookup(PageId id) const {
-  auto it = table_.find(id);
-  return it == table_.end() ? nullptr : it->second;
-}
-
-void BufferPool::Map(PageId id, Frame* f) { table_[id] = f; }
-
-void BufferPool::Unmap(PageId id) { table_.erase(id); }
-
 Frame* BufferPool::TakeVictim() {
   size_t n = frames_.size();
   if (n >= budget_frames_) {
@@ -111,7 +102,7 @@ Frame* BufferPool::TakeVictim() {
         f.referenced = false;
         continue;
       }
-      if (f.page != kNoPage) Unmap(f.page);
+      if (f.page != kNoPage) table_.erase(f.page);
       f.page = kNoPage;
       ReleaseHeads(&f);
       return &f;
@@ -128,8 +119,9 @@ Frame* BufferPool::TakeVictim() {
 Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cache) {
   std::unique_lock lock(mu_);
   for (;;) {
-    Frame* f = Lookup(id);
-    if (f == nullptr) break;
+    auto it = table_.find(id);
+    if (it == table_.end()) break;
+    Frame* f = it->second;
     if (f->loading) {
       loaded_cv_.wait(lock);
       continue;
@@ -143,7 +135,7 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
   f->page = id;
   f->loading = true;
   f->pins.store(1, std::memory_order_relaxed);
-  Map(id, f);
+  table_[id] = f;
   lock.unlock();
   Status s = file_->Read(id, f->data, io_class);
   if (s.ok() && (HeaderType(f->data) == PageType::kLeaf || HeaderType(f->data) == PageType::kBranch)) {
@@ -153,7 +145,7 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
   f->loading = false;
   loaded_cv_.notify_all();
   if (!s.ok()) {  // a page that failed its checks is never cached
-    Unmap(id);
+    table_.erase(id);
     f->page = kNoPage;
     f->pins.store(0, std::memory_order_release);
     return s;
@@ -166,8 +158,9 @@ Result<PageRef> BufferPool::Fetch(PageId id, io::IoClass io_class, bool fill_cac
 Result<PageRef> BufferPool::NewPage(PageId id) {
   std::unique_lock lock(mu_);
   Frame* f;
-  if (Frame* held = Lookup(id)) {
-    f = held;
+  auto it = table_.find(id);
+  if (it != table_.end()) {
+    f = it->second;
     // A page is reallocated only once no version can reach it, so nobody holds it.
     STRATA_CHECK_MSG(f->pins.load(std::memory_order_acquire) == 0 && !f->loading,
                      "a reallocated btree page is still pinned");
@@ -178,7 +171,7 @@ Result<PageRef> BufferPool::NewPage(PageId id) {
     }
     f = TakeVictim();
     f->page = id;
-    Map(id, f);
+    table_[id] = f;
   }
   f->pins.store(1, std::memory_order_relaxed);
   f->referenced = true;
@@ -197,15 +190,16 @@ void BufferPool::MarkDirty(const PageRef& ref) {
 
 void BufferPool::Forget(PageId id) {
   std::lock_guard lock(mu_);
-  Frame* f = Lookup(id);
-  if (f == nullptr) return;
+  auto it = table_.find(id);
+  if (it == table_.end()) return;
+  Frame* f = it->second;
   if (f->pins.load(std::memory_order_acquire) > 0 || f->loading) return;
   if (f->dirty) dirty_count_.fetch_sub(1, std::memory_order_relaxed);
   f->dirty = false;
   f->referenced = false;
   f->page = kNoPage;
   ReleaseHeads(f);
-  Unmap(id);
+  table_.erase(it);
 }
 
 Status BufferPool::WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class,

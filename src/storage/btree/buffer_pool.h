@@ -116,9 +116,6 @@ class BufferPool {
   // REQUIRES: mu_ held.
   Frame* TakeVictim();
   bool TooDirty() const;  // REQUIRES: mu_ held
-  Frame* Lookup(PageId id) const;  // REQUIRES: mu_ held (also Map, Unmap)
-  void Map(PageId id, Frame* f);
-  void Unmap(PageId id);
   // Writes back up to `max` dirty frames (pinned ones only with include_pinned).
   // REQUIRES: mu_ held (released for the I/O); called by the writer.
   Status WriteBackSome(std::unique_lock<std::mutex>& lock, size_t max, io::IoClass io_class, bool include_pinned);
