@@ -66,6 +66,11 @@ Status CheckMaxTxnBytes(uint64_t v) {
   return Status::OK();
 }
 
+Status CheckCommitTimeout(uint64_t v) {
+  if (v < 100 || v > 600000) return Status::InvalidArgument("'commit_timeout_ms' must be between 100 and 600000 ms");
+  return Status::OK();
+}
+
 Status CheckJoin(std::string_view v) {
   size_t colon = v.rfind(':');
   if (v.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 == v.size())
@@ -120,6 +125,13 @@ Status ApplyKey(std::string_view key, const toml::node& value, NodeConfig* c) {
     if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'memory_limit_mb' must be a number of MiB");
     STRATA_RETURN_IF_ERROR(CheckMemoryLimit(static_cast<uint64_t>(*v)));
     c->memory_limit_mb = static_cast<uint64_t>(*v);
+    return Status::OK();
+  }
+  if (key == "commit_timeout_ms") {
+    auto v = value.value<int64_t>();
+    if (!value.is_integer() || !v || *v < 0) return Status::InvalidArgument("'commit_timeout_ms' must be a number of milliseconds");
+    STRATA_RETURN_IF_ERROR(CheckCommitTimeout(static_cast<uint64_t>(*v)));
+    c->commit_timeout_ms = static_cast<uint64_t>(*v);
     return Status::OK();
   }
   if (key == "max_txn_bytes") {
@@ -207,6 +219,10 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
     STRATA_RETURN_IF_ERROR(CheckMemoryLimit(*o.memory_limit_mb));
     c.memory_limit_mb = *o.memory_limit_mb;
   }
+  if (o.commit_timeout_ms) {
+    STRATA_RETURN_IF_ERROR(CheckCommitTimeout(*o.commit_timeout_ms));
+    c.commit_timeout_ms = *o.commit_timeout_ms;
+  }
   if (o.max_txn_bytes) {
     STRATA_RETURN_IF_ERROR(CheckMaxTxnBytes(*o.max_txn_bytes));
     c.max_txn_bytes = *o.max_txn_bytes;
@@ -240,12 +256,12 @@ Result<NodeConfig> LoadConfig(const std::optional<std::string>& config_path,
 std::string DescribeConfig(const NodeConfig& c) {
   return fmt::format(
       "data_dir={} listen_addr={} advertise_addr={} port={} admin_port={} raft_port={} log_format={} "
-      "root_password={} storage_direct_io={} max_txn_bytes={} memory_limit_mb={} fault_injection={} "
+      "root_password={} storage_direct_io={} max_txn_bytes={} commit_timeout_ms={} memory_limit_mb={} fault_injection={} "
       "unsafe_skip_fsync={} flush_rate_mb={} compaction_rate_mb={} snapshot_rate_mb={} io_rate_max_mb={} join={} "
       "follower_requests={} tls_cert={} default_engine={} admin_console={}",
       c.data_dir, c.listen_addr, c.advertise_addr.empty() ? "(listen_addr)" : c.advertise_addr, c.port, c.admin_port, c.raft_port,
       c.log_format == obs::LogFormat::kJson ? "json" : "text",
-      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.memory_limit_mb,
+      c.root_password.empty() ? "(empty)" : "(set)", c.storage_direct_io, c.max_txn_bytes, c.commit_timeout_ms, c.memory_limit_mb,
       c.fault_injection, c.unsafe_skip_fsync, c.flush_rate_mb, c.compaction_rate_mb, c.snapshot_rate_mb,
       c.io_rate_max_mb, c.join.empty() ? "(none)" : c.join, c.forward_to_leader ? "forward" : "redirect",
       c.tls_cert.empty() ? "(generated)" : c.tls_cert, c.default_btree ? "btree" : "lsm", c.admin_console);

@@ -31,6 +31,9 @@ struct NodeConfig {
   // it a statement fails with MySQL 1197 and the transaction is rolled back. Bounded by
   // kMaxTxnBytesLimit so a WriteSet always fits one Raft log batch.
   uint64_t max_txn_bytes = 100ull << 20;
+  // How long a commit (or a linearizable read's ReadIndex) waits for its Raft entry to be
+  // applied before it answers 1317 "outcome unknown" (100 ms .. 10 min).
+  uint64_t commit_timeout_ms = 5000;
   // The memory the node plans for (MiB): the LSM engine's block cache and memtables get
   // half; the Raft log's in-memory tail of entries an eighth (older entries are read from
   // disk; the log is compacted each time a quarter was written); sessions a quarter
@@ -87,7 +90,7 @@ struct ConfigOverrides {
       follower_requests, tls_cert, tls_key, default_engine;
   std::optional<uint16_t> port, admin_port, raft_port;
   std::optional<bool> storage_direct_io, admin_console;
-  std::optional<uint64_t> max_txn_bytes, memory_limit_mb;
+  std::optional<uint64_t> max_txn_bytes, memory_limit_mb, commit_timeout_ms;
   bool fault_injection = false;    // flags only: no config key
   bool unsafe_skip_fsync = false;
   std::optional<int64_t> flush_rate_mb, compaction_rate_mb, snapshot_rate_mb, io_rate_max_mb;

@@ -231,7 +231,7 @@ void Node::StartTransactions() {
   disk.btree_error = [this] { return routed_->checkpoint_error(); };
   disk_ = std::make_unique<DiskMonitor>(std::move(disk));
   proposer_ = std::make_unique<RaftProposer>(raft_.get(), state_machine_.get(), registry,
-                                             std::chrono::milliseconds(5000), disk_.get());
+                                             std::chrono::milliseconds(config_.commit_timeout_ms), disk_.get());
   if (!config_.forward_to_leader) proposer_->SetFollowerRefusal([this] { return RefuseIfFollower(); });
   session_memory_ = std::make_unique<MemoryBudget>((config_.memory_limit_mb << 20) / 4);
   txns_ = std::make_unique<txn::TxnManager>(

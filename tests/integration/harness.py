@@ -107,7 +107,8 @@ class Server:
         engine = os.environ.get("STRATA_DEFAULT_ENGINE")
         return [BIN, "start", "--data-dir", self.data_dir, "--port", str(self.port),
                 "--admin-port", str(self.admin_port), "--raft-port", str(self.raft_port)] + \
-            (["--default-engine", engine] if engine else []) + self.extra_args
+            (["--default-engine", engine] if engine else []) + \
+            (["--commit-timeout-ms", str(int(5000 * TIMEOUT_SCALE))] if TIMEOUT_SCALE > 1 else []) + self.extra_args
 
     def start(self, wait=True):
         self.stderr = open(self.stderr_path, "ab")

@@ -128,6 +128,9 @@ int main(int argc, char** argv) {
   start->add_option("--memory-limit-mb", o.memory_limit_mb,
                     "Memory the node plans for, in MiB: block cache + memtables, the Raft log's "
                     "in-memory entries, buffers [a quarter of RAM]");
+  start->add_option("--commit-timeout-ms", o.commit_timeout_ms,
+                    "How long a commit waits for its Raft entry to apply before MySQL error 1317 "
+                    "(outcome unknown), 100 .. 600000 [5000]");
   start->add_option("--max-txn-bytes", o.max_txn_bytes,
                     "Most bytes one transaction may buffer; past it: MySQL error 1197 [104857600]");
   start->add_option("--flush-rate-mb", o.flush_rate_mb,

@@ -161,6 +161,23 @@ TEST(ConfigTest, RootPasswordFromEnvironment) {
 namespace strata::node {
 namespace {
 
+TEST(ConfigTest, CommitTimeout) {
+  NodeConfig c;
+  EXPECT_EQ(c.commit_timeout_ms, 5000u);
+  ASSERT_TRUE(ApplyConfigToml("commit_timeout_ms = 20000\n", "t.toml", &c).ok());
+  EXPECT_EQ(c.commit_timeout_ms, 20000u);
+  Status s = ApplyConfigToml("commit_timeout_ms = 50\n", "t.toml", &c);
+  EXPECT_NE(s.message().find("commit_timeout_ms"), std::string_view::npos) << s.ToString();
+  EXPECT_FALSE(ApplyConfigToml("commit_timeout_ms = 'soon'\n", "t.toml", &c).ok());
+  ConfigOverrides o;
+  o.commit_timeout_ms = 700000;
+  EXPECT_FALSE(LoadConfig(std::nullopt, o).ok());
+  o.commit_timeout_ms = 250;
+  auto loaded = LoadConfig(std::nullopt, o);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->commit_timeout_ms, 250u);
+}
+
 TEST(ConfigTest, MemoryLimitAndMaxTxnBytes) {
   NodeConfig c;
   EXPECT_GE(c.memory_limit_mb, kMinMemoryLimitMb);  // a quarter of this machine's RAM
