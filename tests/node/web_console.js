@@ -74,7 +74,13 @@ async function main() {
     // KILL the victim's connection; its row goes away.
     const victimId = await page.$$eval("#sessions tbody tr", (rows, stmt) =>
       rows.find(r => r.cells[7].textContent === stmt).dataset.id, victimStatement);
-    await page.click(`#sessions tbody tr[data-id="${victimId}"] button[data-scope="connection"]`);
+    // The sessions table re-renders on every refresh, so a button found by one round trip can be
+    // detached by the next (puppeteer's click is several): find and click it in one page task.
+    await page.waitForFunction(id => {
+      const button = document.querySelector(`#sessions tbody tr[data-id="${id}"] button[data-scope="connection"]`);
+      if (button) button.click();
+      return button !== null;
+    }, { timeout: WAIT_MS, polling: 250 }, victimId);
     await page.waitForFunction(id => !document.querySelector(`#sessions tbody tr[data-id="${id}"]`),
                                { timeout: WAIT_MS, polling: 250 }, victimId);
 
