@@ -41,6 +41,8 @@
 
 namespace strata::sql {
 
+struct SelectPlan;  // a kept plan (session/plan_cache.h)
+
 // One column of a result set, as the protocol's column definition describes it.
 struct ResultColumn {
   std::string name;                                // the header (alias or expression text)
@@ -134,9 +136,11 @@ class SqlEngine {
   // The catalog account a client `user` connecting from `peer` logs in as (accounts.h),
   // read at the latest applied state; nullptr when none admits it.
   Result<std::shared_ptr<const UserAccount>> FindLoginAccount(std::string_view user, std::string_view peer);
-  std::vector<std::pair<std::string, std::string>> StatusRows() const {
-    return options_.status ? options_.status() : std::vector<std::pair<std::string, std::string>>();
-  }
+  // The node's rows (SqlEngineOptions::status), then the SQL layer's own: Prepared_stmt_count
+  // and the plan cache's Strata_plan_cache_hits / _misses (prepared SELECT executions that
+  // took a kept plan / planned anew).
+  std::vector<std::pair<std::string, std::string>> StatusRows() const;
+  void CountPlanCache(bool hit) { (hit ? plan_cache_hits_ : plan_cache_misses_).fetch_add(1, std::memory_order_relaxed); }
 
   NodeVariables* node_variables() const { return options_.node_variables; }
   const ClusterHooks& cluster() const { return options_.cluster; }
@@ -170,6 +174,7 @@ class SqlEngine {
  private:
   std::atomic<bool> interrupted_{false};
   std::atomic<uint64_t> prepared_statements_{0};
+  std::atomic<uint64_t> plan_cache_hits_{0}, plan_cache_misses_{0};
   ProcessList processes_;
   UserLockTable user_locks_;
   SqlEngineOptions options_;
@@ -215,7 +220,8 @@ class Session final : public SessionContext, public UserLockRunner {
   // ---- Prepared statements (session/prepared.cc) ----
   // The statement is parsed once and kept; each execution binds it again with that
   // execution's parameter values as constants (so a DDL between executions is seen: the
-  // tables are resolved anew), then plans and runs it like any statement.
+  // tables are resolved anew), then plans and runs it like any statement. A SELECT's plan is
+  // kept and reused while nothing it was made from changes (session/plan_cache.h).
   //
   // Parses `text` (exactly one statement) and keeps it under a new id. 1461 when the session
   // already holds max_prepared_stmt_count statements; 1390 past 65535 placeholders; 1295 for
@@ -248,7 +254,10 @@ class Session final : public SessionContext, public UserLockRunner {
   // default roles then (session/roles.cc). Each is (user, host).
   using RoleList = std::vector<std::pair<std::string, std::string>>;
   const std::optional<RoleList>& active_roles() const { return active_roles_; }
-  void set_active_roles(std::optional<RoleList> roles) { active_roles_ = std::move(roles); }
+  void set_active_roles(std::optional<RoleList> roles) {
+    active_roles_ = std::move(roles);
+    session_vars_version_++;  // kept plans checked other privileges
+  }
   // CURRENT_ROLE(): the active roles as `r`@`h`,… in name order, or NONE.
   std::string current_role() const override;
   // Whose privileges statements are checked with: the session's account, or a trigger's
@@ -307,7 +316,8 @@ class Session final : public SessionContext, public UserLockRunner {
   const BindContext* statement_outer() const override {
     return trigger_frames_.empty() ? nullptr : trigger_frames_.back().names;
   }
-  std::optional<Value> Parameter(uint32_t index) const override;
+  std::optional<Value> Parameter(uint32_t index, uint32_t* binding) const override;
+  void MarkPlanUncacheable() const override { plan_uncacheable_ = true; }
   bool describing_prepared() const override { return describing_prepared_; }
 
   // ---- used by the statement executors (session/executors.h) ----
@@ -419,6 +429,16 @@ class Session final : public SessionContext, public UserLockRunner {
   uint32_t next_statement_id_ = 1;
   const std::vector<Value>* parameters_ = nullptr;  // the running prepared statement's values
   bool describing_prepared_ = false;
+  // The plan cache (session/plan_cache.h): the prepared statement running (id and statement)
+  // and the kept plans by statement id. While a plan to keep is bound, `bindings_[i]` is the
+  // placeholder whose binding i + 1 is (BoundExpr::param).
+  uint32_t running_prepared_id_ = 0;
+  const ast::Statement* running_prepared_ = nullptr;
+  std::map<uint32_t, std::shared_ptr<SelectPlan>> plans_;
+  mutable std::vector<uint32_t> bindings_;
+  mutable bool tracking_bindings_ = false;
+  mutable bool plan_uncacheable_ = false;
+  friend Result<std::shared_ptr<SelectPlan>> PlanSelect(Session& session, const ast::Select& stmt);
 };
 
 }  // namespace strata::sql

@@ -131,6 +131,7 @@ Result<BoundExprPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
 }
 
 Result<BoundExprPtr> BindVariable(const ast::Expr& e, BindContext& ctx) {
+  ctx.session->MarkPlanUncacheable();  // @x changes without a statement the session sees as a setting
   if (e.scope == ast::VariableScope::kUser) {
     STRATA_ASSIGN_OR_RETURN(Value v, ctx.session->UserVariable(e.name));
     return MakeConst(std::move(v));
@@ -204,9 +205,12 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
     case ExprKind::kStar:
       return ErrStarNotAllowed();
     case ExprKind::kParameter: {
-      std::optional<Value> v = ctx.session ? ctx.session->Parameter(e.param_index) : std::nullopt;
+      uint32_t binding = 0;
+      std::optional<Value> v = ctx.session ? ctx.session->Parameter(e.param_index, &binding) : std::nullopt;
       if (!v) return ErrNotSupportedYet("? parameters outside prepared statements");
-      return MakeConst(std::move(*v));
+      BoundExprPtr constant = MakeConst(std::move(*v));
+      constant->param = binding;
+      return constant;
     }
     case ExprKind::kRow:
       if (e.children.size() == 1) return BindExpr(*e.children[0], ctx);

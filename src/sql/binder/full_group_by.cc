@@ -12,7 +12,8 @@
 namespace strata::sql {
 namespace {
 
-bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
+// `*by_parameter_value` is set when two placeholders' values decided it.
+bool SameExpr(const BoundExpr& a, const BoundExpr& b, bool* by_parameter_value) {
   if (a.kind != b.kind || a.column != b.column || a.op != b.op || a.fn != b.fn || a.negated != b.negated ||
       a.builtin != b.builtin || a.depth != b.depth || a.children.size() != b.children.size() ||
       a.kind == BoundExpr::Kind::kSubquery)
@@ -21,8 +22,9 @@ bool SameExpr(const BoundExpr& a, const BoundExpr& b) {
       (a.constant.is_null() != b.constant.is_null() ||
        (!a.constant.is_null() && CompareValues(a.constant, b.constant) != 0)))
     return false;
+  if (a.kind == BoundExpr::Kind::kConst && a.param != b.param) *by_parameter_value = true;
   for (size_t i = 0; i < a.children.size(); i++)
-    if (!SameExpr(*a.children[i], *b.children[i])) return false;
+    if (!SameExpr(*a.children[i], *b.children[i], by_parameter_value)) return false;
   return true;
 }
 
@@ -53,13 +55,15 @@ class FullGroupByCheck {
   // expression, unless it is allowed: its "db.table.column" name.
   std::optional<std::string> Offending(const BoundExpr& e) const {
     for (const BoundExprPtr& g : select_.group_by)
-      if (SameExpr(e, *g)) return std::nullopt;
+      if (SameExpr(e, *g, &by_parameter_value_)) return std::nullopt;
     if (e.kind == BoundExpr::Kind::kColumn && e.column < width_ && !allowed_[e.column]) return ColumnName(e.column);
     for (const BoundExprPtr& child : e.children) {
       if (std::optional<std::string> name = Offending(*child)) return name;
     }
     return std::nullopt;
   }
+  // A placeholder's value made two expressions the same.
+  bool by_parameter_value() const { return by_parameter_value_; }
 
  private:
   std::string ColumnName(uint32_t column) const {
@@ -74,6 +78,7 @@ class FullGroupByCheck {
   const BindScope& scope_;
   uint32_t width_;
   std::vector<bool> allowed_;
+  mutable bool by_parameter_value_ = false;
 };
 
 Status Incompatible(uint16_t code, std::string message) {
@@ -83,10 +88,12 @@ Status Incompatible(uint16_t code, std::string message) {
 
 }  // namespace
 
-Status CheckFullGroupBy(const BoundSelect& select, const BindScope& scope, uint32_t width) {
+Status CheckFullGroupBy(const BoundSelect& select, const BindScope& scope, uint32_t width,
+                        const SessionContext& session) {
   FullGroupByCheck check(select, scope, width);
   for (size_t i = 0; i < select.outputs.size(); i++) {
     std::optional<std::string> column = check.Offending(*select.outputs[i].expr);
+    if (check.by_parameter_value()) session.MarkPlanUncacheable();
     if (!column) continue;
     const bool in_select_list = i < select.visible;
     const size_t number = in_select_list ? i + 1 : i - select.visible + 1;

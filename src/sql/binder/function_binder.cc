@@ -223,7 +223,8 @@ const std::unordered_map<std::string_view, SpecialFunction>& SpecialFunctions() 
 
 // The fsp of NOW(fsp), CURTIME(fsp), UTC_TIMESTAMP(fsp), UTC_TIME(fsp): fractional-second
 // digits, a constant 0-6 (else a syntax error, as MySQL; 1426 past 6).
-Result<uint8_t> ClockPrecision(const BoundExpr& fsp, std::string_view function) {
+Result<uint8_t> ClockPrecision(const BoundExpr& fsp, std::string_view function, const SessionContext& session) {
+  if (fsp.param) session.MarkPlanUncacheable();  // the column's decimals come from the placeholder's value
   if (!fsp.IsConst() || (fsp.constant.kind() != ValueKind::kInt && fsp.constant.kind() != ValueKind::kUint) ||
       (fsp.constant.kind() == ValueKind::kInt && fsp.constant.int_value() < 0))
     return ErrSyntax("You have an error in your SQL syntax; the precision of " + std::string(function) +
@@ -245,7 +246,7 @@ Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info
     out->type.kind = info.fn == Fn::kNow ? OutKind::kDateTime : OutKind::kDate;
     if (info.fn == Fn::kNow && n == 1) {  // NOW(fsp)
       STRATA_ASSIGN_OR_RETURN(BoundExprPtr fsp, BindExpr(*e.children[0], ctx));
-      STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*fsp, e.text));
+      STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*fsp, e.text, *ctx.session));
     }
     return BoundExprPtr(std::move(out));
   }
@@ -284,7 +285,7 @@ Result<BoundExprPtr> BindBuiltin(const BuiltinFunction& f, std::vector<BoundExpr
   out->children = std::move(args);
   out->type = ResultType(f, *out, unit);
   if ((f.name == "CURTIME" || f.name == "CURRENT_TIME" || f.name == "UTC_TIMESTAMP" || f.name == "UTC_TIME") && out->children.size() == 1) {
-    STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*out->children[0], f.name));  // column metadata
+    STRATA_ASSIGN_OR_RETURN(out->type.decimals, ClockPrecision(*out->children[0], f.name, *ctx.session));  // column metadata
   }
   return Fold(std::move(out), ctx);
 }
@@ -310,7 +311,10 @@ Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   if (auto agg = AggregateFunctions().find(name); agg != AggregateFunctions().end()) return BindAggregate(e, agg->second, ctx);
   if (!e.order_by.empty() || e.separator || e.distinct) return ErrWrongArguments(name);
   STRATA_ASSIGN_OR_RETURN(BoundExprPtr session_value, BindSessionFunction(e, *ctx.session));
-  if (session_value) return session_value;
+  if (session_value) {
+    ctx.session->MarkPlanUncacheable();  // LAST_INSERT_ID(), ROW_COUNT(), … change with every statement
+    return session_value;
+  }
   if (name == "VALUES" && ctx.allow_values_function && e.children.size() == 1 &&
       e.children[0]->kind == ExprKind::kColumn && ctx.scope.single()) {
     const TableSchema& table = *ctx.scope.single()->table;

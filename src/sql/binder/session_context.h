@@ -66,10 +66,17 @@ class SessionContext {
   // the statement is not a prepared one (the binder raises 1235). While a statement is being
   // prepared (describing_prepared()), every parameter is NULL: the binder plans with it only
   // to learn the result columns, never to run.
-  virtual std::optional<Value> Parameter(uint32_t index) const {
+  // `binding` receives the serial of this use of a placeholder (BoundExpr::param; 0 when
+  // the session keeps no plan of the statement).
+  virtual std::optional<Value> Parameter(uint32_t index, uint32_t* binding) const {
     (void)index;
+    *binding = 0;
     return std::nullopt;
   }
+  // Called when what is bound depends on more than the statement text, the catalog, the
+  // session's settings and the types of its parameters: a user variable, LAST_INSERT_ID(),
+  // two placeholders compared by value. A prepared statement's plan is then not kept.
+  virtual void MarkPlanUncacheable() const {}
   virtual bool describing_prepared() const { return false; }
 };
 

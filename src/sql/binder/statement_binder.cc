@@ -231,7 +231,7 @@ Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> f
     STRATA_ASSIGN_OR_RETURN(out.having, BindExpr(*stmt.having, having_ctx));
   }
   STRATA_RETURN_IF_ERROR(BindOrderBy(stmt, ctx, &out));
-  if (out.grouped && session.only_full_group_by()) STRATA_RETURN_IF_ERROR(CheckFullGroupBy(out, ctx.scope, width));
+  if (out.grouped && session.only_full_group_by()) STRATA_RETURN_IF_ERROR(CheckFullGroupBy(out, ctx.scope, width, session));
   // The window calls' values follow the row they read (the aggregate's, if grouped).
   uint32_t window_base = width + (out.grouped ? static_cast<uint32_t>(out.aggregates.size()) : 0);
   for (BoundOutput& output : out.outputs) MoveWindowReferences(output.expr.get(), window_base);

@@ -69,8 +69,10 @@ struct BoundSelect {
 // subquery reads one of its columns.
 // sql_mode ONLY_FULL_GROUP_BY (full_group_by.cc): 1055 / 1140 when grouped `select`
 // reads a FROM column (`width` of them, `scope`'s tables) neither aggregated, grouped nor
-// functionally dependent on the grouped ones.
-Status CheckFullGroupBy(const BoundSelect& select, const BindScope& scope, uint32_t width);
+// functionally dependent on the grouped ones. When the values of two placeholders decide
+// it, the statement's plan is not kept (SessionContext::MarkPlanUncacheable).
+Status CheckFullGroupBy(const BoundSelect& select, const BindScope& scope, uint32_t width,
+                        const SessionContext& session);
 
 Result<BoundSelect> BindSelect(const ast::Select& stmt, std::vector<FromTable> from, const SessionContext& session,
                                const BindContext* outer = nullptr, bool* correlated = nullptr);

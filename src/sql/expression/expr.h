@@ -62,6 +62,10 @@ struct BoundExpr {
   };
   Kind kind = Kind::kConst;
   Value constant;          // kConst
+  // kConst bound from a prepared statement's ? : which binding of a placeholder it is
+  // (1-based, SessionContext::Parameter), so that a cached plan can take the next execution's
+  // values (session/plan_cache.h); 0 for every other constant.
+  uint32_t param = 0;
   uint32_t column = 0;     // kColumn: position in the input row
   ast::Op op = ast::Op::kNone;
   Fn fn = Fn::kNone;

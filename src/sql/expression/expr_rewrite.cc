@@ -28,6 +28,7 @@ BoundExprPtr CloneExpr(const BoundExpr& root) {
     auto c = std::make_unique<BoundExpr>();
     c->kind = e.kind;
     c->constant = e.constant;
+    c->param = e.param;
     c->column = e.column;
     c->op = e.op;
     c->fn = e.fn;

@@ -82,6 +82,11 @@ Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const 
                                  uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
                                  TriggerRunner* triggers = nullptr,
                                  txn::LockMode select_lock = txn::LockMode::kNone);
+// The same for a plan already optimized, which it only reads.
+Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Transaction* txn, const EvalContext& eval,
+                                          uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
+                                          TriggerRunner* triggers = nullptr,
+                                          txn::LockMode select_lock = txn::LockMode::kNone);
 
 // Statement executors. Each runs in the session's open transaction (Session::Txn).
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);

@@ -2,6 +2,8 @@
 // layer) and PREPARE / EXECUTE / DEALLOCATE PREPARE in SQL. Both keep the parsed statement
 // under an id; an execution binds it with its parameter values as constants (the binder
 // asks SessionContext::Parameter for each ?) and runs it like a statement sent as text.
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "common/ascii.h"
@@ -18,26 +20,16 @@ namespace {
 // The most placeholders one statement may hold: the prepare-OK packet counts them in 16 bits.
 constexpr uint32_t kMaxPlaceholders = 65535;
 
-// While it lives, the session's binder reads `values` for the statement's ? placeholders.
-class ParameterScope {
- public:
-  ParameterScope(const std::vector<Value>** slot, const std::vector<Value>* values) : slot_(slot), saved_(*slot) {
-    *slot_ = values;
-  }
-  ~ParameterScope() { *slot_ = saved_; }
-  ParameterScope(const ParameterScope&) = delete;
-  ParameterScope& operator=(const ParameterScope&) = delete;
-
- private:
-  const std::vector<Value>** slot_;
-  const std::vector<Value>* saved_;
-};
-
 }  // namespace
 
-std::optional<Value> Session::Parameter(uint32_t index) const {
+std::optional<Value> Session::Parameter(uint32_t index, uint32_t* binding) const {
+  *binding = 0;
   if (describing_prepared_) return Value::Null();
   if (parameters_ == nullptr || index >= parameters_->size()) return std::nullopt;
+  if (tracking_bindings_) {
+    bindings_.push_back(index);
+    *binding = static_cast<uint32_t>(bindings_.size());
+  }
   return (*parameters_)[index];
 }
 
@@ -142,8 +134,15 @@ Result<QueryResult> Session::ExecutePrepared(uint32_t id, std::vector<Value> par
   // Held for the execution: nothing the statement runs can close it, but the map may change.
   std::shared_ptr<const ast::Statement> stmt = it->second;
   if (params.size() != stmt->param_count) return ErrWrongArguments(command);
-  ParameterScope scope(&parameters_, &params);
-  return Execute(*stmt);
+  // While it runs, the binder reads `params` for its placeholders, and PlanSelect knows the
+  // statement as the prepared one whose plan it may keep.
+  auto saved = std::make_tuple(parameters_, running_prepared_id_, running_prepared_);
+  parameters_ = &params;
+  running_prepared_id_ = id;
+  running_prepared_ = stmt.get();
+  Result<QueryResult> result = Execute(*stmt);
+  std::tie(parameters_, running_prepared_id_, running_prepared_) = saved;
+  return result;
 }
 
 const ast::Statement* Session::PreparedStatement(uint32_t id) const {
@@ -153,6 +152,7 @@ const ast::Statement* Session::PreparedStatement(uint32_t id) const {
 
 void Session::ClosePrepared(uint32_t id) {
   engine_->ReleasePrepared(prepared_.erase(id));
+  plans_.erase(id);
   for (auto it = prepared_names_.begin(); it != prepared_names_.end();) {
     it = it->second == id ? prepared_names_.erase(it) : std::next(it);
   }

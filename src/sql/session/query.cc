@@ -11,6 +11,7 @@
 #include "sql/optimizer/optimizer.h"
 #include "sql/planner/planner.h"
 #include "sql/session/executors.h"
+#include "sql/session/plan_cache.h"
 
 namespace strata::sql {
 namespace {
@@ -44,6 +45,12 @@ Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const 
                                  uint64_t* rows_examined, AutoIncrement* auto_increment, TriggerRunner* triggers,
                                  txn::LockMode select_lock) {
   plan = Optimize(std::move(plan), eval.time_zone.get());
+  return RunOptimizedPlan(*plan, txn, eval, rows_examined, auto_increment, triggers, select_lock);
+}
+
+Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Transaction* txn, const EvalContext& eval,
+                                          uint64_t* rows_examined, AutoIncrement* auto_increment,
+                                          TriggerRunner* triggers, txn::LockMode select_lock) {
   ExecutionContext exec{txn, nullptr, rows_examined, auto_increment};
   exec.select_lock = select_lock;
   std::unique_ptr<SubqueryRunner> subqueries = MakeSubqueryRunner(exec);
@@ -51,7 +58,7 @@ Result<std::vector<Row>> RunPlan(LogicalPlan plan, txn::Transaction* txn, const 
   with_subqueries.subqueries = subqueries.get();
   with_subqueries.triggers = triggers;
   exec.eval = &with_subqueries;
-  OperatorPtr root = BuildOperators(*plan, exec);
+  OperatorPtr root = BuildOperators(plan, exec);
   return Drain(*root);
 }
 
@@ -151,7 +158,8 @@ Result<QueryResult> SelectIntoVariables(Session& session, const std::vector<std:
 }  // namespace
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
-  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, stmt, nullptr, nullptr));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<SelectPlan> planned, PlanSelect(session, stmt));
+  const PlannedQuery& query = planned->query;
   QueryResult result = ColumnsOf(query);
 
   txn::Transaction* txn = nullptr;
@@ -174,7 +182,7 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
     wait.skip_locked = stmt.lock_skip_locked;
     txn->SetLockWait(std::move(wait));
   }
-  Result<std::vector<Row>> rows = Run(std::move(query.plan), txn, eval, &result.rows_examined, nullptr, nullptr, lock);
+  Result<std::vector<Row>> rows = RunOptimizedPlan(*query.plan, txn, eval, &result.rows_examined, nullptr, nullptr, lock);
   if (lock != txn::LockMode::kNone) txn->SetLockWait(session.StatementLockWait());  // NOWAIT is this statement's
   STRATA_ASSIGN_OR_RETURN(result.rows, std::move(rows));
   for (Row& row : result.rows) row.resize(query.visible);

@@ -241,6 +241,7 @@ void Session::SetAccount(std::string account_host) {
   account_host_ = std::move(account_host);
   superuser_ = false;
   active_roles_.reset();
+  session_vars_version_++;  // kept plans checked the privileges of the previous identity
   Result<std::shared_ptr<const CatalogSnapshot>> catalog = LatestCatalog(*this);
   if (!catalog.ok()) return;  // resolved at the first privilege check instead
   if (auto account = (*catalog)->FindAccount(user_, account_host_)) active_roles_ = LoginRoles(*this, *account);
@@ -252,6 +253,7 @@ Session::Identity Session::SwapIdentity(Identity next) {
   account_host_ = std::move(next.account_host);
   superuser_ = next.superuser;
   active_roles_ = std::move(next.active_roles);
+  session_vars_version_++;  // as SetAccount
   return previous;
 }
 

@@ -2,6 +2,7 @@
 // defaults where StrataDB behaves the same way, plus the node's own (NodeVariables: the
 // I/O rate limits), which SET GLOBAL changes in the running node.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <map>
@@ -270,6 +271,94 @@ ParseOptions Session::parse_options() const {
   const std::string& modes = SqlModeList();
   return {.backslash_escapes = !SqlModeListHas(modes, "NO_BACKSLASH_ESCAPES"),
           .ansi_quotes = SqlModeListHas(modes, "ANSI_QUOTES")};
+}
+
+// ---- SET ----
+
+Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
+  for (const ast::SetItem& item : stmt.items) {
+    Value value;
+    if (item.value) {
+      BindContext ctx;
+      ctx.session = this;
+      ctx.outer = statement_outer();  // NEW / OLD inside a trigger
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, BindExpr(*item.value, ctx));
+      STRATA_ASSIGN_OR_RETURN(value, EvaluateExpression(*this, *e));
+    }
+    if (item.scope == ast::VariableScope::kUser) {
+      user_vars_[ToLower(item.name)] = value;
+      continue;
+    }
+    STRATA_RETURN_IF_ERROR(SetSystemVariable(item, value));
+  }
+  return QueryResult();
+}
+
+Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) {
+  session_vars_version_++;  // whatever it changes below
+  std::string name = CanonicalVariableName(ToLower(item.name));
+  if (name == "names" || name == "character_set") {
+    std::string cs = value.ToText().value_or("utf8mb4");
+    for (const char* v : {"character_set_client", "character_set_results", "character_set_connection"})
+      session_vars_[v] = Value::String(cs);
+    if (!item.collation.empty()) session_vars_["collation_connection"] = Value::String(item.collation);
+    return Status::OK();
+  }
+  // Server-wide settings need SUPER (MySQL: SYSTEM_VARIABLES_ADMIN or SUPER): 1227.
+  if ((item.scope == ast::VariableScope::kGlobal || IsNodeVariable(*engine_, name)) && !superuser_)
+    STRATA_RETURN_IF_ERROR(RequireGlobalPrivilege(kPrivSuper));
+  if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
+  // Server-wide in MySQL: one session must not raise its own share.
+  if ((name == "max_prepared_stmt_count" || name == "activate_all_roles_on_login") &&
+      item.scope != ast::VariableScope::kGlobal)
+    return ErrGlobalVariable(name);
+  if (!item.value) {  // SET x = DEFAULT: the session takes the global value; GLOBAL, the server's default
+    if (item.scope == ast::VariableScope::kGlobal) {
+      std::optional<Value> server_default = SystemVariableDefault(name, *engine_);
+      if (!server_default) return ErrUnknownSystemVariable(item.name);
+      engine_->SetGlobal(name, std::move(*server_default));
+      return Status::OK();
+    }
+    if (name == "autocommit") autocommit_ = true;
+    session_vars_.erase(name);
+    return Status::OK();
+  }
+  std::optional<Value> current = SystemVariableDefault(name, *engine_);
+  if (!current) return ErrUnknownSystemVariable(item.name);
+  Value v = value;
+  // ON/OFF/TRUE/FALSE for boolean-ish integer variables.
+  if (current->kind() == ValueKind::kInt && v.kind() == ValueKind::kString) {
+    std::string s = ToLower(v.string_value());
+    if (s == "on" || s == "true") v = Value::Int(1);
+    else if (s == "off" || s == "false") v = Value::Int(0);
+    else if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-')) v = Value::Int(static_cast<int64_t>(StringToDouble(s)));
+    else
+      return ErrWrongValueForVariable(name, v.string_value());
+  }
+  if (name == "autocommit") {
+    bool on = v.ToBool().value_or(true);
+    if (item.scope == ast::VariableScope::kGlobal) {
+      engine_->SetGlobal(name, Value::Int(on));
+      return Status::OK();
+    }
+    if (on && !autocommit_) STRATA_RETURN_IF_ERROR(CommitOpen());  // turning autocommit on commits
+    autocommit_ = on;
+    return Status::OK();
+  }
+  if (name == "transaction_read_only" && item.scope == ast::VariableScope::kDefault) {
+    next_txn_read_only_ = v.ToBool().value_or(false);  // SET TRANSACTION READ ONLY: the next one only
+    return Status::OK();
+  }
+  STRATA_RETURN_IF_ERROR(NormalizeVariableValue(name, &v));
+  // Behaviour StrataDB does not have is refused, never silently ignored (a client that asks
+  // for it would get other answers than it expects).
+  if ((name == "sql_auto_is_null" || name == "sql_safe_updates") && v.ToBool().value_or(false))
+    return ErrWrongValueForVariable(name, v.ToText().value_or("1"));
+  if (name == "sql_select_limit" && v.ToText().value_or("") != current->ToText().value_or(""))
+    return ErrWrongValueForVariable(name, v.ToText().value_or("NULL"));
+  if (item.scope == ast::VariableScope::kGlobal) engine_->SetGlobal(name, v);
+  else if (item.scope != ast::VariableScope::kDefault || name != "transaction_isolation") session_vars_[name] = v;
+  return Status::OK();
 }
 
 }  // namespace strata::sql
