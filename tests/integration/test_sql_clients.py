@@ -63,6 +63,22 @@ class MariadbCliTest(unittest.TestCase):
         with self.assertRaises(pymysql.err.OperationalError):
             idle.cursor().execute("SELECT 1")
 
+    def test_mariadb_check(self):
+        """mariadb-check (mysqlcheck) runs CHECK / ANALYZE / OPTIMIZE TABLE over a database."""
+        self.cli("CREATE TABLE checked (id INT PRIMARY KEY, k INT, KEY k_idx (k)); "
+                 "INSERT INTO checked VALUES (1, 10), (2, 20), (3, 20)")
+        base = ["mariadb-check", "--no-defaults", "-h127.0.0.1", f"-P{self.server.port}", "-uroot",
+                f"--password={PASSWORD}"]
+        for mode, expect in (([], r"(?m)^shop\.checked\s+OK$"), (["--analyze"], r"(?m)^shop\.checked\s+OK$"),
+                             (["--optimize"], r"(?s)shop\.checked\s+note\s*: Table does not support optimize.*status\s*: OK")):
+            out = subprocess.run(base + mode + ["shop"], capture_output=True, text=True, timeout=60)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            self.assertRegex(out.stdout, expect, mode)
+        self.assertEqual(self.rows("CHECK TABLE checked, nope"),
+                         [["shop.checked", "check", "status", "OK"],
+                          ["shop.nope", "check", "Error", "Table 'shop.nope' doesn't exist"],
+                          ["shop.nope", "check", "status", "Operation failed"]])
+
     def test_wrong_password_is_1045(self):
         out = mariadb(self.server, "SELECT 1;\n", password="wrong")
         self.assertNotEqual(out.returncode, 0)

@@ -108,7 +108,9 @@ Status CheckFullGroupBy(const BoundSelect& select, const BindScope& scope, uint3
                                           number, clause, *column));  // ER_WRONG_FIELD_WITH_GROUP_V2
   }
   if (select.having) {
-    if (std::optional<std::string> column = check.Offending(*select.having)) {
+    std::optional<std::string> column = check.Offending(*select.having);
+    if (check.by_parameter_value()) session.MarkPlanUncacheable();
+    if (column) {
       return Incompatible(1055, fmt::format("Expression #1 of HAVING clause is not in GROUP BY clause and contains "
                                             "nonaggregated column '{}' which is not functionally dependent on "
                                             "columns in GROUP BY clause",

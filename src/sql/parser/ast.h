@@ -182,7 +182,8 @@ enum class StatementKind : uint8_t {
   kAlterTable,                 // ALTER TABLE t ADD COLUMN … / RENAME COLUMN (ast_alter.h)
   kRenameTable,                // RENAME TABLE a TO b [, c TO d ...]
   kPrepare, kExecute, kDeallocate,  // SQL-level prepared statements (session/prepared.cc)
-  kKill,                       // KILL [CONNECTION | QUERY] id
+  kKill,                       // KILL [CONNECTION | QUERY] id (ast_admin.h)
+  kTableMaintenance,           // ANALYZE | CHECK | OPTIMIZE | REPAIR TABLE t, ... (ast_admin.h)
   kAccount,                    // CREATE/ALTER/DROP USER, GRANT, REVOKE, SHOW GRANTS (ast_account.h)
   kLoadData,                   // LOAD DATA [LOCAL] INFILE (ast_load.h)
   kSavepoint,                  // SAVEPOINT n / ROLLBACK [WORK] TO [SAVEPOINT] n / RELEASE SAVEPOINT n
@@ -581,12 +582,6 @@ struct Execute : Statement {
 struct Deallocate : Statement {
   Deallocate() : Statement(StatementKind::kDeallocate) {}
   std::string name;
-};
-
-struct Kill : Statement {
-  Kill() : Statement(StatementKind::kKill) {}
-  bool query_only = false;  // KILL QUERY: the statement, not the connection
-  ExprPtr id;
 };
 
 // Whether CloneExpr can copy `e`: no subquery and no window anywhere inside (those hold

@@ -315,6 +315,8 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
   if (IsWord(t, "PREPARE")) return ParsePrepare();
   if (IsWord(t, "EXECUTE")) return ParseExecute();
   if (IsWord(t, "UNLOCK")) return ParseUnlockTables();
+  if (IsWord(t, "ANALYZE") || IsWord(t, "CHECK") || IsWord(t, "OPTIMIZE") || IsWord(t, "REPAIR"))
+    return ParseTableMaintenance();
   if (IsWord(t, "KILL")) {  // KILL [CONNECTION | QUERY] id
     Advance();
     auto kill = std::make_unique<ast::Kill>();

@@ -392,6 +392,45 @@ Result<ast::StatementPtr> Parser::ParseUnlockTables() {
   return ast::StatementPtr(std::make_unique<ast::UnlockTables>());
 }
 
+// ---- ANALYZE / CHECK / OPTIMIZE / REPAIR TABLE (ast_admin.h) ----
+
+Result<ast::StatementPtr> Parser::ParseTableMaintenance() {
+  using Op = ast::MaintenanceOp;
+  auto stmt = std::make_unique<ast::TableMaintenance>();
+  if (AcceptWord("ANALYZE")) {
+    stmt->op = Op::kAnalyze;
+  } else if (AcceptWord("CHECK")) {
+    stmt->op = Op::kCheck;
+  } else if (AcceptWord("OPTIMIZE")) {
+    stmt->op = Op::kOptimize;
+  } else {
+    STRATA_RETURN_IF_ERROR(ExpectWord("REPAIR"));
+    stmt->op = Op::kRepair;
+  }
+  if (stmt->op != Op::kCheck && !AcceptWord("NO_WRITE_TO_BINLOG")) (void)AcceptWord("LOCAL");
+  if (!AcceptWord("TABLE") && !AcceptWord("TABLES")) return Error();
+  do {
+    STRATA_ASSIGN_OR_RETURN(ast::TableName table, ParseTableName());
+    stmt->tables.push_back(std::move(table));
+  } while (AcceptPunct(","));
+  if (stmt->op == Op::kAnalyze && (PeekWord("UPDATE") || PeekWord("DROP")))
+    return ErrNotSupportedYet("ANALYZE TABLE ... HISTOGRAM");
+  if (stmt->op == Op::kCheck) {
+    while (true) {
+      if (AcceptWord("FOR")) {
+        STRATA_RETURN_IF_ERROR(ExpectWord("UPGRADE"));
+      } else if (!AcceptWord("QUICK") && !AcceptWord("FAST") && !AcceptWord("MEDIUM") && !AcceptWord("EXTENDED") &&
+                 !AcceptWord("CHANGED")) {
+        break;
+      }
+    }
+  } else if (stmt->op == Op::kRepair) {
+    while (AcceptWord("QUICK") || AcceptWord("EXTENDED") || AcceptWord("USE_FRM")) {
+    }
+  }
+  return ast::StatementPtr(std::move(stmt));
+}
+
 Result<ast::StatementPtr> Parser::ParseAlterCluster() {
   STRATA_RETURN_IF_ERROR(ExpectWord("ALTER"));
   STRATA_RETURN_IF_ERROR(ExpectWord("CLUSTER"));

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "sql/parser/ast.h"
 #include "sql/parser/ast_account.h"
+#include "sql/parser/ast_admin.h"
 #include "sql/parser/lexer.h"
 #include "sql/errors.h"
 
@@ -64,6 +65,7 @@ class Parser {
   // SAVEPOINT n / RELEASE SAVEPOINT n (the first word is current).
   Result<ast::StatementPtr> ParseSavepoint();
   Result<ast::StatementPtr> ParseLockTables();
+  Result<ast::StatementPtr> ParseTableMaintenance();  // ANALYZE | CHECK | OPTIMIZE | REPAIR TABLE
   Result<ast::StatementPtr> ParseAlterCluster();
   Result<ast::StatementPtr> ParsePrepare();
   Result<ast::StatementPtr> ParseExecute();

@@ -123,6 +123,14 @@ Status CheckStatementPrivileges(Session& session, const ast::Statement& stmt) {
     }
     case SK::kAlterCluster:
       return session.RequireGlobalPrivilege(kPrivSuper);
+    case SK::kTableMaintenance: {  // MySQL: SELECT and INSERT, CHECK TABLE only SELECT
+      const auto& maintenance = static_cast<const ast::TableMaintenance&>(stmt);
+      for (const ast::TableName& name : maintenance.tables) {
+        STRATA_RETURN_IF_ERROR(table_priv(kPrivSelect, "SELECT", name));
+        if (maintenance.op != ast::MaintenanceOp::kCheck) STRATA_RETURN_IF_ERROR(table_priv(kPrivInsert, "INSERT", name));
+      }
+      return Status::OK();
+    }
     default:
       return Status::OK();
   }

@@ -12,6 +12,7 @@
 #include "sql/binder/statement_binder.h"
 #include "sql/errors.h"
 #include "sql/parser/ast_account.h"
+#include "sql/parser/ast_admin.h"
 #include "sql/parser/ast_load.h"
 #include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
@@ -96,6 +97,9 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
+// ANALYZE / CHECK / OPTIMIZE / REPAIR TABLE (table_maintenance.cc), in the session's
+// transaction (the caller commits before and rolls back after, as for an implicit commit).
+Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMaintenance& stmt);
 // show.cc: what SHOW COLUMNS says of a column's default ("" when none; a TIMESTAMP's, which
 // is stored in UTC, in time zone `zone`, nullptr: SYSTEM) and key ("PRI", "UNI", "MUL" or "").
 std::string ColumnDefaultText(const ColumnSchema& c, const TimeZone* zone);

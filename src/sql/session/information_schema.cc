@@ -400,6 +400,7 @@ Result<std::optional<FromTable>> ResolveInformationSchema(Session& session, cons
   const std::string& db = name.schema.empty() ? session.database() : name.schema;
   if (!IsInformationSchema(db)) return std::optional<FromTable>();
   STRATA_ASSIGN_OR_RETURN(Table table, Build(session, name.name));
+  session.MarkPlanUncacheable();  // its rows are read now, into the plan
   PlannedQuery rows;
   rows.visible = table.columns.size();
   for (const Column& c : table.columns) {

@@ -78,8 +78,10 @@ void ScanPlan(LogicalOperator& node, PlanScan* scan) {
     }
     case LogicalKind::kWorkTable:
     case LogicalKind::kRecursiveCte: scan->reusable = false; break;  // rounds share state while they run
+    case LogicalKind::kValues:  // rows read while planning (information_schema) would go stale
+      if (node.width() > 0) scan->reusable = false;
+      break;
     case LogicalKind::kGet:
-    case LogicalKind::kValues:
     case LogicalKind::kSetOp:
     case LogicalKind::kDistinct:
     case LogicalKind::kSort:

@@ -12,8 +12,9 @@
 // A plan is not kept when binding it used a placeholder's value beyond its type: when a
 // binding of a placeholder is missing from the optimized plan (folded into another
 // constant, read as a LIMIT or a precision), when the query has a subquery or a recursive
-// CTE (their plans are bound apart), or when the binder reads session state that changes
-// without a setting (SessionContext::MarkPlanUncacheable: @variables, LAST_INSERT_ID(), …).
+// CTE (their plans are bound apart) or rows read while planning (information_schema), or
+// when the binder reads session state that changes without a setting
+// (SessionContext::MarkPlanUncacheable: @variables, LAST_INSERT_ID(), …).
 #pragma once
 
 #include <cstdint>

@@ -399,6 +399,12 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
       RollbackOpen();  // planning the query read in a transaction of its own
       return result;
     }
+    case SK::kTableMaintenance: {  // commits implicitly, as MySQL, and reads in a transaction of its own
+      STRATA_RETURN_IF_ERROR(CommitOpen());
+      Result<QueryResult> result = ExecuteTableMaintenance(*this, static_cast<const ast::TableMaintenance&>(stmt));
+      RollbackOpen();
+      return result;
+    }
     case SK::kUse: {
       STRATA_RETURN_IF_ERROR(Use(static_cast<const ast::Use&>(stmt).database));
       return QueryResult();
