@@ -146,7 +146,7 @@ class InsertOp : public Operator {
       std::vector<bool> assigned(table_.columns.size(), false);
       for (uint32_t col : plan_.update_columns) assigned[col] = true;
       TouchOnUpdateColumns(table_, assigned, eval_, &updated);
-      STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, table_, old_row, old_pk, updated));
+      STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, table_, old_row, old_pk, updated, eval_.time_zone.get()));
       affected_ += 2;
     }
     return Fire(TriggerTiming::kAfter, TriggerEvent::kUpdate, &old_row, &updated);
@@ -168,16 +168,16 @@ class InsertOp : public Operator {
     if (existing) {
       STRATA_ASSIGN_OR_RETURN(Row old_row, DecodeRow(*existing, table_));
       if (on_duplicate) return UpdateDuplicate(row, old_row, pk);
-      if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, table_.primary, row));
-      if (!plan_.replace) return ErrDuplicateKey(table_, table_.primary, row);
+      if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, table_.primary, row, eval_.time_zone.get()));
+      if (!plan_.replace) return ErrDuplicateKey(table_, table_.primary, row, eval_.time_zone.get());
       STRATA_RETURN_IF_ERROR(DeleteOld(old_row, pk));
       affected_++;
     }
     for (const IndexSchema& index : table_.indexes) {
       STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other_pk, UniqueConflict(txn_, table_, index, row, pk));
       if (!other_pk) continue;
-      if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, index, row));
-      if (!plan_.replace && !on_duplicate) return ErrDuplicateKey(table_, index, row);
+      if (plan_.ignore) return SkipDuplicate(ErrDuplicateKey(table_, index, row, eval_.time_zone.get()));
+      if (!plan_.replace && !on_duplicate) return ErrDuplicateKey(table_, index, row, eval_.time_zone.get());
       // REPLACE deletes, and ON DUPLICATE KEY UPDATE updates, the row holding the unique values.
       STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other,
                               txn_->GetForUpdate(RowKey(table_, *other_pk), txn::LockMode::kExclusive));

@@ -43,7 +43,7 @@ class UpdateOp : public Operator {
       if (!RowsEqual(updated, target)) {
         updated.resize(table_->columns.size());
         TouchOnUpdateColumns(*table_, assigned_, *ctx_, &updated);
-        STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, *table_, target, PkSuffixOfRowKey(key), updated));
+        STRATA_RETURN_IF_ERROR(ReplaceRow(txn_, *table_, target, PkSuffixOfRowKey(key), updated, ctx_->time_zone.get()));
         changed++;
       } else {
         STRATA_RETURN_IF_ERROR(txn_->DependOn(key));  // matched, unchanged: still a lost update if stale

@@ -64,11 +64,15 @@ Slice PkSuffixOfRowKey(Slice row_key) {
   return row_key.substr(kKeyPrefixBytes);
 }
 
-Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const Row& row) {
+Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const Row& row, const TimeZone* zone) {
   std::string key;
   for (size_t i = 0; i < index.columns.size(); i++) {
     if (i) key += '-';
-    key += row[index.columns[i]].ToText().value_or("NULL");
+    const Value& v = row[index.columns[i]];
+    std::string text = v.ToText().value_or("NULL");
+    if (table.columns[index.columns[i]].type.kind == ast::TypeKind::kTimestamp && v.kind() == ValueKind::kString)
+      text = TimestampFromUtc(text, zone);
+    key += text;
   }
   return ErrDuplicateEntry(key, table.name, index.name.empty() ? "PRIMARY" : index.name);
 }
@@ -143,17 +147,17 @@ Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row
 }
 
 Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& old_row, Slice old_pk,
-                  const Row& new_row) {
+                  const Row& new_row, const TimeZone* zone) {
   Bytes new_pk = PrimaryKeySuffix(table, new_row, 0);
   if (table.has_hidden_key()) new_pk = Bytes(old_pk);
   if (new_pk != old_pk) {
     STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> existing, txn->GetForUpdate(RowKey(table, new_pk), txn::LockMode::kExclusive));
-    if (existing) return ErrDuplicateKey(table, table.primary, new_row);
+    if (existing) return ErrDuplicateKey(table, table.primary, new_row, zone);
   }
   for (const IndexSchema& index : table.indexes) {
     if (SameIndexValues(index, old_row, new_row)) continue;  // the row keeps the value it holds
     STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> other, UniqueConflict(txn, table, index, new_row, old_pk));
-    if (other) return ErrDuplicateKey(table, index, new_row);
+    if (other) return ErrDuplicateKey(table, index, new_row, zone);
   }
   STRATA_RETURN_IF_ERROR(DeleteRowFor(txn, table, old_row, old_pk, &new_row));
   return PutRow(txn, table, new_row, new_pk);

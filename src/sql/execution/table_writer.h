@@ -41,8 +41,9 @@ Result<Value> AssignNullToNotNull(const ColumnSchema& col, const EvalContext& ev
 // The primary-key part of a row key. REQUIRES: `row_key` is a row key (RowKey).
 Slice PkSuffixOfRowKey(Slice row_key);
 
-// 1062 for `row`'s values in `index`: "Duplicate entry '1-a' for key 't.PRIMARY'".
-Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const Row& row);
+// 1062 for `row`'s values in `index`: "Duplicate entry '1-a' for key 't.PRIMARY'". `row` is
+// as stored; a TIMESTAMP shows in time zone `zone` (nullptr: SYSTEM), as the session reads it.
+Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const Row& row, const TimeZone* zone);
 
 // The pk suffix of a row other than `pk_suffix` that already holds `row`'s values in
 // `index`, when the index is unique (NULLs never conflict); nullopt otherwise.
@@ -54,9 +55,10 @@ Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, S
 // Deletes the row and its index entries. REQUIRES: `row` is the stored row.
 Status DeleteRow(txn::Transaction* txn, const TableSchema& table, const Row& row, Slice pk_suffix);
 // Replaces `old_row` (stored at `old_pk`) by `new_row`, moving it when its primary key
-// changes; 1062 when the new key or a unique index value belongs to another row.
+// changes; 1062 when the new key or a unique index value belongs to another row (its
+// message in time zone `zone`, as ErrDuplicateKey).
 Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& old_row, Slice old_pk,
-                  const Row& new_row);
+                  const Row& new_row, const TimeZone* zone);
 
 // ON UPDATE CURRENT_TIMESTAMP, as MySQL: when an UPDATE changes a row, every such column the
 // statement did not assign (`assigned`, by column) gets the statement's time, with the

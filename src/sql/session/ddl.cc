@@ -284,7 +284,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
             has_null = has_null || row[c].is_null();
             AppendKeyValue(row[c], &values);
           }
-          if (!has_null && !unique_seen.insert(values).second) return ErrDuplicateKey(updated, index, row);
+          if (!has_null && !unique_seen.insert(values).second) return ErrDuplicateKey(updated, index, row, session.time_zone().get());
         }
         STRATA_RETURN_IF_ERROR(txn.Put(IndexKey(updated, index, row, pk), ""));
       }

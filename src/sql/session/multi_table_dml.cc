@@ -192,7 +192,7 @@ Result<QueryResult> ExecuteMultiTableUpdate(Session& session, const ast::Update&
         std::vector<bool> assigned(t.table->columns.size(), false);
         for (const auto& [column, position] : t.assignments) assigned[column] = true;
         TouchOnUpdateColumns(*t.table, assigned, eval, &updated);
-        STRATA_RETURN_IF_ERROR(ReplaceRow(txn, *t.table, old_row, pk, updated));
+        STRATA_RETURN_IF_ERROR(ReplaceRow(txn, *t.table, old_row, pk, updated, eval.time_zone.get()));
         changed++;
       }
       STRATA_RETURN_IF_ERROR(FireTableTriggers(&eval, *t.table, TriggerTiming::kAfter, TriggerEvent::kUpdate, &old_row, &updated));

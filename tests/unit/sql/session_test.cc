@@ -478,5 +478,19 @@ TEST_F(SelectTest, NullLogicInBetweenAndNullif) {
             "0,1,NULL,0");
 }
 
+// A duplicate TIMESTAMP key is named as the session reads it, not as it is stored (UTC).
+TEST_F(SqlTest, DuplicateTimestampKeyShowsTheSessionsTime) {
+  Ok("SET time_zone = '+02:00'");
+  Ok("CREATE TABLE dts (ts TIMESTAMP PRIMARY KEY, u TIMESTAMP NULL, UNIQUE KEY u_idx (u))");
+  Ok("INSERT INTO dts VALUES ('2024-05-01 10:00:00', '2024-05-01 11:00:00'), ('2024-05-01 12:00:00', NULL)");
+  EXPECT_EQ(E("INSERT INTO dts VALUES ('2024-05-01 10:00:00', NULL)"),
+            "ERROR 1062 (23000): Duplicate entry '2024-05-01 10:00:00' for key 'dts.PRIMARY'");
+  EXPECT_EQ(E("UPDATE dts SET u = '2024-05-01 11:00:00' WHERE ts = '2024-05-01 12:00:00'"),
+            "ERROR 1062 (23000): Duplicate entry '2024-05-01 11:00:00' for key 'dts.u_idx'");
+  Ok("SET time_zone = '+00:00'");
+  EXPECT_EQ(E("INSERT INTO dts VALUES ('2024-05-01 08:00:00', NULL)"),
+            "ERROR 1062 (23000): Duplicate entry '2024-05-01 08:00:00' for key 'dts.PRIMARY'");
+}
+
 }  // namespace
 }  // namespace strata::sql
