@@ -148,6 +148,8 @@ class SqlEngine {
   // Global system variables (SET GLOBAL): name (lower case) → value.
   std::optional<Value> GetGlobal(std::string_view name);
   void SetGlobal(std::string_view name, Value v);
+  // The variables SET GLOBAL has given a value (lower-case name → value).
+  std::map<std::string, Value> GlobalsSet();
   uint64_t globals_version() const { return globals_version_.load(std::memory_order_acquire); }
 
   // Shutdown: every statement still running stops at its next check with 1053 (a query that
@@ -372,6 +374,10 @@ class Session final : public SessionContext, public UserLockRunner {
   Result<QueryResult> ExecuteExecute(const ast::Execute& stmt);
   Result<QueryResult> ExecuteDeallocate(const ast::Deallocate& stmt);
   Status SetSystemVariable(const ast::SetItem& item, const Value& value);
+  // The session's variables start as the globals are now (MySQL copies them at connect, so
+  // a later SET GLOBAL reaches new sessions only); autocommit included. Session creation
+  // and COM_RESET_CONNECTION (variables.cc).
+  void InheritGlobals();
   // SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE SAVEPOINT (session/savepoints.cc).
   Result<QueryResult> ExecuteSavepoint(const ast::Savepoint& stmt);
   // Keeps a finished top-level statement's warnings (or error) for SHOW WARNINGS.

@@ -226,6 +226,10 @@ std::vector<std::string> SystemVariableNames(const SqlEngine& engine);
 Status NormalizeVariableValue(std::string_view name, Value* v);
 // SET [GLOBAL] of a variable that SqlEngineOptions::node_variables owns.
 bool IsNodeVariable(const SqlEngine& engine, std::string_view lower_name);
+// A variable with no session value in MySQL (max_connections, local_infile, the node's
+// variables, …): every session reads the global one as it is now. The others a session
+// copies from the globals when it connects (Session::InheritGlobals).
+bool IsGlobalOnlyVariable(const SqlEngine& engine, std::string_view lower_name);
 Status SetNodeVariable(SqlEngine& engine, const ast::SetItem& item, const Value& value);
 
 }  // namespace strata::sql

@@ -32,6 +32,11 @@ std::optional<Value> SqlEngine::GetGlobal(std::string_view name) {
   return SystemVariableDefault(name, *this);
 }
 
+std::map<std::string, Value> SqlEngine::GlobalsSet() {
+  std::lock_guard lock(globals_mu_);
+  return globals_;
+}
+
 void SqlEngine::SetGlobal(std::string_view name, Value v) {
   std::lock_guard lock(globals_mu_);
   globals_[std::string(name)] = std::move(v);
@@ -69,6 +74,7 @@ std::string_view StatementKindName(const ast::Statement& stmt) {
 Session::Session(SqlEngine* engine, std::string user, std::string host, uint32_t connection_id)
     : engine_(engine), user_(std::move(user)), host_(std::move(host)), connection_id_(connection_id) {
   if (connection_id_ != 0) process_ = engine_->processes().Register(connection_id_, user_, host_);
+  InheritGlobals();
 }
 
 Session::~Session() {
@@ -248,6 +254,8 @@ std::optional<Value> Session::GetVariable(std::string_view name) const {
     return Value::Uint(std::count_if(warnings_.begin(), warnings_.end(), [](const Warning& w) { return w.level == "Error"; }));
   auto it = session_vars_.find(lower);
   if (it != session_vars_.end()) return it->second;
+  // Not SET GLOBAL when the session began (InheritGlobals), nor SET since: the server's default.
+  if (!IsGlobalOnlyVariable(*engine_, lower)) return SystemVariableDefault(lower, *engine_);
   return engine_->GetGlobal(lower);
 }
 
@@ -294,7 +302,7 @@ void Session::Reset() {
   engine_->user_locks().ReleaseAll(connection_id_);
   autocommit_ = true;
   session_vars_.clear();
-  session_vars_version_++;
+  InheritGlobals();
   user_vars_.clear();
   last_insert_id_ = 0;
   engine_->ReleasePrepared(prepared_.size());

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <climits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -273,6 +274,24 @@ ParseOptions Session::parse_options() const {
           .ansi_quotes = SqlModeListHas(modes, "ANSI_QUOTES")};
 }
 
+bool IsGlobalOnlyVariable(const SqlEngine& engine, std::string_view lower_name) {
+  static const std::set<std::string_view> kGlobalOnly = {
+      "activate_all_roles_on_login", "character_set_system", "default_authentication_plugin", "have_ssl",
+      "init_connect", "license", "local_infile", "lower_case_table_names", "max_connections",
+      "max_prepared_stmt_count", "performance_schema", "query_cache_size", "server_id", "slow_query_log",
+      "system_time_zone", "version_comment", "version_compile_machine", "version_compile_os"};
+  return kGlobalOnly.count(lower_name) > 0 || IsNodeVariable(engine, lower_name);
+}
+
+void Session::InheritGlobals() {
+  for (auto& [name, value] : engine_->GlobalsSet()) {
+    if (IsGlobalOnlyVariable(*engine_, name)) continue;
+    if (name == "autocommit") autocommit_ = value.ToBool().value_or(true);
+    else session_vars_[name] = std::move(value);
+  }
+  session_vars_version_++;
+}
+
 // ---- SET ----
 
 Result<QueryResult> Session::ExecuteSet(const ast::Set& stmt) {
@@ -319,8 +338,11 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
       engine_->SetGlobal(name, std::move(*server_default));
       return Status::OK();
     }
-    if (name == "autocommit") autocommit_ = true;
-    session_vars_.erase(name);
+    // The session takes the global value, as MySQL.
+    std::optional<Value> global = engine_->GetGlobal(name);
+    if (name == "autocommit") autocommit_ = !global || global->ToBool().value_or(true);
+    else if (global && !IsGlobalOnlyVariable(*engine_, name)) session_vars_[name] = std::move(*global);
+    else session_vars_.erase(name);
     return Status::OK();
   }
   std::optional<Value> current = SystemVariableDefault(name, *engine_);

@@ -492,5 +492,30 @@ TEST_F(SqlTest, DuplicateTimestampKeyShowsTheSessionsTime) {
             "ERROR 1062 (23000): Duplicate entry '2024-05-01 08:00:00' for key 'dts.PRIMARY'");
 }
 
+// As MySQL: a session copies the global values when it begins, so SET GLOBAL reaches the
+// sessions that begin later (and a reset session), not the ones already connected, except
+// for variables that only have a global value.
+TEST_F(SqlTest, SetGlobalReachesNewSessionsOnly) {
+  Session* before = NewSession();
+  Ok(before, "USE d");
+  Ok("SET GLOBAL sql_mode = 'ANSI_QUOTES'");
+  Ok("SET GLOBAL autocommit = 0");
+  Ok("SET GLOBAL max_prepared_stmt_count = 5");
+  EXPECT_EQ(Q("SELECT @@session.sql_mode = @@global.sql_mode, @@session.autocommit"), "0,1");  // the setter too
+  EXPECT_EQ(Q(before, "SELECT @@sql_mode LIKE 'STRICT%', @@autocommit, @@max_prepared_stmt_count"), "1,1,5");
+  Session* after = NewSession();
+  EXPECT_EQ(Q(after, "SELECT @@sql_mode, @@autocommit"), "ANSI_QUOTES,0");
+  // SET SESSION … = DEFAULT takes the global value; a reset session begins again.
+  Ok(before, "SET SESSION sql_mode = DEFAULT");
+  EXPECT_EQ(Q(before, "SELECT @@sql_mode, @@autocommit"), "ANSI_QUOTES,1");
+  Session* reset = NewSession();
+  EXPECT_EQ(Q(reset, "SELECT @@autocommit"), "0");
+  Ok("SET GLOBAL autocommit = 1");
+  reset->Reset();
+  EXPECT_EQ(Q(reset, "SELECT @@autocommit"), "1");
+  Ok("SET GLOBAL sql_mode = DEFAULT");
+  Ok("SET GLOBAL max_prepared_stmt_count = DEFAULT");
+}
+
 }  // namespace
 }  // namespace strata::sql
