@@ -209,7 +209,7 @@ class Session final : public SessionContext, public UserLockRunner {
   bool no_backslash_escapes() const;
   // How this session's statements are read (NO_BACKSLASH_ESCAPES, ANSI_QUOTES).
   ParseOptions parse_options() const;
-  // The session's sql_mode (else the global one) lists `mode` (upper case).
+  // The session's sql_mode lists `mode` (upper case).
   bool SqlModeHas(std::string_view mode) const;
   // ",MODE,MODE,": upper case, commas around each. Cached: read again only after a SET of a
   // session variable or a SET GLOBAL (every statement asks, twice).

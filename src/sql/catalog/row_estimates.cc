@@ -27,13 +27,10 @@ std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& tabl
 
 }  // namespace
 
-Result<uint64_t> RowEstimates::Recount(txn::Transaction& txn, const TableSchema& table) {
-  std::optional<uint64_t> rows = CountRows(txn, table, kMaxCountedRows);
-  if (!rows) return Status::IOError("reading the table's rows failed");
+void RowEstimates::Record(const TableSchema& table, uint64_t rows) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (*rows < kExactRows) large_.erase(table.id);
-  else large_[table.id] = Count{*rows, std::chrono::steady_clock::now(), false};
-  return *rows;
+  if (rows < kExactRows) large_.erase(table.id);
+  else large_[table.id] = Count{std::min(rows, kMaxCountedRows), std::chrono::steady_clock::now(), false};
 }
 
 uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table) {

@@ -35,8 +35,8 @@ class RowEstimates {
   // The estimated row count of `table` as `txn` sees it. A read error gives kExactRows (an
   // estimate never fails a statement).
   uint64_t Estimate(txn::Transaction& txn, const TableSchema& table);
-  // Counts the table's rows now (ANALYZE TABLE) and keeps the figure; a read error is returned.
-  Result<uint64_t> Recount(txn::Transaction& txn, const TableSchema& table);
+  // Keeps `rows` as the table's count now (ANALYZE TABLE counted them).
+  void Record(const TableSchema& table, uint64_t rows);
 
  private:
   struct Count {

@@ -252,11 +252,11 @@ std::optional<Value> Session::GetVariable(std::string_view name) const {
   if (lower == "warning_count") return Value::Uint(warnings_.size());
   if (lower == "error_count")
     return Value::Uint(std::count_if(warnings_.begin(), warnings_.end(), [](const Warning& w) { return w.level == "Error"; }));
+  if (IsGlobalOnlyVariable(*engine_, lower)) return engine_->GetGlobal(lower);
   auto it = session_vars_.find(lower);
   if (it != session_vars_.end()) return it->second;
   // Not SET GLOBAL when the session began (InheritGlobals), nor SET since: the server's default.
-  if (!IsGlobalOnlyVariable(*engine_, lower)) return SystemVariableDefault(lower, *engine_);
-  return engine_->GetGlobal(lower);
+  return SystemVariableDefault(lower, *engine_);
 }
 
 double Session::long_query_time() const {

@@ -36,13 +36,15 @@ std::string_view OpName(Op op) {
   return "check";
 }
 
-// Reads `prefix`'s keys in chunks and calls `each` for every one.
+// Reads `prefix`'s keys in chunks and calls `each` for every one. KILL QUERY (1317) and
+// shutdown (1053) end it between chunks.
 template <typename Each>
-Status ScanPrefix(txn::Transaction& txn, const Bytes& prefix, Each each) {
-  constexpr size_t kChunk = 4096;
+Status ScanPrefix(txn::Transaction& txn, const Bytes& prefix, const EvalContext& eval, Each each) {
+  constexpr size_t kChunk = 1024;
   Bytes cursor = prefix;
   const Bytes end = PrefixSuccessor(prefix);
   while (true) {
+    STRATA_RETURN_IF_ERROR(CheckInterrupted(eval));
     STRATA_ASSIGN_OR_RETURN(std::vector<txn::KeyValue> chunk, txn.Scan(cursor, end, kChunk));
     for (const txn::KeyValue& kv : chunk) STRATA_RETURN_IF_ERROR(each(kv));
     if (chunk.size() < kChunk) return Status::OK();
@@ -51,7 +53,7 @@ Status ScanPrefix(txn::Transaction& txn, const Bytes& prefix, Each each) {
 }
 
 // What CHECK TABLE finds wrong with `table` (empty: nothing).
-Result<std::vector<std::string>> CheckTable(txn::Transaction& txn, const TableSchema& table) {
+Result<std::vector<std::string>> CheckTable(txn::Transaction& txn, const TableSchema& table, const EvalContext& eval) {
   std::vector<std::string> problems;
   size_t unlisted = 0;
   auto problem = [&](std::string text) {
@@ -60,7 +62,7 @@ Result<std::vector<std::string>> CheckTable(txn::Transaction& txn, const TableSc
   };
   uint64_t rows = 0;
   std::vector<uint64_t> missing(table.indexes.size(), 0);
-  STRATA_RETURN_IF_ERROR(ScanPrefix(txn, IndexPrefix(table.id, kPrimaryIndexId), [&](const txn::KeyValue& kv) -> Status {
+  STRATA_RETURN_IF_ERROR(ScanPrefix(txn, IndexPrefix(table.id, kPrimaryIndexId), eval, [&](const txn::KeyValue& kv) -> Status {
     rows++;
     Result<Row> row = DecodeRow(kv.value, table);
     if (!row.ok()) {
@@ -77,7 +79,7 @@ Result<std::vector<std::string>> CheckTable(txn::Transaction& txn, const TableSc
   for (size_t i = 0; i < table.indexes.size(); i++) {
     const IndexSchema& index = table.indexes[i];
     uint64_t entries = 0;
-    STRATA_RETURN_IF_ERROR(ScanPrefix(txn, IndexPrefix(table.id, index.id), [&](const txn::KeyValue&) {
+    STRATA_RETURN_IF_ERROR(ScanPrefix(txn, IndexPrefix(table.id, index.id), eval, [&](const txn::KeyValue&) {
       entries++;
       return Status::OK();
     }));
@@ -101,6 +103,7 @@ Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMa
     result.columns.push_back(std::move(c));
   }
   const std::string op(OpName(stmt.op));
+  const EvalContext eval = session.eval_context();  // its KILL and shutdown flags
   for (const ast::TableName& name : stmt.tables) {
     STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, name.schema));
     const std::string label = db + "." + name.name;
@@ -125,8 +128,8 @@ Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMa
     switch (stmt.op) {
       case Op::kRepair: add("note", "The storage engine for the table doesn't support repair"); break;
       case Op::kCheck: {
-        STRATA_ASSIGN_OR_RETURN(std::vector<std::string> problems, CheckTable(*txn, *table));
-        for (std::string& p : problems) add("warning", std::move(p));
+        STRATA_ASSIGN_OR_RETURN(std::vector<std::string> problems, CheckTable(*txn, *table, eval));
+        for (std::string& p : problems) add("Warning", std::move(p));
         add(problems.empty() ? "status" : "error", problems.empty() ? "OK" : "Corrupt");
         break;
       }
@@ -134,7 +137,12 @@ Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMa
         add("note", "Table does not support optimize, doing analyze instead");
         [[fallthrough]];
       case Op::kAnalyze: {
-        STRATA_RETURN_IF_ERROR(session.engine().row_estimates().Recount(*txn, *table).status());
+        uint64_t rows = 0;
+        STRATA_RETURN_IF_ERROR(ScanPrefix(*txn, IndexPrefix(table->id, kPrimaryIndexId), eval, [&](const txn::KeyValue&) {
+          rows++;
+          return Status::OK();
+        }));
+        session.engine().row_estimates().Record(*table, rows);
         add("status", "OK");
         break;
       }

@@ -251,7 +251,7 @@ const std::string& Session::SqlModeList() const {
   SqlModeCache& c = sql_mode_cache_;
   const uint64_t global_version = engine_->globals_version();
   if (c.session_version != session_vars_version_ || c.global_version != global_version) {
-    std::optional<Value> value = GetVariable("sql_mode");  // the session's, else the global one
+    std::optional<Value> value = GetVariable("sql_mode");
     c.list = "," + ToUpper(value ? value->ToText().value_or("") : "") + ",";
     c.session_version = session_vars_version_;
     c.global_version = global_version;
@@ -279,7 +279,7 @@ bool IsGlobalOnlyVariable(const SqlEngine& engine, std::string_view lower_name) 
       "activate_all_roles_on_login", "character_set_system", "default_authentication_plugin", "have_ssl",
       "init_connect", "license", "local_infile", "lower_case_table_names", "max_connections",
       "max_prepared_stmt_count", "performance_schema", "query_cache_size", "server_id", "slow_query_log",
-      "system_time_zone", "version_comment", "version_compile_machine", "version_compile_os"};
+      "system_time_zone", "version", "version_comment", "version_compile_machine", "version_compile_os"};
   return kGlobalOnly.count(lower_name) > 0 || IsNodeVariable(engine, lower_name);
 }
 
@@ -328,9 +328,7 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     STRATA_RETURN_IF_ERROR(RequireGlobalPrivilege(kPrivSuper));
   if (IsNodeVariable(*engine_, name)) return SetNodeVariable(*engine_, item, value);
   // Server-wide in MySQL: one session must not raise its own share.
-  if ((name == "max_prepared_stmt_count" || name == "activate_all_roles_on_login") &&
-      item.scope != ast::VariableScope::kGlobal)
-    return ErrGlobalVariable(name);
+  if (IsGlobalOnlyVariable(*engine_, name) && item.scope != ast::VariableScope::kGlobal) return ErrGlobalVariable(name);
   if (!item.value) {  // SET x = DEFAULT: the session takes the global value; GLOBAL, the server's default
     if (item.scope == ast::VariableScope::kGlobal) {
       std::optional<Value> server_default = SystemVariableDefault(name, *engine_);
@@ -340,9 +338,15 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     }
     // The session takes the global value, as MySQL.
     std::optional<Value> global = engine_->GetGlobal(name);
-    if (name == "autocommit") autocommit_ = !global || global->ToBool().value_or(true);
-    else if (global && !IsGlobalOnlyVariable(*engine_, name)) session_vars_[name] = std::move(*global);
-    else session_vars_.erase(name);
+    if (name == "autocommit") {
+      const bool on = !global || global->ToBool().value_or(true);
+      if (on && !autocommit_) STRATA_RETURN_IF_ERROR(CommitOpen());  // turning autocommit on commits
+      autocommit_ = on;
+    } else if (global) {
+      session_vars_[name] = std::move(*global);
+    } else {
+      session_vars_.erase(name);
+    }
     return Status::OK();
   }
   std::optional<Value> current = SystemVariableDefault(name, *engine_);

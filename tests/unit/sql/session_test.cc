@@ -513,6 +513,16 @@ TEST_F(SqlTest, SetGlobalReachesNewSessionsOnly) {
   Ok("SET GLOBAL autocommit = 1");
   reset->Reset();
   EXPECT_EQ(Q(reset, "SELECT @@autocommit"), "1");
+  // A variable with only a global value cannot be set for a session (1229), as MySQL.
+  EXPECT_EQ(E("SET local_infile = 1").substr(0, 10), "ERROR 1229");
+  EXPECT_EQ(E("SET SESSION max_connections = DEFAULT").substr(0, 10), "ERROR 1229");
+  // SET autocommit = DEFAULT (the global value, 1 again) commits the open transaction.
+  Ok("CREATE TABLE ac (id INT PRIMARY KEY)");
+  Ok(before, "SET autocommit = 0");
+  Ok(before, "INSERT INTO ac VALUES (1)");
+  EXPECT_EQ(Q("SELECT COUNT(*) FROM ac"), "0");
+  Ok(before, "SET autocommit = DEFAULT");
+  EXPECT_EQ(Q("SELECT COUNT(*) FROM ac"), "1");
   Ok("SET GLOBAL sql_mode = DEFAULT");
   Ok("SET GLOBAL max_prepared_stmt_count = DEFAULT");
 }

@@ -67,14 +67,14 @@ TEST_F(TableMaintenanceTest, CheckFindsMissingAndStrayIndexEntries) {
   const Row second{Value::Int(2), Value::Int(20), Value::String("b")};
   TamperIndex("k_idx", second, /*remove=*/true);
   EXPECT_EQ(Q("CHECK TABLE t"),
-            "d.t,check,warning,Index 'k_idx' contains 2 entries, should be 3|"
-            "d.t,check,warning,Index 'k_idx' lacks the entries of 1 rows|d.t,check,error,Corrupt");
+            "d.t,check,Warning,Index 'k_idx' contains 2 entries, should be 3|"
+            "d.t,check,Warning,Index 'k_idx' lacks the entries of 1 rows|d.t,check,error,Corrupt");
   TamperIndex("k_idx", second, /*remove=*/false);
   EXPECT_EQ(Q("CHECK TABLE t"), "d.t,check,status,OK");
   const Row stray{Value::Int(9), Value::Int(90), Value::String("z")};  // no such row
   TamperIndex("u_idx", stray, /*remove=*/false);
   EXPECT_EQ(Q("CHECK TABLE t EXTENDED"),
-            "d.t,check,warning,Index 'u_idx' contains 4 entries, should be 3|d.t,check,error,Corrupt");
+            "d.t,check,Warning,Index 'u_idx' contains 4 entries, should be 3|d.t,check,error,Corrupt");
 }
 
 TEST_F(TableMaintenanceTest, PrivilegesAndGrammar) {
