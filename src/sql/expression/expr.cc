@@ -365,21 +365,27 @@ OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
   return t;
 }
 
+OutType TypeOfConstant(const Value& v) {
+  OutType t;
+  switch (v.kind()) {
+    case ValueKind::kNull: t.kind = OutKind::kNull; break;
+    case ValueKind::kInt: t.kind = OutKind::kInt; t.length = 21; break;
+    case ValueKind::kUint: t.kind = OutKind::kUint; t.length = 20; break;
+    case ValueKind::kDouble: t.kind = OutKind::kDouble; t.decimals = 31; break;
+    case ValueKind::kDecimal:
+      t.kind = OutKind::kDecimal;
+      t.decimals = v.decimal_value().scale;
+      break;
+    case ValueKind::kString: t.kind = OutKind::kString; t.length = static_cast<uint32_t>(v.string_value().size()); break;
+  }
+  t.not_null = !v.is_null();
+  return t;
+}
+
 BoundExprPtr MakeConst(Value v) {
   auto e = std::make_unique<BoundExpr>();
   e->kind = K::kConst;
-  switch (v.kind()) {
-    case ValueKind::kNull: e->type.kind = OutKind::kNull; break;
-    case ValueKind::kInt: e->type.kind = OutKind::kInt; e->type.length = 21; break;
-    case ValueKind::kUint: e->type.kind = OutKind::kUint; e->type.length = 20; break;
-    case ValueKind::kDouble: e->type.kind = OutKind::kDouble; e->type.decimals = 31; break;
-    case ValueKind::kDecimal:
-      e->type.kind = OutKind::kDecimal;
-      e->type.decimals = v.decimal_value().scale;
-      break;
-    case ValueKind::kString: e->type.kind = OutKind::kString; e->type.length = static_cast<uint32_t>(v.string_value().size()); break;
-  }
-  e->type.not_null = !v.is_null();
+  e->type = TypeOfConstant(v);
   e->constant = std::move(v);
   return e;
 }

@@ -228,6 +228,8 @@ int64_t UnixTime(const EvalContext& ctx, const TimeZone::Civil& civil);
 Result<bool> EvalPredicate(const BoundExpr& e, const Row& row, const EvalContext& ctx);
 
 BoundExprPtr MakeConst(Value v);
+// The type MakeConst gives a constant holding `v`.
+OutType TypeOfConstant(const Value& v);
 // Splits a predicate into its AND-ed conjuncts (nothing for nullptr).
 void SplitConjuncts(const BoundExpr* e, std::vector<const BoundExpr*>* out);
 BoundExprPtr MakeColumnRef(uint32_t column, OutType type);

@@ -97,6 +97,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);
 Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt);
+// show.cc: an empty result set whose columns are strings named `names` (SHOW-style output).
+QueryResult TextResult(std::vector<std::string> names);
 // ANALYZE / CHECK / OPTIMIZE / REPAIR TABLE (table_maintenance.cc), in the session's
 // transaction (the caller commits before and rolls back after, as for an implicit commit).
 Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMaintenance& stmt);

@@ -98,7 +98,7 @@ Result<PlanKey> CurrentKey(Session& session, const std::vector<Value>& parameter
   key.globals_version = session.engine().globals_version();
   key.session_settings = settings;
   key.database = session.database();
-  for (const Value& v : parameters) key.parameter_types.push_back(MakeConst(v)->type);
+  for (const Value& v : parameters) key.parameter_types.push_back(TypeOfConstant(v));
   return key;
 }
 

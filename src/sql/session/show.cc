@@ -29,10 +29,6 @@ std::string ColumnKeyFlag(const TableSchema& t, uint32_t col) {
   return "";
 }
 
-namespace {
-
-using ast::ShowKind;
-
 QueryResult TextResult(std::vector<std::string> names) {
   QueryResult r;
   r.has_rows = true;
@@ -45,6 +41,10 @@ QueryResult TextResult(std::vector<std::string> names) {
   }
   return r;
 }
+
+namespace {
+
+using ast::ShowKind;
 
 Value Str(std::string s) { return Value::String(std::move(s)); }
 

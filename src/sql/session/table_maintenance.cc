@@ -93,15 +93,7 @@ Result<std::vector<std::string>> CheckTable(txn::Transaction& txn, const TableSc
 }  // namespace
 
 Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMaintenance& stmt) {
-  QueryResult result;
-  result.has_rows = true;
-  for (const char* name : {"Table", "Op", "Msg_type", "Msg_text"}) {
-    ResultColumn c;
-    c.name = name;
-    c.type.kind = OutKind::kString;
-    c.type.length = 256;
-    result.columns.push_back(std::move(c));
-  }
+  QueryResult result = TextResult({"Table", "Op", "Msg_type", "Msg_text"});
   const std::string op(OpName(stmt.op));
   const EvalContext eval = session.eval_context();  // its KILL and shutdown flags
   for (const ast::TableName& name : stmt.tables) {

@@ -51,20 +51,7 @@ class PlanCacheTest : public SqlTest {
   void ExpectAsText(uint32_t id, std::string_view sql, const std::vector<Value>& params) {
     std::string text = Substitute(sql, params);
     std::string want = Q(text);
-    Result<QueryResult> got = s_->ExecutePrepared(id, params, "EXECUTE");
-    std::string have;
-    if (!got.ok()) {
-      have = fmt::format("ERROR {} ({}): {}", got.status().mysql_errno(), got.status().sqlstate(), got.status().message());
-    } else {
-      for (size_t i = 0; i < got->rows.size(); i++) {
-        if (i) have += '|';
-        for (size_t j = 0; j < got->rows[i].size(); j++) {
-          if (j) have += ',';
-          have += got->rows[i][j].ToText().value_or("NULL");
-        }
-      }
-    }
-    EXPECT_EQ(have, want) << text;
+    EXPECT_EQ(Text(s_->ExecutePrepared(id, params, "EXECUTE")), want) << text;
   }
 
   uint32_t Prepare(std::string_view sql) {

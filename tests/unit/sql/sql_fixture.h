@@ -77,8 +77,9 @@ class SqlTest : public ::testing::Test {
   }
   // Rows as "a,b|c,d" (NULL for NULL); an error as "ERROR <errno> (<sqlstate>): <message>".
   std::string Q(std::string_view sql) { return Q(s_, sql); }
-  static std::string Q(Session* s, std::string_view sql) {
-    auto r = Run(s, sql);
+  static std::string Q(Session* s, std::string_view sql) { return Text(Run(s, sql)); }
+  // A result as Q shows it.
+  static std::string Text(const Result<QueryResult>& r) {
     if (!r.ok())
       return fmt::format("ERROR {} ({}): {}", r.status().mysql_errno(), r.status().sqlstate(), r.status().message());
     std::string out;
