@@ -10,6 +10,7 @@ SERVER_PACKAGES=(
   libasio-dev liburing-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libxxhash-dev liblz4-dev libzstd-dev zlib1g-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
   libnewt-dev  # the CLI's progress bar (backup, restore)
+  libboost-dev # Boost.Multiprecision (header-only): DECIMAL(65) division
   tzdata       # named time zones (SET time_zone = 'Europe/Paris', CONVERT_TZ)
   mariadb-client
   # small: configuring the one build tree (cmake/Dependencies.cmake) finds the test libraries

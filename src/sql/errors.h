@@ -100,7 +100,7 @@ Status ErrStatementMemory(size_t limit_bytes);  // ER_OUT_OF_RESOURCES 1041
 
 // ---- Schema changes -------------------------------------------------------------------------
 
-Status ErrTooBigPrecision(uint32_t precision, std::string_view column, uint32_t max = 38);  // ER_TOO_BIG_PRECISION 1426
+Status ErrTooBigPrecision(uint32_t precision, std::string_view column, uint32_t max = 65);  // ER_TOO_BIG_PRECISION 1426
 Status ErrTooBigScale(uint32_t scale, std::string_view column);          // ER_TOO_BIG_SCALE 1425
 Status ErrMBiggerThanD(std::string_view column);                          // ER_M_BIGGER_THAN_D 1427
 Status ErrColumnLengthTooBig(std::string_view column);                   // ER_TOO_BIG_FIELDLENGTH 1074

@@ -279,6 +279,12 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       node->cast_type.kind = t.kind;
       node->cast_type.length = t.length.value_or(t.kind == ast::TypeKind::kDecimal ? 10 : 0);
       node->cast_type.scale = t.scale.value_or(0);
+      if (t.kind == ast::TypeKind::kDecimal) {
+        const std::string what = ExprHeader(*e.children[0]);
+        if (node->cast_type.length > Decimal::kMaxDigits) return ErrTooBigPrecision(node->cast_type.length, what);
+        if (node->cast_type.scale > Decimal::kMaxScale) return ErrTooBigScale(node->cast_type.scale, what);
+        if (node->cast_type.scale > node->cast_type.length) return ErrMBiggerThanD(what);
+      }
       if (node->cast_type.IsTemporal()) {  // DATETIME(3), TIME(6): the fractional digits
         if (node->cast_type.length > 6) return ErrTooBigPrecision(node->cast_type.length, "CAST", 6);
         node->cast_type.scale = node->cast_type.length;

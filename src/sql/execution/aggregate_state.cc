@@ -69,7 +69,7 @@ Status Accumulate(const AggregateSpec& spec, const Row& row, const EvalContext& 
     case Fn::kAvg:
       if (s->exact && (v.kind() == ValueKind::kInt || v.kind() == ValueKind::kUint || v.kind() == ValueKind::kDecimal)) {
         Decimal d = v.kind() == ValueKind::kInt    ? Decimal{v.int_value(), 0}
-                    : v.kind() == ValueKind::kUint ? Decimal{static_cast<__int128>(v.uint_value()), 0}
+                    : v.kind() == ValueKind::kUint ? Decimal{v.uint_value(), 0}
                                                    : v.decimal_value();
         STRATA_ASSIGN_OR_RETURN(s->sum_exact, DecimalAdd(s->sum_exact, d));
       } else {

@@ -194,7 +194,7 @@ class IndexJoinOp : public LeftDrivenJoin {
       if (column.type.IsString() != IsString(v)) return std::optional<AccessPath>(AccessPath{});  // full scan
       std::optional<Value> key = KeyConstant(column, v);
       if (!key) return std::optional<AccessPath>();
-      AppendKeyValue(*key, &prefix);
+      AppendKeyValue(*key, column.type, &prefix);
     }
     AccessPath path;
     if (index_.id != kPrimaryIndexId) {

@@ -81,7 +81,7 @@ Status ErrDuplicateKey(const TableSchema& table, const IndexSchema& index, const
 // the range the uniqueness check reads.
 Bytes UniqueValuePrefix(const TableSchema& table, const IndexSchema& index, const Row& row) {
   Bytes prefix = IndexPrefix(table.id, index.id);
-  for (uint32_t c : index.columns) AppendKeyValue(row[c], &prefix);
+  for (uint32_t c : index.columns) AppendKeyValue(row[c], table.columns[c].type, &prefix);
   return prefix;
 }
 

@@ -23,7 +23,7 @@ bool IsExact(const Value& v) {
 Decimal ToDecimal(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kInt: return Decimal{v.int_value(), 0};
-    case ValueKind::kUint: return Decimal{static_cast<__int128>(v.uint_value()), 0};
+    case ValueKind::kUint: return Decimal{v.uint_value(), 0};
     default: return v.decimal_value();
   }
 }
@@ -76,13 +76,14 @@ Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
       case Op::kIntDiv: {
         STRATA_ASSIGN_OR_RETURN(std::optional<Decimal> r, DecimalDiv(x, y));
         if (!r) return Value::Null();
-        __int128 q = r->unscaled;
-        for (int i = 0; i < r->scale; i++) q /= 10;
-        return FromInt128(q, false);
+        Int256 q, remainder;
+        Int256::DivMod(r->unscaled, Int256::Pow10(r->scale), &q, &remainder);
+        if (q < INT64_MIN || q > UINT64_MAX) return ErrBigintOutOfRange(fmt::format("{} DIV {}", *a.ToText(), *b.ToText()));
+        return FromInt128(q.ToInt128(), false);
       }
       case Op::kMod: {
         double d = std::fmod(x.ToDouble(), y.ToDouble());
-        if (y.unscaled == 0) return Value::Null();
+        if (y.unscaled.is_zero()) return Value::Null();
         return Value::Double(d);
       }
       default: return Status::Internal("bad decimal operator");
@@ -271,7 +272,12 @@ Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     ColumnSchema col;
     col.name = "CAST";
     col.type = t;
-    auto r = ConvertForColumn(col, v.kind() == ValueKind::kString ? Value::Double(v.ToDouble()) : v, 1);
+    Value in = v;
+    if (v.kind() == ValueKind::kString) {  // a plain decimal string keeps every digit; else its double
+      auto exact = Decimal::Parse(v.string_value());
+      in = exact.ok() ? Value::Dec(*exact) : Value::Double(v.ToDouble());
+    }
+    auto r = ConvertForColumn(col, in, 1);
     if (!r.ok()) return Value::Null();
     return r;
   }

@@ -453,7 +453,7 @@ Result<Value> UnixTimestamp(Args a, const EvalContext& ctx) {
                                                   static_cast<int>(t->second)});
   if (seconds < 0) return Value::Int(0);
   if (t->micro == 0) return Value::Int(seconds);
-  return Value::Dec(Decimal{static_cast<__int128>(seconds) * 1'000'000 + t->micro, 6});
+  return Value::Dec(Decimal{static_cast<int64_t>(seconds * 1'000'000 + t->micro), 6});
 }
 
 Result<Value> FromUnixtime(Args a, const EvalContext& ctx) {

@@ -26,7 +26,7 @@ Result<Value> Abs(Args a, const EvalContext&) {
   if (v.kind() == ValueKind::kUint) return v;
   if (v.kind() == ValueKind::kDecimal) {
     Decimal d = v.decimal_value();
-    if (d.unscaled < 0) d.unscaled = -d.unscaled;
+    d.unscaled = d.unscaled.abs();
     return Value::Dec(d);
   }
   return Value::Double(std::fabs(v.ToDouble()));
@@ -56,6 +56,17 @@ Result<Value> RoundTo(const Value& v, int64_t digits, Rounding mode) {
     STRATA_ASSIGN_OR_RETURN(Decimal d, v.decimal_value().Rescale(static_cast<int>(std::min<int64_t>(digits, Decimal::kMaxScale))));
     return Value::Dec(d);
   }
+  if (v.kind() == ValueKind::kDecimal && (mode == Rounding::kFloor || mode == Rounding::kCeil)) {
+    // Exact: the integer part, moved one toward -inf (FLOOR) or +inf (CEIL) if a fraction
+    // was cut; a BIGINT when it fits, else a DECIMAL as MySQL.
+    const Decimal& dec = v.decimal_value();
+    Int256 q, fraction;
+    Int256::DivMod(dec.unscaled, Int256::Pow10(dec.scale), &q, &fraction);
+    if (mode == Rounding::kFloor && fraction.is_negative()) q -= 1;
+    if (mode == Rounding::kCeil && fraction.sign() > 0) q += 1;
+    if (q >= INT64_MIN && q <= INT64_MAX) return Value::Int(static_cast<int64_t>(q.ToInt128()));
+    return Value::Dec(Decimal{q, 0});
+  }
   double d = v.ToDouble();
   if (mode == Rounding::kFloor) return Value::Int(SaturatingInt64(std::floor(d)));
   if (mode == Rounding::kCeil) return Value::Int(SaturatingInt64(std::ceil(d)));
@@ -68,9 +79,8 @@ Result<Value> RoundTo(const Value& v, int64_t digits, Rounding mode) {
   if (v.kind() == ValueKind::kDecimal && digits >= 0) {  // TRUNCATE of a DECIMAL stays exact
     Decimal dec = v.decimal_value();
     if (dec.scale > digits) {
-      __int128 p10 = 1;
-      for (int i = 0; i < dec.scale - digits; i++) p10 *= 10;
-      dec.unscaled /= p10;
+      Int256 fraction;
+      Int256::DivMod(dec.unscaled, Int256::Pow10(static_cast<int>(dec.scale - digits)), &dec.unscaled, &fraction);
       dec.scale = static_cast<uint8_t>(digits);
     }
     return Value::Dec(dec);
@@ -86,7 +96,7 @@ Result<Value> Ceil(Args a, const EvalContext&) { return RoundTo(a[0], 0, Roundin
 
 Result<Value> Sign(Args a, const EvalContext&) {
   double d = a[0].ToDouble();
-  if (a[0].kind() == ValueKind::kDecimal) d = static_cast<double>(a[0].decimal_value().unscaled);
+  if (a[0].kind() == ValueKind::kDecimal) d = a[0].decimal_value().unscaled.sign();
   return Value::Int(d > 0 ? 1 : d < 0 ? -1 : 0);
 }
 

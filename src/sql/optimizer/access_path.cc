@@ -113,18 +113,18 @@ void Collect(const TableSchema& table, const BoundExpr* e, const TimeZone* zone,
   }
 }
 
-Bytes Encoded(Bytes prefix, const Value& v) {
-  AppendKeyValue(v, &prefix);
+Bytes Encoded(Bytes prefix, const Value& v, const ColumnSchema& column) {
+  AppendKeyValue(v, column.type, &prefix);
   return prefix;
 }
 
-// The keys under `prefix` whose next value lies within c's bounds.
-KeyRange RangeOf(const Bytes& prefix, const ColumnConstraint& c) {
+// The keys under `prefix` whose next value (of `column`) lies within c's bounds.
+KeyRange RangeOf(const Bytes& prefix, const ColumnConstraint& c, const ColumnSchema& column) {
   KeyRange r;
-  r.begin = c.lo ? Encoded(prefix, c.lo->value) : prefix;
+  r.begin = c.lo ? Encoded(prefix, c.lo->value, column) : prefix;
   if (c.lo && !c.lo->inclusive) r.begin = PrefixSuccessor(r.begin);
   if (c.hi) {
-    r.end = Encoded(prefix, c.hi->value);
+    r.end = Encoded(prefix, c.hi->value, column);
     if (c.hi->inclusive) r.end = PrefixSuccessor(r.end);
   } else {
     r.end = PrefixSuccessor(prefix);
@@ -158,7 +158,10 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
     Bytes prefix = IndexPrefix(table.id, kPrimaryIndexId);
     const auto& pk = table.primary.columns;
     size_t k = 0;
-    while (k < pk.size() && cons.count(pk[k]) && cons[pk[k]].eq) prefix = Encoded(prefix, *cons[pk[k++]].eq);
+    while (k < pk.size() && cons.count(pk[k]) && cons[pk[k]].eq) {
+      prefix = Encoded(prefix, *cons[pk[k]].eq, table.columns[pk[k]]);
+      k++;
+    }
     if (k == pk.size()) {
       path.kind = AccessPath::Kind::kPrimaryPoints;
       path.points.push_back(prefix);
@@ -167,7 +170,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
     auto it = cons.find(pk[k]);
     if (it != cons.end() && !it->second.in.empty() && k + 1 == pk.size()) {
       std::vector<Bytes> keys;
-      for (const Value& v : it->second.in) keys.push_back(Encoded(prefix, v));
+      for (const Value& v : it->second.in) keys.push_back(Encoded(prefix, v, table.columns[pk[k]]));
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       path.kind = AccessPath::Kind::kPrimaryPoints;
@@ -175,7 +178,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
       return path;
     }
     if (it != cons.end() && (it->second.lo || it->second.hi)) {
-      KeyRange r = RangeOf(prefix, it->second);
+      KeyRange r = RangeOf(prefix, it->second, table.columns[pk[k]]);
       path.kind = AccessPath::Kind::kPrimaryRanges;
       if (r.begin < r.end) path.ranges.push_back(std::move(r));
       return path;
@@ -192,8 +195,10 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
   for (const IndexSchema& index : table.indexes) {
     Bytes prefix = IndexPrefix(table.id, index.id);
     size_t k = 0;
-    while (k < index.columns.size() && cons.count(index.columns[k]) && cons[index.columns[k]].eq)
-      prefix = Encoded(prefix, *cons[index.columns[k++]].eq);
+    while (k < index.columns.size() && cons.count(index.columns[k]) && cons[index.columns[k]].eq) {
+      prefix = Encoded(prefix, *cons[index.columns[k]].eq, table.columns[index.columns[k]]);
+      k++;
+    }
     AccessPath candidate;
     candidate.kind = AccessPath::Kind::kIndexPrefix;
     candidate.index = &index;
@@ -201,14 +206,14 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
     auto next = k < index.columns.size() ? cons.find(index.columns[k]) : cons.end();
     if (next != cons.end() && !next->second.in.empty()) {
       std::vector<Bytes> keys;
-      for (const Value& v : next->second.in) keys.push_back(Encoded(prefix, v));
+      for (const Value& v : next->second.in) keys.push_back(Encoded(prefix, v, table.columns[index.columns[k]]));
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       for (Bytes& key : keys) candidate.ranges.push_back({key, PrefixSuccessor(key)});
       candidate.index_equality = false;
       score += 2;
     } else if (next != cons.end() && (next->second.lo || next->second.hi)) {
-      KeyRange r = RangeOf(prefix, next->second);
+      KeyRange r = RangeOf(prefix, next->second, table.columns[index.columns[k]]);
       if (r.begin < r.end) candidate.ranges.push_back(std::move(r));
       candidate.index_equality = false;
       score += 1;

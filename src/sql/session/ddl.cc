@@ -72,8 +72,11 @@ ColumnType ToColumnType(const ast::TypeName& t) {
 
 Status ValidateType(const ColumnSchema& c) {
   using TK = ast::TypeKind;
-  if (c.type.kind == TK::kDecimal && (c.type.length > 38 || c.type.length == 0 || c.type.scale > c.type.length || c.type.scale > 30))
-    return ErrTooBigPrecision(c.type.length, c.name);
+  if (c.type.kind == TK::kDecimal) {
+    if (c.type.length > Decimal::kMaxDigits || c.type.length == 0) return ErrTooBigPrecision(c.type.length, c.name);
+    if (c.type.scale > Decimal::kMaxScale) return ErrTooBigScale(c.type.scale, c.name);
+    if (c.type.scale > c.type.length) return ErrMBiggerThanD(c.name);
+  }
   if (c.type.IsTemporal() && c.type.scale > 6) return ErrTooBigPrecision(c.type.scale, c.name, 6);
   if ((c.type.kind == TK::kFloat || c.type.kind == TK::kDouble) && c.type.fixed_decimals) {
     if (c.type.scale > 30) return ErrTooBigScale(c.type.scale, c.name);
@@ -282,7 +285,7 @@ Result<QueryResult> CreateIndex(Session& session, const ast::CreateIndex& stmt) 
           bool has_null = false;
           for (uint32_t c : index.columns) {
             has_null = has_null || row[c].is_null();
-            AppendKeyValue(row[c], &values);
+            AppendKeyValue(row[c], updated.columns[c].type, &values);
           }
           if (!has_null && !unique_seen.insert(values).second) return ErrDuplicateKey(updated, index, row, session.time_zone().get());
         }

@@ -62,8 +62,7 @@ Value RangeLimit(const ColumnType& t, bool negative) {
   }
   if (t.kind == TypeKind::kDecimal) {
     if (negative && t.is_unsigned) return Value::Dec(Decimal{0, static_cast<uint8_t>(t.scale)});
-    __int128 nines = 0;
-    for (uint32_t i = 0; i < t.length; i++) nines = nines * 10 + 9;  // M digits, D of them after the point
+    const Int256 nines = Int256::Pow10(static_cast<int>(t.length)) - 1;  // M digits, D of them after the point
     return Value::Dec(Decimal{negative ? -nines : nines, static_cast<uint8_t>(t.scale)});
   }
   double max = t.kind == TypeKind::kFloat ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
@@ -78,7 +77,7 @@ Value RangeLimit(const ColumnType& t, bool negative) {
 bool IsNegative(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kInt: return v.int_value() < 0;
-    case ValueKind::kDecimal: return v.decimal_value().unscaled < 0;
+    case ValueKind::kDecimal: return v.decimal_value().unscaled.is_negative();
     case ValueKind::kString: return NumericPrefix(v.string_value()).starts_with('-');
     default: return v.ToDouble() < 0;
   }

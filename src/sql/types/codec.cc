@@ -10,21 +10,31 @@
 namespace strata::sql {
 namespace {
 
-enum Tag : uint8_t { kTagNull = 0, kTagInt = 1, kTagUint = 2, kTagDouble = 3, kTagDecimal = 4, kTagBytes = 5 };
+enum Tag : uint8_t {
+  kTagNull = 0, kTagInt = 1, kTagUint = 2, kTagDouble = 3, kTagDecimal = 4, kTagBytes = 5, kTagWideDecimal = 6
+};
 constexpr uint8_t kRowFormatVersion = 1;
 
 Status Bad(std::string_view what) { return Status::Corruption(fmt::format("bad row encoding: {}", what)); }
 
-void PutInt128(__int128 v, Bytes* out) {
-  auto u = static_cast<unsigned __int128>(v);
-  for (int i = 15; i >= 0; i--) out->push_back(static_cast<char>(static_cast<uint8_t>(u >> (i * 8))));
+// A decimal's unscaled integer, big-endian two's complement: the low `width` bytes (16 or
+// 32), with the sign bit flipped when `biased` (memcomparable).
+void PutUnscaled(const Int256& v, size_t width, bool biased, Bytes* out) {
+  uint8_t bytes[32];
+  v.ToBigEndian(bytes);
+  const uint8_t* first = bytes + (32 - width);
+  out->append(reinterpret_cast<const char*>(first), width);
+  if (biased) (*out)[out->size() - width] ^= static_cast<char>(0x80);
 }
 
-__int128 GetInt128(const char* p) {
-  unsigned __int128 u = 0;
-  for (int i = 0; i < 16; i++) u = (u << 8) | static_cast<uint8_t>(p[i]);
-  return static_cast<__int128>(u);
+Int256 GetUnscaled(const char* p, size_t width) {
+  uint8_t bytes[32];
+  std::memcpy(bytes + (32 - width), p, width);
+  std::memset(bytes, (static_cast<uint8_t>(p[0]) & 0x80) ? 0xff : 0, 32 - width);
+  return Int256::FromBigEndian(bytes);
 }
+
+size_t DecimalKeyWidth(const ColumnType& type) { return type.length > 38 ? 32 : 16; }
 
 // Skips one memcomparable component of a key column of type `type`.
 Status SkipKeyComponent(const ColumnType& type, Slice* in) {
@@ -44,7 +54,7 @@ Status SkipKeyComponent(const ColumnType& type, Slice* in) {
     }
     return Bad("unterminated string key");
   }
-  size_t width = type.kind == ast::TypeKind::kDecimal ? 16 : 8;
+  size_t width = type.kind == ast::TypeKind::kDecimal ? DecimalKeyWidth(type) : 8;
   if (in->size() < 1 + width) return Bad("key too short");
   in->remove_prefix(1 + width);
   return Status::OK();
@@ -70,11 +80,16 @@ void EncodeValue(const Value& v, Bytes* out) {
       PutFixed64(out, bits);
       break;
     }
-    case ValueKind::kDecimal:
-      out->push_back(kTagDecimal);
-      out->push_back(static_cast<char>(v.decimal_value().scale));
-      PutInt128(v.decimal_value().unscaled, out);
+    case ValueKind::kDecimal: {
+      // Within 38 digits (every DECIMAL(p ≤ 38) value) in 16 bytes, the format before
+      // DECIMAL(65); wider values in 32.
+      const Decimal& d = v.decimal_value();
+      const bool narrow = d.unscaled.FitsInt128();
+      out->push_back(narrow ? kTagDecimal : kTagWideDecimal);
+      out->push_back(static_cast<char>(d.scale));
+      PutUnscaled(d.unscaled, narrow ? 16 : 32, false, out);
       break;
+    }
     case ValueKind::kString: out->push_back(kTagBytes); PutLengthPrefixed(out, v.string_value()); break;
   }
 }
@@ -102,10 +117,12 @@ Result<Value> DecodeValue(Slice* in) {
       std::memcpy(&d, &bits, 8);
       return Value::Double(d);
     }
-    case kTagDecimal: {
-      if (in->size() < 17) return Bad("decimal");
-      Decimal d{GetInt128(in->data() + 1), static_cast<uint8_t>((*in)[0])};
-      in->remove_prefix(17);
+    case kTagDecimal:
+    case kTagWideDecimal: {
+      const size_t width = tag == kTagDecimal ? 16 : 32;
+      if (in->size() < 1 + width) return Bad("decimal");
+      Decimal d{GetUnscaled(in->data() + 1, width), static_cast<uint8_t>((*in)[0])};
+      in->remove_prefix(1 + width);
       if (d.scale > Decimal::kMaxScale) return Bad("decimal scale");
       return Value::Dec(d);
     }
@@ -151,7 +168,7 @@ Bytes IndexPrefix(TableId table, IndexId index) {
   return out;
 }
 
-void AppendKeyValue(const Value& v, Bytes* out) {
+void AppendKeyValue(const Value& v, const ColumnType& type, Bytes* out) {
   KeyEncoder enc(out);
   switch (v.kind()) {
     case ValueKind::kNull: enc.PutNull(); break;
@@ -160,9 +177,10 @@ void AppendKeyValue(const Value& v, Bytes* out) {
     case ValueKind::kDouble: enc.PutDouble(v.double_value()); break;
     case ValueKind::kString: enc.PutBytes(v.string_value()); break;
     case ValueKind::kDecimal: {
-      // Values of one DECIMAL column share its scale, so the unscaled integer orders them.
+      // Values of one DECIMAL column share its scale, so the unscaled integer orders them;
+      // its width is the column's (16 bytes up to DECIMAL(38), 32 past it).
       out->push_back(0x02);
-      PutInt128(v.decimal_value().unscaled ^ (static_cast<__int128>(1) << 127), out);
+      PutUnscaled(v.decimal_value().unscaled, DecimalKeyWidth(type), true, out);
       break;
     }
   }
@@ -174,7 +192,7 @@ Bytes PrimaryKeySuffix(const TableSchema& table, const Row& row, uint64_t hidden
     KeyEncoder(&out).PutUint64(hidden_row_id);
     return out;
   }
-  for (uint32_t c : table.primary.columns) AppendKeyValue(row[c], &out);
+  for (uint32_t c : table.primary.columns) AppendKeyValue(row[c], table.columns[c].type, &out);
   return out;
 }
 
@@ -186,7 +204,7 @@ Bytes RowKey(const TableSchema& table, Slice pk_suffix) {
 
 Bytes IndexKey(const TableSchema& table, const IndexSchema& index, const Row& row, Slice pk_suffix) {
   Bytes key = IndexPrefix(table.id, index.id);
-  for (uint32_t c : index.columns) AppendKeyValue(row[c], &key);
+  for (uint32_t c : index.columns) AppendKeyValue(row[c], table.columns[c].type, &key);
   key.append(pk_suffix);
   return key;
 }

@@ -7,7 +7,9 @@
 //   index value:= empty
 //   value      := tag (1 byte) | payload: 0 NULL; 1 int64 varint-zigzag; 2 uint64 varint;
 //                 3 double (fixed64 bits); 4 decimal (scale byte, 16-byte two's complement);
-//                 5 bytes (length-prefixed)
+//                 5 bytes (length-prefixed); 6 decimal past 38 digits (scale byte, 32 bytes)
+//   a DECIMAL key component: 0x02 | the unscaled integer, big-endian with its sign bit
+//                 flipped, 16 bytes wide for DECIMAL(p ≤ 38) and 32 past it
 //
 // Table ids below kFirstUserTableId are reserved for the system (the catalog is table 1).
 #pragma once
@@ -36,8 +38,9 @@ Result<Row> DecodeRow(Slice in, const TableSchema& table);
 
 // table_id | index_id: the prefix of every key of one index.
 Bytes IndexPrefix(TableId table, IndexId index);
-// Appends the memcomparable form of `v` (as the column type orders it).
-void AppendKeyValue(const Value& v, Bytes* out);
+// Appends the memcomparable form of `v`, a value of a column of type `type` (already
+// converted to it: a DECIMAL at the column's scale).
+void AppendKeyValue(const Value& v, const ColumnType& type, Bytes* out);
 
 // The primary-key part of a row (the hidden row id when the table has no primary key).
 Bytes PrimaryKeySuffix(const TableSchema& table, const Row& row, uint64_t hidden_row_id);

@@ -46,8 +46,8 @@ std::optional<__int128> ParseStrictInteger(std::string_view s) {
   auto dec = Decimal::Parse(s);
   if (dec.ok()) {
     auto r = dec->Rescale(0);
-    if (!r.ok()) return std::nullopt;
-    return r->unscaled;
+    if (!r.ok() || !r->unscaled.FitsInt128()) return std::nullopt;
+    return r->unscaled.ToInt128();
   }
   // Exponent form (strtod would also read hex, which MySQL does not in numeric strings).
   if (s.find_first_of("xX") != std::string_view::npos) return std::nullopt;
@@ -71,8 +71,8 @@ Result<Value> ToInteger(const ColumnSchema& col, const Value& v, uint64_t row) {
     }
     case ValueKind::kDecimal: {
       auto r = v.decimal_value().Rescale(0);
-      if (!r.ok()) return ErrOutOfRangeForColumn(col.name, row);
-      x = r->unscaled;
+      if (!r.ok() || !r->unscaled.FitsInt128()) return ErrOutOfRangeForColumn(col.name, row);
+      x = r->unscaled.ToInt128();
       break;
     }
     case ValueKind::kString: {
@@ -106,7 +106,7 @@ Result<Value> ToDecimal(const ColumnSchema& col, const Value& v, uint64_t row) {
   Decimal d;
   switch (v.kind()) {
     case ValueKind::kInt: d = Decimal::FromInt(v.int_value()); break;
-    case ValueKind::kUint: d = Decimal{static_cast<__int128>(v.uint_value()), 0}; break;
+    case ValueKind::kUint: d = Decimal{v.uint_value(), 0}; break;
     case ValueKind::kDecimal: d = v.decimal_value(); break;
     case ValueKind::kDouble: {
       auto p = Decimal::Parse(fmt::format("{:.{}f}", v.double_value(), std::min<uint32_t>(col.type.scale + 1, 30)));
@@ -126,7 +126,7 @@ Result<Value> ToDecimal(const ColumnSchema& col, const Value& v, uint64_t row) {
   auto r = d.Rescale(static_cast<int>(col.type.scale));
   if (!r.ok()) return ErrOutOfRangeForColumn(col.name, row);
   if (r->IntegerDigits() > static_cast<int>(col.type.length - col.type.scale)) return ErrOutOfRangeForColumn(col.name, row);
-  if (col.type.is_unsigned && r->unscaled < 0) return ErrOutOfRangeForColumn(col.name, row);
+  if (col.type.is_unsigned && r->unscaled.is_negative()) return ErrOutOfRangeForColumn(col.name, row);
   return Value::Dec(*r);
 }
 

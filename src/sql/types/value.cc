@@ -12,36 +12,29 @@
 namespace strata::sql {
 namespace {
 
+const Int256 kMaxUnscaled = Int256::Pow10(Decimal::kMaxDigits) - 1;
 
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; i++) p *= 10;
-  return p;
-}
-
-const __int128 kMaxUnscaled = Pow10(Decimal::kMaxDigits) - 1;
-
-std::string Int128ToString(__int128 v) {
-  if (v == 0) return "0";
-  bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
-  std::string out;
-  while (u > 0) {
-    out.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  }
-  if (neg) out.push_back('-');
-  return std::string(out.rbegin(), out.rend());
-}
+bool WithinDigits(const Int256& v) { return v <= kMaxUnscaled && v >= -kMaxUnscaled; }
 
 // Rounds x / 10^drop half away from zero.
-__int128 DivRound(__int128 x, int drop) {
+Int256 DivRound(const Int256& x, int drop) {
   if (drop <= 0) return x;
-  __int128 p = Pow10(drop);
-  __int128 q = x / p, r = x % p;
-  if (r < 0) r = -r;
-  if (r * 2 >= p) q += x < 0 ? -1 : 1;
-  return q;
+  if (x.FitsInt128() && drop <= 38) {  // the common case, without the wide division
+    __int128 p = 1;
+    for (int i = 0; i < drop; i++) p *= 10;
+    const __int128 v = x.ToInt128();
+    __int128 q = v / p, r = v % p;
+    if (r < 0) r = -r;
+    if (r >= p - r) q += v < 0 ? -1 : 1;
+    return q;
+  }
+  return *Int256::ScaledDivRound(x, 0, Int256::Pow10(drop));
+}
+
+// x * 10^n, or nullopt past 256 bits.
+std::optional<Int256> ShiftUp(const Int256& x, int n) {
+  if (n > 76) return x.is_zero() ? std::optional<Int256>(x) : std::nullopt;
+  return Int256::Mul(x, Int256::Pow10(n));
 }
 
 }  // namespace
@@ -51,7 +44,10 @@ Result<Decimal> Decimal::Parse(Slice text) {
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
   bool neg = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
-  __int128 v = 0;
+  // Digits gather 18 at a time in a 64-bit word before they are moved into the wide value.
+  Int256 v;
+  uint64_t chunk = 0;
+  int chunk_digits = 0;
   int scale = 0, digits = 0;
   bool seen_point = false, any = false;
   for (; i < text.size(); i++) {
@@ -65,9 +61,15 @@ Result<Decimal> Decimal::Parse(Slice text) {
     if (seen_point && scale >= kMaxScale) continue;  // extra fractional digits are cut
     if (digits > 0 || c != '0') digits++;
     if (digits > kMaxDigits) return ErrDecimalOutOfRange(text);
-    v = v * 10 + (c - '0');
+    chunk = chunk * 10 + static_cast<uint64_t>(c - '0');
+    if (++chunk_digits == 18) {
+      v = *Int256::Mul(v, Int256::Pow10(18)) + chunk;
+      chunk = 0;
+      chunk_digits = 0;
+    }
     if (seen_point) scale++;
   }
+  if (chunk_digits > 0) v = *Int256::Mul(v, Int256::Pow10(chunk_digits)) + chunk;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
   if (!any || i != text.size())
     return ErrIncorrectDecimalValue(text);
@@ -75,50 +77,44 @@ Result<Decimal> Decimal::Parse(Slice text) {
 }
 
 std::string Decimal::ToString() const {
-  std::string digits = Int128ToString(unscaled < 0 ? -unscaled : unscaled);
+  std::string digits = unscaled.abs().ToString();
   if (scale > 0) {
     if (digits.size() <= scale) digits.insert(0, scale - digits.size() + 1, '0');
     digits.insert(digits.size() - scale, ".");
   }
-  return unscaled < 0 ? "-" + digits : digits;
+  return unscaled.is_negative() ? "-" + digits : digits;
 }
 
-double Decimal::ToDouble() const { return static_cast<double>(unscaled) / std::pow(10.0, scale); }
+double Decimal::ToDouble() const {
+  if (unscaled.FitsInt128()) return static_cast<double>(unscaled.ToInt128()) / std::pow(10.0, scale);
+  return std::strtod(ToString().c_str(), nullptr);  // correctly rounded, where a division is not
+}
 
 Result<Decimal> Decimal::Rescale(int new_scale) const {
   if (new_scale == scale) return *this;
   if (new_scale < scale) return Decimal{DivRound(unscaled, scale - new_scale), static_cast<uint8_t>(new_scale)};
-  __int128 out;
-  if (__builtin_mul_overflow(unscaled, Pow10(new_scale - scale), &out) || out > kMaxUnscaled ||
-      out < -kMaxUnscaled)
-    return ErrDecimalOutOfRange(ToString());
-  return Decimal{out, static_cast<uint8_t>(new_scale)};
+  std::optional<Int256> out = ShiftUp(unscaled, new_scale - scale);
+  if (!out || !WithinDigits(*out)) return ErrDecimalOutOfRange(ToString());
+  return Decimal{*out, static_cast<uint8_t>(new_scale)};
 }
 
 Result<int64_t> Decimal::ToInt64() const {
-  __int128 v = DivRound(unscaled, scale);
+  Int256 v = DivRound(unscaled, scale);
   if (v > INT64_MAX || v < INT64_MIN)
     return ErrBigintOutOfRange();
-  return static_cast<int64_t>(v);
+  return static_cast<int64_t>(v.ToInt128());
 }
 
 int Decimal::IntegerDigits() const {
-  __int128 v = unscaled < 0 ? -unscaled : unscaled;
-  v /= Pow10(scale);
-  int n = 0;
-  while (v > 0) {
-    v /= 10;
-    n++;
-  }
-  return n;
+  return std::max(0, unscaled.Digits() - scale);
 }
 
 Result<Decimal> DecimalAdd(const Decimal& a, const Decimal& b) {
   int scale = std::max(a.scale, b.scale);
   STRATA_ASSIGN_OR_RETURN(Decimal x, a.Rescale(scale));
   STRATA_ASSIGN_OR_RETURN(Decimal y, b.Rescale(scale));
-  __int128 sum = x.unscaled + y.unscaled;
-  if (sum > kMaxUnscaled || sum < -kMaxUnscaled) return ErrDecimalOutOfRange(a.ToString() + " + " + b.ToString());
+  Int256 sum = x.unscaled + y.unscaled;
+  if (!WithinDigits(sum)) return ErrDecimalOutOfRange(a.ToString() + " + " + b.ToString());
   return Decimal{sum, static_cast<uint8_t>(scale)};
 }
 
@@ -127,40 +123,44 @@ Result<Decimal> DecimalSub(const Decimal& a, const Decimal& b) {
 }
 
 Result<Decimal> DecimalMul(const Decimal& a, const Decimal& b) {
-  __int128 out;
   int scale = a.scale + b.scale;
-  if (__builtin_mul_overflow(a.unscaled, b.unscaled, &out) || out > kMaxUnscaled || out < -kMaxUnscaled)
-    return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
-  Decimal d{out, static_cast<uint8_t>(std::min(scale, 255))};
-  if (scale > Decimal::kMaxScale) return d.Rescale(Decimal::kMaxScale);
+  std::optional<Int256> out = Int256::Mul(a.unscaled, b.unscaled);
+  if (!out) return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
+  Decimal d{*out, static_cast<uint8_t>(std::min(scale, 255))};
+  if (scale > Decimal::kMaxScale) d = Decimal{DivRound(*out, scale - Decimal::kMaxScale), Decimal::kMaxScale};
+  if (!WithinDigits(d.unscaled)) return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
   return d;
 }
 
 Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {
-  if (b.unscaled == 0) return std::optional<Decimal>();
+  if (b.unscaled.is_zero()) return std::optional<Decimal>();
   int scale = std::min<int>(a.scale + 4, Decimal::kMaxScale);
   // a/b at `scale` digits = a.unscaled * 10^(scale - a.scale + b.scale) / b.unscaled.
   int shift = scale - a.scale + b.scale;
-  if (shift + 1 > Decimal::kMaxDigits) return ErrDecimalOutOfRange(a.ToString() + " / " + b.ToString());
-  __int128 num;
-  if (__builtin_mul_overflow(a.unscaled, Pow10(shift + 1), &num))
-    return ErrDecimalOutOfRange(a.ToString() + " / " + b.ToString());
-  __int128 q = num / b.unscaled;  // one extra digit for rounding
-  __int128 r = q % 10;
-  q /= 10;
-  if (r >= 5) q++;
-  if (r <= -5) q--;
-  return std::optional<Decimal>(Decimal{q, static_cast<uint8_t>(scale)});
+  std::optional<Int256> q;
+  if (shift >= 0) {
+    q = Int256::ScaledDivRound(a.unscaled, shift, b.unscaled);
+  } else {  // a's scale past 26 and b's smaller: divide a by 10^-shift first, exactly
+    q = Int256::ScaledDivRound(a.unscaled, 0, *Int256::Mul(b.unscaled, Int256::Pow10(-shift)));
+  }
+  if (!q || !WithinDigits(*q)) return ErrDecimalOutOfRange(a.ToString() + " / " + b.ToString());
+  return std::optional<Decimal>(Decimal{*q, static_cast<uint8_t>(scale)});
 }
 
 int DecimalCompare(const Decimal& a, const Decimal& b) {
-  int scale = std::max(a.scale, b.scale);
-  auto x = a.Rescale(scale), y = b.Rescale(scale);
-  if (!x.ok() || !y.ok()) {  // out of 38 digits: fall back to doubles
-    double p = a.ToDouble(), q = b.ToDouble();
-    return p < q ? -1 : p > q ? 1 : 0;
+  if (a.scale == b.scale) return a.unscaled < b.unscaled ? -1 : a.unscaled > b.unscaled ? 1 : 0;
+  const bool a_finer = a.scale > b.scale;
+  const Decimal& coarse = a_finer ? b : a;
+  std::optional<Int256> lifted = ShiftUp(coarse.unscaled, std::abs(a.scale - b.scale));
+  if (!lifted) {
+    // Past 256 bits, the coarse value has more integer digits than the finer one can hold
+    // (both are within 65 digits), so it is the larger in magnitude and its sign decides.
+    int s = coarse.unscaled.sign();
+    return a_finer ? -s : s;
   }
-  return x->unscaled < y->unscaled ? -1 : x->unscaled > y->unscaled ? 1 : 0;
+  const Int256& x = a_finer ? a.unscaled : *lifted;
+  const Int256& y = a_finer ? *lifted : b.unscaled;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 int64_t SaturatingInt64(double d) {
@@ -216,7 +216,7 @@ std::optional<bool> Value::ToBool() const {
     case ValueKind::kNull: return std::nullopt;
     case ValueKind::kInt: return int_value() != 0;
     case ValueKind::kUint: return uint_value() != 0;
-    case ValueKind::kDecimal: return decimal_value().unscaled != 0;
+    case ValueKind::kDecimal: return !decimal_value().unscaled.is_zero();
     default: return ToDouble() != 0;
   }
 }
@@ -229,7 +229,7 @@ bool ExactKind(ValueKind k) { return k == ValueKind::kInt || k == ValueKind::kUi
 Decimal AsDecimal(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kInt: return Decimal{v.int_value(), 0};
-    case ValueKind::kUint: return Decimal{static_cast<__int128>(v.uint_value()), 0};
+    case ValueKind::kUint: return Decimal{v.uint_value(), 0};
     default: return v.decimal_value();
   }
 }

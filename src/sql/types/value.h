@@ -13,15 +13,16 @@
 
 #include "common/slice.h"
 #include "common/status.h"
+#include "sql/types/int256.h"
 
 namespace strata::sql {
 
-// An exact decimal: value = unscaled / 10^scale, up to 38 significant digits.
+// An exact decimal: value = unscaled / 10^scale, up to 65 significant digits (MySQL's).
 struct Decimal {
-  __int128 unscaled = 0;
+  Int256 unscaled;
   uint8_t scale = 0;
 
-  static constexpr int kMaxDigits = 38;
+  static constexpr int kMaxDigits = 65;
   static constexpr int kMaxScale = 30;
 
   static Result<Decimal> Parse(Slice text);  // "-12.340", "1e3" is not accepted
@@ -29,7 +30,7 @@ struct Decimal {
   std::string ToString() const;
   double ToDouble() const;
   // Rounds half away from zero (MySQL) to `new_scale` digits; Overflow when it no longer
-  // fits 38 digits.
+  // fits 65 digits.
   Result<Decimal> Rescale(int new_scale) const;
   // The integer part rounded half away from zero.
   Result<int64_t> ToInt64() const;

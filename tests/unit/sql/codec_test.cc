@@ -36,6 +36,7 @@ Row EveryKind() {
              Value::Double(1e300),
              Value::Dec(Decimal{-12345, 2}),
              Value::Dec(Decimal{(static_cast<__int128>(1) << 120), 30}),
+             Value::Dec(Decimal{-Int256::Pow10(64), 0}),
              Value::String(""),
              Value::String(std::string("a\0b\xff", 4)),
              Value::String(std::string(1000, 'x')),
