@@ -124,6 +124,7 @@ Result<Value> DecodeValue(Slice* in) {
       Decimal d{GetUnscaled(in->data() + 1, width), static_cast<uint8_t>((*in)[0])};
       in->remove_prefix(1 + width);
       if (d.scale > Decimal::kMaxScale) return Bad("decimal scale");
+      if (width == 32 && d.unscaled.Digits() > Decimal::kMaxDigits) return Bad("decimal digits");
       return Value::Dec(d);
     }
     case kTagBytes: {

@@ -137,12 +137,8 @@ Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {
   int scale = std::min<int>(a.scale + 4, Decimal::kMaxScale);
   // a/b at `scale` digits = a.unscaled * 10^(scale - a.scale + b.scale) / b.unscaled.
   int shift = scale - a.scale + b.scale;
-  std::optional<Int256> q;
-  if (shift >= 0) {
-    q = Int256::ScaledDivRound(a.unscaled, shift, b.unscaled);
-  } else {  // a's scale past 26 and b's smaller: divide a by 10^-shift first, exactly
-    q = Int256::ScaledDivRound(a.unscaled, 0, *Int256::Mul(b.unscaled, Int256::Pow10(-shift)));
-  }
+  // shift >= 0: scale >= a.scale unless a.scale > kMaxScale, which no Decimal has.
+  std::optional<Int256> q = Int256::ScaledDivRound(a.unscaled, std::max(shift, 0), b.unscaled);
   if (!q || !WithinDigits(*q)) return ErrDecimalOutOfRange(a.ToString() + " / " + b.ToString());
   return std::optional<Decimal>(Decimal{*q, static_cast<uint8_t>(scale)});
 }

@@ -72,11 +72,11 @@ TEST(RowCodecTest, RoundTripsEveryKind) {
 TEST(RowCodecTest, EveryTruncationIsCorruption) {
   Bytes enc = EncodeRow(EveryKind());
   for (size_t n = 0; n < enc.size(); n++) {
-    auto r = DecodeRow(Slice(enc).substr(0, n), TableOf(14));
+    auto r = DecodeRow(Slice(enc).substr(0, n), TableOf(EveryKind().size()));
     ASSERT_FALSE(r.ok()) << "prefix of " << n << " bytes";
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   }
-  auto trailing = DecodeRow(enc + "x", TableOf(14));
+  auto trailing = DecodeRow(enc + "x", TableOf(EveryKind().size()));
   EXPECT_EQ(trailing.status().code(), StatusCode::kCorruption);
 }
 

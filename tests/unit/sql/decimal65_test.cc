@@ -166,5 +166,14 @@ TEST(Decimal65Test, NarrowValuesKeepTheirEncodings) {
   EXPECT_EQ(EncodeRow({wide}).size(), 1u + 1u + 1u + 1u + 32u);
 }
 
+TEST(Decimal65Test, AStoredValuePast65DigitsIsCorruption) {
+  Bytes row = EncodeRow({Value::Dec(Decimal{-Int256::Pow10(70), 0})});  // no SQL path makes one
+  TableSchema table;
+  table.columns.resize(1);
+  auto r = DecodeRow(row, table);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace strata::sql
