@@ -8,8 +8,10 @@
 namespace strata::sql {
 namespace {
 
-// The live keys of `table`'s primary index, counted up to `limit` (nullopt on a read error).
-std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& table, uint64_t limit) {
+// The live keys of `table`'s primary index, counted up to `limit` (nullopt on a read error),
+// each row offered to `sampler` when given.
+std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& table, uint64_t limit,
+                                  RowSampler* sampler = nullptr) {
   constexpr size_t kChunk = 4096;
   Bytes begin = IndexPrefix(table.id, kPrimaryIndexId);
   const Bytes end = PrefixSuccessor(begin);
@@ -19,6 +21,8 @@ std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& tabl
     Result<std::vector<txn::KeyValue>> chunk = txn.Scan(begin, end, want);
     if (!chunk.ok()) return std::nullopt;
     rows += chunk->size();
+    if (sampler)
+      for (const txn::KeyValue& kv : *chunk) sampler->Add(kv.value);
     if (chunk->size() < want) break;
     begin = chunk->back().key + '\0';
   }
@@ -27,10 +31,17 @@ std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& tabl
 
 }  // namespace
 
-void RowEstimates::Record(const TableSchema& table, uint64_t rows) {
+void RowEstimates::Record(const TableSchema& table, uint64_t rows, std::shared_ptr<const TableStatistics> statistics) {
   std::lock_guard<std::mutex> lock(mu_);
   if (rows < kExactRows) large_.erase(table.id);
   else large_[table.id] = Count{std::min(rows, kMaxCountedRows), std::chrono::steady_clock::now(), false};
+  statistics_[table.id] = std::move(statistics);
+}
+
+std::shared_ptr<const TableStatistics> RowEstimates::Statistics(const TableSchema& table) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = statistics_.find(table.id);
+  return it == statistics_.end() ? nullptr : it->second;
 }
 
 uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table) {
@@ -46,7 +57,8 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
     }
   }
   std::optional<uint64_t> rows = CountRows(txn, table, kExactRows);
-  if (rows && *rows >= kExactRows) rows = CountRows(txn, table, kMaxCountedRows);
+  RowSampler sampler(table.id);
+  if (rows && *rows >= kExactRows) rows = CountRows(txn, table, kMaxCountedRows, &sampler);
   if (!rows) {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = large_.find(table.id); it != large_.end()) it->second.recounting = false;
@@ -55,10 +67,18 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
   if (*rows < kExactRows) {
     std::lock_guard<std::mutex> lock(mu_);
     large_.erase(table.id);
+    // ANALYZE's statistics of a small table hold while its size stays near theirs.
+    if (auto it = statistics_.find(table.id); it != statistics_.end() && it->second) {
+      const uint64_t then = it->second->rows;
+      if (std::max(then, *rows) > 2 * std::min(then, *rows) + 100) statistics_.erase(it);
+    }
     return *rows;
   }
+  // Built outside the lock: decoding and sorting the sample takes milliseconds.
+  std::shared_ptr<const TableStatistics> statistics = TableStatistics::Build(table, sampler.Rows(table), *rows);
   std::lock_guard<std::mutex> lock(mu_);
   large_[table.id] = Count{*rows, now, false};
+  statistics_[table.id] = std::move(statistics);
   return *rows;
 }
 

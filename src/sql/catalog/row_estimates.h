@@ -12,6 +12,10 @@
 //     old figure. In between, a large table that grew or shrank is seen at its old size (a plan is then ordered by a stale figure, never
 //     wrong: estimates choose among equivalent plans only).
 //
+// Counting a large table also samples its rows (the scan reads them anyway) and keeps
+// column statistics built from the sample (column_statistics.h), so they follow the table
+// as its count does. ANALYZE TABLE gathers both for a table of any size.
+//
 // Thread-safety: shared by every session of the node (SqlEngine); Estimate may be called
 // concurrently (two sessions may count a table not yet counted at once; the later count wins).
 #pragma once
@@ -21,6 +25,7 @@
 #include <map>
 #include <mutex>
 
+#include "sql/types/column_statistics.h"
 #include "sql/types/schema.h"
 #include "txn/transaction.h"
 
@@ -35,8 +40,11 @@ class RowEstimates {
   // The estimated row count of `table` as `txn` sees it. A read error gives kExactRows (an
   // estimate never fails a statement).
   uint64_t Estimate(txn::Transaction& txn, const TableSchema& table);
-  // Keeps `rows` as the table's count now (ANALYZE TABLE counted them).
-  void Record(const TableSchema& table, uint64_t rows);
+  // Keeps `rows` as the table's count now, and the statistics of those rows (ANALYZE TABLE
+  // counted and sampled them).
+  void Record(const TableSchema& table, uint64_t rows, std::shared_ptr<const TableStatistics> statistics);
+  // The column statistics last gathered for `table`, or null.
+  std::shared_ptr<const TableStatistics> Statistics(const TableSchema& table);
 
  private:
   struct Count {
@@ -46,6 +54,7 @@ class RowEstimates {
   };
   std::mutex mu_;
   std::map<TableId, Count> large_;  // tables of at least kExactRows rows
+  std::map<TableId, std::shared_ptr<const TableStatistics>> statistics_;
 };
 
 }  // namespace strata::sql

@@ -34,6 +34,89 @@ double RowsOfTableUnder(const LogicalOperator& plan, const TableSchema* table) {
   return 0;
 }
 
+Op Flip(Op op) {
+  switch (op) {
+    case Op::kLt: return Op::kGt;
+    case Op::kLe: return Op::kGe;
+    case Op::kGt: return Op::kLt;
+    case Op::kGe: return Op::kLe;
+    default: return op;
+  }
+}
+
+// The statistics of the column `e` is, when it is one of `get`'s table.
+const ColumnStatistics* StatsOf(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
+  const int64_t c = TableColumn(e, get, offset);
+  return c < 0 ? nullptr : ColumnStats(get, static_cast<uint32_t>(c));
+}
+
+// The share of rows `e` keeps by the statistics of the column it compares with constants;
+// nullopt when it is not such a comparison or there are none.
+std::optional<double> StatisticalSelectivity(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
+  if (get == nullptr || !get->statistics) return std::nullopt;
+  const BoundExpr* column = nullptr;
+  auto below = [](const std::optional<double>& x) { return x.value_or(0.0); };
+  switch (e.kind) {
+    case K::kBinary: {
+      if (e.children.size() != 2) return std::nullopt;
+      const BoundExpr* a = e.children[0].get();
+      const BoundExpr* b = e.children[1].get();
+      Op op = e.op;
+      if (a->IsConst() && b->kind == K::kColumn) {
+        std::swap(a, b);
+        op = Flip(op);
+      }
+      const ColumnStatistics* s = b->IsConst() ? StatsOf(*a, get, offset) : nullptr;
+      if (s == nullptr) return std::nullopt;
+      const Value& v = b->constant;
+      const double live = 1 - s->null_fraction;
+      if (v.is_null()) return op == Op::kNullSafeEq ? s->null_fraction : 0.0;
+      if (!s->Comparable(v)) return std::nullopt;
+      switch (op) {
+        case Op::kEq: case Op::kNullSafeEq: return live * below(s->EqualShare(v));
+        case Op::kNe: return live * (1 - below(s->EqualShare(v)));
+        case Op::kLt: return live * below(s->BelowShare(v, false));
+        case Op::kLe: return live * below(s->BelowShare(v, true));
+        case Op::kGt: return live * (1 - below(s->BelowShare(v, true)));
+        case Op::kGe: return live * (1 - below(s->BelowShare(v, false)));
+        default: return std::nullopt;
+      }
+    }
+    case K::kBetween: {
+      column = e.children[0].get();
+      const ColumnStatistics* s = StatsOf(*column, get, offset);
+      const BoundExpr& lo = *e.children[1];
+      const BoundExpr& hi = *e.children[2];
+      if (s == nullptr || !lo.IsConst() || !hi.IsConst() || !s->Comparable(lo.constant) || !s->Comparable(hi.constant))
+        return std::nullopt;
+      const double live = 1 - s->null_fraction;
+      const double in = live * std::max(0.0, below(s->BelowShare(hi.constant, true)) - below(s->BelowShare(lo.constant, false)));
+      return e.negated ? live - in : in;
+    }
+    case K::kIn: {
+      const ColumnStatistics* s = StatsOf(*e.children[0], get, offset);
+      if (s == nullptr) return std::nullopt;
+      double in = 0;
+      for (size_t i = 1; i < e.children.size(); i++) {
+        const BoundExpr& item = *e.children[i];
+        if (!item.IsConst()) return std::nullopt;
+        if (item.constant.is_null()) continue;
+        if (!s->Comparable(item.constant)) return std::nullopt;
+        in += below(s->EqualShare(item.constant));
+      }
+      const double live = 1 - s->null_fraction;
+      in = live * std::min(1.0, in);
+      return e.negated ? live - in : in;
+    }
+    case K::kIsNull: {
+      const ColumnStatistics* s = StatsOf(*e.children[0], get, offset);
+      if (s == nullptr) return std::nullopt;
+      return e.negated ? 1 - s->null_fraction : s->null_fraction;
+    }
+    default: return std::nullopt;
+  }
+}
+
 bool UniqueColumnExpr(const BoundExpr& e) {
   return e.kind == K::kColumn && e.type.table != nullptr && e.type.column >= 0 &&
          IsUniqueColumn(*e.type.table, static_cast<uint32_t>(e.type.column));
@@ -42,8 +125,15 @@ bool UniqueColumnExpr(const BoundExpr& e) {
 }  // namespace
 
 double RowsPerKey(const LogicalOperator& left, double left_rows, const std::vector<BoundExprPtr>& left_keys,
-                  double right_rows, double right_base, const std::vector<BoundExprPtr>& right_keys) {
+                  double right_rows, double right_base, const std::vector<BoundExprPtr>& right_keys,
+                  const LogicalGet* right_get) {
   double per_row = std::min(right_rows / std::max(1.0, std::min(left_rows, right_rows)), 0.1 * right_rows);
+  std::optional<double> by_statistics;
+  for (const BoundExprPtr& key : right_keys) {
+    if (const ColumnStatistics* s = StatsOf(*key, right_get, 0))
+      by_statistics = std::min(by_statistics.value_or(right_rows), right_rows * (1 - s->null_fraction) / std::max(1.0, s->distinct));
+  }
+  if (by_statistics) per_row = *by_statistics;
   for (const BoundExprPtr& key : right_keys)
     if (UniqueColumnExpr(*key)) per_row = std::min(per_row, right_rows / std::max(1.0, right_base));
   for (const BoundExprPtr& key : left_keys) {
@@ -57,6 +147,10 @@ double TableRows(const LogicalGet& get) {
   return std::max(1.0, get.estimated_rows ? static_cast<double>(*get.estimated_rows) : kUnknownTableRows);
 }
 
+const ColumnStatistics* ColumnStats(const LogicalGet* get, uint32_t column) {
+  return get && get->statistics ? get->statistics->Column(*get->table, column) : nullptr;
+}
+
 bool IsUniqueColumn(const TableSchema& table, uint32_t column) {
   if (table.primary.columns.size() == 1 && table.primary.columns[0] == column) return true;
   for (const IndexSchema& index : table.indexes)
@@ -65,6 +159,10 @@ bool IsUniqueColumn(const TableSchema& table, uint32_t column) {
 }
 
 double Selectivity(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
+  if (std::optional<double> s = StatisticalSelectivity(e, get, offset)) {
+    // Half a row at least: a value the sample missed may still be there.
+    return std::clamp(*s, 0.5 / TableRows(*get), 1.0);
+  }
   switch (e.kind) {
     case K::kBinary:
       switch (e.op) {
@@ -119,7 +217,9 @@ double EstimateRows(const LogicalOperator& plan) {
       } else if (!join.left_keys.empty()) {
         const double base = plan.children[1]->kind == LogicalKind::kGet
                                 ? TableRows(static_cast<const LogicalGet&>(*plan.children[1])) : right;
-        rows = left * RowsPerKey(*plan.children[0], left, join.left_keys, right, base, join.right_keys);
+        const auto* right_get = plan.children[1]->kind == LogicalKind::kGet
+                                    ? static_cast<const LogicalGet*>(plan.children[1].get()) : nullptr;
+        rows = left * RowsPerKey(*plan.children[0], left, join.left_keys, right, base, join.right_keys, right_get);
       }
       if (join.type == JoinType::kLeft) rows = std::max(rows, left);
       if (join.type == JoinType::kRight) rows = std::max(rows, right);

@@ -64,7 +64,7 @@ bool LookupsPay(const LogicalJoin& join, const LogicalGet& get, const LookupInde
   if (choice.unique) return true;
   const double left = EstimateRows(*join.children[0]);
   const double right = TableRows(get);
-  const double per_row = RowsPerKey(*join.children[0], left, join.left_keys, right, right, join.right_keys);
+  const double per_row = RowsPerKey(*join.children[0], left, join.left_keys, right, right, join.right_keys, &get);
   const double per_fetch = choice.index->id == kPrimaryIndexId ? 1 : 2;
   return left * (kLookupCost + per_row * per_fetch) <= right + left;
 }

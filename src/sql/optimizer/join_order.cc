@@ -184,6 +184,8 @@ JoinGraph::Step JoinGraph::Join(uint64_t joined, double rows, size_t next) const
       }
     }
     if (t.get && IsUniqueColumn(*t.get->table, column)) matched = std::min(matched, t.rows / t.base);
+    else if (const ColumnStatistics* s = ColumnStats(t.get, column))  // its distinct values share the rows
+      matched = std::min(matched, t.rows * (1 - s->null_fraction) / std::max(1.0, s->distinct));
     else matched = std::min(matched, t.rows / std::max(t.base, other_base) * 10);
   }
   if (!step.connected) {

@@ -29,6 +29,7 @@
 
 #include "sql/expression/expr.h"
 #include "sql/planner/access_path.h"
+#include "sql/types/column_statistics.h"
 #include "sql/types/schema.h"
 
 namespace strata::sql {
@@ -89,9 +90,11 @@ class LogicalGet final : public LogicalOperator {
   bool with_row_keys;
   // Set by the index-selection rule (optimizer/index_selection.cc); a full scan until then.
   AccessPath path;
-  // How many rows the table holds, roughly (catalog/row_estimates.h), set before optimizing
-  // a plan with joins; nullopt: unknown. Only join ordering reads it.
+  // How many rows the table holds, roughly (catalog/row_estimates.h), and its column
+  // statistics if any were gathered, set before optimizing a plan with joins; nullopt /
+  // null: unknown. Only join ordering and the index-join choice read them.
   std::optional<uint64_t> estimated_rows;
+  std::shared_ptr<const TableStatistics> statistics;
 };
 
 class LogicalValues final : public LogicalOperator {

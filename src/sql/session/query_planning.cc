@@ -26,7 +26,10 @@ bool HasJoin(const LogicalOperator& plan) {
 void SetRowEstimates(RowEstimates& estimates, txn::Transaction& txn, LogicalOperator& plan) {
   if (plan.kind == LogicalKind::kGet) {
     auto& get = static_cast<LogicalGet&>(plan);
-    if (!get.estimated_rows) get.estimated_rows = estimates.Estimate(txn, *get.table);
+    if (!get.estimated_rows) {
+      get.estimated_rows = estimates.Estimate(txn, *get.table);
+      get.statistics = estimates.Statistics(*get.table);
+    }
   }
   for (LogicalPlan& child : plan.children) SetRowEstimates(estimates, txn, *child);
 }

@@ -129,12 +129,15 @@ Result<QueryResult> ExecuteTableMaintenance(Session& session, const ast::TableMa
         add("note", "Table does not support optimize, doing analyze instead");
         [[fallthrough]];
       case Op::kAnalyze: {
-        uint64_t rows = 0;
-        STRATA_RETURN_IF_ERROR(ScanPrefix(*txn, IndexPrefix(table->id, kPrimaryIndexId), eval, [&](const txn::KeyValue&) {
-          rows++;
+        // The row count, and column statistics from a sample of the rows (join ordering
+        // reads both: optimizer/cardinality.h).
+        RowSampler sampler(table->id);
+        STRATA_RETURN_IF_ERROR(ScanPrefix(*txn, IndexPrefix(table->id, kPrimaryIndexId), eval, [&](const txn::KeyValue& kv) {
+          sampler.Add(kv.value);
           return Status::OK();
         }));
-        session.engine().row_estimates().Record(*table, rows);
+        session.engine().row_estimates().Record(
+            *table, sampler.seen(), TableStatistics::Build(*table, sampler.Rows(*table), sampler.seen()));
         add("status", "OK");
         break;
       }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -49,10 +50,8 @@ bool Int256::FitsInt128() const {
 }
 
 double Int256::ToDouble() const {
-  const Int256 m = abs();
-  double d = 0;
-  for (int i = 3; i >= 0; i--) d = d * 18446744073709551616.0 + static_cast<double>(m.w_[i]);
-  return is_negative() ? -d : d;
+  if (FitsInt128()) return static_cast<double>(ToInt128());
+  return std::strtod(ToString().c_str(), nullptr);  // correctly rounded, as summing limbs is not
 }
 
 std::string Int256::ToString() const {

@@ -87,7 +87,7 @@ std::string Decimal::ToString() const {
 
 double Decimal::ToDouble() const {
   if (unscaled.FitsInt128()) return static_cast<double>(unscaled.ToInt128()) / std::pow(10.0, scale);
-  return std::strtod(ToString().c_str(), nullptr);  // correctly rounded, where a division is not
+  return std::strtod(ToString().c_str(), nullptr);
 }
 
 Result<Decimal> Decimal::Rescale(int new_scale) const {
