@@ -29,19 +29,25 @@ std::optional<uint64_t> CountRows(txn::Transaction& txn, const TableSchema& tabl
   return rows;
 }
 
+// Whether a table now of `now` rows has moved too far from the `then` its statistics saw.
+bool Drifted(uint64_t then, uint64_t now) {
+  const uint64_t change = then > now ? then - now : now - then;
+  return change > then / 10 + 10;
+}
+
 }  // namespace
 
 void RowEstimates::Record(const TableSchema& table, uint64_t rows, std::shared_ptr<const TableStatistics> statistics) {
   std::lock_guard<std::mutex> lock(mu_);
   if (rows < kExactRows) large_.erase(table.id);
   else large_[table.id] = Count{std::min(rows, kMaxCountedRows), std::chrono::steady_clock::now(), false};
-  statistics_[table.id] = std::move(statistics);
+  statistics_[table.id] = Gathered{std::move(statistics), std::chrono::steady_clock::now()};
 }
 
 std::shared_ptr<const TableStatistics> RowEstimates::Statistics(const TableSchema& table) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = statistics_.find(table.id);
-  return it == statistics_.end() ? nullptr : it->second;
+  return it == statistics_.end() ? nullptr : it->second.statistics;
 }
 
 uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table) {
@@ -65,12 +71,23 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
     return kExactRows;
   }
   if (*rows < kExactRows) {
-    std::lock_guard<std::mutex> lock(mu_);
-    large_.erase(table.id);
-    // ANALYZE's statistics of a small table hold while its size stays near theirs.
-    if (auto it = statistics_.find(table.id); it != statistics_.end() && it->second) {
-      const uint64_t then = it->second->rows;
-      if (std::max(then, *rows) > 2 * std::min(then, *rows) + 100) statistics_.erase(it);
+    bool stale;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      large_.erase(table.id);
+      auto it = statistics_.find(table.id);
+      stale = it == statistics_.end() || now - it->second.gathered >= kFreshFor ||
+              Drifted(it->second.statistics->rows, *rows);
+    }
+    // A small table's statistics are gathered again when they age or its size moves: one
+    // more read of at most kExactRows rows, decoded whole.
+    if (stale) {
+      RowSampler all(table.id);
+      if (CountRows(txn, table, kExactRows, &all)) {
+        auto statistics = TableStatistics::Build(table, all.Rows(table), all.seen());
+        std::lock_guard<std::mutex> lock(mu_);
+        statistics_[table.id] = Gathered{std::move(statistics), now};
+      }
     }
     return *rows;
   }
@@ -78,7 +95,7 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
   std::shared_ptr<const TableStatistics> statistics = TableStatistics::Build(table, sampler.Rows(table), *rows);
   std::lock_guard<std::mutex> lock(mu_);
   large_[table.id] = Count{*rows, now, false};
-  statistics_[table.id] = std::move(statistics);
+  statistics_[table.id] = Gathered{std::move(statistics), now};
   return *rows;
 }
 

@@ -14,7 +14,9 @@
 //
 // Counting a large table also samples its rows (the scan reads them anyway) and keeps
 // column statistics built from the sample (column_statistics.h), so they follow the table
-// as its count does. ANALYZE TABLE gathers both for a table of any size.
+// as its count does. A small table's statistics are built from all its rows when first
+// asked for, and again once they are kFreshFor old or its count has moved by a tenth (and
+// ten rows) since. ANALYZE TABLE gathers both for a table of any size.
 //
 // Thread-safety: shared by every session of the node (SqlEngine); Estimate may be called
 // concurrently (two sessions may count a table not yet counted at once; the later count wins).
@@ -54,7 +56,11 @@ class RowEstimates {
   };
   std::mutex mu_;
   std::map<TableId, Count> large_;  // tables of at least kExactRows rows
-  std::map<TableId, std::shared_ptr<const TableStatistics>> statistics_;
+  struct Gathered {
+    std::shared_ptr<const TableStatistics> statistics;
+    std::chrono::steady_clock::time_point gathered;
+  };
+  std::map<TableId, Gathered> statistics_;
 };
 
 }  // namespace strata::sql
