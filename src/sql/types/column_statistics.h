@@ -38,7 +38,7 @@ struct ColumnStatistics {
 };
 
 struct TableStatistics {
-  static constexpr size_t kSampleRows = 10'000;
+  static constexpr size_t kSampleRows = 4'000;
   static constexpr size_t kMaxBuckets = 64;
 
   uint64_t rows = 0;     // rows in the table when gathered
