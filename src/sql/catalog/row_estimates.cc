@@ -76,7 +76,7 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
       std::lock_guard<std::mutex> lock(mu_);
       large_.erase(table.id);
       auto it = statistics_.find(table.id);
-      stale = it == statistics_.end() || now - it->second.gathered >= kFreshFor ||
+      stale = it == statistics_.end() || !it->second.statistics || now - it->second.gathered >= kFreshFor ||
               Drifted(it->second.statistics->rows, *rows);
     }
     // A small table's statistics are gathered again when they age or its size moves: one
@@ -91,11 +91,15 @@ uint64_t RowEstimates::Estimate(txn::Transaction& txn, const TableSchema& table)
     }
     return *rows;
   }
-  // Built outside the lock: decoding and sorting the sample takes milliseconds.
+  // Built outside the lock: decoding and sorting the sample takes milliseconds. A count
+  // that stopped at kMaxCountedRows sampled only the lowest keys: it does not replace
+  // statistics from a whole read (ANALYZE TABLE).
+  const bool capped = *rows >= kMaxCountedRows;
   std::shared_ptr<const TableStatistics> statistics = TableStatistics::Build(table, sampler.Rows(table), *rows);
   std::lock_guard<std::mutex> lock(mu_);
   large_[table.id] = Count{*rows, now, false};
-  statistics_[table.id] = Gathered{std::move(statistics), now};
+  auto it = statistics_.find(table.id);
+  if (!capped || it == statistics_.end() || !it->second.statistics) statistics_[table.id] = Gathered{std::move(statistics), now};
   return *rows;
 }
 

@@ -73,13 +73,12 @@ Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
         STRATA_ASSIGN_OR_RETURN(std::optional<Decimal> r, DecimalDiv(x, y));
         return r ? Value::Dec(*r) : Value::Null();
       }
-      case Op::kIntDiv: {
-        STRATA_ASSIGN_OR_RETURN(std::optional<Decimal> r, DecimalDiv(x, y));
-        if (!r) return Value::Null();
-        Int256 q, remainder;
-        Int256::DivMod(r->unscaled, Int256::Pow10(r->scale), &q, &remainder);
-        if (q < INT64_MIN || q > UINT64_MAX) return ErrBigintOutOfRange(fmt::format("{} DIV {}", *a.ToText(), *b.ToText()));
-        return FromInt128(q.ToInt128(), false);
+      case Op::kIntDiv: {  // exact: x / y truncated, scales aligned in the division
+        if (y.unscaled.is_zero()) return Value::Null();
+        std::optional<Int256> q = Int256::ScaledDiv(x.unscaled, y.scale, y.unscaled, x.scale, /*round=*/false);
+        if (!q || *q < INT64_MIN || *q > INT64_MAX)
+          return ErrBigintOutOfRange(fmt::format("({} DIV {})", *a.ToText(), *b.ToText()));
+        return Value::Int(static_cast<int64_t>(q->ToInt128()));
       }
       case Op::kMod: {
         double d = std::fmod(x.ToDouble(), y.ToDouble());

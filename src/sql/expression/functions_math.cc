@@ -58,14 +58,15 @@ Result<Value> RoundTo(const Value& v, int64_t digits, Rounding mode) {
   }
   if (v.kind() == ValueKind::kDecimal && (mode == Rounding::kFloor || mode == Rounding::kCeil)) {
     // Exact: the integer part, moved one toward -inf (FLOOR) or +inf (CEIL) if a fraction
-    // was cut; a BIGINT when it fits, else a DECIMAL as MySQL.
+    // was cut. The result is a BIGINT here (MySQL makes it a DECIMAL past 18 digits): 1690
+    // past its range.
     const Decimal& dec = v.decimal_value();
     Int256 q, fraction;
     Int256::DivMod(dec.unscaled, Int256::Pow10(dec.scale), &q, &fraction);
     if (mode == Rounding::kFloor && fraction.is_negative()) q -= 1;
     if (mode == Rounding::kCeil && fraction.sign() > 0) q += 1;
-    if (q >= INT64_MIN && q <= INT64_MAX) return Value::Int(static_cast<int64_t>(q.ToInt128()));
-    return Value::Dec(Decimal{q, 0});
+    if (q < INT64_MIN || q > INT64_MAX) return ErrBigintOutOfRange(mode == Rounding::kFloor ? "floor" : "ceiling");
+    return Value::Int(static_cast<int64_t>(q.ToInt128()));
   }
   double d = v.ToDouble();
   if (mode == Rounding::kFloor) return Value::Int(SaturatingInt64(std::floor(d)));

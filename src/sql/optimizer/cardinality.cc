@@ -70,6 +70,9 @@ std::optional<double> StatisticalSelectivity(const BoundExpr& e, const LogicalGe
       if (s == nullptr) return std::nullopt;
       const Value& v = b->constant;
       const double live = 1 - s->null_fraction;
+      const bool comparison = op == Op::kEq || op == Op::kNullSafeEq || op == Op::kNe || op == Op::kLt ||
+                              op == Op::kLe || op == Op::kGt || op == Op::kGe;
+      if (!comparison) return std::nullopt;
       if (v.is_null()) return op == Op::kNullSafeEq ? s->null_fraction : 0.0;
       if (!s->Comparable(v)) return std::nullopt;
       switch (op) {

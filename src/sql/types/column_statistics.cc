@@ -2,6 +2,7 @@
 #include "sql/types/column_statistics.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace strata::sql {
 namespace {
@@ -13,8 +14,9 @@ bool Less(const Value* a, const Value* b) { return CompareValues(*a, *b) < 0; }
 double Position(const Value& lower, const Value& upper, const Value& v) {
   if (lower.kind() == ValueKind::kString || v.kind() == ValueKind::kString) return 0.5;
   const double lo = lower.ToDouble(), hi = upper.ToDouble(), x = v.ToDouble();
-  if (!(hi > lo)) return 0.5;
-  return std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
+  const double position = (x - lo) / (hi - lo);
+  if (!(hi > lo) || !std::isfinite(position)) return 0.5;  // DOUBLE bounds near ±1.8e308 overflow
+  return std::clamp(position, 0.0, 1.0);
 }
 
 ColumnStatistics BuildColumn(const std::vector<Row>& sample, uint32_t column, uint64_t table_rows) {
@@ -102,6 +104,7 @@ std::optional<double> ColumnStatistics::BelowShare(const Value& v, bool inclusiv
 
 std::shared_ptr<const TableStatistics> TableStatistics::Build(const TableSchema& table, const std::vector<Row>& sample,
                                                             uint64_t table_rows) {
+  if (sample.empty() && table_rows > 0) return nullptr;  // every row was too large to sample
   auto stats = std::make_shared<TableStatistics>();
   stats->rows = std::max<uint64_t>(table_rows, sample.size());
   stats->sampled = sample.size();
@@ -127,6 +130,7 @@ uint64_t RowSampler::Next() {  // xorshift64*
 
 void RowSampler::Add(Slice encoded_row) {
   seen_++;
+  if (encoded_row.size() > kMaxRowBytes) return;  // the sample stays within kSampleRows × 8 KiB
   if (kept_.size() < TableStatistics::kSampleRows) {
     kept_.emplace_back(encoded_row);
     return;

@@ -49,7 +49,8 @@ struct TableStatistics {
   std::vector<ast::TypeKind> kinds;
 
   // Statistics of `table` from `sample`, rows drawn uniformly from the `table_rows` rows it
-  // holds (all of them when sample.size() == table_rows).
+  // holds (all of them when sample.size() == table_rows); null for an empty sample of a
+  // table that has rows.
   static std::shared_ptr<const TableStatistics> Build(const TableSchema& table, const std::vector<Row>& sample,
                                                      uint64_t table_rows);
   // Column `column` of `table`, if these statistics describe it.
@@ -57,9 +58,11 @@ struct TableStatistics {
 };
 
 // A uniform sample of up to TableStatistics::kSampleRows rows from a stream of encoded
-// rows (reservoir sampling, seeded per table so a gather is repeatable).
+// rows (reservoir sampling, seeded per table so a gather is repeatable). Rows encoded in
+// more than kMaxRowBytes (long BLOB or TEXT values) are left out, bounding its memory.
 class RowSampler {
  public:
+  static constexpr size_t kMaxRowBytes = 8192;
   explicit RowSampler(uint64_t seed) : state_(seed | 1) {}
   void Add(Slice encoded_row);
   uint64_t seen() const { return seen_; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
+#include <vector>
 
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -107,13 +109,24 @@ void Int256::DivMod(const Int256& a, const Int256& b, Int256* quotient, Int256* 
   *remainder = *FromWide(r);
 }
 
-std::optional<Int256> Int256::ScaledDivRound(const Int256& a, int shift, const Int256& b) {
-  Wide num = ToWide(a) * ToWide(Pow10(shift));
-  const Wide den = ToWide(b);
+namespace {
+
+// num / den, rounded half away from zero or truncated.
+std::optional<Int256> Quotient(const Wide& num, const Wide& den, bool round) {
   Wide q, r;
   mp::divide_qr(num, den, q, r);
-  if (2 * mp::abs(r) >= mp::abs(den)) q += (num < 0) != (den < 0) ? -1 : 1;
+  if (round && 2 * mp::abs(r) >= mp::abs(den)) q += (num < 0) != (den < 0) ? -1 : 1;
   return FromWide(q);
+}
+
+}  // namespace
+
+std::optional<Int256> Int256::ScaledDiv(const Int256& a, int a_shift, const Int256& b, int b_shift, bool round) {
+  return Quotient(ToWide(a) * ToWide(Pow10(a_shift)), ToWide(b) * ToWide(Pow10(b_shift)), round);
+}
+
+std::optional<Int256> Int256::MulDropDigits(const Int256& a, const Int256& b, int drop) {
+  return Quotient(ToWide(a) * ToWide(b), ToWide(Pow10(drop)), true);
 }
 
 void Int256::ToBigEndian(uint8_t out[32]) const {

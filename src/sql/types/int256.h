@@ -21,6 +21,7 @@ class Int256 {
  public:
   constexpr Int256() = default;
   template <std::integral T>
+    requires(sizeof(T) <= 8)
   constexpr Int256(T v) {  // NOLINT: implicit, as an integer converts to a wider one
     if constexpr (std::is_signed_v<T>) {
       const auto x = static_cast<int64_t>(v);
@@ -89,9 +90,16 @@ class Int256 {
   static std::optional<Int256> Mul(const Int256& a, const Int256& b);
   // Quotient truncated toward zero and the remainder (the dividend's sign). b != 0.
   static void DivMod(const Int256& a, const Int256& b, Int256* quotient, Int256* remainder);
-  // a * 10^shift / b rounded half away from zero, computed without intermediate overflow
-  // (0 <= shift <= 76); nullopt when the quotient does not fit. b != 0.
-  static std::optional<Int256> ScaledDivRound(const Int256& a, int shift, const Int256& b);
+  // (a * 10^a_shift) / (b * 10^b_shift), rounded half away from zero or truncated toward
+  // zero, computed without intermediate overflow (shifts 0..76); nullopt when the quotient
+  // does not fit. b != 0.
+  static std::optional<Int256> ScaledDiv(const Int256& a, int a_shift, const Int256& b, int b_shift, bool round);
+  static std::optional<Int256> ScaledDivRound(const Int256& a, int shift, const Int256& b) {
+    return ScaledDiv(a, shift, b, 0, true);
+  }
+  // a * b / 10^drop rounded half away from zero, the product kept whole (0 <= drop <= 76);
+  // nullopt when the result does not fit.
+  static std::optional<Int256> MulDropDigits(const Int256& a, const Int256& b, int drop);
   // The 32 big-endian bytes of the two's complement, and back (the row and key codecs).
   void ToBigEndian(uint8_t out[32]) const;
   static Int256 FromBigEndian(const uint8_t in[32]);

@@ -12,9 +12,13 @@
 namespace strata::sql {
 namespace {
 
-const Int256 kMaxUnscaled = Int256::Pow10(Decimal::kMaxDigits) - 1;
+constexpr double kPowersOf10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-bool WithinDigits(const Int256& v) { return v <= kMaxUnscaled && v >= -kMaxUnscaled; }
+bool WithinDigits(const Int256& v) {
+  static const Int256 max = Int256::Pow10(Decimal::kMaxDigits) - 1;
+  return v <= max && v >= -max;
+}
 
 // Rounds x / 10^drop half away from zero.
 Int256 DivRound(const Int256& x, int drop) {
@@ -45,11 +49,13 @@ Result<Decimal> Decimal::Parse(Slice text) {
   bool neg = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
   // Digits gather 18 at a time in a 64-bit word before they are moved into the wide value.
+  // Fractional digits past kMaxScale are dropped, the first of them rounding (as MySQL), and
+  // do not count towards kMaxDigits.
   Int256 v;
   uint64_t chunk = 0;
   int chunk_digits = 0;
   int scale = 0, digits = 0;
-  bool seen_point = false, any = false;
+  bool seen_point = false, any = false, round_up = false, dropping = false;
   for (; i < text.size(); i++) {
     char c = text[i];
     if (c == '.' && !seen_point) {
@@ -58,7 +64,11 @@ Result<Decimal> Decimal::Parse(Slice text) {
     }
     if (c < '0' || c > '9') break;
     any = true;
-    if (seen_point && scale >= kMaxScale) continue;  // extra fractional digits are cut
+    if (seen_point && scale >= kMaxScale) {
+      if (!dropping) round_up = c >= '5';
+      dropping = true;
+      continue;
+    }
     if (digits > 0 || c != '0') digits++;
     if (digits > kMaxDigits) return ErrDecimalOutOfRange(text);
     chunk = chunk * 10 + static_cast<uint64_t>(c - '0');
@@ -73,6 +83,10 @@ Result<Decimal> Decimal::Parse(Slice text) {
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) i++;
   if (!any || i != text.size())
     return ErrIncorrectDecimalValue(text);
+  if (round_up) {
+    v += 1;
+    if (!WithinDigits(v)) return ErrDecimalOutOfRange(text);
+  }
   return Decimal{neg ? -v : v, static_cast<uint8_t>(scale)};
 }
 
@@ -86,7 +100,13 @@ std::string Decimal::ToString() const {
 }
 
 double Decimal::ToDouble() const {
-  if (unscaled.FitsInt128()) return static_cast<double>(unscaled.ToInt128()) / std::pow(10.0, scale);
+  // Correctly rounded, so one number gives one double at every scale (hash joins and GROUP
+  // BY hash numbers by their double): a division is exact only while both operands are.
+  constexpr __int128 kExactInDouble = __int128{1} << 53;
+  if (scale <= 22 && unscaled.FitsInt128()) {
+    const __int128 v = unscaled.ToInt128();
+    if (v < kExactInDouble && v > -kExactInDouble) return static_cast<double>(v) / kPowersOf10[scale];
+  }
   return std::strtod(ToString().c_str(), nullptr);
 }
 
@@ -123,13 +143,14 @@ Result<Decimal> DecimalSub(const Decimal& a, const Decimal& b) {
 }
 
 Result<Decimal> DecimalMul(const Decimal& a, const Decimal& b) {
-  int scale = a.scale + b.scale;
-  std::optional<Int256> out = Int256::Mul(a.unscaled, b.unscaled);
-  if (!out) return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
-  Decimal d{*out, static_cast<uint8_t>(std::min(scale, 255))};
-  if (scale > Decimal::kMaxScale) d = Decimal{DivRound(*out, scale - Decimal::kMaxScale), Decimal::kMaxScale};
-  if (!WithinDigits(d.unscaled)) return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
-  return d;
+  const int scale = a.scale + b.scale;
+  // Past scale 30 the product is rounded back to 30 digits from its whole value (two
+  // DECIMAL(65,30) factors make a 60-digit fraction).
+  std::optional<Int256> out = scale > Decimal::kMaxScale
+                                  ? Int256::MulDropDigits(a.unscaled, b.unscaled, scale - Decimal::kMaxScale)
+                                  : Int256::Mul(a.unscaled, b.unscaled);
+  if (!out || !WithinDigits(*out)) return ErrDecimalOutOfRange(a.ToString() + " * " + b.ToString());
+  return Decimal{*out, static_cast<uint8_t>(std::min(scale, Decimal::kMaxScale))};
 }
 
 Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {

@@ -108,6 +108,39 @@ TEST(Decimal65Test, ArithmeticPast38Digits) {
   EXPECT_FALSE(DecimalDiv(D("12345678901234567890123456789012345678901234567"), D("0.000000000000000000000000000001")).ok());
 }
 
+TEST(Decimal65Test, ProductsOfScale30FactorsAreRoundedFromTheWholeProduct) {
+  // 1e9 * 1e8 at scale 30 each: unscaled 1e39 * 1e38 = 1e77 passes 2^255 before it is
+  // rounded back to scale 30 (it used to be 1690).
+  const Decimal a = *D("1000000000").Rescale(30), b = *D("100000000").Rescale(30);
+  EXPECT_EQ(DecimalMul(a, b)->ToString(), "100000000000000000." + std::string(30, '0'));
+  // 0.5 * 1e-30 = 5e-31, rounded half away from zero at scale 30.
+  EXPECT_EQ(DecimalMul(D("0.5"), D("0.000000000000000000000000000001"))->ToString(), "0.000000000000000000000000000001");
+  EXPECT_EQ(DecimalMul(D("-0.4"), D("0.000000000000000000000000000001"))->ToString(), "0.000000000000000000000000000000");
+}
+
+TEST(Decimal65Test, ParseRoundsAtTheFirstDroppedDigit) {
+  // 36 integer digits and 30 fractional: 66 digits written, 66 kept — past 65, 1690; with
+  // a 31st fractional digit it is dropped (rounding), not counted.
+  const std::string int36 = "123456789012345678901234567890123456";
+  EXPECT_FALSE(Decimal::Parse(int36 + "." + std::string(30, '1')).ok());
+  EXPECT_EQ(D(std::string(35, '9') + "." + std::string(30, '1') + "9").ToString(),
+            std::string(35, '9') + "." + std::string(29, '1') + "2");
+  EXPECT_EQ(D("0.0000000000000000000000000000019").ToString(), "0.000000000000000000000000000002");
+  EXPECT_EQ(D("-0.0000000000000000000000000000014").ToString(), "-0.000000000000000000000000000001");
+  EXPECT_FALSE(Decimal::Parse(std::string(35, '9') + "." + std::string(30, '9') + "9").ok());  // rounds to 66 digits
+}
+
+TEST(Decimal65Test, OneNumberIsOneDoubleAtEveryScale) {
+  // Hash joins and GROUP BY hash numbers by their double: the same value at scale 2 and at
+  // scale 30 must give the same one (a division of a 61-bit integer used to round twice).
+  const Decimal narrow = D("1878761312330470682.08");
+  const Decimal wide = *narrow.Rescale(30);
+  EXPECT_EQ(narrow.ToDouble(), wide.ToDouble());
+  EXPECT_EQ(narrow.ToDouble(), 1878761312330470682.08);
+  EXPECT_EQ(D("0.1").ToDouble(), 0.1);
+  EXPECT_EQ(D("-123.456").ToDouble(), -123.456);
+}
+
 TEST(Decimal65Test, CompareAcrossScalesAndMagnitudes) {
   EXPECT_EQ(DecimalCompare(D(std::string(65, '9')), D("0.000000000000000000000000000001")), 1);
   EXPECT_EQ(DecimalCompare(D("-" + std::string(65, '9')), D("0.000000000000000000000000000001")), -1);
