@@ -165,8 +165,11 @@ void RaftNode::Impl::OnCompactionDone(Result<LogIndex> index) {
   RemoveOtherSnapshots(path);  // no longer referenced by the log
   last_compacted = at;
   {
+    // Published together: a reader that sees the count sees the log's new first index
+    // (it used to wait for the next PublishInfo).
     std::lock_guard lock(info_mu);
     info.compactions++;
+    info.first_index = storage->FirstIndex();
   }
   obs::Info("raft", "compacted log", {{"node", options.id}, {"index", at}});
   // The bytes written while this one ran may already call for the next: a burst of large
