@@ -21,15 +21,6 @@ struct ColumnConstraint {
   std::optional<Bound> lo, hi;
 };
 
-Op Flip(Op op) {
-  switch (op) {
-    case Op::kLt: return Op::kGt;
-    case Op::kLe: return Op::kGe;
-    case Op::kGt: return Op::kLt;
-    case Op::kGe: return Op::kLe;
-    default: return op;
-  }
-}
 
 // A TIMESTAMP column stores UTC and the query compares the session's civil time
 // (BoundExpr::timestamp_utc): the stored values that read as civil `key` lie between these
@@ -59,7 +50,7 @@ void Collect(const TableSchema& table, const BoundExpr* e, const TimeZone* zone,
     Op op = e->op;
     if (a->IsConst() && b->kind == K::kColumn) {
       std::swap(a, b);
-      op = Flip(op);
+      op = FlipComparison(op);
     }
     if (a->kind != K::kColumn || !b->IsConst() || a->column >= table.columns.size()) return;
     const ColumnSchema& column = table.columns[a->column];
@@ -133,6 +124,16 @@ KeyRange RangeOf(const Bytes& prefix, const ColumnConstraint& c, const ColumnSch
 }
 
 }  // namespace
+
+ast::Op FlipComparison(ast::Op op) {
+  switch (op) {
+    case Op::kLt: return Op::kGt;
+    case Op::kLe: return Op::kGe;
+    case Op::kGt: return Op::kLt;
+    case Op::kGe: return Op::kLe;
+    default: return op;
+  }
+}
 
 std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v) {
   if (v.is_null()) return std::nullopt;

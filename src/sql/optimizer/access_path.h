@@ -20,4 +20,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
 // (so a key built from it finds exactly the rows the comparison would).
 std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v);
 
+// The comparison with its operands swapped: `c < x` is `x > c` (other operators as they are).
+ast::Op FlipComparison(ast::Op op);
+
 }  // namespace strata::sql

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "sql/optimizer/access_path.h"
+
 namespace strata::sql {
 namespace {
 
@@ -34,16 +36,6 @@ double RowsOfTableUnder(const LogicalOperator& plan, const TableSchema* table) {
   return 0;
 }
 
-Op Flip(Op op) {
-  switch (op) {
-    case Op::kLt: return Op::kGt;
-    case Op::kLe: return Op::kGe;
-    case Op::kGt: return Op::kLt;
-    case Op::kGe: return Op::kLe;
-    default: return op;
-  }
-}
-
 // The statistics of the column `e` is, when it is one of `get`'s table.
 const ColumnStatistics* StatsOf(const BoundExpr& e, const LogicalGet* get, uint32_t offset) {
   const int64_t c = TableColumn(e, get, offset);
@@ -64,7 +56,7 @@ std::optional<double> StatisticalSelectivity(const BoundExpr& e, const LogicalGe
       Op op = e.op;
       if (a->IsConst() && b->kind == K::kColumn) {
         std::swap(a, b);
-        op = Flip(op);
+        op = FlipComparison(op);
       }
       const ColumnStatistics* s = b->IsConst() ? StatsOf(*a, get, offset) : nullptr;
       if (s == nullptr) return std::nullopt;
