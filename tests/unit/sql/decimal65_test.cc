@@ -8,15 +8,10 @@
 #include "sql/types/codec.h"
 #include "sql/types/int256.h"
 #include "sql/types/value.h"
+#include "decimal_text.h"
 
 namespace strata::sql {
 namespace {
-
-Decimal D(std::string_view text) {
-  auto d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text << ": " << d.status().ToString();
-  return d.ok() ? *d : Decimal{};
-}
 
 std::string Int128Text(__int128 v) {
   if (v == 0) return "0";

@@ -9,15 +9,10 @@
 #include "sql/types/codec.h"
 #include "sql/expression/expr.h"
 #include "sql/types/value.h"
+#include "decimal_text.h"
 
 namespace strata::sql {
 namespace {
-
-Decimal D(std::string_view text) {
-  auto d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text << ": " << d.status().ToString();
-  return d.ok() ? *d : Decimal{};
-}
 
 int Sign(int x) { return x < 0 ? -1 : x > 0 ? 1 : 0; }
 
