@@ -10,6 +10,7 @@ find_package(ZLIB REQUIRED)  # the MySQL protocol's zlib compression (server/mys
 find_package(nlohmann_json REQUIRED)
 find_package(absl REQUIRED)
 find_package(Boost 1.74 REQUIRED)  # header-only Boost.Multiprecision: DECIMAL(65) arithmetic (sql/types/int256.cc)
+find_package(ICU 72 REQUIRED COMPONENTS uc i18n)  # collations: utf8mb4_0900_ai_ci & co. (sql/types/collation.cc)
 find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(rapidcheck REQUIRED)

@@ -11,6 +11,7 @@ SERVER_PACKAGES=(
   libxxhash-dev liblz4-dev libzstd-dev zlib1g-dev libssl-dev libabsl-dev libcpp-httplib-dev nlohmann-json3-dev
   libnewt-dev  # the CLI's progress bar (backup, restore)
   libboost-dev # Boost.Multiprecision (header-only): DECIMAL(65) division
+  libicu-dev   # collations (utf8mb4_0900_ai_ci, utf8mb4_general_ci)
   tzdata       # named time zones (SET time_zone = 'Europe/Paris', CONVERT_TZ)
   mariadb-client
   # small: configuring the one build tree (cmake/Dependencies.cmake) finds the test libraries

@@ -143,7 +143,10 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
       break;
   }
   bool temporal = t.kind == sql::OutKind::kDate || t.kind == sql::OutKind::kDateTime || t.kind == sql::OutKind::kTime;
-  out.charset = numeric || temporal || t.kind == sql::OutKind::kBlob ? 63 : 45;
+  out.charset = numeric || temporal || t.kind == sql::OutKind::kBlob ? sql::kCollationBinary : sql::kDefaultCollation;
+  if (out.charset != sql::kCollationBinary && t.table != nullptr && t.column >= 0 &&
+      static_cast<size_t>(t.column) < t.table->columns.size() && t.table->columns[t.column].type.IsText())
+    out.charset = t.table->columns[t.column].type.CollationId();  // a column: its collation
   if (numeric && t.kind != sql::OutKind::kNull) out.flags |= mysql::kNumFlag | mysql::kBinaryFlag;
   if (temporal) out.flags |= mysql::kBinaryFlag;
   // Only where the column's declared type is what the value is (a virtual table such as
@@ -291,6 +294,8 @@ class SqlSessionHandler : public mysql::SessionHandler {
     if (capabilities & mysql::kClientSessionTrack) tracker_.Enable();
     deprecate_eof_ = (capabilities & mysql::kClientDeprecateEof) != 0;
   }
+
+  void SetClientCollation(uint16_t id) override { session_->set_connection_collation(id); }
 
   mysql::SessionStatus status() const override {
     return {session_->in_transaction(), session_->autocommit(), session_->no_backslash_escapes()};

@@ -68,6 +68,15 @@ Status ErrUnknownSystemVariable(std::string_view name) {
 Status ErrUnknownFunction(std::string_view db, std::string_view name) {
   return Invalid(1305, "42000", fmt::format("FUNCTION {}.{} does not exist", db, name));
 }
+Status ErrUnknownCollation(std::string_view name) {
+  return Invalid(1273, "HY000", fmt::format("Unknown collation: '{}'", name));
+}
+Status ErrUnknownCharacterSet(std::string_view name) {
+  return Invalid(1115, "42000", fmt::format("Unknown character set: '{}'", name));
+}
+Status ErrCollationCharsetMismatch(std::string_view collation, std::string_view charset) {
+  return Invalid(1253, "42000", fmt::format("COLLATION '{}' is not valid for CHARACTER SET '{}'", collation, charset));
+}
 Status ErrWrongParameterCount(std::string_view function) {
   return Invalid(1582, "42000", fmt::format("Incorrect parameter count in the call to native function '{}'", function));
 }

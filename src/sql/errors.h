@@ -49,6 +49,9 @@ Status ErrAmbiguousColumn(std::string_view column, std::string_view clause);  //
 Status ErrNonUniqueTable(std::string_view alias);                           // ER_NONUNIQ_TABLE 1066
 Status ErrUnknownSystemVariable(std::string_view name);                 // ER_UNKNOWN_SYSTEM_VARIABLE 1193
 Status ErrUnknownFunction(std::string_view db, std::string_view name);  // ER_SP_DOES_NOT_EXIST 1305
+Status ErrUnknownCollation(std::string_view name);                    // ER_UNKNOWN_COLLATION 1273
+Status ErrUnknownCharacterSet(std::string_view name);                 // ER_UNKNOWN_CHARACTER_SET 1115
+Status ErrCollationCharsetMismatch(std::string_view collation, std::string_view charset);  // 1253
 Status ErrWrongParameterCount(std::string_view function);              // ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT 1582
 Status ErrInvalidGroupFunction();                                       // ER_INVALID_GROUP_FUNC_USE 1111
 Status ErrWrongLimitArguments();                                        // ER_WRONG_ARGUMENTS 1210 (LIMIT)

@@ -288,6 +288,14 @@ class Session final : public SessionContext, public UserLockRunner {
   // The client asked for CLIENT_FOUND_ROWS: an UPDATE's affected rows (and ROW_COUNT()) are
   // the rows it matched, not only those it changed. Set once per connection.
   void set_client_found_rows(bool on) { client_found_rows_ = on; }
+  // The collation the client asked for in its handshake (a MySQL id; unknown ones are left
+  // alone): collation_connection, which string literals compare by.
+  void set_connection_collation(uint16_t id) {
+    if (const CollationInfo* info = CollationById(id); info != nullptr && info->id != kCollationBinary) {
+      session_vars_["collation_connection"] = Value::String(std::string(info->name));
+      session_vars_version_++;
+    }
+  }
   // LOAD DATA LOCAL INFILE: asks the client for a file and returns a function giving its
   // contents chunk by chunk ("" at the end). Empty when the client did not offer its files.
   using LocalFiles = std::function<Result<std::function<Result<std::string>()>>(std::string_view file)>;
@@ -311,6 +319,7 @@ class Session final : public SessionContext, public UserLockRunner {
   uint64_t found_rows() const override { return found_rows_; }
   Result<Value> UserVariable(std::string_view name) const override;
   std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const override;
+  StringCollation literal_collation() const override;
   EvalContext eval_context() const override;
   // The session's time_zone, parsed once per change (variables.cc); nullptr: SYSTEM.
   std::shared_ptr<const TimeZone> time_zone() const;
@@ -415,6 +424,8 @@ class Session final : public SessionContext, public UserLockRunner {
   int execute_depth_ = 0;                  // Execute nests (EXECUTE of a prepared statement)
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   uint64_t session_vars_version_ = 0;          // +1 at each change of session_vars_
+  // collation_connection as literal_collation() gives it, for session_vars_version_ (cached).
+  mutable std::pair<uint64_t, StringCollation> literal_collation_{~0ull, 0};
   struct SqlModeCache {
     uint64_t session_version = UINT64_MAX, global_version = UINT64_MAX;
     std::string list;

@@ -878,6 +878,34 @@ class MysqlCompatTest(unittest.TestCase):
 
     # J. Collations and case
 
+    def test_42_default_collation_is_case_insensitive(self):
+        """42. A case-insensitive default collation (general_ci: PAD SPACE; utf8mb4_0900_ai_ci:
+        NO PAD) decides =, LIKE, unique keys and GROUP BY; utf8mb4_bin does not fold case."""
+        self.assertEqual(self.one("SELECT @@collation_server"), "utf8mb4_general_ci")
+        self.cur.execute("CREATE TABLE c42 (id INT PRIMARY KEY, s VARCHAR(20), UNIQUE KEY (s))")
+        self.cur.execute("INSERT INTO c42 VALUES (1, 'Straße'), (2, 'résumé')")
+        self.assertEqual(self.one("SELECT id FROM c42 WHERE s = 'STRASSE'"), 1)
+        self.assertEqual(self.one("SELECT id FROM c42 WHERE s = 'resume  '"), 2)  # PAD SPACE
+        self.assertEqual(self.one("SELECT id FROM c42 WHERE s LIKE 'RÉS%'"), 2)
+        self.assertEqual(self.error("INSERT INTO c42 VALUES (3, 'RESUME')"), 1062)
+        self.cur.execute("CREATE TABLE g42 (s VARCHAR(10)) COLLATE utf8mb4_0900_ai_ci")
+        self.cur.execute("INSERT INTO g42 VALUES ('x'), ('X'), ('x '), ('y')")
+        self.assertEqual(self.q("SELECT COUNT(*) FROM g42 GROUP BY s ORDER BY s"), ((2,), (1,), (1,)))  # NO PAD
+        self.assertEqual(self.q("SELECT COUNT(DISTINCT s COLLATE utf8mb4_bin) FROM g42"), ((3,),))
+        self.assertEqual(self.q("SHOW FULL COLUMNS FROM g42")[0][2], "utf8mb4_0900_ai_ci")
+        # A client whose handshake asks for utf8mb4_0900_ai_ci (255) gets it for its literals.
+        original = pymysql.connections.charset_by_name
+        pymysql.connections.charset_by_name = lambda name: pymysql.charset.Charset(
+            255, "utf8mb4", "utf8mb4_0900_ai_ci", "Yes")
+        try:
+            c = connect(self.server, DB)
+        finally:
+            pymysql.connections.charset_by_name = original
+        with c, c.cursor() as cur:
+            self.assertEqual(self.one("SELECT @@collation_connection", cur=cur), "utf8mb4_0900_ai_ci")
+            self.assertEqual(self.one("SELECT 'a' = 'A ' ", cur=cur), 0)
+        self.assertEqual(self.one("SELECT 'a' = 'A '"), 1)  # this connection: utf8mb4_general_ci
+
     def test_43_identifier_case_follows_lower_case_table_names(self):
         """43. Identifier case follows lower_case_table_names."""
         self.assertEqual(self.one("SELECT @@lower_case_table_names"), 1)

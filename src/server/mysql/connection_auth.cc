@@ -136,6 +136,7 @@ Status Connection::Authenticate(const HandshakeResponse& resp) {
   }
   session_ = std::move(session).value();
   session_->SetClientCapabilities(capabilities_);
+  session_->SetClientCollation(resp.charset);
   if (capabilities_ & kClientLocalFiles)
     session_->SetLocalFiles([this](std::string_view name) { return OpenLocalFile(name); });
   STRATA_RETURN_IF_ERROR(ResultWriter(&channel_, capabilities_).WriteOk({0, 0, StatusFlags(), 0, {}}));

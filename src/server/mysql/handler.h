@@ -150,6 +150,8 @@ class SessionHandler {
   // The client's capability flags, once negotiated (CLIENT_FOUND_ROWS changes what an
   // UPDATE reports as affected rows).
   virtual void SetClientCapabilities(uint32_t capabilities) { (void)capabilities; }
+  // The collation id of the client's HandshakeResponse (collation_connection).
+  virtual void SetClientCollation(uint16_t id) { (void)id; }
   // CLIENT_SESSION_TRACK: what the last COM_INIT_DB changed (the schema), for its OK packet.
   virtual std::vector<SessionStateChange> TakeStateChanges() { return {}; }
   // LOAD DATA LOCAL INFILE, for a client that sent CLIENT_LOCAL_FILES: `open(name)` sends

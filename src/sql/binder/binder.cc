@@ -196,6 +196,7 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
   switch (e.kind) {
     case ExprKind::kLiteral: {
       STRATA_ASSIGN_OR_RETURN(Value v, LiteralValue(e));
+      if (v.kind() == ValueKind::kString && ctx.session != nullptr) v.set_collation(ctx.session->literal_collation());
       return MakeConst(std::move(v));
     }
     case ExprKind::kColumn: return BindColumn(e, ctx);
@@ -291,6 +292,14 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
         node->cast_type.length = 0;
       }
       node->cast_type.is_unsigned = t.is_unsigned;
+      if (node->cast_type.IsText()) {  // CAST(x AS CHAR): the connection's collation
+        const CollationInfo* info = nullptr;
+        if (ctx.session != nullptr) {
+          std::optional<Value> name = ctx.session->SystemVariable("collation_connection", false);
+          if (name && name->kind() == ValueKind::kString) info = CollationByName(name->string_value());
+        }
+        node->cast_type.collation = info != nullptr ? info->id : kDefaultCollation;
+      }
       ColumnSchema fake;
       fake.type = node->cast_type;
       TableSchema dummy;

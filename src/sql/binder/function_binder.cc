@@ -307,6 +307,16 @@ Result<BoundExprPtr> BindIntervalArithmetic(const ast::Expr& date, const ast::Ex
 
 Result<BoundExprPtr> BindFunction(const ast::Expr& e, BindContext& ctx) {
   const std::string& name = e.text;
+  if (name == ast::kCollateFunction && e.children.size() == 2) {  // x COLLATE c, BINARY x
+    const CollationInfo* info = CollationByName(e.children[1]->text);
+    if (info == nullptr) return ErrUnknownCollation(e.children[1]->text);
+    std::vector<BoundExprPtr> args;
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr x, BindExpr(*e.children[0], ctx));
+    args.push_back(std::move(x));
+    args.push_back(MakeConst(Value::String(std::string(info->name))));
+    args.push_back(MakeConst(Value::Int(MakeStringCollation(info->kind, Coercibility::kExplicit))));
+    return BindBuiltin(CollateFunction(), std::move(args), "", ctx);
+  }
   if (e.window) return BindWindow(e, ctx);
   if (auto agg = AggregateFunctions().find(name); agg != AggregateFunctions().end()) return BindAggregate(e, agg->second, ctx);
   if (!e.order_by.empty() || e.separator || e.distinct) return ErrWrongArguments(name);

@@ -57,6 +57,10 @@ class SessionContext {
   // @@name or @@session.name (global = false), @@global.name (global = true); `lower_name`
   // is lower case. nullopt when no such variable exists (the binder raises 1193).
   virtual std::optional<Value> SystemVariable(std::string_view lower_name, bool global) const = 0;
+  // What a string literal compares by: @@collation_connection, coercible (collation.h).
+  virtual StringCollation literal_collation() const {
+    return MakeStringCollation(CollationKind::kUcaPadSpace, Coercibility::kCoercible);
+  }
   // NOW() for the statement being bound and run.
   virtual EvalContext eval_context() const = 0;
   // What encloses a statement's own names: while a trigger body runs, the NEW / OLD row

@@ -116,6 +116,7 @@ Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, S
 
 namespace {
 
+// Equal under the columns' collations: the index keys are the same.
 bool SameIndexValues(const IndexSchema& index, const Row& a, const Row& b) {
   for (uint32_t c : index.columns) {
     if (a[c].is_null() != b[c].is_null()) return false;
@@ -166,7 +167,7 @@ Status ReplaceRow(txn::Transaction* txn, const TableSchema& table, const Row& ol
 bool RowsEqual(const Row& a, const Row& b) {
   for (size_t i = 0; i < a.size() && i < b.size(); i++) {
     if (a[i].is_null() != b[i].is_null()) return false;
-    if (!a[i].is_null() && (a[i].kind() != b[i].kind() || CompareValues(a[i], b[i]) != 0)) return false;
+    if (!a[i].is_null() && (a[i].kind() != b[i].kind() || CompareValuesBinary(a[i], b[i]) != 0)) return false;
   }
   return true;
 }

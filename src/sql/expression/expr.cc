@@ -246,8 +246,18 @@ Result<Value> Function(const BoundExpr& e, const Row& row, const EvalContext& ct
   if (f.null_propagates)
     for (const Value& v : args)
       if (v.is_null()) return Value::Null();
-  if (f.eval_json) return f.eval_json(args, e.json_args, ctx);
-  return f.eval(args, ctx);
+  Result<Value> result = f.eval_json ? f.eval_json(args, e.json_args, ctx) : f.eval(args, ctx);
+  // A string result takes the collation of its first string argument that has one
+  // (UPPER(col) compares as col does), as MySQL derives it.
+  if (result.ok() && result->kind() == ValueKind::kString && result->collation() == 0 && e.type.kind == OutKind::kString) {
+    for (const Value& a : args) {
+      if (a.collation() != 0) {
+        result->set_collation(a.collation());
+        break;
+      }
+    }
+  }
+  return result;
 }
 
 Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
@@ -291,7 +301,9 @@ Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
   std::string s = *v.ToText();
   if (t.length && (t.kind == ast::TypeKind::kChar || t.kind == ast::TypeKind::kVarchar) && s.size() > t.length)
     s.resize(t.length);
-  return Value::String(std::move(s));
+  // AS CHAR: the session's collation (the binder puts it in cast_type); AS BINARY: binary.
+  return Value::String(std::move(s), t.IsText() ? t.ValueCollation()
+                                                : MakeStringCollation(CollationKind::kBinary, Coercibility::kExplicit));
 }
 
 }  // namespace
@@ -511,7 +523,10 @@ Result<Value> Eval(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
         std::string s = x.ToText().value_or("\\");
         if (!s.empty()) esc = s[0];
       }
-      return Value::Bool(LikeMatch(*v.ToText(), *p.ToText(), esc) != e.negated);
+      bool match = ResolveCollation(v.collation(), p.collation()) == CollationKind::kBinary
+                       ? LikeMatch(*v.ToText(), *p.ToText(), esc)
+                       : CollatedLike(*v.ToText(), *p.ToText(), esc);
+      return Value::Bool(match != e.negated);
     }
     case K::kCase: {
       size_t i = 0;

@@ -107,6 +107,8 @@ std::string ExprToString(const BoundExpr& e) {
     }
     case K::kFunc:
       if (e.fn == Fn::kValues) return fmt::format("values(#{})", e.column);
+      if (e.fn == Fn::kBuiltin && e.builtin == &CollateFunction() && e.children.size() == 3)
+        return fmt::format("({} collate {})", ExprToString(*e.children[0]), *e.children[1]->constant.ToText());
       if (e.fn == Fn::kBuiltin && e.builtin) return fmt::format("{}({})", ToLower(e.builtin->name), Children(e, 0));
       if (e.fn == Fn::kUserLock) {
         static const char* const kNames[] = {"get_lock", "release_lock", "is_free_lock", "is_used_lock",

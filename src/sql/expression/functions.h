@@ -42,6 +42,8 @@ const BuiltinFunction* FindBuiltinFunction(std::string_view upper_name);
 // unit name as a string constant); users cannot name them.
 const BuiltinFunction& DateAddIntervalFunction();
 const BuiltinFunction& DateSubIntervalFunction();
+// `x COLLATE c` / `BINARY x` (args: x, the collation's name, its StringCollation byte).
+const BuiltinFunction& CollateFunction();
 
 // JSON text in MySQL's printed form (", " and ": " separators, object keys by length and
 // then bytes). 3141 when it is not JSON, 3157 past 100 levels of nesting.

@@ -212,8 +212,9 @@ Result<Value> SubstringIndex(Args a, const EvalContext&) {
 }
 
 Result<Value> Strcmp(Args a, const EvalContext&) {
-  int c = Text(a[0]).compare(Text(a[1]));
-  return Value::Int(c < 0 ? -1 : c > 0 ? 1 : 0);
+  // Under the arguments' collation, as MySQL (numbers compare as their text).
+  CollationKind kind = ResolveCollation(a[0].collation(), a[1].collation());
+  return Value::Int(CollatedCompare(Text(a[0]), Text(a[1]), kind));
 }
 
 Result<Value> Field(Args a, const EvalContext&) {  // 0 when the first argument is NULL or absent
@@ -440,4 +441,17 @@ const BuiltinFunction kStringFunctions[] = {
 
 std::span<const BuiltinFunction> StringFunctions() { return kStringFunctions; }
 
+// x COLLATE c (args: x, the collation's name, its StringCollation byte): x as a string of
+// that collation, held explicitly.
+Result<Value> CollateFn(std::span<const Value> a, const EvalContext&) {
+  Value out = a[0].kind() == ValueKind::kString ? a[0] : Value::String(Text(a[0]));
+  out.set_collation(static_cast<StringCollation>(a[2].int_value()));
+  return out;
+}
+const BuiltinFunction kCollate{"COLLATE", 3, 3, S, ResultRule::kFixed, true, true, CollateFn};
+
 }  // namespace strata::sql::functions
+
+namespace strata::sql {
+const BuiltinFunction& CollateFunction() { return functions::kCollate; }
+}  // namespace strata::sql

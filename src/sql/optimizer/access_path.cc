@@ -140,6 +140,10 @@ std::optional<Value> KeyConstant(const ColumnSchema& column, const Value& v) {
   bool string_column = column.type.IsString() || column.type.IsTemporal();
   if (string_column != (v.kind() == ValueKind::kString)) return std::nullopt;
   if (column.type.kind == ast::TypeKind::kEnum || column.type.kind == ast::TypeKind::kSet) return std::nullopt;
+  // The index orders by the column's collation: a comparison under another one (x COLLATE c,
+  // BINARY x) cannot use it.
+  if (string_column && ResolveCollation(column.type.ValueCollation(), v.collation()) != column.type.Collation())
+    return std::nullopt;
   auto converted = ConvertForColumn(column, v, 1);
   if (!converted.ok()) return std::nullopt;
   if (!column.type.IsTemporal() && column.type.kind != ast::TypeKind::kChar && CompareValues(*converted, v) != 0)

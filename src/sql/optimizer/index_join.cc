@@ -112,8 +112,15 @@ bool IndexKeyServes(const ColumnSchema& column, const OutType& left) {
     case TK::kFloat: case TK::kDouble: case TK::kDecimal:
       return Numeric(left.kind);
     case TK::kChar: case TK::kVarchar:
-    case TK::kTinyText: case TK::kText: case TK::kMediumText: case TK::kLongText:
-      return left.kind == OutKind::kString;
+    case TK::kTinyText: case TK::kText: case TK::kMediumText: case TK::kLongText: {
+      if (left.kind != OutKind::kString) return false;
+      // A column on the left: the two compare under the index's collation (else a binary
+      // comparison would take a _ci index's matches for its own, or a _ci one miss some).
+      if (left.table == nullptr || left.column < 0 || static_cast<size_t>(left.column) >= left.table->columns.size())
+        return true;
+      const ColumnType& outer = left.table->columns[static_cast<size_t>(left.column)].type;
+      return ResolveCollation(outer.ValueCollation(), column.type.ValueCollation()) == column.type.Collation();
+    }
     default:  // temporal, binary, ENUM/SET, JSON, BIT, spatial: not served (hash join)
       return false;
   }

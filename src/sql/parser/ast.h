@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata::sql::ast {
@@ -67,6 +68,9 @@ struct TypeName;
 struct Select;
 struct OrderItem;
 struct WindowSpec;
+
+// `x COLLATE c` / `BINARY x`: a call of this name (none a user can write) of x and 'c'.
+inline constexpr std::string_view kCollateFunction = " COLLATE";
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -129,8 +133,9 @@ struct TypeName {
   bool zerofill = false;
   bool is_boolean = false;         // written BOOL/BOOLEAN
   std::vector<std::string> enum_values;  // ENUM/SET members
-  std::string charset;             // CHARACTER SET x (ignored beyond validation)
+  std::string charset;             // CHARACTER SET x
   std::string collation;           // COLLATE x
+  bool binary_collation = false;   // CHAR(n) BINARY
 };
 
 struct ColumnDef {
@@ -225,7 +230,7 @@ struct CreateTable : Statement {
   std::string engine;             // ENGINE=x as written (empty: default)
   std::optional<uint64_t> auto_increment_start;  // AUTO_INCREMENT=n
   std::string comment;
-  // Other table options (DEFAULT CHARSET=..., COLLATE, ROW_FORMAT ...) are parsed and ignored.
+  std::string charset, collation;  // [DEFAULT] CHARSET=x, [DEFAULT] COLLATE=y (others are ignored)
 };
 
 struct DropTable : Statement {

@@ -417,7 +417,9 @@ Status Parser::ParseTypeAttributes(ast::TypeName* type) {
       STRATA_ASSIGN_OR_RETURN(type->charset, ParseCharsetName());
     } else if (AcceptWord("COLLATE")) {
       STRATA_ASSIGN_OR_RETURN(type->collation, ParseCharsetName());
-    } else if (AcceptWord("BINARY") || AcceptWord("ASCII") || AcceptWord("UNICODE")) {
+    } else if (AcceptWord("BINARY")) {  // CHAR(n) BINARY: the character set's binary collation
+      type->binary_collation = true;
+    } else if (AcceptWord("ASCII") || AcceptWord("UNICODE")) {
     } else {
       return Status::OK();
     }
@@ -499,10 +501,10 @@ Status Parser::ParseTableOptions(ast::CreateTable* create) {
     bool has_default = AcceptWord("DEFAULT");
     if (AcceptCharsetKeyword()) {
       AcceptPunct("=");
-      STRATA_ASSIGN_OR_RETURN(std::string ignored, ParseCharsetName());
+      STRATA_ASSIGN_OR_RETURN(create->charset, ParseCharsetName());
     } else if (AcceptWord("COLLATE")) {
       AcceptPunct("=");
-      STRATA_ASSIGN_OR_RETURN(std::string ignored, ParseCharsetName());
+      STRATA_ASSIGN_OR_RETURN(create->collation, ParseCharsetName());
     } else if (has_default) {
       return Error();
     } else if (AcceptWord("ENGINE") || AcceptWord("TYPE")) {

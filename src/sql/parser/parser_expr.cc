@@ -348,10 +348,7 @@ Result<ExprPtr> Parser::ParseUnary() {
     return e;
   }
   STRATA_ASSIGN_OR_RETURN(ExprPtr operand, ParseUnary());
-  if (binary) {  // BINARY x: a collation change; the value is x
-    Finish(operand.get(), start);
-    return operand;
-  }
+  if (binary) return CollateCall(std::move(operand), "binary", start);  // BINARY x: x COLLATE binary
   ExprPtr e = NewExpr(ExprKind::kUnary, start);
   e->op = op;
   e->children.push_back(std::move(operand));
@@ -362,10 +359,23 @@ Result<ExprPtr> Parser::ParseUnary() {
 Result<ExprPtr> Parser::ParseCollate() {
   size_t start = pos_;
   STRATA_ASSIGN_OR_RETURN(ExprPtr e, ParsePrimary());
-  while (AcceptWord("COLLATE")) {  // x COLLATE c: accepted, the value is x
-    STRATA_ASSIGN_OR_RETURN(std::string collation, ParseNameOrString());
-    Finish(e.get(), start);
+  while (AcceptWord("COLLATE")) {
+    STRATA_ASSIGN_OR_RETURN(std::string collation, ParseCharsetName());
+    STRATA_ASSIGN_OR_RETURN(e, CollateCall(std::move(e), collation, start));
   }
+  return e;
+}
+
+// x COLLATE c as the call ast::kCollateFunction(x, 'c'), which the binder resolves.
+Result<ExprPtr> Parser::CollateCall(ExprPtr operand, std::string collation, size_t start) {
+  ExprPtr e = NewExpr(ExprKind::kFunction, start);
+  e->text = std::string(ast::kCollateFunction);
+  e->children.push_back(std::move(operand));
+  ExprPtr name = NewExpr(ExprKind::kLiteral, start);
+  name->literal_kind = ast::LiteralKind::kString;
+  name->text = std::move(collation);
+  e->children.push_back(std::move(name));
+  Finish(e.get(), start);
   return e;
 }
 

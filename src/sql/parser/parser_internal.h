@@ -143,6 +143,7 @@ class Parser {
   Result<ast::ExprPtr> ParseBitXor();
   Result<ast::ExprPtr> ParseUnary();
   Result<ast::ExprPtr> ParseCollate();
+  Result<ast::ExprPtr> CollateCall(ast::ExprPtr operand, std::string collation, size_t start);
   Result<ast::ExprPtr> ParsePrimary();
   Result<ast::ExprPtr> ParseParenthesized();
   Result<ast::ExprPtr> ParseWordPrimary();

@@ -90,9 +90,54 @@ Status ValidateType(const ColumnSchema& c) {
   return Status::OK();
 }
 
-Status BuildColumn(Session& session, const ast::ColumnDef& def, ColumnSchema* out) {
+// The collation named by @@collation_server (what a table without DEFAULT COLLATE gets).
+uint16_t ServerCollation(const Session& session) {
+  std::optional<Value> name = session.SystemVariable("collation_server", false);
+  const CollationInfo* info = name && name->kind() == ValueKind::kString ? CollationByName(name->string_value()) : nullptr;
+  return info != nullptr ? info->id : kDefaultCollation;
+}
+
+// A CREATE TABLE's DEFAULT CHARSET / COLLATE, else the server's.
+Result<uint16_t> TableCollation(const Session& session, const ast::CreateTable& stmt) {
+  if (!stmt.collation.empty()) {
+    const CollationInfo* info = CollationByName(stmt.collation);
+    if (info == nullptr) return ErrUnknownCollation(stmt.collation);
+    return info->id;
+  }
+  if (!stmt.charset.empty()) {
+    const CollationInfo* info = DefaultCollationOfCharset(stmt.charset, ServerCollation(session));
+    if (info == nullptr) return ErrUnknownCharacterSet(stmt.charset);
+    return info->id;
+  }
+  return ServerCollation(session);
+}
+
+// A text column's collation: its COLLATE, its CHARACTER SET's default, BINARY's
+// utf8mb4_bin, else the table's.
+Result<uint16_t> ColumnCollation(const ast::TypeName& t, uint16_t table_collation) {
+  if (!t.collation.empty()) {
+    const CollationInfo* info = CollationByName(t.collation);
+    if (info == nullptr) return ErrUnknownCollation(t.collation);
+    if (!t.charset.empty() && EqualsIgnoreCase(t.charset, "binary") != (info->id == kCollationBinary))
+      return ErrCollationCharsetMismatch(info->name, t.charset);
+    return info->id;
+  }
+  if (!t.charset.empty()) {
+    const CollationInfo* info = DefaultCollationOfCharset(t.charset, table_collation == kCollationBinary ? kDefaultCollation : table_collation);
+    if (info == nullptr) return ErrUnknownCharacterSet(t.charset);
+    if (t.binary_collation && info->id != kCollationBinary) return kCollationUtf8mb4Bin;
+    return info->id;
+  }
+  if (t.binary_collation) return kCollationUtf8mb4Bin;
+  return table_collation;
+}
+
+Status BuildColumn(Session& session, const ast::ColumnDef& def, uint16_t table_collation, ColumnSchema* out) {
   out->name = def.name;
   out->type = ToColumnType(def.type);
+  if (out->type.IsText()) {
+    STRATA_ASSIGN_OR_RETURN(out->type.collation, ColumnCollation(def.type, table_collation));
+  }
   out->nullable = !def.not_null && !def.primary_key;
   out->auto_increment = def.auto_increment;
   out->comment = def.comment;
@@ -167,11 +212,12 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   t.engine = std::string(ResolveEngine(session, stmt.engine));
   t.comment = stmt.comment;
   t.auto_increment_start = stmt.auto_increment_start.value_or(1);
+  STRATA_ASSIGN_OR_RETURN(t.default_collation, TableCollation(session, stmt));
   if (stmt.columns.empty()) return ErrTableMustHaveColumns();
   for (const auto& def : stmt.columns) {
     if (t.FindColumn(def.name)) return ErrDuplicateColumn(def.name);
     ColumnSchema c;
-    STRATA_RETURN_IF_ERROR(BuildColumn(session, def, &c));
+    STRATA_RETURN_IF_ERROR(BuildColumn(session, def, t.default_collation, &c));
     t.columns.push_back(std::move(c));
   }
   std::vector<ast::IndexDef> defs;
@@ -458,7 +504,7 @@ Result<QueryResult> ModifyColumn(Session& session, const std::string& db, const 
       return ErrNotSupportedYet("ALTER TABLE ... MODIFY/CHANGE to AUTO_INCREMENT, PRIMARY KEY or UNIQUE");
     std::optional<uint32_t> clash = old.FindColumn(def.name);
     if (clash && *clash != *k) return ErrDuplicateColumn(def.name);
-    STRATA_RETURN_IF_ERROR(BuildColumn(session, def, &col));
+    STRATA_RETURN_IF_ERROR(BuildColumn(session, def, old.DefaultCollationId(), &col));
     TableSchema t = old;
     t.columns[*k] = col;
     return t;
@@ -504,7 +550,7 @@ Result<QueryResult> AlterTableColumns(Session& session, const ast::AlterTable& s
     if (stmt.action == Action::kAddColumn) {
       if (updated.FindColumn(stmt.column.name)) return ErrDuplicateColumn(stmt.column.name);
       ColumnSchema col;
-      STRATA_RETURN_IF_ERROR(BuildColumn(session, stmt.column, &col));
+      STRATA_RETURN_IF_ERROR(BuildColumn(session, stmt.column, updated.DefaultCollationId(), &col));
       STRATA_ASSIGN_OR_RETURN(col.added_default, AddedDefault(session, col));
       updated.columns.push_back(std::move(col));
     } else {

@@ -77,7 +77,7 @@ Table Tables(Session& session, const CatalogSnapshot& c) {
     }
     t.rows.push_back({Str("def"), Str(table->database), Str(table->name), Str("BASE TABLE"), Str(std::string(table->engine_name())), Num(10),
                       Str("Dynamic"), rows, Num(0), Num(0), Num(0), Num(0), Num(0), next_id, Value::Null(),
-                      Value::Null(), Value::Null(), Str(kCollation), Value::Null(), Str(""), Str("")});
+                      Value::Null(), Value::Null(), Str(std::string(CollationName(table->DefaultCollationId()))), Value::Null(), Str(""), Str("")});
   }
   for (const auto& [key, view] : c.views) {
     Row row(t.columns.size(), Value::Null());
@@ -144,7 +144,9 @@ Table Columns(const CatalogSnapshot& c, const TimeZone* zone) {
                             ? Str(ColumnDefaultText(col, zone)) : Value::Null(),
                         Str(col.nullable ? "YES" : "NO"), Str(DataType(type)), max_chars, octets, precision, scale,
                         datetime_precision, text ? Str(kCharset) : Value::Null(),
-                        text ? Str(kCollation) : Value::Null(), Str(type.ToSql()), Str(ColumnKeyFlag(*table, i)),
+                        text ? Str(std::string(type.IsText() ? CollationName(type.CollationId()) : "utf8mb4_bin"))
+                             : Value::Null(),
+                        Str(type.ToSql()), Str(ColumnKeyFlag(*table, i)),
                         Str(extra), Str("select,insert,update,references"), Str(col.comment), Str(""), Value::Null()});
     }
   }

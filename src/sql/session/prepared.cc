@@ -134,6 +134,9 @@ Result<QueryResult> Session::ExecutePrepared(uint32_t id, std::vector<Value> par
   // Held for the execution: nothing the statement runs can close it, but the map may change.
   std::shared_ptr<const ast::Statement> stmt = it->second;
   if (params.size() != stmt->param_count) return ErrWrongArguments(command);
+  const StringCollation literal = literal_collation();  // a string parameter is a literal
+  for (Value& p : params)
+    if (p.kind() == ValueKind::kString && p.collation() == 0) p.set_collation(literal);
   // While it runs, the binder reads `params` for its placeholders, and PlanSelect knows the
   // statement as the prepared one whose plan it may keep.
   auto saved = std::make_tuple(parameters_, running_prepared_id_, running_prepared_);

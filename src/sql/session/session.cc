@@ -93,6 +93,17 @@ std::optional<Value> Session::SystemVariable(std::string_view lower_name, bool g
   return v;
 }
 
+StringCollation Session::literal_collation() const {
+  if (literal_collation_.first != session_vars_version_) {
+    std::optional<Value> name = SystemVariable("collation_connection", false);
+    const CollationInfo* info =
+        name && name->kind() == ValueKind::kString ? CollationByName(name->string_value()) : nullptr;
+    CollationKind kind = info != nullptr ? info->kind : CollationKind::kUcaPadSpace;
+    literal_collation_ = {session_vars_version_, MakeStringCollation(kind, Coercibility::kCoercible)};
+  }
+  return literal_collation_.second;
+}
+
 EvalContext Session::eval_context() const {
   EvalContext ctx;
   int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -106,6 +106,10 @@ std::string CreateTableText(const TableSchema& t, const TimeZone* zone) {
   std::string out = "CREATE TABLE " + Quote(t.name) + " (\n";
   for (const auto& c : t.columns) {
     out += "  " + Quote(c.name) + " " + c.type.ToSql();
+    if (c.type.IsText() && c.type.CollationId() != t.DefaultCollationId()) {  // as MySQL: only when it differs
+      const CollationInfo* info = CollationById(c.type.CollationId());
+      if (info != nullptr) out += fmt::format(" CHARACTER SET {} COLLATE {}", info->charset, info->name);
+    }
     if (!c.nullable) out += " NOT NULL";
     if (c.nullable && c.type.kind == ast::TypeKind::kTimestamp) out += " NULL";  // MySQL spells it out
     if (c.default_kind == DefaultKind::kValue) {
@@ -127,7 +131,9 @@ std::string CreateTableText(const TableSchema& t, const TimeZone* zone) {
   for (const auto& index : t.indexes)
     out += fmt::format("  {}KEY {} ({}),\n", index.unique ? "UNIQUE " : "", Quote(index.name), IndexColumns(t, index));
   out.resize(out.size() - 2);
-  out += "\n) ENGINE=" + std::string(t.engine_name()) + " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci";
+  const CollationInfo* table_collation = CollationById(t.DefaultCollationId());
+  out += fmt::format("\n) ENGINE={} DEFAULT CHARSET={} COLLATE={}", t.engine_name(), table_collation->charset,
+                     table_collation->name);
   if (!t.comment.empty()) out += " COMMENT=" + QuoteString(t.comment);
   return out;
 }
@@ -188,7 +194,7 @@ Result<QueryResult> ShowColumns(Session& session, const ast::Show& stmt) {
     std::string def = ColumnDefaultText(c, session.time_zone().get());
     Value default_value = c.default_kind == DefaultKind::kValue || c.default_kind == DefaultKind::kCurrentTimestamp ? Str(def) : Value::Null();
     std::string extra = c.auto_increment ? "auto_increment" : c.default_kind == DefaultKind::kCurrentTimestamp ? "DEFAULT_GENERATED" : "";
-    Value collation = c.type.IsString() ? Str("utf8mb4_general_ci") : Value::Null();
+    Value collation = c.type.IsText() ? Str(std::string(CollationName(c.type.CollationId()))) : Value::Null();
     if (stmt.full) {
       r.rows.push_back({Str(c.name), Str(c.type.ToSql()), collation, Str(c.nullable ? "YES" : "NO"), Str(ColumnKeyFlag(*t, i)),
                         default_value, Str(extra), Str("select,insert,update,references"), Str(c.comment)});
@@ -436,8 +442,14 @@ Result<QueryResult> ExecuteShow(Session& session, const ast::Show& stmt) {
                                     "character_set_client", "collation_connection", "Database Collation"}));
     case ShowKind::kCollation: {
       QueryResult r = TextResult({"Collation", "Charset", "Id", "Default", "Compiled", "Sortlen", "Pad_attribute"});
-      r.rows.push_back({Str("utf8mb4_general_ci"), Str("utf8mb4"), Value::Int(45), Str("Yes"), Str("Yes"), Value::Int(1), Str("PAD SPACE")});
-      r.rows.push_back({Str("binary"), Str("binary"), Value::Int(63), Str("Yes"), Str("Yes"), Value::Int(1), Str("NO PAD")});
+      size_t count = 0;
+      const CollationInfo* all = Collations(&count);
+      for (size_t i = 0; i < count; i++) {
+        const CollationInfo& c = all[i];
+        r.rows.push_back({Str(std::string(c.name)), Str(std::string(c.charset)), Value::Int(c.id),
+                          Str(c.is_default ? "Yes" : ""), Str("Yes"), Value::Int(c.kind == CollationKind::kBinary || c.kind == CollationKind::kBinaryPadSpace ? 1 : 8),
+                          Str(c.pad_space ? "PAD SPACE" : "NO PAD")});
+      }
       return ApplyWhere(session, stmt, std::move(r));
     }
     case ShowKind::kCharset: {

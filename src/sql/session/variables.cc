@@ -179,6 +179,15 @@ Status NormalizeVariableValue(std::string_view name, Value* v) {
     *v = Value::String(key);
     return Status::OK();
   };
+  if (name == "collation_connection" || name == "collation_server" || name == "collation_database") {
+    // A collation by name (1273 when unknown), or by id as MySQL accepts: its canonical name.
+    const CollationInfo* info = v->kind() == ValueKind::kString ? CollationByName(v->string_value())
+                                : v->is_null()                   ? nullptr
+                                                                 : CollationById(static_cast<uint16_t>(v->ToDouble()));
+    if (info == nullptr) return ErrUnknownCollation(v->ToText().value_or("NULL"));
+    *v = Value::String(std::string(info->name));
+    return Status::OK();
+  }
   if (name == "transaction_isolation")
     return one_of({"READ-UNCOMMITTED", "READ-COMMITTED", "REPEATABLE-READ", "SERIALIZABLE"}, true);
   if (name == "strata_read_consistency") return one_of({"linearizable", "lease", "follower"}, false);
@@ -320,7 +329,11 @@ Status Session::SetSystemVariable(const ast::SetItem& item, const Value& value) 
     std::string cs = value.ToText().value_or("utf8mb4");
     for (const char* v : {"character_set_client", "character_set_results", "character_set_connection"})
       session_vars_[v] = Value::String(cs);
-    if (!item.collation.empty()) session_vars_["collation_connection"] = Value::String(item.collation);
+    if (!item.collation.empty()) {
+      const CollationInfo* info = CollationByName(item.collation);
+      if (info == nullptr) return ErrUnknownCollation(item.collation);
+      session_vars_["collation_connection"] = Value::String(std::string(info->name));
+    }
     return Status::OK();
   }
   // Server-wide settings need SUPER (MySQL: SYSTEM_VARIABLES_ADMIN or SUPER): 1227.

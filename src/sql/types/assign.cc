@@ -158,6 +158,7 @@ Result<Value> AssignToColumn(const ColumnSchema& col, const Value& v, uint64_t r
     if (mode.strict) return converted;
     std::optional<Value> lenient = Lenient(col, v, row, converted.status(), warning);
     if (!lenient) return converted;
+    if (lenient->kind() == ValueKind::kString) lenient->set_collation(col.type.ValueCollation());
     return *lenient;
   }
   if (mode.no_zero_date && IsZeroTemporal(col.type, *converted)) {

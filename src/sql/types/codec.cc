@@ -159,6 +159,9 @@ Result<Row> DecodeRow(Slice in, const TableSchema& table) {
   if (!in.empty()) return Bad("trailing bytes");
   for (size_t i = row.size(); i < column_count; i++) row.push_back(table.columns[i].added_default);
   row.resize(column_count);
+  // A column's strings compare under its collation (implicit: a literal's gives way).
+  for (size_t i = 0; i < column_count; i++)
+    if (row[i].kind() == ValueKind::kString) row[i].set_collation(table.columns[i].type.ValueCollation());
   return row;
 }
 
@@ -176,7 +179,20 @@ void AppendKeyValue(const Value& v, const ColumnType& type, Bytes* out) {
     case ValueKind::kInt: enc.PutInt64(v.int_value()); break;
     case ValueKind::kUint: enc.PutUint64(v.uint_value()); break;
     case ValueKind::kDouble: enc.PutDouble(v.double_value()); break;
-    case ValueKind::kString: enc.PutBytes(v.string_value()); break;
+    case ValueKind::kString: {
+      // A text column's key is the string's weights under its collation: strings it calls
+      // equal share a key (a UNIQUE 'a' refuses 'A' under a _ci collation).
+      CollationKind kind = type.Collation();
+      if (kind == CollationKind::kBinary) {
+        enc.PutBytes(v.string_value());
+      } else {
+        thread_local std::string weights;
+        weights.clear();
+        AppendWeights(v.string_value(), kind, &weights);
+        enc.PutBytes(weights);
+      }
+      break;
+    }
     case ValueKind::kDecimal: {
       // Values of one DECIMAL column share its scale, so the unscaled integer orders them;
       // its width is the column's (16 bytes up to DECIMAL(38), 32 past it).

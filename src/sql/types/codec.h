@@ -8,6 +8,9 @@
 //   value      := tag (1 byte) | payload: 0 NULL; 1 int64 varint-zigzag; 2 uint64 varint;
 //                 3 double (fixed64 bits); 4 decimal (scale byte, 16-byte two's complement);
 //                 5 bytes (length-prefixed); 6 decimal past 38 digits (scale byte, 32 bytes)
+//   a string key component: its weights under the column's collation (collation.h: the
+//                 bytes, less trailing spaces under PAD SPACE; UCA weights under _ci), so
+//                 strings the collation calls equal share a key
 //   a DECIMAL key component: 0x02 | the unscaled integer, big-endian with its sign bit
 //                 flipped, 16 bytes wide for DECIMAL(p ≤ 38) and 32 past it
 //

@@ -367,7 +367,9 @@ Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t
     }
     return Value::String(std::move(*canonical));
   }
-  return ToString(col, v, row);
+  Result<Value> text = ToString(col, v, row);
+  if (text.ok() && text->kind() == ValueKind::kString) text->set_collation(t.ValueCollation());
+  return text;
 }
 
 }  // namespace strata::sql

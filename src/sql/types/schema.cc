@@ -36,6 +36,27 @@ bool ColumnType::IsString() const {
 
 bool ColumnType::IsSpatial() const { return kind >= TypeKind::kGeometry && kind <= TypeKind::kGeometryCollection; }
 
+bool ColumnType::IsText() const {
+  switch (kind) {
+    case TypeKind::kChar: case TypeKind::kVarchar: case TypeKind::kTinyText: case TypeKind::kText:
+    case TypeKind::kMediumText: case TypeKind::kLongText: case TypeKind::kEnum: case TypeKind::kSet:
+      return true;
+    default: return false;
+  }
+}
+
+uint16_t ColumnType::CollationId() const {
+  if (!IsText()) return kCollationBinary;
+  return collation == 0 ? kCollationUtf8mb4Bin : collation;
+}
+
+StringCollation ColumnType::ValueCollation() const {
+  if (!IsString() || kind == TypeKind::kJson) return 0;
+  // A column from before collations (0) compares bytes, NO PAD, as it always did.
+  const CollationInfo* info = collation == 0 ? nullptr : CollationById(collation);
+  return MakeStringCollation(info != nullptr ? info->kind : CollationKind::kBinary, Coercibility::kImplicit);
+}
+
 bool ColumnType::IsTemporal() const {
   return kind == TypeKind::kDate || kind == TypeKind::kDateTime || kind == TypeKind::kTimestamp ||
          kind == TypeKind::kTime;
@@ -200,16 +221,30 @@ Bytes TableSchema::Encode() const {
   // whose added_default is not NULL.
   uint32_t added = 0;
   for (const ColumnSchema& c : columns) added += c.added_default.is_null() ? 0 : 1;
-  if (moving_to != 0 || write_fence_until_ms != 0 || added != 0) {
+  uint32_t collated = 0;
+  for (const ColumnSchema& c : columns) collated += c.type.collation == 0 ? 0 : 1;
+  if (default_collation != 0) collated++;
+  if (moving_to != 0 || write_fence_until_ms != 0 || added != 0 || collated != 0) {
     PutVarint32(&out, moving_to);
     PutVarint64(&out, write_fence_until_ms);
   }
-  if (added != 0) {
+  if (added != 0 || collated != 0) {
     PutVarint32(&out, added);
     for (uint32_t i = 0; i < columns.size(); i++) {
       if (columns[i].added_default.is_null()) continue;
       PutVarint32(&out, i);
       EncodeValue(columns[i].added_default, &out);
+    }
+  }
+  // Then the collations (older schemas end before: every column binary): the table's
+  // default, then each text column's.
+  if (collated != 0) {
+    PutVarint32(&out, default_collation);
+    PutVarint32(&out, collated - (default_collation != 0 ? 1 : 0));
+    for (uint32_t i = 0; i < columns.size(); i++) {
+      if (columns[i].type.collation == 0) continue;
+      PutVarint32(&out, i);
+      PutVarint32(&out, columns[i].type.collation);
     }
   }
   return out;
@@ -267,6 +302,20 @@ Result<TableSchema> TableSchema::Decode(Slice in) {
       auto v = DecodeValue(&r.in);
       if (!v.ok()) return v.status();
       t.columns[column].added_default = std::move(*v);
+    }
+  }
+  if (r.ok && !r.in.empty()) {
+    uint32_t table_default = r.U32();
+    if (!r.ok || table_default > 0xffff || (table_default != 0 && CollationById(static_cast<uint16_t>(table_default)) == nullptr))
+      return Status::Corruption("table schema: unknown default collation");
+    t.default_collation = static_cast<uint16_t>(table_default);
+    uint32_t collated = r.U32();
+    for (uint32_t i = 0; r.ok && i < collated && i < 4096; i++) {
+      uint32_t column = r.U32();
+      uint32_t id = r.U32();
+      if (!r.ok || column >= t.columns.size() || id > 0xffff || CollationById(static_cast<uint16_t>(id)) == nullptr)
+        return Status::Corruption("table schema: collation of no column, or unknown");
+      t.columns[column].type.collation = static_cast<uint16_t>(id);
     }
   }
   if (!r.ok || !r.in.empty()) return Status::Corruption(fmt::format("table schema of '{}': truncated", t.name));

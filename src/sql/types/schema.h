@@ -36,12 +36,24 @@ struct ColumnType {
   // means nothing (schemas written before (M,D) was honoured hold FLOAT(p)'s p there).
   bool fixed_decimals = false;
   std::vector<std::string> enum_values;
+  // A text column's collation: its MySQL id (collation.h). 0 in schemas written before
+  // collations existed: those columns compare as binary (utf8mb4_bin), as they always did.
+  uint16_t collation = 0;
 
   bool IsInteger() const;
   bool IsString() const;      // CHAR/VARCHAR/TEXT/BLOB/BINARY/ENUM/SET/JSON
   bool IsTemporal() const;    // DATE/DATETIME/TIMESTAMP/TIME/YEAR (YEAR: integer form)
   bool IsSpatial() const;     // GEOMETRY, POINT, ... GEOMETRYCOLLECTION
   std::string ToSql() const;  // "int", "varchar(20)", "decimal(10,2)", "bigint unsigned"
+  // CHAR/VARCHAR/TEXT/ENUM/SET: the types a character collation applies to.
+  bool IsText() const;
+  // The collation a text column shows: utf8mb4_bin for one from before collations.
+  uint16_t CollationId() const;
+  // What this column's string values carry (Value::collation): its collation, implicit.
+  // Binary for BINARY/VARBINARY/BLOB; 0 for other types.
+  StringCollation ValueCollation() const;
+  // How its key components and comparisons treat strings.
+  CollationKind Collation() const { return KindOf(ValueCollation()); }
 };
 
 enum class DefaultKind : uint8_t { kNone, kNull, kValue, kCurrentTimestamp };
@@ -82,6 +94,10 @@ struct TableSchema {
   // rows live: engine_name() is what a client is shown.
   std::string engine = std::string(kLsmEngineName);
   std::string comment;
+  // DEFAULT COLLATE: what a text column declared without one gets (ALTER … ADD too); 0 in
+  // schemas from before collations, which show utf8mb4_bin.
+  uint16_t default_collation = 0;
+  uint16_t DefaultCollationId() const { return default_collation == 0 ? kCollationUtf8mb4Bin : default_collation; }
   uint64_t auto_increment_start = 1;
   // ALTER TABLE … ENGINE in progress (session/alter_engine.cc): the id the rows are being
   // copied to (0: none). Keys under it are the copy's; a crash leaves them, and the next

@@ -256,18 +256,26 @@ int Cmp(T a, T b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-}  // namespace
-
-int CompareValues(const Value& a, const Value& b) {
+int CompareNonStrings(const Value& a, const Value& b) {
   ValueKind ka = a.kind(), kb = b.kind();
-  if (ka == ValueKind::kString && kb == ValueKind::kString) {
-    int c = a.string_value().compare(b.string_value());
-    return c < 0 ? -1 : c > 0 ? 1 : 0;
-  }
   if (ka == kb && ka == ValueKind::kInt) return Cmp(a.int_value(), b.int_value());
   if (ka == kb && ka == ValueKind::kUint) return Cmp(a.uint_value(), b.uint_value());
   if (ExactKind(ka) && ExactKind(kb)) return DecimalCompare(AsDecimal(a), AsDecimal(b));
   return Cmp(a.ToDouble(), b.ToDouble());
+}
+
+}  // namespace
+
+int CompareValues(const Value& a, const Value& b) {
+  if (a.kind() == ValueKind::kString && b.kind() == ValueKind::kString)
+    return CollatedCompare(a.string_value(), b.string_value(), ResolveCollation(a.collation(), b.collation()));
+  return CompareNonStrings(a, b);
+}
+
+int CompareValuesBinary(const Value& a, const Value& b) {
+  if (a.kind() == ValueKind::kString && b.kind() == ValueKind::kString)
+    return CollatedCompare(a.string_value(), b.string_value(), CollationKind::kBinary);
+  return CompareNonStrings(a, b);
 }
 
 bool GroupEqual(const Value& a, const Value& b) {
@@ -279,7 +287,7 @@ bool GroupEqual(const Value& a, const Value& b) {
 size_t HashValue(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kNull: return 0x9e3779b97f4a7c15ull;
-    case ValueKind::kString: return std::hash<std::string>()(v.string_value());
+    case ValueKind::kString: return CollationHash(v.string_value());
     default: {
       double d = v.ToDouble();
       if (d == 0) d = 0;  // -0.0

@@ -13,6 +13,7 @@
 
 #include "common/slice.h"
 #include "common/status.h"
+#include "sql/types/collation.h"
 #include "sql/types/int256.h"
 
 namespace strata::sql {
@@ -55,7 +56,9 @@ class Value {
   static Value Uint(uint64_t v) { return Value(Rep(std::in_place_index<2>, v)); }
   static Value Double(double v) { return Value(Rep(std::in_place_index<3>, v)); }
   static Value Dec(Decimal v) { return Value(Rep(std::in_place_index<4>, v)); }
-  static Value String(std::string v) { return Value(Rep(std::in_place_index<5>, std::move(v))); }
+  static Value String(std::string v, StringCollation collation = 0) {
+    return Value(Rep(std::in_place_index<5>, StringRep{std::move(v), collation}));
+  }
   static Value Bool(bool v) { return Int(v ? 1 : 0); }
 
   ValueKind kind() const { return static_cast<ValueKind>(rep_.index()); }
@@ -66,7 +69,11 @@ class Value {
   uint64_t uint_value() const { return std::get<2>(rep_); }
   double double_value() const { return std::get<3>(rep_); }
   const Decimal& decimal_value() const { return std::get<4>(rep_); }
-  const std::string& string_value() const { return std::get<5>(rep_); }
+  const std::string& string_value() const { return std::get<5>(rep_).bytes; }
+  // A string's collation and coercibility (collation.h); 0 for every other kind.
+  StringCollation collation() const { return kind() == ValueKind::kString ? std::get<5>(rep_).collation : 0; }
+  // REQUIRES: a string.
+  void set_collation(StringCollation c) { std::get<5>(rep_).collation = c; }
 
   // MySQL's text protocol form (nullopt for NULL).
   std::optional<std::string> ToText() const;
@@ -77,18 +84,26 @@ class Value {
   std::optional<bool> ToBool() const;
 
  private:
-  using Rep = std::variant<std::monostate, int64_t, uint64_t, double, Decimal, std::string>;
+  // The collation byte fits beside the string in the space a Decimal takes anyway.
+  struct StringRep {
+    std::string bytes;
+    StringCollation collation = 0;
+  };
+  using Rep = std::variant<std::monostate, int64_t, uint64_t, double, Decimal, StringRep>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
 
-// Three-way comparison with MySQL's conversions: two strings compare bytewise (binary
-// collation); a string and a number compare as doubles; integers and decimals exactly.
-// REQUIRES: neither is NULL.
+// Three-way comparison with MySQL's conversions: two strings compare under their
+// collations (collation.h); a string and a number compare as doubles; integers and
+// decimals exactly. REQUIRES: neither is NULL.
 int CompareValues(const Value& a, const Value& b);
+// The same, but two strings compare bytewise whatever their collations (has a row changed?).
+int CompareValuesBinary(const Value& a, const Value& b);
 
 // Equality used for grouping and DISTINCT (NULLs are equal to each other there).
 bool GroupEqual(const Value& a, const Value& b);
+// Values that GroupEqual calls equal hash alike (strings: under any collation).
 size_t HashValue(const Value& v);
 
 // double → integer without undefined behaviour: NaN is 0, out-of-range values saturate.

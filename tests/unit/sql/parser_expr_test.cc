@@ -113,9 +113,16 @@ TEST(ExprTest, CaseCastConvert) {
   EXPECT_EQ(type(3).scale, 2u);
   EXPECT_EQ(type(4).kind, ast::TypeKind::kDateTime);
   EXPECT_EQ(type(5).kind, ast::TypeKind::kChar);
-  for (size_t i = 6; i < 9; ++i) {
-    EXPECT_EQ(select->items[i].expr->kind, ast::ExprKind::kColumn);
-    EXPECT_EQ(select->items[i].expr->name, "a");
+  EXPECT_EQ(select->items[6].expr->kind, ast::ExprKind::kColumn);
+  EXPECT_EQ(select->items[6].expr->name, "a");
+  // BINARY a and a COLLATE c: a call of the binder's collate function with the collation's name.
+  for (size_t i = 7; i < 9; ++i) {
+    const ast::Expr& e = *select->items[i].expr;
+    EXPECT_EQ(e.kind, ast::ExprKind::kFunction);
+    EXPECT_EQ(e.text, ast::kCollateFunction);
+    ASSERT_EQ(e.children.size(), 2u);
+    EXPECT_EQ(e.children[0]->name, "a");
+    EXPECT_EQ(e.children[1]->text, i == 7 ? "binary" : "utf8mb4_bin");
   }
   EXPECT_EQ(select->items[6].expr->source, "CONVERT(a USING utf8mb4)");
   EXPECT_EQ(select->items[8].expr->source, "a COLLATE utf8mb4_bin");
