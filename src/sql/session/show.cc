@@ -165,7 +165,10 @@ Result<QueryResult> ShowViewColumns(Session& session, const ast::Show& stmt, con
     if (!stmt.column.empty() && !EqualsIgnoreCase(stmt.column, q.names[i])) continue;
     if (!Matches(stmt, q.names[i])) continue;
     const OutType& t = q.types[i];
-    Value collation = t.kind == OutKind::kString ? Str("utf8mb4_general_ci") : Value::Null();
+    Value collation = t.kind == OutKind::kString ? Str(std::string(CollationName(kDefaultCollation))) : Value::Null();
+    if (t.kind == OutKind::kString && t.table != nullptr && t.column >= 0 &&
+        t.table->columns[static_cast<size_t>(t.column)].type.IsText())  // a table's column: its collation
+      collation = Str(std::string(CollationName(t.table->columns[static_cast<size_t>(t.column)].type.CollationId())));
     if (stmt.full) {
       r.rows.push_back({Str(q.names[i]), Str(OutTypeSql(t)), collation, Str(t.not_null ? "NO" : "YES"), Str(""),
                         Value::Null(), Str(""), Str("select,insert,update,references"), Str("")});
@@ -251,7 +254,7 @@ Result<QueryResult> ShowTables(Session& session, const ast::Show& stmt) {
       }
       r.rows.push_back({Str(t->name), Str(std::string(t->engine_name())), Value::Int(10), Str("Dynamic"), rows, Value::Int(0),
                         Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), next_id, Value::Null(),
-                        Value::Null(), Value::Null(), Str("utf8mb4_general_ci"), Value::Null(), Str(""), Str(t->comment)});
+                        Value::Null(), Value::Null(), Str(std::string(CollationName(t->DefaultCollationId()))), Value::Null(), Str(""), Str(t->comment)});
     }
     return ApplyWhere(session, stmt, std::move(r));
   }

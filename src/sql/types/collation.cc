@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "common/ascii.h"
@@ -136,17 +137,29 @@ std::string_view TrimTrailingSpaces(std::string_view s) {
 
 int Sign(int c) { return c < 0 ? -1 : c > 0 ? 1 : 0; }
 
-// Ranks of two ASCII strings, ignorable characters skipped.
-int CompareAscii(std::string_view a, std::string_view b, const AsciiTable& t) {
+bool IsAsciiAt(std::string_view s, size_t i) { return i >= s.size() || static_cast<unsigned char>(s[i]) < 0x80; }
+
+// Two strings by the ranks of their ASCII characters (ignorable ones skipped), as far as
+// that decides: nullopt once a non-ASCII character is met first (it may be ignorable, or
+// change the weight of the character before it), and then ICU's weights decide.
+std::optional<int> CompareAsciiPrefix(std::string_view a, std::string_view b, const AsciiTable& t) {
   size_t i = 0, j = 0;
+  auto skip = [&t](std::string_view s, size_t k) {
+    while (k < s.size() && static_cast<unsigned char>(s[k]) < 0x80 && t.rank[static_cast<unsigned char>(s[k])] == 0) k++;
+    return k;
+  };
   for (;;) {
-    while (i < a.size() && t.rank[static_cast<unsigned char>(a[i])] == 0) i++;
-    while (j < b.size() && t.rank[static_cast<unsigned char>(b[j])] == 0) j++;
+    i = skip(a, i);
+    j = skip(b, j);
+    if (!IsAsciiAt(a, i) || !IsAsciiAt(b, j)) return std::nullopt;
     if (i == a.size() || j == b.size()) return (i == a.size() ? 0 : 1) - (j == b.size() ? 0 : 1);
     int c = t.rank[static_cast<unsigned char>(a[i])] - t.rank[static_cast<unsigned char>(b[j])];
-    if (c != 0) return Sign(c);
     i++;
     j++;
+    if (c != 0) {
+      if (!IsAsciiAt(a, i) || !IsAsciiAt(b, j)) return std::nullopt;
+      return Sign(c);
+    }
   }
 }
 
@@ -216,7 +229,9 @@ int CollatedCompare(std::string_view a, std::string_view b, CollationKind kind) 
   }
   if (kind == CollationKind::kBinaryPadSpace) return Sign(a.compare(b));
   const AsciiTable& t = Ascii();
-  if (t.usable && IsAscii(a) && IsAscii(b)) return CompareAscii(a, b, t);
+  if (t.usable) {
+    if (std::optional<int> c = CompareAsciiPrefix(a, b, t)) return *c;
+  }
   thread_local std::string wa, wb;
   wa.clear();
   wb.clear();
@@ -240,10 +255,14 @@ size_t CollationHash(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ull;
   auto mix = [&h](uint32_t p) { h = (h ^ p) * 0x100000001b3ull; };
   const AsciiTable& t = Ascii();
-  if (t.usable && IsAscii(s)) {
-    for (char c : s)
-      if (uint32_t p = t.primary[static_cast<unsigned char>(c)]; p != 0) mix(p);
-  } else {
+  bool ascii = t.usable;
+  for (size_t i = 0; ascii && i < s.size(); i++) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) ascii = false;  // start again through ICU
+    else if (t.primary[c] != 0) mix(t.primary[c]);
+  }
+  if (!ascii) {
+    h = 0xcbf29ce484222325ull;
     ForEachPrimary(s, mix);
   }
   h ^= h >> 29;
