@@ -107,18 +107,23 @@ Result<Value> Replace(Args a, const EvalContext&) {
   return Str(std::move(out));
 }
 
-// LOCATE(sub, s[, pos]) / INSTR(s, sub) / POSITION(sub IN s): 1-based character position.
-int64_t Locate(std::string_view sub, std::string_view s, int64_t from) {
+// LOCATE(sub, s[, pos]) / INSTR(s, sub) / POSITION(sub IN s): 1-based character position,
+// under the arguments' collation (case-insensitive unless one is binary, as MySQL).
+int64_t Locate(std::string_view sub, std::string_view s, int64_t from, CollationKind kind) {
   if (from < 1) return 0;
   size_t start = Utf8Offset(s, static_cast<size_t>(from - 1));
   if (start > s.size() || (start == s.size() && static_cast<int64_t>(Utf8Chars(s)) < from - 1)) return 0;
-  size_t at = s.find(sub, start);
+  const bool bytes = kind == CollationKind::kBinary || kind == CollationKind::kBinaryPadSpace;
+  size_t at = bytes ? s.find(sub, start) : CollatedFind(s, sub, start);
   return at == std::string_view::npos ? 0 : static_cast<int64_t>(Utf8Chars(s.substr(0, at))) + 1;
 }
 Result<Value> LocateFn(Args a, const EvalContext&) {
-  return Value::Int(Locate(Text(a[0]), Text(a[1]), a.size() > 2 ? Int(a[2]) : 1));
+  return Value::Int(Locate(Text(a[0]), Text(a[1]), a.size() > 2 ? Int(a[2]) : 1,
+                           ResolveCollation(a[0].collation(), a[1].collation())));
 }
-Result<Value> Instr(Args a, const EvalContext&) { return Value::Int(Locate(Text(a[1]), Text(a[0]), 1)); }
+Result<Value> Instr(Args a, const EvalContext&) {
+  return Value::Int(Locate(Text(a[1]), Text(a[0]), 1, ResolveCollation(a[0].collation(), a[1].collation())));
+}
 
 Result<Value> Pad(Args a, bool left) {
   std::string s = Text(a[0]), pad = Text(a[2]);
@@ -235,11 +240,12 @@ Result<Value> Elt(Args a, const EvalContext&) {
 Result<Value> FindInSet(Args a, const EvalContext&) {
   std::string needle = Text(a[0]), list = Text(a[1]);
   if (needle.find(',') != std::string::npos) return Value::Int(0);
+  const CollationKind kind = ResolveCollation(a[0].collation(), a[1].collation());
   int64_t index = 1;
   for (size_t begin = 0;; index++) {
     size_t end = list.find(',', begin);
-    if (list.compare(begin, end == std::string::npos ? std::string::npos : end - begin, needle) == 0 && !list.empty())
-      return Value::Int(index);
+    std::string_view element = std::string_view(list).substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    if (CollatedCompare(element, needle, kind) == 0 && !list.empty()) return Value::Int(index);
     if (end == std::string::npos) return Value::Int(0);
     begin = end + 1;
   }

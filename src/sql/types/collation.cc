@@ -345,4 +345,22 @@ bool CollatedLike(std::string_view text_bytes, std::string_view pattern_bytes, c
   return p == pattern.size();
 }
 
+size_t CollatedFind(std::string_view s, std::string_view sub, size_t start) {
+  const std::vector<uint64_t> needle = Units(sub, false, '\0');
+  if (needle.empty()) return start <= s.size() ? start : std::string_view::npos;
+  for (size_t p = start; p < s.size(); p += CharLength(s, p)) {
+    size_t q = p, k = 0;
+    while (k < needle.size() && q < s.size()) {
+      const size_t n = CharLength(s, q);
+      const uint64_t unit = CharacterUnit(s.substr(q, n));
+      q += n;
+      if (unit == 0) continue;  // ignorable
+      if (unit != needle[k]) break;
+      k++;
+    }
+    if (k == needle.size()) return p;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace strata::sql

@@ -19,6 +19,7 @@
 // stronger side's collation; two different ones of equal strength compare as binary.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -86,5 +87,8 @@ void AppendWeights(std::string_view s, CollationKind kind, std::string* out);
 size_t CollationHash(std::string_view s);
 // LIKE under a UCA kind: each character matches one of equal weight.
 bool CollatedLike(std::string_view text, std::string_view pattern, char escape);
+// The byte offset of the first match of `sub` in `s` at or after byte `start`, characters
+// matching as in CollatedLike (LOCATE, INSTR under a UCA kind); npos when none.
+size_t CollatedFind(std::string_view s, std::string_view sub, size_t start);
 
 }  // namespace strata::sql
