@@ -53,6 +53,8 @@ constexpr const char* kRowLockWaits = "stratadb_row_lock_waits_total";
 constexpr const char* kRowLockTimeouts = "stratadb_row_lock_timeouts_total";
 constexpr const char* kRowLockDeadlocks = "stratadb_row_lock_deadlocks_total";
 constexpr const char* kRowLockWaiting = "stratadb_row_lock_waiting";
+constexpr const char* kPlanCacheHits = "stratadb_plan_cache_hits_total";
+constexpr const char* kPlanCacheMisses = "stratadb_plan_cache_misses_total";
 
 // Free space kept in reserve on the data directory's file system: below it, writes are
 // refused with 1021 (docs/operations.md, "Full disks"). One Raft log segment's worth, so
@@ -285,6 +287,10 @@ void Node::RegisterMetrics() {
                 [this] { return static_cast<double>(txns_->locks().stats().deadlocks); });
   r.AddCallback(kRowLockWaiting, "Transactions waiting for a row lock now", T::kGauge,
                 [this] { return static_cast<double>(txns_->locks().stats().waiting); });
+  r.AddCallback(kPlanCacheHits, "Prepared SELECT executions that reused their kept plan", T::kCounter,
+                [this] { return sql_ ? static_cast<double>(sql_->plan_cache_hits()) : 0.0; });
+  r.AddCallback(kPlanCacheMisses, "Prepared SELECT executions that planned anew (first run, DDL, new settings)",
+                T::kCounter, [this] { return sql_ ? static_cast<double>(sql_->plan_cache_misses()) : 0.0; });
   metrics_registered_ = true;
 }
 
@@ -292,7 +298,8 @@ void Node::UnregisterMetrics() {
   if (!metrics_registered_) return;
   obs::Registry& r = obs::Registry::Default();
   for (const char* name : {kTxnCommits, kTxnConflicts, kTxnRollbacks, kTxnReadOnly, kAppliedIndex, kGcWatermark,
-                           kGcHorizon, kDiskFull, kRowLockWaits, kRowLockTimeouts, kRowLockDeadlocks, kRowLockWaiting})
+                           kGcHorizon, kDiskFull, kRowLockWaits, kRowLockTimeouts, kRowLockDeadlocks, kRowLockWaiting,
+                           kPlanCacheHits, kPlanCacheMisses})
     r.RemoveCallback(name);
   metrics_registered_ = false;
 }
@@ -362,6 +369,11 @@ Status Node::StartMysql() {
   server_options.port = config_.port;
   server_options.tls_cert_file = config_.tls_cert;
   server_options.tls_key_file = config_.tls_key;
+  // SET GLOBAL max_connections applies to the next connection (MySQL's range 1–100000).
+  server_options.max_connections_now = [engine = sql_.get()] {
+    std::optional<sql::Value> v = engine->GetGlobal("max_connections");
+    return v ? static_cast<uint32_t>(std::clamp(v->ToDouble(), 1.0, 100000.0)) : uint32_t{151};
+  };
   STRATA_ASSIGN_OR_RETURN(mysql_, server::mysql::Server::Start(std::move(server_options), sessions_.get()));
   sql_->processes().SetConnectionCloser([server = mysql_.get()](uint32_t id) { return server->CloseConnection(id); });
   obs::Info("node", "MySQL protocol server listening",

@@ -335,7 +335,8 @@ class SqlSessionHandler : public mysql::SessionHandler {
     metrics_->latency->With({kind}).Observe(seconds);
     metrics_->statements->With({kind}).Inc();
     if (!result.ok()) CountError(result.status());
-    if (slow_log_ && seconds >= session_->long_query_time() && stmt.kind != sql::ast::StatementKind::kEmpty) {
+    if (slow_log_ && seconds >= session_->long_query_time() && stmt.kind != sql::ast::StatementKind::kEmpty &&
+        session_->slow_query_log()) {
       metrics_->slow_queries->Inc();
       const int64_t now = static_cast<int64_t>(std::time(nullptr));
       auto line = [&](std::string_view statement) {

@@ -141,6 +141,8 @@ class SqlEngine {
   // took a kept plan / planned anew).
   std::vector<std::pair<std::string, std::string>> StatusRows() const;
   void CountPlanCache(bool hit) { (hit ? plan_cache_hits_ : plan_cache_misses_).fetch_add(1, std::memory_order_relaxed); }
+  uint64_t plan_cache_hits() const { return plan_cache_hits_.load(std::memory_order_relaxed); }
+  uint64_t plan_cache_misses() const { return plan_cache_misses_.load(std::memory_order_relaxed); }
 
   NodeVariables* node_variables() const { return options_.node_variables; }
   const ClusterHooks& cluster() const { return options_.cluster; }
@@ -310,6 +312,8 @@ class Session final : public SessionContext, public UserLockRunner {
   // A session variable (lower-case name) or the global default; nullopt when unknown.
   std::optional<Value> GetVariable(std::string_view name) const;
   double long_query_time() const;
+  // @@GLOBAL.slow_query_log: whether slow statements are logged (SET GLOBAL slow_query_log = OFF).
+  bool slow_query_log() const;
 
   // ---- SessionContext: what the binder reads ----
   const std::string& server_version() const override;

@@ -514,6 +514,40 @@ class ObservabilityTest(unittest.TestCase):
                 cur.execute("SET GLOBAL long_query_time = 10")
         self.assertTrue([e for e in self.slow_log() if "global_zero" in e["statement"]])
 
+    def test_slow_query_log_off(self):
+        """SET GLOBAL slow_query_log = OFF stops the log; ON starts it again."""
+        with connect(self.server) as c, c.cursor() as cur:
+            cur.execute("SET SESSION long_query_time = 0")
+            cur.execute("SET GLOBAL slow_query_log = OFF")
+            try:
+                cur.execute("SELECT @@GLOBAL.slow_query_log")
+                self.assertEqual(cur.fetchone(), (0,))
+                cur.execute("SELECT 737373 AS while_off")
+            finally:
+                cur.execute("SET GLOBAL slow_query_log = ON")
+            cur.execute("SELECT 838383 AS while_on")
+        self.assertFalse([e for e in self.slow_log() if "while_off" in e["statement"]])
+        self.assertTrue([e for e in self.slow_log() if "while_on" in e["statement"]])
+
+    def test_max_connections_set_global(self):
+        """SET GLOBAL max_connections applies to the next connection: past it, 1040."""
+        with connect(self.server) as c, c.cursor() as cur:
+            cur.execute("SELECT @@max_connections")
+            self.assertEqual(cur.fetchone(), (151,))
+            cur.execute("SET GLOBAL max_connections = 2")
+            try:
+                cur.execute("SELECT @@GLOBAL.max_connections")
+                self.assertEqual(cur.fetchone(), (2,))
+                with connect(self.server) as second:
+                    with self.assertRaises(pymysql.err.OperationalError) as refused:
+                        connect(self.server)
+                    self.assertEqual(refused.exception.args[0], 1040)
+                    second.ping()
+            finally:
+                cur.execute("SET GLOBAL max_connections = 151")
+            with connect(self.server) as third, third.cursor() as cur3:
+                cur3.execute("SELECT 1")
+
     def test_metrics(self):
         with connect(self.server) as c, c.cursor() as cur:
             cur.execute("CREATE DATABASE IF NOT EXISTS m")
@@ -527,6 +561,18 @@ class ObservabilityTest(unittest.TestCase):
         self.assertRegex(body, r'\nstratadb_query_duration_seconds_count\{kind="select"\} [1-9]')
         self.assertRegex(body, r'\nstratadb_query_duration_seconds_bucket\{kind="select",le="\+Inf"\} [1-9]')
         self.assertRegex(body, r'\nstratadb_statement_errors_total\{code="1062"\} [1-9]')
+        # Prepared SELECTs: the first execution plans, the second reuses the kept plan.
+        def plan_cache(text, name):
+            return int(re.search(rf"\n{name} (\d+)", text).group(1))
+        hits, misses = plan_cache(body, "stratadb_plan_cache_hits_total"), plan_cache(body, "stratadb_plan_cache_misses_total")
+        with connect(self.server) as c, c.cursor() as cur:
+            cur.execute("PREPARE ps FROM 'SELECT id FROM m.t WHERE id = ?'")
+            cur.execute("SET @one = 1")
+            cur.execute("EXECUTE ps USING @one")
+            cur.execute("EXECUTE ps USING @one")
+        _, body = curl(f"http://127.0.0.1:{self.server.admin_port}/metrics")
+        self.assertGreaterEqual(plan_cache(body, "stratadb_plan_cache_misses_total"), misses + 1)
+        self.assertGreaterEqual(plan_cache(body, "stratadb_plan_cache_hits_total"), hits + 1)
         checker = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True)
         self.assertEqual(checker.returncode, 0, checker.stdout + checker.stderr)
 

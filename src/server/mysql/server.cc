@@ -151,7 +151,8 @@ void Server::Impl::AcceptLoop() {
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (ctx.open_connections.load() >= ctx.options.max_connections) {
+    const uint32_t limit = ctx.options.max_connections_now ? ctx.options.max_connections_now() : ctx.options.max_connections;
+    if (ctx.open_connections.load() >= limit) {
       ctx.metrics.refused_max_connections->Inc();
       RefuseConnection(fd, er::kConCount, "08004", "Too many connections");
       continue;

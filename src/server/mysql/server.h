@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,8 @@ struct ServerOptions {
   uint16_t port = 3306;                   // 0: an ephemeral port (see Server::port())
   std::string server_version = STRATA_MYSQL_VERSION;  // sent in the handshake
   uint32_t max_connections = 151;
+  // When set, read at each new connection instead of max_connections (SET GLOBAL).
+  std::function<uint32_t()> max_connections_now;
   // Largest command payload a client may send (reads); ERR 1153 and close beyond it.
   size_t max_allowed_packet = 64 << 20;
   // PEM files; both empty: a self-signed certificate is generated in memory at start.

@@ -270,6 +270,11 @@ std::optional<Value> Session::GetVariable(std::string_view name) const {
   return SystemVariableDefault(lower, *engine_);
 }
 
+bool Session::slow_query_log() const {
+  std::optional<Value> v = SystemVariable("slow_query_log", true);
+  return !v || v->ToBool().value_or(true);
+}
+
 double Session::long_query_time() const {
   std::optional<Value> v = GetVariable("long_query_time");
   return v ? v->ToDouble() : 10.0;

@@ -194,6 +194,7 @@ Status NormalizeVariableValue(std::string_view name, Value* v) {
   if (name == "session_track_transaction_info") return one_of({"OFF", "STATE", "CHARACTERISTICS"}, true);
   if (name == "session_track_gtids") return one_of({"OFF"}, true);  // there are no GTIDs to report
   if (name == "long_query_time") *v = Value::Double(std::max(0.0, v->ToDouble()));
+  if (name == "max_connections") *v = Value::Int(static_cast<int64_t>(std::clamp(v->ToDouble(), 1.0, 100000.0)));
   if (name == "strata_max_staleness_ms") {
     if (v->ToDouble() < 0) return ErrWrongValueForVariable(name, v->ToText().value_or("NULL"));
     *v = Value::Int(static_cast<int64_t>(v->ToDouble()));
