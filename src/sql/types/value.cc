@@ -10,6 +10,9 @@
 #include "sql/errors.h"
 
 namespace strata::sql {
+
+// The collation byte rides in the space a Decimal takes anyway: rows do not grow.
+static_assert(sizeof(Value) <= 48, "a Value is 48 bytes");
 namespace {
 
 constexpr double kPowersOf10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
