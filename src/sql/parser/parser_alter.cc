@@ -88,6 +88,25 @@ Result<ast::StatementPtr> Parser::ParseAlterTable(ast::TableName table) {
       rename->renames.emplace_back(std::move(table), std::move(to));
       out = std::move(rename);
     }
+  } else if (PeekWord("DEFAULT") || PeekWord("COLLATE") || PeekWord("CHARSET") ||
+             (PeekWord("CHARACTER") && PeekWord("SET", 1))) {
+    // [DEFAULT] CHARACTER SET [=] x [[DEFAULT] COLLATE [=] y]: the table's default collation
+    auto alter = std::make_unique<ast::AlterTable>();
+    alter->table = std::move(table);
+    alter->action = ast::AlterTable::Action::kDefaultCollation;
+    while (!AtEnd() && !PeekPunct(",")) {
+      AcceptWord("DEFAULT");
+      if (AcceptCharsetKeyword()) {
+        AcceptPunct("=");
+        STRATA_ASSIGN_OR_RETURN(alter->charset, ParseCharsetName());
+      } else if (AcceptWord("COLLATE")) {
+        AcceptPunct("=");
+        STRATA_ASSIGN_OR_RETURN(alter->collation, ParseCharsetName());
+      } else {
+        return Error();
+      }
+    }
+    out = std::move(alter);
   } else if (PeekWord("ENGINE")) {  // ENGINE alone is parser.cc's AlterTableEngine
     return ErrNotSupportedYet("ALTER TABLE ... ENGINE with other changes");
   } else {

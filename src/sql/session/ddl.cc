@@ -97,16 +97,16 @@ uint16_t ServerCollation(const Session& session) {
   return info != nullptr ? info->id : kDefaultCollation;
 }
 
-// A CREATE TABLE's DEFAULT CHARSET / COLLATE, else the server's.
-Result<uint16_t> TableCollation(const Session& session, const ast::CreateTable& stmt) {
-  if (!stmt.collation.empty()) {
-    const CollationInfo* info = CollationByName(stmt.collation);
-    if (info == nullptr) return ErrUnknownCollation(stmt.collation);
+// A table's DEFAULT CHARSET / COLLATE (CREATE or ALTER TABLE), else the server's.
+Result<uint16_t> TableCollation(const Session& session, const std::string& charset, const std::string& collation) {
+  if (!collation.empty()) {
+    const CollationInfo* info = CollationByName(collation);
+    if (info == nullptr) return ErrUnknownCollation(collation);
     return info->id;
   }
-  if (!stmt.charset.empty()) {
-    const CollationInfo* info = DefaultCollationOfCharset(stmt.charset, ServerCollation(session));
-    if (info == nullptr) return ErrUnknownCharacterSet(stmt.charset);
+  if (!charset.empty()) {
+    const CollationInfo* info = DefaultCollationOfCharset(charset, ServerCollation(session));
+    if (info == nullptr) return ErrUnknownCharacterSet(charset);
     return info->id;
   }
   return ServerCollation(session);
@@ -212,7 +212,7 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   t.engine = std::string(ResolveEngine(session, stmt.engine));
   t.comment = stmt.comment;
   t.auto_increment_start = stmt.auto_increment_start.value_or(1);
-  STRATA_ASSIGN_OR_RETURN(t.default_collation, TableCollation(session, stmt));
+  STRATA_ASSIGN_OR_RETURN(t.default_collation, TableCollation(session, stmt.charset, stmt.collation));
   if (stmt.columns.empty()) return ErrTableMustHaveColumns();
   for (const auto& def : stmt.columns) {
     if (t.FindColumn(def.name)) return ErrDuplicateColumn(def.name);
@@ -547,7 +547,9 @@ Result<QueryResult> AlterTableColumns(Session& session, const ast::AlterTable& s
     auto table = catalog->FindTable(db, stmt.table.name);
     if (!table) return ErrNoSuchTable(db, stmt.table.name);
     TableSchema updated = *table;
-    if (stmt.action == Action::kAddColumn) {
+    if (stmt.action == Action::kDefaultCollation) {  // the columns keep theirs, as in MySQL
+      STRATA_ASSIGN_OR_RETURN(updated.default_collation, TableCollation(session, stmt.charset, stmt.collation));
+    } else if (stmt.action == Action::kAddColumn) {
       if (updated.FindColumn(stmt.column.name)) return ErrDuplicateColumn(stmt.column.name);
       ColumnSchema col;
       STRATA_RETURN_IF_ERROR(BuildColumn(session, stmt.column, updated.DefaultCollationId(), &col));

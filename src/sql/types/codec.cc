@@ -186,8 +186,8 @@ void AppendKeyValue(const Value& v, const ColumnType& type, Bytes* out) {
       if (kind == CollationKind::kBinary) {
         enc.PutBytes(v.string_value());
       } else {
-        thread_local std::string weights;
-        weights.clear();
+        std::string weights;
+        weights.reserve(v.string_value().size() * 2);
         AppendWeights(v.string_value(), kind, &weights);
         enc.PutBytes(weights);
       }

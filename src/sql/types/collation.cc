@@ -44,6 +44,15 @@ const UCollator* Collator() {
   return collator;
 }
 
+// Scratch buffers are kept per thread between calls, but not once a long string (a LONGTEXT
+// up to 64 MiB) has grown them: a connection thread would hold that memory for good.
+constexpr size_t kKeptScratchBytes = size_t{1} << 20;
+
+template <typename String>
+void ReleaseIfLarge(String* s) {
+  if (s->capacity() * sizeof(typename String::value_type) > kKeptScratchBytes) *s = String();
+}
+
 // This thread's collation element iterator and UTF-16 buffer.
 struct ElementState {
   UCollationElements* elements = nullptr;
@@ -84,6 +93,7 @@ void ForEachPrimary(std::string_view s, Emit emit) {
     current = primary << 16;
   }
   if (current != 0) emit(current);
+  ReleaseIfLarge(&state.utf16);  // the iterator's text is set anew before every use
 }
 
 void AppendPrimary(uint32_t p, std::string* out) {
@@ -237,7 +247,10 @@ int CollatedCompare(std::string_view a, std::string_view b, CollationKind kind) 
   wb.clear();
   AppendUcaWeights(a, &wa);
   AppendUcaWeights(b, &wb);
-  return Sign(wa.compare(wb));
+  const int c = Sign(wa.compare(wb));
+  ReleaseIfLarge(&wa);
+  ReleaseIfLarge(&wb);
+  return c;
 }
 
 void AppendWeights(std::string_view s, CollationKind kind, std::string* out) {
