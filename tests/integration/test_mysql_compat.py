@@ -50,6 +50,16 @@ class MysqlCompatTest(unittest.TestCase):
     def one(self, sql, args=None, cur=None):
         return self.q(sql, args, cur)[0][0]
 
+    def connect_with_collation_255(self):
+        """A connection whose HandshakeResponse asks for collation 255 (utf8mb4_0900_ai_ci)."""
+        original = pymysql.connections.charset_by_name
+        pymysql.connections.charset_by_name = lambda name: pymysql.charset.Charset(
+            255, "utf8mb4", "utf8mb4_0900_ai_ci", "Yes")
+        try:
+            return connect(self.server, DB)
+        finally:
+            pymysql.connections.charset_by_name = original
+
     def error(self, sql, cur=None):
         with self.assertRaises(pymysql.MySQLError) as ctx:
             (cur or self.cur).execute(sql)
@@ -81,13 +91,7 @@ class MysqlCompatTest(unittest.TestCase):
 
     def test_03_collation_255_in_handshake_response(self):
         """3. Accept collation id 255 (utf8mb4_0900_ai_ci) in HandshakeResponse."""
-        original = pymysql.connections.charset_by_name
-        pymysql.connections.charset_by_name = lambda name: pymysql.charset.Charset(
-            255, "utf8mb4", "utf8mb4_0900_ai_ci", "Yes")
-        try:
-            c = connect(self.server, DB)
-        finally:
-            pymysql.connections.charset_by_name = original
+        c = self.connect_with_collation_255()
         with c, c.cursor() as cur:
             self.assertEqual(self.one("SELECT @@character_set_client", cur=cur), "utf8mb4")
             self.assertEqual(self.one("SELECT CHAR_LENGTH(%s)", ("ünï ✓ 😀",), cur=cur), 7)
@@ -894,13 +898,7 @@ class MysqlCompatTest(unittest.TestCase):
         self.assertEqual(self.q("SELECT COUNT(DISTINCT s COLLATE utf8mb4_bin) FROM g42"), ((3,),))
         self.assertEqual(self.q("SHOW FULL COLUMNS FROM g42")[0][2], "utf8mb4_0900_ai_ci")
         # A client whose handshake asks for utf8mb4_0900_ai_ci (255) gets it for its literals.
-        original = pymysql.connections.charset_by_name
-        pymysql.connections.charset_by_name = lambda name: pymysql.charset.Charset(
-            255, "utf8mb4", "utf8mb4_0900_ai_ci", "Yes")
-        try:
-            c = connect(self.server, DB)
-        finally:
-            pymysql.connections.charset_by_name = original
+        c = self.connect_with_collation_255()
         with c, c.cursor() as cur:
             self.assertEqual(self.one("SELECT @@collation_connection", cur=cur), "utf8mb4_0900_ai_ci")
             self.assertEqual(self.one("SELECT 'a' = 'A ' ", cur=cur), 0)
