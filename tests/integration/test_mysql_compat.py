@@ -516,16 +516,17 @@ class MysqlCompatTest(unittest.TestCase):
         """26. Binary date/time: lengths 0/4/7/11; zero date is length 0."""
         self.cur.execute("CREATE TABLE t26 (id INT PRIMARY KEY, d DATE, dt DATETIME(6))")
         self.cur.execute("SET SESSION sql_mode = ''")
-        # (Fractional seconds are not stored yet, so the 11-byte form is checked on parameters.)
         self.cur.execute("INSERT INTO t26 VALUES (1, '0000-00-00', '0000-00-00 00:00:00'), "
-                         "(2, '2024-02-29', '2024-02-29 00:00:00'), (3, '2024-02-29', '2024-02-29 10:11:12')")
+                         "(2, '2024-02-29', '2024-02-29 00:00:00'), (3, '2024-02-29', '2024-02-29 10:11:12'), "
+                         "(4, '2024-02-29', '2024-02-29 10:11:12.000345')")
         self.cur.execute("SET SESSION sql_mode = DEFAULT")
         ps = mc.RawStatements(self.conn)
         sid, _, _ = ps.prepare("SELECT d, dt FROM t26 ORDER BY id")
         cols, rows, _ = ps.execute(sid)
         got = [mc.binary_values(r, cols) for r in rows]
         date = struct.pack("<HBB", 2024, 2, 29)
-        self.assertEqual(got, [[(0, b""), (0, b"")], [(4, date), (4, date)], [(4, date), (7, date + bytes([10, 11, 12]))]])
+        self.assertEqual(got, [[(0, b""), (0, b"")], [(4, date), (4, date)], [(4, date), (7, date + bytes([10, 11, 12]))],
+                               [(4, date), (11, date + bytes([10, 11, 12]) + struct.pack("<I", 345))]])
         # Parameters of each length reach SQL as the same text.
         sid2, _, _ = ps.prepare("SELECT CAST(? AS CHAR)")
         for kind, raw, text in ((mc.TYPE_DATETIME, b"\x00", b"0000-00-00 00:00:00"),
