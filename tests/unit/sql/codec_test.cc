@@ -211,6 +211,64 @@ TEST(SchemaCodecTest, MoveStateRoundTripsAndIsOptional) {
   EXPECT_TRUE(e->columns[2].added_default.is_null());
 }
 
+// Collations travel in the last trailer: the table's default and each text column's. A schema
+// without it (every one written before collations) keeps its columns binary, NO PAD, as
+// their keys were built; an unknown collation id is corruption, not a silent binary.
+TEST(SchemaCodecTest, CollationsRoundTripAndOldSchemasStayBinary) {
+  TableSchema t = SampleSchema();
+  auto legacy = TableSchema::Decode(t.Encode());
+  ASSERT_TRUE(legacy.ok());
+  EXPECT_EQ(legacy->columns[1].type.collation, 0u);
+  EXPECT_EQ(legacy->columns[1].type.CollationId(), kCollationUtf8mb4Bin);  // what it shows
+  EXPECT_EQ(legacy->columns[1].type.Collation(), CollationKind::kBinary);  // what it does
+  EXPECT_EQ(legacy->DefaultCollationId(), kCollationUtf8mb4Bin);
+
+  t.default_collation = kCollationUtf8mb4_0900AiCi;
+  t.columns[1].type.collation = kCollationUtf8mb4GeneralCi;
+  Bytes enc = t.Encode();
+  auto d = TableSchema::Decode(enc);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->default_collation, kCollationUtf8mb4_0900AiCi);
+  EXPECT_EQ(d->columns[1].type.collation, kCollationUtf8mb4GeneralCi);
+  EXPECT_EQ(d->columns[1].type.Collation(), CollationKind::kUcaPadSpace);
+  EXPECT_EQ(d->columns[0].type.collation, 0u);
+  for (size_t n = enc.size() - 4; n < enc.size(); n++)
+    EXPECT_FALSE(TableSchema::Decode(Slice(enc).substr(0, n)).ok()) << n;  // a cut trailer
+  // The last byte is the column's collation id (45 fits one varint byte): 44 is no collation.
+  ASSERT_EQ(static_cast<uint8_t>(enc.back()), kCollationUtf8mb4GeneralCi);
+  enc.back() = 44;
+  EXPECT_EQ(TableSchema::Decode(enc).status().code(), StatusCode::kCorruption);
+}
+
+// A _ci column's key is its weights: spellings the collation calls equal share one key (a
+// UNIQUE or PRIMARY KEY refuses the second), and its decoded values carry the collation.
+TEST(SchemaCodecTest, CollatedKeysAndRows) {
+  TableSchema t = SampleSchema();
+  t.columns[1].type.collation = kCollationUtf8mb4GeneralCi;
+  const ColumnType& ci = t.columns[1].type;
+  auto key = [](const Value& v, const ColumnType& type) {
+    Bytes out;
+    AppendKeyValue(v, type, &out);
+    return out;
+  };
+  EXPECT_EQ(key(Value::String("Résumé  "), ci), key(Value::String("resume"), ci));
+  EXPECT_LT(key(Value::String("apple"), ci), key(Value::String("Banana"), ci));
+  ColumnType bin = ci;
+  bin.collation = kCollationUtf8mb4Bin;
+  EXPECT_EQ(key(Value::String("a  "), bin), key(Value::String("a"), bin));  // PAD SPACE
+  EXPECT_NE(key(Value::String("a"), bin), key(Value::String("A"), bin));
+  bin.collation = 0;  // a column from before collations: bytes, NO PAD
+  EXPECT_NE(key(Value::String("a  "), bin), key(Value::String("a"), bin));
+
+  Row row(t.columns.size());
+  row[1] = Value::String("Apple");
+  auto decoded = DecodeRow(EncodeRow(row), t);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ((*decoded)[1].string_value(), "Apple");  // the bytes as written
+  EXPECT_EQ((*decoded)[1].collation(), MakeStringCollation(CollationKind::kUcaPadSpace, Coercibility::kImplicit));
+  EXPECT_EQ(CompareValues((*decoded)[1], Value::String("APPLE")), 0);
+}
+
 // A FLOAT/DOUBLE column's length counts only with fixed_decimals (FLOAT(M,D)): schemas
 // written before (M,D) was honoured hold FLOAT(p)'s p there and must stay plain FLOAT.
 TEST(SchemaCodecTest, FloatLengthWithoutFixedDecimalsIsPlain) {
