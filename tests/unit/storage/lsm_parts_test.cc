@@ -546,8 +546,18 @@ TEST(EngineFaultTest, FullDiskDuringFlushRetriesAndResumesWhenSpaceReturns) {
     EXPECT_EQ(**e->Get({}, "a"), "1");  // reads are served
     EXPECT_EQ(**e->Get({}, "k200"), Bytes(1000, 'x'));
     // No partial SST of the failed attempts is left holding space: only the first flush's.
-    int ssts = 0;
-    for (const auto& p : std::filesystem::directory_iterator(dir)) ssts += p.path().extension() == ".sst";
+    // A retry runs every 20 ms and holds its file while it writes, so a listing can catch
+    // one in flight (seen under ASan): a leaked file would be there at every look.
+    auto count_ssts = [&dir] {
+      int n = 0;
+      for (const auto& p : std::filesystem::directory_iterator(dir)) n += p.path().extension() == ".sst";
+      return n;
+    };
+    int ssts = count_ssts();
+    for (int look = 0; look < 50 && ssts != 1; look++) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+      ssts = count_ssts();
+    }
     EXPECT_EQ(ssts, 1);
     faults.Clear();  // space returns: the retried flush succeeds, no restart
     for (int i = 0; i < 500 && !e->space_error().ok(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
