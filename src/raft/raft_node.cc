@@ -337,6 +337,10 @@ void RaftNode::Impl::PublishInfo() {
   info.log_cached_bytes = storage->cached_bytes();
   info.log_disk_reads = storage->disk_reads();
   info.conf = core->conf();
+  // A leader is its own leader contact: once deposed (check-quorum on an isolated leader),
+  // its data is as current as its last moment as leader, not "never heard from a leader".
+  if (info.role == Role::kLeader)
+    leader_contact_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   sole_voter_leader.store(core->role() == Role::kLeader && info.conf.voters.size() == 1, std::memory_order_release);
   info.match.clear();
   if (core->role() == Role::kLeader) {
