@@ -327,7 +327,8 @@ class Session final : public SessionContext, public UserLockRunner {
   EvalContext eval_context() const override;
   // The session's time_zone, parsed once per change (variables.cc); nullptr: SYSTEM.
   std::shared_ptr<const TimeZone> time_zone() const;
-  Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer) const override;
+  Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer,
+                                     SemiJoinUse semi_join) const override;
   const BindContext* statement_outer() const override {
     return trigger_frames_.empty() ? nullptr : trigger_frames_.back().names;
   }

@@ -102,7 +102,10 @@ Result<BoundExprPtr> BindColumn(const ast::Expr& e, BindContext& ctx) {
 
 // (SELECT ...), EXISTS (SELECT ...), x [NOT] IN (SELECT ...).
 Result<BoundExprPtr> BindSubquery(const ast::Expr& e, BindContext& ctx) {
-  STRATA_ASSIGN_OR_RETURN(BoundSubquery sub, ctx.session->BindSubquery(*e.subquery, ctx));
+  const SemiJoinUse semi_join = e.kind == ExprKind::kExists                      ? SemiJoinUse::kExists
+                                : e.kind == ExprKind::kInSubquery && !e.negated ? SemiJoinUse::kIn
+                                                                                : SemiJoinUse::kNone;
+  STRATA_ASSIGN_OR_RETURN(BoundSubquery sub, ctx.session->BindSubquery(*e.subquery, ctx, semi_join));
   auto node = std::make_unique<BoundExpr>();
   node->kind = K::kSubquery;
   node->subquery = std::move(sub.plan);

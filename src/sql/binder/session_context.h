@@ -30,11 +30,21 @@ struct BoundSubquery {
   bool correlated = false;       // it reads a column of an enclosing query
 };
 
+// How an enclosing query may use a subquery as a semi join (optimizer/decorrelate.cc).
+enum class SemiJoinUse : uint8_t {
+  kNone,    // a scalar subquery, NOT IN
+  kExists,  // EXISTS (…): the select list does not matter
+  kIn,      // x IN (…): its single column must equal x
+};
+
 class SessionContext {
  public:
   // Binds and plans `select`, a subquery inside a query bound with `outer`: a column the
-  // subquery's own tables lack is looked up in `outer` and the contexts around it.
-  virtual Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer) const = 0;
+  // subquery's own tables lack is looked up in `outer` and the contexts around it. An
+  // EXISTS or IN subquery (`semi_join`) also gets its semi join form where its shape allows
+  // (SubqueryPlan::semi).
+  virtual Result<BoundSubquery> BindSubquery(const ast::Select& select, const BindContext& outer,
+                                             SemiJoinUse semi_join) const = 0;
 
   virtual ~SessionContext() = default;
 

@@ -1,5 +1,6 @@
 // MakeJoin and MakeIndexJoin (operators.h): nested-loop, hash and index nested-loop joins,
-// inner, left and right.
+// inner, left, right, semi and anti.
+#include <numeric>
 #include <unordered_map>
 
 #include "common/check.h"
@@ -88,6 +89,8 @@ class JoinOp : public LeftDrivenJoin {
     if (built_) return Status::OK();
     built_ = true;
     STRATA_ASSIGN_OR_RETURN(right_rows_, Drain(*right_));
+    all_right_.resize(right_rows_.size());
+    std::iota(all_right_.begin(), all_right_.end(), 0u);
     if (plan_.type == JoinType::kRight) right_matched_.assign(right_rows_.size(), false);
     if (!hashed()) return Status::OK();
     std::vector<bool> strings;
@@ -104,29 +107,38 @@ class JoinOp : public LeftDrivenJoin {
     return Status::OK();
   }
 
-  // Emits the matches of one left row (and, for a LEFT join, the row NULL-padded when none).
+  // Emits the matches of one left row (and, for a LEFT join, the row NULL-padded when none;
+  // for a semi or anti join, the left row alone when some or no right row matches).
   Status Probe(const Row& left_row, RowBatch* out) override {
     combined_.assign(left_row.begin(), left_row.end());
     combined_.resize(left_width_ + right_width_);
     bool matched = false;
+    // A semi or anti join knows its answer at the first match.
+    const bool first_match_only = KeepsLeftRowOnly(plan_.type);
+    auto try_all = [&](const std::vector<uint32_t>& indexes) -> Status {
+      for (uint32_t i : indexes) {
+        if (matched && first_match_only) break;
+        STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+      }
+      return Status::OK();
+    };
     if (!hashed()) {
-      for (uint32_t i = 0; i < right_rows_.size(); i++) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+      STRATA_RETURN_IF_ERROR(try_all(all_right_));
     } else {
       std::vector<bool> strings;
       STRATA_ASSIGN_OR_RETURN(std::optional<size_t> h, KeyHash(plan_.left_keys, left_row, &strings));
       if (h && !key_strings_.empty() && strings != key_strings_) {
-        for (uint32_t i = 0; i < right_rows_.size(); i++) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+        STRATA_RETURN_IF_ERROR(try_all(all_right_));
       } else if (h) {
-        if (auto it = buckets_.find(*h); it != buckets_.end()) {
-          for (uint32_t i : it->second) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
-        }
-        for (uint32_t i : unhashed_) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+        if (auto it = buckets_.find(*h); it != buckets_.end()) STRATA_RETURN_IF_ERROR(try_all(it->second));
+        STRATA_RETURN_IF_ERROR(try_all(unhashed_));
       }
     }
     if (!matched && plan_.type == JoinType::kLeft) {
       for (size_t c = left_width_; c < combined_.size(); c++) combined_[c] = Value::Null();
       out->push_back(combined_);
     }
+    if (matched ? plan_.type == JoinType::kSemi : plan_.type == JoinType::kAnti) out->push_back(left_row);
     return Status::OK();
   }
 
@@ -139,7 +151,7 @@ class JoinOp : public LeftDrivenJoin {
     }
     *matched = true;
     if (plan_.type == JoinType::kRight) right_matched_[right_index] = true;
-    out->push_back(combined_);
+    if (!KeepsLeftRowOnly(plan_.type)) out->push_back(combined_);
     return Status::OK();
   }
 
@@ -161,6 +173,7 @@ class JoinOp : public LeftDrivenJoin {
   std::vector<bool> right_matched_;  // RIGHT join: right rows that met a left row
   std::unordered_map<size_t, std::vector<uint32_t>> buckets_;
   std::vector<uint32_t> unhashed_;
+  std::vector<uint32_t> all_right_;  // 0 .. right_rows_.size() - 1: every right row, in order
   std::vector<bool> key_strings_;  // which keys are strings, as the first hashed right row had them
   Row combined_;
 };
@@ -230,8 +243,10 @@ class IndexJoinOp : public LeftDrivenJoin {
             if (!ok) continue;
           }
           matched = true;
+          if (KeepsLeftRowOnly(plan_.type)) break;  // its answer is known
           out->push_back(combined_);
         }
+        if (matched && KeepsLeftRowOnly(plan_.type)) break;
       }
     }
     if (!matched && plan_.type == JoinType::kLeft) {
@@ -239,6 +254,7 @@ class IndexJoinOp : public LeftDrivenJoin {
       combined_.resize(left_width_ + table_.columns.size());  // NULLs
       out->push_back(std::move(combined_));
     }
+    if (matched ? plan_.type == JoinType::kSemi : plan_.type == JoinType::kAnti) out->push_back(left_row);
     return Status::OK();
   }
 

@@ -218,6 +218,9 @@ double EstimateRows(const LogicalOperator& plan) {
       }
       if (join.type == JoinType::kLeft) rows = std::max(rows, left);
       if (join.type == JoinType::kRight) rows = std::max(rows, right);
+      // A semi join keeps each left row at most once; an anti join the others.
+      if (join.type == JoinType::kSemi) rows = std::min(rows, left);
+      if (join.type == JoinType::kAnti) rows = left - std::min(rows, left) / 2;
       return std::max(1.0, rows);
     }
     case LogicalKind::kSetOp: return EstimateRows(*plan.children[0]) + EstimateRows(*plan.children[1]);

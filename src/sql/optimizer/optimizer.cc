@@ -5,6 +5,7 @@
 namespace strata::sql {
 
 LogicalPlan Optimize(LogicalPlan plan, const TimeZone* zone) {
+  plan = Decorrelate(std::move(plan));
   plan = ReorderJoins(std::move(plan));
   plan = PushDownPredicates(std::move(plan));
   plan = ChooseIndexJoins(std::move(plan));

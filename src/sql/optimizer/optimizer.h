@@ -9,8 +9,13 @@
 
 namespace strata::sql {
 
-// Join ordering, predicate pushdown, index joins, index selection, limit pushdown. `zone`:
-// the session's time zone (nullptr: SYSTEM), for key ranges over TIMESTAMP columns.
+// Decorrelation, join ordering, predicate pushdown, index joins, index selection, limit
+// pushdown. `zone`: the session's time zone (nullptr: SYSTEM), for key ranges over TIMESTAMP
+// columns.
 LogicalPlan Optimize(LogicalPlan plan, const TimeZone* zone);
+
+// The semi join form of an EXISTS or IN (`in_subquery`) subquery's plan, as planned and not
+// yet optimized (decorrelate.cc): nullptr when its shape does not allow one. Consumes `plan`.
+std::unique_ptr<SemiJoinForm> ExtractSemiJoinForm(LogicalPlan plan, bool in_subquery);
 
 }  // namespace strata::sql

@@ -101,7 +101,9 @@ void PushOn(LogicalJoin& join) {
   TakeConjuncts(std::move(join.predicate), &conjuncts);
   for (BoundExprPtr& c : conjuncts) {
     Side side = SideOf(*c, left_width);
-    if (side == Side::kLeft && join.type != JoinType::kLeft) left.push_back(std::move(c));
+    // (An anti join keeps the left rows its ON fails for: like a LEFT join's, they stay.)
+    const bool left_kept = join.type == JoinType::kLeft || join.type == JoinType::kAnti;
+    if (side == Side::kLeft && !left_kept) left.push_back(std::move(c));
     else if (side == Side::kRight && join.type != JoinType::kRight) right.push_back(std::move(c));
     else stay.push_back(std::move(c));
   }

@@ -6,6 +6,11 @@
 
 namespace strata::sql {
 
+// decorrelate.cc: a WHERE conjunct EXISTS / NOT EXISTS / IN (subquery) whose subquery
+// carries a semi join form (SubqueryPlan::semi) becomes a semi or anti join of the WHERE's
+// rows with the subquery's FROM, above a Filter of the other conjuncts.
+LogicalPlan Decorrelate(LogicalPlan plan);
+
 // join_order.cc: a chain of inner joins (under a WHERE or not) joins its tables in the order
 // of least estimated cost (cardinality.h) instead of FROM order (no cross product while a
 // condition connects a remaining table); a Project restores FROM order when it changed.

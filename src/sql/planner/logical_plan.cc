@@ -57,7 +57,8 @@ std::string LogicalValues::Describe() const {
 std::string LogicalFilter::Describe() const { return "Filter " + ExprToString(*predicate); }
 
 std::string LogicalJoin::Describe() const {
-  const char* name = type == JoinType::kInner ? "inner" : type == JoinType::kLeft ? "left" : "right";
+  static constexpr const char* kNames[] = {"inner", "left", "right", "semi", "anti"};
+  const char* name = kNames[static_cast<size_t>(type)];
   std::string text = index_lookup       ? fmt::format("IndexJoin {}, {}", name, LookupText())
                      : left_keys.empty() ? fmt::format("NestedLoopJoin {}", name)
                                          : fmt::format("HashJoin {} [{}] = [{}]", name, List(left_keys), List(right_keys));

@@ -122,10 +122,17 @@ enum class JoinType : uint8_t {
   kInner,  // the pairs for which the predicate is true
   kLeft,   // and each left row without a match, with NULLs for the right row's values
   kRight,  // and each right row without a match, with NULLs for the left row's values
+  // Semi and anti joins (optimizer/decorrelate.cc's EXISTS, IN and NOT EXISTS): the output is
+  // the left row alone, once when some right row meets the predicate (semi), or once when
+  // none does (anti).
+  kSemi,
+  kAnti,
 };
 
-// Output rows: the left row's values, then the right row's. `predicate` (nullptr: every
-// pair) is over that combined row. With `left_keys` (set by the predicate-pushdown rule) it
+inline bool KeepsLeftRowOnly(JoinType type) { return type == JoinType::kSemi || type == JoinType::kAnti; }
+
+// Output rows: the left row's values, then the right row's (a semi or anti join: the left
+// row's only). `predicate` (nullptr: every pair) is over the combined row. With `left_keys` (set by the predicate-pushdown rule) it
 // is a hash join: left_keys[i] over the left row equals right_keys[i] over the right row
 // for every match; those equalities stay in `predicate`, which is checked for every pair
 // the hash finds. Without keys it is a nested-loop join.
@@ -133,7 +140,9 @@ class LogicalJoin final : public LogicalOperator {
  public:
   LogicalJoin(JoinType type, BoundExprPtr predicate)
       : LogicalOperator(LogicalKind::kJoin), type(type), predicate(std::move(predicate)) {}
-  size_t width() const override { return children[0]->width() + children[1]->width(); }
+  size_t width() const override {
+    return children[0]->width() + (KeepsLeftRowOnly(type) ? 0 : children[1]->width());
+  }
   std::string Describe() const override;
 
   JoinType type;
@@ -322,10 +331,27 @@ class LogicalRecursiveCte final : public LogicalOperator {
 // A subquery inside an expression (expression/expr.h keeps it opaque): its optimized plan,
 // run by the executor's SubqueryRunner for each row of the enclosing query (once, when
 // uncorrelated).
+struct SemiJoinForm;
+
 struct SubqueryPlan {
   LogicalPlan plan;
   size_t visible = 0;       // the first `visible` values of each row are the subquery's columns
   bool correlated = false;  // reads an enclosing row (kOuterColumn)
+  // EXISTS / IN subqueries of a simple shape also carry a second plan of themselves as the
+  // right side of a semi join (optimizer/decorrelate.cc); the rule that rewrites a WHERE
+  // conjunct into that join takes it (hence mutable: `plan` stays, for any other use).
+  mutable std::unique_ptr<SemiJoinForm> semi;
+};
+
+// A subquery as the right side of a semi join: `inner` is its FROM and the WHERE conjuncts
+// that read only its own rows; `correlated` are the other WHERE conjuncts, which read the
+// enclosing row through kOuterColumn (depth 1) and `inner`'s row by position (at least one
+// an equality of the two, for EXISTS). An IN subquery adds `in_key`: its select list's
+// expression over `inner`'s row, which the IN's left operand must equal.
+struct SemiJoinForm {
+  LogicalPlan inner;
+  std::vector<BoundExprPtr> correlated;
+  BoundExprPtr in_key;
 };
 
 // Makes `child` the only child of `parent` and returns the parent.

@@ -34,17 +34,27 @@ class TraditionalRows {
       case LogicalKind::kJoin: {
         const auto& join = static_cast<const LogicalJoin&>(node);
         Visit(*node.children[0], false, nullptr);
+        // A semi join stops at a left row's first match (MySQL's FirstMatch strategy); an anti
+        // join keeps the rows without one (MySQL's "Not exists").
+        const bool semi = join.type == JoinType::kSemi, anti = join.type == JoinType::kAnti;
         if (join.index_lookup) {  // one index read per left row: eq_ref when it gives one row at most
           const auto& get = static_cast<const LogicalGet&>(*node.children[1]);
           const std::string& key = join.lookup_index->name;
+          std::string extra = join.predicate ? "Using where" : "";
+          if (semi || anti) extra += (extra.empty() ? "" : "; ") + std::string(semi ? "FirstMatch" : "Not exists");
           rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::String(get.alias), Value::Null(),
                           Value::String(join.lookup_unique() ? "eq_ref" : "ref"), Value::String(key),
                           Value::String(key), Value::Null(), Value::Null(), Value::Null(), Value::String("100.00"),
-                          join.predicate ? Value::String("Using where") : Value::Null()});
+                          TextOrNull(extra)});
           return;
         }
-        const char* buffer = join.left_keys.empty() ? "Using join buffer (Block Nested Loop)"
-                                                    : "Using join buffer (hash join)";
+        const char* buffer = join.left_keys.empty()
+                                 ? (semi   ? "FirstMatch; Using join buffer (Block Nested Loop)"
+                                    : anti ? "Not exists; Using join buffer (Block Nested Loop)"
+                                           : "Using join buffer (Block Nested Loop)")
+                                 : (semi   ? "FirstMatch; Using join buffer (hash join)"
+                                    : anti ? "Not exists; Using join buffer (hash join)"
+                                           : "Using join buffer (hash join)");
         Visit(*node.children[1], join.predicate != nullptr, buffer);
         return;
       }

@@ -240,7 +240,23 @@ Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const 
   return out;
 }
 
-Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const BindContext& outer) const {
+namespace {
+
+// A single SELECT … FROM tables … [WHERE …] (no set operation, WITH, grouping, window, LIMIT
+// or derived table): the only queries a semi join can stand for.
+bool MaySemiJoin(const ast::Select& s) {
+  if (!s.set_operands.empty() || !s.with.empty() || s.from.empty() || !s.group_by.empty() || s.having ||
+      !s.windows.empty() || s.limit || s.offset || !s.into_vars.empty())
+    return false;
+  for (const ast::TableRef& ref : s.from)
+    if (ref.derived) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const BindContext& outer,
+                                            SemiJoinUse semi_join) const {
   // Binding is const for the binder's sake; resolving the subquery's tables may begin the
   // session's transaction, as resolving the enclosing query's did.
   Session& self = const_cast<Session&>(*this);
@@ -251,6 +267,13 @@ Result<BoundSubquery> Session::BindSubquery(const ast::Select& select, const Bin
   auto plan = std::make_shared<SubqueryPlan>();
   plan->visible = planned.visible;
   plan->correlated = correlated;
+  // The semi join form is a second plan of the same query (plans are not copied), made only
+  // when the query might have the shape (optimizer.h, ExtractSemiJoinForm says for sure).
+  if (semi_join != SemiJoinUse::kNone && MaySemiJoin(select)) {
+    bool ignored = false;
+    STRATA_ASSIGN_OR_RETURN(PlannedQuery again, PlanQuery(self, select, &outer, &ignored));
+    plan->semi = ExtractSemiJoinForm(std::move(again.plan), semi_join == SemiJoinUse::kIn);
+  }
   plan->plan = Optimize(std::move(planned.plan), time_zone().get());
   out.plan = std::move(plan);
   out.correlated = correlated;

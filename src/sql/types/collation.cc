@@ -187,7 +187,11 @@ void AppendUcaWeights(std::string_view s, std::string* out) {
 CollationKind ResolveCollation(StringCollation a, StringCollation b) {
   if (a == b) return KindOf(a);
   if (CoercibilityOf(a) != CoercibilityOf(b)) return KindOf(CoercibilityOf(a) > CoercibilityOf(b) ? a : b);
-  return KindOf(a) == KindOf(b) ? KindOf(a) : CollationKind::kBinary;
+  if (KindOf(a) == KindOf(b)) return KindOf(a);
+  // utf8mb4_general_ci against utf8mb4_bin compares under utf8mb4_bin.
+  auto binary = [](CollationKind k) { return k == CollationKind::kBinary || k == CollationKind::kBinaryPadSpace; };
+  if (binary(KindOf(a)) != binary(KindOf(b))) return binary(KindOf(a)) ? KindOf(a) : KindOf(b);
+  return CollationKind::kBinary;
 }
 
 const CollationInfo* Collations(size_t* count) {

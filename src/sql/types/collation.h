@@ -16,7 +16,8 @@
 // A string value carries its collation with MySQL's coercibility (Value::collation): a
 // column's values are implicit, a literal's are coercible (the session's
 // collation_connection), `x COLLATE c` and `BINARY x` explicit. A comparison uses the
-// stronger side's collation; two different ones of equal strength compare as binary.
+// stronger side's collation; of two different ones of equal strength a binary one (`_bin`)
+// wins, as in MySQL, and two `_ci` ones (where MySQL reports 1267) compare as binary.
 #pragma once
 
 #include <cstddef>

@@ -72,7 +72,11 @@ TEST(Collation, Coercibility) {
   EXPECT_EQ(ResolveCollation(column_bin, literal), CollationKind::kBinaryPadSpace);  // the column's
   EXPECT_EQ(ResolveCollation(literal, column_ci), CollationKind::kUcaPadSpace);
   EXPECT_EQ(ResolveCollation(column_ci, explicit_bin), CollationKind::kBinary);   // COLLATE / BINARY win
-  EXPECT_EQ(ResolveCollation(column_ci, column_bin), CollationKind::kBinary);     // a tie: bytes
+  // A tie: the _bin side wins, either way round (MySQL's rule); two _ci ones: bytes.
+  EXPECT_EQ(ResolveCollation(column_ci, column_bin), CollationKind::kBinaryPadSpace);
+  EXPECT_EQ(ResolveCollation(column_bin, column_ci), CollationKind::kBinaryPadSpace);
+  const StringCollation column_ai = MakeStringCollation(CollationKind::kUcaNoPad, Coercibility::kImplicit);
+  EXPECT_EQ(ResolveCollation(column_ci, column_ai), CollationKind::kBinary);
   EXPECT_EQ(ResolveCollation(0, literal), CollationKind::kBinary);                // untyped strings: bytes
 }
 
