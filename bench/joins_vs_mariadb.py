@@ -78,6 +78,15 @@ QUERIES = {
         "WHERE o_orderkey IN (SELECT l_orderkey FROM lineitem GROUP BY l_orderkey HAVING SUM(l_quantity) > 250) "
         "AND c_custkey = o_custkey AND o_orderkey = l_orderkey "
         "GROUP BY c_name, c_custkey, o_orderkey, o_totalprice ORDER BY o_totalprice DESC, o_orderkey LIMIT 20",
+    "q4 (EXISTS, correlated)":
+        "SELECT o_orderstatus, COUNT(*) FROM orders WHERE o_orderdate >= '1995-01-01' AND o_orderdate < '1995-07-01' "
+        "AND EXISTS (SELECT * FROM lineitem WHERE l_orderkey = o_orderkey AND l_shipdate > o_orderdate + INTERVAL 60 DAY) "
+        "GROUP BY o_orderstatus ORDER BY o_orderstatus",
+    "q22-like (NOT EXISTS)":
+        "SELECT COUNT(*), SUM(c_acctbal) FROM customer WHERE c_acctbal > 0 "
+        "AND NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)",
+    "IN (uncorrelated, 2 tables)":
+        "SELECT COUNT(*) FROM part WHERE p_partkey IN (SELECT l_partkey FROM lineitem WHERE l_quantity > 45)",
     "left join (2 tables)":
         "SELECT c_mktsegment, COUNT(o_orderkey) FROM customer LEFT JOIN orders ON o_custkey = c_custkey "
         "AND o_orderstatus = 'O' GROUP BY c_mktsegment ORDER BY c_mktsegment",
