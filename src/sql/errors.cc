@@ -46,6 +46,9 @@ Status ErrViewColumnCount() {
 Status ErrNotView(std::string_view db, std::string_view name) {
   return Invalid(1347, "HY000", fmt::format("'{}.{}' is not VIEW", db, name));
 }
+Status ErrNotBaseTable(std::string_view db, std::string_view name) {
+  return Invalid(1347, "HY000", fmt::format("'{}.{}' is not BASE TABLE", db, name));
+}
 Status ErrViewRecursion(std::string_view db, std::string_view name) {
   return Invalid(1462, "HY000", fmt::format("`{}`.`{}` contains view recursion", db, name));
 }

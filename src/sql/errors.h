@@ -118,6 +118,7 @@ Status ErrWrongAutoKey();                                                // ER_W
 Status ErrTableExists(std::string_view table);
 Status ErrViewColumnCount();                                       // ER_VIEW_WRONG_LIST 1353
 Status ErrNotView(std::string_view db, std::string_view name);     // ER_WRONG_OBJECT 1347
+Status ErrNotBaseTable(std::string_view db, std::string_view name);  // ER_WRONG_OBJECT 1347
 Status ErrViewRecursion(std::string_view db, std::string_view name);  // ER_VIEW_RECURSIVE 1462
 Status ErrViewNotUpdatable(std::string_view name, std::string_view statement);  // ER_NON_UPDATABLE_TABLE 1288                           // ER_TABLE_EXISTS_ERROR 1050
 Status ErrCantDropKey(std::string_view index);                           // ER_CANT_DROP_FIELD_OR_KEY 1091

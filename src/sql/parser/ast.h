@@ -223,8 +223,8 @@ struct Use : Statement {
 struct CreateTable : Statement {
   CreateTable() : Statement(StatementKind::kCreateTable) {}
   TableName table;
-  bool if_not_exists = false;
-  bool temporary = false;
+  bool if_not_exists = false, temporary = false;
+  std::optional<TableName> like;  // CREATE TABLE t LIKE source: no body, no options
   std::vector<ColumnDef> columns;
   std::vector<IndexDef> indexes;  // PRIMARY KEY (..), KEY/INDEX, UNIQUE in the body
   std::string engine;             // ENGINE=x as written (empty: default)

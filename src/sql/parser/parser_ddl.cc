@@ -199,7 +199,13 @@ Result<ast::StatementPtr> Parser::ParseCreateTable(bool temporary) {
     create->if_not_exists = true;
   }
   STRATA_ASSIGN_OR_RETURN(create->table, ParseTableName());
-  if (PeekWord("LIKE") || (PeekPunct("(") && PeekWord("LIKE", 1))) return ErrNotSupportedYet("CREATE TABLE ... LIKE");
+  if (PeekWord("LIKE") || (PeekPunct("(") && PeekWord("LIKE", 1))) {  // LIKE source, or (LIKE source)
+    const bool parenthesized = AcceptPunct("(");
+    STRATA_RETURN_IF_ERROR(ExpectWord("LIKE"));
+    STRATA_ASSIGN_OR_RETURN(create->like, ParseTableName());
+    if (parenthesized) STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+    return ast::StatementPtr(std::move(create));
+  }
   if (PeekWord("AS") || PeekWord("SELECT")) return ErrNotSupportedYet("CREATE TABLE ... SELECT");
   STRATA_RETURN_IF_ERROR(ExpectPunct("("));
   do {

@@ -253,10 +253,43 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   return t;
 }
 
+// CREATE TABLE t LIKE source: source's columns, indexes, engine, collations and comment
+// (not its rows, triggers or AUTO_INCREMENT position), read in the DDL's own transaction.
+Status CopyTableDefinition(Session& session, const CatalogSnapshot& catalog, const ast::TableName& like,
+                           TableSchema* schema) {
+  STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, like.schema));
+  std::shared_ptr<const TableSchema> source = catalog.FindTable(db, like.name);
+  if (!source) {
+    if (catalog.FindView(db, like.name)) return ErrNotBaseTable(db, like.name);
+    return ErrNoSuchTable(db, like.name);
+  }
+  TableSchema copy = *source;
+  copy.id = 0;
+  copy.database = schema->database;
+  copy.name = schema->name;
+  copy.auto_increment_start = 1;
+  copy.moving_to = 0;
+  copy.write_fence_until_ms = 0;
+  *schema = std::move(copy);
+  return Status::OK();
+}
+
 Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) {
   if (stmt.temporary) return ErrNotSupportedYet("TEMPORARY tables");
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
-  STRATA_ASSIGN_OR_RETURN(TableSchema schema, BuildTable(session, stmt, db));
+  TableSchema schema;
+  if (stmt.like) {  // 1142 / 1146 / 1347 before anything is written (the DDL reads it again below)
+    Result<std::shared_ptr<const TableSchema>> source = session.ResolveTable(*stmt.like);
+    if (!source.ok() && source.status().mysql_errno() == kErNoSuchTable) {
+      STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(*stmt.like));
+      if (view) return ErrNotBaseTable(view->database, view->name);
+    }
+    STRATA_RETURN_IF_ERROR(source.status());
+    schema.database = db;
+    schema.name = stmt.table.name;
+  } else {
+    STRATA_ASSIGN_OR_RETURN(schema, BuildTable(session, stmt, db));
+  }
   QueryResult result;
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
@@ -268,6 +301,7 @@ Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) 
       }
       return ErrTableExists(schema.name);
     }
+    if (stmt.like) STRATA_RETURN_IF_ERROR(CopyTableDefinition(session, *catalog, *stmt.like, &schema));
     return session.engine().catalog().CreateTable(txn, &schema);
   });
   STRATA_RETURN_IF_ERROR(s);
