@@ -13,6 +13,7 @@
 #include "sql/errors.h"
 #include "sql/parser/ast_account.h"
 #include "sql/parser/ast_admin.h"
+#include "sql/parser/ast_alter.h"
 #include "sql/parser/ast_load.h"
 #include "sql/planner/logical_plan.h"
 #include "sql/sql.h"
@@ -185,6 +186,14 @@ Result<QueryResult> ExecuteLoadData(Session& session, const ast::LoadData& stmt)
 // TRUNCATE TABLE and RENAME TABLE (table_ddl.cc).
 Result<QueryResult> TruncateTable(Session& session, const ast::TruncateTable& stmt);
 Result<QueryResult> RenameTables(Session& session, const ast::RenameTable& stmt);
+// ALTER TABLE t ADD / DROP / MODIFY / CHANGE / RENAME COLUMN, [DEFAULT] CHARSET / COLLATE
+// (alter_columns.cc).
+Result<QueryResult> AlterTableColumns(Session& session, const ast::AlterTable& stmt);
+// A table's DEFAULT CHARSET / COLLATE (CREATE or ALTER TABLE), else the server's (ddl.cc).
+Result<uint16_t> TableCollation(const Session& session, const std::string& charset, const std::string& collation);
+// A column of CREATE TABLE or ALTER TABLE (ddl.cc); `table_collation` is what a text column
+// without its own collation gets.
+Status BuildColumn(Session& session, const ast::ColumnDef& def, uint16_t table_collation, ColumnSchema* out);
 // ALTER TABLE t ENGINE = … (alter_engine.cc).
 Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngine& stmt);
 // Rewrites db.table under a new id of its engine, online, as ALTER TABLE … ENGINE moves it
