@@ -410,9 +410,14 @@ Result<QueryResult> Session::ExecuteStatement(const ast::Statement& stmt) {
     case SK::kSavepoint: return ExecuteSavepoint(static_cast<const ast::Savepoint&>(stmt));
     case SK::kCreateDatabase: case SK::kDropDatabase: case SK::kCreateTable: case SK::kDropTable:
     case SK::kCreateIndex: case SK::kDropIndex: case SK::kTruncate: case SK::kRenameTable:
-    case SK::kAlterTableEngine: case SK::kAlterTable:
+    case SK::kAlterTableEngine: case SK::kAlterTable: {
       STRATA_RETURN_IF_ERROR(CommitOpen());  // DDL commits implicitly
-      return ExecuteDdl(*this, stmt);
+      Result<QueryResult> result = ExecuteDdl(*this, stmt);
+      // What its checks read (CREATE TABLE … LIKE's source) was in a transaction of its own:
+      // the next statement must not run on that snapshot, from before the DDL.
+      RollbackOpen();
+      return result;
+    }
     case SK::kCreateTrigger: case SK::kDropTrigger:
       STRATA_RETURN_IF_ERROR(CommitOpen());
       return stmt.kind == SK::kCreateTrigger ? CreateTrigger(*this, static_cast<const ast::CreateTrigger&>(stmt))
