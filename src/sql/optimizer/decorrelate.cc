@@ -169,11 +169,7 @@ std::unique_ptr<SemiJoinForm> ExtractSemiJoinForm(LogicalPlan plan, bool in_subq
   // [Sort] [Distinct] Project [Filter] FROM: ORDER BY and DISTINCT change nothing a semi
   // join sees.
   LogicalOperator* node = plan.get();
-  LogicalPlan* owner = &plan;
-  while (node->kind == LogicalKind::kSort || node->kind == LogicalKind::kDistinct) {
-    owner = &node->children[0];
-    node = owner->get();
-  }
+  while (node->kind == LogicalKind::kSort || node->kind == LogicalKind::kDistinct) node = node->children[0].get();
   if (node->kind != LogicalKind::kProject) return nullptr;
   auto& project = static_cast<LogicalProject&>(*node);
   auto form = std::make_unique<SemiJoinForm>();
