@@ -1,7 +1,6 @@
 // The abstract syntax tree the parser (parser.h) produces: what the user wrote, with
 // names unresolved and types unchecked. The binder (binder.h) resolves it against the
 // catalog. Every node keeps the text it came from where error messages need it.
-//
 // Ownership: a Statement owns its expressions (unique_ptr trees).
 #pragma once
 
@@ -102,10 +101,9 @@ struct Expr {
   std::string source;
   size_t offset = 0;
   // Byte length of the expression's text in Statement::text (text.substr(offset, length)).
-  // `source` is filled for every top-level expression (select items, WHERE, values, ...)
-  // and for nested ones up to sql::kMaxNestedSourceBytes (256) long; a longer nested
-  // expression leaves `source` empty, so a left-deep chain such as a=1 OR a=2 OR ... costs
-  // linear, not quadratic, memory. Use offset/length for those.
+  // `source` is filled for every top-level expression (select items, WHERE, values, ...) and
+  // nested ones up to sql::kMaxNestedSourceBytes (256) long; a longer nested one leaves it
+  // empty (a=1 OR a=2 OR ... costs linear, not quadratic, memory): use offset/length.
   size_t length = 0;
 };
 using ExprPtr = std::unique_ptr<Expr>;
@@ -225,6 +223,8 @@ struct CreateTable : Statement {
   TableName table;
   bool if_not_exists = false, temporary = false;
   std::optional<TableName> like;  // CREATE TABLE t LIKE source: no body, no options
+  std::unique_ptr<Select> select;  // CREATE TABLE t [(…)] [options] [IGNORE|REPLACE] [AS] query
+  bool select_ignore = false, select_replace = false;  // (the query's rows, as INSERT's)
   std::vector<ColumnDef> columns;
   std::vector<IndexDef> indexes;  // PRIMARY KEY (..), KEY/INDEX, UNIQUE in the body
   std::string engine;             // ENGINE=x as written (empty: default)

@@ -206,16 +206,25 @@ Result<ast::StatementPtr> Parser::ParseCreateTable(bool temporary) {
     if (parenthesized) STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     return ast::StatementPtr(std::move(create));
   }
-  if (PeekWord("AS") || PeekWord("SELECT")) return ErrNotSupportedYet("CREATE TABLE ... SELECT");
-  STRATA_RETURN_IF_ERROR(ExpectPunct("("));
-  do {
-    STRATA_RETURN_IF_ERROR(ParseTableElement(create.get()));
-  } while (AcceptPunct(","));
-  STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  // A body, unless the parenthesis opens the query of CREATE TABLE t (SELECT …).
+  if (PeekPunct("(") && !PeekWord("SELECT", 1) && !PeekWord("WITH", 1) && !PeekPunct("(", 1)) {
+    AcceptPunct("(");
+    do {
+      STRATA_RETURN_IF_ERROR(ParseTableElement(create.get()));
+    } while (AcceptPunct(","));
+    STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
+  }
   STRATA_RETURN_IF_ERROR(ParseTableOptions(create.get()));
   if (PeekWord("PARTITION")) return ErrNotSupportedYet("PARTITION BY");
-  if (PeekWord("AS") || PeekWord("SELECT") || PeekWord("IGNORE") || PeekWord("REPLACE")) {
-    return ErrNotSupportedYet("CREATE TABLE ... SELECT");
+  // CREATE TABLE … [IGNORE | REPLACE] [AS] query.
+  if (AcceptWord("IGNORE")) create->select_ignore = true;
+  else if (AcceptWord("REPLACE")) create->select_replace = true;
+  const bool as = AcceptWord("AS");
+  if (as || create->select_ignore || create->select_replace || PeekWord("SELECT") || PeekWord("WITH") ||
+      PeekPunct("(")) {
+    STRATA_ASSIGN_OR_RETURN(create->select, ParseQueryInParentheses());
+  } else if (create->columns.empty() && create->indexes.empty()) {
+    return Error();  // CREATE TABLE t: neither a body nor a query
   }
   return ast::StatementPtr(std::move(create));
 }
@@ -500,9 +509,9 @@ void Parser::SkipIndexOptions() {
 
 Status Parser::ParseTableOptions(ast::CreateTable* create) {
   while (!AtEnd()) {
-    if (PeekWord("PARTITION") || PeekWord("AS") || PeekWord("SELECT") || PeekWord("IGNORE") ||
-        PeekWord("REPLACE")) {
-      return Status::OK();  // the caller reports these
+    if (PeekWord("PARTITION") || PeekWord("AS") || PeekWord("SELECT") || PeekWord("WITH") || PeekPunct("(") ||
+        PeekWord("IGNORE") || PeekWord("REPLACE")) {
+      return Status::OK();  // the caller's: PARTITION BY, or CREATE TABLE … SELECT's query
     }
     bool has_default = AcceptWord("DEFAULT");
     if (AcceptCharsetKeyword()) {

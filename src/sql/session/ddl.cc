@@ -213,7 +213,10 @@ Result<IndexSchema> BuildIndex(const TableSchema& t, const ast::IndexDef& def, I
   return index;
 }
 
-Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, const std::string& db) {
+}  // namespace
+
+Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, const std::string& db,
+                               std::vector<ColumnSchema> query_columns) {
   TableSchema t;
   t.database = db;
   t.name = stmt.table.name;
@@ -221,12 +224,37 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   t.comment = stmt.comment;
   t.auto_increment_start = stmt.auto_increment_start.value_or(1);
   STRATA_ASSIGN_OR_RETURN(t.default_collation, TableCollation(session, stmt.charset, stmt.collation));
-  if (stmt.columns.empty()) return ErrTableMustHaveColumns();
+  if (stmt.columns.empty() && query_columns.empty()) return ErrTableMustHaveColumns();
   for (const auto& def : stmt.columns) {
     if (t.FindColumn(def.name)) return ErrDuplicateColumn(def.name);
     ColumnSchema c;
     STRATA_RETURN_IF_ERROR(BuildColumn(session, def, t.default_collation, &c));
     t.columns.push_back(std::move(c));
+  }
+  // CREATE TABLE … SELECT, as MySQL and MariaDB order them: the defined columns the query
+  // does not have, then the query's columns, each as defined where the definitions name it.
+  if (!query_columns.empty()) {
+    std::vector<ColumnSchema> defined = std::move(t.columns);
+    t.columns.clear();
+    auto in_query = [&](const std::string& name) {
+      for (const ColumnSchema& c : query_columns)
+        if (EqualsIgnoreCase(c.name, name)) return true;
+      return false;
+    };
+    for (ColumnSchema& c : defined)
+      if (!in_query(c.name)) t.columns.push_back(c);
+    const size_t defined_only = t.columns.size();
+    for (ColumnSchema& c : query_columns) {
+      if (std::optional<uint32_t> at = t.FindColumn(c.name); at && *at >= defined_only) return ErrDuplicateColumn(c.name);
+      auto definition = std::find_if(defined.begin(), defined.end(),
+                                     [&](const ColumnSchema& d) { return EqualsIgnoreCase(d.name, c.name); });
+      if (definition != defined.end()) {
+        t.columns.push_back(std::move(*definition));
+        continue;
+      }
+      if (c.type.IsText() && c.type.collation == 0) c.type.collation = t.default_collation;
+      t.columns.push_back(std::move(c));
+    }
   }
   std::vector<ast::IndexDef> defs;
   for (const auto& def : stmt.columns) {
@@ -261,6 +289,8 @@ Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, c
   return t;
 }
 
+namespace {
+
 // CREATE TABLE t LIKE source: source's columns, indexes, engine, collations and comment
 // (not its rows, triggers or AUTO_INCREMENT position), read in the DDL's own transaction.
 Status CopyTableDefinition(Session& session, const CatalogSnapshot& catalog, const ast::TableName& like,
@@ -285,6 +315,7 @@ Status CopyTableDefinition(Session& session, const CatalogSnapshot& catalog, con
 Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) {
   if (stmt.temporary) return ErrNotSupportedYet("TEMPORARY tables");
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
+  if (stmt.select) return CreateTableAsSelect(session, stmt, db);
   TableSchema schema;
   if (stmt.like) {  // 1142 / 1146 / 1347 before anything is written (the DDL reads it again below)
     Result<std::shared_ptr<const TableSchema>> source = session.ResolveTable(*stmt.like);

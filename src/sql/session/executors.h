@@ -194,6 +194,13 @@ Result<uint16_t> TableCollation(const Session& session, const std::string& chars
 // A column of CREATE TABLE or ALTER TABLE (ddl.cc); `table_collation` is what a text column
 // without its own collation gets.
 Status BuildColumn(Session& session, const ast::ColumnDef& def, uint16_t table_collation, ColumnSchema* out);
+// CREATE TABLE's table (ddl.cc): its definitions' columns, its keys and options. With
+// `query_columns` (CREATE TABLE … SELECT's): the defined columns the query lacks, then the
+// query's, each as defined where the definitions name it.
+Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, const std::string& db,
+                               std::vector<ColumnSchema> query_columns = {});
+// CREATE TABLE … SELECT into database `db` (create_select.cc).
+Result<QueryResult> CreateTableAsSelect(Session& session, const ast::CreateTable& stmt, const std::string& db);
 // ALTER TABLE t ENGINE = … (alter_engine.cc).
 Result<QueryResult> AlterTableEngine(Session& session, const ast::AlterTableEngine& stmt);
 // Rewrites db.table under a new id of its engine, online, as ALTER TABLE … ENGINE moves it
