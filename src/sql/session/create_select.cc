@@ -93,6 +93,7 @@ Result<QueryResult> CreateTableAsSelect(Session& session, const ast::CreateTable
   QueryResult result;
   bool created = false;
   Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    created = false;  // (RunDdl runs this again after a conflict)
     STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
     if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
     if (catalog->FindTable(db, schema.name) || catalog->FindView(db, schema.name)) {
