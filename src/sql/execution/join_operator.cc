@@ -1,6 +1,5 @@
 // MakeJoin and MakeIndexJoin (operators.h): nested-loop, hash and index nested-loop joins,
 // inner, left, right, semi and anti.
-#include <numeric>
 #include <unordered_map>
 
 #include "common/check.h"
@@ -89,8 +88,6 @@ class JoinOp : public LeftDrivenJoin {
     if (built_) return Status::OK();
     built_ = true;
     STRATA_ASSIGN_OR_RETURN(right_rows_, Drain(*right_));
-    all_right_.resize(right_rows_.size());
-    std::iota(all_right_.begin(), all_right_.end(), 0u);
     if (plan_.type == JoinType::kRight) right_matched_.assign(right_rows_.size(), false);
     if (!hashed()) return Status::OK();
     std::vector<bool> strings;
@@ -115,23 +112,25 @@ class JoinOp : public LeftDrivenJoin {
     bool matched = false;
     // A semi or anti join knows its answer at the first match.
     const bool first_match_only = KeepsLeftRowOnly(plan_.type);
-    auto try_all = [&](const std::vector<uint32_t>& indexes) -> Status {
-      for (uint32_t i : indexes) {
-        if (matched && first_match_only) break;
-        STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
-      }
+    auto done = [&] { return matched && first_match_only; };
+    auto try_every_row = [&]() -> Status {
+      for (uint32_t i = 0; i < right_rows_.size() && !done(); i++) STRATA_RETURN_IF_ERROR(TryPair(i, out, &matched));
+      return Status::OK();
+    };
+    auto try_listed = [&](const std::vector<uint32_t>& indexes) -> Status {
+      for (size_t k = 0; k < indexes.size() && !done(); k++) STRATA_RETURN_IF_ERROR(TryPair(indexes[k], out, &matched));
       return Status::OK();
     };
     if (!hashed()) {
-      STRATA_RETURN_IF_ERROR(try_all(all_right_));
+      STRATA_RETURN_IF_ERROR(try_every_row());
     } else {
       std::vector<bool> strings;
       STRATA_ASSIGN_OR_RETURN(std::optional<size_t> h, KeyHash(plan_.left_keys, left_row, &strings));
       if (h && !key_strings_.empty() && strings != key_strings_) {
-        STRATA_RETURN_IF_ERROR(try_all(all_right_));
+        STRATA_RETURN_IF_ERROR(try_every_row());
       } else if (h) {
-        if (auto it = buckets_.find(*h); it != buckets_.end()) STRATA_RETURN_IF_ERROR(try_all(it->second));
-        STRATA_RETURN_IF_ERROR(try_all(unhashed_));
+        if (auto it = buckets_.find(*h); it != buckets_.end()) STRATA_RETURN_IF_ERROR(try_listed(it->second));
+        STRATA_RETURN_IF_ERROR(try_listed(unhashed_));
       }
     }
     if (!matched && plan_.type == JoinType::kLeft) {
@@ -173,7 +172,6 @@ class JoinOp : public LeftDrivenJoin {
   std::vector<bool> right_matched_;  // RIGHT join: right rows that met a left row
   std::unordered_map<size_t, std::vector<uint32_t>> buckets_;
   std::vector<uint32_t> unhashed_;
-  std::vector<uint32_t> all_right_;  // 0 .. right_rows_.size() - 1: every right row, in order
   std::vector<bool> key_strings_;  // which keys are strings, as the first hashed right row had them
   Row combined_;
 };
