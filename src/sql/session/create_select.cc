@@ -91,22 +91,7 @@ Result<QueryResult> CreateTableAsSelect(Session& session, const ast::CreateTable
   }
   STRATA_ASSIGN_OR_RETURN(TableSchema schema, BuildTable(session, stmt, db, std::move(columns)));
   QueryResult result;
-  bool created = false;
-  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
-    created = false;  // (RunDdl runs this again after a conflict)
-    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
-    if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
-    if (catalog->FindTable(db, schema.name) || catalog->FindView(db, schema.name)) {
-      if (stmt.if_not_exists) {  // MySQL 8: nothing is inserted either
-        result.warning_list = {AsWarning("Note", ErrTableExists(schema.name))};
-        return Status::OK();
-      }
-      return ErrTableExists(schema.name);
-    }
-    created = true;
-    return session.engine().catalog().CreateTable(txn, &schema);
-  });
-  STRATA_RETURN_IF_ERROR(s);
+  STRATA_ASSIGN_OR_RETURN(bool created, AddTableEntry(session, stmt, &schema, &result.warning_list));
   if (!created) return result;
 
   // The rows: INSERT [IGNORE | REPLACE] INTO db.t (the query's columns) query, run as a

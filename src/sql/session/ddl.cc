@@ -312,6 +312,32 @@ Status CopyTableDefinition(Session& session, const CatalogSnapshot& catalog, con
   return Status::OK();
 }
 
+}  // namespace
+
+Result<bool> AddTableEntry(Session& session, const ast::CreateTable& stmt, TableSchema* schema,
+                           std::vector<Warning>* notes) {
+  const std::string db = schema->database;
+  bool created = false;
+  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
+    created = false;  // (RunDdl runs this again after a conflict)
+    notes->clear();
+    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
+    if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
+    if (catalog->FindTable(db, schema->name) || catalog->FindView(db, schema->name)) {
+      if (!stmt.if_not_exists) return ErrTableExists(schema->name);
+      notes->push_back(AsWarning("Note", ErrTableExists(schema->name)));
+      return Status::OK();
+    }
+    if (stmt.like) STRATA_RETURN_IF_ERROR(CopyTableDefinition(session, *catalog, *stmt.like, schema));
+    created = true;
+    return session.engine().catalog().CreateTable(txn, schema);
+  });
+  STRATA_RETURN_IF_ERROR(s);
+  return created;
+}
+
+namespace {
+
 Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) {
   if (stmt.temporary) return ErrNotSupportedYet("TEMPORARY tables");
   STRATA_ASSIGN_OR_RETURN(std::string db, DatabaseFor(session, stmt.table.schema));
@@ -330,20 +356,7 @@ Result<QueryResult> CreateTable(Session& session, const ast::CreateTable& stmt) 
     STRATA_ASSIGN_OR_RETURN(schema, BuildTable(session, stmt, db));
   }
   QueryResult result;
-  Status s = RunDdl(session, [&](txn::Transaction& txn) -> Status {
-    STRATA_ASSIGN_OR_RETURN(auto catalog, session.engine().catalog().Load(txn));
-    if (!catalog->HasDatabase(db)) return ErrUnknownDatabase(db);
-    if (catalog->FindTable(db, schema.name) || catalog->FindView(db, schema.name)) {
-      if (stmt.if_not_exists) {
-        result.warning_list = {AsWarning("Note", ErrTableExists(schema.name))};
-        return Status::OK();
-      }
-      return ErrTableExists(schema.name);
-    }
-    if (stmt.like) STRATA_RETURN_IF_ERROR(CopyTableDefinition(session, *catalog, *stmt.like, &schema));
-    return session.engine().catalog().CreateTable(txn, &schema);
-  });
-  STRATA_RETURN_IF_ERROR(s);
+  STRATA_RETURN_IF_ERROR(AddTableEntry(session, stmt, &schema, &result.warning_list).status());
   return result;
 }
 

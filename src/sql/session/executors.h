@@ -199,6 +199,11 @@ Status BuildColumn(Session& session, const ast::ColumnDef& def, uint16_t table_c
 // query's, each as defined where the definitions name it.
 Result<TableSchema> BuildTable(Session& session, const ast::CreateTable& stmt, const std::string& db,
                                std::vector<ColumnSchema> query_columns = {});
+// Writes `schema`'s catalog entry (in schema->database) in a DDL transaction of its own,
+// after CREATE TABLE … LIKE's copy of its source read in that transaction (ddl.cc): false,
+// with note 1050 in `notes`, when IF NOT EXISTS finds the name taken (1050 without it).
+Result<bool> AddTableEntry(Session& session, const ast::CreateTable& stmt, TableSchema* schema,
+                           std::vector<Warning>* notes);
 // CREATE TABLE … SELECT into database `db` (create_select.cc).
 Result<QueryResult> CreateTableAsSelect(Session& session, const ast::CreateTable& stmt, const std::string& db);
 // ALTER TABLE t ENGINE = … (alter_engine.cc).
