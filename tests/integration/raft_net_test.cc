@@ -136,6 +136,9 @@ TEST(RaftTransport, OneSidedPartitionCutsBothDirectionsUntilHealed) {
   a.transport->SetPartitioned(7, true);  // a peer it has no connection to: harmless
   EXPECT_EQ(a.transport->partitioned(), (std::vector<NodeId>{2, 7}));
   a.transport->Send(Heartbeat(1));  // a -> b: never leaves a
+  // b's first dial may come before a listened: a message queued then is dropped with the
+  // failed attempt (Raft resends), so b sends once its connection to a is up.
+  ASSERT_TRUE(WaitFor([&] { return b.transport->stats().connects >= 1; }));
   b.transport->Send(Message{.type = MessageType::kHeartbeatResponse, .from = 2, .to = 1, .term = 1});
   ASSERT_TRUE(WaitFor([&] { return a.transport->stats().dropped_filtered == 2; }));
   EXPECT_EQ(a.inbox.size(), 0u);
