@@ -287,9 +287,9 @@ void Node::RegisterMetrics() {
                 [this] { return static_cast<double>(txns_->locks().stats().deadlocks); });
   r.AddCallback(kRowLockWaiting, "Transactions waiting for a row lock now", T::kGauge,
                 [this] { return static_cast<double>(txns_->locks().stats().waiting); });
-  r.AddCallback(kPlanCacheHits, "Prepared SELECT executions that reused their kept plan", T::kCounter,
+  r.AddCallback(kPlanCacheHits, "Prepared statement executions that reused their kept plan", T::kCounter,
                 [this] { return sql_ ? static_cast<double>(sql_->plan_cache_hits()) : 0.0; });
-  r.AddCallback(kPlanCacheMisses, "Prepared SELECT executions that planned anew (first run, DDL, new settings)",
+  r.AddCallback(kPlanCacheMisses, "Prepared statement executions that planned anew (first run, DDL, new settings)",
                 T::kCounter, [this] { return sql_ ? static_cast<double>(sql_->plan_cache_misses()) : 0.0; });
   metrics_registered_ = true;
 }

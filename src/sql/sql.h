@@ -41,7 +41,7 @@
 
 namespace strata::sql {
 
-struct SelectPlan;  // a kept plan (session/plan_cache.h)
+struct KeptPlan;  // a kept plan (session/plan_cache.h)
 
 // One column of a result set, as the protocol's column definition describes it.
 struct ResultColumn {
@@ -137,8 +137,8 @@ class SqlEngine {
   // read at the latest applied state; nullptr when none admits it.
   Result<std::shared_ptr<const UserAccount>> FindLoginAccount(std::string_view user, std::string_view peer);
   // The node's rows (SqlEngineOptions::status), then the SQL layer's own: Prepared_stmt_count
-  // and the plan cache's Strata_plan_cache_hits / _misses (prepared SELECT executions that
-  // took a kept plan / planned anew).
+  // and the plan cache's Strata_plan_cache_hits / _misses (prepared statement executions
+  // that took a kept plan / planned anew).
   std::vector<std::pair<std::string, std::string>> StatusRows() const;
   void CountPlanCache(bool hit) { (hit ? plan_cache_hits_ : plan_cache_misses_).fetch_add(1, std::memory_order_relaxed); }
   uint64_t plan_cache_hits() const { return plan_cache_hits_.load(std::memory_order_relaxed); }
@@ -456,11 +456,11 @@ class Session final : public SessionContext, public UserLockRunner {
   // placeholder whose binding i + 1 is (BoundExpr::param).
   uint32_t running_prepared_id_ = 0;
   const ast::Statement* running_prepared_ = nullptr;
-  std::map<uint32_t, std::shared_ptr<SelectPlan>> plans_;
+  std::map<uint32_t, std::shared_ptr<KeptPlan>> plans_;
   mutable std::vector<uint32_t> bindings_;
   mutable bool tracking_bindings_ = false;
   mutable bool plan_uncacheable_ = false;
-  friend Result<std::shared_ptr<SelectPlan>> PlanSelect(Session& session, const ast::Select& stmt);
+  friend struct PlanCache;  // session/plan_cache.cc
 };
 
 }  // namespace strata::sql

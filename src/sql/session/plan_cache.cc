@@ -1,4 +1,4 @@
-// PlanSelect (plan_cache.h): prepared SELECTs keep their optimized plans.
+// PlanStatement (plan_cache.h): prepared statements keep their optimized plans.
 #include "sql/session/plan_cache.h"
 
 #include "sql/optimizer/access_path.h"
@@ -102,9 +102,9 @@ Result<PlanKey> CurrentKey(Session& session, const std::vector<Value>& parameter
   return key;
 }
 
-Result<std::shared_ptr<SelectPlan>> PlanNow(Session& session, const ast::Select& stmt) {
-  auto plan = std::make_shared<SelectPlan>();
-  STRATA_ASSIGN_OR_RETURN(plan->query, PlanQuery(session, stmt, nullptr, nullptr));
+Result<std::shared_ptr<KeptPlan>> PlanNow(Session& session, absl::FunctionRef<Result<PlannedQuery>()> plan_now) {
+  auto plan = std::make_shared<KeptPlan>();
+  STRATA_ASSIGN_OR_RETURN(plan->query, plan_now());
   plan->query.plan = Optimize(std::move(plan->query.plan), session.time_zone().get());
   return plan;
 }
@@ -121,14 +121,30 @@ bool PlanKey::operator==(const PlanKey& other) const {
   return true;
 }
 
-Result<std::shared_ptr<SelectPlan>> PlanSelect(Session& session, const ast::Select& stmt) {
-  if (session.running_prepared_ != &stmt || session.parameters_ == nullptr) return PlanNow(session, stmt);
+Result<std::shared_ptr<KeptPlan>> PlanSelect(Session& session, const ast::Select& stmt) {
+  return PlanStatement(session, stmt, [&] { return PlanQuery(session, stmt, nullptr, nullptr); });
+}
+
+// The session's plan-cache state is private to it; this is the one place that uses it.
+struct PlanCache {
+  static Result<std::shared_ptr<KeptPlan>> Plan(Session& session, const ast::Statement& stmt,
+                                                absl::FunctionRef<Result<PlannedQuery>()> plan_now);
+};
+
+Result<std::shared_ptr<KeptPlan>> PlanStatement(Session& session, const ast::Statement& stmt,
+                                                absl::FunctionRef<Result<PlannedQuery>()> plan_now) {
+  return PlanCache::Plan(session, stmt, plan_now);
+}
+
+Result<std::shared_ptr<KeptPlan>> PlanCache::Plan(Session& session, const ast::Statement& stmt,
+                                                  absl::FunctionRef<Result<PlannedQuery>()> plan_now) {
+  if (session.running_prepared_ != &stmt || session.parameters_ == nullptr) return PlanNow(session, plan_now);
   const std::vector<Value>& parameters = *session.parameters_;
   const uint32_t id = session.running_prepared_id_;
   STRATA_ASSIGN_OR_RETURN(PlanKey key, CurrentKey(session, parameters, session.session_vars_version_));
 
   if (auto kept = session.plans_.find(id); kept != session.plans_.end() && kept->second->key == key) {
-    SelectPlan& plan = *kept->second;
+    KeptPlan& plan = *kept->second;
     for (auto& [constant, index] : plan.parameters) constant->constant = parameters[index];
     const TimeZone* zone = session.time_zone().get();
     for (auto& [get, filter] : plan.paths) get->path = ChooseAccessPath(*get->table, filter->predicate.get(), zone);
@@ -140,9 +156,9 @@ Result<std::shared_ptr<SelectPlan>> PlanSelect(Session& session, const ast::Sele
   session.bindings_.clear();
   session.tracking_bindings_ = true;
   session.plan_uncacheable_ = false;
-  Result<std::shared_ptr<SelectPlan>> planned = PlanNow(session, stmt);
+  Result<std::shared_ptr<KeptPlan>> planned = PlanNow(session, plan_now);
   session.tracking_bindings_ = false;
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<SelectPlan> plan, std::move(planned));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, std::move(planned));
 
   PlanScan scan;
   ScanPlan(*plan->query.plan, &scan);

@@ -1,6 +1,6 @@
-// The plan cache of prepared SELECTs (plan_cache.cc). An execution of a prepared SELECT
-// keeps its optimized plan; the next execution takes it instead of binding and optimizing
-// again when nothing it was made from has changed:
+// The plan cache of prepared statements (plan_cache.cc). An execution of a prepared SELECT,
+// INSERT, REPLACE, UPDATE or DELETE keeps its optimized plan; the next execution takes it
+// instead of binding and optimizing again when nothing it was made from has changed:
 //   * the catalog version (every DDL, GRANT and REVOKE bumps it), the session's settings
 //     (SET, SET GLOBAL), its current database and identity (SET ROLE, COM_CHANGE_USER);
 //   * the type of each parameter (kind, length, decimals: the binder typed the plan by them).
@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <absl/functional/function_ref.h>
+
 #include "sql/session/executors.h"
 
 namespace strata::sql {
@@ -37,8 +39,9 @@ struct PlanKey {
   bool operator==(const PlanKey& other) const;
 };
 
-// A SELECT bound, planned and optimized, ready to run (its plan is only read while it runs).
-struct SelectPlan {
+// A statement bound, planned and optimized, ready to run (its plan is only read while it
+// runs). A write's plan has no result columns: only query.plan and query.tables are set.
+struct KeptPlan {
   PlannedQuery query;  // query.plan is optimized
   PlanKey key;
   // Where the placeholders' values are: each constant bound from one, with its index.
@@ -48,8 +51,13 @@ struct SelectPlan {
 };
 
 // The plan of `stmt` for this execution: the prepared statement's cached one with the
-// parameters' values put in when it is still valid, else planned and optimized now (and
-// kept when the statement is the running prepared one and the plan allows it).
-Result<std::shared_ptr<SelectPlan>> PlanSelect(Session& session, const ast::Select& stmt);
+// parameters' values put in when it is still valid, else `plan_now()` (bound and planned,
+// not yet optimized) optimized now, and kept when `stmt` is the running prepared statement
+// and the plan allows it.
+Result<std::shared_ptr<KeptPlan>> PlanStatement(Session& session, const ast::Statement& stmt,
+                                                absl::FunctionRef<Result<PlannedQuery>()> plan_now);
+
+// PlanStatement for a SELECT.
+Result<std::shared_ptr<KeptPlan>> PlanSelect(Session& session, const ast::Select& stmt);
 
 }  // namespace strata::sql

@@ -64,10 +64,12 @@ Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Tran
 
 namespace {
 
-Result<std::vector<Row>> Run(LogicalPlan plan, txn::Transaction* txn, const EvalContext& eval,
-                             uint64_t* rows_examined, AutoIncrement* auto_increment = nullptr,
-                             TriggerRunner* triggers = nullptr, txn::LockMode select_lock = txn::LockMode::kNone) {
-  return RunPlan(std::move(plan), txn, eval, rows_examined, auto_increment, triggers, select_lock);
+// A single-table UPDATE's or DELETE's plan, holding the schema it points into.
+PlannedQuery WritePlan(LogicalPlan plan, std::shared_ptr<const TableSchema> table) {
+  PlannedQuery planned;
+  planned.plan = std::move(plan);
+  planned.tables.push_back(std::move(table));
+  return planned;
 }
 
 // The table an UPDATE or DELETE writes, and the transaction it writes in.
@@ -158,7 +160,7 @@ Result<QueryResult> SelectIntoVariables(Session& session, const std::vector<std:
 }  // namespace
 
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<SelectPlan> planned, PlanSelect(session, stmt));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> planned, PlanSelect(session, stmt));
   const PlannedQuery& query = planned->query;
   QueryResult result = ColumnsOf(query);
 
@@ -201,24 +203,29 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
                           AddViewChecks(session, *table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  LogicalPlan source;
-  std::vector<std::shared_ptr<const TableSchema>> source_tables;  // the plan points into them
-  BoundInsert bound;
-  if (stmt.select) {
-    STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.select, nullptr, nullptr));
-    STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session, &query.types));
-    source = std::move(query.plan);
-    source_tables = std::move(query.tables);
-  } else {
-    STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, std::move(table), session));
-  }
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&]() -> Result<PlannedQuery> {
+    PlannedQuery planned;  // the insert, over the rows of its SELECT if it has one
+    LogicalPlan source;
+    BoundInsert bound;
+    if (stmt.select) {
+      STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.select, nullptr, nullptr));
+      STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, table, session, &query.types));
+      source = std::move(query.plan);
+      planned.tables = std::move(query.tables);  // the plan points into them
+    } else {
+      STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, table, session));
+    }
+    planned.tables.push_back(table);
+    planned.plan = PlanInsert(bound, std::move(source));
+    return planned;
+  }));
   QueryResult result;
   EvalContext eval = session.eval_context();
   if (stmt.ignore) eval.assignment.strict = false;  // INSERT IGNORE: bad values become warnings
   const size_t warnings_before = eval.warnings ? eval.warnings->size() : 0;
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
-                          Run(PlanInsert(bound, std::move(source)), txn, eval, &result.rows_examined,
-                              &session.engine().auto_increment(), triggers.get()));
+                          RunOptimizedPlan(*plan->query.plan, txn, eval, &result.rows_examined,
+                                           &session.engine().auto_increment(), triggers.get(), txn::LockMode::kNone));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 5);
   const uint64_t duplicates = counts[0][1].uint_value(), first_generated_id = counts[0][2].uint_value();
   const uint64_t rows = counts[0][3].uint_value();
@@ -247,15 +254,19 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   bool reads = ReadsColumns(stmt.where.get()) || !stmt.order_by.empty();
   for (const ast::Assignment& a : stmt.assignments) reads = reads || ReadsColumns(a.value.get());
   STRATA_RETURN_IF_ERROR(RequireSelectIfRead(session, *target.table, reads));
-  STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&]() -> Result<PlannedQuery> {
+    STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
+    return WritePlan(PlanUpdate(bound), target.table);
+  }));
   QueryResult result;
   EvalContext eval = session.eval_context();
   if (stmt.ignore) eval.assignment.strict = false;
   const size_t warnings_before = eval.warnings ? eval.warnings->size() : 0;
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
                           AddViewChecks(session, *target.table, stmt.view_checks, MakeTriggerRunner(session)));
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanUpdate(bound), target.txn, eval, &result.rows_examined,
-                                                       &session.engine().auto_increment(), triggers.get()));
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
+                          RunOptimizedPlan(*plan->query.plan, target.txn, eval, &result.rows_examined,
+                                           &session.engine().auto_increment(), triggers.get(), txn::LockMode::kNone));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
   uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
   result.affected_rows = session.client_found_rows() ? matched : changed;
@@ -272,12 +283,16 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));
   STRATA_RETURN_IF_ERROR(
       RequireSelectIfRead(session, *target.table, ReadsColumns(stmt.where.get()) || !stmt.order_by.empty()));
-  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&]() -> Result<PlannedQuery> {
+    STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
+    return WritePlan(PlanDelete(bound), target.table);
+  }));
   QueryResult result;
   EvalContext eval = session.eval_context();
   std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, Run(PlanDelete(bound), target.txn, eval, &result.rows_examined,
-                                                       nullptr, triggers.get()));
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, RunOptimizedPlan(*plan->query.plan, target.txn, eval,
+                                                                    &result.rows_examined, nullptr, triggers.get(),
+                                                                    txn::LockMode::kNone));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 1);
   result.affected_rows = counts[0][0].uint_value();
   return result;

@@ -1,4 +1,4 @@
-// The plan cache of prepared SELECTs (session/plan_cache.h): a kept plan answers exactly as
+// The plan cache of prepared statements (session/plan_cache.h): a kept plan answers exactly as
 // the statement sent as text with the same values would, whatever changed between two
 // executions (values, their types, DDL, settings, the database, privileges), and it is
 // really reused where it may be (Strata_plan_cache_hits).
@@ -170,6 +170,68 @@ TEST_F(PlanCacheTest, PlansThatDependOnValuesAreNotKept) {
   EXPECT_EQ(hits(), hits_before);
 }
 
+// A write's outcome as a client sees it: affected rows, last insert id, info and warnings,
+// or the error.
+std::string Outcome(const Result<QueryResult>& r) {
+  if (!r.ok()) return fmt::format("ERROR {}: {}", r.status().mysql_errno(), r.status().message());
+  std::string out = fmt::format("{} {} '{}'", r->affected_rows, r->last_insert_id, r->info);
+  for (const Warning& w : r->warning_list) out += fmt::format(" [{} {}]", w.code, w.message);
+  return out;
+}
+
+TEST_F(PlanCacheTest, KeptWritePlansFollowEachExecutionsValues) {
+  // Each write runs prepared against d's tables and as text against their twins in database
+  // twin: the outcomes and the tables stay equal, and every execution after the first
+  // reuses the kept plan (each case's values keep their types).
+  Ok("CREATE TABLE ai (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+  Ok("CREATE DATABASE twin");
+  Ok("CREATE TABLE twin.t LIKE t");
+  Ok("INSERT INTO twin.t SELECT * FROM t");
+  Ok("CREATE TABLE twin.ai LIKE ai");
+  using V = std::vector<Value>;
+  auto i = [](int64_t v) { return Value::Int(v); };
+  auto str = [](const char* v) { return Value::String(v); };
+  const std::vector<std::pair<std::string, std::vector<V>>> cases = {
+      {"UPDATE %t SET k = k + ? WHERE id = ?", {{i(1), i(1)}, {i(5), i(3)}, {i(2), i(9)}, {i(-5), i(0)}}},
+      {"UPDATE %t SET name = ? WHERE k BETWEEN ? AND ? ORDER BY id DESC LIMIT 2",  // the secondary index
+       {{str("lo"), i(0), i(11)}, {str("hi"), i(20), i(30)}}},
+      {"INSERT INTO %t (id, k, name) VALUES (?, ?, ?)",
+       {{i(10), i(1), str("ten")}, {i(11), i(3), str("elv")}, {i(10), i(2), str("dup")}}},  // 1062
+      {"INSERT INTO %ai (v) VALUES (?), (?)", {{i(1), i(2)}, {i(3), i(4)}}},  // LAST_INSERT_ID
+      {"INSERT IGNORE INTO %t (id, k, name) VALUES (?, ?, ?), (?, 3, 'x')",
+       {{i(10), i(1), str("dup"), i(13)}, {i(14), i(1), str("new"), i(13)}}},
+      {"INSERT INTO %t (id, k) VALUES (?, ?) ON DUPLICATE KEY UPDATE k = VALUES(k) + ?",
+       {{i(1), i(100), i(1)}, {i(15), i(5), i(1)}, {i(15), i(6), i(2)}}},
+      {"REPLACE INTO %t (id, name) VALUES (?, ?)", {{i(2), str("two again")}, {i(16), str("sixteen..")}}},
+      {"INSERT INTO %t (id, k, name) SELECT id + 100, k, name FROM %t WHERE k > ?", {{i(10)}, {i(100)}}},  // 1062
+      {"DELETE FROM %t WHERE id = ?", {{i(10)}, {i(11)}, {i(99)}}},
+      {"DELETE FROM %t WHERE k > ? ORDER BY id LIMIT 1", {{i(4)}, {i(6)}, {i(1000)}}},
+  };
+  for (const auto& [sql, runs] : cases) {
+    std::string on_d = sql, on_twin = sql;
+    for (size_t at; (at = on_d.find('%')) != std::string::npos;) on_d.erase(at, 1);
+    for (size_t at; (at = on_twin.find('%')) != std::string::npos;) on_twin.replace(at, 1, "twin.");
+    uint32_t id = Prepare(on_d);
+    const uint64_t hits_before = hits();
+    for (const V& params : runs) {
+      std::string prepared = Outcome(s_->ExecutePrepared(id, params, "EXECUTE"));
+      EXPECT_EQ(prepared, Outcome(Run(s_, Substitute(on_twin, params)))) << Substitute(on_d, params);
+      EXPECT_EQ(Q("SELECT * FROM t ORDER BY id"), Q("SELECT * FROM twin.t ORDER BY id")) << Substitute(on_d, params);
+      EXPECT_EQ(Q("SELECT * FROM ai ORDER BY id"), Q("SELECT * FROM twin.ai ORDER BY id")) << Substitute(on_d, params);
+    }
+    EXPECT_EQ(hits() - hits_before, runs.size() - 1) << sql;
+  }
+  // A DDL plans again: the new column's default fills the next insert.
+  uint32_t insert = Prepare("INSERT INTO t (id, name) VALUES (?, ?)");
+  Ok(s_, "DELETE FROM t WHERE id >= 50");
+  EXPECT_EQ(Outcome(s_->ExecutePrepared(insert, {Value::Int(50), Value::String("a")}, "EXECUTE")), "1 0 ''");
+  Ok("ALTER TABLE t ADD COLUMN extra INT DEFAULT 7");
+  const uint64_t misses_before = misses();
+  EXPECT_EQ(Outcome(s_->ExecutePrepared(insert, {Value::Int(51), Value::String("b")}, "EXECUTE")), "1 0 ''");
+  EXPECT_EQ(misses() - misses_before, 1u);
+  EXPECT_EQ(Q("SELECT id, name, extra FROM t WHERE id >= 50 ORDER BY id"), "50,a,7|51,b,7");
+}
+
 TEST_F(PlanCacheTest, RevokedPrivilegeIsCheckedAgain) {
   Ok("CREATE USER u IDENTIFIED BY 'pw'");
   Ok("GRANT SELECT ON d.t TO u");
@@ -184,8 +246,25 @@ TEST_F(PlanCacheTest, RevokedPrivilegeIsCheckedAgain) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->rows.size(), 1u);
   }
+  auto update = u->Prepare("UPDATE t SET name = ? WHERE id = ?");
+  ASSERT_TRUE(update.ok()) << update.status().ToString();
+  EXPECT_EQ(u->ExecutePrepared(update->id, {Value::String("x"), Value::Int(1)}, "EXECUTE").status().mysql_errno(), 1142);
+  Ok("GRANT UPDATE ON d.t TO u");
+  for (int i = 0; i < 2; i++) {
+    auto r = u->ExecutePrepared(update->id, {Value::String("x"), Value::Int(i)}, "EXECUTE");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->affected_rows, 1u);
+  }
   Ok("REVOKE SELECT ON d.t FROM u");
   EXPECT_EQ(u->ExecutePrepared(d->id, {Value::Int(1)}, "EXECUTE").status().mysql_errno(), 1142);
+  // UPDATE … WHERE reads the table: without SELECT it is refused, kept plan or not, as the
+  // same statement sent as text is.
+  const Result<QueryResult> as_text = Run(u, "UPDATE t SET name = 'y' WHERE id = 1");
+  ASSERT_FALSE(as_text.ok());
+  EXPECT_EQ(u->ExecutePrepared(update->id, {Value::String("y"), Value::Int(1)}, "EXECUTE").status().mysql_errno(),
+            as_text.status().mysql_errno());
+  Ok("REVOKE UPDATE ON d.t FROM u");
+  EXPECT_EQ(u->ExecutePrepared(update->id, {Value::String("y"), Value::Int(1)}, "EXECUTE").status().mysql_errno(), 1142);
 }
 
 TEST_F(PlanCacheTest, ClosedAndResetStatementsDropTheirPlans) {
