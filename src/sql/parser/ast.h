@@ -177,7 +177,7 @@ enum class StatementKind : uint8_t {
   kSet, kShow /* also DESCRIBE t */, kEmpty /* only comments */,
   kLockTables, kUnlockTables,  // LOCK TABLES t READ|WRITE, ... / UNLOCK TABLES (mysqldump)
   kAlterCluster,               // ALTER CLUSTER ADD NODE | REMOVE NODE | TRANSFER LEADER TO
-  kExplain,                    // EXPLAIN [FORMAT = TRADITIONAL | TREE] query
+  kExplain,                    // EXPLAIN [FORMAT = TRADITIONAL | TREE] query | write
   kCreateTrigger, kDropTrigger,
   kSetRowColumns,              // SET NEW.c = e, ... (only inside a trigger body)
   kTruncate,                   // TRUNCATE [TABLE] t
@@ -515,13 +515,13 @@ enum class ShowKind : uint8_t {
   kFunctionStatus,   // SHOW FUNCTION STATUS [LIKE | WHERE]
 };
 
-// EXPLAIN [EXTENDED] [FORMAT = TRADITIONAL | TREE] query: the optimized plan of a query
-// (SELECT, set operations).
+// EXPLAIN [EXTENDED] [FORMAT = TRADITIONAL | TREE] query | write: the optimized plan.
 struct Explain : Statement {
   Explain() : Statement(StatementKind::kExplain) {}
   bool tree = false;     // FORMAT = TREE
   bool analyze = false;  // EXPLAIN ANALYZE: runs the query; the tree with actual rows and time
-  std::unique_ptr<Select> query;
+  std::unique_ptr<Select> query;  // a SELECT or set operation, or null and
+  StatementPtr write;             // a single-table INSERT / REPLACE / UPDATE / DELETE
 };
 
 struct Show : Statement {  // SHOW ... and DESCRIBE/DESC/EXPLAIN t (kColumns)

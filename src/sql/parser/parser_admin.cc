@@ -249,6 +249,18 @@ Result<ast::StatementPtr> Parser::ParseShow() {
   return ast::StatementPtr(std::move(show));
 }
 
+bool Parser::PeekWrite() const {
+  return PeekWord("INSERT") || PeekWord("REPLACE") || PeekWord("UPDATE") || PeekWord("DELETE");
+}
+
+// EXPLAIN [FORMAT = …] INSERT | REPLACE | UPDATE | DELETE …: the write, planned, not run.
+Result<ast::StatementPtr> Parser::ParseExplainWrite(std::unique_ptr<ast::Explain> explain) {
+  STRATA_ASSIGN_OR_RETURN(explain->write, PeekWord("UPDATE") ? ParseUpdate()
+                                          : PeekWord("DELETE") ? ParseDelete()
+                                                               : ParseInsert());
+  return ast::StatementPtr(std::move(explain));
+}
+
 // DESCRIBE | DESC | EXPLAIN t [column | 'pattern']: SHOW COLUMNS FROM t.
 Result<ast::StatementPtr> Parser::ParseDescribe() {
   Advance();
@@ -263,15 +275,14 @@ Result<ast::StatementPtr> Parser::ParseDescribe() {
         return Error();
       }
     }
+    if (PeekWrite()) return ParseExplainWrite(std::move(explain));
     if (!PeekWord("SELECT") && !PeekWord("WITH") && !PeekPunct("(")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
     STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
     explain->query.reset(static_cast<ast::Select*>(query.release()));
     return ast::StatementPtr(std::move(explain));
   }
-  if (PeekWord("INSERT") || PeekWord("UPDATE") || PeekWord("DELETE") || PeekWord("REPLACE") ||
-      PeekWord("TABLE")) {
-    return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
-  }
+  if (PeekWrite()) return ParseExplainWrite(std::make_unique<ast::Explain>());
+  if (PeekWord("TABLE")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
   if (PeekWord("ANALYZE") && (PeekWord("SELECT", 1) || PeekWord("WITH", 1) || PeekPunct("(", 1) ||
                               PeekWord("FORMAT", 1))) {
     Advance();

@@ -59,6 +59,8 @@ class Parser {
   Result<ast::StatementPtr> ParseSet();
   Result<ast::StatementPtr> ParseShow();
   Result<ast::StatementPtr> ParseDescribe();
+  bool PeekWrite() const;  // INSERT, REPLACE, UPDATE or DELETE next
+  Result<ast::StatementPtr> ParseExplainWrite(std::unique_ptr<ast::Explain> explain);
   Result<ast::StatementPtr> ParseBegin();
   Result<ast::StatementPtr> ParseStartTransaction();
   Result<ast::StatementPtr> ParseCommitOrRollback(bool commit);

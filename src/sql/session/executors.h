@@ -33,6 +33,9 @@ struct PlannedQuery {
   std::vector<std::shared_ptr<const TableSchema>> tables;           // the plan and types point into them
 };
 Result<PlannedQuery> PlanQuery(Session& session, const ast::Select& stmt, const BindContext* outer, bool* correlated);
+// Gives every table `plan` reads its row estimate and statistics where it has none yet
+// (PlanQuery does so only for joins, which order by them; EXPLAIN shows them).
+void EstimateTableRows(Session& session, LogicalOperator& plan);
 // The pieces PlanQuery is made of, which WITH RECURSIVE combines differently:
 // one SELECT without its set operands;
 Result<PlannedQuery> PlanSelectTerm(Session& session, const ast::Select& stmt, const BindContext* outer,
@@ -94,6 +97,14 @@ Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Tran
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);
 // A SELECT's result columns, planned but not run (a prepared statement's metadata).
 Result<QueryResult> DescribeSelect(Session& session, const ast::Select& stmt);
+// The plans of single-table writes into `table` (their resolved target), bound and planned
+// but not optimized: what the executors run (through the plan cache) and EXPLAIN shows.
+Result<PlannedQuery> PlanInsertStatement(Session& session, const ast::Insert& stmt,
+                                         const std::shared_ptr<const TableSchema>& table);
+Result<PlannedQuery> PlanUpdateStatement(Session& session, const ast::Update& stmt,
+                                         const std::shared_ptr<const TableSchema>& table);
+Result<PlannedQuery> PlanDeleteStatement(Session& session, const ast::Delete& stmt,
+                                         const std::shared_ptr<const TableSchema>& table);
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt);
 Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt);
 Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt);

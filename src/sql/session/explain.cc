@@ -1,9 +1,13 @@
-// EXPLAIN (executors.h): the optimized plan of a query, in MySQL's traditional table (one row
-// per table read) or as the plan tree (FORMAT=TREE: PlanToString, one row of text).
+// EXPLAIN (executors.h): the optimized plan of a query or of a single-table INSERT, REPLACE,
+// UPDATE or DELETE, in MySQL's traditional table (one row per table read or written) or as
+// the plan tree (FORMAT=TREE: PlanToString, one row of text).
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "sql/errors.h"
 #include "sql/execution/physical_planner.h"
+#include "sql/optimizer/cardinality.h"
 #include "sql/optimizer/optimizer.h"
 #include "sql/session/executors.h"
 
@@ -20,20 +24,35 @@ ResultColumn TextColumn(std::string name) {
 
 Value TextOrNull(const std::string& s) { return s.empty() ? Value::Null() : Value::String(s); }
 
-// One row of the traditional table per table read, in the order the plan reads them.
+// One row of the traditional table per table read, in the order the plan reads them; a
+// write's target is the row whose select_type names the statement, as in MySQL.
 class TraditionalRows {
  public:
-  void Visit(const LogicalOperator& node, bool filtered, const char* join_buffer) {
+  void Visit(const LogicalOperator& node, const LogicalFilter* filter, const char* join_buffer) {
     switch (node.kind) {
+      case LogicalKind::kInsert: {  // the rows it writes come from VALUES or from its query's tables
+        const auto& insert = static_cast<const LogicalInsert&>(node);
+        rows.push_back({Value::Int(1), Value::String(statement_), Value::String(insert.table->name), Value::Null(),
+                        Value::String("ALL"), Value::Null(), Value::Null(), Value::Null(), Value::Null(), Value::Null(),
+                        Value::Null(), Value::Null()});
+        for (const LogicalPlan& child : node.children) Visit(*child, nullptr, join_buffer);
+        return;
+      }
+      case LogicalKind::kUpdate:
+      case LogicalKind::kDelete:  // the table it reads is the one it writes
+        select_type_ = statement_;
+        Visit(node.child(), nullptr, join_buffer);
+        select_type_ = "SIMPLE";
+        return;
       case LogicalKind::kGet:
-        AddTable(static_cast<const LogicalGet&>(node), filtered, join_buffer);
+        AddTable(static_cast<const LogicalGet&>(node), filter, false, join_buffer);
         return;
       case LogicalKind::kFilter:
-        Visit(node.child(), true, join_buffer);
+        Visit(node.child(), &static_cast<const LogicalFilter&>(node), join_buffer);
         return;
       case LogicalKind::kJoin: {
         const auto& join = static_cast<const LogicalJoin&>(node);
-        Visit(*node.children[0], false, nullptr);
+        Visit(*node.children[0], nullptr, nullptr);
         // A semi join stops at a left row's first match (MySQL's FirstMatch strategy); an anti
         // join keeps the rows without one (MySQL's "Not exists").
         const bool semi = join.type == JoinType::kSemi, anti = join.type == JoinType::kAnti;
@@ -42,10 +61,11 @@ class TraditionalRows {
           const std::string& key = join.lookup_index->name;
           std::string extra = join.predicate ? "Using where" : "";
           if (semi || anti) extra += (extra.empty() ? "" : "; ") + std::string(semi ? "FirstMatch" : "Not exists");
-          rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::String(get.alias), Value::Null(),
+          rows.push_back({Value::Int(1), Value::String(select_type_), Value::String(get.alias), Value::Null(),
                           Value::String(join.lookup_unique() ? "eq_ref" : "ref"), Value::String(key),
-                          Value::String(key), Value::Null(), Value::Null(), Value::Null(), Value::String("100.00"),
-                          TextOrNull(extra)});
+                          Value::String(key), Value::Null(), Value::Null(),
+                          Value::Int(join.lookup_unique() ? 1 : RowsPerLookup(get, *join.lookup_index)),
+                          Value::String("100.00"), TextOrNull(extra)});
           return;
         }
         const char* buffer = join.left_keys.empty()
@@ -55,18 +75,37 @@ class TraditionalRows {
                                  : (semi   ? "FirstMatch; Using join buffer (hash join)"
                                     : anti ? "Not exists; Using join buffer (hash join)"
                                            : "Using join buffer (hash join)");
-        Visit(*node.children[1], join.predicate != nullptr, buffer);
+        if (node.children[1]->kind == LogicalKind::kGet) {  // the join's own predicate filters its pairs
+          AddTable(static_cast<const LogicalGet&>(*node.children[1]), nullptr, join.predicate != nullptr, buffer);
+        } else {
+          Visit(*node.children[1], nullptr, buffer);
+        }
         return;
       }
       default:
-        for (const LogicalPlan& child : node.children) Visit(*child, false, join_buffer);
+        for (const LogicalPlan& child : node.children) Visit(*child, nullptr, join_buffer);
     }
   }
 
   std::vector<Row> rows;
+  const char* statement_ = "SIMPLE";  // a write's select_type: "INSERT", "REPLACE", "UPDATE", "DELETE"
 
  private:
-  void AddTable(const LogicalGet& get, bool filtered, const char* join_buffer) {
+  const char* select_type_ = "SIMPLE";
+
+  // The rows one lookup of `index` (not unique) meets in `get`'s table: the table's rows over
+  // the distinct values of the index's first column when statistics were gathered, else a
+  // tenth of them (the optimizer's guesses, cardinality.h).
+  static int64_t RowsPerLookup(const LogicalGet& get, const IndexSchema& index) {
+    const double rows = TableRows(get);
+    const ColumnStatistics* stats = index.columns.empty() ? nullptr : ColumnStats(&get, index.columns[0]);
+    const double per_key = stats && stats->distinct >= 1 ? rows * (1 - stats->null_fraction) / stats->distinct : rows / 10;
+    return std::max<int64_t>(1, std::llround(per_key));
+  }
+
+  // `filter` is the Filter right above `get`, if any; `join_filter` tells that a join's
+  // predicate filters what it reads.
+  void AddTable(const LogicalGet& get, const LogicalFilter* filter, bool join_filter, const char* join_buffer) {
     std::string type = "ALL", key;
     const AccessPath& path = get.path;
     switch (path.kind) {
@@ -85,12 +124,32 @@ class TraditionalRows {
         key = path.index ? path.index->name : "";
         break;
     }
+    // MySQL's rows (read through the access path) and filtered (the share of them the rest of
+    // the WHERE keeps), from the optimizer's estimates: a key read is taken to use the whole
+    // filter, a scan reads every row and the filter keeps its estimate.
+    const double table_rows = TableRows(get);
+    const double kept = filter ? EstimateRows(*filter) : table_rows;
+    double read = table_rows, share = 1;
+    if (path.kind == AccessPath::Kind::kPrimaryPoints) read = static_cast<double>(path.points.size());
+    else if (path.kind != AccessPath::Kind::kFullScan) read = kept;
+    else share = std::min(1.0, kept / table_rows);
+    const bool filtered = filter != nullptr || join_filter;
+    // A const read gives every column of its key a constant: MySQL's ref "const,const,…".
+    std::string ref;
+    if (type == "const") {
+      const size_t parts = path.kind == AccessPath::Kind::kPrimaryPoints ? get.table->primary.columns.size()
+                                                                          : path.index->columns.size();
+      for (size_t i = 0; i < parts; i++) ref += i ? ",const" : "const";
+    }
+    // A write reads even one row by its key as a range (MySQL's UPDATE and DELETE have no const).
+    if (type == "const" && select_type_ != std::string_view("SIMPLE")) type = "range";
     std::string extra;
     if (filtered) extra = "Using where";
     if (join_buffer) extra += (extra.empty() ? "" : "; ") + std::string(join_buffer);
-    rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::String(get.alias), Value::Null(),
-                    Value::String(type), TextOrNull(key), TextOrNull(key), Value::Null(), Value::Null(),
-                    Value::Null(), Value::String("100.00"), TextOrNull(extra)});
+    rows.push_back({Value::Int(1), Value::String(select_type_), Value::String(get.alias), Value::Null(),
+                    Value::String(type), TextOrNull(key), TextOrNull(key), Value::Null(), TextOrNull(ref),
+                    Value::Int(std::max<int64_t>(1, std::llround(read))),
+                    Value::String(fmt::format("{:.2f}", 100 * share)), TextOrNull(extra)});
   }
 };
 
@@ -125,11 +184,48 @@ Result<QueryResult> ExplainAnalyze(Session& session, LogicalPlan plan, const Pla
   return result;
 }
 
+// The table a write an EXPLAIN names writes, checked as running the write would check it.
+Result<std::shared_ptr<const TableSchema>> ExplainedTarget(Session& session, const ast::TableName& name,
+                                                           std::string_view statement) {
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(name));
+  if (view) return ErrNotSupportedYet("EXPLAIN of a write through a view");
+  return session.ResolveWriteTable(name, statement);
+}
+
+// The plan of the write an EXPLAIN names; *statement is its select_type.
+Result<PlannedQuery> PlanExplainedWrite(Session& session, const ast::Statement& write, const char** statement) {
+  if (write.kind == ast::StatementKind::kInsert) {
+    const auto& insert = static_cast<const ast::Insert&>(write);
+    *statement = insert.replace ? "REPLACE" : "INSERT";
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, ExplainedTarget(session, insert.table, *statement));
+    return PlanInsertStatement(session, insert, table);
+  }
+  if (write.kind == ast::StatementKind::kUpdate) {
+    const auto& update = static_cast<const ast::Update&>(write);
+    if (!update.from.empty()) return ErrNotSupportedYet("EXPLAIN of a multi-table UPDATE");
+    CteScope ctes(update.with, update.with_recursive);
+    *statement = "UPDATE";
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
+                            ExplainedTarget(session, update.table.table, *statement));
+    return PlanUpdateStatement(session, update, table);
+  }
+  const auto& del = static_cast<const ast::Delete&>(write);
+  if (!del.from.empty()) return ErrNotSupportedYet("EXPLAIN of a multi-table DELETE");
+  CteScope ctes(del.with, del.with_recursive);
+  *statement = "DELETE";
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, ExplainedTarget(session, del.table.table, *statement));
+  return PlanDeleteStatement(session, del, table);
+}
+
 }  // namespace
 
 Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt) {
-  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.query, nullptr, nullptr));
+  const char* statement = "SIMPLE";
+  Result<PlannedQuery> planned = stmt.write ? PlanExplainedWrite(session, *stmt.write, &statement)
+                                            : PlanQuery(session, *stmt.query, nullptr, nullptr);
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, std::move(planned));
   LogicalPlan plan = Optimize(std::move(query.plan), session.time_zone().get());
+  EstimateTableRows(session, *plan);  // after optimizing: the plan is the one the statement would run
   QueryResult result;
   result.has_rows = true;
   result.schemas = std::move(query.tables);
@@ -147,7 +243,8 @@ Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt) {
   }
   result.columns[0].type.kind = OutKind::kInt;
   TraditionalRows rows;
-  rows.Visit(*plan, false, nullptr);
+  rows.statement_ = statement;
+  rows.Visit(*plan, nullptr, nullptr);
   if (rows.rows.empty()) {  // no table: SELECT 1
     rows.rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::Null(), Value::Null(), Value::Null(),
                          Value::Null(), Value::Null(), Value::Null(), Value::Null(), Value::Null(), Value::Null(),

@@ -64,18 +64,9 @@ Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Tran
 
 namespace {
 
-// A single-table UPDATE's or DELETE's plan, holding the schema it points into.
-PlannedQuery WritePlan(LogicalPlan plan, std::shared_ptr<const TableSchema> table) {
-  PlannedQuery planned;
-  planned.plan = std::move(plan);
-  planned.tables.push_back(std::move(table));
-  return planned;
-}
-
 // The table an UPDATE or DELETE writes, and the transaction it writes in.
 struct WriteTarget {
   std::shared_ptr<const TableSchema> table;
-  std::string alias;
   txn::Transaction* txn = nullptr;
 };
 
@@ -99,7 +90,6 @@ Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& re
   STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveWriteTable(ref.table, statement));
   STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*target.table));
   STRATA_ASSIGN_OR_RETURN(target.txn, session.Txn());
-  target.alias = ref.alias.empty() ? ref.table.name : ref.alias;
   return target;
 }
 
@@ -192,6 +182,45 @@ Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt) {
   return result;
 }
 
+namespace {
+
+// A write's plan, holding the schema it points into.
+PlannedQuery WritePlan(LogicalPlan plan, std::shared_ptr<const TableSchema> table) {
+  PlannedQuery planned;
+  planned.plan = std::move(plan);
+  planned.tables.push_back(std::move(table));
+  return planned;
+}
+
+const std::string& TargetAlias(const ast::TableRef& ref) { return ref.alias.empty() ? ref.table.name : ref.alias; }
+
+}  // namespace
+
+Result<PlannedQuery> PlanInsertStatement(Session& session, const ast::Insert& stmt,
+                                         const std::shared_ptr<const TableSchema>& table) {
+  if (!stmt.select) {
+    STRATA_ASSIGN_OR_RETURN(BoundInsert bound, BindInsert(stmt, table, session));
+    return WritePlan(PlanInsert(bound, nullptr), table);
+  }
+  STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.select, nullptr, nullptr));
+  STRATA_ASSIGN_OR_RETURN(BoundInsert bound, BindInsert(stmt, table, session, &query.types));
+  PlannedQuery planned = WritePlan(PlanInsert(bound, std::move(query.plan)), table);
+  for (auto& source : query.tables) planned.tables.push_back(std::move(source));  // the plan points into them
+  return planned;
+}
+
+Result<PlannedQuery> PlanUpdateStatement(Session& session, const ast::Update& stmt,
+                                         const std::shared_ptr<const TableSchema>& table) {
+  STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, table, TargetAlias(stmt.table), session));
+  return WritePlan(PlanUpdate(bound), table);
+}
+
+Result<PlannedQuery> PlanDeleteStatement(Session& session, const ast::Delete& stmt,
+                                         const std::shared_ptr<const TableSchema>& table) {
+  STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, table, TargetAlias(stmt.table), session));
+  return WritePlan(PlanDelete(bound), table);
+}
+
 Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, InsertThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
@@ -203,22 +232,8 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
                           AddViewChecks(session, *table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&]() -> Result<PlannedQuery> {
-    PlannedQuery planned;  // the insert, over the rows of its SELECT if it has one
-    LogicalPlan source;
-    BoundInsert bound;
-    if (stmt.select) {
-      STRATA_ASSIGN_OR_RETURN(PlannedQuery query, PlanQuery(session, *stmt.select, nullptr, nullptr));
-      STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, table, session, &query.types));
-      source = std::move(query.plan);
-      planned.tables = std::move(query.tables);  // the plan points into them
-    } else {
-      STRATA_ASSIGN_OR_RETURN(bound, BindInsert(stmt, table, session));
-    }
-    planned.tables.push_back(table);
-    planned.plan = PlanInsert(bound, std::move(source));
-    return planned;
-  }));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan,
+                          PlanStatement(session, stmt, [&] { return PlanInsertStatement(session, stmt, table); }));
   QueryResult result;
   EvalContext eval = session.eval_context();
   if (stmt.ignore) eval.assignment.strict = false;  // INSERT IGNORE: bad values become warnings
@@ -254,9 +269,8 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   bool reads = ReadsColumns(stmt.where.get()) || !stmt.order_by.empty();
   for (const ast::Assignment& a : stmt.assignments) reads = reads || ReadsColumns(a.value.get());
   STRATA_RETURN_IF_ERROR(RequireSelectIfRead(session, *target.table, reads));
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&]() -> Result<PlannedQuery> {
-    STRATA_ASSIGN_OR_RETURN(BoundUpdate bound, BindUpdate(stmt, target.table, target.alias, session));
-    return WritePlan(PlanUpdate(bound), target.table);
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&] {
+    return PlanUpdateStatement(session, stmt, target.table);
   }));
   QueryResult result;
   EvalContext eval = session.eval_context();
@@ -283,9 +297,8 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));
   STRATA_RETURN_IF_ERROR(
       RequireSelectIfRead(session, *target.table, ReadsColumns(stmt.where.get()) || !stmt.order_by.empty()));
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&]() -> Result<PlannedQuery> {
-    STRATA_ASSIGN_OR_RETURN(BoundTargetRows bound, BindDelete(stmt, target.table, target.alias, session));
-    return WritePlan(PlanDelete(bound), target.table);
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&] {
+    return PlanDeleteStatement(session, stmt, target.table);
   }));
   QueryResult result;
   EvalContext eval = session.eval_context();

@@ -35,14 +35,18 @@ void SetRowEstimates(RowEstimates& estimates, txn::Transaction& txn, LogicalOper
 }
 
 // Join ordering reads table sizes (catalog/row_estimates.h) from the Gets; a plan without a
-// join does not pay for counting them. Resolving the tables began the transaction.
+// join does not pay for counting them.
 void EstimateRows(Session& session, LogicalOperator& plan) {
-  if (!session.has_txn() || !HasJoin(plan)) return;
-  Result<txn::Transaction*> txn = session.Txn();
-  if (txn.ok()) SetRowEstimates(session.engine().row_estimates(), **txn, plan);
+  if (HasJoin(plan)) EstimateTableRows(session, plan);
 }
 
 }  // namespace
+
+void EstimateTableRows(Session& session, LogicalOperator& plan) {
+  if (!session.has_txn()) return;  // resolving the tables began it
+  Result<txn::Transaction*> txn = session.Txn();
+  if (txn.ok()) SetRowEstimates(session.engine().row_estimates(), **txn, plan);
+}
 
 // A planned query as a FROM item named `alias`: a schema of its visible columns (named
 // `names`; 1060 for a name used twice) and its plan. Its tables join `tables`, which keeps
