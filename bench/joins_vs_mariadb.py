@@ -87,6 +87,8 @@ QUERIES = {
         "AND NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)",
     "IN (uncorrelated, 2 tables)":
         "SELECT COUNT(*) FROM part WHERE p_partkey IN (SELECT l_partkey FROM lineitem WHERE l_quantity > 45)",
+    "NOT IN (uncorrelated, 2 tables)":
+        "SELECT COUNT(*) FROM orders WHERE o_orderkey NOT IN (SELECT l_orderkey FROM lineitem WHERE l_quantity > 40)",
     "left join (2 tables)":
         "SELECT c_mktsegment, COUNT(o_orderkey) FROM customer LEFT JOIN orders ON o_custkey = c_custkey "
         "AND o_orderstatus = 'O' GROUP BY c_mktsegment ORDER BY c_mktsegment",

@@ -1,8 +1,10 @@
 // MakeSubqueryRunner (physical_planner.h).
+#include <memory>
 #include <unordered_map>
 
 #include "sql/errors.h"
 #include "sql/execution/physical_planner.h"
+#include "sql/expression/in_values.h"
 
 namespace strata::sql {
 namespace {
@@ -23,6 +25,20 @@ class PlanSubqueryRunner final : public SubqueryRunner {
       return std::vector<Row>(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(std::min(limit, rows.size())));
     }
     return Run(plan, outer_row, ctx, limit);
+  }
+
+  Result<const InValues*> InSet(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx) override {
+    if (plan.correlated) return nullptr;
+    auto it = in_sets_.find(&plan);
+    if (it == in_sets_.end()) {
+      STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, Rows(plan, outer_row, ctx, SIZE_MAX));
+      std::vector<Value> values;
+      values.reserve(rows.size());
+      for (Row& row : rows) values.push_back(std::move(row[0]));
+      cache_.erase(&plan);  // the set holds its values now
+      it = in_sets_.emplace(&plan, std::make_unique<InValues>(std::move(values))).first;
+    }
+    return it->second.get();
   }
 
  private:
@@ -50,6 +66,7 @@ class PlanSubqueryRunner final : public SubqueryRunner {
 
   ExecutionContext ctx_;
   std::unordered_map<const SubqueryPlan*, std::vector<Row>> cache_;
+  std::unordered_map<const SubqueryPlan*, std::unique_ptr<InValues>> in_sets_;
 };
 
 }  // namespace

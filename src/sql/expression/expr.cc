@@ -9,6 +9,7 @@
 
 #include "sql/errors.h"
 #include "sql/expression/functions.h"
+#include "sql/expression/in_values.h"
 
 namespace strata::sql {
 namespace {
@@ -441,6 +442,13 @@ Result<Value> Subquery(const BoundExpr& e, const Row& row, const EvalContext& ct
     case SubqueryKind::kIn: {
       // x IN (rows): true on a match; else NULL when x or a row is NULL (unknown); else false.
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e.children[0], row, ctx));
+      STRATA_ASSIGN_OR_RETURN(const InValues* set, ctx.subqueries->InSet(*e.subquery, row, ctx));
+      if (set) {  // uncorrelated: hashed once
+        if (set->empty()) return Value::Bool(e.negated);
+        if (v.is_null()) return Value::Null();
+        if (set->Contains(v)) return Value::Bool(!e.negated);
+        return set->has_null() ? Value::Null() : Value::Bool(e.negated);
+      }
       STRATA_ASSIGN_OR_RETURN(std::vector<Row> rows, ctx.subqueries->Rows(*e.subquery, row, ctx, SIZE_MAX));
       if (rows.empty()) return Value::Bool(e.negated);
       if (v.is_null()) return Value::Null();

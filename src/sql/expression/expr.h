@@ -137,6 +137,7 @@ struct SortKey {
 };
 
 class SubqueryRunner;
+class InValues;  // in_values.h
 class TriggerRunner;
 class UserLockRunner;
 
@@ -187,6 +188,11 @@ class SubqueryRunner {
   // cache.
   virtual Result<std::vector<Row>> Rows(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx,
                                          size_t limit) = 0;
+  // The first column of an uncorrelated `plan`'s rows, hashed for `x IN (plan)`, gathered
+  // once per statement; nullptr for a correlated plan (Rows answers it per row).
+  virtual Result<const InValues*> InSet(const SubqueryPlan& plan, const Row& outer_row, const EvalContext& ctx) {
+    return nullptr;
+  }
 };
 
 enum class TriggerTiming : uint8_t { kBefore, kAfter };
