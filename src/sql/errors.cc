@@ -36,6 +36,7 @@ Status ErrUnknownColumn(std::string_view column, std::string_view clause) {
   return Invalid(1054, "42S22", fmt::format("Unknown column '{}' in '{}'", column, clause));
 }
 Status ErrUnionOrderBy() { return Invalid(1221, "HY000", "Incorrect usage of UNION and ORDER BY"); }
+Status ErrUnionInto() { return Invalid(1221, "HY000", "Incorrect usage of UNION and INTO"); }
 Status ErrSetOperandColumns() {
   return Invalid(1222, "21000", "The used SELECT statements have a different number of columns");
 }

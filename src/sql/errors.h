@@ -42,6 +42,7 @@ Status ErrNoTablesUsed();                                               // ER_NO
 // "where clause", "order clause", "group statement", "having clause").
 Status ErrUnknownColumn(std::string_view column, std::string_view clause);
 Status ErrUnionOrderBy();                        // ER_WRONG_USAGE 1221
+Status ErrUnionInto();                           // ER_WRONG_USAGE 1221
 Status ErrSetOperandColumns();                   // ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT 1222
 Status ErrSubqueryRows();                        // ER_SUBQUERY_NO_1_ROW 1242
 Status ErrOperandColumns(size_t columns);         // ER_OPERAND_COLUMNS 1241

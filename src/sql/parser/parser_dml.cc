@@ -14,8 +14,8 @@ bool IsJoinWord(std::string_view upper) {
 }  // namespace
 
 // A query expression: SELECT ... or (query), then [UNION|EXCEPT|INTERSECT [ALL|DISTINCT]
-// operand]..., where an unparenthesized last operand's ORDER BY / LIMIT apply to the whole
-// (an earlier one's is error 1221, as in MySQL).
+// operand]..., where an unparenthesized last operand's ORDER BY / LIMIT / INTO apply to the
+// whole (an earlier one's is error 1221, as in MySQL).
 Result<ast::StatementPtr> Parser::ParseSelect() {
   if (PeekWord("WITH")) return ParseWith();
   auto set_op_next = [&] { return PeekWord("UNION") || PeekWord("EXCEPT") || PeekWord("INTERSECT"); };
@@ -24,6 +24,7 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ast::Select> result, plain ? ParseSelectTerm() : ParseQueryInParentheses());
   if (!set_op_next()) return ast::StatementPtr(std::move(result));
   if (plain && has_order_or_limit(*result)) return ErrUnionOrderBy();
+  if (!result->into_vars.empty()) return ErrUnionInto();
   // (q1 UNION q2 ORDER BY ...) UNION q3 would need the inner ORDER BY / LIMIT applied first.
   if (!plain && !result->set_operands.empty() && (!result->set_order_by.empty() || result->set_limit)) {
     return ErrNotSupportedYet("ORDER BY or LIMIT inside a parenthesized set operation");
@@ -38,6 +39,7 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
     last_plain = !PeekPunct("(");
     STRATA_ASSIGN_OR_RETURN(operand.select, last_plain ? ParseSelectTerm() : ParseQueryInParentheses());
     if (last_plain && set_op_next() && has_order_or_limit(*operand.select)) return ErrUnionOrderBy();
+    if (!operand.select->into_vars.empty() && (!last_plain || set_op_next())) return ErrUnionInto();
     result->set_operands.push_back(std::move(operand));
   }
   if (last_plain) {  // the last SELECT's ORDER BY / LIMIT belong to the whole set operation
@@ -46,6 +48,8 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
     last.order_by.clear();
     result->set_limit = std::move(last.limit);
     result->set_offset = std::move(last.offset);
+    result->into_vars = std::move(last.into_vars);
+    last.into_vars.clear();
   } else {
     if (AcceptWord("ORDER")) {
       STRATA_RETURN_IF_ERROR(ExpectWord("BY"));
@@ -54,6 +58,7 @@ Result<ast::StatementPtr> Parser::ParseSelect() {
     if (AcceptWord("LIMIT")) {
       STRATA_RETURN_IF_ERROR(ParseLimit(&result->set_limit, &result->set_offset, /*allow_offset=*/true));
     }
+    STRATA_RETURN_IF_ERROR(ParseSelectInto(result.get()));
   }
   return ast::StatementPtr(std::move(result));
 }
