@@ -260,7 +260,7 @@ class Session final : public SessionContext, public UserLockRunner {
   const std::optional<RoleList>& active_roles() const { return active_roles_; }
   void set_active_roles(std::optional<RoleList> roles) {
     active_roles_ = std::move(roles);
-    session_vars_version_++;  // kept plans checked other privileges
+    identity_version_++;  // kept plans checked other privileges
   }
   // CURRENT_ROLE(): the active roles as `r`@`h`,… in name order, or NONE.
   std::string current_role() const override;
@@ -271,6 +271,8 @@ class Session final : public SessionContext, public UserLockRunner {
     std::string user, account_host;
     bool superuser = false;
     std::optional<RoleList> active_roles;
+    // SwapIdentity's: the identity version this identity had, and the one the swap left.
+    uint64_t identity_version = 0, swapped_version = 0;
   };
   Identity SwapIdentity(Identity next);
   // 1142 unless the account holds every privilege in `privileges` on db.table (at the
@@ -355,8 +357,9 @@ class Session final : public SessionContext, public UserLockRunner {
   // A table to write: ResolveTable, with 1288 for a view (views are read-only), and the
   // statement's privilege (INSERT, UPDATE, DELETE; REPLACE: INSERT and DELETE) instead of SELECT.
   // A table that ALTER TABLE … ENGINE fences (TableSchema::write_fence_until_ms) makes it
-  // wait first (session.cc, WaitForWriteFence).
-  Result<std::shared_ptr<const TableSchema>> ResolveWriteTable(const ast::TableName& name, std::string_view statement);
+  // wait first (session.cc, WaitForWriteFence), unless `wait_for_fence` is false (EXPLAIN).
+  Result<std::shared_ptr<const TableSchema>> ResolveWriteTable(const ast::TableName& name, std::string_view statement,
+                                                               bool wait_for_fence = true);
   void set_last_insert_id(uint64_t id) { last_insert_id_ = id; }
   void SetUserVariable(std::string_view name, Value value);
 
@@ -429,6 +432,7 @@ class Session final : public SessionContext, public UserLockRunner {
   int execute_depth_ = 0;                  // Execute nests (EXECUTE of a prepared statement)
   std::map<std::string, Value> session_vars_;  // lower-case name → value
   uint64_t session_vars_version_ = 0;          // +1 at each change of session_vars_
+  uint64_t identity_version_ = 0;  // changes with whose privileges apply (kept plans checked them)
   // collation_connection as literal_collation() gives it, for session_vars_version_ (cached).
   mutable std::pair<uint64_t, StringCollation> literal_collation_{~0ull, 0};
   struct SqlModeCache {

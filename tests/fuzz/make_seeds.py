@@ -64,6 +64,8 @@ SQL = [
     "DATE_ADD(d, INTERVAL '1 2:3' DAY_MINUTE) FROM t",
     "CREATE DEFINER=`root`@`%` TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW BEGIN SET NEW.a = OLD.a + 1, "
     "NEW.b = CONCAT(NEW.b, 'x'); INSERT INTO log VALUES (OLD.id); SET @n = @n + 1; END; DROP TRIGGER IF EXISTS db.tr",
+    "EXPLAIN WITH c AS (SELECT 1) DELETE FROM t WHERE id IN (SELECT * FROM c); SELECT (WITH c AS (SELECT 1) "
+    "UPDATE t SET a = 1); EXPLAIN FORMAT=TREE REPLACE INTO t SELECT 1 UNION SELECT 2 INTO @u",
 ]
 for i, s in enumerate(SQL):
     write("sql_parser_fuzz", f"sql{i}", s.encode())

@@ -35,7 +35,7 @@ class PlanSubqueryRunner final : public SubqueryRunner {
       std::vector<Value> values;
       values.reserve(rows.size());
       for (Row& row : rows) values.push_back(std::move(row[0]));
-      cache_.erase(&plan);  // the set holds its values now
+      cache_.erase(&plan);  // the set holds its values now (a Rows() of this plan would run it again)
       it = in_sets_.emplace(&plan, std::make_unique<InValues>(std::move(values))).first;
     }
     return it->second.get();

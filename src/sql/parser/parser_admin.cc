@@ -261,6 +261,19 @@ Result<ast::StatementPtr> Parser::ParseExplainWrite(std::unique_ptr<ast::Explain
   return ast::StatementPtr(std::move(explain));
 }
 
+// The query (or, after WITH, the UPDATE / DELETE) an EXPLAIN explains.
+Result<ast::StatementPtr> Parser::ParseExplained(std::unique_ptr<ast::Explain> explain) {
+  STRATA_ASSIGN_OR_RETURN(ast::StatementPtr stmt, ParseSelect());
+  if (stmt->kind == ast::StatementKind::kSelect) {
+    explain->query.reset(static_cast<ast::Select*>(stmt.release()));
+  } else if (explain->analyze) {  // WITH … UPDATE / DELETE
+    return ErrNotSupportedYet("EXPLAIN ANALYZE of a statement other than a query");
+  } else {
+    explain->write = std::move(stmt);
+  }
+  return ast::StatementPtr(std::move(explain));
+}
+
 // DESCRIBE | DESC | EXPLAIN t [column | 'pattern']: SHOW COLUMNS FROM t.
 Result<ast::StatementPtr> Parser::ParseDescribe() {
   Advance();
@@ -277,9 +290,7 @@ Result<ast::StatementPtr> Parser::ParseDescribe() {
     }
     if (PeekWrite()) return ParseExplainWrite(std::move(explain));
     if (!PeekWord("SELECT") && !PeekWord("WITH") && !PeekPunct("(")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
-    STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
-    explain->query.reset(static_cast<ast::Select*>(query.release()));
-    return ast::StatementPtr(std::move(explain));
+    return ParseExplained(std::move(explain));
   }
   if (PeekWrite()) return ParseExplainWrite(std::make_unique<ast::Explain>());
   if (PeekWord("TABLE")) return ErrNotSupportedYet("EXPLAIN of a statement other than a query");
@@ -292,9 +303,8 @@ Result<ast::StatementPtr> Parser::ParseDescribe() {
       STRATA_RETURN_IF_ERROR(ExpectPunct("="));
       if (!AcceptWord("TREE")) return ErrNotSupportedYet("EXPLAIN ANALYZE in a format other than TREE");
     }
-    STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
-    explain->query.reset(static_cast<ast::Select*>(query.release()));
-    return ast::StatementPtr(std::move(explain));
+    if (PeekWrite()) return ErrNotSupportedYet("EXPLAIN ANALYZE of a statement other than a query");
+    return ParseExplained(std::move(explain));
   }
   if (PeekWord("ANALYZE")) return ErrNotSupportedYet("EXPLAIN ANALYZE of a statement other than a query");
   if (PeekWord("FOR")) return ErrNotSupportedYet("EXPLAIN FOR CONNECTION");

@@ -113,7 +113,9 @@ Result<ast::StatementPtr> Parser::ParseCreateView() {
   }
   STRATA_RETURN_IF_ERROR(ExpectWord("AS"));
   size_t begin = Peek().begin;
+  const size_t start = pos_;
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr query, ParseSelect());
+  if (query->kind != ast::StatementKind::kSelect) return ErrorAt(tokens_[start]);  // WITH … UPDATE / DELETE
   size_t end = tokens_[pos_ - 1].end;
   if (AcceptWord("WITH")) {
     view->check_option = AcceptWord("LOCAL") ? "LOCAL" : "CASCADED";  // CASCADED: the default

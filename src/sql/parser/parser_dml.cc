@@ -189,7 +189,10 @@ Result<std::unique_ptr<ast::Select>> Parser::ParseQueryInParentheses() {
     STRATA_RETURN_IF_ERROR(ExpectPunct(")"));
     return inner;
   }
+  const size_t start = pos_;
   STRATA_ASSIGN_OR_RETURN(ast::StatementPtr select, ParseSelect());  // may hold UNION ...
+  // WITH … UPDATE / DELETE is a statement, not a query: not where a query must be.
+  if (select->kind != ast::StatementKind::kSelect) return ErrorAt(tokens_[start]);
   return std::unique_ptr<ast::Select>(static_cast<ast::Select*>(select.release()));
 }
 

@@ -61,6 +61,7 @@ class Parser {
   Result<ast::StatementPtr> ParseDescribe();
   bool PeekWrite() const;  // INSERT, REPLACE, UPDATE or DELETE next
   Result<ast::StatementPtr> ParseExplainWrite(std::unique_ptr<ast::Explain> explain);
+  Result<ast::StatementPtr> ParseExplained(std::unique_ptr<ast::Explain> explain);
   Result<ast::StatementPtr> ParseBegin();
   Result<ast::StatementPtr> ParseStartTransaction();
   Result<ast::StatementPtr> ParseCommitOrRollback(bool commit);

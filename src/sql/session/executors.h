@@ -97,6 +97,10 @@ Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Tran
 Result<QueryResult> ExecuteSelect(Session& session, const ast::Select& stmt);
 // A SELECT's result columns, planned but not run (a prepared statement's metadata).
 Result<QueryResult> DescribeSelect(Session& session, const ast::Select& stmt);
+// What a single-table write checks of its resolved target before planning, besides the
+// write privilege ResolveWriteTable checked: SELECT when it reads the table's columns, UPDATE
+// for ON DUPLICATE KEY UPDATE, and that a trigger running it does not write its own table.
+Status CheckWriteTarget(Session& session, const ast::Statement& stmt, const TableSchema& table);
 // The plans of single-table writes into `table` (their resolved target), bound and planned
 // but not optimized: what the executors run (through the plan cache) and EXPLAIN shows.
 Result<PlannedQuery> PlanInsertStatement(Session& session, const ast::Insert& stmt,

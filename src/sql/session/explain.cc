@@ -28,6 +28,9 @@ Value TextOrNull(const std::string& s) { return s.empty() ? Value::Null() : Valu
 // write's target is the row whose select_type names the statement, as in MySQL.
 class TraditionalRows {
  public:
+  // `statement`: a write's select_type ("INSERT", "REPLACE", "UPDATE", "DELETE"), else "SIMPLE".
+  explicit TraditionalRows(const char* statement) : statement_(statement) {}
+
   void Visit(const LogicalOperator& node, const LogicalFilter* filter, const char* join_buffer) {
     switch (node.kind) {
       case LogicalKind::kInsert: {  // the rows it writes come from VALUES or from its query's tables
@@ -88,9 +91,9 @@ class TraditionalRows {
   }
 
   std::vector<Row> rows;
-  const char* statement_ = "SIMPLE";  // a write's select_type: "INSERT", "REPLACE", "UPDATE", "DELETE"
 
  private:
+  const char* statement_;
   const char* select_type_ = "SIMPLE";
 
   // The rows one lookup of `index` (not unique) meets in `get`'s table: the table's rows over
@@ -141,8 +144,8 @@ class TraditionalRows {
                                                                           : path.index->columns.size();
       for (size_t i = 0; i < parts; i++) ref += i ? ",const" : "const";
     }
-    // A write reads even one row by its key as a range (MySQL's UPDATE and DELETE have no const).
-    if (type == "const" && select_type_ != std::string_view("SIMPLE")) type = "range";
+    // A write reads by a key as a range (MySQL's UPDATE and DELETE have no const or ref).
+    if ((type == "const" || type == "ref") && select_type_ != std::string_view("SIMPLE")) type = "range";
     std::string extra;
     if (filtered) extra = "Using where";
     if (join_buffer) extra += (extra.empty() ? "" : "; ") + std::string(join_buffer);
@@ -184,12 +187,16 @@ Result<QueryResult> ExplainAnalyze(Session& session, LogicalPlan plan, const Pla
   return result;
 }
 
-// The table a write an EXPLAIN names writes, checked as running the write would check it.
-Result<std::shared_ptr<const TableSchema>> ExplainedTarget(Session& session, const ast::TableName& name,
-                                                           std::string_view statement) {
+// The table a write an EXPLAIN names writes, checked as running the write would check it
+// (privileges, trigger rules), without waiting for an online ALTER's write fence.
+Result<std::shared_ptr<const TableSchema>> ExplainedTarget(Session& session, const ast::Statement& write,
+                                                           const ast::TableName& name, std::string_view statement) {
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const ViewDefinition> view, session.ResolveView(name));
   if (view) return ErrNotSupportedYet("EXPLAIN of a write through a view");
-  return session.ResolveWriteTable(name, statement);
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
+                          session.ResolveWriteTable(name, statement, /*wait_for_fence=*/false));
+  STRATA_RETURN_IF_ERROR(CheckWriteTarget(session, write, *table));
+  return table;
 }
 
 // The plan of the write an EXPLAIN names; *statement is its select_type.
@@ -197,7 +204,7 @@ Result<PlannedQuery> PlanExplainedWrite(Session& session, const ast::Statement& 
   if (write.kind == ast::StatementKind::kInsert) {
     const auto& insert = static_cast<const ast::Insert&>(write);
     *statement = insert.replace ? "REPLACE" : "INSERT";
-    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, ExplainedTarget(session, insert.table, *statement));
+    STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, ExplainedTarget(session, write, insert.table, *statement));
     return PlanInsertStatement(session, insert, table);
   }
   if (write.kind == ast::StatementKind::kUpdate) {
@@ -206,14 +213,14 @@ Result<PlannedQuery> PlanExplainedWrite(Session& session, const ast::Statement& 
     CteScope ctes(update.with, update.with_recursive);
     *statement = "UPDATE";
     STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
-                            ExplainedTarget(session, update.table.table, *statement));
+                            ExplainedTarget(session, write, update.table.table, *statement));
     return PlanUpdateStatement(session, update, table);
   }
   const auto& del = static_cast<const ast::Delete&>(write);
   if (!del.from.empty()) return ErrNotSupportedYet("EXPLAIN of a multi-table DELETE");
   CteScope ctes(del.with, del.with_recursive);
   *statement = "DELETE";
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, ExplainedTarget(session, del.table.table, *statement));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, ExplainedTarget(session, write, del.table.table, *statement));
   return PlanDeleteStatement(session, del, table);
 }
 
@@ -225,7 +232,10 @@ Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt) {
                                             : PlanQuery(session, *stmt.query, nullptr, nullptr);
   STRATA_ASSIGN_OR_RETURN(PlannedQuery query, std::move(planned));
   LogicalPlan plan = Optimize(std::move(query.plan), session.time_zone().get());
-  EstimateTableRows(session, *plan);  // after optimizing: the plan is the one the statement would run
+  // Row estimates for `rows` and `filtered`, after optimizing (the plan shown is the one that
+  // runs). Not inside an explicit transaction: counting a table would add its rows to what
+  // the transaction read (a join's plan has them anyway).
+  if (!session.in_transaction()) EstimateTableRows(session, *plan);
   QueryResult result;
   result.has_rows = true;
   result.schemas = std::move(query.tables);
@@ -242,8 +252,7 @@ Result<QueryResult> ExecuteExplain(Session& session, const ast::Explain& stmt) {
     result.columns.push_back(TextColumn(name));
   }
   result.columns[0].type.kind = OutKind::kInt;
-  TraditionalRows rows;
-  rows.statement_ = statement;
+  TraditionalRows rows(statement);
   rows.Visit(*plan, nullptr, nullptr);
   if (rows.rows.empty()) {  // no table: SELECT 1
     rows.rows.push_back({Value::Int(1), Value::String("SIMPLE"), Value::Null(), Value::Null(), Value::Null(),

@@ -91,12 +91,14 @@ void ScanPlan(LogicalOperator& node, PlanScan* scan) {
   for (LogicalPlan& child : node.children) ScanPlan(*child, scan);
 }
 
-Result<PlanKey> CurrentKey(Session& session, const std::vector<Value>& parameters, uint64_t settings) {
+Result<PlanKey> CurrentKey(Session& session, const std::vector<Value>& parameters, uint64_t settings,
+                           uint64_t identity) {
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const CatalogSnapshot> catalog, session.LoadCatalog());
   PlanKey key;
   key.catalog_version = catalog->version;
   key.globals_version = session.engine().globals_version();
   key.session_settings = settings;
+  key.identity = identity;
   key.database = session.database();
   for (const Value& v : parameters) key.parameter_types.push_back(TypeOfConstant(v));
   return key;
@@ -113,7 +115,7 @@ Result<std::shared_ptr<KeptPlan>> PlanNow(Session& session, absl::FunctionRef<Re
 
 bool PlanKey::operator==(const PlanKey& other) const {
   if (catalog_version != other.catalog_version || globals_version != other.globals_version ||
-      session_settings != other.session_settings || database != other.database ||
+      session_settings != other.session_settings || identity != other.identity || database != other.database ||
       parameter_types.size() != other.parameter_types.size())
     return false;
   for (size_t i = 0; i < parameter_types.size(); i++)
@@ -141,7 +143,7 @@ Result<std::shared_ptr<KeptPlan>> PlanCache::Plan(Session& session, const ast::S
   if (session.running_prepared_ != &stmt || session.parameters_ == nullptr) return PlanNow(session, plan_now);
   const std::vector<Value>& parameters = *session.parameters_;
   const uint32_t id = session.running_prepared_id_;
-  STRATA_ASSIGN_OR_RETURN(PlanKey key, CurrentKey(session, parameters, session.session_vars_version_));
+  STRATA_ASSIGN_OR_RETURN(PlanKey key, CurrentKey(session, parameters, session.session_vars_version_, session.identity_version_));
 
   if (auto kept = session.plans_.find(id); kept != session.plans_.end() && kept->second->key == key) {
     KeptPlan& plan = *kept->second;

@@ -32,7 +32,8 @@ namespace strata::sql {
 struct PlanKey {
   uint64_t catalog_version = 0;
   uint64_t globals_version = 0;
-  uint64_t session_settings = 0;  // the session's settings and identity version
+  uint64_t session_settings = 0;  // the session's settings version
+  uint64_t identity = 0;          // and its identity version (whose privileges)
   std::string database;
   std::vector<OutType> parameter_types;
 

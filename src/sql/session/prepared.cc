@@ -137,7 +137,7 @@ Result<QueryResult> Session::ExecutePrepared(uint32_t id, std::vector<Value> par
   const StringCollation literal = literal_collation();  // a string parameter is a literal
   for (Value& p : params)
     if (p.kind() == ValueKind::kString && p.collation() == 0) p.set_collation(literal);
-  // While it runs, the binder reads `params` for its placeholders, and PlanSelect knows the
+  // While it runs, the binder reads `params` for its placeholders, and PlanStatement knows the
   // statement as the prepared one whose plan it may keep.
   auto saved = std::make_tuple(parameters_, running_prepared_id_, running_prepared_);
   parameters_ = &params;

@@ -64,12 +64,6 @@ Result<std::vector<Row>> RunOptimizedPlan(const LogicalOperator& plan, txn::Tran
 
 namespace {
 
-// The table an UPDATE or DELETE writes, and the transaction it writes in.
-struct WriteTarget {
-  std::shared_ptr<const TableSchema> table;
-  txn::Transaction* txn = nullptr;
-};
-
 // Whether `e` reads a column of the statement's table (MySQL then wants SELECT besides the
 // write privilege; a subquery's own tables are checked where they resolve).
 bool ReadsColumns(const ast::Expr* e) {
@@ -85,15 +79,24 @@ Status RequireSelectIfRead(Session& session, const TableSchema& table, bool read
   return session.RequireTablePrivilege(kPrivSelect, "SELECT", table.database, table.name);
 }
 
-Result<WriteTarget> ResolveWriteTarget(Session& session, const ast::TableRef& ref, std::string_view statement) {
-  WriteTarget target;
-  STRATA_ASSIGN_OR_RETURN(target.table, session.ResolveWriteTable(ref.table, statement));
-  STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*target.table));
-  STRATA_ASSIGN_OR_RETURN(target.txn, session.Txn());
-  return target;
-}
-
 }  // namespace
+
+Status CheckWriteTarget(Session& session, const ast::Statement& stmt, const TableSchema& table) {
+  if (stmt.kind == ast::StatementKind::kInsert) {
+    // ON DUPLICATE KEY UPDATE changes existing rows: UPDATE too, as MySQL.
+    if (!static_cast<const ast::Insert&>(stmt).on_duplicate.empty() && !session.superuser())
+      STRATA_RETURN_IF_ERROR(session.RequireTablePrivilege(kPrivUpdate, "UPDATE", table.database, table.name));
+  } else if (stmt.kind == ast::StatementKind::kUpdate) {
+    const auto& update = static_cast<const ast::Update&>(stmt);
+    bool reads = ReadsColumns(update.where.get()) || !update.order_by.empty();
+    for (const ast::Assignment& a : update.assignments) reads = reads || ReadsColumns(a.value.get());
+    STRATA_RETURN_IF_ERROR(RequireSelectIfRead(session, table, reads));
+  } else if (stmt.kind == ast::StatementKind::kDelete) {
+    const auto& del = static_cast<const ast::Delete&>(stmt);
+    STRATA_RETURN_IF_ERROR(RequireSelectIfRead(session, table, ReadsColumns(del.where.get()) || !del.order_by.empty()));
+  }
+  return session.CheckTriggerTarget(table);
+}
 
 Result<Value> EvaluateExpression(Session& session, const BoundExpr& expr) {
   txn::Transaction* txn = nullptr;
@@ -226,9 +229,7 @@ Result<QueryResult> ExecuteInsert(Session& session, const ast::Insert& stmt) {
   if (through_view) return std::move(*through_view);
   STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table,
                           session.ResolveWriteTable(stmt.table, stmt.replace ? "REPLACE" : "INSERT"));
-  if (!stmt.on_duplicate.empty() && !session.superuser())  // it changes existing rows: UPDATE too, as MySQL
-    STRATA_RETURN_IF_ERROR(session.RequireTablePrivilege(kPrivUpdate, "UPDATE", table->database, table->name));
-  STRATA_RETURN_IF_ERROR(session.CheckTriggerTarget(*table));
+  STRATA_RETURN_IF_ERROR(CheckWriteTarget(session, stmt, *table));
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
                           AddViewChecks(session, *table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
@@ -265,21 +266,19 @@ Result<QueryResult> ExecuteUpdate(Session& session, const ast::Update& stmt) {
   if (!stmt.from.empty()) return ExecuteMultiTableUpdate(session, stmt);
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, UpdateThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
-  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "UPDATE"));
-  bool reads = ReadsColumns(stmt.where.get()) || !stmt.order_by.empty();
-  for (const ast::Assignment& a : stmt.assignments) reads = reads || ReadsColumns(a.value.get());
-  STRATA_RETURN_IF_ERROR(RequireSelectIfRead(session, *target.table, reads));
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&] {
-    return PlanUpdateStatement(session, stmt, target.table);
-  }));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveWriteTable(stmt.table.table, "UPDATE"));
+  STRATA_RETURN_IF_ERROR(CheckWriteTarget(session, stmt, *table));
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan,
+                          PlanStatement(session, stmt, [&] { return PlanUpdateStatement(session, stmt, table); }));
   QueryResult result;
   EvalContext eval = session.eval_context();
   if (stmt.ignore) eval.assignment.strict = false;
   const size_t warnings_before = eval.warnings ? eval.warnings->size() : 0;
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<TriggerRunner> triggers,
-                          AddViewChecks(session, *target.table, stmt.view_checks, MakeTriggerRunner(session)));
+                          AddViewChecks(session, *table, stmt.view_checks, MakeTriggerRunner(session)));
   STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts,
-                          RunOptimizedPlan(*plan->query.plan, target.txn, eval, &result.rows_examined,
+                          RunOptimizedPlan(*plan->query.plan, txn, eval, &result.rows_examined,
                                            &session.engine().auto_increment(), triggers.get(), txn::LockMode::kNone));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 2);
   uint64_t matched = counts[0][0].uint_value(), changed = counts[0][1].uint_value();
@@ -294,16 +293,15 @@ Result<QueryResult> ExecuteDelete(Session& session, const ast::Delete& stmt) {
   if (!stmt.from.empty()) return ExecuteMultiTableDelete(session, stmt);
   STRATA_ASSIGN_OR_RETURN(std::optional<QueryResult> through_view, DeleteThroughView(session, stmt));
   if (through_view) return std::move(*through_view);
-  STRATA_ASSIGN_OR_RETURN(WriteTarget target, ResolveWriteTarget(session, stmt.table, "DELETE"));
-  STRATA_RETURN_IF_ERROR(
-      RequireSelectIfRead(session, *target.table, ReadsColumns(stmt.where.get()) || !stmt.order_by.empty()));
-  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan, PlanStatement(session, stmt, [&] {
-    return PlanDeleteStatement(session, stmt, target.table);
-  }));
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<const TableSchema> table, session.ResolveWriteTable(stmt.table.table, "DELETE"));
+  STRATA_RETURN_IF_ERROR(CheckWriteTarget(session, stmt, *table));
+  STRATA_ASSIGN_OR_RETURN(txn::Transaction * txn, session.Txn());
+  STRATA_ASSIGN_OR_RETURN(std::shared_ptr<KeptPlan> plan,
+                          PlanStatement(session, stmt, [&] { return PlanDeleteStatement(session, stmt, table); }));
   QueryResult result;
   EvalContext eval = session.eval_context();
   std::unique_ptr<TriggerRunner> triggers = MakeTriggerRunner(session);
-  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, RunOptimizedPlan(*plan->query.plan, target.txn, eval,
+  STRATA_ASSIGN_OR_RETURN(std::vector<Row> counts, RunOptimizedPlan(*plan->query.plan, txn, eval,
                                                                     &result.rows_examined, nullptr, triggers.get(),
                                                                     txn::LockMode::kNone));
   STRATA_CHECK(counts.size() == 1 && counts[0].size() == 1);

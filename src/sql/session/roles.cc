@@ -241,19 +241,29 @@ void Session::SetAccount(std::string account_host) {
   account_host_ = std::move(account_host);
   superuser_ = false;
   active_roles_.reset();
-  session_vars_version_++;  // kept plans checked the privileges of the previous identity
+  identity_version_++;  // kept plans checked the privileges of the previous identity
   Result<std::shared_ptr<const CatalogSnapshot>> catalog = LatestCatalog(*this);
   if (!catalog.ok()) return;  // resolved at the first privilege check instead
   if (auto account = (*catalog)->FindAccount(user_, account_host_)) active_roles_ = LoginRoles(*this, *account);
 }
 
 Session::Identity Session::SwapIdentity(Identity next) {
-  Identity previous{user_, account_host_, superuser_, active_roles_};
+  Identity previous{user_, account_host_, superuser_, active_roles_, identity_version_, 0};
   user_ = std::move(next.user);
   account_host_ = std::move(next.account_host);
   superuser_ = next.superuser;
   active_roles_ = std::move(next.active_roles);
-  session_vars_version_++;  // as SetAccount
+  // As SetAccount: kept plans checked another identity's privileges. Swapping back to the
+  // identity swapped out when nothing changed it meanwhile (a trigger's body run as its
+  // definer) returns to its version, so the invoker's kept plans stay valid: no plan is
+  // kept under the swapped-in identity (a trigger body's statements are not the running
+  // prepared statement), and versions past the restored one were only that identity's.
+  if (next.swapped_version != 0 && next.swapped_version == identity_version_) {
+    identity_version_ = next.identity_version;
+  } else {
+    identity_version_++;
+  }
+  previous.swapped_version = identity_version_;
   return previous;
 }
 

@@ -233,7 +233,8 @@ Status WaitForWriteFence(SqlEngine& engine, const TableSchema& table, const txn:
 }  // namespace
 
 Result<std::shared_ptr<const TableSchema>> Session::ResolveWriteTable(const ast::TableName& name,
-                                                                       std::string_view statement) {
+                                                                       std::string_view statement,
+                                                                       bool wait_for_fence) {
   Result<std::shared_ptr<const TableSchema>> table = FindTable(name);
   if (!table.ok() && table.status().mysql_errno() == kErNoSuchTable) {
     STRATA_ASSIGN_OR_RETURN(auto view, ResolveView(name));
@@ -246,7 +247,7 @@ Result<std::shared_ptr<const TableSchema>> Session::ResolveWriteTable(const ast:
                                             : kPrivInsert;
     STRATA_RETURN_IF_ERROR(RequireTablePrivilege(need, statement, (*table)->database, (*table)->name));
   }
-  if (table.ok() && (*table)->write_fenced())
+  if (wait_for_fence && table.ok() && (*table)->write_fenced())
     STRATA_RETURN_IF_ERROR(WaitForWriteFence(*engine_, **table, StatementLockWait()));
   return table;
 }

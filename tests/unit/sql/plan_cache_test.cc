@@ -232,6 +232,46 @@ TEST_F(PlanCacheTest, KeptWritePlansFollowEachExecutionsValues) {
   EXPECT_EQ(Q("SELECT id, name, extra FROM t WHERE id >= 50 ORDER BY id"), "50,a,7|51,b,7");
 }
 
+TEST_F(PlanCacheTest, WritesFiringTriggersKeepTheirPlans) {
+  // A trigger's body runs as its definer (a swap of identity and back): the invoker's kept
+  // plans, the firing write's and the others', stay valid, and the trigger still fires.
+  Ok("CREATE TABLE audit (n INT PRIMARY KEY AUTO_INCREMENT, id INT, k INT)");
+  Ok("CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO audit (id, k) VALUES (NEW.id, NEW.k)");
+  uint32_t select = Prepare("SELECT name FROM t WHERE id = ?");
+  ExpectAsText(select, "SELECT name FROM t WHERE id = ?", {Value::Int(1)});
+  uint32_t insert = Prepare("INSERT INTO t (id, k, name) VALUES (?, ?, 'trig')");
+  const uint64_t hits_before = hits();
+  for (int64_t id = 20; id < 23; id++) {
+    auto r = s_->ExecutePrepared(insert, {Value::Int(id), Value::Int(id * 2)}, "EXECUTE");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  ExpectAsText(select, "SELECT name FROM t WHERE id = ?", {Value::Int(21)});
+  EXPECT_EQ(hits() - hits_before, 3u);  // the second and third inserts, and the SELECT
+  EXPECT_EQ(Q("SELECT id, k FROM audit ORDER BY n"), "20,40|21,42|22,44");
+}
+
+TEST_F(PlanCacheTest, ExplainOfAWriteChecksWhatTheWriteWould) {
+  // EXPLAIN UPDATE / DELETE / INSERT … ON DUPLICATE KEY UPDATE needs the privileges running
+  // the write needs: its estimates would otherwise tell a user about rows it may not read.
+  Ok("CREATE TABLE o (id INT PRIMARY KEY, name VARCHAR(10))");
+  Ok("CREATE USER w IDENTIFIED BY 'pw'");
+  Ok("GRANT UPDATE, DELETE ON d.t TO w");
+  Ok("GRANT INSERT ON d.o TO w");
+  sessions_.push_back(std::make_unique<Session>(sql_.get(), "w", "localhost", 78));
+  Session* w = sessions_.back().get();
+  w->SetAccount("%");
+  Ok(w, "USE d");
+  for (const char* sql : {"UPDATE t SET name = 'x' WHERE k > 5", "DELETE FROM t WHERE k > 5",
+                          "INSERT INTO o (id) VALUES (9) ON DUPLICATE KEY UPDATE name = 'y'"}) {
+    const std::string run = E(w, sql), explain = E(w, std::string("EXPLAIN ") + sql);
+    EXPECT_NE(run, "no error") << sql;
+    EXPECT_EQ(explain, run) << sql;
+  }
+  EXPECT_EQ(E(w, "EXPLAIN INSERT INTO o (id) VALUES (9)"), "no error");
+  EXPECT_EQ(E(w, "EXPLAIN UPDATE t SET name = 'x'"), "no error");  // reads no column
+  EXPECT_EQ(Q("SELECT (SELECT COUNT(*) FROM t WHERE name = 'x') + (SELECT COUNT(*) FROM o)"), "0");  // nothing ran
+}
+
 TEST_F(PlanCacheTest, RevokedPrivilegeIsCheckedAgain) {
   Ok("CREATE USER u IDENTIFIED BY 'pw'");
   Ok("GRANT SELECT ON d.t TO u");
