@@ -94,7 +94,7 @@ Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, 
     waiter->cv.notify_all();
   };
   auto appended = [fate](raft::LogIndex index) { fate->index.store(index, std::memory_order_release); };
-  raft_->Propose(EncodeWriteSetCommand(encoded_write_set), std::move(done), std::move(appended));
+  raft_->Propose(std::move(encoded_write_set), std::move(done), std::move(appended));
   Result<Bytes> result = Status::TimedOut(
       fmt::format("proposal not applied within {} ms; outcome unknown", propose_timeout_.count()));
   {
@@ -105,6 +105,11 @@ Result<txn::ApplyOutcome> RaftProposer::ProposeAndWait(Bytes encoded_write_set, 
   if (!result.ok()) return MapProposeError(result.status());
   commit_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return DecodeApplyOutcome(*result);
+}
+
+Slice RaftProposer::WriteSetPrefix() const {
+  static constexpr char kTag = static_cast<char>(CommandType::kWriteSet);
+  return Slice(&kTag, 1);
 }
 
 txn::LogIndex RaftProposer::AppliedIndex() const { return state_machine_->applied(); }

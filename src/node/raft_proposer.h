@@ -1,6 +1,7 @@
 // node::RaftProposer — how a committing transaction reaches the Raft log (txn::Proposer).
 //
-// ProposeAndWait wraps the encoded WriteSet in a WriteSet command (state_machine.h),
+// ProposeAndWait gets the encoded WriteSet as a WriteSet command (state_machine.h: the
+// transaction encodes it after WriteSetPrefix(), the command's tag),
 // proposes it and blocks until this node applied it. Errors that reach the client carry
 // the MySQL error MySQL itself would send for the same situation (DESIGN D11):
 //
@@ -70,6 +71,7 @@ class RaftProposer final : public txn::Proposer {
   // Waits up to `propose_timeout` (1317 after that: outcome unknown). `fate` learns the
   // entry's index and, from the final callback, whether its fate is settled.
   Result<txn::ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<txn::CommitFate> fate) override;
+  Slice WriteSetPrefix() const override;
   // The state machine's applied index: everything up to it is visible in the engine.
   txn::LogIndex AppliedIndex() const override;
   // Linearizable reads: nothing to do on the only voter; elsewhere a ReadIndex through the

@@ -203,7 +203,7 @@ class Core {
   void HandleAppend(const Message& m);
   void HandleHeartbeat(const Message& m);
   void HandleSnapshot(const Message& m);
-  void AppendToLog(const std::vector<Entry>& entries);
+  void AppendToLog(std::vector<Entry> entries);
   // core_leader.cc
   void StepLeader(const Message& m);
   void HandleAppendResponse(const Message& m, Progress* pr);

@@ -93,18 +93,20 @@ void Core::HandleSnapshot(const Message& m) {
   Send(Message{.type = MessageType::kAppendResponse, .to = m.from, .index = log_.LastIndex()});
 }
 
-void Core::AppendToLog(const std::vector<Entry>& entries) {
+void Core::AppendToLog(std::vector<Entry> entries) {
   if (entries.empty()) return;
   if (entries.front().index <= membership_.LastChangeIndex()) {
     membership_.TruncateFrom(entries.front().index);  // fall back to the older config
   }
-  log_.Append(entries);
+  std::vector<std::pair<LogIndex, ConfChange>> changes;
   for (const Entry& e : entries) {
     if (e.type != EntryType::kConfChange) continue;
     auto cc = DecodeConfChange(e.data);
     STRATA_CHECK_MSG(cc.has_value(), "corrupt configuration entry");
-    membership_.Append(e.index, *cc);  // in effect now, committed or not
+    changes.emplace_back(e.index, *cc);
   }
+  log_.Append(std::move(entries));  // moved: a 64 MiB entry is not copied here
+  for (const auto& [index, cc] : changes) membership_.Append(index, cc);  // in effect now, committed or not
   if (role_ == Role::kLeader) {
     STRATA_CHECK_MSG(conf().IsVoter(id_), "a leader must stay a voter of its configuration");
     SyncProgressWithConf();

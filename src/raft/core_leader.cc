@@ -63,7 +63,9 @@ LogIndex Core::AppendAsLeader(EntryType type, Bytes data) {
   STRATA_CHECK(role_ == Role::kLeader);
   Entry e{term_, log_.LastIndex() + 1, type, std::move(data)};
   LogIndex index = e.index;
-  AppendToLog({std::move(e)});
+  std::vector<Entry> entries;  // not an initializer list: its elements would be copied
+  entries.push_back(std::move(e));
+  AppendToLog(std::move(entries));
   // Our own progress advances in Advance(), once the entry is persisted.
   return index;
 }

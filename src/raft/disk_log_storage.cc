@@ -27,14 +27,56 @@ void PutRecord(Bytes* out, RecordType type, const Bytes& body) {
   PutLengthPrefixed(out, body);
 }
 
-Bytes EncodeEntry(const Entry& e) {
-  Bytes b;
-  PutVarint64(&b, e.term);
-  PutVarint64(&b, e.index);
-  b.push_back(static_cast<char>(e.type));
-  b += e.data;
-  return b;
-}
+// An entry record's body: term | index | type | data.
+size_t EntryBodySize(const Entry& e) { return VarintLength(e.term) + VarintLength(e.index) + 1 + e.data.size(); }
+size_t RecordSize(size_t body) { return 1 + VarintLength(body) + body; }
+
+// One batch built in its aligned write buffer: the records land right after the header,
+// so an entry's data is copied once on its way to the disk (a 64 MiB row, too).
+class BatchBuilder {
+ public:
+  explicit BatchBuilder(size_t payload) : buf_(io::AlignUp(kBatchHeader + payload)), end_(kBatchHeader) {
+    STRATA_CHECK(payload <= kMaxBatchPayload);
+  }
+  void AddRecord(RecordType type, Slice body) {
+    char* p = Reserve(RecordSize(body.size()));
+    *p++ = static_cast<char>(type);
+    p += EncodeVarint64(p, body.size());
+    std::memcpy(p, body.data(), body.size());
+  }
+  void AddEntry(const Entry& e) {
+    size_t body = EntryBodySize(e);
+    char* p = Reserve(RecordSize(body));
+    *p++ = static_cast<char>(kEntry);
+    p += EncodeVarint64(p, body);
+    p += EncodeVarint64(p, e.term);
+    p += EncodeVarint64(p, e.index);
+    *p++ = static_cast<char>(e.type);
+    std::memcpy(p, e.data.data(), e.data.size());
+  }
+  // Fills in the header and zeroes the padding: the buffer is ready to write.
+  io::AlignedBuffer Seal() {
+    char* p = buf_.data();
+    uint32_t magic = kBatchMagic, len = static_cast<uint32_t>(end_ - kBatchHeader);
+    uint64_t checksum = Checksum64(Slice(p + kBatchHeader, len));
+    std::memcpy(p, &magic, 4);
+    std::memcpy(p + 4, &len, 4);
+    std::memcpy(p + 8, &checksum, 8);
+    uint32_t header_checksum = Checksum32(Slice(p, 16));
+    std::memcpy(p + 16, &header_checksum, 4);
+    std::memset(p + end_, 0, buf_.size() - end_);
+    return std::move(buf_);
+  }
+  char* Reserve(size_t n) {  // n bytes at the end of the payload
+    STRATA_CHECK(end_ + n <= buf_.size());
+    char* p = buf_.data() + end_;
+    end_ += n;
+    return p;
+  }
+ private:
+  io::AlignedBuffer buf_;
+  size_t end_;
+};
 
 // The body of an entry record; false if malformed.
 bool DecodeEntry(Slice in, Entry* e) {
@@ -304,19 +346,13 @@ Status DiskLogStorage::ZeroAhead(uint64_t end) {
 }
 
 Result<uint64_t> DiskLogStorage::WriteBatch(const Bytes& records) {
-  STRATA_CHECK(records.size() <= kMaxBatchPayload);
-  size_t total = io::AlignUp(kBatchHeader + records.size());
-  io::AlignedBuffer buf(total);
-  char* p = buf.data();
-  std::memset(p, 0, total);
-  uint32_t magic = kBatchMagic, len = static_cast<uint32_t>(records.size());
-  uint64_t checksum = Checksum64(records);
-  std::memcpy(p, &magic, 4);
-  std::memcpy(p + 4, &len, 4);
-  std::memcpy(p + 8, &checksum, 8);
-  uint32_t header_checksum = Checksum32(Slice(p, 16));
-  std::memcpy(p + 16, &header_checksum, 4);
-  std::memcpy(p + kBatchHeader, records.data(), records.size());
+  BatchBuilder batch(records.size());
+  std::memcpy(batch.Reserve(records.size()), records.data(), records.size());
+  return WriteSealed(batch.Seal());
+}
+
+Result<uint64_t> DiskLogStorage::WriteSealed(io::AlignedBuffer buf) {
+  const size_t total = buf.size();
   STRATA_RETURN_IF_ERROR(ZeroAhead(active_offset_ + total));
   STRATA_RETURN_IF_ERROR(active_->WriteAt(io::IoClass::kRaftLog, active_offset_, buf.slice()));
   STRATA_RETURN_IF_ERROR(active_->DataSync(io::IoClass::kRaftLog));
@@ -341,24 +377,30 @@ Status DiskLogStorage::Save(const HardState* hard_state, const std::vector<Entry
   // A crash between them keeps a prefix of unacknowledged entries, like a torn batch would.
   const uint64_t max_batch = std::min<uint64_t>(options_.max_batch_payload, kMaxBatchPayload);
   const LogIndex segment = segments_.back().first_index;
-  std::vector<uint64_t> batch_of;  // batch_of[k]: the offset of the batch holding entries[k]
-  batch_of.reserve(entries.size());
-  Bytes records;
-  for (size_t k = 0; k < entries.size(); k++) {
-    const Entry& e = entries[k];
-    Bytes record = EncodeEntry(e);
-    if (record.size() + kRecordOverhead > max_batch)
-      return Status::InvalidArgument(fmt::format("entry {} of {} bytes does not fit a log batch", e.index, record.size()));
-    if (!records.empty() && records.size() + record.size() + kRecordOverhead > max_batch) {
-      STRATA_ASSIGN_OR_RETURN(uint64_t at, WriteBatch(records));
-      batch_of.resize(k, at);
-      records.clear();
-    }
-    PutRecord(&records, kEntry, record);
+  const size_t n = entries.size();
+  std::vector<size_t> record_size(n);
+  for (size_t k = 0; k < n; k++) {
+    size_t body = EntryBodySize(entries[k]);
+    if (body + kRecordOverhead > max_batch)
+      return Status::InvalidArgument(fmt::format("entry {} of {} bytes does not fit a log batch", entries[k].index, body));
+    record_size[k] = RecordSize(body);
   }
-  if (hard_state) PutRecord(&records, kHardState, EncodeHardState(*hard_state));
-  STRATA_ASSIGN_OR_RETURN(uint64_t at, WriteBatch(records));
-  batch_of.resize(entries.size(), at);
+  const Bytes hard = hard_state ? EncodeHardState(*hard_state) : Bytes();
+  std::vector<uint64_t> batch_of;  // batch_of[k]: the offset of the batch holding entries[k]
+  batch_of.reserve(n);
+  size_t k = 0;
+  do {
+    size_t end = k, payload = 0;
+    while (end < n && (end == k || payload + record_size[end] + kRecordOverhead <= max_batch)) payload += record_size[end++];
+    const bool last = end == n;
+    if (last && hard_state) payload += RecordSize(hard.size());
+    BatchBuilder batch(payload);
+    for (size_t i = k; i < end; i++) batch.AddEntry(entries[i]);
+    if (last && hard_state) batch.AddRecord(kHardState, hard);
+    STRATA_ASSIGN_OR_RETURN(uint64_t at, WriteSealed(batch.Seal()));
+    batch_of.resize(end, at);
+    k = end;
+  } while (k < n);
   // Durable: now visible to readers.
   std::lock_guard lock(mu_);
   if (hard_state) hard_state_ = *hard_state;

@@ -103,6 +103,7 @@ class DiskLogStorage final : public LogStorage {
   Status StartSegment(LogIndex first_index);
   // Writes and syncs one batch at the write position; returns the batch's offset.
   Result<uint64_t> WriteBatch(const Bytes& records);
+  Result<uint64_t> WriteSealed(io::AlignedBuffer batch);  // a batch BatchBuilder sealed
 
   // The in-memory log (REQUIRES: mu_ held, or recovery).
   LogIndex LastIndexLocked() const { return snapshot_.index + slots_.size(); }

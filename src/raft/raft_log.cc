@@ -100,7 +100,7 @@ LogIndex RaftLog::FindConflictByTerm(LogIndex index, Term term) const {
   return index;
 }
 
-void RaftLog::Append(const std::vector<Entry>& entries) {
+void RaftLog::Append(std::vector<Entry> entries) {
   if (entries.empty()) return;
   LogIndex after = entries.front().index;
   STRATA_CHECK_MSG(after > committed_, "attempt to overwrite a committed entry");
@@ -113,9 +113,9 @@ void RaftLog::Append(const std::vector<Entry>& entries) {
   } else {
     unstable_entries_.resize(after - unstable_offset_);
   }
-  for (const Entry& e : entries) {
+  for (Entry& e : entries) {
     STRATA_CHECK(e.index == unstable_offset_ + unstable_entries_.size());
-    unstable_entries_.push_back(e);
+    unstable_entries_.push_back(std::move(e));
   }
 }
 

@@ -42,7 +42,7 @@ class RaftLog {
   LogIndex FindConflictByTerm(LogIndex index, Term term) const;
 
   // Appends entries, replacing any (uncommitted) suffix from entries.front().index on.
-  void Append(const std::vector<Entry>& entries);
+  void Append(std::vector<Entry> entries);
   // Replaces the whole log by a snapshot received from the leader.
   void Restore(const Snapshot& snapshot);
 

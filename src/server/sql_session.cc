@@ -277,7 +277,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
       response->error = result.status();
       return false;
     }
-    Result<mysql::StatementResult> converted = ToProtocolResult(*result, &response->memory);
+    Result<mysql::StatementResult> converted = ToProtocolResult(std::move(*result), &response->memory);
     if (!converted.ok()) {
       response->error = converted.status();
       CountError(response->error);
@@ -378,7 +378,7 @@ class SqlSessionHandler : public mysql::SessionHandler {
 
 }  // namespace
 
-Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, MemoryCharge* memory) {
+Result<mysql::StatementResult> ToProtocolResult(sql::QueryResult&& result, MemoryCharge* memory) {
   mysql::StatementResult out;
   out.is_result_set = result.has_rows;
   out.affected_rows = result.affected_rows;
@@ -389,16 +389,18 @@ Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, 
   for (const auto& c : result.columns) out.columns.push_back(ToColumn(c));
   out.rows.reserve(result.rows.size());
   uint64_t bytes = 0;
-  for (const sql::Row& row : result.rows) {
+  for (sql::Row& row : result.rows) {
     mysql::TextRow text;
     text.reserve(row.size());
     for (size_t i = 0; i < row.size(); i++) {
-      const sql::Value& v = row[i];
+      sql::Value& v = row[i];
       // FLOAT(M,D)/DOUBLE(M,D) columns show exactly D decimals ("1.00"), in both protocols.
       const mysql::Column* col = i < out.columns.size() ? &out.columns[i] : nullptr;
       if (v.kind() == sql::ValueKind::kDouble && col && col->decimals < 31 &&
           (col->type == FieldType::kFloat || col->type == FieldType::kDouble))
         text.push_back(fmt::format("{:.{}f}", v.double_value(), col->decimals));
+      else if (v.kind() == sql::ValueKind::kString)
+        text.push_back(std::move(v).TakeString());  // a LONGBLOB is moved, not copied
       else
         text.push_back(v.ToText());
       // The value and its text: each about the text's length plus its own bookkeeping.

@@ -76,7 +76,7 @@ class SqlSessionFactory : public mysql::SessionFactory {
 
 // Converts one SQL result to what the protocol sends, charging its rows to `memory` (the
 // SQL values and their text, both held until the conversion ends): MySQL 1041 when the
-// budget cannot hold them.
-Result<mysql::StatementResult> ToProtocolResult(const sql::QueryResult& result, MemoryCharge* memory);
+// budget cannot hold them. Strings are moved out of `result`, not copied.
+Result<mysql::StatementResult> ToProtocolResult(sql::QueryResult&& result, MemoryCharge* memory);
 
 }  // namespace strata::server

@@ -184,6 +184,22 @@ class Splitter final : public WriteBatch::Handler {
   }
 };
 
+// Which engines a batch's records go to, without copying them: a batch wholly for one
+// engine is handed to it as it is (a 64 MiB row is not copied into a split batch).
+class RouteScan final : public WriteBatch::Handler {
+ public:
+  bool lsm = false, btree = false, ranges = false;
+  void Put(Slice key, Slice) override { Note(RouteKey(key)); }
+  void Delete(Slice key) override { Note(RouteKey(key)); }
+  void DeleteRange(Slice, Slice) override { ranges = true; }
+
+ private:
+  void Note(EnginePart part) {
+    lsm = lsm || part != EnginePart::kBtree;
+    btree = btree || part != EnginePart::kLsm;
+  }
+};
+
 class RoutedEngineImpl final : public RoutedEngine {
  public:
   RoutedEngineImpl(std::unique_ptr<Engine> lsm, std::unique_ptr<Engine> btree)
@@ -236,9 +252,21 @@ class RoutedEngineImpl final : public RoutedEngine {
   std::shared_ptr<const Snapshot> GetSnapshot() override { return TakeSnapshot(); }
 
   Status Write(const WriteBatch& batch) override {
-    Splitter split;
-    STRATA_RETURN_IF_ERROR(batch.Iterate(&split));
     uint64_t index = batch.applied_index();
+    RouteScan scan;
+    STRATA_RETURN_IF_ERROR(batch.Iterate(&scan));
+    Splitter split;
+    const WriteBatch* lsm_part = &batch;
+    const WriteBatch* btree_part = &batch;
+    if (scan.ranges || (scan.lsm && scan.btree)) {
+      STRATA_RETURN_IF_ERROR(batch.Iterate(&split));
+      lsm_part = &split.lsm;
+      btree_part = &split.btree;
+    } else if (!scan.btree) {
+      btree_part = &split.btree;  // empty: it only records the index
+    } else {
+      lsm_part = &split.lsm;
+    }
     split.lsm.SetAppliedIndex(index);
     split.btree.SetAppliedIndex(index);
     bool checkpoint = false;
@@ -247,14 +275,14 @@ class RoutedEngineImpl final : public RoutedEngine {
       // An engine that holds this index already (it persisted further before a crash) skips
       // its part; index 0 (no Raft index) is always written.
       if (index == 0 || index > btree_->AppliedIndex()) {
-        if (index != 0 || !split.btree.empty()) STRATA_RETURN_IF_ERROR(btree_->Write(split.btree));
+        if (index != 0 || !btree_part->empty()) STRATA_RETURN_IF_ERROR(btree_->Write(*btree_part));
         if (index != 0 && (++btree_batches_ >= kBtreeCheckpointBatches || RetryDue())) {
           btree_batches_ = 0;
           checkpoint = true;
         }
       }
       if (index == 0 || index > lsm_->AppliedIndex()) {
-        if (index != 0 || !split.lsm.empty()) STRATA_RETURN_IF_ERROR(lsm_->Write(split.lsm));
+        if (index != 0 || !lsm_part->empty()) STRATA_RETURN_IF_ERROR(lsm_->Write(*lsm_part));
       }
       // Both engines hold every index: a gap would be replayed into neither.
       STRATA_CHECK(index == 0 || (lsm_->AppliedIndex() >= index && btree_->AppliedIndex() >= index));

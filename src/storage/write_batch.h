@@ -22,6 +22,8 @@ class WriteBatch {
   WriteBatch();
 
   void Put(Slice key, Slice value);
+  // Put(key, value_head + value_tail) without building the joined value first.
+  void Put(Slice key, Slice value_head, Slice value_tail);
   void Delete(Slice key);
   void DeleteRange(Slice begin, Slice end);  // REQUIRES: begin < end
   void SetAppliedIndex(uint64_t index);

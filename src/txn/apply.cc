@@ -44,15 +44,8 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
       STRATA_RETURN_IF_ERROR(WriteAppliedOnly(engine, index));
       return ApplyOutcome::kConflict;
     }
-    Bytes stored;
-    if (value) {
-      stored.reserve(value->size() + 1);
-      stored.push_back('\x01');
-      stored += *value;
-    } else {
-      stored.push_back('\x00');
-    }
-    batch.Put(EncodeVersionedKey(key, index), stored);
+    // The stored value is a live/deleted tag, then the row (mvcc.h).
+    batch.Put(EncodeVersionedKey(key, index), value ? Slice("\x01", 1) : Slice("\x00", 1), value ? Slice(*value) : Slice());
   }
   STRATA_RETURN_IF_ERROR(engine.Write(batch));
   return ApplyOutcome::kCommitted;

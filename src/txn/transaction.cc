@@ -205,11 +205,12 @@ bool Transaction::HasWritesIn(Slice prefix) const {
   return it != writes_.writes.end() && Slice(it->first).substr(0, prefix.size()) == prefix;
 }
 
-Status Transaction::Put(Slice key, Slice value, LogIndex base) { return Buffer(key, value, base); }
+Status Transaction::Put(Slice key, Slice value, LogIndex base) { return Buffer(key, Bytes(value), base); }
+Status Transaction::PutOwned(Slice key, Bytes value, LogIndex base) { return Buffer(key, std::move(value), base); }
 Status Transaction::Delete(Slice key, LogIndex base) { return Buffer(key, std::nullopt, base); }
 void Transaction::RequireUnchanged(Slice key) { writes_.unchanged.emplace(key); }
 
-Status Transaction::Buffer(Slice key, std::optional<Slice> value, LogIndex base) {
+Status Transaction::Buffer(Slice key, std::optional<Bytes> value, LogIndex base) {
   STRATA_RETURN_IF_ERROR(begin_status_);
   // A key the B+tree cannot hold must be refused now: at apply it would stop the node.
   if (!key.empty() && static_cast<unsigned char>(key[0]) >= storage::kBtreeKeyByte) {
@@ -247,12 +248,10 @@ Status Transaction::Buffer(Slice key, std::optional<Slice> value, LogIndex base)
   }
   // The first base stays: a later one would be less strict for the value written first.
   if (base > start_index_) writes_.bases.emplace(k, base);
-  std::optional<Bytes> v;
-  if (value) v = Bytes(*value);
   if (present) {
-    it->second = std::move(v);
+    it->second = std::move(value);
   } else {
-    writes_.writes.emplace_hint(it, std::move(k), std::move(v));
+    writes_.writes.emplace_hint(it, std::move(k), std::move(value));
   }
   buffered_bytes_ += added - replaced;
   return Status::OK();
@@ -339,7 +338,7 @@ Status Transaction::Commit() {
     return Status::OK();
   }
   auto fate = std::make_shared<CommitFate>();
-  auto outcome = manager_->proposer_->ProposeAndWait(writes_.Encode(), fate);
+  auto outcome = manager_->proposer_->ProposeAndWait(writes_.Encode(manager_->proposer_->WriteSetPrefix()), fate);
   // An entry whose fate is open may still apply: its snapshot stays pinned (CommitFate).
   Finish(fate->Final(manager_->proposer_->AppliedIndex()) ? nullptr : fate);
   if (!outcome.ok()) return outcome.status();

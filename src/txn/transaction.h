@@ -70,9 +70,13 @@ struct ReadRequirement {
 class Proposer {
  public:
   virtual ~Proposer() = default;
-  // Replicates `encoded_write_set` and returns its outcome once applied on this node.
-  // Keeps `fate` up to date, also after returning (see CommitFate).
+  // Replicates `encoded_write_set` (WriteSetPrefix() followed by WriteSet::Encode()) and
+  // returns its outcome once applied on this node. Keeps `fate` up to date, also after
+  // returning (see CommitFate).
   virtual Result<ApplyOutcome> ProposeAndWait(Bytes encoded_write_set, std::shared_ptr<CommitFate> fate) = 0;
+  // What the proposer's log entry holds before the write set (a command tag): Commit
+  // encodes both into one buffer, so a 64 MiB row is not copied once more to add it.
+  virtual Slice WriteSetPrefix() const { return {}; }
   // The highest index applied on this node: new transactions read at it.
   virtual LogIndex AppliedIndex() const = 0;
   // Called before a transaction takes its snapshot: returns once this node has applied
@@ -98,6 +102,8 @@ class Transaction {
   // belongs to a locked row (an index entry of it: LockedBase of the row's key); a key read
   // by GetForUpdate/ScanForUpdate gets its own base without it.
   Status Put(Slice key, Slice value, LogIndex base = 0);
+  // Put, taking the value's buffer instead of copying it (a row's encoding, up to 64 MiB).
+  Status PutOwned(Slice key, Bytes value, LogIndex base = 0);
   Status Delete(Slice key, LogIndex base = 0);
 
   // ---- Locking reads (see the top of this file) ----
@@ -181,7 +187,7 @@ class Transaction {
   friend class TxnManager;
   Transaction(TxnManager* manager, LogIndex start_index, LockManager::TxnId id);
   void Finish(std::shared_ptr<CommitFate> unsettled = nullptr);
-  Status Buffer(Slice key, std::optional<Slice> value, LogIndex base);
+  Status Buffer(Slice key, std::optional<Bytes> value, LogIndex base);
   // Own writes merged over the committed state at `at`.
   Result<std::vector<KeyValue>> ScanMerged(Slice begin, Slice end, size_t limit, LogIndex at);
   // Records that `key` was read at `at` under a lock (see LockedBase).

@@ -8,8 +8,17 @@ constexpr uint8_t kWriteSetVersion = 1;
 constexpr uint8_t kWriteSetVersionWithBases = 2;
 constexpr uint8_t kPut = 1, kDelete = 2, kUnchanged = 3, kBase = 4, kUnchangedRange = 5;
 
-Bytes WriteSet::Encode() const {
+Bytes WriteSet::Encode(Slice prefix) const {
+  // Sized exactly first: one allocation, however large the values (a 64 MiB row).
+  size_t size = prefix.size() + 1 + 2 * kMaxVarint64Bytes;
+  auto prefixed = [](Slice s) { return VarintLength(s.size()) + s.size(); };
+  for (const auto& [key, value] : writes) size += 1 + prefixed(key) + (value ? prefixed(*value) : 0);
+  for (const Bytes& key : unchanged) size += 1 + prefixed(key);
+  for (const auto& [key, base] : bases) size += 1 + prefixed(key) + kMaxVarint64Bytes;
+  for (const Range& r : unchanged_ranges) size += 1 + prefixed(r.begin) + prefixed(r.end) + kMaxVarint64Bytes;
   Bytes out;
+  out.reserve(size);
+  out.append(prefix);
   bool v2 = !bases.empty() || !unchanged_ranges.empty();
   out.push_back(static_cast<char>(v2 ? kWriteSetVersionWithBases : kWriteSetVersion));
   PutVarint64(&out, start_index);

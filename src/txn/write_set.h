@@ -52,7 +52,8 @@ struct WriteSet {
     return it == bases.end() ? start_index : std::max(start_index, it->second);
   }
 
-  Bytes Encode() const;
+  // `prefix` (a Raft command's tag), then the write set, in one buffer.
+  Bytes Encode(Slice prefix = {}) const;
   static Result<WriteSet> Decode(Slice in);
 };
 

@@ -176,16 +176,31 @@ class FilterOp : public Operator {
 class ProjectOp : public Operator {
  public:
   ProjectOp(OperatorPtr child, std::vector<const BoundExpr*> exprs, const EvalContext* ctx)
-      : child_(std::move(child)), exprs_(std::move(exprs)), ctx_(ctx) {}
+      : child_(std::move(child)), exprs_(std::move(exprs)), ctx_(ctx), moved_(exprs_.size(), false) {
+    // A bare column that nothing else reads is moved out of the input row (dropped after
+    // projecting) instead of copied: a LONGBLOB read is not copied once more here.
+    std::vector<uint32_t> columns;
+    for (const BoundExpr* e : exprs_) CollectColumns(*e, &columns);
+    for (size_t i = 0; i < exprs_.size(); i++) {
+      const BoundExpr& e = *exprs_[i];
+      moved_[i] = e.kind == BoundExpr::Kind::kColumn && !e.timestamp_utc &&
+                  std::count(columns.begin(), columns.end(), e.column) == 1;
+    }
+  }
   Result<bool> Next(RowBatch* out) override {
     RowBatch in;
     STRATA_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
-    for (const Row& row : in) {
-      Row projected;
-      projected.reserve(exprs_.size());
-      for (const BoundExpr* e : exprs_) {
-        STRATA_ASSIGN_OR_RETURN(Value v, Eval(*e, row, *ctx_));
-        projected.push_back(std::move(v));
+    for (Row& row : in) {
+      Row projected(exprs_.size());
+      for (size_t i = 0; i < exprs_.size(); i++) {
+        if (moved_[i]) continue;
+        STRATA_ASSIGN_OR_RETURN(projected[i], Eval(*exprs_[i], row, *ctx_));
+      }
+      // Moves last: a correlated subquery above may still have read the row.
+      for (size_t i = 0; i < exprs_.size(); i++) {
+        if (!moved_[i]) continue;
+        if (exprs_[i]->column >= row.size()) return Status::Internal("column reference out of range");
+        projected[i] = std::move(row[exprs_[i]->column]);
       }
       out->push_back(std::move(projected));
     }
@@ -196,6 +211,7 @@ class ProjectOp : public Operator {
   OperatorPtr child_;
   std::vector<const BoundExpr*> exprs_;
   const EvalContext* ctx_;
+  std::vector<bool> moved_;  // per expression: a column moved out of the input row
 };
 
 // ---- Sort, distinct, limit --------------------------------------------------------

@@ -108,7 +108,7 @@ Status PutRow(txn::Transaction* txn, const TableSchema& table, const Row& row, S
   txn->RequireUnchanged(CatalogTableKey(table.database, table.name));
   Bytes row_key = RowKey(table, pk_suffix);
   txn::LogIndex base = txn->LockedBase(row_key);
-  STRATA_RETURN_IF_ERROR(txn->Put(row_key, EncodeRow(row), base));
+  STRATA_RETURN_IF_ERROR(txn->PutOwned(row_key, EncodeRow(row), base));
   for (const IndexSchema& index : table.indexes)
     STRATA_RETURN_IF_ERROR(txn->Put(IndexKey(table, index, row, pk_suffix), "", base));
   return Status::OK();

@@ -101,9 +101,9 @@ struct Expr {
   std::string source;
   size_t offset = 0;
   // Byte length of the expression's text in Statement::text (text.substr(offset, length)).
-  // `source` is filled for every top-level expression (select items, WHERE, values, ...) and
-  // nested ones up to sql::kMaxNestedSourceBytes (256) long; a longer nested one leaves it
-  // empty (a=1 OR a=2 OR ... costs linear, not quadratic, memory): use offset/length.
+  // `source` is filled for top-level expressions (select items, WHERE, values; not string
+  // literals over 256 bytes, whose header is their value) and nested ones up to 256 bytes
+  // (kMaxNestedSourceBytes): a=1 OR a=2 OR ... costs linear memory. Else: offset/length.
   size_t length = 0;
 };
 using ExprPtr = std::unique_ptr<Expr>;

@@ -207,6 +207,9 @@ void Parser::Finish(ast::Expr* e, size_t start_token) {
 }
 
 void Parser::FinishTopLevel(ast::Expr* e) const {
+  // A string literal's header is its value (ExprHeader): no second copy of what may be a
+  // multi-megabyte BLOB literal.
+  if (e->kind == ast::ExprKind::kLiteral && e->literal_kind == ast::LiteralKind::kString) return;
   e->source = std::string(sql_.substr(statement_begin_ + e->offset, e->length));
 }
 

@@ -7,13 +7,24 @@ void ProcessEntry::StatementStarted(std::string_view db, std::string_view text) 
   std::lock_guard lock(mu_);
   db_ = db;
   info_ = text;
+  owned_info_.clear();
+  since_ = Clock::now();
+}
+
+void ProcessEntry::StatementStartedOwned(std::string_view db, std::string text) {
+  kill_query.store(false, std::memory_order_relaxed);
+  std::lock_guard lock(mu_);
+  db_ = db;
+  owned_info_ = std::move(text);
+  info_ = owned_info_;
   since_ = Clock::now();
 }
 
 void ProcessEntry::StatementEnded(std::string_view db) {
   std::lock_guard lock(mu_);
   db_ = db;
-  info_.clear();
+  info_ = {};
+  owned_info_.clear();
   since_ = Clock::now();
 }
 
@@ -24,7 +35,7 @@ ProcessEntry::Row ProcessEntry::Snapshot() const {
   r.user = user_;
   r.host = host_;
   r.db = db_;
-  r.info = info_;
+  r.info = std::string(info_);
   r.command = kill_connection.load(std::memory_order_relaxed) ? "Killed" : info_.empty() ? "Sleep" : "Query";
   r.state = info_.empty() ? "" : "executing";
   r.seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - since_).count();

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata::sql {
@@ -37,7 +38,11 @@ class ProcessEntry {
   };
 
   uint32_t id() const { return id_; }
+  // `text` is borrowed, not copied (a statement may be a 64 MiB INSERT): it must stay valid
+  // until StatementEnded, as the text of the statement being executed does.
   void StatementStarted(std::string_view db, std::string_view text);
+  // The same for a text the entry keeps (an account statement's, with its secrets hidden).
+  void StatementStartedOwned(std::string_view db, std::string text);
   void StatementEnded(std::string_view db);
   Row Snapshot() const;
 
@@ -50,7 +55,8 @@ class ProcessEntry {
   const std::string user_, host_;
   mutable std::mutex mu_;
   std::string db_;                // guarded by mu_
-  std::string info_;              // guarded by mu_: the statement running, "" when idle
+  std::string_view info_;         // guarded by mu_: the statement running, "" when idle
+  std::string owned_info_;        // guarded by mu_: what info_ views, when the entry owns it
   Clock::time_point since_ = Clock::now();  // guarded by mu_
 };
 

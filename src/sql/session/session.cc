@@ -350,7 +350,13 @@ void Session::RollbackOpen() {
 Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
   const bool top = execute_depth_++ == 0;
   if (top) statement_warnings_.clear();
-  if (top && process_) process_->StatementStarted(database_, TextForLogs(stmt));
+  if (top && process_) {
+    if (stmt.kind == ast::StatementKind::kAccount) {
+      process_->StatementStartedOwned(database_, TextForLogs(stmt));
+    } else {
+      process_->StatementStarted(database_, stmt.text);
+    }
+  }
   Result<QueryResult> result = ExecuteStatement(stmt);
   if (top && process_) process_->StatementEnded(database_);
   --execute_depth_;

@@ -70,6 +70,9 @@ class Value {
   double double_value() const { return std::get<3>(rep_); }
   const Decimal& decimal_value() const { return std::get<4>(rep_); }
   const std::string& string_value() const { return std::get<5>(rep_).bytes; }
+  // A string's bytes moved out, without a copy (the value keeps an empty string).
+  // REQUIRES: a string.
+  std::string TakeString() && { return std::move(std::get<5>(rep_).bytes); }
   // A string's collation and coercibility (collation.h); 0 for every other kind.
   StringCollation collation() const { return kind() == ValueKind::kString ? std::get<5>(rep_).collation : 0; }
   // REQUIRES: a string.

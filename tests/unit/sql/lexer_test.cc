@@ -42,6 +42,32 @@ TEST(LexerTest, Strings) {
   EXPECT_TRUE(Lex("'x'")[0].quoted_string);
 }
 
+// A long literal is copied in runs between quotes and backslashes: every escape, doubled
+// quote and run boundary (at the start, the end, back to back) must still come out right.
+TEST(LexerTest, LongStringsWithEscapesAndDoubledQuotes) {
+  std::string sql = "'", expected;
+  for (int i = 0; i < 20000; i++) {
+    switch (i % 7) {
+      case 0: sql += R"(\\)"; expected += '\\'; break;
+      case 1: sql += "''"; expected += '\''; break;
+      case 2: sql += R"(\n\0)"; expected += std::string("\n\0", 2); break;
+      case 3: sql += std::string(i % 50, 'a'); expected += std::string(i % 50, 'a'); break;
+      case 4: sql += R"(\'"")"; expected += R"('"")"; break;
+      default: sql += "xy"; expected += "xy";
+    }
+  }
+  sql += R"(''' 'tail')";
+  expected += '\'';
+  std::vector<Token> tokens = Lex(sql);
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[0].value, expected);
+  EXPECT_EQ(tokens[1].value, "tail");
+  EXPECT_EQ(Lex("`a``b`")[0].value, "a`b");  // identifiers: no backslash escapes
+  EXPECT_EQ(Lex(R"(`a\b`)")[0].value, R"(a\b)");
+  EXPECT_FALSE(Tokenize(R"('abc\')").ok());  // the quote is escaped: unterminated
+  EXPECT_FALSE(Tokenize("'abc''").ok());
+}
+
 TEST(LexerTest, HexAndBitLiterals) {
   EXPECT_EQ(Lex("X'0AFF'")[0].value, "\x0a\xff");
   EXPECT_EQ(Lex("x'41'")[0].value, "A");
