@@ -136,7 +136,7 @@ class Core {
   Status Step(const Message& m);
   // Leader only: appends `data` as a new entry. Returns its index (the entry is committed
   // at that index only if the same term is still in effect when it applies).
-  Result<LogIndex> Propose(Bytes data);
+  Result<LogIndex> Propose(SharedBytes data);
   // Leader only: one membership change; Busy while another is uncommitted or before this
   // leader committed an entry of its term.
   Result<LogIndex> ProposeConfChange(const ConfChange& cc);
@@ -220,7 +220,7 @@ class Core {
   bool MaybeCommit();
   bool CommittedInCurrentTerm() const;
   bool QuorumActive();
-  LogIndex AppendAsLeader(EntryType type, Bytes data);
+  LogIndex AppendAsLeader(EntryType type, SharedBytes data);
   void SyncProgressWithConf();
   Progress NewProgress(NodeId id) const;
 

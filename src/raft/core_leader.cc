@@ -12,7 +12,7 @@ namespace strata::raft {
 
 // --- proposals -----------------------------------------------------------------------
 
-Result<LogIndex> Core::Propose(Bytes data) {
+Result<LogIndex> Core::Propose(SharedBytes data) {
   if (role_ != Role::kLeader) {
     return Status::Unavailable(fmt::format("node {} is not the leader (leader: {})", id_, leader_));
   }
@@ -59,7 +59,7 @@ Result<LogIndex> Core::ProposeConfChange(const ConfChange& cc) {
   return index;
 }
 
-LogIndex Core::AppendAsLeader(EntryType type, Bytes data) {
+LogIndex Core::AppendAsLeader(EntryType type, SharedBytes data) {
   STRATA_CHECK(role_ == Role::kLeader);
   Entry e{term_, log_.LastIndex() + 1, type, std::move(data)};
   LogIndex index = e.index;

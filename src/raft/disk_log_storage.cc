@@ -84,7 +84,7 @@ bool DecodeEntry(Slice in, Entry* e) {
     return false;
   }
   e->type = static_cast<EntryType>(in[0]);
-  e->data.assign(in.substr(1));
+  e->data = SharedBytes(in.substr(1));
   return true;
 }
 

@@ -118,7 +118,7 @@ class DiskLogStorage final : public LogStorage {
   HardState hard_state_;
   SnapshotMetadata snapshot_;   // entries start after it
   std::deque<Slot> slots_;      // slots_[k] is entry snapshot_.index + 1 + k
-  std::deque<Bytes> tail_;      // the data of the last tail_.size() entries
+  std::deque<SharedBytes> tail_;  // the data of the last tail_.size() entries (shared with the log)
   uint64_t tail_bytes_ = 0;
   mutable uint64_t disk_reads_ = 0;  // under mu_
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/shared_bytes.h"
 #include "common/slice.h"
 
 namespace strata::raft {
@@ -32,9 +33,11 @@ struct Entry {
   Term term = 0;
   LogIndex index = 0;
   EntryType type = EntryType::kNormal;
-  Bytes data;
+  SharedBytes data;  // copies of an entry share its data (a 64 MiB row is not copied)
 
-  bool operator==(const Entry&) const = default;
+  bool operator==(const Entry& o) const {
+    return term == o.term && index == o.index && type == o.type && data == o.data.slice();
+  }
 };
 
 // A single-server membership change (Raft thesis §4.1).

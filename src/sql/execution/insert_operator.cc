@@ -56,7 +56,7 @@ class InsertOp : public Operator {
       uint32_t col = plan_.targets[i];
       if (!values[i]) continue;  // DEFAULT
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*values[i], source_row, eval_));
-      STRATA_ASSIGN_OR_RETURN(row[col], AssignColumn(table_.columns[col], v, row_number, eval_));
+      STRATA_ASSIGN_OR_RETURN(row[col], AssignColumn(table_.columns[col], std::move(v), row_number, eval_));
       given[col] = true;
     }
     STRATA_RETURN_IF_ERROR(FillAutoIncrement(&row, &given, row_number));
@@ -135,7 +135,7 @@ class InsertOp : public Operator {
     for (size_t i = 0; i < plan_.update_values.size(); i++) {
       uint32_t col = plan_.update_columns[i];
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*plan_.update_values[i], updated, eval_));
-      STRATA_ASSIGN_OR_RETURN(updated[col], AssignColumn(table_.columns[col], v, 1, eval_));
+      STRATA_ASSIGN_OR_RETURN(updated[col], AssignColumn(table_.columns[col], std::move(v), 1, eval_));
       if (updated[col].is_null() && !table_.columns[col].nullable) {
         STRATA_ASSIGN_OR_RETURN(updated[col], AssignNullToNotNull(table_.columns[col], eval_));
       }

@@ -61,7 +61,7 @@ class UpdateOp : public Operator {
     for (const Assignment& a : assignments_) {
       STRATA_ASSIGN_OR_RETURN(Value v, Eval(*a.value, updated, *ctx_));
       const ColumnSchema& col = table_->columns[a.column];
-      STRATA_ASSIGN_OR_RETURN(updated[a.column], AssignColumn(col, v, row_number, *ctx_));
+      STRATA_ASSIGN_OR_RETURN(updated[a.column], AssignColumn(col, std::move(v), row_number, *ctx_));
       if (updated[a.column].is_null() && !col.nullable) {
         STRATA_ASSIGN_OR_RETURN(updated[a.column], AssignNullToNotNull(col, *ctx_));
       }

@@ -319,6 +319,21 @@ std::optional<std::string> ParseTemporal(const ColumnType& t, std::string_view s
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}{}", y, m, d, h, mi, sec, FractionText(fraction, fsp));
 }
 
+// Whether `s` fits a string column's length (characters for CHAR/VARCHAR, else bytes).
+bool FitsStringColumn(const ColumnType& t, std::string_view s) {
+  uint64_t max_chars = 0, max_bytes = 0;
+  switch (t.kind) {
+    case TypeKind::kChar: case TypeKind::kVarchar: max_chars = t.length; break;
+    case TypeKind::kBinary: case TypeKind::kVarbinary: max_bytes = t.length; break;
+    case TypeKind::kTinyText: case TypeKind::kTinyBlob: max_bytes = 255; break;
+    case TypeKind::kText: case TypeKind::kBlob: max_bytes = 65535; break;
+    case TypeKind::kMediumText: case TypeKind::kMediumBlob: max_bytes = 16777215; break;
+    default: max_bytes = 0xffffffffull;
+  }
+  if (max_chars && Utf8Length(s) > max_chars) return false;
+  return !(max_bytes && s.size() > max_bytes);
+}
+
 Result<Value> ToString(const ColumnSchema& col, const Value& v, uint64_t row) {
   std::string s = *v.ToText();
   const ColumnType& t = col.type;
@@ -332,21 +347,25 @@ Result<Value> ToString(const ColumnSchema& col, const Value& v, uint64_t row) {
   if (t.kind == TypeKind::kChar) {
     while (!s.empty() && s.back() == ' ') s.pop_back();  // CHAR reads back without trailing spaces
   }
-  uint64_t max_chars = 0, max_bytes = 0;
-  switch (t.kind) {
-    case TypeKind::kChar: case TypeKind::kVarchar: max_chars = t.length; break;
-    case TypeKind::kBinary: case TypeKind::kVarbinary: max_bytes = t.length; break;
-    case TypeKind::kTinyText: case TypeKind::kTinyBlob: max_bytes = 255; break;
-    case TypeKind::kText: case TypeKind::kBlob: max_bytes = 65535; break;
-    case TypeKind::kMediumText: case TypeKind::kMediumBlob: max_bytes = 16777215; break;
-    default: max_bytes = 0xffffffffull;
-  }
-  if (max_chars && Utf8Length(s) > max_chars) return ErrDataTooLong(col.name, row);
-  if (max_bytes && s.size() > max_bytes) return ErrDataTooLong(col.name, row);
+  if (!FitsStringColumn(t, s)) return ErrDataTooLong(col.name, row);
   return Value::String(std::move(s));
 }
 
 }  // namespace
+
+std::optional<Value> TakeFittingString(const ColumnSchema& col, Value& v) {
+  const ColumnType& t = col.type;
+  switch (t.kind) {
+    case TypeKind::kVarchar: case TypeKind::kBinary: case TypeKind::kVarbinary:
+    case TypeKind::kTinyText: case TypeKind::kTinyBlob: case TypeKind::kText: case TypeKind::kBlob:
+    case TypeKind::kMediumText: case TypeKind::kMediumBlob: case TypeKind::kLongText: case TypeKind::kLongBlob:
+      break;
+    default: return std::nullopt;  // CHAR trims, ENUM/SET/JSON/temporal/numbers convert
+  }
+  if (v.kind() != ValueKind::kString || !FitsStringColumn(t, v.string_value())) return std::nullopt;
+  Value out = Value::String(std::move(v).TakeString(), t.ValueCollation());
+  return out;
+}
 
 Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t row) {
   if (v.is_null()) return v;

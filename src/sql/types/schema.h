@@ -125,6 +125,10 @@ struct TableSchema {
 // range, 1366 incorrect integer/decimal value, 1406 data too long, 1292 incorrect
 // datetime value. NULL passes through (NOT NULL is checked by the caller: 1048).
 Result<Value> ConvertForColumn(const ColumnSchema& col, const Value& v, uint64_t row_number);
+// ConvertForColumn's answer when it is `v` itself — a string that fits a VARCHAR, BINARY,
+// VARBINARY, TEXT or BLOB column — taken from `v` without a copy (a LONGBLOB); else nullopt
+// and `v` untouched.
+std::optional<Value> TakeFittingString(const ColumnSchema& col, Value& v);
 
 // How an INSERT or UPDATE assigns values under the session's sql_mode (assign.cc).
 struct AssignmentMode {

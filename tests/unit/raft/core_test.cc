@@ -10,7 +10,7 @@ namespace {
 
 using testing::TestCluster;
 
-Bytes Data(const Entry& e) { return e.data; }
+Bytes Data(const Entry& e) { return e.data.ToBytes(); }
 
 TEST(CoreTest, SingleNodeElectsItselfAndCommitsAfterPersisting) {
   TestCluster c(1);
