@@ -357,8 +357,15 @@ Result<QueryResult> Session::Execute(const ast::Statement& stmt) {
       process_->StatementStarted(database_, stmt.text);
     }
   }
+  // The entry borrows stmt.text: it is ended on every way out, an exception's too.
+  struct EndInProcessList {
+    ProcessEntry* entry;
+    const std::string& database;
+    ~EndInProcessList() {
+      if (entry) entry->StatementEnded(database);
+    }
+  } end_in_process_list{top ? process_.get() : nullptr, database_};
   Result<QueryResult> result = ExecuteStatement(stmt);
-  if (top && process_) process_->StatementEnded(database_);
   --execute_depth_;
   if (top) KeepWarnings(stmt, &result);
   if (result.ok()) {
