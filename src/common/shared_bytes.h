@@ -31,7 +31,9 @@ class SharedBytes {
   operator Slice() const { return slice(); }  // NOLINT(google-explicit-constructor)
   Bytes ToBytes() const { return Bytes(slice()); }
 
+  friend bool operator==(const SharedBytes& a, const SharedBytes& b) { return a.slice() == b.slice(); }
   friend bool operator==(const SharedBytes& a, Slice b) { return a.slice() == b; }
+  friend bool operator==(const SharedBytes& a, const char* b) { return a.slice() == Slice(b); }
   friend std::ostream& operator<<(std::ostream& os, const SharedBytes& b) { return os << b.slice(); }
 
  private:

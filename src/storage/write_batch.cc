@@ -34,7 +34,6 @@ void WriteBatch::Put(Slice key, Slice value_head, Slice value_tail) {
   rep_.push_back(static_cast<char>(BatchOp::kPut));
   PutLengthPrefixed(&rep_, key);
   PutVarint64(&rep_, value_head.size() + value_tail.size());
-  rep_.reserve(rep_.size() + value_head.size() + value_tail.size());
   rep_.append(value_head);
   rep_.append(value_tail);
   BumpCount(&rep_);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstring>
 
 #include "sql/errors.h"
 
@@ -251,13 +252,18 @@ class Lexer {
     std::string out;
     size_t p = pos_ + 1;
     // The bytes up to the next quote or backslash go in one append (a multi-megabyte
-    // literal is one memchr pass and one copy, not a push_back per byte).
+    // literal is one memchr pass and one copy, not a push_back per byte). Each search starts
+    // where the last ended and a backslash is only looked for before the next quote, so
+    // lexing stays linear however many literals and escapes a statement holds.
     size_t next_quote = sql_.find(q, p);
-    size_t next_backslash = backslash_escapes ? sql_.find('\\', p) : std::string_view::npos;
     while (true) {
       if (next_quote != std::string_view::npos && next_quote < p) next_quote = sql_.find(q, p);
-      if (next_backslash != std::string_view::npos && next_backslash < p) next_backslash = sql_.find('\\', p);
-      size_t stop = std::min(next_quote, next_backslash);
+      size_t stop = next_quote;
+      if (backslash_escapes) {
+        size_t limit = next_quote == std::string_view::npos ? sql_.size() : next_quote;
+        if (const void* b = p < limit ? std::memchr(sql_.data() + p, '\\', limit - p) : nullptr)
+          stop = static_cast<size_t>(static_cast<const char*>(b) - sql_.data());
+      }
       if (stop == std::string_view::npos) return SyntaxError(sql_, begin);
       if (out.empty()) out.reserve(stop - p);
       out.append(sql_.substr(p, stop - p));

@@ -68,6 +68,20 @@ TEST(LexerTest, LongStringsWithEscapesAndDoubledQuotes) {
   EXPECT_FALSE(Tokenize("'abc''").ok());
 }
 
+// mysqldump's extended INSERTs: hundreds of thousands of short literals in one statement,
+// with no backslash after them, lexed right. Each literal's search for a backslash stops at
+// its own closing quote: a search to the statement's end per literal made this quadratic
+// (7.3 s instead of 0.8 s here in a release build; minutes for a 64 MiB dump statement).
+TEST(LexerTest, ManyLiteralsLexInLinearTime) {
+  std::string sql = "INSERT INTO t VALUES ('\\n')";
+  for (int i = 0; i < 400000; i++) sql += ",('ab')";
+  Result<std::vector<Token>> tokens = Tokenize(sql);
+  ASSERT_TRUE(tokens.ok());
+  EXPECT_EQ(tokens->size(), 7u + 400000u * 4u + 1u);
+  EXPECT_EQ((*tokens)[5].value, "\n");
+  EXPECT_EQ(tokens->back().kind, TokenKind::kEnd);
+}
+
 TEST(LexerTest, HexAndBitLiterals) {
   EXPECT_EQ(Lex("X'0AFF'")[0].value, "\x0a\xff");
   EXPECT_EQ(Lex("x'41'")[0].value, "A");
