@@ -21,8 +21,12 @@ Result<Value> ToUtc(const ColumnSchema& col, Value local, uint64_t row_number, c
 
 }  // namespace
 
-Result<Value> AssignColumn(const ColumnSchema& col, Value v, uint64_t row_number, const EvalContext& eval) {
+Result<Value> AssignColumn(const ColumnSchema& col, Value&& v, uint64_t row_number, const EvalContext& eval) {
   if (std::optional<Value> taken = TakeFittingString(col, v)) return std::move(*taken);  // never a TIMESTAMP
+  return AssignColumn(col, static_cast<const Value&>(v), row_number, eval);
+}
+
+Result<Value> AssignColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const EvalContext& eval) {
   Status warning;
   STRATA_ASSIGN_OR_RETURN(Value out, AssignToColumn(col, v, row_number, eval.assignment, &warning));
   STRATA_ASSIGN_OR_RETURN(out, ToUtc(col, std::move(out), row_number, eval, &warning));

@@ -26,8 +26,9 @@ namespace strata::sql {
 
 // Converts `v` for column `col` as the statement's sql_mode says (eval.assignment), adding a
 // lenient conversion's warning to eval.warnings. A TIMESTAMP is stored in UTC (StoredValue).
-// Pass `v` as an rvalue where it is not needed after: a fitting string is moved, not copied.
-Result<Value> AssignColumn(const ColumnSchema& col, Value v, uint64_t row_number, const EvalContext& eval);
+Result<Value> AssignColumn(const ColumnSchema& col, const Value& v, uint64_t row_number, const EvalContext& eval);
+// The same for a value not needed after: a string that fits is moved, not copied.
+Result<Value> AssignColumn(const ColumnSchema& col, Value&& v, uint64_t row_number, const EvalContext& eval);
 // A value already converted to `col`'s type (a column default, SET NEW.c = …) as the column
 // stores it: a TIMESTAMP in the session's time zone becomes UTC (1292 past TIMESTAMP's range,
 // or the zero date and a warning under a lenient statement); other columns unchanged.
