@@ -23,12 +23,7 @@ static void BumpCount(Bytes* rep) {
   std::memcpy(rep->data() + 8, &n, 4);
 }
 
-void WriteBatch::Put(Slice key, Slice value) {
-  rep_.push_back(static_cast<char>(BatchOp::kPut));
-  PutLengthPrefixed(&rep_, key);
-  PutLengthPrefixed(&rep_, value);
-  BumpCount(&rep_);
-}
+void WriteBatch::Put(Slice key, Slice value) { Put(key, value, Slice()); }
 
 void WriteBatch::Put(Slice key, Slice value_head, Slice value_tail) {
   rep_.push_back(static_cast<char>(BatchOp::kPut));

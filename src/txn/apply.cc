@@ -45,7 +45,8 @@ Result<ApplyOutcome> ApplyWriteSet(storage::Engine& engine, LogIndex index, cons
       return ApplyOutcome::kConflict;
     }
     // The stored value is a live/deleted tag, then the row (mvcc.h).
-    batch.Put(EncodeVersionedKey(key, index), value ? Slice("\x01", 1) : Slice("\x00", 1), value ? Slice(*value) : Slice());
+    Slice tag = value ? Slice("\x01", 1) : Slice("\x00", 1);
+    batch.Put(EncodeVersionedKey(key, index), tag, value ? Slice(*value) : Slice());
   }
   STRATA_RETURN_IF_ERROR(engine.Write(batch));
   return ApplyOutcome::kCommitted;
