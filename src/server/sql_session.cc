@@ -115,7 +115,11 @@ mysql::Column ToColumn(const sql::ResultColumn& c) {
     case sql::OutKind::kNull: out.type = FieldType::kNull; break;
     case sql::OutKind::kInt: out.type = FieldType::kLongLong; out.length = t.length ? t.length : 20; break;
     case sql::OutKind::kUint: out.type = FieldType::kLongLong; out.length = 20; out.flags |= mysql::kUnsignedFlag; break;
-    case sql::OutKind::kDouble: out.type = FieldType::kDouble; out.length = 22; out.decimals = 31; break;
+    case sql::OutKind::kDouble:  // a FLOAT's text is cut to 6 significant digits (result_writer.h)
+      out.type = t.single_precision ? FieldType::kFloat : FieldType::kDouble;
+      out.length = t.single_precision ? 12 : 22;
+      out.decimals = 31;
+      break;
     case sql::OutKind::kDecimal:
       out.type = FieldType::kNewDecimal;
       out.decimals = t.decimals;

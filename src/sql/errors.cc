@@ -114,6 +114,9 @@ Status ErrBigintOutOfRange(std::string_view expression) {
 Status ErrDecimalOutOfRange(std::string_view expression) {
   return Invalid(1690, "22003", fmt::format("DECIMAL value is out of range in '{}'", expression));
 }
+Status ErrDoubleOutOfRange(std::string_view expression) {
+  return Invalid(1690, "22003", fmt::format("DOUBLE value is out of range in '{}'", expression));
+}
 Status ErrIncorrectDecimalValue(std::string_view text) {
   return Invalid(1366, "HY000", fmt::format("Incorrect DECIMAL value: '{}'", text));
 }

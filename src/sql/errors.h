@@ -71,6 +71,7 @@ Status ErrJsonRemoveRoot();                                                // ER
 Status ErrBigintOutOfRange();
 Status ErrBigintOutOfRange(std::string_view expression);
 Status ErrDecimalOutOfRange(std::string_view expression);
+Status ErrDoubleOutOfRange(std::string_view expression);  // MySQL names DOUBLE for a FLOAT too
 // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD 1366: a string that is not a decimal.
 Status ErrIncorrectDecimalValue(std::string_view text);
 // Writing a value into a column (row numbers count from 1 within the statement).

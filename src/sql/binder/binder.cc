@@ -34,6 +34,7 @@ Result<BoundExprPtr> Fold(BoundExprPtr e, const BindContext& ctx) {
                                     e->type.kind == OutKind::kDateTime || e->type.kind == OutKind::kTime);
   BoundExprPtr folded = MakeConst(std::move(v));
   if (keep_kind) folded->type.kind = e->type.kind;  // a folded DATE_ADD(...) is still a DATE, JSON_ARRAY() JSON
+  folded->type.single_precision = folded->type.kind == OutKind::kDouble && e->type.single_precision;  // still a FLOAT
   return folded;
 }
 
@@ -273,6 +274,12 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       node->has_else = e.has_else;
       STRATA_RETURN_IF_ERROR(bind_children());
       node->type = node->children[e.has_case_operand ? 2 : 1]->type;
+      {  // FLOAT only when every THEN and the ELSE is one (MySQL: FLOAT with DOUBLE is DOUBLE)
+        const size_t end = node->children.size() - (e.has_else ? 1 : 0);
+        for (size_t i = e.has_case_operand ? 2 : 1; i < end; i += 2)
+          node->type.single_precision = node->type.single_precision && node->children[i]->type.single_precision;
+        if (e.has_else) node->type.single_precision = node->type.single_precision && node->children.back()->type.single_precision;
+      }
       node->type.table = nullptr;
       node->type.column = -1;
       break;

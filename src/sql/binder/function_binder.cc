@@ -254,7 +254,16 @@ Result<BoundExprPtr> BindSpecial(const ast::Expr& e, const SpecialFunction& info
     STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, BindExpr(*child, ctx));
     out->children.push_back(std::move(b));
   }
-  out->type = Untied(out->children[info.fn == Fn::kIf ? 1 : 0]->type);
+  // The type of the first value it may answer that is not a NULL literal; a FLOAT only when
+  // every such value is one (MySQL: FLOAT with DOUBLE is DOUBLE).
+  const size_t first = info.fn == Fn::kIf ? 1 : 0, end = info.fn == Fn::kNullIf ? 1 : out->children.size();
+  out->type = Untied(out->children[first]->type);
+  for (size_t i = first; i < end; i++) {
+    const OutType& t = out->children[i]->type;
+    if (t.kind == OutKind::kNull) continue;
+    if (out->type.kind == OutKind::kNull) out->type = Untied(t);
+    out->type.single_precision = out->type.single_precision && t.single_precision;
+  }
   return Fold(std::move(out), ctx);
 }
 

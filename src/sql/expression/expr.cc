@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -82,9 +83,8 @@ Result<Value> Arithmetic(Op op, const Value& a, const Value& b) {
         return Value::Int(static_cast<int64_t>(q->ToInt128()));
       }
       case Op::kMod: {
-        double d = std::fmod(x.ToDouble(), y.ToDouble());
-        if (y.unscaled.is_zero()) return Value::Null();
-        return Value::Double(d);
+        std::optional<Decimal> r = DecimalMod(x, y);
+        return r ? Value::Dec(*r) : Value::Null();
       }
       default: return Status::Internal("bad decimal operator");
     }
@@ -291,7 +291,14 @@ Result<Value> Cast(const BoundExpr& e, const Row& row, const EvalContext& ctx) {
     if (!r.ok()) return Value::Null();
     return r;
   }
-  if (t.kind == ast::TypeKind::kDouble || t.kind == ast::TypeKind::kFloat) return Value::Double(v.ToDouble());
+  if (t.kind == ast::TypeKind::kDouble) return Value::Double(v.ToDouble());
+  if (t.kind == ast::TypeKind::kFloat) {  // the nearest float; past a float's range an error, as MySQL
+    const double d = v.ToDouble();
+    if (std::fabs(d) > std::numeric_limits<float>::max()) {
+      return ErrDoubleOutOfRange(fmt::format("cast({} as float)", ExprToString(*e.children[0])));
+    }
+    return Value::Double(static_cast<double>(static_cast<float>(d)));
+  }
   if (t.IsTemporal()) {
     ColumnSchema col;
     col.name = "CAST";
@@ -363,6 +370,7 @@ OutType OutTypeOfColumn(const TableSchema& table, uint32_t column) {
   } else if (c.type.kind == TK::kDouble || c.type.kind == TK::kFloat) {
     t.kind = OutKind::kDouble;
     t.decimals = 31;
+    t.single_precision = c.type.kind == TK::kFloat;
   } else if (c.type.kind == TK::kDate) {
     t.kind = OutKind::kDate;
   } else if (c.type.kind == TK::kDateTime || c.type.kind == TK::kTimestamp) {

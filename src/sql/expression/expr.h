@@ -23,6 +23,9 @@ struct OutType {
   uint32_t length = 0;
   uint8_t decimals = 0;
   bool not_null = false;
+  // kDouble holding a FLOAT's value (a FLOAT column, CAST(x AS FLOAT)): a FLOAT to the client,
+  // 4 bytes in the binary protocol and 6 significant digits in text.
+  bool single_precision = false;
   // Set when the expression is a bare table column: metadata names it.
   const TableSchema* table = nullptr;
   int32_t column = -1;

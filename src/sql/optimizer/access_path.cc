@@ -167,6 +167,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
       prefix = Encoded(prefix, *cons[pk[k]].eq, table.columns[pk[k]]);
       k++;
     }
+    path.key_parts = static_cast<uint32_t>(k);
     if (k == pk.size()) {
       path.kind = AccessPath::Kind::kPrimaryPoints;
       path.points.push_back(prefix);
@@ -180,12 +181,14 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       path.kind = AccessPath::Kind::kPrimaryPoints;
       path.points = std::move(keys);
+      path.key_parts++;
       return path;
     }
     if (it != cons.end() && (it->second.lo || it->second.hi)) {
       KeyRange r = RangeOf(prefix, it->second, table.columns[pk[k]]);
       path.kind = AccessPath::Kind::kPrimaryRanges;
       if (r.begin < r.end) path.ranges.push_back(std::move(r));
+      path.key_parts++;
       return path;
     }
     if (k > 0) {
@@ -207,6 +210,7 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
     AccessPath candidate;
     candidate.kind = AccessPath::Kind::kIndexPrefix;
     candidate.index = &index;
+    candidate.key_parts = static_cast<uint32_t>(k);
     int score = static_cast<int>(k) * 4;
     auto next = k < index.columns.size() ? cons.find(index.columns[k]) : cons.end();
     if (next != cons.end() && !next->second.in.empty()) {
@@ -216,11 +220,13 @@ AccessPath ChooseAccessPath(const TableSchema& table, const BoundExpr* where, co
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       for (Bytes& key : keys) candidate.ranges.push_back({key, PrefixSuccessor(key)});
       candidate.index_equality = false;
+      candidate.key_parts++;
       score += 2;
     } else if (next != cons.end() && (next->second.lo || next->second.hi)) {
       KeyRange r = RangeOf(prefix, next->second, table.columns[index.columns[k]]);
       if (r.begin < r.end) candidate.ranges.push_back(std::move(r));
       candidate.index_equality = false;
+      candidate.key_parts++;
       score += 1;
     } else if (k > 0) {
       candidate.ranges.push_back({prefix, PrefixSuccessor(prefix)});

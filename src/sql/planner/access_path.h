@@ -23,6 +23,9 @@ struct AccessPath {
   const IndexSchema* index = nullptr;  // kIndexPrefix
   bool index_equality = true;          // kIndexPrefix: every range is one equality prefix (EXPLAIN "ref")
   bool index_whole_key = false;        // kIndexPrefix: ... of every column of the index (EXPLAIN "const" if unique)
+  // How many leading columns of the key (primary or `index`) the ranges or points narrow:
+  // EXPLAIN's key_len adds up their stored sizes. 0 for a full scan.
+  uint32_t key_parts = 0;
 };
 
 }  // namespace strata::sql

@@ -38,7 +38,7 @@ ColumnSchema QueryColumn(const std::string& name, const OutType& type, bool oute
       c.type.kind = type.length != 0 && type.length < 11 ? TK::kInt : TK::kBigInt;
       c.type.is_unsigned = type.kind == OutKind::kUint;
       break;
-    case OutKind::kDouble: c.type.kind = TK::kDouble; break;
+    case OutKind::kDouble: c.type.kind = type.single_precision ? TK::kFloat : TK::kDouble; break;
     case OutKind::kDecimal:
       c.type.kind = TK::kDecimal;
       c.type.scale = std::min<uint32_t>(type.decimals, 30);

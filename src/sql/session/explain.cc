@@ -24,6 +24,53 @@ ResultColumn TextColumn(std::string name) {
 
 Value TextOrNull(const std::string& s) { return s.empty() ? Value::Null() : Value::String(s); }
 
+// The bytes MySQL counts for one key part in EXPLAIN's key_len: the column's stored size
+// (strings at utf8mb4's 4 bytes a character, the one character set StrataDB stores), 2 more
+// for a variable length, 1 more when it may be NULL.
+int64_t KeyPartLength(const ColumnSchema& column) {
+  using ast::TypeKind;
+  const ColumnType& type = column.type;
+  const int64_t chars = type.length, fsp_bytes = (type.scale + 1) / 2;
+  auto packed_digits = [](int64_t digits) {  // DECIMAL's packed form: 4 bytes per 9 digits
+    static constexpr int64_t kRest[] = {0, 1, 1, 2, 2, 3, 3, 4, 4};
+    return digits / 9 * 4 + kRest[digits % 9];
+  };
+  int64_t bytes = 0;
+  switch (type.kind) {
+    case TypeKind::kTinyInt: case TypeKind::kYear: bytes = 1; break;
+    case TypeKind::kSmallInt: bytes = 2; break;
+    case TypeKind::kMediumInt: case TypeKind::kDate: bytes = 3; break;
+    case TypeKind::kInt: case TypeKind::kFloat: bytes = 4; break;
+    case TypeKind::kBigInt: case TypeKind::kDouble: bytes = 8; break;
+    case TypeKind::kDecimal: bytes = packed_digits(chars - type.scale) + packed_digits(type.scale); break;
+    case TypeKind::kDateTime: bytes = 5 + fsp_bytes; break;
+    case TypeKind::kTimestamp: bytes = 4 + fsp_bytes; break;
+    case TypeKind::kTime: bytes = 3 + fsp_bytes; break;
+    case TypeKind::kBit: bytes = (std::max<int64_t>(chars, 1) + 7) / 8; break;
+    case TypeKind::kEnum: bytes = type.enum_values.size() > 255 ? 2 : 1; break;
+    case TypeKind::kSet: {
+      const int64_t set_bytes = (static_cast<int64_t>(type.enum_values.size()) + 7) / 8;
+      bytes = set_bytes > 4 ? 8 : std::max<int64_t>(set_bytes, 1);
+      break;
+    }
+    case TypeKind::kChar: bytes = chars * 4; break;
+    case TypeKind::kBinary: bytes = chars; break;
+    case TypeKind::kVarchar: bytes = chars * 4 + 2; break;
+    case TypeKind::kVarbinary: bytes = chars + 2; break;
+    default:  // TEXT, BLOB, JSON, spatial: keyed whole here; MySQL's limit of a key part, and a length
+      bytes = 3072 + 2;
+  }
+  return bytes + (column.nullable ? 1 : 0);
+}
+
+// key_len of the first `parts` columns of `index`; NULL when no column is used.
+Value KeyLength(const TableSchema& table, const IndexSchema& index, size_t parts) {
+  if (parts == 0) return Value::Null();
+  int64_t total = 0;
+  for (size_t i = 0; i < std::min(parts, index.columns.size()); i++) total += KeyPartLength(table.columns[index.columns[i]]);
+  return Value::String(std::to_string(total));
+}
+
 // One row of the traditional table per table read, in the order the plan reads them; a
 // write's target is the row whose select_type names the statement, as in MySQL.
 class TraditionalRows {
@@ -66,7 +113,8 @@ class TraditionalRows {
           if (semi || anti) extra += (extra.empty() ? "" : "; ") + std::string(semi ? "FirstMatch" : "Not exists");
           rows.push_back({Value::Int(1), Value::String(select_type_), Value::String(get.alias), Value::Null(),
                           Value::String(join.lookup_unique() ? "eq_ref" : "ref"), Value::String(key),
-                          Value::String(key), Value::Null(), Value::Null(),
+                          Value::String(key), KeyLength(*get.table, *join.lookup_index, join.lookup_keys.size()),
+                          Value::Null(),
                           Value::Int(join.lookup_unique() ? 1 : RowsPerLookup(get, *join.lookup_index)),
                           Value::String("100.00"), TextOrNull(extra)});
           return;
@@ -137,20 +185,21 @@ class TraditionalRows {
     else if (path.kind != AccessPath::Kind::kFullScan) read = kept;
     else share = std::min(1.0, kept / table_rows);
     const bool filtered = filter != nullptr || join_filter;
-    // A const read gives every column of its key a constant: MySQL's ref "const,const,…".
+    // A const or ref read gives each column of its key it uses a constant: MySQL's ref
+    // "const,const,…".
     std::string ref;
-    if (type == "const") {
-      const size_t parts = path.kind == AccessPath::Kind::kPrimaryPoints ? get.table->primary.columns.size()
-                                                                          : path.index->columns.size();
-      for (size_t i = 0; i < parts; i++) ref += i ? ",const" : "const";
+    if (type == "const" || type == "ref") {
+      for (size_t i = 0; i < path.key_parts; i++) ref += i ? ",const" : "const";
     }
+    const IndexSchema& index = path.kind == AccessPath::Kind::kIndexPrefix ? *path.index : get.table->primary;
+    Value key_len = KeyLength(*get.table, index, path.key_parts);
     // A write reads by a key as a range (MySQL's UPDATE and DELETE have no const or ref).
     if ((type == "const" || type == "ref") && select_type_ != std::string_view("SIMPLE")) type = "range";
     std::string extra;
     if (filtered) extra = "Using where";
     if (join_buffer) extra += (extra.empty() ? "" : "; ") + std::string(join_buffer);
     rows.push_back({Value::Int(1), Value::String(select_type_), Value::String(get.alias), Value::Null(),
-                    Value::String(type), TextOrNull(key), TextOrNull(key), Value::Null(), TextOrNull(ref),
+                    Value::String(type), TextOrNull(key), TextOrNull(key), std::move(key_len), TextOrNull(ref),
                     Value::Int(std::max<int64_t>(1, std::llround(read))),
                     Value::String(fmt::format("{:.2f}", 100 * share)), TextOrNull(extra)});
   }

@@ -205,6 +205,8 @@ Status CombineSetOperand(PlannedQuery* out, PlannedQuery next, ast::SetOp op, bo
   out->plan = std::move(node);
   for (size_t i = 0; i < out->visible; i++) {
     if (out->types[i].kind == OutKind::kNull) out->types[i] = next.types[i];
+    else if (next.types[i].kind != OutKind::kNull)  // FLOAT with DOUBLE is DOUBLE
+      out->types[i].single_precision = out->types[i].single_precision && next.types[i].single_precision;
   }
   for (auto& t : next.tables) out->tables.push_back(std::move(t));
   return Status::OK();

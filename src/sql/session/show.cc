@@ -144,7 +144,7 @@ std::string OutTypeSql(const OutType& t) {
   switch (t.kind) {
     case OutKind::kInt: return "bigint";
     case OutKind::kUint: return "bigint unsigned";
-    case OutKind::kDouble: return "double";
+    case OutKind::kDouble: return t.single_precision ? "float" : "double";
     case OutKind::kDecimal: return fmt::format("decimal(65,{})", std::min<int>(t.decimals, 30));
     case OutKind::kBlob: return "longblob";
     case OutKind::kDate: return "date";

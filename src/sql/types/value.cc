@@ -167,6 +167,22 @@ Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b) {
   return std::optional<Decimal>(Decimal{*q, static_cast<uint8_t>(scale)});
 }
 
+std::optional<Decimal> DecimalMod(const Decimal& a, const Decimal& b) {
+  if (b.unscaled.is_zero()) return std::nullopt;
+  const uint8_t scale = std::max(a.scale, b.scale);
+  Int256 quotient, rest;
+  if (a.scale >= b.scale) {  // b gains digits; past Int256 it exceeds any a, which is then its own rest
+    std::optional<Int256> divisor = ShiftUp(b.unscaled, a.scale - b.scale);
+    if (!divisor) return a;
+    Int256::DivMod(a.unscaled, *divisor, &quotient, &rest);
+    return Decimal{rest, scale};
+  }
+  // a gains digits, one at a time: each step's rest is below |b| (65 digits at most), so it fits.
+  Int256::DivMod(a.unscaled, b.unscaled, &quotient, &rest);
+  for (int i = a.scale; i < b.scale; i++) Int256::DivMod(*Int256::Mul(rest, Int256(10)), b.unscaled, &quotient, &rest);
+  return Decimal{rest, scale};
+}
+
 int DecimalCompare(const Decimal& a, const Decimal& b) {
   if (a.scale == b.scale) return a.unscaled < b.unscaled ? -1 : a.unscaled > b.unscaled ? 1 : 0;
   const bool a_finer = a.scale > b.scale;

@@ -44,6 +44,8 @@ Result<Decimal> DecimalSub(const Decimal& a, const Decimal& b);
 Result<Decimal> DecimalMul(const Decimal& a, const Decimal& b);
 // Scale of the quotient: a.scale + 4 (MySQL's div_precision_increment). Divisor 0: nullopt.
 Result<std::optional<Decimal>> DecimalDiv(const Decimal& a, const Decimal& b);
+// a MOD b exactly, as MySQL: the finer operand's scale, the dividend's sign. Divisor 0: nullopt.
+std::optional<Decimal> DecimalMod(const Decimal& a, const Decimal& b);
 int DecimalCompare(const Decimal& a, const Decimal& b);
 
 enum class ValueKind : uint8_t { kNull, kInt, kUint, kDouble, kDecimal, kString };
