@@ -108,6 +108,20 @@ class ColumnMetadataTest(unittest.TestCase):
             self.assertIn("NUM", got[name].split("Flags:")[1], name)
         self.assertIn("Collation: utf8mb4_general_ci (45)", got["x"])
 
+    def test_float_expressions(self):
+        """CAST(x AS FLOAT) is a FLOAT column, as MariaDB's (and MySQL 8's); FLOAT with DOUBLE is
+        DOUBLE."""
+        sql = ("SELECT CAST(1.1 AS FLOAT) AS f, CAST(1.1 AS DOUBLE) AS d, IF(1, CAST(1 AS FLOAT), 2e0) AS m, "
+               "COALESCE(NULL, CAST(2 AS FLOAT)) AS c")
+        got = describe(self.strata.port, PASSWORD, sql)
+        want = describe(self.maria.port, "", sql)
+        for name in ("f", "d", "m", "c"):
+            for field in ("Type", "Decimals"):
+                pick = lambda text: re.search(field + r": [^|]*", text).group(0).strip()
+                self.assertEqual(pick(got[name]), pick(want[name]), name)
+        self.assertIn("Type: FLOAT", got["f"])
+        self.assertIn("Type: DOUBLE", got["m"])
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0]], verbosity=2)
