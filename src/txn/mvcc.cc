@@ -69,14 +69,20 @@ Status DecodeVersionedKey(Slice engine_key, Bytes* user_key, LogIndex* version) 
   return Status::Corruption("not an MVCC key");
 }
 
-static Result<std::optional<Bytes>> LiveValue(Slice stored) {
+// The value a stored MVCC value holds (its tag dropped); nullopt for a deletion.
+static Result<std::optional<Slice>> LiveSlice(Slice stored) {
   if (stored.empty()) return Status::Corruption("empty MVCC value");
-  if (stored[0] == kDeleted) return std::optional<Bytes>();
+  if (stored[0] == kDeleted) return std::optional<Slice>();
   if (stored[0] != kLive) return Status::Corruption("bad MVCC value tag");
-  return std::optional<Bytes>(Bytes(stored.substr(1)));
+  return std::optional<Slice>(stored.substr(1));
 }
 
-Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, LogIndex snapshot) {
+static Result<std::optional<Bytes>> LiveValue(Slice stored) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<Slice> live, LiveSlice(stored));
+  return live ? std::optional<Bytes>(Bytes(*live)) : std::optional<Bytes>();
+}
+
+Result<std::optional<PinnedValue>> ReadAtPinned(storage::Engine& engine, Slice user_key, LogIndex snapshot) {
   Bytes prefix = VersionPrefix(user_key);
   storage::ReadOptions ro;
   ro.lower_bound = EncodeVersionedKey(user_key, snapshot);
@@ -85,9 +91,16 @@ Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, Log
   it->Seek(ro.lower_bound);
   if (!it->Valid()) {
     STRATA_RETURN_IF_ERROR(it->status());
-    return std::optional<Bytes>();
+    return std::optional<PinnedValue>();
   }
-  return LiveValue(it->value());
+  STRATA_ASSIGN_OR_RETURN(std::optional<Slice> live, LiveSlice(it->value()));
+  if (!live) return std::optional<PinnedValue>();
+  return std::optional<PinnedValue>(PinnedValue(std::move(it), *live));
+}
+
+Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, LogIndex snapshot) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<PinnedValue> pinned, ReadAtPinned(engine, user_key, snapshot));
+  return pinned ? std::optional<Bytes>(Bytes(pinned->value())) : std::optional<Bytes>();
 }
 
 Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key) {

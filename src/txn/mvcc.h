@@ -44,6 +44,27 @@ Bytes GcHorizonKey();
 // The newest version of `user_key` at or below `snapshot`: nullopt when the key has no
 // such version or it is a deletion.
 Result<std::optional<Bytes>> ReadAt(storage::Engine& engine, Slice user_key, LogIndex snapshot);
+
+// A value read in place: the engine's bytes, valid while this lives (it holds the iterator
+// that found them, and so the memtable or block they lie in), or bytes of its own.
+class PinnedValue {
+ public:
+  PinnedValue(std::unique_ptr<storage::Iterator> it, Slice value) : it_(std::move(it)), value_(value) {}
+  explicit PinnedValue(Bytes owned) : owned_(std::move(owned)), value_(owned_) {}
+  PinnedValue(PinnedValue&& other) noexcept
+      : it_(std::move(other.it_)), owned_(std::move(other.owned_)), value_(it_ ? other.value_ : Slice(owned_)) {}
+  PinnedValue& operator=(PinnedValue&&) = delete;
+  PinnedValue(const PinnedValue&) = delete;
+
+  Slice value() const { return value_; }
+
+ private:
+  std::unique_ptr<storage::Iterator> it_;
+  Bytes owned_;
+  Slice value_;
+};
+// ReadAt without copying the value out of the engine.
+Result<std::optional<PinnedValue>> ReadAtPinned(storage::Engine& engine, Slice user_key, LogIndex snapshot);
 // The index of the newest version of `user_key` (live or deletion), 0 when none.
 Result<LogIndex> LatestVersion(storage::Engine& engine, Slice user_key);
 // The same among versions older than `before` (conflict checks of the entry at `before`:

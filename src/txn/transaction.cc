@@ -45,11 +45,25 @@ Result<std::optional<Bytes>> Transaction::Get(Slice key) {
   STRATA_RETURN_IF_ERROR(begin_status_);
   auto own = writes_.writes.find(Bytes(key));
   if (own != writes_.writes.end()) return own->second;
+  STRATA_ASSIGN_OR_RETURN(std::optional<PinnedValue> pinned, ReadCommitted(key));
+  return pinned ? std::optional<Bytes>(Bytes(pinned->value())) : std::optional<Bytes>();
+}
+
+Result<std::optional<PinnedValue>> Transaction::GetPinned(Slice key) {
+  STRATA_RETURN_IF_ERROR(begin_status_);
+  auto own = writes_.writes.find(Bytes(key));
+  if (own != writes_.writes.end()) {
+    return own->second ? std::optional<PinnedValue>(PinnedValue(*own->second)) : std::optional<PinnedValue>();
+  }
+  return ReadCommitted(key);
+}
+
+Result<std::optional<PinnedValue>> Transaction::ReadCommitted(Slice key) {
   reads_.AddPoint(key);
   // A value read through the snapshot may be older than one a locking read saw: writes
   // derived from it must conflict from start_index again.
   if (!locked_reads_.empty()) locked_reads_.erase(Bytes(key));
-  return ReadAt(*manager_->engine_, key, start_index_);
+  return ReadAtPinned(*manager_->engine_, key, start_index_);
 }
 
 Result<std::vector<KeyValue>> Transaction::Scan(Slice begin, Slice end, size_t limit) {

@@ -93,6 +93,8 @@ class Transaction {
   ~Transaction();  // rolls back if still open
 
   Result<std::optional<Bytes>> Get(Slice key);
+  // Get without copying a committed value out of the engine (a large value is read once).
+  Result<std::optional<PinnedValue>> GetPinned(Slice key);
   // Live keys in [begin, end) (end empty: unbounded), own writes included, at most `limit`.
   Result<std::vector<KeyValue>> Scan(Slice begin, Slice end, size_t limit);
   // Buffer a write. Fail with MySQL 1197 (ER_TRANS_CACHE_FULL, HY000) when the buffered
@@ -188,6 +190,8 @@ class Transaction {
   Transaction(TxnManager* manager, LogIndex start_index, LockManager::TxnId id);
   void Finish(std::shared_ptr<CommitFate> unsettled = nullptr);
   Status Buffer(Slice key, std::optional<Bytes> value, LogIndex base);
+  // A snapshot read of `key`'s committed value (no own write), recorded as read.
+  Result<std::optional<PinnedValue>> ReadCommitted(Slice key);
   // Own writes merged over the committed state at `at`.
   Result<std::vector<KeyValue>> ScanMerged(Slice begin, Slice end, size_t limit, LogIndex at);
   // Records that `key` was read at `at` under a lock (see LockedBase).

@@ -15,6 +15,7 @@ namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kFlushThreshold = 256 * 1024;  // queued output sent early beyond this
+constexpr size_t kDirectWriteBytes = 64 * 1024;  // a piece this large is written, not queued
 
 class SocketTransport final : public Transport {
  public:
@@ -139,15 +140,35 @@ Result<std::string> PacketChannel::ReadPayload(size_t max_payload, MemoryCharge*
   }
 }
 
-Status PacketChannel::WritePayload(std::string_view payload) {
+Status PacketChannel::WritePayload(std::string_view payload) { return WritePayload(std::span(&payload, 1)); }
+
+Status PacketChannel::WritePayload(std::span<const std::string_view> pieces) {
+  size_t left = 0;
+  for (std::string_view p : pieces) left += p.size();
+  size_t piece = 0, offset = 0;  // where the next byte comes from
   for (;;) {
-    size_t len = std::min(payload.size(), kMaxPacketChunk);
+    const size_t len = std::min(left, kMaxPacketChunk);
     out_.push_back(static_cast<char>(len & 0xff));
     out_.push_back(static_cast<char>((len >> 8) & 0xff));
     out_.push_back(static_cast<char>((len >> 16) & 0xff));
     out_.push_back(static_cast<char>(seq_++));
-    out_.append(payload.substr(0, len));
-    payload.remove_prefix(len);
+    for (size_t need = len; need > 0;) {
+      std::string_view part = pieces[piece].substr(offset, need);
+      if (part.size() >= kDirectWriteBytes) {  // a large value goes out from where it lies
+        STRATA_RETURN_IF_ERROR(Flush());
+        STRATA_RETURN_IF_ERROR(transport_->WriteAll(part));
+        if (bytes_out_ != nullptr) bytes_out_->Inc(part.size());
+      } else {
+        out_.append(part);
+      }
+      need -= part.size();
+      offset += part.size();
+      if (offset == pieces[piece].size()) {
+        piece++;
+        offset = 0;
+      }
+    }
+    left -= len;
     if (out_.size() >= kFlushThreshold) STRATA_RETURN_IF_ERROR(Flush());
     // A chunk of exactly 0xffffff bytes says "more follows", so an exact multiple ends
     // with an empty packet.

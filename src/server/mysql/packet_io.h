@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -59,6 +60,9 @@ class PacketChannel {
   // Queues one payload (split as needed) with the next sequence ids. Bytes go out on
   // Flush(), or earlier when the queue exceeds its soft limit.
   Status WritePayload(std::string_view payload);
+  // The same for a payload given in pieces, which are not joined: a large piece is written
+  // to the stream from where it lies (a LONGBLOB is not copied into the queue).
+  Status WritePayload(std::span<const std::string_view> pieces);
   Status Flush();
 
   void ResetSequence() { seq_ = 0; }

@@ -119,14 +119,14 @@ Status ResultWriter::WriteResult(const StatementResult& result, uint16_t status_
   }
   for (const TextRow& row : result.rows) {
     if (floats.empty()) {
-      STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(row)));
+      STRATA_RETURN_IF_ERROR(WriteTextRow(row));
       continue;
     }
     TextRow shown = row;
     for (size_t i : floats) {
       if (shown[i]) shown[i] = FloatText(std::strtod(shown[i]->c_str(), nullptr));
     }
-    STRATA_RETURN_IF_ERROR(channel_->WritePayload(EncodeTextRow(shown)));
+    STRATA_RETURN_IF_ERROR(WriteTextRow(shown));
   }
   return WriteEnd(result.warnings, status_flags, &result.state_changes);
 }
@@ -151,6 +151,26 @@ Status ResultWriter::WriteDefinitions(const std::vector<Column>& columns, uint16
   }
   if (!deprecate_eof()) return channel_->WritePayload(EncodeEof(0, status_flags));
   return Status::OK();
+}
+
+Status ResultWriter::WriteTextRow(const TextRow& row) {
+  size_t size = 0;
+  for (const auto& v : row) size += v ? v->size() : 0;
+  if (size < kPiecewiseRowBytes) return channel_->WritePayload(EncodeTextRow(row));
+  // A large row goes out as its values' length headers and the values themselves, not
+  // joined into one payload first.
+  std::string heads;
+  heads.reserve(9 * row.size());  // never reallocates: the views below point into it
+  std::vector<std::string_view> pieces;
+  PacketWriter w(&heads);
+  for (const auto& v : row) {
+    const size_t at = heads.size();
+    if (v) w.LenencInt(v->size());
+    else w.U8(0xfb);
+    pieces.emplace_back(heads.data() + at, heads.size() - at);
+    if (v) pieces.emplace_back(*v);
+  }
+  return channel_->WritePayload(pieces);
 }
 
 Status ResultWriter::WriteOk(const OkFields& ok) { return channel_->WritePayload(EncodeOk(ok)); }

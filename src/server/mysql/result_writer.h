@@ -65,7 +65,10 @@ class ResultWriter {
   Status WriteDefinitions(const std::vector<Column>& columns, uint16_t status_flags);
 
  private:
+  // A text row at least this large is written in pieces, its values not copied.
+  static constexpr size_t kPiecewiseRowBytes = 256 << 10;
   bool deprecate_eof() const;
+  Status WriteTextRow(const TextRow& row);
 
   PacketChannel* channel_;
   uint32_t capabilities_;

@@ -48,8 +48,12 @@ class ScanOp : public Operator {
   Result<bool> NextPoints(RowBatch* out) {
     while (point_ < path_.points.size() && out->size() < kBatchRows) {
       const Bytes& key = path_.points[point_++];
-      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value,
-                              lock_ == txn::LockMode::kNone ? txn_->Get(key) : txn_->GetForUpdate(key, lock_));
+      if (lock_ == txn::LockMode::kNone) {  // decoded from the engine's bytes, not a copy of them
+        STRATA_ASSIGN_OR_RETURN(std::optional<txn::PinnedValue> value, txn_->GetPinned(key));
+        if (value) STRATA_RETURN_IF_ERROR(Emit(key, value->value(), out));
+        continue;
+      }
+      STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, txn_->GetForUpdate(key, lock_));
       if (value) STRATA_RETURN_IF_ERROR(Emit(key, *value, out));
     }
     return point_ < path_.points.size();
@@ -63,9 +67,9 @@ class ScanOp : public Operator {
         if (via_index) {
           STRATA_ASSIGN_OR_RETURN(Bytes pk, PkSuffixFromIndexKey(*table_, *path_.index, kv.key));
           Bytes row_key = RowKey(*table_, pk);
-          STRATA_ASSIGN_OR_RETURN(std::optional<Bytes> value, txn_->Get(row_key));
+          STRATA_ASSIGN_OR_RETURN(std::optional<txn::PinnedValue> value, txn_->GetPinned(row_key));
           if (!value) return Status::Corruption(fmt::format("index {} of table {} names a missing row", path_.index->name, table_->name));
-          STRATA_RETURN_IF_ERROR(Emit(row_key, *value, out));
+          STRATA_RETURN_IF_ERROR(Emit(row_key, value->value(), out));
         } else {
           STRATA_RETURN_IF_ERROR(Emit(kv.key, kv.value, out));
         }

@@ -96,7 +96,9 @@ class DbIterator final : public Iterator {
 
   bool Valid() const override { return valid_; }
   Slice key() const override { return key_; }
-  Slice value() const override { return value_; }
+  // Forward, the internal iterator stands on the entry: its value is read in place (a large
+  // value is not copied); backward it has moved on, and value_ holds a copy.
+  Slice value() const override { return forward_ ? iter_->value() : Slice(value_); }
   Status status() const override { return iter_->status(); }
 
   void SeekToFirst() override {
@@ -193,7 +195,6 @@ class DbIterator final : public Iterator {
       bool live = ExtractType(ikey) == ValueType::kValue && !Covered(user_key, s);
       key_.assign(user_key);
       if (live) {
-        value_.assign(iter_->value());
         valid_ = true;
         return;
       }
@@ -238,7 +239,8 @@ class DbIterator final : public Iterator {
   Bytes lower_, upper_;
   bool valid_ = false;
   bool forward_ = true;  // false: the internal iterator stands before key_, not on it
-  Bytes key_, value_;
+  Bytes key_;
+  Bytes value_;  // backward only
 };
 
 }  // namespace

@@ -2,8 +2,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
+#include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -311,6 +314,53 @@ TEST_F(ChannelTest, SplitsOnWrite) {
   EXPECT_EQ(got.substr(0, 4), Header(kMaxPacketChunk, 0));
   EXPECT_EQ(got.substr(4 + kMaxPacketChunk, 4), Header(kMaxPacketChunk, 1));
   EXPECT_EQ(got.substr(got.size() - 4), Header(0, 2));
+}
+
+// A byte stream that keeps what is written.
+class Sink final : public Transport {
+ public:
+  Result<size_t> Read(char*, size_t) override { return Status::Unavailable("write only"); }
+  Status WriteAll(std::string_view data) override {
+    bytes.append(data);
+    writes++;
+    return Status::OK();
+  }
+  std::string bytes;
+  size_t writes = 0;
+};
+
+// A payload written in pieces (large ones straight to the stream, not queued) frames exactly
+// as the joined payload does: across 16 MiB packet boundaries, at an exact multiple of them
+// (the empty trailer), with empty pieces, and between small payloads queued around it.
+TEST(PacketChannelPieces, FrameAsTheJoinedPayload) {
+  std::string a(100, 'a'), big(kMaxPacketChunk - 50, 'b'), c(200 << 10, 'c'), d(3, 'd');
+  for (char& ch : big) ch = static_cast<char>('b' + (&ch - big.data()) % 7);
+  const std::vector<std::vector<std::string_view>> layouts = {
+      {a},
+      {a, "", c, d},
+      {a, big, d},                                        // crosses one packet boundary
+      {big, std::string_view(c).substr(0, kMaxPacketChunk - big.size())},  // exactly one full packet
+      {c, big, big, a},                                   // two boundaries
+      {std::string_view(big), std::string_view(big).substr(0, 100), ""},
+  };
+  for (size_t i = 0; i < layouts.size(); i++) {
+    std::string joined;
+    for (std::string_view p : layouts[i]) joined.append(p);
+    auto joined_sink = std::make_unique<Sink>(), pieces_sink = std::make_unique<Sink>();
+    Sink* want = joined_sink.get();
+    Sink* got = pieces_sink.get();
+    PacketChannel one(std::move(joined_sink), nullptr, nullptr), two(std::move(pieces_sink), nullptr, nullptr);
+    for (PacketChannel* ch : {&one, &two}) ASSERT_TRUE(ch->WritePayload(std::string_view("before")).ok());
+    ASSERT_TRUE(one.WritePayload(joined).ok());
+    ASSERT_TRUE(two.WritePayload(std::span<const std::string_view>(layouts[i])).ok());
+    for (PacketChannel* ch : {&one, &two}) {
+      ASSERT_TRUE(ch->WritePayload(std::string_view("after")).ok());
+      ASSERT_TRUE(ch->Flush().ok());
+    }
+    EXPECT_EQ(got->bytes.size(), want->bytes.size()) << "layout " << i;
+    EXPECT_TRUE(got->bytes == want->bytes) << "layout " << i;
+    EXPECT_EQ(two.sequence(), one.sequence()) << "layout " << i;
+  }
 }
 
 }  // namespace
