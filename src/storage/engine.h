@@ -51,6 +51,8 @@ class Iterator {
   virtual void SeekForPrev(Slice target) = 0;  // last key <= target
   virtual void Next() = 0;
   virtual void Prev() = 0;
+  // Valid until the iterator next moves or is destroyed (a value may lie in the engine's
+  // own memory: the LSM hands it out in place).
   virtual Slice key() const = 0;
   virtual Slice value() const = 0;
   // Non-OK when iteration stopped because of an error (e.g. Corruption); check it when

@@ -15,7 +15,8 @@ namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kFlushThreshold = 256 * 1024;  // queued output sent early beyond this
-constexpr size_t kDirectWriteBytes = 64 * 1024;  // a piece this large is written, not queued
+// A piece this large is written, not queued: queued, it would be sent at once anyway.
+constexpr size_t kDirectWriteBytes = kFlushThreshold;
 
 class SocketTransport final : public Transport {
  public:

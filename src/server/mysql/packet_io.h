@@ -58,10 +58,11 @@ class PacketChannel {
   Result<std::string> ReadPayload(size_t max_payload, MemoryCharge* memory = nullptr);
 
   // Queues one payload (split as needed) with the next sequence ids. Bytes go out on
-  // Flush(), or earlier when the queue exceeds its soft limit.
+  // Flush(), or earlier when the queue exceeds its soft limit; a part of 256 KiB or more is
+  // written to the stream from where it lies, after what is queued (a LONGBLOB is not copied
+  // into the queue).
   Status WritePayload(std::string_view payload);
-  // The same for a payload given in pieces, which are not joined: a large piece is written
-  // to the stream from where it lies (a LONGBLOB is not copied into the queue).
+  // The same for a payload given in pieces, which are not joined.
   Status WritePayload(std::span<const std::string_view> pieces);
   Status Flush();
 

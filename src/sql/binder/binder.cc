@@ -229,6 +229,7 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       node->type = e.op == ast::Op::kNot ? MakeConst(Value::Int(0))->type : node->children[0]->type;
       node->type.table = nullptr;
       node->type.column = -1;
+      node->type.single_precision = false;  // -f is a DOUBLE, as MySQL's
       if (e.op == ast::Op::kBitNot) node->type.kind = OutKind::kUint;
       break;
     case ExprKind::kBinary: {
@@ -273,12 +274,19 @@ Result<BoundExprPtr> BindExpr(const ast::Expr& e, BindContext& ctx) {
       node->has_case_operand = e.has_case_operand;
       node->has_else = e.has_else;
       STRATA_RETURN_IF_ERROR(bind_children());
-      node->type = node->children[e.has_case_operand ? 2 : 1]->type;
-      {  // FLOAT only when every THEN and the ELSE is one (MySQL: FLOAT with DOUBLE is DOUBLE)
+      {  // the first THEN or ELSE that is not a NULL literal gives the type (as IF's and
+         // COALESCE's, function_binder.cc); a FLOAT only when every one is (FLOAT with
+         // DOUBLE is DOUBLE)
+        std::vector<const BoundExpr*> results;
         const size_t end = node->children.size() - (e.has_else ? 1 : 0);
-        for (size_t i = e.has_case_operand ? 2 : 1; i < end; i += 2)
-          node->type.single_precision = node->type.single_precision && node->children[i]->type.single_precision;
-        if (e.has_else) node->type.single_precision = node->type.single_precision && node->children.back()->type.single_precision;
+        for (size_t i = e.has_case_operand ? 2 : 1; i < end; i += 2) results.push_back(node->children[i].get());
+        if (e.has_else) results.push_back(node->children.back().get());
+        node->type = results.front()->type;
+        for (const BoundExpr* r : results) {
+          if (r->type.kind == OutKind::kNull) continue;
+          if (node->type.kind == OutKind::kNull) node->type = r->type;
+          node->type.single_precision = node->type.single_precision && r->type.single_precision;
+        }
       }
       node->type.table = nullptr;
       node->type.column = -1;

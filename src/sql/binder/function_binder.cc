@@ -271,7 +271,10 @@ OutType ResultType(const BuiltinFunction& f, const BoundExpr& call, std::string_
   OutType t;
   switch (f.rule) {
     case ResultRule::kFixed: t.kind = f.result; break;
-    case ResultRule::kFirstArg: t = Untied(call.children[0]->type); break;
+    case ResultRule::kFirstArg:  // ABS, ROUND, GREATEST, …: of a FLOAT, a DOUBLE (as MySQL's)
+      t = Untied(call.children[0]->type);
+      t.single_precision = false;
+      break;
     case ResultRule::kTemporal: {
       OutKind date = call.children[f.name == "TIMESTAMPADD" ? 2 : 0]->type.kind;
       if (date == OutKind::kDateTime) t.kind = OutKind::kDateTime;

@@ -1,7 +1,9 @@
 // EXPLAIN (executors.h): the optimized plan of a query or of a single-table INSERT, REPLACE,
 // UPDATE or DELETE, in MySQL's traditional table (one row per table read or written) or as
 // the plan tree (FORMAT=TREE: PlanToString, one row of text).
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -191,8 +193,9 @@ class TraditionalRows {
     if (type == "const" || type == "ref") {
       for (size_t i = 0; i < path.key_parts; i++) ref += i ? ",const" : "const";
     }
-    const IndexSchema& index = path.kind == AccessPath::Kind::kIndexPrefix ? *path.index : get.table->primary;
-    Value key_len = KeyLength(*get.table, index, path.key_parts);
+    Value key_len = Value::Null();
+    if (path.kind != AccessPath::Kind::kIndexPrefix) key_len = KeyLength(*get.table, get.table->primary, path.key_parts);
+    else if (path.index != nullptr) key_len = KeyLength(*get.table, *path.index, path.key_parts);
     // A write reads by a key as a range (MySQL's UPDATE and DELETE have no const or ref).
     if ((type == "const" || type == "ref") && select_type_ != std::string_view("SIMPLE")) type = "range";
     std::string extra;
