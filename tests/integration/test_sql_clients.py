@@ -329,6 +329,21 @@ class PyMySQLTest(unittest.TestCase):
         self.assertEqual(s, payload)
         self.cur.execute("DROP TABLE big")
 
+    def test_large_row_with_null_across_packets(self):
+        """A row past 256 KiB goes out in pieces (a value straight from where it lies): a NULL, a
+        short value and one past 16 MiB (two protocol packets), read by key and through an index."""
+        self.cur.execute("CREATE TABLE huge (id INT PRIMARY KEY, k INT, n TEXT, s VARCHAR(10), b LONGBLOB, KEY (k))")
+        self.cur.execute("INSERT INTO huge VALUES (1, 7, NULL, 'abc', REPEAT('xyz', 6000000))")
+        for where in ("id = 1", "k = 7"):
+            self.cur.execute(f"SELECT id, n, s, b, LENGTH(b) FROM huge WHERE {where}")
+            row = self.cur.fetchone()
+            self.assertEqual(row[:3], (1, None, "abc"), where)
+            self.assertEqual(row[4], 18000000, where)
+            self.assertEqual(bytes(row[3]), b"xyz" * 6000000, where)
+        self.cur.execute("SELECT 1")  # the stream is still in step
+        self.assertEqual(self.cur.fetchone(), (1,))
+        self.cur.execute("DROP TABLE huge")
+
     def test_client_handshake_queries(self):
         self.cur.execute("SELECT @@version_comment LIMIT 1")
         self.assertEqual(len(self.cur.fetchall()), 1)
